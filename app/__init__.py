@@ -1,0 +1,1 @@
+"""Sales Coach: an interactive sales-coaching service."""
