@@ -1,0 +1,1 @@
+"""Coaching logic: SPIN question classification and sales-intensity scoring."""
