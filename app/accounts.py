@@ -1,0 +1,56 @@
+"""Creating users and teams (used by the CLI, the demo seed and the admin API)."""
+
+from sqlmodel import Session, select
+
+from app.auth.passwords import hash_password, verify_password
+from app.models import Role, Team, TeamManager, User
+from app.models.user import UserBase
+
+
+class AccountError(ValueError):
+    """A user or team could not be created as asked."""
+
+
+def get_or_create_team(session: Session, name: str) -> Team:
+    team = session.exec(select(Team).where(Team.name == name)).first()
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    team_name: str | None = None,
+    display_name: str = "",
+) -> User:
+    """A new user; `team_name` puts a rep in that team or makes a manager lead it (created when missing)."""
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise AccountError(f"user {username!r} already exists")
+    UserBase.model_validate({"username": username, "display_name": display_name})  # table models skip validation
+    user = User(username=username, display_name=display_name or username,
+                password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    if team_name:
+        team = get_or_create_team(session, team_name)
+        if role == Role.manager:
+            session.add(TeamManager(team_id=team.id, user_id=user.id))
+        else:
+            user.team_id = team.id
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if not verify_password(password, user.password_hash if user else None):
+        return None
+    return user if user is not None and user.is_active else None

@@ -1,0 +1,44 @@
+"""Token issuing (OAuth2 password flow) and the current user's profile."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from app.accounts import authenticate
+from app.api.deps import CurrentUser, SessionDep, SettingsDep, enforce_rate_limit
+from app.auth.tokens import create_access_token
+from app.models import UserPublic
+
+public_router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(tags=["auth"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+@public_router.post("/token")
+def issue_token(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Token:
+    """Exchange a username and password for a bearer token."""
+    client = request.client.host if request.client else "unknown"
+    enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{form.username[:64]}")
+    user = authenticate(session, form.username[:64], form.password[:256])
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="incorrect username or password",
+                            headers={"WWW-Authenticate": "Bearer"})
+    token = create_access_token(user.id, request.app.state.secret_key, settings.access_token_minutes)
+    return Token(access_token=token)
+
+
+@router.get("/me")
+def read_me(user: CurrentUser) -> UserPublic:
+    """The signed-in user."""
+    return UserPublic.model_validate(user)

@@ -1,0 +1,82 @@
+"""Dependencies shared by the API routers: database session, settings, current user, roles, rate limits.
+
+Authorization lives here and in app.auth.policy, nowhere else: routers declare what they need
+with these aliases, and everything under /api except the public router requires a bearer token.
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from app.auth.tokens import read_access_token
+from app.config import Settings
+from app.db import get_session
+from app.models import Role, User
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def get_settings_from_app(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
+
+
+def get_current_user(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+    """The user behind a valid bearer token; 401 otherwise."""
+    user_id = read_access_token(token, request.app.state.secret_key) if token else None
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="Not authenticated: send a valid bearer token from POST /api/auth/token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role):
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires role: {', '.join(roles)}")
+        return user
+
+    return check
+
+
+ManagerUser = Annotated[User, Depends(require_roles(Role.manager, Role.admin))]
+AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
+
+
+def rate_limited(limit_setting: str):
+    """A dependency that counts one hit for the current user against the named limit setting."""
+
+    def check(request: Request, user: CurrentUser) -> None:
+        enforce_rate_limit(request, limit_setting, f"user:{user.id}")
+
+    return check
+
+
+def enforce_rate_limit(request: Request, limit_setting: str, key: str) -> None:
+    limit = getattr(request.app.state.settings, limit_setting)
+    wait = request.app.state.limiter.hit(limit, limit_setting, key)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"rate limit exceeded ({limit}); try again in {int(wait) + 1} s",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+
+
+def not_found(what: str) -> HTTPException:
+    """Missing and forbidden objects look the same, so ids cannot be probed."""
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")

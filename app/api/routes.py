@@ -1,0 +1,18 @@
+"""Assembles the /api routers: a small public part, everything else behind a bearer token."""
+
+from fastapi import APIRouter, Depends
+
+from app.api import auth, health
+from app.api.deps import get_current_user
+
+public = APIRouter()
+public.include_router(health.router)
+public.include_router(auth.public_router)
+
+# Deny by default: every router included here requires a signed-in user before its own checks run.
+protected = APIRouter(dependencies=[Depends(get_current_user)])
+protected.include_router(auth.router)
+
+api_router = APIRouter(prefix="/api")
+api_router.include_router(public)
+api_router.include_router(protected)

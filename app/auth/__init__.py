@@ -1,0 +1,1 @@
+"""Authentication (passwords, tokens) and the authorization policy."""

@@ -1,0 +1,92 @@
+"""The `sales-coach` command: serve, migrate the database, manage users, seed the demo."""
+
+import sys
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from app.config import SettingsError, get_settings
+
+cli = typer.Typer(help="Sales Coach: interactive sales coaching service.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(user_cli, name="user")
+
+
+def _engine():
+    from app.db import make_engine
+
+    return make_engine(get_settings().resolved_database_url)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default PORT or 8000).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+                workers=workers, proxy_headers=True)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    from app import migrate
+
+    migrate.upgrade(_engine())
+    typer.echo("database is up to date")
+
+
+@user_cli.command("create")
+def user_create(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    password: Annotated[str, typer.Option(help="At least 8 characters.")],
+    role: Annotated[str, typer.Option(help="rep, manager or admin.")] = "rep",
+    team: Annotated[str | None, typer.Option(help="A rep's team, or a team the manager leads (created when missing).")] = None,
+    display_name: Annotated[str, typer.Option(help="Name shown in the UI.")] = "",
+) -> None:
+    """Create a user."""
+    from app.accounts import AccountError, create_user
+    from app.models import Role
+
+    if role not in Role.__members__:
+        raise typer.BadParameter("role must be rep, manager or admin", param_hint="--role")
+    with Session(_engine()) as session:
+        try:
+            user = create_user(session, username, password, Role(role), team, display_name)
+        except (AccountError, ValueError) as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+@cli.command()
+def demo() -> None:
+    """Seed the demo team and users (safe to run again) and print the logins."""
+    from app.demo import DEMO_USERS, seed_demo
+
+    with Session(_engine()) as session:
+        created = seed_demo(session)
+    typer.echo(f"demo users ({len(created)} new):")
+    for user in DEMO_USERS:
+        typer.echo(f"  {user.role:<8} {user.username:<8} password: {user.password:<18} {user.display_name}")
+
+
+def main() -> None:
+    try:
+        cli()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

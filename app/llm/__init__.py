@@ -1,0 +1,1 @@
+"""The LLM layer: chat-model factory, prompt files, fault handling."""

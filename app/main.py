@@ -1,0 +1,76 @@
+"""create_app(): the FastAPI application with its routers, middleware and shared state."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.api.routes import api_router
+from app.config import REPO_ROOT, Settings, get_settings
+from app.db import make_engine
+from app.llm.factory import build_chat_model
+from app.middleware import SecurityHeadersMiddleware
+from app.ratelimit import RateLimiter
+from app.web import pages
+from app.web.i18n import get_lang, translate
+from app.web.security import CsrfFailed, LoginRequired
+from app.web.templating import render
+
+MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; field limits are tighter still
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Sales Coach", version="0.1.0", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.limiter = RateLimiter(settings.rate_limit_storage)
+    app.state.chat_model = build_chat_model(settings)
+
+    app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",
+                       same_site="lax", max_age=14 * 24 * 3600)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    app.include_router(api_router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
+    _add_exception_handlers(app)
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _add_exception_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc: LoginRequired):
+        if request.headers.get("hx-request"):
+            return JSONResponse({"detail": "login required"}, status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _exc: CsrfFailed):
+        message = translate("common.csrf_failed", get_lang(request))
+        if _wants_html(request):
+            return render(request, "error.html", {"status_code": 403, "message": message}, status_code=403)
+        return JSONResponse({"detail": message}, status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if _wants_html(request):
+            return render(request, "error.html", {"status_code": exc.status_code, "message": exc.detail},
+                          status_code=exc.status_code)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)

@@ -1,0 +1,49 @@
+"""Drills managers assign, who they are assigned to, and managers' reviews of attempts."""
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.common import created_at_field
+
+
+class Drill(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_by: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ondelete="SET NULL")
+    scenario_id: str = Field(max_length=80)
+    due: date
+    pass_score: int = Field(ge=0, le=100)
+    attempts_allowed: int | None = Field(default=None, ge=1)
+    note: str = Field(default="", max_length=2000)
+    created_at: datetime = created_at_field()
+
+
+class DrillAssignment(SQLModel, table=True):
+    __tablename__ = "drill_assignment"
+    __table_args__ = (UniqueConstraint("drill_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    drill_id: int = Field(foreign_key="drill.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+
+
+class Review(SQLModel, table=True):
+    """A manager's comment and optional score override on an attempt; rows are never edited (audit trail)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    roleplay_id: int = Field(foreign_key="roleplay.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    comment: str = Field(default="", max_length=4000)
+    override_score: int | None = Field(default=None, ge=0, le=100)
+    reason: str = Field(default="", max_length=1000)
+    created_at: datetime = created_at_field()
+
+
+class LlmUsage(SQLModel, table=True):
+    """Tokens a user spent on the model per day, for the daily budget."""
+
+    __tablename__ = "llm_usage"
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    tokens: int = 0

@@ -1,0 +1,68 @@
+"""Pages of the shell: login, logout, language switch, home."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.accounts import authenticate
+from app.api.deps import SessionDep, enforce_rate_limit
+from app.web.i18n import LANGS, get_lang, translate
+from app.web.security import CsrfChecked, WebUser
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login")
+def login_page(request: Request):
+    """The sign-in form."""
+    return render(request, "login.html")
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+):
+    """Check the password and start a session."""
+    client = request.client.host if request.client else "unknown"
+    try:
+        enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{username}")
+    except HTTPException:
+        return render(request, "login.html", {"error": translate("login.limited", get_lang(request)),
+                                              "username": username}, status_code=429)
+    user = authenticate(session, username, password)
+    if user is None:
+        return render(request, "login.html", {"error": translate("login.failed", get_lang(request)),
+                                              "username": username}, status_code=401)
+    request.session.clear()  # a fresh session (and CSRF token) after login
+    request.session["user_id"] = user.id
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(request: Request):
+    """End the session."""
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, request: Request):
+    """Remember the chosen UI language and go back."""
+    back = request.headers.get("referer") or "/"
+    if not back.startswith(str(request.base_url)):
+        back = "/"
+    response = RedirectResponse(back, status_code=303)
+    if code in LANGS:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@router.get("/")
+def home(request: Request, user: WebUser):
+    """Start page with what the user can do today."""
+    return render(request, "home.html")

@@ -1,0 +1,57 @@
+"""Web session helpers: the signed-in user from the session cookie, and CSRF tokens for forms."""
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.db import get_session
+from app.models import Role, User
+
+CSRF_SESSION_KEY = "csrf"
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; the app turns it into a redirect to /login."""
+
+
+class CsrfFailed(Exception):
+    """A state-changing form or htmx request without the session's CSRF token."""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_SESSION_KEY] = token
+    return token
+
+
+async def verify_csrf(request: Request) -> None:
+    """Accept the token from the X-CSRF-Token header (htmx) or the csrf_token form field."""
+    expected = request.session.get(CSRF_SESSION_KEY)
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = (await request.form()).get("csrf_token")
+    if not expected or not sent or not secrets.compare_digest(str(sent), expected):
+        raise CsrfFailed()
+
+
+def get_web_user(request: Request, session: Annotated[Session, Depends(get_session)]) -> User:
+    user_id = request.session.get("user_id")
+    user = session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active:
+        raise LoginRequired()
+    request.state.user = user
+    return user
+
+
+WebUser = Annotated[User, Depends(get_web_user)]
+CsrfChecked = Depends(verify_csrf)
+
+
+def is_manager(user: User) -> bool:
+    return user.role in (Role.manager, Role.admin)

@@ -1,0 +1,117 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set),
+the app and its clients, users, and the loopback OpenAI-compatible model server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+from app import migrate
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from tests.utils.fake_llm import FakeLLM, start_fake_llm
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    """One database per test run, built by the real migrations."""
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:  # start from nothing: the test database is ours
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request) -> Iterator[None]:
+    """Empty every table after each test that used the database."""
+    yield
+    if "engine" not in request.fixturenames:
+        return
+    engine = request.getfixturevalue("engine")
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def make_settings(tmp_path, database_url):
+    def factory(**overrides) -> Settings:
+        values = {"data_dir": tmp_path / "data", "database_url": database_url, "secret_key": "test-secret-key-that-is-long-enough-0123",
+                  "llm_provider": "offline", "_env_file": None}
+        values.update(overrides)
+        return Settings(**values)
+
+    return factory
+
+
+@pytest.fixture
+def settings(make_settings) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def app(settings, engine):
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with Session(engine) as db_session:
+        yield db_session
+
+
+@pytest.fixture(scope="session")
+def _fake_llm_server():
+    fake, server = start_fake_llm()
+    yield fake
+    server.stop()
+
+
+@pytest.fixture
+def fake_llm(_fake_llm_server) -> Iterator[FakeLLM]:
+    """The loopback model server, reset for each test."""
+    _fake_llm_server.reset()
+    yield _fake_llm_server
+    _fake_llm_server.reset()
+
+
+@pytest.fixture
+def llm_settings(make_settings, fake_llm) -> Settings:
+    return make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="test-key",
+                         llm_model="fake-model", llm_timeout_s=2.0, llm_max_retries=2)
+
+
+@pytest.fixture
+def llm_app(llm_settings, engine):
+    return create_app(llm_settings, engine)
+
+
+@pytest.fixture
+def llm_client(llm_app) -> Iterator[TestClient]:
+    with TestClient(llm_app) as test_client:
+        yield test_client

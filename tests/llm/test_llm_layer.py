@@ -1,0 +1,81 @@
+"""The chat-model factory and prompt files, exercised against the loopback OpenAI-compatible server."""
+
+import time
+
+import httpx
+import openai
+import pytest
+from pydantic import BaseModel
+
+from app.llm.factory import build_chat_model
+from app.llm.prompts import prompt_names, render_prompt
+from tests.utils.fake_llm import Action
+
+
+class Verdict(BaseModel):
+    label: str
+    confidence: float
+
+
+def test_offline_provider_builds_no_model(settings):
+    assert build_chat_model(settings) is None
+
+
+def test_plain_reply_over_http(llm_settings, fake_llm):
+    fake_llm.queue("您好，我是采购部的刘经理。")
+    reply = build_chat_model(llm_settings).invoke("你好")
+    assert reply.content == "您好，我是采购部的刘经理。"
+    assert fake_llm.requests[-1]["model"] == "fake-model"
+
+
+def test_streaming_reply_arrives_in_pieces(llm_settings, fake_llm):
+    fake_llm.queue("我们目前用的是十年前的老系统，月底对账要三天。")
+    pieces = [chunk.content for chunk in build_chat_model(llm_settings).stream("介绍一下现状")]
+    assert len([p for p in pieces if p]) > 3
+    assert "".join(pieces) == "我们目前用的是十年前的老系统，月底对账要三天。"
+
+
+def test_structured_output_is_parsed_and_validated(llm_settings, fake_llm):
+    fake_llm.queue(Action(json={"label": "I", "confidence": 0.8}))
+    result = build_chat_model(llm_settings).with_structured_output(Verdict).invoke("这会带来什么影响？")
+    assert result == Verdict(label="I", confidence=0.8)
+    assert "response_format" in fake_llm.requests[-1] or "tools" in fake_llm.requests[-1]
+
+
+def test_429_and_500_are_retried_then_succeed(llm_settings, fake_llm):
+    fake_llm.queue(Action(fault="429"), Action(fault="500"), "第三次成功")
+    assert build_chat_model(llm_settings).invoke("hi").content == "第三次成功"
+    assert len(fake_llm.requests) == 3
+
+
+def test_retries_are_bounded(llm_settings, fake_llm):
+    fake_llm.queue(*[Action(fault="500")] * 5)
+    with pytest.raises(openai.InternalServerError):
+        build_chat_model(llm_settings).invoke("hi")
+    assert len(fake_llm.requests) == llm_settings.llm_max_retries + 1
+
+
+def test_timeout_is_enforced(make_settings, fake_llm):
+    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, llm_timeout_s=0.5,
+                             llm_max_retries=0)
+    fake_llm.queue(Action(fault="timeout"))
+    started = time.monotonic()
+    with pytest.raises(openai.APITimeoutError):
+        build_chat_model(settings).invoke("hi")
+    assert time.monotonic() - started < 3
+
+
+def test_dropped_stream_raises_after_partial_text(llm_settings, fake_llm):
+    fake_llm.queue(Action(text="这是一段会在中途断掉的很长很长的回答内容。", fault="drop"))
+    received = []
+    with pytest.raises((httpx.HTTPError, openai.APIError)):
+        for chunk in build_chat_model(llm_settings).stream("hi"):
+            received.append(chunk.content)
+    assert "".join(received), "some text arrived before the drop"
+
+
+def test_prompts_are_files_rendered_strictly():
+    names = prompt_names()
+    assert names, "prompts/ holds the prompt templates"
+    with pytest.raises(Exception):
+        render_prompt(names[0])  # required variables missing: StrictUndefined refuses to render blanks
