@@ -15,7 +15,8 @@ from app.db import make_engine
 from app.llm.factory import build_chat_model
 from app.middleware import SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
-from app.web import pages
+from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
+                     team_pages)
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfFailed, LoginRequired
 from app.web.templating import render
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.include_router(api_router)
-    app.include_router(pages.router)
+    for module in (pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
     _add_exception_handlers(app)
     return app

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import auth, health
+from app.api import (ask, auth, coach, drills, flows, health, notes, opportunities, roleplay, scenarios,
+                     team)
 from app.api.deps import get_current_user
 
 public = APIRouter()
@@ -11,7 +12,8 @@ public.include_router(auth.public_router)
 
 # Deny by default: every router included here requires a signed-in user before its own checks run.
 protected = APIRouter(dependencies=[Depends(get_current_user)])
-protected.include_router(auth.router)
+for module in (auth, scenarios, roleplay, coach, notes, ask, flows, opportunities, drills, team):
+    protected.include_router(module.router)
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(public)

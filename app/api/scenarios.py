@@ -1,0 +1,5 @@
+"""Role-play scenarios: the public list for reps, the full scenario for managers."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/scenarios", tags=["scenarios"])

@@ -1,0 +1,1 @@
+"""Drills: role-play practice assigned by managers, with attempts, results and reviews."""

@@ -1,0 +1,5 @@
+"""Drill pages: reps' assigned drills, managers' drill creation and results."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
