@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -33,7 +33,8 @@ def _loc_to_path(section: str, loc: tuple[Any, ...]) -> str:
 
 
 def _section_types() -> dict[str, Any]:
-    return {name: field.annotation for name, field in Playbook.model_fields.items()}
+    """Section name -> type to validate it with, keeping the field's constraints (e.g. list length)."""
+    return {name: Annotated[field.annotation, field] for name, field in Playbook.model_fields.items()}
 
 
 def _read_yaml(file: Path) -> dict[str, Any]:
@@ -62,12 +63,16 @@ def _validate_section(file_name: str, section: str, raw: Any, annotation: Any) -
 
 def _check_cross_references(playbook: Playbook, origin: dict[str, str]) -> None:
     """Ids that one section uses must exist in another (milestones -> 5K levels, stages)."""
-    if playbook.milestones is None:
-        return
     file_name = origin.get("milestones", "?")
     ids = playbook.ids()
+    previous_probability = -1
     for m_index, milestone in enumerate(playbook.milestones):
         base = f"milestones[{m_index}]"
+        if milestone.probability <= previous_probability:
+            raise PlaybookError(file_name, f"{base}.probability", "milestones must be listed by rising probability")
+        if milestone.id != f"milestone.m{milestone.probability}":
+            raise PlaybookError(file_name, f"{base}.id", f"id must be milestone.m{milestone.probability}")
+        previous_probability = milestone.probability
         for field in ("buying_cycle_stage", "funnel_stage"):
             target = getattr(milestone, field)
             if target not in ids:
@@ -125,7 +130,10 @@ def load_playbook(directory: Path) -> Playbook:
                if field.is_required() and name not in sections]
     if missing:
         raise PlaybookError(str(directory), "", f"missing sections {missing}")
-    playbook = Playbook(**sections)
+    try:
+        playbook = Playbook(**sections)
+    except ValidationError as error:
+        raise PlaybookError(str(directory), "", str(error)) from None
     _check_cross_references(playbook, origin)
     return playbook
 

@@ -420,11 +420,11 @@ class Playbook(Strict):
     org: OrgSection
     styles: list[CommunicationStyle] = Field(min_length=4, max_length=4)
     fivedim: FivedimSection
-    ces: CesSection | None = None
-    fivek: FivekSection | None = None
-    milestones: list[Milestone] | None = None
-    process: ProcessSection | None = None
-    extras: ExtrasSection | None = None
+    ces: CesSection
+    fivek: FivekSection
+    milestones: list[Milestone] = Field(min_length=6, max_length=6)
+    process: ProcessSection
+    extras: ExtrasSection
 
     _index: dict[str, Element] = PrivateAttr(default_factory=dict)
 
