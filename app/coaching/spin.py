@@ -46,11 +46,19 @@ OTHER_PRIOR = 0.6
 STATEMENT_SPIN_FACTOR = 0.35
 # ...and "other" gets this bonus, because SPIN categories are questions.
 STATEMENT_OTHER_BONUS = 1.0
-# Inside a turn that asks a question, statement sentences count this much.
+# Inside a turn that asks a question, statement sentences count this much for the SPIN labels...
 CONTEXT_SENTENCE_FACTOR = 0.5
-# Softmax temperature for the confidence; chosen so that on the TRAIN split the mean confidence
-# roughly matches accuracy (see bench/spin_eval.py, which prints a reliability table).
-CONFIDENCE_TEMPERATURE = 1.0
+# ...and this much for "other": the question decides the label, a lead-in pitch or greeting
+# before it still sets is_pitch but hardly moves the label.
+CONTEXT_OTHER_FACTOR = 0.2
+# Softmax temperature for the confidence.  Chosen on the TRAIN split so that mean confidence is
+# about 0.9, a little under the (optimistic, rules were written from it) train accuracy;
+# bench/spin_eval.py prints a reliability table to check it.
+CONFIDENCE_TEMPERATURE = 0.5
+
+# On equal scores prefer the more specific label: Situation cues are mostly generic question words
+# ("多少", "哪", "how many") that also occur in Problem / Implication / Need-payoff questions.
+TIE_BREAK_ORDER: tuple[SpinLabel, ...] = ("I", "N", "P", "S", "other")
 
 _LABEL_NAMES: dict[str, tuple[str, str]] = {
     "S": ("情境性问题", "Situation"),
@@ -203,7 +211,8 @@ def classify_spin(text: str) -> SpinResult:
     scores: dict[str, float] = {label: 0.0 for label in SPIN_LABELS}
     found: dict[str, list[str]] = {label: [] for label in SPIN_LABELS}
     pitch_found: dict[str, list[str]] = {"pitch": [], "commitment": [], "social": []}
-    side: dict[str, float] = {}
+    side: dict[str, float] = {}  # weighted pitch / commitment / social evidence, for the label
+    flags: dict[str, float] = {}  # unweighted evidence, for is_pitch / asks_commitment
 
     for sentence, asks in zip(sentences, question_flags):
         # In a turn that asks something, the question sentences carry the SPIN type;
@@ -220,18 +229,18 @@ def classify_spin(text: str) -> SpinResult:
             scores[target] += (lexicon.n_bonus if target == "N" else lexicon.i_bonus) * factor
             if marker not in found[target]:
                 found[target].append(marker)
-        other_factor = 1.0 if (asks or not is_question) else CONTEXT_SENTENCE_FACTOR
-        _match(lexicon.pitch, sentence, other_factor, side, "pitch", pitch_found)
-        _match(lexicon.commitment, sentence, other_factor, side, "commitment", pitch_found)
-        _match(lexicon.social, sentence, other_factor, side, "social", pitch_found)
+        other_factor = 1.0 if (asks or not is_question) else CONTEXT_OTHER_FACTOR
+        for kind, cues in (("pitch", lexicon.pitch), ("commitment", lexicon.commitment), ("social", lexicon.social)):
+            added = _match(cues, sentence, other_factor, side, kind, pitch_found)
+            flags[kind] = flags.get(kind, 0.0) + (added / other_factor if other_factor else 0.0)
 
-    is_pitch = side["pitch"] >= 2.0
-    asks_commitment = side["commitment"] >= 3.0
+    is_pitch = flags["pitch"] >= 2.0
+    asks_commitment = flags["commitment"] >= 3.0
     scores["other"] = OTHER_PRIOR + side["pitch"] + side["commitment"] + side["social"]
     if not is_question:
         scores["other"] += STATEMENT_OTHER_BONUS
 
-    label: SpinLabel = max(SPIN_LABELS, key=lambda name: (scores[name], -SPIN_LABELS.index(name)))
+    label: SpinLabel = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
     confidence = _softmax_share(scores, label)
     if label == "other":
         cues = pitch_found["commitment"] + pitch_found["pitch"] + pitch_found["social"]

@@ -1,0 +1,132 @@
+"""Benchmark for the offline SPIN classifier: accuracy, per-label precision/recall, confusion matrix, timing.
+
+Run from the repo root:
+    .venv/bin/python bench/spin_eval.py
+Reads tests/data/spin_labeled.jsonl and writes bench/results/spin.json.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from app.coaching.spin import SPIN_LABELS, classify_spin  # noqa: E402
+
+DATA_PATH = REPO_ROOT / "tests" / "data" / "spin_labeled.jsonl"
+RESULT_PATH = REPO_ROOT / "bench" / "results" / "spin.json"
+TIMING_ROUNDS = 20
+
+
+def load_rows() -> list[dict]:
+    with DATA_PATH.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def evaluate(rows: list[dict]) -> dict:
+    """Accuracy, per-label precision/recall/F1, confusion matrix (rows = gold, columns = predicted)."""
+    confusion = {gold: {pred: 0 for pred in SPIN_LABELS} for gold in SPIN_LABELS}
+    confidences: list[tuple[float, bool]] = []
+    errors: list[dict] = []
+    for row in rows:
+        result = classify_spin(row["text"])
+        confusion[row["label"]][result.label] += 1
+        correct = result.label == row["label"]
+        confidences.append((result.confidence, correct))
+        if not correct:
+            errors.append({"text": row["text"], "gold": row["label"], "predicted": result.label,
+                           "confidence": result.confidence, "cues": result.cues})
+    per_label = {}
+    for label in SPIN_LABELS:
+        true_positive = confusion[label][label]
+        predicted = sum(confusion[gold][label] for gold in SPIN_LABELS)
+        actual = sum(confusion[label].values())
+        precision = true_positive / predicted if predicted else 0.0
+        recall = true_positive / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = {"precision": round(precision, 4), "recall": round(recall, 4),
+                            "f1": round(f1, 4), "support": actual}
+    correct_total = sum(confusion[label][label] for label in SPIN_LABELS)
+    by_lang = {}
+    for lang in sorted({row["lang"] for row in rows}):
+        subset = [row for row in rows if row["lang"] == lang]
+        hits = sum(classify_spin(row["text"]).label == row["label"] for row in subset)
+        by_lang[lang] = {"accuracy": round(hits / len(subset), 4), "n": len(subset)}
+    return {
+        "n": len(rows),
+        "accuracy": round(correct_total / len(rows), 4) if rows else 0.0,
+        "by_lang": by_lang,
+        "per_label": per_label,
+        "confusion": confusion,
+        "reliability": reliability(confidences),
+        "errors": errors,
+    }
+
+
+def reliability(confidences: list[tuple[float, bool]]) -> list[dict]:
+    """Mean confidence vs. accuracy in confidence bins: a quick calibration check."""
+    bins = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.01)]
+    table = []
+    for low, high in bins:
+        members = [(conf, ok) for conf, ok in confidences if low <= conf < high]
+        if members:
+            table.append({"bin": f"{low:.2f}-{min(high, 1.0):.2f}", "n": len(members),
+                          "mean_confidence": round(statistics.mean(c for c, _ in members), 3),
+                          "accuracy": round(sum(ok for _, ok in members) / len(members), 3)})
+    return table
+
+
+def timing(rows: list[dict]) -> dict:
+    """Mean and p95 microseconds per utterance after a warm-up pass."""
+    texts = [row["text"] for row in rows]
+    for text in texts:  # warm-up: loads and compiles the lexicon
+        classify_spin(text)
+    samples = []
+    for _ in range(TIMING_ROUNDS):
+        for text in texts:
+            start = time.perf_counter()
+            classify_spin(text)
+            samples.append((time.perf_counter() - start) * 1e6)
+    samples.sort()
+    return {"mean_us": round(statistics.mean(samples), 1),
+            "p95_us": round(samples[int(len(samples) * 0.95)], 1),
+            "max_us": round(samples[-1], 1), "calls": len(samples)}
+
+
+def format_confusion(confusion: dict) -> str:
+    header = "gold\\pred " + "".join(f"{label:>7}" for label in SPIN_LABELS)
+    lines = [header]
+    for gold in SPIN_LABELS:
+        lines.append(f"{gold:<10}" + "".join(f"{confusion[gold][pred]:>7}" for pred in SPIN_LABELS))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    rows = load_rows()
+    report = {"dataset": str(DATA_PATH.relative_to(REPO_ROOT)), "splits": {}}
+    for split in ("train", "test"):
+        subset = [row for row in rows if row["split"] == split]
+        result = evaluate(subset)
+        report["splits"][split] = result
+        print(f"== {split}: accuracy {result['accuracy']:.1%} on {result['n']} utterances "
+              + ", ".join(f"{lang} {v['accuracy']:.1%} (n={v['n']})" for lang, v in result["by_lang"].items()))
+        for label, stats in result["per_label"].items():
+            print(f"  {label:<6} precision {stats['precision']:.2f}  recall {stats['recall']:.2f}  "
+                  f"f1 {stats['f1']:.2f}  n={stats['support']}")
+        print(format_confusion(result["confusion"]))
+        print("  calibration:", ", ".join(f"{b['bin']}: n={b['n']} conf={b['mean_confidence']} acc={b['accuracy']}"
+                                           for b in result["reliability"]))
+    report["timing"] = timing(rows)
+    print(f"== timing: mean {report['timing']['mean_us']} µs, p95 {report['timing']['p95_us']} µs per utterance")
+    RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULT_PATH.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
