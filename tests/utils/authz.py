@@ -1,0 +1,53 @@
+"""Helpers for the role × endpoint × ownership tables (tests/api/test_authz_*.py).
+
+The world: team A (owner = a rep, manager_of_team), team B (other_rep, manager_of_other_team), and an
+admin. A case is (method, path, expected code per actor, json body, object factory name); `{obj}` in the
+path stands for the id of an object the factory creates for the owner rep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+ACTORS = ("anonymous", "owner", "other_rep", "manager_of_team", "manager_of_other_team", "admin")
+
+# (client, owner's headers, session) -> id of a new object owned by the owner rep.
+ObjectFactory = Callable[[TestClient, dict, Session], int | str]
+
+
+def case(method: str, path: str, codes: dict[str, int], body=None, obj: ObjectFactory | None = None):
+    return pytest.param(method, path, codes, body, obj, id=f"{method} {path}")
+
+
+def everyone(code: int) -> dict[str, int]:
+    return {actor: (401 if actor == "anonymous" else code) for actor in ACTORS}
+
+
+def owner_manager_admin(ok: int, others: int = 404) -> dict[str, int]:
+    """The owner, the owner's manager and admins may; other reps and other managers see nothing."""
+    return {"anonymous": 401, "owner": ok, "other_rep": others, "manager_of_team": ok,
+            "manager_of_other_team": others, "admin": ok}
+
+
+def owner_only(ok: int, others: int = 404) -> dict[str, int]:
+    return {"anonymous": 401, "owner": ok, "other_rep": others, "manager_of_team": others,
+            "manager_of_other_team": others, "admin": others}
+
+
+def managers_only(ok: int) -> dict[str, int]:
+    return {"anonymous": 401, "owner": 403, "other_rep": 403, "manager_of_team": ok,
+            "manager_of_other_team": ok, "admin": ok}
+
+
+def check_case(client, session, world, method, path, codes, body, obj) -> None:
+    for actor in ACTORS:
+        url = path
+        if obj is not None:  # a fresh object per actor, so writes by one actor do not affect the next
+            url = path.replace("{obj}", str(obj(client, world["owner"], session)))
+        response = client.request(method, url, json=body, headers=world[actor])
+        assert response.status_code == codes[actor], (
+            f"{actor}: {method} {url} -> {response.status_code} {response.text[:200]}")
