@@ -40,8 +40,12 @@ LEXICON_PATH = Path(__file__).with_name("spin_lexicon.yaml")
 # Long monologues are cut to their head and tail so a call stays well under a millisecond;
 # the question a rep asks sits at the start or (more often) the end of a turn.
 MAX_CHARS = 1000
-# Score every utterance starts with for "other", so text without any cue is "other".
+# Score every utterance starts with for "other", so a statement without any cue is "other"...
 OTHER_PRIOR = 0.6
+# ...while a question without any SPIN cue is most likely a Situation question: those are the most
+# varied in wording, and pitches / commitment asks have their own cues.
+QUESTION_OTHER_PRIOR = 0.3
+QUESTION_S_PRIOR = 0.4
 # A statement (no question form at all) keeps only this share of its SPIN cue weight...
 STATEMENT_SPIN_FACTOR = 0.35
 # ...and "other" gets this bonus, because SPIN categories are questions.
@@ -105,6 +109,7 @@ class _Lexicon:
     conditional_marker: re.Pattern[str]
     conditional_positive: re.Pattern[str]
     conditional_negative: re.Pattern[str]
+    conditional_negated: re.Pattern[str]
     n_bonus: float
     i_bonus: float
     playbook_ids: dict[str, str | None]
@@ -135,6 +140,7 @@ def _lexicon() -> _Lexicon:
         conditional_marker=_compile(conditional["marker"]),
         conditional_positive=_compile(conditional["positive"]),
         conditional_negative=_compile(conditional["negative"]),
+        conditional_negated=_compile(conditional["negated"]),
         n_bonus=float(conditional["n_bonus"]),
         i_bonus=float(conditional["i_bonus"]),
         playbook_ids={label: labels[label].get("playbook_id") for label in SPIN_LABELS},
@@ -189,10 +195,12 @@ def _conditional_bonus(sentence: str, lexicon: _Lexicon) -> tuple[str, str] | No
         condition = sentence[: marker.start()]
     else:
         condition = re.split(r"[,，]", sentence[marker.end():], maxsplit=1)[0]
-    # A persisting problem wins over any positive word ("一直得不到解决" contains "解决").
-    if lexicon.conditional_negative.search(condition):
+    # A persisting or striking problem wins over any positive word ("一直得不到解决" contains
+    # "解决"), but a negated failure ("不再宕机") is an improvement, not a problem.
+    without_negated = lexicon.conditional_negated.sub(" ", condition)
+    if lexicon.conditional_negative.search(without_negated):
         return "I", marker.group(0)
-    if lexicon.conditional_positive.search(condition):
+    if lexicon.conditional_positive.search(condition) or without_negated != condition:
         return "N", marker.group(0)
     return None
 
@@ -236,9 +244,15 @@ def classify_spin(text: str) -> SpinResult:
 
     is_pitch = flags["pitch"] >= 2.0
     asks_commitment = flags["commitment"] >= 3.0
-    scores["other"] = OTHER_PRIOR + side["pitch"] + side["commitment"] + side["social"]
-    if not is_question:
-        scores["other"] += STATEMENT_OTHER_BONUS
+    scores["other"] = side["pitch"] + side["commitment"] + side["social"]
+    if is_question:
+        scores["other"] += QUESTION_OTHER_PRIOR
+        # A bare "？" or "嗯？" asks nothing about the buyer's situation.
+        has_words = len(re.findall(r"\w", normalised)) >= 2
+        if has_words and not any(scores[name] for name in QUESTION_LABELS):
+            scores["S"] += QUESTION_S_PRIOR
+    else:
+        scores["other"] += OTHER_PRIOR + STATEMENT_OTHER_BONUS
 
     label: SpinLabel = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
     confidence = _softmax_share(scores, label)
