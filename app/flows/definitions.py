@@ -50,6 +50,16 @@ DEFAULT_VAGUE_WORDS = [
 ]
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
+MIN_MEANINGFUL_CHARS = 4  # an answer with a vague word and less than this besides says nothing
+
+
+def meaningful_chars(text: str, vague_words: list[str]) -> int:
+    """Characters left once vague words and punctuation are removed."""
+    remaining = text.lower()
+    for word in sorted(vague_words, key=len, reverse=True):
+        remaining = remaining.replace(word.lower(), "")
+    return len(_PUNCTUATION.sub("", remaining))
 
 
 class _Strict(BaseModel):
@@ -107,6 +117,20 @@ class Probe(_Strict):
     min_items: int | None = Field(default=None, ge=1)
     vague_words: list[str] = Field(default_factory=lambda: list(DEFAULT_VAGUE_WORDS))
     max_probes: int = Field(default=1, ge=1, le=3)
+
+    def is_thin(self, value: Any) -> bool:
+        """Too short, too few items, or mostly vague words ("还行", "不清楚" ...)."""
+        if value in (None, "", []):
+            return True
+        texts = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if self.min_items is not None and len(texts) < self.min_items:
+            return True
+        joined = "；".join(texts)
+        if self.min_chars is not None and len(_PUNCTUATION.sub("", joined)) < self.min_chars:
+            return True
+        # Vague when little is left once the vague words are removed.
+        has_vague_word = any(word.lower() in joined.lower() for word in self.vague_words)
+        return has_vague_word and meaningful_chars(joined, self.vague_words) < MIN_MEANINGFUL_CHARS
 
 
 class StepDef(_Strict):

@@ -22,8 +22,8 @@ from pydantic import BaseModel, Field
 from app.flows.definitions import (
     FlowDefinition,
     GroupDef,
-    Probe,
     StepDef,
+    meaningful_chars,
     get_flow,
     resolve_options,
 )
@@ -198,7 +198,7 @@ def answer(
 
     # An optional question left empty is a choice, not a thin answer.
     worth_probing = step.probe is not None and value not in (None, "", [])
-    if worth_probing and _is_thin(step.probe, value) and work.probes_used.get(key, 0) < step.probe.max_probes:
+    if worth_probing and step.probe.is_thin(value) and work.probes_used.get(key, 0) < step.probe.max_probes:
         work.probes_used[key] = work.probes_used.get(key, 0) + 1
         work.probing = True
         work.probe_text = _probe_text(flow, work, step, value, lang, probe_writer)
@@ -524,41 +524,19 @@ def _parse_probe_reply(step: StepDef, raw: Any) -> Any:
 
 
 def _combine(step: StepDef, previous: Any, addition: Any) -> Any:
+    """Add a probe reply to the first answer; a first answer that was only vague words is replaced."""
     if addition is None:
         return previous
     if step.type == "list":
         return list(previous or []) + list(addition)
-    return f"{previous}；{addition}" if previous else addition
+    # "还行吧" keeps at most one character besides vague words: nothing worth keeping.
+    if not previous or (step.probe is not None and meaningful_chars(previous, step.probe.vague_words) <= 1):
+        return addition
+    return f"{previous}；{addition}"
 
 
 # ---------------------------------------------------------------------------
 # Probes
-
-
-_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def _meaningful_chars(text: str, vague_words: list[str]) -> int:
-    """Characters left once vague words and punctuation are removed."""
-    remaining = text.lower()
-    for word in sorted(vague_words, key=len, reverse=True):
-        remaining = remaining.replace(word.lower(), "")
-    return len(_PUNCTUATION.sub("", remaining))
-
-
-def _is_thin(probe: Probe, value: Any) -> bool:
-    """Too short, too few items, or mostly vague words ("还行", "不清楚" ...)."""
-    if value in (None, "", []):
-        return True
-    texts = value if isinstance(value, list) else [value]
-    if probe.min_items is not None and len(texts) < probe.min_items:
-        return True
-    joined = "；".join(texts)
-    if probe.min_chars is not None and len(_PUNCTUATION.sub("", joined)) < probe.min_chars:
-        return True
-    # Vague when what is left after removing the vague words is almost nothing.
-    has_vague_word = any(word.lower() in joined.lower() for word in probe.vague_words)
-    return has_vague_word and _meaningful_chars(joined, probe.vague_words) < 4
 
 
 def _probe_text(
