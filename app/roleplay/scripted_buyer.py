@@ -321,7 +321,8 @@ class ScriptedBuyer:
             record.premature_pitch = True
             result.premature_pitch = True
             delta += TRUST_PREMATURE_PITCH
-            objection = self._next_objection(new, "premature_pitch")
+            # A repeated early pitch meets the next concern the rep's words touch (price, rival...).
+            objection = self._next_objection(new, "premature_pitch") or self._triggered_objection(new, rep_text)
             if objection is not None:
                 self._raise(new, objection, result, parts)
             else:
