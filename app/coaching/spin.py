@@ -10,7 +10,9 @@ The classifier is deterministic and needs no network or model files: weighted cu
 (Chinese and English) come from spin_lexicon.yaml next to this module, plus a few precedence rules:
   * a conditional whose condition gets better ("如果…能…会…", "if you could…") points to N,
   * a conditional whose problem persists ("如果…一直…会…", "if this continues…") points to I,
-  * statements (no question form) lean to "other"; pitch / commitment / social cues feed "other".
+  * statements (no question form) lean to "other"; pitch / commitment / social cues feed "other",
+  * in a turn that asks a question, the question sentence decides (a lead-in pitch only sets is_pitch),
+  * a question with no cue at all defaults to S; ties prefer I > N > P > S > other.
 
 Usage:
     from app.coaching.spin import classify_spin, label_name
@@ -170,19 +172,17 @@ def _is_question(sentence: str, lexicon: _Lexicon) -> bool:
     return any(pattern.search(sentence) for pattern in lexicon.question)
 
 
-def _match(cues: list[_Cue], text: str, factor: float, scores: dict[str, float], label: str,
-           found: dict[str, list[str]]) -> float:
-    """Add the weight of every matching cue to scores[label]; return the added weight."""
-    added = 0.0
+def _match(cues: list[_Cue], text: str, found: list[str]) -> float:
+    """Total weight of the cues that occur in text; the matched words are appended to found."""
+    total = 0.0
     for cue in cues:
         hit = cue.pattern.search(text)
         if hit:
-            added += cue.weight * factor
+            total += cue.weight
             word = hit.group(0).strip()
-            if word and word not in found[label]:
-                found[label].append(word)
-    scores[label] = scores.get(label, 0.0) + added
-    return added
+            if word and word not in found:
+                found.append(word)
+    return total
 
 
 def _conditional_bonus(sentence: str, lexicon: _Lexicon) -> tuple[str, str] | None:
@@ -219,8 +219,9 @@ def classify_spin(text: str) -> SpinResult:
     scores: dict[str, float] = {label: 0.0 for label in SPIN_LABELS}
     found: dict[str, list[str]] = {label: [] for label in SPIN_LABELS}
     pitch_found: dict[str, list[str]] = {"pitch": [], "commitment": [], "social": []}
-    side: dict[str, float] = {}  # weighted pitch / commitment / social evidence, for the label
-    flags: dict[str, float] = {}  # unweighted evidence, for is_pitch / asks_commitment
+    side = {"pitch": 0.0, "commitment": 0.0, "social": 0.0}  # weighted evidence for "other"
+    flags = {"pitch": 0.0, "commitment": 0.0, "social": 0.0}  # unweighted, for is_pitch / asks_commitment
+    side_cues = {"pitch": lexicon.pitch, "commitment": lexicon.commitment, "social": lexicon.social}
 
     for sentence, asks in zip(sentences, question_flags):
         # In a turn that asks something, the question sentences carry the SPIN type;
@@ -230,7 +231,7 @@ def classify_spin(text: str) -> SpinResult:
         else:
             factor = STATEMENT_SPIN_FACTOR
         for label in QUESTION_LABELS:
-            _match(lexicon.label_cues[label], sentence, factor, scores, label, found)
+            scores[label] += factor * _match(lexicon.label_cues[label], sentence, found[label])
         bonus = _conditional_bonus(sentence, lexicon)
         if bonus:
             target, marker = bonus
@@ -238,9 +239,10 @@ def classify_spin(text: str) -> SpinResult:
             if marker not in found[target]:
                 found[target].append(marker)
         other_factor = 1.0 if (asks or not is_question) else CONTEXT_OTHER_FACTOR
-        for kind, cues in (("pitch", lexicon.pitch), ("commitment", lexicon.commitment), ("social", lexicon.social)):
-            added = _match(cues, sentence, other_factor, side, kind, pitch_found)
-            flags[kind] = flags.get(kind, 0.0) + (added / other_factor if other_factor else 0.0)
+        for kind, cues in side_cues.items():
+            weight = _match(cues, sentence, pitch_found[kind])
+            flags[kind] += weight
+            side[kind] += other_factor * weight
 
     is_pitch = flags["pitch"] >= 2.0
     asks_commitment = flags["commitment"] >= 3.0

@@ -97,6 +97,17 @@ def test_conditional_precedence_between_implication_and_need_payoff() -> None:
     assert classify_spin("If you could fix that, what would it mean for your margins?").label == "N"
 
 
+def test_negated_failure_in_condition_is_need_payoff() -> None:
+    # "不再宕机" / "预警故障" name a failure but describe an improvement.
+    assert classify_spin("如果系统以后不再宕机，对您的门店有什么好处？").label == "N"
+    assert classify_spin("如果设备一旦停机，产线要损失多少？").label == "I"
+
+
+def test_question_without_cues_defaults_to_situation() -> None:
+    assert classify_spin("工程师周末也上班吗？").label == "S"
+    assert classify_spin("？").label == "other"
+
+
 def test_question_sentence_decides_label_after_a_short_pitch() -> None:
     result = classify_spin("我们的系统支持移动审批。您现在一张单子审批一般要几天？")
     assert result.label == "S"
@@ -117,6 +128,8 @@ def test_commitment_flag() -> None:
     assert classify_spin("下周给您做一次演示，您看可以吗？").asks_commitment
     assert classify_spin("Could you introduce me to your CFO?").asks_commitment
     assert not classify_spin("你们的财务总监平时关注哪些指标？").asks_commitment
+    assert not classify_spin("When does your maintenance contract expire?").asks_commitment
+    assert not classify_spin("Thanks for making time to meet with me.").asks_commitment
 
 
 def test_question_flag() -> None:
