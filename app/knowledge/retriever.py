@@ -1,0 +1,179 @@
+"""BM25 retrieval over knowledge chunks, optional dense fusion (RRF), and a LangChain retriever."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
+from app.knowledge.tokenize import tokenize
+
+# Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
+EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
+RRF_K = 60  # the usual constant from Cormack et al.; damps the weight of top ranks
+DENSE_DEPTH = 20  # how many dense neighbours take part in the fusion
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Fuse several rankings of ids: score(id) = sum over rankings of 1 / (k + rank), rank from 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item_id in enumerate(ranking, start=1):
+            scores[item_id] = scores.get(item_id, 0.0) + 1.0 / (k + rank)
+    # Ties keep first-seen order (sorted is stable), so the first ranking wins ties.
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+
+
+def index_text(chunk: Chunk) -> str:
+    """What BM25 sees for a chunk: the title hierarchy, its own heading again (a small boost), the body."""
+    own_heading = chunk.title.split(" › ")[-1]
+    return f"{chunk.title}\n{own_heading}\n{chunk.text}"
+
+
+def _bm25_idf(document_frequency: int, corpus_size: int) -> float:
+    return math.log((corpus_size - document_frequency + 0.5) / (document_frequency + 0.5) + 1.0)
+
+
+class KnowledgeIndex:
+    """Searchable index over chunks: BM25 always, plus dense vectors when an embed function is given."""
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        bm25: bm25s.BM25,
+        chunk_token_sets: list[frozenset[str]],
+        document_frequency: dict[str, int],
+        embed: EmbedFn | None = None,
+        chunk_vectors: np.ndarray | None = None,
+    ) -> None:
+        self.chunks = chunks
+        self._bm25 = bm25
+        self._chunk_token_sets = chunk_token_sets
+        self._document_frequency = document_frequency
+        self._embed = embed
+        self._chunk_vectors = chunk_vectors
+        self._by_id = {chunk.id: chunk for chunk in chunks}
+        self._position = {chunk.id: position for position, chunk in enumerate(chunks)}
+
+    @classmethod
+    def build(cls, chunks: list[Chunk], embed: EmbedFn | None = None) -> KnowledgeIndex:
+        """Tokenise and index the chunks; with `embed`, also embed every chunk for dense search."""
+        if not chunks:
+            raise ValueError("cannot build a knowledge index without chunks")
+        corpus_tokens = [tokenize(index_text(chunk)) for chunk in chunks]
+        bm25 = bm25s.BM25()
+        bm25.index(corpus_tokens, show_progress=False)
+        token_sets = [frozenset(tokens) for tokens in corpus_tokens]
+        document_frequency: dict[str, int] = {}
+        for token_set in token_sets:
+            for token in token_set:
+                document_frequency[token] = document_frequency.get(token, 0) + 1
+        vectors = None
+        if embed is not None:
+            vectors = _normalised_matrix(embed([index_text(chunk) for chunk in chunks]))
+        return cls(chunks, bm25, token_sets, document_frequency, embed, vectors)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        """The chunk with this id (KeyError if unknown)."""
+        return self._by_id[chunk_id]
+
+    def ids(self) -> list[str]:
+        return [chunk.id for chunk in self.chunks]
+
+    def bm25_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by BM25 score; chunks sharing no token with the query are left out."""
+        query_tokens = tokenize(query)
+        if not query_tokens:
+            return []
+        scores = self._bm25.get_scores(query_tokens)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def dense_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by cosine similarity to the query (empty without an embed function)."""
+        if self._embed is None or self._chunk_vectors is None:
+            return []
+        query_vector = _normalised_matrix(self._embed([query]))[0]
+        similarities = self._chunk_vectors @ query_vector
+        order = np.argsort(-similarities, kind="stable")[:k]
+        return [(self.chunks[i], float(similarities[i])) for i in order]
+
+    def search(self, query: str, k: int = 5) -> list[tuple[Chunk, float]]:
+        """Best chunks for the query, best first. BM25 scores alone, or RRF scores when dense is on."""
+        if self._embed is None:
+            return self.bm25_ranking(query, k)
+        depth = max(k, DENSE_DEPTH)
+        lexical = [chunk.id for chunk, _ in self.bm25_ranking(query, depth)]
+        dense = [chunk.id for chunk, _ in self.dense_ranking(query, depth)]
+        fused = reciprocal_rank_fusion([lexical, dense])[:k]
+        return [(self._by_id[chunk_id], score) for chunk_id, score in fused]
+
+    def matched_terms(self, query: str, chunk: Chunk) -> list[str]:
+        """The question's distinct tokens that also occur in the chunk."""
+        chunk_tokens = self._chunk_token_sets[self._position[chunk.id]]
+        return sorted(set(tokenize(query)) & chunk_tokens)
+
+    def coverage(self, query: str, chunk: Chunk) -> float:
+        """IDF-weighted share of the query's distinct tokens found in the chunk (0..1).
+
+        Words the knowledge base never uses count with the highest weight, so a question
+        about something else (travel expenses, Kubernetes) gets a low coverage.
+        """
+        query_tokens = set(tokenize(query))
+        if not query_tokens:
+            return 0.0
+        corpus_size = len(self.chunks)
+        chunk_tokens = self._chunk_token_sets[self._position[chunk.id]]
+        total = found = 0.0
+        for token in query_tokens:
+            weight = _bm25_idf(self._document_frequency.get(token, 0), corpus_size)
+            total += weight
+            if token in chunk_tokens:
+                found += weight
+        return found / total if total else 0.0
+
+
+def _normalised_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:
+    """Rows scaled to unit length so a dot product is the cosine similarity."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+@lru_cache(maxsize=1)
+def get_index() -> KnowledgeIndex:
+    """The BM25 index over `<repo root>/knowledge/*.md`, built once per process."""
+    return KnowledgeIndex.build(load_chunks(KNOWLEDGE_DIR))
+
+
+def chunk_to_document(chunk: Chunk, score: float) -> Document:
+    """A LangChain Document for a chunk: readable body plus id/title/source metadata."""
+    return Document(
+        page_content=f"{chunk.title}\n{strip_key_terms(chunk.text)}",
+        metadata={"id": chunk.id, "title": chunk.title, "source": chunk.source, "file": chunk.file, "score": score},
+    )
+
+
+class PlaybookRetriever(BaseRetriever):
+    """LangChain retriever over the playbook knowledge base (defaults to the cached index)."""
+
+    index: KnowledgeIndex | None = None
+    k: int = 4
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        index = self.index if self.index is not None else get_index()
+        return [chunk_to_document(chunk, score) for chunk, score in index.search(query, self.k)]
