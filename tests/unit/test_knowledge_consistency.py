@@ -1,0 +1,35 @@
+"""Every playbook element's Chinese name must appear in the knowledge base, so answers can explain it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from app.knowledge import get_index
+from app.playbook import get_playbook
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width brackets -> ASCII) and no whitespace, so layout differences do not matter."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_every_playbook_element_name_appears_in_the_knowledge_base() -> None:
+    playbook = get_playbook()
+    knowledge_text = normalise("\n".join(f"{chunk.title}\n{chunk.text}" for chunk in get_index().chunks))
+    missing = [
+        f"{element_id}: {playbook.element(element_id).name_zh}"
+        for element_id in sorted(playbook.ids())
+        if normalise(playbook.element(element_id).name_zh) not in knowledge_text
+    ]
+    assert not missing, f"{len(missing)} playbook names missing from knowledge/*.md: {missing}"
+
+
+def test_knowledge_sources_are_seed_files() -> None:
+    seeds = {
+        "000_e7bd82a359d1f684.txt",
+        "001_f8250d52b20618bb.txt",
+        "002_dc9c672375c04538.txt",
+        "003_f46c8c675f22d6b5.txt",
+        "004_090d296c08092e30.txt",
+    }
+    assert {chunk.source for chunk in get_index().chunks} <= seeds
