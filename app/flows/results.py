@@ -38,8 +38,12 @@ class Labeled(BaseModel):
 
 
 class Message(BaseModel):
-    """A generated sentence in both languages, with the playbook ids behind it."""
+    """A generated sentence in both languages, with the playbook ids behind it.
 
+    `code` names the rule that produced it (e.g. "skipped_step"), so clients and tests need not parse text.
+    """
+
+    code: str = ""
     zh: str
     en: str
     cites: list[str] = Field(default_factory=list)
@@ -161,6 +165,7 @@ def _check_own_question_types(groups: list[QuestionGroup]) -> list[Message]:
             if found.label in names and found.label != intended and found.confidence >= 0.5:
                 warnings.append(
                     Message(
+                        code="spin_type_mismatch",
                         zh=f"“{question}”放在{names[intended][0]}问题里，但听起来更像{names[found.label][0]}问题。",
                         en=f"'{question}' is listed as a {names[intended][1]} question but reads like a {names[found.label][1]} question.",
                         cites=[group.spin_type],
@@ -208,6 +213,7 @@ def _spin_call_plan(answers: dict[str, Any], playbook: Any) -> SpinCallPlanResul
     if len(groups[0].own_questions) > MAX_SITUATION_QUESTIONS:
         warnings.append(
             Message(
+                code="too_many_situation_questions",
                 zh=f"情景问题有 {len(groups[0].own_questions)} 个，太多会让客户觉得被盘问；能事先查到的就别在现场问。",
                 en=f"{len(groups[0].own_questions)} situation questions are too many; research what you can beforehand.",
                 cites=cites.add("spin.situation"),
@@ -216,6 +222,7 @@ def _spin_call_plan(answers: dict[str, Any], playbook: Any) -> SpinCallPlanResul
     if not groups[2].own_questions:
         warnings.append(
             Message(
+                code="no_implication_questions",
                 zh="还没有自己的暗示问题：暗示问题让客户感到问题的分量，是把难点变成需求的关键。",
                 en="No implication questions of your own yet: they make the problem feel big enough to act on.",
                 cites=cites.add("spin.implication"),
@@ -345,6 +352,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
             later = playbook.element(step_id)
             gaps.append(
                 Message(
+                    code="skipped_step",
                     zh=f"已勾选“{later.name_zh}”的结束标志，但“{current.name_zh}”还没完成：跳过的步骤往往是丢单的伏笔，先补上。",
                     en=f"'{later.name_en}' is ticked while '{current.name_en}' is not done; close the skipped step first.",
                     cites=cites.add(step_id, current.id),
@@ -368,6 +376,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
         if next_relation is not None:
             actions.append(
                 Message(
+                    code="advance_relationship",
                     zh=f"{person.name}（{person.role.name_zh}）：关系从“{person.relation.name_zh}”推进到“{next_relation.name_zh}”，可安排：{'、'.join(activities[:3])}。",
                     en=f"{person.name} ({person.role.name_en}): move from '{person.relation.name_en}' to '{next_relation.name_en}'.",
                     cites=cites.add(next_relation.id),
@@ -378,6 +387,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
     if not decision_makers:
         gaps.append(
             Message(
+                code="no_decision_maker",
                 zh="关键人里没有决策者：还不知道谁拍板，就无法判断机会的真实程度。",
                 en="No decision maker among the key people: find out who decides.",
                 cites=cites.add("org.role.decision_maker"),
@@ -388,6 +398,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
             if RELATIONS.index(person.relation.id) <= RELATIONS.index("dragon.relation.dating"):
                 gaps.append(
                     Message(
+                        code="decision_maker_relation_low",
                         zh=f"项目已到“{current.name_zh}”，但与决策者{person.name}的关系还停在“{person.relation.name_zh}”。",
                         en=f"The deal is at '{current.name_en}' but the relationship with decision maker {person.name} is only '{person.relation.name_en}'.",
                         cites=cites.add("org.role.decision_maker", person.relation.id),
@@ -396,6 +407,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
     if people and not any(p.relation.id == "dragon.relation.alliance" for p in people):
         gaps.append(
             Message(
+                code="no_alliance",
                 zh="没有处在“同盟”阶段的关键人：缺少能引荐、通风报信、在决策时站出来的人。",
                 en="Nobody is at the alliance stage: no one introduces you, shares inside news or backs you at decision time.",
                 cites=cites.add("dragon.relation.alliance"),
@@ -412,6 +424,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
         reason_en = "thin evidence" if row.answer == "yes" else en_answer
         gaps.append(
             Message(
+                code="opportunity_open",
                 zh=f"机会问题“{row.question.name_zh}”：{reason_zh}。",
                 en=f"Opportunity question '{row.question.name_en}': {reason_en}.",
                 cites=[row.question.id],
@@ -421,6 +434,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
         if checks:
             actions.append(
                 Message(
+                    code="verify_opportunity",
                     zh=f"核实“{row.question.name_zh}”：{'；'.join(checks)}。",
                     en=f"Verify '{row.question.name_en}' with the checks listed in the playbook.",
                     cites=[row.question.id],
@@ -431,6 +445,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
         gaps.insert(
             0,
             Message(
+                code="opportunity_unconfirmed",
                 zh="销售机会还没确认就已往后推进：没有明确机会时应停在“客户分析”，先维护向导、继续收集信息。",
                 en="The deal moved on before the opportunity was confirmed; without one, stay in customer analysis.",
                 cites=cites.add("dragon.opportunity.is_real", "dragon.step.customer_analysis"),
@@ -442,7 +457,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
     for move in getattr(current, "moves", []):
         first_action = (getattr(move, "actions_zh", None) or [move.description])[0]
         step_actions.append(
-            Message(zh=f"{move.name_zh}：{first_action}", en=move.name_en, cites=cites.add(move.id))
+            Message(code="step_move", zh=f"{move.name_zh}：{first_action}", en=move.name_en, cites=cites.add(move.id))
         )
     start_marker = getattr(current, "start_marker", None)
     end_marker = getattr(current, "end_marker", None)
@@ -507,26 +522,27 @@ def _person_actions(row: StakeholderRow, playbook: Any, cites: _Cites) -> list[M
     actions = []
     role = playbook.element(row.role.id)
     for text in getattr(role, "approach_zh", [])[:2]:
-        actions.append(Message(zh=f"作为{role.name_zh}：{text}", en=f"As {role.name_en}: {text}", cites=cites.add(role.id)))
+        actions.append(Message(code="role_action", zh=f"作为{role.name_zh}：{text}", en=f"As {role.name_en}: {text}", cites=cites.add(role.id)))
     maslow = playbook.element(row.maslow.id)
     for text in getattr(maslow, "rep_actions_zh", [])[:2]:
-        actions.append(Message(zh=f"{maslow.name_zh}：{text}", en=f"{maslow.name_en} need: {text}", cites=cites.add(maslow.id)))
+        actions.append(Message(code="maslow_action", zh=f"{maslow.name_zh}：{text}", en=f"{maslow.name_en} need: {text}", cites=cites.add(maslow.id)))
     change = playbook.element(row.change.id)
     position = getattr(change, "value_position_zh", None)
     if position:
-        actions.append(Message(zh=f"{change.name_zh}：{position}", en=f"{change.name_en}: {position}", cites=cites.add(change.id)))
+        actions.append(Message(code="change_action", zh=f"{change.name_zh}：{position}", en=f"{change.name_en}: {position}", cites=cites.add(change.id)))
     focus = playbook.element(row.focus.id)
     concerns = getattr(focus, "concerns_zh", [])
     if concerns:
         actions.append(
-            Message(zh=f"关注{focus.name_zh}：准备好{'、'.join(concerns[:3])}", en=f"Focus {focus.name_en}: prepare {'、'.join(concerns[:3])}", cites=cites.add(focus.id))
+            Message(code="focus_action", zh=f"关注{focus.name_zh}：准备好{'、'.join(concerns[:3])}", en=f"Focus {focus.name_en}: prepare {'、'.join(concerns[:3])}", cites=cites.add(focus.id))
         )
     attitude = playbook.element(row.attitude.id)
     for text in getattr(attitude, "handling_zh", [])[:2]:
-        actions.append(Message(zh=f"{attitude.name_zh}：{text}", en=f"{attitude.name_en}: {text}", cites=cites.add(attitude.id)))
+        actions.append(Message(code="attitude_action", zh=f"{attitude.name_zh}：{text}", en=f"{attitude.name_en}: {text}", cites=cites.add(attitude.id)))
     if row.closeness.id in LOW_CLOSENESS and row.role.id == "org.role.decision_maker":
         actions.append(
             Message(
+                code="meet_decision_maker",
                 zh="联系太少：请支持者或指导者引荐，尽快安排与他本人见面。",
                 en="Too little contact: get a supporter or coach to introduce you and meet in person soon.",
                 cites=cites.add(row.closeness.id),
@@ -540,7 +556,7 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: _Cites) -> list[RiskFl
     risks: list[RiskFlag] = []
 
     def flag(code: str, severity: Literal["high", "medium"], zh: str, en: str, ids: list[str], people: list[str]) -> None:
-        risks.append(RiskFlag(code=code, severity=severity, message=Message(zh=zh, en=en, cites=cites.add(*ids)), people=people))
+        risks.append(RiskFlag(code=code, severity=severity, message=Message(code=code, zh=zh, en=en, cites=cites.add(*ids)), people=people))
 
     attitudes = [row.attitude.id for row in rows]
     if "fivedim.attitude.coach" not in attitudes:
@@ -685,6 +701,7 @@ def _fivek_intensity(answers: dict[str, Any], playbook: Any) -> FivekIntensityRe
             who_en = " (with the decision maker)" if side == "decision_maker" else ""
             advice.append(
                 Message(
+                    code="reach_level",
                     zh=f"{criterion.zh}：{playbook.element(f'fivek.{dimension}').name_zh}要达到“{level.name_zh}”{who_zh}。",
                     en=f"{criterion.en}: reach '{level.name_en}' on {playbook.element(f'fivek.{dimension}').name_en}{who_en}.",
                     cites=cites.add(level_id),
@@ -693,6 +710,7 @@ def _fivek_intensity(answers: dict[str, Any], playbook: Any) -> FivekIntensityRe
     weakest = min(scores, key=lambda score: score.points)
     advice.append(
         Message(
+            code="weakest_dimension",
             zh=f"得分最低的是{weakest.dimension.name_zh}（{weakest.points} 分），优先补强。",
             en=f"Weakest dimension: {weakest.dimension.name_en} ({weakest.points} points); work on it first.",
             cites=[weakest.dimension.id],
@@ -747,10 +765,11 @@ def _opportunity_check(answers: dict[str, Any], playbook: Any) -> OpportunityChe
         name_zh, name_en = row.question.name_zh, row.question.name_en
         evidence_zh = f"（依据：{row.evidence}）" if row.evidence else ""
         if row.answer == "no":
-            blockers.append(Message(zh=f"“{name_zh}”的答案是否定的{evidence_zh}。", en=f"'{name_en}' is answered no.", cites=[row.question.id]))
+            blockers.append(Message(code="answered_no", zh=f"“{name_zh}”的答案是否定的{evidence_zh}。", en=f"'{name_en}' is answered no.", cites=[row.question.id]))
         elif row.answer == "unknown" and row.question.id == "dragon.opportunity.is_real":
             blockers.append(
                 Message(
+                    code="is_real_unknown",
                     zh="还不知道机会是否真实存在：先留在客户分析阶段，继续收集信息、维护向导。",
                     en="It is unknown whether the opportunity is real: stay in customer analysis and keep gathering information.",
                     cites=cites.add(row.question.id, "dragon.step.customer_analysis"),
@@ -763,13 +782,14 @@ def _opportunity_check(answers: dict[str, Any], playbook: Any) -> OpportunityChe
             plan_zh = f"；计划：{row.plan}" if row.plan else ""
             conditions.append(
                 Message(
+                    code="needs_verification",
                     zh=f"“{name_zh}”{state_zh}，需要核实：{'；'.join(checks) or '补充证据'}{plan_zh}。",
                     en=f"'{name_en}' is {state_en}; verify it before investing more.",
                     cites=[row.question.id],
                 )
             )
         else:
-            supports.append(Message(zh=f"“{name_zh}”：是{evidence_zh}。", en=f"'{name_en}': yes.", cites=[row.question.id]))
+            supports.append(Message(code="confirmed", zh=f"“{name_zh}”：是{evidence_zh}。", en=f"'{name_en}': yes.", cites=[row.question.id]))
     verdict: Verdict = "no_go" if blockers else ("go_with_conditions" if conditions else "go")
     reasons = blockers or supports
     return OpportunityCheckResult(
