@@ -13,6 +13,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIRECTORY = REPO_ROOT / "playbooks"
 
 
+# Every id in a section starts with that section's prefix, so a pasted element in the wrong place fails.
+SECTION_ID_PREFIX: dict[str, str] = {
+    "spin": "spin.", "dragon": "dragon.", "org": "org.", "styles": "style.", "fivedim": "fivedim.",
+    "ces": "ces.", "fivek": "fivek.", "milestones": "milestone.", "process": "process.", "extras": "extras.",
+}
+
+
 class PlaybookError(ValueError):
     """A playbook file is malformed. `file`, `path` and `reason` describe the first problem found."""
 
@@ -122,6 +129,9 @@ def load_playbook(directory: Path) -> Playbook:
                     raise PlaybookError(
                         file.name, path, f"duplicate id {element.id!r} (first defined at {seen_ids[element.id]})"
                     )
+                prefix = SECTION_ID_PREFIX[section]
+                if not element.id.startswith(prefix):
+                    raise PlaybookError(file.name, f"{path}.id", f"id {element.id!r} must start with {prefix!r}")
                 seen_ids[element.id] = where
             sections[section] = value
             origin[section] = file.name

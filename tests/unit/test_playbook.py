@@ -149,14 +149,13 @@ def test_bad_id_format_is_rejected(tmp_path):
 
 def test_duplicate_id_across_files_fails(tmp_path):
     directory = _copy_playbooks(tmp_path)
-    _edit(directory, "extras.yaml", lambda d: d["extras"]["key_factors"][0].update(id="spin.situation"))
+    # spin.yaml loads after ces.yaml (name order), so the copy in spin.yaml is the one reported
+    _edit(directory, "spin.yaml", lambda d: d["spin"]["contexts"][0].update(id="ces.method"))
     with pytest.raises(PlaybookError) as caught:
         load_playbook(directory)
-    assert "duplicate id 'spin.situation'" in caught.value.reason
-    # files load in name order, so the second one (spin.yaml) is reported, pointing at the first
-    assert {caught.value.file, "extras.yaml", "spin.yaml"} == {"extras.yaml", "spin.yaml"}
-    assert "extras.yaml: extras.key_factors[0]" in str(caught.value)
-    assert "spin.yaml: spin.types[0]" in str(caught.value)
+    assert (caught.value.file, caught.value.path) == ("spin.yaml", "spin.contexts[0]")
+    assert "duplicate id 'ces.method'" in caught.value.reason
+    assert "ces.yaml: ces.method" in caught.value.reason
 
 
 def test_duplicate_id_within_file_fails(tmp_path):
@@ -278,3 +277,19 @@ def test_every_id_is_unique_and_lowercase_dotted():
     elements = get_playbook().elements()
     assert len({e.id for e in elements}) == len(elements)
     assert all(e.id == e.id.lower() and "." in e.id for e in elements)
+
+
+def test_section_prefix_is_enforced(tmp_path):
+    directory = _copy_playbooks(tmp_path)
+    _edit(directory, "ces.yaml", lambda d: d["ces"]["steps"][0].update(id="spin.prepare"))
+    with pytest.raises(PlaybookError) as caught:
+        load_playbook(directory)
+    assert (caught.value.file, caught.value.path) == ("ces.yaml", "ces.steps[0].id")
+    assert "'ces.'" in caught.value.reason
+
+
+def test_every_section_has_an_id_prefix():
+    from app.playbook.loader import SECTION_ID_PREFIX
+    from app.playbook.models import Playbook
+
+    assert set(SECTION_ID_PREFIX) == set(Playbook.model_fields)
