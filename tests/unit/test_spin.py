@@ -104,7 +104,7 @@ def test_negated_failure_in_condition_is_need_payoff() -> None:
 
 
 def test_question_without_cues_defaults_to_situation() -> None:
-    assert classify_spin("工程师周末也上班吗？").label == "S"
+    assert classify_spin("你们的工程师需要倒班吗？").label == "S"
     assert classify_spin("？").label == "other"
 
 
