@@ -321,6 +321,19 @@ def list_flows() -> list[FlowDefinition]:
     return [flows[flow_id] for flow_id in FLOW_IDS if flow_id in flows]
 
 
+def describe_flows(lang: str = "zh") -> list[dict[str, str]]:
+    """Id, title and description of every flow in one language, e.g. for a menu."""
+    english = lang == "en"
+    return [
+        {
+            "id": flow.id,
+            "title": flow.title_en if english else flow.title_zh,
+            "description": flow.description_en if english else flow.description_zh,
+        }
+        for flow in list_flows()
+    ]
+
+
 # ---------------------------------------------------------------------------
 # Option lists that come from the playbook ("options_from").
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.flows import results
 from app.flows.definitions import (
     FlowDefinition,
     GroupDef,
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 Lang = Literal["zh", "en"]
 MORE_STEP_ID = "more"  # the closing "add another?" question of a repeated group
 _MORE_OPTIONS = [("yes", "还有，继续添加", "Yes, add another"), ("no", "没有了，继续", "No, continue")]
+# Short replies people type to "add another?" in a chat box.
+_MORE_ALIASES = {"是": "yes", "有": "yes", "还有": "yes", "y": "yes", "否": "no", "没有": "no", "无": "no", "没了": "no", "n": "no"}
 
 
 class AnswerError(ValueError):
@@ -173,7 +176,8 @@ def answer(
     item = flow.items[position.item]
 
     if isinstance(item, GroupDef) and position.inner == len(item.steps):
-        add_another = _parse_choice(raw_answer, _MORE_OPTIONS) == "yes"
+        alias = _MORE_ALIASES.get(raw_answer.strip().lower()) if isinstance(raw_answer, str) else None
+        add_another = (alias or _parse_choice(raw_answer, _MORE_OPTIONS)) == "yes"
         work.history.append(position)
         if add_another:
             instances = work.groups.setdefault(item.group, [])
@@ -196,9 +200,10 @@ def answer(
         value = _parse_answer(step, raw_answer, options)
     _set_answer(work, flow, position, value)
 
+    probe = step.probe
     # An optional question left empty is a choice, not a thin answer.
-    worth_probing = step.probe is not None and value not in (None, "", [])
-    if worth_probing and step.probe.is_thin(value) and work.probes_used.get(key, 0) < step.probe.max_probes:
+    worth_probing = probe is not None and value not in (None, "", []) and work.probes_used.get(key, 0) < probe.max_probes
+    if probe is not None and worth_probing and probe.is_thin(value):
         work.probes_used[key] = work.probes_used.get(key, 0) + 1
         work.probing = True
         work.probe_text = _probe_text(flow, work, step, value, lang, probe_writer)
@@ -239,11 +244,6 @@ def back(
     work.done = False
     _copy_into(state, work)
     return _view(flow, state, previous, lang or state.lang, playbook)
-
-
-def answer_key_path(flow: FlowDefinition, position: Position) -> str:
-    """Public form of the answer key (`step` or `group[i].step`), e.g. for logging."""
-    return _answer_key(flow, position)
 
 
 # ---------------------------------------------------------------------------
@@ -348,9 +348,7 @@ def _finish_move(
 ) -> Outcome:
     work.position = next_position
     if next_position is None:
-        from app.flows.results import compute_result  # results imports the engine's state model
-
-        result = compute_result(flow.id, work.answers, work.groups, playbook=playbook)
+        result = results.compute_result(flow.id, work.answers, work.groups, playbook=playbook)
         work.done = True
         _copy_into(state, work)
         return Outcome(state=state, done=True, result=result)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from app.flows.definitions import get_flow
 from app.flows.results import (
+    RESULT_MODELS,
     VERDICT_NAMES,
     Citation,
     DragonDiagnosisResult,
@@ -27,14 +28,6 @@ from app.flows.results import (
 )
 
 Lang = Literal["zh", "en"]
-
-RESULT_MODELS: dict[str, type[BaseModel]] = {
-    "spin_call_plan": SpinCallPlanResult,
-    "dragon_diagnosis": DragonDiagnosisResult,
-    "stakeholder_map": StakeholderMapResult,
-    "fivek_intensity": FivekIntensityResult,
-    "opportunity_check": OpportunityCheckResult,
-}
 
 _ANSWER_LABELS = {"yes": ("是", "Yes"), "partly": ("部分/待确认", "Partly"), "no": ("否", "No"), "unknown": ("不清楚", "Unknown")}
 

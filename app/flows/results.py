@@ -577,12 +577,13 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: _Cites) -> list[RiskFl
         flag("decision_maker_against", "high", f"决策者{'、'.join(against)}倾向竞争对手或反对我方。",
              f"Decision maker {', '.join(against)} leans to a competitor or opposes us.",
              ["org.role.decision_maker", *sorted({r.attitude.id for r in decision_makers if r.attitude.id in AGAINST})], against)
-    close_opponents = [row.name for row in rows if row.attitude.id == "fivedim.attitude.opponent" and row.closeness.id in HIGH_CLOSENESS]
+    close_rows = [row for row in rows if row.attitude.id == "fivedim.attitude.opponent" and row.closeness.id in HIGH_CLOSENESS]
+    close_opponents = [row.name for row in close_rows]
     if close_opponents:
         flag("opponent_close_ties", "medium",
              f"反对者{'、'.join(close_opponents)}与我方联系很多：他可能把我方的信息转给竞争对手，敏感信息要把关。",
              f"Opponent {', '.join(close_opponents)} is in close contact with us and may pass our information to a competitor.",
-             ["fivedim.attitude.opponent", "fivedim.closeness.deep"], close_opponents)
+             ["fivedim.attitude.opponent", *sorted({row.closeness.id for row in close_rows})], close_opponents)
     if rows and all(attitude == "fivedim.attitude.neutral" for attitude in attitudes):
         flag("all_neutral", "high", "所有人都是中立者：还没有任何人站在我方一边。",
              "Everyone is neutral: nobody is on our side yet.", ["fivedim.attitude.neutral"], [row.name for row in rows])
@@ -806,13 +807,27 @@ def _opportunity_check(answers: dict[str, Any], playbook: Any) -> OpportunityChe
 # Dispatch
 
 
+RESULT_MODELS: dict[str, type[FlowResult]] = {
+    "spin_call_plan": SpinCallPlanResult,
+    "dragon_diagnosis": DragonDiagnosisResult,
+    "stakeholder_map": StakeholderMapResult,
+    "fivek_intensity": FivekIntensityResult,
+    "opportunity_check": OpportunityCheckResult,
+}
+
+
+def result_json_schema(flow_id: str) -> dict[str, Any]:
+    """JSON schema of a flow's result (the structured coaching note)."""
+    return RESULT_MODELS[flow_id].model_json_schema()
+
+
 def compute_result(
     flow_id: str,
     answers: dict[str, Any],
     groups: dict[str, list[dict[str, Any]]] | None = None,
     *,
     playbook: Any | None = None,
-) -> BaseModel:
+) -> FlowResult:
     """The result model of a finished run of `flow_id`."""
     if playbook is None:
         from app.playbook import get_playbook

@@ -314,3 +314,17 @@ def test_state_round_trips_through_json():
     restored = FlowRunState.model_validate_json(state.model_dump_json())
     assert restored == state
     assert _answer(restored, "against").step.id == "people.why_against"
+
+
+def test_add_another_accepts_short_chat_replies():
+    state, _ = _start()
+    _to_group(state)
+    _answer(state, "王总")
+    _answer(state, "support")
+    assert _answer(state, "有").step.id == "people.name"
+    _answer(state, "李总")
+    _answer(state, "support")
+    assert _answer(state, "没有").step.id == "tags"
+    assert back(state, flow=FLOW).id == "people.more"
+    with pytest.raises(AnswerError):
+        _answer(state, "也许")

@@ -140,3 +140,23 @@ def test_opportunity_notes_verdict():
     markdown = note_to_markdown("opportunity_check", result)
     assert "暂不推进" in markdown and "对手是集团指定供应商" in markdown
     assert "no_go" in note_to_csv("opportunity_check", result)
+
+
+@pytest.mark.parametrize("flow_id", list(ANSWERS))
+def test_result_json_schema_matches_result(flow_id):
+    from app.flows import result_json_schema
+
+    schema = result_json_schema(flow_id)
+    dumped = _result(flow_id).model_dump(mode="json")
+    assert set(schema["required"]) <= set(dumped) and "citations" in schema["properties"]
+
+
+def test_english_step_labels_come_from_the_playbook():
+    from app.flows import answer, start
+
+    state, _ = start("stakeholder_map", lang="en")
+    answer(state, "Vitamin maker ERP")
+    answer(state, "Mr Wang")
+    view = answer(state, "VP").step
+    decision_maker = get_playbook().element("org.role.decision_maker")
+    assert view.prompt.startswith("Decision participant #1") and decision_maker.name_en in [o.label for o in view.options]

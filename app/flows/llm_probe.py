@@ -1,0 +1,60 @@
+"""LLM-written follow-up probes for thin flow answers, bounded by the step's purpose; None means "use the script".
+
+The engine decides *whether* to probe (the step's scripted rules); the model only words the
+question. Anything unusable — empty, too long, not in the run's language — returns None and the
+engine falls back to the scripted probe, as it does when the call raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from app.flows.definitions import FlowDefinition
+from app.flows.engine import ProbeRequest, ProbeWriter
+from app.llm.prompts import render_prompt
+
+PROMPT_NAME = "flow_probe_v1"
+MAX_PROBE_CHARS = 120  # a probe is one question; anything longer is the model lecturing
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WRAPPING_QUOTES = "\"'“”‘’「」 \n"
+
+
+def probe_writer_for(chat_model: BaseChatModel | None, flow: FlowDefinition) -> ProbeWriter | None:
+    """A probe writer for the engine, or None offline (the engine then uses the scripted probe)."""
+    if chat_model is None:
+        return None
+
+    def write(request: ProbeRequest) -> str | None:
+        system = render_prompt(
+            PROMPT_NAME,
+            lang=request.lang,
+            flow_title=flow.title_en if request.lang == "en" else flow.title_zh,
+            step_prompt=request.prompt,
+            scripted_probe=request.scripted_probe,
+            max_chars=MAX_PROBE_CHARS,
+            product_name="Sales Coach" if request.lang == "en" else "销售教练",
+        )
+        # The rep's words go in their own message, never into the instructions.
+        reply = chat_model.invoke([SystemMessage(system), HumanMessage(_answer_as_text(request.answer))])
+        return usable_probe(str(reply.content), request.lang)
+
+    return write
+
+
+def usable_probe(text: str, lang: str) -> str | None:
+    """The model's probe cleaned up, or None when it cannot be shown as one short question."""
+    probe = text.strip().strip(_WRAPPING_QUOTES).strip()
+    if not probe or len(probe) > MAX_PROBE_CHARS:
+        return None
+    if lang == "zh" and not _CJK.search(probe):
+        return None
+    return probe
+
+
+def _answer_as_text(answer: object) -> str:
+    if isinstance(answer, list):
+        return "\n".join(f"- {item}" for item in answer)
+    return str(answer or "")

@@ -1,0 +1,279 @@
+"""Flow runs with persistence: start, answer, back, pause, resume and finish — the one place a run's data flow lives.
+
+A run's row keeps the engine state and the chat transcript (`RunRecord`) in `FlowRun.state`.
+Finishing a run validates the result, writes the coaching note and, for a 5K run attached to an
+opportunity, moves the opportunity to the milestone the scores reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fastapi import HTTPException, status
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from app.api.deps import not_found
+from app.auth.policy import can_view_user
+from app.flows.definitions import FlowDefinition, get_flow
+from app.flows.engine import FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
+from app.flows.notes import RESULT_MODELS
+from app.models import CoachingNote, FlowRun, Opportunity, User
+from app.models.common import utcnow
+
+Lang = Literal["zh", "en"]
+RunStatus = Literal["active", "paused", "done"]
+FIVEK_FLOW_ID = "fivek_intensity"
+CHOICE_TYPES = ("choice", "multi_choice")
+
+
+class ChatEntry(BaseModel):
+    """One bubble of the run as a chat: a coach question (or probe) or the rep's answer."""
+
+    speaker: Literal["coach", "rep"]
+    text: str  # "" for a skipped optional answer
+    step_id: str
+    probe: bool = False
+
+
+class RunRecord(BaseModel):
+    """What `FlowRun.state` holds."""
+
+    engine: FlowRunState
+    transcript: list[ChatEntry] = Field(default_factory=list)
+
+
+@dataclass
+class AnswerOutcome:
+    """The next question, or the finished run's note and result."""
+
+    step: StepView | None = None
+    note: CoachingNote | None = None
+    result: BaseModel | None = None
+
+
+# ---------------------------------------------------------------------------
+# Access: read for the owner, their manager and admins; write for the owner only.
+
+
+def readable_run(session: Session, viewer: User, run_id: int) -> FlowRun:
+    run = session.get(FlowRun, run_id)
+    if run is None or not can_view_user(session, viewer, run.owner_id):
+        raise not_found("flow run")
+    return run
+
+
+def writable_run(session: Session, user: User, run_id: int) -> FlowRun:
+    """The run locked for update; 404 if the user may not see it, 403 if they may see but not change it."""
+    run = session.exec(select(FlowRun).where(FlowRun.id == run_id).with_for_update()).first()
+    if run is None or not can_view_user(session, user, run.owner_id):
+        raise not_found("flow run")
+    if run.owner_id != user.id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the rep who owns a flow run may answer it")
+    return run
+
+
+def owned_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
+    """A flow run attaches only to the caller's own opportunity; anything else looks missing."""
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None or opportunity.owner_id != user.id:
+        raise not_found("opportunity")
+    return opportunity
+
+
+def _require_status(run: FlowRun, *allowed: RunStatus) -> None:
+    if run.status in allowed:
+        return
+    detail = {
+        "paused": "this flow run is paused; resume it first",
+        "done": "this flow run is finished",
+        "active": "this flow run is not paused",
+    }[run.status]
+    raise HTTPException(status.HTTP_409_CONFLICT, detail=detail)
+
+
+# ---------------------------------------------------------------------------
+# The run's life
+
+
+def load_record(run: FlowRun) -> RunRecord:
+    return RunRecord.model_validate(run.state)
+
+
+def _save(session: Session, run: FlowRun, record: RunRecord) -> None:
+    run.state = record.model_dump(mode="json")  # a new dict, so the JSON column is marked dirty
+    run.updated_at = utcnow()
+    session.add(run)
+
+
+def start_run(
+    session: Session, owner: User, flow_id: str, opportunity_id: int | None, lang: Lang
+) -> tuple[FlowRun, StepView]:
+    """A new run of a flow, optionally attached to one of the owner's opportunities."""
+    flow = flow_or_404(flow_id)
+    if opportunity_id is not None:
+        owned_opportunity(session, owner, opportunity_id)
+    state, view = start(flow.id, lang, flow=flow)
+    record = RunRecord(engine=state, transcript=[_coach_entry(view)])
+    run = FlowRun(owner_id=owner.id, flow_id=flow.id, opportunity_id=opportunity_id, lang=lang)
+    _save(session, run, record)
+    session.commit()
+    session.refresh(run)
+    return run, view
+
+
+def submit_answer(
+    session: Session, run: FlowRun, raw_answer: Any, lang: Lang, probe_writer: ProbeWriter | None = None
+) -> AnswerOutcome:
+    """Give the current question its answer; AnswerError (nothing saved) when the engine rejects it."""
+    _require_status(run, "active")
+    flow = get_flow(run.flow_id)
+    record = load_record(run)
+    asked = current_view(record.engine, lang, flow=flow)
+    assert asked is not None  # an active run always has a question waiting
+    outcome = answer(record.engine, raw_answer, lang=lang, probe_writer=probe_writer, flow=flow)
+    record.transcript.append(ChatEntry(speaker="rep", text=answer_text(asked, raw_answer), step_id=asked.id))
+    if not outcome.done:
+        assert outcome.step is not None
+        record.transcript.append(_coach_entry(outcome.step))
+        _save(session, run, record)
+        session.commit()
+        return AnswerOutcome(step=outcome.step)
+    _save(session, run, record)
+    note, result = _finish(session, run, flow, outcome.result)
+    session.commit()
+    session.refresh(note)
+    return AnswerOutcome(note=note, result=result)
+
+
+def go_back(session: Session, run: FlowRun, lang: Lang) -> StepView:
+    """Return to the previous question; its answer and the chat after it are dropped."""
+    _require_status(run, "active")
+    record = load_record(run)
+    view = back(record.engine, lang)
+    record.transcript = _transcript_up_to(record.transcript, view.id)
+    _save(session, run, record)
+    session.commit()
+    return view
+
+
+def pause_run(session: Session, run: FlowRun) -> None:
+    _require_status(run, "active")
+    run.status = "paused"
+    run.updated_at = utcnow()
+    session.add(run)
+    session.commit()
+
+
+def resume_run(session: Session, run: FlowRun, lang: Lang) -> StepView:
+    """Continue a paused run where it stopped."""
+    _require_status(run, "paused")
+    run.status = "active"
+    run.updated_at = utcnow()
+    session.add(run)
+    session.commit()
+    view = current_view(load_record(run).engine, lang)
+    assert view is not None
+    return view
+
+
+def _finish(session: Session, run: FlowRun, flow: FlowDefinition, result: BaseModel) -> tuple[CoachingNote, BaseModel]:
+    """Write the coaching note, close the run and, for 5K, move the opportunity's milestone."""
+    # The note is the result's JSON; validating the dump again proves it loads back as its schema.
+    result = RESULT_MODELS[flow.id].model_validate(result.model_dump(mode="json"))
+    account = getattr(result, "account", "")
+    note = CoachingNote(
+        owner_id=run.owner_id,
+        kind="flow",
+        source_id=flow.id,
+        title=f"{flow.title_zh} · {account}"[:200] if account else flow.title_zh,
+        score=getattr(result, "total", None) if flow.id == FIVEK_FLOW_ID else None,
+        data={
+            "flow_id": flow.id,
+            "result": result.model_dump(mode="json"),
+            "opportunity_id": run.opportunity_id,
+            "cited_ids": [citation.id for citation in getattr(result, "citations", [])],
+        },
+    )
+    session.add(note)
+    session.flush()
+    run.note_id = note.id
+    run.status = "done"
+    session.add(run)
+    if flow.id == FIVEK_FLOW_ID and run.opportunity_id is not None:
+        opportunity = session.get(Opportunity, run.opportunity_id)
+        if opportunity is not None:  # the latest 5K result sets the milestone
+            milestone = getattr(result, "milestone", None)
+            opportunity.milestone_id = milestone.id if milestone is not None else None
+            opportunity.probability = getattr(result, "probability", 0)
+            opportunity.updated_at = utcnow()
+            session.add(opportunity)
+    return note, result
+
+
+# ---------------------------------------------------------------------------
+# Reading a run
+
+
+def flow_or_404(flow_id: str) -> FlowDefinition:
+    try:
+        return get_flow(flow_id)
+    except KeyError:
+        raise not_found("flow") from None
+
+
+def run_note(session: Session, run: FlowRun) -> CoachingNote | None:
+    return session.get(CoachingNote, run.note_id) if run.note_id is not None else None
+
+
+def run_detail(session: Session, run: FlowRun, lang: Lang) -> dict[str, Any]:
+    """The run as the API shows it: status, the waiting question, answers so far, the chat, the result."""
+    record = load_record(run)
+    step = current_view(record.engine, lang) if run.status != "done" else None
+    note = run_note(session, run)
+    return {
+        "id": run.id,
+        "flow_id": run.flow_id,
+        "owner_id": run.owner_id,
+        "opportunity_id": run.opportunity_id,
+        "status": run.status,
+        "lang": run.lang,
+        "step": step.model_dump() if step is not None else None,
+        "answers": record.engine.answers,
+        "groups": record.engine.groups,
+        "transcript": [entry.model_dump() for entry in record.transcript],
+        "note_id": run.note_id,
+        "result": note.data.get("result") if note is not None else None,
+        "created_at": run.created_at,
+        "updated_at": run.updated_at,
+    }
+
+
+# ---------------------------------------------------------------------------
+# The chat transcript
+
+
+def _coach_entry(view: StepView) -> ChatEntry:
+    return ChatEntry(speaker="coach", text=view.prompt, step_id=view.id, probe=view.probe)
+
+
+def answer_text(view: StepView, raw_answer: Any) -> str:
+    """The rep's answer as the chat shows it: option labels instead of ids, one list item per line."""
+    labels = {option.id: option.label for option in view.options} if view.type in CHOICE_TYPES else {}
+    if raw_answer is None:
+        return ""
+    if isinstance(raw_answer, list):
+        parts = [labels.get(str(item), str(item)) for item in raw_answer]
+        return "、".join(parts) if view.type == "multi_choice" else "\n".join(parts)
+    return labels.get(str(raw_answer), str(raw_answer)).strip()
+
+
+def _transcript_up_to(transcript: list[ChatEntry], step_id: str) -> list[ChatEntry]:
+    """The chat up to and including the last time `step_id` was asked (not counting the waiting question)."""
+    waiting = max(i for i, entry in enumerate(transcript) if entry.speaker == "coach" and not entry.probe)
+    for index in range(waiting - 1, -1, -1):
+        entry = transcript[index]
+        if entry.speaker == "coach" and entry.step_id == step_id and not entry.probe:
+            return transcript[: index + 1]
+    return transcript
