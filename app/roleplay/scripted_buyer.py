@@ -398,7 +398,8 @@ class ScriptedBuyer:
                 parts.append(self._hint_next(new, turn))
             return 0
 
-        style_bonus = TRUST_STYLE_FIT if _mentions(rep_text, STYLE_CUES[self.style]) else 0
+        record.style_fit = _mentions(rep_text, STYLE_CUES[self.style])
+        style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
         right_type = [fact for fact in fresh if self.scenario.category_of(fact.id) == category]
         for fact in right_type:
             if self._requires_met(fact, revealed) and new.trust >= fact.min_trust:

@@ -55,6 +55,7 @@ class TurnRecord(BaseModel):
     asks_commitment: bool
     premature_pitch: bool = False
     injection: bool = False
+    style_fit: bool = False  # the question used words the buyer's communication style likes
     revealed: list[str] = Field(default_factory=list)
     trust_delta: int = 0
     trust_after: int = 0

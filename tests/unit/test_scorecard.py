@@ -1,0 +1,126 @@
+"""Scorecard: the strong rep beats the weak one everywhere, documented weights, 5K inference, cited feedback."""
+
+import pytest
+
+from app.coaching.spin import classify_spin
+from app.playbook import get_playbook
+from app.roleplay.scenarios import load_scenarios
+from app.roleplay.scorecard import WEIGHTS, build_scorecard, infer_intensity_levels, spin_order_quality
+from app.roleplay.scripted_buyer import ScriptedBuyer
+from app.roleplay.state import SessionState
+from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
+
+SCENARIOS = load_scenarios()
+IDS = sorted(SCENARIOS)
+DIFFICULTIES = ["easy", "medium", "hard"]
+
+
+def play(scenario, lines):
+    buyer = ScriptedBuyer(scenario)
+    state = buyer.opening(SessionState.start(scenario)).state
+    for line in lines:
+        state = buyer.reply(state, line, classify_spin(line)).state
+    return state
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_strong_rep_scores_higher_and_uncovers_more(scenario_id):
+    scenario = SCENARIOS[scenario_id]
+    strong = build_scorecard(scenario, play(scenario, strong_rep_lines(scenario)))
+    weak = build_scorecard(scenario, play(scenario, weak_rep_lines(scenario)))
+    assert strong.total > weak.total + 30
+    assert strong.facts_share > weak.facts_share
+    assert strong.commitment_won and not weak.commitment_won
+    assert weak.premature_pitches > 0 and strong.premature_pitches == 0
+    assert strong.spin_order_quality == 1.0
+    assert strong.intensity.total > weak.intensity.total
+    assert strong.milestone_id is not None and weak.milestone_id is None
+
+
+def test_weights_sum_to_100_and_total_is_the_sum_of_components():
+    assert sum(WEIGHTS.values()) == 100
+    for scenario in SCENARIOS.values():
+        for lines in (strong_rep_lines(scenario), weak_rep_lines(scenario)):
+            card = build_scorecard(scenario, play(scenario, lines))
+            assert 0 <= card.total <= 100
+            assert abs(card.total - sum(c.points for c in card.components.values())) <= 0.5
+            assert all(0 <= c.points <= c.max_points for c in card.components.values())
+
+
+def test_an_empty_call_scores_zero():
+    scenario = SCENARIOS["retail_member_marketing"]
+    card = build_scorecard(scenario, SessionState.start(scenario))
+    assert card.total == 0 and card.facts_share == 0 and card.turns == 0
+    assert card.milestone_id is None
+
+
+def test_spin_order_quality():
+    assert spin_order_quality(["S", "P", "I", "N"]) == 1.0
+    assert spin_order_quality(["N", "I", "P", "S"]) == 0.25
+    assert spin_order_quality(["S", "other", "I", "P", "I"]) == pytest.approx(3 / 4)
+    assert spin_order_quality(["other"]) == 0.0
+
+
+def test_feedback_cites_existing_playbook_ids_and_the_persona_style():
+    ids = get_playbook().ids()
+    for scenario in SCENARIOS.values():
+        for lines in (strong_rep_lines(scenario), weak_rep_lines(scenario)):
+            card = build_scorecard(scenario, play(scenario, lines))
+            feedback = card.strengths + card.improvements
+            assert feedback
+            cited = {element_id for item in feedback for element_id in item.element_ids}
+            assert cited <= ids
+            assert scenario.persona.communication_style in cited
+            assert any(element_id.startswith("spin.") for element_id in cited)
+            assert any(element_id.startswith("dragon.step.") for element_id in cited)
+
+
+def test_weak_rep_is_told_about_premature_pitching_and_implications():
+    scenario = SCENARIOS["mfg_vitamin_erp"]
+    card = build_scorecard(scenario, play(scenario, weak_rep_lines(scenario)))
+    cited = [item.element_ids for item in card.improvements]
+    assert ["dragon.step.present_value", "spin.need_payoff"] in cited
+    assert any("spin.implication" in ids for ids in cited)
+    assert any("dragon.step.win_commitment" in ids for ids in cited)
+
+
+def test_intensity_levels_follow_the_state():
+    scenario = SCENARIOS["mfg_vitamin_erp"]  # the persona is a contact, not the decision maker
+    levels, sides = infer_intensity_levels(scenario, SessionState.start(scenario))
+    assert set(levels.values()) == {f"fivek.{d}.l0" for d in ("problem", "power", "vision", "value", "control")}
+    assert sides["problem"] == "contact"
+    levels, _ = infer_intensity_levels(scenario, play(scenario, strong_rep_lines(scenario)))
+    assert levels["problem"] == "fivek.problem.l5"
+    assert levels["power"] == "fivek.power.l3"  # the contact agreed to introduce the vice president
+    assert levels["control"] == "fivek.control.l2"
+    dm = SCENARIOS["logistics_tms"]
+    levels, sides = infer_intensity_levels(dm, play(dm, strong_rep_lines(dm)))
+    assert sides["value"] == "decision_maker"
+    assert levels["power"] == "fivek.power.l4" and levels["control"] == "fivek.control.l4"
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_suggested_next_scenario_by_skill_and_difficulty(scenario_id):
+    scenario = SCENARIOS[scenario_id]
+    strong = build_scorecard(scenario, play(scenario, strong_rep_lines(scenario)))
+    weak = build_scorecard(scenario, play(scenario, weak_rep_lines(scenario)))
+    for card in (strong, weak):
+        assert card.suggested_next_scenario in SCENARIOS
+        assert card.suggested_next_scenario != scenario_id
+        assert card.weakest_skill in WEIGHTS
+    level = DIFFICULTIES.index(scenario.difficulty)
+    assert DIFFICULTIES.index(SCENARIOS[strong.suggested_next_scenario].difficulty) >= min(level, 1)
+    assert DIFFICULTIES.index(SCENARIOS[weak.suggested_next_scenario].difficulty) <= max(level, 1)
+
+
+def test_scorecard_is_deterministic_and_json_serialisable():
+    scenario = SCENARIOS["gov_city_network"]
+    state = play(scenario, weak_rep_lines(scenario)[:2] + strong_rep_lines(scenario))
+    first, second = build_scorecard(scenario, state), build_scorecard(scenario, state)
+    assert first.model_dump_json() == second.model_dump_json()
+    assert '"total"' in first.model_dump_json()
+
+
+def test_state_of_another_scenario_is_rejected():
+    with pytest.raises(ValueError):
+        build_scorecard(SCENARIOS["logistics_tms"], SessionState.start(SCENARIOS["bank_retail_crm"]))
