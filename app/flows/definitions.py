@@ -105,6 +105,9 @@ class Condition(_Strict):
         tests = [self.equals is not None, self.not_equals is not None, self.in_ is not None, self.not_empty is not None]
         if sum(tests) != 1:
             raise ValueError("give exactly one of equals / not_equals / in / not_empty")
+        compared = [self.equals, self.not_equals, *(self.in_ or [])]
+        if any(isinstance(value, bool) for value in compared):
+            raise ValueError('YAML reads unquoted yes/no as true/false: quote option ids, e.g. equals: "no"')
         return self
 
 

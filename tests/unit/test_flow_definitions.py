@@ -127,3 +127,11 @@ def test_fivek_options_show_points_from_the_playbook():
     top = playbook.element("fivek.problem.l5")
     assert options[-1][0] == "fivek.problem.l5"
     assert f"{top.points_contact}" in options[-1][1] and f"{top.points_decision_maker}" in options[-1][1]
+
+
+def test_unquoted_yes_no_in_when_is_caught(tmp_path):
+    first = {"id": "met", "prompt_zh": "见过吗", "prompt_en": "Met?", "type": "choice",
+             "options": [{"id": "yes", "label_zh": "是", "label_en": "Yes"}, {"id": "no", "label_zh": "否", "label_en": "No"}]}
+    later = {"id": "why", "prompt_zh": "为什么", "prompt_en": "Why", "type": "text", "when": {"step": "met", "equals": False}}
+    with pytest.raises(FlowDefinitionError, match="quote"):
+        load_flow(_write(tmp_path, {**MINIMAL_FLOW, "items": [first, later]}))
