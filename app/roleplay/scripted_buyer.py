@@ -310,11 +310,13 @@ class ScriptedBuyer:
 
         delta += self._resolve_open_objection(new, rep_text, spin, result, parts)
         asked = spin.asks_commitment or (
-            spin.label == "other" and _mentions(rep_text, self.scenario.success.commitment.keywords)
+            spin.label == "other" and spin.is_question and _mentions(rep_text, self.scenario.success.commitment.keywords)
         )
 
-        premature = spin.is_pitch and not new.need_established()
-        if spin.is_pitch:
+        # An ask for a next step is judged by the commitment rules, not as a product pitch.
+        pitching = spin.is_pitch and not asked
+        premature = pitching and not new.need_established()
+        if pitching:
             new.pitches += 1
         if premature:
             new.premature_pitches += 1
@@ -328,7 +330,7 @@ class ScriptedBuyer:
             else:
                 parts.append(self._phrase("premature_pitch", turn))
         else:
-            if spin.is_pitch:
+            if pitching:
                 delta += TRUST_VALUE_PITCH
                 parts.append(self._phrase("pitch_accepted", turn))
             if not (asked and spin.label == "other"):
@@ -345,7 +347,9 @@ class ScriptedBuyer:
             parts.append(self._phrase("small_talk" if not spin.is_question else "off_topic", turn))
             parts.append(self._hint_next(new, turn))
 
-        if new.need_established() and delta > 0 and not result.commitment_won:
+        # Buying signals (seed 002) come once the need is explicit, after a turn that moved the buyer.
+        moved = bool(result.new_facts or result.objection_handled or (pitching and not premature))
+        if new.need_established() and moved and delta > 0 and not result.commitment_won:
             shown = {event.id for event in new.signals_shown}
             for signal in self.scenario.buying_signals:
                 if signal.id not in shown:
@@ -389,7 +393,7 @@ class ScriptedBuyer:
         """Reveal at most one fact when the question type and topic fit; otherwise answer and hint."""
         turn = new.turn
         revealed = new.revealed_ids()
-        on_topic = [fact for fact in self.scenario.all_facts() if _mentions(rep_text, fact.topics.all())]
+        on_topic = [fact for fact in self.scenario.all_facts() if self._matched_topic(fact, rep_text)]
         fresh = [fact for fact in on_topic if fact.id not in revealed]
         category = LABEL_CATEGORY.get(spin.label)
         if category is None:
@@ -400,15 +404,22 @@ class ScriptedBuyer:
 
         record.style_fit = _mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        right_type = [fact for fact in fresh if self.scenario.category_of(fact.id) == category]
+        # Candidates of the asked category, the most specific match first (own topic before inherited).
+        scored = [
+            (self._match_score(fact, rep_text), index, fact)
+            for index, fact in enumerate(getattr(self.scenario.facts, category))
+            if fact.id not in revealed
+        ]
+        right_type = [fact for score, _, fact in sorted(scored, key=lambda item: (-item[0], item[1])) if score > 0]
         for fact in right_type:
             if self._requires_met(fact, revealed) and new.trust >= fact.min_trust:
                 new.revealed[category].append(RevealedFact(id=fact.id, turn=turn))
                 result.new_facts.append(fact.id)
                 parts.append(self._phrase("reveal", turn) + fact.text)
                 return TRUST_REVEAL + style_bonus
-        if right_type:
-            fact = right_type[0]
+        own_topic = [fact for fact in right_type if self._matched_topic(fact, rep_text)]
+        if own_topic:
+            fact = own_topic[0]
             missing = [fid for fid in fact.requires if fid not in revealed]
             if missing:
                 prerequisite = self.scenario.fact(missing[0])
@@ -506,12 +517,24 @@ class ScriptedBuyer:
     def _requires_met(fact: Fact, revealed: set[str]) -> bool:
         return all(required in revealed for required in fact.requires)
 
+    def _match_score(self, fact: Fact, rep_text: str) -> int:
+        """How well a question is on a fact's topic: its own keywords count double those of the facts it requires.
+
+        Inheriting the prerequisites' topics lets "这个问题会带来什么后果" style follow-ups on a problem
+        just uncovered reach the implication that builds on it.
+        """
+        own = len(self._matched_topic(fact, rep_text))
+        if own:
+            return 2 * own + 100
+        inherited = [len(self._matched_topic(self.scenario.fact(fid), rep_text)) for fid in fact.requires]
+        return max(inherited, default=0)
+
     @staticmethod
     def _matched_topic(fact: Fact, rep_text: str) -> str:
-        for word in fact.topics.all():
-            if word.lower() in rep_text.lower():
-                return word
-        return fact.topics.zh[0]
+        """The longest topic keyword the text mentions ("" if none)."""
+        lowered = rep_text.lower()
+        matched = [word for word in fact.topics.all() if word and word.lower() in lowered]
+        return max(matched, key=len, default="")
 
     def _next_to_explore(self, new: SessionState) -> tuple[str, Fact] | None:
         revealed = new.revealed_ids()

@@ -254,3 +254,34 @@ def test_trust_drives_the_relationship_stage():
     assert start.relation_stage == "dragon.relation.acquainted"
     end, _ = play(scenario, strong_rep_lines(scenario))
     assert end.relation_stage in {"dragon.relation.trust", "dragon.relation.alliance"}
+
+
+def test_follow_up_on_a_revealed_problem_reaches_its_implication():
+    scenario = SCENARIOS["hospital_mobile_nursing"]
+    buyer = ScriptedBuyer(scenario)
+    state = SessionState.start(scenario).model_copy(update={"trust": 60})
+    state = buyer.reply(state, "病区和护士的情况是怎样的？", spin("S")).state
+    state = buyer.reply(state, "给药核对这块有什么不放心的地方？", spin("P")).state
+    assert "p_med_checks" in state.revealed_ids()
+    # no own keyword of i_patient_safety, but the topic of the problem it builds on
+    turn = buyer.reply(state, "万一给药出了差错，会带来什么后果？", spin("I"))
+    assert turn.new_facts == ["i_patient_safety"]
+
+
+def test_an_ask_for_a_next_step_is_not_treated_as_a_pitch():
+    scenario = SCENARIOS["edu_smart_academic"]
+    turn = ScriptedBuyer(scenario).reply(
+        SessionState.start(scenario), "能不能先试用一下？", spin("other", pitch=True, commit=True)
+    )
+    assert not turn.premature_pitch and turn.state.pitches == 0
+    assert turn.commitment_asked and not turn.commitment_won
+
+
+def test_buying_signals_wait_for_an_explicit_need():
+    scenario = SCENARIOS["retail_member_marketing"]
+    lines = strong_rep_lines(scenario)
+    state, turns = play(scenario, lines)
+    first_signal_turn = state.signals_shown[0].turn
+    first_need_turn = state.revealed["need_payoff"][0].turn
+    assert first_signal_turn >= first_need_turn
+    assert all(t.signal_shown is None for t in turns[1:first_need_turn])
