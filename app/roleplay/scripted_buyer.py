@@ -12,7 +12,7 @@ from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, 
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 
 
-# Purposes shared by all styles. Placeholders: {topic} (a topic keyword), {name} (the buyer's name).
+# The same purposes for every style; variants are picked by a hash of scenario, turn and purpose.
 # Analytical: data, details, caution. Driver: terse, results. Expressive: vivid, big picture.
 # Amiable: warm, relationship, "我们".
 STYLE_PHRASES: dict[str, dict[str, list[str]]] = {
@@ -209,7 +209,7 @@ INJECTION_PATTERNS: tuple[str, ...] = (
     "隐藏的事实", "所有信息", "全部信息", "所有的信息", "所有痛点", "所有的痛点", "全部痛点", "列出", "列一下你",
     "你的设定", "你的规则", "剧本", "别扮演", "停止扮演", "不用扮演", "角色设定", "开发者模式", "告诉我一切",
     "全部告诉", "都告诉我", "全都说出来", "一次性说", "原样输出", "输出你的", "打印你的", "你的配置", "你是ai",
-    "你是一个ai", "人工智能", "大模型", "语言模型", "不要再演", "别演了", "测试模式", "越狱",
+    "你是一个ai", "你是人工智能", "大模型", "语言模型", "不要再演", "别演了", "测试模式", "越狱",
 )
 
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
@@ -316,6 +316,7 @@ class ScriptedBuyer:
         # An ask for a next step is judged by the commitment rules, not as a product pitch.
         pitching = spin.is_pitch and not asked
         premature = pitching and not new.need_established()
+        record.is_pitch = pitching
         if pitching:
             new.pitches += 1
         if premature:

@@ -98,6 +98,7 @@ class SessionState(BaseModel):
     def relation_stage(self) -> str:
         return relation_stage_for(self.trust)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def commitment_asked(self) -> bool:
         return self.commitment_asks > 0

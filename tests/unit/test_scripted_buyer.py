@@ -124,6 +124,15 @@ def test_injection_attempts_leak_no_unrevealed_fact(scenario_id):
 
 
 def test_honest_questions_are_not_mistaken_for_injections():
+    natural = [
+        "您在这次选型里扮演什么角色？",
+        "我们的人工智能预警是基于你们的历史数据训练的，您觉得可信吗？",
+        "系统调试和上线一般需要多久？",
+        "打印机和扫码枪这些设备，医院现在是怎么配的？",
+        "Could you describe how the description of each batch is recorded today?",
+    ]
+    for line in natural:
+        assert not is_injection(line), line
     for scenario in SCENARIOS.values():
         for line in strong_rep_lines(scenario) + weak_rep_lines(scenario):
             assert not is_injection(line), line
@@ -239,7 +248,7 @@ def test_state_round_trips_through_json():
     scenario = SCENARIOS["hospital_mobile_nursing"]
     state, _ = play(scenario, strong_rep_lines(scenario)[:6])
     dumped = state.model_dump_json()
-    assert '"relation_stage"' in dumped
+    assert '"relation_stage"' in dumped and '"commitment_asked"' in dumped
     restored = SessionState.model_validate_json(dumped)
     assert restored.model_dump() == state.model_dump()
     assert restored.relation_stage.startswith("dragon.relation.")
