@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
-from app.knowledge.tokenize import tokenize
+from app.knowledge.tokenize import query_term_groups, tokenize
 
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
 EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
@@ -93,7 +93,7 @@ class KnowledgeIndex:
 
     def bm25_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Top-k chunks by BM25 score; chunks sharing no token with the query are left out."""
-        query_tokens = tokenize(query)
+        query_tokens = list(dict.fromkeys(token for group in query_term_groups(query) for token in group))
         if not query_tokens:
             return []
         scores = self._bm25.get_scores(query_tokens)
@@ -119,28 +119,38 @@ class KnowledgeIndex:
         fused = reciprocal_rank_fusion([lexical, dense])[:k]
         return [(self._by_id[chunk_id], score) for chunk_id, score in fused]
 
+    def _match_weights(self, query: str, chunk: Chunk) -> tuple[float, float, list[str]]:
+        """(IDF weight of the question words found in the chunk, IDF weight of all of them, found words)."""
+        chunk_tokens = self._chunk_token_sets[self._position[chunk.id]]
+        found = total = 0.0
+        found_terms: list[str] = []
+        for group in query_term_groups(query):
+            # A question word weighs its IDF; words the knowledge base never uses weigh the most,
+            # so a question about something else (Kubernetes) is mostly "not found". A word found
+            # only through a sub-word or synonym counts with that (usually commoner) token's weight.
+            word_weight = self.idf(group[0])
+            total += word_weight
+            present = [token for token in group if token in chunk_tokens]
+            if present:
+                found += word_weight if group[0] in present else min(word_weight, max(self.idf(t) for t in present))
+                found_terms.append(group[0])
+        return found, total, found_terms
+
+    def idf(self, token: str) -> float:
+        """BM25 inverse document frequency of a token over the chunks (highest for unseen tokens)."""
+        return _bm25_idf(self._document_frequency.get(token, 0), len(self.chunks))
+
     def matched_terms(self, query: str, chunk: Chunk) -> list[str]:
         """The question's distinct tokens that also occur in the chunk."""
-        chunk_tokens = self._chunk_token_sets[self._position[chunk.id]]
-        return sorted(set(tokenize(query)) & chunk_tokens)
+        return self._match_weights(query, chunk)[2]
+
+    def matched_weight(self, query: str, chunk: Chunk) -> float:
+        """Summed IDF of the question's tokens found in the chunk: how much specific evidence it holds."""
+        return self._match_weights(query, chunk)[0]
 
     def coverage(self, query: str, chunk: Chunk) -> float:
-        """IDF-weighted share of the query's distinct tokens found in the chunk (0..1).
-
-        Words the knowledge base never uses count with the highest weight, so a question
-        about something else (travel expenses, Kubernetes) gets a low coverage.
-        """
-        query_tokens = set(tokenize(query))
-        if not query_tokens:
-            return 0.0
-        corpus_size = len(self.chunks)
-        chunk_tokens = self._chunk_token_sets[self._position[chunk.id]]
-        total = found = 0.0
-        for token in query_tokens:
-            weight = _bm25_idf(self._document_frequency.get(token, 0), corpus_size)
-            total += weight
-            if token in chunk_tokens:
-                found += weight
+        """IDF-weighted share of the question's distinct tokens found in the chunk (0..1)."""
+        found, total, _ = self._match_weights(query, chunk)
         return found / total if total else 0.0
 
 

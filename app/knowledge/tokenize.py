@@ -1,4 +1,4 @@
-"""Tokenise Chinese/English text for BM25: jieba (accurate mode) plus lowercase English words."""
+"""Tokenise Chinese/English text for BM25: jieba (accurate mode) plus lowercase, lightly stemmed English words."""
 
 from __future__ import annotations
 
@@ -24,26 +24,55 @@ STOPWORDS: frozenset[str] = frozenset(
     我 我们 你 你们 您 他 她 它 他们 她们 它们 自己 咱们 这个 那个 这些 那些 这样 那样 这种 那种
     要 会 能 可以 应该 该 需要 想 有 没有 把 被 对 给 让 从 到 向 里 中 上 下 时 时候 等 等等 以及 而 并 但 但是
     所以 因为 如果 然后 还是 或者 一般 具体 分别 主要 哪儿 讲讲 说说 告诉 知道 一 二 三
-    干嘛 干啥 啥 跟 有没有 一点 东西 做 帮 以后 已经 算 一共 哪几种 哪几个 哪几 几类 几种 几级 几个 分成 意思 用来
-    到底 能够 时候 什么样 怎么办 还要 这一步 一步 的话 对于 关于 应当 应该 需要 得到 比较 一定 问些
+    干嘛 干啥 跟 有没有 一点 东西 做 帮 以后 已经 算 一共 哪几种 哪几个 哪几 几类 几种 几级 分成 意思 用来
+    到底 能够 什么样 怎么办 还要 这一步 一步 的话 对于 关于 应当 得到 比较 一定 问些
+    哪里 这里 那里 那边 这边 好不好 行不行 可不可以
     a an the of to in on for and or is are was were be been being do does did what which who whom whose how why
     when where i we you they it its my our your their me us them this that these those with about from by as at
-    can could should would will shall may might must there here any some please tell explain me into than then so
-    if not no vs versus s
+    can could should would will shall may might must there here any some please tell explain into than then so
+    if not no vs versus s get got usually really
     """.split()
 )
 
-
 # Function characters that jieba's HMM sometimes glues onto a word ("时要", "问些"); trimmed off
 # the edges of tokens that are not dictionary words.
-STOP_CHARS: frozenset[str] = frozenset("的了是在和与及或吗呢吧啊呀么嘛着过地得之其这那个些就都也还又很更最要会能该有把被对给让从到向里中上下时等我你他她它您来去")
-
+STOP_CHARS = "的了是在和与及或吗呢吧啊呀么嘛着过就都也还又很把被对给让从向这那些我你他她它您该要"
 
 # Methodology terms jieba would otherwise split (分析型 -> 分析 / 型); sub-words still match via _expand.
 DOMAIN_WORDS: tuple[str, ...] = (
     "分析型", "进取型", "表现型", "亲切型", "亲近型", "摧龙六式", "五维模型", "需求效益", "购买信号",
-    "同盟者", "非支持者", "高瞻远瞩者", "革新主义者", "实用主义者", "保守主义者", "控单",
+    "同盟者", "非支持者", "高瞻远瞩者", "革新主义者", "实用主义者", "保守主义者", "控单", "赢率", "竞品", "单子",
 )
+
+# How reps say it -> how the playbook says it. Used on the question side only; each entry widens
+# one question word, it never adds weight of its own (see query_term_groups).
+QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "单子": ("机会", "订单"),
+    "赢率": ("概率", "里程碑"),
+    "竞品": ("竞争对手", "对手"),
+    "关心": ("关注", "关注点"),
+    "领导": ("决策者", "高层"),
+    "老板": ("决策者", "决策层"),
+    "拍板": ("决策", "决定"),
+    "痛点": ("痛苦",),
+    "签单": ("签约", "成交"),
+    "成单": ("签约", "成交"),
+    "降价": ("价格", "谈判"),
+    "砍价": ("价格", "谈判"),
+    "报价": ("价格",),
+    "线人": ("向导", "内线"),
+    "教练": ("指导者", "内线"),
+    "ally": ("allianc", "同盟"),
+    "champion": ("allianc", "coach"),
+    "competitor": ("竞争对手",),
+    "competition": ("竞争对手",),
+    "personality": ("style",),
+    "boss": ("decision", "决策者"),
+    "pipeline": ("funnel",),
+    "closing": ("close",),
+    "sign": ("signed", "签约"),
+    "buy": ("buying",),
+}
 
 
 def _get_tokenizer() -> jieba.Tokenizer:
@@ -61,15 +90,31 @@ def _get_tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
+def stem_english(word: str) -> str:
+    """A deliberately small suffix stripper (plural, -ing, -ed, -e, -er/-or, -ly) for retrieval only.
+
+    initiator / initiates / initiated -> initiat; designers -> design. Both documents and
+    questions go through it, so the stems only need to agree with each other.
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    for suffix in ("er", "or", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _normalise(token: str) -> str:
-    """Lowercase, trim punctuation at the edges, and fold simple English plurals."""
-    token = _EDGE_PUNCT_RE.sub("", token.strip()).lower()
-    if token.isascii() and token.isalpha() and len(token) > 4:
-        if token.endswith("ies"):
-            return token[:-3] + "y"
-        if token.endswith("s") and not token.endswith(("ss", "us", "is")):
-            return token[:-1]
-    return token
+    """Lowercase and trim punctuation at the edges."""
+    return _EDGE_PUNCT_RE.sub("", token.strip()).lower()
 
 
 def _in_dictionary(tokenizer: jieba.Tokenizer, word: str) -> bool:
@@ -86,7 +131,7 @@ def _expand(tokenizer: jieba.Tokenizer, token: str) -> list[str]:
     if not _CJK_RE.search(token) or len(token) < 2:
         return [token]
     if not _in_dictionary(tokenizer, token):
-        token = token.strip("".join(STOP_CHARS))
+        token = token.strip(STOP_CHARS)
         return [token] if token else []
     words = [token]
     for size in (2, 3, 4):
@@ -95,17 +140,56 @@ def _expand(tokenizer: jieba.Tokenizer, token: str) -> list[str]:
     return words
 
 
-def tokenize(text: str) -> list[str]:
-    """Split text into normalised content tokens (no punctuation, no stopwords)."""
+def _word_groups(text: str) -> list[list[str]]:
+    """One group per jieba word: the kept tokens it yields (the word itself plus its sub-words)."""
     tokenizer = _get_tokenizer()
-    tokens: list[str] = []
+    groups: list[list[str]] = []
     for raw in tokenizer.lcut(text, cut_all=False):
         if not _WORD_CHAR_RE.search(raw):
             continue
-        for token in _expand(tokenizer, _normalise(raw)):
-            if token and token not in STOPWORDS:
-                tokens.append(token)
-    return tokens
+        word = _normalise(raw)
+        if word in STOPWORDS:
+            continue
+        if word.isascii():
+            groups.append([stem_english(word)])
+            continue
+        # Single Chinese characters (年, 办, 好) are too ambiguous to count as evidence.
+        kept = [t for t in _expand(tokenizer, word) if t not in STOPWORDS and not (len(t) == 1 and _CJK_RE.match(t))]
+        if kept:
+            groups.append(kept)
+    return groups
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into normalised content tokens (no punctuation, no stopwords)."""
+    return [token for group in _word_groups(text) for token in group]
+
+
+def _as_token(word: str) -> str:
+    return stem_english(word) if word.isascii() else word
+
+
+# The synonym table keyed and valued by tokens as tokenize() produces them (English stemmed).
+_SYNONYMS_BY_TOKEN: dict[str, tuple[str, ...]] = {
+    _as_token(word): tuple(_as_token(synonym) for synonym in synonyms) for word, synonyms in QUERY_SYNONYMS.items()
+}
+
+
+def query_term_groups(question: str) -> list[tuple[str, ...]]:
+    """One group per distinct question word: (word, its sub-words..., playbook synonyms...).
+
+    Example: 财务总监 -> ("财务总监", "财务", "总监"); 单子 -> ("单子", "机会", "订单").
+    """
+    groups: dict[str, tuple[str, ...]] = {}
+    for members in _word_groups(question):
+        word = members[0]
+        if word in groups:
+            continue
+        expanded = list(members)
+        for member in members:
+            expanded += _SYNONYMS_BY_TOKEN.get(member, ())
+        groups[word] = tuple(dict.fromkeys(expanded))
+    return list(groups.values())
 
 
 def is_chinese(text: str) -> bool:

@@ -1,0 +1,115 @@
+"""Dense retrieval through an OpenAI-compatible /v1/embeddings endpoint, fused with BM25 when EMBEDDINGS_MODEL is set."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from langchain_openai import OpenAIEmbeddings
+from pydantic import SecretStr
+
+from app.config import Settings
+from app.knowledge.chunks import Chunk
+from app.knowledge.retriever import EmbedFn, KnowledgeIndex, get_index
+
+logger = logging.getLogger(__name__)
+
+# After a failed index build we answer with BM25 alone and try the endpoint again this much later.
+RETRY_BUILD_AFTER_S = 60.0
+QUERY_CACHE_SIZE = 512
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The embeddings endpoint could not embed the texts (down, timed out, or answered garbage)."""
+
+
+@dataclass(frozen=True)
+class EmbeddingsEndpoint:
+    """Where and how to embed: the chat model's OpenAI-compatible server with the embeddings model."""
+
+    model: str
+    base_url: str | None
+    api_key: str = field(repr=False)
+    timeout_s: float
+    max_retries: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EmbeddingsEndpoint | None:
+        """The configured endpoint, or None when dense retrieval is off (no EMBEDDINGS_MODEL, or nowhere to send it)."""
+        if not settings.embeddings_model:
+            return None
+        if not (settings.openai_base_url or settings.openai_api_key):
+            logger.warning("EMBEDDINGS_MODEL is set but neither OPENAI_BASE_URL nor OPENAI_API_KEY: BM25 only")
+            return None
+        api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+        return cls(settings.embeddings_model, settings.openai_base_url, api_key, settings.llm_timeout_s,
+                   settings.llm_max_retries)
+
+
+def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
+    """An embed function for KnowledgeIndex; single queries are cached, failures raise EmbeddingUnavailable."""
+    client = OpenAIEmbeddings(
+        model=endpoint.model,
+        base_url=endpoint.base_url,
+        api_key=SecretStr(endpoint.api_key),
+        timeout=endpoint.timeout_s,
+        max_retries=endpoint.max_retries,
+        # Send plain strings: tiktoken token ids only suit OpenAI's own models (and need a download).
+        check_embedding_ctx_length=False,
+    )
+
+    @lru_cache(maxsize=QUERY_CACHE_SIZE)
+    def embed_query(text: str) -> tuple[float, ...]:
+        return tuple(client.embed_query(text))
+
+    def embed(texts: list[str]) -> Sequence[Sequence[float]]:
+        try:
+            if len(texts) == 1:  # a question: the offline answer and the model path both search with it
+                return [embed_query(texts[0])]
+            return client.embed_documents(texts)
+        except Exception as error:  # any failure of the remote endpoint means "no dense ranking now"
+            raise EmbeddingUnavailable(f"{type(error).__name__}: {error}") from error
+
+    return embed
+
+
+class FusedIndex(KnowledgeIndex):
+    """BM25 and dense rankings fused by reciprocal rank; BM25 alone while the endpoint is unavailable."""
+
+    def search(self, query: str, k: int = 5) -> list[tuple[Chunk, float]]:
+        try:
+            return super().search(query, k)
+        except EmbeddingUnavailable as error:
+            logger.warning("embeddings unavailable, BM25 only for this question: %s", error)
+            return self.bm25_ranking(query, k)
+
+
+_built: dict[EmbeddingsEndpoint, FusedIndex] = {}
+_failed_at: dict[EmbeddingsEndpoint, float] = {}
+_lock = threading.Lock()
+
+
+def knowledge_index(settings: Settings) -> KnowledgeIndex:
+    """The index to ask: fused BM25 + dense when an embeddings endpoint is configured and reachable, else BM25."""
+    endpoint = EmbeddingsEndpoint.from_settings(settings)
+    if endpoint is None:
+        return get_index()
+    with _lock:  # one build per endpoint, even when several questions arrive at start-up
+        if endpoint in _built:
+            return _built[endpoint]
+        failed_at = _failed_at.get(endpoint)
+        if failed_at is not None and time.monotonic() - failed_at < RETRY_BUILD_AFTER_S:
+            return get_index()
+        try:
+            index = FusedIndex.build(get_index().chunks, embed=embed_function(endpoint))
+        except EmbeddingUnavailable as error:
+            logger.warning("could not embed the knowledge base, BM25 only for now: %s", error)
+            _failed_at[endpoint] = time.monotonic()
+            return get_index()
+        _failed_at.pop(endpoint, None)
+        _built[endpoint] = index
+        return index

@@ -1,0 +1,195 @@
+"""The ask flow in one place: retrieve passages, answer offline or with the model, cite; whole or streamed (SSE)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi.sse import ServerSentEvent
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.config import Settings
+from app.knowledge.answer import Citation, answer_offline
+from app.knowledge.chunks import Chunk, strip_key_terms
+from app.knowledge.embeddings import knowledge_index
+from app.knowledge.llm_answer import answer_with_model, grounded, stream_with_model
+from app.knowledge.retriever import KnowledgeIndex, get_index
+from app.knowledge.tokenize import is_chinese
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+PASSAGES_FOR_MODEL = 5
+STREAM_PIECE_CHARS = 12  # offline answers stream in pieces this long, so both modes look alike
+MODEL_FAILED_NOTICE = {
+    "zh": "模型暂时不可用，以下是手册的离线答案。",
+    "en": "The model is unavailable right now; this is the offline answer from the playbook.",
+}
+
+Mode = Literal["offline", "llm"]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+
+
+class AskRequest(BaseModel):
+    """A question for the playbook."""
+
+    question: Question
+
+
+class AskResult(BaseModel):
+    """The answer, the passages it cites, which engine wrote it, and why the model was skipped (if it was)."""
+
+    answer: str
+    citations: list[Citation]
+    mode: Mode
+    notice: str | None = Field(default=None, description="Set when the model failed and the offline answer is shown.")
+
+
+class Passage(BaseModel):
+    """One knowledge-base passage, as a citation opens it (without the retrieval-only key terms)."""
+
+    id: str
+    title: str
+    source: str = Field(description="The seed document the facts come from.")
+    file: str = Field(description="The knowledge-base file the passage is written in.")
+    text: str
+
+
+class AskStarted(BaseModel):
+    """A question accepted for streaming: open `stream_url` (GET) to receive the answer."""
+
+    ask_id: str
+    stream_url: str
+
+
+def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None) -> AskResult:
+    """Answer a question with the configured engine; any model failure falls back to the offline answer."""
+    index = knowledge_index(settings)
+    passages = _passages_for_model(question, index) if chat_model is not None else []
+    if not passages:
+        return _offline(question, index)
+    try:
+        answer = answer_with_model(chat_model, question, passages)
+    except Exception as error:  # 429, 500, timeout, garbage: whatever the model did, the playbook still answers
+        logger.warning("ask: model failed, answering offline: %s: %s", type(error).__name__, error)
+        return _offline(question, index, notice=_model_failed_notice(question))
+    return AskResult(answer=answer.answer, citations=answer.citations, mode="llm")
+
+
+def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | None) -> Iterator[ServerSentEvent]:
+    """The answer as SSE: `token` pieces in order, then `citations`, then `done`.
+
+    When the model fails (before or during its answer) an `error` event tells the client to drop
+    any text so far; the offline answer follows as `token`s, and `done` carries mode and notice.
+    """
+    index = knowledge_index(settings)
+    passages = _passages_for_model(question, index) if chat_model is not None else []
+    if not passages:
+        yield from _result_events(_offline(question, index))
+        return
+    sent = ""
+    try:
+        reply = None
+        for reply in stream_with_model(chat_model, question, passages):
+            if reply.answer.startswith(sent) and len(reply.answer) > len(sent):
+                yield _token(reply.answer[len(sent):])
+                sent = reply.answer
+        answer = grounded(reply, passages)
+    except Exception as error:  # as in ask_playbook: never leave the rep without an answer
+        logger.warning("ask stream: model failed after %d chars, answering offline: %s: %s",
+                       len(sent), type(error).__name__, error)
+        notice = _model_failed_notice(question)
+        yield ServerSentEvent(event="error", data={"message": notice})
+        yield from _result_events(_offline(question, index, notice=notice))
+        return
+    yield _citations(answer.citations)
+    yield _done("llm", None)
+
+
+def find_passage(chunk_id: str) -> Passage | None:
+    """The passage a citation points to, or None for an unknown id."""
+    try:
+        chunk = get_index().chunk(chunk_id)
+    except KeyError:
+        return None
+    return Passage(id=chunk.id, title=chunk.title, source=chunk.source, file=chunk.file,
+                   text=strip_key_terms(chunk.text))
+
+
+def _passages_for_model(question: str, index: KnowledgeIndex) -> list[Chunk]:
+    return [chunk for chunk, _score in index.search(question, PASSAGES_FOR_MODEL)]
+
+
+def _offline(question: str, index: KnowledgeIndex, notice: str | None = None) -> AskResult:
+    answer = answer_offline(question, index)
+    return AskResult(answer=answer.answer, citations=answer.citations, mode="offline", notice=notice)
+
+
+def _model_failed_notice(question: str) -> str:
+    return MODEL_FAILED_NOTICE["zh" if is_chinese(question) else "en"]
+
+
+def _result_events(result: AskResult) -> Iterator[ServerSentEvent]:
+    text = result.answer
+    for start in range(0, len(text), STREAM_PIECE_CHARS):
+        yield _token(text[start:start + STREAM_PIECE_CHARS])
+    yield _citations(result.citations)
+    yield _done(result.mode, result.notice)
+
+
+def _token(text: str) -> ServerSentEvent:
+    return ServerSentEvent(event="token", data={"text": text})
+
+
+def _citations(citations: list[Citation]) -> ServerSentEvent:
+    return ServerSentEvent(event="citations", data=[citation.model_dump() for citation in citations])
+
+
+def _done(mode: Mode, notice: str | None) -> ServerSentEvent:
+    return ServerSentEvent(event="done", data={"mode": mode, "notice": notice})
+
+
+class PendingAsks:
+    """Questions posted for streaming, kept in memory until their stream is opened once, or they expire.
+
+    Per process: with several workers, POST and GET must reach the same one (sticky sessions).
+    """
+
+    def __init__(self, ttl_s: float = 120.0, max_pending: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_pending = max_pending
+        self._asks: dict[str, tuple[int, str, float]] = {}  # ask id -> (user id, question, created)
+        self._lock = threading.Lock()
+
+    def add(self, user_id: int, question: str) -> str:
+        """Keep the question for the user; returns the id of its stream."""
+        ask_id = secrets.token_urlsafe(16)
+        now = time.monotonic()
+        with self._lock:
+            self._drop_expired(now)
+            while len(self._asks) >= self.max_pending:  # oldest first: dicts keep insertion order
+                del self._asks[next(iter(self._asks))]
+            self._asks[ask_id] = (user_id, question, now)
+        return ask_id
+
+    def claim(self, ask_id: str, user_id: int) -> str | None:
+        """The question, removed from the store; None if unknown, expired, or another user's."""
+        with self._lock:
+            self._drop_expired(time.monotonic())
+            pending = self._asks.get(ask_id)
+            if pending is None or pending[0] != user_id:
+                return None
+            del self._asks[ask_id]
+            return pending[1]
+
+    def _drop_expired(self, now: float) -> None:
+        for ask_id in [key for key, (_, _, created) in self._asks.items() if now - created > self.ttl_s]:
+            del self._asks[ask_id]
+
+
+pending_asks = PendingAsks()
