@@ -1,5 +1,141 @@
-"""Question flows for real deals: list flows, start runs, answer steps, pause and resume."""
+"""Question flows for real deals: list flows, start runs, answer steps, go back, pause and resume."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
 
-router = APIRouter(prefix="", tags=["flows"])
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
+from sqlmodel import col, select
+
+from app.api.deps import CurrentUser, SessionDep, rate_limited
+from app.flows import service
+from app.flows.definitions import list_flows
+from app.flows.engine import AnswerError
+from app.flows.llm_probe import probe_writer_for
+from app.models import FlowRun
+from app.web.i18n import get_lang
+
+router = APIRouter(tags=["flows"])
+
+MAX_ANSWER_CHARS = 2000
+MAX_ANSWER_ITEMS = 50
+
+AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_CHARS)]
+# Booleans are let through so the engine can say what it expected instead of reading True as 1.
+AnswerValue = AnswerText | StrictBool | int | float | Annotated[list[AnswerText | int], Field(max_length=MAX_ANSWER_ITEMS)] | None
+
+
+class FlowSummary(BaseModel):
+    id: str
+    title_zh: str
+    title_en: str
+    description_zh: str
+    description_en: str
+    step_count: int
+
+
+class RunStart(BaseModel):
+    opportunity_id: int | None = None
+    lang: Literal["zh", "en"] | None = Field(default=None, description="defaults to the lang cookie, else zh")
+
+
+class AnswerIn(BaseModel):
+    answer: AnswerValue = Field(description="text, a number, an option id, or a list (one item each)")
+
+
+class RunListItem(BaseModel):
+    id: int
+    flow_id: str
+    status: str
+    opportunity_id: int | None
+    note_id: int | None
+
+
+def _probe_writer(request: Request, run: FlowRun):
+    return probe_writer_for(request.app.state.chat_model, service.flow_or_404(run.flow_id))
+
+
+def _unprocessable(error: AnswerError, lang: str) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error.message(lang))
+
+
+@router.get("/flows")
+def read_flows() -> list[FlowSummary]:
+    """The question flows a rep can run."""
+    return [
+        FlowSummary(id=flow.id, title_zh=flow.title_zh, title_en=flow.title_en, description_zh=flow.description_zh,
+                    description_en=flow.description_en, step_count=len(flow.step_index()))
+        for flow in list_flows()
+    ]
+
+
+@router.post("/flows/{flow_id}/runs", status_code=status.HTTP_201_CREATED)
+def start_run(flow_id: str, body: RunStart, request: Request, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Start a run, optionally attached to one of your opportunities; returns the first question."""
+    lang = body.lang or get_lang(request)
+    run, step = service.start_run(session, user, flow_id, body.opportunity_id, lang)
+    return {"run_id": run.id, "step": step.model_dump()}
+
+
+@router.get("/flow-runs")
+def read_runs(
+    session: SessionDep,
+    user: CurrentUser,
+    run_status: Annotated[Literal["active", "paused", "done"] | None, Query(alias="status")] = None,
+    flow_id: str | None = None,
+) -> list[RunListItem]:
+    """Your own runs, newest first, optionally by status (active, paused, done) and flow."""
+    query = select(FlowRun).where(FlowRun.owner_id == user.id)
+    if run_status is not None:
+        query = query.where(FlowRun.status == run_status)
+    if flow_id is not None:
+        query = query.where(FlowRun.flow_id == flow_id)
+    runs = session.exec(query.order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())).all()
+    return [RunListItem.model_validate(run, from_attributes=True) for run in runs]
+
+
+@router.get("/flow-runs/{run_id}")
+def read_run(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """A run: status, the question waiting, the answers so far, the chat and (when done) the result."""
+    run = service.readable_run(session, user, run_id)
+    return service.run_detail(session, run, run.lang)
+
+
+@router.post("/flow-runs/{run_id}/answers", dependencies=[Depends(rate_limited("rate_limit_turns"))])
+def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Answer the waiting question; returns the next one, or the note and result when the flow is done."""
+    run = service.writable_run(session, user, run_id)
+    try:
+        outcome = service.submit_answer(session, run, body.answer, run.lang, _probe_writer(request, run))
+    except AnswerError as error:
+        raise _unprocessable(error, run.lang) from None
+    if outcome.step is not None:
+        return {"step": outcome.step.model_dump()}
+    assert outcome.note is not None and outcome.result is not None
+    return {"done": True, "note_id": outcome.note.id, "result": outcome.result.model_dump(mode="json")}
+
+
+@router.post("/flow-runs/{run_id}/back")
+def post_back(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Go back one question (its answer is cleared)."""
+    run = service.writable_run(session, user, run_id)
+    try:
+        step = service.go_back(session, run, run.lang)
+    except AnswerError as error:
+        raise _unprocessable(error, run.lang) from None
+    return {"step": step.model_dump()}
+
+
+@router.post("/flow-runs/{run_id}/pause")
+def post_pause(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, str]:
+    """Put a run aside; resume it later where it stopped."""
+    run = service.writable_run(session, user, run_id)
+    service.pause_run(session, run)
+    return {"status": run.status}
+
+
+@router.post("/flow-runs/{run_id}/resume")
+def post_resume(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Continue a paused run; returns the question waiting."""
+    run = service.writable_run(session, user, run_id)
+    step = service.resume_run(session, run, run.lang)
+    return {"status": run.status, "step": step.model_dump()}

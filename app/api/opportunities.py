@@ -1,5 +1,223 @@
 """Opportunities (real deals) and the pipeline by milestone."""
 
-from fastapi import APIRouter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, model_validator
+from sqlmodel import Field, Session, SQLModel, col, func, select
+
+from app.api.deps import CurrentUser, SessionDep, not_found
+from app.auth.policy import can_view_user, visible_user_ids
+from app.coaching.intensity import weighted_forecast
+from app.flows.service import FIVEK_FLOW_ID, run_note
+from app.models import FlowRun, Opportunity, OpportunityBase, User
+from app.models.common import utcnow
+from app.playbook import get_playbook
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
+
+STALLED_AFTER = timedelta(days=30)
+NO_MILESTONE = "none"  # the pipeline stage of deals below the first milestone (no 5K run yet, or under 10 %)
+
+
+class OpportunityCreate(OpportunityBase):
+    pass
+
+
+class OpportunityUpdate(SQLModel):
+    account: str | None = Field(default=None, min_length=1, max_length=120)
+    name: str | None = Field(default=None, max_length=200)
+    amount: float | None = Field(default=None, ge=0, le=1e12)
+    expected_close: date | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> "OpportunityUpdate":
+        # Leaving a field out keeps it; sending null must not blank a column that needs a value.
+        for name in ("account", "name", "amount"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null; leave it out to keep the current value")
+        return self
+
+
+class OpportunityPublic(OpportunityBase):
+    id: int
+    owner_id: int
+    milestone_id: str | None
+    probability: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OpportunityRun(BaseModel):
+    id: int
+    flow_id: str
+    status: str
+    note_id: int | None
+    updated_at: datetime
+
+
+class OpportunityDetail(OpportunityPublic):
+    runs: list[OpportunityRun]
+    latest_fivek: dict[str, Any] | None  # the result of the latest finished 5K run
+
+
+class PipelineDeal(OpportunityPublic):
+    weighted_forecast: float
+    last_activity: datetime
+    stalled: bool
+    stalled_reasons: list[str]  # "no_activity_30d", "close_date_passed"
+
+
+class PipelineStage(BaseModel):
+    milestone_id: str  # a milestone id, or "none"
+    name_zh: str
+    name_en: str
+    probability: int
+    count: int
+    amount: float
+    weighted_forecast: float
+
+
+class Pipeline(BaseModel):
+    stages: list[PipelineStage]
+    deals: list[PipelineDeal]
+    total_amount: float
+    total_forecast: float
+    stalled_count: int
+
+
+# ---------------------------------------------------------------------------
+# Access
+
+
+def readable_opportunity(session: Session, viewer: User, opportunity_id: int) -> Opportunity:
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None or not can_view_user(session, viewer, opportunity.owner_id):
+        raise not_found("opportunity")
+    return opportunity
+
+
+def writable_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
+    opportunity = readable_opportunity(session, user, opportunity_id)
+    if opportunity.owner_id != user.id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the rep who owns an opportunity may change it")
+    return opportunity
+
+
+def visible_opportunities(session: Session, viewer: User, owner_id: int | None = None) -> list[Opportunity]:
+    """The opportunities the viewer may list (own; a manager's teams; all for admins), optionally one rep's."""
+    query = select(Opportunity)
+    if owner_id is not None:
+        if not can_view_user(session, viewer, owner_id):
+            raise not_found("user")
+        query = query.where(Opportunity.owner_id == owner_id)
+    else:
+        visible = visible_user_ids(session, viewer)
+        if visible is not None:
+            query = query.where(col(Opportunity.owner_id).in_(visible))
+    return list(session.exec(query.order_by(col(Opportunity.updated_at).desc(), col(Opportunity.id).desc())))
+
+
+# ---------------------------------------------------------------------------
+# Pipeline
+
+
+def build_pipeline(session: Session, opportunities: list[Opportunity], today: date | None = None) -> Pipeline:
+    """Deals by milestone with amount and weighted forecast; stalled deals flagged."""
+    playbook = get_playbook()
+    now = utcnow()
+    today = today or now.date()
+    last_run = dict(
+        session.exec(
+            select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
+            .where(col(FlowRun.opportunity_id).in_([o.id for o in opportunities]))
+            .group_by(FlowRun.opportunity_id)
+        ).all()
+    ) if opportunities else {}
+
+    stages = {NO_MILESTONE: PipelineStage(milestone_id=NO_MILESTONE, name_zh="未达 10% 里程碑", name_en="Below 10 %",
+                                          probability=0, count=0, amount=0, weighted_forecast=0)}
+    for milestone in playbook.milestones:
+        stages[milestone.id] = PipelineStage(milestone_id=milestone.id, name_zh=milestone.name_zh,
+                                             name_en=milestone.name_en, probability=milestone.probability,
+                                             count=0, amount=0, weighted_forecast=0)
+    deals = []
+    for opportunity in opportunities:
+        stage = stages.get(opportunity.milestone_id or NO_MILESTONE, stages[NO_MILESTONE])
+        forecast = weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook) \
+            if stage.milestone_id != NO_MILESTONE else 0.0
+        last_activity = max(filter(None, (opportunity.updated_at, last_run.get(opportunity.id))))
+        reasons = []
+        if now - last_activity > STALLED_AFTER:
+            reasons.append("no_activity_30d")
+        if opportunity.expected_close is not None and opportunity.expected_close < today and stage.probability < 100:
+            reasons.append("close_date_passed")
+        stage.count += 1
+        stage.amount += opportunity.amount
+        stage.weighted_forecast += forecast
+        deals.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=forecast, last_activity=last_activity,
+                                  stalled=bool(reasons), stalled_reasons=reasons))
+    return Pipeline(
+        stages=list(stages.values()),
+        deals=deals,
+        total_amount=sum(stage.amount for stage in stages.values()),
+        total_forecast=sum(stage.weighted_forecast for stage in stages.values()),
+        stalled_count=sum(deal.stalled for deal in deals),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Routes
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_opportunity(body: OpportunityCreate, session: SessionDep, user: CurrentUser) -> OpportunityPublic:
+    """Record a real deal of yours."""
+    opportunity = Opportunity.model_validate(body, update={"owner_id": user.id})
+    session.add(opportunity)
+    session.commit()
+    session.refresh(opportunity)
+    return OpportunityPublic.model_validate(opportunity)
+
+
+@router.get("")
+def read_opportunities(session: SessionDep, user: CurrentUser, owner_id: int | None = None) -> list[OpportunityPublic]:
+    """Your deals; a manager's teams' deals; all for admins (`owner_id` narrows to one rep)."""
+    return [OpportunityPublic.model_validate(o) for o in visible_opportunities(session, user, owner_id)]
+
+
+@router.get("/pipeline")
+def read_pipeline(session: SessionDep, user: CurrentUser, owner_id: int | None = None) -> Pipeline:
+    """The visible deals by milestone: count, amount and weighted forecast, stalled deals flagged."""
+    return build_pipeline(session, visible_opportunities(session, user, owner_id))
+
+
+@router.get("/{opportunity_id}")
+def read_opportunity(opportunity_id: int, session: SessionDep, user: CurrentUser) -> OpportunityDetail:
+    """A deal with its flow runs and the result of its latest 5K run."""
+    opportunity = readable_opportunity(session, user, opportunity_id)
+    runs = session.exec(
+        select(FlowRun).where(FlowRun.opportunity_id == opportunity_id)
+        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
+    ).all()
+    latest_fivek = next((run for run in runs if run.flow_id == FIVEK_FLOW_ID and run.status == "done"), None)
+    note = run_note(session, latest_fivek) if latest_fivek is not None else None
+    return OpportunityDetail(
+        **OpportunityPublic.model_validate(opportunity).model_dump(),
+        runs=[OpportunityRun.model_validate(run, from_attributes=True) for run in runs],
+        latest_fivek=note.data.get("result") if note is not None else None,
+    )
+
+
+@router.patch("/{opportunity_id}")
+def update_opportunity(opportunity_id: int, body: OpportunityUpdate, session: SessionDep,
+                       user: CurrentUser) -> OpportunityPublic:
+    """Change a deal of yours (account, name, amount, expected close)."""
+    opportunity = writable_opportunity(session, user, opportunity_id)
+    opportunity.sqlmodel_update(body.model_dump(exclude_unset=True))
+    opportunity.updated_at = utcnow()
+    session.add(opportunity)
+    session.commit()
+    session.refresh(opportunity)
+    return OpportunityPublic.model_validate(opportunity)

@@ -35,7 +35,7 @@ def probe_writer_for(chat_model: BaseChatModel | None, flow: FlowDefinition) -> 
             step_prompt=request.prompt,
             scripted_probe=request.scripted_probe,
             max_chars=MAX_PROBE_CHARS,
-            product_name="Sales Coach" if request.lang == "en" else "销售教练",
+            product_name="销售教练",  # the shared guard text is Chinese
         )
         # The rep's words go in their own message, never into the instructions.
         reply = chat_model.invoke([SystemMessage(system), HumanMessage(_answer_as_text(request.answer))])
