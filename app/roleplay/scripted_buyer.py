@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -247,9 +248,27 @@ class BuyerTurn(BaseModel):
     trust_delta: int = 0
 
 
+@lru_cache(maxsize=4096)
+def _latin_word(word: str) -> re.Pattern[str]:
+    # Latin keywords must start a word ("his" must not match "this"); short ones (HIS, AUM, ERP) must
+    # also end it, longer ones may go on as a prefix ("optimis" matches "optimise").
+    end = r"(?![a-z0-9])" if len(word) <= 4 else ""
+    return re.compile(r"(?<![a-z0-9])" + re.escape(word) + end)
+
+
+def _contains(lowered_text: str, word: str) -> bool:
+    """Keyword test on lowercased text: substring for Chinese, word-start match for latin keywords."""
+    word = word.lower()
+    if not word:
+        return False
+    if word.isascii():
+        return _latin_word(word).search(lowered_text) is not None
+    return word in lowered_text
+
+
 def _mentions(text: str, words: list[str] | tuple[str, ...]) -> bool:
     lowered = text.lower()
-    return any(word.lower() in lowered for word in words if word)
+    return any(_contains(lowered, word) for word in words)
 
 
 def is_injection(text: str) -> bool:
@@ -534,7 +553,7 @@ class ScriptedBuyer:
     def _matched_topic(fact: Fact, rep_text: str) -> str:
         """The longest topic keyword the text mentions ("" if none)."""
         lowered = rep_text.lower()
-        matched = [word for word in fact.topics.all() if word and word.lower() in lowered]
+        matched = [word for word in fact.topics.all() if _contains(lowered, word)]
         return max(matched, key=len, default="")
 
     def _next_to_explore(self, new: SessionState) -> tuple[str, Fact] | None:

@@ -294,3 +294,16 @@ def test_buying_signals_wait_for_an_explicit_need():
     first_need_turn = state.revealed["need_payoff"][0].turn
     assert first_signal_turn >= first_need_turn
     assert all(t.signal_shown is None for t in turns[1:first_need_turn])
+
+
+def test_latin_keywords_match_whole_word_starts_only():
+    scenario = SCENARIOS["bank_retail_crm"]
+    buyer = ScriptedBuyer(scenario)
+    state = SessionState.start(scenario)
+    assert buyer.reply(state, "What is the target for this year?", spin("S")).new_facts == ["s_annual_target"]
+    hospital = SCENARIOS["hospital_mobile_nursing"]
+    nurse_buyer = ScriptedBuyer(hospital)
+    start = SessionState.start(hospital)
+    # "HIS" is a whole word: not inside "this" or "history"
+    assert nurse_buyer.reply(start, "What is the history of this place?", spin("S")).new_facts == []
+    assert nurse_buyer.reply(start, "Which HIS do you run?", spin("S")).new_facts == ["s_his"]
