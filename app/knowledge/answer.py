@@ -68,7 +68,7 @@ def _primary_body(chunk: Chunk, query_tokens: set[str]) -> str:
         if i in keep:
             continue
         if len(lines[i]) > budget:
-            break
+            continue  # a shorter, less relevant line may still fit
         keep.add(i)
         budget -= len(lines[i])
     return "\n".join(lines[i] for i in sorted(keep) if i < len(lines))
