@@ -1,5 +1,32 @@
 """Role-play scenarios: the public list for reps, the full scenario for managers."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from app.api.deps import CurrentUser, not_found
+from app.models import Role
+from app.roleplay.scenarios import load_scenarios
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+
+
+@router.get("")
+def list_scenarios(user: CurrentUser) -> list[dict[str, Any]]:
+    """Every scenario as a rep may see it before the call (no hidden facts)."""
+    return [scenario.public_view() for scenario in load_scenarios().values()]
+
+
+@router.get("/{scenario_id}")
+def read_scenario(scenario_id: str, user: CurrentUser,
+                  full: Annotated[bool, Query(description="hidden facts too (managers and admins)")] = False,
+                  ) -> dict[str, Any]:
+    """One scenario; `full=true` adds the hidden facts, objections and success criteria for managers."""
+    scenario = load_scenarios().get(scenario_id)
+    if scenario is None:
+        raise not_found("scenario")
+    if not full:
+        return scenario.public_view()
+    if user.role not in (Role.manager, Role.admin):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="the full scenario is for managers and admins")
+    return scenario.model_dump(mode="json")

@@ -1,0 +1,35 @@
+"""Optional LLM SPIN classifier: a second opinion through structured output; the offline classifier stays the truth."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, Field
+
+from app.llm.prompts import render_prompt
+from app.playbook import get_playbook
+
+PROMPT = "spin_classifier_v1"
+
+
+class SpinVerdict(BaseModel):
+    """What the model must return; anything else is rejected by validation."""
+
+    label: Literal["S", "P", "I", "N", "other"] = Field(description="S, P, I, N or other")
+    confidence: float = Field(ge=0, le=1, description="how sure, 0..1")
+
+
+def spin_messages(text: str) -> list:
+    system = render_prompt(PROMPT, types=get_playbook().spin.types, product_name="销售教练")
+    return [SystemMessage(system), HumanMessage(text)]
+
+
+async def classify_spin_llm(chat_model: BaseChatModel, text: str) -> SpinVerdict | None:
+    """The model's label for one utterance, or None when the call fails or its output does not validate."""
+    try:
+        verdict = await chat_model.with_structured_output(SpinVerdict).ainvoke(spin_messages(text))
+    except Exception:  # a second opinion is optional: any failure means "no opinion", never an error
+        return None
+    return verdict if isinstance(verdict, SpinVerdict) else None

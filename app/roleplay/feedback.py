@@ -1,0 +1,274 @@
+"""Per-turn coaching: what the rep's turn was (SPIN), what it uncovered, the state summary and one tip citing the playbook."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.coaching.spin import SpinResult, spin_playbook_id
+from app.playbook import get_playbook
+from app.roleplay.scenarios import CATEGORIES, CATEGORY_LABEL, Scenario
+from app.roleplay.scripted_buyer import BuyerTurn
+from app.roleplay.state import SessionState
+
+ReplySource = Literal["scripted", "llm", "scripted_fallback"]
+
+
+class Tip(BaseModel):
+    """One short, actionable suggestion for the next turn, citing the playbook element it teaches."""
+
+    key: str  # which rule chose it, stable for tests and analytics
+    text: str  # Chinese
+    text_en: str
+    element_id: str
+    element_name: str
+    element_name_en: str
+    element_description: str
+
+
+class FactLabel(BaseModel):
+    """A fact the buyer has revealed, named by its topic so the rep can see what was uncovered."""
+
+    id: str
+    category: str
+    label: str
+    label_en: str
+
+
+class Notice(BaseModel):
+    """Something the rep should know about this reply (the model failed or the stream was cut)."""
+
+    code: Literal["model_failed", "reply_cut"]
+    text: str
+    text_en: str
+
+
+class LlmSpinOpinion(BaseModel):
+    """The optional model classifier's label; shown next to the offline label, never stored in the state."""
+
+    label: str
+    confidence: float
+    agrees: bool
+
+
+class TurnFeedback(BaseModel):
+    spin: str
+    confidence: float
+    cues: list[str] = Field(default_factory=list)
+    element_id: str | None  # spin.situation ... for the label, None for "other"
+    is_question: bool
+    is_pitch: bool
+    asks_commitment: bool
+    uncovered: list[FactLabel] = Field(default_factory=list)
+    objection_raised: str | None = None
+    objection_handled: str | None = None
+    signal_shown: str | None = None
+    premature_pitch: bool = False
+    injection_blocked: bool = False
+    commitment_won: bool = False
+    trust: int
+    trust_delta: int
+    relation_stage: str
+    tip: Tip
+    reply_source: ReplySource = "scripted"
+    notice: Notice | None = None
+    llm_spin: LlmSpinOpinion | None = None
+
+
+class ObjectionView(BaseModel):
+    id: str
+    text: str
+
+
+class StateSummary(BaseModel):
+    """What the coach sidebar and API clients show of the session state (only what the buyer has said)."""
+
+    turn: int
+    trust: int
+    relation_stage: str
+    revealed: dict[str, list[FactLabel]]
+    fact_counts: dict[str, int]
+    objections_open: list[ObjectionView]
+    objections_handled: list[str]
+    signals_shown: list[str]
+    talk_ratio: float
+    commitment_won: bool
+    finished: bool
+    end_reason: str | None
+
+
+NOTICES: dict[str, tuple[str, str]] = {
+    "model_failed": ("模型暂时无法回复，这一轮由离线客户代答，你的发言已保存。",
+                     "The model could not answer; the offline buyer replied instead. Your message is saved."),
+    "reply_cut": ("客户的回复中途断开，已保存收到的部分，你可以继续对话。",
+                  "The buyer's reply was cut off; the part received is saved and you can go on."),
+}
+
+
+def notice(code: Literal["model_failed", "reply_cut"]) -> Notice:
+    text, text_en = NOTICES[code]
+    return Notice(code=code, text=text, text_en=text_en)
+
+
+def fact_label(scenario: Scenario, fact_id: str) -> FactLabel:
+    fact = scenario.fact(fact_id)
+    label = fact.topics.zh[0]
+    return FactLabel(id=fact_id, category=scenario.category_of(fact_id), label=label,
+                     label_en=fact.topics.en[0] if fact.topics.en else label)
+
+
+def summarize_state(scenario: Scenario, state: SessionState) -> StateSummary:
+    return StateSummary(
+        turn=state.turn,
+        trust=state.trust,
+        relation_stage=state.relation_stage,
+        revealed={category: [fact_label(scenario, fact_id) for fact_id in state.revealed_in(category)]
+                  for category in CATEGORIES},
+        fact_counts={category: len(facts) for category, facts in scenario.facts.by_category().items()},
+        objections_open=[ObjectionView(id=objection_id, text=scenario.objection(objection_id).text)
+                         for objection_id in state.open_objections()],
+        objections_handled=[event.id for event in state.objections_handled],
+        signals_shown=[event.id for event in state.signals_shown],
+        talk_ratio=round(state.talk_ratio(), 3),
+        commitment_won=state.commitment_won,
+        finished=state.finished,
+        end_reason=state.end_reason,
+    )
+
+
+def build_feedback(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text: str) -> TurnFeedback:
+    """Feedback for one rep turn from the classifier's result and what the scripted engine decided."""
+    state = buyer.state
+    return TurnFeedback(
+        spin=spin.label,
+        confidence=spin.confidence,
+        cues=list(spin.cues),
+        element_id=spin_playbook_id(spin.label),
+        is_question=spin.is_question,
+        is_pitch=spin.is_pitch,
+        asks_commitment=spin.asks_commitment,
+        uncovered=[fact_label(scenario, fact_id) for fact_id in buyer.new_facts],
+        objection_raised=buyer.objection_raised,
+        objection_handled=buyer.objection_handled,
+        signal_shown=buyer.signal_shown,
+        premature_pitch=buyer.premature_pitch,
+        injection_blocked=buyer.injection_blocked,
+        commitment_won=buyer.commitment_won,
+        trust=state.trust,
+        trust_delta=buyer.trust_delta,
+        relation_stage=state.relation_stage,
+        tip=choose_tip(scenario, spin, buyer, rep_text),
+    )
+
+
+# --- the tip ---------------------------------------------------------------------------------------
+
+SPIN_ELEMENT = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
+CATEGORY_NAMES = {"situation": ("背景", "situation"), "problem": ("难点", "problem"),
+                  "implication": ("影响", "implication"), "need_payoff": ("需求效益", "need-payoff")}
+OBJECTION_ELEMENT = {"price": "dragon.step.win_commitment.need_sets_price",
+                     "competitor": "dragon.step.present_value.competition"}
+
+
+def _tip(key: str, element_id: str, text: str, text_en: str) -> Tip:
+    element = get_playbook().element(element_id)
+    return Tip(key=key, text=text, text_en=text_en, element_id=element_id, element_name=element.name_zh,
+               element_name_en=element.name_en, element_description=element.description)
+
+
+def _on_topic_elsewhere(scenario: Scenario, state: SessionState, rep_text: str, label: str) -> str | None:
+    """The category of an unrevealed fact the rep touched with the wrong kind of question, if any."""
+    lowered = rep_text.lower()
+    revealed = state.revealed_ids()
+    for fact in scenario.all_facts():
+        category = scenario.category_of(fact.id)
+        if fact.id in revealed or CATEGORY_LABEL[category] == label:
+            continue
+        if all(required in revealed for required in fact.requires) and any(
+                word.lower() in lowered for word in fact.topics.all()):
+            return category
+    return None
+
+
+def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text: str) -> Tip:
+    """The first rule that fits this turn; every tip names one playbook element."""
+    state = buyer.state
+    commitment = scenario.success.commitment
+    if buyer.injection_blocked:
+        return _tip("stay_in_role", "dragon.step.build_trust",
+                    "客户只回应和项目有关的问题。回到角色，用一个背景问题重新打开话题。",
+                    "The buyer only answers questions about the project. Stay in role and reopen with a situation question.")
+    if buyer.premature_pitch:
+        return _tip("pitch_too_early", "dragon.step.uncover_needs",
+                    "需求还没确认就介绍产品，客户会抵触。先用难点问题找到他真正的问题。",
+                    "Pitching before the need is confirmed puts the buyer off. Find his real problem with problem questions first.")
+    if buyer.objection_raised:
+        objection = scenario.objection(buyer.objection_raised)
+        labels = "/".join(objection.handled_by.spin) or "S/P"
+        element_id = OBJECTION_ELEMENT.get(objection.trigger) or SPIN_ELEMENT.get(
+            next(iter(objection.handled_by.spin), ""), "dragon.step.present_value")
+        return _tip("handle_objection", element_id,
+                    f"客户提出了顾虑。别急着反驳，用 {labels} 类问题弄清顾虑背后的原因。",
+                    f"The buyer raised a concern. Don't argue: ask {labels} questions to find what is behind it.")
+    if buyer.commitment_won:
+        return _tip("commitment_won", "dragon.step.win_commitment",
+                    f"拿到了承诺：{commitment.description}。结束通话，查看评分。",
+                    "Commitment won. Finish the call and read your scorecard.")
+    if buyer.commitment_asked:
+        if not state.need_established():
+            return _tip("ask_too_early", "spin.need_payoff",
+                        "客户还没说出解决问题的价值，现在要承诺太早。先问需求效益问题。",
+                        "The buyer has not stated the value of solving it yet. Ask need-payoff questions before asking for a commitment.")
+        if state.open_objections():
+            return _tip("objection_open", "dragon.step.present_value",
+                        "还有顾虑没化解。先回应它，再提下一步。",
+                        "A concern is still open. Address it before asking for the next step.")
+        return _tip("ask_after_discovery", "dragon.step.uncover_needs",
+                    "关键情况还没摸清或信任还不够。继续挖掘需求，再提下一步。",
+                    "Key facts are still missing or trust is too low. Keep uncovering needs, then ask again.")
+    if buyer.new_facts:
+        category = scenario.category_of(buyer.new_facts[-1])
+        if category == "situation":
+            return _tip("go_to_problem", "spin.problem",
+                        "好的背景问题。发现可能的难点后，转向难点问题：哪里不顺、哪里不满意？",
+                        "Good situation question. Now move to problem questions: what is not working, what is he unhappy with?")
+        if category == "problem":
+            return _tip("deepen_problem", "spin.implication",
+                        "客户承认了难点。用影响问题追问它的后果和代价，让问题变大。",
+                        "The buyer admitted a problem. Ask implication questions about its consequences and cost.")
+        if category == "implication":
+            return _tip("go_to_need_payoff", "spin.need_payoff",
+                        "影响已经浮出水面。用需求效益问题让客户自己说出解决它的价值。",
+                        "The impact is on the table. Ask need-payoff questions so the buyer states the value himself.")
+        if all(fact_id in state.revealed_ids() for fact_id in scenario.success.key_facts):
+            return _tip("ask_for_commitment", "dragon.step.win_commitment",
+                        f"需求已经明确。总结客户说出的价值，然后提出下一步：{commitment.description}",
+                        "The need is explicit. Summarise the value the buyer stated, then ask for the next step.")
+        return _tip("present_value", "dragon.step.present_value",
+                    "客户说出了价值。可以围绕他的原话呈现方案，同时把其他难点也挖到同样深度。",
+                    "The buyer stated a value. Present around his own words, and take the other problems just as deep.")
+    if spin.label in SPIN_ELEMENT:
+        category = _on_topic_elsewhere(scenario, state, rep_text, spin.label)
+        if category is not None:
+            name, name_en = CATEGORY_NAMES[category]
+            return _tip("change_question_type", SPIN_ELEMENT[CATEGORY_LABEL[category]],
+                        f"这个话题客户有话要说，但要换一种问法：试试{name}问题。",
+                        f"The buyer has something to say on this topic; ask it as a {name_en} question.")
+        style = get_playbook().element(scenario.persona.communication_style)
+        talk = getattr(style, "talk_zh", None) or [style.description]
+        talk_en = getattr(style, "talk_en", None) or [style.name_en]
+        return _tip("adapt_to_style", scenario.persona.communication_style,
+                    f"这个问题没有带出新信息。{style.name_zh}客户喜欢：{talk[0]}。",
+                    f"No new information. A {style.name_en.lower()} buyer likes this: {talk_en[0]}.")
+    if spin.is_pitch:
+        return _tip("value_then_ask", "dragon.step.win_commitment",
+                    "在需求明确之后呈现价值，时机对了。接着争取下一步承诺。",
+                    "Value presented after the need was explicit. Now ask for the next step.")
+    return _tip("ask_a_question", "spin.situation",
+                "这句话没有提问。用一个背景问题了解客户的现状。",
+                "That was not a question. Ask a situation question about the buyer's current state.")
+
+
+__all__ = ["LlmSpinOpinion", "Notice", "ReplySource", "StateSummary", "Tip", "TurnFeedback",
+           "build_feedback", "choose_tip", "fact_label", "notice", "summarize_state"]

@@ -1,0 +1,199 @@
+"""LLM buyer: the model words what the scripted engine decided, streamed, and never discloses a fact the state has not unlocked.
+
+The scripted engine has already decided the turn (which fact is revealed, which objection raised, the
+new trust). The model only rewrites that reply in the persona's voice, given the persona, the style and
+the facts the state allows now (prompts/buyer_v1.j2). Every piece it streams passes a LeakGuard that
+knows the still-hidden facts: a reply that quotes one (any run of WINDOW characters of a hidden fact's
+text, or one of its figures such as "60%") is stopped before that text reaches the rep, regenerated
+once, and then replaced by the scripted reply. Paraphrases without figures cannot be caught this way;
+that is acceptable because the state, not the wording, is what the scorecard reads.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from app.llm.prompts import render_prompt
+from app.playbook import get_playbook
+from app.roleplay.scenarios import Scenario
+from app.roleplay.state import SessionState
+
+PROMPT = "buyer_v1"
+WINDOW = 8  # characters (after normalising) a reply may share with a hidden fact before it counts as quoting it
+HISTORY_TURNS = 8  # earlier messages the model sees, enough for context and cheap
+# A number and its unit in normalised text ("60%", "200万", "3天"); the dot of "3.5" is gone after normalising.
+_FIGURE = re.compile(r"\d+[%万亿元天周月年时分人家台次倍]?")
+
+ReplyStatus = Literal["complete", "partial", "failed"]
+
+
+def normalise(text: str) -> str:
+    """Letters, digits and CJK characters only, lowercased (per character, so positions map back)."""
+    return "".join(_normal_char(char) for char in text)
+
+
+def _normal_char(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", char).lower() if c.isalnum() or c == "%")
+
+
+class ReplyLeak(Exception):
+    """The model's reply quotes a fact the buyer has not revealed yet."""
+
+
+class LeakGuard:
+    """Lets streamed text through only once it cannot be the start of a hidden fact's quote."""
+
+    def __init__(self, hidden_texts: Iterable[str], allowed_texts: Iterable[str]) -> None:
+        allowed = "\n".join(normalise(text) for text in allowed_texts)
+        self.windows: set[str] = set()
+        self.figures: set[str] = set()
+        for text in hidden_texts:
+            plain = normalise(text)
+            self.windows.update(window for window in _windows(plain) if window not in allowed)
+            self.figures.update(figure for figure in _FIGURE.findall(plain)
+                                if len(figure) >= 2 and figure not in allowed)
+        longest_figure = max((len(figure) for figure in self.figures), default=0)
+        self.hold = max(WINDOW, longest_figure) - 1  # normalised characters kept back until checked
+        self._raw = ""
+        self._released = 0
+
+    def feed(self, piece: str) -> str:
+        """Add a streamed piece; returns the text now safe to show. Raises ReplyLeak on a quote."""
+        self._raw += piece
+        self.check(self._raw)
+        keep_from = _index_keeping(self._raw, self.hold)
+        released, self._released = self._raw[self._released:keep_from], max(self._released, keep_from)
+        return released
+
+    def flush(self) -> str:
+        """The rest of the text once the stream has ended (everything received has been checked)."""
+        rest, self._released = self._raw[self._released:], len(self._raw)
+        return rest
+
+    @property
+    def text(self) -> str:
+        return self._raw
+
+    def check(self, text: str) -> None:
+        plain = normalise(text)
+        if any(window in self.windows for window in _windows(plain)):
+            raise ReplyLeak("reply quotes a hidden fact")
+        if any(figure in self.figures for figure in _FIGURE.findall(plain)):
+            raise ReplyLeak("reply states a hidden figure")
+
+
+def _windows(plain: str) -> Iterable[str]:
+    return (plain[start:start + WINDOW] for start in range(max(0, len(plain) - WINDOW + 1)))
+
+
+def _index_keeping(raw: str, hold: int) -> int:
+    """The raw index before which text may be released, keeping `hold` normalised characters back."""
+    kept = 0
+    for index in range(len(raw) - 1, -1, -1):
+        if kept >= hold:
+            return index + 1
+        kept += len(_normal_char(raw[index]))
+    return 0
+
+
+def guard_for(scenario: Scenario, state: SessionState, allowed_texts: Iterable[str]) -> LeakGuard:
+    """A guard for the facts still hidden after this turn; public scenario text and what was said are allowed."""
+    revealed = state.revealed_ids()
+    hidden = [fact.text for fact in scenario.all_facts() if fact.id not in revealed]
+    known = [fact.text for fact in scenario.all_facts() if fact.id in revealed]
+    public = [scenario.opening_line, scenario.company.context, scenario.company.size, scenario.deal_context,
+              scenario.our_offering, *scenario.decision_criteria]
+    return LeakGuard(hidden, [*known, *public, *allowed_texts])
+
+
+@dataclass(frozen=True)
+class BuyerBrief:
+    """Everything the model may know for one reply."""
+
+    scenario: Scenario
+    state: SessionState  # after this turn: decides which facts are known
+    say_now: str  # the scripted reply: the content of this turn, to be reworded
+    history: list[tuple[str, str]]  # earlier (speaker, text), oldest first
+    rep_text: str
+
+
+def build_messages(brief: BuyerBrief, *, retry: bool = False) -> list[BaseMessage]:
+    scenario = brief.scenario
+    persona = scenario.persona
+    playbook = get_playbook()
+    style = playbook.element(persona.communication_style)
+    revealed = brief.state.revealed_ids()
+    system = render_prompt(
+        PROMPT,
+        product_name="销售教练",
+        persona=persona,
+        role_name=playbook.element(persona.purchase_role).name_zh,
+        style_name=style.name_zh,
+        style_description=style.description,
+        style_traits=getattr(style, "traits_zh", []),
+        company=scenario.company,
+        deal_context=scenario.deal_context,
+        our_offering=scenario.our_offering,
+        known_facts=[fact.text for fact in scenario.all_facts() if fact.id in revealed],
+        trust=brief.state.trust,
+        relation_stage=playbook.element(brief.state.relation_stage).name_zh,
+        say_now=brief.say_now,
+        retry=retry,
+    )
+    messages: list[BaseMessage] = [SystemMessage(system)]
+    for speaker, text in brief.history[-HISTORY_TURNS:]:
+        messages.append(AIMessage(text) if speaker == "buyer" else HumanMessage(text))
+    messages.append(HumanMessage(brief.rep_text))
+    return messages
+
+
+class LlmReply:
+    """One buyer reply from the model: iterate `stream()` for safe pieces, then read status, text and source."""
+
+    def __init__(self, chat_model: BaseChatModel, brief: BuyerBrief) -> None:
+        self.chat_model = chat_model
+        self.brief = brief
+        self.text = ""
+        self.status: ReplyStatus = "complete"
+        self.source: Literal["llm", "scripted_fallback"] = "llm"
+        self.error: str | None = None
+
+    async def stream(self) -> AsyncIterator[str]:
+        for attempt in range(2):
+            live = attempt == 0  # the first try streams; a try after a leak is shown only once checked whole
+            guard = guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
+            pieces: list[str] = []
+            try:
+                async for chunk in self.chat_model.astream(build_messages(self.brief, retry=not live)):
+                    piece = guard.feed(_chunk_text(chunk.content))
+                    if piece:
+                        pieces.append(piece)
+                        if live:
+                            yield piece
+            except ReplyLeak:
+                continue
+            except Exception as error:  # any model failure: keep the safe text received, if any
+                self.error = f"{type(error).__name__}: {error}"[:300]
+                self.status = "partial"
+            if not guard.text.strip():  # nothing usable came back
+                self.status = "failed"
+                break
+            rest = guard.flush()
+            self.text = "".join(pieces) + rest
+            yield rest if live else self.text
+            return
+        self.text, self.source = self.brief.say_now, "scripted_fallback"
+        yield self.text
+
+
+def _chunk_text(content: str | list) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)

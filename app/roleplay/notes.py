@@ -1,0 +1,156 @@
+"""Coaching notes of role-play sessions: the note's content at finish, and Markdown/CSV export of any note."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from app.models import CoachingNote
+from app.playbook import get_playbook
+from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
+from app.roleplay.scorecard import Scorecard
+from app.web.i18n import translate
+
+Lang = Literal["zh", "en"]
+ExportFormat = Literal["md", "csv"]
+COMPONENTS = ("discovery", "spin_progression", "implication_depth", "pitch_discipline", "listening",
+              "objections", "commitment")
+SPIN_LABELS = ("S", "P", "I", "N", "other")
+
+
+def note_title(scenario: Scenario) -> str:
+    return f"角色扮演：{scenario.title_zh}"
+
+
+def note_data(roleplay_id: int, scenario: Scenario, scorecard: Scorecard) -> dict[str, Any]:
+    """The JSON a finished session leaves; dashboards read data["scorecard"] (the Scorecard model's dump)."""
+    strengths = [item.model_dump(mode="json") for item in scorecard.strengths]
+    improvements = [item.model_dump(mode="json") for item in scorecard.improvements]
+    cited = {element_id for item in (*scorecard.strengths, *scorecard.improvements) for element_id in item.element_ids}
+    return {
+        "roleplay_id": roleplay_id,
+        "scenario_title_zh": scenario.title_zh,
+        "scenario_title_en": scenario.title_en,
+        "scorecard": scorecard.model_dump(mode="json"),
+        "strengths": strengths,
+        "improvements": improvements,
+        "next_scenario": scorecard.suggested_next_scenario,
+        "cited_ids": sorted(cited),
+    }
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    content: str
+    media_type: str
+    filename: str
+
+
+def export_note(note: CoachingNote, fmt: ExportFormat, lang: Lang = "zh") -> Export:
+    """Any note as Markdown or CSV; flow notes are written by app.flows.notes from data["result"]."""
+    if note.kind == "flow":
+        from app.flows.notes import note_to_csv, note_to_markdown  # the flows feature owns its note format
+
+        flow_id, result = note.data["flow_id"], note.data["result"]
+        content = note_to_markdown(flow_id, result, lang) if fmt == "md" else note_to_csv(flow_id, result, lang)
+    elif fmt == "md":
+        content = roleplay_note_markdown(note, lang)
+    else:
+        content = roleplay_note_csv(note, lang)
+    if fmt == "md":
+        return Export(content, "text/markdown; charset=utf-8", f"note-{note.id}.md")
+    # A byte-order mark lets Excel open Chinese CSV files as UTF-8.
+    return Export("\ufeff" + content, "text/csv; charset=utf-8", f"note-{note.id}.csv")
+
+
+def _t(key: str, lang: Lang, **values: object) -> str:
+    return translate(key, lang, **values)
+
+
+def _element_name(element_id: str, lang: Lang) -> str:
+    try:
+        element = get_playbook().element(element_id)
+    except KeyError:
+        return element_id
+    return element.name_en if lang == "en" else element.name_zh
+
+
+def _scenario_title(scenario_id: str | None, lang: Lang) -> str:
+    scenario = load_scenarios().get(scenario_id or "")
+    if scenario is None:
+        return scenario_id or "-"
+    return scenario.title_en if lang == "en" else scenario.title_zh
+
+
+def _feedback_lines(items: list[dict[str, Any]], lang: Lang) -> list[str]:
+    key = "text_en" if lang == "en" else "text_zh"
+    return [f"- {item[key]} [{', '.join(item['element_ids'])}]" for item in items]
+
+
+def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
+    data, card = note.data, note.data["scorecard"]
+    lines = [f"# {_scenario_title(note.source_id, lang)}", "",
+             f"- {_t('notes.export.total', lang)}: **{card['total']}/100**",
+             f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
+             f"- {_t('notes.export.commitment', lang)}: "
+             f"{_t('notes.export.yes' if card['commitment_won'] else 'notes.export.no', lang)}",
+             f"- {_t('notes.export.created', lang)}: {note.created_at:%Y-%m-%d %H:%M}", "",
+             f"## {_t('notes.export.components', lang)}", "",
+             f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |", "| --- | --- |"]
+    for name in COMPONENTS:
+        component = card["components"][name]
+        lines.append(f"| {_t('roleplay.component.' + name, lang)} | {component['points']:g} / {component['max_points']} |")
+    lines += ["", f"## {_t('notes.export.spin', lang)}", "",
+              " · ".join(f"{label}: {card['spin_counts'].get(label, 0)}" for label in SPIN_LABELS), "",
+              f"## {_t('notes.export.facts', lang)}", ""]
+    for category in CATEGORIES:
+        coverage = card["facts"][category]
+        lines.append(f"- {_t('roleplay.category.' + category, lang)}: {coverage['revealed']}/{coverage['available']}")
+    lines += ["", f"## {_t('notes.export.intensity', lang)}", ""]
+    for dimension in card["intensity"]["dimensions"]:
+        lines.append(f"- {_element_name('fivek.' + dimension['dimension'], lang)}: "
+                     f"{_element_name(dimension['level_id'], lang)} ({dimension['points']})")
+    lines += ["", f"## {_t('notes.export.strengths', lang)}", "", *_feedback_lines(data["strengths"], lang),
+              "", f"## {_t('notes.export.improvements', lang)}", "", *_feedback_lines(data["improvements"], lang)]
+    if data.get("next_scenario"):
+        lines += ["", f"## {_t('notes.export.next', lang)}", "", f"- {_scenario_title(data['next_scenario'], lang)}"]
+    lines += ["", f"## {_t('notes.export.cited', lang)}", ""]
+    lines += [f"- `{element_id}` {_element_name(element_id, lang)}" for element_id in data.get("cited_ids", [])]
+    return "\n".join(lines) + "\n"
+
+
+def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
+    """Long format (section, item, value, playbook ids): one row per fact of the note, easy to pivot."""
+    data, card = note.data, note.data["scorecard"]
+    rows: list[list[str]] = [[_t("notes.export.section", lang), _t("notes.export.item", lang),
+                              _t("notes.export.value", lang), _t("notes.export.cites", lang)]]
+    rows.append([_t("notes.export.total", lang), _scenario_title(note.source_id, lang), str(card["total"]), ""])
+    for name in COMPONENTS:
+        component = card["components"][name]
+        rows.append([_t("notes.export.components", lang), _t("roleplay.component." + name, lang),
+                     f"{component['points']:g}/{component['max_points']}", ""])
+    for label in SPIN_LABELS:
+        rows.append([_t("notes.export.spin", lang), label, str(card["spin_counts"].get(label, 0)), ""])
+    for category in CATEGORIES:
+        coverage = card["facts"][category]
+        rows.append([_t("notes.export.facts", lang), _t("roleplay.category." + category, lang),
+                     f"{coverage['revealed']}/{coverage['available']}", ""])
+    for dimension in card["intensity"]["dimensions"]:
+        rows.append([_t("notes.export.intensity", lang), _element_name("fivek." + dimension["dimension"], lang),
+                     str(dimension["points"]), dimension["level_id"]])
+    text_key = "text_en" if lang == "en" else "text_zh"
+    for section, items in (("notes.export.strengths", data["strengths"]),
+                           ("notes.export.improvements", data["improvements"])):
+        for item in items:
+            rows.append([_t(section, lang), item[text_key], "", " ".join(item["element_ids"])])
+    if data.get("next_scenario"):
+        rows.append([_t("notes.export.next", lang), _scenario_title(data["next_scenario"], lang),
+                     data["next_scenario"], ""])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,355 @@
+"""The role-play session service: start, take a turn (JSON or streamed), finish; the one place a turn's data flow lives.
+
+One turn (DESIGN.md): the rep's message is stored and committed before the buyer is asked → SPIN
+classification → the scripted engine updates the deterministic state (it alone decides what is
+revealed) → the buyer's words: the scripted text offline, or the model's wording of it (llm_buyer),
+streamed → the reply is stored as complete, partial or failed, together with the new state and the
+feedback → the feedback goes to the coach sidebar. The JSON endpoint and both SSE streams run the
+same `run_turn`; a turn that was already answered is replayed from the database, never asked twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from anyio import to_thread
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel
+from sqlalchemy import Engine, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.coaching.llm_spin import classify_spin_llm
+from app.coaching.spin import SpinResult, classify_spin
+from app.drills.rules import DrillNotAvailable, check_attempt_allowed
+from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
+from app.models.common import utcnow
+from app.roleplay.feedback import (LlmSpinOpinion, ReplySource, StateSummary, TurnFeedback, build_feedback,
+                                   notice, summarize_state)
+from app.roleplay.llm_buyer import BuyerBrief, LlmReply
+from app.roleplay.notes import note_data, note_title
+from app.roleplay.scenarios import Scenario, load_scenarios
+from app.roleplay.scorecard import build_scorecard
+from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer
+from app.roleplay.state import SessionState, count_words
+
+SECOND_OPINION_TIMEOUT_S = 10.0  # the optional LLM SPIN label must not hold the feedback back for long
+
+
+class RolePlayError(Exception):
+    """A request the session cannot accept; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class TurnResult(BaseModel):
+    """One answered rep turn: the buyer's reply, the coach's feedback and the state after it."""
+
+    turn_id: int
+    seq: int
+    text: str
+    reply: str
+    reply_status: TurnStatus
+    feedback: TurnFeedback
+    state: StateSummary
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    text: str
+
+
+@dataclass(frozen=True)
+class FeedbackEvent:
+    result: TurnResult
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    """The final word: `result.reply` is what was stored (a regenerated reply replaces the streamed tokens)."""
+
+    result: TurnResult
+
+
+TurnEvent = TokenEvent | FeedbackEvent | DoneEvent
+
+
+@dataclass(frozen=True)
+class FinishResult:
+    scorecard: dict[str, Any]
+    note_id: int
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def scenario_of(scenario_id: str) -> Scenario:
+    scenario = load_scenarios().get(scenario_id)
+    if scenario is None:
+        raise RolePlayError(422, f"unknown scenario_id {scenario_id!r}")
+    return scenario
+
+
+def state_of(roleplay: RolePlay) -> SessionState:
+    return SessionState.model_validate(roleplay.state)
+
+
+def transcript(session: Session, roleplay_id: int) -> list[Turn]:
+    return list(session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id).order_by(col(Turn.seq))))
+
+
+def pending_turn(session: Session, roleplay_id: int) -> Turn | None:
+    """The rep's message that is stored but not answered yet (at most one per session)."""
+    return session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.speaker == "rep",
+                                           Turn.status == TurnStatus.pending)).first()
+
+
+# --- start --------------------------------------------------------------------------------------------
+
+
+def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill_id: int | None,
+                   engine_name: str) -> RolePlay:
+    """A new session with the buyer's opening line as turn 0; a drill attempt is checked against its rules."""
+    if drill_id is not None:
+        try:
+            drill = check_attempt_allowed(session, owner, drill_id)
+        except DrillNotAvailable as error:
+            raise RolePlayError(error.status, str(error)) from None
+        if scenario_id is not None and scenario_id != drill.scenario_id:
+            raise RolePlayError(422, f"drill {drill_id} is on scenario {drill.scenario_id!r}, not {scenario_id!r}")
+        scenario_id = drill.scenario_id
+    if scenario_id is None:
+        raise RolePlayError(422, "scenario_id is required")
+    scenario = scenario_of(scenario_id)
+    opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario))
+    roleplay = RolePlay(owner_id=owner.id, scenario_id=scenario.id, drill_id=drill_id, engine=engine_name,
+                        state=opening.state.model_dump(mode="json"))
+    session.add(roleplay)
+    session.flush()
+    session.add(Turn(roleplay_id=roleplay.id, seq=0, speaker="buyer", text=opening.text))
+    session.commit()
+    session.refresh(roleplay)
+    return roleplay
+
+
+# --- a turn: store the rep's message ---------------------------------------------------------------------
+
+
+def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: str | None) -> Turn:
+    """Store the rep's message (committed) before anyone asks the buyer; the same client_id returns the stored turn."""
+    if client_id is not None:
+        existing = _turn_by_client_id(session, roleplay.id, client_id)
+        if existing is not None:
+            return existing
+    if roleplay.status == RolePlayStatus.finished:
+        raise RolePlayError(409, "this session is finished; start a new one")
+    if state_of(roleplay).finished:
+        raise RolePlayError(409, "the buyer has ended the call; finish the session to see the scorecard")
+    waiting = pending_turn(session, roleplay.id)
+    if waiting is not None:
+        raise RolePlayError(409, f"message {waiting.id} is still waiting for the buyer's reply: "
+                                 f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}")
+    last_seq = session.exec(select(func.max(Turn.seq)).where(Turn.roleplay_id == roleplay.id)).one() or 0
+    turn = Turn(roleplay_id=roleplay.id, seq=last_seq + 1, speaker="rep", text=text,
+                status=TurnStatus.pending, client_id=client_id)
+    session.add(turn)
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent request took this seq, or the same client_id won the race
+        session.rollback()
+        existing = _turn_by_client_id(session, roleplay.id, client_id) if client_id else None
+        if existing is None:
+            raise RolePlayError(409, "another message was sent at the same moment; reload the session") from None
+        return existing
+    session.refresh(turn)
+    return turn
+
+
+def _turn_by_client_id(session: Session, roleplay_id: int, client_id: str) -> Turn | None:
+    return session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.client_id == client_id)).first()
+
+
+# --- a turn: the buyer's reply --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """What the deterministic engines decided for one rep turn, before the buyer's words are produced."""
+
+    roleplay_id: int
+    rep_turn_id: int
+    rep_seq: int
+    rep_text: str
+    scenario: Scenario
+    spin: SpinResult
+    buyer: BuyerTurn  # the scripted reply and the new state
+    feedback: TurnFeedback
+    history: list[tuple[str, str]]
+
+    def brief(self) -> BuyerBrief:
+        return BuyerBrief(scenario=self.scenario, state=self.buyer.state, say_now=self.buyer.text,
+                          history=self.history, rep_text=self.rep_text)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    status: TurnStatus
+    source: ReplySource
+
+
+async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
+                   rep_turn_id: int) -> AsyncIterator[TurnEvent]:
+    """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done."""
+    prepared = await to_thread.run_sync(_prepare, engine, roleplay_id, rep_turn_id)
+    if isinstance(prepared, TurnResult):
+        yield TokenEvent(prepared.reply)
+        yield FeedbackEvent(prepared)
+        yield DoneEvent(prepared)
+        return
+    plan = prepared
+    opinion: LlmSpinOpinion | None = None
+    if chat_model is None:
+        reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted")
+        yield TokenEvent(reply.text)
+    else:
+        worded = LlmReply(chat_model, plan.brief())
+        async for piece in worded.stream():
+            if piece:
+                yield TokenEvent(piece)
+        reply = Reply(worded.text, TurnStatus(worded.status), worded.source)
+        opinion = await _second_opinion(chat_model, plan)
+    result = await to_thread.run_sync(_record, engine, plan, reply, opinion)
+    yield FeedbackEvent(result)
+    yield DoneEvent(result)
+
+
+async def take_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
+                    rep_turn_id: int) -> TurnResult:
+    """The same turn as `run_turn`, for callers that want the whole answer at once."""
+    async for event in run_turn(engine, chat_model, roleplay_id, rep_turn_id):
+        if isinstance(event, DoneEvent):
+            return event.result
+    raise RuntimeError("run_turn ended without a result")
+
+
+def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int) -> TurnPlan | TurnResult:
+    with Session(engine) as session:
+        roleplay = session.get(RolePlay, roleplay_id)
+        rep_turn = session.get(Turn, rep_turn_id)
+        if roleplay is None or rep_turn is None or rep_turn.roleplay_id != roleplay_id or rep_turn.speaker != "rep":
+            raise RolePlayError(404, "turn not found")
+        if rep_turn.status != TurnStatus.pending:
+            return _stored_result(session, roleplay, rep_turn)
+        scenario = scenario_of(roleplay.scenario_id)
+        spin = classify_spin(rep_turn.text)
+        buyer = ScriptedBuyer(scenario).reply(state_of(roleplay), rep_turn.text, spin)
+        earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == roleplay_id,
+                                                                     Turn.seq < rep_turn.seq)
+                               .order_by(col(Turn.seq).desc()).limit(8)).all()
+        return TurnPlan(roleplay_id=roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
+                        rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
+                        feedback=build_feedback(scenario, spin, buyer, rep_turn.text),
+                        history=[(speaker, text) for speaker, text in reversed(earlier)])
+
+
+async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinOpinion | None:
+    try:
+        verdict = await asyncio.wait_for(classify_spin_llm(chat_model, plan.rep_text), SECOND_OPINION_TIMEOUT_S)
+    except TimeoutError:
+        return None
+    if verdict is None:
+        return None
+    return LlmSpinOpinion(label=verdict.label, confidence=verdict.confidence, agrees=verdict.label == plan.spin.label)
+
+
+def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinion | None) -> TurnResult:
+    """Store the reply, the new state and the feedback in one transaction; the first writer of a turn wins."""
+    feedback = plan.feedback.model_copy(update={
+        "reply_source": reply.source,
+        "llm_spin": opinion,
+        "notice": notice("model_failed") if reply.status == TurnStatus.failed
+        else notice("reply_cut") if reply.status == TurnStatus.partial else None,
+    })
+    state = plan.buyer.state.model_copy(deep=True)
+    # Talk ratio counts the words the buyer actually said, which the model may have phrased differently.
+    state.buyer_words += count_words(reply.text) - count_words(plan.buyer.text)
+    with Session(engine) as session:
+        claimed = session.execute(
+            update(Turn).where(col(Turn.id) == plan.rep_turn_id, col(Turn.status) == TurnStatus.pending)
+            .values(status=TurnStatus.complete, spin=plan.spin.label, feedback=feedback.model_dump(mode="json")))
+        if claimed.rowcount != 1:  # answered meanwhile by another stream of the same turn, or the session ended
+            session.rollback()
+            return _stored_result(session, session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id))
+        session.add(Turn(roleplay_id=plan.roleplay_id, seq=plan.rep_seq + 1, speaker="buyer", text=reply.text,
+                         status=reply.status))
+        session.execute(update(RolePlay).where(col(RolePlay.id) == plan.roleplay_id)
+                        .values(state=state.model_dump(mode="json")))
+        session.commit()
+    return TurnResult(turn_id=plan.rep_turn_id, seq=plan.rep_seq, text=plan.rep_text, reply=reply.text,
+                      reply_status=reply.status, feedback=feedback, state=summarize_state(plan.scenario, state))
+
+
+def _stored_result(session: Session, roleplay: RolePlay, rep_turn: Turn) -> TurnResult:
+    reply = session.exec(select(Turn).where(Turn.roleplay_id == roleplay.id, Turn.seq == rep_turn.seq + 1)).first()
+    if reply is None:
+        raise RolePlayError(409, "this message was never answered: the session was finished first")
+    return TurnResult(turn_id=rep_turn.id, seq=rep_turn.seq, text=rep_turn.text, reply=reply.text,
+                      reply_status=reply.status, feedback=TurnFeedback.model_validate(rep_turn.feedback),
+                      state=summarize_state(scenario_of(roleplay.scenario_id), state_of(roleplay)))
+
+
+def stored_results(session: Session, roleplay: RolePlay) -> list[TurnResult]:
+    """Every answered rep turn of a session, oldest first (for pages and the transcript)."""
+    turns = transcript(session, roleplay.id)
+    replies = {turn.seq: turn for turn in turns if turn.speaker == "buyer"}
+    scenario = scenario_of(roleplay.scenario_id)
+    summary = summarize_state(scenario, state_of(roleplay))
+    return [TurnResult(turn_id=turn.id, seq=turn.seq, text=turn.text, reply=replies[turn.seq + 1].text,
+                       reply_status=replies[turn.seq + 1].status, feedback=TurnFeedback.model_validate(turn.feedback),
+                       state=summary)
+            for turn in turns if turn.speaker == "rep" and turn.seq + 1 in replies and turn.feedback]
+
+
+# --- finish -------------------------------------------------------------------------------------------
+
+
+def finish_roleplay(session: Session, roleplay: RolePlay) -> FinishResult:
+    """Score the call and store its coaching note; finishing again returns the same scorecard and note."""
+    if roleplay.status == RolePlayStatus.finished:
+        return _finished(session, roleplay)
+    finished_at = utcnow()
+    claimed = session.execute(update(RolePlay).where(col(RolePlay.id) == roleplay.id,
+                                                     col(RolePlay.status) == RolePlayStatus.active)
+                              .values(status=RolePlayStatus.finished, finished_at=finished_at))
+    if claimed.rowcount != 1:  # a concurrent finish won; return its result
+        session.rollback()
+        session.refresh(roleplay)
+        return _finished(session, roleplay)
+    scenario = scenario_of(roleplay.scenario_id)
+    scorecard = build_scorecard(scenario, state_of(roleplay))
+    note = CoachingNote(owner_id=roleplay.owner_id, kind="roleplay", source_id=scenario.id, title=note_title(scenario),
+                        score=scorecard.total, data=note_data(roleplay.id, scenario, scorecard))
+    session.add(note)
+    session.flush()
+    session.execute(update(RolePlay).where(col(RolePlay.id) == roleplay.id)
+                    .values(score=scorecard.total, note_id=note.id))
+    # A message still waiting for its reply will never get one now.
+    session.execute(update(Turn).where(col(Turn.roleplay_id) == roleplay.id, col(Turn.status) == TurnStatus.pending)
+                    .values(status=TurnStatus.failed))
+    session.commit()
+    session.refresh(roleplay)
+    return FinishResult(scorecard=note.data["scorecard"], note_id=note.id)
+
+
+def _finished(session: Session, roleplay: RolePlay) -> FinishResult:
+    note = session.get(CoachingNote, roleplay.note_id) if roleplay.note_id else None
+    if note is None:
+        raise RolePlayError(409, "this session was finished but its note is gone")
+    return FinishResult(scorecard=note.data["scorecard"], note_id=note.id)
