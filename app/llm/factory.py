@@ -1,5 +1,6 @@
 """Builds the LangChain chat model from settings: ChatOpenAI for any OpenAI-compatible endpoint, or None offline."""
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 
@@ -18,7 +19,9 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         model=settings.llm_model,
         base_url=settings.openai_base_url,
         api_key=api_key,
-        timeout=settings.llm_timeout_s,
+        # An httpx.Timeout (unhashable) makes langchain-openai build this model its own HTTP clients instead of
+        # sharing process-wide cached ones, whose pooled connections break when used from another event loop.
+        timeout=httpx.Timeout(settings.llm_timeout_s),
         max_retries=settings.llm_max_retries,
         temperature=0.4,
     )

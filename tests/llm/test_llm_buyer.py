@@ -1,0 +1,173 @@
+"""Role-play in LLM mode against the loopback model server: streaming, the leak guard, faults and fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from app.main import create_app
+from app.models import Role, Turn
+from app.roleplay.llm_buyer import WINDOW, LeakGuard, ReplyLeak
+from app.roleplay.scenarios import load_scenarios
+from tests.api.test_roleplay import read_sse, start
+from tests.utils.factories import auth_headers, make_user
+from tests.utils.fake_llm import Action
+
+SCENARIO = load_scenarios()["mfg_vitamin_erp"]
+SITUATION_QUESTION = "目前贵公司在现有系统方面是怎么安排的？能具体介绍一下吗？"  # reveals s_current_erp
+REVEALED = SCENARIO.fact("s_current_erp").text
+HIDDEN = SCENARIO.fact("p_batch_trace").text  # needs s_export first: never revealed by this question
+WORDED = "嗯，说实在的，我们那套老软件用了七年了，生产和质量基本靠表格和纸。"
+
+
+@pytest.fixture
+def headers(llm_client, session):
+    return auth_headers(llm_client, make_user(session, Role.rep, team="A组"))
+
+
+def stream_turn(client, headers, text: str = SITUATION_QUESTION) -> tuple[int, int, list[tuple[str, dict]]]:
+    roleplay_id = start(client, headers, SCENARIO.id)["id"]
+    accepted = client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": text}, headers=headers)
+    assert accepted.status_code == 202, accepted.text
+    response = client.get(accepted.json()["stream_url"], headers=headers)
+    assert response.status_code == 200
+    return roleplay_id, accepted.json()["turn_id"], read_sse(response.text)
+
+
+def streamed_text(events) -> str:
+    return "".join(data["text"] for name, data in events if name == "token")
+
+
+def windows(text: str) -> list[str]:
+    return [text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1)]
+
+
+def test_reply_is_streamed_from_the_model(llm_client, headers, fake_llm, session):
+    fake_llm.queue(WORDED)
+    roleplay_id, turn_id, events = stream_turn(llm_client, headers)
+    tokens = [data["text"] for name, data in events if name == "token"]
+    assert len(tokens) > 3, "the reply arrives in pieces"
+    done = events[-1][1]
+    assert "".join(tokens) == done["reply"] == WORDED
+    assert done["reply_status"] == "complete"
+    feedback = next(data for name, data in events if name == "feedback")
+    assert feedback["reply_source"] == "llm" and feedback["notice"] is None
+    # The deterministic state decided the turn, whatever the wording.
+    assert done["state"]["revealed"]["situation"][0]["id"] == "s_current_erp"
+    stored = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id).order_by(Turn.seq)).all()
+    assert [(t.speaker, t.status, t.text) for t in stored[1:]] == [("rep", "complete", SITUATION_QUESTION),
+                                                                 ("buyer", "complete", WORDED)]
+
+
+def test_buyer_prompt_holds_only_the_facts_the_state_allows(llm_client, headers, fake_llm):
+    fake_llm.queue(WORDED)
+    stream_turn(llm_client, headers)
+    prompt = "\n".join(message["content"] for message in fake_llm.requests[0]["messages"])
+    assert REVEALED in prompt  # the content of this turn, to be reworded
+    assert SCENARIO.persona.name in prompt
+    for fact in SCENARIO.all_facts():
+        if fact.id != "s_current_erp":
+            assert fact.text not in prompt, fact.id
+
+
+def test_a_leaking_reply_is_regenerated(llm_client, headers, fake_llm):
+    fake_llm.queue("我跟你讲，" + HIDDEN, WORDED)
+    _, _, events = stream_turn(llm_client, headers)
+    done = events[-1][1]
+    assert done["reply"] == WORDED and done["reply_status"] == "complete"
+    assert not any(window in streamed_text(events) for window in windows(HIDDEN))
+    assert "上一次的回答透露了" in fake_llm.requests[1]["messages"][0]["content"]
+
+
+def test_a_reply_that_keeps_leaking_is_replaced_by_the_scripted_one(llm_client, headers, fake_llm, session):
+    fake_llm.queue("好的。" + HIDDEN, "这个嘛，" + HIDDEN + "还有别的吗？")
+    roleplay_id, _, events = stream_turn(llm_client, headers)
+    done = events[-1][1]
+    assert REVEALED in done["reply"], "the scripted reply says what the state allows"
+    assert HIDDEN not in done["reply"]
+    assert not any(window in streamed_text(events) for window in windows(HIDDEN))
+    feedback = next(data for name, data in events if name == "feedback")
+    assert feedback["reply_source"] == "scripted_fallback"
+    stored = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.speaker == "buyer")).all()
+    assert not any(HIDDEN in turn.text for turn in stored)
+
+
+@pytest.mark.parametrize("fault", ["429", "500"])
+def test_a_failing_model_falls_back_to_the_scripted_buyer(llm_client, headers, fake_llm, session, fault):
+    fake_llm.queue(*[Action(fault=fault)] * 3)  # the first try and both retries
+    roleplay_id, turn_id, events = stream_turn(llm_client, headers)
+    done = events[-1][1]
+    assert done["reply_status"] == "failed"
+    assert REVEALED in done["reply"], "the rep can go on with the scripted reply"
+    feedback = next(data for name, data in events if name == "feedback")
+    assert feedback["notice"]["code"] == "model_failed" and feedback["notice"]["text"]
+    assert session.get(Turn, turn_id).text == SITUATION_QUESTION  # the rep's message is kept
+
+
+def test_a_timeout_falls_back_without_an_error(make_settings, fake_llm, engine, session):
+    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
+                             llm_model="fake-model", llm_timeout_s=0.5, llm_max_retries=0)
+    fake_llm.queue(Action(fault="timeout"))
+    with TestClient(create_app(settings, engine)) as client:
+        headers = auth_headers(client, make_user(session, Role.rep))
+        roleplay_id = start(client, headers, SCENARIO.id)["id"]
+        response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
+                               headers=headers)
+    assert response.status_code == 200
+    assert response.json()["reply_status"] == "failed"
+    assert response.json()["feedback"]["notice"]["code"] == "model_failed"
+
+
+def test_a_dropped_stream_keeps_the_partial_reply(llm_client, headers, fake_llm, session):
+    long_reply = "这个问题嘛，我们的情况是这样的：系统用了很多年，大家也都习惯了，不过确实有一些地方不太方便，我们一直在想办法。"
+    fake_llm.queue(Action(text=long_reply, fault="drop"))
+    roleplay_id, turn_id, events = stream_turn(llm_client, headers)
+    done = events[-1][1]
+    assert done["reply_status"] == "partial"
+    assert done["reply"] and long_reply.startswith(done["reply"]) and done["reply"] != long_reply
+    assert streamed_text(events) == done["reply"]
+    feedback = next(data for name, data in events if name == "feedback")
+    assert feedback["notice"]["code"] == "reply_cut"
+    buyer = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.seq == 2)).one()
+    assert (buyer.status, buyer.text) == ("partial", done["reply"])
+
+
+def test_json_turn_in_llm_mode_with_a_second_spin_opinion(llm_client, headers, fake_llm):
+    fake_llm.queue(WORDED, Action(json={"label": "S", "confidence": 0.9}))
+    roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
+    response = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
+                               headers=headers)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["reply"] == WORDED
+    assert body["feedback"]["spin"] == "S"  # the offline label is the one in the state
+    assert body["feedback"]["llm_spin"] == {"label": "S", "confidence": 0.9, "agrees": True}
+
+
+def test_garbage_from_the_spin_model_means_no_second_opinion(llm_client, headers, fake_llm):
+    fake_llm.queue(WORDED, Action(json={"label": "maybe", "confidence": 7}))
+    roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
+    body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
+                           headers=headers).json()
+    assert body["feedback"]["llm_spin"] is None and body["feedback"]["spin"] == "S"
+
+
+def test_coach_spin_with_the_model(llm_client, headers, fake_llm):
+    fake_llm.queue(Action(json={"label": "N", "confidence": 0.7}))
+    body = llm_client.post("/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}, headers=headers).json()
+    assert body["label"] == "N" and body["llm"] == {"label": "N", "confidence": 0.7}
+    fake_llm.queue(Action(fault="500"), Action(fault="500"), Action(fault="500"))
+    body = llm_client.post("/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}, headers=headers).json()
+    assert body["label"] == "N" and body["llm"] is None
+
+
+def test_leak_guard_holds_text_back_until_it_is_checked():
+    guard = LeakGuard(hidden_texts=["批次追溯一次大概要两天"], allowed_texts=["我们先聊聊现状"])
+    shown = guard.feed("好的，我们先聊聊现状。批次")
+    assert "批次" not in shown and shown.startswith("好的")
+    with pytest.raises(ReplyLeak):
+        guard.feed("追溯一次大概")
+    figures = LeakGuard(hidden_texts=["库存准确率只有 60%"], allowed_texts=[])
+    with pytest.raises(ReplyLeak):
+        figures.feed("大概也就60%吧。")
