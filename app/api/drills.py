@@ -1,5 +1,47 @@
 """Drills: managers assign role-play practice, reps see theirs, results and reviews."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, status
+
+from app.api.deps import CurrentUser, ManagerUser, SessionDep, not_found
+from app.drills.schemas import AssigneeResult, DrillCreate, DrillCreated, DrillDetail, DrillPublic
+from app.drills.service import (DrillRequestError, create_drill, drill_detail, drill_results, get_visible_drill,
+                                list_drills)
+from app.models import Drill, User
 
 router = APIRouter(prefix="/drills", tags=["drills"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create(data: DrillCreate, session: SessionDep, user: ManagerUser) -> DrillCreated:
+    """Assign a scenario to a team or chosen reps (managers: only their own), with a due date and pass score."""
+    try:
+        drill = create_drill(session, user, data)
+    except DrillRequestError as error:
+        raise HTTPException(error.status, detail=str(error)) from error
+    return DrillCreated(id=drill.id)
+
+
+@router.get("")
+def list_visible(session: SessionDep, user: CurrentUser) -> list[DrillPublic]:
+    """Reps: the drills assigned to them with their status; managers: their teams' drills; admins: all."""
+    return list_drills(session, user)
+
+
+def _drill_or_404(session: SessionDep, user: User, drill_id: int) -> Drill:
+    drill = get_visible_drill(session, user, drill_id)
+    if drill is None:
+        raise not_found("drill")
+    return drill
+
+
+@router.get("/{drill_id}")
+def read(drill_id: int, session: SessionDep, user: CurrentUser) -> DrillDetail:
+    """One drill with each visible assignee's result and attempts (and their reviews)."""
+    return drill_detail(session, user, _drill_or_404(session, user, drill_id))
+
+
+@router.get("/{drill_id}/results")
+def results(drill_id: int, session: SessionDep, user: CurrentUser) -> list[AssigneeResult]:
+    """Per assignee: attempts, best effective score, passed and status."""
+    assignee_results, _ = drill_results(session, user, _drill_or_404(session, user, drill_id))
+    return assignee_results

@@ -1,5 +1,70 @@
-"""Team analytics for managers: pass rates, skills, progress, CSV export."""
+"""Team analytics for managers: pass rates, skills, progress, CSV export; reviews of reps' attempts."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+
+from app.api.deps import CurrentUser, ManagerUser, SessionDep, not_found
+from app.auth.policy import can_view_user
+from app.drills.analytics import rep_progress, team_dashboard
+from app.drills.export import results_csv
+from app.drills.results import review_public
+from app.drills.reviews import add_review, attempt_reviews, get_visible_attempt
+from app.drills.schemas import AttemptReviews, RepProgress, ReviewCreate, ReviewPublic, TeamDashboard
+from app.drills.service import DrillRequestError
+from app.models import User
 
 router = APIRouter(prefix="/team", tags=["team"])
+
+TeamFilter = Annotated[int | None, Query(description="one of your teams; all of them when omitted")]
+
+
+@router.get("/dashboard")
+def dashboard(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None) -> TeamDashboard:
+    """Pass rate per drill, per-rep scores, 5K and SPIN mix, weakest skills, coach/manager agreement."""
+    result = team_dashboard(session, user, team_id)
+    if result is None:
+        raise not_found("team")
+    return result
+
+
+@router.get("/reps/{user_id}/progress")
+def progress(user_id: int, session: SessionDep, user: CurrentUser) -> RepProgress:
+    """A rep's scores per skill over time (their managers, admins and the rep themselves)."""
+    rep = session.get(User, user_id)
+    if rep is None or not can_view_user(session, user, user_id):
+        raise not_found("rep")
+    return rep_progress(session, rep)
+
+
+@router.get("/export.csv")
+def export_csv(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None,
+               lang: Literal["zh", "en"] = "zh") -> Response:
+    """Drill results per rep as CSV (UTF-8 with BOM, so Excel shows Chinese)."""
+    text = results_csv(session, user, team_id, lang)
+    if text is None:
+        raise not_found("team")
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'})
+
+
+@router.post("/attempts/{roleplay_id}/reviews", status_code=status.HTTP_201_CREATED)
+def create_review(roleplay_id: int, data: ReviewCreate, session: SessionDep, user: ManagerUser) -> ReviewPublic:
+    """Comment on a rep's attempt and optionally override its score with a reason (appended, never edited)."""
+    attempt = get_visible_attempt(session, user, roleplay_id)
+    if attempt is None:
+        raise not_found("attempt")
+    try:
+        review = add_review(session, user, attempt, data)
+    except DrillRequestError as error:
+        raise HTTPException(error.status, detail=str(error)) from error
+    return review_public(review, {user.id: user})
+
+
+@router.get("/attempts/{roleplay_id}/reviews")
+def list_reviews(roleplay_id: int, session: SessionDep, user: CurrentUser) -> AttemptReviews:
+    """The attempt's coach score, effective score and every review, oldest first (the rep may read their own)."""
+    attempt = get_visible_attempt(session, user, roleplay_id)
+    if attempt is None:
+        raise not_found("attempt")
+    return attempt_reviews(session, attempt)

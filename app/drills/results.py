@@ -1,0 +1,132 @@
+"""Attempts with their reviews, effective scores (latest override, else the coach's) and each rep's drill status."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from app.drills.schemas import AssigneeResult, AttemptPublic, DrillStatus, ReviewPublic
+from app.models import Drill, Review, RolePlay, RolePlayStatus, User
+from app.roleplay.scenarios import load_scenarios
+
+# Due dates are calendar days where the teams work, not in the server's time zone.
+TEAM_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def team_today() -> date:
+    return datetime.now(TEAM_TIMEZONE).date()
+
+
+def scenario_titles(scenario_id: str) -> tuple[str, str]:
+    """Chinese and English titles; the bare id when the scenario file is gone."""
+    scenario = load_scenarios().get(scenario_id)
+    return (scenario.title_zh, scenario.title_en) if scenario else (scenario_id, scenario_id)
+
+
+@dataclass
+class Attempt:
+    """A role-play and its reviews, oldest review first."""
+
+    roleplay: RolePlay
+    reviews: list[Review] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.roleplay.status == RolePlayStatus.finished
+
+    @property
+    def coach_score(self) -> int | None:
+        return self.roleplay.score
+
+    @property
+    def override_score(self) -> int | None:
+        overrides = [review.override_score for review in self.reviews if review.override_score is not None]
+        return overrides[-1] if overrides else None
+
+    @property
+    def score(self) -> int | None:
+        """The manager's latest override wins over the coach; unfinished attempts have no score."""
+        if not self.finished:
+            return None
+        override = self.override_score
+        return override if override is not None else self.coach_score
+
+
+def load_attempts(session: Session, *conditions) -> list[Attempt]:
+    """Role-plays matching the SQL conditions, oldest first, each with its reviews."""
+    roleplays = session.exec(select(RolePlay).where(*conditions).order_by(RolePlay.created_at, RolePlay.id)).all()
+    return attach_reviews(session, roleplays)
+
+
+def attach_reviews(session: Session, roleplays: Iterable[RolePlay]) -> list[Attempt]:
+    attempts = {roleplay.id: Attempt(roleplay) for roleplay in roleplays}
+    if attempts:
+        reviews = session.exec(
+            select(Review).where(Review.roleplay_id.in_(attempts)).order_by(Review.created_at, Review.id)
+        ).all()
+        for review in reviews:
+            attempts[review.roleplay_id].reviews.append(review)
+    return list(attempts.values())
+
+
+def review_public(review: Review, reviewers: dict[int, User]) -> ReviewPublic:
+    reviewer = reviewers.get(review.reviewer_id)
+    return ReviewPublic(
+        id=review.id, roleplay_id=review.roleplay_id, reviewer_id=review.reviewer_id,
+        reviewer_name=(reviewer.display_name or reviewer.username) if reviewer else "",
+        comment=review.comment, override_score=review.override_score, reason=review.reason,
+        created_at=review.created_at,
+    )
+
+
+def reviewers_of(session: Session, attempts: Iterable[Attempt]) -> dict[int, User]:
+    ids = {review.reviewer_id for attempt in attempts for review in attempt.reviews}
+    return {user.id: user for user in session.exec(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def attempts_public(session: Session, attempts: list[Attempt]) -> list[AttemptPublic]:
+    reviewers = reviewers_of(session, attempts)
+    return [
+        AttemptPublic(
+            id=attempt.roleplay.id, owner_id=attempt.roleplay.owner_id, scenario_id=attempt.roleplay.scenario_id,
+            drill_id=attempt.roleplay.drill_id, status=attempt.roleplay.status, coach_score=attempt.coach_score,
+            override_score=attempt.override_score, score=attempt.score, created_at=attempt.roleplay.created_at,
+            finished_at=attempt.roleplay.finished_at,
+            reviews=[review_public(review, reviewers) for review in attempt.reviews],
+        )
+        for attempt in attempts
+    ]
+
+
+def drill_status(drill: Drill, attempts: list[Attempt], today: date) -> DrillStatus:
+    """A pass is final; then used-up attempts, then the due date, then whether the rep has started."""
+    if any(attempt.score is not None and attempt.score >= drill.pass_score for attempt in attempts):
+        return DrillStatus.passed
+    if drill.attempts_allowed is not None and len(attempts) >= drill.attempts_allowed:
+        # The last allowed attempt may still be running: it can still pass.
+        if all(attempt.finished for attempt in attempts):
+            return DrillStatus.failed
+    if today > drill.due:
+        return DrillStatus.overdue
+    return DrillStatus.in_progress if attempts else DrillStatus.assigned
+
+
+def assignee_result(drill: Drill, user: User, attempts: list[Attempt], today: date) -> AssigneeResult:
+    scores = [attempt.score for attempt in attempts if attempt.score is not None]
+    status = drill_status(drill, attempts, today)
+    left = None if drill.attempts_allowed is None else max(drill.attempts_allowed - len(attempts), 0)
+    return AssigneeResult(
+        user_id=user.id, username=user.username, display_name=user.display_name or user.username,
+        attempts=len(attempts), attempts_left=left, best_score=max(scores) if scores else None,
+        passed=status == DrillStatus.passed, status=status,
+    )
+
+
+def by_owner(attempts: Iterable[Attempt]) -> dict[int, list[Attempt]]:
+    grouped: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        grouped[attempt.roleplay.owner_id].append(attempt)
+    return grouped

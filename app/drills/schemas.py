@@ -1,0 +1,230 @@
+"""API shapes for drills, attempts and reviews: what managers send and what every role reads back."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class DrillStatus(StrEnum):
+    """Where one rep stands on one drill."""
+
+    assigned = "assigned"  # no attempt yet
+    in_progress = "in_progress"  # started, not passed, attempts left, not overdue
+    passed = "passed"  # an attempt reached the pass score
+    failed = "failed"  # every allowed attempt used without a pass
+    overdue = "overdue"  # the due date has passed without a pass
+
+
+class DrillCreate(BaseModel):
+    """A manager's new drill; the owner, team membership and scores are never taken from the input."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario_id: str = Field(min_length=1, max_length=80)
+    team: str | None = Field(default=None, max_length=80)
+    assignees: list[Username] | None = Field(default=None, max_length=200)
+    due: date
+    pass_score: int = Field(ge=0, le=100)
+    attempts: int | None = Field(default=None, ge=1, le=50)
+    note: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _someone_to_assign(self) -> "DrillCreate":
+        if not self.team and not self.assignees:
+            raise ValueError("give a team, assignees, or both")
+        return self
+
+
+class DrillCreated(BaseModel):
+    id: int
+
+
+class ReviewCreate(BaseModel):
+    """A manager's comment on an attempt, optionally overriding the coach's score (then with a reason)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = Field(default="", max_length=4000)
+    override_score: int | None = Field(default=None, ge=0, le=100)
+    reason: str = Field(default="", max_length=1000)
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ReviewCreate":
+        # Error types name the problem for the pages, which word it in the reader's language.
+        if self.override_score is not None and not self.reason.strip():
+            raise PydanticCustomError("reason_required", "a reason is required when overriding the score")
+        if self.override_score is None and not self.comment.strip():
+            raise PydanticCustomError("review_empty", "a review needs a comment or an override score")
+        return self
+
+
+class ReviewPublic(BaseModel):
+    id: int
+    roleplay_id: int
+    reviewer_id: int
+    reviewer_name: str
+    comment: str
+    override_score: int | None
+    reason: str
+    created_at: datetime
+
+
+class AttemptPublic(BaseModel):
+    """One role-play attempt with both scores: the coach's and, when a manager overrode it, the override."""
+
+    id: int
+    owner_id: int
+    scenario_id: str
+    drill_id: int | None
+    status: str
+    coach_score: int | None
+    override_score: int | None  # the latest override, if any
+    score: int | None  # effective: the latest override, else the coach's score
+    created_at: datetime
+    finished_at: datetime | None
+    reviews: list[ReviewPublic]
+
+
+class AttemptReviews(BaseModel):
+    roleplay_id: int
+    coach_score: int | None
+    score: int | None
+    reviews: list[ReviewPublic]
+
+
+class AssigneeResult(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    attempts: int
+    attempts_left: int | None  # None: unlimited
+    best_score: int | None
+    passed: bool
+    status: DrillStatus
+
+
+class DrillPublic(BaseModel):
+    id: int
+    scenario_id: str
+    scenario_title_zh: str
+    scenario_title_en: str
+    team_id: int | None
+    team_name: str | None
+    created_by: int
+    due: date
+    pass_score: int
+    attempts_allowed: int | None
+    note: str
+    created_at: datetime
+    assignees: int  # among those the caller may see
+    passed: int
+    mine: AssigneeResult | None  # the caller's own standing when the drill is assigned to them
+
+
+class DrillDetail(DrillPublic):
+    results: list[AssigneeResult]
+    attempts: list[AttemptPublic]
+
+
+# --- team analytics ------------------------------------------------------------------------------
+
+
+class TeamRef(BaseModel):
+    id: int
+    name: str
+
+
+class RepSummary(BaseModel):
+    """One rep's finished role-plays (drills and free practice) in numbers."""
+
+    user_id: int
+    username: str
+    display_name: str
+    team_name: str | None
+    attempts: int
+    average_score: float | None  # effective scores
+    fivek: dict[str, float]  # mean 5K points per dimension, 0..20
+    skills: dict[str, float]  # mean scorecard component per skill, 0..100
+    spin_mix: dict[str, float]  # share of the rep's turns per SPIN label (S, P, I, N, other)
+    questions: int  # turns counted in spin_mix
+
+
+class DrillPassRate(BaseModel):
+    drill_id: int
+    scenario_id: str
+    scenario_title_zh: str
+    scenario_title_en: str
+    due: date
+    pass_score: int
+    assignees: int
+    passed: int
+    pass_rate: float | None  # passed / assignees
+    statuses: dict[DrillStatus, int]
+
+
+class WeakSkill(BaseModel):
+    """A skill the team scores lowest on, and where to practise it."""
+
+    skill: str  # scorecard component
+    element_id: str  # the playbook element it trains
+    element_name_zh: str
+    element_name_en: str
+    average: float  # 0..100
+    scenario_id: str | None  # the training scenario the team has practised least
+    scenario_ids: list[str]  # every scenario that trains it
+    drill_ids: list[int]  # the team's drills on those scenarios
+
+
+class Agreement(BaseModel):
+    """Coach vs manager on attempts that have both a coach score and a (latest) override."""
+
+    pairs: int
+    mean_abs_diff: float | None
+    within_10_share: float | None  # share of pairs at most 10 points apart
+
+
+class WeekSummary(BaseModel):
+    week: str  # ISO week, e.g. 2026-W10
+    attempts: int
+    average_score: float | None
+    fivek: dict[str, float]
+    spin_mix: dict[str, float]
+
+
+class TeamDashboard(BaseModel):
+    teams: list[TeamRef]
+    team_id: int | None
+    attempts: int
+    average_score: float | None
+    assignments: int  # drill assignments of these reps
+    passed: int
+    pass_rate: float | None  # passed / assignments
+    reps: list[RepSummary]
+    drills: list[DrillPassRate]
+    weakest_skills: list[WeakSkill]
+    agreement: Agreement
+    weeks: list[WeekSummary]
+
+
+class ProgressPoint(BaseModel):
+    roleplay_id: int
+    scenario_id: str
+    drill_id: int | None
+    finished_at: datetime | None
+    coach_score: int | None
+    score: int | None
+    skills: dict[str, float]  # 0..100 per scorecard component
+    fivek: dict[str, float]  # 0..20 per dimension
+
+
+class RepProgress(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    skills: list[str]
+    attempts: list[ProgressPoint]

@@ -1,0 +1,108 @@
+"""Authorization table for drills, reviews and team analytics (see tests/utils/authz.py).
+
+Objects belong to the owner rep of team A: a drill assigned to them, their drill attempt (made through the
+role-play API), its coaching note, their own user id and team id. The other team's manager must not reach
+any of them by id.
+"""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from app.drills.results import team_today
+from app.models import Drill, DrillAssignment, RolePlay, TeamManager
+from tests.utils.authz import case, check_case, everyone, managers_only, owner_manager_admin
+
+SCENARIO = "edu_smart_academic"
+
+
+def _me(client, headers) -> dict:
+    return client.get("/api/me", headers=headers).json()
+
+
+def owner_drill(client, headers, session) -> int:
+    """A drill assigned to the owner by their team's manager."""
+    me = _me(client, headers)
+    manager_id = session.exec(select(TeamManager.user_id).where(TeamManager.team_id == me["team_id"])).first()
+    drill = Drill(created_by=manager_id, scenario_id=SCENARIO, due=team_today() + timedelta(days=3), pass_score=60)
+    session.add(drill)
+    session.flush()
+    session.add(DrillAssignment(drill_id=drill.id, user_id=me["id"]))
+    session.commit()
+    return drill.id
+
+
+def owner_attempt(client, headers, session) -> int:
+    """A finished attempt on that drill, made by the owner through the role-play API."""
+    started = client.post("/api/roleplays", json={"drill_id": owner_drill(client, headers, session)}, headers=headers)
+    assert started.status_code == 201, started.text
+    roleplay_id = started.json()["id"]
+    client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "目前教务排课是怎么安排的？"}, headers=headers)
+    assert client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers).status_code == 200
+    return roleplay_id
+
+
+def owner_attempt_note(client, headers, session) -> int:
+    return session.get(RolePlay, owner_attempt(client, headers, session)).note_id
+
+
+def owner_id(client, headers, _session) -> int:
+    return _me(client, headers)["id"]
+
+
+def owner_team_id(client, headers, _session) -> int:
+    return _me(client, headers)["team_id"]
+
+
+TEAM_A_DRILL = {"scenario_id": SCENARIO, "team": "A组", "assignees": None, "pass_score": 60, "attempts": None,
+                "due": "2099-12-31", "note": ""}
+REVIEW = {"comment": "提问顺序很好。"}
+
+# Reps may never; managers only for their own teams (another team's manager: not found, or 422 for a name).
+MANAGER_OF_TEAM_ONLY = {"anonymous": 401, "owner": 403, "other_rep": 403, "manager_of_team": 201,
+                        "manager_of_other_team": 404, "admin": 201}
+
+CASES = [
+    case("POST", "/api/drills", MANAGER_OF_TEAM_ONLY | {"manager_of_other_team": 422}, TEAM_A_DRILL),
+    case("GET", "/api/drills", everyone(200)),
+    case("GET", "/api/drills/{obj}", owner_manager_admin(200), obj=owner_drill),
+    case("GET", "/api/drills/{obj}/results", owner_manager_admin(200), obj=owner_drill),
+    case("GET", "/api/roleplays/{obj}", owner_manager_admin(200), obj=owner_attempt),
+    case("GET", "/api/notes/{obj}", owner_manager_admin(200), obj=owner_attempt_note),
+    case("GET", "/api/team/attempts/{obj}/reviews", owner_manager_admin(200), obj=owner_attempt),
+    case("POST", "/api/team/attempts/{obj}/reviews", MANAGER_OF_TEAM_ONLY, REVIEW, obj=owner_attempt),
+    case("POST", "/api/team/attempts/{obj}/reviews", MANAGER_OF_TEAM_ONLY,
+         {"override_score": 80, "reason": "客户已同意试点"}, obj=owner_attempt),
+    case("GET", "/api/team/reps/{obj}/progress", owner_manager_admin(200), obj=owner_id),
+    case("GET", "/api/team/dashboard", managers_only(200)),
+    case("GET", "/api/team/dashboard?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         obj=owner_team_id),
+    case("GET", "/api/team/export.csv", managers_only(200)),
+    case("GET", "/api/team/export.csv?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         obj=owner_team_id),
+]
+
+
+@pytest.mark.parametrize("method, path, codes, body, obj", CASES)
+def test_access(client, session, world, method, path, codes, body, obj):
+    check_case(client, session, world, method, path, codes, body, obj)
+
+
+def test_other_teams_manager_learns_nothing_from_the_dashboard(client, session, world, world_users):
+    """Listing endpoints filter instead of refusing: the other manager's dashboard has none of team A."""
+    owner_attempt(client, world["owner"], session)
+    dashboard = client.get("/api/team/dashboard", headers=world["manager_of_other_team"]).json()
+    assert [rep["user_id"] for rep in dashboard["reps"]] == [world_users["other_rep"].id]
+    assert dashboard["attempts"] == 0 and dashboard["drills"] == []
+    assert client.get("/api/drills", headers=world["manager_of_other_team"]).json() == []
+    export = client.get("/api/team/export.csv", headers=world["manager_of_other_team"]).content.decode("utf-8-sig")
+    assert world_users["owner"].username not in export
+
+
+def test_managers_cannot_review_their_own_attempts(client, session, world, world_users):
+    started = client.post("/api/roleplays", json={"scenario_id": SCENARIO}, headers=world["manager_of_team"])
+    roleplay_id = started.json()["id"]
+    client.post(f"/api/roleplays/{roleplay_id}/finish", headers=world["manager_of_team"])
+    response = client.post(f"/api/team/attempts/{roleplay_id}/reviews", json=REVIEW, headers=world["manager_of_team"])
+    assert response.status_code == 403
