@@ -1,4 +1,4 @@
-"""The `sales-coach` command: serve, migrate the database, manage users, seed the demo."""
+"""The `sales-coach` command: serve, migrate the database, manage users, seed the demo, ask the playbook."""
 
 import sys
 from typing import Annotated
@@ -78,6 +78,31 @@ def demo() -> None:
     typer.echo(f"demo users ({len(created)} new):")
     for user in DEMO_USERS:
         typer.echo(f"  {user.role:<8} {user.username:<8} password: {user.password:<18} {user.display_name}")
+
+
+@cli.command()
+def ask(question: Annotated[str, typer.Argument(help="The question, e.g. \"摧龙六式有哪六步？\"")]) -> None:
+    """Ask the playbook; prints the answer and its citations (no server needed)."""
+    from pydantic import ValidationError
+
+    from app.knowledge.service import MAX_QUESTION_CHARS, AskRequest, ask_playbook
+    from app.llm.factory import build_chat_model
+
+    try:
+        question = AskRequest(question=question).question
+    except ValidationError:
+        raise typer.BadParameter(f"enter a question of 1 to {MAX_QUESTION_CHARS} characters",
+                                 param_hint="QUESTION") from None
+    settings = get_settings()
+    result = ask_playbook(question, settings, build_chat_model(settings))
+    if result.notice:
+        typer.echo(result.notice, err=True)
+    typer.echo(result.answer)
+    if result.citations:
+        typer.echo("\n出处 / Sources:")
+        for citation in result.citations:
+            typer.echo(f"  [{citation.id}] {citation.title} ({citation.source})")
+    typer.echo(f"\n({'模型 / model' if result.mode == 'llm' else '离线 / offline'})")
 
 
 def main() -> None:
