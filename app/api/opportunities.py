@@ -119,6 +119,15 @@ def visible_opportunities(session: Session, viewer: User, owner_id: int | None =
     return list(session.exec(query.order_by(col(Opportunity.updated_at).desc(), col(Opportunity.id).desc())))
 
 
+def add_opportunity(session: Session, owner: User, data: OpportunityCreate) -> Opportunity:
+    """Store a new deal owned by `owner` (the API and the pages both create deals through here)."""
+    opportunity = Opportunity.model_validate(data, update={"owner_id": owner.id})
+    session.add(opportunity)
+    session.commit()
+    session.refresh(opportunity)
+    return opportunity
+
+
 # ---------------------------------------------------------------------------
 # Pipeline
 
@@ -174,11 +183,7 @@ def build_pipeline(session: Session, opportunities: list[Opportunity], today: da
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_opportunity(body: OpportunityCreate, session: SessionDep, user: CurrentUser) -> OpportunityPublic:
     """Record a real deal of yours."""
-    opportunity = Opportunity.model_validate(body, update={"owner_id": user.id})
-    session.add(opportunity)
-    session.commit()
-    session.refresh(opportunity)
-    return OpportunityPublic.model_validate(opportunity)
+    return OpportunityPublic.model_validate(add_opportunity(session, user, body))
 
 
 @router.get("")
