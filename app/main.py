@@ -12,8 +12,10 @@ from starlette.middleware.sessions import SessionMiddleware
 from app.api.routes import api_router
 from app.config import REPO_ROOT, Settings, get_settings
 from app.db import make_engine
+from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
-from app.middleware import SecurityHeadersMiddleware
+from app.llm.resilience import ModelGuard
+from app.middleware import ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
@@ -38,11 +40,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.secret_key = settings.resolved_secret_key()
     app.state.limiter = RateLimiter(settings.rate_limit_storage)
-    app.state.chat_model = build_chat_model(settings)
+    app.state.model_guard = ModelGuard(budget=TokenBudget(engine, settings.llm_daily_token_budget))
+    app.state.chat_model = build_chat_model(settings, app.state.model_guard)
 
     app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",
                        same_site="lax", max_age=14 * 24 * 3600)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ModelCallerMiddleware)
 
     app.include_router(api_router)
     for module in (pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):

@@ -1,6 +1,8 @@
-"""HTTP middleware: security headers on every response."""
+"""HTTP middleware: security headers on every response; whose request a model call serves (token budget)."""
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.llm.resilience import bind_request_state, unbind_request_state
 
 SECURITY_HEADERS = {
     # Everything is served from this origin (no CDN); inline styles only for htmx's indicator styles and SVG charts.
@@ -35,3 +37,20 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ModelCallerMiddleware:
+    """Binds the request's state to the model guard's context, so model calls are charged to the signed-in user."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = bind_request_state(scope.setdefault("state", {}))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            unbind_request_state(token)

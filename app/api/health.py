@@ -19,8 +19,10 @@ def health(request: Request, response: Response, session: SessionDep) -> dict:
         db = "error"
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     model = settings.llm_model if settings.llm_enabled else None
+    # The circuit is per process (app.llm.resilience): with several workers each reports its own.
+    circuit = request.app.state.model_guard.breaker.snapshot() if settings.llm_enabled else None
     return {
         "status": "ok" if db == "ok" else "degraded",
         "db": db,
-        "llm": {"provider": settings.llm_provider, "model": model},
+        "llm": {"provider": settings.llm_provider, "model": model, "circuit": circuit},
     }

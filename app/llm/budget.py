@@ -1,0 +1,86 @@
+"""Per-user daily token budget for LLM mode, counted in the llm_usage table from the model's usage metadata."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatGeneration, LLMResult
+from sqlalchemy import Engine
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from app.models import LlmUsage
+
+# The budget renews at midnight in China (UTC+8, no daylight saving), when the teams using it start their day.
+BUDGET_DAY_TIMEZONE = timezone(timedelta(hours=8), "Asia/Shanghai")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def budget_day(now: datetime | None = None) -> date:
+    return (now or datetime.now(BUDGET_DAY_TIMEZONE)).astimezone(BUDGET_DAY_TIMEZONE).date()
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough count for replies whose usage the server did not report: one per CJK character, one per 4 others."""
+    cjk = len(_CJK.findall(text))
+    return cjk + math.ceil((len(text) - cjk) / 4)
+
+
+def estimate_prompt_tokens(messages: list[list[BaseMessage]]) -> int:
+    return sum(estimate_tokens(str(message.content)) for batch in messages for message in batch)
+
+
+def reported_tokens(result: LLMResult) -> int | None:
+    """Total tokens from the response metadata (message usage_metadata, else llm_output token_usage); None if absent."""
+    total = 0
+    found = False
+    for generations in result.generations:
+        for generation in generations:
+            usage = getattr(generation.message, "usage_metadata", None) if isinstance(generation, ChatGeneration) \
+                else None
+            if usage:
+                total += int(usage.get("total_tokens") or 0)
+                found = True
+    if found:
+        return total
+    token_usage = (result.llm_output or {}).get("token_usage") or {}
+    return int(token_usage["total_tokens"]) if token_usage.get("total_tokens") else None
+
+
+def completion_text(result: LLMResult) -> str:
+    return "".join(generation.text for generations in result.generations for generation in generations)
+
+
+class TokenBudget:
+    """How many tokens each user may spend on the model per day; 0 means no limit."""
+
+    def __init__(self, engine: Engine, daily_tokens: int) -> None:
+        self.engine = engine
+        self.daily_tokens = daily_tokens
+
+    @property
+    def enabled(self) -> bool:
+        return self.daily_tokens > 0
+
+    def used_today(self, user_id: int) -> int:
+        with Session(self.engine) as session:
+            row = session.get(LlmUsage, (user_id, budget_day()))
+            return row.tokens if row else 0
+
+    def exhausted(self, user_id: int) -> bool:
+        return self.enabled and self.used_today(user_id) >= self.daily_tokens
+
+    def charge(self, user_id: int, tokens: int) -> None:
+        """Add tokens to the user's count for today (one atomic upsert, so concurrent calls all count)."""
+        if tokens <= 0:
+            return
+        insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(LlmUsage).values(user_id=user_id, day=budget_day(), tokens=tokens)
+        statement = statement.on_conflict_do_update(
+            index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens})
+        with self.engine.begin() as connection:
+            connection.execute(statement)

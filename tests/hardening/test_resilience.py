@@ -1,0 +1,219 @@
+"""The shared fault handling (app.llm.resilience, app.llm.budget): client retries, the circuit breaker, the token budget."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import openai
+import pytest
+from sqlmodel import select
+
+from app.llm.budget import budget_day, estimate_tokens
+from app.llm.factory import build_chat_model
+from app.llm.resilience import CircuitBreaker, CircuitOpen, ModelGuard, is_outage
+from app.models import LlmUsage, Role
+from tests.api.test_roleplay import start
+from tests.utils.factories import auth_headers, make_user
+from tests.utils.fake_llm import Action
+
+QUESTION = "目前贵公司在现有系统方面是怎么安排的？能具体介绍一下吗？"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# --- the breaker on its own -----------------------------------------------------------------------------
+
+
+def test_breaker_opens_after_consecutive_failures_only():
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_s=30, clock=FakeClock())
+    for _ in range(2):
+        breaker.record_failure()
+    breaker.record_success()  # a success in between resets the streak
+    for _ in range(2):
+        breaker.record_failure()
+    assert breaker.state == "closed" and breaker.allow()
+    breaker.record_failure()
+    assert breaker.state == "open" and not breaker.allow()
+    assert breaker.snapshot()["consecutive_failures"] == 3
+
+
+def test_breaker_lets_one_trial_through_after_the_cooldown():
+    clock = FakeClock()
+    breaker = CircuitBreaker(failure_threshold=1, cooldown_s=30, clock=clock)
+    breaker.record_failure()
+    clock.now += 29
+    assert not breaker.allow() and breaker.retry_in_s() == pytest.approx(1)
+    clock.now += 1
+    assert breaker.state == "half_open"
+    assert breaker.allow(), "the first caller after the cool-down is the trial"
+    assert not breaker.allow(), "everyone else waits for the trial's outcome"
+    breaker.record_failure()  # the trial failed: another full cool-down
+    clock.now += 29
+    assert not breaker.allow()
+    clock.now += 1
+    assert breaker.allow()
+    breaker.record_success()
+    assert breaker.state == "closed" and breaker.allow() and breaker.allow()
+    assert breaker.snapshot() == {"state": "closed", "consecutive_failures": 0, "failure_threshold": 1,
+                                  "cooldown_s": 30, "retry_in_s": None}
+
+
+def _status_error(code: int) -> openai.APIStatusError:
+    request = httpx.Request("POST", "http://model/v1/chat/completions")
+    return openai.APIStatusError("x", response=httpx.Response(code, request=request), body=None)
+
+
+@pytest.mark.parametrize("code, outage", [(500, True), (503, True), (429, True), (401, True), (400, False),
+                                          (404, False), (422, False)])
+def test_only_service_failures_count_against_the_circuit(code, outage):
+    # A 400 (say a provider's content filter) belongs to one request: it must not let one user open the circuit.
+    assert is_outage(_status_error(code)) is outage
+
+
+def test_timeouts_drops_and_resets_are_outages_but_a_closed_stream_is_not():
+    request = httpx.Request("POST", "http://model/v1/chat/completions")
+    assert is_outage(openai.APITimeoutError(request=request))
+    assert is_outage(openai.APIConnectionError(request=request))
+    assert is_outage(httpx.RemoteProtocolError("peer closed connection"))
+    assert not is_outage(GeneratorExit())  # the caller stopped reading (e.g. the leak guard cut a reply)
+    assert not is_outage(ValueError("bad JSON from the model"))
+
+
+def test_token_estimate_counts_chinese_per_character():
+    assert estimate_tokens("你好，世界") == 5
+    assert estimate_tokens("hello world!") == 3
+
+
+# --- the client's retries, as documented in app.llm.resilience --------------------------------------------
+
+
+def test_client_retries_429_and_5xx_with_backoff_then_gives_up(llm_settings, fake_llm):
+    model = build_chat_model(llm_settings)
+    fake_llm.queue(Action(fault="500"), "第二次成功")
+    started = time.monotonic()
+    assert model.invoke("hi").content == "第二次成功"
+    assert time.monotonic() - started >= 0.5 * 0.75, "backoff of 0.5 s (minus at most 25 % jitter) before a retry"
+    fake_llm.reset()
+    fake_llm.queue(Action(fault="429"), Action(fault="429"), Action(fault="429"), "too late")
+    with pytest.raises(openai.RateLimitError):
+        model.invoke("hi")
+    assert len(fake_llm.requests) == llm_settings.llm_max_retries + 1, "bounded: the first try plus max_retries"
+
+
+def test_a_dropped_stream_is_not_retried(llm_settings, fake_llm):
+    fake_llm.queue(Action(text="这是一段会在中途断掉的很长很长的回答内容。", fault="drop"), "不该被请求")
+    with pytest.raises(openai.APIConnectionError):
+        list(build_chat_model(llm_settings).stream("hi"))
+    assert len(fake_llm.requests) == 1, "text already shown cannot be taken back: the caller keeps it as partial"
+
+
+# --- the guard on a real model ------------------------------------------------------------------------------
+
+
+def test_guard_opens_the_circuit_and_skips_the_model(llm_settings, fake_llm):
+    guard = ModelGuard(CircuitBreaker(failure_threshold=2, cooldown_s=60))
+    model = build_chat_model(llm_settings.model_copy(update={"llm_max_retries": 0}), guard)
+    fake_llm.queue(Action(fault="500"), Action(fault="500"))
+    for _ in range(2):
+        with pytest.raises(openai.InternalServerError):
+            model.invoke("hi")
+    with pytest.raises(CircuitOpen) as refused:
+        model.with_structured_output(dict, method="json_mode").invoke("hi")  # every call shape goes through it
+    assert len(fake_llm.requests) == 2, "an open circuit sends nothing"
+    assert "60" in refused.value.text_zh or "59" in refused.value.text_zh
+    assert guard.skip_reason() is not None
+
+
+def test_guard_counts_a_stream_the_caller_abandons_as_neither(llm_settings, fake_llm):
+    guard = ModelGuard(CircuitBreaker(failure_threshold=1))
+    model = build_chat_model(llm_settings, guard)
+    fake_llm.queue("一段足够长的回答，调用方只读了开头就不读了。")
+    stream = model.stream("hi")
+    next(stream)
+    stream.close()
+    assert guard.breaker.state == "closed"
+
+
+# --- through the API ---------------------------------------------------------------------------------------
+
+
+def test_circuit_opens_after_failed_turns_and_recovers(make_llm_client, faulty_llm, session):
+    client = make_llm_client(llm_max_retries=0)
+    breaker = client.app.state.model_guard.breaker
+    headers = auth_headers(client, make_user(session, Role.rep, team="A组"))
+    roleplay_id = start(client, headers)["id"]
+    faulty_llm.fault_rate, faulty_llm.fault_kinds = 1.0, ("500",)
+    turns = []
+    while breaker.state == "closed":
+        response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": QUESTION}, headers=headers)
+        assert response.status_code == 200, response.text
+        turns.append(response.json())
+        assert len(turns) <= breaker.failure_threshold, "the circuit should be open by now"
+    assert all(turn["feedback"]["notice"] for turn in turns), "every failed turn tells the rep"
+    health = client.get("/api/health").json()
+    assert health["llm"]["circuit"]["state"] == "open", health
+
+    sent = len(faulty_llm.requests)
+    response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": QUESTION}, headers=headers)
+    assert response.status_code == 200, response.text
+    skipped = response.json()
+    assert len(faulty_llm.requests) == sent, "an open circuit does not call the model"
+    assert skipped["reply"] and skipped["feedback"]["reply_source"] == "scripted_fallback"
+    assert skipped["feedback"]["notice"], "the rep sees why the offline buyer answered"
+
+    breaker.cooldown_s = 0.0  # the cool-down is over: the next call is the trial
+    faulty_llm.fault_rate = 0.0
+    response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": QUESTION}, headers=headers)
+    assert response.json()["feedback"]["reply_source"] == "llm", response.text
+    assert client.get("/api/health").json()["llm"]["circuit"]["state"] == "closed"
+
+
+def test_offline_health_has_no_circuit(client):
+    assert client.get("/api/health").json()["llm"] == {"provider": "offline", "model": None, "circuit": None}
+
+
+def test_token_budget_counts_reported_usage_and_then_answers_offline(make_llm_client, faulty_llm, session):
+    client = make_llm_client(llm_daily_token_budget=10)
+    rep, other = make_user(session, Role.rep, team="A组"), make_user(session, Role.rep, team="A组")
+    headers, other_headers = auth_headers(client, rep), auth_headers(client, other)
+
+    first = client.post("/api/coach/spin", json={"text": QUESTION}, headers=headers)
+    assert first.status_code == 200 and first.json()["llm"] is not None, first.text
+    content = json.dumps({"label": "S", "confidence": 0.7}, ensure_ascii=False)
+    usage = session.exec(select(LlmUsage).where(LlmUsage.user_id == rep.id)).one()
+    assert (usage.day, usage.tokens) == (budget_day(), 50 + len(content) // 2), "the server's reported usage"
+
+    sent = len(faulty_llm.requests)
+    second = client.post("/api/coach/spin", json={"text": QUESTION}, headers=headers)
+    assert second.status_code == 200, second.text
+    assert second.json()["llm"] is None and second.json()["label"], "over budget: the offline answer, not an error"
+    assert len(faulty_llm.requests) == sent, "the model was not called"
+
+    assert client.post("/api/coach/spin", json={"text": QUESTION}, headers=other_headers).json()["llm"], \
+        "the budget is per user"
+
+
+def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, faulty_llm, session):
+    client = make_llm_client(llm_daily_token_budget=100)
+    rep = make_user(session, Role.rep, team="A组")
+    headers = auth_headers(client, rep)
+    roleplay_id = start(client, headers)["id"]
+    first = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": QUESTION}, headers=headers).json()
+    assert first["feedback"]["reply_source"] == "llm"
+    spent = session.exec(select(LlmUsage.tokens).where(LlmUsage.user_id == rep.id)).one()
+    assert spent > 100, f"the buyer prompt alone is far over 100 tokens; counted {spent}"
+
+    sent = len(faulty_llm.requests)
+    second = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "您遇到过哪些困难？"}, headers=headers)
+    assert second.status_code == 200, second.text
+    assert len(faulty_llm.requests) == sent
+    assert second.json()["feedback"]["reply_source"] == "scripted_fallback"
+    assert second.json()["feedback"]["notice"], "the rep is told the offline buyer answers"
