@@ -92,6 +92,7 @@ class StateSummary(BaseModel):
     objections_open: list[ObjectionView]
     objections_handled: list[str]
     signals_shown: list[str]
+    spin_counts: dict[str, int]
     talk_ratio: float
     commitment_won: bool
     finished: bool
@@ -130,6 +131,7 @@ def summarize_state(scenario: Scenario, state: SessionState) -> StateSummary:
                          for objection_id in state.open_objections()],
         objections_handled=[event.id for event in state.objections_handled],
         signals_shown=[event.id for event in state.signals_shown],
+        spin_counts={label: state.spin_sequence.count(label) for label in ("S", "P", "I", "N", "other")},
         talk_ratio=round(state.talk_ratio(), 3),
         commitment_won=state.commitment_won,
         finished=state.finished,

@@ -1,5 +1,52 @@
 """Coaching-note pages: the list and one note, readable and exportable."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import col, select
+
+from app.api.deps import SessionDep
+from app.api.notes import list_visible_notes, visible_note
+from app.models import RolePlay, User
+from app.roleplay.notes import export_note
+from app.roleplay.scenarios import load_scenarios
+from app.web.i18n import get_lang
+from app.web.roleplay_pages import element_namer
+from app.web.security import WebUser
+from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/notes")
+def notes_list(request: Request, session: SessionDep, user: WebUser,
+               kind: Annotated[Literal["roleplay", "flow"] | None, Query()] = None):
+    """The notes the user may read, newest first: own, and for managers their teams' reps."""
+    notes = list_visible_notes(session, user, kind=kind, limit=100)
+    owner_ids = {note.owner_id for note in notes}
+    owners = {row.id: row for row in session.exec(select(User).where(col(User.id).in_(owner_ids)))} if owner_ids else {}
+    return render(request, "notes/list.html", {"notes": notes, "owners": owners, "kind": kind,
+                                               "show_owner": user.role != "rep"})
+
+
+@router.get("/notes/{note_id}")
+def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser):
+    """One note, readable: a role-play's scores and advice, or a flow's result."""
+    note = visible_note(session, user, note_id)
+    lang = get_lang(request)
+    context = {"note": note, "owner": session.get(User, note.owner_id), "name": element_namer(lang)}
+    if note.kind == "roleplay":
+        roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
+        next_id = note.data.get("next_scenario")
+        context |= {"roleplay": roleplay, "card": note.data["scorecard"],
+                    "next_scenario": load_scenarios().get(next_id) if next_id else None}
+    return render(request, "notes/detail.html", context)
+
+
+@router.get("/notes/{note_id}/export")
+def note_export(note_id: int, request: Request, session: SessionDep, user: WebUser,
+                format: Annotated[Literal["md", "csv"], Query()] = "md"):
+    """Download the note as Markdown or CSV, in the page language."""
+    exported = export_note(visible_note(session, user, note_id), format, get_lang(request))
+    return Response(exported.content, media_type=exported.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})

@@ -1,5 +1,226 @@
 """Role-play pages: scenario picker, the chat with the coach sidebar, the scorecard."""
 
-from fastapi import APIRouter
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from markupsafe import escape
+from sqlmodel import Session, col, select
+
+from app.api.deps import SessionDep, enforce_rate_limit, not_found
+from app.api.roleplay import MAX_TURN_CHARS, own_roleplay, visible_roleplay
+from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
+from app.playbook import get_playbook
+from app.roleplay import service
+from app.roleplay.feedback import TurnFeedback, summarize_state
+from app.roleplay.scenarios import CATEGORIES, load_scenarios
+from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
+from app.web import charts
+from app.web.i18n import get_lang, translate
+from app.web.security import CsrfChecked, WebUser
+from app.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)
+
+DIFFICULTIES = ("easy", "medium", "hard")
+SPIN_LABELS = ("S", "P", "I", "N", "other")
+FIVEK = ("problem", "power", "vision", "value", "control")
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def element_namer(lang: str) -> Callable[[str], str]:
+    """A template helper: the playbook element's name in the page language (the id if unknown)."""
+    playbook = get_playbook()
+
+    def name(element_id: str) -> str:
+        try:
+            element = playbook.element(element_id)
+        except KeyError:
+            return element_id
+        return element.name_en if lang == "en" else element.name_zh
+
+    return name
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """Helpers every role-play template uses: element names, scenario titles and industries in the page language."""
+    lang = get_lang(request)
+
+    def industry(value: str) -> str:
+        key = "roleplay.industry." + value.lower().replace(" / ", "_").replace(" ", "_")
+        text = translate(key, lang)
+        return value if text == key else text  # an industry without a UI string shows as written
+
+    return {"name": element_namer(lang), "categories": CATEGORIES, "spin_labels": SPIN_LABELS, "industry": industry,
+            "title_of": lambda scenario: scenario.title_en if lang == "en" else scenario.title_zh}
+
+
+def fragment(request: Request, template: str, context: dict[str, Any]) -> str:
+    """A partial template rendered to a string (for SSE events), with the same helpers as full pages."""
+    lang = get_lang(request)
+    values = {"lang": lang, "t": lambda key, **kw: translate(key, lang, **kw), **page_context(request), **context}
+    return templates.get_template(template).render(values)
+
+
+def chat_parts(session: Session, roleplay: RolePlay) -> dict[str, Any]:
+    """What the chat page and its fragments show: turns with their feedback, the state, the latest tip."""
+    turns = service.transcript(session, roleplay.id)
+    scenario = service.scenario_of(roleplay.scenario_id)
+    feedback = {turn.id: TurnFeedback.model_validate(turn.feedback) for turn in turns
+                if turn.speaker == "rep" and turn.feedback}
+    latest = feedback[max(feedback)] if feedback else None
+    pending = next((turn for turn in turns if turn.speaker == "rep" and turn.status == TurnStatus.pending), None)
+    # A reply's notice (model failed, stream cut) is kept in the feedback of the rep turn it answers.
+    rep_by_seq = {turn.seq: turn.id for turn in turns if turn.speaker == "rep"}
+    reply_notices = {turn.id: feedback[rep_by_seq[turn.seq - 1]].notice for turn in turns
+                     if turn.speaker == "buyer" and rep_by_seq.get(turn.seq - 1) in feedback}
+    return {"roleplay": roleplay, "scenario": scenario, "turns": turns, "feedback": feedback, "latest": latest,
+            "summary": summarize_state(scenario, service.state_of(roleplay)), "pending": pending,
+            "reply_notices": reply_notices}
+
+
+def error_fragment(request: Request, message: str, status_code: int) -> HTMLResponse:
+    # roleplay.js lets htmx swap these statuses into the error line instead of dropping them.
+    body = fragment(request, "roleplay/_error.html", {"message": message})
+    return HTMLResponse(body, status_code=status_code, headers={"HX-Retarget": "#chat-error", "HX-Reswap": "innerHTML"})
+
+
+def web_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1)], session: SessionDep, user: WebUser) -> Turn:
+    """Dependency: a rep turn of the signed-in user's own session (checked before the stream starts)."""
+    own_roleplay(session, user, roleplay_id)
+    rep_turn = session.get(Turn, turn)
+    if rep_turn is None or rep_turn.roleplay_id != roleplay_id or rep_turn.speaker != "rep":
+        raise not_found("turn")
+    session.close()  # release the connection before a long stream
+    return rep_turn
+
+
+# --- picker and start ---------------------------------------------------------------------------------
+
+
+@router.get("/roleplay")
+def picker(request: Request, session: SessionDep, user: WebUser):
+    """Scenario cards to start from, and the rep's recent sessions."""
+    scenarios = sorted(load_scenarios().values(), key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
+    recent = session.exec(select(RolePlay).where(RolePlay.owner_id == user.id)
+                          .order_by(col(RolePlay.created_at).desc(), col(RolePlay.id).desc()).limit(10)).all()
+    return render(request, "roleplay/picker.html", {**page_context(request), "scenarios": scenarios,
+                                                    "recent": recent, "all_scenarios": load_scenarios()})
+
+
+@router.post("/roleplay/start", dependencies=[CsrfChecked])
+def start(request: Request, session: SessionDep, user: WebUser,
+          scenario_id: Annotated[str | None, Form(max_length=80)] = None,
+          drill_id: Annotated[int | None, Form(ge=1)] = None):
+    """Start a session (on a scenario, or on a drill's scenario) and open the chat."""
+    engine_name = "offline" if request.app.state.chat_model is None else "llm"
+    try:
+        roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name)
+    except RolePlayError as error:
+        raise HTTPException(error.status, error.detail) from None
+    return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+# --- the chat -----------------------------------------------------------------------------------------
+
+
+@router.get("/roleplay/{roleplay_id}")
+def chat(roleplay_id: int, request: Request, session: SessionDep, user: WebUser):
+    """The conversation with the buyer and the coach sidebar; read-only for the rep's manager."""
+    roleplay = visible_roleplay(session, user, roleplay_id)
+    parts = chat_parts(session, roleplay)
+    return render(request, "roleplay/chat.html", {**page_context(request), **parts,
+                                                  "is_owner": roleplay.owner_id == user.id,
+                                                  "max_chars": MAX_TURN_CHARS})
+
+
+@router.post("/roleplay/{roleplay_id}/messages", dependencies=[CsrfChecked])
+def post_message(roleplay_id: int, request: Request, session: SessionDep, user: WebUser,
+                 text: Annotated[str, Form(max_length=4 * MAX_TURN_CHARS)] = "",
+                 client_id: Annotated[str | None, Form(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")] = None):
+    """Store the rep's message; the fragment shows it and opens the stream of the buyer's reply."""
+    lang = get_lang(request)
+    roleplay = own_roleplay(session, user, roleplay_id)
+    text = text.strip()
+    if not text or len(text) > MAX_TURN_CHARS:
+        return error_fragment(request, translate("roleplay.chat.invalid", lang, max_chars=MAX_TURN_CHARS), 422)
+    try:
+        enforce_rate_limit(request, "rate_limit_turns", f"user:{user.id}")  # one budget with the API
+    except HTTPException as error:
+        return error_fragment(request, translate("roleplay.chat.rate_limited", lang), error.status_code)
+    try:
+        turn = service.submit_rep_turn(session, roleplay, text, client_id)
+    except RolePlayError as error:
+        return error_fragment(request, error.detail, error.status)
+    return HTMLResponse(fragment(request, "roleplay/_exchange.html", {"roleplay": roleplay, "turn": turn}))
+
+
+@router.get("/roleplay/{roleplay_id}/stream", response_class=EventSourceResponse)
+async def stream(roleplay_id: int, request: Request,
+                 rep_turn: Annotated[Turn, Depends(web_rep_turn)]) -> AsyncIterator[ServerSentEvent]:
+    """The buyer's reply for the chat page as HTML fragments: `token` text, `feedback` (sidebar), `done` (bubble)."""
+    engine = request.app.state.engine
+    try:
+        async for event in service.run_turn(engine, request.app.state.chat_model, roleplay_id, rep_turn.id):
+            if isinstance(event, TokenEvent):
+                yield ServerSentEvent(event="token", raw_data=str(escape(event.text)))
+            elif isinstance(event, FeedbackEvent):
+                html = await run_in_threadpool(_feedback_html, request, engine, roleplay_id, event.result)
+                yield ServerSentEvent(event="feedback", raw_data=html)
+            elif isinstance(event, DoneEvent):
+                html = fragment(request, "roleplay/_buyer.html", {"text": event.result.reply,
+                                                                  "status": event.result.reply_status,
+                                                                  "notice": event.result.feedback.notice})
+                yield ServerSentEvent(event="done", raw_data=html)
+    except RolePlayError as error:
+        html = fragment(request, "roleplay/_buyer.html", {"text": error.detail, "status": "failed", "notice": None})
+        yield ServerSentEvent(event="done", raw_data=html)
+
+
+def _feedback_html(request: Request, engine, roleplay_id: int, result: TurnResult) -> str:
+    with Session(engine) as session:
+        roleplay = session.get(RolePlay, roleplay_id)
+        parts = chat_parts(session, roleplay)
+    return fragment(request, "roleplay/_feedback.html", {**parts, "result": result, "is_owner": True})
+
+
+@router.post("/roleplay/{roleplay_id}/finish", dependencies=[CsrfChecked])
+def finish(roleplay_id: int, session: SessionDep, user: WebUser):
+    """End the call: score it, store the note, show the scorecard."""
+    roleplay = own_roleplay(session, user, roleplay_id)
+    try:
+        service.finish_roleplay(session, roleplay)
+    except RolePlayError as error:
+        raise HTTPException(error.status, error.detail) from None
+    return RedirectResponse(f"/roleplay/{roleplay_id}/scorecard", status_code=status.HTTP_303_SEE_OTHER)
+
+
+# --- the scorecard ------------------------------------------------------------------------------------
+
+
+@router.get("/roleplay/{roleplay_id}/scorecard")
+def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: WebUser):
+    """The finished call's scorecard with the 5K radar and SPIN chart, and the coaching note."""
+    roleplay = visible_roleplay(session, user, roleplay_id)
+    if roleplay.status != RolePlayStatus.finished:
+        return RedirectResponse(f"/roleplay/{roleplay_id}", status_code=status.HTTP_303_SEE_OTHER)
+    result = service.finish_roleplay(session, roleplay)  # finished: returns the stored scorecard and note
+    card = result.scorecard
+    scenario = service.scenario_of(roleplay.scenario_id)
+    lang = get_lang(request)
+    name = element_namer(lang)
+    radar = charts.radar([name(f"fivek.{dimension}") for dimension in FIVEK],
+                         {translate("roleplay.score.this_call", lang): [card["intensity"]["points"][d] for d in FIVEK]},
+                         max_value=20)
+    spin_bars = charts.bars(list(SPIN_LABELS), {translate("roleplay.score.questions", lang):
+                                                [card["spin_counts"].get(label, 0) for label in SPIN_LABELS]})
+    next_scenario = load_scenarios().get(card.get("suggested_next_scenario") or "")
+    return render(request, "roleplay/scorecard.html", {
+        **page_context(request), "roleplay": roleplay, "scenario": scenario, "card": card, "note_id": result.note_id,
+        "radar": radar, "spin_bars": spin_bars, "next_scenario": next_scenario,
+        "is_owner": roleplay.owner_id == user.id, "owner": session.get(User, roleplay.owner_id)})
