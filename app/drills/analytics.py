@@ -3,13 +3,13 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from app.auth.policy import can_manage_team, managed_team_ids
-from app.drills.results import (TEAM_TIMEZONE, Attempt, assignee_result, by_owner, load_attempts, scenario_titles,
+from app.drills.results import (Attempt, assignee_result, by_owner, load_attempts, scenario_titles, team_time,
                                 team_today)
 from app.drills.schemas import (Agreement, AssigneeResult, DrillPassRate, DrillStatus, ProgressPoint, RepProgress,
                                 RepSummary, TeamDashboard, TeamRef, WeakSkill, WeekSummary)
@@ -224,10 +224,7 @@ def agreement(attempts: Iterable[Attempt]) -> Agreement:
 
 
 def _finished_local(attempt: Attempt) -> datetime:
-    moment = attempt.roleplay.finished_at or attempt.roleplay.created_at
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(TEAM_TIMEZONE)
+    return team_time(attempt.roleplay.finished_at or attempt.roleplay.created_at)
 
 
 def _weeks(scored: list[ScoredAttempt]) -> list[WeekSummary]:

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -18,6 +18,13 @@ TEAM_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 def team_today() -> date:
     return datetime.now(TEAM_TIMEZONE).date()
+
+
+def team_time(moment: datetime) -> datetime:
+    """A stored moment in the teams' time zone (SQLite hands back naive datetimes; they were stored in UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(TEAM_TIMEZONE)
 
 
 def scenario_titles(scenario_id: str) -> tuple[str, str]:

@@ -1,5 +1,111 @@
 """Drill pages: reps' assigned drills, managers' drill creation and results."""
 
-from fastapi import APIRouter
+from datetime import timedelta
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.api.deps import SessionDep, not_found
+from app.drills.analytics import scope_reps, viewer_teams
+from app.drills.results import team_time, team_today
+from app.drills.schemas import DrillCreate, DrillPublic, DrillStatus
+from app.drills.service import DrillRequestError, create_drill, drill_detail, get_visible_drill, list_drills
+from app.models import User
+from app.roleplay.scenarios import load_scenarios
+from app.web.i18n import get_lang, translate
+from app.web.security import CsrfChecked, WebUser, is_manager
+from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+DEFAULT_PASS_SCORE = 70
+DEFAULT_DAYS_TO_DUE = 7
+STARTABLE = (DrillStatus.assigned, DrillStatus.in_progress, DrillStatus.overdue)
+
+
+def open_drills(session: Session, rep: User) -> list[DrillPublic]:
+    """The rep's drills that still need work, soonest due first (for the home page)."""
+    drills = [drill for drill in list_drills(session, rep) if drill.mine and drill.mine.status in STARTABLE]
+    return sorted(drills, key=lambda drill: drill.due)
+
+
+def render_page(request: Request, name: str, context: dict, status_code: int = 200):
+    """render() plus `when`, which shows stored times in the teams' time zone."""
+    return render(request, name, context | {"when": lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M")},
+                  status_code=status_code)
+
+
+def scenario_names(lang: str) -> dict[str, str]:
+    return {scenario.id: scenario.title_zh if lang == "zh" else scenario.title_en
+            for scenario in load_scenarios().values()}
+
+
+def _form_context(session: Session, user: User, values: dict | None = None, error: str | None = None) -> dict:
+    scenarios = sorted(load_scenarios().values(), key=lambda s: ("easy", "medium", "hard").index(s.difficulty))
+    defaults = {"scenario_id": "", "team": "", "assignees": [], "pass_score": DEFAULT_PASS_SCORE, "attempts": "",
+                "due": (team_today() + timedelta(days=DEFAULT_DAYS_TO_DUE)).isoformat(), "note": ""}
+    return {"scenarios": scenarios, "teams": viewer_teams(session, user), "reps": scope_reps(session, user, None),
+            "values": defaults | (values or {}), "error": error, "today": team_today().isoformat()}
+
+
+@router.get("/drills")
+def drills_page(request: Request, session: SessionDep, user: WebUser, scenario_id: str = ""):
+    """Reps: my drills; managers: the create form and their teams' drills."""
+    context: dict = {"drills": list_drills(session, user), "startable": STARTABLE}
+    if is_manager(user):
+        context |= _form_context(session, user, {"scenario_id": scenario_id[:80]})
+    return render_page(request, "drills/index.html", context)
+
+
+@router.post("/drills", dependencies=[CsrfChecked])
+async def create_drill_page(request: Request, session: SessionDep, user: WebUser):
+    """Create a drill from the form, then show its results page."""
+    lang = get_lang(request)
+    if not is_manager(user):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("drills.error.managers_only", lang))
+    form = await request.form()
+    values = {
+        "scenario_id": str(form.get("scenario_id", "")), "team": str(form.get("team", "")),
+        "assignees": [str(name) for name in form.getlist("assignees")], "due": str(form.get("due", "")),
+        "pass_score": str(form.get("pass_score", "")), "attempts": str(form.get("attempts", "")),
+        "note": str(form.get("note", "")),
+    }
+    try:
+        data = DrillCreate(
+            scenario_id=values["scenario_id"], team=values["team"] or None, assignees=values["assignees"] or None,
+            due=values["due"], pass_score=values["pass_score"], attempts=values["attempts"] or None,
+            note=values["note"],
+        )
+        drill = create_drill(session, user, data)
+    except ValidationError as error:
+        return _form_error(request, session, user, values, _validation_message(error, lang))
+    except DrillRequestError as error:
+        message = translate(f"drills.error.{error.code}", lang, **error.params)
+        return _form_error(request, session, user, values, message)
+    return RedirectResponse(f"/drills/{drill.id}", status_code=303)
+
+
+def _validation_message(error: ValidationError, lang: str) -> str:
+    location = error.errors()[0]["loc"]
+    if not location:  # the model-level check: neither a team nor reps
+        return translate("drills.error.nobody", lang)
+    return translate("drills.form.invalid", lang, field=translate(f"drills.form.{location[0]}", lang))
+
+
+def _form_error(request: Request, session: Session, user: User, values: dict, message: str):
+    context = {"drills": list_drills(session, user), "startable": STARTABLE}
+    context |= _form_context(session, user, values, message)
+    return render_page(request, "drills/index.html", context, status_code=422)
+
+
+@router.get("/drills/{drill_id}")
+def drill_page(drill_id: int, request: Request, session: SessionDep, user: WebUser):
+    """One drill: results per rep, attempts with transcripts and reviews (managers can review here)."""
+    drill = get_visible_drill(session, user, drill_id)
+    if drill is None:
+        raise not_found("drill")
+    detail = drill_detail(session, user, drill)
+    names = {result.user_id: result.display_name for result in detail.results}
+    return render_page(request, "drills/detail.html", {"drill": detail, "names": names, "startable": STARTABLE})

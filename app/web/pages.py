@@ -7,8 +7,10 @@ from fastapi.responses import RedirectResponse
 
 from app.accounts import authenticate
 from app.api.deps import SessionDep, enforce_rate_limit
+from app.drills.analytics import team_dashboard
+from app.web.drill_pages import open_drills
 from app.web.i18n import LANGS, get_lang, translate
-from app.web.security import CsrfChecked, WebUser
+from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,6 +65,9 @@ def switch_language(code: str, request: Request):
 
 
 @router.get("/")
-def home(request: Request, user: WebUser):
-    """Start page with what the user can do today."""
-    return render(request, "home.html")
+def home(request: Request, session: SessionDep, user: WebUser):
+    """Start page with what the user can do today: a rep's open drills, a manager's team summary."""
+    context = {"my_drills": open_drills(session, user)}
+    if is_manager(user):
+        context["team_summary"] = team_dashboard(session, user)
+    return render(request, "home.html", context)

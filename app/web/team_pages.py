@@ -1,5 +1,189 @@
 """Team pages for managers: dashboard, rep progress, attempt review."""
 
-from fastapi import APIRouter
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response, status
+from fastapi.responses import RedirectResponse
+from markupsafe import Markup
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.api.deps import SessionDep, not_found
+from app.auth.policy import can_view_user
+from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
+from app.drills.export import results_csv
+from app.drills.results import attempts_public, load_attempts, team_time
+from app.drills.reviews import add_review, get_visible_attempt
+from app.drills.schemas import RepSummary, ReviewCreate, TeamDashboard
+from app.drills.service import DrillRequestError
+from app.models import RolePlay, User
+from app.playbook import get_playbook
+from app.playbook.models import FIVEK_DIMENSIONS
+from app.web import charts
+from app.web.drill_pages import render_page, scenario_names
+from app.web.i18n import get_lang, translate
+from app.web.security import CsrfChecked, WebUser, is_manager
 
 router = APIRouter(include_in_schema=False)
+
+SPIN_ELEMENTS = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
+
+# ReviewCreate's error types -> UI messages; anything else is an out-of-range score.
+REVIEW_ERRORS = {"reason_required": "drills.review.need_reason", "review_empty": "drills.review.need_content"}
+
+
+def _require_manager(user: User, lang: str) -> None:
+    if not is_manager(user):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("team.managers_only", lang))
+
+
+def _team_filter(team_id: str) -> int | None:
+    """The team select sends "" for all teams; anything that is not an id is treated the same."""
+    return int(team_id) if team_id.isdigit() else None
+
+
+@router.get("/team")
+def team_page(request: Request, session: SessionDep, user: WebUser, team_id: str = ""):
+    """The dashboard: pass rates, 5K radar per rep, SPIN mix, weakest skills, coach/manager agreement."""
+    lang = get_lang(request)
+    _require_manager(user, lang)
+    dashboard = team_dashboard(session, user, _team_filter(team_id))
+    if dashboard is None:
+        raise not_found("team")
+    return render_page(request, "team/index.html", {"dash": dashboard, "charts": _dashboard_charts(dashboard, lang),
+                                               "skill_labels": _skill_labels(lang),
+                                               "scenario_names": scenario_names(lang)})
+
+
+def _skill_labels(lang: str) -> dict[str, str]:
+    # The scorecard's component names, shared with the role-play pages.
+    return {skill: translate(f"roleplay.component.{skill}", lang) for skill in SKILLS}
+
+
+def _fivek_labels(lang: str) -> list[str]:
+    return [_element_name(f"fivek.{key}", lang) for key in FIVEK_DIMENSIONS]
+
+
+def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
+    def title(drill) -> str:
+        # The company part of the title ("连锁超市会员营销：拜访营销副总" -> "连锁超市会员营销") keeps labels short.
+        full = drill.scenario_title_zh if lang == "zh" else drill.scenario_title_en
+        return f"#{drill.drill_id} {re.split('[：:]', full)[0]}"
+
+    scored_reps = [rep for rep in dashboard.reps if rep.fivek]
+    return {
+        "pass_rates": charts.bars(
+            [title(drill) for drill in dashboard.drills],
+            {translate("team.pass_rate_series", lang): [round((drill.pass_rate or 0) * 100) for drill in dashboard.drills]},
+            max_value=100,
+        ) if dashboard.drills else None,
+        "radars": {rep.user_id: _rep_radar(rep, lang) for rep in scored_reps},
+        "spin_mix": charts.bars(
+            [rep.display_name for rep in scored_reps],
+            {_spin_label(label, lang): [round(rep.spin_mix.get(label, 0) * 100) for rep in scored_reps]
+             for label in SPIN_LABELS},
+            max_value=100,
+        ) if scored_reps else None,
+        "weekly": charts.lines(
+            [week.week for week in dashboard.weeks],
+            {translate("team.kpi.average", lang): [week.average_score for week in dashboard.weeks]},
+        ) if len(dashboard.weeks) > 1 else None,
+    }
+
+
+def _spin_label(label: str, lang: str) -> str:
+    """The playbook's name of a SPIN question type with its letter, e.g. "背景问题 S"."""
+    if label not in SPIN_ELEMENTS:
+        return translate("team.spin.other", lang)
+    return f"{_element_name(SPIN_ELEMENTS[label], lang)} {label}"
+
+
+def _element_name(element_id: str, lang: str) -> str:
+    element = get_playbook().element(element_id)
+    return element.name_zh if lang == "zh" else element.name_en
+
+
+def _rep_radar(rep: RepSummary, lang: str) -> Markup:
+    return charts.radar(_fivek_labels(lang), {rep.display_name: [rep.fivek[key] for key in FIVEK_DIMENSIONS]},
+                        title=rep.display_name, max_value=20)
+
+
+@router.get("/team/export.csv")
+def export_page(request: Request, session: SessionDep, user: WebUser, team_id: str = ""):
+    """The results CSV for the signed-in manager (the API route needs a bearer token, the page a session)."""
+    lang = get_lang(request)
+    _require_manager(user, lang)
+    text = results_csv(session, user, _team_filter(team_id), lang)
+    if text is None:
+        raise not_found("team")
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'})
+
+
+@router.get("/team/reps/{user_id}")
+def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser):
+    """One rep's scores over time, per skill, with the attempts behind them (also the rep's own view)."""
+    rep = session.get(User, user_id)
+    if rep is None or not can_view_user(session, user, user_id):
+        raise not_found("rep")
+    lang = get_lang(request)
+    progress = rep_progress(session, rep)
+    labels = [team_time(point.finished_at).strftime("%m-%d %H:%M") if point.finished_at else ""
+              for point in progress.attempts]
+    skill_labels = _skill_labels(lang)
+    chart_score = charts.lines(labels, {
+        translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
+        translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
+    }) if progress.attempts else None
+    chart_skills = charts.lines(labels, {
+        skill_labels[skill]: [point.skills.get(skill) for point in progress.attempts] for skill in SKILLS
+    }) if progress.attempts else None
+    attempts = attempts_public(session, load_attempts(session, RolePlay.owner_id == rep.id))
+    return render_page(request, "team/rep.html", {"rep": rep, "progress": progress, "attempts": list(reversed(attempts)),
+                                             "chart_score": chart_score, "chart_skills": chart_skills,
+                                             "scenario_names": scenario_names(lang)})
+
+
+@router.post("/team/attempts/{roleplay_id}/reviews", dependencies=[CsrfChecked])
+def review_attempt(
+    roleplay_id: int,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    override_score: Annotated[str, Form(max_length=8)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+):
+    """Add a review from the form; htmx gets the refreshed reviews block, a plain post goes back to the page."""
+    lang = get_lang(request)
+    _require_manager(user, lang)
+    attempt = get_visible_attempt(session, user, roleplay_id)
+    if attempt is None:
+        raise not_found("attempt")
+    values = {"comment": comment, "override_score": override_score, "reason": reason}
+    error = _review_error(session, user, attempt, values, lang)
+    if request.headers.get("hx-request"):
+        block = attempts_public(session, [attempt])[0]
+        return render_page(request, "drills/_reviews.html", {"attempt": block, "review_error": error,
+                                                        "review_values": values if error else None})
+    if error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error)
+    back = f"/drills/{attempt.roleplay.drill_id}" if attempt.roleplay.drill_id else f"/team/reps/{attempt.roleplay.owner_id}"
+    return RedirectResponse(f"{back}#attempt-{roleplay_id}", status_code=303)
+
+
+def _review_error(session: Session, user: User, attempt, values: dict[str, str], lang: str) -> str | None:
+    """Store the review; the message to show when it is refused, else None."""
+    score = values["override_score"].strip()
+    if score and not score.isdigit():
+        return translate("drills.review.bad_score", lang)
+    try:
+        data = ReviewCreate(comment=values["comment"], override_score=int(score) if score else None,
+                            reason=values["reason"])
+        add_review(session, user, attempt, data)
+    except ValidationError as error:
+        return translate(REVIEW_ERRORS.get(error.errors()[0]["type"], "drills.review.bad_score"), lang)
+    except DrillRequestError as error:
+        return translate(f"drills.error.{error.code}", lang)
+    return None

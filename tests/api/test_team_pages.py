@@ -1,0 +1,143 @@
+"""Drill and team pages through the session cookie: who may open what, forms, reviews by htmx, escaping, CSV."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from app.drills.results import team_today
+from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
+from tests.utils.factories import csrf_from, make_user, web_login
+
+SCENARIO = "logistics_tms"
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def people(session):
+    return {
+        "manager": make_user(session, Role.manager, team="华北一组", username="mgr_north"),
+        "rep": make_user(session, Role.rep, team="华北一组", username="rep_north"),
+        "other_manager": make_user(session, Role.manager, team="华南一组", username="mgr_south"),
+        "other_rep": make_user(session, Role.rep, team="华南一组", username="rep_south"),
+    }
+
+
+@pytest.fixture
+def drill_and_attempt(session, people):
+    """A drill for the northern rep with one finished attempt; the note text carries markup to be escaped."""
+    drill = Drill(created_by=people["manager"].id, scenario_id=SCENARIO, due=team_today() + timedelta(days=2),
+                  pass_score=70, attempts_allowed=3, note=f"注意 {XSS}")
+    session.add(drill)
+    session.flush()
+    session.add(DrillAssignment(drill_id=drill.id, user_id=people["rep"].id))
+    attempt = RolePlay(owner_id=people["rep"].id, scenario_id=SCENARIO, drill_id=drill.id, score=55,
+                       status=RolePlayStatus.finished, finished_at=datetime.now(UTC))
+    session.add(attempt)
+    session.commit()
+    return drill.id, attempt.id
+
+
+def signed_in(client, user) -> str:
+    """Sign in and return the CSRF token of the home page."""
+    web_login(client, user.username)
+    return csrf_from(client.get("/").text)
+
+
+@pytest.mark.parametrize("who, path, code", [
+    ("rep", "/team", 403),
+    ("rep", "/team/export.csv", 403),
+    ("rep", "/team/reps/{rep}", 200),  # a rep may follow their own progress
+    ("rep", "/team/reps/{other_rep}", 404),
+    ("rep", "/drills/{drill}", 200),
+    ("other_rep", "/drills/{drill}", 404),
+    ("other_manager", "/drills/{drill}", 404),
+    ("other_manager", "/team/reps/{rep}", 404),
+    ("other_manager", "/team", 200),
+    ("manager", "/team/reps/{rep}", 200),
+    ("manager", "/drills", 200),
+])
+def test_page_access(client, people, drill_and_attempt, who, path, code):
+    signed_in(client, people[who])
+    url = path.format(rep=people["rep"].id, other_rep=people["other_rep"].id, drill=drill_and_attempt[0])
+    assert client.get(url, headers={"accept": "text/html"}).status_code == code
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    for path in ("/drills", "/team", "/team/reps/1"):
+        response = client.get(path, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, "/login")
+
+
+def test_create_form_round_trip(client, session, people):
+    token = signed_in(client, people["manager"])
+    form = {"csrf_token": token, "scenario_id": SCENARIO, "team": "", "assignees": [people["rep"].username],
+            "due": (team_today() + timedelta(days=3)).isoformat(), "pass_score": "70", "attempts": "", "note": "周五前完成"}
+    response = client.post("/drills", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    drill = session.get(Drill, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert (drill.scenario_id, drill.attempts_allowed, drill.note) == (SCENARIO, None, "周五前完成")
+
+    refused = client.post("/drills", data=form | {"assignees": [people["other_rep"].username]})
+    assert refused.status_code == 422
+    assert f"这些人不是你团队的销售代表：{people['other_rep'].username}" in refused.text
+    assert "周五前完成" in refused.text  # the form keeps what was typed
+    no_token = client.post("/drills", data={k: v for k, v in form.items() if k != "csrf_token"})
+    assert no_token.status_code == 403
+
+
+def test_reps_cannot_post_drills_or_reviews(client, people, drill_and_attempt):
+    token = signed_in(client, people["rep"])
+    assert client.post("/drills", data={"csrf_token": token, "scenario_id": SCENARIO}).status_code == 403
+    review = client.post(f"/team/attempts/{drill_and_attempt[1]}/reviews", data={"csrf_token": token, "comment": "好"})
+    assert review.status_code == 403
+
+
+def test_review_by_htmx_returns_the_refreshed_block(client, session, people, drill_and_attempt):
+    drill_id, attempt_id = drill_and_attempt
+    token = signed_in(client, people["manager"])
+    url = f"/team/attempts/{attempt_id}/reviews"
+    htmx = {"HX-Request": "true", "X-CSRF-Token": token}
+
+    missing_reason = client.post(url, data={"override_score": "80"}, headers=htmx)
+    assert missing_reason.status_code == 200 and "调整分数时请写明理由。" in missing_reason.text
+    assert session.exec(select(Review)).all() == []
+
+    done = client.post(url, data={"comment": XSS, "override_score": "80", "reason": "复核后上调"}, headers=htmx)
+    assert done.text.lstrip().startswith(f'<div class="reviews" id="reviews-{attempt_id}">')
+    assert "分数调整为 80（教练评分 55）：复核后上调" in done.text
+    assert XSS not in done.text and "&lt;script&gt;" in done.text
+
+    plain = client.post(url, data={"csrf_token": token, "comment": "继续加油"}, follow_redirects=False)
+    assert plain.headers["location"] == f"/drills/{drill_id}#attempt-{attempt_id}"
+    page = client.get(f"/drills/{drill_id}").text
+    assert "教练评分 55" in page and "经理调整 80" in page
+    assert XSS not in page  # the drill note and the comment are escaped
+
+
+def test_other_teams_manager_cannot_review_by_page(client, people, drill_and_attempt):
+    token = signed_in(client, people["other_manager"])
+    response = client.post(f"/team/attempts/{drill_and_attempt[1]}/reviews",
+                           data={"csrf_token": token, "comment": "看看"}, headers={"accept": "text/html"})
+    assert response.status_code == 404
+
+
+def test_home_shows_open_drills_to_reps_and_the_summary_to_managers(client, people, drill_and_attempt):
+    signed_in(client, people["rep"])
+    home = client.get("/").text
+    assert 'id="home-drills"' in home and 'data-status="in_progress"' in home
+    assert 'action="/roleplay/start"' in home and f'name="drill_id" value="{drill_and_attempt[0]}"' in home
+
+    client.cookies.clear()
+    signed_in(client, people["manager"])
+    home = client.get("/").text
+    assert 'id="home-team"' in home and 'id="home-drills"' not in home
+
+
+def test_csv_page_download_is_excel_ready(client, people, drill_and_attempt):
+    signed_in(client, people["manager"])
+    response = client.get("/team/export.csv")
+    assert response.content.startswith("\ufeff".encode())
+    assert "attachment" in response.headers["content-disposition"]
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and people["rep"].username in rows[1]
