@@ -9,6 +9,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from app.api.deps import CurrentUser, not_found, rate_limited
 from app.knowledge.service import (AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook,
                                    find_passage, pending_asks)
+from app.models import User
 
 router = APIRouter(prefix="", tags=["ask"])
 
@@ -30,12 +31,17 @@ def start_ask(body: AskRequest, user: CurrentUser) -> AskStarted:
     return AskStarted(ask_id=ask_id, stream_url=f"/api/asks/{ask_id}/stream")
 
 
-def claimed_question(ask_id: AskId, user: CurrentUser) -> str:
-    """The caller's pending question (used once); 404 for unknown, expired or other users' asks."""
+def claim_question(ask_id: str, user: User) -> str:
+    """The user's pending question, used up; 404 for unknown, expired or other users' asks (the page uses it too)."""
     question = pending_asks.claim(ask_id, user.id)
     if question is None:
         raise not_found("ask")
     return question
+
+
+def claimed_question(ask_id: AskId, user: CurrentUser) -> str:
+    """The bearer's pending question (see claim_question)."""
+    return claim_question(ask_id, user)
 
 
 @router.get("/asks/{ask_id}/stream", response_class=EventSourceResponse)

@@ -8,7 +8,8 @@ from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
-from app.api.deps import enforce_rate_limit, not_found
+from app.api.ask import AskId, claim_question
+from app.api.deps import enforce_rate_limit
 from app.knowledge.service import (MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook,
                                    find_passage, pending_asks)
 from app.models import User
@@ -23,7 +24,6 @@ EXAMPLE_KEYS = ("ask.example.1", "ask.example.2", "ask.example.3")
 FORM_LIMIT = 4 * MAX_QUESTION_CHARS
 
 QuestionField = Annotated[str, Form(max_length=FORM_LIMIT)]
-AskId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def _page(request: Request, status_code: int = 200, **context: object):
@@ -80,11 +80,8 @@ def start_ask(request: Request, user: WebUser, question: QuestionField):
 
 
 def claimed_question(ask_id: AskId, user: WebUser) -> str:
-    """The signed-in user's pending question (used once); 404 otherwise."""
-    question = pending_asks.claim(ask_id, user.id)
-    if question is None:
-        raise not_found("ask")
-    return question
+    """The signed-in user's pending question (see app.api.ask.claim_question)."""
+    return claim_question(ask_id, user)
 
 
 @router.get("/ask/asks/{ask_id}/stream", response_class=EventSourceResponse)
