@@ -152,6 +152,8 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
     if state_of(roleplay).finished:
         raise RolePlayError(409, "the buyer has ended the call; finish the session to see the scorecard")
     waiting = pending_turn(session, roleplay.id)
+    if waiting is not None and client_id is not None and waiting.client_id == client_id:
+        return waiting  # the same message sent twice at once: the copy that lost the race gets the stored turn
     if waiting is not None:
         raise RolePlayError(409, f"message {waiting.id} is still waiting for the buyer's reply: "
                                  f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}")

@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import uvicorn
@@ -70,13 +70,15 @@ class FakeLLM:
         self.rng = random.Random(7)
 
     def next_action(self, body: dict) -> Action:
+        fault = None
         with self._lock:
             self.requests.append(body)
             if self.actions:
                 return self.actions.popleft()
             if self.fault_rate and self.rng.random() < self.fault_rate:
-                return Action(fault=self.rng.choice(self.fault_kinds))
-        return self.responder(body)
+                fault = self.rng.choice(self.fault_kinds)
+        # A random fault carries the responder's reply, so a "drop" cuts real text mid-stream.
+        return replace(self.responder(body), fault=fault) if fault else self.responder(body)
 
 
 def _completion(body: dict, content: str) -> dict:
