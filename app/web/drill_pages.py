@@ -14,6 +14,7 @@ from app.drills.schemas import DrillCreate, DrillPublic, DrillStatus
 from app.drills.service import DrillRequestError, create_drill, drill_detail, get_visible_drill, list_drills
 from app.models import User
 from app.roleplay.scenarios import load_scenarios
+from app.roleplay.scorecard import DIFFICULTIES
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
@@ -23,12 +24,13 @@ router = APIRouter(include_in_schema=False)
 DEFAULT_PASS_SCORE = 70
 DEFAULT_DAYS_TO_DUE = 7
 STARTABLE = (DrillStatus.assigned, DrillStatus.in_progress, DrillStatus.overdue)
+HOME_DRILLS = 6
 
 
-def open_drills(session: Session, rep: User) -> list[DrillPublic]:
-    """The rep's drills that still need work, soonest due first (for the home page)."""
-    drills = [drill for drill in list_drills(session, rep) if drill.mine and drill.mine.status in STARTABLE]
-    return sorted(drills, key=lambda drill: drill.due)
+def my_drills(session: Session, rep: User) -> list[DrillPublic]:
+    """The rep's drills for the home page: those still to do first (soonest due), then the finished ones."""
+    drills = [drill for drill in list_drills(session, rep) if drill.mine is not None]
+    return sorted(drills, key=lambda drill: (drill.mine.status not in STARTABLE, drill.due))[:HOME_DRILLS]
 
 
 def render_page(request: Request, name: str, context: dict, status_code: int = 200):
@@ -43,7 +45,7 @@ def scenario_names(lang: str) -> dict[str, str]:
 
 
 def _form_context(session: Session, user: User, values: dict | None = None, error: str | None = None) -> dict:
-    scenarios = sorted(load_scenarios().values(), key=lambda s: ("easy", "medium", "hard").index(s.difficulty))
+    scenarios = sorted(load_scenarios().values(), key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
     defaults = {"scenario_id": "", "team": "", "assignees": [], "pass_score": DEFAULT_PASS_SCORE, "attempts": "",
                 "due": (team_today() + timedelta(days=DEFAULT_DAYS_TO_DUE)).isoformat(), "note": ""}
     return {"scenarios": scenarios, "teams": viewer_teams(session, user), "reps": scope_reps(session, user, None),

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from app.accounts import authenticate
 from app.api.deps import SessionDep, enforce_rate_limit
 from app.drills.analytics import team_dashboard
-from app.web.drill_pages import open_drills
+from app.web.drill_pages import STARTABLE, my_drills
 from app.web.i18n import LANGS, get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
@@ -67,7 +67,8 @@ def switch_language(code: str, request: Request):
 @router.get("/")
 def home(request: Request, session: SessionDep, user: WebUser):
     """Start page with what the user can do today: a rep's open drills, a manager's team summary."""
-    context = {"my_drills": open_drills(session, user)}
     if is_manager(user):
-        context["team_summary"] = team_dashboard(session, user)
+        context = {"team_summary": team_dashboard(session, user)}
+    else:
+        context = {"my_drills": my_drills(session, user), "startable": STARTABLE}
     return render(request, "home.html", context)

@@ -69,7 +69,7 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
     def title(drill) -> str:
         # The company part of the title ("连锁超市会员营销：拜访营销副总" -> "连锁超市会员营销") keeps labels short.
         full = drill.scenario_title_zh if lang == "zh" else drill.scenario_title_en
-        return f"#{drill.drill_id} {re.split('[：:]', full)[0]}"
+        return f"#{drill.drill_id} {re.split('[：:]| — ', full)[0]}"
 
     scored_reps = [rep for rep in dashboard.reps if rep.fivek]
     return {

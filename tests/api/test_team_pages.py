@@ -122,7 +122,7 @@ def test_other_teams_manager_cannot_review_by_page(client, people, drill_and_att
     assert response.status_code == 404
 
 
-def test_home_shows_open_drills_to_reps_and_the_summary_to_managers(client, people, drill_and_attempt):
+def test_home_shows_drills_to_reps_and_the_summary_to_managers(client, people, drill_and_attempt):
     signed_in(client, people["rep"])
     home = client.get("/").text
     assert 'id="home-drills"' in home and 'data-status="in_progress"' in home
