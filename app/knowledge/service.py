@@ -20,6 +20,7 @@ from app.knowledge.embeddings import knowledge_index
 from app.knowledge.llm_answer import answer_with_model, grounded, stream_with_model
 from app.knowledge.retriever import KnowledgeIndex, get_index
 from app.knowledge.tokenize import is_chinese
+from app.llm.resilience import ModelSkipped, skip_reason
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +71,14 @@ class AskStarted(BaseModel):
 def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None) -> AskResult:
     """Answer a question with the configured engine; any model failure falls back to the offline answer."""
     index = knowledge_index(settings)
-    passages = _passages_for_model(question, index) if chat_model is not None else []
+    passages, notice = _passages_for_model(question, index, chat_model)
     if not passages:
-        return _offline(question, index)
+        return _offline(question, index, notice)
     try:
         answer = answer_with_model(chat_model, question, passages)
     except Exception as error:  # 429, 500, timeout, garbage: whatever the model did, the playbook still answers
         logger.warning("ask: model failed, answering offline: %s: %s", type(error).__name__, error)
-        return _offline(question, index, notice=_model_failed_notice(question))
+        return _offline(question, index, _failure_notice(question, error))
     return AskResult(answer=answer.answer, citations=answer.citations, mode="llm")
 
 
@@ -88,9 +89,9 @@ def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | No
     any text so far; the offline answer follows as `token`s, and `done` carries mode and notice.
     """
     index = knowledge_index(settings)
-    passages = _passages_for_model(question, index) if chat_model is not None else []
+    passages, notice = _passages_for_model(question, index, chat_model)
     if not passages:
-        yield from _result_events(_offline(question, index))
+        yield from _result_events(_offline(question, index, notice))
         return
     sent = ""
     try:
@@ -103,9 +104,9 @@ def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | No
     except Exception as error:  # as in ask_playbook: never leave the rep without an answer
         logger.warning("ask stream: model failed after %d chars, answering offline: %s: %s",
                        len(sent), type(error).__name__, error)
-        notice = _model_failed_notice(question)
+        notice = _failure_notice(question, error)
         yield ServerSentEvent(event="error", data={"message": notice})
-        yield from _result_events(_offline(question, index, notice=notice))
+        yield from _result_events(_offline(question, index, notice))
         return
     yield _citations(answer.citations)
     yield _done("llm", None)
@@ -121,8 +122,14 @@ def find_passage(chunk_id: str) -> Passage | None:
                    text=strip_key_terms(chunk.text))
 
 
-def _passages_for_model(question: str, index: KnowledgeIndex) -> list[Chunk]:
-    return [chunk for chunk, _score in index.search(question, PASSAGES_FOR_MODEL)]
+def _passages_for_model(question: str, index: KnowledgeIndex,
+                        chat_model: BaseChatModel | None) -> tuple[list[Chunk], str | None]:
+    """The passages to ground the model on; none means "answer offline", with the reason to show, if any."""
+    if chat_model is None:
+        return [], None
+    if (skipped := skip_reason(chat_model)) is not None:  # circuit open or budget used: do not even try
+        return [], skipped.text(_lang(question))
+    return [chunk for chunk, _score in index.search(question, PASSAGES_FOR_MODEL)], None
 
 
 def _offline(question: str, index: KnowledgeIndex, notice: str | None = None) -> AskResult:
@@ -130,8 +137,14 @@ def _offline(question: str, index: KnowledgeIndex, notice: str | None = None) ->
     return AskResult(answer=answer.answer, citations=answer.citations, mode="offline", notice=notice)
 
 
-def _model_failed_notice(question: str) -> str:
-    return MODEL_FAILED_NOTICE["zh" if is_chinese(question) else "en"]
+def _lang(question: str) -> str:
+    return "zh" if is_chinese(question) else "en"
+
+
+def _failure_notice(question: str, error: Exception) -> str:
+    if isinstance(error, ModelSkipped):  # refused by the guard between our check and the call
+        return error.text(_lang(question))
+    return MODEL_FAILED_NOTICE[_lang(question)]
 
 
 def _result_events(result: AskResult) -> Iterator[ServerSentEvent]:

@@ -166,3 +166,28 @@ def test_model_text_is_escaped_on_the_page(llm_client, session, fake_llm):
     assert response.status_code == 200
     assert "<img src=x" not in response.text and "&lt;img src=x onerror=" in response.text
     assert ">模型</span>" in response.text
+
+
+def test_asks_spend_the_daily_budget_then_answer_offline_saying_why(make_settings, engine, fake_llm, session):
+    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="test-key",
+                             llm_model="fake-model", llm_daily_token_budget=60)
+    with TestClient(create_app(settings, engine)) as client:
+        headers = auth_headers(client, make_user(session))
+        fake_llm.queue(model_reply())
+        assert ask(client, headers)["mode"] == "llm"  # the server reports more than 60 tokens used
+        body = ask(client, headers)
+        assert body["mode"] == "offline" and "额度已用完" in body["notice"]
+        assert all(step in body["answer"] for step in SIX_STEPS)
+        events = open_stream(client, headers, "What are the four SPIN question types?")
+        name, done = events[-1]
+        assert name == "done" and done["mode"] == "offline" and "today's model budget" in done["notice"]
+        assert "error" not in [name for name, _ in events]  # skipped up front: nothing to take back
+    assert len(fake_llm.requests) == 1
+
+
+def test_open_circuit_skips_the_model(impatient_client, fake_llm, session):
+    headers = auth_headers(impatient_client, make_user(session))
+    fake_llm.queue(*[Action(fault="500")] * 10)
+    notices = [ask(impatient_client, headers)["notice"] for _ in range(6)]
+    assert notices[0] == NOTICE_ZH and "暂停调用" in notices[-1]
+    assert len(fake_llm.requests) < 6
