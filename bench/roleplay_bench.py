@@ -1,0 +1,232 @@
+"""Role-play turn latency over HTTP: concurrent sessions against the app under uvicorn on loopback, offline and LLM mode.
+
+Run from the repo root:
+    .venv/bin/python bench/roleplay_bench.py [--sessions 50] [--turns 10] [--model-latency-ms 200]
+
+Starts the app in a uvicorn subprocess on a free port (SQLite in a temp folder, migrated), signs in one rep
+per session, and has every session say the strong scripted rep's lines through POST /api/roleplays/{id}/turns.
+All sessions run at once; like a rep who reads the reply and types the next question, each waits a think
+time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next turn. Runs:
+  offline         the scripted buyer; turn latency p50/p95 (target p95 <= 50 ms on a 2-core machine).
+  llm             the same against the loopback OpenAI-compatible test server (tests/utils/fake_llm.py, in
+                  its own subprocess) answering after a fixed latency; every turn makes two model calls (the
+                  buyer's streamed reply, then the SPIN second opinion), so app overhead = turn latency -
+                  calls x latency (target <= 10 ms).
+  offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
+                  which shows the throughput ceiling of one uvicorn process (latency then is mostly queueing).
+Loopback only, bounded: sessions x turns requests per run, 30 s client timeout, both servers stopped at the end.
+Writes bench/results/roleplay.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from app.auth.tokens import create_access_token  # noqa: E402
+from app.db import make_engine  # noqa: E402
+from app.migrate import upgrade  # noqa: E402
+from app.models import Role, User  # noqa: E402
+from app.roleplay.scenarios import load_scenarios  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+from tests.utils.fake_llm import free_port  # noqa: E402
+from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
+
+RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
+SECRET_KEY = "b" * 48
+SCENARIO = "mfg_vitamin_erp"
+CLIENT_TIMEOUT_S = 30.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50": round(percentile(values, 0.50), 2), "p95": round(percentile(values, 0.95), 2),
+            "p99": round(percentile(values, 0.99), 2), "mean": round(statistics.fmean(values), 2),
+            "max": round(max(values), 2)}
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start_fake_llm(latency_s: float) -> tuple[subprocess.Popen, str]:
+    """The loopback model server in its own process, so it does not share the load generator's GIL."""
+    port = free_port()
+    code = ("import sys, uvicorn; sys.path.insert(0, sys.argv[1]);"
+            "from tests.utils.fake_llm import FakeLLM, build_app;"
+            "fake = FakeLLM(latency_s=float(sys.argv[3]));"
+            "uvicorn.run(build_app(fake), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
+    process = subprocess.Popen([sys.executable, "-c", code, str(REPO_ROOT), str(port), str(latency_s)])
+    wait_until_up(f"http://127.0.0.1:{port}/v1/models", process)
+    return process, f"http://127.0.0.1:{port}/v1"
+
+
+def start_app(data_dir: Path, database_url: str, llm_base_url: str | None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY,
+           # The bench measures turn latency, not the limiter: one rep may send far more than 60 turns a minute here.
+           "RATE_LIMIT_TURNS": "1000000/minute", "RATE_LIMIT_LOGIN": "1000000/minute",
+           "LLM_PROVIDER": "openai" if llm_base_url else "offline"}
+    if llm_base_url:
+        env |= {"OPENAI_BASE_URL": llm_base_url, "OPENAI_API_KEY": "bench", "LLM_MODEL": "fake-model",
+                "LLM_TIMEOUT_S": "10", "LLM_MAX_RETRIES": "0"}
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
+                                "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=REPO_ROOT, env=env)
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{base_url}/api/health", process)
+    return process, base_url
+
+
+async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines: list[str], turns: int,
+                      think_s: float, rng: random.Random, latencies: list[float], errors: list[str],
+                      start_gate: asyncio.Event) -> None:
+    """One rep: start a session, then say the lines with a think time (a new session when the buyer ends one)."""
+    await start_gate.wait()
+    await asyncio.sleep(rng.uniform(0, think_s))  # reps do not all start in the same millisecond
+    said = 0
+    while said < turns:
+        started = await client.post("/api/roleplays", json={"scenario_id": SCENARIO}, headers=headers)
+        if started.status_code != 201:
+            errors.append(f"start {started.status_code}")
+            return
+        roleplay_id = started.json()["id"]
+        for line in lines:
+            if said >= turns:
+                return
+            began = time.perf_counter()
+            response = await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers)
+            latencies.append((time.perf_counter() - began) * 1000)
+            said += 1
+            if response.status_code != 200:
+                errors.append(f"turn {response.status_code}")
+                break
+            if response.json()["state"]["finished"]:
+                break
+            await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+
+
+async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -> dict:
+    lines = strong_rep_lines(load_scenarios()[SCENARIO])
+    limits = httpx.Limits(max_connections=len(user_ids) + 5, max_keepalive_connections=len(user_ids) + 5)
+    # Bearer tokens minted with the server's key: signing in (argon2) is not what this bench measures.
+    all_headers = [{"Authorization": f"Bearer {create_access_token(user_id, SECRET_KEY, 60)}"} for user_id in user_ids]
+    async with httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT_S, limits=limits) as client:
+        latencies: list[float] = []
+        errors: list[str] = []
+        gate = asyncio.Event()
+        tasks = [asyncio.create_task(run_session(client, headers, lines, turns, think_s, random.Random(index),
+                                                 latencies, errors, gate))
+                 for index, headers in enumerate(all_headers)]
+        began = time.perf_counter()
+        gate.set()
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - began
+    return {"turns": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "seconds": round(elapsed, 2), "turns_per_s": round(len(latencies) / elapsed, 1),
+            "latency_ms": summary(latencies), "_latencies": latencies}
+
+
+def prepare_database(database_url: str, count: int) -> list[int]:
+    """A migrated database with one rep per session (no password: the bench mints their tokens)."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        users = [User(username=f"bench_rep{index}", password_hash="!", role=Role.rep) for index in range(count)]
+        session.add_all(users)
+        session.commit()
+        ids = [user.id for user in users]
+    engine.dispose()
+    return ids
+
+
+def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"roleplay-bench-{mode}-") as folder:
+        data_dir = Path(folder)
+        database_url = f"sqlite:///{data_dir / 'bench.db'}"
+        user_ids = prepare_database(database_url, sessions)
+        fake = None
+        llm_url = None
+        if mode == "llm":
+            fake, llm_url = start_fake_llm(model_latency_s)
+        if mode == "offline_stress":
+            think_s = 0.0
+        app, base_url = start_app(data_dir, database_url, llm_url)
+        try:
+            result = asyncio.run(load(base_url, user_ids, turns, think_s))
+        finally:
+            for process in (app, fake):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=15)
+    latencies = result.pop("_latencies")
+    result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000}
+    if mode == "llm":
+        calls_per_turn = 2  # the buyer's streamed reply, then the SPIN second opinion
+        model_ms = calls_per_turn * model_latency_s * 1000
+        overhead = [latency - model_ms for latency in latencies]
+        result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,
+                   "app_overhead_ms": summary(overhead)}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--turns", type=int, default=10, help="turns per session")
+    parser.add_argument("--model-latency-ms", type=float, default=200.0)
+    parser.add_argument("--think-ms", type=float, default=1000.0, help="mean pause between a reply and the next turn")
+    parser.add_argument("--modes", default="offline,llm,offline_stress")
+    args = parser.parse_args()
+    if not (1 <= args.sessions <= 200 and 1 <= args.turns <= 50):
+        parser.error("keep it bounded: 1..200 sessions, 1..50 turns")
+
+    runs = [run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000)
+            for mode in args.modes.split(",")]
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "db": "sqlite",
+                          "load_average_after": [round(value, 2) for value in os.getloadavg()]},
+              "targets": {"offline_p95_ms": 50, "llm_app_overhead_ms": 10}, "runs": runs}
+    RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    print(f"{'mode':<15} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'overhead p50':>13} {'overhead p95':>13}")
+    for run in runs:
+        latency = run["latency_ms"]
+        overhead = run.get("app_overhead_ms")
+        extra = f"{overhead['p50']:>13} {overhead['p95']:>13}" if overhead else f"{'-':>13} {'-':>13}"
+        print(f"{run['mode']:<15} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
+              f"{latency['p95']:>8} {latency['p99']:>8} {extra}")
+    print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
