@@ -1,6 +1,8 @@
 """Drills: managers assign role-play practice, reps see theirs, results and reviews."""
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
 
 from app.api.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.drills.schemas import AssigneeResult, DrillCreate, DrillCreated, DrillDetail, DrillPublic
@@ -22,9 +24,10 @@ def create(data: DrillCreate, session: SessionDep, user: ManagerUser) -> DrillCr
 
 
 @router.get("")
-def list_visible(session: SessionDep, user: CurrentUser) -> list[DrillPublic]:
+def list_visible(session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=100)] = 50,
+                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[DrillPublic]:
     """Reps: the drills assigned to them with their status; managers: their teams' drills; admins: all."""
-    return list_drills(session, user)
+    return list_drills(session, user, limit, offset)
 
 
 def _drill_or_404(session: SessionDep, user: User, drill_id: int) -> Drill:

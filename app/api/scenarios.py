@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from app.api.deps import CurrentUser, not_found
 from app.models import Role
@@ -18,7 +18,7 @@ def list_scenarios(user: CurrentUser) -> list[dict[str, Any]]:
 
 
 @router.get("/{scenario_id}")
-def read_scenario(scenario_id: str, user: CurrentUser,
+def read_scenario(scenario_id: Annotated[str, Path(max_length=80)], user: CurrentUser,
                   full: Annotated[bool, Query(description="hidden facts too (managers and admins)")] = False,
                   ) -> dict[str, Any]:
     """One scenario; `full=true` adds the hidden facts, objections and success criteria for managers."""

@@ -140,8 +140,9 @@ def drill_public(session: Session, viewer: User, drill: Drill,
     )
 
 
-def list_drills(session: Session, viewer: User) -> list[DrillPublic]:
-    return [drill_public(session, viewer, drill) for drill in session.exec(visible_drills_query(session, viewer))]
+def list_drills(session: Session, viewer: User, limit: int | None = None, offset: int = 0) -> list[DrillPublic]:
+    query = visible_drills_query(session, viewer).offset(offset).limit(limit)
+    return [drill_public(session, viewer, drill) for drill in session.exec(query)]
 
 
 def drill_detail(session: Session, viewer: User, drill: Drill) -> DrillDetail:
