@@ -28,7 +28,8 @@ def test_dataset_is_big_balanced_and_mostly_chinese() -> None:
     rows = _rows()
     assert len(rows) >= 360
     for row in rows:
-        assert set(row) == {"text", "label", "lang", "split"}
+        assert set(row) - {"source"} == {"text", "label", "lang", "split"}
+        assert row.get("source", "natural") == "natural"
         assert row["label"] in SPIN_LABELS
         assert row["lang"] in {"zh", "en"}
         assert row["split"] in {"train", "test"}
