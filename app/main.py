@@ -15,7 +15,7 @@ from app.db import make_engine
 from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
 from app.llm.resilience import ModelGuard
-from app.middleware import ModelCallerMiddleware, SecurityHeadersMiddleware
+from app.middleware import IntegerRangeMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
@@ -45,8 +45,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",
                        same_site="lax", max_age=14 * 24 * 3600)
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(ModelCallerMiddleware)
+    app.add_middleware(IntegerRangeMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)
     for module in (pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):
@@ -77,6 +78,8 @@ def _add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if _wants_html(request):
-            return render(request, "error.html", {"status_code": exc.status_code, "message": exc.detail},
+            page = render(request, "error.html", {"status_code": exc.status_code, "message": exc.detail},
                           status_code=exc.status_code)
+            page.headers.update(exc.headers or {})  # a 429 page keeps its Retry-After
+            return page
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)

@@ -1,5 +1,10 @@
-"""HTTP middleware: security headers on every response; whose request a model call serves (token budget)."""
+"""HTTP middleware: security headers on every response, whole numbers in URLs within the database's range,
+and whose request a model call serves (token budget)."""
 
+import re
+from urllib.parse import parse_qsl, unquote
+
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.llm.resilience import bind_request_state, unbind_request_state
@@ -54,3 +59,37 @@ class ModelCallerMiddleware:
             await self.app(scope, receive, send)
         finally:
             unbind_request_state(token)
+
+
+MAX_DB_INTEGER = 2**63 - 1  # BIGINT: no id in SQLite or PostgreSQL is larger
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+
+
+class IntegerRangeMiddleware:
+    """Answers 422 when a path segment or query value is a whole number no database integer can hold.
+
+    Ids in paths and queries are plain `int` parameters; without this a request for /api/notes/99999999999999999999
+    would reach the database driver and fail there (SQLite: OverflowError, PostgreSQL: a type error) as a 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = self._out_of_range(scope)
+            if problem is not None:
+                await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _out_of_range(scope: Scope) -> dict | None:
+        values = [(["path"], unquote(segment)) for segment in scope["path"].split("/")]
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        values += [(["query", name], value) for name, value in query]
+        for loc, value in values:
+            if _WHOLE_NUMBER.fullmatch(value.strip()) and abs(int(value)) > MAX_DB_INTEGER:
+                return {"type": "less_than_equal", "loc": loc, "input": value[:40],
+                        "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
+        return None

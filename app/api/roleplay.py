@@ -33,7 +33,7 @@ TurnLimit = Depends(rate_limited("rate_limit_turns"))
 class RolePlayStart(BaseModel):
     scenario_id: str | None = Field(default=None, min_length=1, max_length=80,
                                     description="required unless drill_id is given")
-    drill_id: int | None = Field(default=None, ge=1)
+    drill_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
 class TurnIn(BaseModel):

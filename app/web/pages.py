@@ -33,9 +33,11 @@ def login(
     client = request.client.host if request.client else "unknown"
     try:
         enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{username}")
-    except HTTPException:
-        return render(request, "login.html", {"error": translate("login.limited", get_lang(request)),
+    except HTTPException as limited:
+        page = render(request, "login.html", {"error": translate("login.limited", get_lang(request)),
                                               "username": username}, status_code=429)
+        page.headers.update(limited.headers or {})  # Retry-After
+        return page
     user = authenticate(session, username, password)
     if user is None:
         return render(request, "login.html", {"error": translate("login.failed", get_lang(request)),

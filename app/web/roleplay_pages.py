@@ -152,7 +152,9 @@ def post_message(roleplay_id: int, request: Request, session: SessionDep, user: 
     try:
         enforce_rate_limit(request, "rate_limit_turns", f"user:{user.id}")  # one budget with the API
     except HTTPException as error:
-        return error_fragment(request, translate("roleplay.chat.rate_limited", lang), error.status_code)
+        limited = error_fragment(request, translate("roleplay.chat.rate_limited", lang), error.status_code)
+        limited.headers.update(error.headers or {})  # Retry-After
+        return limited
     try:
         turn = service.submit_rep_turn(session, roleplay, text, client_id)
     except RolePlayError as error:
