@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from app.api.deps import CurrentUser, SessionDep, rate_limited
 from app.flows import service
 from app.flows.definitions import list_flows
-from app.flows.engine import AnswerError
+from app.flows.engine import AnswerError, StepView
 from app.flows.llm_probe import probe_writer_for
 from app.models import FlowRun
 from app.web.i18n import get_lang
@@ -42,6 +42,33 @@ class AnswerIn(BaseModel):
     answer: AnswerValue = Field(description="text, a number, an option id, or a list (one item each)")
 
 
+class RunStarted(BaseModel):
+    run_id: int
+    step: StepView
+
+
+class StepReply(BaseModel):
+    step: StepView
+
+
+class AnswerReply(BaseModel):
+    """The next question, or `done` with the coaching note's id and the flow's result."""
+
+    step: StepView | None = None
+    done: bool = False
+    note_id: int | None = None
+    result: dict[str, Any] | None = None
+
+
+class PauseReply(BaseModel):
+    status: str
+
+
+class ResumeReply(BaseModel):
+    status: str
+    step: StepView
+
+
 class RunListItem(BaseModel):
     id: int
     flow_id: str
@@ -69,11 +96,11 @@ def read_flows() -> list[FlowSummary]:
 
 
 @router.post("/flows/{flow_id}/runs", status_code=status.HTTP_201_CREATED)
-def start_run(flow_id: str, body: RunStart, request: Request, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def start_run(flow_id: str, body: RunStart, request: Request, session: SessionDep, user: CurrentUser) -> RunStarted:
     """Start a run, optionally attached to one of your opportunities; returns the first question."""
     lang = body.lang or get_lang(request)
     run, step = service.start_run(session, user, flow_id, body.opportunity_id, lang)
-    return {"run_id": run.id, "step": step.model_dump()}
+    return RunStarted(run_id=run.id, step=step)
 
 
 @router.get("/flow-runs")
@@ -94,14 +121,14 @@ def read_runs(
 
 
 @router.get("/flow-runs/{run_id}")
-def read_run(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def read_run(run_id: int, session: SessionDep, user: CurrentUser) -> service.RunDetail:
     """A run: status, the question waiting, the answers so far, the chat and (when done) the result."""
     run = service.readable_run(session, user, run_id)
     return service.run_detail(session, run, run.lang)
 
 
 @router.post("/flow-runs/{run_id}/answers", dependencies=[Depends(rate_limited("rate_limit_turns"))])
-def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionDep, user: CurrentUser) -> AnswerReply:
     """Answer the waiting question; returns the next one, or the note and result when the flow is done."""
     run = service.writable_run(session, user, run_id)
     try:
@@ -109,33 +136,33 @@ def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionD
     except AnswerError as error:
         raise _unprocessable(error, run.lang) from None
     if outcome.step is not None:
-        return {"step": outcome.step.model_dump()}
+        return AnswerReply(step=outcome.step)
     assert outcome.note is not None and outcome.result is not None
-    return {"done": True, "note_id": outcome.note.id, "result": outcome.result.model_dump(mode="json")}
+    return AnswerReply(done=True, note_id=outcome.note.id, result=outcome.result.model_dump(mode="json"))
 
 
 @router.post("/flow-runs/{run_id}/back")
-def post_back(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def post_back(run_id: int, session: SessionDep, user: CurrentUser) -> StepReply:
     """Go back one question (its answer is cleared)."""
     run = service.writable_run(session, user, run_id)
     try:
         step = service.go_back(session, run, run.lang)
     except AnswerError as error:
         raise _unprocessable(error, run.lang) from None
-    return {"step": step.model_dump()}
+    return StepReply(step=step)
 
 
 @router.post("/flow-runs/{run_id}/pause")
-def post_pause(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, str]:
+def post_pause(run_id: int, session: SessionDep, user: CurrentUser) -> PauseReply:
     """Put a run aside; resume it later where it stopped."""
     run = service.writable_run(session, user, run_id)
     service.pause_run(session, run)
-    return {"status": run.status}
+    return PauseReply(status=run.status)
 
 
 @router.post("/flow-runs/{run_id}/resume")
-def post_resume(run_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def post_resume(run_id: int, session: SessionDep, user: CurrentUser) -> ResumeReply:
     """Continue a paused run; returns the question waiting."""
     run = service.writable_run(session, user, run_id)
     step = service.resume_run(session, run, run.lang)
-    return {"status": run.status, "step": step.model_dump()}
+    return ResumeReply(status=run.status, step=step)

@@ -10,7 +10,7 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 from app.api.deps import CurrentUser, SessionDep, not_found
 from app.auth.policy import can_view_user, visible_user_ids
 from app.coaching.intensity import weighted_forecast
-from app.flows.service import FIVEK_FLOW_ID, run_note
+from app.flows.service import FIVEK_FLOW_ID, run_note, visible_or_404
 from app.models import FlowRun, Opportunity, OpportunityBase, User
 from app.models.common import utcnow
 from app.playbook import get_playbook
@@ -92,10 +92,7 @@ class Pipeline(BaseModel):
 
 
 def readable_opportunity(session: Session, viewer: User, opportunity_id: int) -> Opportunity:
-    opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None or not can_view_user(session, viewer, opportunity.owner_id):
-        raise not_found("opportunity")
-    return opportunity
+    return visible_or_404(session, viewer, Opportunity, opportunity_id, "opportunity")
 
 
 def writable_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
@@ -132,11 +129,10 @@ def add_opportunity(session: Session, owner: User, data: OpportunityCreate) -> O
 # Pipeline
 
 
-def build_pipeline(session: Session, opportunities: list[Opportunity], today: date | None = None) -> Pipeline:
+def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeline:
     """Deals by milestone with amount and weighted forecast; stalled deals flagged."""
     playbook = get_playbook()
     now = utcnow()
-    today = today or now.date()
     last_run = dict(
         session.exec(
             select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
@@ -156,11 +152,11 @@ def build_pipeline(session: Session, opportunities: list[Opportunity], today: da
         stage = stages.get(opportunity.milestone_id or NO_MILESTONE, stages[NO_MILESTONE])
         forecast = weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook) \
             if stage.milestone_id != NO_MILESTONE else 0.0
-        last_activity = max(filter(None, (opportunity.updated_at, last_run.get(opportunity.id))))
+        last_activity = max(opportunity.updated_at, last_run.get(opportunity.id, opportunity.updated_at))
         reasons = []
         if now - last_activity > STALLED_AFTER:
             reasons.append("no_activity_30d")
-        if opportunity.expected_close is not None and opportunity.expected_close < today and stage.probability < 100:
+        if opportunity.expected_close is not None and opportunity.expected_close < now.date() and stage.probability < 100:
             reasons.append("close_date_passed")
         stage.count += 1
         stage.amount += opportunity.amount

@@ -8,7 +8,8 @@ opportunity, moves the opportunity to the milestone the scores reach.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 from fastapi import HTTPException, status
 from pydantic import BaseModel, Field
@@ -26,6 +27,7 @@ Lang = Literal["zh", "en"]
 RunStatus = Literal["active", "paused", "done"]
 FIVEK_FLOW_ID = "fivek_intensity"
 CHOICE_TYPES = ("choice", "multi_choice")
+Owned = TypeVar("Owned", FlowRun, Opportunity)
 
 
 class ChatEntry(BaseModel):
@@ -44,6 +46,25 @@ class RunRecord(BaseModel):
     transcript: list[ChatEntry] = Field(default_factory=list)
 
 
+class RunDetail(BaseModel):
+    """A run as the API shows it: status, the waiting question, answers so far, the chat, the result."""
+
+    id: int
+    flow_id: str
+    owner_id: int
+    opportunity_id: int | None
+    status: str
+    lang: str
+    step: StepView | None  # None once done
+    answers: dict[str, Any]
+    groups: dict[str, list[dict[str, Any]]]
+    transcript: list[ChatEntry]
+    note_id: int | None
+    result: dict[str, Any] | None  # the coaching note's result once done
+    created_at: datetime
+    updated_at: datetime
+
+
 @dataclass
 class AnswerOutcome:
     """The next question, or the finished run's note and result."""
@@ -57,11 +78,16 @@ class AnswerOutcome:
 # Access: read for the owner, their manager and admins; write for the owner only.
 
 
+def visible_or_404(session: Session, viewer: User, table: type[Owned], object_id: int, what: str) -> Owned:
+    """An owned row the viewer may read (owner, their manager, admins); for anyone else it does not exist."""
+    row = session.get(table, object_id)
+    if row is None or not can_view_user(session, viewer, row.owner_id):
+        raise not_found(what)
+    return row
+
+
 def readable_run(session: Session, viewer: User, run_id: int) -> FlowRun:
-    run = session.get(FlowRun, run_id)
-    if run is None or not can_view_user(session, viewer, run.owner_id):
-        raise not_found("flow run")
-    return run
+    return visible_or_404(session, viewer, FlowRun, run_id, "flow run")
 
 
 def writable_run(session: Session, user: User, run_id: int) -> FlowRun:
@@ -227,27 +253,18 @@ def run_note(session: Session, run: FlowRun) -> CoachingNote | None:
     return session.get(CoachingNote, run.note_id) if run.note_id is not None else None
 
 
-def run_detail(session: Session, run: FlowRun, lang: Lang) -> dict[str, Any]:
-    """The run as the API shows it: status, the waiting question, answers so far, the chat, the result."""
+def run_detail(session: Session, run: FlowRun, lang: Lang) -> RunDetail:
     record = load_record(run)
-    step = current_view(record.engine, lang) if run.status != "done" else None
     note = run_note(session, run)
-    return {
-        "id": run.id,
-        "flow_id": run.flow_id,
-        "owner_id": run.owner_id,
-        "opportunity_id": run.opportunity_id,
-        "status": run.status,
-        "lang": run.lang,
-        "step": step.model_dump() if step is not None else None,
-        "answers": record.engine.answers,
-        "groups": record.engine.groups,
-        "transcript": [entry.model_dump() for entry in record.transcript],
-        "note_id": run.note_id,
-        "result": note.data.get("result") if note is not None else None,
-        "created_at": run.created_at,
-        "updated_at": run.updated_at,
-    }
+    return RunDetail(
+        **run.model_dump(include={"id", "flow_id", "owner_id", "opportunity_id", "status", "lang", "note_id",
+                                  "created_at", "updated_at"}),
+        step=current_view(record.engine, lang) if run.status != "done" else None,
+        answers=record.engine.answers,
+        groups=record.engine.groups,
+        transcript=record.transcript,
+        result=note.data.get("result") if note is not None else None,
+    )
 
 
 # ---------------------------------------------------------------------------

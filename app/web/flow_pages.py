@@ -7,14 +7,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.api.deps import SessionDep, enforce_rate_limit, not_found
 from app.api.flows import AnswerIn
 from app.api.opportunities import add_opportunity
 from app.flows import service
 from app.flows.definitions import list_flows
-from app.flows.engine import AnswerError, current_view
+from app.flows.engine import AnswerError, StepView, current_view
 from app.flows.llm_probe import probe_writer_for
 from app.flows.notes import note_to_csv, note_to_markdown
 from app.models import FlowRun, Opportunity, User
@@ -45,22 +45,21 @@ def _lang(request: Request) -> service.Lang:
     return "en" if get_lang(request) == "en" else "zh"
 
 
-def _own_opportunities(session: SessionDep, user: User) -> list[Opportunity]:
+def _own_opportunities(session: Session, user: User) -> list[Opportunity]:
     query = select(Opportunity).where(Opportunity.owner_id == user.id)
     return list(session.exec(query.order_by(col(Opportunity.updated_at).desc())))
 
 
-def _picker(request: Request, session: SessionDep, user: User, status_code: int = 200, **context: Any):
+def _picker(request: Request, session: Session, user: User, status_code: int = 200, **context: Any):
     runs = session.exec(
         select(FlowRun).where(FlowRun.owner_id == user.id)
         .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc()).limit(RECENT_RUNS)
     ).all()
     # What each run is about, in the rep's own words (the answer to the first, "which account?" question).
     subjects = {run.id: str(service.load_record(run).engine.answers.get("account") or "") for run in runs}
-    values = {"flows": list_flows(), "opportunities": _own_opportunities(session, user), "runs": runs,
-              "subjects": subjects,
-              "flow_titles": {flow.id: flow for flow in list_flows()}, "selected_opportunity": None,
-              "error": None, "form": {}}
+    values = {"flows": list_flows(), "flow_titles": {flow.id: flow for flow in list_flows()},
+              "opportunities": _own_opportunities(session, user), "runs": runs, "subjects": subjects,
+              "selected_opportunity": None, "error": None, "form": {}}
     values.update(context)
     return render(request, "flows/index.html", values, status_code=status_code)
 
@@ -98,7 +97,7 @@ def start_flow(
     return RedirectResponse(f"/flows/runs/{run.id}#now", status_code=303)
 
 
-def _run_page(request: Request, session: SessionDep, user: User, run: FlowRun, status_code: int = 200,
+def _run_page(request: Request, session: Session, user: User, run: FlowRun, status_code: int = 200,
               error: str | None = None, draft: str = ""):
     lang = _lang(request)
     record = service.load_record(run)
@@ -117,7 +116,7 @@ def _run_page(request: Request, session: SessionDep, user: User, run: FlowRun, s
     return render(request, "flows/run.html", context, status_code=status_code)
 
 
-def _prefill(step, opportunity: Opportunity | None) -> str:
+def _prefill(step: StepView | None, opportunity: Opportunity | None) -> str:
     """The deal's own facts are the likely answers to the account and amount questions."""
     if step is None or opportunity is None or step.probe:
         return ""

@@ -7,18 +7,8 @@ import pytest
 from app.models import Opportunity, Role
 from app.models.common import utcnow
 from app.playbook import get_playbook
-from tests.api.test_flows import FIVEK_AT_M10, FIVEK_AT_M50, run_flow
+from tests.api.test_flows import FIVEK_AT_M10, FIVEK_AT_M50, headers, rep, run_flow  # noqa: F401 (fixtures)
 from tests.utils.factories import auth_headers, make_user
-
-
-@pytest.fixture
-def rep(session):
-    return make_user(session, Role.rep, team="华东一组")
-
-
-@pytest.fixture
-def headers(client, rep):
-    return auth_headers(client, rep)
 
 
 def create(client, headers, **fields) -> dict:
