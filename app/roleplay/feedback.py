@@ -13,6 +13,7 @@ from app.roleplay.scripted_buyer import BuyerTurn
 from app.roleplay.state import SessionState
 
 ReplySource = Literal["scripted", "llm", "scripted_fallback"]
+NoticeCode = Literal["model_failed", "reply_cut", "circuit_open", "budget_exhausted"]
 
 
 class Tip(BaseModel):
@@ -39,7 +40,7 @@ class FactLabel(BaseModel):
 class Notice(BaseModel):
     """Something the rep should know about this reply (the model failed or the stream was cut)."""
 
-    code: Literal["model_failed", "reply_cut"]
+    code: NoticeCode
     text: str
     text_en: str
 
@@ -104,10 +105,16 @@ NOTICES: dict[str, tuple[str, str]] = {
                      "The model could not answer; the offline buyer replied instead. Your message is saved."),
     "reply_cut": ("客户的回复中途断开，已保存收到的部分，你可以继续对话。",
                   "The buyer's reply was cut off; the part received is saved and you can go on."),
+    # The model was not asked at all (app.llm.resilience): after repeated failures, or over the daily budget.
+    "circuit_open": ("模型连续出错，暂时由离线客户代答，稍后会自动恢复；你的发言已保存。",
+                     "The model failed several times in a row; the offline buyer answers for now and the model "
+                     "comes back by itself. Your message is saved."),
+    "budget_exhausted": ("你今天的模型额度已用完，今天余下的对话由离线客户代答。",
+                         "You have used today's model budget; the offline buyer answers for the rest of the day."),
 }
 
 
-def notice(code: Literal["model_failed", "reply_cut"]) -> Notice:
+def notice(code: NoticeCode) -> Notice:
     text, text_en = NOTICES[code]
     return Notice(code=code, text=text, text_en=text_en)
 
@@ -272,5 +279,5 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
                 "That was not a question. Ask a situation question about the buyer's current state.")
 
 
-__all__ = ["LlmSpinOpinion", "Notice", "ReplySource", "StateSummary", "Tip", "TurnFeedback",
+__all__ = ["LlmSpinOpinion", "Notice", "NoticeCode", "ReplySource", "StateSummary", "Tip", "TurnFeedback",
            "build_feedback", "choose_tip", "fact_label", "notice", "summarize_state"]

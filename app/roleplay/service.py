@@ -25,10 +25,11 @@ from sqlmodel import Session, col, select
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import SpinResult, classify_spin
 from app.drills.rules import DrillNotAvailable, check_attempt_allowed
+from app.llm.resilience import skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import utcnow
-from app.roleplay.feedback import (LlmSpinOpinion, ReplySource, StateSummary, TurnFeedback, build_feedback,
-                                   notice, summarize_state)
+from app.roleplay.feedback import (LlmSpinOpinion, NoticeCode, ReplySource, StateSummary, TurnFeedback,
+                                   build_feedback, notice, summarize_state)
 from app.roleplay.llm_buyer import BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
 from app.roleplay.scenarios import Scenario, load_scenarios
@@ -204,6 +205,7 @@ class Reply:
     text: str
     status: TurnStatus
     source: ReplySource
+    skipped: NoticeCode | None = None  # why the model was not asked (circuit open, budget used)
 
 
 async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
@@ -219,6 +221,9 @@ async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id
     opinion: LlmSpinOpinion | None = None
     if chat_model is None:
         reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted")
+        yield TokenEvent(reply.text)
+    elif (skipped := await to_thread.run_sync(skip_reason, chat_model)) is not None:  # a thread: it reads the budget
+        reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted_fallback", skipped=skipped.code)
         yield TokenEvent(reply.text)
     else:
         worded = LlmReply(chat_model, plan.brief())
@@ -276,7 +281,8 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
     feedback = plan.feedback.model_copy(update={
         "reply_source": reply.source,
         "llm_spin": opinion,
-        "notice": notice("model_failed") if reply.status == TurnStatus.failed
+        "notice": notice(reply.skipped) if reply.skipped
+        else notice("model_failed") if reply.status == TurnStatus.failed
         else notice("reply_cut") if reply.status == TurnStatus.partial else None,
     })
     state = plan.buyer.state.model_copy(deep=True)

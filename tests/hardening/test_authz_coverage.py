@@ -95,7 +95,8 @@ def test_listings_show_nothing_of_another_team(client, world, world_users, actor
         text = response.text
         found = [needle for needle in (owner.username, "甲方机密客户") if needle in text]
         if "json" in response.headers["content-type"]:
-            found += [f"{key}={owner.id}" for key in ("owner_id", "user_id") if _has_value(response.json(), key, owner.id)]
+            data = response.json()
+            found += [f"{key}={owner.id}" for key in ("owner_id", "user_id") if _has_value(data, key, owner.id)]
         if found:
             leaks[url] = found
     assert not leaks, f"{actor} sees the owner's data in {len(leaks)} listings: {leaks}"

@@ -1,4 +1,4 @@
-"""Per-user rate limits on every route that does work for a turn, an ask or a login: 429 with Retry-After, API and pages."""
+"""Per-user rate limits on every turn, ask and login route, API and pages: 429 with Retry-After."""
 
 from __future__ import annotations
 

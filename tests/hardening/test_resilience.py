@@ -1,4 +1,4 @@
-"""The shared fault handling (app.llm.resilience, app.llm.budget): client retries, the circuit breaker, the token budget."""
+"""Shared fault handling (app.llm.resilience, app.llm.budget): client retries, circuit breaker, token budget."""
 
 from __future__ import annotations
 
@@ -167,7 +167,8 @@ def test_circuit_opens_after_failed_turns_and_recovers(make_llm_client, faulty_l
     skipped = response.json()
     assert len(faulty_llm.requests) == sent, "an open circuit does not call the model"
     assert skipped["reply"] and skipped["feedback"]["reply_source"] == "scripted_fallback"
-    assert skipped["feedback"]["notice"], "the rep sees why the offline buyer answered"
+    assert skipped["feedback"]["notice"]["code"] == "circuit_open", "the rep sees why the offline buyer answered"
+    assert skipped["reply_status"] == "complete"
 
     breaker.cooldown_s = 0.0  # the cool-down is over: the next call is the trial
     faulty_llm.fault_rate = 0.0
@@ -216,4 +217,4 @@ def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, 
     assert second.status_code == 200, second.text
     assert len(faulty_llm.requests) == sent
     assert second.json()["feedback"]["reply_source"] == "scripted_fallback"
-    assert second.json()["feedback"]["notice"], "the rep is told the offline buyer answers"
+    assert second.json()["feedback"]["notice"]["code"] == "budget_exhausted", "the rep is told why"
