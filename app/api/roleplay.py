@@ -127,15 +127,20 @@ def own_roleplay(session: Session, user: User, roleplay_id: int) -> RolePlay:
     return roleplay
 
 
-def own_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1, description="turn_id from POST .../messages")],
-                 session: SessionDep, user: CurrentUser) -> Turn:
-    """Dependency: a rep turn of the caller's own session (checked before any stream starts)."""
+def own_rep_turn_for_stream(session: Session, user: User, roleplay_id: int, turn_id: int) -> Turn:
+    """A rep turn of the user's own session, checked before a stream starts (a started stream cannot answer 404)."""
     own_roleplay(session, user, roleplay_id)
-    rep_turn = session.get(Turn, turn)
+    rep_turn = session.get(Turn, turn_id)
     if rep_turn is None or rep_turn.roleplay_id != roleplay_id or rep_turn.speaker != "rep":
         raise not_found("turn")
     session.close()  # release the connection before a long stream; the turn runs on its own short sessions
     return rep_turn
+
+
+def own_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1, description="turn_id from POST .../messages")],
+                 session: SessionDep, user: CurrentUser) -> Turn:
+    """Dependency: the API stream's turn."""
+    return own_rep_turn_for_stream(session, user, roleplay_id, turn)
 
 
 def summary_of(roleplay: RolePlay) -> RolePlaySummary:

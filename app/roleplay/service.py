@@ -30,7 +30,7 @@ from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus,
 from app.models.common import utcnow
 from app.roleplay.feedback import (LlmSpinOpinion, NoticeCode, ReplySource, StateSummary, TurnFeedback,
                                    build_feedback, notice, summarize_state)
-from app.roleplay.llm_buyer import BuyerBrief, LlmReply
+from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
 from app.roleplay.scenarios import Scenario, load_scenarios
 from app.roleplay.scorecard import build_scorecard
@@ -259,7 +259,7 @@ def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int) -> TurnPlan | T
         buyer = ScriptedBuyer(scenario).reply(state_of(roleplay), rep_turn.text, spin)
         earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == roleplay_id,
                                                                      Turn.seq < rep_turn.seq)
-                               .order_by(col(Turn.seq).desc()).limit(8)).all()
+                               .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all()
         return TurnPlan(roleplay_id=roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
                         rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
                         feedback=build_feedback(scenario, spin, buyer, rep_turn.text),
@@ -311,18 +311,6 @@ def _stored_result(session: Session, roleplay: RolePlay, rep_turn: Turn) -> Turn
     return TurnResult(turn_id=rep_turn.id, seq=rep_turn.seq, text=rep_turn.text, reply=reply.text,
                       reply_status=reply.status, feedback=TurnFeedback.model_validate(rep_turn.feedback),
                       state=summarize_state(scenario_of(roleplay.scenario_id), state_of(roleplay)))
-
-
-def stored_results(session: Session, roleplay: RolePlay) -> list[TurnResult]:
-    """Every answered rep turn of a session, oldest first (for pages and the transcript)."""
-    turns = transcript(session, roleplay.id)
-    replies = {turn.seq: turn for turn in turns if turn.speaker == "buyer"}
-    scenario = scenario_of(roleplay.scenario_id)
-    summary = summarize_state(scenario, state_of(roleplay))
-    return [TurnResult(turn_id=turn.id, seq=turn.seq, text=turn.text, reply=replies[turn.seq + 1].text,
-                       reply_status=replies[turn.seq + 1].status, feedback=TurnFeedback.model_validate(turn.feedback),
-                       state=summary)
-            for turn in turns if turn.speaker == "rep" and turn.seq + 1 in replies and turn.feedback]
 
 
 # --- finish -------------------------------------------------------------------------------------------

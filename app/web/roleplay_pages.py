@@ -8,10 +8,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from markupsafe import escape
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_rate_limit, not_found
-from app.api.roleplay import MAX_TURN_CHARS, own_roleplay, visible_roleplay
+from app.api.deps import SessionDep, enforce_rate_limit
+from app.api.roleplay import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.playbook import get_playbook
 from app.roleplay import service
@@ -91,13 +92,8 @@ def error_fragment(request: Request, message: str, status_code: int) -> HTMLResp
 
 
 def web_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1)], session: SessionDep, user: WebUser) -> Turn:
-    """Dependency: a rep turn of the signed-in user's own session (checked before the stream starts)."""
-    own_roleplay(session, user, roleplay_id)
-    rep_turn = session.get(Turn, turn)
-    if rep_turn is None or rep_turn.roleplay_id != roleplay_id or rep_turn.speaker != "rep":
-        raise not_found("turn")
-    session.close()  # release the connection before a long stream
-    return rep_turn
+    """Dependency: the page stream's turn, of the signed-in user's own session."""
+    return own_rep_turn_for_stream(session, user, roleplay_id, turn)
 
 
 # --- picker and start ---------------------------------------------------------------------------------
@@ -184,7 +180,7 @@ async def stream(roleplay_id: int, request: Request,
         yield ServerSentEvent(event="done", raw_data=html)
 
 
-def _feedback_html(request: Request, engine, roleplay_id: int, result: TurnResult) -> str:
+def _feedback_html(request: Request, engine: Engine, roleplay_id: int, result: TurnResult) -> str:
     with Session(engine) as session:
         roleplay = session.get(RolePlay, roleplay_id)
         parts = chat_parts(session, roleplay)
