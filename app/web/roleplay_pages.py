@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.api.deps import SessionDep, enforce_rate_limit
-from app.api.roleplay import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
+from app.api.roleplay import (MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, service_errors,
+                              visible_roleplay)
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.playbook import get_playbook
 from app.roleplay import service
@@ -115,10 +116,8 @@ def start(request: Request, session: SessionDep, user: WebUser,
           drill_id: Annotated[int | None, Form(ge=1)] = None):
     """Start a session (on a scenario, or on a drill's scenario) and open the chat."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
-    try:
+    with service_errors():
         roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name)
-    except RolePlayError as error:
-        raise HTTPException(error.status, error.detail) from None
     return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -191,10 +190,8 @@ def _feedback_html(request: Request, engine: Engine, roleplay_id: int, result: T
 def finish(roleplay_id: int, session: SessionDep, user: WebUser):
     """End the call: score it, store the note, show the scorecard."""
     roleplay = own_roleplay(session, user, roleplay_id)
-    try:
+    with service_errors():
         service.finish_roleplay(session, roleplay)
-    except RolePlayError as error:
-        raise HTTPException(error.status, error.detail) from None
     return RedirectResponse(f"/roleplay/{roleplay_id}/scorecard", status_code=status.HTTP_303_SEE_OTHER)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlmodel import select
 
-from app.models import CoachingNote, Role, RolePlay, Turn, TurnStatus
+from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, Turn, TurnStatus
 from app.roleplay.scenarios import load_scenarios
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
@@ -94,6 +95,25 @@ def test_start_rejects_unknown_scenario_and_foreign_drill(client, headers):
     assert client.post("/api/roleplays", json={}, headers=headers).status_code == 422
     assert client.post("/api/roleplays", json={"scenario_id": VITAMIN, "drill_id": 999},
                        headers=headers).status_code == 404
+
+
+def test_drill_attempts_follow_the_drill_rules(client, session, headers, rep):
+    manager = make_user(session, Role.manager, team="A组")
+    drill = Drill(created_by=manager.id, scenario_id=VITAMIN, due=date.today(), pass_score=60, attempts_allowed=1)
+    session.add(drill)
+    session.commit()
+    session.add(DrillAssignment(drill_id=drill.id, user_id=rep.id))
+    session.commit()
+    other = auth_headers(client, make_user(session, Role.rep, team="A组"))
+    assert client.post("/api/roleplays", json={"drill_id": drill.id}, headers=other).status_code == 404
+    mismatch = client.post("/api/roleplays", json={"drill_id": drill.id, "scenario_id": "logistics_tms"},
+                           headers=headers)
+    assert mismatch.status_code == 422
+    started = client.post("/api/roleplays", json={"drill_id": drill.id}, headers=headers)
+    assert started.status_code == 201 and started.json()["scenario_id"] == VITAMIN
+    assert session.get(RolePlay, started.json()["id"]).drill_id == drill.id
+    again = client.post("/api/roleplays", json={"drill_id": drill.id}, headers=headers)
+    assert again.status_code == 409 and "attempts" in again.json()["detail"]
 
 
 def test_a_turn_reveals_a_fact_and_coaches_the_next_step(client, headers, session):
