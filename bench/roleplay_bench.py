@@ -9,9 +9,9 @@ All sessions run at once; like a rep who reads the reply and types the next ques
 time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next turn. Runs:
   offline         the scripted buyer; turn latency p50/p95 (target p95 <= 50 ms on a 2-core machine).
   llm             the same against the loopback OpenAI-compatible test server (tests/utils/fake_llm.py, in
-                  its own subprocess) answering after a fixed latency; every turn makes two model calls (the
-                  buyer's streamed reply, then the SPIN second opinion), so app overhead = turn latency -
-                  calls x latency (target <= 10 ms).
+                  its own subprocess) answering after a fixed latency; a turn makes one model call (the
+                  buyer's streamed reply; the SPIN second opinion is opt-in and off here), so app overhead =
+                  turn latency - model latency (target <= 10 ms).
   offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
                   which shows the throughput ceiling of one uvicorn process (latency then is mostly queueing).
 Loopback only, bounded: sessions x turns requests per run, 30 s client timeout, both servers stopped at the end.
@@ -190,7 +190,7 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
     latencies = result.pop("_latencies")
     result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000}
     if mode == "llm":
-        calls_per_turn = 2  # the buyer's streamed reply, then the SPIN second opinion
+        calls_per_turn = 1  # the buyer's streamed reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
         overhead = [latency - model_ms for latency in latencies]
         result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,

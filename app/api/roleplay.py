@@ -40,6 +40,8 @@ class TurnIn(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TURN_CHARS)
     client_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
                                   description="idempotency key: sending the same one again returns the stored turn")
+    second_opinion: bool = Field(default=False, description="LLM mode: also ask the model for its SPIN label "
+                                                            "(one more model call; the offline label stays the truth)")
 
     @field_validator("text")
     @classmethod
@@ -153,8 +155,8 @@ def summary_of(roleplay: RolePlay) -> RolePlaySummary:
         created_at=roleplay.created_at, finished_at=roleplay.finished_at)
 
 
-def stream_url(roleplay_id: int, turn_id: int) -> str:
-    return f"/api/roleplays/{roleplay_id}/stream?turn={turn_id}"
+def stream_url(roleplay_id: int, turn_id: int, second_opinion: bool = False) -> str:
+    return f"/api/roleplays/{roleplay_id}/stream?turn={turn_id}" + ("&second_opinion=true" if second_opinion else "")
 
 
 def _submit(session: Session, user: User, roleplay_id: int, body: TurnIn) -> Turn:
@@ -231,23 +233,24 @@ async def take_turn(roleplay_id: int, body: TurnIn, request: Request, session: S
     """Say something to the buyer; returns the reply, the coach's feedback and the new state."""
     turn = await run_in_threadpool(_submit, session, user, roleplay_id, body)
     with service_errors():
-        return await service.take_turn(request.app.state.engine, request.app.state.chat_model, roleplay_id, turn.id)
+        return await service.take_turn(request.app.state.engine, request.app.state.chat_model, roleplay_id, turn.id,
+                                       second_opinion=body.second_opinion)
 
 
 @router.post("/{roleplay_id}/messages", status_code=status.HTTP_202_ACCEPTED, dependencies=[TurnLimit])
 def post_message(roleplay_id: int, body: TurnIn, session: SessionDep, user: CurrentUser) -> MessageAccepted:
     """Store a message for the streaming UI; GET the returned stream_url for the buyer's reply."""
     turn = _submit(session, user, roleplay_id, body)
-    return MessageAccepted(turn_id=turn.id, stream_url=stream_url(roleplay_id, turn.id))
+    return MessageAccepted(turn_id=turn.id, stream_url=stream_url(roleplay_id, turn.id, body.second_opinion))
 
 
 @router.get("/{roleplay_id}/stream", response_class=EventSourceResponse)
-async def stream_reply(roleplay_id: int, request: Request,
-                       rep_turn: Annotated[Turn, Depends(own_rep_turn)]) -> AsyncIterator[ServerSentEvent]:
+async def stream_reply(roleplay_id: int, request: Request, rep_turn: Annotated[Turn, Depends(own_rep_turn)],
+                       second_opinion: bool = False) -> AsyncIterator[ServerSentEvent]:
     """The buyer's reply as server-sent events: `token` pieces, `feedback`, `done` (the stored reply), or `error`."""
     try:
         async for event in service.run_turn(request.app.state.engine, request.app.state.chat_model,
-                                            roleplay_id, rep_turn.id):
+                                            roleplay_id, rep_turn.id, second_opinion=second_opinion):
             if isinstance(event, TokenEvent):
                 yield ServerSentEvent(event="token", data={"text": event.text})
             elif isinstance(event, FeedbackEvent):

@@ -34,13 +34,12 @@ _FIGURE = re.compile(r"\d+[%万亿元天周月年时分人家台次倍]?")
 ReplyStatus = Literal["complete", "partial", "failed"]
 
 
+_NOT_KEPT = re.compile(r"[^\w%]|_")
+
+
 def normalise(text: str) -> str:
-    """Letters, digits and CJK characters only, lowercased (per character, so positions map back)."""
-    return "".join(_normal_char(char) for char in text)
-
-
-def _normal_char(char: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", char).lower() if c.isalnum() or c == "%")
+    """Letters, digits, CJK characters and % only, lowercased: punctuation and spacing cannot hide a quote."""
+    return _NOT_KEPT.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 class ReplyLeak(Exception):
@@ -99,7 +98,7 @@ def _index_keeping(raw: str, hold: int) -> int:
     for index in range(len(raw) - 1, -1, -1):
         if kept >= hold:
             return index + 1
-        kept += len(_normal_char(raw[index]))
+        kept += len(normalise(raw[index]))
     return 0
 
 

@@ -208,9 +208,13 @@ class Reply:
     skipped: NoticeCode | None = None  # why the model was not asked (circuit open, budget used)
 
 
-async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
-                   rep_turn_id: int) -> AsyncIterator[TurnEvent]:
-    """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done."""
+async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
+                   second_opinion: bool = False) -> AsyncIterator[TurnEvent]:
+    """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done.
+
+    `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
+    second model call per turn; the offline label stays the one the state and the scorecard use.
+    """
     prepared = await to_thread.run_sync(_prepare, engine, roleplay_id, rep_turn_id)
     if isinstance(prepared, TurnResult):
         yield TokenEvent(prepared.reply)
@@ -231,16 +235,17 @@ async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id
             if piece:
                 yield TokenEvent(piece)
         reply = Reply(worded.text, TurnStatus(worded.status), worded.source)
-        opinion = await _second_opinion(chat_model, plan)
+        if second_opinion:
+            opinion = await _second_opinion(chat_model, plan)
     result = await to_thread.run_sync(_record, engine, plan, reply, opinion)
     yield FeedbackEvent(result)
     yield DoneEvent(result)
 
 
-async def take_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
-                    rep_turn_id: int) -> TurnResult:
+async def take_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
+                    second_opinion: bool = False) -> TurnResult:
     """The same turn as `run_turn`, for callers that want the whole answer at once."""
-    async for event in run_turn(engine, chat_model, roleplay_id, rep_turn_id):
+    async for event in run_turn(engine, chat_model, roleplay_id, rep_turn_id, second_opinion=second_opinion):
         if isinstance(event, DoneEvent):
             return event.result
     raise RuntimeError("run_turn ended without a result")

@@ -133,23 +133,35 @@ def test_a_dropped_stream_keeps_the_partial_reply(llm_client, headers, fake_llm,
     assert (buyer.status, buyer.text) == ("partial", done["reply"])
 
 
+def test_one_model_call_per_turn_unless_a_second_opinion_is_asked(llm_client, headers, fake_llm):
+    roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
+    body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
+                           headers=headers).json()
+    assert len(fake_llm.requests) == 1 and body["feedback"]["llm_spin"] is None
+
+
 def test_json_turn_in_llm_mode_with_a_second_spin_opinion(llm_client, headers, fake_llm):
     fake_llm.queue(WORDED, Action(json={"label": "S", "confidence": 0.9}))
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
-    response = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
-                               headers=headers)
+    response = llm_client.post(f"/api/roleplays/{roleplay_id}/turns",
+                               json={"text": SITUATION_QUESTION, "second_opinion": True}, headers=headers)
     assert response.status_code == 200
     body = response.json()
     assert body["reply"] == WORDED
     assert body["feedback"]["spin"] == "S"  # the offline label is the one in the state
     assert body["feedback"]["llm_spin"] == {"label": "S", "confidence": 0.9, "agrees": True}
+    # The streamed variant carries the choice in its stream URL.
+    accepted = llm_client.post(f"/api/roleplays/{roleplay_id}/messages",
+                               json={"text": "在对账方面，您遇到过哪些困难？", "second_opinion": True}, headers=headers)
+    assert accepted.json()["stream_url"].endswith("&second_opinion=true")
 
 
 def test_garbage_from_the_spin_model_means_no_second_opinion(llm_client, headers, fake_llm):
     fake_llm.queue(WORDED, Action(json={"label": "maybe", "confidence": 7}))
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
-    body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
-                           headers=headers).json()
+    body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns",
+                           json={"text": SITUATION_QUESTION, "second_opinion": True}, headers=headers).json()
+    assert len(fake_llm.requests) == 2
     assert body["feedback"]["llm_spin"] is None and body["feedback"]["spin"] == "S"
 
 
