@@ -1,5 +1,6 @@
 """Role-play pages: scenario picker, the chat with the coach sidebar, the scorecard."""
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)
+logger = logging.getLogger(__name__)
 
 DIFFICULTIES = ("easy", "medium", "hard")
 SPIN_LABELS = ("S", "P", "I", "N", "other")
@@ -174,8 +176,12 @@ async def stream(roleplay_id: int, request: Request,
                                                                   "status": event.result.reply_status,
                                                                   "notice": event.result.feedback.notice})
                 yield ServerSentEvent(event="done", raw_data=html)
-    except RolePlayError as error:
-        html = fragment(request, "roleplay/_buyer.html", {"text": error.detail, "status": "failed", "notice": None})
+    except Exception as error:  # the stream has started: end it with a readable bubble, never a broken stream
+        if not isinstance(error, RolePlayError):
+            logger.exception("role-play page stream failed (session %s, turn %s)", roleplay_id, rep_turn.id)
+        message = error.detail if isinstance(error, RolePlayError) else translate("roleplay.chat.reply_failed",
+                                                                                  get_lang(request))
+        html = fragment(request, "roleplay/_buyer.html", {"text": message, "status": "failed", "notice": None})
         yield ServerSentEvent(event="done", raw_data=html)
 
 
