@@ -1,24 +1,38 @@
 """Benchmark for the offline SPIN classifier: accuracy, per-label precision/recall, confusion matrix, timing.
 
 Run from the repo root:
-    .venv/bin/python bench/spin_eval.py
-Reads tests/data/spin_labeled.jsonl and writes bench/results/spin.json.
+    .venv/bin/python bench/spin_eval.py                     # evaluate, write bench/results/spin.json
+    .venv/bin/python bench/spin_eval.py --write-train-data  # refresh app/coaching/spin_train.jsonl
+    .venv/bin/python bench/spin_eval.py --cross-validate    # how NB_WEIGHT / NB_SMOOTHING were chosen
+    .venv/bin/python bench/spin_eval.py --cross-validate --rules-from 14c09ac
+        # the same, with the cue rules as they were before the natural items were written: the
+        # rules have not seen that wording, as with a rep's fresh wording in real use
+Reads tests/data/spin_labeled.jsonl (and, for the training data, the TRAIN conversations of
+tests/eval/roleplay_natural.jsonl). Test-split utterances never reach the training data.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from app.coaching.spin import SPIN_LABELS, classify_spin  # noqa: E402
+from app.coaching import spin  # noqa: E402
+from app.coaching.spin import SPIN_LABELS, TRAIN_DATA_PATH, NaiveBayes, classify_spin  # noqa: E402
 
 DATA_PATH = REPO_ROOT / "tests" / "data" / "spin_labeled.jsonl"
+CONVERSATIONS_PATH = REPO_ROOT / "tests" / "eval" / "roleplay_natural.jsonl"
+CV_FOLDS = 5
+CV_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+CV_SMOOTHING = (0.3, 1.0)
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "spin.json"
 TIMING_ROUNDS = 20
 
@@ -26,6 +40,76 @@ TIMING_ROUNDS = 20
 def load_rows() -> list[dict]:
     with DATA_PATH.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def training_rows() -> list[dict]:
+    """TRAIN utterances only: the labeled set's train split plus the train conversations' rep turns."""
+    rows = [{"text": row["text"], "label": row["label"]} for row in load_rows() if row["split"] == "train"]
+    with CONVERSATIONS_PATH.open(encoding="utf-8") as handle:
+        conversations = [json.loads(line) for line in handle if line.strip()]
+    seen = {row["text"] for row in rows}
+    for conversation in conversations:
+        if conversation["split"] != "train":
+            continue
+        for turn in conversation["turns"]:
+            if turn["text"] not in seen:
+                seen.add(turn["text"])
+                rows.append({"text": turn["text"], "label": turn["spin"]})
+    return rows
+
+
+def write_training_data() -> None:
+    rows = training_rows()
+    TRAIN_DATA_PATH.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} TRAIN utterances to {TRAIN_DATA_PATH.relative_to(REPO_ROOT)}")
+
+
+def rule_scores_of(texts: list[str], rules_from: str | None) -> list[dict[str, float]]:
+    """Scores of the cue rules alone, from the current lexicon or the one at a git revision."""
+    original = (spin.NB_WEIGHT, spin.LEXICON_PATH)
+    with tempfile.TemporaryDirectory() as folder:
+        if rules_from:
+            old = subprocess.run(["git", "show", f"{rules_from}:app/coaching/spin_lexicon.yaml"], cwd=REPO_ROOT,
+                                 check=True, capture_output=True, text=True).stdout
+            spin.LEXICON_PATH = Path(folder) / "spin_lexicon.yaml"
+            spin.LEXICON_PATH.write_text(old, encoding="utf-8")
+        spin.NB_WEIGHT = 0.0
+        spin._lexicon.cache_clear()
+        try:
+            return [classify_spin(text).scores for text in texts]
+        finally:
+            spin.NB_WEIGHT, spin.LEXICON_PATH = original
+            spin._lexicon.cache_clear()
+
+
+def cross_validate(rules_from: str | None) -> None:
+    """Accuracy of rules + naive Bayes for each weight and smoothing, by 5-fold CV on TRAIN data only.
+
+    Printed for all TRAIN utterances and for the naturally worded ones (labeled-set items marked
+    "natural" and the conversation turns), where the gain on fresh wording shows.
+    """
+    rows = training_rows()
+    natural_texts = {row["text"] for row in load_rows() if row.get("source") == "natural"}
+    original_texts = {row["text"] for row in load_rows()}
+    natural = [row["text"] in natural_texts or row["text"] not in original_texts for row in rows]
+    rule_scores = rule_scores_of([row["text"] for row in rows], rules_from)
+    for smoothing in CV_SMOOTHING:
+        posteriors: list[dict[str, float]] = [{} for _ in rows]
+        for fold in range(CV_FOLDS):
+            held = [i for i in range(len(rows)) if i % CV_FOLDS == fold]
+            kept = [row for i, row in enumerate(rows) if i % CV_FOLDS != fold]
+            model = NaiveBayes([row["text"] for row in kept], [row["label"] for row in kept], smoothing)
+            for i in held:
+                posteriors[i] = model.posterior(spin.model_text(rows[i]["text"]))
+        for weight in CV_WEIGHTS:
+            hits = []
+            for row, scores, posterior in zip(rows, rule_scores, posteriors):
+                combined = {label: scores[label] + weight * posterior[label] for label in SPIN_LABELS}
+                predicted = max(SPIN_LABELS, key=lambda label: (combined[label], -spin.TIE_BREAK_ORDER.index(label)))
+                hits.append(predicted == row["label"])
+            natural_hits = [hit for hit, is_natural in zip(hits, natural) if is_natural]
+            print(f"smoothing {smoothing:<4} weight {weight:<4} CV accuracy {sum(hits) / len(hits):.1%} (n={len(hits)}), "
+                  f"natural wording {sum(natural_hits) / len(natural_hits):.1%} (n={len(natural_hits)})")
 
 
 def evaluate(rows: list[dict]) -> dict:
@@ -107,6 +191,17 @@ def format_confusion(confusion: dict) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-train-data", action="store_true", help="refresh app/coaching/spin_train.jsonl")
+    parser.add_argument("--cross-validate", action="store_true", help="choose the naive Bayes weight on TRAIN data")
+    parser.add_argument("--rules-from", metavar="REV", help="with --cross-validate: cue rules from this git revision")
+    args = parser.parse_args()
+    if args.write_train_data:
+        write_training_data()
+        return
+    if args.cross_validate:
+        cross_validate(args.rules_from)
+        return
     rows = load_rows()
     report = {"dataset": str(DATA_PATH.relative_to(REPO_ROOT)), "splits": {}}
     for split in ("train", "test"):
