@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from typing import Protocol
 
 from pydantic import BaseModel, Field
 
 from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
+from app.roleplay.topics import TopicMatch, mentions, topic_index
 
 
 # The same purposes for every style; variants are picked by a hash of scenario, turn and purpose.
@@ -196,6 +196,14 @@ TRUST_EARLY_ASK = -4  # asking for a commitment before any need is explicit
 TRUST_INJECTION = -5
 MAX_TURNS = 40
 
+# A question labeled with one SPIN type may also reach the next stage's fact when it clearly carries
+# that stage's cues too (its classify_spin score: at least 1 point and half the label's own score),
+# and only once the fact's prerequisites are out: S -> P (asks about a difficulty), P -> I (asks
+# about consequences), and I <-> N (the classic confusion on a problem the buyer has already admitted).
+NEIGHBOUR_STAGE: dict[str, str] = {"S": "P", "P": "I", "I": "N", "N": "I"}
+MIN_NEIGHBOUR_EVIDENCE = 1.0
+MIN_NEIGHBOUR_SHARE = 0.5
+
 PRICE_WORDS = ("价格", "报价", "多少钱", "折扣", "优惠", "收费", "price", "discount", "quote")
 COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
 
@@ -223,7 +231,11 @@ STYLE_CUES: dict[str, tuple[str, ...]] = {
 
 
 class SpinLike(Protocol):
-    """What the buyer needs from app.coaching.spin.SpinResult (structural, so tests can build their own)."""
+    """What the buyer needs from app.coaching.spin.SpinResult (structural, so tests can build their own).
+
+    When the object also has SpinResult's per-label `scores`, the buyer lets a question reach a
+    neighbouring SPIN stage it clearly asks about too (NEIGHBOUR_STAGE); without them it is strict.
+    """
 
     label: str
     is_question: bool
@@ -246,29 +258,6 @@ class BuyerTurn(BaseModel):
     premature_pitch: bool = False
     injection_blocked: bool = False
     trust_delta: int = 0
-
-
-@lru_cache(maxsize=4096)
-def _latin_word(word: str) -> re.Pattern[str]:
-    # Latin keywords must start a word ("his" must not match "this"); short ones (HIS, AUM, ERP) must
-    # also end it, longer ones may go on as a prefix ("optimis" matches "optimise").
-    end = r"(?![a-z0-9])" if len(word) <= 4 else ""
-    return re.compile(r"(?<![a-z0-9])" + re.escape(word) + end)
-
-
-def _contains(lowered_text: str, word: str) -> bool:
-    """Keyword test on lowercased text: substring for Chinese, word-start match for latin keywords."""
-    word = word.lower()
-    if not word:
-        return False
-    if word.isascii():
-        return _latin_word(word).search(lowered_text) is not None
-    return word in lowered_text
-
-
-def _mentions(text: str, words: list[str] | tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    return any(_contains(lowered, word) for word in words)
 
 
 def is_injection(text: str) -> bool:
@@ -329,7 +318,7 @@ class ScriptedBuyer:
 
         delta += self._resolve_open_objection(new, rep_text, spin, result, parts)
         asked = spin.asks_commitment or (
-            spin.label == "other" and spin.is_question and _mentions(rep_text, self.scenario.success.commitment.keywords)
+            spin.label == "other" and spin.is_question and mentions(rep_text, self.scenario.success.commitment.keywords)
         )
 
         # An ask for a next step is judged by the commitment rules, not as a product pitch.
@@ -413,7 +402,8 @@ class ScriptedBuyer:
         """Reveal at most one fact when the question type and topic fit; otherwise answer and hint."""
         turn = new.turn
         revealed = new.revealed_ids()
-        on_topic = [fact for fact in self.scenario.all_facts() if self._matched_topic(fact, rep_text)]
+        matches = self._topic_matches(rep_text)
+        on_topic = [fact for fact in self.scenario.all_facts() if matches[fact.id].on_topic]
         fresh = [fact for fact in on_topic if fact.id not in revealed]
         category = LABEL_CATEGORY.get(spin.label)
         if category is None:
@@ -422,22 +412,19 @@ class ScriptedBuyer:
                 parts.append(self._hint_next(new, turn))
             return 0
 
-        record.style_fit = _mentions(rep_text, STYLE_CUES[self.style])
+        record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        # Candidates of the asked category, the most specific match first (own topic before inherited).
-        scored = [
-            (self._match_score(fact, rep_text), index, fact)
-            for index, fact in enumerate(getattr(self.scenario.facts, category))
-            if fact.id not in revealed
-        ]
-        right_type = [fact for score, _, fact in sorted(scored, key=lambda item: (-item[0], item[1])) if score > 0]
-        for fact in right_type:
+        right_type = self._candidates(category, matches, revealed)
+        neighbour = self._neighbour_category(spin)
+        reachable = right_type + (self._candidates(neighbour, matches, revealed) if neighbour else [])
+        for fact in reachable:
             if self._requires_met(fact, revealed) and new.trust >= fact.min_trust:
-                new.revealed[category].append(RevealedFact(id=fact.id, turn=turn))
+                fact_category = self.scenario.category_of(fact.id)
+                new.revealed[fact_category].append(RevealedFact(id=fact.id, turn=turn))
                 result.new_facts.append(fact.id)
                 parts.append(self._phrase("reveal", turn) + fact.text)
                 return TRUST_REVEAL + style_bonus
-        own_topic = [fact for fact in right_type if self._matched_topic(fact, rep_text)]
+        own_topic = [fact for fact in right_type if matches[fact.id].on_topic]
         if own_topic:
             fact = own_topic[0]
             missing = [fid for fid in fact.requires if fid not in revealed]
@@ -450,8 +437,9 @@ class ScriptedBuyer:
             return TRUST_ON_TOPIC + style_bonus
         if fresh:
             fact = fresh[0]
+            topic = matches[fact.id].keyword or fact.topics.zh[0]
             parts.append(self._phrase("wrong_type", turn))
-            parts.append(self._hint(self.scenario.category_of(fact.id), self._matched_topic(fact, rep_text), turn))
+            parts.append(self._hint(self.scenario.category_of(fact.id), topic, turn))
             return style_bonus
         if on_topic:
             parts.append(self._phrase("already_said", turn))
@@ -460,6 +448,39 @@ class ScriptedBuyer:
         parts.append(self._phrase("off_topic", turn))
         parts.append(self._hint_next(new, turn))
         return 0
+
+    def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
+        index = topic_index(self.scenario)
+        terms = index.terms(rep_text)
+        return {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
+
+    def _candidates(self, category: str, matches: dict[str, TopicMatch], revealed: set[str]) -> list[Fact]:
+        """Unrevealed facts of a category the question is about, the most specific match first.
+
+        A fact's own topic comes before the topic it inherits from the facts it requires: that lets a
+        follow-up like "这个问题会带来什么后果" on a problem just uncovered reach the implication built on it.
+        """
+        ranked = []
+        for index, fact in enumerate(getattr(self.scenario.facts, category)):
+            if fact.id in revealed:
+                continue
+            own = matches[fact.id].score
+            inherited = max((matches[fid].score for fid in fact.requires), default=0.0)
+            if own or inherited:
+                ranked.append((-own, -inherited, index, fact))
+        return [fact for *_, fact in sorted(ranked, key=lambda item: item[:3])]
+
+    @staticmethod
+    def _neighbour_category(spin: SpinLike) -> str | None:
+        """The next SPIN stage this question also clearly asks about, if any (see NEIGHBOUR_STAGE)."""
+        neighbour = NEIGHBOUR_STAGE.get(spin.label)
+        scores = getattr(spin, "scores", None) or {}  # test doubles may carry no scores: strict then
+        if neighbour is None:
+            return None
+        evidence = scores.get(neighbour, 0.0)
+        if evidence < max(MIN_NEIGHBOUR_EVIDENCE, MIN_NEIGHBOUR_SHARE * scores.get(spin.label, 0.0)):
+            return None
+        return LABEL_CATEGORY[neighbour]
 
     def _resolve_open_objection(
         self, new: SessionState, rep_text: str, spin: SpinLike, result: BuyerTurn, parts: list[str]
@@ -471,7 +492,7 @@ class ScriptedBuyer:
             if raised_on >= new.turn or spin.is_pitch:
                 continue
             by_spin = spin.label in objection.handled_by.spin
-            if by_spin or _mentions(rep_text, objection.handled_by.keywords):
+            if by_spin or mentions(rep_text, objection.handled_by.keywords):
                 new.objections_handled.append(TurnEvent(id=objection_id, turn=new.turn))
                 result.objection_handled = objection_id
                 parts.append(objection.resolved_text)
@@ -496,7 +517,7 @@ class ScriptedBuyer:
                 words += PRICE_WORDS
             elif objection.trigger == "competitor":
                 words += [*COMPETITOR_WORDS, *self.scenario.competitors]
-            if _mentions(rep_text, words):
+            if mentions(rep_text, words):
                 return objection
         return None
 
@@ -536,25 +557,6 @@ class ScriptedBuyer:
     @staticmethod
     def _requires_met(fact: Fact, revealed: set[str]) -> bool:
         return all(required in revealed for required in fact.requires)
-
-    def _match_score(self, fact: Fact, rep_text: str) -> int:
-        """How well a question is on a fact's topic: its own keywords count double those of the facts it requires.
-
-        Inheriting the prerequisites' topics lets "这个问题会带来什么后果" style follow-ups on a problem
-        just uncovered reach the implication that builds on it.
-        """
-        own = len(self._matched_topic(fact, rep_text))
-        if own:
-            return 2 * own + 100
-        inherited = [len(self._matched_topic(self.scenario.fact(fid), rep_text)) for fid in fact.requires]
-        return max(inherited, default=0)
-
-    @staticmethod
-    def _matched_topic(fact: Fact, rep_text: str) -> str:
-        """The longest topic keyword the text mentions ("" if none)."""
-        lowered = rep_text.lower()
-        matched = [word for word in fact.topics.all() if _contains(lowered, word)]
-        return max(matched, key=len, default="")
 
     def _next_to_explore(self, new: SessionState) -> tuple[str, Fact] | None:
         revealed = new.revealed_ids()

@@ -307,3 +307,109 @@ def test_latin_keywords_match_whole_word_starts_only():
     # "HIS" is a whole word: not inside "this" or "history"
     assert nurse_buyer.reply(start, "What is the history of this place?", spin("S")).new_facts == []
     assert nurse_buyer.reply(start, "Which HIS do you run?", spin("S")).new_facts == ["s_his"]
+
+
+# --- natural wording: concepts, specificity, neighbouring SPIN stages ---------------------------------
+
+
+def _after(scenario, lines_and_labels: list[tuple[str, str]], trust: int = 60) -> SessionState:
+    """A state after some honest questions (labels given, so the classifier is not under test)."""
+    buyer = ScriptedBuyer(scenario)
+    state = SessionState.start(scenario).model_copy(update={"trust": trust})
+    for line, label in lines_and_labels:
+        state = buyer.reply(state, line, spin(label)).state
+    return state
+
+
+def test_a_fact_is_reached_in_the_reps_own_words_chinese_or_english():
+    scenario = SCENARIOS["bank_retail_crm"]
+    buyer = ScriptedBuyer(scenario)
+    state = _after(scenario, [("零售这边现在有多少客户？", "S")])
+    assert state.revealed_ids() == {"s_customer_base"}
+    # none of p_churn's topic keywords, but its concepts: wealthy clients, money going elsewhere
+    question = "Are your wealthier clients moving their money elsewhere?"
+    assert not any(word.lower() in question.lower() for word in scenario.fact("p_churn").topics.all())
+    assert buyer.reply(state, question, spin("P")).new_facts == ["p_churn"]
+    # the fact's own words count too: "挖走" is a concept, "高端客户" comes from the fact's text
+    assert buyer.reply(state, "高端客户最近有没有被别家挖走？", spin("P")).new_facts == ["p_churn"]
+
+
+def test_a_single_stray_noun_or_a_vague_question_is_not_a_topic():
+    hospital = SCENARIOS["hospital_mobile_nursing"]
+    buyer = ScriptedBuyer(hospital)
+    start = SessionState.start(hospital)
+    for vague in ("你们医院怎么样？", "你们现在的情况怎么样？", "您有什么需求吗？"):
+        assert buyer.reply(start, vague, spin("S")).new_facts == [], vague
+
+
+def test_the_most_specific_fact_of_the_asked_type_wins():
+    scenario = SCENARIOS["edu_smart_academic"]
+    buyer = ScriptedBuyer(scenario)
+    state = _after(scenario, [("学生和专业有多少？", "S"), ("课表怎么排？", "S"), ("开学调课多吗？", "P"),
+                              ("成绩录入顺利吗？", "P"), ("调课这么乱，会影响评估吗？", "I"),
+                              ("处里的同事是不是常加班熬夜？", "I")], trust=80)
+    assert {"i_evaluation_risk", "i_staff_burnout"} <= state.revealed_ids()
+    # "系统自动" could be either need-payoff; grades, make-up lists and going home on time decide it
+    turn = buyer.reply(state, "要是老师在网上交成绩，补考名单系统自动出，大家能轻松多少？", spin("N"))
+    assert turn.new_facts == ["n_online_grades"]
+
+
+def test_a_problem_question_reaches_the_implication_only_when_it_asks_about_consequences():
+    scenario = SCENARIOS["hospital_mobile_nursing"]
+    buyer = ScriptedBuyer(scenario)
+    state = _after(scenario, [("病区和护士的情况是怎样的？", "S"), ("给药核对这块有什么不放心的地方？", "P")])
+    assert "p_med_checks" in state.revealed_ids()
+    question = "给药要是真出了差错，会怎么样？"
+    asks_consequences = SpinResult(label="P", confidence=0.5, cues=[], is_question=True, is_pitch=False,
+                                   asks_commitment=False, scores={"P": 2.0, "I": 1.5})
+    assert buyer.reply(state, question, asks_consequences).new_facts == ["i_patient_safety"]
+    # weak consequence cues, or none at all (a strict test double without scores): the P rule holds
+    weak = SpinResult(label="P", confidence=0.9, cues=[], is_question=True, is_pitch=False,
+                      asks_commitment=False, scores={"P": 4.0, "I": 1.5})
+    assert buyer.reply(state, question, weak).new_facts == []
+    assert buyer.reply(state, question, spin("P")).new_facts == []
+    # and never before the problem is out: then the problem question uncovers the problem itself
+    fresh = _after(scenario, [("病区和护士的情况是怎样的？", "S")])
+    assert buyer.reply(fresh, question, asks_consequences).new_facts == ["p_med_checks"]
+
+
+def test_implication_and_need_payoff_confusion_on_an_admitted_problem():
+    scenario = SCENARIOS["energy_wind_eam"]
+    buyer = ScriptedBuyer(scenario)
+    state = _after(scenario, [("现在检修是怎么安排的？", "S"), ("齿轮箱这些大部件坏之前能发现吗？", "P"),
+                              ("一次齿轮箱故障停机损失多少？", "I")], trust=70)
+    assert "i_downtime_loss" in state.revealed_ids()
+    question = "如果大部件故障能提前几周预警，对您的报告意味着什么？"
+    torn = SpinResult(label="I", confidence=0.5, cues=[], is_question=True, is_pitch=False,
+                      asks_commitment=False, scores={"I": 3.0, "N": 2.5})
+    assert buyer.reply(state, question, torn).new_facts == ["n_predictive_alerts"]
+    assert buyer.reply(state, question, spin("I")).new_facts == []
+    # the classifier itself gets this one right
+    assert buyer.reply(state, question, classify_spin(question)).new_facts == ["n_predictive_alerts"]
+
+
+def test_topic_matching_is_deterministic_across_processes():
+    """Topic terms are sets of strings: the buyer's choices must not depend on the string hash seed."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import json; from app.coaching.spin import classify_spin; from app.roleplay.scenarios import load_scenarios; "
+        "from app.roleplay.scripted_buyer import ScriptedBuyer; from app.roleplay.state import SessionState; "
+        "from tests.utils.scripted_reps import strong_rep_lines\n"
+        "out = []\n"
+        "for s in load_scenarios().values():\n"
+        "    b = ScriptedBuyer(s); st = SessionState.start(s)\n"
+        "    for line in strong_rep_lines(s):\n"
+        "        t = b.reply(st, line, classify_spin(line)); st = t.state; out.append([t.text, t.new_facts])\n"
+        "print(json.dumps(out, ensure_ascii=False))"
+    )
+    outputs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("3", "4")
+    ]
+    assert outputs[0] == outputs[1] and json.loads(outputs[0])

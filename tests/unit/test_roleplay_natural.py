@@ -1,0 +1,130 @@
+"""Natural-wording evaluation of the offline buyer and SPIN coach: data shape and held-out thresholds.
+
+The numbers come from bench/roleplay_natural_eval.py (real classify_spin -> ScriptedBuyer pipeline);
+the thresholds sit a little under what was measured, so a regression fails while noise does not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from app.roleplay.scenarios import CATEGORY_LABEL, load_scenarios
+from bench.roleplay_natural_eval import evaluate, load_conversations, spin_accuracy
+
+SPIN_DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "spin_labeled.jsonl"
+
+# Held-out (test split) thresholds. Measured: recall 80 % (64/80), false unlocks 3 % (2/64),
+# commitments 5/8, SPIN on conversation turns 85 %, on the natural labeled items 82 %, on the whole
+# held-out SPIN set 93 %. Before this work: 54 %, 2 %, 2/8, 74 %, 58 % and 86 %.
+MIN_TEST_FACT_RECALL = 0.70
+MAX_TEST_FALSE_UNLOCK_RATE = 0.10
+MIN_TEST_COMMITMENT_RATE = 0.5
+MIN_TEST_SPIN_ACCURACY_TURNS = 0.80
+MIN_TEST_SPIN_ACCURACY_NATURAL = 0.75
+MIN_TEST_SPIN_ACCURACY_ALL = 0.90
+# The train split was tuned on, so it must stay near what was reached (recall 97 %, false 1 %, 16/16).
+MIN_TRAIN_FACT_RECALL = 0.90
+MAX_TRAIN_FALSE_UNLOCK_RATE = 0.05
+MIN_TRAIN_COMMITMENT_RATE = 0.85
+# Pitching, vague or off-topic conversations may unlock almost nothing.
+MAX_BAD_CONVERSATION_UNLOCKS = 2
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    result = evaluate()
+    for split, data in result["splits"].items():
+        overall = data["overall"]
+        print(f"\n[{split}] fact recall {overall['fact_recall']:.0%} ({overall['recalled']}/{overall['expected']}), "
+              f"false unlocks {overall['false_unlock_rate']:.0%} ({overall['false_unlocks']}/{overall['unlocks']}), "
+              f"commitments {overall['commitments_won']}/{overall['commitments_expected']}, "
+              f"SPIN turns {overall['spin_accuracy']:.0%}, natural items {data['spin_natural_items']['accuracy']:.0%}")
+        for scenario, numbers in data["per_scenario"].items():
+            print(f"  {scenario:<26} recall {numbers['fact_recall']:.0%}  false {numbers['false_unlocks']}  "
+                  f"commitment {numbers['commitments_won']}/{numbers['commitments_expected']}")
+    return result
+
+
+# --- the data -----------------------------------------------------------------------------------
+
+
+def test_conversations_cover_every_scenario_with_a_held_out_third() -> None:
+    conversations = load_conversations()
+    scenarios = load_scenarios()
+    assert len(conversations) >= 24
+    assert len({conversation["id"] for conversation in conversations}) == len(conversations)
+    good_per_scenario = Counter(c["scenario"] for c in conversations if c["kind"] == "good")
+    assert set(good_per_scenario) == set(scenarios) and min(good_per_scenario.values()) >= 3
+    assert sum(c["kind"] == "bad" for c in conversations) >= 5
+    assert sum(c["lang"] == "en" for c in conversations) >= 3
+    test_share = sum(c["split"] == "test" for c in conversations) / len(conversations)
+    assert 0.30 <= test_share <= 0.40
+    for scenario_id in scenarios:
+        assert any(c["scenario"] == scenario_id and c["split"] == "test" and c["kind"] == "good" for c in conversations)
+
+
+def test_annotations_are_spin_faithful_and_respect_prerequisites() -> None:
+    """Each annotated fact exists, is asked by a question of its own type, after what it requires."""
+    scenarios = load_scenarios()
+    for conversation in load_conversations():
+        scenario = scenarios[conversation["scenario"]]
+        unlocked: set[str] = set()
+        for turn in conversation["turns"]:
+            assert turn["spin"] in {"S", "P", "I", "N", "other"}, turn
+            for fact_id in turn["unlocks"]:
+                fact = scenario.fact(fact_id)
+                assert CATEGORY_LABEL[scenario.category_of(fact_id)] == turn["spin"], (conversation["id"], turn)
+                assert set(fact.requires) <= unlocked, (conversation["id"], fact_id)
+            unlocked.update(turn["unlocks"])
+        if conversation["kind"] == "bad":
+            assert not conversation["commitment"]
+        if conversation["commitment"]:
+            assert set(scenario.success.key_facts) <= unlocked, conversation["id"]
+
+
+def test_natural_spin_items_are_half_held_out() -> None:
+    with SPIN_DATA_PATH.open(encoding="utf-8") as handle:
+        natural = [row for row in map(json.loads, filter(str.strip, handle)) if row.get("source") == "natural"]
+    assert len(natural) >= 60
+    assert abs(sum(row["split"] == "test" for row in natural) - len(natural) / 2) <= 1
+    assert set(Counter(row["label"] for row in natural if row["split"] == "test")) == {"S", "P", "I", "N", "other"}
+
+
+# --- held-out numbers ---------------------------------------------------------------------------------
+
+
+def test_held_out_fact_recall_and_false_unlocks(report: dict) -> None:
+    overall = report["splits"]["test"]["overall"]
+    assert overall["fact_recall"] >= MIN_TEST_FACT_RECALL
+    assert overall["false_unlock_rate"] <= MAX_TEST_FALSE_UNLOCK_RATE
+    assert overall["commitment_rate"] >= MIN_TEST_COMMITMENT_RATE
+    assert overall["commitments_unexpected"] == 0
+
+
+def test_held_out_spin_accuracy(report: dict) -> None:
+    data = report["splits"]["test"]
+    assert data["overall"]["spin_accuracy"] >= MIN_TEST_SPIN_ACCURACY_TURNS
+    assert data["spin_natural_items"]["accuracy"] >= MIN_TEST_SPIN_ACCURACY_NATURAL
+    with SPIN_DATA_PATH.open(encoding="utf-8") as handle:
+        held_out = [row for row in map(json.loads, filter(str.strip, handle)) if row["split"] == "test"]
+    everything = spin_accuracy(held_out)
+    print(f"\nSPIN held-out accuracy, old and natural items together: {everything['accuracy']:.1%} (n={everything['n']})")
+    assert everything["accuracy"] >= MIN_TEST_SPIN_ACCURACY_ALL
+
+
+def test_train_split_keeps_what_was_reached(report: dict) -> None:
+    overall = report["splits"]["train"]["overall"]
+    assert overall["fact_recall"] >= MIN_TRAIN_FACT_RECALL
+    assert overall["false_unlock_rate"] <= MAX_TRAIN_FALSE_UNLOCK_RATE
+    assert overall["commitment_rate"] >= MIN_TRAIN_COMMITMENT_RATE
+
+
+def test_bad_conversations_unlock_almost_nothing_and_win_nothing(report: dict) -> None:
+    for split in ("train", "test"):
+        overall = report["splits"][split]["overall"]
+        assert overall["bad_conversation_unlocks"] <= MAX_BAD_CONVERSATION_UNLOCKS
+        assert overall["commitments_unexpected"] == 0
