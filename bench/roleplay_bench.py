@@ -14,6 +14,7 @@ time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next 
                   turn latency - model latency (target <= 10 ms).
   offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
                   which shows the throughput ceiling of one uvicorn process (latency then is mostly queueing).
+A short warm-up session runs first (a fresh process loads scenarios and playbook on first use).
 Loopback only, bounded: sessions x turns requests per run, 30 s client timeout, both servers stopped at the end.
 Writes bench/results/roleplay.json and prints a table.
 """
@@ -62,6 +63,12 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"p50": round(percentile(values, 0.50), 2), "p95": round(percentile(values, 0.95), 2),
             "p99": round(percentile(values, 0.99), 2), "mean": round(statistics.fmean(values), 2),
             "max": round(max(values), 2)}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -123,7 +130,12 @@ async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines:
             if said >= turns:
                 return
             began = time.perf_counter()
-            response = await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers)
+            try:
+                response = await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line},
+                                             headers=headers)
+            except httpx.HTTPError as error:
+                errors.append(type(error).__name__)
+                return
             latencies.append((time.perf_counter() - began) * 1000)
             said += 1
             if response.status_code != 200:
@@ -134,12 +146,21 @@ async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines:
             await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
 
 
+async def warm_up(client: httpx.AsyncClient, headers: dict[str, str], lines: list[str]) -> None:
+    """One short session before measuring: a fresh process loads the scenarios and the playbook on first use."""
+    roleplay_id = (await client.post("/api/roleplays", json={"scenario_id": SCENARIO}, headers=headers)).json()["id"]
+    for line in lines[:2]:
+        await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers)
+    await client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers)
+
+
 async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -> dict:
     lines = strong_rep_lines(load_scenarios()[SCENARIO])
     limits = httpx.Limits(max_connections=len(user_ids) + 5, max_keepalive_connections=len(user_ids) + 5)
     # Bearer tokens minted with the server's key: signing in (argon2) is not what this bench measures.
     all_headers = [{"Authorization": f"Bearer {create_access_token(user_id, SECRET_KEY, 60)}"} for user_id in user_ids]
     async with httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT_S, limits=limits) as client:
+        await warm_up(client, all_headers[0], lines)
         latencies: list[float] = []
         errors: list[str] = []
         gate = asyncio.Event()
@@ -181,7 +202,10 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
             think_s = 0.0
         app, base_url = start_app(data_dir, database_url, llm_url)
         try:
+            cpu_before = cpu_seconds(app.pid)
             result = asyncio.run(load(base_url, user_ids, turns, think_s))
+            # Includes the warm-up session's few requests; small next to sessions x turns.
+            result["app_cpu_ms_per_turn"] = round((cpu_seconds(app.pid) - cpu_before) * 1000 / result["turns"], 2)
         finally:
             for process in (app, fake):
                 if process is not None:
@@ -218,13 +242,13 @@ def main() -> None:
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     print(f"{'mode':<15} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'overhead p50':>13} {'overhead p95':>13}")
+          f"{'overhead p50':>13} {'overhead p95':>13} {'cpu ms/turn':>12}")
     for run in runs:
         latency = run["latency_ms"]
         overhead = run.get("app_overhead_ms")
         extra = f"{overhead['p50']:>13} {overhead['p95']:>13}" if overhead else f"{'-':>13} {'-':>13}"
         print(f"{run['mode']:<15} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
-              f"{latency['p95']:>8} {latency['p99']:>8} {extra}")
+              f"{latency['p95']:>8} {latency['p99']:>8} {extra} {run['app_cpu_ms_per_turn']:>12}")
     print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
 
 
