@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
 from sqlmodel import col, select
 
@@ -11,6 +11,7 @@ from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView
 from app.flows.llm_probe import probe_writer_for
+from app.middleware import MAX_DB_INTEGER
 from app.models import FlowRun
 from app.web.i18n import get_lang
 
@@ -19,6 +20,7 @@ router = APIRouter(tags=["flows"])
 MAX_ANSWER_CHARS = 2000
 MAX_ANSWER_ITEMS = 50
 
+FlowId = Annotated[str, Path(max_length=60)]
 AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_CHARS)]
 # Booleans are let through so the engine can say what it expected instead of reading True as 1.
 AnswerValue = AnswerText | StrictBool | int | float | Annotated[list[AnswerText | int], Field(max_length=MAX_ANSWER_ITEMS)] | None
@@ -34,7 +36,7 @@ class FlowSummary(BaseModel):
 
 
 class RunStart(BaseModel):
-    opportunity_id: int | None = None
+    opportunity_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
     lang: Literal["zh", "en"] | None = Field(default=None, description="defaults to the lang cookie, else zh")
 
 
@@ -96,7 +98,7 @@ def read_flows() -> list[FlowSummary]:
 
 
 @router.post("/flows/{flow_id}/runs", status_code=status.HTTP_201_CREATED)
-def start_run(flow_id: str, body: RunStart, request: Request, session: SessionDep, user: CurrentUser) -> RunStarted:
+def start_run(flow_id: FlowId, body: RunStart, request: Request, session: SessionDep, user: CurrentUser) -> RunStarted:
     """Start a run, optionally attached to one of your opportunities; returns the first question."""
     lang = body.lang or get_lang(request)
     run, step = service.start_run(session, user, flow_id, body.opportunity_id, lang)
@@ -108,7 +110,9 @@ def read_runs(
     session: SessionDep,
     user: CurrentUser,
     run_status: Annotated[Literal["active", "paused", "done"] | None, Query(alias="status")] = None,
-    flow_id: str | None = None,
+    flow_id: Annotated[str | None, Query(max_length=60)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[RunListItem]:
     """Your own runs, newest first, optionally by status (active, paused, done) and flow."""
     query = select(FlowRun).where(FlowRun.owner_id == user.id)
@@ -116,7 +120,8 @@ def read_runs(
         query = query.where(FlowRun.status == run_status)
     if flow_id is not None:
         query = query.where(FlowRun.flow_id == flow_id)
-    runs = session.exec(query.order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())).all()
+    runs = session.exec(query.order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
+                        .offset(offset).limit(limit)).all()
     return [RunListItem.model_validate(run, from_attributes=True) for run in runs]
 
 

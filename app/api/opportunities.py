@@ -1,9 +1,9 @@
 """Opportunities (real deals) and the pipeline by milestone."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, model_validator
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
@@ -102,8 +102,10 @@ def writable_opportunity(session: Session, user: User, opportunity_id: int) -> O
     return opportunity
 
 
-def visible_opportunities(session: Session, viewer: User, owner_id: int | None = None) -> list[Opportunity]:
-    """The opportunities the viewer may list (own; a manager's teams; all for admins), optionally one rep's."""
+def visible_opportunities(session: Session, viewer: User, owner_id: int | None = None, *,
+                          limit: int | None = None, offset: int = 0) -> list[Opportunity]:
+    """The opportunities the viewer may list (own; a manager's teams; all for admins), optionally one rep's,
+    most recently changed first (`limit` pages them; the pipeline takes them all)."""
     query = select(Opportunity)
     if owner_id is not None:
         if not can_view_user(session, viewer, owner_id):
@@ -113,7 +115,8 @@ def visible_opportunities(session: Session, viewer: User, owner_id: int | None =
         visible = visible_user_ids(session, viewer)
         if visible is not None:
             query = query.where(col(Opportunity.owner_id).in_(visible))
-    return list(session.exec(query.order_by(col(Opportunity.updated_at).desc(), col(Opportunity.id).desc())))
+    query = query.order_by(col(Opportunity.updated_at).desc(), col(Opportunity.id).desc())
+    return list(session.exec(query.offset(offset).limit(limit)))
 
 
 def add_opportunity(session: Session, owner: User, data: OpportunityCreate) -> Opportunity:
@@ -183,9 +186,16 @@ def create_opportunity(body: OpportunityCreate, session: SessionDep, user: Curre
 
 
 @router.get("")
-def read_opportunities(session: SessionDep, user: CurrentUser, owner_id: int | None = None) -> list[OpportunityPublic]:
+def read_opportunities(
+    session: SessionDep,
+    user: CurrentUser,
+    owner_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[OpportunityPublic]:
     """Your deals; a manager's teams' deals; all for admins (`owner_id` narrows to one rep)."""
-    return [OpportunityPublic.model_validate(o) for o in visible_opportunities(session, user, owner_id)]
+    found = visible_opportunities(session, user, owner_id, limit=limit, offset=offset)
+    return [OpportunityPublic.model_validate(o) for o in found]
 
 
 @router.get("/pipeline")

@@ -410,6 +410,8 @@ def test_own_runs_listed_and_filtered_by_status(client, headers, session):
     for status, run_id in (("active", active), ("paused", paused), ("done", done)):
         assert [run["id"] for run in client.get(f"/api/flow-runs?status={status}", headers=headers).json()] == [run_id]
     assert client.get("/api/flow-runs?status=finished", headers=headers).status_code == 422
+    assert len(client.get("/api/flow-runs?limit=2", headers=headers).json()) == 2
+    assert client.get("/api/flow-runs?limit=101", headers=headers).status_code == 422
     only_dragon = client.get("/api/flow-runs?flow_id=dragon_diagnosis", headers=headers).json()
     assert [run["id"] for run in only_dragon] == [paused]
 

@@ -145,3 +145,12 @@ def test_manager_pipeline_covers_the_team_and_filters_by_rep(client, world, worl
     assert client.get(f"/api/opportunities/pipeline?owner_id={world_users['other_rep'].id}",
                       headers=world["manager_of_team"]).status_code == 404
     assert client.get("/api/opportunities/pipeline", headers=world["admin"]).json()["total_amount"] == 1099000
+
+
+def test_listing_is_paged(client, headers):
+    for account in ("甲", "乙", "丙"):
+        create(client, headers, account=account)
+    first = client.get("/api/opportunities?limit=2", headers=headers).json()
+    rest = client.get("/api/opportunities?limit=2&offset=2", headers=headers).json()
+    assert [o["account"] for o in first + rest] == ["丙", "乙", "甲"]  # most recently changed first
+    assert client.get("/api/opportunities?limit=101", headers=headers).status_code == 422
