@@ -1,22 +1,20 @@
-"""Question-flow pages: pick a flow, answer it as a chat, see the result and export it."""
+"""Question-flow pages: pick a flow, answer it as a chat, see the result (exported by the notes pages)."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_rate_limit, not_found
+from app.api.deps import SessionDep, enforce_rate_limit
 from app.api.flows import AnswerIn
 from app.api.opportunities import add_opportunity
 from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView, current_view
 from app.flows.llm_probe import probe_writer_for
-from app.flows.notes import note_to_csv, note_to_markdown
 from app.models import FlowRun, Opportunity, User
 from app.web import charts
 from app.web.i18n import get_lang, translate
@@ -180,20 +178,3 @@ def post_resume(run_id: int, request: Request, session: SessionDep, user: WebUse
     """Carry on where the run stopped."""
     service.resume_run(session, service.writable_run(session, user, run_id), _lang(request))
     return RedirectResponse(f"/flows/runs/{run_id}#now", status_code=303)
-
-
-@router.get("/flows/runs/{run_id}/export.{fmt}")
-def export_run(run_id: int, fmt: str, request: Request, session: SessionDep, user: WebUser):
-    """The finished run's coaching note as Markdown or CSV."""
-    run = service.readable_run(session, user, run_id)
-    note = service.run_note(session, run)
-    if note is None or fmt not in ("md", "csv"):
-        raise not_found("export")
-    lang = _lang(request)
-    if fmt == "md":
-        body, media_type = note_to_markdown(run.flow_id, note.data["result"], lang), "text/markdown; charset=utf-8"
-    else:
-        # The byte-order mark lets Excel open Chinese CSV correctly.
-        body, media_type = "\ufeff" + note_to_csv(run.flow_id, note.data["result"], lang), "text/csv; charset=utf-8"
-    filename = f"{run.flow_id}-{run.id}-{date.today():%Y%m%d}.{fmt}"
-    return Response(body, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})

@@ -136,17 +136,20 @@ def test_back_pause_and_resume_buttons(browser):
 
 
 @pytest.mark.parametrize("flow_id", FLOW_IDS)
-def test_every_result_page_and_export(browser, client, rep, session, flow_id):
+def test_every_result_page_links_its_note_exports(browser, client, rep, session, flow_id):
     reply = run_flow(client, auth_headers(client, rep), flow_id, SCRIPTS[flow_id])
     page = browser.get(f"/flows/runs/{reply['run_id']}").text
     assert f'data-flow="{flow_id}"' in page and "已完成" in page
     result = reply["result"]
     assert result["account"] in page
-    markdown = browser.get(f"/flows/runs/{reply['run_id']}/export.md")
+    links = dict(re.findall(r'<a href="([^"]+)" id="(export-md|export-csv)"', page))
+    assert {v: k for k, v in links.items()} == {"export-md": f"/notes/{reply['note_id']}/export?format=md",
+                                               "export-csv": f"/notes/{reply['note_id']}/export?format=csv"}
+    markdown = browser.get(f"/notes/{reply['note_id']}/export?format=md")
     assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
     assert "attachment" in markdown.headers["content-disposition"]
     assert result["account"] in markdown.text
-    exported = browser.get(f"/flows/runs/{reply['run_id']}/export.csv")
+    exported = browser.get(f"/notes/{reply['note_id']}/export?format=csv")
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert exported.status_code == 200 and len(rows) > 2
 
@@ -174,7 +177,6 @@ def test_manager_reads_a_team_run_but_cannot_answer_and_others_get_404(client, s
 
     web_login(client, manager.username)
     assert client.get(f"/flows/runs/{run_id}").status_code == 200
-    assert client.get(f"/flows/runs/{run_id}/export.md").status_code == 200
     page = client.get(f"/flows/runs/{open_run['run_id']}").text
     assert "只读" in page and 'id="answer"' not in page
     forbidden = client.post(f"/flows/runs/{open_run['run_id']}/answer",
@@ -184,7 +186,6 @@ def test_manager_reads_a_team_run_but_cannot_answer_and_others_get_404(client, s
     client.cookies.clear()
     web_login(client, outsider.username)
     assert client.get(f"/flows/runs/{run_id}").status_code == 404
-    assert client.get(f"/flows/runs/{run_id}/export.csv").status_code == 404
 
 
 def test_pipeline_page_shows_the_funnel_and_adds_deals(browser, client, rep, session):

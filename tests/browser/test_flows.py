@@ -56,7 +56,7 @@ def test_rep_runs_the_5k_flow_to_its_result(page):
     assert page.inner_text("#fivek-forecast") == "¥425,000"
     assert page.locator("#fivek-chart svg").count() == 1
     assert page.locator("#fivek-scores tbody tr").count() == 5
-    assert page.get_attribute("#export-md", "href").endswith("/export.md")
+    assert page.get_attribute("#export-md", "href").endswith("/export?format=md")
     page.screenshot(path=f"{SHOTS}/flows_5k_result.png", full_page=True)
 
     # The deal now sits at the 50 % milestone of the pipeline.
