@@ -3,8 +3,8 @@
 Run from the repo root:
     .venv/bin/python bench/roleplay_bench.py [--sessions 50] [--turns 10] [--model-latency-ms 200]
 
-Starts the app in a uvicorn subprocess on a free port (SQLite in a temp folder, migrated), signs in one rep
-per session, and has every session say the strong scripted rep's lines through POST /api/roleplays/{id}/turns.
+Starts the app in a uvicorn subprocess on a free port (SQLite in a temp folder, migrated; bench/harness.py),
+mints a bearer token for one rep per session, and has every session say the strong scripted rep's lines through POST /api/roleplays/{id}/turns.
 All sessions run at once; like a rep who reads the reply and types the next question, each waits a think
 time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next turn. Runs:
   offline         the scripted buyer; turn latency p50/p95 (target p95 <= 50 ms on a 2-core machine).
@@ -25,10 +25,7 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,81 +33,23 @@ from pathlib import Path
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.auth.tokens import create_access_token  # noqa: E402
-from app.db import make_engine  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from app.models import Role, User  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
-from sqlmodel import Session  # noqa: E402
-from tests.utils.fake_llm import free_port  # noqa: E402
+from bench.harness import (REPO_ROOT, bearer, latency_summary, machine, prepare_database,  # noqa: E402
+                           start_app, start_fake_llm)
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
-SECRET_KEY = "b" * 48
 SCENARIO = "mfg_vitamin_erp"
 CLIENT_TIMEOUT_S = 30.0
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(values, 0.50), 2), "p95": round(percentile(values, 0.95), 2),
-            "p99": round(percentile(values, 0.99), 2), "mean": round(statistics.fmean(values), 2),
-            "max": round(max(values), 2)}
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def start_fake_llm(latency_s: float) -> tuple[subprocess.Popen, str]:
-    """The loopback model server in its own process, so it does not share the load generator's GIL."""
-    port = free_port()
-    code = ("import sys, uvicorn; sys.path.insert(0, sys.argv[1]);"
-            "from tests.utils.fake_llm import FakeLLM, build_app;"
-            "fake = FakeLLM(latency_s=float(sys.argv[3]));"
-            "uvicorn.run(build_app(fake), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
-    process = subprocess.Popen([sys.executable, "-c", code, str(REPO_ROOT), str(port), str(latency_s)])
-    wait_until_up(f"http://127.0.0.1:{port}/v1/models", process)
-    return process, f"http://127.0.0.1:{port}/v1"
-
-
-def start_app(data_dir: Path, database_url: str, llm_base_url: str | None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY,
-           # The bench measures turn latency, not the limiter: one rep may send far more than 60 turns a minute here.
-           "RATE_LIMIT_TURNS": "1000000/minute", "RATE_LIMIT_LOGIN": "1000000/minute",
-           "LLM_PROVIDER": "openai" if llm_base_url else "offline"}
-    if llm_base_url:
-        env |= {"OPENAI_BASE_URL": llm_base_url, "OPENAI_API_KEY": "bench", "LLM_MODEL": "fake-model",
-                "LLM_TIMEOUT_S": "10", "LLM_MAX_RETRIES": "0"}
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
-                                "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=REPO_ROOT, env=env)
-    base_url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{base_url}/api/health", process)
-    return process, base_url
 
 
 async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines: list[str], turns: int,
@@ -157,8 +96,7 @@ async def warm_up(client: httpx.AsyncClient, headers: dict[str, str], lines: lis
 async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -> dict:
     lines = strong_rep_lines(load_scenarios()[SCENARIO])
     limits = httpx.Limits(max_connections=len(user_ids) + 5, max_keepalive_connections=len(user_ids) + 5)
-    # Bearer tokens minted with the server's key: signing in (argon2) is not what this bench measures.
-    all_headers = [{"Authorization": f"Bearer {create_access_token(user_id, SECRET_KEY, 60)}"} for user_id in user_ids]
+    all_headers = [bearer(user_id) for user_id in user_ids]
     async with httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT_S, limits=limits) as client:
         await warm_up(client, all_headers[0], lines)
         latencies: list[float] = []
@@ -173,20 +111,7 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -
         elapsed = time.perf_counter() - began
     return {"turns": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
             "seconds": round(elapsed, 2), "turns_per_s": round(len(latencies) / elapsed, 1),
-            "latency_ms": summary(latencies), "_latencies": latencies}
-
-
-def prepare_database(database_url: str, count: int) -> list[int]:
-    """A migrated database with one rep per session (no password: the bench mints their tokens)."""
-    engine = make_engine(database_url)
-    upgrade(engine)
-    with Session(engine) as session:
-        users = [User(username=f"bench_rep{index}", password_hash="!", role=Role.rep) for index in range(count)]
-        session.add_all(users)
-        session.commit()
-        ids = [user.id for user in users]
-    engine.dispose()
-    return ids
+            "latency_ms": latency_summary(latencies), "_latencies": latencies}
 
 
 def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float) -> dict:
@@ -194,31 +119,27 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         data_dir = Path(folder)
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
         user_ids = prepare_database(database_url, sessions)
-        fake = None
-        llm_url = None
-        if mode == "llm":
-            fake, llm_url = start_fake_llm(model_latency_s)
+        fake = start_fake_llm(model_latency_s) if mode == "llm" else None
         if mode == "offline_stress":
             think_s = 0.0
-        app, base_url = start_app(data_dir, database_url, llm_url)
+        app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None)
         try:
-            cpu_before = cpu_seconds(app.pid)
-            result = asyncio.run(load(base_url, user_ids, turns, think_s))
+            cpu_before = cpu_seconds(app.process.pid)
+            result = asyncio.run(load(app.base_url, user_ids, turns, think_s))
             # Includes the warm-up session's few requests; small next to sessions x turns.
-            result["app_cpu_ms_per_turn"] = round((cpu_seconds(app.pid) - cpu_before) * 1000 / result["turns"], 2)
+            result["app_cpu_ms_per_turn"] = round((cpu_seconds(app.process.pid) - cpu_before) * 1000 / result["turns"],
+                                                  2)
         finally:
-            for process in (app, fake):
-                if process is not None:
-                    process.terminate()
-                    process.wait(timeout=15)
+            app.stop()
+            if fake:
+                fake.stop()
     latencies = result.pop("_latencies")
     result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000}
     if mode == "llm":
         calls_per_turn = 1  # the buyer's streamed reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
-        overhead = [latency - model_ms for latency in latencies]
         result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,
-                   "app_overhead_ms": summary(overhead)}
+                   "app_overhead_ms": latency_summary([latency - model_ms for latency in latencies])}
     return result
 
 
@@ -235,8 +156,7 @@ def main() -> None:
 
     runs = [run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000)
             for mode in args.modes.split(",")]
-    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "db": "sqlite",
-                          "load_average_after": [round(value, 2) for value in os.getloadavg()]},
+    report = {"machine": {**machine(), "db": "sqlite"},
               "targets": {"offline_p95_ms": 50, "llm_app_overhead_ms": 10}, "runs": runs}
     RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
