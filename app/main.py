@@ -2,6 +2,7 @@
 
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -24,6 +25,11 @@ from app.web.security import CsrfFailed, LoginRequired
 from app.web.templating import render
 
 MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; field limits are tighter still
+# Sync routes and dependencies run on these threads (anyio's default is 40). A request waiting for a thread may
+# hold a database connection (e.g. between its route and FastAPI's response validation); when every thread is
+# itself waiting for a connection, nothing moves until the pool times out. With more threads than requests in
+# flight that cannot happen: bench/load_test.py's 200 simultaneous sessions deadlocked PostgreSQL with 40.
+WORKER_THREADS = 400
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -32,6 +38,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         engine.dispose()
 

@@ -68,7 +68,11 @@ async def session(client: httpx.AsyncClient, user_id: int, lines: list[str], tur
     said = 0
     while said < turns and time.monotonic() < deadline:
         load.requests += 1
-        started = await client.post("/api/roleplays", json={"scenario_id": SCENARIO}, headers=headers)
+        try:
+            started = await client.post("/api/roleplays", json={"scenario_id": SCENARIO}, headers=headers)
+        except httpx.HTTPError as error:
+            load.errors[f"start {type(error).__name__}"] += 1
+            return
         if started.status_code != 201:
             load.errors[f"start {started.status_code}"] += 1
             return

@@ -37,6 +37,10 @@ def get_current_user(request: Request, session: SessionDep, token: Annotated[str
             detail="Not authenticated: send a valid bearer token from POST /api/auth/token",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    # Hand the connection back before the route waits for a worker thread: requests parked there holding
+    # connections, while every thread waits for one, is how a burst deadlocks the pool. The user stays loaded.
+    session.expunge(user)
+    session.rollback()
     request.state.user = user
     return user
 
