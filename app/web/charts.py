@@ -72,7 +72,9 @@ def lines(x_labels: list[str], series: dict[str, list[float | None]], *, title: 
 
 def funnel(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
     """A sales funnel: one band per stage, widest first."""
-    chart = pygal.Funnel(**_config(title=title, show_legend=True, print_values=True, legend_at_bottom=False))
+    # The funnel's y-axis has no meaning (bands are centred); the values are printed on the bands.
+    chart = pygal.Funnel(**_config(title=title, show_legend=True, print_values=True, legend_at_bottom=False,
+                                   show_y_labels=False, show_y_guides=False))
     for name, value in stages:
         chart.add(name, [value])
     return _render(chart)
