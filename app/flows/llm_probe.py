@@ -15,6 +15,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from app.flows.definitions import FlowDefinition
 from app.flows.engine import ProbeRequest, ProbeWriter
 from app.llm.prompts import render_prompt
+from app.llm.resilience import skip_reason
 
 PROMPT_NAME = "flow_probe_v1"
 MAX_PROBE_CHARS = 120  # a probe is one question; anything longer is the model lecturing
@@ -24,7 +25,7 @@ _WRAPPING_QUOTES = "\"'“”‘’「」 \n"
 
 def probe_writer_for(chat_model: BaseChatModel | None, flow: FlowDefinition) -> ProbeWriter | None:
     """A probe writer for the engine, or None offline (the engine then uses the scripted probe)."""
-    if chat_model is None:
+    if chat_model is None or skip_reason(chat_model) is not None:  # circuit open or budget used: the script asks
         return None
 
     def write(request: ProbeRequest) -> str | None:

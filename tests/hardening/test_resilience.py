@@ -15,6 +15,7 @@ from app.llm.factory import build_chat_model
 from app.llm.resilience import CircuitBreaker, CircuitOpen, ModelGuard, is_outage
 from app.models import LlmUsage, Role
 from tests.api.test_roleplay import start
+from tests.llm.test_flow_probe import SCRIPTED, thin_answer_reply
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
 
@@ -218,3 +219,13 @@ def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, 
     assert len(faulty_llm.requests) == sent
     assert second.json()["feedback"]["reply_source"] == "scripted_fallback"
     assert second.json()["feedback"]["notice"]["code"] == "budget_exhausted", "the rep is told why"
+
+
+def test_flow_probes_use_the_script_while_the_circuit_is_open(make_llm_client, faulty_llm, session):
+    client = make_llm_client()
+    breaker = client.app.state.model_guard.breaker
+    for _ in range(breaker.failure_threshold):
+        breaker.record_failure()
+    reply, _run_id, _headers = thin_answer_reply(client, session)
+    assert reply["step"]["probe"] is True and reply["step"]["prompt"] == SCRIPTED.text_zh
+    assert faulty_llm.requests == [], "an open circuit: the probe is scripted without calling the model"
