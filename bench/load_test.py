@@ -14,7 +14,8 @@ Reported per run: turns per second, turn latency p50/p95/p99, error rate (any no
 with two workers how many sessions had turns served by both (from the access log, which carries the worker pid):
 the session state lives in the database, so either worker can take any turn. The rate limiter and the model
 circuit breaker are per process: with N workers a user's effective limit is up to N times the setting.
-Loopback only, bounded: sessions x turns requests per run and --max-seconds per run. Writes bench/results/load.json.
+Loopback only, bounded: sessions x turns requests per run and --max-seconds per run. Writes bench/results/load.json
+(or --output).
 """
 
 from __future__ import annotations
@@ -103,7 +104,10 @@ async def session(client: httpx.AsyncClient, user_id: int, lines: list[str], tur
 async def drive(base_url: str, user_ids: list[int], turns: int, think_s: float,
                 max_seconds: float) -> tuple[Load, float]:
     lines = strong_rep_lines(load_scenarios()[SCENARIO])[:-1]  # the questions, without the closing ask
-    limits = httpx.Limits(max_connections=len(user_ids) + 10, max_keepalive_connections=len(user_ids) + 10)
+    # Idle connections are dropped after 4 s, before uvicorn closes them at 5 s: otherwise a POST can race the
+    # server's close and fail with a ReadError that says nothing about the service.
+    limits = httpx.Limits(max_connections=len(user_ids) + 10, max_keepalive_connections=len(user_ids) + 10,
+                          keepalive_expiry=4.0)
     load = Load()
     began = time.perf_counter()
     deadline = time.monotonic() + max_seconds
@@ -173,6 +177,7 @@ def main() -> None:
     parser.add_argument("--model-latency-ms", type=float, default=300.0)
     parser.add_argument("--max-seconds", type=float, default=180.0, help="per run: no new turns after this")
     parser.add_argument("--runs", default=",".join(ALL_RUNS))
+    parser.add_argument("--output", default=str(RESULT_PATH.relative_to(REPO_ROOT)), help="where to write the JSON")
     args = parser.parse_args()
     runs = args.runs.split(",")
     if not (1 <= args.sessions <= 500 and 1 <= args.turns <= 50 and args.max_seconds <= 600) \
@@ -188,8 +193,9 @@ def main() -> None:
               f"both workers: {results[-1]['sessions_served_by_both_workers']}", flush=True)
     report = {"machine": machine(), "sessions": args.sessions, "turns_per_session": args.turns,
               "think_ms": args.think_ms, "model_latency_ms": args.model_latency_ms, "runs": results}
-    RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
+    output = REPO_ROOT / args.output
+    output.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {output.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":

@@ -117,11 +117,15 @@ def roleplay_leaks(client: TestClient, headers: dict, victim: str, *, stream: bo
     return leaks
 
 
+def attacker_and_victim(client: TestClient, session, victim_data) -> tuple[dict, str]:
+    """The attacker's headers (team A) and the victim's username (team B, with confidential data)."""
+    victim = victim_data(client)
+    return auth_headers(client, make_user(session, Role.rep, team="A组")), victim
+
+
 def test_roleplay_offline_leaks_nothing(open_limits, engine, session, victim_data):
     with TestClient(create_app(open_limits(), engine)) as client:
-        victim = victim_data(client)
-        headers = auth_headers(client, make_user(session, Role.rep, team="A组"))
-        leaks = roleplay_leaks(client, headers, victim, stream=False)
+        leaks = roleplay_leaks(client, *attacker_and_victim(client, session, victim_data), stream=False)
     assert not leaks, f"{len(leaks)} of {len(ROLEPLAY)} attempts leaked: {leaks}"
 
 
@@ -143,14 +147,17 @@ def obeying_model(scenario: Scenario):
     return respond
 
 
-def test_roleplay_with_an_obeying_model_leaks_nothing(open_limits, engine, session, fake_llm, victim_data):
+@pytest.fixture
+def obeying_settings(open_limits, fake_llm):
+    """LLM mode against the loopback model, scripted to obey every injection."""
     fake_llm.responder = obeying_model(SCENARIO)
-    settings = open_limits(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                           llm_model="fake-model", llm_timeout_s=5.0, llm_max_retries=0)
-    with TestClient(create_app(settings, engine)) as client:
-        victim = victim_data(client)
-        headers = auth_headers(client, make_user(session, Role.rep, team="A组"))
-        leaks = roleplay_leaks(client, headers, victim, stream=True)
+    return open_limits(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
+                       llm_model="fake-model", llm_timeout_s=5.0, llm_max_retries=0)
+
+
+def test_roleplay_with_an_obeying_model_leaks_nothing(obeying_settings, engine, session, fake_llm, victim_data):
+    with TestClient(create_app(obeying_settings, engine)) as client:
+        leaks = roleplay_leaks(client, *attacker_and_victim(client, session, victim_data), stream=True)
     obeyed = sum(1 for body in fake_llm.requests if body.get("stream"))
     assert obeyed >= len(ROLEPLAY), "the model was asked (and obeyed) for every attempt"
     assert not leaks, f"{len(leaks)} of {len(ROLEPLAY)} attempts leaked through the model: {leaks}"
@@ -172,19 +179,15 @@ def ask_leaks(client: TestClient, headers: dict, victim: str) -> dict[str, list[
 
 def test_ask_offline_leaks_nothing(open_limits, engine, session, victim_data):
     with TestClient(create_app(open_limits(), engine)) as client:
-        victim = victim_data(client)
-        leaks = ask_leaks(client, auth_headers(client, make_user(session, Role.rep, team="A组")), victim)
+        leaks = ask_leaks(client, *attacker_and_victim(client, session, victim_data))
     assert not leaks, f"{len(leaks)} of {len(ASK)} ask attempts leaked: {leaks}"
 
 
-def test_ask_with_an_obeying_model_leaks_nothing(open_limits, engine, session, fake_llm, victim_data):
+def test_ask_with_an_obeying_model_leaks_nothing(obeying_settings, engine, session, fake_llm, victim_data):
     """The Ask model sees the playbook passages and the question, nothing else: even echoing its prompt leaks nothing."""
-    fake_llm.responder = obeying_model(SCENARIO)
-    settings = open_limits(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                           llm_model="fake-model", llm_timeout_s=5.0, llm_max_retries=0)
-    with TestClient(create_app(settings, engine)) as client:
-        victim = victim_data(client)
-        leaks = ask_leaks(client, auth_headers(client, make_user(session, Role.rep, team="A组")), victim)
+    with TestClient(create_app(obeying_settings, engine)) as client:
+        headers, victim = attacker_and_victim(client, session, victim_data)
+        leaks = ask_leaks(client, headers, victim)
     echoed = [body for body in fake_llm.requests if (body.get("response_format") or {}).get("type") == "json_object"]
     assert len(echoed) >= len(ASK) - 5, f"only {len(echoed)} attempts reached the model (no passages otherwise)"
     prompts = json.dumps([body["messages"] for body in echoed], ensure_ascii=False)
