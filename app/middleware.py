@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.llm.resilience import bind_request_state, unbind_request_state
+from app.models.common import MAX_DB_INTEGER
 
 SECURITY_HEADERS = {
     # Everything is served from this origin (no CDN); inline styles only for htmx's indicator styles and SVG charts.
@@ -61,7 +62,6 @@ class ModelCallerMiddleware:
             unbind_request_state(token)
 
 
-MAX_DB_INTEGER = 2**63 - 1  # BIGINT: no id in SQLite or PostgreSQL is larger
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 

@@ -11,7 +11,7 @@ from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView
 from app.flows.llm_probe import probe_writer_for
-from app.middleware import MAX_DB_INTEGER
+from app.models.common import MAX_DB_INTEGER
 from app.models import FlowRun
 from app.web.i18n import get_lang
 

@@ -12,6 +12,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, col, select
 
+from app.models.common import MAX_DB_INTEGER
 from app.api.deps import CurrentUser, SessionDep, not_found, rate_limited
 from app.auth.policy import can_view_user, visible_user_ids
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
@@ -33,7 +34,7 @@ TurnLimit = Depends(rate_limited("rate_limit_turns"))
 class RolePlayStart(BaseModel):
     scenario_id: str | None = Field(default=None, min_length=1, max_length=80,
                                     description="required unless drill_id is given")
-    drill_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    drill_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
 
 
 class TurnIn(BaseModel):

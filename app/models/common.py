@@ -6,6 +6,10 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
+# Primary and foreign keys are INTEGER columns: 32-bit in PostgreSQL. Any id above this cannot exist,
+# and sending it to PostgreSQL is a driver error (SQLite would take it), so inputs are bounded by it.
+MAX_DB_INTEGER = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Aware UTC: SQLModel's datetime columns store and return timezone-aware values."""

@@ -25,7 +25,7 @@ def _resolve(schema: dict, components: dict) -> dict:
 
 def unbounded(schema: dict, components: dict, where: str, seen: set[str], *, integers: bool = True) -> list[str]:
     """Places under `schema` where a string has no maxLength (nor enum, format or fixed pattern), a list no maxItems,
-    or (with `integers`) an id no maximum: ids beyond the database's BIGINT would fail in the driver."""
+    or (with `integers`) an id no maximum: ids beyond the database's 32-bit INTEGER would fail in PostgreSQL's driver."""
     ref = schema.get("$ref")
     if ref:
         name = ref.rsplit("/", 1)[-1]
@@ -124,13 +124,14 @@ def test_page_sizes_over_100_are_refused(client, headers, url):
 
 
 @pytest.mark.parametrize("url", ["/api/notes/99999999999999999999", "/api/roleplays?owner_id=-99999999999999999999",
-                                 "/api/team/reps/9223372036854775808/progress"])
+                                 "/api/team/reps/9223372036854775808/progress",
+                                 "/api/opportunities/2147483648", "/api/flow-runs/2147483648"])
 def test_ids_beyond_the_database_range_are_a_422_not_a_500(client, headers, url):
     response = client.get(url, headers=headers)
     assert response.status_code == 422, response.text
     assert "whole number" in response.json()["detail"][0]["msg"]
     assert response.headers["content-security-policy"], "the middleware's own answer has the security headers"
-    assert client.get("/api/notes/9223372036854775807", headers=headers).status_code == 404, "the largest id is fine"
+    assert client.get("/api/notes/2147483647", headers=headers).status_code == 404, "the largest id is fine"
 
 
 def test_a_body_over_the_cap_is_refused_before_parsing(client, headers):
