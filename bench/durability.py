@@ -1,4 +1,4 @@
-"""SQLite durability: SIGKILL the server during a burst of role-play turns, restart it, and find every acknowledged turn.
+"""SQLite durability: SIGKILL the server mid-burst of role-play turns, restart it, find every acknowledged turn.
 
 Run from the repo root:
     .venv/bin/python -m bench.durability [--reps 8] [--kill-after 60] [--rounds 3]
@@ -175,8 +175,9 @@ def main() -> None:
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for number, item in enumerate(rounds, 1):
         print(f"round {number}: {item.acknowledged} acknowledged, {item.in_flight_at_kill} in flight at SIGKILL, "
-              f"{len(item.missing)} missing, {len(item.reply_missing)} replies missing, integrity {item.integrity_check},"
-              f" {item.pending_answered_by_stream}/{item.pending_after_restart} pending answered, {item.seconds} s")
+              f"{len(item.missing)} missing, {len(item.reply_missing)} replies missing, "
+              f"integrity {item.integrity_check}, "
+              f"{item.pending_answered_by_stream}/{item.pending_after_restart} pending answered, {item.seconds} s")
     print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
 
 
