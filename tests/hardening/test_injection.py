@@ -184,7 +184,7 @@ def test_ask_offline_leaks_nothing(open_limits, engine, session, victim_data):
 
 
 def test_ask_with_an_obeying_model_leaks_nothing(obeying_settings, engine, session, fake_llm, victim_data):
-    """The Ask model sees the playbook passages and the question, nothing else: even echoing its prompt leaks nothing."""
+    """The Ask model sees the playbook passages and the question only: even echoing its prompt leaks nothing."""
     with TestClient(create_app(obeying_settings, engine)) as client:
         headers, victim = attacker_and_victim(client, session, victim_data)
         leaks = ask_leaks(client, headers, victim)

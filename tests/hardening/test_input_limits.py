@@ -25,7 +25,7 @@ def _resolve(schema: dict, components: dict) -> dict:
 
 def unbounded(schema: dict, components: dict, where: str, seen: set[str], *, integers: bool = True) -> list[str]:
     """Places under `schema` where a string has no maxLength (nor enum, format or fixed pattern), a list no maxItems,
-    or (with `integers`) an id no maximum: ids beyond the database's 32-bit INTEGER would fail in PostgreSQL's driver."""
+    or (with `integers`) an id no maximum: ids beyond PostgreSQL's 32-bit INTEGER would fail in its driver."""
     ref = schema.get("$ref")
     if ref:
         name = ref.rsplit("/", 1)[-1]

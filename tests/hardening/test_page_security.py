@@ -1,4 +1,4 @@
-"""Pages: model and user text is escaped wherever it is shown, and every response carries the security headers and CSP."""
+"""Pages: model and user text is escaped wherever it is shown; every response has the security headers and CSP."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def test_user_names_are_escaped_in_team_charts(client, session):
     session.add(hostile)
     session.commit()
     rep_headers = auth_headers(client, hostile)
-    roleplay_id = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=rep_headers).json()["id"]
+    started = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=rep_headers)
+    roleplay_id = started.json()["id"]
     client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": REP_SCRIPT}, headers=rep_headers)
     client.post(f"/api/roleplays/{roleplay_id}/finish", headers=rep_headers)
     manager = make_user(session, Role.manager, team="A组")
