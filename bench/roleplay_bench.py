@@ -1,7 +1,8 @@
 """Role-play turn latency over HTTP: concurrent sessions against the app under uvicorn on loopback, offline and LLM mode.
 
 Run from the repo root:
-    .venv/bin/python bench/roleplay_bench.py [--sessions 50] [--turns 10] [--model-latency-ms 200]
+    .venv/bin/python bench/roleplay_bench.py [--sessions 50] [--turns 10] [--think-ms 1000]
+                                             [--model-latency-ms 200] [--workers 1,2]
 
 Starts the app in a uvicorn subprocess on a free port (SQLite in a temp folder, migrated; bench/harness.py),
 mints a bearer token for one rep per session, and has every session say the strong scripted rep's lines through POST /api/roleplays/{id}/turns.
@@ -13,7 +14,9 @@ time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next 
                   buyer's streamed reply; the SPIN second opinion is opt-in and off here), so app overhead =
                   turn latency - model latency (target <= 10 ms).
   offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
-                  which shows the throughput ceiling of one uvicorn process (latency then is mostly queueing).
+                  which shows the throughput ceiling (latency then is mostly queueing).
+Each set of runs is repeated per uvicorn worker count (--workers 1,2): one process has one GIL, and the
+state lives in the database, so a session's turns may land on either worker.
 A short warm-up session runs first (a fresh process loads scenarios and playbook on first use).
 Loopback only, bounded: sessions x turns requests per run, 30 s client timeout, both servers stopped at the end.
 Writes bench/results/roleplay.json and prints a table.
@@ -44,6 +47,12 @@ from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
 SCENARIO = "mfg_vitamin_erp"
 CLIENT_TIMEOUT_S = 30.0
+
+
+def server_pids(pid: int) -> list[int]:
+    """The uvicorn process and, with --workers N, its worker processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(child) for child in children.read_text().split())] if children.exists() else [pid]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -114,7 +123,7 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -
             "latency_ms": latency_summary(latencies), "_latencies": latencies}
 
 
-def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float) -> dict:
+def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float, workers: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"roleplay-bench-{mode}-") as folder:
         data_dir = Path(folder)
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
@@ -122,19 +131,21 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         fake = start_fake_llm(model_latency_s) if mode == "llm" else None
         if mode == "offline_stress":
             think_s = 0.0
-        app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None)
+        app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None, workers=workers)
         try:
-            cpu_before = cpu_seconds(app.process.pid)
+            pids = server_pids(app.process.pid)
+            cpu_before = sum(cpu_seconds(pid) for pid in pids)
             result = asyncio.run(load(app.base_url, user_ids, turns, think_s))
             # Includes the warm-up session's few requests; small next to sessions x turns.
-            result["app_cpu_ms_per_turn"] = round((cpu_seconds(app.process.pid) - cpu_before) * 1000 / result["turns"],
-                                                  2)
+            cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+            result["app_cpu_ms_per_turn"] = round(cpu * 1000 / result["turns"], 2)
         finally:
             app.stop()
             if fake:
                 fake.stop()
     latencies = result.pop("_latencies")
-    result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000}
+    result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000,
+               "workers": workers}
     if mode == "llm":
         calls_per_turn = 1  # the buyer's streamed reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
@@ -150,24 +161,25 @@ def main() -> None:
     parser.add_argument("--model-latency-ms", type=float, default=200.0)
     parser.add_argument("--think-ms", type=float, default=1000.0, help="mean pause between a reply and the next turn")
     parser.add_argument("--modes", default="offline,llm,offline_stress")
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker processes, one set of runs per value")
     args = parser.parse_args()
     if not (1 <= args.sessions <= 200 and 1 <= args.turns <= 50):
         parser.error("keep it bounded: 1..200 sessions, 1..50 turns")
 
-    runs = [run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000)
-            for mode in args.modes.split(",")]
+    runs = [run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000, int(workers))
+            for workers in args.workers.split(",") for mode in args.modes.split(",")]
     report = {"machine": {**machine(), "db": "sqlite"},
               "targets": {"offline_p95_ms": 50, "llm_app_overhead_ms": 10}, "runs": runs}
     RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    print(f"{'mode':<15} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+    print(f"{'mode':<15} {'workers':>7} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
           f"{'overhead p50':>13} {'overhead p95':>13} {'cpu ms/turn':>12}")
     for run in runs:
         latency = run["latency_ms"]
         overhead = run.get("app_overhead_ms")
         extra = f"{overhead['p50']:>13} {overhead['p95']:>13}" if overhead else f"{'-':>13} {'-':>13}"
-        print(f"{run['mode']:<15} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
+        print(f"{run['mode']:<15} {run['workers']:>7} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
               f"{latency['p95']:>8} {latency['p99']:>8} {extra} {run['app_cpu_ms_per_turn']:>12}")
     print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
 

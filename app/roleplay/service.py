@@ -215,7 +215,8 @@ async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id
     `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
     second model call per turn; the offline label stays the one the state and the scorecard use.
     """
-    prepared = await to_thread.run_sync(_prepare, engine, roleplay_id, rep_turn_id)
+    # Only the model needs the earlier messages; the scripted engine works from the state.
+    prepared = await to_thread.run_sync(_prepare, engine, roleplay_id, rep_turn_id, chat_model is not None)
     if isinstance(prepared, TurnResult):
         yield TokenEvent(prepared.reply)
         yield FeedbackEvent(prepared)
@@ -251,7 +252,8 @@ async def take_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_i
     raise RuntimeError("run_turn ended without a result")
 
 
-def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int) -> TurnPlan | TurnResult:
+def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int, with_history: bool) -> TurnPlan | TurnResult:
+    """Classify the rep's turn and let the scripted engine decide the new state (no writes yet)."""
     with Session(engine) as session:
         roleplay = session.get(RolePlay, roleplay_id)
         rep_turn = session.get(Turn, rep_turn_id)
@@ -264,7 +266,7 @@ def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int) -> TurnPlan | T
         buyer = ScriptedBuyer(scenario).reply(state_of(roleplay), rep_turn.text, spin)
         earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == roleplay_id,
                                                                      Turn.seq < rep_turn.seq)
-                               .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all()
+                               .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all() if with_history else []
         return TurnPlan(roleplay_id=roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
                         rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
                         feedback=build_feedback(scenario, spin, buyer, rep_turn.text),
