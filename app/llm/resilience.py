@@ -108,9 +108,12 @@ class CircuitBreaker:
     def retry_in_s(self) -> float:
         """Seconds until the next trial call is allowed (0 when one may go now)."""
         with self._lock:
-            if self._opened_at is None:
-                return 0.0
-            return max(0.0, self.cooldown_s - (self._clock() - self._opened_at))
+            return self._retry_in_s()
+
+    def _retry_in_s(self) -> float:
+        if self._opened_at is None:
+            return 0.0
+        return max(0.0, self.cooldown_s - (self._clock() - self._opened_at))
 
     def allow(self) -> bool:
         """Whether a call may go now; in half-open state the caller becomes the one trial of this cool-down."""
@@ -138,12 +141,9 @@ class CircuitBreaker:
     def snapshot(self) -> dict[str, Any]:
         """For /api/health: the state, the failure streak and when the next trial call may go."""
         with self._lock:
-            state = self._state()
-            opened_at = self._opened_at
-            failures = self._failures
-        retry_in = None if opened_at is None else round(max(0.0, self.cooldown_s - (self._clock() - opened_at)), 1)
-        return {"state": state, "consecutive_failures": failures, "failure_threshold": self.failure_threshold,
-                "cooldown_s": self.cooldown_s, "retry_in_s": retry_in}
+            retry_in = None if self._opened_at is None else round(self._retry_in_s(), 1)
+            return {"state": self._state(), "consecutive_failures": self._failures,
+                    "failure_threshold": self.failure_threshold, "cooldown_s": self.cooldown_s, "retry_in_s": retry_in}
 
 
 def is_outage(error: BaseException) -> bool:
