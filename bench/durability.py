@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import sqlite3
 import sys
@@ -95,6 +96,11 @@ async def burst(server: Server, roleplays: dict[int, int], kill_after: int) -> B
     return state
 
 
+def run_on_own_loop(coroutine):
+    """asyncio.run on a fresh thread: the caller's thread may already run a loop (Playwright's sync API in tests)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 def start_sessions(server: Server, user_ids: list[int]) -> dict[int, int]:
     roleplays = {}
     for user_id in user_ids:
@@ -146,7 +152,7 @@ def run_round(reps: int, kill_after: int) -> RoundResult:
         server = start_app(data_dir, database_url)
         try:
             roleplays = start_sessions(server, user_ids)
-            state = asyncio.run(burst(server, roleplays, kill_after))
+            state = run_on_own_loop(burst(server, roleplays, kill_after))
         finally:
             server.stop()
         acknowledged, result.in_flight_at_kill = state.acknowledged, state.in_flight_at_kill
