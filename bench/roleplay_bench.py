@@ -15,6 +15,8 @@ time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next 
                   turn latency - model latency (target <= 10 ms).
   offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
                   which shows the throughput ceiling (latency then is mostly queueing).
+  offline_alone, llm_alone
+                  one session, no think time: a turn's own cost with nothing queued in front of it.
 Each set of runs is repeated per uvicorn worker count (--workers 1,2): one process has one GIL, and the
 state lives in the database, so a session's turns may land on either worker.
 A short warm-up session runs first (a fresh process loads scenarios and playbook on first use).
@@ -124,13 +126,16 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -
 
 
 def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float, workers: int) -> dict:
+    llm = mode.startswith("llm")
+    if mode.endswith("_alone"):
+        sessions, turns, think_s = 1, min(sessions * turns, 50), 0.0
+    elif mode.endswith("_stress"):
+        think_s = 0.0
     with tempfile.TemporaryDirectory(prefix=f"roleplay-bench-{mode}-") as folder:
         data_dir = Path(folder)
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
         user_ids = prepare_database(database_url, sessions)
-        fake = start_fake_llm(model_latency_s) if mode == "llm" else None
-        if mode == "offline_stress":
-            think_s = 0.0
+        fake = start_fake_llm(model_latency_s) if llm else None
         app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None, workers=workers)
         try:
             pids = server_pids(app.process.pid)
@@ -146,7 +151,7 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
     latencies = result.pop("_latencies")
     result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000,
                "workers": workers}
-    if mode == "llm":
+    if llm:
         calls_per_turn = 1  # the buyer's streamed reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
         result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,
@@ -160,7 +165,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10, help="turns per session")
     parser.add_argument("--model-latency-ms", type=float, default=200.0)
     parser.add_argument("--think-ms", type=float, default=1000.0, help="mean pause between a reply and the next turn")
-    parser.add_argument("--modes", default="offline,llm,offline_stress")
+    parser.add_argument("--modes", default="offline_alone,llm_alone,offline,llm,offline_stress")
     parser.add_argument("--workers", default="1,2", help="uvicorn worker processes, one set of runs per value")
     args = parser.parse_args()
     if not (1 <= args.sessions <= 200 and 1 <= args.turns <= 50):
