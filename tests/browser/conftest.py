@@ -1,7 +1,4 @@
-"""Browser fixtures: the real app served by uvicorn on loopback, driven by Playwright in Debian's Chromium."""
-
-import os
-import shutil
+"""Browser fixtures: the real app served by uvicorn on loopback, and a page in the shared Chromium (tests/conftest.py)."""
 
 import pytest
 from sqlmodel import Session
@@ -9,10 +6,6 @@ from sqlmodel import Session
 from app.demo import seed_demo
 from app.main import create_app
 from tests.utils.fake_llm import ServerThread
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture
@@ -23,18 +16,6 @@ def live_server(settings, engine):
     server = ServerThread(create_app(settings, engine)).start()
     yield server.url
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
