@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.roleplay.feedback import NOTICES
-from tests.browser.conftest import live_server, login, page  # noqa: F401  (the browser fixtures)
+from tests.browser.conftest import live_server, login, page  # noqa: F401  (Chromium itself is session-wide)
 from tests.browser.test_roleplay import SCENARIO, say
 from tests.utils.scripted_reps import strong_rep_lines
 
