@@ -2,6 +2,8 @@
 
 The numbers come from bench/roleplay_natural_eval.py (real classify_spin -> ScriptedBuyer pipeline);
 the thresholds sit a little under what was measured, so a regression fails while noise does not.
+Fact recall, false unlocks and commitments are held per language: the Chinese and the English
+conversations meet different vocabularies, and one language must not hide a regression of the other.
 """
 
 from __future__ import annotations
@@ -13,23 +15,27 @@ from pathlib import Path
 import pytest
 
 from app.roleplay.scenarios import CATEGORY_LABEL, load_scenarios
-from bench.roleplay_natural_eval import evaluate, load_conversations, spin_accuracy
+from bench.roleplay_natural_eval import Tally, evaluate, load_conversations, play_conversation, spin_accuracy
 
 SPIN_DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "spin_labeled.jsonl"
 
-# Held-out (test split) thresholds. Measured: recall 80 % (64/80), false unlocks 3 % (2/64),
-# commitments 5/8, SPIN on conversation turns 85 %, on the natural labeled items 82 %, on the whole
-# held-out SPIN set 93 %. Before this work: 54 %, 2 %, 2/8, 74 %, 58 % and 86 %.
-MIN_TEST_FACT_RECALL = 0.70
-MAX_TEST_FALSE_UNLOCK_RATE = 0.10
-MIN_TEST_COMMITMENT_RATE = 0.5
-MIN_TEST_SPIN_ACCURACY_TURNS = 0.80
+# Held-out (test split) thresholds. Chinese conversations, measured: recall 89 % (62/70), false unlocks
+# 3 % (2/62), commitments 5/7, SPIN on conversation turns 87 %. Overall SPIN on the natural labeled
+# items 82 %, on the whole held-out SPIN set 93 %.
+MIN_TEST_FACT_RECALL = {"zh": 0.80, "en": 0.15}
+MAX_TEST_FALSE_UNLOCK_RATE = {"zh": 0.10, "en": 0.30}
+MIN_TEST_COMMITMENT_RATE = {"zh": 0.5, "en": 0.0}
+MIN_TEST_SPIN_ACCURACY_TURNS = {"zh": 0.80, "en": 0.70}
+# English held-out conversations (one per scenario, written before any English tuning, plus log_good_3),
+# measured before the English vocabulary work: recall 18 % (15/82), false unlocks 4/15, commitments 0/9,
+# SPIN on conversation turns 74 %.
 MIN_TEST_SPIN_ACCURACY_NATURAL = 0.75
 MIN_TEST_SPIN_ACCURACY_ALL = 0.90
-# The train split was tuned on, so it must stay near what was reached (recall 97 %, false 1 %, 16/16).
-MIN_TRAIN_FACT_RECALL = 0.90
-MAX_TRAIN_FALSE_UNLOCK_RATE = 0.05
-MIN_TRAIN_COMMITMENT_RATE = 0.85
+# The train split was tuned on, so it must stay near what was reached (Chinese: recall 96 %, false 1 %,
+# 14/14; English: recall 58 %, false 4/57, commitments 2/10).
+MIN_TRAIN_FACT_RECALL = {"zh": 0.90, "en": 0.50}
+MAX_TRAIN_FALSE_UNLOCK_RATE = {"zh": 0.05, "en": 0.10}
+MIN_TRAIN_COMMITMENT_RATE = {"zh": 0.85, "en": 0.0}
 # Pitching, vague or off-topic conversations may unlock almost nothing.
 MAX_BAD_CONVERSATION_UNLOCKS = 2
 
@@ -49,6 +55,24 @@ def report() -> dict:
     return result
 
 
+@pytest.fixture(scope="module")
+def by_language() -> dict[str, dict[str, dict]]:
+    """split -> language -> the same summary the bench gives for a split."""
+    tallies: dict[tuple[str, str], Tally] = {}
+    for conversation in load_conversations():
+        key = (conversation["split"], conversation["lang"])
+        tallies.setdefault(key, Tally()).add(play_conversation(conversation))
+    numbers: dict[str, dict[str, dict]] = {}
+    for (split, lang), tally in sorted(tallies.items()):
+        summary = numbers.setdefault(split, {})[lang] = tally.summary()
+        print(f"\n[{split}/{lang}] fact recall {summary['fact_recall']:.0%} "
+              f"({summary['recalled']}/{summary['expected']}), "
+              f"false unlocks {summary['false_unlocks']}/{summary['unlocks']}, "
+              f"commitments {summary['commitments_won']}/{summary['commitments_expected']}, "
+              f"SPIN turns {summary['spin_accuracy']:.0%}")
+    return numbers
+
+
 # --- the data -----------------------------------------------------------------------------------
 
 
@@ -64,7 +88,9 @@ def test_conversations_cover_every_scenario_with_a_held_out_third() -> None:
     test_share = sum(c["split"] == "test" for c in conversations) / len(conversations)
     assert 0.30 <= test_share <= 0.40
     for scenario_id in scenarios:
-        assert any(c["scenario"] == scenario_id and c["split"] == "test" and c["kind"] == "good" for c in conversations)
+        held_out = [c for c in conversations
+                    if c["scenario"] == scenario_id and c["split"] == "test" and c["kind"] == "good"]
+        assert held_out and any(c["lang"] == "en" for c in held_out), scenario_id
 
 
 def test_annotations_are_spin_faithful_and_respect_prerequisites() -> None:
@@ -97,17 +123,22 @@ def test_natural_spin_items_are_half_held_out() -> None:
 # --- held-out numbers ---------------------------------------------------------------------------------
 
 
-def test_held_out_fact_recall_and_false_unlocks(report: dict) -> None:
-    overall = report["splits"]["test"]["overall"]
-    assert overall["fact_recall"] >= MIN_TEST_FACT_RECALL
-    assert overall["false_unlock_rate"] <= MAX_TEST_FALSE_UNLOCK_RATE
-    assert overall["commitment_rate"] >= MIN_TEST_COMMITMENT_RATE
-    assert overall["commitments_unexpected"] == 0
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_held_out_fact_recall_and_false_unlocks(by_language: dict, lang: str) -> None:
+    numbers = by_language["test"][lang]
+    assert numbers["fact_recall"] >= MIN_TEST_FACT_RECALL[lang]
+    assert numbers["false_unlock_rate"] <= MAX_TEST_FALSE_UNLOCK_RATE[lang]
+    assert numbers["commitment_rate"] >= MIN_TEST_COMMITMENT_RATE[lang]
+    assert numbers["commitments_unexpected"] == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_held_out_spin_accuracy_on_conversation_turns(by_language: dict, lang: str) -> None:
+    assert by_language["test"][lang]["spin_accuracy"] >= MIN_TEST_SPIN_ACCURACY_TURNS[lang]
 
 
 def test_held_out_spin_accuracy(report: dict) -> None:
     data = report["splits"]["test"]
-    assert data["overall"]["spin_accuracy"] >= MIN_TEST_SPIN_ACCURACY_TURNS
     assert data["spin_natural_items"]["accuracy"] >= MIN_TEST_SPIN_ACCURACY_NATURAL
     with SPIN_DATA_PATH.open(encoding="utf-8") as handle:
         held_out = [row for row in map(json.loads, filter(str.strip, handle)) if row["split"] == "test"]
@@ -116,11 +147,12 @@ def test_held_out_spin_accuracy(report: dict) -> None:
     assert everything["accuracy"] >= MIN_TEST_SPIN_ACCURACY_ALL
 
 
-def test_train_split_keeps_what_was_reached(report: dict) -> None:
-    overall = report["splits"]["train"]["overall"]
-    assert overall["fact_recall"] >= MIN_TRAIN_FACT_RECALL
-    assert overall["false_unlock_rate"] <= MAX_TRAIN_FALSE_UNLOCK_RATE
-    assert overall["commitment_rate"] >= MIN_TRAIN_COMMITMENT_RATE
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_train_split_keeps_what_was_reached(by_language: dict, lang: str) -> None:
+    numbers = by_language["train"][lang]
+    assert numbers["fact_recall"] >= MIN_TRAIN_FACT_RECALL[lang]
+    assert numbers["false_unlock_rate"] <= MAX_TRAIN_FALSE_UNLOCK_RATE[lang]
+    assert numbers["commitment_rate"] >= MIN_TRAIN_COMMITMENT_RATE[lang]
 
 
 def test_bad_conversations_unlock_almost_nothing_and_win_nothing(report: dict) -> None:
