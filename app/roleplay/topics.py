@@ -3,10 +3,15 @@
 A fact's vocabulary is its YAML topic keywords plus the content words of its own text (jieba tokens
 from app/knowledge/tokenize.py), widened by a small table of concepts that reps name in different
 words ("关账" and "月结", "outflow" and "流失"). Keywords are matched as before (substring for
-Chinese, word start for latin); the other words count by how well they tell apart the facts that
-compete for the same kind of question (the facts of one SPIN category): a concept that only one of
-them has weighs 1, one that three of them share weighs 1/3. Plain words of the fact's text are
-noisier than curated concepts and weigh half that, so one stray noun ("医院") is not a topic.
+Chinese, word start for latin, with regular English inflections: "worry" also finds "worried");
+the other words count by how well they tell apart the facts that compete for the same kind of
+question (the facts of one SPIN category): a concept that only one of them has weighs 1, one that
+three of them share weighs 1/3. Plain words of the fact's text are noisier than curated concepts
+and weigh half that, so one stray noun ("医院") is not a topic.
+
+English: the facts' texts are Chinese, so an English question meets a fact through the fact's
+`topics.en` keywords (and their stemmed words) and through the English surface forms of CONCEPTS,
+which carry the same concept name as the Chinese words of the fact's text.
 
 Usage:
     index = topic_index(scenario)
@@ -20,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.knowledge.tokenize import tokenize
+from app.knowledge.tokenize import stem_english, tokenize
 from app.roleplay.scenarios import Fact, Scenario
 
 # One keyword hit weighs as much as two fully specific content words.
@@ -35,74 +40,107 @@ PLAIN_WORD_SHARE = 0.5
 # question side and the fact side alike, so the two meet whichever words each uses.
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # systems, data, finance
-    "系统": ("系统", "软件", "工具", "system", "software", "tool"),
-    "对账": ("对账", "对不上", "对得上", "对不齐", "对得齐", "账实", "reconcil"),
-    "月结": ("月结", "结账", "关账", "月底", "month-end", "month end", "closing the books"),
-    "报表": ("报表", "经营数据", "看数", "reporting", "reports"),
-    "库存": ("库存", "存货", "inventory", "stock"),
-    "备件": ("备件", "备品", "配件", "spare part", "spares"),
-    "资金": ("资金", "现金", "利息", "capital", "cash", "interest"),
-    "成本": ("成本", "费用", "花费", "多花", "花多少", "cost", "spend", "expense"),
-    "损失": ("损失", "少赚", "lose", "lost", "loss"),
-    "利润": ("利润", "毛利", "赚钱", "赚没赚", "margin", "profit"),
+    "系统": ("系统", "软件", "工具", "system", "software", "tool", "platform"),
+    "手工": ("手工", "人工", "手写", "纸质", "manual", "by hand", "on paper", "paper-based", "handwrit", "spreadsheet", "excel"),
+    "对账": ("对账", "对不上", "对得上", "对不齐", "对得齐", "账实", "reconcil", "mismatch", "discrepanc", "don't match",
+           "do not match", "doesn't match", "line up"),
+    "月结": ("月结", "结账", "关账", "月底", "month-end", "month end", "closing the books", "close the books", "monthly close",
+           "books closed"),
+    "报表": ("报表", "经营数据", "看数", "report", "management numbers", "management figures"),
+    "历史": ("历史", "histor"),
+    "库存": ("库存", "存货", "inventory", "stock", "warehouse", "on the shelf", "on hand"),
+    "备件": ("备件", "备品", "配件", "spare", "replacement part"),
+    "资金": ("资金", "现金", "利息", "capital", "cash", "in interest", "interest cost",
+           "interest payment", "interest rate", "interest expense", "interest charge", "funds", "fund", "tied up",
+           "financing"),
+    "成本": ("成本", "费用", "花费", "多花", "花多少", "cost", "spend", "expense", "fees", "expensive"),
+    "损失": ("损失", "少赚", "lose", "lost", "loss", "losses", "losing"),
+    "收入": ("收入", "营收", "revenue", "income"),
+    "利润": ("利润", "毛利", "赚钱", "赚没赚", "margin", "profit", "bottom line", "earnings"),
     # quality, export, selection
-    "追溯": ("追溯", "溯源", "trace"),
+    "追溯": ("追溯", "溯源", "trace", "tracing", "genealogy"),
     "审核": ("审核", "来审", "审计", "验厂", "audit"),
-    "订单": ("订单", "份额", "丢单", "转单", "orders"),
-    "出口": ("出口", "海外", "国外", "欧美", "export", "overseas", "abroad"),
-    "延期": ("延期", "拖期", "返工", "推倒重来", "delay", "rework", "overrun"),
-    "案例": ("案例", "样板", "参考客户", "现场", "reference", "case stud", "site visit"),
+    "订单": ("订单", "份额", "丢单", "转单", "order"),
+    "出口": ("出口", "海外", "国外", "欧美", "export", "overseas", "abroad", "foreign", "international", "europe", "eu"),
+    "延期": ("延期", "拖期", "返工", "推倒重来", "delay", "rework", "overrun", "slip", "slipped", "redo", "redone", "re-do",
+           "behind schedule"),
+    "案例": ("案例", "样板", "参考客户", "现场", "reference", "case stud", "site visit", "similar compan", "similar size",
+           "success stor"),
+    "决策": ("拍板", "决定", "决策", "decision", "decide", "final say", "final word", "sign off", "signs off", "sign-off"),
+    "咨询": ("咨询", "顾问", "consult", "advisory firm"),
     # people and workload
-    "加班": ("加班", "下班", "熬夜", "熬到", "很晚", "按时走", "准点", "overtime", "stay late", "late nights"),
-    "离职": ("离职", "辞职", "留不住", "留得住", "稳得住", "调岗", "turnover", "quit", "retention"),
-    "压力": ("压力", "担心", "顾虑", "操心", "worry", "pressure", "concern"),
-    "效率": ("效率", "产能", "人均", "productiv", "efficien"),
+    "加班": ("加班", "下班", "熬夜", "熬到", "很晚", "按时走", "准点", "overtime", "stay late", "late nights", "staying late",
+           "working late", "after hours", "after their shift", "after the shift", "after shift", "home on time",
+           "leave on time", "midnight"),
+    "离职": ("离职", "辞职", "留不住", "留得住", "稳得住", "调岗", "turnover", "quit", "retention", "retain", "resign",
+           "quitting", "transfer out"),
+    "压力": ("压力", "担心", "顾虑", "操心", "worry", "pressure", "concern", "worri", "stress", "afraid", "anxi", "nervous"),
+    "效率": ("效率", "产能", "人均", "productiv", "efficien", "output", "per head", "per person"),
     # customers and sales
-    "高端": ("高端", "高净值", "大客户", "wealthy", "wealthier", "high-value", "high net"),
-    "流失": ("流失", "挖走", "流出", "外流", "转走", "抢走", "churn", "attrition", "outflow", "money elsewhere", "funds out"),
-    "全貌": ("全貌", "全景", "完整情况", "看全", "whole story", "full picture", "whole relationship", "360"),
-    "预警": ("预警", "提醒", "告警", "报警", "提前发现", "提前知道", "alert", "warning", "alarm"),
-    "手机": ("手机", "移动", "mobile", "phone"),
-    "指标": ("指标", "任务", "目标", "考核", "kpi", "target", "quota"),
-    "跟进": ("跟进", "跟上", "联系客户", "follow"),
+    "高端": ("高端", "高净值", "大客户", "wealthy", "wealthier", "high-value", "high net", "high-net", "affluent", "hnw",
+           "premium client", "premium customer", "private banking"),
+    "流失": ("流失", "挖走", "流出", "外流", "转走", "抢走", "churn", "attrition", "outflow", "money elsewhere", "funds out",
+           "money away", "money out", "funds away", "moving money", "moved money", "move money", "walked", "walk away",
+           "defect"),
+    "全貌": ("全貌", "全景", "完整情况", "看全", "whole story", "full picture", "whole relationship", "360", "complete view",
+           "complete picture", "single view", "full view", "whole view", "full profile", "complete profile"),
+    "预警": ("预警", "提醒", "告警", "报警", "提前发现", "提前知道", "alert", "warning", "alarm", "warned", "notif", "remind",
+           "heads-up", "heads up"),
+    "手机": ("手机", "移动", "mobile", "phone", "smartphone", "handheld", "tablet"),
+    "指标": ("指标", "任务", "目标", "考核", "kpi", "target", "quota", "goal", "objective"),
+    "跟进": ("跟进", "跟上", "联系客户", "follow up", "follow-up", "following up", "followed up", "follows up",
+           "get in touch", "reach out", "contact the client", "contact the customer", "call the client",
+           "call the customer"),
     # operations and networks
-    "故障": ("故障", "坏了", "出问题", "断网", "掉线", "宕机", "断过", "failure", "fail", "breakdown", "outage"),
-    "停机": ("停机", "停运", "停产", "downtime"),
-    "检修": ("检修", "维修", "保养", "maintenance", "repair"),
-    "定位": ("定位", "排查", "找到原因", "找原因", "troubleshoot", "locate", "diagnos"),
-    "安全": ("安全", "等保", "泄露", "security", "breach", "leak"),
-    "检查": ("检查", "达标", "过关", "扣分", "inspection", "pass the"),
-    "排名": ("排名", "排位", "ranking"),
-    "投诉": ("投诉", "意见", "抱怨", "complain"),
-    "大屏": ("大屏", "一目了然", "dashboard", "one screen"),
-    "运维": ("运维", "外包", "operations", "outsourc"),
-    "规划": ("规划", "三年行动", "重点任务", "重点工作", "plan", "priorit"),
-    "示范": ("示范", "标杆", "样板", "showcase", "flagship", "model project"),
+    "故障": ("故障", "坏了", "出问题", "断网", "掉线", "宕机", "断过", "failure", "fail", "breakdown", "outage", "fault",
+           "break down", "breaks down", "broke down", "broken", "malfunction", "goes down", "went down", "go down",
+           "offline", "disconnect", "connection drop"),
+    "停机": ("停机", "停运", "停产", "downtime", "standstill", "stand still", "stands still", "out of service"),
+    "检修": ("检修", "维修", "保养", "maintenance", "repair", "servicing", "serviced", "overhaul", "upkeep"),
+    "定位": ("定位", "排查", "找到原因", "找原因", "troubleshoot", "locate", "diagnos", "pinpoint", "root cause",
+           "track down", "fault-finding", "fault finding", "find the fault"),
+    "安全": ("安全", "等保", "泄露", "security", "breach", "leak", "cyber", "hack", "safety"),
+    "检查": ("检查", "达标", "过关", "扣分", "inspection", "pass the", "inspect", "compliance check"),
+    "排名": ("排名", "排位", "ranking", "rank", "ranked", "league table"),
+    "投诉": ("投诉", "意见", "抱怨", "complain", "hotline", "grievance"),
+    "大屏": ("大屏", "一目了然", "dashboard", "one screen", "big screen", "single screen", "video wall", "control room"),
+    "运维": ("运维", "外包", "operations", "outsourc", "contractor", "ops"),
+    "规划": ("规划", "三年行动", "重点任务", "重点工作", "plan", "priorit", "roadmap", "programme", "agenda", "three-year"),
+    "示范": ("示范", "标杆", "样板", "showcase", "flagship", "model project", "benchmark", "lighthouse", "role model"),
     # logistics
-    "空驶": ("空驶", "空车", "空跑", "空着跑", "空载", "回程", "配上货", "配货", "empty", "backhaul", "return trip"),
-    "在途": ("在途", "货到哪", "到哪了", "查货", "跟踪", "可视", "看得见", "tracking", "visib", "where their goods"),
-    "调度": ("调度", "派车", "老师傅", "dispatch"),
-    "招标": ("招标", "投标", "续约", "tender", "renewal"),
-    "油费": ("油钱", "油费", "燃油", "过路费", "路费", "fuel", "toll"),
+    "空驶": ("空驶", "空车", "空跑", "空着跑", "空载", "回程", "配上货", "配货", "empty", "backhaul", "return trip", "deadhead",
+           "unloaded", "without a load", "no load", "return leg", "return journe"),
+    "在途": ("在途", "货到哪", "到哪了", "查货", "跟踪", "可视", "看得见", "tracking", "visib", "where their goods", "track",
+           "whereabouts", "where the goods", "where their shipment", "where the shipment", "where their cargo",
+           "where their load", "shipment status"),
+    "调度": ("调度", "派车", "老师傅", "dispatch", "allocat"),
+    "招标": ("招标", "投标", "续约", "tender", "renewal", "renew", "bid", "bidding", "rebid", "re-bid"),
+    "油费": ("油钱", "油费", "燃油", "过路费", "路费", "fuel", "toll", "diesel"),
     # retail
     "会员": ("会员", "积分", "member", "loyalty", "points"),
-    "活跃": ("活跃", "买得勤", "常来", "复购", "回头客", "不怎么来", "沉睡", "睡着", "active", "repeat", "dormant"),
-    "促销": ("促销", "大促", "活动", "打折", "折扣", "promotion", "campaign", "discount"),
+    "活跃": ("活跃", "买得勤", "常来", "复购", "回头客", "不怎么来", "沉睡", "睡着", "active", "repeat", "dormant", "inactive",
+           "lapsed", "gone quiet", "regular", "repurchas", "buy again", "come back and buy"),
+    "促销": ("促销", "大促", "活动", "打折", "折扣", "promotion", "campaign", "discount", "promo", "markdown", "mark-down",
+           "price cut"),
     "优惠券": ("优惠券", "发券", "优惠", "coupon", "voucher"),
-    "客流": ("客流", "进店", "foot traffic"),
+    "客流": ("客流", "进店", "foot traffic", "footfall", "traffic", "store visits", "walk-in"),
     # schools and hospitals
-    "排课": ("排课", "课表", "课程安排", "timetabl", "schedul"),
-    "调课": ("调课", "撞课", "冲突", "clash", "reschedul"),
-    "成绩": ("成绩", "分数", "补考", "grade"),
-    "评估": ("评估", "评审", "复审", "evaluation", "accreditation"),
-    "给药": ("给药", "发药", "用药", "给错药", "核对", "medication", "drug"),
-    "差错": ("差错", "出错", "给错", "险情", "mistake", "near miss"),
-    "记录": ("记录", "文书", "补录", "手写", "paperwork", "records", "documentation"),
-    "扫码": ("扫码", "扫一下", "腕带", "床旁", "床边", "scan", "wristband", "bedside"),
+    "排课": ("排课", "课表", "课程安排", "timetabl", "schedul", "course plan"),
+    "调课": ("调课", "撞课", "冲突", "clash", "reschedul", "conflict", "double-book", "double book", "class change",
+           "change class", "swap class"),
+    "成绩": ("成绩", "分数", "补考", "grade", "marks", "mark", "scores", "exam result", "resit", "re-sit", "make-up exam",
+           "transcript"),
+    "评估": ("评估", "评审", "复审", "evaluation", "accredit", "assess"),
+    "给药": ("给药", "发药", "用药", "给错药", "核对", "medication", "drug", "medicin", "dose", "dosage"),
+    "差错": ("差错", "出错", "给错", "险情", "mistake", "near miss", "error", "close call", "wrong"),
+    "记录": ("记录", "文书", "补录", "手写", "paperwork", "record", "documentation", "charting", "chart", "write up",
+           "writing up", "write-up", "nursing notes"),
+    "扫码": ("扫码", "扫一下", "腕带", "床旁", "床边", "scan", "wristband", "bedside", "barcode"),
     # wind farms
     "风机": ("风机", "机组", "turbine"),
-    "大部件": ("大部件", "大件", "齿轮箱", "主轴", "gearbox", "main bearing", "major component", "big component"),
-    "建模": ("建模", "模型", "modelling", "models", "analytics"),
+    "大部件": ("大部件", "大件", "齿轮箱", "主轴", "gearbox", "main bearing", "major component", "big component", "main shaft",
+            "main-shaft", "large component", "key component"),
+    "建模": ("建模", "模型", "modelling", "model", "analytics", "analys", "analyz"),
 }
 
 # Words that say nothing about which fact is meant: SPIN question words, politeness, time fillers.
@@ -115,28 +153,69 @@ GENERIC_TERMS: frozenset[str] = frozenset(
     直接 简单 重点 了解 请教 确认 介绍 聊聊 说说 讲讲 一下 怎么样 能不能 会不会 是不是 有没有 多大 多久 多少
     how what which who when where why much many does do did have has been your our their the this that with
     about would could should will can help value worth mean impact affect today currently really
+    year years last next month week day days many much long take make get gets see like one all any more most
+    also just still now actually tend think know want need lot lots kind thing things way well good sure
+    happen happens going come came give told say says thank thanks mr ms mrs director
     """.split()
 )
+# English words are compared as tokenize() gives them, lightly stemmed ("currently" -> "current").
+GENERIC_TERMS = GENERIC_TERMS | {stem_english(word) for word in GENERIC_TERMS if word.isascii()}
 
 _NUMERAL_ONLY = re.compile(r"^[0-9零一二三四五六七八九十百千万亿两几多余个半来]+[年月天个次户台人家种位]?$")
+
+
+_VOWELS = "aeiou"
+
+
+def _inflected(word: str) -> str:
+    """A regex for the last English word of a keyword with its regular inflections where the stem changes:
+    worry -> worries, worried; leave -> leaving; scan -> scanned, scanning (other endings just follow)."""
+    last = word[-1]
+    if last == "e":
+        return re.escape(word[:-1]) + "(?:e|ing)"
+    if last == "y" and len(word) > 2 and word[-2] not in _VOWELS:
+        return re.escape(word[:-1]) + "(?:y|i)"
+    if len(word) <= 4 and last not in _VOWELS + "wxy" and len(word) >= 2 and word[-2] in _VOWELS:
+        return re.escape(word) + f"(?:{last}(?=ed|ing))?"
+    return re.escape(word)
 
 
 @lru_cache(maxsize=4096)
 def _latin_word(word: str) -> re.Pattern[str]:
     # Latin keywords must start a word ("his" must not match "this"); short ones (HIS, AUM, ERP) must
-    # also end it, longer ones may go on as a prefix ("optimis" matches "optimise").
-    end = r"(?![a-z0-9])" if len(word) <= 4 else ""
-    return re.compile(r"(?<![a-z0-9])" + re.escape(word) + end)
+    # also end it, save for a plain inflection ("fail" matches "fails", "failed", "failing"); longer
+    # ones may go on as a prefix ("optimis" matches "optimise"). The last word may change its stem
+    # ("worry" matches "worried", "leave" matches "leaving", see _inflected).
+    head, space, tail = word.rpartition(" ")
+    stem = re.escape(head + space) + _inflected(tail) if tail.isalpha() else re.escape(word)
+    end = r"(?:s|es|ed|ing)?(?![a-z0-9])" if len(word) <= 4 else ""
+    return re.compile(r"(?<![a-z0-9])" + stem + end)
+
+
+# A word as the matcher tests it: (a substring that every match of the lowercased word contains, the
+# word-start pattern for latin words or None for Chinese). The cheap substring test goes first.
+Probe = tuple[str, re.Pattern[str] | None]
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_CHAR = re.compile(r"[a-z0-9]")
+
+
+@lru_cache(maxsize=4096)
+def _probe(word: str) -> Probe:
+    word = word.lower()
+    if not word.isascii():
+        return word, None
+    # "worry" and "leave" lose their last letter when inflected (worried, leaving): probe without it
+    return (word[:-1] if word[-1] in "ey" and len(word) > 1 else word), _latin_word(word)
+
+
+def _found(lowered_text: str, probe: Probe) -> bool:
+    substring, pattern = probe
+    return substring in lowered_text and (pattern is None or pattern.search(lowered_text) is not None)
 
 
 def contains(lowered_text: str, word: str) -> bool:
     """Keyword test on lowercased text: substring for Chinese, word-start match for latin keywords."""
-    word = word.lower()
-    if not word:
-        return False
-    if word.isascii():
-        return _latin_word(word).search(lowered_text) is not None
-    return word in lowered_text
+    return bool(word) and _found(lowered_text, _probe(word))
 
 
 def mentions(text: str, words: list[str] | tuple[str, ...]) -> bool:
@@ -145,15 +224,43 @@ def mentions(text: str, words: list[str] | tuple[str, ...]) -> bool:
     return any(contains(lowered, word) for word in words)
 
 
+# The surface forms of CONCEPTS by script, as (concept name, probe).
+def _surface_table(latin: bool) -> tuple[tuple[str, Probe], ...]:
+    return tuple(
+        (name, _probe(surface))
+        for name, surfaces in CONCEPTS.items()
+        for surface in surfaces
+        if surface and surface.isascii() == latin
+    )
+
+
+_CJK_SURFACES = _surface_table(latin=False)
+_LATIN_SURFACES = _surface_table(latin=True)
+
+
+def concept_names(lowered_text: str) -> set[str]:
+    """The CONCEPTS a lowercased text names with any of their surface forms."""
+    found: set[str] = set()
+    tables = []
+    if _CJK_CHAR.search(lowered_text):
+        tables.append(_CJK_SURFACES)
+    if _LATIN_CHAR.search(lowered_text):
+        tables.append(_LATIN_SURFACES)
+    for table in tables:
+        for name, probe in table:
+            if name not in found and _found(lowered_text, probe):
+                found.add(name)
+    return found
+
+
 def content_terms(text: str) -> frozenset[str]:
     """The words of a text that can tell facts apart: jieba content tokens and concept names."""
-    lowered = text.lower()
     terms = {
         token
         for token in tokenize(text)
         if token not in GENERIC_TERMS and not _NUMERAL_ONLY.match(token) and len(token) >= 2
     }
-    terms.update(name for name, surfaces in CONCEPTS.items() if any(contains(lowered, s) for s in surfaces))
+    terms.update(concept_names(text.lower()))
     return frozenset(terms - GENERIC_TERMS)
 
 
@@ -181,6 +288,10 @@ class TopicIndex:
         self.scenario = scenario
         self.fact_terms: dict[str, frozenset[str]] = {}
         self.term_weights: dict[str, dict[str, float]] = {}  # fact id -> its terms' weights
+        # fact id -> its keywords as written, each with its probe (see _probe)
+        self.keywords: dict[str, tuple[tuple[str, Probe], ...]] = {
+            fact.id: tuple((word, _probe(word)) for word in fact.topics.all() if word) for fact in scenario.all_facts()
+        }
         for facts in scenario.facts.by_category().values():
             for fact in facts:
                 words = {fact.text, *fact.topics.all()}
@@ -201,7 +312,7 @@ class TopicIndex:
 
     def match(self, fact: Fact, text_terms: frozenset[str], text: str) -> TopicMatch:
         lowered = text.lower()
-        keywords = [word for word in fact.topics.all() if contains(lowered, word)]
+        keywords = [word for word, probe in self.keywords[fact.id] if _found(lowered, probe)]
         weights = self.term_weights[fact.id]
         shared = sorted(text_terms & self.fact_terms[fact.id])  # sorted: the same float sum in every process
         return TopicMatch(
