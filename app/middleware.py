@@ -1,13 +1,14 @@
 """HTTP middleware: security headers on every response, whole numbers in URLs within the database's range,
 and whose request a model call serves (token budget)."""
 
+import asyncio
 import re
 from urllib.parse import parse_qsl, unquote
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.llm.resilience import bind_request_state, unbind_request_state
+from app.llm.resilience import bind_request_state, settle_charges, unbind_request_state
 from app.models.common import MAX_DB_INTEGER
 
 SECURITY_HEADERS = {
@@ -46,7 +47,11 @@ class SecurityHeadersMiddleware:
 
 
 class ModelCallerMiddleware:
-    """Binds the request's state to the model guard's context, so model calls are charged to the signed-in user."""
+    """Binds the request's state to the model guard's context, so model calls are charged to the signed-in user.
+
+    The charges are written by worker threads while the response goes out; the request ends once they are in,
+    so the user's next request sees them.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,11 +60,14 @@ class ModelCallerMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = bind_request_state(scope.setdefault("state", {}))
+        state = scope.setdefault("state", {})
+        token = bind_request_state(state)
         try:
             await self.app(scope, receive, send)
         finally:
             unbind_request_state(token)
+            if pending := settle_charges(state):
+                await asyncio.gather(*pending)
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")

@@ -3,11 +3,13 @@
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
 from app.api.deps import rate_limited
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import classify_spin, label_name, spin_playbook_id
+from app.llm.resilience import skip_reason
 
 router = APIRouter(prefix="/coach", tags=["coach"])
 
@@ -48,7 +50,9 @@ async def spin(body: SpinRequest, request: Request) -> SpinOut:
     """Which SPIN question type an utterance is, with the cue words; the model adds a second opinion if configured."""
     result = classify_spin(body.text)
     chat_model = request.app.state.chat_model
-    verdict = await classify_spin_llm(chat_model, body.text) if chat_model is not None else None
+    # The pre-check reads today's budget in a worker thread; skipped (circuit open, budget used) means no opinion.
+    ask_model = chat_model is not None and await run_in_threadpool(skip_reason, chat_model) is None
+    verdict = await classify_spin_llm(chat_model, body.text) if ask_model else None
     return SpinOut(label=result.label, confidence=result.confidence, name_zh=label_name(result.label, "zh"),
                    name_en=label_name(result.label, "en"), element_id=spin_playbook_id(result.label),
                    cues=result.cues, is_question=result.is_question, is_pitch=result.is_pitch,

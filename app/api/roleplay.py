@@ -9,7 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.models.common import MAX_DB_INTEGER
@@ -168,6 +170,14 @@ def _submit(session: Session, user: User, roleplay_id: int, body: TurnIn) -> Tur
     return turn
 
 
+def _submit_and_prepare(session: Session, user: User, roleplay_id: int, body: TurnIn, engine: Engine,
+                        chat_model: BaseChatModel | None) -> service.TurnPlan | TurnResult:
+    """One worker-thread trip: store the rep's message (committed), then decide the buyer's move."""
+    turn = _submit(session, user, roleplay_id, body)
+    with service_errors():
+        return service.prepare_turn(engine, chat_model, roleplay_id, turn.id)
+
+
 # --- routes -------------------------------------------------------------------------------------------
 
 
@@ -232,10 +242,10 @@ def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> R
 async def take_turn(roleplay_id: int, body: TurnIn, request: Request, session: SessionDep,
                     user: CurrentUser) -> TurnResult:
     """Say something to the buyer; returns the reply, the coach's feedback and the new state."""
-    turn = await run_in_threadpool(_submit, session, user, roleplay_id, body)
+    engine, chat_model = request.app.state.engine, request.app.state.chat_model
+    prepared = await run_in_threadpool(_submit_and_prepare, session, user, roleplay_id, body, engine, chat_model)
     with service_errors():
-        return await service.take_turn(request.app.state.engine, request.app.state.chat_model, roleplay_id, turn.id,
-                                       second_opinion=body.second_opinion)
+        return await service.take_turn(engine, chat_model, prepared, second_opinion=body.second_opinion)
 
 
 @router.post("/{roleplay_id}/messages", status_code=status.HTTP_202_ACCEPTED, dependencies=[TurnLimit])

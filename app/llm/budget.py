@@ -1,9 +1,19 @@
-"""Per-user daily token budget for LLM mode, counted in the llm_usage table from the model's usage metadata."""
+"""Per-user daily token budget for LLM mode, counted in the llm_usage table from the model's usage metadata.
+
+The count is read before every model call (twice: the feature's pre-check in a worker thread, then the guard's
+check, which runs on the event loop for async calls). A read is reused for READ_TTL_S, so the second check costs no
+query; a charge in this process forgets the user's count, so the next check reads the new total. With several
+worker processes a user can overshoot by the calls other workers let through within READ_TTL_S: the budget is a
+cost guard, not a bill.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+import threading
+import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
 from langchain_core.messages import BaseMessage
@@ -17,6 +27,7 @@ from app.models import LlmUsage
 
 # The budget renews at midnight in China (UTC+8, no daylight saving), when the teams using it start their day.
 BUDGET_DAY_TIMEZONE = timezone(timedelta(hours=8), "Asia/Shanghai")
+READ_TTL_S = 2.0  # how long a user's count read from the database is reused
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -58,18 +69,29 @@ def completion_text(result: LLMResult) -> str:
 class TokenBudget:
     """How many tokens each user may spend on the model per day; 0 means no limit."""
 
-    def __init__(self, engine: Engine, daily_tokens: int) -> None:
+    def __init__(self, engine: Engine, daily_tokens: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
         self.daily_tokens = daily_tokens
+        self._clock = clock
+        self._reads: dict[int, tuple[date, int, float]] = {}  # user id → (day, tokens used, when read)
+        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self.daily_tokens > 0
 
     def used_today(self, user_id: int) -> int:
+        day = budget_day()
+        with self._lock:
+            read = self._reads.get(user_id)
+        if read is not None and read[0] == day and self._clock() - read[2] < READ_TTL_S:
+            return read[1]
         with Session(self.engine) as session:
-            row = session.get(LlmUsage, (user_id, budget_day()))
-            return row.tokens if row else 0
+            row = session.get(LlmUsage, (user_id, day))
+            tokens = row.tokens if row else 0
+        with self._lock:
+            self._reads[user_id] = (day, tokens, self._clock())
+        return tokens
 
     def exhausted(self, user_id: int) -> bool:
         return self.enabled and self.used_today(user_id) >= self.daily_tokens
@@ -84,3 +106,5 @@ class TokenBudget:
             index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens})
         with self.engine.begin() as connection:
             connection.execute(statement)
+        with self._lock:
+            self._reads.pop(user_id, None)

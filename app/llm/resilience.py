@@ -10,13 +10,19 @@ Layers, from the wire up:
   every feature (invoke, stream, structured output). Before a call it refuses when the circuit is open or
   the caller's daily budget is used (raising `ModelSkipped`, which the features' fallbacks turn into the
   offline engine); after a call it feeds the breaker and charges the tokens the response reports.
-- Features call `skip_reason(chat_model)` first, so a skipped call costs nothing and the reply can say why.
+  It runs inline: in async calls on the event loop, without a thread hop per event (LangChain would otherwise
+  hand every streamed token to a worker thread). So nothing in it may wait on the database there: the budget
+  check reuses the count the feature's pre-check just read (app.llm.budget), and the charge is written by a
+  worker thread that the request awaits after its response has been sent (app.middleware.ModelCallerMiddleware).
+- Features call `skip_reason(chat_model)` first, in a worker thread, so a skipped call costs nothing and the
+  reply can say why.
 
 The breaker and the rate limiter are per process: with `uvicorn --workers N` each worker opens on its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -172,6 +178,14 @@ def unbind_request_state(token: Token) -> None:
     _request_state.reset(token)
 
 
+def settle_charges(state: dict[str, Any]) -> list[asyncio.Future]:
+    """The token charges a request's model calls left to write (the middleware awaits them when the request ends)."""
+    return state.pop(_PENDING_CHARGES, [])
+
+
+_PENDING_CHARGES = "model_guard_pending_charges"
+
+
 def current_user_id() -> int | None:
     state = _request_state.get()
     user = state.get("user") if state else None
@@ -189,6 +203,7 @@ class ModelGuard(BaseCallbackHandler):
     """Attached to the chat model: refuses calls while the circuit is open or the budget is used, records outcomes."""
 
     raise_error = True  # an exception in on_chat_model_start stops the call before any request is sent
+    run_inline = True  # see the module docstring: no thread hop per event, and nothing here blocks the event loop
 
     def __init__(self, breaker: CircuitBreaker | None = None, budget: TokenBudget | None = None) -> None:
         self.breaker = breaker or CircuitBreaker()
@@ -225,6 +240,17 @@ class ModelGuard(BaseCallbackHandler):
         tokens = reported_tokens(response)
         if tokens is None:  # many servers do not report usage on streams: estimate rather than count nothing
             tokens = prompt_estimate + estimate_tokens(completion_text(response))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a synchronous call, already in a worker thread: write it now
+            self._charge(user_id, tokens)
+            return
+        pending = loop.run_in_executor(None, self._charge, user_id, tokens)
+        state = _request_state.get()
+        if state is not None:
+            state.setdefault(_PENDING_CHARGES, []).append(pending)
+
+    def _charge(self, user_id: int, tokens: int) -> None:
         try:
             self.budget.charge(user_id, tokens)
         except Exception:  # the reply is already here: a failed count must not turn it into an error

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -50,18 +51,13 @@ class LeakGuard:
     """Lets streamed text through only once it cannot be the start of a hidden fact's quote."""
 
     def __init__(self, hidden_texts: Iterable[str], allowed_texts: Iterable[str]) -> None:
-        allowed = [normalise(text) for text in allowed_texts]
-        allowed_windows = {window for text in allowed for window in _windows(text)}
-        allowed_figures = {figure for text in allowed for figure in _FIGURE.findall(text)}
-        self.windows: set[str] = set()
-        self.figures: set[str] = set()
-        for text in hidden_texts:
-            plain = normalise(text)
-            self.windows.update(_windows(plain))
-            self.figures.update(figure for figure in _FIGURE.findall(plain) if len(figure) >= 2)
+        hidden = [_marks(text) for text in hidden_texts]
+        allowed = [_marks(text) for text in allowed_texts]
         # What the buyer may say anyway (public context, facts already told, this turn's content) is no leak.
-        self.windows -= allowed_windows
-        self.figures -= allowed_figures
+        self.windows: set[str] = set().union(*(windows for windows, _ in hidden))
+        self.windows -= set().union(*(windows for windows, _ in allowed))
+        self.figures: set[str] = {figure for _, figures in hidden for figure in figures if len(figure) >= 2}
+        self.figures -= set().union(*(figures for _, figures in allowed))
         longest_figure = max((len(figure) for figure in self.figures), default=0)
         self.hold = max(WINDOW, longest_figure) - 1  # normalised characters kept back until checked
         self._raw = ""
@@ -90,6 +86,13 @@ class LeakGuard:
             raise ReplyLeak("reply quotes a hidden fact")
         if any(figure in self.figures for figure in _FIGURE.findall(plain)):
             raise ReplyLeak("reply states a hidden figure")
+
+
+@lru_cache(maxsize=4096)
+def _marks(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's WINDOW-character runs and figures, normalised (cached: scenario texts recur every turn)."""
+    plain = normalise(text)
+    return frozenset(_windows(plain)), frozenset(_FIGURE.findall(plain))
 
 
 def _windows(plain: str) -> Iterable[str]:

@@ -5,7 +5,9 @@ classification → the scripted engine updates the deterministic state (it alone
 revealed) → the buyer's words: the scripted text offline, or the model's wording of it (llm_buyer),
 streamed → the reply is stored as complete, partial or failed, together with the new state and the
 feedback → the feedback goes to the coach sidebar. The JSON endpoint and both SSE streams run the
-same `run_turn`; a turn that was already answered is replayed from the database, never asked twice.
+same two steps, `prepare_turn` (blocking: a worker thread) and `answer_turn` (async: the model's
+words, then the one write); a turn that was already answered is replayed from the database, never
+asked twice.
 """
 
 from __future__ import annotations
@@ -193,7 +195,8 @@ class TurnPlan:
     spin: SpinResult
     buyer: BuyerTurn  # the scripted reply and the new state
     feedback: TurnFeedback
-    history: list[tuple[str, str]]
+    history: list[tuple[str, str]]  # earlier messages, for the model only
+    model_skipped: NoticeCode | None = None  # why the model is not asked this turn (circuit open, budget used)
 
     def brief(self) -> BuyerBrief:
         return BuyerBrief(scenario=self.scenario, state=self.buyer.state, say_now=self.buyer.text,
@@ -210,13 +213,19 @@ class Reply:
 
 async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
                    second_opinion: bool = False) -> AsyncIterator[TurnEvent]:
-    """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done.
+    """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done."""
+    prepared = await to_thread.run_sync(prepare_turn, engine, chat_model, roleplay_id, rep_turn_id)
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion):
+        yield event
+
+
+async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
+                      second_opinion: bool = False) -> AsyncIterator[TurnEvent]:
+    """The buyer's words for a prepared turn (streamed), then the one write that stores them with the new state.
 
     `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
     second model call per turn; the offline label stays the one the state and the scorecard use.
     """
-    # Only the model needs the earlier messages; the scripted engine works from the state.
-    prepared = await to_thread.run_sync(_prepare, engine, roleplay_id, rep_turn_id, chat_model is not None)
     if isinstance(prepared, TurnResult):
         yield TokenEvent(prepared.reply)
         yield FeedbackEvent(prepared)
@@ -227,8 +236,8 @@ async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id
     if chat_model is None:
         reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted")
         yield TokenEvent(reply.text)
-    elif (skipped := await to_thread.run_sync(skip_reason, chat_model)) is not None:  # a thread: it reads the budget
-        reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted_fallback", skipped=skipped.code)
+    elif plan.model_skipped is not None:
+        reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted_fallback", skipped=plan.model_skipped)
         yield TokenEvent(reply.text)
     else:
         worded = LlmReply(chat_model, plan.brief())
@@ -243,17 +252,26 @@ async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id
     yield DoneEvent(result)
 
 
-async def take_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
+async def take_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
                     second_opinion: bool = False) -> TurnResult:
-    """The same turn as `run_turn`, for callers that want the whole answer at once."""
-    async for event in run_turn(engine, chat_model, roleplay_id, rep_turn_id, second_opinion=second_opinion):
+    """`answer_turn` for callers that want the whole answer at once."""
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion):
         if isinstance(event, DoneEvent):
             return event.result
-    raise RuntimeError("run_turn ended without a result")
+    raise RuntimeError("answer_turn ended without a result")
 
 
-def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int, with_history: bool) -> TurnPlan | TurnResult:
-    """Classify the rep's turn and let the scripted engine decide the new state (no writes yet)."""
+def prepare_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
+                 rep_turn_id: int) -> TurnPlan | TurnResult:
+    """Classify the rep's turn and let the scripted engine decide the new state (reads only; blocking).
+
+    A turn answered already comes back as its stored result. In LLM mode this is also where the model's
+    availability is checked (circuit, today's budget: a read), so the async part that follows never waits
+    on the database before it calls the model.
+    """
+    # Before the session below: the budget read takes a connection of its own, and holding one while waiting
+    # for another is how a burst of turns would drain the pool.
+    skipped = skip_reason(chat_model)
     with Session(engine) as session:
         roleplay = session.get(RolePlay, roleplay_id)
         rep_turn = session.get(Turn, rep_turn_id)
@@ -264,13 +282,16 @@ def _prepare(engine: Engine, roleplay_id: int, rep_turn_id: int, with_history: b
         scenario = scenario_of(roleplay.scenario_id)
         spin = classify_spin(rep_turn.text)
         buyer = ScriptedBuyer(scenario).reply(state_of(roleplay), rep_turn.text, spin)
-        earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == roleplay_id,
-                                                                     Turn.seq < rep_turn.seq)
-                               .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all() if with_history else []
+        history: list[tuple[str, str]] = []
+        if chat_model is not None and skipped is None:  # only the model needs the earlier messages
+            earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == roleplay_id,
+                                                                         Turn.seq < rep_turn.seq)
+                                   .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all()
+            history = [(speaker, text) for speaker, text in reversed(earlier)]
         return TurnPlan(roleplay_id=roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
                         rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
-                        feedback=build_feedback(scenario, spin, buyer, rep_turn.text),
-                        history=[(speaker, text) for speaker, text in reversed(earlier)])
+                        feedback=build_feedback(scenario, spin, buyer, rep_turn.text), history=history,
+                        model_skipped=skipped.code if skipped else None)
 
 
 async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinOpinion | None:
@@ -292,9 +313,9 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
         else notice("model_failed") if reply.status == TurnStatus.failed
         else notice("reply_cut") if reply.status == TurnStatus.partial else None,
     })
-    state = plan.buyer.state.model_copy(deep=True)
     # Talk ratio counts the words the buyer actually said, which the model may have phrased differently.
-    state.buyer_words += count_words(reply.text) - count_words(plan.buyer.text)
+    state = plan.buyer.state.model_copy(update={
+        "buyer_words": plan.buyer.state.buyer_words + count_words(reply.text) - count_words(plan.buyer.text)})
     with Session(engine) as session:
         claimed = session.execute(
             update(Turn).where(col(Turn.id) == plan.rep_turn_id, col(Turn.status) == TurnStatus.pending)

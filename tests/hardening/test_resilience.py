@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 
 import httpx
@@ -10,9 +12,10 @@ import openai
 import pytest
 from sqlmodel import select
 
-from app.llm.budget import budget_day, estimate_tokens
+from app.llm.budget import READ_TTL_S, TokenBudget, budget_day, estimate_tokens
 from app.llm.factory import build_chat_model
-from app.llm.resilience import CircuitBreaker, CircuitOpen, ModelGuard, is_outage
+from app.llm.resilience import (CircuitBreaker, CircuitOpen, ModelGuard, bind_request_state, is_outage,
+                                settle_charges, unbind_request_state)
 from app.models import LlmUsage, Role
 from tests.api.test_roleplay import start
 from tests.llm.test_flow_probe import SCRIPTED, thin_answer_reply
@@ -141,6 +144,52 @@ def test_guard_counts_a_stream_the_caller_abandons_as_neither(llm_settings, fake
     next(stream)
     stream.close()
     assert guard.breaker.state == "closed"
+
+
+def test_async_stream_runs_the_guard_on_the_event_loop_and_leaves_the_charge_to_the_request(
+        llm_settings, fake_llm, engine, session):
+    """No thread hop per streamed token, and no database write on the event loop: the request settles the charge."""
+    rep = make_user(session, Role.rep, team="A组")
+    seen_threads: set[int] = set()
+
+    class RecordingGuard(ModelGuard):
+        def on_llm_new_token(self, token: str, **kwargs) -> None:
+            seen_threads.add(threading.get_ident())
+
+    guard = RecordingGuard(budget=TokenBudget(engine, 10_000))
+    model = build_chat_model(llm_settings, guard)
+    fake_llm.queue("一段分成好几块流回来的回答，每块都会经过守卫。")
+
+    async def one_request() -> tuple[int, list]:
+        state = {"user": rep}
+        token = bind_request_state(state)
+        try:
+            async for _ in model.astream("hi"):
+                pass
+        finally:
+            unbind_request_state(token)
+        pending = settle_charges(state)
+        await asyncio.gather(*pending)
+        return threading.get_ident(), pending
+
+    loop_thread, pending = asyncio.run(one_request())
+    assert seen_threads == {loop_thread}, "every token event ran inline on the event loop"
+    assert len(pending) == 1, "the charge was handed to the request, not written on the event loop"
+    assert session.exec(select(LlmUsage.tokens).where(LlmUsage.user_id == rep.id)).one() > 0
+
+
+def test_budget_reuses_a_fresh_read_and_rereads_after_a_charge(engine, session):
+    rep = make_user(session, Role.rep, team="A组")
+    clock = FakeClock()
+    budget = TokenBudget(engine, 100, clock=clock)
+    assert budget.used_today(rep.id) == 0
+    session.add(LlmUsage(user_id=rep.id, day=budget_day(), tokens=150))  # another worker process charged meanwhile
+    session.commit()
+    assert budget.used_today(rep.id) == 0, "a read is reused for READ_TTL_S (no query per check)"
+    clock.now += READ_TTL_S
+    assert budget.used_today(rep.id) == 150 and budget.exhausted(rep.id), "then read again"
+    budget.charge(rep.id, 5)
+    assert budget.used_today(rep.id) == 155, "a charge in this process is seen by the very next check"
 
 
 # --- through the API ---------------------------------------------------------------------------------------
