@@ -9,11 +9,11 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from app.auth.policy import can_manage_team, managed_team_ids
-from app.drills.results import (Attempt, assignee_result, by_owner, load_attempts, scenario_titles, team_time,
-                                team_today)
+from app.drills.results import Attempt, assignee_result, by_owner, load_attempts, scenario_titles
 from app.drills.schemas import (Agreement, AssigneeResult, DrillPassRate, DrillStatus, ProgressPoint, RepProgress,
                                 RepSummary, TeamDashboard, TeamRef, WeakSkill, WeekSummary)
 from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, RolePlayStatus, Team, User
+from app.models.common import team_time, team_today
 from app.playbook import get_playbook
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import load_scenarios

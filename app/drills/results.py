@@ -3,29 +3,13 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlmodel import Session, select
 
 from app.drills.schemas import AssigneeResult, AttemptPublic, DrillStatus, ReviewPublic
 from app.models import Drill, Review, RolePlay, RolePlayStatus, User
 from app.roleplay.scenarios import load_scenarios
-
-# Due dates are calendar days where the teams work, not in the server's time zone.
-TEAM_TIMEZONE = ZoneInfo("Asia/Shanghai")
-
-
-def team_today() -> date:
-    return datetime.now(TEAM_TIMEZONE).date()
-
-
-def team_time(moment: datetime) -> datetime:
-    """A stored moment in the teams' time zone (SQLite hands back naive datetimes; they were stored in UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(TEAM_TIMEZONE)
-
 
 def scenario_titles(scenario_id: str) -> tuple[str, str]:
     """Chinese and English titles; the bare id when the scenario file is gone."""

@@ -4,9 +4,10 @@ from sqlmodel import Session, or_, select
 
 from app.auth.policy import can_manage_team, can_view_user, managed_team_ids, visible_user_ids
 from app.drills.results import (Attempt, assignee_result, attempts_public, by_owner, load_attempts,
-                                scenario_titles, team_today)
+                                scenario_titles)
 from app.drills.schemas import AssigneeResult, DrillCreate, DrillDetail, DrillPublic, DrillStatus
 from app.models import Drill, DrillAssignment, Role, RolePlay, Team, User
+from app.models.common import team_today
 from app.roleplay.scenarios import load_scenarios
 
 

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGeneration, LLMResult
@@ -24,15 +24,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from app.models import LlmUsage
+from app.models.common import TEAM_TIMEZONE
 
-# The budget renews at midnight in China (UTC+8, no daylight saving), when the teams using it start their day.
-BUDGET_DAY_TIMEZONE = timezone(timedelta(hours=8), "Asia/Shanghai")
 READ_TTL_S = 2.0  # how long a user's count read from the database is reused
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def budget_day(now: datetime | None = None) -> date:
-    return (now or datetime.now(BUDGET_DAY_TIMEZONE)).astimezone(BUDGET_DAY_TIMEZONE).date()
+    """Today where the teams work: the budget renews at their midnight, when they start their day."""
+    return (now or datetime.now(TEAM_TIMEZONE)).astimezone(TEAM_TIMEZONE).date()
 
 
 def estimate_tokens(text: str) -> int:

@@ -1,7 +1,8 @@
-"""Shared column helpers for the SQLModel tables."""
+"""Shared column helpers for the SQLModel tables, and the teams' time zone for showing stored moments."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field
@@ -14,6 +15,21 @@ MAX_DB_INTEGER = 2**31 - 1
 def utcnow() -> datetime:
     """Aware UTC: SQLModel's datetime columns store and return timezone-aware values."""
     return datetime.now(UTC)
+
+
+# Moments are stored in UTC; people read them, and due dates and budget days turn over, where the teams work.
+TEAM_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def team_today() -> date:
+    return datetime.now(TEAM_TIMEZONE).date()
+
+
+def team_time(moment: datetime) -> datetime:
+    """A stored moment in the teams' time zone (SQLite hands back naive datetimes; they were stored in UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(TEAM_TIMEZONE)
 
 
 def json_field(default_factory=dict) -> Any:

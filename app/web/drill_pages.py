@@ -9,15 +9,15 @@ from sqlmodel import Session
 
 from app.api.deps import SessionDep, not_found
 from app.drills.analytics import scope_reps, viewer_teams
-from app.drills.results import team_time, team_today
 from app.drills.schemas import DrillCreate, DrillPublic, DrillStatus
 from app.drills.service import DrillRequestError, create_drill, drill_detail, get_visible_drill, list_drills
 from app.models import User
+from app.models.common import team_today
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import DIFFICULTIES
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
-from app.web.templating import render
+from app.web.templating import local_time, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,7 +35,7 @@ def my_drills(session: Session, rep: User) -> list[DrillPublic]:
 
 def render_page(request: Request, name: str, context: dict, status_code: int = 200):
     """render() plus `when`, which shows stored times in the teams' time zone."""
-    return render(request, name, context | {"when": lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M")},
+    return render(request, name, context | {"when": local_time},
                   status_code=status_code)
 
 

@@ -13,7 +13,8 @@ from app.api.deps import SessionDep, not_found
 from app.auth.policy import can_view_user
 from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
 from app.drills.export import results_csv
-from app.drills.results import attempts_public, load_attempts, team_time
+from app.drills.results import attempts_public, load_attempts
+from app.models.common import team_time
 from app.drills.reviews import add_review, get_visible_attempt
 from app.drills.schemas import RepSummary, ReviewCreate, TeamDashboard
 from app.drills.service import DrillRequestError

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from app.drills.results import team_today
+from app.models.common import team_today
 from app.models import Drill, DrillAssignment, RolePlay, TeamManager
 from tests.utils.authz import case, check_case, everyone, managers_only, owner_manager_admin
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.drills.results import team_today
+from app.models.common import team_today
 from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
 from tests.utils.factories import auth_headers, make_user
 

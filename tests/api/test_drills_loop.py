@@ -10,7 +10,7 @@ from statistics import mean
 import pytest
 from sqlmodel import select
 
-from app.drills.results import team_today
+from app.models.common import team_today
 from app.models import CoachingNote, Review, Role, RolePlay
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import get_scenario

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
 from tests.api.test_notes import flow_note
-from tests.api.test_roleplay import read_sse
 from tests.utils.factories import csrf_from, make_user, web_login
 from tests.utils.fake_llm import Action
 from tests.utils.scripted_reps import strong_rep_lines
@@ -166,3 +166,14 @@ def test_notes_page_shows_flow_notes_with_their_partial(client, session, rep):
     assert 'id="flow-generic"' in client.get(f"/notes/{note.id}").text
     assert client.get("/notes?kind=flow").text.count(f'href="/notes/{note.id}"') == 1
     assert client.get("/notes?kind=roleplay").text.count(f'href="/notes/{note.id}"') == 0
+
+
+def test_pages_show_stored_times_where_the_team_works(client, session, rep):
+    """Stored in UTC, read in Asia/Shanghai, like the drill pages: 20:30 UTC on the 24th is 04:30 on the 25th."""
+    signed_in(client, rep)
+    note = flow_note(session, rep.id)
+    note.created_at = datetime(2026, 11, 24, 20, 30, tzinfo=UTC)
+    session.add(note)
+    session.commit()
+    for page in (client.get("/notes").text, client.get(f"/notes/{note.id}").text):
+        assert "2026-11-25 04:30" in page and "2026-11-24 20:30" not in page
