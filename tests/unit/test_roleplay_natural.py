@@ -23,20 +23,20 @@ SPIN_DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "spin_labeled.js
 # 3 % (2/62), commitments 5/7, SPIN on conversation turns 87 %. Overall SPIN on the natural labeled
 # items 82 %, on the whole held-out SPIN set 93 %.
 # English held-out conversations (one per scenario, written before any English tuning, plus log_good_3):
-# recall 43 % (35/82), false unlocks 4/36, commitments 0/9, SPIN on conversation turns 74 %. Before the
-# English vocabulary work: 18 % (15/82), 4/15, 0/9. Most English misses are now SPIN labels the
-# classifier gets wrong and the facts that depend on them, not topic matching.
-MIN_TEST_FACT_RECALL = {"zh": 0.80, "en": 0.38}
+# recall 57 % (47/82), false unlocks 5/48, commitments 1/9, SPIN on conversation turns 79 %, after the
+# English SPIN work (commitment asks in everyday English, per-language naive Bayes). Before it: 43 %
+# (35/82), 4/36, 0/9, 74 %; before the English vocabulary work: 18 % (15/82), 4/15, 0/9.
+MIN_TEST_FACT_RECALL = {"zh": 0.80, "en": 0.52}
 MAX_TEST_FALSE_UNLOCK_RATE = {"zh": 0.10, "en": 0.15}
-MIN_TEST_COMMITMENT_RATE = {"zh": 0.5, "en": 0.0}
-MIN_TEST_SPIN_ACCURACY_TURNS = {"zh": 0.80, "en": 0.70}
+MIN_TEST_COMMITMENT_RATE = {"zh": 0.5, "en": 0.1}
+MIN_TEST_SPIN_ACCURACY_TURNS = {"zh": 0.80, "en": 0.75}
 MIN_TEST_SPIN_ACCURACY_NATURAL = 0.75
 MIN_TEST_SPIN_ACCURACY_ALL = 0.90
 # The train split was tuned on, so it must stay near what was reached (Chinese: recall 96 %, false 1 %,
-# 14/14; English: recall 64 % (61/96), false 4/62, commitments 3/10).
-MIN_TRAIN_FACT_RECALL = {"zh": 0.90, "en": 0.60}
+# 14/14; English: recall 99 % (95/96), false 0/95, commitments 10/10; its rep turns train the naive Bayes).
+MIN_TRAIN_FACT_RECALL = {"zh": 0.90, "en": 0.90}
 MAX_TRAIN_FALSE_UNLOCK_RATE = {"zh": 0.05, "en": 0.10}
-MIN_TRAIN_COMMITMENT_RATE = {"zh": 0.85, "en": 0.2}
+MIN_TRAIN_COMMITMENT_RATE = {"zh": 0.85, "en": 0.8}
 # Pitching, vague or off-topic conversations may unlock almost nothing.
 MAX_BAD_CONVERSATION_UNLOCKS = 2
 

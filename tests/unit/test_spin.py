@@ -27,9 +27,15 @@ from app.coaching.spin import (
 
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "spin_labeled.jsonl"
 CONVERSATIONS_PATH = Path(__file__).resolve().parent.parent / "eval" / "roleplay_natural.jsonl"
-# Measured 93.1 % on the 203 held-out items (bench/results/spin.json); 85.7 % before the
-# naturally worded items got their rules and the naive Bayes.
+# Measured 92.0 % on the 275 held-out items (bench/results/spin.json): zh 93.2 % (148), en 90.6 % (127).
+# Before the English work (English everyday commitment asks, one naive Bayes per language) the same
+# set gave 88.0 %: zh 93.2 %, en 81.9 %; the 203 items before the English additions 93.1 %.
 MIN_TEST_ACCURACY = 0.90
+MIN_TEST_ACCURACY_BY_LANG = {"zh": 0.92, "en": 0.87}
+# Held-out English commitment asks (asks_commitment in the data): 21/22 recognised, 1/13 false flags;
+# before the English ask cues 5/22.
+MIN_TEST_COMMITMENT_RECALL_EN = 0.85
+MAX_TEST_COMMITMENT_FALSE_FLAGS_EN = 2
 
 
 def _rows() -> list[dict]:
@@ -84,6 +90,25 @@ def test_held_out_accuracy() -> None:
     for gold in SPIN_LABELS:
         print(f"{gold:<10}" + "".join(f"{confusion[gold][pred]:>7}" for pred in SPIN_LABELS))
     assert accuracy >= MIN_TEST_ACCURACY
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_held_out_accuracy_per_language(lang: str) -> None:
+    """One language must not hide a regression of the other."""
+    rows = [row for row in _rows() if row["split"] == "test" and row["lang"] == lang]
+    accuracy = sum(classify_spin(row["text"]).label == row["label"] for row in rows) / len(rows)
+    print(f"\nSPIN held-out accuracy ({lang}): {accuracy:.1%} (n={len(rows)})")
+    assert accuracy >= MIN_TEST_ACCURACY_BY_LANG[lang]
+
+
+def test_held_out_english_commitment_asks_are_recognised() -> None:
+    rows = [row for row in _rows() if row["split"] == "test" and "asks_commitment" in row]
+    asks = [row for row in rows if row["asks_commitment"]]
+    recognised = sum(classify_spin(row["text"]).asks_commitment for row in asks)
+    false_flags = sum(classify_spin(row["text"]).asks_commitment for row in rows if not row["asks_commitment"])
+    print(f"\nheld-out English commitment asks recognised: {recognised}/{len(asks)}, false flags {false_flags}")
+    assert recognised / len(asks) >= MIN_TEST_COMMITMENT_RECALL_EN
+    assert false_flags <= MAX_TEST_COMMITMENT_FALSE_FLAGS_EN
 
 
 # --- per-label sanity (sentences that are not in the data set) ---------------------------------
@@ -230,6 +255,10 @@ def test_commitment_flag() -> None:
     assert classify_spin("能否安排我见一下王总？").asks_commitment
     assert classify_spin("下周给您做一次演示，您看可以吗？").asks_commitment
     assert classify_spin("Could you introduce me to your CFO?").asks_commitment
+    assert classify_spin("Would it make sense to arrange a call with your plant director?").asks_commitment
+    assert classify_spin("Shall we get a date in the diary for the rollout plan?").asks_commitment
+    assert not classify_spin("Could you take me through how a batch gets released?").asks_commitment
+    assert not classify_spin("Can you tell me how the sites share their data?").asks_commitment
     assert not classify_spin("你们的财务总监平时关注哪些指标？").asks_commitment
     assert not classify_spin("When does your maintenance contract expire?").asks_commitment
     assert not classify_spin("Thanks for making time to meet with me.").asks_commitment
