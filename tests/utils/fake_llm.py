@@ -34,6 +34,7 @@ class Action:
 
 
 Responder = Callable[[dict], Action]
+FAULT_KINDS = ("429", "500", "timeout", "drop")
 
 
 def _default_responder(body: dict) -> Action:
@@ -51,7 +52,7 @@ class FakeLLM:
     requests: list[dict] = field(default_factory=list)
     responder: Responder = _default_responder
     fault_rate: float = 0.0
-    fault_kinds: tuple[str, ...] = ("429", "500", "timeout", "drop")
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
     timeout_sleep_s: float = 5.0
     latency_s: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(7))
@@ -66,6 +67,7 @@ class FakeLLM:
         self.requests.clear()
         self.responder = _default_responder
         self.fault_rate = 0.0
+        self.fault_kinds = FAULT_KINDS
         self.latency_s = 0.0
         self.rng = random.Random(7)
 
