@@ -2,7 +2,7 @@
 
 The count is read before every model call (twice: the feature's pre-check in a worker thread, then the guard's
 check, which runs on the event loop for async calls). A read is reused for READ_TTL_S, so the second check costs no
-query; a charge in this process forgets the user's count, so the next check reads the new total. With several
+query; a charge in this process returns the new total, which counts as a fresh read. With several
 worker processes a user can overshoot by the calls other workers let through within READ_TTL_S: the budget is a
 cost guard, not a bill.
 """
@@ -100,11 +100,13 @@ class TokenBudget:
         """Add tokens to the user's count for today (one atomic upsert, so concurrent calls all count)."""
         if tokens <= 0:
             return
+        day = budget_day()
         insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(LlmUsage).values(user_id=user_id, day=budget_day(), tokens=tokens)
+        statement = insert(LlmUsage).values(user_id=user_id, day=day, tokens=tokens)
         statement = statement.on_conflict_do_update(
-            index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens})
+            index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
+        ).returning(LlmUsage.tokens)
         with self.engine.begin() as connection:
-            connection.execute(statement)
-        with self._lock:
-            self._reads.pop(user_id, None)
+            total = connection.execute(statement).scalar_one()
+        with self._lock:  # the new total is the freshest read there is: the next check needs no query
+            self._reads[user_id] = (day, total, self._clock())

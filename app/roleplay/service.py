@@ -20,7 +20,7 @@ from typing import Any
 from anyio import to_thread
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -107,10 +107,9 @@ def transcript(session: Session, roleplay_id: int) -> list[Turn]:
     return list(session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id).order_by(col(Turn.seq))))
 
 
-def pending_turn(session: Session, roleplay_id: int) -> Turn | None:
-    """The rep's message that is stored but not answered yet (at most one per session)."""
-    return session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.speaker == "rep",
-                                           Turn.status == TurnStatus.pending)).first()
+def last_turn(session: Session, roleplay_id: int) -> Turn | None:
+    return session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id)
+                        .order_by(col(Turn.seq).desc()).limit(1)).first()
 
 
 # --- start --------------------------------------------------------------------------------------------
@@ -154,14 +153,15 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
         raise RolePlayError(409, "this session is finished; start a new one")
     if state_of(roleplay).finished:
         raise RolePlayError(409, "the buyer has ended the call; finish the session to see the scorecard")
-    waiting = pending_turn(session, roleplay.id)
+    # A message waiting for the buyer's reply is always the last one: none is taken while one waits.
+    last = last_turn(session, roleplay.id)
+    waiting = last if last is not None and last.speaker == "rep" and last.status == TurnStatus.pending else None
     if waiting is not None and client_id is not None and waiting.client_id == client_id:
         return waiting  # the same message sent twice at once: the copy that lost the race gets the stored turn
     if waiting is not None:
         raise RolePlayError(409, f"message {waiting.id} is still waiting for the buyer's reply: "
                                  f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}")
-    last_seq = session.exec(select(func.max(Turn.seq)).where(Turn.roleplay_id == roleplay.id)).one() or 0
-    turn = Turn(roleplay_id=roleplay.id, seq=last_seq + 1, speaker="rep", text=text,
+    turn = Turn(roleplay_id=roleplay.id, seq=last.seq + 1 if last is not None else 1, speaker="rep", text=text,
                 status=TurnStatus.pending, client_id=client_id)
     session.add(turn)
     try:
