@@ -48,8 +48,13 @@ def latency_summary(milliseconds: list[float]) -> dict[str, float]:
 
 
 def machine() -> dict:
+    """What the numbers were measured on. On a shared VM, CPU pressure (Linux PSI: the share of time runnable
+    tasks waited for a CPU, over the last 60 s) can be well above zero while this machine itself is idle."""
+    pressure = Path("/proc/pressure/cpu")
+    some = pressure.read_text().split("\n")[0] if pressure.exists() else ""
+    avg60 = next((float(field.split("=")[1]) for field in some.split() if field.startswith("avg60=")), None)
     return {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-            "load_average": [round(value, 2) for value in os.getloadavg()]}
+            "load_average": [round(value, 2) for value in os.getloadavg()], "cpu_pressure_some_avg60": avg60}
 
 
 def bearer(user_id: int) -> dict[str, str]:

@@ -12,7 +12,9 @@ time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next 
   llm             the same against the loopback OpenAI-compatible test server (tests/utils/fake_llm.py, in
                   its own subprocess) answering after a fixed latency; a turn makes one model call (the
                   buyer's streamed reply; the SPIN second opinion is opt-in and off here), so app overhead =
-                  turn latency - model latency (target <= 10 ms).
+                  turn latency - model latency (target <= 10 ms). The model server's own time is measured
+                  too (the same kind of request sent to it directly, before the load): the overhead net of
+                  it is what the app, its model client (LangChain, openai) included, adds.
   offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
                   which shows the throughput ceiling (latency then is mostly queueing).
   offline_alone, llm_alone
@@ -41,7 +43,10 @@ import httpx
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, build_messages  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
+from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
+from app.roleplay.state import SessionState  # noqa: E402
 from bench.harness import (REPO_ROOT, bearer, latency_summary, machine, prepare_database,  # noqa: E402
                            start_app, start_fake_llm)
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
@@ -125,6 +130,29 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -
             "latency_ms": latency_summary(latencies), "_latencies": latencies}
 
 
+def model_server_alone(base_url: str, calls: int = 40) -> list[float]:
+    """Milliseconds the loopback model server takes for a buyer-sized streamed request sent to it directly."""
+    scenario = load_scenarios()[SCENARIO]
+    lines = strong_rep_lines(scenario)
+    opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario))
+    history = [("rep" if index % 2 else "buyer", lines[index // 2]) for index in range(HISTORY_TURNS)]
+    brief = BuyerBrief(scenario=scenario, state=opening.state, say_now=opening.text, history=history,
+                       rep_text=lines[0])
+    roles = {"system": "system", "human": "user", "ai": "assistant"}
+    body = {"model": "fake-model", "stream": True, "temperature": 0.4,
+            "messages": [{"role": roles[message.type], "content": message.content}
+                         for message in build_messages(brief)]}
+    timings: list[float] = []
+    with httpx.Client(base_url=base_url, timeout=CLIENT_TIMEOUT_S) as client:
+        for _ in range(calls + 5):
+            began = time.perf_counter()
+            with client.stream("POST", "/chat/completions", json=body) as response:
+                for _line in response.iter_lines():
+                    pass
+            timings.append((time.perf_counter() - began) * 1000)
+    return timings[5:]  # the first few open the connection and warm the server
+
+
 def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float, workers: int) -> dict:
     llm = mode.startswith("llm")
     if mode.endswith("_alone"):
@@ -136,6 +164,7 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
         user_ids = prepare_database(database_url, sessions)
         fake = start_fake_llm(model_latency_s) if llm else None
+        server_alone = model_server_alone(fake.base_url) if fake else []
         app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None, workers=workers)
         try:
             pids = server_pids(app.process.pid)
@@ -154,8 +183,12 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
     if llm:
         calls_per_turn = 1  # the buyer's streamed reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
+        server_ms = latency_summary(server_alone)
         result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,
-                   "app_overhead_ms": latency_summary([latency - model_ms for latency in latencies])}
+                   "app_overhead_ms": latency_summary([latency - model_ms for latency in latencies]),
+                   "model_server_alone_ms": server_ms,
+                   "app_overhead_net_of_model_server_ms": latency_summary(
+                       [latency - calls_per_turn * server_ms["p50"] for latency in latencies])}
     return result
 
 
@@ -179,11 +212,12 @@ def main() -> None:
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     print(f"{'mode':<15} {'workers':>7} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'overhead p50':>13} {'overhead p95':>13} {'cpu ms/turn':>12}")
+          f"{'overhead p50':>13} {'overhead p95':>13} {'net p50':>8} {'net p95':>8} {'cpu ms/turn':>12}")
     for run in runs:
         latency = run["latency_ms"]
-        overhead = run.get("app_overhead_ms")
-        extra = f"{overhead['p50']:>13} {overhead['p95']:>13}" if overhead else f"{'-':>13} {'-':>13}"
+        overhead, net = run.get("app_overhead_ms"), run.get("app_overhead_net_of_model_server_ms")
+        extra = (f"{overhead['p50']:>13} {overhead['p95']:>13} {net['p50']:>8} {net['p95']:>8}" if overhead
+                 else f"{'-':>13} {'-':>13} {'-':>8} {'-':>8}")
         print(f"{run['mode']:<15} {run['workers']:>7} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
               f"{latency['p95']:>8} {latency['p99']:>8} {extra} {run['app_cpu_ms_per_turn']:>12}")
     print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
