@@ -97,7 +97,9 @@ class IntegerRangeMiddleware:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         values += [(["query", name], value) for name, value in query]
         for loc, value in values:
-            if _WHOLE_NUMBER.fullmatch(value.strip()) and abs(int(value)) > MAX_DB_INTEGER:
+            # str.strip() removes more than int() tolerates (e.g. "\x1f"): parse what was matched.
+            number = value.strip()
+            if _WHOLE_NUMBER.fullmatch(number) and abs(int(number)) > MAX_DB_INTEGER:
                 return {"type": "less_than_equal", "loc": loc, "input": value[:40],
                         "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
         return None

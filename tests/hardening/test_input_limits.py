@@ -134,6 +134,12 @@ def test_ids_beyond_the_database_range_are_a_422_not_a_500(client, headers, url)
     assert client.get("/api/notes/2147483647", headers=headers).status_code == 404, "the largest id is fine"
 
 
+def test_a_number_wrapped_in_control_characters_is_not_a_500(client, headers):
+    """Found by schemathesis: "0\x1f" strips to "0" for str.strip() but is no int() literal."""
+    response = client.get("/api/flow-runs?status=0%1F&limit=0", headers=headers)
+    assert response.status_code == 422, response.text
+
+
 def test_a_body_over_the_cap_is_refused_before_parsing(client, headers):
     response = client.post("/api/coach/spin", content=b'{"text": "' + b"x" * MAX_BODY_BYTES + b'"}',
                            headers=headers | {"content-type": "application/json"})

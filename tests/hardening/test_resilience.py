@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import openai
@@ -172,7 +173,8 @@ def test_async_stream_runs_the_guard_on_the_event_loop_and_leaves_the_charge_to_
         await asyncio.gather(*pending)
         return threading.get_ident(), pending
 
-    loop_thread, pending = asyncio.run(one_request())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own: a browser test may leave one running here
+        loop_thread, pending = pool.submit(asyncio.run, one_request()).result()
     assert seen_threads == {loop_thread}, "every token event ran inline on the event loop"
     assert len(pending) == 1, "the charge was handed to the request, not written on the event loop"
     assert session.exec(select(LlmUsage.tokens).where(LlmUsage.user_id == rep.id)).one() > 0
