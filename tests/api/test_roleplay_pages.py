@@ -177,3 +177,13 @@ def test_pages_show_stored_times_where_the_team_works(client, session, rep):
     session.commit()
     for page in (client.get("/notes").text, client.get(f"/notes/{note.id}").text):
         assert "2026-11-25 04:30" in page and "2026-11-24 20:30" not in page
+
+
+def test_an_empty_list_on_the_scorecard_says_so(client, rep):
+    csrf = signed_in(client, rep)
+    url = start_page(client, csrf)
+    client.post(f"{url}/finish", data={"csrf_token": csrf})  # no question asked: nothing to praise
+    card = client.get(f"{url}/scorecard").text
+    assert "这次还没有可以肯定的亮点" in card and '<li class="muted">–</li>' not in card
+    note_id = re.search(r'href="/notes/(\d+)"', card).group(1)
+    assert "这次还没有可以肯定的亮点" in client.get(f"/notes/{note_id}").text
