@@ -12,6 +12,8 @@ from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, 
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.topics import TopicMatch, mentions, topic_index
 
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
 
 # The same purposes for every style; variants are picked by a hash of scenario, turn and purpose.
 # Analytical: data, details, caution. Driver: terse, results. Expressive: vivid, big picture.
@@ -437,7 +439,9 @@ class ScriptedBuyer:
             return TRUST_ON_TOPIC + style_bonus
         if fresh:
             fact = fresh[0]
-            topic = matches[fact.id].keyword or fact.topics.zh[0]
+            # The buyer speaks Chinese: echo the rep's own word only when it is Chinese.
+            keyword = matches[fact.id].keyword
+            topic = keyword if keyword and _HAS_CJK.search(keyword) else fact.topics.zh[0]
             parts.append(self._phrase("wrong_type", turn))
             parts.append(self._hint(self.scenario.category_of(fact.id), topic, turn))
             return style_bonus

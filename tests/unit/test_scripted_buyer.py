@@ -178,6 +178,15 @@ def test_fact_needs_the_right_question_type_on_its_topic():
     assert again.new_facts == []
 
 
+def test_the_hint_names_the_topic_in_chinese_when_the_rep_asked_in_english():
+    scenario = SCENARIOS["mfg_vitamin_erp"]
+    state = SessionState.start(scenario)
+    reply = ScriptedBuyer(scenario).reply(state, "What problems do you have with your current system?", spin("P"))
+    assert reply.new_facts == [] and not re.search(r"[A-Za-z]", reply.text), reply.text
+    chinese = ScriptedBuyer(scenario).reply(state, "你们的现有系统有什么不满意的地方？", spin("P"))
+    assert "现有系统" in chinese.text, "a Chinese rep's own word is echoed"
+
+
 def test_requires_and_min_trust_gate_a_fact():
     scenario = SCENARIOS["mfg_vitamin_erp"]
     buyer = ScriptedBuyer(scenario)
