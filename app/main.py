@@ -16,7 +16,8 @@ from app.db import make_engine
 from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
 from app.llm.resilience import ModelGuard
-from app.middleware import IntegerRangeMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
+from app.middleware import (IntegerRangeMiddleware, ModelCallerMiddleware, NulCharacterMiddleware,
+                            SecurityHeadersMiddleware)
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                        same_site="lax", max_age=14 * 24 * 3600)
     app.add_middleware(ModelCallerMiddleware)
     app.add_middleware(IntegerRangeMiddleware)
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)

@@ -103,3 +103,52 @@ class IntegerRangeMiddleware:
                 return {"type": "less_than_equal", "loc": loc, "input": value[:40],
                         "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
         return None
+
+
+# The NUL character in each encoding a request can carry it: a percent-escape (paths, queries, forms), JSON's
+# escape, or the raw byte.
+_NUL_IN_JSON = (b"\\u0000", b"\x00")
+_NUL_IN_FORM = (b"%00", b"\x00")
+
+
+class NulCharacterMiddleware:
+    """Answers 422 when a path, query or body carries the NUL character.
+
+    PostgreSQL text columns cannot hold it (the driver raises, which would be a 500) and no one types it;
+    SQLite would store it. Refusing it at the door keeps both databases answering alike. Runs inside the body
+    size limit, so the body it reads is already capped.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or any(nul in scope.get("query_string", b"").lower() for nul in _NUL_IN_FORM):
+            await _nul_refused("path or query")(scope, receive, send)
+            return
+        content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
+        markers = _NUL_IN_FORM if b"form-urlencoded" in content_type else _NUL_IN_JSON
+        messages: list[Message] = []
+        while True:  # the whole body (at most the size limit), then replayed to the app unchanged
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        body = b"".join(message.get("body", b"") for message in messages)
+        if any(nul in body for nul in markers):
+            await _nul_refused("body")(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _nul_refused(where: str) -> JSONResponse:
+    return JSONResponse({"detail": [{"type": "string_pattern_mismatch", "loc": [where.split()[0]],
+                                     "msg": f"The {where} contains the NUL character (\\u0000), which text cannot hold"}]},
+                        status_code=422)

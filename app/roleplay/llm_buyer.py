@@ -200,6 +200,6 @@ class LlmReply:
 
 
 def _chunk_text(content: str | list) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    text = content if isinstance(content, str) else \
+        "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return text.replace("\x00", "")  # a text column cannot hold NUL (PostgreSQL refuses it)

@@ -144,3 +144,17 @@ def test_a_body_over_the_cap_is_refused_before_parsing(client, headers):
     response = client.post("/api/coach/spin", content=b'{"text": "' + b"x" * MAX_BODY_BYTES + b'"}',
                            headers=headers | {"content-type": "application/json"})
     assert response.status_code == 413, response.text
+
+
+def test_the_nul_character_is_a_422_in_paths_queries_and_bodies(client, headers):
+    """Found by schemathesis on PostgreSQL, whose text columns cannot hold NUL: /api/flow-runs?flow_id=%00 was a 500."""
+    for url in ("/api/flow-runs?flow_id=%00", "/api/notes/%00"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 422 and "NUL" in response.json()["detail"][0]["msg"], (url, response.text)
+    started = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=headers).json()
+    turn = client.post(f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统\u0000？"}, headers=headers)
+    assert turn.status_code == 422 and "NUL" in turn.text
+    assert client.post("/login", data={"username": "a\x00", "password": "b"}).status_code == 422
+    fine = client.post(f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统？增长了 100%00 也行"},
+                       headers=headers)
+    assert fine.status_code == 200, "a JSON body may say %00; only the NUL itself is refused"
