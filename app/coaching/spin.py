@@ -40,6 +40,8 @@ from typing import Literal
 import numpy as np
 import yaml
 
+from app.knowledge.tokenize import is_chinese
+
 SpinLabel = Literal["S", "P", "I", "N", "other"]
 SPIN_LABELS: tuple[SpinLabel, ...] = ("S", "P", "I", "N", "other")
 QUESTION_LABELS: tuple[SpinLabel, ...] = ("S", "P", "I", "N")
@@ -370,7 +372,7 @@ def load_training_rows(path: Path = TRAIN_DATA_PATH) -> list[dict]:
 
 def _is_chinese(text: str) -> bool:
     """Whether a text is read by the Chinese model: any CJK character makes it Chinese ("ERP用的是哪家？")."""
-    return _CJK_RUN.search(text) is not None
+    return is_chinese(text)
 
 
 @functools.cache

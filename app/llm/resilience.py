@@ -178,12 +178,12 @@ def unbind_request_state(token: Token) -> None:
     _request_state.reset(token)
 
 
+_PENDING_CHARGES = "model_guard_pending_charges"  # key in the request's state dict
+
+
 def settle_charges(state: dict[str, Any]) -> list[asyncio.Future]:
     """The token charges a request's model calls left to write (the middleware awaits them when the request ends)."""
     return state.pop(_PENDING_CHARGES, [])
-
-
-_PENDING_CHARGES = "model_guard_pending_charges"
 
 
 def current_user_id() -> int | None:

@@ -8,11 +8,10 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from app.knowledge.tokenize import is_chinese
 from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.topics import TopicMatch, mentions, topic_index
-
-_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # The same purposes for every style; variants are picked by a hash of scenario, turn and purpose.
@@ -441,7 +440,7 @@ class ScriptedBuyer:
             fact = fresh[0]
             # The buyer speaks Chinese: echo the rep's own word only when it is Chinese.
             keyword = matches[fact.id].keyword
-            topic = keyword if keyword and _HAS_CJK.search(keyword) else fact.topics.zh[0]
+            topic = keyword if keyword and is_chinese(keyword) else fact.topics.zh[0]
             parts.append(self._phrase("wrong_type", turn))
             parts.append(self._hint(self.scenario.category_of(fact.id), topic, turn))
             return style_bonus

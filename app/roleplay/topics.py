@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.knowledge.tokenize import stem_english, tokenize
+from app.knowledge.tokenize import is_chinese, stem_english, tokenize
 from app.roleplay.scenarios import Fact, Scenario
 
 # One keyword hit weighs as much as two fully specific content words.
@@ -195,7 +195,6 @@ def _latin_word(word: str) -> re.Pattern[str]:
 # A word as the matcher tests it: (a substring that every match of the lowercased word contains, the
 # word-start pattern for latin words or None for Chinese). The cheap substring test goes first.
 Probe = tuple[str, re.Pattern[str] | None]
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_CHAR = re.compile(r"[a-z0-9]")
 
 
@@ -242,7 +241,7 @@ def concept_names(lowered_text: str) -> set[str]:
     """The CONCEPTS a lowercased text names with any of their surface forms."""
     found: set[str] = set()
     tables = []
-    if _CJK_CHAR.search(lowered_text):
+    if is_chinese(lowered_text):
         tables.append(_CJK_SURFACES)
     if _LATIN_CHAR.search(lowered_text):
         tables.append(_LATIN_SURFACES)
