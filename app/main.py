@@ -16,8 +16,7 @@ from app.db import make_engine
 from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
 from app.llm.resilience import ModelGuard
-from app.middleware import (IntegerRangeMiddleware, ModelCallerMiddleware, NulCharacterMiddleware,
-                            SecurityHeadersMiddleware)
+from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
@@ -54,8 +53,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",
                        same_site="lax", max_age=14 * 24 * 3600)
     app.add_middleware(ModelCallerMiddleware)
-    app.add_middleware(IntegerRangeMiddleware)
-    app.add_middleware(NulCharacterMiddleware)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)

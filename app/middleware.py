@@ -1,5 +1,5 @@
-"""HTTP middleware: security headers on every response, whole numbers in URLs within the database's range,
-and whose request a model call serves (token budget)."""
+"""HTTP middleware: security headers on every response, input the database can take (no NUL character, whole
+numbers in URLs within its integer range), and whose request a model call serves (token budget)."""
 
 import asyncio
 import re
@@ -71,52 +71,19 @@ class ModelCallerMiddleware:
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
-
-
-class IntegerRangeMiddleware:
-    """Answers 422 when a path segment or query value is a whole number no database integer can hold.
-
-    Ids in paths and queries are plain `int` parameters; without this a request for /api/notes/99999999999999999999
-    would reach the database driver and fail there (SQLite: OverflowError, PostgreSQL: a type error) as a 500.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            problem = self._out_of_range(scope)
-            if problem is not None:
-                await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-    @staticmethod
-    def _out_of_range(scope: Scope) -> dict | None:
-        values = [(["path"], unquote(segment)) for segment in scope["path"].split("/")]
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        values += [(["query", name], value) for name, value in query]
-        for loc, value in values:
-            # str.strip() removes more than int() tolerates (e.g. "\x1f"): parse what was matched.
-            number = value.strip()
-            if _WHOLE_NUMBER.fullmatch(number) and abs(int(number)) > MAX_DB_INTEGER:
-                return {"type": "less_than_equal", "loc": loc, "input": value[:40],
-                        "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
-        return None
-
-
-# The NUL character in each encoding a request can carry it: a percent-escape (paths, queries, forms), JSON's
-# escape, or the raw byte.
+# The NUL character in each encoding a body can carry it: a form's percent-escape, JSON's escape, or the raw byte.
 _NUL_IN_JSON = (b"\\u0000", b"\x00")
 _NUL_IN_FORM = (b"%00", b"\x00")
 
 
-class NulCharacterMiddleware:
-    """Answers 422 when a path, query or body carries the NUL character.
+class InputGuardMiddleware:
+    """Answers 422 for input the database cannot take: the NUL character in the path, a query value or the body,
+    or a whole number in a path segment or query value that no database integer can hold.
 
-    PostgreSQL text columns cannot hold it (the driver raises, which would be a 500) and no one types it;
-    SQLite would store it. Refusing it at the door keeps both databases answering alike. Runs inside the body
-    size limit, so the body it reads is already capped.
+    PostgreSQL text columns cannot hold NUL (the driver raises, which would be a 500) and no one types it; SQLite
+    would store it. Ids in paths and queries are plain `int` parameters; without the range check a request for
+    /api/notes/99999999999999999999 would fail in the driver (SQLite: OverflowError, PostgreSQL: a type error) as
+    a 500. The URL is checked before the body is read; runs inside the body size limit, so that body is capped.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -126,8 +93,8 @@ class NulCharacterMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if "\x00" in scope["path"] or any(nul in scope.get("query_string", b"").lower() for nul in _NUL_IN_FORM):
-            await _nul_refused("path or query")(scope, receive, send)
+        if (problem := _url_problem(scope)) is not None:
+            await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
             return
         content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
         markers = _NUL_IN_FORM if b"form-urlencoded" in content_type else _NUL_IN_JSON
@@ -139,7 +106,7 @@ class NulCharacterMiddleware:
                 break
         body = b"".join(message.get("body", b"") for message in messages)
         if any(nul in body for nul in markers):
-            await _nul_refused("body")(scope, receive, send)
+            await JSONResponse({"detail": [_nul_error(["body"])]}, status_code=422)(scope, receive, send)
             return
 
         async def replay() -> Message:
@@ -148,7 +115,26 @@ class NulCharacterMiddleware:
         await self.app(scope, replay, send)
 
 
-def _nul_refused(where: str) -> JSONResponse:
-    return JSONResponse({"detail": [{"type": "string_pattern_mismatch", "loc": [where.split()[0]],
-                                     "msg": f"The {where} contains the NUL character (\\u0000), which text cannot hold"}]},
-                        status_code=422)
+def _url_problem(scope: Scope) -> dict | None:
+    """The NUL character in the path or a query parameter, else the first whole number out of the database's range."""
+    if "\x00" in scope["path"]:
+        return _nul_error(["path"])
+    # Parsed once, as Starlette parses it for the route, so an error names the parameter the route sees.
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    for name, value in query:
+        if "\x00" in name or "\x00" in value:
+            return _nul_error(["query", name])
+    values = [(["path"], unquote(segment)) for segment in scope["path"].split("/")]
+    values += [(["query", name], value) for name, value in query]
+    for loc, value in values:
+        # str.strip() removes more than int() tolerates (e.g. "\x1f"): parse what was matched.
+        number = value.strip()
+        if _WHOLE_NUMBER.fullmatch(number) and abs(int(number)) > MAX_DB_INTEGER:
+            return {"type": "less_than_equal", "loc": loc, "input": value[:40],
+                    "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
+    return None
+
+
+def _nul_error(loc: list[str]) -> dict:
+    return {"type": "string_pattern_mismatch", "loc": loc,
+            "msg": f"The {loc[0]} contains the NUL character (\\u0000), which text cannot hold"}

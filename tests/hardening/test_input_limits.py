@@ -66,7 +66,7 @@ def test_every_input_string_and_list_is_bounded(schema):
         for method, operation in operations.items():
             where = f"{method.upper()} {path}"
             for parameter in operation.get("parameters", []):
-                # Whole numbers in paths and queries are range-checked for every route by IntegerRangeMiddleware.
+                # Whole numbers in paths and queries are range-checked for every route by InputGuardMiddleware.
                 problems += unbounded(parameter["schema"], components, f"{where} ?{parameter['name']}", set(),
                                       integers=False)
             for content in operation.get("requestBody", {}).get("content", {}).values():
@@ -158,3 +158,13 @@ def test_the_nul_character_is_a_422_in_paths_queries_and_bodies(client, headers)
     fine = client.post(f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统？增长了 100%00 也行"},
                        headers=headers)
     assert fine.status_code == 200, "a JSON body may say %00; only the NUL itself is refused"
+
+
+def test_a_nul_in_the_query_names_the_parameter_not_the_path(client, headers):
+    """The 422 said loc ["path"] for ?flow_id=%00; it names the query parameter, as the integer check does."""
+    for url, loc in (("/api/flow-runs?flow_id=%00", ["query", "flow_id"]),
+                     ("/api/flow-runs?limit=10&status=a%00b", ["query", "status"]),
+                     ("/api/notes/%00", ["path"])):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["detail"][0]["loc"] == loc, (url, response.text)
