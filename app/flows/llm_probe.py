@@ -7,19 +7,17 @@ engine falls back to the scripted probe, as it does when the call raises.
 
 from __future__ import annotations
 
-import re
-
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from app.flows.definitions import FlowDefinition
 from app.flows.engine import ProbeRequest, ProbeWriter
+from app.knowledge.tokenize import is_chinese
 from app.llm.prompts import render_prompt
 from app.llm.resilience import skip_reason
 
 PROMPT_NAME = "flow_probe_v1"
 MAX_PROBE_CHARS = 120  # a probe is one question; anything longer is the model lecturing
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _WRAPPING_QUOTES = "\"'“”‘’「」 \n"
 
 
@@ -50,7 +48,7 @@ def usable_probe(text: str, lang: str) -> str | None:
     probe = text.strip().strip(_WRAPPING_QUOTES).strip()
     if not probe or len(probe) > MAX_PROBE_CHARS:
         return None
-    if lang == "zh" and not _CJK.search(probe):
+    if lang == "zh" and not is_chinese(probe):
         return None
     return probe
 
