@@ -1,13 +1,17 @@
 """The chat-model factory and prompt files, exercised against the loopback OpenAI-compatible server."""
 
+import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import openai
 import pytest
 from pydantic import BaseModel
 
-from app.llm.factory import build_chat_model
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+from app.llm.factory import AsyncWireFormatCompletions, WireFormatCompletions, build_chat_model
 from app.llm.prompts import prompt_names, render_prompt
 from tests.utils.fake_llm import Action
 
@@ -40,6 +44,51 @@ def test_structured_output_is_parsed_and_validated(llm_settings, fake_llm):
     result = build_chat_model(llm_settings).with_structured_output(Verdict).invoke("这会带来什么影响？")
     assert result == Verdict(label="I", confidence=0.8)
     assert "response_format" in fake_llm.requests[-1] or "tools" in fake_llm.requests[-1]
+
+
+CONVERSATION = [SystemMessage("你是制造企业的采购经理。"), HumanMessage("你好"), AIMessage("您好，请说。"),
+                HumanMessage("你们现在的系统用了多久？")]
+
+
+def _in_a_fresh_thread(coroutine):
+    with ThreadPoolExecutor(max_workers=1) as thread:  # asyncio.run needs a thread without a running loop
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+async def _collected(stream) -> list:
+    return [chunk async for chunk in stream]
+
+
+MODEL_CALLS = {
+    "invoke": lambda model: model.invoke(CONVERSATION).content,
+    "stream": lambda model: "".join(chunk.content for chunk in model.stream(CONVERSATION)),
+    "ainvoke": lambda model: _in_a_fresh_thread(model.ainvoke(CONVERSATION)).content,
+    "astream": lambda model: "".join(chunk.content for chunk in _in_a_fresh_thread(_collected(model.astream(CONVERSATION)))),
+    "options": lambda model: model.bind(stop=["。"], max_tokens=40, seed=3).invoke(CONVERSATION).content,
+    "tools": lambda model: model.bind_tools([Verdict]).invoke(CONVERSATION).content,
+}
+# Headers that differ between any two requests of the same client.
+VARYING_HEADERS = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length", "idempotency-key"}
+
+
+@pytest.mark.parametrize("call", MODEL_CALLS)
+def test_the_wire_format_client_sends_what_the_sdks_create_sends(call, llm_settings, fake_llm):
+    """The factory's chat.completions skips the SDK's payload walk: the same request must reach the server."""
+    model = build_chat_model(llm_settings)
+    assert isinstance(model.client, WireFormatCompletions)
+    assert isinstance(model.async_client, AsyncWireFormatCompletions)
+    stock = build_chat_model(llm_settings)
+    stock.client, stock.async_client = stock.root_client.chat.completions, stock.root_async_client.chat.completions
+    seen = []
+    for chat_model in (stock, model):
+        fake_llm.reset()
+        fake_llm.queue("好的，我明白了。")
+        reply = MODEL_CALLS[call](chat_model)
+        headers = {name: value for name, value in fake_llm.request_headers[-1].items() if name not in VARYING_HEADERS}
+        seen.append((fake_llm.requests[-1], headers, reply))
+    assert seen[0] == seen[1]
+    assert seen[1][1]["authorization"] == "Bearer test-key"
+    assert seen[1][0]["messages"][2] == {"role": "assistant", "content": "您好，请说。"}
 
 
 def test_429_and_500_are_retried_then_succeed(llm_settings, fake_llm):

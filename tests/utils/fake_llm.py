@@ -50,6 +50,7 @@ class FakeLLM:
     base_url: str = ""
     actions: deque[Action] = field(default_factory=deque)
     requests: list[dict] = field(default_factory=list)
+    request_headers: list[dict[str, str]] = field(default_factory=list)  # lowercased names, same order as requests
     responder: Responder = _default_responder
     fault_rate: float = 0.0
     fault_kinds: tuple[str, ...] = FAULT_KINDS
@@ -65,6 +66,7 @@ class FakeLLM:
     def reset(self) -> None:
         self.actions.clear()
         self.requests.clear()
+        self.request_headers.clear()
         self.responder = _default_responder
         self.fault_rate = 0.0
         self.fault_kinds = FAULT_KINDS
@@ -112,6 +114,7 @@ def _pieces(text: str, size: int = 4) -> list[str]:
 def build_app(fake: FakeLLM) -> Starlette:
     async def chat(request: Request):
         body = await request.json()
+        fake.request_headers.append(dict(request.headers))
         action = fake.next_action(body)
         delay = action.delay_s + fake.latency_s
         if delay:
