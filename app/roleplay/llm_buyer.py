@@ -48,7 +48,13 @@ class ReplyLeak(Exception):
 
 
 class LeakGuard:
-    """Lets streamed text through only once it cannot be the start of a hidden fact's quote."""
+    """Lets streamed text through only once it cannot be the start of a hidden fact's quote.
+
+    Each piece is checked where it can complete a quote (the windows and figures that reach into it), so a
+    reply costs time in proportion to its length, not to its length squared. Pieces are normalised one by
+    one; `check_whole()` at the end of the stream checks the text normalised as a whole, which also catches
+    a quote that only composes across a piece boundary (a letter and its accent arriving apart).
+    """
 
     def __init__(self, hidden_texts: Iterable[str], allowed_texts: Iterable[str]) -> None:
         hidden = [_marks(text) for text in hidden_texts]
@@ -62,11 +68,15 @@ class LeakGuard:
         self.hold = max(WINDOW, longest_figure) - 1  # normalised characters kept back until checked
         self._raw = ""
         self._released = 0
+        self._plain = ""  # the pieces normalised, joined
+        self._next_window = 0  # windows of _plain starting before this index are checked
+        self._next_figure = 0  # figures of _plain starting before this index are checked (a trailing one may grow)
 
     def feed(self, piece: str) -> str:
         """Add a streamed piece; returns the text now safe to show. Raises ReplyLeak on a quote."""
         self._raw += piece
-        self.check(self._raw)
+        self._plain += normalise(piece)
+        self._check_new()
         keep_from = _index_keeping(self._raw, self.hold)
         released, self._released = self._raw[self._released:keep_from], max(self._released, keep_from)
         return released
@@ -80,12 +90,30 @@ class LeakGuard:
     def text(self) -> str:
         return self._raw
 
+    def check_whole(self) -> None:
+        """Check the whole text received, normalised at once. Raises ReplyLeak on a quote."""
+        self.check(self._raw)
+
     def check(self, text: str) -> None:
         plain = normalise(text)
         if any(window in self.windows for window in _windows(plain)):
             raise ReplyLeak("reply quotes a hidden fact")
         if any(figure in self.figures for figure in _FIGURE.findall(plain)):
             raise ReplyLeak("reply states a hidden figure")
+
+    def _check_new(self) -> None:
+        plain = self._plain
+        last_start = len(plain) - WINDOW + 1
+        if any(plain[start:start + WINDOW] in self.windows for start in range(self._next_window, last_start)):
+            raise ReplyLeak("reply quotes a hidden fact")
+        self._next_window = max(self._next_window, last_start)
+        next_figure = len(plain)
+        for figure in _FIGURE.finditer(plain, self._next_figure):
+            if figure.group() in self.figures:
+                raise ReplyLeak("reply states a hidden figure")
+            if figure.end() == len(plain):  # it may still grow ("6" → "60%"): look at it again with the next piece
+                next_figure = figure.start()
+        self._next_figure = next_figure
 
 
 @lru_cache(maxsize=4096)
@@ -176,6 +204,7 @@ class LlmReply:
             live = attempt == 0  # the first try streams; a try after a leak is shown only once checked whole
             guard = guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
             pieces: list[str] = []
+            self.status, self.error = "complete", None
             try:
                 async for chunk in self.chat_model.astream(build_messages(self.brief, retry=not live)):
                     piece = guard.feed(_chunk_text(chunk.content))
@@ -188,6 +217,10 @@ class LlmReply:
             except Exception as error:  # any model failure: keep the safe text received, if any
                 self.error = f"{type(error).__name__}: {error}"[:300]
                 self.status = "partial"
+            try:
+                guard.check_whole()
+            except ReplyLeak:
+                continue
             if not guard.text.strip():  # nothing usable came back
                 self.status = "failed"
                 break
@@ -195,6 +228,8 @@ class LlmReply:
             self.text = "".join(pieces) + rest
             yield rest if live else self.text
             return
+        else:  # both tries quoted a hidden fact
+            self.status = "complete"
         self.text, self.source = self.brief.say_now, "scripted_fallback"
         yield self.text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
@@ -78,6 +80,14 @@ def test_a_leaking_reply_is_regenerated(llm_client, headers, fake_llm):
     assert done["reply"] == WORDED and done["reply_status"] == "complete"
     assert not any(window in streamed_text(events) for window in windows(HIDDEN))
     assert "上一次的回答透露了" in fake_llm.requests[1]["messages"][0]["content"]
+
+
+def test_the_whole_reply_is_checked_once_more_when_the_stream_ends(llm_client, headers, fake_llm, monkeypatch):
+    """A quote the piece-by-piece check cannot see (see the composed-accent test below) is still regenerated."""
+    monkeypatch.setattr(LeakGuard, "_check_new", lambda self: None)
+    fake_llm.queue("我跟你讲，" + HIDDEN, WORDED)
+    _, _, events = stream_turn(llm_client, headers)
+    assert events[-1][1]["reply"] == WORDED and len(fake_llm.requests) == 2
 
 
 def test_a_reply_that_keeps_leaking_is_replaced_by_the_scripted_one(llm_client, headers, fake_llm, session):
@@ -183,3 +193,42 @@ def test_leak_guard_holds_text_back_until_it_is_checked():
     figures = LeakGuard(hidden_texts=["库存准确率只有 60%"], allowed_texts=[])
     with pytest.raises(ReplyLeak):
         figures.feed("大概也就60%吧。")
+
+
+LEAK_CASES = [
+    ("库存准确率只有 60%，月底盘点要三天", "说实话我们的库存准确率只有60%左右。"),  # a window quote
+    ("库存准确率只有 60%，月底盘点要三天", "大概也就 60% 吧，您觉得呢？"),  # a figure only
+    ("库存准确率只有 60%，月底盘点要三天", "我们的库存还行，盘点也不算太慢，6 个人就够了。"),  # no leak
+    ("Inventory accuracy is only 60% at month end", "Honestly, inventory accuracy is ONLY 60%!"),
+]
+
+
+@pytest.mark.parametrize("hidden, reply", LEAK_CASES)
+def test_checking_piece_by_piece_finds_what_checking_the_whole_reply_finds(hidden, reply):
+    """The guard checks only what each piece adds; however the reply is cut, it must agree with a whole check."""
+    def leaks(check) -> bool:
+        try:
+            check()
+        except ReplyLeak:
+            return True
+        return False
+
+    whole = LeakGuard(hidden_texts=[hidden], allowed_texts=[])
+    expected = leaks(lambda: whole.check(reply))
+    rng = random.Random(5)
+    for _ in range(60):
+        cuts = sorted(rng.sample(range(1, len(reply)), rng.randint(1, min(12, len(reply) - 1))))
+        pieces = [reply[start:end] for start, end in zip([0, *cuts], [*cuts, len(reply)])]
+        guard = LeakGuard(hidden_texts=[hidden], allowed_texts=[])
+        assert leaks(lambda: [guard.feed(piece) for piece in pieces]) == expected, pieces
+        if not expected:
+            assert guard.flush() and guard.text == reply
+
+
+def test_a_quote_that_composes_across_pieces_is_caught_by_the_whole_check():
+    # "e" and a combining acute accent arriving in different pieces only become "é" when normalised together.
+    guard = LeakGuard(hidden_texts=["café résumé"], allowed_texts=[])
+    guard.feed("Un cafe\u0301 re")
+    guard.feed("\u0301sume\u0301 ici")  # piece by piece this reads "caféresumé": no window of the fact
+    with pytest.raises(ReplyLeak):
+        guard.check_whole()
