@@ -3,6 +3,7 @@
 from sqlmodel import Session, select
 
 from app.auth.passwords import hash_password, verify_password
+from app.drills.service import assign_open_team_drills
 from app.models import Role, Team, TeamManager, User
 from app.models.user import UserBase
 
@@ -44,6 +45,7 @@ def create_user(
             session.add(TeamManager(team_id=team.id, user_id=user.id))
         else:
             user.team_id = team.id
+            assign_open_team_drills(session, user)  # "assign to team" includes those who join later
     session.commit()
     session.refresh(user)
     return user

@@ -45,6 +45,16 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     return drill
 
 
+def assign_open_team_drills(session: Session, rep: User) -> None:
+    """Give a rep who joins a team that team's drills still open (not past due), as if assigned with the team.
+
+    The caller commits, so the rep and the assignments are stored together."""
+    if rep.role != Role.rep:  # team drills go to reps only, as in create_drill
+        return
+    open_drills = select(Drill.id).where(Drill.team_id == rep.team_id, Drill.due >= team_today())
+    session.add_all(DrillAssignment(drill_id=drill_id, user_id=rep.id) for drill_id in session.exec(open_drills))
+
+
 def _managed_team(session: Session, creator: User, name: str) -> Team:
     team = session.exec(select(Team).where(Team.name == name.strip())).first()
     # Unknown and not-yours answer alike, so team names cannot be probed.
