@@ -161,14 +161,21 @@ def start_app(data_dir: Path, database_url: str, *, llm_base_url: str | None = N
     return server
 
 
-def start_fake_llm(latency_s: float) -> Server:
-    """The loopback OpenAI-compatible test server (tests/utils/fake_llm.py) answering after a fixed latency."""
+def start_fake_llm(latency_s: float, reply: str | None = None, chunk_chars: int = 4) -> Server:
+    """The loopback OpenAI-compatible test server (tests/utils/fake_llm.py) answering after a fixed latency.
+
+    `reply`: what every chat call answers (default: the test server's short reply), streamed `chunk_chars` at a time.
+    """
     port = free_port()
-    code = ("import sys, uvicorn; sys.path.insert(0, sys.argv[1]);"
-            "from tests.utils.fake_llm import FakeLLM, build_app;"
-            "uvicorn.run(build_app(FakeLLM(latency_s=float(sys.argv[3]))), host='127.0.0.1', port=int(sys.argv[2]),"
-            " log_level='warning', access_log=False)")
-    process = subprocess.Popen([sys.executable, "-c", code, str(REPO_ROOT), str(port), str(latency_s)])
+    code = ("import json, sys, uvicorn; sys.path.insert(0, sys.argv[1]);"
+            "from tests.utils.fake_llm import Action, FakeLLM, build_app;"
+            "options = json.loads(sys.argv[3]); reply = options.pop('reply');"
+            "fake = FakeLLM(**options);"
+            "fake.responder = (lambda body: Action(text=reply)) if reply else fake.responder;"
+            "uvicorn.run(build_app(fake), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning',"
+            " access_log=False)")
+    options = {"latency_s": latency_s, "chunk_chars": chunk_chars, "reply": reply}
+    process = subprocess.Popen([sys.executable, "-c", code, str(REPO_ROOT), str(port), json.dumps(options)])
     server = Server(process, f"http://127.0.0.1:{port}/v1")
     wait_until_up(f"{server.base_url}/models", process)
     return server

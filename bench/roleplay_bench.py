@@ -10,7 +10,8 @@ All sessions run at once; like a rep who reads the reply and types the next ques
 time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next turn. Runs:
   offline         the scripted buyer; turn latency p50/p95 (target p95 <= 50 ms on a 2-core machine).
   llm             the same against the loopback OpenAI-compatible test server (tests/utils/fake_llm.py, in
-                  its own subprocess) answering after a fixed latency; a turn makes one model call (the
+                  its own subprocess) answering after a fixed latency with a buyer-sized reply in 2-character
+                  chunks (MODEL_REPLY; a fallback to the scripted reply counts as an error); a turn makes one model call (the
                   buyer's streamed reply; the SPIN second opinion is opt-in and off here), so app overhead =
                   turn latency - model latency (target <= 10 ms). The model server's own time is measured
                   too (the same kind of request sent to it directly, before the load): the overhead net of
@@ -53,6 +54,13 @@ from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
 SCENARIO = "mfg_vitamin_erp"
+# What the model server answers in LLM mode: a buyer-sized reply (110 characters, no figure or phrase of the
+# scenario's hidden facts, so the leak guard lets it through) streamed two characters per chunk, about as a real
+# model streams Chinese tokens. Every chunk passes the model client, LangChain and the leak guard.
+MODEL_REPLY = ("嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心的是落地以后"
+               "能不能真的用起来。我们的人手本来就紧，上线那段时间谁来配合、要投入多少精力，这些我得心里有数。"
+               "你们以前做过类似规模的企业吗？")
+MODEL_CHUNK_CHARS = 2
 CLIENT_TIMEOUT_S = 30.0
 
 
@@ -96,7 +104,10 @@ async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines:
             if response.status_code != 200:
                 errors.append(f"turn {response.status_code}")
                 break
-            if response.json()["state"]["finished"]:
+            turn = response.json()
+            if turn["feedback"]["reply_source"] == "scripted_fallback":  # the model's reply was not used
+                errors.append(f"reply {turn['feedback']['reply_source']}")
+            if turn["state"]["finished"]:
                 break
             await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
 
@@ -163,7 +174,7 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         data_dir = Path(folder)
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
         user_ids = prepare_database(database_url, sessions)
-        fake = start_fake_llm(model_latency_s) if llm else None
+        fake = start_fake_llm(model_latency_s, MODEL_REPLY, MODEL_CHUNK_CHARS) if llm else None
         server_alone = model_server_alone(fake.base_url) if fake else []
         app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None, workers=workers)
         try:

@@ -56,6 +56,7 @@ class FakeLLM:
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     timeout_sleep_s: float = 5.0
     latency_s: float = 0.0
+    chunk_chars: int = 4  # characters per streamed chunk (real models stream a token, 1-3 Chinese characters)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -71,6 +72,7 @@ class FakeLLM:
         self.fault_rate = 0.0
         self.fault_kinds = FAULT_KINDS
         self.latency_s = 0.0
+        self.chunk_chars = 4
         self.rng = random.Random(7)
 
     def next_action(self, body: dict) -> Action:
@@ -132,7 +134,7 @@ def build_app(fake: FakeLLM) -> Starlette:
 
         async def events():
             yield _chunk(body, {"role": "assistant", "content": ""})
-            pieces = _pieces(content)
+            pieces = _pieces(content, fake.chunk_chars)
             for index, piece in enumerate(pieces):
                 if action.fault == "drop" and index >= max(1, len(pieces) // 2):
                     raise ConnectionError("injected dropped stream")  # the server closes mid-body
