@@ -8,7 +8,7 @@ from langchain_openai import ChatOpenAI
 from openai import AsyncStream, NotGiven, Stream, not_given
 from openai._base_client import make_request_options
 from openai.resources.chat.completions import AsyncCompletions, Completions
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.chat import ChatCompletion
 
 from app.config import Settings
 from app.llm.resilience import ModelGuard
@@ -39,12 +39,13 @@ def build_chat_model(settings: Settings, guard: ModelGuard | None = None) -> Bas
     return model
 
 
-# LangChain hands `chat.completions.create` a payload already in wire format (messages as plain dicts). The SDK's
-# create() walks it against its TypedDicts before sending; for chat parameters, which declare no aliases or
-# formats, that walk returns the payload unchanged, yet it was the largest part of the client's cost per turn
-# (bench/RESULTS.md, role-play row). These send the payload as it is through the same request machinery:
-# same path, auth, retries, timeouts and typed responses. Everything else (parse, with_raw_response, …) is the
-# SDK's own.
+# LangChain hands `chat.completions.create` a payload already in wire format (messages as plain dicts) and takes
+# stream chunks as plain dicts too. The SDK's create() walks the payload against its TypedDicts before sending (for
+# chat parameters, which declare no aliases or formats, that walk returns it unchanged) and builds a typed model of
+# every chunk, which LangChain dumps straight back to a dict. For a buyer's reply those two were most of the
+# client's cost per turn (bench/RESULTS.md, role-play row). These send the payload as it is and hand the chunks
+# over as the server's JSON, through the same request machinery: path, auth, retries, timeouts, errors. A
+# non-streamed reply is still a typed ChatCompletion; everything else (parse, with_raw_response, …) is the SDK's own.
 
 
 def _body_and_options(params: dict[str, Any], extra_headers: Any, extra_query: Any, extra_body: Any,
@@ -60,7 +61,7 @@ class WireFormatCompletions(Completions):
                timeout: Any = not_given, **params: Any) -> Any:
         body, options = _body_and_options(params, extra_headers, extra_query, extra_body, timeout)
         return self._post("/chat/completions", body=body, options=options, cast_to=ChatCompletion,
-                          stream=bool(body.get("stream")), stream_cls=Stream[ChatCompletionChunk])
+                          stream=bool(body.get("stream")), stream_cls=Stream[object])
 
 
 class AsyncWireFormatCompletions(AsyncCompletions):
@@ -68,4 +69,4 @@ class AsyncWireFormatCompletions(AsyncCompletions):
                      timeout: Any = not_given, **params: Any) -> Any:
         body, options = _body_and_options(params, extra_headers, extra_query, extra_body, timeout)
         return await self._post("/chat/completions", body=body, options=options, cast_to=ChatCompletion,
-                                stream=bool(body.get("stream")), stream_cls=AsyncStream[ChatCompletionChunk])
+                                stream=bool(body.get("stream")), stream_cls=AsyncStream[object])

@@ -59,13 +59,22 @@ async def _collected(stream) -> list:
     return [chunk async for chunk in stream]
 
 
+def _merged(chunks: list) -> object:
+    merged = chunks[0]
+    for chunk in chunks[1:]:
+        merged += chunk
+    return merged
+
+
 MODEL_CALLS = {
-    "invoke": lambda model: model.invoke(CONVERSATION).content,
-    "stream": lambda model: "".join(chunk.content for chunk in model.stream(CONVERSATION)),
-    "ainvoke": lambda model: _in_a_fresh_thread(model.ainvoke(CONVERSATION)).content,
-    "astream": lambda model: "".join(chunk.content for chunk in _in_a_fresh_thread(_collected(model.astream(CONVERSATION)))),
-    "options": lambda model: model.bind(stop=["。"], max_tokens=40, seed=3).invoke(CONVERSATION).content,
-    "tools": lambda model: model.bind_tools([Verdict]).invoke(CONVERSATION).content,
+    "invoke": lambda model: model.invoke(CONVERSATION),
+    "stream": lambda model: _merged(list(model.stream(CONVERSATION))),
+    "ainvoke": lambda model: _in_a_fresh_thread(model.ainvoke(CONVERSATION)),
+    "astream": lambda model: _merged(_in_a_fresh_thread(_collected(model.astream(CONVERSATION)))),
+    "astream_with_usage": lambda model: _merged(_in_a_fresh_thread(_collected(model.astream(CONVERSATION,
+                                                                                           stream_usage=True)))),
+    "options": lambda model: model.bind(stop=["。"], max_tokens=40, seed=3).invoke(CONVERSATION),
+    "tools": lambda model: model.bind_tools([Verdict]).invoke(CONVERSATION),
 }
 # Headers that differ between any two requests of the same client.
 VARYING_HEADERS = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length", "idempotency-key"}
@@ -73,7 +82,7 @@ VARYING_HEADERS = {"x-stainless-retry-count", "x-stainless-read-timeout", "conte
 
 @pytest.mark.parametrize("call", MODEL_CALLS)
 def test_the_wire_format_client_sends_what_the_sdks_create_sends(call, llm_settings, fake_llm):
-    """The factory's chat.completions skips the SDK's payload walk: the same request must reach the server."""
+    """The factory's chat.completions skips the SDK's payload walk and chunk models: same request, same reply."""
     model = build_chat_model(llm_settings)
     assert isinstance(model.client, WireFormatCompletions)
     assert isinstance(model.async_client, AsyncWireFormatCompletions)
@@ -83,12 +92,16 @@ def test_the_wire_format_client_sends_what_the_sdks_create_sends(call, llm_setti
     for chat_model in (stock, model):
         fake_llm.reset()
         fake_llm.queue("好的，我明白了。")
-        reply = MODEL_CALLS[call](chat_model)
+        message = MODEL_CALLS[call](chat_model)
+        reply = message.model_dump(exclude={"id"})  # content, metadata, usage, tool calls: what features read
+        reply["response_metadata"].pop("id", None)  # the test server stamps each reply with the time
         headers = {name: value for name, value in fake_llm.request_headers[-1].items() if name not in VARYING_HEADERS}
         seen.append((fake_llm.requests[-1], headers, reply))
     assert seen[0] == seen[1]
     assert seen[1][1]["authorization"] == "Bearer test-key"
     assert seen[1][0]["messages"][2] == {"role": "assistant", "content": "您好，请说。"}
+    if call == "astream_with_usage":  # the usage chunk reached LangChain (the budget charges from it)
+        assert seen[1][2]["usage_metadata"]["total_tokens"] > 0
 
 
 def test_429_and_500_are_retried_then_succeed(llm_settings, fake_llm):

@@ -109,6 +109,11 @@ def _chunk(body: dict, delta: dict, finish: str | None = None) -> str:
     return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
+def _usage_chunk(body: dict, usage: dict) -> dict:
+    return {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": body.get("model", "fake"), "choices": [], "usage": usage}
+
+
 def _pieces(text: str, size: int = 4) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
@@ -141,6 +146,9 @@ def build_app(fake: FakeLLM) -> Starlette:
                 yield _chunk(body, {"content": piece})
                 await asyncio.sleep(0)
             yield _chunk(body, {}, finish="stop")
+            if (body.get("stream_options") or {}).get("include_usage"):  # as OpenAI does: a last chunk, no choices
+                usage = _completion(body, content)["usage"]
+                yield f"data: {json.dumps(_usage_chunk(body, usage))}\n\n"
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
