@@ -1,10 +1,10 @@
 """Opportunities (real deals) and the pipeline by milestone."""
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from app.api.deps import CurrentUser, SessionDep, not_found
@@ -19,6 +19,8 @@ router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 
 STALLED_AFTER = timedelta(days=30)
 NO_MILESTONE = "none"  # the pipeline stage of deals below the first milestone (no 5K run yet, or under 10 %)
+WON_MILESTONE = "milestone.m100"  # 结案 (contract signed): a recorded fact that 5K scoring never reaches
+Outcome = Literal["open", "won", "lost"]
 
 
 class OpportunityCreate(OpportunityBase):
@@ -40,11 +42,30 @@ class OpportunityUpdate(SQLModel):
         return self
 
 
+class OutcomeChange(SQLModel):
+    outcome: Outcome
+    reason: str | None = Field(default=None, max_length=200)  # why the deal was lost; only with "lost"
+
+    @field_validator("reason")
+    @classmethod
+    def _blank_reason_is_none(cls, reason: str | None) -> str | None:
+        return (reason or "").strip() or None
+
+    @model_validator(mode="after")
+    def _reason_only_when_lost(self) -> "OutcomeChange":
+        if self.reason is not None and self.outcome != "lost":
+            raise ValueError("a reason goes only with the outcome lost")
+        return self
+
+
 class OpportunityPublic(OpportunityBase):
     id: int
     owner_id: int
     milestone_id: str | None
     probability: int | None
+    outcome: Outcome
+    closed_at: datetime | None
+    lost_reason: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -81,10 +102,12 @@ class PipelineStage(BaseModel):
 
 class Pipeline(BaseModel):
     stages: list[PipelineStage]
-    deals: list[PipelineDeal]
+    deals: list[PipelineDeal]  # open and won deals; won ones sit at 结案 (m100)
     total_amount: float
     total_forecast: float
     stalled_count: int
+    lost: list[PipelineDeal]  # out of the stages and the forecast, kept to be seen
+    lost_amount: float
 
 
 # ---------------------------------------------------------------------------
@@ -128,12 +151,46 @@ def add_opportunity(session: Session, owner: User, data: OpportunityCreate) -> O
     return opportunity
 
 
+def latest_fivek_result(session: Session, opportunity_id: int) -> dict[str, Any] | None:
+    """The result of the deal's latest finished 5K run, as its coaching note keeps it."""
+    run = session.exec(
+        select(FlowRun)
+        .where(FlowRun.opportunity_id == opportunity_id, FlowRun.flow_id == FIVEK_FLOW_ID, FlowRun.status == "done")
+        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
+    ).first()
+    note = run_note(session, run) if run is not None else None
+    return note.data.get("result") if note is not None else None
+
+
+def set_outcome(session: Session, opportunity: Opportunity, change: OutcomeChange) -> Opportunity:
+    """Close a deal as won or lost, or reopen it. Won moves it to 结案 at 100 %; lost and open go back to the
+    milestone of the latest 5K run, lost with a probability of 0 (out of the forecast)."""
+    session.refresh(opportunity, with_for_update=True)  # a 5K run finishing now waits, then sees the outcome
+    if change.outcome != opportunity.outcome:
+        opportunity.closed_at = utcnow() if change.outcome != "open" else None
+    opportunity.outcome = change.outcome
+    opportunity.lost_reason = change.reason
+    if change.outcome == "won":
+        opportunity.milestone_id = WON_MILESTONE
+        opportunity.probability = get_playbook().element(WON_MILESTONE).probability
+    else:  # back to what the latest 5K run says (nothing before the first run)
+        scored = latest_fivek_result(session, opportunity.id) or {}
+        opportunity.milestone_id = (scored.get("milestone") or {}).get("id")
+        opportunity.probability = 0 if change.outcome == "lost" else scored.get("probability")
+    opportunity.updated_at = utcnow()
+    session.add(opportunity)
+    session.commit()
+    session.refresh(opportunity)
+    return opportunity
+
+
 # ---------------------------------------------------------------------------
 # Pipeline
 
 
 def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeline:
-    """Deals by milestone with amount and weighted forecast; stalled deals flagged."""
+    """Open and won deals by milestone with amount and weighted forecast, stalled open deals flagged;
+    lost deals apart."""
     playbook = get_playbook()
     now = utcnow()
     last_run = dict(
@@ -150,17 +207,22 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
         stages[milestone.id] = PipelineStage(milestone_id=milestone.id, name_zh=milestone.name_zh,
                                              name_en=milestone.name_en, probability=milestone.probability,
                                              count=0, amount=0, weighted_forecast=0)
-    deals = []
+    deals, lost = [], []
     for opportunity in opportunities:
+        last_activity = max(opportunity.updated_at, last_run.get(opportunity.id, opportunity.updated_at))
+        if opportunity.outcome == "lost":
+            lost.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=0, last_activity=last_activity,
+                                     stalled=False, stalled_reasons=[]))
+            continue
         stage = stages.get(opportunity.milestone_id or NO_MILESTONE, stages[NO_MILESTONE])
         forecast = weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook) \
             if stage.milestone_id != NO_MILESTONE else 0.0
-        last_activity = max(opportunity.updated_at, last_run.get(opportunity.id, opportunity.updated_at))
         reasons = []
-        if now - last_activity > STALLED_AFTER:
-            reasons.append("no_activity_30d")
-        if opportunity.expected_close is not None and opportunity.expected_close < now.date() and stage.probability < 100:
-            reasons.append("close_date_passed")
+        if opportunity.outcome == "open":  # a won deal cannot stall
+            if now - last_activity > STALLED_AFTER:
+                reasons.append("no_activity_30d")
+            if opportunity.expected_close is not None and opportunity.expected_close < now.date():
+                reasons.append("close_date_passed")
         stage.count += 1
         stage.amount += opportunity.amount
         stage.weighted_forecast += forecast
@@ -172,6 +234,8 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
         total_amount=sum(stage.amount for stage in stages.values()),
         total_forecast=sum(stage.weighted_forecast for stage in stages.values()),
         stalled_count=sum(deal.stalled for deal in deals),
+        lost=lost,
+        lost_amount=sum(deal.amount for deal in lost),
     )
 
 
@@ -212,12 +276,10 @@ def read_opportunity(opportunity_id: int, session: SessionDep, user: CurrentUser
         select(FlowRun).where(FlowRun.opportunity_id == opportunity_id)
         .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
     ).all()
-    latest_fivek = next((run for run in runs if run.flow_id == FIVEK_FLOW_ID and run.status == "done"), None)
-    note = run_note(session, latest_fivek) if latest_fivek is not None else None
     return OpportunityDetail(
         **OpportunityPublic.model_validate(opportunity).model_dump(),
         runs=[OpportunityRun.model_validate(run, from_attributes=True) for run in runs],
-        latest_fivek=note.data.get("result") if note is not None else None,
+        latest_fivek=latest_fivek_result(session, opportunity_id),
     )
 
 
@@ -231,4 +293,12 @@ def update_opportunity(opportunity_id: int, body: OpportunityUpdate, session: Se
     session.add(opportunity)
     session.commit()
     session.refresh(opportunity)
+    return OpportunityPublic.model_validate(opportunity)
+
+
+@router.post("/{opportunity_id}/outcome")
+def change_outcome(opportunity_id: int, body: OutcomeChange, session: SessionDep,
+                   user: CurrentUser) -> OpportunityPublic:
+    """Close a deal of yours as won or lost (with an optional reason), or reopen it."""
+    opportunity = set_outcome(session, writable_opportunity(session, user, opportunity_id), body)
     return OpportunityPublic.model_validate(opportunity)

@@ -228,8 +228,10 @@ def _finish(session: Session, run: FlowRun, flow: FlowDefinition, result: BaseMo
     run.status = "done"
     session.add(run)
     if flow.id == FIVEK_FLOW_ID and run.opportunity_id is not None:
-        opportunity = session.get(Opportunity, run.opportunity_id)
-        if opportunity is not None:  # the latest 5K result sets the milestone
+        opportunity = session.get(Opportunity, run.opportunity_id, with_for_update=True, populate_existing=True)
+        # The latest 5K result sets an open deal's milestone; a won or lost deal keeps its outcome's (the
+        # result stays in the note, and reopening the deal goes back to it).
+        if opportunity is not None and opportunity.outcome == "open":
             milestone = getattr(result, "milestone", None)
             opportunity.milestone_id = milestone.id if milestone is not None else None
             opportunity.probability = getattr(result, "probability", 0)

@@ -18,8 +18,12 @@ class OpportunityBase(SQLModel):
 class Opportunity(OpportunityBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     owner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    milestone_id: str | None = Field(default=None, max_length=40)  # set by the latest 5K run
+    milestone_id: str | None = Field(default=None, max_length=40)  # the latest 5K run's, or m100 once won
     probability: int | None = None
+    # "open" | "won" | "lost": a recorded fact, not a score; only the rep sets it and a 5K run leaves it alone.
+    outcome: str = Field(default="open", max_length=8, sa_column_kwargs={"server_default": "open"})
+    closed_at: datetime | None = None
+    lost_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow)
 

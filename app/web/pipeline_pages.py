@@ -8,8 +8,8 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.api.deps import SessionDep
-from app.api.opportunities import (NO_MILESTONE, OpportunityCreate, Pipeline, add_opportunity, build_pipeline,
-                                   visible_opportunities)
+from app.api.opportunities import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
+                                   build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
 from app.models import User
 from app.web import charts
@@ -57,6 +57,7 @@ def _page(request: Request, session: Session, user: User, owner_id: int | None =
         "pipeline": pipeline, "funnel": funnel, "people": people, "owner_id": owner_id,
         "names": {person.id: person.display_name or person.username for person in people},
         "stage_names": {stage.milestone_id: stage for stage in pipeline.stages}, "error": None, "form": {},
+        "outcome_error": None,
     }
     values.update(context)
     return render(request, "pipeline.html", values, status_code=status_code)
@@ -86,4 +87,24 @@ def new_opportunity_page(
         return _page(request, session, user, status_code=422, form=form,
                      error=translate("pipeline.invalid", get_lang(request)))
     add_opportunity(session, user, created)
+    return RedirectResponse("/pipeline", status_code=303)
+
+
+@router.post("/pipeline/opportunities/{opportunity_id}/outcome", dependencies=[CsrfChecked])
+def outcome_page(
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    opportunity_id: int,
+    outcome: Annotated[str, Form(max_length=8)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+):
+    """Mark a deal of yours won or lost, or reopen it."""
+    opportunity = writable_opportunity(session, user, opportunity_id)
+    try:
+        change = OutcomeChange.model_validate({"outcome": outcome, "reason": reason})
+    except ValidationError:
+        return _page(request, session, user, status_code=422,
+                     outcome_error=translate("pipeline.outcome.invalid", get_lang(request)))
+    set_outcome(session, opportunity, change)
     return RedirectResponse("/pipeline", status_code=303)

@@ -1,0 +1,15 @@
+"""Authorization table for closing a deal (see tests/utils/authz.py): a write, so the owner only, as for PATCH."""
+
+import pytest
+
+from tests.api.test_authz_flows import new_opportunity, owner_writes
+from tests.utils.authz import case, check_case
+
+CASES = [
+    case("POST", "/api/opportunities/{obj}/outcome", owner_writes(200), body={"outcome": "won"}, obj=new_opportunity),
+]
+
+
+@pytest.mark.parametrize("method, path, codes, body, obj", CASES)
+def test_access(client, session, world, method, path, codes, body, obj):
+    check_case(client, session, world, method, path, codes, body, obj)
