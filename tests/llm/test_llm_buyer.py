@@ -46,6 +46,7 @@ def windows(text: str) -> list[str]:
 
 
 def test_reply_is_streamed_from_the_model(llm_client, headers, fake_llm, session):
+    fake_llm.chunk_delay_s = 0.01  # a model's pace: each piece goes on as it comes (a burst would be merged)
     fake_llm.queue(WORDED)
     roleplay_id, turn_id, events = stream_turn(llm_client, headers)
     tokens = [data["text"] for name, data in events if name == "token"]

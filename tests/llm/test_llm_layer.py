@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from app.llm.factory import AsyncWireFormatCompletions, WireFormatCompletions, build_chat_model
+from app.llm.factory import (AsyncWireFormatCompletions, WireFormatCompletions, build_chat_model,
+                             merged_text_deltas)
 from app.llm.prompts import prompt_names, render_prompt
 from tests.utils.fake_llm import Action
 
@@ -102,6 +103,86 @@ def test_the_wire_format_client_sends_what_the_sdks_create_sends(call, llm_setti
     assert seen[1][0]["messages"][2] == {"role": "assistant", "content": "您好，请说。"}
     if call == "astream_with_usage":  # the usage chunk reached LangChain (the budget charges from it)
         assert seen[1][2]["usage_metadata"]["total_tokens"] > 0
+
+
+LONG_REPLY = "嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心落地以后能不能真的用起来。"
+
+
+def _astream_pieces(model, message="hi") -> list[str]:
+    return _in_a_fresh_thread(_collected_text(model.astream(message)))
+
+
+async def _collected_text(stream) -> list[str]:
+    return [chunk.content async for chunk in stream]
+
+
+def test_a_burst_of_deltas_reaches_langchain_merged_and_whole(llm_settings, fake_llm):
+    """Deltas that queue up while LangChain is busy go over together: fewer chunks, never a character lost."""
+    fake_llm.chunk_chars = 1
+    model = build_chat_model(llm_settings)
+
+    async def replies(times: int) -> list[list[str]]:  # one event loop: the model's connections belong to it
+        return [[chunk.content async for chunk in model.astream("hi")] for _ in range(times)]
+
+    fake_llm.queue(*[LONG_REPLY] * 30)
+    every_reply = _in_a_fresh_thread(replies(30))  # the reader and LangChain interleave differently each time
+    assert all("".join(pieces) == LONG_REPLY for pieces in every_reply)
+    assert sum(len([piece for piece in pieces if piece]) for pieces in every_reply) < 30 * len(LONG_REPLY)
+
+
+def test_deltas_at_a_models_pace_go_on_one_by_one(llm_settings, fake_llm):
+    """Merging never holds text back: a delta that arrives alone is handed over alone."""
+    fake_llm.chunk_chars, fake_llm.chunk_delay_s = 4, 0.02
+    fake_llm.queue(LONG_REPLY)
+    pieces = [piece for piece in _astream_pieces(build_chat_model(llm_settings)) if piece]
+    assert "".join(pieces) == LONG_REPLY
+    assert len(pieces) >= len(LONG_REPLY) // 4 - 2
+
+
+def test_an_async_stream_cut_midway_keeps_the_text_before_the_cut(llm_settings, fake_llm):
+    fake_llm.queue(Action(text=LONG_REPLY, fault="drop"))
+    received: list[str] = []
+
+    async def read() -> None:
+        async for chunk in build_chat_model(llm_settings).astream("hi"):
+            received.append(chunk.content)
+
+    with pytest.raises((httpx.HTTPError, openai.APIError)):
+        _in_a_fresh_thread(read())
+    assert "".join(received) and LONG_REPLY.startswith("".join(received))
+
+
+def test_a_consumer_that_stops_early_leaves_no_reader_behind(llm_settings, fake_llm):
+    fake_llm.chunk_delay_s = 0.01
+    fake_llm.queue(LONG_REPLY)
+
+    async def first_piece_then_stop() -> set:
+        stream = build_chat_model(llm_settings).astream("hi")
+        async for _chunk in stream:
+            break
+        await stream.aclose()
+        await asyncio.sleep(0.05)
+        return {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+
+    assert _in_a_fresh_thread(first_piece_then_stop()) == set()
+
+
+def _delta(content=None, *, role=None, reply_id="r1", index=0, finish=None, **extra) -> dict:
+    delta = {"content": content} | ({"role": role} if role else {}) | extra
+    return {"id": reply_id, "choices": [{"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}]}
+
+
+def test_only_plain_text_deltas_of_one_reply_merge():
+    tool_call = _delta(None, tool_calls=[{"index": 0, "function": {"arguments": "{"}}])
+    finish = _delta("", finish="stop")
+    usage = {"id": "r1", "choices": [], "usage": {"total_tokens": 9}}
+    chunks = [_delta("", role="assistant"), _delta("你"), _delta("好"), tool_call, _delta("，"), _delta("请", reply_id="r2"),
+              _delta("说", reply_id="r2"), _delta("。", index=1), _delta("再", role="assistant"), finish, usage]
+    merged = list(merged_text_deltas(chunks))
+    contents = [chunk["choices"][0]["delta"].get("content") if chunk["choices"] else None for chunk in merged]
+    assert contents == ["你好", None, "，", "请说", "。", "再", "", None]
+    assert merged[0]["choices"][0]["delta"]["role"] == "assistant"
+    assert merged[1] is tool_call and merged[-2] is finish and merged[-1] is usage
 
 
 def test_429_and_500_are_retried_then_succeed(llm_settings, fake_llm):

@@ -57,6 +57,7 @@ class FakeLLM:
     timeout_sleep_s: float = 5.0
     latency_s: float = 0.0
     chunk_chars: int = 4  # characters per streamed chunk (real models stream a token, 1-3 Chinese characters)
+    chunk_delay_s: float = 0.0  # pause between chunks: 0 sends them in a burst, a few ms is a model's pace
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -73,6 +74,7 @@ class FakeLLM:
         self.fault_kinds = FAULT_KINDS
         self.latency_s = 0.0
         self.chunk_chars = 4
+        self.chunk_delay_s = 0.0
         self.rng = random.Random(7)
 
     def next_action(self, body: dict) -> Action:
@@ -144,7 +146,7 @@ def build_app(fake: FakeLLM) -> Starlette:
                 if action.fault == "drop" and index >= max(1, len(pieces) // 2):
                     raise ConnectionError("injected dropped stream")  # the server closes mid-body
                 yield _chunk(body, {"content": piece})
-                await asyncio.sleep(0)
+                await asyncio.sleep(fake.chunk_delay_s)
             yield _chunk(body, {}, finish="stop")
             if (body.get("stream_options") or {}).get("include_usage"):  # as OpenAI does: a last chunk, no choices
                 usage = _completion(body, content)["usage"]
