@@ -95,25 +95,25 @@ class LeakGuard:
         self.check(self._raw)
 
     def check(self, text: str) -> None:
-        plain = normalise(text)
-        if any(window in self.windows for window in _windows(plain)):
-            raise ReplyLeak("reply quotes a hidden fact")
-        if any(figure in self.figures for figure in _FIGURE.findall(plain)):
-            raise ReplyLeak("reply states a hidden figure")
+        self._scan(normalise(text), window_from=0, figure_from=0)
 
     def _check_new(self) -> None:
-        plain = self._plain
-        last_start = len(plain) - WINDOW + 1
-        if any(plain[start:start + WINDOW] in self.windows for start in range(self._next_window, last_start)):
+        """Check only what the last piece can complete: windows ending in it, figures from the last checked one."""
+        self._next_figure = self._scan(self._plain, self._next_window, self._next_figure)
+        self._next_window = max(self._next_window, len(self._plain) - WINDOW + 1)
+
+    def _scan(self, plain: str, window_from: int, figure_from: int) -> int:
+        """Raise ReplyLeak on a hidden window starting at window_from or later, or a hidden figure starting at
+        figure_from or later; returns where the next figure scan starts (a trailing figure may still grow)."""
+        if any(plain[start:start + WINDOW] in self.windows for start in range(window_from, len(plain) - WINDOW + 1)):
             raise ReplyLeak("reply quotes a hidden fact")
-        self._next_window = max(self._next_window, last_start)
         next_figure = len(plain)
-        for figure in _FIGURE.finditer(plain, self._next_figure):
+        for figure in _FIGURE.finditer(plain, figure_from):
             if figure.group() in self.figures:
                 raise ReplyLeak("reply states a hidden figure")
             if figure.end() == len(plain):  # it may still grow ("6" → "60%"): look at it again with the next piece
                 next_figure = figure.start()
-        self._next_figure = next_figure
+        return next_figure
 
 
 @lru_cache(maxsize=4096)
