@@ -94,16 +94,12 @@ async def _read_ahead(source: AsyncIterator[Any]) -> AsyncIterator[list[Any]]:
     """The source's items in lists: everything a task of its own has read since the consumer last asked."""
     gathered: list[Any] = []
     arrived = asyncio.Event()
-    ended: list[BaseException | None] = []  # [None] at the end of the source, [error] if reading it failed
 
-    async def read() -> None:
+    async def read() -> None:  # the task ends as the source does: done, or with its error
         try:
             async for item in source:
                 gathered.append(item)
                 arrived.set()
-            ended.append(None)
-        except Exception as error:  # handed to the consumer, in order, after what was read before it
-            ended.append(error)
         finally:
             arrived.set()
 
@@ -114,15 +110,14 @@ async def _read_ahead(source: AsyncIterator[Any]) -> AsyncIterator[list[Any]]:
             if gathered:
                 batch, gathered[:] = gathered[:], []
                 yield batch
-            elif ended:
-                if ended[0] is not None:
-                    raise ended[0]
+            elif reader.done():
+                reader.result()  # raises the source's error, after everything read before it
                 return
             else:
                 await arrived.wait()
     finally:
         reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):  # its outcome was handed over above, or is moot
             await reader
 
 
