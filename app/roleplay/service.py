@@ -20,7 +20,7 @@ from typing import Any
 from anyio import to_thread
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -316,18 +316,21 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
     # Talk ratio counts the words the buyer actually said, which the model may have phrased differently.
     state = plan.buyer.state.model_copy(update={
         "buyer_words": plan.buyer.state.buyer_words + count_words(reply.text) - count_words(plan.buyer.text)})
-    with Session(engine) as session:
-        claimed = session.execute(
+    # Three plain statements on one connection (no unit of work: nothing here is read back as an object).
+    with engine.begin() as connection:
+        claimed = connection.execute(
             update(Turn).where(col(Turn.id) == plan.rep_turn_id, col(Turn.status) == TurnStatus.pending)
-            .values(status=TurnStatus.complete, spin=plan.spin.label, feedback=feedback.model_dump(mode="json")))
-        if claimed.rowcount != 1:  # answered meanwhile by another stream of the same turn, or the session ended
-            session.rollback()
+            .values(status=TurnStatus.complete, spin=plan.spin.label, feedback=feedback.model_dump(mode="json"))
+        ).rowcount == 1
+        if claimed:
+            connection.execute(insert(Turn).values(roleplay_id=plan.roleplay_id, seq=plan.rep_seq + 1,
+                                                   speaker="buyer", text=reply.text, status=reply.status,
+                                                   feedback={}, created_at=utcnow()))
+            connection.execute(update(RolePlay).where(col(RolePlay.id) == plan.roleplay_id)
+                               .values(state=state.model_dump(mode="json")))
+    if not claimed:  # answered meanwhile by another stream of the same turn, or the session ended
+        with Session(engine) as session:
             return _stored_result(session, session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id))
-        session.add(Turn(roleplay_id=plan.roleplay_id, seq=plan.rep_seq + 1, speaker="buyer", text=reply.text,
-                         status=reply.status))
-        session.execute(update(RolePlay).where(col(RolePlay.id) == plan.roleplay_id)
-                        .values(state=state.model_dump(mode="json")))
-        session.commit()
     return TurnResult(turn_id=plan.rep_turn_id, seq=plan.rep_seq, text=plan.rep_text, reply=reply.text,
                       reply_status=reply.status, feedback=feedback, state=summarize_state(plan.scenario, state))
 
