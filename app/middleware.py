@@ -1,10 +1,11 @@
 """HTTP middleware: security headers on every response, input the database can take (no NUL character, whole
 numbers in URLs within its integer range), and whose request a model call serves (token budget)."""
 
-import asyncio
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote
 
+from anyio import CancelScope, to_thread
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,8 +50,7 @@ class SecurityHeadersMiddleware:
 class ModelCallerMiddleware:
     """Binds the request's state to the model guard's context, so model calls are charged to the signed-in user.
 
-    The charges are written by worker threads while the response goes out; the request ends once they are in,
-    so the user's next request sees them.
+    The charges are written by a worker thread after the response has gone out; the request ends once they are in.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -66,8 +66,14 @@ class ModelCallerMiddleware:
             await self.app(scope, receive, send)
         finally:
             unbind_request_state(token)
-            if pending := settle_charges(state):
-                await asyncio.gather(*pending)
+            if charges := settle_charges(state):
+                with CancelScope(shield=True):  # a client gone by now must not cost the count
+                    await to_thread.run_sync(_write_all, charges)
+
+
+def _write_all(charges: list[Callable[[], None]]) -> None:
+    for charge in charges:
+        charge()
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")

@@ -23,6 +23,7 @@ The breaker and the rate limiter are per process: with `uvicorn --workers N` eac
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
@@ -181,8 +182,8 @@ def unbind_request_state(token: Token) -> None:
 _PENDING_CHARGES = "model_guard_pending_charges"  # key in the request's state dict
 
 
-def settle_charges(state: dict[str, Any]) -> list[asyncio.Future]:
-    """The token charges a request's model calls left to write (the middleware awaits them when the request ends)."""
+def settle_charges(state: dict[str, Any]) -> list[Callable[[], None]]:
+    """The token charges a request's model calls left to write (the middleware writes them once the response is out)."""
     return state.pop(_PENDING_CHARGES, [])
 
 
@@ -240,15 +241,19 @@ class ModelGuard(BaseCallbackHandler):
         tokens = reported_tokens(response)
         if tokens is None:  # many servers do not report usage on streams: estimate rather than count nothing
             tokens = prompt_estimate + estimate_tokens(completion_text(response))
+        charge = functools.partial(self._charge, user_id, tokens)
+        state = _request_state.get()
+        if state is not None:
+            # Written once the response is out: a write now would hold the reply up, competing with the request's
+            # own writes for the database (SQLite has one writer) and for the interpreter.
+            state.setdefault(_PENDING_CHARGES, []).append(charge)
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # a synchronous call, already in a worker thread: write it now
-            self._charge(user_id, tokens)
+            charge()
             return
-        pending = loop.run_in_executor(None, self._charge, user_id, tokens)
-        state = _request_state.get()
-        if state is not None:
-            state.setdefault(_PENDING_CHARGES, []).append(pending)
+        loop.run_in_executor(None, charge)
 
     def _charge(self, user_id: int, tokens: int) -> None:
         try:

@@ -15,8 +15,9 @@ from sqlmodel import select
 
 from app.llm.budget import READ_TTL_S, TokenBudget, budget_day, estimate_tokens
 from app.llm.factory import build_chat_model
-from app.llm.resilience import (CircuitBreaker, CircuitOpen, ModelGuard, bind_request_state, is_outage,
-                                settle_charges, unbind_request_state)
+from app.llm.resilience import (_PENDING_CHARGES, CircuitBreaker, CircuitOpen, ModelGuard, bind_request_state,
+                                is_outage, settle_charges, unbind_request_state)
+from app.middleware import ModelCallerMiddleware
 from app.models import LlmUsage, Role
 from tests.api.test_roleplay import start
 from tests.llm.test_flow_probe import SCRIPTED, thin_answer_reply
@@ -169,15 +170,37 @@ def test_async_stream_runs_the_guard_on_the_event_loop_and_leaves_the_charge_to_
                 pass
         finally:
             unbind_request_state(token)
-        pending = settle_charges(state)
-        await asyncio.gather(*pending)
-        return threading.get_ident(), pending
+        charges = settle_charges(state)
+        written_before = session.exec(select(LlmUsage.tokens).where(LlmUsage.user_id == rep.id)).all()
+        await asyncio.to_thread(lambda: [charge() for charge in charges])  # as the middleware does after the response
+        return threading.get_ident(), charges, written_before
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own: a browser test may leave one running here
-        loop_thread, pending = pool.submit(asyncio.run, one_request()).result()
+        loop_thread, charges, written_before = pool.submit(asyncio.run, one_request()).result()
     assert seen_threads == {loop_thread}, "every token event ran inline on the event loop"
-    assert len(pending) == 1, "the charge was handed to the request, not written on the event loop"
+    assert len(charges) == 1 and written_before == [], "the charge was handed to the request, not written meanwhile"
     assert session.exec(select(LlmUsage.tokens).where(LlmUsage.user_id == rep.id)).one() > 0
+
+
+def test_the_request_writes_its_charges_after_the_response_has_gone_out():
+    """The reply is not held up by the charge's write: the middleware writes it once the last byte is sent."""
+    events: list[str] = []
+
+    async def endpoint(scope, receive, send):
+        state = scope["state"]
+        state.setdefault(_PENDING_CHARGES, []).append(lambda: events.append("charged"))  # as ModelGuard leaves it
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"reply"})
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            events.append("response sent")
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    asyncio.run(ModelCallerMiddleware(endpoint)({"type": "http", "path": "/"}, receive, send))
+    assert events == ["response sent", "charged"]
 
 
 def test_budget_reuses_a_fresh_read_and_rereads_after_a_charge(engine, session):
