@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -34,7 +35,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, on the engine the app was created with."""
-    with Session(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request, on the engine the app was created with.
+
+    A session connects on first use (in the route's worker thread), so opening one here costs no thread trip.
+    Closing one that still holds a connection rolls its transaction back: that goes to a worker thread.
+    """
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            with CancelScope(shield=True):  # the connection must go back to the pool even if the client left
+                await to_thread.run_sync(session.close, limiter=CapacityLimiter(1))  # no wait for a busy pool
+        else:
+            session.close()
