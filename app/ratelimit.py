@@ -10,6 +10,7 @@ class RateLimiter:
 
     def __init__(self, storage_uri: str = "memory://") -> None:
         self._storage = storage.storage_from_string(storage_uri)
+        self.in_process = isinstance(self._storage, storage.MemoryStorage)  # no I/O: callable on the event loop
         self._strategy = strategies.MovingWindowRateLimiter(self._storage)
 
     def hit(self, limit: str, *identifiers: str) -> float | None:

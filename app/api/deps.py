@@ -7,6 +7,7 @@ with these aliases, and everything under /api except the public router requires 
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -64,8 +65,11 @@ AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
 def rate_limited(limit_setting: str):
     """A dependency that counts one hit for the current user against the named limit setting."""
 
-    def check(request: Request, user: CurrentUser) -> None:
-        enforce_rate_limit(request, limit_setting, f"user:{user.id}")
+    async def check(request: Request, user: CurrentUser) -> None:
+        if request.app.state.limiter.in_process:  # counted in memory: no I/O, so no worker-thread trip
+            enforce_rate_limit(request, limit_setting, f"user:{user.id}")
+        else:
+            await run_in_threadpool(enforce_rate_limit, request, limit_setting, f"user:{user.id}")
 
     return check
 

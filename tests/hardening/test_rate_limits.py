@@ -124,3 +124,14 @@ def test_flow_page_answers_are_limited_with_retry_after(limited_client, session)
     statuses = [limited_client.post(url, data={"answer": "华东精工"}, headers=browser).status_code for _ in range(LIMIT)]
     assert 429 not in statuses, statuses
     assert_limited(limited_client.post(url, data={"answer": "华东精工"}, headers=browser))
+
+
+def test_a_shared_limit_store_is_counted_off_the_event_loop(make_settings, engine, session):
+    """A store outside the process (RATE_LIMIT_STORAGE=redis://…) is reached from a worker thread; it limits the same."""
+    app = create_app(make_settings(rate_limit_turns=f"{LIMIT}/minute"), engine)
+    app.state.limiter.in_process = False  # as for a shared store: the count goes through a worker thread
+    with TestClient(app) as client:
+        headers = auth_headers(client, make_user(session, Role.rep, team="A组"))
+        statuses = [client.post("/api/coach/spin", json=TURN, headers=headers).status_code for _ in range(LIMIT)]
+        assert statuses == [200] * LIMIT
+        assert_limited(client.post("/api/coach/spin", json=TURN, headers=headers))
