@@ -165,14 +165,15 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
                 status=TurnStatus.pending, client_id=client_id)
     session.add(turn)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:  # a concurrent request took this seq, or the same client_id won the race
         session.rollback()
         existing = _turn_by_client_id(session, roleplay.id, client_id) if client_id else None
         if existing is None:
             raise RolePlayError(409, "another message was sent at the same moment; reload the session") from None
         return existing
-    session.refresh(turn)
+    session.expunge(turn)  # as written, id included: the commit would expire it and reading it back costs a query
+    session.commit()
     return turn
 
 
