@@ -173,9 +173,9 @@ def _submit(session: Session, user: User, roleplay_id: int, body: TurnIn) -> Tur
 def _submit_and_prepare(session: Session, user: User, roleplay_id: int, body: TurnIn, engine: Engine,
                         chat_model: BaseChatModel | None) -> service.TurnPlan | TurnResult:
     """One worker-thread trip: store the rep's message (committed), then decide the buyer's move."""
-    turn = _submit(session, user, roleplay_id, body)
+    roleplay = own_roleplay(session, user, roleplay_id)
     with service_errors():
-        return service.prepare_turn(engine, chat_model, roleplay_id, turn.id)
+        return service.submit_and_prepare(session, engine, chat_model, roleplay, body.text, body.client_id)
 
 
 # --- routes -------------------------------------------------------------------------------------------

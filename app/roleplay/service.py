@@ -5,9 +5,9 @@ classification → the scripted engine updates the deterministic state (it alone
 revealed) → the buyer's words: the scripted text offline, or the model's wording of it (llm_buyer),
 streamed → the reply is stored as complete, partial or failed, together with the new state and the
 feedback → the feedback goes to the coach sidebar. The JSON endpoint and both SSE streams run the
-same two steps, `prepare_turn` (blocking: a worker thread) and `answer_turn` (async: the model's
-words, then the one write); a turn that was already answered is replayed from the database, never
-asked twice.
+same two steps, `prepare_turn` (blocking: a worker thread; the JSON endpoint's `submit_and_prepare`
+stores the message in the same trip) and `answer_turn` (async: the model's words, then the one write);
+a turn that was already answered is replayed from the database, never asked twice.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import SpinResult, classify_spin
 from app.drills.rules import DrillNotAvailable, check_attempt_allowed
-from app.llm.resilience import skip_reason
+from app.llm.resilience import ModelSkipped, skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import utcnow
 from app.roleplay.feedback import (LlmSpinOpinion, NoticeCode, ReplySource, StateSummary, TurnFeedback,
@@ -280,19 +280,45 @@ def prepare_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: 
             raise RolePlayError(404, "turn not found")
         if rep_turn.status != TurnStatus.pending:
             return _stored_result(session, roleplay, rep_turn)
-        scenario = scenario_of(roleplay.scenario_id)
-        spin = classify_spin(rep_turn.text)
-        buyer = ScriptedBuyer(scenario).reply(state_of(roleplay), rep_turn.text, spin)
-        history: list[tuple[str, str]] = []
-        if chat_model is not None and skipped is None:  # only the model needs the earlier messages
-            earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == roleplay_id,
-                                                                         Turn.seq < rep_turn.seq)
-                                   .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all()
-            history = [(speaker, text) for speaker, text in reversed(earlier)]
-        return TurnPlan(roleplay_id=roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
-                        rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
-                        feedback=build_feedback(scenario, spin, buyer, rep_turn.text), history=history,
-                        model_skipped=skipped.code if skipped else None)
+        history = _history(session, rep_turn) if chat_model is not None and skipped is None else []
+        return _plan(scenario_of(roleplay.scenario_id), state_of(roleplay), rep_turn, history, skipped)
+
+
+def submit_and_prepare(session: Session, engine: Engine, chat_model: BaseChatModel | None, roleplay: RolePlay,
+                       text: str, client_id: str | None) -> TurnPlan | TurnResult:
+    """`submit_rep_turn`, then `prepare_turn`, on the caller's session (blocking: one worker-thread trip).
+
+    A message still waiting for its reply is planned from the session state read while storing it (until the
+    message is answered nothing else changes that state), so neither is read twice; the connection is let go
+    before the budget read, as in prepare_turn.
+    """
+    scenario, state = scenario_of(roleplay.scenario_id), state_of(roleplay)  # before the commit expires them
+    rep_turn = submit_rep_turn(session, roleplay, text, client_id)
+    session.close()  # before the budget read; the session opens again for the history only
+    if rep_turn.status != TurnStatus.pending:  # sent before and answered already
+        return prepare_turn(engine, chat_model, rep_turn.roleplay_id, rep_turn.id)
+    skipped = skip_reason(chat_model)
+    history = _history(session, rep_turn) if chat_model is not None and skipped is None else []
+    session.close()  # no connection held while the model answers
+    return _plan(scenario, state, rep_turn, history, skipped)
+
+
+def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
+    """The messages before the rep's, oldest first: only the model needs them."""
+    earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == rep_turn.roleplay_id,
+                                                                 Turn.seq < rep_turn.seq)
+                           .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all()
+    return [(speaker, text) for speaker, text in reversed(earlier)]
+
+
+def _plan(scenario: Scenario, state: SessionState, rep_turn: Turn, history: list[tuple[str, str]],
+          skipped: ModelSkipped | None) -> TurnPlan:
+    spin = classify_spin(rep_turn.text)
+    buyer = ScriptedBuyer(scenario).reply(state, rep_turn.text, spin)
+    return TurnPlan(roleplay_id=rep_turn.roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
+                    rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
+                    feedback=build_feedback(scenario, spin, buyer, rep_turn.text), history=history,
+                    model_skipped=skipped.code if skipped else None)
 
 
 async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinOpinion | None:
