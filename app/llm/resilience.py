@@ -34,6 +34,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 import httpx
+import httpx2
 import openai
 import sqlalchemy
 from langchain_core.callbacks import BaseCallbackHandler
@@ -155,8 +156,9 @@ class CircuitBreaker:
 
 def is_outage(error: BaseException) -> bool:
     """A failure that says the model service is unavailable (as opposed to a problem with one request)."""
+    # The SDK's transport is httpx2; httpx is LangChain's. Either may surface from a stream that breaks mid-way.
     if isinstance(error, (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError,
-                          TimeoutError, ConnectionError)):
+                          httpx2.TransportError, TimeoutError, ConnectionError)):
         return True
     if isinstance(error, openai.APIStatusError):
         return error.status_code >= 500 or error.status_code in OUTAGE_STATUSES

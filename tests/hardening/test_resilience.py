@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import httpx2
 import openai
 import pytest
 from sqlmodel import select
@@ -88,6 +89,7 @@ def test_timeouts_drops_and_resets_are_outages_but_a_closed_stream_is_not():
     request = httpx.Request("POST", "http://model/v1/chat/completions")
     assert is_outage(openai.APITimeoutError(request=request))
     assert is_outage(openai.APIConnectionError(request=request))
+    assert is_outage(httpx2.RemoteProtocolError("peer closed connection"))  # the SDK's transport
     assert is_outage(httpx.RemoteProtocolError("peer closed connection"))
     assert not is_outage(GeneratorExit())  # the caller stopped reading (e.g. the leak guard cut a reply)
     assert not is_outage(ValueError("bad JSON from the model"))
