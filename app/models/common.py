@@ -33,8 +33,10 @@ def team_time(moment: datetime) -> datetime:
 
 
 def json_field(default_factory=dict) -> Any:
-    return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
+    # The default is the column's own as well, so a plain INSERT (written without the ORM) gets it too.
+    return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False, default=default_factory))
 
 
 def created_at_field() -> Any:
-    return Field(default_factory=utcnow, nullable=False, index=True)
+    # As in json_field: the column's own default too.
+    return Field(default_factory=utcnow, nullable=False, index=True, sa_column_kwargs={"default": utcnow})

@@ -351,8 +351,7 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
         ).rowcount == 1
         if claimed:
             connection.execute(insert(Turn).values(roleplay_id=plan.roleplay_id, seq=plan.rep_seq + 1,
-                                                   speaker="buyer", text=reply.text, status=reply.status,
-                                                   feedback={}, created_at=utcnow()))
+                                                   speaker="buyer", text=reply.text, status=reply.status))
             connection.execute(update(RolePlay).where(col(RolePlay.id) == plan.roleplay_id)
                                .values(state=state.model_dump(mode="json")))
     if not claimed:  # answered meanwhile by another stream of the same turn, or the session ended
