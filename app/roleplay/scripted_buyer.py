@@ -278,7 +278,7 @@ class ScriptedBuyer:
 
     def opening(self, state: SessionState) -> BuyerTurn:
         """The buyer's first words (persona's opening line); counts the buyer's words."""
-        new_state = state.model_copy(deep=True)
+        new_state = state.copy_deep()
         text = self.scenario.opening_line
         new_state.buyer_words += count_words(text)
         return BuyerTurn(text=text, state=new_state)
@@ -287,7 +287,7 @@ class ScriptedBuyer:
         """Answer one rep turn: the buyer's words plus every change to the session state."""
         if state.scenario_id != self.scenario.id:
             raise ValueError(f"state is for scenario {state.scenario_id!r}, buyer is {self.scenario.id!r}")
-        new = state.model_copy(deep=True)
+        new = state.copy_deep()
         if new.finished:
             text = self._phrase("closing", new.turn)
             new.buyer_words += count_words(text)
