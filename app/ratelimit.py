@@ -1,8 +1,9 @@
 """Per-user rate limits on top of the `limits` library (moving window)."""
 
 import time
+from functools import lru_cache
 
-from limits import parse, storage, strategies
+from limits import RateLimitItem, parse, storage, strategies
 
 SWEEP_EVERY_S = 1.0  # how often hits that left every window are dropped from memory
 
@@ -40,7 +41,7 @@ class RateLimiter:
 
     def hit(self, limit: str, *identifiers: str) -> float | None:
         """Record one hit; the seconds to wait when the limit is exceeded, else None."""
-        item = parse(limit)
+        item = _parsed(limit)
         if self._strategy.hit(item, *identifiers):
             return None
         reset_at = self._strategy.get_window_stats(item, *identifiers).reset_time
@@ -48,3 +49,9 @@ class RateLimiter:
 
     def reset(self) -> None:
         self._storage.reset()
+
+
+@lru_cache(maxsize=64)
+def _parsed(limit: str) -> RateLimitItem:
+    """A limit setting ("20/minute") parsed once: parsing is most of a hit's cost."""
+    return parse(limit)
