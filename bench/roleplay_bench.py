@@ -10,9 +10,9 @@ All sessions run at once; like a rep who reads the reply and types the next ques
 time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next turn. Runs:
   offline         the scripted buyer; turn latency p50/p95 (target p95 <= 50 ms on a 2-core machine).
   llm             the same against the loopback OpenAI-compatible test server (tests/utils/fake_llm.py, in
-                  its own subprocess) answering after a fixed latency with a buyer-sized reply in 2-character
-                  chunks (MODEL_REPLY; a fallback to the scripted reply counts as an error); a turn makes one model call (the
-                  buyer's streamed reply; the SPIN second opinion is opt-in and off here), so app overhead =
+                  its own subprocess) answering after a fixed latency with a buyer-sized reply (MODEL_REPLY, in
+                  2-character chunks when streamed; a fallback to the scripted reply counts as an error); a turn
+                  makes one model call (the buyer's reply; the SPIN second opinion is opt-in and off here), so app overhead =
                   turn latency - model latency (target <= 10 ms). The model server's own time is measured
                   too (the same kind of request sent to it directly, before the load): the overhead net of
                   it is what the app, its model client (LangChain, openai) included, adds.
@@ -20,6 +20,11 @@ time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next 
                   which shows the throughput ceiling (latency then is mostly queueing).
   offline_alone, llm_alone
                   one session, no think time: a turn's own cost with nothing queued in front of it.
+  llm_stream_alone
+                  llm_alone through the chat page's path instead of the JSON turn: POST /messages, then the
+                  buyer's reply streamed over SSE (GET stream_url) until its `done` event. The JSON turn asks the
+                  model for the whole reply in one response; the stream asks for it token by token, and every
+                  chunk passes the model client, LangChain, the leak guard and the SSE response.
 Each set of runs is repeated per uvicorn worker count (--workers 1,2): one process has one GIL, and the
 state lives in the database, so a session's turns may land on either worker.
 A short warm-up session runs first (a fresh process loads scenarios and playbook on first use).
@@ -55,8 +60,8 @@ from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
 SCENARIO = "mfg_vitamin_erp"
 # What the model server answers in LLM mode: a buyer-sized reply (110 characters, no figure or phrase of the
-# scenario's hidden facts, so the leak guard lets it through) streamed two characters per chunk, about as a real
-# model streams Chinese tokens. Every chunk passes the model client, LangChain and the leak guard.
+# scenario's hidden facts, so the leak guard lets it through), when streamed two characters per chunk, about as a
+# real model streams Chinese tokens. Every chunk passes the model client, LangChain and the leak guard.
 MODEL_REPLY = ("嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心的是落地以后"
                "能不能真的用起来。我们的人手本来就紧，上线那段时间谁来配合、要投入多少精力，这些我得心里有数。"
                "你们以前做过类似规模的企业吗？")
@@ -76,9 +81,34 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def json_turn(client: httpx.AsyncClient, roleplay_id: int, line: str, headers: dict[str, str]) -> dict | str:
+    """One turn through POST /turns: the result, or what went wrong."""
+    response = await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers)
+    return response.json() if response.status_code == 200 else f"turn {response.status_code}"
+
+
+async def streamed_turn(client: httpx.AsyncClient, roleplay_id: int, line: str,
+                        headers: dict[str, str]) -> dict | str:
+    """One turn as the chat page takes it: POST /messages, then the reply's SSE stream up to `done`."""
+    accepted = await client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": line}, headers=headers)
+    if accepted.status_code != 202:
+        return f"message {accepted.status_code}"
+    events: dict[str, dict] = {}
+    async with client.stream("GET", accepted.json()["stream_url"], headers=headers) as response:
+        name = ""
+        async for text in response.aiter_lines():
+            if text.startswith("event:"):
+                name = text.removeprefix("event:").strip()
+            elif text.startswith("data:") and name in ("feedback", "done", "error"):
+                events[name] = json.loads(text.removeprefix("data:"))
+    if "done" not in events or "feedback" not in events:
+        return f"stream {events.get('error', {}).get('status', 'cut')}"
+    return {**events["done"], "feedback": events["feedback"]}
+
+
 async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines: list[str], turns: int,
                       think_s: float, rng: random.Random, latencies: list[float], errors: list[str],
-                      start_gate: asyncio.Event) -> None:
+                      start_gate: asyncio.Event, streamed: bool = False) -> None:
     """One rep: start a session, then say the lines with a think time (a new session when the buyer ends one)."""
     await start_gate.wait()
     await asyncio.sleep(rng.uniform(0, think_s))  # reps do not all start in the same millisecond
@@ -94,17 +124,15 @@ async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines:
                 return
             began = time.perf_counter()
             try:
-                response = await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line},
-                                             headers=headers)
+                turn = await (streamed_turn if streamed else json_turn)(client, roleplay_id, line, headers)
             except httpx.HTTPError as error:
                 errors.append(type(error).__name__)
                 return
             latencies.append((time.perf_counter() - began) * 1000)
             said += 1
-            if response.status_code != 200:
-                errors.append(f"turn {response.status_code}")
+            if isinstance(turn, str):
+                errors.append(turn)
                 break
-            turn = response.json()
             if turn["feedback"]["reply_source"] == "scripted_fallback":  # the model's reply was not used
                 errors.append(f"reply {turn['feedback']['reply_source']}")
             if turn["state"]["finished"]:
@@ -120,7 +148,7 @@ async def warm_up(client: httpx.AsyncClient, headers: dict[str, str], lines: lis
     await client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers)
 
 
-async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -> dict:
+async def load(base_url: str, user_ids: list[int], turns: int, think_s: float, streamed: bool) -> dict:
     lines = strong_rep_lines(load_scenarios()[SCENARIO])
     limits = httpx.Limits(max_connections=len(user_ids) + 5, max_keepalive_connections=len(user_ids) + 5)
     all_headers = [bearer(user_id) for user_id in user_ids]
@@ -130,7 +158,7 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -
         errors: list[str] = []
         gate = asyncio.Event()
         tasks = [asyncio.create_task(run_session(client, headers, lines, turns, think_s, random.Random(index),
-                                                 latencies, errors, gate))
+                                                 latencies, errors, gate, streamed))
                  for index, headers in enumerate(all_headers)]
         began = time.perf_counter()
         gate.set()
@@ -141,8 +169,9 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float) -
             "latency_ms": latency_summary(latencies), "_latencies": latencies}
 
 
-def model_server_alone(base_url: str, calls: int = 40) -> list[float]:
-    """Milliseconds the loopback model server takes for a buyer-sized streamed request sent to it directly."""
+def model_server_alone(base_url: str, stream: bool, calls: int = 40) -> list[float]:
+    """Milliseconds the loopback model server takes for a buyer-sized request sent to it directly, asking for the
+    reply streamed or whole as the app's turn does."""
     scenario = load_scenarios()[SCENARIO]
     lines = strong_rep_lines(scenario)
     opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario))
@@ -150,7 +179,7 @@ def model_server_alone(base_url: str, calls: int = 40) -> list[float]:
     brief = BuyerBrief(scenario=scenario, state=opening.state, say_now=opening.text, history=history,
                        rep_text=lines[0])
     roles = {"system": "system", "human": "user", "ai": "assistant"}
-    body = {"model": "fake-model", "stream": True, "temperature": 0.4,
+    body = {"model": "fake-model", "stream": stream, "temperature": 0.4,
             "messages": [{"role": roles[message.type], "content": message.content}
                          for message in build_messages(brief)]}
     timings: list[float] = []
@@ -158,14 +187,14 @@ def model_server_alone(base_url: str, calls: int = 40) -> list[float]:
         for _ in range(calls + 5):
             began = time.perf_counter()
             with client.stream("POST", "/chat/completions", json=body) as response:
-                for _line in response.iter_lines():
+                for _line in response.iter_lines():  # a whole reply is one JSON body: read all the same
                     pass
             timings.append((time.perf_counter() - began) * 1000)
     return timings[5:]  # the first few open the connection and warm the server
 
 
 def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float, workers: int) -> dict:
-    llm = mode.startswith("llm")
+    llm, streamed = mode.startswith("llm"), mode.startswith("llm_stream")
     if mode.endswith("_alone"):
         sessions, turns, think_s = 1, min(sessions * turns, 50), 0.0
     elif mode.endswith("_stress"):
@@ -175,12 +204,12 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
         user_ids = prepare_database(database_url, sessions)
         fake = start_fake_llm(model_latency_s, MODEL_REPLY, MODEL_CHUNK_CHARS) if llm else None
-        server_alone = model_server_alone(fake.base_url) if fake else []
+        server_alone = model_server_alone(fake.base_url, stream=streamed) if fake else []
         app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None, workers=workers)
         try:
             pids = server_pids(app.process.pid)
             cpu_before = sum(cpu_seconds(pid) for pid in pids)
-            result = asyncio.run(load(app.base_url, user_ids, turns, think_s))
+            result = asyncio.run(load(app.base_url, user_ids, turns, think_s, streamed))
             # Includes the warm-up session's few requests; small next to sessions x turns.
             cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
             result["app_cpu_ms_per_turn"] = round(cpu * 1000 / result["turns"], 2)
@@ -192,7 +221,7 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
     result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000,
                "workers": workers}
     if llm:
-        calls_per_turn = 1  # the buyer's streamed reply (the SPIN second opinion is opt-in, not asked here)
+        calls_per_turn = 1  # the buyer's reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
         server_ms = latency_summary(server_alone)
         result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,

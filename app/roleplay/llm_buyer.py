@@ -189,7 +189,8 @@ def build_messages(brief: BuyerBrief, *, retry: bool = False) -> list[BaseMessag
 
 
 class LlmReply:
-    """One buyer reply from the model: iterate `stream()` for safe pieces, then read status, text and source."""
+    """One buyer reply from the model: iterate `stream()` for safe pieces, or await `whole()`; then read status,
+    text and source."""
 
     def __init__(self, chat_model: BaseChatModel, brief: BuyerBrief) -> None:
         self.chat_model = chat_model
@@ -232,6 +233,34 @@ class LlmReply:
             self.status = "complete"
         self.text, self.source = self.brief.say_now, "scripted_fallback"
         yield self.text
+
+
+    async def whole(self) -> str:
+        """The reply in one model response, for a caller that shows it at once: no chunks to take apart.
+
+        A response that breaks off leaves nothing to keep (a stream would leave the text before the break):
+        the reply is then the scripted one, marked failed, as when the model does not answer at all.
+        """
+        for attempt in range(2):
+            self.status, self.error = "complete", None
+            try:
+                message = await self.chat_model.ainvoke(build_messages(self.brief, retry=attempt > 0))
+            except Exception as error:  # any model failure: the scripted reply stands in
+                self.error = f"{type(error).__name__}: {error}"[:300]
+                self.status = "failed"
+                break
+            text = _chunk_text(message.content)
+            try:
+                guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text]).check(text)
+            except ReplyLeak:
+                continue
+            if not text.strip():  # nothing usable came back
+                self.status = "failed"
+                break
+            self.text = text
+            return text
+        self.text, self.source = self.brief.say_now, "scripted_fallback"
+        return self.text
 
 
 def _chunk_text(content: str | list) -> str:

@@ -221,11 +221,13 @@ async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id
 
 
 async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                      second_opinion: bool = False) -> AsyncIterator[TurnEvent]:
+                      second_opinion: bool = False, stream: bool = True) -> AsyncIterator[TurnEvent]:
     """The buyer's words for a prepared turn (streamed), then the one write that stores them with the new state.
 
     `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
     second model call per turn; the offline label stays the one the state and the scorecard use.
+    `stream=False` asks the model for the whole reply in one response (LlmReply.whole), for callers that
+    show it at once.
     """
     if isinstance(prepared, TurnResult):
         yield TokenEvent(prepared.reply)
@@ -242,9 +244,12 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
         yield TokenEvent(reply.text)
     else:
         worded = LlmReply(chat_model, plan.brief())
-        async for piece in worded.stream():
-            if piece:
-                yield TokenEvent(piece)
+        if stream:
+            async for piece in worded.stream():
+                if piece:
+                    yield TokenEvent(piece)
+        else:
+            yield TokenEvent(await worded.whole())
         reply = Reply(worded.text, TurnStatus(worded.status), worded.source)
         if second_opinion:
             opinion = await _second_opinion(chat_model, plan)
@@ -255,8 +260,8 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
 
 async def take_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
                     second_opinion: bool = False) -> TurnResult:
-    """`answer_turn` for callers that want the whole answer at once."""
-    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion):
+    """`answer_turn` for callers that want the whole answer at once: the model is not asked to stream either."""
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, stream=False):
         if isinstance(event, DoneEvent):
             return event.result
     raise RuntimeError("answer_turn ended without a result")

@@ -23,7 +23,7 @@ from app.models import LlmUsage, Role
 from tests.api.test_roleplay import start
 from tests.llm.test_flow_probe import SCRIPTED, thin_answer_reply
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.fake_llm import Action
+from tests.utils.fake_llm import Action, reported_usage
 
 QUESTION = "目前贵公司在现有系统方面是怎么安排的？能具体介绍一下吗？"
 
@@ -269,7 +269,8 @@ def test_token_budget_counts_reported_usage_and_then_answers_offline(make_llm_cl
     assert first.status_code == 200 and first.json()["llm"] is not None, first.text
     content = json.dumps({"label": "S", "confidence": 0.7}, ensure_ascii=False)
     usage = session.exec(select(LlmUsage).where(LlmUsage.user_id == rep.id)).one()
-    assert (usage.day, usage.tokens) == (budget_day(), 50 + len(content) // 2), "the server's reported usage"
+    reported = reported_usage(faulty_llm.requests[-1], content)["total_tokens"]
+    assert (usage.day, usage.tokens) == (budget_day(), reported), "the server's reported usage"
 
     sent = len(faulty_llm.requests)
     second = client.post("/api/coach/spin", json={"text": QUESTION}, headers=headers)

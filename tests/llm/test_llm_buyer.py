@@ -144,6 +144,52 @@ def test_a_dropped_stream_keeps_the_partial_reply(llm_client, headers, fake_llm,
     assert (buyer.status, buyer.text) == ("partial", done["reply"])
 
 
+def json_turn(client, headers, text: str = SITUATION_QUESTION) -> tuple[int, dict]:
+    roleplay_id = start(client, headers, SCENARIO.id)["id"]
+    response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": text}, headers=headers)
+    assert response.status_code == 200, response.text
+    return roleplay_id, response.json()
+
+
+def test_a_json_turn_asks_for_the_whole_reply_and_the_stream_for_pieces(llm_client, headers, fake_llm, session):
+    fake_llm.queue(WORDED, WORDED)
+    roleplay_id, body = json_turn(llm_client, headers)
+    assert (body["reply"], body["reply_status"], body["feedback"]["reply_source"]) == (WORDED, "complete", "llm")
+    assert not fake_llm.requests[0].get("stream"), "one response to read, not a chunk per token"
+    buyer = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.seq == 2)).one()
+    assert (buyer.status, buyer.text) == ("complete", WORDED)
+    stream_turn(llm_client, headers)
+    assert fake_llm.requests[1]["stream"] is True
+
+
+def test_a_json_turn_regenerates_a_leaking_reply_then_uses_the_scripted_one(llm_client, headers, fake_llm):
+    fake_llm.queue("我跟你讲，" + HIDDEN, WORDED)
+    _, body = json_turn(llm_client, headers)
+    assert body["reply"] == WORDED and len(fake_llm.requests) == 2
+    assert "上一次的回答透露了" in fake_llm.requests[1]["messages"][0]["content"]
+
+    fake_llm.queue("好的。" + HIDDEN, "这个嘛，" + HIDDEN)
+    _, body = json_turn(llm_client, headers)
+    assert REVEALED in body["reply"] and HIDDEN not in body["reply"]
+    assert (body["reply_status"], body["feedback"]["reply_source"]) == ("complete", "scripted_fallback")
+
+
+def test_a_json_turn_whose_response_breaks_off_is_retried(llm_client, headers, fake_llm):
+    fake_llm.queue(Action(text=WORDED, fault="drop"), WORDED)
+    _, body = json_turn(llm_client, headers)
+    assert (body["reply"], body["reply_status"]) == (WORDED, "complete"), "nothing was shown: the client tries again"
+    assert len(fake_llm.requests) == 2
+
+
+def test_a_json_turn_whose_every_try_breaks_off_gets_the_scripted_reply(llm_client, headers, fake_llm, session):
+    fake_llm.queue(*[Action(text=WORDED, fault="drop")] * 3)  # the first try and both retries
+    roleplay_id, body = json_turn(llm_client, headers)
+    assert body["reply_status"] == "failed" and REVEALED in body["reply"]
+    assert body["feedback"]["notice"]["code"] == "model_failed"
+    *_, rep, buyer = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id).order_by(Turn.seq)).all()
+    assert (rep.text, rep.status, buyer.status) == (SITUATION_QUESTION, "complete", "failed")
+
+
 def test_one_model_call_per_turn_unless_a_second_opinion_is_asked(llm_client, headers, fake_llm):
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
     body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},

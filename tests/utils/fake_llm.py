@@ -97,9 +97,15 @@ def _completion(body: dict, content: str) -> dict:
         "model": body.get("model", "fake"),
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop", "logprobs": None}],
-        "usage": {"prompt_tokens": 50, "completion_tokens": max(1, len(content) // 2),
-                  "total_tokens": 50 + max(1, len(content) // 2)},
+        "usage": reported_usage(body, content),
     }
+
+
+def reported_usage(body: dict, content: str) -> dict:
+    """Token counts of about the size a real model reports: one token for two characters."""
+    prompt = max(1, sum(len(str(message.get("content") or "")) for message in body.get("messages", [])) // 2)
+    completion = max(1, len(content) // 2)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def _chunk(body: dict, delta: dict, finish: str | None = None) -> str:
@@ -137,6 +143,14 @@ def build_app(fake: FakeLLM) -> Starlette:
             await asyncio.sleep(fake.timeout_sleep_s)
         content = json.dumps(action.json, ensure_ascii=False) if action.json is not None else (action.text or "")
         if not body.get("stream"):
+            if action.fault == "drop":  # the server closes half-way through the body
+                whole = json.dumps(_completion(body, content)).encode()
+
+                async def half_then_close():
+                    yield whole[:len(whole) // 2]
+                    raise ConnectionError("injected dropped response")
+
+                return StreamingResponse(half_then_close(), media_type="application/json")
             return JSONResponse(_completion(body, content))
 
         async def events():
@@ -149,8 +163,7 @@ def build_app(fake: FakeLLM) -> Starlette:
                 await asyncio.sleep(fake.chunk_delay_s)
             yield _chunk(body, {}, finish="stop")
             if (body.get("stream_options") or {}).get("include_usage"):  # as OpenAI does: a last chunk, no choices
-                usage = _completion(body, content)["usage"]
-                yield f"data: {json.dumps(_usage_chunk(body, usage))}\n\n"
+                yield f"data: {json.dumps(_usage_chunk(body, reported_usage(body, content)))}\n\n"
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
