@@ -20,7 +20,7 @@ from typing import Any
 from anyio import to_thread
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -336,6 +336,15 @@ async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinO
     return LlmSpinOpinion(label=verdict.label, confidence=verdict.confidence, agrees=verdict.label == plan.spin.label)
 
 
+# The reply's write, built once: building these statements cost more than running them (they run cold, after
+# the model's answer). Bound parameters are named apart from the columns, which SQLAlchemy reserves for SET.
+_TURNS, _ROLEPLAYS = Turn.__table__, RolePlay.__table__
+_CLAIM_REP_TURN = (update(_TURNS).where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
+                   .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data")))
+_ADD_TURN = insert(_TURNS)
+_SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id")).values(state=bindparam("state_data"))
+
+
 def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinion | None) -> TurnResult:
     """Store the reply, the new state and the feedback in one transaction; the first writer of a turn wins."""
     feedback = plan.feedback.model_copy(update={
@@ -350,15 +359,13 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
         "buyer_words": plan.buyer.state.buyer_words + count_words(reply.text) - count_words(plan.buyer.text)})
     # Three plain statements on one connection (no unit of work: nothing here is read back as an object).
     with engine.begin() as connection:
-        claimed = connection.execute(
-            update(Turn).where(col(Turn.id) == plan.rep_turn_id, col(Turn.status) == TurnStatus.pending)
-            .values(status=TurnStatus.complete, spin=plan.spin.label, feedback=feedback.model_dump(mode="json"))
-        ).rowcount == 1
+        claimed = connection.execute(_CLAIM_REP_TURN, {
+            "turn_id": plan.rep_turn_id, "label": plan.spin.label, "feedback_data": feedback.model_dump(mode="json"),
+        }).rowcount == 1
         if claimed:
-            connection.execute(insert(Turn).values(roleplay_id=plan.roleplay_id, seq=plan.rep_seq + 1,
-                                                   speaker="buyer", text=reply.text, status=reply.status))
-            connection.execute(update(RolePlay).where(col(RolePlay.id) == plan.roleplay_id)
-                               .values(state=state.model_dump(mode="json")))
+            connection.execute(_ADD_TURN, {"roleplay_id": plan.roleplay_id, "seq": plan.rep_seq + 1,
+                                           "speaker": "buyer", "text": reply.text, "status": reply.status})
+            connection.execute(_SET_STATE, {"roleplay_id": plan.roleplay_id, "state_data": state.model_dump(mode="json")})
     if not claimed:  # answered meanwhile by another stream of the same turn, or the session ended
         with Session(engine) as session:
             return _stored_result(session, session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id))
