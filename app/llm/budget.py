@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGeneration, LLMResult
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -75,6 +75,14 @@ class TokenBudget:
         self._clock = clock
         self._reads: dict[int, tuple[date, int, float]] = {}  # user id → (day, tokens used, when read)
         self._lock = threading.Lock()
+        # The charge's upsert, built once: building it cost more than running it. Bound parameters are named
+        # apart from the columns, which SQLAlchemy reserves for VALUES.
+        insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(LlmUsage).values(user_id=bindparam("charged_user"), day=bindparam("charged_day"),
+                                            tokens=bindparam("charged_tokens"))
+        self._charge_statement = statement.on_conflict_do_update(
+            index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
+        ).returning(LlmUsage.tokens)
 
     @property
     def enabled(self) -> bool:
@@ -101,12 +109,8 @@ class TokenBudget:
         if tokens <= 0:
             return
         day = budget_day()
-        insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(LlmUsage).values(user_id=user_id, day=day, tokens=tokens)
-        statement = statement.on_conflict_do_update(
-            index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
-        ).returning(LlmUsage.tokens)
         with self.engine.begin() as connection:
-            total = connection.execute(statement).scalar_one()
+            total = connection.execute(self._charge_statement, {
+                "charged_user": user_id, "charged_day": day, "charged_tokens": tokens}).scalar_one()
         with self._lock:  # the new total is the freshest read there is: the next check needs no query
             self._reads[user_id] = (day, total, self._clock())
