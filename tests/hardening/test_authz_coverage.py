@@ -16,6 +16,8 @@ import pytest
 
 import tests.api
 import tests.hardening
+from app.models import Role
+from tests.utils.factories import auth_headers, make_user
 
 # Routes anyone may call: health for load balancers, the token endpoint to sign in.
 PUBLIC_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/token")}
@@ -64,6 +66,22 @@ def test_every_protected_route_refuses_anonymous_callers(client, app):
         answered[f"{method} {path}"] = client.request(method, url, json={}).status_code
     wrong = {route: status for route, status in answered.items() if status != 401}
     assert not wrong, f"{len(wrong)} of {len(answered)} routes answer anonymous callers: {wrong}"
+
+
+def test_every_protected_route_refuses_a_deactivated_account(client, app, session):
+    """A token stays valid until it expires; the account behind it is checked on every call, and a closed one is out."""
+    user = make_user(session, Role.manager, team="A组")
+    headers = auth_headers(client, user)
+    assert client.get("/api/notes", headers=headers).status_code == 200
+    user.is_active = False
+    session.add(user)
+    session.commit()
+    answered = {}
+    for method, path in sorted(schema_operations(app) - PUBLIC_ROUTES):
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        answered[f"{method} {path}"] = client.request(method, url, json={}, headers=headers).status_code
+    wrong = {route: status for route, status in answered.items() if status != 401}
+    assert not wrong, f"{len(wrong)} of {len(answered)} routes answer a deactivated account: {wrong}"
 
 
 # --- listings filter, they do not refuse: nothing of team A's rep may show up for team B -----------------------
