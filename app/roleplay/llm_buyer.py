@@ -241,6 +241,8 @@ class LlmReply:
         A response that breaks off leaves nothing to keep (a stream would leave the text before the break):
         the reply is then the scripted one, marked failed, as when the model does not answer at all.
         """
+        # Built before the call: the work after the model's answer runs cold, so as little as possible waits there.
+        guard = guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
         for attempt in range(2):
             self.status, self.error = "complete", None
             try:
@@ -251,7 +253,7 @@ class LlmReply:
                 break
             text = _chunk_text(message.content)
             try:
-                guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text]).check(text)
+                guard.check(text)
             except ReplyLeak:
                 continue
             if not text.strip():  # nothing usable came back
