@@ -107,11 +107,6 @@ def transcript(session: Session, roleplay_id: int) -> list[Turn]:
     return list(session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id).order_by(col(Turn.seq))))
 
 
-def last_turn(session: Session, roleplay_id: int) -> Turn | None:
-    return session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id)
-                        .order_by(col(Turn.seq).desc()).limit(1)).first()
-
-
 # --- start --------------------------------------------------------------------------------------------
 
 
@@ -143,6 +138,23 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
 # --- a turn: store the rep's message ---------------------------------------------------------------------
 
 
+# --- statements every turn runs -----------------------------------------------------------------------------
+# Built once and run on the session's connection, without the ORM's unit of work: building a statement and
+# loading objects cost more than running the statement on SQLite, and the reply's write runs cold, after the
+# model's answer. Bound parameters are named apart from the columns, which SQLAlchemy reserves for VALUES and SET.
+
+_TURNS, _ROLEPLAYS = Turn.__table__, RolePlay.__table__
+_LAST_TURN = (select(_TURNS.c.id, _TURNS.c.seq, _TURNS.c.speaker, _TURNS.c.status, _TURNS.c.client_id)
+              .where(_TURNS.c.roleplay_id == bindparam("of_roleplay")).order_by(_TURNS.c.seq.desc()).limit(1))
+_EARLIER_MESSAGES = (select(_TURNS.c.speaker, _TURNS.c.text)
+                     .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"), _TURNS.c.seq < bindparam("before_seq"))
+                     .order_by(_TURNS.c.seq.desc()).limit(HISTORY_TURNS))
+_ADD_TURN = insert(_TURNS)
+_CLAIM_REP_TURN = (update(_TURNS).where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
+                   .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data")))
+_SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id")).values(state=bindparam("state_data"))
+
+
 def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: str | None) -> Turn:
     """Store the rep's message (committed) before anyone asks the buyer; the same client_id returns the stored turn."""
     if client_id is not None:
@@ -154,25 +166,23 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
     if state_of(roleplay).finished:
         raise RolePlayError(409, "the buyer has ended the call; finish the session to see the scorecard")
     # A message waiting for the buyer's reply is always the last one: none is taken while one waits.
-    last = last_turn(session, roleplay.id)
+    last = session.connection().execute(_LAST_TURN, {"of_roleplay": roleplay.id}).first()
     waiting = last if last is not None and last.speaker == "rep" and last.status == TurnStatus.pending else None
     if waiting is not None and client_id is not None and waiting.client_id == client_id:
-        return waiting  # the same message sent twice at once: the copy that lost the race gets the stored turn
+        return session.get(Turn, waiting.id)  # the same message sent twice at once: the copy that lost gets it
     if waiting is not None:
         raise RolePlayError(409, f"message {waiting.id} is still waiting for the buyer's reply: "
                                  f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}")
     turn = Turn(roleplay_id=roleplay.id, seq=last.seq + 1 if last is not None else 1, speaker="rep", text=text,
                 status=TurnStatus.pending, client_id=client_id)
-    session.add(turn)
-    try:
-        session.flush()
+    try:  # a plain INSERT: the turn object keeps what was written, id included, and is not read back
+        turn.id = session.connection().execute(_ADD_TURN, turn.model_dump(exclude={"id"})).inserted_primary_key[0]
     except IntegrityError:  # a concurrent request took this seq, or the same client_id won the race
         session.rollback()
         existing = _turn_by_client_id(session, roleplay.id, client_id) if client_id else None
         if existing is None:
             raise RolePlayError(409, "another message was sent at the same moment; reload the session") from None
         return existing
-    session.expunge(turn)  # as written, id included: the commit would expire it and reading it back costs a query
     session.commit()
     return turn
 
@@ -310,9 +320,8 @@ def submit_and_prepare(session: Session, engine: Engine, chat_model: BaseChatMod
 
 def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
     """The messages before the rep's, oldest first: only the model needs them."""
-    earlier = session.exec(select(Turn.speaker, Turn.text).where(Turn.roleplay_id == rep_turn.roleplay_id,
-                                                                 Turn.seq < rep_turn.seq)
-                           .order_by(col(Turn.seq).desc()).limit(HISTORY_TURNS)).all()
+    earlier = session.connection().execute(_EARLIER_MESSAGES, {"of_roleplay": rep_turn.roleplay_id,
+                                                              "before_seq": rep_turn.seq}).all()
     return [(speaker, text) for speaker, text in reversed(earlier)]
 
 
@@ -334,15 +343,6 @@ async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinO
     if verdict is None:
         return None
     return LlmSpinOpinion(label=verdict.label, confidence=verdict.confidence, agrees=verdict.label == plan.spin.label)
-
-
-# The reply's write, built once: building these statements cost more than running them (they run cold, after
-# the model's answer). Bound parameters are named apart from the columns, which SQLAlchemy reserves for SET.
-_TURNS, _ROLEPLAYS = Turn.__table__, RolePlay.__table__
-_CLAIM_REP_TURN = (update(_TURNS).where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
-                   .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data")))
-_ADD_TURN = insert(_TURNS)
-_SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id")).values(state=bindparam("state_data"))
 
 
 def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinion | None) -> TurnResult:
