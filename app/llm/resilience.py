@@ -211,7 +211,8 @@ class ModelGuard(BaseCallbackHandler):
     def __init__(self, breaker: CircuitBreaker | None = None, budget: TokenBudget | None = None) -> None:
         self.breaker = breaker or CircuitBreaker()
         self.budget = budget
-        self._runs: OrderedDict[UUID, tuple[int | None, int]] = OrderedDict()  # run → (user id, prompt estimate)
+        # run → (user id, prompt): the prompt is counted only if the response reports no usage
+        self._runs: OrderedDict[UUID, tuple[int | None, list[list[BaseMessage]]]] = OrderedDict()
         self._runs_lock = threading.Lock()
 
     def skip_reason(self) -> ModelSkipped | None:
@@ -231,18 +232,18 @@ class ModelGuard(BaseCallbackHandler):
         if not self.breaker.allow():
             raise CircuitOpen(self.breaker.retry_in_s())
         with self._runs_lock:
-            self._runs[run_id] = (user_id, estimate_prompt_tokens(messages))
+            self._runs[run_id] = (user_id, messages)
             while len(self._runs) > MAX_TRACKED_RUNS:
                 self._runs.popitem(last=False)
 
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         self.breaker.record_success()
-        user_id, prompt_estimate = self._finish_run(run_id)
+        user_id, prompt = self._finish_run(run_id)
         if self.budget is None or user_id is None:
             return
         tokens = reported_tokens(response)
         if tokens is None:  # many servers do not report usage on streams: estimate rather than count nothing
-            tokens = prompt_estimate + estimate_tokens(completion_text(response))
+            tokens = estimate_prompt_tokens(prompt) + estimate_tokens(completion_text(response))
         charge = functools.partial(self._charge, user_id, tokens)
         state = _request_state.get()
         if state is not None:
@@ -269,9 +270,9 @@ class ModelGuard(BaseCallbackHandler):
             self.breaker.record_failure()
         # Anything else (a caller that stopped reading a stream, a bad request) says nothing about the service.
 
-    def _finish_run(self, run_id: UUID) -> tuple[int | None, int]:
+    def _finish_run(self, run_id: UUID) -> tuple[int | None, list[list[BaseMessage]]]:
         with self._runs_lock:
-            return self._runs.pop(run_id, (None, 0))
+            return self._runs.pop(run_id, (None, []))
 
 
 def guard_of(chat_model: BaseChatModel | None) -> ModelGuard | None:

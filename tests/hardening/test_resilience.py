@@ -20,7 +20,7 @@ from app.llm.resilience import (_PENDING_CHARGES, CircuitBreaker, CircuitOpen, M
                                 is_outage, settle_charges, unbind_request_state)
 from app.middleware import ModelCallerMiddleware
 from app.models import LlmUsage, Role
-from tests.api.test_roleplay import start
+from tests.api.test_roleplay import read_sse, start
 from tests.llm.test_flow_probe import SCRIPTED, thin_answer_reply
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action, reported_usage
@@ -287,10 +287,14 @@ def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, 
     rep = make_user(session, Role.rep, team="A组")
     headers = auth_headers(client, rep)
     roleplay_id = start(client, headers)["id"]
-    first = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": QUESTION}, headers=headers).json()
-    assert first["feedback"]["reply_source"] == "llm"
+    accepted = client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": QUESTION}, headers=headers)
+    events = read_sse(client.get(accepted.json()["stream_url"], headers=headers).text)
+    assert dict(events)["feedback"]["reply_source"] == "llm", events
+    request = faulty_llm.requests[-1]
+    assert request["stream"] and "stream_options" not in request, "the server reports no usage: it is estimated"
+    prompt = sum(estimate_tokens(message["content"]) for message in request["messages"])
     spent = session.exec(select(LlmUsage.tokens).where(LlmUsage.user_id == rep.id)).one()
-    assert spent > 100, f"the buyer prompt alone is far over 100 tokens; counted {spent}"
+    assert spent == prompt + estimate_tokens(dict(events)["done"]["reply"]) and prompt > 100, (spent, prompt)
 
     sent = len(faulty_llm.requests)
     second = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "您遇到过哪些困难？"}, headers=headers)
