@@ -238,7 +238,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10, help="turns per session")
     parser.add_argument("--model-latency-ms", type=float, default=200.0)
     parser.add_argument("--think-ms", type=float, default=1000.0, help="mean pause between a reply and the next turn")
-    parser.add_argument("--modes", default="offline_alone,llm_alone,offline,llm,offline_stress")
+    parser.add_argument("--modes", default="offline_alone,llm_alone,llm_stream_alone,offline,llm,offline_stress")
     parser.add_argument("--workers", default="1,2", help="uvicorn worker processes, one set of runs per value")
     args = parser.parse_args()
     if not (1 <= args.sessions <= 200 and 1 <= args.turns <= 50):
