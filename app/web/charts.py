@@ -1,5 +1,6 @@
 """Server-side SVG charts with pygal: readable in Chinese, no scripts, safe to inline in a page."""
 
+import math
 import re
 
 import pygal
@@ -47,11 +48,16 @@ def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", m
 
 
 def bars(labels: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float | None = None,
-         horizontal: bool = False) -> Markup:
+         horizontal: bool = False, counts: bool = False) -> Markup:
+    """`counts`: the values are whole numbers (questions asked), so the axis is marked in whole numbers too."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     options = {"title": title, "show_legend": len(series) > 1, "print_values": True}
     if max_value is not None:
         options["range"] = (0, max_value)
+    if counts:
+        top = max(1, math.ceil(max((value for values in series.values() for value in values), default=0)))
+        options["range"] = (0, top)
+        options["y_labels"] = list(range(0, top + 1, math.ceil(top / 5)))
     chart = kind(**_config(**options))
     chart.x_labels = labels
     for name, values in series.items():

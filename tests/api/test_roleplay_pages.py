@@ -154,6 +154,19 @@ def test_finish_shows_the_scorecard_with_charts_and_the_note(client, rep):
     assert client.get("/notes").text.count(f'href="/notes/{note_id}"') == 1
 
 
+def test_the_spin_chart_counts_questions_in_whole_numbers(client, rep):
+    csrf = signed_in(client, rep)
+    url = start_page(client, csrf)
+    for line in strong_rep_lines(load_scenarios()[VITAMIN])[:2]:  # two questions: pygal alone would mark 0.2 steps
+        fragment = send(client, url, csrf, line)
+        client.get(re.search(r'sse-connect="([^"]+)"', fragment.text).group(1))
+    client.post(f"{url}/finish", data={"csrf_token": csrf})
+    card = client.get(f"{url}/scorecard").text
+    spin_chart = card[card.index('id="spin-chart"'):]
+    axis = re.findall(r"<text[^>]*>(\d+(?:\.\d+)?)</text>", spin_chart[:spin_chart.index("</figure>")])
+    assert axis and all(label.isdigit() for label in axis), f"a question is a whole number: {axis}"
+
+
 def test_notes_page_shows_flow_notes_with_their_partial(client, session, rep):
     signed_in(client, rep)
     note = flow_note(session, rep.id)
