@@ -238,8 +238,8 @@ class LlmReply:
     async def whole(self) -> str:
         """The reply in one model response, for a caller that shows it at once: no chunks to take apart.
 
-        A response that breaks off leaves nothing to keep (a stream would leave the text before the break):
-        the reply is then the scripted one, marked failed, as when the model does not answer at all.
+        A response that breaks off leaves nothing to keep (a stream would leave the text before the break), so the
+        model client tries again; if every try fails the reply is the scripted one, marked failed.
         """
         # Built before the call: the work after the model's answer runs cold, so as little as possible waits there.
         guard = guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])

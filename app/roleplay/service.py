@@ -135,9 +135,6 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
     return roleplay
 
 
-# --- a turn: store the rep's message ---------------------------------------------------------------------
-
-
 # --- statements every turn runs -----------------------------------------------------------------------------
 # Built once and run on the session's connection, without the ORM's unit of work: building a statement and
 # loading objects cost more than running the statement on SQLite, and the reply's write runs cold, after the
@@ -153,6 +150,9 @@ _ADD_TURN = insert(_TURNS)
 _CLAIM_REP_TURN = (update(_TURNS).where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
                    .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data")))
 _SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id")).values(state=bindparam("state_data"))
+
+
+# --- a turn: store the rep's message ---------------------------------------------------------------------
 
 
 def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: str | None) -> Turn:
