@@ -55,6 +55,7 @@ from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
 from bench.harness import (REPO_ROOT, bearer, latency_summary, machine, prepare_database,  # noqa: E402
                            start_app, start_fake_llm)
+from tests.api.test_roleplay import read_sse  # noqa: E402
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
@@ -93,14 +94,8 @@ async def streamed_turn(client: httpx.AsyncClient, roleplay_id: int, line: str,
     accepted = await client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": line}, headers=headers)
     if accepted.status_code != 202:
         return f"message {accepted.status_code}"
-    events: dict[str, dict] = {}
-    async with client.stream("GET", accepted.json()["stream_url"], headers=headers) as response:
-        name = ""
-        async for text in response.aiter_lines():
-            if text.startswith("event:"):
-                name = text.removeprefix("event:").strip()
-            elif text.startswith("data:") and name in ("feedback", "done", "error"):
-                events[name] = json.loads(text.removeprefix("data:"))
+    stream = await client.get(accepted.json()["stream_url"], headers=headers)  # read to its end, as the page does
+    events = dict(read_sse(stream.text))  # the last of each kind
     if "done" not in events or "feedback" not in events:
         return f"stream {events.get('error', {}).get('status', 'cut')}"
     return {**events["done"], "feedback": events["feedback"]}

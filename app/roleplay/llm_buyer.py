@@ -200,10 +200,14 @@ class LlmReply:
         self.source: Literal["llm", "scripted_fallback"] = "llm"
         self.error: str | None = None
 
+    def _guard(self) -> LeakGuard:
+        """For the facts still hidden; what this turn says and what the rep said may be repeated."""
+        return guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
+
     async def stream(self) -> AsyncIterator[str]:
         for attempt in range(2):
             live = attempt == 0  # the first try streams; a try after a leak is shown only once checked whole
-            guard = guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
+            guard = self._guard()
             pieces: list[str] = []
             self.status, self.error = "complete", None
             try:
@@ -242,7 +246,7 @@ class LlmReply:
         model client tries again; if every try fails the reply is the scripted one, marked failed.
         """
         # Built before the call: the work after the model's answer runs cold, so as little as possible waits there.
-        guard = guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
+        guard = self._guard()
         for attempt in range(2):
             self.status, self.error = "complete", None
             try:
