@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.api.routes import api_router
+from app.auth import passwords
 from app.config import REPO_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.llm.budget import TokenBudget
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.secret_key = settings.resolved_secret_key()
+    passwords.configure(settings.password_hash_cost, settings.password_hash_concurrency)
     app.state.limiter = RateLimiter(settings.rate_limit_storage)
     app.state.model_guard = ModelGuard(budget=TokenBudget(engine, settings.llm_daily_token_budget))
     app.state.chat_model = build_chat_model(settings, app.state.model_guard)
