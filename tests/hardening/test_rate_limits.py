@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 
@@ -17,6 +16,7 @@ from app.main import create_app
 from app.ratelimit import RateLimiter
 from app.models import Role
 from tests.utils.factories import PASSWORD, auth_headers, csrf_from, make_user, web_login
+from tests.utils.redis import REDIS_URL, redis_reachable
 
 LIMIT = 3
 TURN = {"text": "目前贵公司在现有系统方面是怎么安排的？"}
@@ -156,18 +156,10 @@ def test_flow_page_answers_are_limited_with_retry_after(limited_client, session)
     assert_limited(limited_client.post(url, data={"answer": "华东精工"}, headers=browser))
 
 
-def _redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_reachable(), reason="needs Redis on 127.0.0.1:6379 (running on the CI machine)")
+@pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379 (running on the CI machine)")
 def test_a_shared_redis_limit_store_limits_the_same(make_settings, engine, session):
     """RATE_LIMIT_STORAGE=redis://… (shared by every worker process) is counted through a worker thread, same answers."""
-    app = create_app(make_settings(rate_limit_turns=f"{LIMIT}/minute", rate_limit_storage="redis://127.0.0.1:6379"),
+    app = create_app(make_settings(rate_limit_turns=f"{LIMIT}/minute", rate_limit_storage=REDIS_URL),
                      engine)
     limiter = app.state.limiter
     assert not limiter.in_process
