@@ -1,7 +1,7 @@
 """Creating users and teams, signing in, and ending a user's sessions (CLI, demo seed, pages and API)."""
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.passwords import hash_password, verify_password
 from app.drills.service import assign_open_team_drills
@@ -64,7 +64,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def end_sessions(session: Session, user: User) -> None:
     """End every session cookie and bearer token issued to the user so far (they carry the old version)."""
-    session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version + 1))
+    session.execute(update(User).where(col(User.id) == user.id).values(session_version=col(User.session_version) + 1))
     session.commit()
 
 

@@ -34,7 +34,7 @@ def get_current_user(request: Request, session: SessionDep, token: Annotated[str
     """The user behind a valid bearer token of their current session version; 401 otherwise."""
     claims = read_access_token(token, request.app.state.secret_key) if token else None
     user = session.get(User, claims.user_id) if claims is not None else None
-    if user is None or not user.is_active or user.session_version != claims.session_version:
+    if claims is None or user is None or not user.is_active or user.session_version != claims.session_version:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="Not authenticated: send a valid bearer token from POST /api/auth/token",

@@ -43,7 +43,7 @@ class PendingAsks:
             delete(PendingAsk)
             .where(col(PendingAsk.id) == ask_id, col(PendingAsk.user_id) == user_id,
                    col(PendingAsk.created_at) >= utcnow() - self.ttl)
-            .returning(PendingAsk.question)
+            .returning(col(PendingAsk.question))
         ).scalar_one_or_none()
         session.commit()
         return claimed

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -58,7 +58,7 @@ class SharedCircuitBreaker(CircuitBreaker):
 
     def _read(self) -> tuple[int, float | None]:
         try:
-            failures, opened_at = self.client.hmget(self.key, ["failures", "opened_at"])
+            failures, opened_at = cast(list[Any], self.client.hmget(self.key, ["failures", "opened_at"]))
         except redis.RedisError:
             logger.exception("model circuit: Redis did not answer; treating the circuit as closed")
             return 0, None
