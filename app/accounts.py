@@ -1,6 +1,7 @@
-"""Creating users and teams (used by the CLI, the demo seed and the admin API)."""
+"""Creating users and teams, signing in, and ending a user's sessions (CLI, demo seed, pages and API)."""
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from app.auth.passwords import hash_password, verify_password
 from app.drills.service import assign_open_team_drills
@@ -52,7 +53,32 @@ def create_user(
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, else None (an unknown name costs the same hash)."""
     user = session.exec(select(User).where(User.username == username)).first()
-    if not verify_password(password, user.password_hash if user else None):
+    password_hash = user.password_hash if user else None
+    session.rollback()  # no connection held while the hash waits for its turn (app.auth.passwords)
+    if not verify_password(password, password_hash):
         return None
     return user if user is not None and user.is_active else None
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session cookie and bearer token issued to the user so far (they carry the old version)."""
+    session.execute(update(User).where(col(User.id) == user.id).values(session_version=col(User.session_version) + 1))
+    session.commit()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password; every session and token issued before it ends."""
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    user.password_hash = hash_password(password)
+    session.add(user)
+    end_sessions(session, user)
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivate (every session and token ends) or reactivate a user."""
+    user.is_active = active
+    session.add(user)
+    end_sessions(session, user)

@@ -33,7 +33,14 @@ def serve(
 
     settings = get_settings()
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                workers=workers, proxy_headers=True)
+                workers=workers, **proxy_options(settings))
+
+
+def proxy_options(settings) -> dict:
+    """X-Forwarded-For/-Proto believed only from FORWARDED_ALLOW_IPS (uvicorn's own default would trust 127.0.0.1,
+    so anything on the host, or a proxy that passes the header through, could pick the address limits key on)."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 @db_cli.command("upgrade")
@@ -66,6 +73,46 @@ def user_create(
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
     typer.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+@user_cli.command("set-password")
+def user_set_password(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    password: Annotated[str, typer.Option(help="At least 8 characters.")],
+) -> None:
+    """Set a user's password; every session and token they had ends."""
+    from app.accounts import AccountError, set_password
+
+    with Session(_engine()) as session:
+        user = _user_named(session, username)
+        try:
+            set_password(session, user, password)
+        except AccountError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"password of {username} changed; their sessions have ended")
+
+
+@user_cli.command("deactivate")
+def user_deactivate(username: Annotated[str, typer.Option(help="Login name.")]) -> None:
+    """Deactivate a user: they cannot sign in, and every session and token they had ends."""
+    from app.accounts import set_active
+
+    with Session(_engine()) as session:
+        set_active(session, _user_named(session, username), active=False)
+    typer.echo(f"{username} deactivated; their sessions have ended")
+
+
+def _user_named(session: Session, username: str):
+    from sqlmodel import select
+
+    from app.models import User
+
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        typer.echo(f"error: no user {username!r}", err=True)
+        raise typer.Exit(1)
+    return user
 
 
 @cli.command()

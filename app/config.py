@@ -41,6 +41,21 @@ class Settings(BaseSettings):
     rate_limit_login: str = "10/minute"
     rate_limit_turns: str = "60/minute"
     rate_limit_asks: str = "30/minute"
+    # Sign-in attempts from one address, whatever the names: a flood of names from one place is limited too.
+    rate_limit_login_address: str = "30/minute"
+    # What one user may create in a day (a flood of creations fills the database and the team's lists).
+    rate_limit_roleplays_daily: str = "100/day"
+    rate_limit_deals_daily: str = "100/day"
+    rate_limit_flow_runs_daily: str = "100/day"
+
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips: a comma-separated
+    # list of addresses or networks, or "*"). Empty: none, the client's own address counts (limits key on it).
+    forwarded_allow_ips: str = ""
+    # argon2id hashes at once in this process; 0 means one per CPU core. Each takes 64 MiB and a core for ~50 ms:
+    # a flood of sign-ins waits its turn instead of taking the memory and every core.
+    password_hash_concurrency: int = Field(default=0, ge=0, le=256)
+    # "test" hashes new passwords at argon2's lowest cost: for test suites only, never in production.
+    password_hash_cost: Literal["production", "test"] = "production"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

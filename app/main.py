@@ -11,11 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.api.routes import api_router
+from app.auth import passwords
 from app.config import REPO_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
 from app.llm.resilience import ModelGuard
+from app.llm.shared_breaker import breaker_for
 from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
@@ -46,8 +48,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.secret_key = settings.resolved_secret_key()
+    passwords.configure(settings.password_hash_cost, settings.password_hash_concurrency)
     app.state.limiter = RateLimiter(settings.rate_limit_storage)
-    app.state.model_guard = ModelGuard(budget=TokenBudget(engine, settings.llm_daily_token_budget))
+    app.state.model_guard = ModelGuard(breaker=breaker_for(settings.rate_limit_storage),
+                                       budget=TokenBudget(engine, settings.llm_daily_token_budget))
     app.state.chat_model = build_chat_model(settings, app.state.model_guard)
 
     app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",

@@ -1,6 +1,8 @@
 """HTTP middleware: security headers on every response, input the database can take (no NUL character, whole
-numbers in URLs within its integer range), and whose request a model call serves (token budget)."""
+numbers in URLs within its integer range, JSON that JSON can answer with), and whose request a model call serves."""
 
+import json
+import math
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote
@@ -26,6 +28,12 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeadersMiddleware:
+    """The headers above on every response; over HTTPS, every cookie set is marked `Secure` as well.
+
+    The scheme is the request's own, or the proxy's X-Forwarded-Proto when the proxy is trusted (FORWARDED_ALLOW_IPS),
+    so one configuration serves plain HTTP on a laptop and HTTPS behind a proxy.
+    """
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -33,6 +41,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -41,10 +50,18 @@ class SecurityHeadersMiddleware:
                 for name, value in SECURITY_HEADERS.items():
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
+                if https:
+                    headers = [_secure_cookie(name, value) for name, value in headers]
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _secure_cookie(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    if name.lower() == b"set-cookie" and b"secure" not in [part.strip().lower() for part in value.split(b";")[1:]]:
+        return name, value + b"; Secure"
+    return name, value
 
 
 class ModelCallerMiddleware:
@@ -114,6 +131,9 @@ class InputGuardMiddleware:
         if any(nul in body for nul in markers):
             await JSONResponse({"detail": [_nul_error(["body"])]}, status_code=422)(scope, receive, send)
             return
+        if body and (not content_type or b"json" in content_type) and (problem := _json_problem(body)) is not None:
+            await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
+            return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
@@ -139,6 +159,56 @@ def _url_problem(scope: Scope) -> dict | None:
             return {"type": "less_than_equal", "loc": loc, "input": value[:40],
                     "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
     return None
+
+
+class _NotPlainJson(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> float:
+    raise _NotPlainJson(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400
+        raise _NotPlainJson(f"{text[:20]} is out of range for a number")
+    return number
+
+
+def _json_problem(body: bytes) -> dict | None:
+    """Why a JSON body is something no response could echo (422), or None.
+
+    Python's parser takes what JSON does not have: NaN and Infinity, numbers past the float range, surrogate halves
+    (escaped, or as bytes in place of UTF-8). A route would take them as values and fail writing them or echoing them
+    in a validation error: a 500. Malformed JSON is left to FastAPI's own 422.
+    """
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+    except UnicodeDecodeError:
+        return {"type": "json_invalid", "loc": ["body"], "msg": "The body is not UTF-8 text"}
+    except _NotPlainJson as error:
+        return {"type": "json_invalid", "loc": ["body"], "msg": str(error)}
+    except ValueError:
+        return None
+    if "\\u" in text and _has_lone_surrogate(value):
+        return {"type": "json_invalid", "loc": ["body"],
+                "msg": "The body contains half of a surrogate pair (\\ud800-\\udfff)"}
+    return None
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins the pairs, so any left alone is a lone half
 
 
 def _nul_error(loc: list[str]) -> dict:

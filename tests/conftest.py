@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from app import migrate
+from app.auth import passwords
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
@@ -57,7 +58,7 @@ def _clean_tables(request) -> Iterator[None]:
 def make_settings(tmp_path, database_url):
     def factory(**overrides) -> Settings:
         values = {"data_dir": tmp_path / "data", "database_url": database_url, "secret_key": "test-secret-key-that-is-long-enough-0123",
-                  "llm_provider": "offline", "_env_file": None}
+                  "llm_provider": "offline", "password_hash_cost": "test", "_env_file": None}
         values.update(overrides)
         return Settings(**values)
 
@@ -134,3 +135,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> None:
+    """argon2 at its lowest cost for the users the tests create (PASSWORD_HASH_COST=test; never in production)."""
+    passwords.configure("test")

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from sqlmodel import Session
 
-from app.api.deps import CurrentUser, not_found, rate_limited
-from app.knowledge.service import (AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook,
-                                   find_passage, pending_asks)
+from app.api.deps import CurrentUser, SessionDep, not_found, rate_limited
+from app.knowledge.pending import pending_asks
+from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook, find_passage
 from app.models import User
 
 router = APIRouter(prefix="", tags=["ask"])
@@ -25,23 +26,23 @@ def ask(body: AskRequest, request: Request) -> AskResult:
 
 @router.post("/asks", response_model=AskStarted, status_code=status.HTTP_201_CREATED,
              dependencies=[Depends(rate_limited("rate_limit_asks"))])
-def start_ask(body: AskRequest, user: CurrentUser) -> AskStarted:
+def start_ask(body: AskRequest, session: SessionDep, user: CurrentUser) -> AskStarted:
     """Accept a question for streaming; GET the returned stream_url for the answer."""
-    ask_id = pending_asks.add(user.id, body.question)
+    ask_id = pending_asks.add(session, user.id, body.question)
     return AskStarted(ask_id=ask_id, stream_url=f"/api/asks/{ask_id}/stream")
 
 
-def claim_question(ask_id: str, user: User) -> str:
+def claim_question(session: Session, ask_id: str, user: User) -> str:
     """The user's pending question, used up; 404 for unknown, expired or other users' asks (the page uses it too)."""
-    question = pending_asks.claim(ask_id, user.id)
+    question = pending_asks.claim(session, ask_id, user.id)
     if question is None:
         raise not_found("ask")
     return question
 
 
-def claimed_question(ask_id: AskId, user: CurrentUser) -> str:
+def claimed_question(ask_id: AskId, session: SessionDep, user: CurrentUser) -> str:
     """The bearer's pending question (see claim_question)."""
-    return claim_question(ask_id, user)
+    return claim_question(session, ask_id, user)
 
 
 @router.get("/asks/{ask_id}/stream", response_class=EventSourceResponse)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from app.accounts import authenticate
-from app.api.deps import CurrentUser, SessionDep, SettingsDep, enforce_rate_limit
+from app.accounts import authenticate, end_sessions
+from app.api.deps import CurrentUser, SessionDep, SettingsDep, enforce_login_limits
 from app.auth.tokens import create_access_token
 from app.models import UserPublic
 
@@ -28,13 +28,13 @@ def issue_token(
     settings: SettingsDep,
 ) -> Token:
     """Exchange a username and password for a bearer token."""
-    client = request.client.host if request.client else "unknown"
-    enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{form.username[:64]}")
+    enforce_login_limits(request, form.username)
     user = authenticate(session, form.username[:64], form.password[:256])
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="incorrect username or password",
                             headers={"WWW-Authenticate": "Bearer"})
-    token = create_access_token(user.id, request.app.state.secret_key, settings.access_token_minutes)
+    token = create_access_token(user.id, request.app.state.secret_key, settings.access_token_minutes,
+                                user.session_version)
     return Token(access_token=token)
 
 
@@ -42,3 +42,9 @@ def issue_token(
 def read_me(user: CurrentUser) -> UserPublic:
     """The signed-in user."""
     return UserPublic.model_validate(user)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: SessionDep, user: CurrentUser) -> None:
+    """End every token and web session of the signed-in user."""
+    end_sessions(session, user)

@@ -9,12 +9,14 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
+from limits import parse
 from sqlmodel import Session
 
 from app.auth.tokens import read_access_token
 from app.config import Settings
 from app.db import get_session
 from app.models import Role, User
+from app.web.i18n import get_lang, translate
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -29,10 +31,10 @@ SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 
 
 def get_current_user(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
-    """The user behind a valid bearer token; 401 otherwise."""
-    user_id = read_access_token(token, request.app.state.secret_key) if token else None
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_active:
+    """The user behind a valid bearer token of their current session version; 401 otherwise."""
+    claims = read_access_token(token, request.app.state.secret_key) if token else None
+    user = session.get(User, claims.user_id) if claims is not None else None
+    if claims is None or user is None or not user.is_active or user.session_version != claims.session_version:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="Not authenticated: send a valid bearer token from POST /api/auth/token",
@@ -83,6 +85,35 @@ def enforce_rate_limit(request: Request, limit_setting: str, key: str) -> None:
             detail=f"rate limit exceeded ({limit}); try again in {int(wait) + 1} s",
             headers={"Retry-After": str(int(wait) + 1)},
         )
+
+
+DAILY_LIMITS = {  # limit setting -> what it counts (UI string key)
+    "rate_limit_roleplays_daily": "limits.what.roleplays",
+    "rate_limit_deals_daily": "limits.what.deals",
+    "rate_limit_flow_runs_daily": "limits.what.flow_runs",
+}
+
+
+def enforce_daily_limit(request: Request, limit_setting: str, user: User) -> None:
+    """Count one creation against the user's daily limit; 429 saying what and until when (API in English)."""
+    try:
+        enforce_rate_limit(request, limit_setting, f"user:{user.id}")
+    except HTTPException as limited:
+        lang = "en" if request.url.path.startswith("/api/") else get_lang(request)
+        wait_s = int((limited.headers or {}).get("Retry-After", "3600"))
+        detail = translate("limits.daily", lang, count=parse(getattr(request.app.state.settings, limit_setting)).amount,
+                           what=translate(DAILY_LIMITS[limit_setting], lang), hours=max(1, round(wait_s / 3600)))
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail=detail, headers=limited.headers) from None
+
+
+def enforce_login_limits(request: Request, username: str) -> None:
+    """Count a sign-in attempt per address and name, and per address whatever the name (429 when over either).
+
+    The name alone is never limited, so hammering a user's name from elsewhere cannot lock them out.
+    """
+    client = request.client.host if request.client else "unknown"
+    enforce_rate_limit(request, "rate_limit_login_address", f"login-address:{client}")
+    enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{username[:64]}")
 
 
 def not_found(what: str) -> HTTPException:

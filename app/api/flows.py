@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
 from sqlmodel import col, select
 
-from app.api.deps import CurrentUser, SessionDep, rate_limited
+from app.api.deps import CurrentUser, SessionDep, enforce_daily_limit, rate_limited
 from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView
@@ -101,6 +101,7 @@ def read_flows() -> list[FlowSummary]:
 def start_run(flow_id: FlowId, body: RunStart, request: Request, session: SessionDep, user: CurrentUser) -> RunStarted:
     """Start a run, optionally attached to one of your opportunities; returns the first question."""
     lang = body.lang or get_lang(request)
+    enforce_daily_limit(request, "rate_limit_flow_runs_daily", user)
     run, step = service.start_run(session, user, flow_id, body.opportunity_id, lang)
     return RunStarted(run_id=run.id, step=step)
 

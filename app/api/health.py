@@ -19,7 +19,7 @@ def health(request: Request, response: Response, session: SessionDep) -> dict:
         db = "error"
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     model = settings.llm_model if settings.llm_enabled else None
-    # The circuit is per process (app.llm.resilience): with several workers each reports its own.
+    # Per process, unless RATE_LIMIT_STORAGE is Redis: then every worker shares one (app.llm.shared_breaker).
     circuit = request.app.state.model_guard.breaker.snapshot() if settings.llm_enabled else None
     return {
         "status": "ok" if db == "ok" else "degraded",

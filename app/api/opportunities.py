@@ -3,11 +3,11 @@
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, field_validator, model_validator
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
-from app.api.deps import CurrentUser, SessionDep, not_found
+from app.api.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found
 from app.auth.policy import can_view_user, visible_user_ids
 from app.coaching.intensity import weighted_forecast
 from app.flows.service import FIVEK_FLOW_ID, run_note, visible_or_404
@@ -244,8 +244,10 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_opportunity(body: OpportunityCreate, session: SessionDep, user: CurrentUser) -> OpportunityPublic:
+def create_opportunity(body: OpportunityCreate, request: Request, session: SessionDep,
+                       user: CurrentUser) -> OpportunityPublic:
     """Record a real deal of yours."""
+    enforce_daily_limit(request, "rate_limit_deals_daily", user)
     return OpportunityPublic.model_validate(add_opportunity(session, user, body))
 
 

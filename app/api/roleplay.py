@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.models.common import MAX_DB_INTEGER
-from app.api.deps import CurrentUser, SessionDep, not_found, rate_limited
+from app.api.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.auth.policy import can_view_user, visible_user_ids
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.roleplay import service
@@ -185,6 +185,7 @@ def _submit_and_prepare(session: Session, user: User, roleplay_id: int, body: Tu
 def start(body: RolePlayStart, request: Request, session: SessionDep, user: CurrentUser) -> RolePlayStarted:
     """Start a session on a scenario (or a drill's scenario); the buyer speaks first."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
+    enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
     with service_errors():
         roleplay = service.start_roleplay(session, user, body.scenario_id, body.drill_id, engine_name)
     opening = service.transcript(session, roleplay.id)[0].text

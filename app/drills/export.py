@@ -1,15 +1,13 @@
 """Drill results as CSV for Excel: one row per drill and rep, UTF-8 with a BOM so Chinese names show."""
 
-import csv
-import io
 from sqlmodel import Session, select
 
+from app.csv_export import csv_text
 from app.drills.analytics import results_by_drill, scope_drills, scope_reps
 from app.drills.results import load_attempts, scenario_titles
 from app.models import RolePlay, Team, User
 from app.web.i18n import translate
 
-BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
 COLUMNS = ("drill_id", "scenario", "team", "due", "pass_score", "attempts_allowed", "username", "display_name",
            "rep_team", "attempts", "best_score", "passed", "status")
 
@@ -29,17 +27,15 @@ def results_csv(session: Session, viewer: User, team_id: int | None, lang: str =
     def label(key: str) -> str:
         return translate(key, lang)
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label(f"team.csv.{column}") for column in COLUMNS])
+    rows: list[list[object]] = [[label(f"team.csv.{column}") for column in COLUMNS]]
     for drill, results in results_by_drill(session, drills, reps, attempts):
         title_zh, title_en = scenario_titles(drill.scenario_id)
         for result in results:
-            writer.writerow([
+            rows.append([
                 drill.id, title_zh if lang == "zh" else title_en, teams.get(drill.team_id, ""), drill.due.isoformat(),
                 drill.pass_score, drill.attempts_allowed or "", result.username, result.display_name,
                 rep_team[result.user_id], result.attempts, "" if result.best_score is None else result.best_score,
                 label("team.csv.yes") if result.passed else label("team.csv.no"),
                 label(f"drills.status.{result.status}"),
             ])
-    return BOM + out.getvalue()
+    return csv_text(rows, bom=True)

@@ -6,12 +6,11 @@ or its JSON dict (as stored). Chinese is the default language; pass lang="en" fo
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from app.csv_export import csv_text
 from app.flows.definitions import get_flow
 from app.flows.results import (
     RESULT_MODELS,
@@ -209,11 +208,7 @@ def note_to_csv(flow_id: str, result: BaseModel | dict[str, Any], lang: Lang = "
     otherwise rows of (section, item, value, playbook_ids)."""
     typed = as_result(flow_id, result)
     header, rows = _CSV[flow_id](typed, lang)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text([header, *rows])
 
 
 def _long_header(lang: Lang) -> list[str]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
-import threading
-import time
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -21,10 +18,10 @@ from app.knowledge.llm_answer import answer_with_model, grounded, stream_with_mo
 from app.knowledge.retriever import KnowledgeIndex, get_index
 from app.knowledge.tokenize import is_chinese
 from app.llm.resilience import ModelSkipped, skip_reason
+from app.models.ask import MAX_QUESTION_CHARS  # the column's width
 
 logger = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 1000
 PASSAGES_FOR_MODEL = 5
 STREAM_PIECE_CHARS = 12  # offline answers stream in pieces this long, so both modes look alike
 MODEL_FAILED_NOTICE = {
@@ -167,42 +164,3 @@ def _done(mode: Mode, notice: str | None) -> ServerSentEvent:
     return ServerSentEvent(event="done", data={"mode": mode, "notice": notice})
 
 
-class PendingAsks:
-    """Questions posted for streaming, kept in memory until their stream is opened once, or they expire.
-
-    Per process: with several workers, POST and GET must reach the same one (sticky sessions).
-    """
-
-    def __init__(self, ttl_s: float = 120.0, max_pending: int = 10_000) -> None:
-        self.ttl_s = ttl_s
-        self.max_pending = max_pending
-        self._asks: dict[str, tuple[int, str, float]] = {}  # ask id -> (user id, question, created)
-        self._lock = threading.Lock()
-
-    def add(self, user_id: int, question: str) -> str:
-        """Keep the question for the user; returns the id of its stream."""
-        ask_id = secrets.token_urlsafe(16)
-        now = time.monotonic()
-        with self._lock:
-            self._drop_expired(now)
-            while len(self._asks) >= self.max_pending:  # oldest first: dicts keep insertion order
-                del self._asks[next(iter(self._asks))]
-            self._asks[ask_id] = (user_id, question, now)
-        return ask_id
-
-    def claim(self, ask_id: str, user_id: int) -> str | None:
-        """The question, removed from the store; None if unknown, expired, or another user's."""
-        with self._lock:
-            self._drop_expired(time.monotonic())
-            pending = self._asks.get(ask_id)
-            if pending is None or pending[0] != user_id:
-                return None
-            del self._asks[ask_id]
-            return pending[1]
-
-    def _drop_expired(self, now: float) -> None:
-        for ask_id in [key for key, (_, _, created) in self._asks.items() if now - created > self.ttl_s]:
-            del self._asks[ask_id]
-
-
-pending_asks = PendingAsks()

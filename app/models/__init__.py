@@ -1,5 +1,6 @@
 """SQLModel tables and API schemas; importing this package registers every table."""
 
+from app.models.ask import PendingAsk
 from app.models.deal import FlowRun, Opportunity, OpportunityBase
 from app.models.drill import Drill, DrillAssignment, LlmUsage, Review
 from app.models.note import CoachingNote, CoachingNotePublic
@@ -8,6 +9,6 @@ from app.models.user import Role, Team, TeamManager, User, UserPublic
 
 __all__ = [
     "CoachingNote", "CoachingNotePublic", "Drill", "DrillAssignment", "FlowRun", "LlmUsage",
-    "Opportunity", "OpportunityBase", "Review", "Role", "RolePlay", "RolePlayStatus", "Team",
+    "Opportunity", "OpportunityBase", "PendingAsk", "Review", "Role", "RolePlay", "RolePlayStatus", "Team",
     "TeamManager", "Turn", "TurnStatus", "User", "UserPublic",
 ]

@@ -47,6 +47,9 @@ class User(UserBase, table=True):
     role: Role = Field(default=Role.rep, max_length=16)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ondelete="SET NULL")
     is_active: bool = True
+    # Sessions and tokens carry the version they were issued under; raising it (logout, password change,
+    # deactivation) ends every one of them at once.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.csv_export import BOM, csv_text
 from app.models import CoachingNote
 from app.playbook import get_playbook
 from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
@@ -64,8 +63,7 @@ def export_note(note: CoachingNote, fmt: ExportFormat, lang: Lang = "zh") -> Exp
         content = roleplay_note_csv(note, lang)
     if fmt == "md":
         return Export(content, "text/markdown; charset=utf-8", f"note-{note.id}.md")
-    # A byte-order mark lets Excel open Chinese CSV files as UTF-8.
-    return Export("\ufeff" + content, "text/csv; charset=utf-8", f"note-{note.id}.csv")
+    return Export(BOM + content, "text/csv; charset=utf-8", f"note-{note.id}.csv")
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -151,6 +149,4 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
     if data.get("next_scenario"):
         rows.append([_t("notes.export.next", lang), _scenario_title(data["next_scenario"], lang),
                      data["next_scenario"], ""])
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    return csv_text(rows, lineterminator="\n")

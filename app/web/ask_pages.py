@@ -9,9 +9,10 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
 from app.api.ask import AskId, claim_question
-from app.api.deps import enforce_rate_limit
+from app.api.deps import SessionDep, enforce_rate_limit
+from app.knowledge.pending import pending_asks
 from app.knowledge.service import (MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook,
-                                   find_passage, pending_asks)
+                                   find_passage)
 from app.models import User
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser
@@ -69,19 +70,19 @@ def ask_without_script(request: Request, user: WebUser, question: QuestionField)
 
 
 @router.post("/ask/asks", dependencies=[CsrfChecked], response_model=AskStarted)
-def start_ask(request: Request, user: WebUser, question: QuestionField):
+def start_ask(request: Request, session: SessionDep, user: WebUser, question: QuestionField):
     """Accept a question for streaming (the page's script then opens stream_url)."""
     valid = _valid_question(question)
     if valid is None:
         return JSONResponse({"detail": _invalid_message(request)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
     _count_ask(request, user)
-    ask_id = pending_asks.add(user.id, valid)
+    ask_id = pending_asks.add(session, user.id, valid)
     return AskStarted(ask_id=ask_id, stream_url=f"/ask/asks/{ask_id}/stream")
 
 
-def claimed_question(ask_id: AskId, user: WebUser) -> str:
+def claimed_question(ask_id: AskId, session: SessionDep, user: WebUser) -> str:
     """The signed-in user's pending question (see app.api.ask.claim_question)."""
-    return claim_question(ask_id, user)
+    return claim_question(session, ask_id, user)
 
 
 @router.get("/ask/asks/{ask_id}/stream", response_class=EventSourceResponse)

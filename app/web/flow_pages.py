@@ -8,7 +8,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_rate_limit
+from app.api.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
 from app.api.flows import AnswerIn
 from app.api.opportunities import add_opportunity
 from app.flows import service
@@ -90,7 +90,9 @@ def start_flow(
                     "new_expected_close": new_expected_close}
             return _picker(request, session, user, status_code=422, form=form,
                            error=translate("flows.new_opportunity.invalid", get_lang(request)))
+        enforce_daily_limit(request, "rate_limit_deals_daily", user)
         attach_to = add_opportunity(session, user, created).id
+    enforce_daily_limit(request, "rate_limit_flow_runs_daily", user)
     run, _ = service.start_run(session, user, flow_id, attach_to, _lang(request))
     return RedirectResponse(f"/flows/runs/{run.id}#now", status_code=303)
 

@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from app.accounts import authenticate
-from app.api.deps import SessionDep, enforce_rate_limit
+from app.accounts import authenticate, end_sessions
+from app.api.deps import SessionDep, enforce_login_limits
 from app.drills.analytics import team_dashboard
 from app.web.drill_pages import STARTABLE, my_drills
 from app.web.i18n import LANGS, get_lang, translate
-from app.web.security import CsrfChecked, WebUser, is_manager
+from app.models import User
+from app.web.security import CsrfChecked, WebUser, is_manager, start_web_session
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,9 +31,8 @@ def login(
     password: Annotated[str, Form(max_length=256)],
 ):
     """Check the password and start a session."""
-    client = request.client.host if request.client else "unknown"
     try:
-        enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{username}")
+        enforce_login_limits(request, username)
     except HTTPException as limited:
         page = render(request, "login.html", {"error": translate("login.limited", get_lang(request)),
                                               "username": username}, status_code=429)
@@ -42,14 +42,17 @@ def login(
     if user is None:
         return render(request, "login.html", {"error": translate("login.failed", get_lang(request)),
                                               "username": username}, status_code=401)
-    request.session.clear()  # a fresh session (and CSRF token) after login
-    request.session["user_id"] = user.id
+    start_web_session(request, user)
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request):
-    """End the session."""
+def logout(request: Request, session: SessionDep):
+    """End the session, and every other session and token of the user (a copied cookie included)."""
+    user_id = request.session.get("user_id")
+    user = session.get(User, user_id) if type(user_id) is int else None
+    if user is not None and user.session_version == request.session.get("session_version"):
+        end_sessions(session, user)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

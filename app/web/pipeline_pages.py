@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, enforce_daily_limit
 from app.api.opportunities import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
                                    build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
@@ -86,6 +86,7 @@ def new_opportunity_page(
         form = {"account": account, "name": name, "amount": amount, "expected_close": expected_close}
         return _page(request, session, user, status_code=422, form=form,
                      error=translate("pipeline.invalid", get_lang(request)))
+    enforce_daily_limit(request, "rate_limit_deals_daily", user)
     add_opportunity(session, user, created)
     return RedirectResponse("/pipeline", status_code=303)
 

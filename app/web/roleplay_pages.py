@@ -12,7 +12,7 @@ from markupsafe import escape
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_rate_limit
+from app.api.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
 from app.api.roleplay import (MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, service_errors,
                               visible_roleplay)
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
@@ -118,6 +118,7 @@ def start(request: Request, session: SessionDep, user: WebUser,
           drill_id: Annotated[int | None, Form(ge=1)] = None):
     """Start a session (on a scenario, or on a drill's scenario) and open the chat."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
+    enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
     with service_errors():
         roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name)
     return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=status.HTTP_303_SEE_OTHER)

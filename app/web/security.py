@@ -40,10 +40,18 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
+def start_web_session(request: Request, user: User) -> None:
+    """A fresh session (and CSRF token) for the user, under their current session version."""
+    request.session.clear()
+    request.session["user_id"] = user.id
+    request.session["session_version"] = user.session_version
+
+
 def get_web_user(request: Request, session: Annotated[Session, Depends(get_session)]) -> User:
+    """The signed-in user of a session cookie that is still current (not logged out, password unchanged)."""
     user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active:
+    user = session.get(User, user_id) if type(user_id) is int else None
+    if user is None or not user.is_active or user.session_version != request.session.get("session_version"):
         raise LoginRequired()
     request.state.user = user
     return user

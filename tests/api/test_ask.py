@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.knowledge import get_index
-from app.knowledge.service import PendingAsks
+from app.knowledge.pending import PendingAsks
 from app.main import create_app
 from tests.utils.factories import auth_headers, make_user
 
@@ -140,14 +140,17 @@ def test_a_stream_opens_once_and_only_for_its_owner(client, session, rep_headers
     assert client.get("/api/asks/not-an-ask/stream", headers=rep_headers).status_code == 404
 
 
-def test_pending_questions_expire_and_stay_bounded():
+def test_pending_questions_expire_and_stay_bounded(session):
+    user, other = make_user(session).id, make_user(session).id
     pending = PendingAsks(ttl_s=0.0)
-    ask_id = pending.add(1, "SPIN")
-    assert pending.claim(ask_id, 1) is None  # expired already
+    ask_id = pending.add(session, user, "SPIN")
+    assert pending.claim(session, ask_id, user) is None  # expired already
 
-    pending = PendingAsks(ttl_s=60.0, max_pending=2)
-    first, second, third = (pending.add(1, f"q{n}") for n in range(3))
-    assert pending.claim(first, 1) is None  # the oldest made room
-    assert pending.claim(second, 2) is None  # another user's ask stays hidden...
-    assert pending.claim(second, 1) == "q1"  # ...and still works for its owner
-    assert pending.claim(third, 1) == "q2"
+    pending = PendingAsks(ttl_s=60.0, max_per_user=2)
+    first, second, third = (pending.add(session, user, f"q{n}") for n in range(3))
+    theirs = pending.add(session, other, "q-other")
+    assert pending.claim(session, first, user) is None  # the user's oldest made room
+    assert pending.claim(session, second, other) is None  # another user's ask stays hidden...
+    assert pending.claim(session, second, user) == "q1"  # ...and still works for its owner
+    assert pending.claim(session, third, user) == "q2"
+    assert pending.claim(session, theirs, other) == "q-other", "one user's asks do not push out another's"

@@ -12,22 +12,13 @@ from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, Tur
 from app.roleplay.scenarios import load_scenarios
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
+from tests.utils.sse import read_sse
 
 SCENARIOS = sorted(load_scenarios())
 VITAMIN = "mfg_vitamin_erp"
 
 
 # --- helpers (also used by the LLM-mode tests) ---------------------------------------------------------
-
-
-def read_sse(body: str) -> list[tuple[str, dict]]:
-    """(event, data) pairs from a text/event-stream body."""
-    events = []
-    for block in body.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
-        if "event" in fields:
-            events.append((fields["event"], json.loads(fields.get("data", "null"))))
-    return events
 
 
 def start(client, headers, scenario_id: str = VITAMIN) -> dict:
