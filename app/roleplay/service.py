@@ -111,8 +111,10 @@ def transcript(session: Session, roleplay_id: int) -> list[Turn]:
 
 
 def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill_id: int | None,
-                   engine_name: str) -> RolePlay:
-    """A new session with the buyer's opening line as turn 0; a drill attempt is checked against its rules."""
+                   engine_name: str, lang: str = "zh") -> RolePlay:
+    """A new session with the buyer's opening line as turn 0; a drill attempt is checked against its rules.
+
+    `lang` ("zh" | "en") is the language the buyer speaks for the whole session (stored in its state)."""
     if drill_id is not None:
         try:
             drill = check_attempt_allowed(session, owner, drill_id)
@@ -124,7 +126,7 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
     if scenario_id is None:
         raise RolePlayError(422, "scenario_id is required")
     scenario = scenario_of(scenario_id)
-    opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario))
+    opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang))
     roleplay = RolePlay(owner_id=owner.id, scenario_id=scenario.id, drill_id=drill_id, engine=engine_name,
                         state=opening.state.model_dump(mode="json"))
     session.add(roleplay)

@@ -119,7 +119,8 @@ def start(request: Request, session: SessionDep, user: WebUser,
     """Start a session (on a scenario, or on a drill's scenario) and open the chat."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
     with service_errors():
-        roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name)
+        roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name,
+                                          lang=get_lang(request))
     return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
