@@ -142,24 +142,36 @@ def _monologue(text: str) -> bool:
     return chars >= (limits.zh if chinese * 3 >= chars else limits.en)
 
 
-def read_tone(text: str, competitors: list[str], after_refusal: bool, asks_commitment: bool) -> RudeKind | None:
-    """Whether a rep's turn is rude, and how: an insult, disparaging a rival, a monologue, or pushing."""
+def read_tone(text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike) -> RudeKind | None:
+    """Whether a rep's turn is rude, and how: an insult, disparaging a rival, a monologue, or pushing.
+
+    Pushing is pressure wording, or a third ask in a row after the buyer declined twice; a long turn is a
+    monologue when it presents rather than asks."""
     lexicon = tone_lexicon()
     if mentions(text, lexicon.insult.all()):
         return "insult"
     if mentions(text, [*lexicon.rival.all(), *competitors]) and mentions(text, lexicon.rival_negative.all()):
         return "rival"
-    if mentions(text, lexicon.pressure.all()) or (after_refusal and asks_commitment):
+    if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
         return "pushy"
-    if _monologue(text):
+    if (spin.is_pitch or not spin.is_question) and _monologue(text):
         return "monologue"
     return None
 
 
+def refusals_in_a_row(state: SessionState) -> int:
+    """How many of the last rep turns in a row the buyer declined a next step on."""
+    count = 0
+    for record in reversed(state.history):
+        if not record.declined:
+            break
+        count += 1
+    return count
+
+
 def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: SpinLike) -> Understanding:
     """The offline reading of a rep's turn: the classifier's label and flags, tone and role-breaking."""
-    last = state.history[-1] if state.history else None
-    kind = read_tone(rep_text, list(scenario.competitors), bool(last and last.declined), spin.asks_commitment)
+    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin)
     return Understanding(label=spin.label, is_question=spin.is_question, is_pitch=spin.is_pitch,
                          asks_commitment=spin.asks_commitment, scores=dict(getattr(spin, "scores", None) or {}),
                          tone="rude" if kind else "ok", rude_kind=kind, injection=is_injection(rep_text))
@@ -180,10 +192,20 @@ def localized(item: object, field: str, lang: str) -> str:
 
 
 def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
-    """Facts not yet told whose prerequisites are told: what a rep's question may reach this turn."""
+    """Facts not yet told that a rep's question may reach this turn.
+
+    A fact's prerequisites need not all be told: one step of the chain may be skipped (a missing
+    prerequisite whose own prerequisites are told), because a real buyer answers a good question asked a
+    little out of order, and a refused or missed step must not leave the rest of the chain dead.
+    """
     revealed = state.revealed_ids()
+    by_id = {fact.id: fact for fact in scenario.all_facts()}
+
+    def told_or_near(fact_id: str) -> bool:
+        return fact_id in revealed or all(required in revealed for required in by_id[fact_id].requires)
+
     return [fact for fact in scenario.all_facts()
-            if fact.id not in revealed and all(required in revealed for required in fact.requires)]
+            if fact.id not in revealed and all(told_or_near(required) for required in fact.requires)]
 
 
 class ScriptedBuyer:
@@ -395,7 +417,9 @@ class ScriptedBuyer:
             result.held_need = next(fid for fid in blocked.requires if fid not in revealed)
             parts.append(self._say(new, "held_context"))
             return style_bonus
-        told_before = [fact for fact in self.scenario.all_facts() if fact.id in revealed and matches[fact.id].keyword_hits]
+        category = LABEL_CATEGORY.get(u.label)
+        told_before = [fact for fact in self.scenario.all_facts() if fact.id in revealed and matches[fact.id].keyword_hits
+                       and self.scenario.category_of(fact.id) == category]
         if told_before and u.is_question:
             fact = max(told_before, key=lambda item: matches[item.id].score)
             parts.append(self._say(new, "already_said").format(fact=fact_text(fact, new.lang)))

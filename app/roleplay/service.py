@@ -36,7 +36,7 @@ from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
 from app.roleplay.scenarios import Scenario, load_scenarios
 from app.roleplay.scorecard import build_scorecard
-from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer
+from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding
 from app.roleplay.state import SessionState, count_words
 
 SECOND_OPINION_TIMEOUT_S = 10.0  # the optional LLM SPIN label must not hold the feedback back for long
@@ -210,6 +210,7 @@ class TurnPlan:
     feedback: TurnFeedback
     history: list[tuple[str, str]]  # earlier messages, for the model only
     model_skipped: NoticeCode | None = None  # why the model is not asked this turn (circuit open, budget used)
+    state_before: SessionState | None = None  # the state the turn was decided from (a model's reading redecides it)
 
     def brief(self) -> BuyerBrief:
         return BuyerBrief(scenario=self.scenario, state=self.buyer.state, say_now=self.buyer.text,
@@ -327,14 +328,26 @@ def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
     return [(speaker, text) for speaker, text in reversed(earlier)]
 
 
+def decide_turn(scenario: Scenario, state: SessionState, rep_text: str,
+                understood: Understanding | None = None) -> tuple[SpinResult, BuyerTurn, TurnFeedback]:
+    """The deterministic part of a turn: classify, let the scripted engine decide the new state, build the feedback.
+
+    `understood` is a model's reading of the turn (LLM mode); without it the buyer reads the turn offline.
+    """
+    spin = classify_spin(rep_text)
+    buyer = ScriptedBuyer(scenario).reply(state, rep_text, spin, understood)
+    feedback = build_feedback(scenario, spin, buyer, rep_text)
+    if understood is not None:
+        feedback = feedback.model_copy(update={"understood_by": understood.source})
+    return spin, buyer, feedback
+
+
 def _plan(scenario: Scenario, state: SessionState, rep_turn: Turn, history: list[tuple[str, str]],
           skipped: ModelSkipped | None) -> TurnPlan:
-    spin = classify_spin(rep_turn.text)
-    buyer = ScriptedBuyer(scenario).reply(state, rep_turn.text, spin)
+    spin, buyer, feedback = decide_turn(scenario, state, rep_turn.text)
     return TurnPlan(roleplay_id=rep_turn.roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
-                    rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
-                    feedback=build_feedback(scenario, spin, buyer, rep_turn.text), history=history,
-                    model_skipped=skipped.code if skipped else None)
+                    rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer, feedback=feedback,
+                    history=history, model_skipped=skipped.code if skipped else None, state_before=state)
 
 
 async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinOpinion | None:
