@@ -41,7 +41,7 @@ from app.roleplay.scorecard import build_scorecard  # noqa: E402
 from app.roleplay.scripted_buyer import ScriptedBuyer, localized  # noqa: E402
 from app.roleplay.service import decide_turn  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
-from app.roleplay.topics import contains  # noqa: E402
+from app.roleplay.topics import GENERIC_TERMS, contains  # noqa: E402
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "buyer_eval.json"
@@ -155,7 +155,9 @@ def coaches(scenario: Scenario, reply: str, rep_text: str, revealed: set[str], l
             continue
         for word in fact.topics.all():
             word = word.lower()
-            if len(word) >= 2 and (len(word) >= 4 or not word.isascii()) and contains(lowered, word) \
+            if word in GENERIC_TERMS or len(word) < 2 or (word.isascii() and len(word) < 4):
+                continue
+            if contains(lowered, word) \
                     and not contains(rep_lowered, word):
                 return True
     return False

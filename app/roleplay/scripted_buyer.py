@@ -154,7 +154,7 @@ def read_tone(text: str, competitors: list[str], refusals_in_a_row: int, spin: S
         return "rival"
     if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
         return "pushy"
-    if (spin.is_pitch or not spin.is_question) and _monologue(text):
+    if not spin.is_question and _monologue(text):
         return "monologue"
     return None
 
@@ -367,7 +367,7 @@ class ScriptedBuyer:
             fit = 2.0 if fact_category == category else 1.0 if fact_category == neighbour else 0.0
             # A fact of another SPIN stage than the label needs a clear topic hit: a wrong label must not
             # hide a fact the rep plainly asks about, but a stray shared word must not reveal one either.
-            if not fit and not match.keyword_hits:
+            if not fit and not match.specific:
                 continue
             ranked.append((-(match.score + fit), index, fact))
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
@@ -383,8 +383,8 @@ class ScriptedBuyer:
         record: TurnRecord,
     ) -> int:
         """Tell the facts the question is about when trust allows; otherwise hold back with a reason."""
-        if not u.is_question and u.label not in LABEL_CATEGORY:
-            return 0
+        if not u.is_question and (u.is_pitch or u.label not in LABEL_CATEGORY):
+            return 0  # a statement or a pitch asks the buyer nothing
         revealed = new.revealed_ids()
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
@@ -429,7 +429,7 @@ class ScriptedBuyer:
     def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
         """One fact per reply, two when a compound question hits two facts by their own keywords."""
         questions = len(re.findall(r"[?？]", rep_text))
-        strong = sum(1 for fact in reachable if matches[fact.id].keyword_hits)
+        strong = sum(1 for fact in reachable if matches[fact.id].specific)
         return MAX_REVEALS if questions >= 2 and strong >= 2 else 1
 
     def _blocked_on_topic(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch],
