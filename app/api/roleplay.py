@@ -256,7 +256,8 @@ async def take_turn(roleplay_id: int, body: TurnIn, request: Request, session: S
     engine, chat_model = request.app.state.engine, request.app.state.chat_model
     prepared = await run_in_threadpool(_submit_and_prepare, session, user, roleplay_id, body, engine, chat_model)
     with service_errors():
-        return await service.take_turn(engine, chat_model, prepared, second_opinion=body.second_opinion)
+        return await service.take_turn(engine, chat_model, prepared, second_opinion=body.second_opinion,
+                                       understand=request.app.state.settings.roleplay_llm_understanding)
 
 
 @router.post("/{roleplay_id}/messages", status_code=status.HTTP_202_ACCEPTED, dependencies=[TurnLimit])
@@ -272,7 +273,8 @@ async def stream_reply(roleplay_id: int, request: Request, rep_turn: Annotated[T
     """The buyer's reply as server-sent events: `token` pieces, `feedback`, `done` (the stored reply), or `error`."""
     try:
         async for event in service.run_turn(request.app.state.engine, request.app.state.chat_model,
-                                            roleplay_id, rep_turn.id, second_opinion=second_opinion):
+                                            roleplay_id, rep_turn.id, second_opinion=second_opinion,
+                                            understand=request.app.state.settings.roleplay_llm_understanding):
             if isinstance(event, TokenEvent):
                 yield ServerSentEvent(event="token", data={"text": event.text})
             elif isinstance(event, FeedbackEvent):

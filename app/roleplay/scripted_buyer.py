@@ -50,7 +50,18 @@ NEIGHBOUR_STAGE: dict[str, str] = {"S": "P", "P": "I", "I": "N", "N": "I"}
 MIN_NEIGHBOUR_EVIDENCE = 1.0
 MIN_NEIGHBOUR_SHARE = 0.5
 
-PRICE_WORDS = ("价格", "报价", "多少钱", "折扣", "优惠", "收费", "price", "discount", "quote")
+# Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
+GENERAL_ASKS: dict[str, tuple[str, ...]] = {
+    "situation": ("现状", "情况", "怎么做", "介绍一下", "current", "today", "walk me through", "tell me about"),
+    "problem": ("问题", "困难", "难处", "麻烦", "头疼", "不满意", "不顺", "痛点", "挑战", "problem", "difficult", "challenge",
+                "goes wrong", "go wrong", "struggle", "frustrat", "pain", "not working", "issue"),
+    "implication": ("影响", "后果", "代价", "损失", "意味着", "impact", "affect", "consequence", "cost you", "costing",
+                    "what happens", "knock-on", "means for"),
+    "need_payoff": ("价值", "帮助", "好处", "意义", "值", "worth", "value", "help you", "benefit", "mean for you",
+                    "would that mean", "difference"),
+}
+
+PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
 COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
 
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
@@ -388,7 +399,7 @@ class ScriptedBuyer:
         revealed = new.revealed_ids()
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        reachable = self._reachable(new, u, matches)
+        reachable = self._reachable(new, u, matches) or self._follow_up(new, u, rep_text, matches)
         told: list[Fact] = []
         held: Fact | None = None
         for fact in reachable:
@@ -425,6 +436,27 @@ class ScriptedBuyer:
             parts.append(self._say(new, "already_said").format(fact=fact_text(fact, new.lang)))
             return style_bonus
         return 0
+
+    def _follow_up(self, new: SessionState, u: Understanding, rep_text: str,
+                   matches: dict[str, TopicMatch]) -> list[Fact]:
+        """A SPIN question on no fact's topic in particular: the buyer takes it as a follow-up of what he just said
+        ("这会带来什么影响？" after a problem) or, asked in general words ("What goes wrong?"), answers with the
+        first thing of that kind on his mind. Never for a question that names another topic the buyer knows."""
+        category = LABEL_CATEGORY.get(u.label)
+        if category is None or not u.is_question or u.is_pitch or u.fact_ids is not None:
+            return []
+        revealed = new.revealed_ids()
+        if any(match.specific for fact_id, match in matches.items() if fact_id not in revealed):
+            return []
+        ready = [fact for fact in getattr(self.scenario.facts, category)
+                 if fact.id not in revealed and all(required in revealed for required in fact.requires)]
+        recent = {fact_id for record in new.history[-2:] for fact_id in record.revealed}
+        following = [fact for fact in ready if recent & set(fact.requires)]
+        if following:
+            return following[:1]
+        if mentions(rep_text, GENERAL_ASKS[category]):
+            return ready[:1]
+        return []
 
     def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
         """One fact per reply, two when a compound question hits two facts by their own keywords."""

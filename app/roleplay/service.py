@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from anyio import to_thread
@@ -36,7 +36,8 @@ from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
 from app.roleplay.scenarios import Scenario, load_scenarios
 from app.roleplay.scorecard import build_scorecard
-from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding
+from app.roleplay.llm_understanding import read_turn
+from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding, understand
 from app.roleplay.state import SessionState, count_words
 
 SECOND_OPINION_TIMEOUT_S = 10.0  # the optional LLM SPIN label must not hold the feedback back for long
@@ -226,21 +227,23 @@ class Reply:
 
 
 async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
-                   second_opinion: bool = False) -> AsyncIterator[TurnEvent]:
+                   second_opinion: bool = False, understand: bool = False) -> AsyncIterator[TurnEvent]:
     """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done."""
     prepared = await to_thread.run_sync(prepare_turn, engine, chat_model, roleplay_id, rep_turn_id)
-    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion):
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, understand=understand):
         yield event
 
 
 async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                      second_opinion: bool = False, stream: bool = True) -> AsyncIterator[TurnEvent]:
+                      second_opinion: bool = False, stream: bool = True,
+                      understand: bool = False) -> AsyncIterator[TurnEvent]:
     """The buyer's words for a prepared turn (streamed), then the one write that stores them with the new state.
 
     `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
     second model call per turn; the offline label stays the one the state and the scorecard use.
     `stream=False` asks the model for the whole reply in one response (LlmReply.whole), for callers that
-    show it at once.
+    show it at once. `understand` lets the model read the rep's turn first (llm_understanding); the state then
+    decides from that reading, or from the offline one when the model's fails.
     """
     if isinstance(prepared, TurnResult):
         yield TokenEvent(prepared.reply)
@@ -256,6 +259,8 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
         reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted_fallback", skipped=plan.model_skipped)
         yield TokenEvent(reply.text)
     else:
+        if understand:
+            plan = await _understood(chat_model, plan)
         worded = LlmReply(chat_model, plan.brief())
         if stream:
             async for piece in worded.stream():
@@ -272,9 +277,10 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
 
 
 async def take_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                    second_opinion: bool = False) -> TurnResult:
+                    second_opinion: bool = False, understand: bool = False) -> TurnResult:
     """`answer_turn` for callers that want the whole answer at once: the model is not asked to stream either."""
-    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, stream=False):
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, stream=False,
+                                   understand=understand):
         if isinstance(event, DoneEvent):
             return event.result
     raise RuntimeError("answer_turn ended without a result")
@@ -335,6 +341,9 @@ def decide_turn(scenario: Scenario, state: SessionState, rep_text: str,
     `understood` is a model's reading of the turn (LLM mode); without it the buyer reads the turn offline.
     """
     spin = classify_spin(rep_text)
+    if understood is not None:  # the label and flags the state decided on are the ones the rep sees and stores
+        spin = replace(spin, label=understood.label, is_pitch=understood.is_pitch,
+                      asks_commitment=understood.asks_commitment, cues=[])
     buyer = ScriptedBuyer(scenario).reply(state, rep_text, spin, understood)
     feedback = build_feedback(scenario, spin, buyer, rep_text)
     if understood is not None:
@@ -348,6 +357,20 @@ def _plan(scenario: Scenario, state: SessionState, rep_turn: Turn, history: list
     return TurnPlan(roleplay_id=rep_turn.roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
                     rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer, feedback=feedback,
                     history=history, model_skipped=skipped.code if skipped else None, state_before=state)
+
+
+async def _understood(chat_model: BaseChatModel, plan: TurnPlan) -> TurnPlan:
+    """LLM mode: the model reads the rep's turn and the state decides again from that reading; on any failure of
+    the model the plan decided from the offline reading stands (feedback.understood_by says which)."""
+    before = plan.state_before
+    if before is None:
+        return plan
+    offline = understand(plan.scenario, before, plan.rep_text, plan.spin)
+    reading = await read_turn(chat_model, plan.scenario, before, plan.rep_text, plan.history, offline)
+    if reading is None:
+        return plan
+    spin, buyer, feedback = await to_thread.run_sync(decide_turn, plan.scenario, before, plan.rep_text, reading)
+    return replace(plan, spin=spin, buyer=buyer, feedback=feedback)
 
 
 async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinOpinion | None:

@@ -166,7 +166,8 @@ async def stream(roleplay_id: int, request: Request,
     """The buyer's reply for the chat page as HTML fragments: `token` text, `feedback` (sidebar), `done` (bubble)."""
     engine = request.app.state.engine
     try:
-        async for event in service.run_turn(engine, request.app.state.chat_model, roleplay_id, rep_turn.id):
+        async for event in service.run_turn(engine, request.app.state.chat_model, roleplay_id, rep_turn.id,
+                                            understand=request.app.state.settings.roleplay_llm_understanding):
             if isinstance(event, TokenEvent):
                 yield ServerSentEvent(event="token", raw_data=str(escape(event.text)))
             elif isinstance(event, FeedbackEvent):
