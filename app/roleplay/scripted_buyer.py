@@ -52,7 +52,7 @@ MIN_NEIGHBOUR_SHARE = 0.5
 
 # Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
 GENERAL_ASKS: dict[str, tuple[str, ...]] = {
-    "situation": ("现状", "情况", "怎么做", "介绍一下", "current", "today", "walk me through", "tell me about"),
+    "situation": (),  # a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact
     "problem": ("问题", "困难", "难处", "麻烦", "头疼", "不满意", "不顺", "痛点", "挑战", "problem", "difficult", "challenge",
                 "goes wrong", "go wrong", "struggle", "frustrat", "pain", "not working", "issue"),
     "implication": ("影响", "后果", "代价", "损失", "意味着", "impact", "affect", "consequence", "cost you", "costing",
