@@ -165,7 +165,8 @@ def read_tone(text: str, competitors: list[str], refusals_in_a_row: int, spin: S
         return "rival"
     if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
         return "pushy"
-    if not spin.is_question and _monologue(text):
+    asks = spin.is_question and (not spin.is_pitch or "?" in text or "？" in text)
+    if not asks and _monologue(text):
         return "monologue"
     return None
 
@@ -375,12 +376,13 @@ class ScriptedBuyer:
             if not match.on_topic:
                 continue
             fact_category = self.scenario.category_of(fact.id)
-            fit = 2.0 if fact_category == category else 1.0 if fact_category == neighbour else 0.0
+            fit = 1.0 if fact_category == category else 0.5 if fact_category == neighbour else 0.0
             # A fact of another SPIN stage than the label needs a clear topic hit: a wrong label must not
             # hide a fact the rep plainly asks about, but a stray shared word must not reveal one either.
             if not fit and not match.specific:
                 continue
-            ranked.append((-(match.score + fit), index, fact))
+            named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
+            ranked.append((-(match.score + fit + named), index, fact))
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
 
     def _answer_question(

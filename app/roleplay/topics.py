@@ -32,7 +32,7 @@ from app.roleplay.scenarios import Fact, Scenario
 KEYWORD_WEIGHT = 2.0
 # A keyword that n facts of the scenario mention (in their text or keywords) weighs KEYWORD_WEIGHT / n, so a
 # common word (时间, 客户, 数据, 成本) cannot hijack a topic; a clear hit needs this much keyword weight.
-SPECIFIC_KEYWORD_SCORE = 1.0
+SPECIFIC_KEYWORD_SCORE = 0.6
 # A question is on a fact's topic with one keyword, or content words worth at least this much.
 MIN_TERM_SCORE = 1.0
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
