@@ -144,9 +144,9 @@ def scenario_texts(scenario: Scenario, lang: str) -> list[str]:
 
 def coaches(scenario: Scenario, reply: str, rep_text: str, revealed: set[str], lang: str) -> bool:
     """The reply names an unrevealed fact's topic in the buyer's own words, or tells the rep what to ask."""
-    own = reply
+    own = reply.lower()
     for text in scenario_texts(scenario, lang):
-        own = own.replace(text, " ")
+        own = own.replace(text.lower(), " ")
     if COACHING_PATTERNS.search(own):
         return True
     lowered, rep_lowered = own.lower(), rep_text.lower()

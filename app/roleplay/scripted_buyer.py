@@ -43,6 +43,7 @@ MAX_TURNS = 40
 # stricter buyer, and reps asking good questions in a natural order fell a few points short (issue 15).
 TRUST_SLACK = 10
 MAX_REVEALS = 2  # facts told in one reply, for a compound question that clearly asks about two
+COMPOUND_CHARS_ZH, COMPOUND_CHARS_EN = 60, 180  # a question this long may be compound even with one question mark
 
 # A question labeled with one SPIN type may also reach the next stage's fact when it clearly carries
 # that stage's cues too (its classify_spin score: at least 1 point and half the label's own score).
@@ -74,6 +75,7 @@ STYLE_CUES: dict[str, tuple[str, ...]] = {
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(成|个点|万|亿|%|倍|天|小时|分钟|个月)|[％%]|万元|亿元")
 _SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 Tone = Literal["ok", "rude"]
 RudeKind = Literal["insult", "rival", "monologue", "pushy"]
@@ -413,10 +415,16 @@ class ScriptedBuyer:
                 held = fact
         if told:
             lead = self._say(new, "reveal_lead")
+            first = fact_text(told[0], new.lang)
+            if lead and new.lang == "en" and first[:2].istitle():  # "Look, our fleet..." (but "RMs" stays)
+                lead = lead + first[0].lower()
+                told_texts = [first[1:]] + [fact_text(fact, new.lang) for fact in told[1:]]
+            else:
+                told_texts = [fact_text(fact, new.lang) for fact in told]
             for fact in told:
                 new.revealed[self.scenario.category_of(fact.id)].append(RevealedFact(id=fact.id, turn=new.turn))
                 result.new_facts.append(fact.id)
-            parts.append(lead + (" " if new.lang == "en" else "").join(fact_text(fact, new.lang) for fact in told))
+            parts.append(lead + (" " if new.lang == "en" else "").join(told_texts))
             return TRUST_REVEAL + style_bonus
         if held is not None:
             reason: HeldReason = "sensitive" if _FIGURE.search(held.text) else "trust"
@@ -463,8 +471,9 @@ class ScriptedBuyer:
     def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
         """One fact per reply, two when a compound question hits two facts by their own keywords."""
         questions = len(re.findall(r"[?？]", rep_text))
+        compound = questions >= 2 or len(rep_text) >= (COMPOUND_CHARS_ZH if _CJK.search(rep_text) else COMPOUND_CHARS_EN)
         strong = sum(1 for fact in reachable if matches[fact.id].specific)
-        return MAX_REVEALS if questions >= 2 and strong >= 2 else 1
+        return MAX_REVEALS if compound and strong >= 2 else 1
 
     def _blocked_on_topic(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch],
                           revealed: set[str]) -> Fact | None:
