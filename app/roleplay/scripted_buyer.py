@@ -9,6 +9,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from app.knowledge.tokenize import is_chinese
+from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask
 from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.topics import TopicMatch, mentions, topic_index
@@ -318,13 +319,13 @@ class ScriptedBuyer:
             return self._finish(new, record, result, parts, delta)
 
         delta += self._resolve_open_objection(new, rep_text, spin, result, parts)
-        asked = spin.asks_commitment or (
-            spin.label == "other" and spin.is_question and mentions(rep_text, self.scenario.success.commitment.keywords)
-        )
+        ask = classify_ask(self.scenario, rep_text, spin)  # order | advance | continuation | none (app.roleplay.asks)
+        asked = ask.kind != "none"
+        record.ask_kind = ask.kind
 
         # An ask for a next step is judged by the commitment rules, not as a product pitch.
         pitching = spin.is_pitch and not asked
-        premature = pitching and not new.need_established()
+        premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:
             new.pitches += 1
@@ -352,7 +353,7 @@ class ScriptedBuyer:
         if asked:
             result.commitment_asked = True
             new.commitment_asks += 1
-            delta += self._commitment(new, result, parts, delta)
+            delta += self._commitment(new, ask, result, parts, delta)
         elif not parts:
             parts.append(self._phrase("small_talk" if not spin.is_question else "off_topic", turn))
             parts.append(self._hint_next(new, turn))
@@ -529,30 +530,32 @@ class ScriptedBuyer:
         result.objection_raised = objection.id
         parts.append(objection.text)
 
-    def _commitment(self, new: SessionState, result: BuyerTurn, parts: list[str], delta_so_far: int) -> int:
-        """Grant the scenario's commitment only when its success conditions hold; otherwise say what is missing."""
-        success = self.scenario.success
+    def _commitment(self, new: SessionState, ask: Ask, result: BuyerTurn, parts: list[str], delta_so_far: int) -> int:
+        """Grant the scenario's commitment only when app.roleplay.asks.judge_ask says so; otherwise say what is missing."""
         turn = new.turn
-        if not new.need_established():
+        verdict = judge_ask(self.scenario, new, ask, new.trust + delta_so_far)
+        if verdict.reply is not None:  # a continuation, an order, another advance: the buyer's own answer
+            parts.append(verdict.reply)
+            return TRUST_EARLY_ASK if ask.kind == "order" and not new.need_established() else 0
+        if verdict.reason == "not_ready":
             parts.append(self._phrase("commitment_not_ready", turn))
             parts.append(self._hint_next(new, turn))
             return TRUST_EARLY_ASK
-        if new.open_objections():
+        if verdict.reason == "objection_open":
             parts.append(self._phrase("commitment_objection", turn))
             return 0
-        missing = [fid for fid in success.key_facts if fid not in new.revealed_ids()]
-        if missing:
+        if verdict.reason == "missing_facts":
             parts.append(self._phrase("commitment_not_ready", turn))
             parts.append(self._hint_next(new, turn))
             return 0
-        if new.trust + delta_so_far < success.min_trust:
+        if verdict.reason == "low_trust":
             parts.append(self._phrase("commitment_early_trust", turn))
             return 0
         new.commitment_won = True
         new.commitment_turn = turn
         new.finished, new.end_reason = True, "commitment"
         result.commitment_won = True
-        parts.append(success.commitment.granted_text)
+        parts.append(self.scenario.success.commitment.granted_text)
         return TRUST_COMMITMENT_WON
 
     # --- helpers --------------------------------------------------------------
