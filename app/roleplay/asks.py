@@ -18,6 +18,7 @@ Words and replies are data: playbooks/coach/rubric.yaml (app.roleplay.rubric).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -33,8 +34,9 @@ Reason = Literal["granted", "not_ready", "objection_open", "missing_facts", "low
 
 DECIDER = "org.role.decision_maker"
 # Price and discount offers (a concession is only an answer to a price concern the buyer raised).
-OFFER_WORDS = ("打折", "折扣", "九五折", "九折", "八五折", "八折", "七折", "六折", "五折", "优惠", "便宜", "降价", "让利", "免费", "送您", "赠送", "促销", "discount", "% off", "cheaper",
+OFFER_WORDS = ("打折", "折扣", "九五折", "九折", "八五折", "八折", "七折", "六折", "五折", "优惠", "便宜", "降价", "让利", "免费", "送您", "赠送", "discount", "% off", "cheaper",
                "lower price", "free of charge", "for free", "special price", "promotion")
+PERCENT_OFF = re.compile(r"\d+\s*(%|percent)\s*off", re.IGNORECASE)
 PRICE_TRIGGER = "price"
 # The rep ties the pitch to what the buyer said (a pitch that builds on the stated need).
 REFERS_BACK = ("您刚才", "您提到", "您说的", "您说过", "刚才您", "刚刚您", "您讲的", "就像您说", "结合您", "针对您",
@@ -72,19 +74,34 @@ def _commitment_words(scenario: Scenario) -> list[str]:
 
 def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     """order | advance | continuation | none for one rep turn (a SPIN question is never an ask)."""
+    if spin.label != "other" and not spin.asks_commitment:
+        return Ask("none")
     cues = get_rubric().asks
+    order = mentions(text, cues.order.all())
     continuation = mentions(text, cues.continuation.all())
     matches = mentions(text, _commitment_words(scenario))
-    # A statement counts as an ask only when it proposes a continuation without selling ("我先发份资料给您").
-    request = spin.asks_commitment or (spin.label == "other" and (
-        spin.is_question or (continuation and not spin.is_pitch)))
-    if not request and not (spin.label == "other" and matches and spin.is_question):
+    action = matches or mentions(text, cues.customer_action.all())
+    if is_price_offer(text) and not spin.is_question:
+        return Ask("none")  # "签约的话给您打八五折" is a pitch (a concession), not a closing question
+    # Statements count when they propose a continuation or the order ("我先发份资料给您", "您签个字就行").
+    if not (order or continuation or (spin.is_question and (spin.asks_commitment or (action and cues.is_request(text))))):
         return Ask("none")
-    if mentions(text, cues.order.all()):
+    if order:
         return Ask("order")
-    if matches or mentions(text, cues.customer_action.all()):
+    if action:
         return Ask("advance", matches=matches)
     return Ask("continuation")
+
+
+def is_price_offer(text: str) -> bool:
+    """Price or discount offer words ("打个八折", "20% off")."""
+    return mentions(text, OFFER_WORDS) or PERCENT_OFF.search(text) is not None
+
+
+def offers_price(text: str, spin: SpinLike) -> bool:
+    """A price or discount offer made as a statement or an ask (not a SPIN question about the buyer's pricing):
+    a pitch under the one pitch rule even inside an ask ("今天签了给您打个折")."""
+    return spin.label == "other" and is_price_offer(text)
 
 
 def _pick(options: list[str], *keys: object) -> str:
@@ -130,7 +147,7 @@ def is_premature_pitch(scenario: Scenario, state: SessionState, text: str) -> bo
     if not state.need_established():
         return True
     raised_price = any(scenario.objection(event.id).trigger == PRICE_TRIGGER for event in state.objections_raised)
-    if mentions(text, OFFER_WORDS) and not raised_price:
+    if is_price_offer(text) and not raised_price:
         return True
     if mentions(text, REFERS_BACK):
         return False
@@ -146,4 +163,4 @@ def example_advance(scenario: Scenario, lang: str = "zh") -> str:
 
 
 __all__ = ["ASK_KINDS", "Ask", "AskKind", "Verdict", "buyer_reply", "classify_ask", "example_advance",
-           "is_premature_pitch", "judge_ask"]
+           "is_premature_pitch", "is_price_offer", "judge_ask", "offers_price"]

@@ -7,11 +7,12 @@ role-play pages show `components` to the rep before the call and on the scorecar
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.roleplay.scenarios import CATEGORIES, SEED_FILES
 
@@ -62,6 +63,21 @@ class AskCues(_Strict):
     order: Words
     continuation: Words
     customer_action: Words
+    request_forms: Words
+
+    @field_validator("request_forms")
+    @classmethod
+    def _patterns_compile(cls, value: Words) -> Words:
+        for pattern in value.all():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"request_forms pattern {pattern!r} does not compile: {error}") from None
+        return value
+
+    def is_request(self, text: str) -> bool:
+        """The text asks the buyer to do something (a request form such as 能不能 / could you)."""
+        return any(re.search(pattern, text, re.IGNORECASE) for pattern in self.request_forms.all())
 
 
 class ScenarioAdvance(_Strict):

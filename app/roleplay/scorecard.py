@@ -193,11 +193,14 @@ def call_outcome(state: SessionState) -> Outcome:
     return "no_ask"
 
 
-def _matching_advance_asked(state: SessionState) -> bool:
-    """An advance was asked after the need was explicit (the buyer's need-payoff came on an earlier turn)."""
+def _advance_asked_after_discovery(state: SessionState) -> bool:
+    """An advance was asked after the need was developed: the buyer stated a need-payoff, or the rep had asked
+    implication or need-payoff questions before it (the buyer's answers vary; the rep's sequence is his own)."""
     first_need = min((fact.turn for fact in state.revealed.get("need_payoff", [])), default=None)
-    return first_need is not None and any(
-        record.ask_kind == "advance" and record.turn > first_need for record in state.history)
+    first_development = min((record.turn for record in state.history if record.spin_label in ("I", "N")),
+                            default=None)
+    ready = min((turn for turn in (first_need, first_development) if turn is not None), default=None)
+    return ready is not None and any(record.ask_kind == "advance" and record.turn > ready for record in state.history)
 
 
 # --- 5K on evidence ------------------------------------------------------------------------------
@@ -343,7 +346,7 @@ def _components(scenario: Scenario, state: SessionState, order_quality: float, e
     handled = len({event.id for event in state.objections_handled})
     if state.commitment_won:
         commitment = 1.0
-    elif _matching_advance_asked(state):
+    elif _advance_asked_after_discovery(state):
         commitment = rubric.commitment_asked_points / weights["commitment"]
     else:
         commitment = 0.0

@@ -9,7 +9,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from app.knowledge.tokenize import is_chinese
-from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask
+from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price
 from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.topics import TopicMatch, mentions, topic_index
@@ -324,7 +324,7 @@ class ScriptedBuyer:
         record.ask_kind = ask.kind
 
         # An ask for a next step is judged by the commitment rules, not as a product pitch.
-        pitching = spin.is_pitch and not asked
+        pitching = (spin.is_pitch and not asked) or offers_price(rep_text, spin)
         premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:
