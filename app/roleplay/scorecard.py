@@ -48,6 +48,7 @@ QUESTION_SHARE_FULL = 0.75  # listening is full when at least this share of the 
 SPIN_STAGES = ("S", "P", "I", "N")
 DIFFICULTIES = ("easy", "medium", "hard")
 QUOTE_CHARS = 80
+RUDE_TONES = {"rude", "insult", "hostile", "pushy"}
 BUYER_ENDED = {"trust_lost", "ended_by_buyer", "rude", "buyer_left"}  # end reasons that mean the buyer walked out
 Outcome = Literal["order", "advance", "continuation", "no_ask", "ended_by_buyer"]
 STAGE_CATEGORY = {"S": "situation", "P": "problem", "I": "implication", "N": "need_payoff"}
@@ -167,6 +168,11 @@ def spin_order_quality(sequence: list[str]) -> float:
 
 
 # --- what happened in the call -------------------------------------------------------------------
+
+
+def is_rude(record: TurnRecord) -> bool:
+    """The turn insulted, disparaged or pushed the buyer (the buyer engine's tone reading, when it records one)."""
+    return bool(getattr(record, "rude", False)) or getattr(record, "tone", None) in RUDE_TONES
 
 
 def _questions(state: SessionState) -> list[TurnRecord]:
@@ -371,12 +377,12 @@ def _components(scenario: Scenario, state: SessionState, order_quality: float, e
             for name, ratio in ratios.items()}
 
 
-def _total(components: dict[str, ScoreComponent], questions: int, outcome: Outcome, rubric: Rubric) -> int:
+def _total(components: dict[str, ScoreComponent], questions: int, outcome: Outcome, rude: bool, rubric: Rubric) -> int:
     counted = [component for component in components.values() if component.applicable]
     possible = sum(component.max_points for component in counted)
     total = 100 * sum(component.points for component in counted) / possible if possible else 0.0
     total *= min(1.0, questions / rubric.min_questions)
-    if outcome == "ended_by_buyer":
+    if outcome == "ended_by_buyer" or rude:  # a call that insulted the buyer is a failed call, whatever was uncovered
         total *= rubric.ended_by_buyer_factor
     return round(total)
 
@@ -453,8 +459,7 @@ def _turn_comments(scenario: Scenario, state: SessionState, texts: dict[int, str
         text = texts.get(record.turn)
         if text is None:
             continue
-        rude = bool(getattr(record, "rude", False)) or getattr(record, "tone", None) in {"rude", "insult", "hostile"}
-        if rude:
+        if is_rude(record):
             weak.append((5, _quoted(record.turn, text, "dragon.step.build_trust",
                                     ("贬低、施压或冒犯客户，信任直接下降。", "Disparaging, pushing or insulting the buyer "
                                      "destroys trust."), _question_for(scenario, state, ("problem", "implication")))))
@@ -698,7 +703,7 @@ def build_scorecard(
     outcome = call_outcome(state)
     components = _components(scenario, state, order_quality, len(excess), rubric)
     questions = len(_questions(state))
-    total = _total(components, questions, outcome, rubric)
+    total = _total(components, questions, outcome, any(is_rude(record) for record in state.history), rubric)
     levels, sides, evidence = intensity_with_evidence(scenario, state)
     intensity = score_intensity(levels, sides)
     strengths, improvements = _feedback(scenario, state, components, outcome, excess)

@@ -211,3 +211,29 @@ def test_rubric_is_data_with_errors_naming_the_file_and_field(tmp_path: Path):
                       encoding="utf-8")
     with pytest.raises(RubricError, match="field min_questions"):
         load_rubric_file(broken)
+
+
+def test_gift_passages_state_the_line_and_never_advise_anything_like_a_bribe():
+    from app.config import REPO_ROOT
+    from app.playbook import get_playbook
+
+    playbook = get_playbook()
+    physiological = playbook.element("fivedim.maslow.physiological")
+    assert any("贿赂" in action and "双方公司" in action for action in physiological.rep_actions_zh)
+    assert not any("换取" in action for action in physiological.rep_actions_zh)
+    trust_stage = playbook.element("dragon.relation.trust")
+    gifts = [activity.zh for activity in trust_stage.activities if "礼" in activity.zh]
+    assert gifts and all("贿赂" in text and "较重" not in text for text in gifts)
+    for name in ("relationship_stages.md", "five_dimensions.md"):
+        text = (REPO_ROOT / "knowledge" / name).read_text(encoding="utf-8")
+        assert "看起来像贿赂" in text and "较重礼品" not in text and "以此换取" not in text
+    # The stakeholder-map note shows every action of the need level, so the caution is never cut off.
+    from app.flows.results import compute_result
+    from app.flows.notes import note_to_markdown
+
+    person = {"name": "李工", "title": "采购员", "role": "org.role.user", "maslow": "fivedim.maslow.physiological",
+              "change": "fivedim.change.pragmatist", "focus": "fivedim.focus.relationship",
+              "closeness": "fivedim.closeness.few", "attitude": "fivedim.attitude.neutral", "attitude_evidence": "见过一次"}
+    result = compute_result("stakeholder_map", {"account": "某厂"}, {"stakeholders": [person]})
+    markdown = note_to_markdown("stakeholder_map", result)
+    assert "看起来像贿赂" in markdown and "换取信息" not in markdown

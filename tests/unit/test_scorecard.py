@@ -45,7 +45,7 @@ def test_weights_sum_to_100_and_total_is_the_applicable_components_rescaled():
             assert 0 <= card.total <= 100
             counted = [c for c in card.components.values() if c.applicable]
             rescaled = 100 * sum(c.points for c in counted) / sum(c.max_points for c in counted)
-            factor = min(1.0, card.questions / 3) * (0.5 if card.outcome == "ended_by_buyer" else 1.0)
+            factor = min(1.0, card.questions / 3) * (0.5 if card.outcome == "ended_by_buyer" else 1.0)  # no rude line
             assert abs(card.total - rescaled * factor) <= 0.5
             assert all(0 <= c.points <= c.max_points for c in card.components.values())
 
