@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     embeddings_model: str | None = None
     llm_daily_token_budget: int = Field(default=200_000, ge=0)
+    # LLM mode: the model also reads each role-play turn (SPIN, facts asked about, pitch, ask, tone) in one JSON
+    # call before the state decides; off, the offline reading is used and the model only words the reply.
+    roleplay_llm_understanding: bool = True
 
     secret_key: SecretStr | None = None
     access_token_minutes: int = Field(default=12 * 60, gt=0)

@@ -57,7 +57,9 @@ def _clean_tables(request) -> Iterator[None]:
 def make_settings(tmp_path, database_url):
     def factory(**overrides) -> Settings:
         values = {"data_dir": tmp_path / "data", "database_url": database_url, "secret_key": "test-secret-key-that-is-long-enough-0123",
-                  "llm_provider": "offline", "_env_file": None}
+                  "llm_provider": "offline", "_env_file": None,
+                  # one model call per role-play turn unless a test opts in to the model's reading of the turn
+                  "roleplay_llm_understanding": False}
         values.update(overrides)
         return Settings(**values)
 

@@ -37,6 +37,8 @@ class RolePlayStart(BaseModel):
     scenario_id: str | None = Field(default=None, min_length=1, max_length=80,
                                     description="required unless drill_id is given")
     drill_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
+    lang: Literal["zh", "en"] | None = Field(default=None, description="the language the buyer speaks "
+                                             "(default: the UI language, the lang cookie, else zh)")
 
 
 class TurnIn(BaseModel):
@@ -61,6 +63,7 @@ class RolePlayStarted(BaseModel):
     status: RolePlayStatus
     engine: str
     state: StateSummary
+    lang: str = "zh"
 
 
 class MessageAccepted(BaseModel):
@@ -95,6 +98,7 @@ class RolePlaySummary(BaseModel):
 
 class RolePlayDetail(RolePlaySummary):
     engine: str
+    lang: str = "zh"  # the language the buyer speaks in this session
     turns: list[TranscriptTurn]
     state: StateSummary
     pending_turn_id: int | None
@@ -178,6 +182,11 @@ def _submit_and_prepare(session: Session, user: User, roleplay_id: int, body: Tu
         return service.submit_and_prepare(session, engine, chat_model, roleplay, body.text, body.client_id)
 
 
+def ui_lang(request: Request) -> str:
+    """The UI language the client chose (the web pages' lang cookie); Chinese by default."""
+    return "en" if request.cookies.get("lang") == "en" else "zh"
+
+
 # --- routes -------------------------------------------------------------------------------------------
 
 
@@ -186,11 +195,13 @@ def start(body: RolePlayStart, request: Request, session: SessionDep, user: Curr
     """Start a session on a scenario (or a drill's scenario); the buyer speaks first."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
     with service_errors():
-        roleplay = service.start_roleplay(session, user, body.scenario_id, body.drill_id, engine_name)
+        roleplay = service.start_roleplay(session, user, body.scenario_id, body.drill_id, engine_name,
+                                          lang=body.lang or ui_lang(request))
     opening = service.transcript(session, roleplay.id)[0].text
     scenario = service.scenario_of(roleplay.scenario_id)
+    state = service.state_of(roleplay)
     return RolePlayStarted(id=roleplay.id, scenario_id=roleplay.scenario_id, opening=opening, status=roleplay.status,
-                           engine=roleplay.engine, state=summarize_state(scenario, service.state_of(roleplay)))
+                           engine=roleplay.engine, state=summarize_state(scenario, state), lang=state.lang)
 
 
 @router.get("")
@@ -231,7 +242,7 @@ def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> R
     with service_errors():
         scenario = service.scenario_of(roleplay.scenario_id)
     return RolePlayDetail(
-        **summary_of(roleplay).model_dump(), engine=roleplay.engine,
+        **summary_of(roleplay).model_dump(), engine=roleplay.engine, lang=service.state_of(roleplay).lang,
         turns=[TranscriptTurn(id=turn.id, seq=turn.seq, speaker=turn.speaker, text=turn.text, status=turn.status,
                               spin=turn.spin, feedback=turn.feedback if turn.speaker == "rep" else None,
                               created_at=turn.created_at) for turn in turns],
@@ -245,7 +256,8 @@ async def take_turn(roleplay_id: int, body: TurnIn, request: Request, session: S
     engine, chat_model = request.app.state.engine, request.app.state.chat_model
     prepared = await run_in_threadpool(_submit_and_prepare, session, user, roleplay_id, body, engine, chat_model)
     with service_errors():
-        return await service.take_turn(engine, chat_model, prepared, second_opinion=body.second_opinion)
+        return await service.take_turn(engine, chat_model, prepared, second_opinion=body.second_opinion,
+                                       understand=request.app.state.settings.roleplay_llm_understanding)
 
 
 @router.post("/{roleplay_id}/messages", status_code=status.HTTP_202_ACCEPTED, dependencies=[TurnLimit])
@@ -261,7 +273,8 @@ async def stream_reply(roleplay_id: int, request: Request, rep_turn: Annotated[T
     """The buyer's reply as server-sent events: `token` pieces, `feedback`, `done` (the stored reply), or `error`."""
     try:
         async for event in service.run_turn(request.app.state.engine, request.app.state.chat_model,
-                                            roleplay_id, rep_turn.id, second_opinion=second_opinion):
+                                            roleplay_id, rep_turn.id, second_opinion=second_opinion,
+                                            understand=request.app.state.settings.roleplay_llm_understanding):
             if isinstance(event, TokenEvent):
                 yield ServerSentEvent(event="token", data={"text": event.text})
             elif isinstance(event, FeedbackEvent):

@@ -181,12 +181,26 @@ def spin_playbook_id(label: str) -> str | None:
     return _lexicon().playbook_ids.get(label)
 
 
+# Chat English drops apostrophes ("dont", "cant"): restored so the cues read the words.
+_CONTRACTION = re.compile(r"\b(don|doesn|didn|can|won|isn|aren|wasn|weren|haven|hasn|couldn|wouldn|shouldn)t\b")
+# A question's lead-in filler ("ok so", "got it.", "haha", "嗯，那") is small talk only on its own: inside a
+# question it must not turn the question into "other".
+_FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|and|but|well|um+|uh+|hmm+|right|got it|haha+|lol|wait|alright|i see|"
+                     r"cool|great|sure|yeah|yes|oh|ah|here's a thought|嗯+|哦+|啊|好的|好|行|明白|那|对)[\s,，.。!！]*)+")
+
+
+def strip_filler(sentence: str) -> str:
+    """A sentence without its lead-in filler words (the whole sentence when it is nothing but filler)."""
+    return _FILLER.sub("", sentence) or sentence
+
+
 def _normalise(text: str) -> str:
     text = (text or "").strip()
     if len(text) > MAX_CHARS:
         half = MAX_CHARS // 2
         text = text[:half] + "\n" + text[-half:]
-    return unicodedata.normalize("NFKC", text).strip().lower()
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return _CONTRACTION.sub(r"\1't", text) if text.isascii() or "t " in text else text
 
 
 def _is_question(sentence: str, lexicon: _Lexicon) -> bool:
@@ -202,7 +216,7 @@ def _sentences(normalised: str, lexicon: _Lexicon) -> tuple[list[str], list[bool
 def _question_part(sentences: list[str], question_flags: list[bool]) -> str:
     """What the naive Bayes reads: like the rules, the question when the turn asks one, so a
     lead-in pitch or greeting does not drown it; the whole turn otherwise."""
-    asked = [sentence for sentence, asks in zip(sentences, question_flags) if asks]
+    asked = [strip_filler(sentence) for sentence, asks in zip(sentences, question_flags) if asks]
     return "".join(asked or sentences)
 
 
@@ -280,10 +294,11 @@ def classify_spin(text: str) -> SpinResult:
         # "如果我们能…，对您有价值吗？" pictures a solution to let the buyer value it: a need-payoff
         # question, not a product presentation.
         hypothetical = asks and bonus is not None and bonus[0] == "N"
+        core = strip_filler(sentence) if asks else sentence
         for kind, cues in side_cues.items():
             if kind == "pitch" and hypothetical:
                 continue
-            weight = _match(cues, sentence, pitch_found[kind])
+            weight = _match(cues, core if kind == "social" else sentence, pitch_found[kind])
             flags[kind] += weight
             side[kind] += other_factor * weight
 

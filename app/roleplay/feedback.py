@@ -11,7 +11,7 @@ from app.playbook import get_playbook
 from app.roleplay.asks import DECIDER, classify_ask, example_advance
 from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import CATEGORIES, CATEGORY_LABEL, Scenario
-from app.roleplay.scripted_buyer import BuyerTurn
+from app.roleplay.scripted_buyer import TRUST_SLACK, BuyerTurn
 from app.roleplay.state import SessionState
 
 ReplySource = Literal["scripted", "llm", "scripted_fallback"]
@@ -55,6 +55,17 @@ class LlmSpinOpinion(BaseModel):
     agrees: bool
 
 
+class HeldBack(BaseModel):
+    """Why the buyer held back what the rep asked about, said plainly for the coach sidebar (never by the buyer)."""
+
+    reason: str  # "trust" | "sensitive" | "context"
+    fact_id: str
+    topic: str
+    topic_en: str
+    text: str
+    text_en: str
+
+
 class TurnFeedback(BaseModel):
     spin: str
     confidence: float
@@ -80,6 +91,10 @@ class TurnFeedback(BaseModel):
     reply_source: ReplySource = "scripted"
     notice: Notice | None = None
     llm_spin: LlmSpinOpinion | None = None
+    tone: Literal["ok", "rude"] = "ok"  # "rude": insult, disparaging, monologue or pushing after a refusal
+    rude_kind: str | None = None  # "insult" | "rival" | "monologue" | "pushy"
+    held_back: HeldBack | None = None
+    understood_by: Literal["offline", "llm"] = "offline"  # who read the rep's turn (LLM mode may fall back)
 
 
 class ObjectionView(BaseModel):
@@ -188,7 +203,38 @@ def build_feedback(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_t
         relation_stage=state.relation_stage,
         **_rapport(state.trust),
         tip=choose_tip(scenario, spin, buyer, rep_text),
+        tone=buyer.tone,
+        rude_kind=buyer.rude_kind,
+        held_back=held_back_of(scenario, buyer),
     )
+
+
+# Why a question was held back, and what would help: for the sidebar only (the buyer never says this).
+HELD_TEXTS: dict[str, tuple[str, str]] = {
+    "trust": ("客户还不够信任你（信任 {trust}，这个话题大约要 {need}）。先多问几个他容易回答的背景问题、认真回应他的话，"
+              "再回到「{topic}」。", "The buyer does not trust you enough yet (trust {trust}; this topic needs about {need}). "
+              "Ask a few easy situation questions and acknowledge his answers, then come back to \"{topic_en}\"."),
+    "sensitive": ("「{topic}」涉及敏感数字，客户要更信任你才会说（信任 {trust}，大约要 {need}）。先把他承认的难点问透，"
+                  "再问具体数字。", "\"{topic_en}\" involves sensitive figures; the buyer shares them once he trusts you more "
+                  "(trust {trust}; needs about {need}). Explore the problems he has admitted first, then ask for numbers."),
+    "context": ("客户觉得你还不了解他们的情况：要谈「{topic}」，先弄清「{need_topic}」。",
+                "The buyer feels you do not know his situation yet: before \"{topic_en}\", find out about "
+                "\"{need_topic_en}\"."),
+}
+
+
+def held_back_of(scenario: Scenario, buyer: BuyerTurn) -> HeldBack | None:
+    """The sidebar's plain account of a held-back question (names the topic: the sidebar may, the buyer may not)."""
+    if buyer.held_back is None or buyer.held_fact is None:
+        return None
+    fact = scenario.fact(buyer.held_fact)
+    label = fact_label(scenario, fact.id)
+    need = fact_label(scenario, buyer.held_need) if buyer.held_need else label
+    values = {"trust": buyer.state.trust, "need": max(0, fact.min_trust - TRUST_SLACK), "topic": label.label,
+              "topic_en": label.label_en, "need_topic": need.label, "need_topic_en": need.label_en}
+    text, text_en = HELD_TEXTS[buyer.held_back]
+    return HeldBack(reason=buyer.held_back, fact_id=fact.id, topic=label.label, topic_en=label.label_en,
+                    text=text.format(**values), text_en=text_en.format(**values))
 
 
 # --- the tip ---------------------------------------------------------------------------------------
@@ -250,6 +296,11 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
     """The first rule that fits this turn; every tip names one playbook element."""
     state = buyer.state
     commitment = scenario.success.commitment
+    if buyer.tone == "rude":
+        return _tip("stay_respectful", "dragon.step.build_trust",
+                    "这句话让客户不舒服，信任下降了。尊重客户和他的选择，不贬低任何人，用一个真诚的问题重新开始。",
+                    "That remark put the buyer off and cost trust. Respect him and his choices, run nobody down, "
+                    "and restart with a sincere question.")
     if buyer.injection_blocked:
         return _tip("stay_in_role", "dragon.step.build_trust",
                     "客户只回应和项目有关的问题。回到角色，用一个背景问题重新打开话题。",
@@ -331,4 +382,4 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
 
 
 __all__ = ["LlmSpinOpinion", "Notice", "NoticeCode", "ReplySource", "StateSummary", "Tip", "TurnFeedback",
-           "build_feedback", "choose_tip", "fact_label", "notice", "summarize_state"]
+           "build_feedback", "choose_tip", "fact_label", "held_back_of", "notice", "summarize_state", "HeldBack"]

@@ -49,7 +49,7 @@ SPIN_STAGES = ("S", "P", "I", "N")
 DIFFICULTIES = ("easy", "medium", "hard")
 QUOTE_CHARS = 80
 RUDE_TONES = {"rude", "insult", "hostile", "pushy"}
-BUYER_ENDED = {"trust_lost", "ended_by_buyer", "rude", "buyer_left"}  # end reasons that mean the buyer walked out
+BUYER_ENDED = {"trust_lost", "ended_by_buyer", "rude", "rudeness", "buyer_left"}  # end reasons that mean the buyer walked out
 Outcome = Literal["order", "advance", "continuation", "no_ask", "ended_by_buyer"]
 STAGE_CATEGORY = {"S": "situation", "P": "problem", "I": "implication", "N": "need_payoff"}
 

@@ -1,194 +1,34 @@
-"""Offline scripted buyer: a deterministic simulated customer that reveals hidden facts only to well-placed SPIN questions."""
+"""Offline scripted buyer: a deterministic simulated customer that reveals hidden facts to questions on their topic.
+
+What the buyer understood of a rep's turn (SPIN label, pitch, next-step ask, tone, role-breaking, and —
+from a model, when one reads the turn — which askable facts it is about) arrives as an `Understanding`;
+without one the buyer reads the turn offline (`understand`). The state then decides: a question on a
+fact's topic gets the fact once its prerequisites are told and trust is high enough; a fact held back
+gets an in-character reason (we just met / that number is sensitive / you do not know our business
+yet), and `BuyerTurn.held_back` tells the coach sidebar why. The buyer never coaches: he does not name
+topics he has not told, nor say what to ask. His words around the scenario's texts come from
+playbooks/buyer/phrases.yaml (per style, situation and language), no variant twice in a session while
+another is left. The session's language (`SessionState.lang`) decides the language he speaks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from app.knowledge.tokenize import is_chinese
 from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price
-from app.roleplay.scenarios import CATEGORIES, LABEL_CATEGORY, Fact, Objection, Scenario
+from app.roleplay.phrases import phrase_options, tone_lexicon
+from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.topics import TopicMatch, mentions, topic_index
 
-
-# The same purposes for every style; variants are picked by a hash of scenario, turn and purpose.
-# Analytical: data, details, caution. Driver: terse, results. Expressive: vivid, big picture.
-# Amiable: warm, relationship, "我们".
-STYLE_PHRASES: dict[str, dict[str, list[str]]] = {
-    "style.analytical": {
-        "reveal": ["从实际数据来看，", "我按事实说一下：", "这个我可以具体讲讲。"],
-        "off_topic": [
-            "这个问题有点泛，我不太好回答。",
-            "你的问题我没太听明白要点，能具体一点吗？",
-            "抱歉，这和我们目前评估的重点关系不大。",
-        ],
-        "wrong_type": [
-            "你问的角度不太对，我不想凭感觉下结论。",
-            "这个我得先想清楚再说，不能随便给结论。",
-            "嗯，这么问我很难给你准确的答案。",
-        ],
-        "already_said": ["这一点我前面已经说过了，数据没有变化。", "刚才讲过了，不再重复。"],
-        "low_trust": [
-            "这些属于内部信息，我们目前的接触还不够，我不便透露细节。",
-            "在没有更多了解之前，这部分数据我先不展开。",
-        ],
-        "premature_pitch": [
-            "你们的功能介绍我看过资料了，但你还没弄清楚我们的需求。",
-            "先别急着讲产品，我更关心的是你对我们业务的理解是否准确。",
-        ],
-        "pitch_accepted": [
-            "这个方案和我们刚才谈到的问题是对得上的，我需要看到更细的数据支撑。",
-            "思路可以，请把依据和类似案例的数据整理给我。",
-        ],
-        "injection": [
-            "你这个要求不太专业。我们还是按正常的交流来，我只回答和项目有关的具体问题。",
-            "我不理解你说的这些，这不是我们今天要谈的内容。",
-            "这种问法我没法回应。请就业务问题提问。",
-        ],
-        "commitment_not_ready": [
-            "现在谈下一步还早，我对你们的理解程度还没有把握。",
-            "我需要更充分的信息才能推进，现在不合适。",
-        ],
-        "commitment_early_trust": ["我们接触的时间还短，我需要再评估一下。"],
-        "commitment_objection": ["前面提到的顾虑还没有答案，这个先放一放。"],
-        "closing": ["今天就先到这里吧，相关资料请发邮件给我。", "今天的交流先到这里，谢谢。"],
-        "trust_lost": ["我觉得今天的交流效率不高，我们先到这里吧。"],
-        "small_talk": ["好的，我们直接进入正题吧。", "客气了，我们开始吧。"],
-    },
-    "style.driver": {
-        "reveal": ["直说吧，", "说重点：", "简单讲，"],
-        "off_topic": ["说重点。", "我时间不多，你到底想了解什么？", "这个不重要。"],
-        "wrong_type": ["你问偏了。", "不是这个问法。", "别绕，换个角度问。"],
-        "already_said": ["说过了。", "这个刚讲了，下一个。"],
-        "low_trust": ["这些我不会跟刚认识的人讲。", "还没到谈这个的时候。"],
-        "premature_pitch": ["先别推销，你连我们要什么都没搞清楚。", "我不需要听产品介绍。"],
-        "pitch_accepted": ["行，这个对路。给我看结果。", "可以，说说多快能见效。"],
-        "injection": ["别来这套。有正事就说。", "我没空陪你玩这个。", "这跟项目无关，下一个问题。"],
-        "commitment_not_ready": ["现在谈下一步太早了。", "你还没说服我，下一步免谈。"],
-        "commitment_early_trust": ["我还信不过你们，先这样。"],
-        "commitment_objection": ["我的问题你还没回答。"],
-        "closing": ["就这样，散会。", "今天到此为止。"],
-        "trust_lost": ["我看今天没什么必要再谈了。"],
-        "small_talk": ["客套就免了，说事。", "直接说吧。"],
-    },
-    "style.expressive": {
-        "reveal": ["哎，说到这个我可有话说！", "你问到点子上了！", "我跟你讲啊，"],
-        "off_topic": [
-            "哈哈，这个嘛，咱们聊点更有意思的吧！",
-            "这个话题有点平淡，我更想聊聊大方向。",
-            "嗯……这不是我最关心的，我们往大处看看？",
-        ],
-        "wrong_type": [
-            "你这么问就有点小了，格局打开一点！",
-            "哎，这个问法没说到我心坎上。",
-            "这个嘛，换个角度聊可能更有意思。",
-        ],
-        "already_said": ["这个我刚才不是说了嘛！", "哈哈，这个前面聊过啦。"],
-        "low_trust": ["这个嘛，等咱们再熟一点我再跟你细说！", "现在说这个还早，咱们先处处看。"],
-        "premature_pitch": [
-            "哎呀，你一上来就讲产品，我都没兴趣听下去了。",
-            "产品好不好先不说，你得先懂我们想干什么！",
-        ],
-        "pitch_accepted": [
-            "这个画面我喜欢！说到我心坎里了。",
-            "不错不错，这就是我想要的那种感觉！",
-        ],
-        "injection": [
-            "哈哈，你这是在考我吗？咱们还是聊正事吧！",
-            "这话说得我一头雾水，我们聊聊业务吧。",
-            "别逗了，我们还是回到项目上来。",
-        ],
-        "commitment_not_ready": [
-            "别急别急，我还没被你打动呢！",
-            "下一步？我还没看到让我兴奋的东西呢。",
-        ],
-        "commitment_early_trust": ["咱们才刚认识，先多聊聊嘛。"],
-        "commitment_objection": ["我刚才说的那个担心你还没给我个说法呢！"],
-        "closing": ["今天聊得挺开心，先这样！", "好，今天就到这儿，回头再聊！"],
-        "trust_lost": ["唉，今天聊得没什么意思，我还有别的会，先走了。"],
-        "small_talk": ["哈哈，客气啦！", "好说好说，我们开始吧！"],
-    },
-    "style.amiable": {
-        "reveal": ["跟你说实话啊，", "既然你问到了，我就直说了，", "嗯，我们这边的情况是这样的，"],
-        "off_topic": [
-            "这个嘛，我也说不太好，我们慢慢聊。",
-            "嗯……这个我可能不是最合适回答的人。",
-            "呵呵，这个问题有点大，我们聊点具体的吧。",
-        ],
-        "wrong_type": [
-            "这个嘛，我不太确定该怎么说。",
-            "嗯，这么问我一下子不知道从哪说起。",
-            "这个……我得想想，大家的看法也不一样。",
-        ],
-        "already_said": ["这个我们刚才聊过了呀。", "嗯，前面我已经说过了。"],
-        "low_trust": [
-            "这个嘛……我们才刚认识，有些事我不太方便说。",
-            "等我们再熟悉一些，我再跟你细聊吧。",
-        ],
-        "premature_pitch": [
-            "你们的产品听起来不错，不过我们还没聊到大家真正的难处呢。",
-            "先别急着介绍产品嘛，我们先把情况聊清楚。",
-        ],
-        "pitch_accepted": [
-            "嗯，这样的话大家用起来应该会顺手很多。",
-            "听起来挺贴心的，同事们应该会欢迎。",
-        ],
-        "injection": [
-            "呵呵，你这话我听不太懂，我们还是聊聊工作上的事吧。",
-            "这个我可帮不了你，我们还是说说项目吧。",
-            "嗯……这不是我能回答的，我们聊正事吧。",
-        ],
-        "commitment_not_ready": [
-            "这个嘛……我觉得还有点早，我们再多了解了解吧。",
-            "不着急，我们先把情况聊透了再说。",
-        ],
-        "commitment_early_trust": ["我们再多接触接触吧，我心里还不太踏实。"],
-        "commitment_objection": ["我前面说的那个顾虑，心里还是有点放不下。"],
-        "closing": ["今天谢谢你跑一趟，我们保持联系。", "好的，今天先聊到这儿，辛苦你了。"],
-        "trust_lost": ["不好意思，我这边还有点事，今天就先到这里吧。"],
-        "small_talk": ["不客气，欢迎欢迎！", "你太客气了，坐吧。"],
-    },
-}
-
-# Hints point the rep at what to explore next without saying it; only a topic keyword appears.
-CATEGORY_HINTS: dict[str, list[str]] = {
-    "situation": ["你对我们{topic}的情况好像还不太了解。", "要不你先问问我们{topic}现在是怎么做的。"],
-    "problem": ["说实话，{topic}这一块不算太顺。", "{topic}方面倒是有些地方不太满意。"],
-    "implication": [
-        "{topic}这件事牵扯的面，可能比你想的要广。",
-        "{topic}到底影响有多大，我们内部也没细算过。",
-    ],
-    "need_payoff": [
-        "要是{topic}真能有改观，那当然是好事。",
-        "{topic}如果解决了，意义肯定不一样，这个你可以帮我想想。",
-    ],
-    "requires": ["这个得先从{topic}说起。", "先把{topic}的情况弄清楚，再谈这个吧。"],
-    "done": ["我们的情况你已经了解得差不多了，你看下一步怎么推进？"],
-}
-
-
-def pick(options: list[str], *keys: object) -> str:
-    """Choose a variant deterministically from a stable hash of the keys (never random, never hash())."""
-    digest = hashlib.sha256("|".join(str(key) for key in keys).encode("utf-8")).digest()
-    return options[int.from_bytes(digest[:4], "big") % len(options)]
-
-
-def style_phrase(style: str, purpose: str, *keys: object) -> str:
-    return pick(STYLE_PHRASES[style][purpose], style, purpose, *keys)
-
-
-def hint(kind: str, topic: str, *keys: object) -> str:
-    return pick(CATEGORY_HINTS[kind], kind, *keys).format(topic=topic)
-
-
 # --- rules of the buyer (trust deltas are on the 0..100 trust scale) ----------------------------
 
-TRUST_REVEAL = 6  # a well-placed SPIN question that uncovers a fact
-TRUST_ON_TOPIC = 2  # a relevant SPIN question that uncovers nothing new
+TRUST_REVEAL = 6  # a question that uncovers a fact
+TRUST_ON_TOPIC = 3  # a question on a topic the buyer holds back: asking well still builds trust
 TRUST_STYLE_FIT = 2  # the rep talks the way this communication style likes
 TRUST_VALUE_PITCH = 4  # presenting value after the need is explicit
 TRUST_OBJECTION_HANDLED = 6
@@ -196,32 +36,34 @@ TRUST_COMMITMENT_WON = 5
 TRUST_PREMATURE_PITCH = -8
 TRUST_EARLY_ASK = -4  # asking for a commitment before any need is explicit
 TRUST_INJECTION = -5
+TRUST_RUDE = -10  # every rude turn; a second and later ones cost more
+TRUST_RUDE_AGAIN = -15
+RUDE_TURNS_TO_END = 3  # the buyer ends the call after this many rude turns (or when trust reaches 0)
 MAX_TURNS = 40
+# A fact opens when trust reaches its min_trust less this slack: the scenario thresholds were set for a
+# stricter buyer, and reps asking good questions in a natural order fell a few points short (issue 15).
+TRUST_SLACK = 10
+MAX_REVEALS = 2  # facts told in one reply, for a compound question that clearly asks about two
 
 # A question labeled with one SPIN type may also reach the next stage's fact when it clearly carries
-# that stage's cues too (its classify_spin score: at least 1 point and half the label's own score),
-# and only once the fact's prerequisites are out: S -> P (asks about a difficulty), P -> I (asks
-# about consequences), and I <-> N (the classic confusion on a problem the buyer has already admitted).
+# that stage's cues too (its classify_spin score: at least 1 point and half the label's own score).
 NEIGHBOUR_STAGE: dict[str, str] = {"S": "P", "P": "I", "I": "N", "N": "I"}
 MIN_NEIGHBOUR_EVIDENCE = 1.0
 MIN_NEIGHBOUR_SHARE = 0.5
 
-PRICE_WORDS = ("价格", "报价", "多少钱", "折扣", "优惠", "收费", "price", "discount", "quote")
-COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
+# Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
+GENERAL_ASKS: dict[str, tuple[str, ...]] = {
+    "situation": (),  # a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact
+    "problem": ("问题", "困难", "难处", "麻烦", "头疼", "不满意", "不顺", "痛点", "挑战", "problem", "difficult", "challenge",
+                "goes wrong", "go wrong", "struggle", "frustrat", "pain", "not working", "issue"),
+    "implication": ("影响", "后果", "代价", "损失", "意味着", "impact", "affect", "consequence", "cost you", "costing",
+                    "what happens", "knock-on", "means for"),
+    "need_payoff": ("价值", "帮助", "好处", "意义", "值", "worth", "value", "help you", "benefit", "mean for you",
+                    "would that mean", "difference"),
+}
 
-# Attempts to step outside the role-play. Matched on lowercased text; the buyer stays in character.
-INJECTION_PATTERNS: tuple[str, ...] = (
-    "ignore", "disregard", "forget your", "forget all", "system prompt", "your prompt", "instructions",
-    "your rules", "hidden fact", "hidden info", "all the facts", "all facts", "everything you know",
-    "tell me everything", "list all", "list your", "reveal all", "dump", "jailbreak", "developer mode",
-    "pretend", "you are an ai", "as an ai", "language model", "scenario file", "yaml", "json", "your script",
-    "override", "roleplay", "role-play", "role play",
-    "忽略", "无视", "忘记你", "忘掉", "指令", "提示词", "系统提示", "隐藏信息", "隐藏的信息", "隐藏事实",
-    "隐藏的事实", "所有信息", "全部信息", "所有的信息", "所有痛点", "所有的痛点", "全部痛点", "列出", "列一下你",
-    "你的设定", "你的规则", "剧本", "别扮演", "停止扮演", "不用扮演", "角色设定", "开发者模式", "告诉我一切",
-    "全部告诉", "都告诉我", "全都说出来", "一次性说", "原样输出", "输出你的", "打印你的", "你的配置", "你是ai",
-    "你是一个ai", "你是人工智能", "大模型", "语言模型", "不要再演", "别演了", "测试模式", "越狱",
-)
+PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
+COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
 
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
 STYLE_CUES: dict[str, tuple[str, ...]] = {
@@ -230,6 +72,13 @@ STYLE_CUES: dict[str, tuple[str, ...]] = {
     "style.expressive": ("愿景", "未来", "想象", "蓝图", "标杆", "创新", "vision", "future"),
     "style.amiable": ("大家", "团队", "同事", "一起", "放心", "稳妥", "team", "together"),
 }
+
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(成|个点|万|亿|%|倍|天|小时|分钟|个月)|[％%]|万元|亿元")
+_SPACE = re.compile(r"\s+")
+
+Tone = Literal["ok", "rude"]
+RudeKind = Literal["insult", "rival", "monologue", "pushy"]
+HeldReason = Literal["trust", "sensitive", "context"]
 
 
 class SpinLike(Protocol):
@@ -243,6 +92,21 @@ class SpinLike(Protocol):
     is_question: bool
     is_pitch: bool
     asks_commitment: bool
+
+
+class Understanding(BaseModel):
+    """What the buyer understood of one rep turn, offline (`understand`) or from a model (llm_understanding)."""
+
+    label: str
+    is_question: bool
+    is_pitch: bool
+    asks_commitment: bool
+    scores: dict[str, float] = Field(default_factory=dict)
+    tone: Tone = "ok"
+    rude_kind: RudeKind | None = None
+    injection: bool = False
+    fact_ids: list[str] | None = None  # a model's reading: the askable facts the turn is about (None: offline)
+    source: Literal["offline", "llm"] = "offline"
 
 
 class BuyerTurn(BaseModel):
@@ -260,12 +124,100 @@ class BuyerTurn(BaseModel):
     premature_pitch: bool = False
     injection_blocked: bool = False
     trust_delta: int = 0
+    tone: Tone = "ok"
+    rude_kind: RudeKind | None = None
+    held_back: HeldReason | None = None  # why a fact the rep asked about stayed hidden (for the sidebar)
+    held_fact: str | None = None  # ... which one (the sidebar may name its topic; the buyer never does)
+    held_need: str | None = None  # for "context": the fact the buyer wants understood first
+
+
+def pick(options: list[str], *keys: object) -> str:
+    """Choose a variant deterministically from a stable hash of the keys (never random, never hash())."""
+    return options[_index(len(options), *keys)]
+
+
+def _index(count: int, *keys: object) -> int:
+    digest = hashlib.sha256("|".join(str(key) for key in keys).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % count
 
 
 def is_injection(text: str) -> bool:
     """True when the text tries to get the buyer out of character or to dump its hidden facts."""
-    compact = re.sub(r"\s+", " ", text.lower())
-    return any(pattern in compact for pattern in INJECTION_PATTERNS)
+    compact = _SPACE.sub(" ", text.lower())
+    return mentions(compact, tone_lexicon().injection.all())
+
+
+def _monologue(text: str) -> bool:
+    limits = tone_lexicon().monologue_chars
+    chars = len(_SPACE.sub("", text))
+    chinese = sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+    return chars >= (limits.zh if chinese * 3 >= chars else limits.en)
+
+
+def read_tone(text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike) -> RudeKind | None:
+    """Whether a rep's turn is rude, and how: an insult, disparaging a rival, a monologue, or pushing.
+
+    Pushing is pressure wording, or a third ask in a row after the buyer declined twice; a long turn is a
+    monologue when it presents rather than asks."""
+    lexicon = tone_lexicon()
+    if mentions(text, lexicon.insult.all()):
+        return "insult"
+    if mentions(text, [*lexicon.rival.all(), *competitors]) and mentions(text, lexicon.rival_negative.all()):
+        return "rival"
+    if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
+        return "pushy"
+    if not spin.is_question and _monologue(text):
+        return "monologue"
+    return None
+
+
+def refusals_in_a_row(state: SessionState) -> int:
+    """How many of the last rep turns in a row the buyer declined a next step on."""
+    count = 0
+    for record in reversed(state.history):
+        if not record.declined:
+            break
+        count += 1
+    return count
+
+
+def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: SpinLike) -> Understanding:
+    """The offline reading of a rep's turn: the classifier's label and flags, tone and role-breaking."""
+    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin)
+    return Understanding(label=spin.label, is_question=spin.is_question, is_pitch=spin.is_pitch,
+                         asks_commitment=spin.asks_commitment, scores=dict(getattr(spin, "scores", None) or {}),
+                         tone="rude" if kind else "ok", rude_kind=kind, injection=is_injection(rep_text))
+
+
+def fact_text(fact: Fact, lang: str) -> str:
+    """What the buyer says when telling a fact, in the session's language (zh while a scenario has no English)."""
+    return (getattr(fact, "text_en", None) or fact.text) if lang == "en" else fact.text
+
+
+def localized(item: object, field: str, lang: str) -> str:
+    """A scenario text field in the session's language, falling back to Chinese while `<field>_en` is missing."""
+    if lang == "en":
+        english = getattr(item, f"{field}_en", None)
+        if english:
+            return english
+    return getattr(item, field)
+
+
+def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
+    """Facts not yet told that a rep's question may reach this turn.
+
+    A fact's prerequisites need not all be told: one step of the chain may be skipped (a missing
+    prerequisite whose own prerequisites are told), because a real buyer answers a good question asked a
+    little out of order, and a refused or missed step must not leave the rest of the chain dead.
+    """
+    revealed = state.revealed_ids()
+    by_id = {fact.id: fact for fact in scenario.all_facts()}
+
+    def told_or_near(fact_id: str) -> bool:
+        return fact_id in revealed or all(required in revealed for required in by_id[fact_id].requires)
+
+    return [fact for fact in scenario.all_facts()
+            if fact.id not in revealed and all(told_or_near(required) for required in fact.requires)]
 
 
 class ScriptedBuyer:
@@ -280,51 +232,66 @@ class ScriptedBuyer:
     def opening(self, state: SessionState) -> BuyerTurn:
         """The buyer's first words (persona's opening line); counts the buyer's words."""
         new_state = state.copy_deep()
-        text = self.scenario.opening_line
+        text = localized(self.scenario, "opening_line", state.lang)
         new_state.buyer_words += count_words(text)
         return BuyerTurn(text=text, state=new_state)
 
-    def reply(self, state: SessionState, rep_text: str, spin: SpinLike) -> BuyerTurn:
+    def reply(self, state: SessionState, rep_text: str, spin: SpinLike,
+              understood: Understanding | None = None) -> BuyerTurn:
         """Answer one rep turn: the buyer's words plus every change to the session state."""
         if state.scenario_id != self.scenario.id:
             raise ValueError(f"state is for scenario {state.scenario_id!r}, buyer is {self.scenario.id!r}")
+        u = understood or understand(self.scenario, state, rep_text, spin)
         new = state.copy_deep()
         if new.finished:
-            text = self._phrase("closing", new.turn)
+            text = self._say(new, "closing")
             new.buyer_words += count_words(text)
-            return BuyerTurn(text=text, state=new, spin_label=spin.label)
+            return BuyerTurn(text=text, state=new, spin_label=u.label)
 
         new.turn += 1
         turn = new.turn
         new.rep_words += count_words(rep_text)
-        new.spin_sequence.append(spin.label)
-        record = TurnRecord(
-            turn=turn,
-            spin_label=spin.label,
-            is_question=spin.is_question,
-            is_pitch=spin.is_pitch,
-            asks_commitment=spin.asks_commitment,
-        )
-        result = BuyerTurn(text="", state=new, spin_label=spin.label)
+        new.spin_sequence.append(u.label)
+        record = TurnRecord(turn=turn, spin_label=u.label, is_question=u.is_question, is_pitch=u.is_pitch,
+                            asks_commitment=u.asks_commitment, tone=u.tone)
+        result = BuyerTurn(text="", state=new, spin_label=u.label, tone=u.tone, rude_kind=u.rude_kind)
         parts: list[str] = []
         delta = 0
 
-        if is_injection(rep_text):
+        if u.injection:
             new.injection_attempts += 1
             record.injection = True
             result.injection_blocked = True
-            delta += TRUST_INJECTION
-            parts.append(self._phrase("injection", turn))
-            parts.append(self._hint_next(new, turn))
+            parts.append(self._say(new, "injection"))
+            return self._finish(new, record, result, parts, TRUST_INJECTION)
+
+        if u.tone == "rude":
+            # A real buyer reacts to the rudeness and answers nothing else this turn.
+            new.rude_turns += 1
+            delta = TRUST_RUDE if new.rude_turns == 1 else TRUST_RUDE_AGAIN
+            situation = {"monologue": "monologue", "pushy": "pushy"}.get(u.rude_kind or "", "rude")
+            parts.append(self._say(new, situation))
+            if u.asks_commitment:
+                result.commitment_asked = True
+                new.commitment_asks += 1
+                record.declined = True
+            if new.rude_turns >= RUDE_TURNS_TO_END or new.trust + delta <= 0:
+                new.finished, new.end_reason = True, "rudeness"
+                parts.append(self._say(new, "rude_end"))
             return self._finish(new, record, result, parts, delta)
 
-        delta += self._resolve_open_objection(new, rep_text, spin, result, parts)
-        ask = classify_ask(self.scenario, rep_text, spin)  # order | advance | continuation | none (app.roleplay.asks)
+        delta += self._resolve_open_objection(new, rep_text, u, result, parts)
+        matches = self._topic_matches(rep_text)
+        ask = classify_ask(self.scenario, rep_text, u)  # order | advance | continuation | none (app.roleplay.asks)
+        # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
+        # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
+        if ask.kind != "none" and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
+            ask = Ask("none")
         asked = ask.kind != "none"
         record.ask_kind = ask.kind
 
         # An ask for a next step is judged by the commitment rules, not as a product pitch.
-        pitching = (spin.is_pitch and not asked) or offers_price(rep_text, spin)
+        pitching = (u.is_pitch and not asked) or offers_price(rep_text, u)
         premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:
@@ -339,13 +306,14 @@ class ScriptedBuyer:
             if objection is not None:
                 self._raise(new, objection, result, parts)
             else:
-                parts.append(self._phrase("premature_pitch", turn))
+                parts.append(self._say(new, "premature_pitch"))
         else:
+            if not (asked and u.label == "other"):
+                delta += self._answer_question(new, rep_text, u, matches, result, parts, record)
             if pitching:
                 delta += TRUST_VALUE_PITCH
-                parts.append(self._phrase("pitch_accepted", turn))
-            if not (asked and spin.label == "other"):
-                delta += self._answer_question(new, rep_text, spin, result, parts, record)
+                if not parts:
+                    parts.append(self._say(new, "pitch_accepted"))
             triggered = self._triggered_objection(new, rep_text)
             if triggered is not None:
                 self._raise(new, triggered, result, parts)
@@ -354,9 +322,9 @@ class ScriptedBuyer:
             result.commitment_asked = True
             new.commitment_asks += 1
             delta += self._commitment(new, ask, result, parts, delta)
+            record.declined = not result.commitment_won
         elif not parts:
-            parts.append(self._phrase("small_talk" if not spin.is_question else "off_topic", turn))
-            parts.append(self._hint_next(new, turn))
+            parts.append(self._say(new, "vague" if u.is_question else "small_talk"))
 
         # Buying signals (seed 002) come once the need is explicit, after a turn that moved the buyer.
         moved = bool(result.new_facts or result.objection_handled or (pitching and not premature))
@@ -366,7 +334,7 @@ class ScriptedBuyer:
                 if signal.id not in shown:
                     new.signals_shown.append(TurnEvent(id=signal.id, turn=turn))
                     result.signal_shown = signal.id
-                    parts.append(signal.text)
+                    parts.append(localized(signal, "text", new.lang))
                     break
         return self._finish(new, record, result, parts, delta)
 
@@ -381,101 +349,142 @@ class ScriptedBuyer:
         record.trust_delta = result.trust_delta
         record.trust_after = new.trust
         record.revealed = list(result.new_facts)
+        record.held_back = result.held_back
         new.history.append(record)
         if not new.finished and new.trust == 0:
             new.finished, new.end_reason = True, "trust_lost"
-            parts.append(self._phrase("trust_lost", new.turn))
+            parts.append(self._say(new, "trust_lost"))
         elif not new.finished and new.turn >= MAX_TURNS:
             new.finished, new.end_reason = True, "max_turns"
-            parts.append(self._phrase("closing", new.turn))
-        result.text = "".join(part for part in parts if part)
+            parts.append(self._say(new, "closing"))
+        separator = " " if new.lang == "en" else ""
+        result.text = separator.join(part.strip() if new.lang == "en" else part for part in parts if part)
         new.buyer_words += count_words(result.text)
         return result
+
+    def _reachable(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch]) -> list[Fact]:
+        """Askable facts this turn is about, best first; the model's reading replaces topic matching."""
+        askable = askable_facts(self.scenario, new)
+        if u.fact_ids is not None:
+            wanted = set(u.fact_ids)
+            return [fact for fact in askable if fact.id in wanted]
+        category = LABEL_CATEGORY.get(u.label)
+        neighbour = self._neighbour_category(u)
+        ranked = []
+        for index, fact in enumerate(askable):
+            match = matches[fact.id]
+            if not match.on_topic:
+                continue
+            fact_category = self.scenario.category_of(fact.id)
+            fit = 2.0 if fact_category == category else 1.0 if fact_category == neighbour else 0.0
+            # A fact of another SPIN stage than the label needs a clear topic hit: a wrong label must not
+            # hide a fact the rep plainly asks about, but a stray shared word must not reveal one either.
+            if not fit and not match.specific:
+                continue
+            ranked.append((-(match.score + fit), index, fact))
+        return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
 
     def _answer_question(
         self,
         new: SessionState,
         rep_text: str,
-        spin: SpinLike,
+        u: Understanding,
+        matches: dict[str, TopicMatch],
         result: BuyerTurn,
         parts: list[str],
         record: TurnRecord,
     ) -> int:
-        """Reveal at most one fact when the question type and topic fit; otherwise answer and hint."""
-        turn = new.turn
+        """Tell the facts the question is about when trust allows; otherwise hold back with a reason."""
+        if not u.is_question and (u.is_pitch or u.label not in LABEL_CATEGORY):
+            return 0  # a statement or a pitch asks the buyer nothing
         revealed = new.revealed_ids()
-        matches = self._topic_matches(rep_text)
-        on_topic = [fact for fact in self.scenario.all_facts() if matches[fact.id].on_topic]
-        fresh = [fact for fact in on_topic if fact.id not in revealed]
-        category = LABEL_CATEGORY.get(spin.label)
-        if category is None:
-            if not spin.is_pitch and (spin.is_question or on_topic):
-                parts.append(self._phrase("off_topic", turn))
-                parts.append(self._hint_next(new, turn))
-            return 0
-
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        right_type = self._candidates(category, matches, revealed)
-        neighbour = self._neighbour_category(spin)
-        reachable = right_type + (self._candidates(neighbour, matches, revealed) if neighbour else [])
+        reachable = self._reachable(new, u, matches) or self._follow_up(new, u, rep_text, matches)
+        told: list[Fact] = []
+        held: Fact | None = None
         for fact in reachable:
-            if self._requires_met(fact, revealed) and new.trust >= fact.min_trust:
-                fact_category = self.scenario.category_of(fact.id)
-                new.revealed[fact_category].append(RevealedFact(id=fact.id, turn=turn))
+            if len(told) >= self._reveal_limit(rep_text, reachable, matches):
+                break
+            if new.trust + TRUST_SLACK >= fact.min_trust:
+                told.append(fact)
+            elif held is None:
+                held = fact
+        if told:
+            lead = self._say(new, "reveal_lead")
+            for fact in told:
+                new.revealed[self.scenario.category_of(fact.id)].append(RevealedFact(id=fact.id, turn=new.turn))
                 result.new_facts.append(fact.id)
-                parts.append(self._phrase("reveal", turn) + fact.text)
-                return TRUST_REVEAL + style_bonus
-        own_topic = [fact for fact in right_type if matches[fact.id].on_topic]
-        if own_topic:
-            fact = own_topic[0]
-            missing = [fid for fid in fact.requires if fid not in revealed]
-            if missing:
-                prerequisite = self.scenario.fact(missing[0])
-                parts.append(self._phrase("wrong_type", turn))
-                parts.append(self._hint("requires", prerequisite.topics.zh[0], turn))
-            else:
-                parts.append(self._phrase("low_trust", turn))
+            parts.append(lead + (" " if new.lang == "en" else "").join(fact_text(fact, new.lang) for fact in told))
+            return TRUST_REVEAL + style_bonus
+        if held is not None:
+            reason: HeldReason = "sensitive" if _FIGURE.search(held.text) else "trust"
+            result.held_back, result.held_fact = reason, held.id
+            parts.append(self._say(new, f"held_{reason}"))
             return TRUST_ON_TOPIC + style_bonus
-        if fresh:
-            fact = fresh[0]
-            # The buyer speaks Chinese: echo the rep's own word only when it is Chinese.
-            keyword = matches[fact.id].keyword
-            topic = keyword if keyword and is_chinese(keyword) else fact.topics.zh[0]
-            parts.append(self._phrase("wrong_type", turn))
-            parts.append(self._hint(self.scenario.category_of(fact.id), topic, turn))
+        # On the topic of a fact whose prerequisites the buyer has not told: he wants to be understood first.
+        blocked = self._blocked_on_topic(new, u, matches, revealed)
+        if blocked is not None:
+            result.held_back, result.held_fact = "context", blocked.id
+            result.held_need = next(fid for fid in blocked.requires if fid not in revealed)
+            parts.append(self._say(new, "held_context"))
             return style_bonus
-        if on_topic:
-            parts.append(self._phrase("already_said", turn))
-            parts.append(self._hint_next(new, turn))
+        category = LABEL_CATEGORY.get(u.label)
+        told_before = [fact for fact in self.scenario.all_facts() if fact.id in revealed and matches[fact.id].keyword_hits
+                       and self.scenario.category_of(fact.id) == category]
+        if told_before and u.is_question:
+            fact = max(told_before, key=lambda item: matches[item.id].score)
+            parts.append(self._say(new, "already_said").format(fact=fact_text(fact, new.lang)))
             return style_bonus
-        parts.append(self._phrase("off_topic", turn))
-        parts.append(self._hint_next(new, turn))
         return 0
+
+    def _follow_up(self, new: SessionState, u: Understanding, rep_text: str,
+                   matches: dict[str, TopicMatch]) -> list[Fact]:
+        """A SPIN question on no fact's topic in particular: the buyer takes it as a follow-up of what he just said
+        ("这会带来什么影响？" after a problem) or, asked in general words ("What goes wrong?"), answers with the
+        first thing of that kind on his mind. Never for a question that names another topic the buyer knows."""
+        category = LABEL_CATEGORY.get(u.label)
+        if category is None or not u.is_question or u.is_pitch or u.fact_ids is not None:
+            return []
+        revealed = new.revealed_ids()
+        if any(match.specific for fact_id, match in matches.items() if fact_id not in revealed):
+            return []
+        ready = [fact for fact in getattr(self.scenario.facts, category)
+                 if fact.id not in revealed and all(required in revealed for required in fact.requires)]
+        recent = {fact_id for record in new.history[-2:] for fact_id in record.revealed}
+        following = [fact for fact in ready if recent & set(fact.requires)]
+        if following:
+            return following[:1]
+        if mentions(rep_text, GENERAL_ASKS[category]):
+            return ready[:1]
+        return []
+
+    def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
+        """One fact per reply, two when a compound question hits two facts by their own keywords."""
+        questions = len(re.findall(r"[?？]", rep_text))
+        strong = sum(1 for fact in reachable if matches[fact.id].specific)
+        return MAX_REVEALS if questions >= 2 and strong >= 2 else 1
+
+    def _blocked_on_topic(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch],
+                          revealed: set[str]) -> Fact | None:
+        if u.fact_ids is not None:
+            return None
+        category = LABEL_CATEGORY.get(u.label)
+        for fact in self.scenario.all_facts():
+            if fact.id in revealed or all(required in revealed for required in fact.requires):
+                continue
+            match = matches[fact.id]
+            if match.keyword_hits and (self.scenario.category_of(fact.id) == category or match.score >= 4):
+                return fact
+        return None
 
     def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
         index = topic_index(self.scenario)
         terms = index.terms(rep_text)
         return {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
 
-    def _candidates(self, category: str, matches: dict[str, TopicMatch], revealed: set[str]) -> list[Fact]:
-        """Unrevealed facts of a category the question is about, the most specific match first.
-
-        A fact's own topic comes before the topic it inherits from the facts it requires: that lets a
-        follow-up like "这个问题会带来什么后果" on a problem just uncovered reach the implication built on it.
-        """
-        ranked = []
-        for index, fact in enumerate(getattr(self.scenario.facts, category)):
-            if fact.id in revealed:
-                continue
-            own = matches[fact.id].score
-            inherited = max((matches[fid].score for fid in fact.requires), default=0.0)
-            if own or inherited:
-                ranked.append((-own, -inherited, index, fact))
-        return [fact for *_, fact in sorted(ranked, key=lambda item: item[:3])]
-
     @staticmethod
-    def _neighbour_category(spin: SpinLike) -> str | None:
+    def _neighbour_category(spin: SpinLike | Understanding) -> str | None:
         """The next SPIN stage this question also clearly asks about, if any (see NEIGHBOUR_STAGE)."""
         neighbour = NEIGHBOUR_STAGE.get(spin.label)
         scores = getattr(spin, "scores", None) or {}  # test doubles may carry no scores: strict then
@@ -487,19 +496,19 @@ class ScriptedBuyer:
         return LABEL_CATEGORY[neighbour]
 
     def _resolve_open_objection(
-        self, new: SessionState, rep_text: str, spin: SpinLike, result: BuyerTurn, parts: list[str]
+        self, new: SessionState, rep_text: str, u: Understanding, result: BuyerTurn, parts: list[str]
     ) -> int:
         """An objection raised on an earlier turn is handled by a question of the right kind or a key word."""
         for objection_id in new.open_objections():
             objection = self.scenario.objection(objection_id)
             raised_on = max(event.turn for event in new.objections_raised if event.id == objection_id)
-            if raised_on >= new.turn or spin.is_pitch:
+            if raised_on >= new.turn or u.is_pitch:
                 continue
-            by_spin = spin.label in objection.handled_by.spin
+            by_spin = u.label in objection.handled_by.spin
             if by_spin or mentions(rep_text, objection.handled_by.keywords):
                 new.objections_handled.append(TurnEvent(id=objection_id, turn=new.turn))
                 result.objection_handled = objection_id
-                parts.append(objection.resolved_text)
+                parts.append(localized(objection, "resolved_text", new.lang))
                 return TRUST_OBJECTION_HANDLED
         return 0
 
@@ -528,62 +537,49 @@ class ScriptedBuyer:
     def _raise(self, new: SessionState, objection: Objection, result: BuyerTurn, parts: list[str]) -> None:
         new.objections_raised.append(TurnEvent(id=objection.id, turn=new.turn))
         result.objection_raised = objection.id
-        parts.append(objection.text)
+        parts.append(localized(objection, "text", new.lang))
 
     def _commitment(self, new: SessionState, ask: Ask, result: BuyerTurn, parts: list[str], delta_so_far: int) -> int:
-        """Grant the scenario's commitment only when app.roleplay.asks.judge_ask says so; otherwise say what is missing."""
-        turn = new.turn
-        verdict = judge_ask(self.scenario, new, ask, new.trust + delta_so_far)
+        """Grant the scenario's commitment only when app.roleplay.asks.judge_ask says so; otherwise decline in character."""
+        verdict = judge_ask(self.scenario, new, ask, new.trust + delta_so_far, new.lang)
         if verdict.reply is not None:  # a continuation, an order, another advance: the buyer's own answer
             parts.append(verdict.reply)
             return TRUST_EARLY_ASK if ask.kind == "order" and not new.need_established() else 0
         if verdict.reason == "not_ready":
-            parts.append(self._phrase("commitment_not_ready", turn))
-            parts.append(self._hint_next(new, turn))
+            parts.append(self._say(new, "commitment_not_ready"))
             return TRUST_EARLY_ASK
         if verdict.reason == "objection_open":
-            parts.append(self._phrase("commitment_objection", turn))
+            parts.append(self._say(new, "commitment_objection"))
             return 0
         if verdict.reason == "missing_facts":
-            parts.append(self._phrase("commitment_not_ready", turn))
-            parts.append(self._hint_next(new, turn))
+            parts.append(self._say(new, "commitment_not_ready"))
             return 0
         if verdict.reason == "low_trust":
-            parts.append(self._phrase("commitment_early_trust", turn))
+            parts.append(self._say(new, "commitment_early_trust"))
             return 0
         new.commitment_won = True
-        new.commitment_turn = turn
+        new.commitment_turn = new.turn
         new.finished, new.end_reason = True, "commitment"
         result.commitment_won = True
-        parts.append(self.scenario.success.commitment.granted_text)
+        parts.append(localized(self.scenario.success.commitment, "granted_text", new.lang))
         return TRUST_COMMITMENT_WON
 
     # --- helpers --------------------------------------------------------------
 
-    @staticmethod
-    def _requires_met(fact: Fact, revealed: set[str]) -> bool:
-        return all(required in revealed for required in fact.requires)
-
-    def _next_to_explore(self, new: SessionState) -> tuple[str, Fact] | None:
-        revealed = new.revealed_ids()
-        for category in CATEGORIES:
-            for fact in getattr(self.scenario.facts, category):
-                if fact.id not in revealed and self._requires_met(fact, revealed):
-                    return category, fact
-        return None
-
-    def _hint_next(self, new: SessionState, turn: int) -> str:
-        target = self._next_to_explore(new)
-        if target is None:
-            return self._hint("done", "", turn)
-        category, fact = target
-        return self._hint(category, fact.topics.zh[0], turn)
-
-    def _phrase(self, purpose: str, turn: int) -> str:
-        return style_phrase(self.style, purpose, self.scenario.id, turn)
-
-    def _hint(self, kind: str, topic: str, turn: int) -> str:
-        return hint(kind, topic, self.scenario.id, turn)
+    def _say(self, new: SessionState, situation: str) -> str:
+        """A variant of a situation in the persona's style and the session's language, not used yet if any is left."""
+        options = phrase_options(self.style, situation, new.lang)
+        start = _index(len(options), self.style, situation, self.scenario.id, new.turn)
+        used = set(new.said)
+        for step in range(len(options)):
+            index = (start + step) % len(options)
+            key = f"{situation}:{index}"
+            if key not in used or not options[index]:
+                if options[index]:
+                    new.said.append(key)
+                return options[index]
+        return options[start]
 
 
-__all__ = ["BuyerTurn", "ScriptedBuyer", "SpinLike", "is_injection"]
+__all__ = ["BuyerTurn", "ScriptedBuyer", "SpinLike", "Understanding", "askable_facts", "fact_text", "is_injection",
+           "localized", "read_tone", "understand"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from anyio import to_thread
@@ -36,7 +36,8 @@ from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
 from app.roleplay.scenarios import Scenario, load_scenarios
 from app.roleplay.scorecard import build_scorecard
-from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer
+from app.roleplay.llm_understanding import read_turn
+from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding, understand
 from app.roleplay.state import SessionState, count_words
 
 SECOND_OPINION_TIMEOUT_S = 10.0  # the optional LLM SPIN label must not hold the feedback back for long
@@ -111,8 +112,10 @@ def transcript(session: Session, roleplay_id: int) -> list[Turn]:
 
 
 def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill_id: int | None,
-                   engine_name: str) -> RolePlay:
-    """A new session with the buyer's opening line as turn 0; a drill attempt is checked against its rules."""
+                   engine_name: str, lang: str = "zh") -> RolePlay:
+    """A new session with the buyer's opening line as turn 0; a drill attempt is checked against its rules.
+
+    `lang` ("zh" | "en") is the language the buyer speaks for the whole session (stored in its state)."""
     if drill_id is not None:
         try:
             drill = check_attempt_allowed(session, owner, drill_id)
@@ -124,7 +127,7 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
     if scenario_id is None:
         raise RolePlayError(422, "scenario_id is required")
     scenario = scenario_of(scenario_id)
-    opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario))
+    opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang))
     roleplay = RolePlay(owner_id=owner.id, scenario_id=scenario.id, drill_id=drill_id, engine=engine_name,
                         state=opening.state.model_dump(mode="json"))
     session.add(roleplay)
@@ -208,6 +211,7 @@ class TurnPlan:
     feedback: TurnFeedback
     history: list[tuple[str, str]]  # earlier messages, for the model only
     model_skipped: NoticeCode | None = None  # why the model is not asked this turn (circuit open, budget used)
+    state_before: SessionState | None = None  # the state the turn was decided from (a model's reading redecides it)
 
     def brief(self) -> BuyerBrief:
         return BuyerBrief(scenario=self.scenario, state=self.buyer.state, say_now=self.buyer.text,
@@ -223,21 +227,23 @@ class Reply:
 
 
 async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
-                   second_opinion: bool = False) -> AsyncIterator[TurnEvent]:
+                   second_opinion: bool = False, understand: bool = False) -> AsyncIterator[TurnEvent]:
     """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done."""
     prepared = await to_thread.run_sync(prepare_turn, engine, chat_model, roleplay_id, rep_turn_id)
-    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion):
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, understand=understand):
         yield event
 
 
 async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                      second_opinion: bool = False, stream: bool = True) -> AsyncIterator[TurnEvent]:
+                      second_opinion: bool = False, stream: bool = True,
+                      understand: bool = False) -> AsyncIterator[TurnEvent]:
     """The buyer's words for a prepared turn (streamed), then the one write that stores them with the new state.
 
     `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
     second model call per turn; the offline label stays the one the state and the scorecard use.
     `stream=False` asks the model for the whole reply in one response (LlmReply.whole), for callers that
-    show it at once.
+    show it at once. `understand` lets the model read the rep's turn first (llm_understanding); the state then
+    decides from that reading, or from the offline one when the model's fails.
     """
     if isinstance(prepared, TurnResult):
         yield TokenEvent(prepared.reply)
@@ -253,6 +259,8 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
         reply = Reply(plan.buyer.text, TurnStatus.complete, "scripted_fallback", skipped=plan.model_skipped)
         yield TokenEvent(reply.text)
     else:
+        if understand:
+            plan = await _understood(chat_model, plan)
         worded = LlmReply(chat_model, plan.brief())
         if stream:
             async for piece in worded.stream():
@@ -269,9 +277,10 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
 
 
 async def take_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                    second_opinion: bool = False) -> TurnResult:
+                    second_opinion: bool = False, understand: bool = False) -> TurnResult:
     """`answer_turn` for callers that want the whole answer at once: the model is not asked to stream either."""
-    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, stream=False):
+    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, stream=False,
+                                   understand=understand):
         if isinstance(event, DoneEvent):
             return event.result
     raise RuntimeError("answer_turn ended without a result")
@@ -325,14 +334,43 @@ def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
     return [(speaker, text) for speaker, text in reversed(earlier)]
 
 
+def decide_turn(scenario: Scenario, state: SessionState, rep_text: str,
+                understood: Understanding | None = None) -> tuple[SpinResult, BuyerTurn, TurnFeedback]:
+    """The deterministic part of a turn: classify, let the scripted engine decide the new state, build the feedback.
+
+    `understood` is a model's reading of the turn (LLM mode); without it the buyer reads the turn offline.
+    """
+    spin = classify_spin(rep_text)
+    if understood is not None:  # the label and flags the state decided on are the ones the rep sees and stores
+        spin = replace(spin, label=understood.label, is_pitch=understood.is_pitch,
+                      asks_commitment=understood.asks_commitment, cues=[])
+    buyer = ScriptedBuyer(scenario).reply(state, rep_text, spin, understood)
+    feedback = build_feedback(scenario, spin, buyer, rep_text)
+    if understood is not None:
+        feedback = feedback.model_copy(update={"understood_by": understood.source})
+    return spin, buyer, feedback
+
+
 def _plan(scenario: Scenario, state: SessionState, rep_turn: Turn, history: list[tuple[str, str]],
           skipped: ModelSkipped | None) -> TurnPlan:
-    spin = classify_spin(rep_turn.text)
-    buyer = ScriptedBuyer(scenario).reply(state, rep_turn.text, spin)
+    spin, buyer, feedback = decide_turn(scenario, state, rep_turn.text)
     return TurnPlan(roleplay_id=rep_turn.roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
-                    rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer,
-                    feedback=build_feedback(scenario, spin, buyer, rep_turn.text), history=history,
-                    model_skipped=skipped.code if skipped else None)
+                    rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer, feedback=feedback,
+                    history=history, model_skipped=skipped.code if skipped else None, state_before=state)
+
+
+async def _understood(chat_model: BaseChatModel, plan: TurnPlan) -> TurnPlan:
+    """LLM mode: the model reads the rep's turn and the state decides again from that reading; on any failure of
+    the model the plan decided from the offline reading stands (feedback.understood_by says which)."""
+    before = plan.state_before
+    if before is None:
+        return plan
+    offline = understand(plan.scenario, before, plan.rep_text, plan.spin)
+    reading = await read_turn(chat_model, plan.scenario, before, plan.rep_text, plan.history, offline)
+    if reading is None:
+        return plan
+    spin, buyer, feedback = await to_thread.run_sync(decide_turn, plan.scenario, before, plan.rep_text, reading)
+    return replace(plan, spin=spin, buyer=buyer, feedback=feedback)
 
 
 async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinOpinion | None:

@@ -60,6 +60,9 @@ class TurnRecord(BaseModel):
     revealed: list[str] = Field(default_factory=list)
     trust_delta: int = 0
     trust_after: int = 0
+    tone: str = "ok"  # "ok" | "rude" (insult, disparaging, monologue, pushing after a refusal)
+    held_back: str | None = None  # why an asked-about fact stayed hidden: "trust" | "sensitive" | "context"
+    declined: bool = False  # the buyer declined a next step on this turn
 
 
 class SessionState(BaseModel):
@@ -86,13 +89,16 @@ class SessionState(BaseModel):
     commitment_won: bool = False
     commitment_turn: int | None = None
     finished: bool = False
-    end_reason: str | None = None  # "commitment" | "max_turns" | "trust_lost"
+    end_reason: str | None = None  # "commitment" | "max_turns" | "trust_lost" | "rudeness"
     history: list[TurnRecord] = Field(default_factory=list)
+    lang: str = "zh"  # the language the buyer speaks in this session: "zh" | "en"
+    rude_turns: int = 0
+    said: list[str] = Field(default_factory=list)  # phrase variants the buyer has used ("situation:index")
 
     @classmethod
-    def start(cls, scenario: Scenario) -> SessionState:
-        """A fresh state for a scenario, trust at the scenario's starting level."""
-        return cls(scenario_id=scenario.id, trust=scenario.initial_trust)
+    def start(cls, scenario: Scenario, lang: str = "zh") -> SessionState:
+        """A fresh state for a scenario, trust at the scenario's starting level, in the session's language."""
+        return cls(scenario_id=scenario.id, trust=scenario.initial_trust, lang="en" if lang == "en" else "zh")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

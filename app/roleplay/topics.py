@@ -30,6 +30,9 @@ from app.roleplay.scenarios import Fact, Scenario
 
 # One keyword hit weighs as much as two fully specific content words.
 KEYWORD_WEIGHT = 2.0
+# A keyword that n facts of the scenario mention (in their text or keywords) weighs KEYWORD_WEIGHT / n, so a
+# common word (时间, 客户, 数据, 成本) cannot hijack a topic; a clear hit needs this much keyword weight.
+SPECIFIC_KEYWORD_SCORE = 1.0
 # A question is on a fact's topic with one keyword, or content words worth at least this much.
 MIN_TERM_SCORE = 1.0
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
@@ -270,14 +273,23 @@ class TopicMatch:
     keyword: str = ""
     keyword_hits: int = 0
     term_score: float = 0.0
+    keyword_score: float = -1.0  # keyword hits weighed by how specific each keyword is (-1: unweighted)
 
     @property
     def on_topic(self) -> bool:
         return self.keyword_hits > 0 or self.term_score >= MIN_TERM_SCORE
 
     @property
+    def specific(self) -> bool:
+        """A clear hit: at least one keyword that few of the scenario's facts share (not a common word)."""
+        return self.keyword_hits > 0 and (self.keyword_score < 0 or self.keyword_score >= SPECIFIC_KEYWORD_SCORE)
+
+    @property
     def score(self) -> float:
-        return KEYWORD_WEIGHT * self.keyword_hits + self.term_score if self.on_topic else 0.0
+        if not self.on_topic:
+            return 0.0
+        keywords = self.keyword_score if self.keyword_score >= 0 else KEYWORD_WEIGHT * self.keyword_hits
+        return keywords + self.term_score
 
 
 class TopicIndex:
@@ -291,9 +303,15 @@ class TopicIndex:
         self.keywords: dict[str, tuple[tuple[str, Probe], ...]] = {
             fact.id: tuple((word, _probe(word)) for word in fact.topics.all() if word) for fact in scenario.all_facts()
         }
+        self._fact_texts = [" ".join([fact.text, getattr(fact, "text_en", None) or "", *fact.topics.all()]).lower()
+                            for fact in scenario.all_facts()]
+        self._keyword_weights: dict[str, float] = {}
+        self._all_keywords = tuple({word: probe for words in self.keywords.values() for word, probe in words}.items())
+        self._found_for: str | None = None
+        self._found: list[str] = []
         for facts in scenario.facts.by_category().values():
             for fact in facts:
-                words = {fact.text, *fact.topics.all()}
+                words = {fact.text, getattr(fact, "text_en", None) or "", *fact.topics.all()} - {""}
                 self.fact_terms[fact.id] = frozenset().union(*(content_terms(word) for word in words))
             facts_using: dict[str, int] = {}
             for fact in facts:
@@ -309,16 +327,37 @@ class TopicIndex:
         """The content terms of a rep's text (compute once per turn, pass to match)."""
         return content_terms(text)
 
+    def keyword_weight(self, word: str) -> float:
+        """KEYWORD_WEIGHT shared out over the facts whose text or keywords contain the word."""
+        weight = self._keyword_weights.get(word)
+        if weight is None:
+            probe = _probe(word)
+            users = sum(1 for text in self._fact_texts if _found(text, probe)) or 1
+            weight = self._keyword_weights[word] = KEYWORD_WEIGHT / users
+        return weight
+
     def match(self, fact: Fact, text_terms: frozenset[str], text: str) -> TopicMatch:
         lowered = text.lower()
         keywords = [word for word, probe in self.keywords[fact.id] if _found(lowered, probe)]
+        # A keyword inside a longer keyword found in the same text ("客户" in "客户经理") is not a hit of its own.
+        found = self.found_keywords(lowered)
+        keywords = [word for word in keywords
+                    if not any(len(other) > len(word) and word.lower() in other.lower() for other in found)]
         weights = self.term_weights[fact.id]
         shared = sorted(text_terms & self.fact_terms[fact.id])  # sorted: the same float sum in every process
         return TopicMatch(
             keyword=max(keywords, key=len, default=""),
             keyword_hits=len(keywords),
             term_score=round(sum(weights[term] for term in shared), 4),
+            keyword_score=round(sum(self.keyword_weight(word) for word in sorted(set(keywords))), 4),
         )
+
+    def found_keywords(self, lowered: str) -> list[str]:
+        """Every keyword of the scenario's facts that the lowercased text contains (cached per text)."""
+        if self._found_for != lowered:
+            self._found_for = lowered
+            self._found = [word for word, probe in self._all_keywords if _found(lowered, probe)]
+        return self._found
 
 
 _INDEXES: dict[str, tuple[Scenario, TopicIndex]] = {}

@@ -21,6 +21,7 @@ from app.roleplay import service
 from app.roleplay.feedback import TurnFeedback, summarize_state
 from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import CATEGORIES, load_scenarios
+from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.web import charts
 from app.web.i18n import get_lang, translate
@@ -84,9 +85,21 @@ def chat_parts(session: Session, roleplay: RolePlay) -> dict[str, Any]:
     rep_by_seq = {turn.seq: turn.id for turn in turns if turn.speaker == "rep"}
     reply_notices = {turn.id: feedback[rep_by_seq[turn.seq - 1]].notice for turn in turns
                      if turn.speaker == "buyer" and rep_by_seq.get(turn.seq - 1) in feedback}
+    state = service.state_of(roleplay)
     return {"roleplay": roleplay, "scenario": scenario, "turns": turns, "feedback": feedback, "latest": latest,
-            "summary": summarize_state(scenario, service.state_of(roleplay)), "pending": pending,
-            "reply_notices": reply_notices}
+            "summary": summarize_state(scenario, state), "pending": pending, "reply_notices": reply_notices,
+            "brief": scenario_brief(scenario, state.lang)}
+
+
+def scenario_brief(scenario, lang: str) -> dict[str, Any]:
+    """The scenario card the rep keeps in view during the call: goal and background, in the session's language."""
+    return {"company": localized(scenario.company, "name", lang), "size": localized(scenario.company, "size", lang),
+            "context": localized(scenario.company, "context", lang),
+            "deal_context": localized(scenario, "deal_context", lang),
+            "offering": localized(scenario, "our_offering", lang),
+            "criteria": (getattr(scenario, "decision_criteria_en", None) or scenario.decision_criteria)
+            if lang == "en" else scenario.decision_criteria,
+            "commitment_kind": scenario.success.commitment.kind}
 
 
 def error_fragment(request: Request, message: str, status_code: int) -> HTMLResponse:
@@ -120,7 +133,8 @@ def start(request: Request, session: SessionDep, user: WebUser,
     """Start a session (on a scenario, or on a drill's scenario) and open the chat."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
     with service_errors():
-        roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name)
+        roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name,
+                                          lang=get_lang(request))
     return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -166,7 +180,8 @@ async def stream(roleplay_id: int, request: Request,
     """The buyer's reply for the chat page as HTML fragments: `token` text, `feedback` (sidebar), `done` (bubble)."""
     engine = request.app.state.engine
     try:
-        async for event in service.run_turn(engine, request.app.state.chat_model, roleplay_id, rep_turn.id):
+        async for event in service.run_turn(engine, request.app.state.chat_model, roleplay_id, rep_turn.id,
+                                            understand=request.app.state.settings.roleplay_llm_understanding):
             if isinstance(event, TokenEvent):
                 yield ServerSentEvent(event="token", raw_data=str(escape(event.text)))
             elif isinstance(event, FeedbackEvent):

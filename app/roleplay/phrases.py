@@ -1,0 +1,120 @@
+"""The offline buyer's words and tone lists as validated data: playbooks/buyer/phrases.yaml and tone.yaml.
+
+Errors name the file and the field. `phrase_options(style, situation, lang)` gives a situation's variants;
+`tone_lexicon()` the word lists the buyer reads the rep's tone and role-breaking attempts with.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
+PHRASES_PATH = BUYER_DIR / "phrases.yaml"
+TONE_PATH = BUYER_DIR / "tone.yaml"
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+STYLES = ("style.analytical", "style.driver", "style.expressive", "style.amiable")
+MIN_VARIANTS = 3
+
+
+class PhraseDataError(ValueError):
+    """A buyer data file is missing, unreadable or invalid; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variants(_Strict):
+    zh: list[str] = Field(min_length=MIN_VARIANTS)
+    en: list[str] = Field(min_length=MIN_VARIANTS)
+
+
+class PhraseBook(_Strict):
+    source: list[str] = Field(min_length=1)
+    situations: dict[str, str] = Field(min_length=1)  # situation -> what it is for
+    styles: dict[str, dict[str, Variants]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> PhraseBook:
+        missing_styles = [style for style in STYLES if style not in self.styles]
+        if missing_styles:
+            raise ValueError(f"styles: missing {missing_styles}")
+        for style, table in self.styles.items():
+            missing = [name for name in self.situations if name not in table]
+            unknown = [name for name in table if name not in self.situations]
+            if missing or unknown:
+                raise ValueError(f"styles.{style}: missing situations {missing}, unknown {unknown}")
+            for name, variants in table.items():
+                for lang in LANGS:
+                    texts = getattr(variants, lang)
+                    if name != "reveal_lead" and any(not text.strip() for text in texts):
+                        raise ValueError(f"styles.{style}.{name}.{lang}: empty variant")
+                    if "{fact}" in "".join(texts) and name != "already_said":
+                        raise ValueError(f"styles.{style}.{name}.{lang}: only already_said may use {{fact}}")
+                    if name == "already_said" and not all("{fact}" in text for text in texts):
+                        raise ValueError(f"styles.{style}.{name}.{lang}: every variant needs {{fact}}")
+        return self
+
+
+class Words(_Strict):
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return [*self.zh, *self.en]
+
+
+class Limits(_Strict):
+    zh: int = Field(ge=50)
+    en: int = Field(ge=100)
+
+
+class ToneLexicon(_Strict):
+    source: list[str] = Field(min_length=1)
+    insult: Words
+    rival: Words
+    rival_negative: Words
+    pressure: Words
+    monologue_chars: Limits
+    injection: Words
+
+
+def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise PhraseDataError(f"{path.name}: cannot read YAML: {error}") from error
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        lines = [f"{path.name}: invalid buyer data"]
+        for item in error.errors():
+            field = ".".join(str(part) for part in item["loc"]) or "<root>"
+            lines.append(f"  field {field}: {item['msg']}")
+        raise PhraseDataError("\n".join(lines)) from error
+
+
+@lru_cache(maxsize=1)
+def phrase_book() -> PhraseBook:
+    return _load(PHRASES_PATH, PhraseBook)  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1)
+def tone_lexicon() -> ToneLexicon:
+    return _load(TONE_PATH, ToneLexicon)  # type: ignore[return-value]
+
+
+def phrase_options(style: str, situation: str, lang: str) -> list[str]:
+    """The variants of one situation in a style and language ("en" or anything else: zh)."""
+    variants = phrase_book().styles[style][situation]
+    return variants.en if lang == "en" else variants.zh
+
+
+__all__ = ["PhraseBook", "PhraseDataError", "ToneLexicon", "phrase_book", "phrase_options", "tone_lexicon"]
