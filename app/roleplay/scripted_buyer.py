@@ -290,8 +290,9 @@ class ScriptedBuyer:
         asked = ask.kind != "none"
         record.ask_kind = ask.kind
 
-        # An ask for a next step is judged by the commitment rules, not as a product pitch.
-        pitching = (u.is_pitch and not asked) or offers_price(rep_text, u)
+        # An advance is judged by the commitment rules, not as a product pitch; a demo or product offered as a
+        # continuation ("下周我带个demo过来？") or pushed with the order is still a pitch (app.roleplay.asks).
+        pitching = (u.is_pitch and ask.kind != "advance") or offers_price(rep_text, u)
         premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:
