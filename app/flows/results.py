@@ -524,7 +524,7 @@ def _person_actions(row: StakeholderRow, playbook: Any, cites: _Cites) -> list[M
     for text in getattr(role, "approach_zh", [])[:2]:
         actions.append(Message(code="role_action", zh=f"作为{role.name_zh}：{text}", en=f"As {role.name_en}: {text}", cites=cites.add(role.id)))
     maslow = playbook.element(row.maslow.id)
-    for text in getattr(maslow, "rep_actions_zh", [])[:2]:
+    for text in getattr(maslow, "rep_actions_zh", []):  # all of them: the compliance line must never be cut
         actions.append(Message(code="maslow_action", zh=f"{maslow.name_zh}：{text}", en=f"{maslow.name_en} need: {text}", cites=cites.add(maslow.id)))
     change = playbook.element(row.change.id)
     position = getattr(change, "value_position_zh", None)

@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from app.coaching.spin import SpinResult, spin_playbook_id
 from app.playbook import get_playbook
+from app.roleplay.asks import DECIDER, classify_ask, example_advance
+from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import CATEGORIES, CATEGORY_LABEL, Scenario
 from app.roleplay.scripted_buyer import TRUST_SLACK, BuyerTurn
 from app.roleplay.state import SessionState
@@ -72,6 +74,7 @@ class TurnFeedback(BaseModel):
     is_question: bool
     is_pitch: bool
     asks_commitment: bool
+    ask_kind: str = "none"  # order | advance | continuation | none (app.roleplay.asks)
     uncovered: list[FactLabel] = Field(default_factory=list)
     objection_raised: str | None = None
     objection_handled: str | None = None
@@ -81,7 +84,9 @@ class TurnFeedback(BaseModel):
     commitment_won: bool = False
     trust: int
     trust_delta: int
-    relation_stage: str
+    relation_stage: str  # kept for API clients; the in-call meter is `rapport` (not the deal's relationship stage)
+    rapport: str = ""
+    rapport_en: str = ""
     tip: Tip
     reply_source: ReplySource = "scripted"
     notice: Notice | None = None
@@ -102,7 +107,9 @@ class StateSummary(BaseModel):
 
     turn: int
     trust: int
-    relation_stage: str
+    relation_stage: str  # kept for API clients; pages show `rapport`
+    rapport: str = ""
+    rapport_en: str = ""
     revealed: dict[str, list[FactLabel]]
     fact_counts: dict[str, int]
     objections_open: list[ObjectionView]
@@ -141,11 +148,22 @@ def fact_label(scenario: Scenario, fact_id: str) -> FactLabel:
                      label_en=fact.topics.en[0] if fact.topics.en else label)
 
 
+def _rapport(trust: int) -> dict[str, str]:
+    """The in-call meter's level (信任 / 融洽度): how the buyer feels about the rep now, from the rubric."""
+    level = get_rubric().rapport_level(trust)
+    return {"rapport": level.zh, "rapport_en": level.en}
+
+
+def _ask_kind(state: SessionState) -> str:
+    return state.history[-1].ask_kind if state.history else "none"
+
+
 def summarize_state(scenario: Scenario, state: SessionState) -> StateSummary:
     return StateSummary(
         turn=state.turn,
         trust=state.trust,
         relation_stage=state.relation_stage,
+        **_rapport(state.trust),
         revealed={category: [fact_label(scenario, fact_id) for fact_id in state.revealed_in(category)]
                   for category in CATEGORIES},
         fact_counts={category: len(facts) for category, facts in scenario.facts.by_category().items()},
@@ -172,6 +190,7 @@ def build_feedback(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_t
         is_question=spin.is_question,
         is_pitch=spin.is_pitch,
         asks_commitment=spin.asks_commitment,
+        ask_kind=_ask_kind(state),
         uncovered=[fact_label(scenario, fact_id) for fact_id in buyer.new_facts],
         objection_raised=buyer.objection_raised,
         objection_handled=buyer.objection_handled,
@@ -182,6 +201,7 @@ def build_feedback(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_t
         trust=state.trust,
         trust_delta=buyer.trust_delta,
         relation_stage=state.relation_stage,
+        **_rapport(state.trust),
         tip=choose_tip(scenario, spin, buyer, rep_text),
         tone=buyer.tone,
         rude_kind=buyer.rude_kind,
@@ -246,6 +266,32 @@ def _on_topic_elsewhere(scenario: Scenario, state: SessionState, rep_text: str, 
     return None
 
 
+def _ask_tip(scenario: Scenario, state: SessionState, spin: SpinResult, rep_text: str) -> Tip | None:
+    """Tips for asks that cannot win whatever the timing: a continuation, an order, another advance."""
+    kind = _ask_kind(state)
+    example_zh, example_en = example_advance(scenario, "zh"), example_advance(scenario, "en")
+    if kind == "continuation":
+        return _tip("continuation_not_advance", "dragon.step.win_commitment",
+                    f"“改天再聊”“先发资料”只是延续：客户没有承诺任何具体行动，不算推进。{example_zh}",
+                    "\"Let's talk again\" or \"I'll send material\" is a continuation: the buyer commits to nothing, "
+                    f"so the sale does not move. {example_en}")
+    if kind == "order" and scenario.persona.purchase_role != DECIDER:
+        return _tip("order_wrong_person", "dragon.step.win_commitment",
+                    f"{scenario.persona.title}签不了合同。请他做他能做、又能推动这单的一步。{example_zh}",
+                    f"Your contact cannot sign. Ask for a step he can take that moves the deal. {example_en}")
+    if kind == "order" and state.need_established():
+        return _tip("order_too_early", "dragon.step.win_commitment",
+                    f"第一次深入交流就要签单太早了，先争取一个具体的推进。{example_zh}",
+                    f"Asking to sign in a first discovery call is too early; win a specific advance first. {example_en}")
+    if kind == "advance" and state.need_established() and not state.commitment_won:
+        if not classify_ask(scenario, rep_text, spin).matches:
+            return _tip("advance_off_need", "dragon.step.win_commitment",
+                        f"这是一个推进，但和客户说出的需求还对不上：下一步要能证明你能解决他说的问题。{example_zh}",
+                        f"That is an advance, but not one tied to the need he stated: the next step should prove "
+                        f"you can solve his problem. {example_en}")
+    return None
+
+
 def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text: str) -> Tip:
     """The first rule that fits this turn; every tip names one playbook element."""
     state = buyer.state
@@ -276,6 +322,9 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
                     f"拿到了承诺：{commitment.description}。结束通话，查看评分。",
                     "Commitment won. Finish the call and read your scorecard.")
     if buyer.commitment_asked:
+        ask_tip = _ask_tip(scenario, state, spin, rep_text)
+        if ask_tip is not None:
+            return ask_tip
         if not state.need_established():
             return _tip("ask_too_early", "spin.need_payoff",
                         "客户还没说出解决问题的价值，现在要承诺太早。先问需求效益问题。",
@@ -303,8 +352,10 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
                         "The impact is on the table. Ask need-payoff questions so the buyer states the value himself.")
         if all(fact_id in state.revealed_ids() for fact_id in scenario.success.key_facts):
             return _tip("ask_for_commitment", "dragon.step.win_commitment",
-                        f"需求已经明确。总结客户说出的价值，然后提出下一步：{commitment.description}",
-                        "The need is explicit. Summarise the value the buyer stated, then ask for the next step.")
+                        "需求已经明确。总结客户说出的价值，然后请他承诺一个具体行动（谁、做什么、什么时候）。"
+                        f"{example_advance(scenario, 'zh')}",
+                        "The need is explicit. Summarise the value the buyer stated, then ask him for a specific action "
+                        f"(who does what, by when). {example_advance(scenario, 'en')}")
         return _tip("present_value", "dragon.step.present_value",
                     "客户说出了价值。可以围绕他的原话呈现方案，同时把其他难点也挖到同样深度。",
                     "The buyer stated a value. Present around his own words, and take the other problems just as deep.")

@@ -87,7 +87,29 @@ def _scenario_title(scenario_id: str | None, lang: Lang) -> str:
 
 def _feedback_lines(items: list[dict[str, Any]], lang: Lang) -> list[str]:
     key = "text_en" if lang == "en" else "text_zh"
-    return [f"- {item[key]} [{', '.join(item['element_ids'])}]" for item in items]
+    return [f"- {item[key]} [{_names(item['element_ids'], lang)}]" for item in items]
+
+
+def _names(element_ids: list[str], lang: Lang) -> str:
+    """Playbook elements by their human names (users never see raw ids)."""
+    return ", ".join(_element_name(element_id, lang) for element_id in element_ids)
+
+
+def _points(component: dict[str, Any], lang: Lang) -> str:
+    if not component.get("applicable", True):
+        return _t("roleplay.score.not_applicable", lang)
+    return f"{component['points']:g} / {component['max_points']}"
+
+
+def _quote_lines(card: dict[str, Any], lang: Lang) -> list[str]:
+    """The rep's own words: the best question and the weakest turns, with why and what to try instead."""
+    suffix = "_en" if lang == "en" else "_zh"
+    lines: list[str] = []
+    quotes = ([card["best_question"]] if card.get("best_question") else []) + list(card.get("weakest_turns") or [])
+    for quote in quotes:
+        lines.append(f"- {_t('roleplay.score.turn', lang, n=quote['turn'])}: “{quote['text']}” — {quote['why' + suffix]} "
+                     f"[{quote['element_name' + suffix]}]" + (f" {quote['try' + suffix]}" if quote.get("try" + suffix) else ""))
+    return lines
 
 
 def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
@@ -97,12 +119,14 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
              f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
              f"- {_t('notes.export.commitment', lang)}: "
              f"{_t('notes.export.yes' if card['commitment_won'] else 'notes.export.no', lang)}",
+             *([f"- {_t('roleplay.score.outcome', lang)}: {_t('roleplay.outcome.' + card['outcome'], lang)}"]
+               if card.get("outcome") else []),
              f"- {_t('notes.export.created', lang)}: {note.created_at:%Y-%m-%d %H:%M}", "",
              f"## {_t('notes.export.components', lang)}", "",
              f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |", "| --- | --- |"]
     for name in COMPONENTS:
         component = card["components"][name]
-        lines.append(f"| {_t('roleplay.component.' + name, lang)} | {component['points']:g} / {component['max_points']} |")
+        lines.append(f"| {_t('roleplay.component.' + name, lang)} | {_points(component, lang)} |")
     lines += ["", f"## {_t('notes.export.spin', lang)}", "",
               " · ".join(f"{label}: {card['spin_counts'].get(label, 0)}" for label in SPIN_LABELS), "",
               f"## {_t('notes.export.facts', lang)}", ""]
@@ -115,10 +139,12 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
                      f"{_element_name(dimension['level_id'], lang)} ({dimension['points']})")
     lines += ["", f"## {_t('notes.export.strengths', lang)}", "", *_feedback_lines(data["strengths"], lang),
               "", f"## {_t('notes.export.improvements', lang)}", "", *_feedback_lines(data["improvements"], lang)]
+    if _quote_lines(card, lang):
+        lines += ["", f"## {_t('roleplay.score.your_words', lang)}", "", *_quote_lines(card, lang)]
     if data.get("next_scenario"):
         lines += ["", f"## {_t('notes.export.next', lang)}", "", f"- {_scenario_title(data['next_scenario'], lang)}"]
     lines += ["", f"## {_t('notes.export.cited', lang)}", ""]
-    lines += [f"- `{element_id}` {_element_name(element_id, lang)}" for element_id in data.get("cited_ids", [])]
+    lines += [f"- {_element_name(element_id, lang)}" for element_id in data.get("cited_ids", [])]
     return "\n".join(lines) + "\n"
 
 
@@ -131,7 +157,7 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
     for name in COMPONENTS:
         component = card["components"][name]
         rows.append([_t("notes.export.components", lang), _t("roleplay.component." + name, lang),
-                     f"{component['points']:g}/{component['max_points']}", ""])
+                     _points(component, lang).replace(" ", ""), ""])
     for label in SPIN_LABELS:
         rows.append([_t("notes.export.spin", lang), label, str(card["spin_counts"].get(label, 0)), ""])
     for category in CATEGORIES:
@@ -140,12 +166,12 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
                      f"{coverage['revealed']}/{coverage['available']}", ""])
     for dimension in card["intensity"]["dimensions"]:
         rows.append([_t("notes.export.intensity", lang), _element_name("fivek." + dimension["dimension"], lang),
-                     str(dimension["points"]), dimension["level_id"]])
+                     str(dimension["points"]), _element_name(dimension["level_id"], lang)])
     text_key = "text_en" if lang == "en" else "text_zh"
     for section, items in (("notes.export.strengths", data["strengths"]),
                            ("notes.export.improvements", data["improvements"])):
         for item in items:
-            rows.append([_t(section, lang), item[text_key], "", " ".join(item["element_ids"])])
+            rows.append([_t(section, lang), item[text_key], "", _names(item["element_ids"], lang)])
     if data.get("next_scenario"):
         rows.append([_t("notes.export.next", lang), _scenario_title(data["next_scenario"], lang),
                      data["next_scenario"], ""])

@@ -1,67 +1,62 @@
-"""Role-play scorecard: SPIN use, discovery, pitching, listening, objections, commitment and 5K intensity for one call.
+"""Role-play scorecard: a call scored as SPIN and the seeds teach it, with 5K levels on evidence and feedback on the rep's words.
 
-Total score (0..100); the weights sum to 100:
+The rubric is data (playbooks/coach/rubric.yaml, app.roleplay.rubric) and is shown to the rep; in short:
 
-    discovery          30  x share of the scenario's hidden facts uncovered (all four categories)
-    spin_progression   10  x order quality x stage coverage. Order quality: share of SPIN questions
-                           whose preceding stage was asked earlier (an S question always counts; a P
-                           needs an S before it, an I a P, an N an I), i.e. S before P before I before
-                           N. Stage coverage: distinct SPIN stages used / 4, so two tidy questions do
-                           not earn the full progression
-    implication_depth  15  x share of the scenario's implication facts uncovered
-    pitch_discipline   10  minus 5 per pitch before the need was explicit (floor 0)
-    listening          10  full when the rep speaks at most 40 % of the words, 0 at 70 % or more,
-                           linear in between (words: CJK characters + latin words)
-    objections          5  x handled / raised (full when none was raised)
-    commitment         20  when the commitment was won; 5 when asked after the need was explicit
-                           but not won; 0 otherwise
+    discovery          hidden facts revealed, weighted situation 1 < problem 2 < implication = need-payoff 3
+    spin_progression   question kinds used (S 10 %, P 20 %, I 35 %, N 35 %) x order quality (S before P
+                       before I before N), minus a penalty per situation question beyond what the call
+                       needs (those are named)
+    implication_depth  share of the scenario's implications the buyer stated
+    pitch_discipline   minus a penalty per premature pitch (app.roleplay.asks.is_premature_pitch: the same
+                       rule tags the turn live)
+    listening          talk-ratio score x share of the rep's turns that were real questions
+    objections         handled / raised; not applicable when none was raised
+    commitment         full for the scenario's advance won; a little for a matching advance asked after the
+                       need was explicit; nothing for continuations and orders
 
-5K sales intensity (seed 002) is inferred from the state and scored by
-app.coaching.intensity.score_intensity; the side is "decision_maker" when the persona's purchase
-role is org.role.decision_maker, else "contact". Mapping (highest level that holds):
+A component that did not apply is reported with `applicable: false` and left out; the total is rescaled
+over the rest. A call with fewer real questions than `min_questions` is scaled down in proportion (no
+question: 0), and a call the buyer ended because of the rep keeps only `ended_by_buyer_factor` of it.
 
-    problem  l1 P asked, nothing admitted; l3 a problem fact; l4 two problem facts; l5 an implication
-    power    l1 talking to the decision maker or a situation fact known; l2 all situation facts;
-             l3 a contact agreed to introduce the decision maker; l4 the decision maker agreed to
-             continue (won the commitment)
-    vision   l1 pitched; l2 a need-payoff stated; l3 a need-payoff stated and a buying signal shown
-    value    l1 N asked, nothing stated; l2 an implication; l3 a need-payoff; l4 commitment won to
-             verify value (trial, workshop, site visit)
-    control  l1 the contact admitted problem and pain (problem + implication); l2 the contact agreed
-             to an introduction; for a decision maker l3 problem, pain and a need-payoff, l4 commitment
+`outcome` is what the call ended with: order | advance | continuation | no_ask | ended_by_buyer.
+
+5K (seed 002) levels are claimed only with evidence, each citing the turn and the fact (or the persona)
+that shows it: power only from facts about the decision maker or the decision process (rubric
+`decision_facts`) or from talking to the decision maker; value never reaches "customer validates" in a
+call; control stays at l0 unless the buyer agreed a concrete next step (the scenario's commitment).
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from app.coaching.intensity import IntensityResult, score_intensity
+from app.playbook import get_playbook
+from app.roleplay.asks import DECIDER, example_advance
+from app.roleplay.rubric import Rubric, get_rubric
 from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
-from app.roleplay.state import SessionState
+from app.roleplay.state import SessionState, TurnRecord
 
-WEIGHTS: dict[str, int] = {
-    "discovery": 30,
-    "spin_progression": 10,
-    "implication_depth": 15,
-    "pitch_discipline": 10,
-    "listening": 10,
-    "objections": 5,
-    "commitment": 20,
-}
+WEIGHTS: dict[str, int] = get_rubric().weights
 assert sum(WEIGHTS.values()) == 100
 
-PREMATURE_PITCH_PENALTY = 5
 TALK_RATIO_FULL = 0.40
 TALK_RATIO_ZERO = 0.70
-COMMITMENT_ASKED_POINTS = 5
+QUESTION_SHARE_FULL = 0.75  # listening is full when at least this share of the rep's turns are real questions
 SPIN_STAGES = ("S", "P", "I", "N")
 DIFFICULTIES = ("easy", "medium", "hard")
-VERIFY_KINDS = {"trial", "workshop", "site_visit"}
+QUOTE_CHARS = 80
+RUDE_TONES = {"rude", "insult", "hostile", "pushy"}
+BUYER_ENDED = {"trust_lost", "ended_by_buyer", "rude", "rudeness", "buyer_left"}  # end reasons that mean the buyer walked out
+Outcome = Literal["order", "advance", "continuation", "no_ask", "ended_by_buyer"]
+STAGE_CATEGORY = {"S": "situation", "P": "problem", "I": "implication", "N": "need_payoff"}
 
 # The skill each scorecard component trains, as playbook element ids (used for the next scenario).
 SKILL_ELEMENT: dict[str, str] = {
     "discovery": "spin.problem",
-    "spin_progression": "spin.situation",
+    "spin_progression": "spin.implication",
     "implication_depth": "spin.implication",
     "pitch_discipline": "dragon.step.present_value",
     "listening": "dragon.step.build_trust",
@@ -79,6 +74,7 @@ class ScoreComponent(BaseModel):
     points: float
     max_points: int
     ratio: float  # points / max_points, for finding the weakest skill
+    applicable: bool = True  # False: did not happen in this call, left out of the total
 
 
 class Feedback(BaseModel):
@@ -87,6 +83,33 @@ class Feedback(BaseModel):
     text_zh: str
     text_en: str
     element_ids: list[str] = Field(min_length=1)
+
+
+class QuotedTurn(BaseModel):
+    """One of the rep's own turns with why it is quoted and, for a weak one, what to say instead."""
+
+    turn: int
+    text: str
+    why_zh: str
+    why_en: str
+    element_id: str
+    element_name_zh: str
+    element_name_en: str
+    try_zh: str = ""
+    try_en: str = ""
+
+
+class LevelEvidence(BaseModel):
+    """Why a 5K level is claimed: the turn and the fact (or the persona) that show it, or what is missing."""
+
+    dimension: str
+    level_id: str
+    turn: int | None = None
+    fact_id: str | None = None
+    fact_label: str | None = None
+    fact_label_en: str | None = None
+    reason_zh: str
+    reason_en: str
 
 
 class Scorecard(BaseModel):
@@ -107,7 +130,7 @@ class Scorecard(BaseModel):
     commitment_won: bool
     commitment_id: str
     trust: int
-    relation_stage: str
+    relation_stage: str  # kept for API clients; the in-call meter is `rapport`
     intensity_levels: dict[str, str]
     intensity_side: dict[str, str]
     intensity: IntensityResult
@@ -118,6 +141,15 @@ class Scorecard(BaseModel):
     improvements: list[Feedback]
     weakest_skill: str
     suggested_next_scenario: str | None
+    # Added by issue 16 (defaults keep older stored scorecards readable).
+    outcome: Outcome = "no_ask"
+    questions: int = 0
+    excess_situation_turns: list[int] = Field(default_factory=list)
+    rapport: str = ""
+    rapport_en: str = ""
+    intensity_evidence: list[LevelEvidence] = Field(default_factory=list)
+    best_question: QuotedTurn | None = None
+    weakest_turns: list[QuotedTurn] = Field(default_factory=list)
 
 
 def spin_order_quality(sequence: list[str]) -> float:
@@ -135,73 +167,167 @@ def spin_order_quality(sequence: list[str]) -> float:
     return prepared / total if total else 0.0
 
 
-def infer_intensity_levels(scenario: Scenario, state: SessionState) -> tuple[dict[str, str], dict[str, str]]:
-    """5K levels and sides reached in this call (see the module docstring for the mapping)."""
-    is_decision_maker = scenario.persona.purchase_role == "org.role.decision_maker"
-    side = "decision_maker" if is_decision_maker else "contact"
-    count = {category: len(state.revealed_in(category)) for category in CATEGORIES}
-    sequence = state.spin_sequence
-    kind = scenario.success.commitment.kind
-    won = state.commitment_won
+# --- what happened in the call -------------------------------------------------------------------
 
-    problem = 0
-    if "P" in sequence:
-        problem = 1
-    if count["problem"] >= 1:
-        problem = 3
-    if count["problem"] >= 2:
-        problem = 4
-    if count["problem"] >= 1 and count["implication"] >= 1:
-        problem = 5
 
-    power = 0
-    if is_decision_maker or count["situation"] >= 1:
-        power = 1
-    if count["situation"] == len(scenario.facts.situation):
-        power = 2
-    if won and not is_decision_maker and kind == "introduction":
-        power = 3
-    if won and is_decision_maker:
-        power = 4
+def is_rude(record: TurnRecord) -> bool:
+    """The turn insulted, disparaged or pushed the buyer (the buyer engine's tone reading, when it records one)."""
+    return bool(getattr(record, "rude", False)) or getattr(record, "tone", None) in RUDE_TONES
 
-    vision = 0
-    if state.pitches > 0:
-        vision = 1
-    if count["need_payoff"] >= 1:
-        vision = 2
-        if state.signals_shown:
-            vision = 3
 
-    value = 0
-    if "N" in sequence:
-        value = 1
-    if count["implication"] >= 1:
-        value = 2
-    if count["need_payoff"] >= 1:
-        value = 3
-    if won and kind in VERIFY_KINDS:
-        value = 4
+def _questions(state: SessionState) -> list[TurnRecord]:
+    return [record for record in state.history if record.spin_label in SPIN_STAGES and not record.injection]
 
-    control = 0
-    admitted_pain = count["problem"] >= 1 and count["implication"] >= 1
-    if admitted_pain:
-        control = 1
-    if won and not is_decision_maker and kind == "introduction":
-        control = 2
-    if is_decision_maker and admitted_pain and count["need_payoff"] >= 1:
-        control = 3
-        if won:
-            control = 4
 
-    levels = {
-        "problem": f"fivek.problem.l{problem}",
-        "power": f"fivek.power.l{power}",
-        "vision": f"fivek.vision.l{vision}",
-        "value": f"fivek.value.l{value}",
-        "control": f"fivek.control.l{control}",
-    }
+def excess_situation_turns(scenario: Scenario, state: SessionState, rubric: Rubric | None = None) -> list[int]:
+    """Situation questions beyond what the call needed: those that uncovered nothing, after a small allowance."""
+    rubric = rubric or get_rubric()
+    empty = [record.turn for record in state.history if record.spin_label == "S" and not record.revealed]
+    return empty[rubric.extra_situation_allowance:]
+
+
+def call_outcome(state: SessionState) -> Outcome:
+    """order | advance | continuation | no_ask | ended_by_buyer (the strongest ask the call reached)."""
+    if state.end_reason in BUYER_ENDED:
+        return "ended_by_buyer"
+    kinds = {record.ask_kind for record in state.history}
+    if state.commitment_won or "advance" in kinds:
+        return "advance"
+    for kind in ("order", "continuation"):
+        if kind in kinds:
+            return kind  # type: ignore[return-value]
+    return "no_ask"
+
+
+def _advance_asked_after_discovery(state: SessionState) -> bool:
+    """An advance was asked after the need was developed: the buyer stated a need-payoff, or the rep had asked
+    implication or need-payoff questions before it (the buyer's answers vary; the rep's sequence is his own)."""
+    first_need = min((fact.turn for fact in state.revealed.get("need_payoff", [])), default=None)
+    first_development = min((record.turn for record in state.history if record.spin_label in ("I", "N")),
+                            default=None)
+    ready = min((turn for turn in (first_need, first_development) if turn is not None), default=None)
+    return ready is not None and any(record.ask_kind == "advance" and record.turn > ready for record in state.history)
+
+
+# --- 5K on evidence ------------------------------------------------------------------------------
+
+
+def _fact_evidence(scenario: Scenario, state: SessionState, dimension: str, level: int, fact_id: str,
+                   reason_zh: str, reason_en: str) -> LevelEvidence:
+    fact = scenario.fact(fact_id)
+    turn = next(item.turn for items in state.revealed.values() for item in items if item.id == fact_id)
+    return LevelEvidence(dimension=dimension, level_id=f"fivek.{dimension}.l{level}", turn=turn, fact_id=fact_id,
+                         fact_label=fact.topics.zh[0], fact_label_en=(fact.topics.en or fact.topics.zh)[0],
+                         reason_zh=reason_zh, reason_en=reason_en)
+
+
+def _first(state: SessionState, category: str, nth: int = 0) -> str | None:
+    facts = sorted(state.revealed.get(category, []), key=lambda item: item.turn)
+    return facts[nth].id if len(facts) > nth else None
+
+
+def intensity_with_evidence(scenario: Scenario, state: SessionState) -> tuple[dict[str, str], dict[str, str],
+                                                                             list[LevelEvidence]]:
+    """5K levels, sides and the evidence for each (see the module docstring for the rules)."""
+    is_decider = scenario.persona.purchase_role == DECIDER
+    side = "decision_maker" if is_decider else "contact"
+    won, kind, won_turn = state.commitment_won, scenario.success.commitment.kind, state.commitment_turn
+    evidence: list[LevelEvidence] = []
+
+    def claim(dimension: str, level: int, zh: str, en: str, turn: int | None = None) -> None:
+        evidence.append(LevelEvidence(dimension=dimension, level_id=f"fivek.{dimension}.l{level}", turn=turn,
+                                      reason_zh=zh, reason_en=en))
+
+    # problem: the buyer's own admissions
+    problems = [_first(state, "problem", 0), _first(state, "problem", 1)]
+    implication = _first(state, "implication")
+    first_p = next((record.turn for record in state.history if record.spin_label == "P"), None)
+    if problems[0] and implication:
+        evidence.append(_fact_evidence(scenario, state, "problem", 5, implication, "客户说出了问题的后果（痛苦）。",
+                                       "The buyer stated the consequence (the pain)."))
+    elif problems[1]:
+        evidence.append(_fact_evidence(scenario, state, "problem", 4, problems[1], "客户承认了第二个难点及其原因。",
+                                       "The buyer admitted a second problem and its causes."))
+    elif problems[0]:
+        evidence.append(_fact_evidence(scenario, state, "problem", 3, problems[0], "客户承认了难点。",
+                                       "The buyer admitted a problem."))
+    elif first_p is not None:
+        claim("problem", 1, "问了难点问题，但客户还没承认任何难点。", "Problem questions asked; the buyer admitted none.",
+              first_p)
+    else:
+        claim("problem", 0, "未建立：客户没有说出任何难点。", "Not established: the buyer stated no problem.")
+
+    # power: only the decision maker himself or facts about him and the decision process
+    decision_facts = [fact_id for fact_id in get_rubric().for_scenario(scenario.id).decision_facts
+                      if fact_id in state.revealed_ids()]
+    if won and is_decider:
+        claim("power", 4, "决策者本人同意了具体的下一步。", "The decision maker agreed a concrete next step.", won_turn)
+    elif won and kind == "introduction":
+        claim("power", 3, "经办人同意引荐决策者。", "The contact agreed to introduce the decision maker.", won_turn)
+    elif decision_facts:
+        evidence.append(_fact_evidence(scenario, state, "power", 2, decision_facts[0],
+                                       "客户讲清了谁拍板、怎么决策。", "The buyer explained who decides and how."))
+    elif is_decider:
+        claim("power", 1, f"面谈对象就是决策者（{scenario.persona.title}）。",
+              "You are talking to the decision maker himself.")
+    else:
+        claim("power", 0, "未建立：没有问出谁拍板、决策流程是什么。",
+              "Not established: who decides and how was never uncovered.")
+
+    # vision: the buyer's picture of a solution
+    need = _first(state, "need_payoff")
+    signal = state.signals_shown[0] if state.signals_shown else None
+    first_pitch = next((record.turn for record in state.history if record.is_pitch), None)
+    if need and signal:
+        claim("vision", 3, "客户说出了解决后的价值，并表现出购买信号。",
+              "The buyer stated the value of a solution and showed a buying signal.", signal.turn)
+    elif need:
+        evidence.append(_fact_evidence(scenario, state, "vision", 2, need, "客户说出了解决后的样子。",
+                                       "The buyer described what a solution would give him."))
+    elif first_pitch is not None:
+        claim("vision", 1, "只有销售讲的产品愿景，客户没有认同。", "Only a product-led vision from the rep.", first_pitch)
+    else:
+        claim("vision", 0, "未建立：客户没有描绘解决后的样子。", "Not established: the buyer pictured no solution.")
+
+    # value: stated, never validated inside one call
+    first_n = next((record.turn for record in state.history if record.spin_label == "N"), None)
+    if need:
+        evidence.append(_fact_evidence(scenario, state, "value", 3, need, "客户亲口说出了价值；价值验证要等试点或评估结果。",
+                                       "The buyer stated the value himself; validating it needs pilot or evaluation results."))
+    elif implication:
+        evidence.append(_fact_evidence(scenario, state, "value", 2, implication, "后果算清了，价值还是销售在说。",
+                                       "The cost is on the table; the value is still the rep's claim."))
+    elif first_n is not None:
+        claim("value", 1, "问了需求效益问题，客户还没说出价值。", "Need-payoff asked; the buyer stated no value.", first_n)
+    else:
+        claim("value", 0, "未建立：没有找到可以量化的价值。", "Not established: no value identified.")
+
+    # control: above l0 only with an agreed, concrete next step
+    pain = bool(problems[0] and implication)
+    if won and is_decider and pain and need:
+        claim("control", 3, "决策者承认了问题，并同意了具体的下一步。",
+              "The decision maker admitted the problem and agreed a concrete next step.", won_turn)
+    elif won and kind == "introduction" and not is_decider:
+        claim("control", 2, "经办人同意引荐决策者（具体的下一步）。",
+              "The contact agreed to introduce the decision maker (a concrete next step).", won_turn)
+    elif won and pain:
+        claim("control", 1, "经办人承认了痛苦，并同意了具体的下一步。",
+              "The contact admitted the pain and agreed a concrete next step.", won_turn)
+    else:
+        claim("control", 0, "未建立：没有约定具体的下一步。", "Not established: no concrete next step was agreed.")
+
+    levels = {item.dimension: item.level_id for item in evidence}
     sides = {"problem": side, "vision": side, "value": side}
+    return levels, sides, evidence
+
+
+def infer_intensity_levels(scenario: Scenario, state: SessionState) -> tuple[dict[str, str], dict[str, str]]:
+    """5K levels and sides reached in this call (each backed by evidence: intensity_with_evidence)."""
+    levels, sides, _ = intensity_with_evidence(scenario, state)
     return levels, sides
+
+
+# --- components ----------------------------------------------------------------------------------
 
 
 def _listening_ratio(talk_ratio: float) -> float:
@@ -212,157 +338,329 @@ def _listening_ratio(talk_ratio: float) -> float:
     return (TALK_RATIO_ZERO - talk_ratio) / (TALK_RATIO_ZERO - TALK_RATIO_FULL)
 
 
-def _components(scenario: Scenario, state: SessionState, order_quality: float) -> dict[str, ScoreComponent]:
-    facts_total = len(scenario.all_facts())
-    implications_total = len(scenario.facts.implication)
+def _components(scenario: Scenario, state: SessionState, order_quality: float, excess: int,
+                rubric: Rubric) -> dict[str, ScoreComponent]:
+    weights = rubric.weights
+    category_weight = rubric.category_weights
+    possible = sum(category_weight[category] * len(getattr(scenario.facts, category)) for category in CATEGORIES)
+    revealed = sum(category_weight[category] * len(state.revealed_in(category)) for category in CATEGORIES)
+    questions = _questions(state)
+    stages = {record.spin_label for record in questions}
+    spin_points = (weights["spin_progression"] * order_quality * sum(rubric.stage_weights[label] for label in stages)
+                   - rubric.excess_situation_penalty * excess)
     raised = len(state.objections_raised)
     handled = len({event.id for event in state.objections_handled})
     if state.commitment_won:
         commitment = 1.0
-    elif state.commitment_asks and state.need_established():
-        commitment = COMMITMENT_ASKED_POINTS / WEIGHTS["commitment"]
+    elif _advance_asked_after_discovery(state):
+        commitment = rubric.commitment_asked_points / weights["commitment"]
     else:
         commitment = 0.0
+    rep_turns = [record for record in state.history if not record.injection]
+    question_share = min(1.0, len(questions) / len(rep_turns) / QUESTION_SHARE_FULL) if rep_turns else 0.0
     ratios = {
-        "discovery": len(state.revealed_ids()) / facts_total,
-        "spin_progression": order_quality * len(set(state.spin_sequence) & set(SPIN_STAGES)) / len(SPIN_STAGES),
-        "implication_depth": len(state.revealed_in("implication")) / implications_total,
-        "pitch_discipline": max(0.0, 1 - PREMATURE_PITCH_PENALTY * state.premature_pitches / WEIGHTS["pitch_discipline"]),
-        "listening": _listening_ratio(state.talk_ratio()) if state.turn else 0.0,
-        "objections": handled / raised if raised else 1.0,
+        "discovery": revealed / possible,
+        "spin_progression": max(0.0, spin_points / weights["spin_progression"]),
+        "implication_depth": len(state.revealed_in("implication")) / len(scenario.facts.implication),
+        "pitch_discipline": max(0.0, 1 - rubric.premature_pitch_penalty * state.premature_pitches
+                                / weights["pitch_discipline"]),
+        "listening": _listening_ratio(state.talk_ratio()) * question_share,
+        "objections": handled / raised if raised else 0.0,
         "commitment": commitment,
     }
-    # A call where the rep said nothing earns nothing for "not doing wrong".
-    if state.turn == 0:
+    applicable = {name: True for name in ratios}
+    applicable["objections"] = raised > 0
+    if state.turn == 0:  # a call where the rep said nothing earns nothing for "not doing wrong"
         ratios = {name: 0.0 for name in ratios}
-    return {
-        name: ScoreComponent(points=round(WEIGHTS[name] * ratio, 2), max_points=WEIGHTS[name], ratio=round(ratio, 4))
-        for name, ratio in ratios.items()
+    return {name: ScoreComponent(points=round(weights[name] * ratio, 2), max_points=weights[name],
+                                 ratio=round(ratio, 4), applicable=applicable[name])
+            for name, ratio in ratios.items()}
+
+
+def _total(components: dict[str, ScoreComponent], questions: int, outcome: Outcome, rude: bool, rubric: Rubric) -> int:
+    counted = [component for component in components.values() if component.applicable]
+    possible = sum(component.max_points for component in counted)
+    total = 100 * sum(component.points for component in counted) / possible if possible else 0.0
+    total *= min(1.0, questions / rubric.min_questions)
+    if outcome == "ended_by_buyer" or rude:  # a call that insulted the buyer is a failed call, whatever was uncovered
+        total *= rubric.ended_by_buyer_factor
+    return round(total)
+
+
+# --- feedback on the rep's own words ---------------------------------------------------------------
+
+
+def _element(element_id: str) -> tuple[str, str]:
+    element = get_playbook().element(element_id)
+    return element.name_zh, element.name_en
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
+
+
+def _quoted(turn: int, text: str, element_id: str, why: tuple[str, str], instead: tuple[str, str] = ("", "")
+            ) -> QuotedTurn:
+    name_zh, name_en = _element(element_id)
+    return QuotedTurn(turn=turn, text=_quote(text), why_zh=why[0], why_en=why[1], element_id=element_id,
+                      element_name_zh=name_zh, element_name_en=name_en, try_zh=instead[0], try_en=instead[1])
+
+
+def _next_fact(scenario: Scenario, state: SessionState, categories: tuple[str, ...]):
+    """The first fact of these categories the buyer did not reveal, with its prerequisites out if possible."""
+    revealed = state.revealed_ids()
+    pending = [fact for category in categories for fact in getattr(scenario.facts, category) if fact.id not in revealed]
+    ready = [fact for fact in pending if all(required in revealed for required in fact.requires)]
+    return (ready or pending or [None])[0]
+
+
+def _question_for(scenario: Scenario, state: SessionState, categories: tuple[str, ...]) -> tuple[str, str]:
+    """A "try instead" question for this scenario, on the next fact worth uncovering (offline, from its topic)."""
+    fact = _next_fact(scenario, state, categories)
+    if fact is None:
+        return example_advance(scenario, "zh"), example_advance(scenario, "en")
+    category = scenario.category_of(fact.id)
+    topic, topic_en = fact.topics.zh[0], (fact.topics.en or fact.topics.zh)[0]
+    templates = {
+        "situation": (f"试试：“{topic}这块现在是怎么做的？”", f"Try: \"How do you handle {topic_en} today?\""),
+        "problem": (f"试试：“{topic}这块有没有让您不满意、不顺的地方？”",
+                    f"Try: \"Is anything about {topic_en} not working the way you'd like?\""),
+        "implication": (f"试试：“{topic}这件事，对成本、客户或者您的目标会带来什么影响？”",
+                        f"Try: \"What does {topic_en} lead to for your costs, customers or targets?\""),
+        "need_payoff": (f"试试：“如果{topic}能解决，对您意味着什么？”",
+                        f"Try: \"If {topic_en} were solved, what would that be worth to you?\""),
     }
+    return templates[category]
 
 
-def _feedback(
-    scenario: Scenario, state: SessionState, components: dict[str, ScoreComponent]
-) -> tuple[list[Feedback], list[Feedback]]:
+def _turn_comments(scenario: Scenario, state: SessionState, texts: dict[int, str], excess: list[int]
+                   ) -> tuple[QuotedTurn | None, list[QuotedTurn]]:
+    """The best question and the two or three weakest turns, each with why and (for weak ones) a rewrite."""
+    best: QuotedTurn | None = None
+    best_value = 0
+    weight = get_rubric().category_weights
+    for record in _questions(state):
+        if not record.revealed or record.turn not in texts:
+            continue
+        category = scenario.category_of(record.revealed[0])
+        value = weight[category] * 10 - record.turn  # the richest answer, the earlier the better on a tie
+        if best is None or value > best_value:
+            fact = scenario.fact(record.revealed[0])
+            label_en = (fact.topics.en or fact.topics.zh)[0]
+            best_value = value
+            best = _quoted(record.turn, texts[record.turn], f"spin.{category}",
+                           (f"这个问题让客户亲口说出了“{fact.topics.zh[0]}”。", f"This question got the buyer to tell you "
+                            f"about {label_en} in his own words."))
+    weak: list[tuple[int, QuotedTurn]] = []
+    advance = (f"试试请他做一件具体的事：{example_advance(scenario, 'zh')}", f"Ask for a specific action: "
+               f"{example_advance(scenario, 'en')}")
+    for record in state.history:
+        text = texts.get(record.turn)
+        if text is None:
+            continue
+        if is_rude(record):
+            weak.append((5, _quoted(record.turn, text, "dragon.step.build_trust",
+                                    ("贬低、施压或冒犯客户，信任直接下降。", "Disparaging, pushing or insulting the buyer "
+                                     "destroys trust."), _question_for(scenario, state, ("problem", "implication")))))
+        elif record.premature_pitch:
+            weak.append((4, _quoted(record.turn, text, "dragon.step.present_value",
+                                    ("客户还没说出这段介绍所回应的需求，属于过早推介。", "The buyer had not stated the need "
+                                     "this pitch answers: a premature pitch."),
+                                    _question_for(scenario, state, ("problem", "implication", "need_payoff")))))
+        elif record.ask_kind == "continuation":
+            weak.append((4, _quoted(record.turn, text, "dragon.step.win_commitment",
+                                    ("这只是延续：客户没有承诺任何具体行动，销售没有向前推进。",
+                                     "A continuation: the buyer commits to no specific action."), advance)))
+        elif record.ask_kind == "order" and not state.commitment_won:
+            why = (("对方签不了合同，直接要签单只会碰壁。", "Your contact cannot sign; asking him to is a dead end.")
+                   if scenario.persona.purchase_role != DECIDER else
+                   ("第一次交流就要签单太早了。", "Asking to sign in a first discovery call is too early."))
+            weak.append((4, _quoted(record.turn, text, "dragon.step.win_commitment", why, advance)))
+        elif record.turn in excess:
+            weak.append((3, _quoted(record.turn, text, "spin.situation",
+                                    ("多余的背景问题：没有带出新信息，还消耗客户的耐心。", "A situation question the call did "
+                                     "not need: nothing new, and it costs the buyer's patience."),
+                                    _question_for(scenario, state, ("problem", "implication")))))
+        elif record.spin_label in SPIN_STAGES and not record.revealed:
+            weak.append((2, _quoted(record.turn, text, f"spin.{STAGE_CATEGORY[record.spin_label]}",
+                                    ("这个问题没有带出新信息：问题类型或话题没对上客户关心的事。", "No new information: the "
+                                     "kind of question or its topic missed what the buyer cares about."),
+                                    _question_for(scenario, state, ("problem", "implication", "need_payoff")))))
+        elif record.spin_label == "other" and record.ask_kind == "none" and not record.is_pitch:
+            weak.append((1, _quoted(record.turn, text, "spin.problem",
+                                    ("这句话没有提问，客户无从展开。", "Not a question: the buyer has nothing to answer."),
+                                    _question_for(scenario, state, ("problem", "implication", "need_payoff")))))
+    weak.sort(key=lambda item: (-item[0], item[1].turn))
+    return best, [item for _, item in weak[:3]]
+
+
+def _cited(*element_ids: str) -> list[str]:
+    return list(element_ids)
+
+
+def _feedback(scenario: Scenario, state: SessionState, components: dict[str, ScoreComponent], outcome: Outcome,
+              excess: list[int]) -> tuple[list[Feedback], list[Feedback]]:
+    """Strengths and improvements, each only when it is true for this call."""
     style = scenario.persona.communication_style
     strengths: list[Feedback] = []
     improvements: list[Feedback] = []
     ratio = {name: component.ratio for name, component in components.items()}
-    question_turns = [record for record in state.history if record.spin_label in SPIN_STAGES]
-    style_fit_share = (
-        sum(record.style_fit for record in question_turns) / len(question_turns) if question_turns else 0.0
-    )
+    questions = _questions(state)
+    style_fit_share = sum(record.style_fit for record in questions) / len(questions) if questions else 0.0
+    implications, problems = state.revealed_in("implication"), state.revealed_in("problem")
 
-    if ratio["discovery"] >= 0.8:
-        strengths.append(Feedback(
-            text_zh="情境和难点问得充分，挖出了客户的大部分隐藏信息。",
-            text_en="Thorough situation and problem questions uncovered most of the buyer's hidden facts.",
-            element_ids=["spin.situation", "spin.problem", "dragon.step.uncover_needs"]))
-    elif ratio["discovery"] < 0.5:
+    if not questions:
         improvements.append(Feedback(
-            text_zh="了解到的客户信息不到一半：先围绕现状多问情境问题，再追问难点和不满。",
-            text_en="Less than half of the buyer's facts came out: ask more situation questions, then probe problems.",
-            element_ids=["spin.situation", "spin.problem", "dragon.step.customer_analysis"]))
-
-    if ratio["spin_progression"] >= 0.8:
+            text_zh="整场没有一个真正的问题：客户的情况、难点和需求都没有机会说出来。先问，再讲。",
+            text_en="Not one real question in the whole call: the buyer never got to state his situation, problems or "
+                    "needs. Ask before you tell.",
+            element_ids=_cited("spin.problem", "dragon.step.uncover_needs")))
+    elif ratio["discovery"] >= 0.7:
         strengths.append(Feedback(
-            text_zh="提问顺序自然：先情境、再难点、再暗示、最后解决性问题。",
-            text_en="Good SPIN progression: situation, then problem, implication and need-payoff.",
-            element_ids=["spin.situation", "spin.problem", "spin.implication", "spin.need_payoff"]))
-    else:
+            text_zh="难点、后果和价值都让客户自己说了出来，需求挖得深。",
+            text_en="The buyer stated his problems, their cost and the value of a solution himself: deep discovery.",
+            element_ids=_cited("spin.problem", "spin.implication", "dragon.step.uncover_needs")))
+    elif not problems:
         improvements.append(Feedback(
-            text_zh="提问跳步了：难点问题之前先问清现状，暗示问题之前先确认难点。",
-            text_en="Questions skipped stages: establish the situation before problems, problems before implications.",
-            element_ids=["spin.situation", "spin.problem", "spin.implication"]))
+            text_zh="客户没有承认任何难点：在他说出的现状上追问哪里不顺、哪里不满意。",
+            text_en="The buyer admitted no problem: build on what he told you and ask what is not working.",
+            element_ids=_cited("spin.problem", "dragon.step.uncover_needs")))
 
-    if ratio["implication_depth"] >= 0.67:
+    if excess:
+        turns = "、".join(f"第 {turn} 轮" for turn in excess)
+        improvements.append(Feedback(
+            text_zh=f"多余的背景问题（{turns}）没有带出新信息，反而消耗客户耐心；背景问清就转向难点。",
+            text_en=f"Situation questions the call did not need (turns {', '.join(map(str, excess))}) brought nothing "
+                    "new and cost the buyer's patience; once the background is clear, move to problems.",
+            element_ids=_cited("spin.situation", "spin.problem")))
+
+    stages = {record.spin_label for record in questions}
+    if {"P", "I", "N"} <= stages and state.spin_sequence and spin_order_quality(state.spin_sequence) >= 0.8 \
+            and not state.premature_pitches:
+        strengths.append(Feedback(
+            text_zh="提问层层递进：从难点到后果，再让客户说出价值。",
+            text_en="The questions built up: from problems to their consequences to the value of solving them.",
+            element_ids=_cited("spin.problem", "spin.implication", "spin.need_payoff")))
+
+    if implications and ratio["implication_depth"] >= 0.67:
         strengths.append(Feedback(
             text_zh="暗示性问题用得好，让客户自己说出了问题的后果和代价。",
             text_en="Implication questions made the buyer state the consequences and cost himself.",
-            element_ids=["spin.implication", "dragon.step.uncover_needs"]))
-    else:
+            element_ids=_cited("spin.implication", "dragon.step.uncover_needs")))
+    elif problems and not implications:
         improvements.append(Feedback(
-            text_zh="问题的后果挖得不够：多问“这会带来什么影响、损失有多大”。",
-            text_en="Dig deeper into consequences: ask what each problem leads to and what it costs.",
-            element_ids=["spin.implication", "dragon.step.uncover_needs"]))
+            text_zh="客户承认了难点，但没有追问后果：问问“这会带来什么影响、损失有多大”。",
+            text_en="The buyer admitted problems but you never asked what they lead to and what they cost.",
+            element_ids=_cited("spin.implication", "dragon.step.uncover_needs")))
+    elif implications:
+        open_problems = [scenario.fact(fact_id).topics.zh[0] for fact_id in problems
+                         if not any(fact_id in scenario.fact(i).requires for i in implications)]
+        if open_problems:
+            improvements.append(Feedback(
+                text_zh=f"“{'、'.join(open_problems)}”的后果还没有挖：同样追问它的影响和代价。",
+                text_en=f"{len(open_problems)} admitted problem(s) were left without their consequences: ask about "
+                        "their impact and cost too.",
+                element_ids=_cited("spin.implication")))
 
     if state.revealed_in("need_payoff"):
         strengths.append(Feedback(
             text_zh="客户亲口说出了解决问题的价值，需求已经明确。",
             text_en="The buyer voiced the value of a solution himself: the need is explicit.",
-            element_ids=["spin.need_payoff", "dragon.step.present_value"]))
-    else:
+            element_ids=_cited("spin.need_payoff", "dragon.step.present_value")))
+    elif questions:
         improvements.append(Feedback(
-            text_zh="还没让客户说出解决后的价值：用解决性问题请他描述“如果解决了会怎样”。",
+            text_zh="还没让客户说出解决后的价值：用需求效益问题请他描述“如果解决了会怎样”。",
             text_en="Ask need-payoff questions so the buyer describes what solving it would be worth.",
-            element_ids=["spin.need_payoff", "dragon.step.present_value"]))
+            element_ids=_cited("spin.need_payoff", "dragon.step.present_value")))
 
     if state.premature_pitches:
         improvements.append(Feedback(
-            text_zh=f"在需求明确之前推介了 {state.premature_pitches} 次产品，引起了客户反感。",
-            text_en=f"Pitched {state.premature_pitches} time(s) before the need was explicit, which put the buyer off.",
-            element_ids=["dragon.step.present_value", "spin.need_payoff"]))
+            text_zh=f"在客户说出需求之前推介了 {state.premature_pitches} 次（功能、好处、价格或折扣），引起了客户反感。",
+            text_en=f"Pitched {state.premature_pitches} time(s) (features, benefits, price or discounts) before the buyer "
+                    "had stated the need, which put him off.",
+            element_ids=_cited("dragon.step.present_value", "spin.need_payoff")))
     elif state.pitches:
         strengths.append(Feedback(
-            text_zh="等需求明确后才呈现价值，时机把握得好。",
-            text_en="Presented value only after the need was explicit.",
-            element_ids=["dragon.step.present_value"]))
+            text_zh="等客户说出需求后才呈现价值，时机把握得好。",
+            text_en="Presented value only after the buyer had stated the need.",
+            element_ids=_cited("dragon.step.present_value")))
 
-    if state.turn and ratio["listening"] >= 1.0:
+    if questions and ratio["listening"] >= 1.0:
         strengths.append(Feedback(
-            text_zh="说得少、听得多，给了客户充分表达的空间。",
-            text_en="Listened more than talked, giving the buyer room to speak.",
-            element_ids=[style, "dragon.step.build_trust"]))
+            text_zh="说得少、问得多，给了客户充分表达的空间。",
+            text_en="Asked more and talked less, giving the buyer room to speak.",
+            element_ids=_cited(style, "dragon.step.build_trust")))
     elif state.turn and ratio["listening"] < 0.5:
         improvements.append(Feedback(
-            text_zh=f"销售说话占比 {state.talk_ratio():.0%}，太高了：少讲多问，多听客户说。",
-            text_en=f"The rep spoke {state.talk_ratio():.0%} of the words: talk less, ask and listen more.",
-            element_ids=[style, "dragon.step.build_trust"]))
+            text_zh=f"销售说话占比 {state.talk_ratio():.0%}，真正提问的发言不多：少讲多问，多听客户说。",
+            text_en=f"The rep spoke {state.talk_ratio():.0%} of the words and asked few real questions: talk less, ask "
+                    "and listen more.",
+            element_ids=_cited(style, "dragon.step.build_trust")))
 
-    if question_turns and style_fit_share >= 0.3:
+    if questions and style_fit_share >= 0.3:
         strengths.append(Feedback(
             text_zh="说话方式贴合客户的沟通风格。",
             text_en="Adapted the wording to the buyer's communication style.",
-            element_ids=[style, "dragon.step.build_trust"]))
-    else:
+            element_ids=_cited(style, "dragon.step.build_trust")))
+    elif questions:
         improvements.append(Feedback(
             text_zh="按客户的沟通风格调整说法（例如分析型要数据和细节，进取型要结果，表现型要愿景，亲切型要关系和安全感）。",
-            text_en="Adapt to the buyer's style (analytical: data; driver: results; expressive: vision; amiable: relationship).",
-            element_ids=[style, "dragon.step.build_trust"]))
+            text_en="Adapt to the buyer's style (analytical: data; driver: results; expressive: vision; amiable: "
+                    "relationship).",
+            element_ids=_cited(style, "dragon.step.build_trust")))
 
     open_objections = state.open_objections()
     if state.objections_raised and not open_objections:
         strengths.append(Feedback(
             text_zh="客户提出的顾虑都得到了回应。",
             text_en="Every objection the buyer raised was addressed.",
-            element_ids=["dragon.step.present_value"]))
+            element_ids=_cited("dragon.step.present_value")))
     elif open_objections:
         improvements.append(Feedback(
             text_zh=f"还有 {len(open_objections)} 个顾虑没有化解：先用问题弄清顾虑背后的原因，再回应。",
             text_en=f"{len(open_objections)} objection(s) left open: ask about the concern before answering it.",
-            element_ids=["dragon.step.present_value", "spin.problem"]))
+            element_ids=_cited("dragon.step.present_value", "spin.problem")))
 
+    commitment = scenario.success.commitment
     if state.commitment_won:
         strengths.append(Feedback(
-            text_zh=f"赢得了下一步承诺：{scenario.success.commitment.description}",
-            text_en="Won the next-step commitment.",
-            element_ids=["dragon.step.win_commitment"]))
-    elif state.commitment_asks:
+            text_zh=f"赢得了推进：{commitment.description}",
+            text_en="Won the advance: the buyer committed to a specific next action.",
+            element_ids=_cited("dragon.step.win_commitment")))
+    elif outcome == "continuation":
         improvements.append(Feedback(
-            text_zh="提出了下一步请求但没有成功：先让客户说出价值、化解顾虑，再提请求。",
-            text_en="Asked for a next step without success: get the value stated and objections handled first.",
-            element_ids=["dragon.step.win_commitment", "spin.need_payoff"]))
+            text_zh=f"结尾只是延续（再约、发资料），客户没有承诺具体行动。这次可以争取的推进是：{commitment.description}",
+            text_en="The call ended on a continuation (talk again, send material): the buyer committed to nothing "
+                    "specific. Ask for an advance: who does what, by when.",
+            element_ids=_cited("dragon.step.win_commitment")))
+    elif outcome == "order":
+        improvements.append(Feedback(
+            text_zh=f"直接要签单在这个阶段不现实。这次可以争取的推进是：{commitment.description}",
+            text_en="Asking for the order at this stage is unrealistic; ask for a specific advance instead.",
+            element_ids=_cited("dragon.step.win_commitment")))
+    elif outcome == "advance":
+        improvements.append(Feedback(
+            text_zh="提出了具体的推进但没有拿到：先让客户说出价值、化解顾虑，再请他承诺。",
+            text_en="Asked for an advance without winning it: get the value stated and concerns handled first.",
+            element_ids=_cited("dragon.step.win_commitment", "spin.need_payoff")))
+    elif outcome == "no_ask":
+        improvements.append(Feedback(
+            text_zh=f"没有请客户承诺任何下一步。这次可以争取的推进是：{commitment.description}",
+            text_en="Never asked the buyer to commit to a next step.",
+            element_ids=_cited("dragon.step.win_commitment")))
     else:
         improvements.append(Feedback(
-            text_zh=f"没有提出下一步请求。这次可以争取的是：{scenario.success.commitment.description}",
-            text_en="Never asked for a next step.",
-            element_ids=["dragon.step.win_commitment"]))
+            text_zh="客户提前结束了会谈：推介、施压或冒犯让他失去了耐心。",
+            text_en="The buyer ended the meeting early: pitching, pressure or offence cost his patience.",
+            element_ids=_cited("dragon.step.build_trust", style)))
     return strengths, improvements
 
 
 def _weakest_skill(components: dict[str, ScoreComponent]) -> str:
-    # Ties go to the component listed first in WEIGHTS (discovery before the rest).
-    return min(WEIGHTS, key=lambda name: (components[name].ratio, list(WEIGHTS).index(name)))
+    # Ties go to the component listed first in WEIGHTS (discovery before the rest); only applicable ones count.
+    counted = [name for name in WEIGHTS if components[name].applicable] or list(WEIGHTS)
+    return min(counted, key=lambda name: (components[name].ratio, list(WEIGHTS).index(name)))
 
 
 def suggest_next_scenario(
@@ -393,18 +691,26 @@ def suggest_next_scenario(
 
 
 def build_scorecard(
-    scenario: Scenario, state: SessionState, scenarios: dict[str, Scenario] | None = None
+    scenario: Scenario, state: SessionState, scenarios: dict[str, Scenario] | None = None,
+    rep_texts: list[str] | None = None,
 ) -> Scorecard:
-    """Score one call from its session state (pure: same inputs, same scorecard)."""
+    """Score one call from its session state (pure). `rep_texts`: the rep's turns in order, for quoting his words."""
     if state.scenario_id != scenario.id:
         raise ValueError(f"state is for scenario {state.scenario_id!r}, not {scenario.id!r}")
+    rubric = get_rubric()
     order_quality = spin_order_quality(state.spin_sequence)
-    components = _components(scenario, state, order_quality)
-    total = round(sum(component.points for component in components.values()))
-    levels, sides = infer_intensity_levels(scenario, state)
+    excess = excess_situation_turns(scenario, state, rubric)
+    outcome = call_outcome(state)
+    components = _components(scenario, state, order_quality, len(excess), rubric)
+    questions = len(_questions(state))
+    total = _total(components, questions, outcome, any(is_rude(record) for record in state.history), rubric)
+    levels, sides, evidence = intensity_with_evidence(scenario, state)
     intensity = score_intensity(levels, sides)
-    strengths, improvements = _feedback(scenario, state, components)
+    strengths, improvements = _feedback(scenario, state, components, outcome, excess)
+    texts = {record.turn: text for record, text in zip(state.history, rep_texts or [], strict=False)}
+    best, weakest_turns = _turn_comments(scenario, state, texts, excess)
     weakest = _weakest_skill(components)
+    rapport = rubric.rapport_level(state.trust)
     facts = {
         category: FactCoverage(revealed=len(state.revealed_in(category)), available=len(getattr(scenario.facts, category)))
         for category in CATEGORIES
@@ -438,4 +744,12 @@ def build_scorecard(
         improvements=improvements,
         weakest_skill=weakest,
         suggested_next_scenario=suggest_next_scenario(scenario, total, weakest, scenarios),
+        outcome=outcome,
+        questions=questions,
+        excess_situation_turns=excess,
+        rapport=rapport.zh,
+        rapport_en=rapport.en,
+        intensity_evidence=evidence,
+        best_question=best,
+        weakest_turns=weakest_turns,
     )

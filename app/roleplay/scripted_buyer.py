@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price
 from app.roleplay.phrases import phrase_options, tone_lexicon
 from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
@@ -284,17 +285,18 @@ class ScriptedBuyer:
 
         delta += self._resolve_open_objection(new, rep_text, u, result, parts)
         matches = self._topic_matches(rep_text)
-        asked = u.asks_commitment or (
-            u.label == "other" and u.is_question and mentions(rep_text, self.scenario.success.commitment.keywords)
-        )
+        ask = classify_ask(self.scenario, rep_text, u)  # order | advance | continuation | none (app.roleplay.asks)
         # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
         # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
-        if asked and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
-            asked = False
+        if ask.kind != "none" and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
+            ask = Ask("none")
+        asked = ask.kind != "none"
+        record.ask_kind = ask.kind
 
-        # An ask for a next step is judged by the commitment rules, not as a product pitch.
-        pitching = u.is_pitch and not asked
-        premature = pitching and not new.need_established()
+        # An advance is judged by the commitment rules, not as a product pitch; a demo or product offered as a
+        # continuation ("下周我带个demo过来？") or pushed with the order is still a pitch (app.roleplay.asks).
+        pitching = (u.is_pitch and ask.kind != "advance") or offers_price(rep_text, u)
+        premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:
             new.pitches += 1
@@ -323,7 +325,7 @@ class ScriptedBuyer:
         if asked:
             result.commitment_asked = True
             new.commitment_asks += 1
-            delta += self._commitment(new, result, parts, delta)
+            delta += self._commitment(new, ask, result, parts, delta)
             record.declined = not result.commitment_won
         elif not parts:
             parts.append(self._say(new, "vague" if u.is_question else "small_talk"))
@@ -549,27 +551,29 @@ class ScriptedBuyer:
         result.objection_raised = objection.id
         parts.append(localized(objection, "text", new.lang))
 
-    def _commitment(self, new: SessionState, result: BuyerTurn, parts: list[str], delta_so_far: int) -> int:
-        """Grant the scenario's commitment only when its success conditions hold; otherwise decline in character."""
-        success = self.scenario.success
-        if not new.need_established():
+    def _commitment(self, new: SessionState, ask: Ask, result: BuyerTurn, parts: list[str], delta_so_far: int) -> int:
+        """Grant the scenario's commitment only when app.roleplay.asks.judge_ask says so; otherwise decline in character."""
+        verdict = judge_ask(self.scenario, new, ask, new.trust + delta_so_far, new.lang)
+        if verdict.reply is not None:  # a continuation, an order, another advance: the buyer's own answer
+            parts.append(verdict.reply)
+            return TRUST_EARLY_ASK if ask.kind == "order" and not new.need_established() else 0
+        if verdict.reason == "not_ready":
             parts.append(self._say(new, "commitment_not_ready"))
             return TRUST_EARLY_ASK
-        if new.open_objections():
+        if verdict.reason == "objection_open":
             parts.append(self._say(new, "commitment_objection"))
             return 0
-        missing = [fid for fid in success.key_facts if fid not in new.revealed_ids()]
-        if missing:
+        if verdict.reason == "missing_facts":
             parts.append(self._say(new, "commitment_not_ready"))
             return 0
-        if new.trust + delta_so_far < success.min_trust:
+        if verdict.reason == "low_trust":
             parts.append(self._say(new, "commitment_early_trust"))
             return 0
         new.commitment_won = True
         new.commitment_turn = new.turn
         new.finished, new.end_reason = True, "commitment"
         result.commitment_won = True
-        parts.append(localized(success.commitment, "granted_text", new.lang))
+        parts.append(localized(self.scenario.success.commitment, "granted_text", new.lang))
         return TRUST_COMMITMENT_WON
 
     # --- helpers --------------------------------------------------------------

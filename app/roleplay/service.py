@@ -436,7 +436,9 @@ def finish_roleplay(session: Session, roleplay: RolePlay) -> FinishResult:
         session.refresh(roleplay)
         return _finished(session, roleplay)
     scenario = scenario_of(roleplay.scenario_id)
-    scorecard = build_scorecard(scenario, state_of(roleplay))
+    rep_texts = [turn.text for turn in transcript(session, roleplay.id)
+                 if turn.speaker == "rep" and turn.status == TurnStatus.complete]
+    scorecard = build_scorecard(scenario, state_of(roleplay), rep_texts=rep_texts)
     note = CoachingNote(owner_id=roleplay.owner_id, kind="roleplay", source_id=scenario.id, title=note_title(scenario),
                         score=scorecard.total, data=note_data(roleplay.id, scenario, scorecard))
     session.add(note)

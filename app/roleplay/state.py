@@ -53,6 +53,7 @@ class TurnRecord(BaseModel):
     is_question: bool
     is_pitch: bool
     asks_commitment: bool
+    ask_kind: str = "none"  # order | advance | continuation | none (app.roleplay.asks)
     premature_pitch: bool = False
     injection: bool = False
     style_fit: bool = False  # the question used words the buyer's communication style likes

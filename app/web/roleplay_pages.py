@@ -19,6 +19,7 @@ from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.playbook import get_playbook
 from app.roleplay import service
 from app.roleplay.feedback import TurnFeedback, summarize_state
+from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import CATEGORIES, load_scenarios
 from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
@@ -61,7 +62,7 @@ def page_context(request: Request) -> dict[str, Any]:
         text = translate(key, lang)
         return value if text == key else text  # an industry without a UI string shows as written
 
-    return {"name": element_namer(lang), "categories": CATEGORIES, "spin_labels": SPIN_LABELS, "industry": industry,
+    return {"name": element_namer(lang), "rubric": get_rubric().public_view(lang), "categories": CATEGORIES, "spin_labels": SPIN_LABELS, "industry": industry,
             "title_of": lambda scenario: scenario.title_en if lang == "en" else scenario.title_zh}
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from app.flows import answer, start as start_flow
 from app.models import CoachingNote, Role
+from app.playbook import get_playbook
 from app.roleplay.scenarios import load_scenarios
 from tests.api.test_roleplay import play
 from tests.utils.factories import auth_headers, make_user
@@ -86,7 +87,10 @@ def test_roleplay_note_exports(client, team):
     assert f'filename="note-{note_id}.md"' in markdown.headers["content-disposition"]
     assert f"**{note['score']}/100**" in markdown.text
     assert note["data"]["strengths"][0]["text_zh"] in markdown.text
-    assert all(f"`{element_id}`" in markdown.text for element_id in note["data"]["cited_ids"])
+    # Cited elements appear by their names; users never see raw ids such as dragon.step.build_trust.
+    names = {element.id: element.name_zh for element in get_playbook().elements()}
+    assert all(names[element_id] in markdown.text for element_id in note["data"]["cited_ids"])
+    assert not any(element_id in markdown.text for element_id in note["data"]["cited_ids"])
     english = client.get(f"/api/notes/{note_id}/export?format=md&lang=en", headers=headers["rep"]).text
     assert "Strengths" in english and note["data"]["strengths"][0]["text_en"] in english
 
@@ -95,6 +99,7 @@ def test_roleplay_note_exports(client, team):
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert rows[0] == ["部分", "项目", "值", "手册条目"]
     assert ["总分", load_scenarios()[VITAMIN].title_zh, str(note["score"]), ""] in rows
+    assert not any(cell.startswith(("dragon.", "spin.", "fivek.", "style.")) for row in rows for cell in row)
     assert client.get(f"/api/notes/{note_id}/export?format=pdf", headers=headers["rep"]).status_code == 422
 
 

@@ -200,3 +200,24 @@ def test_an_empty_list_on_the_scorecard_says_so(client, rep):
     assert "这次还没有可以肯定的亮点" in card and '<li class="muted">–</li>' not in card
     note_id = re.search(r'href="/notes/(\d+)"', card).group(1)
     assert "这次还没有可以肯定的亮点" in client.get(f"/notes/{note_id}").text
+
+
+def test_the_rubric_is_shown_before_the_call_and_the_scorecard_quotes_the_reps_words(client, rep):
+    """Issue 16: the rep sees what earns points, the outcome, components that did not apply, his own words."""
+    csrf = signed_in(client, rep)
+    picker = client.get("/roleplay").text
+    assert 'id="rubric"' in picker and "过早推介" in picker and "延续" in picker
+    url = start_page(client, csrf)
+    lines = [*strong_rep_lines(load_scenarios()[VITAMIN])[:5], "我们还能给您打个八折", "那能不能改天再约个时间聊聊？"]
+    for line in lines:
+        fragment = send(client, url, csrf, line)
+        client.get(re.search(r'sse-connect="([^"]+)"', fragment.text).group(1))
+    chat = client.get(url).text
+    assert "融洽度" in chat and "关系阶段" not in chat
+    client.post(f"{url}/finish", data={"csrf_token": csrf})
+    card = client.get(f"{url}/scorecard").text
+    assert 'id="score-outcome"' in card and "只是延续" in card
+    assert 'id="your-words"' in card and "我们还能给您打个八折" in card and "试试" in card
+    assert 'id="rubric"' in card and 'id="fivek-evidence"' in card
+    assert not re.findall(r"(?<![\w.\"'=/-])(?:dragon|spin|fivek|style)\.[a-z_]+(?:\.[a-z_0-9]+)*", card.split("<main")[1]), \
+        "no raw playbook ids in the page text"

@@ -37,13 +37,16 @@ def test_strong_rep_scores_higher_and_uncovers_more(scenario_id):
     assert strong.milestone_id is not None and weak.milestone_id is None
 
 
-def test_weights_sum_to_100_and_total_is_the_sum_of_components():
+def test_weights_sum_to_100_and_total_is_the_applicable_components_rescaled():
     assert sum(WEIGHTS.values()) == 100
     for scenario in SCENARIOS.values():
         for lines in (strong_rep_lines(scenario), weak_rep_lines(scenario)):
             card = build_scorecard(scenario, play(scenario, lines))
             assert 0 <= card.total <= 100
-            assert abs(card.total - sum(c.points for c in card.components.values())) <= 0.5
+            counted = [c for c in card.components.values() if c.applicable]
+            rescaled = 100 * sum(c.points for c in counted) / sum(c.max_points for c in counted)
+            factor = min(1.0, card.questions / 3) * (0.5 if card.outcome == "ended_by_buyer" else 1.0)  # no rude line
+            assert abs(card.total - rescaled * factor) <= 0.5
             assert all(0 <= c.points <= c.max_points for c in card.components.values())
 
 
@@ -75,13 +78,21 @@ def test_feedback_cites_existing_playbook_ids_and_the_persona_style():
             assert any(element_id.startswith("dragon.step.") for element_id in cited)
 
 
-def test_weak_rep_is_told_about_premature_pitching_and_implications():
+def test_weak_rep_is_told_about_premature_pitching_and_the_missing_advance_in_his_own_words():
     scenario = SCENARIOS["mfg_vitamin_erp"]
-    card = build_scorecard(scenario, play(scenario, weak_rep_lines(scenario)))
+    lines = weak_rep_lines(scenario)
+    card = build_scorecard(scenario, play(scenario, lines), rep_texts=lines)
     cited = [item.element_ids for item in card.improvements]
     assert ["dragon.step.present_value", "spin.need_payoff"] in cited
-    assert any("spin.implication" in ids for ids in cited)
-    assert any("dragon.step.win_commitment" in ids for ids in cited)
+    # Four early pitches and a push to sign: this buyer walks out, and the scorecard says so.
+    assert card.outcome == "ended_by_buyer"
+    assert any("dragon.step.build_trust" in ids for ids in cited)
+    # The weakest turns quote the rep, say why with a named element, and offer a rewrite for this scenario.
+    assert 2 <= len(card.weakest_turns) <= 3
+    first = card.weakest_turns[0]
+    assert first.turn == 1 and first.text.startswith("您好，我们的产品功能非常强大")
+    assert first.element_name_zh == "呈现价值" and "过早推介" in first.why_zh
+    assert first.try_zh.startswith("试试")
 
 
 def test_intensity_levels_follow_the_state():
@@ -96,7 +107,8 @@ def test_intensity_levels_follow_the_state():
     dm = SCENARIOS["logistics_tms"]
     levels, sides = infer_intensity_levels(dm, play(dm, strong_rep_lines(dm)))
     assert sides["value"] == "decision_maker"
-    assert levels["power"] == "fivek.power.l4" and levels["control"] == "fivek.control.l4"
+    # The decision maker agreed a concrete next step; refining a proposal (control l4) never happens in one call.
+    assert levels["power"] == "fivek.power.l4" and levels["control"] == "fivek.control.l3"
 
 
 @pytest.mark.parametrize("scenario_id", IDS)

@@ -1,0 +1,175 @@
+"""The role-play rubric as validated data: scorecard weights and rules, ask cues, buyer replies to asks, rapport levels.
+
+Everything comes from playbooks/coach/rubric.yaml; a malformed file raises RubricError naming the file
+and the field. The scorecard (app.roleplay.scorecard) and the ask rules (app.roleplay.asks) read it; the
+role-play pages show `components` to the rep before the call and on the scorecard.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from app.roleplay.scenarios import CATEGORIES, SEED_FILES
+
+RUBRIC_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "rubric.yaml"
+COMPONENT_IDS = ("discovery", "spin_progression", "implication_depth", "pitch_discipline", "listening", "objections",
+                 "commitment")
+REPLY_KINDS = ("continuation", "order_not_decider", "order_too_early", "other_advance")
+
+
+class RubricError(ValueError):
+    """playbooks/coach/rubric.yaml is missing or invalid; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Words(_Strict):
+    zh: list[str] = Field(min_length=1)
+    en: list[str] = Field(min_length=1)
+
+    def all(self) -> list[str]:
+        return [*self.zh, *self.en]
+
+
+class Component(_Strict):
+    id: str
+    weight: int = Field(gt=0)
+    name: Text
+    rule: Text
+
+
+class RapportLevel(_Strict):
+    min: int = Field(ge=0, le=100)
+    zh: str
+    en: str
+
+
+class AskCues(_Strict):
+    order: Words
+    continuation: Words
+    customer_action: Words
+    request_forms: Words
+
+    @field_validator("request_forms")
+    @classmethod
+    def _patterns_compile(cls, value: Words) -> Words:
+        for pattern in value.all():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"request_forms pattern {pattern!r} does not compile: {error}") from None
+        return value
+
+    def is_request(self, text: str) -> bool:
+        """The text asks the buyer to do something (a request form such as 能不能 / could you)."""
+        return any(re.search(pattern, text, re.IGNORECASE) for pattern in self.request_forms.all())
+
+
+class ScenarioAdvance(_Strict):
+    keywords_en: list[str] = Field(default_factory=list)
+    also_accepts: Words
+    decision_facts: list[str] = Field(default_factory=list)
+    example_advance: Text
+
+
+class Rubric(_Strict):
+    source: list[str] = Field(min_length=1)
+    components: list[Component]
+    min_questions: int = Field(ge=1)
+    extra_situation_allowance: int = Field(ge=0)
+    excess_situation_penalty: float = Field(ge=0)
+    premature_pitch_penalty: float = Field(ge=0)
+    commitment_asked_points: float = Field(ge=0)
+    ended_by_buyer_factor: float = Field(ge=0, le=1)
+    category_weights: dict[str, float]
+    stage_weights: dict[str, float]
+    rapport: list[RapportLevel] = Field(min_length=1)
+    asks: AskCues
+    buyer_replies: dict[str, Words]
+    scenarios: dict[str, ScenarioAdvance]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        ids = tuple(component.id for component in self.components)
+        if ids != COMPONENT_IDS:
+            raise ValueError(f"components must be, in order, {list(COMPONENT_IDS)}; got {list(ids)}")
+        total = sum(component.weight for component in self.components)
+        if total != 100:
+            raise ValueError(f"component weights must sum to 100, they sum to {total}")
+        if set(self.category_weights) != set(CATEGORIES):
+            raise ValueError(f"category_weights needs exactly {list(CATEGORIES)}")
+        if set(self.stage_weights) != {"S", "P", "I", "N"} or abs(sum(self.stage_weights.values()) - 1) > 1e-6:
+            raise ValueError("stage_weights needs S, P, I, N summing to 1")
+        if set(self.buyer_replies) != set(REPLY_KINDS):
+            raise ValueError(f"buyer_replies needs exactly {list(REPLY_KINDS)}")
+        if [level.min for level in self.rapport] != sorted(level.min for level in self.rapport) or self.rapport[0].min:
+            raise ValueError("rapport levels must start at 0 and rise")
+        unknown = [name for name in self.source if name not in SEED_FILES]
+        if unknown:
+            raise ValueError(f"source {unknown} are not seed file names")
+        return self
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {component.id: component.weight for component in self.components}
+
+    def component(self, component_id: str) -> Component:
+        return next(component for component in self.components if component.id == component_id)
+
+    def rapport_level(self, trust: int) -> RapportLevel:
+        level = self.rapport[0]
+        for candidate in self.rapport:
+            if trust >= candidate.min:
+                level = candidate
+        return level
+
+    def for_scenario(self, scenario_id: str) -> ScenarioAdvance:
+        try:
+            return self.scenarios[scenario_id]
+        except KeyError:
+            raise RubricError(f"{RUBRIC_PATH.name}: field scenarios.{scenario_id}: missing") from None
+
+    def public_view(self, lang: str = "zh") -> list[dict[str, object]]:
+        """What the rep sees of the rubric: each component's name, weight and rule in one language."""
+        return [{"id": component.id, "name": component.name.get(lang), "weight": component.weight,
+                 "rule": component.rule.get(lang)} for component in self.components]
+
+
+def load_rubric_file(path: Path) -> Rubric:
+    """Read and validate a rubric file; any problem raises RubricError naming the file and the field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RubricError(f"{path.name}: cannot read YAML: {error}") from error
+    try:
+        return Rubric.model_validate(raw)
+    except ValidationError as error:
+        lines = [f"{path.name}: invalid rubric"]
+        for item in error.errors():
+            field = ".".join(str(part) for part in item["loc"]) or "<root>"
+            lines.append(f"  field {field}: {item['msg']}")
+        raise RubricError("\n".join(lines)) from error
+
+
+@lru_cache(maxsize=1)
+def get_rubric() -> Rubric:
+    """The rubric from playbooks/coach/rubric.yaml, validated once and cached."""
+    return load_rubric_file(RUBRIC_PATH)
+
+
+__all__ = ["COMPONENT_IDS", "RUBRIC_PATH", "Rubric", "RubricError", "get_rubric", "load_rubric_file"]
