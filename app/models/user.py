@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import field_validator
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from app.models.common import created_at_field
@@ -47,6 +48,8 @@ class User(UserBase, table=True):
     role: Role = Field(default=Role.rep, max_length=16)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ondelete="SET NULL")
     is_active: bool = True
+    # Set by an admin's or manager's password reset (and CSV import): the user must choose a new one first.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = created_at_field()
 
 
@@ -54,3 +57,5 @@ class UserPublic(UserBase):
     id: int
     role: Role
     team_id: int | None
+    is_active: bool = True
+    must_change_password: bool = False
