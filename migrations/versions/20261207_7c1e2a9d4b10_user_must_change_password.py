@@ -1,6 +1,7 @@
 """user.must_change_password: a reset or imported password is one-time, changed at first sign-in
 
-Existing users keep the password they chose (server default false).
+Existing users keep the password they chose (server default false). The column is added in place: copying
+the user table under SQLite's foreign keys would cascade-delete everything users own.
 
 Revision ID: 7c1e2a9d4b10
 Revises: eba07e34c772
@@ -19,10 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('user', sa.Column('must_change_password', sa.Boolean(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('must_change_password')
+    op.drop_column('user', 'must_change_password')
