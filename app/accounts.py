@@ -29,15 +29,22 @@ def create_user(
     role: Role,
     team_name: str | None = None,
     display_name: str = "",
+    *,
+    must_change_password: bool = False,
+    commit: bool = True,
 ) -> User:
-    """A new user; `team_name` puts a rep in that team or makes a manager lead it (created when missing)."""
+    """A new user; `team_name` puts a rep in that team or makes a manager lead it (created when missing).
+
+    `must_change_password` makes the password one-time; `commit=False` leaves the commit to the caller
+    (an import stores all its rows or none)."""
     if len(password) < 8:
         raise AccountError("password must have at least 8 characters")
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise AccountError(f"user {username!r} already exists")
     UserBase.model_validate({"username": username, "display_name": display_name})  # table models skip validation
     user = User(username=username, display_name=display_name or username,
-                password_hash=hash_password(password), role=role)
+                password_hash=hash_password(password), role=role,
+                must_change_password=must_change_password)
     session.add(user)
     session.flush()
     if team_name:
@@ -47,8 +54,9 @@ def create_user(
         else:
             user.team_id = team.id
             assign_open_team_drills(session, user)  # "assign to team" includes those who join later
-    session.commit()
-    session.refresh(user)
+    if commit:
+        session.commit()
+        session.refresh(user)
     return user
 
 

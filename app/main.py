@@ -20,10 +20,10 @@ from app.llm.resilience import ModelGuard
 from app.llm.shared_breaker import breaker_for
 from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
-from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
+from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
 from app.web.i18n import get_lang, translate
-from app.web.security import CsrfFailed, LoginRequired
+from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordChangeRequired
 from app.web.templating import render
 
 MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; field limits are tighter still
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)
-    for module in (pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):
+    for module in (pages, admin_pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
     _add_exception_handlers(app)
@@ -79,6 +79,13 @@ def _add_exception_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": "login required"}, status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def to_password_page(request: Request, _exc: PasswordChangeRequired):
+        if request.headers.get("hx-request"):
+            return JSONResponse({"detail": "password change required"}, status_code=403,
+                                headers={"HX-Redirect": PASSWORD_PAGE})
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
+
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, _exc: CsrfFailed):
         message = translate("common.csrf_failed", get_lang(request))
@@ -89,7 +96,9 @@ def _add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if _wants_html(request):
-            page = render(request, "error.html", {"status_code": exc.status_code, "message": exc.detail},
+            # A missing page or object reads the same in every case, in the reader's language.
+            message = translate("error.not_found", get_lang(request)) if exc.status_code == 404 else exc.detail
+            page = render(request, "error.html", {"status_code": exc.status_code, "message": message},
                           status_code=exc.status_code)
             page.headers.update(exc.headers or {})  # a 429 page keeps its Retry-After
             return page

@@ -30,6 +30,10 @@ def get_settings_from_app(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 
 
+# A user with a one-time password (reset or imported) may only read who they are and change it.
+PASSWORD_CHANGE_PATHS = frozenset({"/api/me", "/api/me/password"})
+
+
 def get_current_user(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
     """The user behind a valid bearer token of their current session version; 401 otherwise."""
     claims = read_access_token(token, request.app.state.secret_key) if token else None
@@ -44,6 +48,9 @@ def get_current_user(request: Request, session: SessionDep, token: Annotated[str
     # connections, while every thread waits for one, is how a burst deadlocks the pool. The user stays loaded.
     session.expunge(user)
     session.rollback()
+    if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            detail="password change required: POST /api/me/password with the one-time password")
     request.state.user = user
     return user
 

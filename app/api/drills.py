@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 
 from app.api.deps import CurrentUser, ManagerUser, SessionDep, not_found
-from app.drills.schemas import AssigneeResult, DrillCreate, DrillCreated, DrillDetail, DrillPublic
+from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillCreate, DrillCreated, DrillDetail,
+                                DrillPublic, DrillUpdate)
 from app.drills.service import (DrillRequestError, create_drill, drill_detail, drill_results, get_visible_drill,
-                                list_drills)
+                                list_drills, update_assignment, update_drill)
 from app.models import Drill, User
 
 router = APIRouter(prefix="/drills", tags=["drills"])
@@ -48,3 +49,27 @@ def results(drill_id: int, session: SessionDep, user: CurrentUser) -> list[Assig
     """Per assignee: attempts, best effective score, passed and status."""
     assignee_results, _ = drill_results(session, user, _drill_or_404(session, user, drill_id))
     return assignee_results
+
+
+@router.patch("/{drill_id}")
+def correct(drill_id: int, data: DrillUpdate, session: SessionDep, user: ManagerUser) -> DrillDetail:
+    """Change the due date, pass score, attempts, note or newcomers, or cancel/reopen (audited in `changes`)."""
+    drill = _drill_or_404(session, user, drill_id)
+    try:
+        update_drill(session, user, drill, data)
+    except DrillRequestError as error:
+        raise HTTPException(error.status, detail=str(error)) from error
+    return drill_detail(session, user, drill)
+
+
+@router.patch("/{drill_id}/assignees/{user_id}")
+def correct_assignee(drill_id: int, user_id: int, data: AssignmentUpdate, session: SessionDep,
+                     user: ManagerUser) -> AssigneeResult:
+    """Extend one rep's due date or give them extra attempts (audited in the drill's `changes`)."""
+    drill = _drill_or_404(session, user, drill_id)
+    try:
+        update_assignment(session, user, drill, user_id, data)
+    except DrillRequestError as error:
+        raise HTTPException(error.status, detail=str(error)) from error
+    results, _ = drill_results(session, user, drill)
+    return next(result for result in results if result.user_id == user_id)

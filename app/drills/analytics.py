@@ -148,23 +148,24 @@ def _rep_summary(rep: User, team_name: str | None, scored: list[ScoredAttempt]) 
 
 
 def scope_drills(session: Session, rep_ids: list[int]) -> list[Drill]:
-    """Drills assigned to any of these reps, latest due first."""
+    """Drills assigned to any of these reps and not cancelled, latest due first."""
     if not rep_ids:
         return []
     assigned = select(DrillAssignment.drill_id).where(DrillAssignment.user_id.in_(rep_ids))
-    return list(session.exec(select(Drill).where(Drill.id.in_(assigned)).order_by(Drill.due.desc(), Drill.id.desc())))
+    query = select(Drill).where(Drill.id.in_(assigned), Drill.cancelled_at.is_(None))  # cancelled: no longer asked
+    return list(session.exec(query.order_by(Drill.due.desc(), Drill.id.desc())))
 
 
 def results_by_drill(session: Session, drills: list[Drill], reps: list[User],
                      attempts: list[Attempt]) -> list[tuple[Drill, list[AssigneeResult]]]:
     """Each drill with the results of its assignees among `reps`, from already loaded attempts."""
     reps_by_id = {rep.id: rep for rep in reps}
-    assignees: dict[int, list[User]] = defaultdict(list)
+    assignees: dict[int, list[DrillAssignment]] = defaultdict(list)
     if drills:
         query = select(DrillAssignment).where(DrillAssignment.drill_id.in_([drill.id for drill in drills]))
         for assignment in session.exec(query):
             if assignment.user_id in reps_by_id:
-                assignees[assignment.drill_id].append(reps_by_id[assignment.user_id])
+                assignees[assignment.drill_id].append(assignment)
     by_drill: dict[int, list[Attempt]] = defaultdict(list)
     for attempt in attempts:
         if attempt.roleplay.drill_id is not None:
@@ -173,8 +174,9 @@ def results_by_drill(session: Session, drills: list[Drill], reps: list[User],
     rows = []
     for drill in drills:
         grouped = by_owner(by_drill[drill.id])
-        rows.append((drill, [assignee_result(drill, user, grouped.get(user.id, []), today)
-                             for user in assignees[drill.id]]))
+        rows.append((drill, [assignee_result(drill, reps_by_id[assignment.user_id],
+                                             grouped.get(assignment.user_id, []), today, assignment)
+                             for assignment in assignees[drill.id]]))
     return rows
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.drills.schemas import AssigneeResult, AttemptPublic, DrillStatus, ReviewPublic
-from app.models import Drill, Review, RolePlay, RolePlayStatus, User
+from app.models import Drill, DrillAssignment, Review, RolePlay, RolePlayStatus, User
 from app.roleplay.scenarios import load_scenarios
 
 def scenario_titles(scenario_id: str) -> tuple[str, str]:
@@ -92,27 +92,46 @@ def attempts_public(session: Session, attempts: list[Attempt]) -> list[AttemptPu
     ]
 
 
-def drill_status(drill: Drill, attempts: list[Attempt], today: date) -> DrillStatus:
-    """A pass is final; then used-up attempts, then the due date, then whether the rep has started."""
+def allowed_attempts(drill: Drill, assignment: DrillAssignment | None) -> int | None:
+    """The drill's attempts plus this rep's extra ones; None is unlimited."""
+    if drill.attempts_allowed is None:
+        return None
+    return drill.attempts_allowed + (assignment.extra_attempts if assignment else 0)
+
+
+def due_for(drill: Drill, assignment: DrillAssignment | None) -> date:
+    return assignment.due if assignment is not None and assignment.due is not None else drill.due
+
+
+def drill_status(drill: Drill, attempts: list[Attempt], today: date,
+                 assignment: DrillAssignment | None = None) -> DrillStatus:
+    """A pass is final; then a cancelled drill, used-up attempts, the (rep's) due date, whether the rep has started."""
     if any(attempt.score is not None and attempt.score >= drill.pass_score for attempt in attempts):
         return DrillStatus.passed
-    if drill.attempts_allowed is not None and len(attempts) >= drill.attempts_allowed:
+    if drill.cancelled_at is not None:
+        return DrillStatus.cancelled
+    allowed = allowed_attempts(drill, assignment)
+    if allowed is not None and len(attempts) >= allowed:
         # The last allowed attempt may still be running: it can still pass.
         if all(attempt.finished for attempt in attempts):
             return DrillStatus.failed
-    if today > drill.due:
+    if today > due_for(drill, assignment):
         return DrillStatus.overdue
     return DrillStatus.in_progress if attempts else DrillStatus.assigned
 
 
-def assignee_result(drill: Drill, user: User, attempts: list[Attempt], today: date) -> AssigneeResult:
+def assignee_result(drill: Drill, user: User, attempts: list[Attempt], today: date,
+                    assignment: DrillAssignment | None = None) -> AssigneeResult:
     scores = [attempt.score for attempt in attempts if attempt.score is not None]
-    status = drill_status(drill, attempts, today)
-    left = None if drill.attempts_allowed is None else max(drill.attempts_allowed - len(attempts), 0)
+    status = drill_status(drill, attempts, today, assignment)
+    allowed = allowed_attempts(drill, assignment)
+    left = None if allowed is None else max(allowed - len(attempts), 0)
     return AssigneeResult(
         user_id=user.id, username=user.username, display_name=user.display_name or user.username,
         attempts=len(attempts), attempts_left=left, best_score=max(scores) if scores else None,
-        passed=status == DrillStatus.passed, status=status,
+        passed=status == DrillStatus.passed, status=status, due=due_for(drill, assignment),
+        extended=assignment is not None and assignment.due is not None, attempts_allowed=allowed,
+        extra_attempts=assignment.extra_attempts if assignment else 0,
     )
 
 

@@ -18,6 +18,7 @@ class DrillStatus(StrEnum):
     passed = "passed"  # an attempt reached the pass score
     failed = "failed"  # every allowed attempt used without a pass
     overdue = "overdue"  # the due date has passed without a pass
+    cancelled = "cancelled"  # the manager cancelled the drill before this rep passed
 
 
 class DrillCreate(BaseModel):
@@ -32,6 +33,7 @@ class DrillCreate(BaseModel):
     pass_score: int = Field(ge=0, le=100)
     attempts: int | None = Field(default=None, ge=1, le=50)
     note: str = Field(default="", max_length=2000)
+    include_newcomers: bool = True  # a team drill also reaches reps who join the team while it is open
 
     @model_validator(mode="after")
     def _someone_to_assign(self) -> "DrillCreate":
@@ -42,6 +44,38 @@ class DrillCreate(BaseModel):
 
 class DrillCreated(BaseModel):
     id: int
+
+
+class DrillUpdate(BaseModel):
+    """A correction of a drill; only the fields sent change. `attempts: null` means unlimited."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    due: date | None = None
+    pass_score: int | None = Field(default=None, ge=0, le=100)
+    attempts: int | None = Field(default=None, ge=1, le=50)
+    note: str | None = Field(default=None, max_length=2000)
+    include_newcomers: bool | None = None
+    cancelled: bool | None = None
+
+
+class AssignmentUpdate(BaseModel):
+    """One rep's own due date (null: back to the drill's) and attempts on top of the drill's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    due: date | None = None
+    extra_attempts: int | None = Field(default=None, ge=0, le=50)
+
+
+class DrillChangePublic(BaseModel):
+    id: int
+    changed_by: int
+    changed_by_name: str
+    assignee_id: int | None
+    assignee_name: str | None
+    changes: dict[str, list[str]]  # field -> [before, after]
+    created_at: datetime
 
 
 class ReviewCreate(BaseModel):
@@ -106,6 +140,10 @@ class AssigneeResult(BaseModel):
     best_score: int | None
     passed: bool
     status: DrillStatus
+    due: date | None = None  # this rep's due date (the drill's, or their extension)
+    extended: bool = False  # the due date is this rep's own extension
+    attempts_allowed: int | None = None  # the drill's plus this rep's extra attempts; None: unlimited
+    extra_attempts: int = 0
 
 
 class DrillPublic(BaseModel):
@@ -124,11 +162,14 @@ class DrillPublic(BaseModel):
     assignees: int  # among those the caller may see
     passed: int
     mine: AssigneeResult | None  # the caller's own standing when the drill is assigned to them
+    include_newcomers: bool = True
+    cancelled_at: datetime | None = None
 
 
 class DrillDetail(DrillPublic):
     results: list[AssigneeResult]
     attempts: list[AttemptPublic]
+    changes: list[DrillChangePublic] = []  # every correction, oldest first
 
 
 # --- team analytics ------------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """Drill use cases shared by the API and the pages: create, who may see which drill, results per assignee."""
 
-from sqlmodel import Session, or_, select
+from datetime import date
+
+from sqlmodel import Session, col, or_, select
 
 from app.auth.policy import can_manage_team, can_view_user, managed_team_ids, visible_user_ids
 from app.drills.results import (Attempt, assignee_result, attempts_public, by_owner, load_attempts,
                                 scenario_titles)
-from app.drills.schemas import AssigneeResult, DrillCreate, DrillDetail, DrillPublic, DrillStatus
-from app.models import Drill, DrillAssignment, Role, RolePlay, Team, User
-from app.models.common import team_today
+from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillChangePublic, DrillCreate, DrillDetail,
+                                DrillPublic, DrillStatus, DrillUpdate)
+from app.models import Drill, DrillAssignment, DrillChange, Role, RolePlay, Team, User
+from app.models.common import team_today, utcnow
 from app.roleplay.scenarios import load_scenarios
 
 
@@ -36,7 +39,8 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
         reps[user.id] = user
 
     drill = Drill(created_by=creator.id, team_id=team.id if team else None, scenario_id=data.scenario_id,
-                  due=data.due, pass_score=data.pass_score, attempts_allowed=data.attempts, note=data.note.strip())
+                  due=data.due, pass_score=data.pass_score, attempts_allowed=data.attempts, note=data.note.strip(),
+                  include_newcomers=data.include_newcomers)
     session.add(drill)
     session.flush()
     session.add_all(DrillAssignment(drill_id=drill.id, user_id=user_id) for user_id in reps)
@@ -51,7 +55,10 @@ def assign_open_team_drills(session: Session, rep: User) -> None:
     The caller commits, so the rep and the assignments are stored together."""
     if rep.role != Role.rep:  # team drills go to reps only, as in create_drill
         return
-    open_drills = select(Drill.id).where(Drill.team_id == rep.team_id, Drill.due >= team_today())
+    open_drills = select(Drill.id).where(Drill.team_id == rep.team_id, Drill.due >= team_today(),
+                                         col(Drill.include_newcomers).is_(True), col(Drill.cancelled_at).is_(None))
+    already = select(DrillAssignment.drill_id).where(DrillAssignment.user_id == rep.id)  # e.g. back in a team
+    open_drills = open_drills.where(col(Drill.id).not_in(already))
     session.add_all(DrillAssignment(drill_id=drill_id, user_id=rep.id) for drill_id in session.exec(open_drills))
 
 
@@ -126,13 +133,20 @@ def drill_attempts(session: Session, drill: Drill, users: list[User]) -> list[At
     return load_attempts(session, RolePlay.drill_id == drill.id, RolePlay.owner_id.in_([u.id for u in users]))
 
 
+def assignments_of(session: Session, drill: Drill) -> dict[int, DrillAssignment]:
+    rows = session.exec(select(DrillAssignment).where(DrillAssignment.drill_id == drill.id))
+    return {assignment.user_id: assignment for assignment in rows}
+
+
 def drill_results(session: Session, viewer: User, drill: Drill) -> tuple[list[AssigneeResult], list[Attempt]]:
     """Per visible assignee: attempts, best effective score, status; and the attempts themselves."""
     users = visible_assignees(session, viewer, drill)
     attempts = drill_attempts(session, drill, users)
     grouped = by_owner(attempts)
+    assignments = assignments_of(session, drill)
     today = team_today()
-    return [assignee_result(drill, user, grouped.get(user.id, []), today) for user in users], attempts
+    return [assignee_result(drill, user, grouped.get(user.id, []), today, assignments.get(user.id))
+            for user in users], attempts
 
 
 def drill_public(session: Session, viewer: User, drill: Drill,
@@ -148,6 +162,7 @@ def drill_public(session: Session, viewer: User, drill: Drill,
         created_at=drill.created_at, assignees=len(results),
         passed=sum(result.status == DrillStatus.passed for result in results),
         mine=next((result for result in results if result.user_id == viewer.id), None),
+        include_newcomers=drill.include_newcomers, cancelled_at=drill.cancelled_at,
     )
 
 
@@ -159,4 +174,102 @@ def list_drills(session: Session, viewer: User, limit: int | None = None, offset
 def drill_detail(session: Session, viewer: User, drill: Drill) -> DrillDetail:
     results, attempts = drill_results(session, viewer, drill)
     summary = drill_public(session, viewer, drill, results)
-    return DrillDetail(**summary.model_dump(), results=results, attempts=attempts_public(session, attempts))
+    return DrillDetail(**summary.model_dump(), results=results, attempts=attempts_public(session, attempts),
+                       changes=drill_changes(session, viewer, drill))
+
+
+# --- corrections -----------------------------------------------------------------------------------
+
+
+def can_correct(session: Session, viewer: User, drill: Drill) -> bool:
+    """Admins, the drill's creator, and the managers of its team may correct it."""
+    if viewer.role == Role.admin or drill.created_by == viewer.id:
+        return True
+    return drill.team_id is not None and can_manage_team(session, viewer, drill.team_id)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _record(session: Session, drill: Drill, viewer: User, before: dict, after: dict,
+            assignee_id: int | None = None) -> DrillChange | None:
+    changes = {key: [_text(before[key]), _text(after[key])] for key in after if before[key] != after[key]}
+    if not changes:
+        return None
+    change = DrillChange(drill_id=drill.id, changed_by=viewer.id, assignee_id=assignee_id, changes=changes)
+    session.add(change)
+    return change
+
+
+def update_drill(session: Session, viewer: User, drill: Drill, data: DrillUpdate) -> Drill:
+    """Correct a drill: due date, pass score, attempts, note, newcomers, cancel or reopen; the change is audited."""
+    if not can_correct(session, viewer, drill):
+        raise DrillRequestError("only the drill's creator or its team's managers may change it", status=403,
+                                code="not_your_drill")
+    sent = data.model_dump(exclude_unset=True)
+    if drill.cancelled_at is not None and sent.get("cancelled") is not False and sent:
+        raise DrillRequestError("the drill is cancelled; reopen it first", status=409, code="cancelled")
+    if sent.get("due") is not None and sent["due"] != drill.due and sent["due"] < team_today():
+        raise DrillRequestError(f"due date {sent['due']} is in the past", code="due_past")
+    for required in ("due", "pass_score", "note", "include_newcomers"):
+        if required in sent and sent[required] is None:
+            raise DrillRequestError(f"{required} cannot be empty", code="invalid")
+    fields = {"due": "due", "pass_score": "pass_score", "attempts": "attempts_allowed", "note": "note",
+              "include_newcomers": "include_newcomers"}
+    before = {key: getattr(drill, attribute) for key, attribute in fields.items()}
+    before["cancelled"] = drill.cancelled_at is not None
+    for key, attribute in fields.items():
+        if key in sent:
+            setattr(drill, attribute, sent[key].strip() if key == "note" else sent[key])
+    if "cancelled" in sent and sent["cancelled"] is not None and sent["cancelled"] != before["cancelled"]:
+        drill.cancelled_at = utcnow() if sent["cancelled"] else None
+    after = {key: getattr(drill, attribute) for key, attribute in fields.items()}
+    after["cancelled"] = drill.cancelled_at is not None
+    _record(session, drill, viewer, before, after)
+    session.add(drill)
+    session.commit()
+    session.refresh(drill)
+    return drill
+
+
+def update_assignment(session: Session, viewer: User, drill: Drill, user_id: int,
+                      data: AssignmentUpdate) -> DrillAssignment:
+    """One rep's extension of the due date and extra attempts; the change is audited."""
+    if not can_correct(session, viewer, drill):
+        raise DrillRequestError("only the drill's creator or its team's managers may change it", status=403,
+                                code="not_your_drill")
+    assignment = assignments_of(session, drill).get(user_id)
+    if assignment is None or not can_view_user(session, viewer, user_id):
+        raise DrillRequestError("no such assignee", status=404, code="no_assignee")
+    sent = data.model_dump(exclude_unset=True)
+    new_due: date | None = sent.get("due", assignment.due)
+    if "due" in sent and new_due is not None and new_due < team_today():
+        raise DrillRequestError(f"due date {new_due} is in the past", code="due_past")
+    before = {"due": assignment.due, "extra_attempts": assignment.extra_attempts}
+    if "due" in sent:
+        assignment.due = None if new_due == drill.due else new_due
+    if sent.get("extra_attempts") is not None:
+        assignment.extra_attempts = sent["extra_attempts"]
+    after = {"due": assignment.due, "extra_attempts": assignment.extra_attempts}
+    _record(session, drill, viewer, before, after, assignee_id=user_id)
+    session.add(assignment)
+    session.commit()
+    session.refresh(assignment)
+    return assignment
+
+
+def drill_changes(session: Session, viewer: User, drill: Drill) -> list[DrillChangePublic]:
+    """The drill's corrections, oldest first; a rep sees drill-wide ones and their own."""
+    query = select(DrillChange).where(DrillChange.drill_id == drill.id).order_by(DrillChange.created_at,
+                                                                                 DrillChange.id)
+    allowed = visible_user_ids(session, viewer)
+    changes = [change for change in session.exec(query)
+               if change.assignee_id is None or allowed is None or change.assignee_id in allowed]
+    ids = {change.changed_by for change in changes} | {c.assignee_id for c in changes if c.assignee_id}
+    names = {user.id: user.display_name or user.username
+             for user in session.exec(select(User).where(col(User.id).in_(ids)))} if ids else {}
+    return [DrillChangePublic(id=change.id, changed_by=change.changed_by, changed_by_name=names.get(change.changed_by, ""),
+                              assignee_id=change.assignee_id,
+                              assignee_name=names.get(change.assignee_id) if change.assignee_id else None,
+                              changes=change.changes, created_at=change.created_at) for change in changes]

@@ -2,10 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
-from app.models.common import created_at_field
+from app.models.common import created_at_field, json_field
 
 
 class Drill(SQLModel, table=True):
@@ -17,6 +17,9 @@ class Drill(SQLModel, table=True):
     pass_score: int = Field(ge=0, le=100)
     attempts_allowed: int | None = Field(default=None, ge=1)
     note: str = Field(default="", max_length=2000)
+    # A team drill also reaches reps who join the team while it is open (the default), or only those there at the start.
+    include_newcomers: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    cancelled_at: datetime | None = None
     created_at: datetime = created_at_field()
 
 
@@ -26,6 +29,20 @@ class DrillAssignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     drill_id: int = Field(foreign_key="drill.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    due: date | None = None  # this rep's extended due date, when the manager gave one
+    extra_attempts: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+
+
+class DrillChange(SQLModel, table=True):
+    """One correction of a drill (or of one rep's assignment), with the values before and after; never edited."""
+
+    __tablename__ = "drill_change"
+    id: int | None = Field(default=None, primary_key=True)
+    drill_id: int = Field(foreign_key="drill.id", index=True, ondelete="CASCADE")
+    changed_by: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", ondelete="CASCADE")
+    changes: dict = json_field()  # field -> [before, after], as text
+    created_at: datetime = created_at_field()
 
 
 class Review(SQLModel, table=True):

@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import field_validator
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from app.models.common import created_at_field
@@ -50,6 +51,8 @@ class User(UserBase, table=True):
     # Sessions and tokens carry the version they were issued under; raising it (logout, password change,
     # deactivation) ends every one of them at once.
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Set by an admin's or manager's password reset (and CSV import): the user must choose a new one first.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = created_at_field()
 
 
@@ -57,3 +60,5 @@ class UserPublic(UserBase):
     id: int
     role: Role
     team_id: int | None
+    is_active: bool = True
+    must_change_password: bool = False

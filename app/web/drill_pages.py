@@ -1,17 +1,19 @@
 """Drill pages: reps' assigned drills, managers' drill creation and results."""
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.api.deps import SessionDep, not_found
 from app.drills.analytics import scope_reps, viewer_teams
-from app.drills.schemas import DrillCreate, DrillPublic, DrillStatus
-from app.drills.service import DrillRequestError, create_drill, drill_detail, get_visible_drill, list_drills
-from app.models import User
+from app.drills.schemas import AssignmentUpdate, DrillCreate, DrillPublic, DrillStatus, DrillUpdate
+from app.drills.service import (DrillRequestError, can_correct, create_drill, drill_detail, get_visible_drill,
+                                list_drills, update_assignment, update_drill)
+from app.models import Drill, User
 from app.models.common import team_today
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import DIFFICULTIES
@@ -72,13 +74,13 @@ async def create_drill_page(request: Request, session: SessionDep, user: WebUser
         "scenario_id": str(form.get("scenario_id", "")), "team": str(form.get("team", "")),
         "assignees": [str(name) for name in form.getlist("assignees")], "due": str(form.get("due", "")),
         "pass_score": str(form.get("pass_score", "")), "attempts": str(form.get("attempts", "")),
-        "note": str(form.get("note", "")),
+        "note": str(form.get("note", "")), "include_newcomers": "1" if form.get("include_newcomers") == "1" else "0",
     }
     try:
         data = DrillCreate(
             scenario_id=values["scenario_id"], team=values["team"] or None, assignees=values["assignees"] or None,
             due=values["due"], pass_score=values["pass_score"], attempts=values["attempts"] or None,
-            note=values["note"],
+            note=values["note"], include_newcomers=values["include_newcomers"] == "1",
         )
         drill = create_drill(session, user, data)
     except ValidationError as error:
@@ -108,6 +110,67 @@ def drill_page(drill_id: int, request: Request, session: SessionDep, user: WebUs
     drill = get_visible_drill(session, user, drill_id)
     if drill is None:
         raise not_found("drill")
+    return _detail_page(request, session, user, drill)
+
+
+def _detail_page(request: Request, session: Session, user: User, drill: Drill, edit_error: str | None = None):
     detail = drill_detail(session, user, drill)
     names = {result.user_id: result.display_name for result in detail.results}
-    return render_page(request, "drills/detail.html", {"drill": detail, "names": names, "startable": STARTABLE})
+    return render_page(request, "drills/detail.html", {
+        "drill": detail, "names": names, "startable": STARTABLE, "edit_error": edit_error,
+        "can_edit": is_manager(user) and can_correct(session, user, drill),
+    }, status_code=422 if edit_error else 200)
+
+
+def _editable(session: Session, user: User, drill_id: int, lang: str) -> Drill:
+    drill = get_visible_drill(session, user, drill_id)
+    if drill is None:
+        raise not_found("drill")
+    if not is_manager(user) or not can_correct(session, user, drill):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("drills.error.not_your_drill", lang))
+    return drill
+
+
+@router.post("/drills/{drill_id}/edit", dependencies=[CsrfChecked])
+async def edit_drill_page(drill_id: int, request: Request, session: SessionDep, user: WebUser):
+    """Save the correction form, or cancel / reopen the drill; the change shows in the drill's history."""
+    lang = get_lang(request)
+    drill = _editable(session, user, drill_id, lang)
+    form = await request.form()
+    try:
+        if "cancelled" in form:
+            data = DrillUpdate(cancelled=form.get("cancelled") == "1")
+        else:
+            attempts = str(form.get("attempts", "")).strip()
+            changes = {"due": str(form.get("due", "")), "pass_score": str(form.get("pass_score", "")),
+                       "attempts": attempts or None, "note": str(form.get("note", ""))}
+            if drill.team_id is not None:
+                changes["include_newcomers"] = form.get("include_newcomers") == "1"
+            data = DrillUpdate(**changes)
+        update_drill(session, user, drill, data)
+    except ValidationError as error:
+        return _detail_page(request, session, user, drill, _validation_message(error, lang))
+    except DrillRequestError as error:
+        return _detail_page(request, session, user, drill, translate(f"drills.error.{error.code}", lang, **error.params))
+    return RedirectResponse(f"/drills/{drill_id}", status_code=303)
+
+
+@router.post("/drills/{drill_id}/assignees/{user_id}", dependencies=[CsrfChecked])
+def extend_for_rep_page(
+    drill_id: int, user_id: int, request: Request, session: SessionDep, user: WebUser,
+    due: Annotated[str, Form(max_length=10)] = "",
+    extra_attempts: Annotated[str, Form(max_length=3)] = "",
+):
+    """One rep's own due date and extra attempts."""
+    lang = get_lang(request)
+    drill = _editable(session, user, drill_id, lang)
+    try:
+        data = AssignmentUpdate(due=due or None, extra_attempts=extra_attempts or None)
+        update_assignment(session, user, drill, user_id, data)
+    except ValidationError as error:
+        return _detail_page(request, session, user, drill, _validation_message(error, lang))
+    except DrillRequestError as error:
+        if error.status == 404:
+            raise not_found("rep") from error
+        return _detail_page(request, session, user, drill, translate(f"drills.error.{error.code}", lang, **error.params))
+    return RedirectResponse(f"/drills/{drill_id}#results", status_code=303)

@@ -10,10 +10,15 @@ from app.db import get_session
 from app.models import Role, User
 
 CSRF_SESSION_KEY = "csrf"
+PASSWORD_PAGE = "/account/password"
 
 
 class LoginRequired(Exception):
     """Raised by page dependencies; the app turns it into a redirect to /login."""
+
+
+class PasswordChangeRequired(Exception):
+    """The user signed in with a one-time password; the app sends them to the password page first."""
 
 
 class CsrfFailed(Exception):
@@ -54,6 +59,8 @@ def get_web_user(request: Request, session: Annotated[Session, Depends(get_sessi
     if user is None or not user.is_active or user.session_version != request.session.get("session_version"):
         raise LoginRequired()
     request.state.user = user
+    if user.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     return user
 
 

@@ -55,6 +55,11 @@ def owner_team_id(client, headers, _session) -> int:
     return _me(client, headers)["team_id"]
 
 
+def owner_assignment(client, headers, session) -> str:
+    """`<drill id>/assignees/<owner id>` of a drill assigned to the owner."""
+    return f"{owner_drill(client, headers, session)}/assignees/{_me(client, headers)['id']}"
+
+
 TEAM_A_DRILL = {"scenario_id": SCENARIO, "team": "A组", "assignees": None, "pass_score": 60, "attempts": None,
                 "due": "2099-12-31", "note": ""}
 REVIEW = {"comment": "提问顺序很好。"}
@@ -68,6 +73,13 @@ CASES = [
     case("GET", "/api/drills", everyone(200)),
     case("GET", "/api/drills/{obj}", owner_manager_admin(200), obj=owner_drill),
     case("GET", "/api/drills/{obj}/results", owner_manager_admin(200), obj=owner_drill),
+    # Corrections: the team's manager and admins; reps never; another team's manager does not see the drill.
+    case("PATCH", "/api/drills/{obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         {"pass_score": 55}, obj=owner_drill),
+    case("PATCH", "/api/drills/{obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         {"cancelled": True}, obj=owner_drill),
+    case("PATCH", "/api/drills/{obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         {"extra_attempts": 1, "due": "2099-01-01"}, obj=owner_assignment),
     case("GET", "/api/roleplays/{obj}", owner_manager_admin(200), obj=owner_attempt),
     case("GET", "/api/notes/{obj}", owner_manager_admin(200), obj=owner_attempt_note),
     case("GET", "/api/team/attempts/{obj}/reviews", owner_manager_admin(200), obj=owner_attempt),
@@ -106,3 +118,4 @@ def test_managers_cannot_review_their_own_attempts(client, session, world, world
     client.post(f"/api/roleplays/{roleplay_id}/finish", headers=world["manager_of_team"])
     response = client.post(f"/api/team/attempts/{roleplay_id}/reviews", json=REVIEW, headers=world["manager_of_team"])
     assert response.status_code == 403
+

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from app.models.common import team_today
 from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
-from tests.utils.factories import csrf_from, make_user, web_login
+from tests.utils.factories import csrf_from, north_and_south, web_login
 
 SCENARIO = "logistics_tms"
 XSS = "<script>alert(1)</script>"
@@ -15,12 +15,7 @@ XSS = "<script>alert(1)</script>"
 
 @pytest.fixture
 def people(session):
-    return {
-        "manager": make_user(session, Role.manager, team="华北一组", username="mgr_north"),
-        "rep": make_user(session, Role.rep, team="华北一组", username="rep_north"),
-        "other_manager": make_user(session, Role.manager, team="华南一组", username="mgr_south"),
-        "other_rep": make_user(session, Role.rep, team="华南一组", username="rep_south"),
-    }
+    return north_and_south(session)
 
 
 @pytest.fixture

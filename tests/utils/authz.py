@@ -1,7 +1,7 @@
 """Helpers for the role × endpoint × ownership tables (tests/api/test_authz_*.py).
 
 The world: team A (owner = a rep, manager_of_team), team B (other_rep, manager_of_other_team), and an
-admin. A case is (method, path, expected code per actor, json body, object factory name); `{obj}` in the
+admin. A case is (method, path, expected code per actor, json body or a function making one, object factory name); `{obj}` in the
 path stands for the id of an object the factory creates for the owner rep.
 """
 
@@ -48,6 +48,7 @@ def check_case(client, session, world, method, path, codes, body, obj) -> None:
         url = path
         if obj is not None:  # a fresh object per actor, so writes by one actor do not affect the next
             url = path.replace("{obj}", str(obj(client, world["owner"], session)))
-        response = client.request(method, url, json=body, headers=world[actor])
+        payload = body() if callable(body) else body  # a factory, where each actor needs a body of their own
+        response = client.request(method, url, json=payload, headers=world[actor])
         assert response.status_code == codes[actor], (
             f"{actor}: {method} {url} -> {response.status_code} {response.text[:200]}")

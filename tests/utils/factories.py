@@ -42,3 +42,13 @@ def csrf_from(html: str) -> str:
 
 
     return re.search(r'"X-CSRF-Token": "([^"]+)"', html).group(1)
+
+
+def north_and_south(session: Session) -> dict[str, User]:
+    """Two teams, each with its manager and one rep: the pages' tests' world."""
+    return {
+        "manager": make_user(session, Role.manager, team="华北一组", username="mgr_north"),
+        "rep": make_user(session, Role.rep, team="华北一组", username="rep_north"),
+        "other_manager": make_user(session, Role.manager, team="华南一组", username="mgr_south"),
+        "other_rep": make_user(session, Role.rep, team="华南一组", username="rep_south"),
+    }

@@ -1,0 +1,122 @@
+"""People and teams: admins manage everyone, managers the reps of their own teams; everyone their own password."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile, status
+from fastapi.responses import JSONResponse
+
+from app.api.deps import AdminUser, CurrentUser, ManagerUser, SessionDep, not_found
+from app.models import Team
+from app.models.common import MAX_DB_INTEGER
+from app.users.importer import ImportRejected, import_users
+from app.users.schemas import (ImportReport, OneTimePassword, PasswordChange, TeamCreate, TeamRow, TeamUpdate,
+                               UserCreate, UserCreated, UserRow, UserUpdate)
+from app.users.service import (UserRequestError, change_own_password, create_account, create_team, list_teams,
+                               list_users, manageable_user, reset_password, update_account, update_team,
+                               user_rows)
+
+router = APIRouter(tags=["users"])
+
+MAX_IMPORT_BYTES = 200 * 1024
+
+
+def _refused(error: UserRequestError) -> HTTPException:
+    return HTTPException(error.status, detail=str(error))
+
+
+@router.get("/users")
+def users(session: SessionDep, user: ManagerUser,
+          team_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INTEGER)] = None) -> list[UserRow]:
+    """Admins: every user; managers: the reps of their teams (optionally one team)."""
+    try:
+        return list_users(session, user, team_id)
+    except UserRequestError as error:
+        raise _refused(error) from error
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create(data: UserCreate, session: SessionDep, user: ManagerUser) -> UserCreated:
+    """Create a user (managers: a rep in one of their teams); a generated password is shown once and must be changed."""
+    try:
+        created, password = create_account(session, user, data)
+    except UserRequestError as error:
+        raise _refused(error) from error
+    return UserCreated(**user_rows(session, [created])[0].model_dump(), one_time_password=password)
+
+
+@router.post("/users/import")
+async def import_csv(session: SessionDep, user: ManagerUser, file: Annotated[UploadFile, File()]) -> ImportReport:
+    """Create users from a CSV (username, display_name, role, team, password); all rows or none, with a per-row report."""
+    data = await file.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="the file is larger than 200 KB")
+    try:
+        return import_users(session, user, data)
+    except ImportRejected as rejected:
+        return JSONResponse(status_code=422, content={"detail": rejected.code,
+                                                      **rejected.report.model_dump(mode="json")})
+
+
+@router.patch("/users/{user_id}")
+def update(user_id: int, data: UserUpdate, session: SessionDep, user: ManagerUser) -> UserRow:
+    """Change a user's name, role (admins), team or active state; deactivated users cannot sign in."""
+    target = manageable_user(session, user, user_id)
+    if target is None:
+        raise not_found("user")
+    try:
+        changed = update_account(session, user, target, data)
+    except UserRequestError as error:
+        raise _refused(error) from error
+    return user_rows(session, [changed])[0]
+
+
+@router.post("/users/{user_id}/reset-password")
+def reset(user_id: int, session: SessionDep, user: ManagerUser) -> OneTimePassword:
+    """Replace the user's password with a one-time password they must change at their next sign-in."""
+    target = manageable_user(session, user, user_id)
+    if target is None:
+        raise not_found("user")
+    try:
+        password = reset_password(session, user, target)
+    except UserRequestError as error:
+        raise _refused(error) from error
+    return OneTimePassword(user_id=target.id, one_time_password=password)
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(data: PasswordChange, session: SessionDep, user: CurrentUser) -> Response:
+    """Change your own password (ends a one-time password)."""
+    try:
+        change_own_password(session, user, data.current_password, data.new_password)
+    except UserRequestError as error:
+        raise _refused(error) from error
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/teams")
+def teams(session: SessionDep, user: ManagerUser) -> list[TeamRow]:
+    """Admins: every team; managers: the teams they lead; each with its managers and member count."""
+    return list_teams(session, user)
+
+
+@router.post("/teams", status_code=status.HTTP_201_CREATED)
+def new_team(data: TeamCreate, session: SessionDep, _admin: AdminUser) -> TeamRow:
+    """Create a team, optionally with its managers (admins)."""
+    try:
+        team = create_team(session, data)
+    except UserRequestError as error:
+        raise _refused(error) from error
+    return next(row for row in list_teams(session, _admin) if row.id == team.id)
+
+
+@router.patch("/teams/{team_id}")
+def change_team(team_id: int, data: TeamUpdate, session: SessionDep, _admin: AdminUser) -> TeamRow:
+    """Rename a team or set who manages it (admins)."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise not_found("team")
+    try:
+        update_team(session, team, data)
+    except UserRequestError as error:
+        raise _refused(error) from error
+    return next(row for row in list_teams(session, _admin) if row.id == team_id)

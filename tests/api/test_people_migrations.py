@@ -1,0 +1,47 @@
+"""The people and drill-correction migrations keep every row: up from the revision before them and back down."""
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from app import migrate
+from app.db import make_engine
+
+BEFORE = "eba07e34c772"
+TABLES = ("user", "opportunity", "drill", "drill_assignment")
+
+
+def test_upgrading_and_downgrading_keeps_users_deals_and_drills(tmp_path, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("downgrading would drop columns of the shared PostgreSQL test database")
+    engine = make_engine(f"sqlite:///{tmp_path / 'people.db'}")  # foreign keys on, as in the app
+    config = migrate.alembic_config()
+
+    def alembic(action, revision):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+    def counts():
+        with engine.connect() as connection:
+            return [connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar() for table in TABLES]
+
+    alembic(command.upgrade, BEFORE)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
+                                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"))
+        connection.execute(text("INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
+                                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"))
+        connection.execute(text("INSERT INTO drill (created_by, scenario_id, due, pass_score, note, created_at)"
+                                " VALUES (1, 'x', '2026-12-30', 70, '', '2026-01-01')"))
+        connection.execute(text("INSERT INTO drill_assignment (drill_id, user_id) VALUES (1, 1)"))
+    alembic(command.upgrade, "head")
+    assert counts() == [1, 1, 1, 1]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT must_change_password FROM user")).scalar() in (0, False)
+        assert connection.execute(text("SELECT include_newcomers, cancelled_at FROM drill")).one() == (1, None)
+        assert connection.execute(text("SELECT due, extra_attempts FROM drill_assignment")).one() == (None, 0)
+    migrate.check(engine)
+    alembic(command.downgrade, BEFORE)
+    assert counts() == [1, 1, 1, 1]
+    engine.dispose()
