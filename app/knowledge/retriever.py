@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
+from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import query_term_groups, tokenize
 
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
@@ -165,7 +166,7 @@ def _normalised_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:
 @lru_cache(maxsize=1)
 def get_index() -> KnowledgeIndex:
     """The BM25 index over `<repo root>/knowledge/*.md`, built once per process."""
-    return KnowledgeIndex.build(load_chunks(KNOWLEDGE_DIR))
+    return KnowledgeIndex.build(load_chunks(KNOWLEDGE_DIR, load_sources()))
 
 
 def chunk_to_document(chunk: Chunk, score: float) -> Document:
