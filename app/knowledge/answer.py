@@ -226,7 +226,11 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
             break
         return Answer(answer=text, citations=[citation_for(chunk, lang) for chunk in used])
 
-    header = f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
+    if best_chunk.team_id is not None:
+        header = (f"From your team's documents ({best_chunk.title}):" if english
+                  else f"根据团队资料（{best_chunk.title}）：")
+    else:
+        header = f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
     parts = [header, _primary_body(best_chunk, query_tokens)]
     if english and (terms := key_terms_line(best_chunk.text)):
         parts.append(terms)

@@ -72,7 +72,7 @@ class KnowledgeIndex:
         """Tokenise and index the chunks; with `embed`, also embed every chunk for dense search."""
         if not chunks:
             raise ValueError("cannot build a knowledge index without chunks")
-        corpus_tokens = [tokenize(index_text(chunk)) for chunk in chunks]
+        corpus_tokens = [chunk_tokens(chunk) for chunk in chunks]
         bm25 = bm25s.BM25()
         bm25.index(corpus_tokens, show_progress=False)
         token_sets = [frozenset(tokens) for tokens in corpus_tokens]
@@ -84,6 +84,10 @@ class KnowledgeIndex:
         if embed is not None:
             vectors = _normalised_matrix(embed([index_text(chunk) for chunk in chunks]))
         return cls(chunks, bm25, token_sets, document_frequency, embed, vectors)
+
+    def extended(self, extra: Sequence[Chunk]) -> KnowledgeIndex:
+        """This index plus more chunks (a team's documents), built the same way; cached per chunk set."""
+        return _extended(self, tuple(extra)) if extra else self
 
     def chunk(self, chunk_id: str) -> Chunk:
         """The chunk with this id (KeyError if unknown)."""
@@ -153,6 +157,17 @@ class KnowledgeIndex:
         """IDF-weighted share of the question's distinct tokens found in the chunk (0..1)."""
         found, total, _ = self._match_weights(query, chunk)
         return found / total if total else 0.0
+
+
+@lru_cache(maxsize=8192)
+def chunk_tokens(chunk: Chunk) -> list[str]:
+    """BM25 tokens of a chunk, cached: a team's index is rebuilt with the playbook's chunks in it."""
+    return tokenize(index_text(chunk))
+
+
+@lru_cache(maxsize=64)
+def _extended(base: KnowledgeIndex, extra: tuple[Chunk, ...]) -> KnowledgeIndex:
+    return type(base).build([*base.chunks, *extra], embed=base._embed)
 
 
 def _normalised_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:

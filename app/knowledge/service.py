@@ -6,7 +6,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Literal
 
 from fastapi.sse import ServerSentEvent
@@ -94,11 +94,13 @@ def declined(question: str) -> AskResult | None:
                      might_help=see_also)
 
 
-def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None) -> AskResult:
-    """Answer a question with the configured engine; any model failure falls back to the offline answer."""
+def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None,
+                 team_chunks: Sequence[Chunk] = ()) -> AskResult:
+    """Answer a question with the configured engine from the playbook and the asker's team documents;
+    any model failure falls back to the offline answer."""
     if (decline := declined(question)) is not None:
         return decline
-    index = knowledge_index(settings)
+    index = knowledge_index(settings).extended(team_chunks)
     passages, notice = _passages_for_model(question, index, chat_model)
     if not passages:
         return _offline(question, index, notice)
@@ -110,7 +112,8 @@ def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | 
     return _result(answer, "llm")
 
 
-def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | None) -> Iterator[ServerSentEvent]:
+def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | None,
+               team_chunks: Sequence[Chunk] = ()) -> Iterator[ServerSentEvent]:
     """The answer as SSE: `token` pieces in order, then `citations`, then `done`.
 
     When the model fails (before or during its answer) an `error` event tells the client to drop
@@ -119,7 +122,7 @@ def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | No
     if (decline := declined(question)) is not None:
         yield from _result_events(decline)
         return
-    index = knowledge_index(settings)
+    index = knowledge_index(settings).extended(team_chunks)
     passages, notice = _passages_for_model(question, index, chat_model)
     if not passages:
         yield from _result_events(_offline(question, index, notice))
@@ -143,12 +146,14 @@ def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | No
     yield _done(_result(answer, "llm"))
 
 
-def find_passage(chunk_id: str, lang: str = "zh") -> Passage | None:
-    """The passage a citation points to, or None for an unknown id."""
-    try:
-        chunk = get_index().chunk(chunk_id)
-    except KeyError:
-        return None
+def find_passage(chunk_id: str, lang: str = "zh", team_chunk: Chunk | None = None) -> Passage | None:
+    """The passage a citation points to (a team passage the caller found for the user), or None for an unknown id."""
+    chunk = team_chunk
+    if chunk is None:
+        try:
+            chunk = get_index().chunk(chunk_id)
+        except KeyError:
+            return None
     citation = citation_for(chunk, lang)
     return Passage(id=chunk.id, title=chunk.title, source=chunk.source, file=chunk.file,
                    text=strip_key_terms(chunk.text), source_title=citation.source_title,

@@ -2,12 +2,13 @@
 
 from app.models.deal import FlowRun, Opportunity, OpportunityBase
 from app.models.drill import Drill, DrillAssignment, LlmUsage, Review
+from app.models.knowledge import KnowledgeChunk, KnowledgeDocument
 from app.models.note import CoachingNote, CoachingNotePublic
 from app.models.roleplay import RolePlay, RolePlayStatus, Turn, TurnStatus
 from app.models.user import Role, Team, TeamManager, User, UserPublic
 
 __all__ = [
-    "CoachingNote", "CoachingNotePublic", "Drill", "DrillAssignment", "FlowRun", "LlmUsage",
+    "CoachingNote", "CoachingNotePublic", "Drill", "DrillAssignment", "FlowRun", "KnowledgeChunk", "KnowledgeDocument", "LlmUsage",
     "Opportunity", "OpportunityBase", "Review", "Role", "RolePlay", "RolePlayStatus", "Team",
     "TeamManager", "Turn", "TurnStatus", "User", "UserPublic",
 ]
