@@ -27,6 +27,8 @@ from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordC
 from app.web.templating import render
 
 MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; field limits are tighter still
+# Routes that take a file (multipart, binary, larger than MAX_BODY_BYTES under their own route limit).
+FILE_UPLOAD_PATHS = frozenset({"/api/knowledge/documents", "/knowledge/documents"})
 # Sync routes and dependencies run on these threads (anyio's default is 40). A request waiting for a thread may
 # hold a database connection (e.g. between its route and FastAPI's response validation); when every thread is
 # itself waiting for a connection, nothing moves until the pool times out. With more threads than requests in
@@ -57,7 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",
                        same_site="lax", max_age=14 * 24 * 3600)
     app.add_middleware(ModelCallerMiddleware)
-    app.add_middleware(InputGuardMiddleware)
+    app.add_middleware(InputGuardMiddleware, file_upload_paths=FILE_UPLOAD_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)

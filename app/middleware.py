@@ -109,8 +109,11 @@ class InputGuardMiddleware:
     a 500. The URL is checked before the body is read; runs inside the body size limit, so that body is capped.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, file_upload_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
+        # File uploads (multipart) hold binary data, NUL included, and may be larger than the app-wide body
+        # limit: their routes read and clean the body themselves under their own limit.
+        self.file_upload_paths = file_upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,6 +121,9 @@ class InputGuardMiddleware:
             return
         if (problem := _url_problem(scope)) is not None:
             await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
+            return
+        if scope["path"] in self.file_upload_paths:
+            await self.app(scope, receive, send)
             return
         content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
         markers = _NUL_IN_FORM if b"form-urlencoded" in content_type else _NUL_IN_JSON

@@ -8,8 +8,10 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
 from app.api.deps import CurrentUser, SessionDep, not_found, rate_limited
+from app.knowledge.chunks import Chunk
 from app.knowledge.pending import pending_asks
 from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook, find_passage
+from app.knowledge.team_docs import ask_team_ids, find_team_chunk, team_chunks
 from app.models import User
 
 router = APIRouter(prefix="", tags=["ask"])
@@ -18,10 +20,16 @@ AskId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 ChunkId = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 
 
+def asker_team_chunks(session: Session, user: User) -> list[Chunk]:
+    """The team documents an ask by this user searches besides the playbook."""
+    return team_chunks(session, ask_team_ids(session, user))
+
+
 @router.post("/ask", response_model=AskResult, dependencies=[Depends(rate_limited("rate_limit_asks"))])
-def ask(body: AskRequest, request: Request) -> AskResult:
-    """Answer a question from the playbook, with citations (offline or grounded model answer)."""
-    return ask_playbook(body.question, request.app.state.settings, request.app.state.chat_model)
+def ask(body: AskRequest, request: Request, user: CurrentUser, session: SessionDep) -> AskResult:
+    """Answer a question from the playbook and your team's documents, with citations (offline or model)."""
+    return ask_playbook(body.question, request.app.state.settings, request.app.state.chat_model,
+                        asker_team_chunks(session, user))
 
 
 @router.post("/asks", response_model=AskStarted, status_code=status.HTTP_201_CREATED,
@@ -46,15 +54,23 @@ def claimed_question(ask_id: AskId, session: SessionDep, user: CurrentUser) -> s
 
 
 @router.get("/asks/{ask_id}/stream", response_class=EventSourceResponse)
-def stream_ask(request: Request, question: Annotated[str, Depends(claimed_question)]) -> Iterator[ServerSentEvent]:
+def stream_ask(request: Request, question: Annotated[str, Depends(claimed_question)], user: CurrentUser,
+               session: SessionDep) -> Iterator[ServerSentEvent]:
     """Stream the answer as SSE: `token` pieces, `citations`, `done` (`error` first if the model fails)."""
-    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model)
+    chunks = asker_team_chunks(session, user)
+    session.close()  # the stream may take a while; it needs no connection
+    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
+
+
+def passage_for(chunk_id: str, lang: str, session: Session, user: User) -> Passage | None:
+    """A playbook passage, or a team passage the user may read (the page uses it too)."""
+    return find_passage(chunk_id, lang, find_team_chunk(session, user, chunk_id))
 
 
 @router.get("/knowledge/{chunk_id}", response_model=Passage)
-def passage(chunk_id: ChunkId) -> Passage:
-    """One cited passage of the knowledge base; 404 for unknown ids."""
-    found = find_passage(chunk_id)
+def passage(chunk_id: ChunkId, user: CurrentUser, session: SessionDep) -> Passage:
+    """One cited passage: the playbook's, or your team's documents'; 404 for unknown or other teams' ids."""
+    found = passage_for(chunk_id, "zh", session, user)
     if found is None:
         raise not_found("passage")
     return found

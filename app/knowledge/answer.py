@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Literal
 
-from app.knowledge.chunks import Chunk, key_terms_line, strip_key_terms
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.knowledge.chunks import Chunk, key_terms_line, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
+from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import is_chinese, tokenize
 
 # When is a passage relevant enough to answer from? Measured on the golden set plus ~25
@@ -27,6 +31,20 @@ MAX_PRIMARY_CHARS = 900
 MAX_SECONDARY_LINES = 4
 SHORT_SECONDARY_CHARS = 240
 EXCERPT_CHARS = 160
+# A how-to passage in the question's language wins over a better-scored one in the other language when it
+# scores at least this share of the best (the practical topics are written in both languages).
+SAME_LANGUAGE_RATIO = 0.6
+MAX_STEPS = 4
+# "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
+# scores at least DEFINITION_RATIO of the best how-to passage.
+DEFINITION_RE = re.compile(
+    r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|几个|几种|几类|几级|几步|分哪|包括|什么意思|指什么|定义|"
+    r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b", re.IGNORECASE)
+DEFINITION_RATIO = 0.5
+# A how-to answer adds the supporting lines of the best reference passage scoring this share of its own.
+REFERENCE_RATIO = 0.35
+BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+MIGHT_HELP = 3
 
 NOT_COVERED_ZH = "销售手册里没有涉及这个问题（The playbook does not cover this question.）"
 NOT_COVERED_EN = "The playbook does not cover this question. (销售手册里没有涉及这个问题。)"
@@ -39,16 +57,22 @@ class Citation(BaseModel):
 
     id: str
     title: str
-    source: str
+    source: str = Field(description="The source's id: a seed file name, a literature id, or team-doc:<id>.")
     excerpt: str
+    source_title: str = Field(default="", description="The source's human title, in the question's language.")
+    source_kind: Literal["playbook", "team"] = "playbook"
+    origin: Literal["manual", "general", "team"] = Field(
+        default="manual", description="manual: from the methodology documents (手册原文); general: standard sales "
+                                      "literature in our words (通用方法); team: the team's own document.")
 
 
 class Answer(BaseModel):
-    """An offline answer: the text shown to the rep and the passages it cites."""
+    """An offline answer: the text shown to the rep, the passages it cites, and when not covered the nearest ones."""
 
     answer: str
     citations: list[Citation]
     covered: bool = True
+    might_help: list[Citation] = Field(default_factory=list)
 
 
 def _overlap(line: str, query_tokens: set[str]) -> int:
@@ -91,14 +115,79 @@ def _excerpt(chunk: Chunk) -> str:
     return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1] + "…"
 
 
-def _citation(chunk: Chunk) -> Citation:
-    return Citation(id=chunk.id, title=chunk.title, source=chunk.source, excerpt=_excerpt(chunk))
+def citation_for(chunk: Chunk, lang: str = "zh") -> Citation:
+    """The citation of a passage: its source's human title and origin (manual, general literature or team)."""
+    if chunk.team_id is not None:
+        return Citation(id=chunk.id, title=chunk.title, source=chunk.source, excerpt=_excerpt(chunk),
+                        source_title=chunk.source_title, source_kind="team", origin="team")
+    source = load_sources().get(chunk.source)
+    return Citation(id=chunk.id, title=chunk.title, source=chunk.source, excerpt=_excerpt(chunk),
+                    source_title=source.title.get(lang) if source else chunk.source,
+                    origin=source.origin if source else "manual")
 
 
-def not_covered_answer(question: str) -> Answer:
-    """The plain "not in the playbook" answer, in the question's language."""
+def not_covered_answer(question: str, might_help: list[Citation] | None = None) -> Answer:
+    """The plain "not in the playbook" answer, in the question's language, with the nearest passages if any."""
     text = NOT_COVERED_ZH if is_chinese(question) else NOT_COVERED_EN
-    return Answer(answer=text, citations=[], covered=False)
+    return Answer(answer=text, citations=[], covered=False, might_help=might_help or [])
+
+
+def chunk_language(chunk: Chunk) -> str:
+    """"zh" when the passage's body is written in Chinese, else "en"."""
+    return "zh" if is_chinese(strip_key_terms(chunk.text)) else "en"
+
+
+def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> list[Citation]:
+    """Up to MIGHT_HELP retrieved passages that share at least one informative word with the question."""
+    lang = "zh" if is_chinese(question) else "en"
+    near = [chunk for chunk, _ in hits if index.matched_weight(question, chunk) > 0]
+    return [citation_for(chunk, lang) for chunk in near[:MIGHT_HELP]]
+
+
+def is_how_to(chunk: Chunk) -> bool:
+    """A practical passage: a lead sentence and numbered steps (see lead_and_steps)."""
+    return bool(lead_and_steps(chunk.text)[0])
+
+
+def asks_for_definition(question: str) -> bool:
+    """The question asks what something is or lists (definition), rather than what to do."""
+    return bool(DEFINITION_RE.search(question))
+
+
+def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> tuple[Chunk, float]:
+    """The passage to answer from, among the top hits.
+
+    A definition question ("what are the four…", "有哪些") prefers a reference passage scoring at least
+    DEFINITION_RATIO of the best; a how-to passage written in the other language gives way to its
+    counterpart in the question's language when that scores SAME_LANGUAGE_RATIO of it.
+    """
+    best_chunk, best_score = hits[0]
+    lang = "zh" if is_chinese(question) else "en"
+    if is_how_to(best_chunk) and asks_for_definition(question):
+        for chunk, score in hits[1:4]:
+            if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
+                return chunk, score
+    if not is_how_to(best_chunk) or chunk_language(best_chunk) == lang:
+        return hits[0]
+    for chunk, score in hits[1:4]:
+        if (chunk_language(chunk) == lang and score >= SAME_LANGUAGE_RATIO * best_score and is_how_to(chunk)
+                and is_relevant(question, chunk, index)):
+            return chunk, score
+    return hits[0]
+
+
+def _ranked_steps(steps: list[str], query_tokens: set[str]) -> list[str]:
+    """At most MAX_STEPS steps, in their order; when there are more, those sharing most words with the question."""
+    if len(steps) <= MAX_STEPS:
+        return steps
+    ranked = sorted(range(len(steps)), key=lambda i: (-_overlap(steps[i], query_tokens), i))[:MAX_STEPS]
+    return [steps[i] for i in sorted(ranked)]
+
+
+def composed_answer(lead: str, steps: list[str]) -> str:
+    """A short answer: the lead sentence, then numbered steps."""
+    plain = [BOLD_RE.sub(r"\1", step) for step in steps]  # the answer is plain text; the passage keeps its Markdown
+    return "\n".join([lead, *(f"{number}. {step}" for number, step in enumerate(plain, start=1))])
 
 
 def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
@@ -112,20 +201,42 @@ def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
     english = not is_chinese(question)
-    hits = index.search(question, k=3)
-    if not hits or not is_relevant(question, hits[0][0], index):
+    lang = "en" if english else "zh"
+    hits = index.search(question, k=5)
+    if not hits:
         return not_covered_answer(question)
+    best_chunk, best_score = _pick(question, hits, index)
+    if not is_relevant(question, best_chunk, index):
+        return not_covered_answer(question, nearest_passages(question, hits, index))
 
     query_tokens = set(tokenize(question))
+    lead, steps = lead_and_steps(best_chunk.text)
     specific_tokens = {token for token in query_tokens if index.idf(token) >= LINE_TERM_MIN_IDF}
-    best_chunk, best_score = hits[0]
-    header = f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
+    if lead:  # a how-to passage: say what to do in a lead sentence and a few steps, then the manual's own words
+        text = composed_answer(lead, _ranked_steps(steps, query_tokens))
+        used = [best_chunk]
+        for chunk, score in hits:
+            if is_how_to(chunk) or score < REFERENCE_RATIO * best_score or not is_relevant(question, chunk, index):
+                continue
+            body = strip_key_terms(chunk.text)
+            if lines := (body if len(body) <= SHORT_SECONDARY_CHARS else _secondary_lines(chunk, query_tokens)):
+                label = f"From the playbook ({chunk.title}):" if english else f"手册相关（{chunk.title}）："
+                text += f"\n{label}\n{lines}"
+                used.append(chunk)
+            break
+        return Answer(answer=text, citations=[citation_for(chunk, lang) for chunk in used])
+
+    if best_chunk.team_id is not None:
+        header = (f"From your team's documents ({best_chunk.title}):" if english
+                  else f"根据团队资料（{best_chunk.title}）：")
+    else:
+        header = f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
     parts = [header, _primary_body(best_chunk, query_tokens)]
     if english and (terms := key_terms_line(best_chunk.text)):
         parts.append(terms)
     used = [best_chunk]
 
-    for chunk, score in hits[1 : 1 + MAX_SECONDARY_CHUNKS]:
+    for chunk, score in [hit for hit in hits if hit[0] is not best_chunk][:MAX_SECONDARY_CHUNKS]:
         close_enough = score >= SECONDARY_SCORE_RATIO * best_score
         if close_enough:
             lines = _secondary_lines(chunk, specific_tokens)
@@ -134,4 +245,4 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
                 parts.append(lines)
                 used.append(chunk)
 
-    return Answer(answer="\n".join(parts), citations=[_citation(chunk) for chunk in used])
+    return Answer(answer="\n".join(parts), citations=[citation_for(chunk, lang) for chunk in used])

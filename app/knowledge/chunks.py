@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Collection
 from pathlib import Path
 
 # "## 六个步骤总览 {#dragon-steps-overview}" -> level 2, title, id
@@ -11,6 +12,8 @@ HEADING_RE = re.compile(r"^(#{1,3})\s+(.+?)\s*\{#([a-z0-9][a-z0-9._-]*)\}\s*$")
 ANY_HEADING_RE = re.compile(r"^(#{1,3})\s+\S")
 SOURCE_LINE_RE = re.compile(r"^source:\s*(\S+)\s*$", re.IGNORECASE)
 TITLE_SEPARATOR = " › "
+LEAD_RE = re.compile(r"^(?:要点[：:]|In short:)\s*(.+)$")
+STEP_RE = re.compile(r"^\d+[.、]\s*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,14 @@ class Chunk:
     source: str  # seed document the facts come from, e.g. "001_f8250d52b20618bb.txt"
     file: str  # knowledge file name, e.g. "dragon_six_steps.md"
     text: str  # section body (Markdown), without the heading line
+    # A team's uploaded document: its team and human title (the playbook's chunks have neither).
+    team_id: int | None = None
+    source_title: str = ""
+
+    @property
+    def source_kind(self) -> str:
+        """"playbook" for the knowledge base, "team" for a team's own document."""
+        return "playbook" if self.team_id is None else "team"
 
 
 def _split_front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -89,8 +100,9 @@ def parse_markdown(markdown: str, file_name: str) -> list[Chunk]:
     return chunks
 
 
-def load_chunks(knowledge_dir: Path) -> list[Chunk]:
-    """Parse every `*.md` file in `knowledge_dir` (sorted by name); ids must be unique."""
+def load_chunks(knowledge_dir: Path, known_sources: Collection[str] | None = None) -> list[Chunk]:
+    """Parse every `*.md` file in `knowledge_dir` (sorted by name); ids must be unique, and with
+    `known_sources` every chunk's source must be one of them (playbooks/ask/sources.yaml)."""
     chunks: list[Chunk] = []
     for path in sorted(knowledge_dir.glob("*.md")):
         chunks.extend(parse_markdown(path.read_text(encoding="utf-8"), path.name))
@@ -98,8 +110,24 @@ def load_chunks(knowledge_dir: Path) -> list[Chunk]:
     for chunk in chunks:
         if chunk.id in seen:
             raise ValueError(f"duplicate chunk id {chunk.id!r} in {chunk.file}")
+        if known_sources is not None and chunk.source not in known_sources:
+            raise ValueError(f"{chunk.file}: section {chunk.id!r}: source {chunk.source!r} is not listed in "
+                             "playbooks/ask/sources.yaml")
         seen.add(chunk.id)
     return chunks
+
+
+def lead_and_steps(text: str) -> tuple[str, list[str]]:
+    """A how-to passage's lead (the `要点：` / `In short:` line) and its numbered steps; ("", []) otherwise."""
+    lead = ""
+    steps: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if match := LEAD_RE.match(stripped):
+            lead = match.group(1).strip()
+        elif lead and (match := STEP_RE.match(stripped)):
+            steps.append(match.group(1).strip())
+    return (lead, steps) if lead and steps else ("", [])
 
 
 def strip_key_terms(text: str) -> str:

@@ -10,8 +10,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 from pydantic import BaseModel, Field
 
-# _citation is answer.py's citation builder (same excerpt rules as offline answers); it has no public name yet.
-from app.knowledge.answer import Answer, _citation
+from app.knowledge.answer import Answer, citation_for
 from app.knowledge.chunks import Chunk
 from app.knowledge.tokenize import is_chinese
 from app.llm.prompts import render_prompt
@@ -70,10 +69,12 @@ def grounded(reply: GroundedAnswer | None, passages: list[Chunk]) -> Answer:
     """Keep only citations of retrieved passages; a covered answer with none of them is rejected."""
     if reply is None:
         raise UngroundedAnswer("the model returned no usable answer")
+    lang = "zh" if is_chinese(reply.answer) else "en"
     if not reply.covered:
-        return Answer(answer=reply.answer, citations=[], covered=False)
+        return Answer(answer=reply.answer, citations=[], covered=False,
+                      might_help=[citation_for(chunk, lang) for chunk in passages[:3]])
     retrieved = {chunk.id: chunk for chunk in passages}
     cited = [retrieved[chunk_id] for chunk_id in dict.fromkeys(reply.cited_ids) if chunk_id in retrieved]
     if not cited:
         raise UngroundedAnswer(f"the answer cites none of the retrieved passages: {reply.cited_ids[:5]}")
-    return Answer(answer=reply.answer, citations=[_citation(chunk) for chunk in cited])
+    return Answer(answer=reply.answer, citations=[citation_for(chunk, lang) for chunk in cited])

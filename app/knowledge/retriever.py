@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
+from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import query_term_groups, tokenize
 
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
@@ -71,7 +72,7 @@ class KnowledgeIndex:
         """Tokenise and index the chunks; with `embed`, also embed every chunk for dense search."""
         if not chunks:
             raise ValueError("cannot build a knowledge index without chunks")
-        corpus_tokens = [tokenize(index_text(chunk)) for chunk in chunks]
+        corpus_tokens = [chunk_tokens(chunk) for chunk in chunks]
         bm25 = bm25s.BM25()
         bm25.index(corpus_tokens, show_progress=False)
         token_sets = [frozenset(tokens) for tokens in corpus_tokens]
@@ -83,6 +84,10 @@ class KnowledgeIndex:
         if embed is not None:
             vectors = _normalised_matrix(embed([index_text(chunk) for chunk in chunks]))
         return cls(chunks, bm25, token_sets, document_frequency, embed, vectors)
+
+    def extended(self, extra: Sequence[Chunk]) -> KnowledgeIndex:
+        """This index plus more chunks (a team's documents), built the same way; cached per chunk set."""
+        return _extended(self, tuple(extra)) if extra else self
 
     def chunk(self, chunk_id: str) -> Chunk:
         """The chunk with this id (KeyError if unknown)."""
@@ -154,6 +159,17 @@ class KnowledgeIndex:
         return found / total if total else 0.0
 
 
+@lru_cache(maxsize=8192)
+def chunk_tokens(chunk: Chunk) -> list[str]:
+    """BM25 tokens of a chunk, cached: a team's index is rebuilt with the playbook's chunks in it."""
+    return tokenize(index_text(chunk))
+
+
+@lru_cache(maxsize=64)
+def _extended(base: KnowledgeIndex, extra: tuple[Chunk, ...]) -> KnowledgeIndex:
+    return type(base).build([*base.chunks, *extra], embed=base._embed)
+
+
 def _normalised_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:
     """Rows scaled to unit length so a dot product is the cosine similarity."""
     matrix = np.asarray(vectors, dtype=np.float32)
@@ -165,7 +181,7 @@ def _normalised_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:
 @lru_cache(maxsize=1)
 def get_index() -> KnowledgeIndex:
     """The BM25 index over `<repo root>/knowledge/*.md`, built once per process."""
-    return KnowledgeIndex.build(load_chunks(KNOWLEDGE_DIR))
+    return KnowledgeIndex.build(load_chunks(KNOWLEDGE_DIR, load_sources()))
 
 
 def chunk_to_document(chunk: Chunk, score: float) -> Document:

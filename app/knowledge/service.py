@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Literal
 
 from fastapi.sse import ServerSentEvent
@@ -11,11 +11,12 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.config import Settings
-from app.knowledge.answer import Citation, answer_offline
+from app.knowledge.answer import Answer, Citation, answer_offline, citation_for
 from app.knowledge.chunks import Chunk, strip_key_terms
 from app.knowledge.embeddings import knowledge_index
 from app.knowledge.llm_answer import answer_with_model, grounded, stream_with_model
 from app.knowledge.retriever import KnowledgeIndex, get_index
+from app.knowledge.sources import load_decline_rules
 from app.knowledge.tokenize import is_chinese
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models.ask import MAX_QUESTION_CHARS  # the column's width
@@ -46,6 +47,12 @@ class AskResult(BaseModel):
     citations: list[Citation]
     mode: Mode
     notice: str | None = Field(default=None, description="Set when the model failed and the offline answer is shown.")
+    covered: bool = Field(default=True, description="False when the playbook does not answer the question "
+                                                    "(not covered, or declined).")
+    declined: bool = Field(default=False, description="True when the question is out of scope and declined in one "
+                                                      "line (another vendor's prices, legal/HR, chit-chat, bribery).")
+    might_help: list[Citation] = Field(default_factory=list, description="When not covered: the closest passages, "
+                                                                         "offered as 'might help'.")
 
 
 class Passage(BaseModel):
@@ -56,6 +63,9 @@ class Passage(BaseModel):
     source: str = Field(description="The seed document the facts come from.")
     file: str = Field(description="The knowledge-base file the passage is written in.")
     text: str
+    source_title: str = Field(default="", description="The source's human title.")
+    source_kind: Literal["playbook", "team"] = "playbook"
+    origin: Literal["manual", "general", "team"] = "manual"
 
 
 class AskStarted(BaseModel):
@@ -65,9 +75,29 @@ class AskStarted(BaseModel):
     stream_url: str
 
 
-def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None) -> AskResult:
-    """Answer a question with the configured engine; any model failure falls back to the offline answer."""
-    index = knowledge_index(settings)
+def declined(question: str) -> AskResult | None:
+    """The one-line decline for an out-of-scope question (playbooks/ask/declines.yaml), or None to answer it."""
+    category = load_decline_rules().match(question)
+    if category is None:
+        return None
+    lang = _lang(question)
+    see_also = []
+    if category.see_also:
+        try:
+            see_also = [citation_for(get_index().chunk(category.see_also), lang)]
+        except KeyError:
+            logger.warning("declines.yaml: see_also %r is not a knowledge passage", category.see_also)
+    return AskResult(answer=category.message.get(lang), citations=[], mode="offline", covered=False, declined=True,
+                     might_help=see_also)
+
+
+def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None,
+                 team_chunks: Sequence[Chunk] = ()) -> AskResult:
+    """Answer a question with the configured engine from the playbook and the asker's team documents;
+    any model failure falls back to the offline answer."""
+    if (decline := declined(question)) is not None:
+        return decline
+    index = knowledge_index(settings).extended(team_chunks)
     passages, notice = _passages_for_model(question, index, chat_model)
     if not passages:
         return _offline(question, index, notice)
@@ -76,16 +106,20 @@ def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | 
     except Exception as error:  # 429, 500, timeout, garbage: whatever the model did, the playbook still answers
         logger.warning("ask: model failed, answering offline: %s: %s", type(error).__name__, error)
         return _offline(question, index, _failure_notice(question, error))
-    return AskResult(answer=answer.answer, citations=answer.citations, mode="llm")
+    return _result(answer, "llm")
 
 
-def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | None) -> Iterator[ServerSentEvent]:
+def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | None,
+               team_chunks: Sequence[Chunk] = ()) -> Iterator[ServerSentEvent]:
     """The answer as SSE: `token` pieces in order, then `citations`, then `done`.
 
     When the model fails (before or during its answer) an `error` event tells the client to drop
     any text so far; the offline answer follows as `token`s, and `done` carries mode and notice.
     """
-    index = knowledge_index(settings)
+    if (decline := declined(question)) is not None:
+        yield from _result_events(decline)
+        return
+    index = knowledge_index(settings).extended(team_chunks)
     passages, notice = _passages_for_model(question, index, chat_model)
     if not passages:
         yield from _result_events(_offline(question, index, notice))
@@ -106,17 +140,21 @@ def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | No
         yield from _result_events(_offline(question, index, notice))
         return
     yield _citations(answer.citations)
-    yield _done("llm", None)
+    yield _done(_result(answer, "llm"))
 
 
-def find_passage(chunk_id: str) -> Passage | None:
-    """The passage a citation points to, or None for an unknown id."""
-    try:
-        chunk = get_index().chunk(chunk_id)
-    except KeyError:
-        return None
+def find_passage(chunk_id: str, lang: str = "zh", team_chunk: Chunk | None = None) -> Passage | None:
+    """The passage a citation points to (a team passage the caller found for the user), or None for an unknown id."""
+    chunk = team_chunk
+    if chunk is None:
+        try:
+            chunk = get_index().chunk(chunk_id)
+        except KeyError:
+            return None
+    citation = citation_for(chunk, lang)
     return Passage(id=chunk.id, title=chunk.title, source=chunk.source, file=chunk.file,
-                   text=strip_key_terms(chunk.text))
+                   text=strip_key_terms(chunk.text), source_title=citation.source_title,
+                   source_kind=citation.source_kind, origin=citation.origin)
 
 
 def _passages_for_model(question: str, index: KnowledgeIndex,
@@ -130,8 +168,12 @@ def _passages_for_model(question: str, index: KnowledgeIndex,
 
 
 def _offline(question: str, index: KnowledgeIndex, notice: str | None = None) -> AskResult:
-    answer = answer_offline(question, index)
-    return AskResult(answer=answer.answer, citations=answer.citations, mode="offline", notice=notice)
+    return _result(answer_offline(question, index), "offline", notice)
+
+
+def _result(answer: Answer, mode: Mode, notice: str | None = None) -> AskResult:
+    return AskResult(answer=answer.answer, citations=answer.citations, mode=mode, notice=notice,
+                     covered=answer.covered, might_help=answer.might_help)
 
 
 def _lang(question: str) -> str:
@@ -149,7 +191,7 @@ def _result_events(result: AskResult) -> Iterator[ServerSentEvent]:
     for start in range(0, len(text), STREAM_PIECE_CHARS):
         yield _token(text[start:start + STREAM_PIECE_CHARS])
     yield _citations(result.citations)
-    yield _done(result.mode, result.notice)
+    yield _done(result)
 
 
 def _token(text: str) -> ServerSentEvent:
@@ -160,7 +202,9 @@ def _citations(citations: list[Citation]) -> ServerSentEvent:
     return ServerSentEvent(event="citations", data=[citation.model_dump() for citation in citations])
 
 
-def _done(mode: Mode, notice: str | None) -> ServerSentEvent:
-    return ServerSentEvent(event="done", data={"mode": mode, "notice": notice})
+def _done(result: AskResult) -> ServerSentEvent:
+    """The last event: the engine, any notice, and whether the playbook covered the question."""
+    return ServerSentEvent(event="done", data=result.model_dump(include={"mode", "notice", "covered", "declined",
+                                                                          "might_help"}))
 
 

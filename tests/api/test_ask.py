@@ -46,7 +46,9 @@ def test_six_steps_are_listed_in_order_with_a_citation(client, rep_headers):
     assert -1 not in positions and positions == sorted(positions), body["answer"]
     assert "dragon-steps-overview" in [c["id"] for c in body["citations"]]
     citation = body["citations"][0]
-    assert set(citation) == {"id", "title", "source", "excerpt"}
+    assert set(citation) == {"id", "title", "source", "excerpt", "source_title", "source_kind", "origin"}
+    assert citation["source_kind"] == "playbook" and citation["origin"] == "manual"
+    assert citation["source_title"] and not citation["source_title"].endswith(".txt")  # a human title
     assert citation["source"].endswith(".txt") and citation["excerpt"]
 
 
@@ -128,7 +130,7 @@ def test_stream_sends_the_same_answer_in_pieces_then_citations_then_done(client,
     assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"token"}
     assert streamed_answer(events) == whole["answer"]
     assert events[-2][1] == whole["citations"]
-    assert events[-1][1] == {"mode": "offline", "notice": None}
+    assert events[-1][1] == {"mode": "offline", "notice": None, "covered": True, "declined": False, "might_help": []}
 
 
 def test_a_stream_opens_once_and_only_for_its_owner(client, session, rep_headers):

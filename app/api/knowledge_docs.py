@@ -1,0 +1,69 @@
+"""A team's own knowledge documents for Ask: upload (multipart), list, delete, re-index."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
+
+from app.api.deps import CurrentUser, ManagerUser, SessionDep
+from app.knowledge.documents import MAX_UPLOAD_BYTES, DocumentError
+from app.knowledge.team_docs import (DocumentCreated, DocumentPublic, delete_document, list_documents,
+                                     reindex_document, upload_document)
+
+router = APIRouter(prefix="/knowledge/documents", tags=["knowledge"])
+
+# The whole multipart body: the file plus the form's small fields and boundaries.
+UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
+
+
+def http_error(error: DocumentError) -> HTTPException:
+    """A document problem as the HTTP error the client sees (404 hides other teams' documents)."""
+    detail = "document not found" if error.code == "not_found" else error.detail
+    return HTTPException(error.status, detail={"code": error.code, "message": detail}
+                         if error.status != 404 else detail)
+
+
+async def read_upload(file: UploadFile) -> bytes:
+    """The uploaded bytes, reading at most one byte past the limit (the size check then says 413)."""
+    return await file.read(MAX_UPLOAD_BYTES + 1)
+
+
+@router.post("", response_model=DocumentCreated, status_code=status.HTTP_201_CREATED,
+             max_body_size=UPLOAD_BODY_LIMIT)
+async def upload(
+    user: ManagerUser,
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="Markdown, TXT, PDF or DOCX, at most 5 MB")],
+    title: Annotated[str | None, Form(max_length=200)] = None,
+    team_id: Annotated[int | None, Form(ge=1)] = None,
+) -> DocumentCreated:
+    """Upload a document for a team you lead; it is chunked and searched by Ask for that team."""
+    data = await read_upload(file)
+    try:
+        return upload_document(session, user, file.filename or "", data, title, team_id)
+    except DocumentError as error:
+        raise http_error(error) from None
+
+
+@router.get("", response_model=list[DocumentPublic])
+def documents(user: CurrentUser, session: SessionDep) -> list[DocumentPublic]:
+    """The documents of your team(s), newest first."""
+    return list_documents(session, user)
+
+
+@router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove(document_id: int, user: ManagerUser, session: SessionDep) -> Response:
+    """Delete a document of a team you lead (404 for any other)."""
+    try:
+        delete_document(session, user, document_id)
+    except DocumentError as error:
+        raise http_error(error) from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{document_id}/reindex", response_model=DocumentCreated)
+def reindex(document_id: int, user: ManagerUser, session: SessionDep) -> DocumentCreated:
+    """Cut a document's stored text into passages again."""
+    try:
+        return reindex_document(session, user, document_id)
+    except DocumentError as error:
+        raise http_error(error) from None

@@ -1,0 +1,129 @@
+"""Ask's data under playbooks/ask/: the knowledge sources' human titles and origins, and the decline rules."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.config import REPO_ROOT
+
+ASK_DATA_DIR = REPO_ROOT / "playbooks" / "ask"
+Origin = Literal["manual", "general"]
+
+
+class AskDataError(ValueError):
+    """A file under playbooks/ask/ is malformed; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BiText(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Source(_Strict):
+    """One source document: a seed (manual) or a work of standard sales literature (general)."""
+
+    id: str = Field(min_length=1)
+    origin: Origin
+    title: BiText
+
+
+class SourcesFile(_Strict):
+    sources: list[Source] = Field(min_length=1)
+
+
+class DeclineCategory(_Strict):
+    """Questions Ask declines: each rule is a list of word groups that must all be present."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    message: BiText
+    rules: list[list[list[str]]] = Field(default_factory=list)
+    whole: list[str] = Field(default_factory=list)
+    see_also: str | None = None
+
+
+class DeclinesFile(_Strict):
+    declines: list[DeclineCategory] = Field(min_length=1)
+
+
+def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise AskDataError(f"{path.name}: invalid YAML: {error}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise AskDataError(f"{path.name}: {where}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=4)
+def load_sources(directory: Path = ASK_DATA_DIR) -> dict[str, Source]:
+    """Source id -> Source, from sources.yaml (ids unique)."""
+    data = _load(directory / "sources.yaml", SourcesFile)
+    by_id: dict[str, Source] = {}
+    for position, source in enumerate(data.sources):  # type: ignore[attr-defined]
+        if source.id in by_id:
+            raise AskDataError(f"sources.yaml: sources.{position}.id: duplicate id {source.id!r}")
+        by_id[source.id] = source
+    return by_id
+
+
+def _term_pattern(term: str) -> str:
+    """Latin terms match at a word start ("sue" not in "issue"); Chinese terms anywhere."""
+    escaped = re.escape(term.lower())
+    return rf"\b{escaped}" if term.isascii() and term[:1].isalnum() else escaped
+
+
+class DeclineRules:
+    """Compiled decline categories: `match(question)` -> the first category that fires, or None."""
+
+    def __init__(self, categories: list[DeclineCategory]) -> None:
+        self.categories = categories
+        # One regex per word group; a rule is the list of its groups' regexes.
+        self._compiled = [
+            (category,
+             [[re.compile("|".join(_term_pattern(term) for term in group)) for group in rule]
+              for rule in category.rules],
+             {_bare(text) for text in category.whole})
+            for category in categories
+        ]
+
+    def match(self, question: str) -> DeclineCategory | None:
+        text = question.lower()
+        bare = _bare(question)
+        for category, rules, whole in self._compiled:
+            if bare in whole:
+                return category
+            if any(all(group.search(text) for group in rule) for rule in rules):
+                return category
+        return None
+
+
+def _bare(text: str) -> str:
+    """Lowercase without punctuation or spaces, for whole-question small-talk matches."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+@lru_cache(maxsize=4)
+def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
+    data = _load(directory / "declines.yaml", DeclinesFile)
+    for position, category in enumerate(data.declines):  # type: ignore[attr-defined]
+        for number, rule in enumerate(category.rules):
+            if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
+                raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
+    return DeclineRules(list(data.declines))  # type: ignore[attr-defined]
