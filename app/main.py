@@ -14,6 +14,7 @@ from app.api.routes import api_router
 from app.auth import passwords
 from app.config import REPO_ROOT, Settings, get_settings
 from app.db import make_engine
+from app.errors import AppError
 from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
 from app.llm.resilience import ModelGuard
@@ -22,7 +23,7 @@ from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, Security
 from app.ratelimit import RateLimiter
 from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordChangeRequired
 from app.web.templating import render
 
@@ -94,6 +95,15 @@ def _add_exception_handlers(app: FastAPI) -> None:
         if _wants_html(request):
             return render(request, "error.html", {"status_code": 403, "message": message}, status_code=403)
         return JSONResponse({"detail": message}, status_code=403)
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError):
+        if _wants_html(request):
+            page = render(request, "error.html", {"status_code": exc.status, "message": exc.detail},
+                          status_code=exc.status)
+            page.headers.update(exc.headers or {})
+            return page
+        return JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -7,16 +7,15 @@ from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
-from app.api.deps import CurrentUser, SessionDep, not_found, rate_limited
+from app.deps import AskId, CurrentUser, SessionDep, not_found, rate_limited
 from app.knowledge.chunks import Chunk
-from app.knowledge.pending import pending_asks
+from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook, find_passage
 from app.knowledge.team_docs import ask_team_ids, find_team_chunk, team_chunks
 from app.models import User
 
 router = APIRouter(prefix="", tags=["ask"])
 
-AskId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 ChunkId = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 
 
@@ -40,17 +39,9 @@ def start_ask(body: AskRequest, session: SessionDep, user: CurrentUser) -> AskSt
     return AskStarted(ask_id=ask_id, stream_url=f"/api/asks/{ask_id}/stream")
 
 
-def claim_question(session: Session, ask_id: str, user: User) -> str:
-    """The user's pending question, used up; 404 for unknown, expired or other users' asks (the page uses it too)."""
-    question = pending_asks.claim(session, ask_id, user.id)
-    if question is None:
-        raise not_found("ask")
-    return question
-
-
 def claimed_question(ask_id: AskId, session: SessionDep, user: CurrentUser) -> str:
-    """The bearer's pending question (see claim_question)."""
-    return claim_question(session, ask_id, user)
+    """The bearer's pending question, used up (404 for unknown, expired or other users' asks)."""
+    return claim_or_404(session, ask_id, user.id)
 
 
 @router.get("/asks/{ask_id}/stream", response_class=EventSourceResponse)

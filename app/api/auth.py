@@ -7,7 +7,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.accounts import authenticate, end_sessions
-from app.api.deps import CurrentUser, SessionDep, SettingsDep, enforce_login_limits
+from app.deps import CurrentUser, SessionDep, SettingsDep, enforce_login_limits
 from app.auth.tokens import create_access_token
 from app.models import UserPublic
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
-from app.api.deps import rate_limited
+from app.deps import rate_limited
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import classify_spin, label_name, spin_playbook_id
 from app.llm.resilience import skip_reason

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from app.api.deps import CurrentUser, ManagerUser, SessionDep, not_found
+from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillCreate, DrillCreated, DrillDetail,
                                 DrillPublic, DrillUpdate)
 from app.drills.service import (DrillRequestError, create_drill, drill_detail, drill_results, get_visible_drill,

@@ -3,27 +3,22 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from app.api.deps import CurrentUser, SessionDep, enforce_daily_limit, rate_limited
+from app.deps import CurrentUser, SessionDep, enforce_daily_limit, rate_limited
 from app.flows import service
+from app.flows.service import AnswerIn
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView
 from app.flows.llm_probe import probe_writer_for
 from app.models.common import MAX_DB_INTEGER
 from app.models import FlowRun
-from app.web.i18n import get_lang
+from app.i18n import get_lang
 
 router = APIRouter(tags=["flows"])
 
-MAX_ANSWER_CHARS = 2000
-MAX_ANSWER_ITEMS = 50
-
 FlowId = Annotated[str, Path(max_length=60)]
-AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_CHARS)]
-# Booleans are let through so the engine can say what it expected instead of reading True as 1.
-AnswerValue = AnswerText | StrictBool | int | float | Annotated[list[AnswerText | int], Field(max_length=MAX_ANSWER_ITEMS)] | None
 
 
 class FlowSummary(BaseModel):
@@ -38,10 +33,6 @@ class FlowSummary(BaseModel):
 class RunStart(BaseModel):
     opportunity_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
     lang: Literal["zh", "en"] | None = Field(default=None, description="defaults to the lang cookie, else zh")
-
-
-class AnswerIn(BaseModel):
-    answer: AnswerValue = Field(description="text, a number, an option id, or a list (one item each)")
 
 
 class RunStarted(BaseModel):

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import text
 
-from app.api.deps import SessionDep
+from app.deps import SessionDep
 
 router = APIRouter(tags=["health"])
 

@@ -3,37 +3,12 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from sqlmodel import Session, col, select
-
-from app.api.deps import CurrentUser, SessionDep, not_found
-from app.auth.policy import can_view_user, visible_user_ids
-from app.models import CoachingNote, CoachingNotePublic, User
+from app.deps import CurrentUser, SessionDep
+from app.models import CoachingNotePublic
+from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 
 router = APIRouter(prefix="/notes", tags=["notes"])
-
-
-def visible_note(session: Session, viewer: User, note_id: int) -> CoachingNote:
-    """The owner, their manager and admins read a note; for anyone else it does not exist."""
-    note = session.get(CoachingNote, note_id)
-    if note is None or not can_view_user(session, viewer, note.owner_id):
-        raise not_found("note")
-    return note
-
-
-def list_visible_notes(session: Session, viewer: User, *, kind: str | None = None, owner_id: int | None = None,
-                       limit: int = 50, offset: int = 0) -> list[CoachingNote]:
-    """Notes the viewer may read, newest first: own; managers their teams' reps too; admins all."""
-    query = select(CoachingNote)
-    visible = visible_user_ids(session, viewer)
-    if visible is not None:
-        query = query.where(col(CoachingNote.owner_id).in_(visible))
-    if owner_id is not None:
-        query = query.where(CoachingNote.owner_id == owner_id)
-    if kind is not None:
-        query = query.where(CoachingNote.kind == kind)
-    query = query.order_by(col(CoachingNote.created_at).desc(), col(CoachingNote.id).desc())
-    return list(session.exec(query.offset(offset).limit(limit)))
 
 
 @router.get("")

@@ -1,242 +1,15 @@
-"""Opportunities (real deals) and the pipeline by milestone."""
+"""Opportunities (real deals) and the pipeline by milestone: the routes (the logic is app.pipeline's)."""
 
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
-from pydantic import BaseModel, field_validator, model_validator
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from fastapi import APIRouter, Query, Request, status
 
-from app.api.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found
-from app.auth.policy import can_view_user, visible_user_ids
-from app.coaching.intensity import weighted_forecast
-from app.flows.service import FIVEK_FLOW_ID, run_note, visible_or_404
-from app.models import FlowRun, Opportunity, OpportunityBase, User
-from app.models.common import utcnow
-from app.playbook import get_playbook
+from app.deps import CurrentUser, SessionDep, enforce_daily_limit
+from app.pipeline import (OpportunityCreate, OpportunityDetail, OpportunityPublic, OpportunityUpdate, OutcomeChange,
+                          Pipeline, add_opportunity, build_pipeline, opportunity_detail, readable_opportunity,
+                          set_outcome, update_opportunity, visible_opportunities, writable_opportunity)
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
-
-STALLED_AFTER = timedelta(days=30)
-NO_MILESTONE = "none"  # the pipeline stage of deals below the first milestone (no 5K run yet, or under 10 %)
-WON_MILESTONE = "milestone.m100"  # 结案 (contract signed): a recorded fact that 5K scoring never reaches
-Outcome = Literal["open", "won", "lost"]
-
-
-class OpportunityCreate(OpportunityBase):
-    pass
-
-
-class OpportunityUpdate(SQLModel):
-    account: str | None = Field(default=None, min_length=1, max_length=120)
-    name: str | None = Field(default=None, max_length=200)
-    amount: float | None = Field(default=None, ge=0, le=1e12)
-    expected_close: date | None = None
-
-    @model_validator(mode="after")
-    def _no_null_for_required(self) -> "OpportunityUpdate":
-        # Leaving a field out keeps it; sending null must not blank a column that needs a value.
-        for name in ("account", "name", "amount"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null; leave it out to keep the current value")
-        return self
-
-
-class OutcomeChange(SQLModel):
-    outcome: Outcome
-    reason: str | None = Field(default=None, max_length=200)  # why the deal was lost; only with "lost"
-
-    @field_validator("reason")
-    @classmethod
-    def _blank_reason_is_none(cls, reason: str | None) -> str | None:
-        return (reason or "").strip() or None
-
-    @model_validator(mode="after")
-    def _reason_only_when_lost(self) -> "OutcomeChange":
-        if self.reason is not None and self.outcome != "lost":
-            raise ValueError("a reason goes only with the outcome lost")
-        return self
-
-
-class OpportunityPublic(OpportunityBase):
-    id: int
-    owner_id: int
-    milestone_id: str | None
-    probability: int | None
-    outcome: Outcome
-    closed_at: datetime | None
-    lost_reason: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class OpportunityRun(BaseModel):
-    id: int
-    flow_id: str
-    status: str
-    note_id: int | None
-    updated_at: datetime
-
-
-class OpportunityDetail(OpportunityPublic):
-    runs: list[OpportunityRun]
-    latest_fivek: dict[str, Any] | None  # the result of the latest finished 5K run
-
-
-class PipelineDeal(OpportunityPublic):
-    weighted_forecast: float
-    last_activity: datetime
-    stalled: bool
-    stalled_reasons: list[str]  # "no_activity_30d", "close_date_passed"
-
-
-class PipelineStage(BaseModel):
-    milestone_id: str  # a milestone id, or "none"
-    name_zh: str
-    name_en: str
-    probability: int
-    count: int
-    amount: float
-    weighted_forecast: float
-
-
-class Pipeline(BaseModel):
-    stages: list[PipelineStage]
-    deals: list[PipelineDeal]  # open and won deals; won ones sit at 结案 (m100)
-    total_amount: float
-    total_forecast: float
-    stalled_count: int
-    lost: list[PipelineDeal]  # out of the stages and the forecast, kept to be seen
-    lost_amount: float
-
-
-# ---------------------------------------------------------------------------
-# Access
-
-
-def readable_opportunity(session: Session, viewer: User, opportunity_id: int) -> Opportunity:
-    return visible_or_404(session, viewer, Opportunity, opportunity_id, "opportunity")
-
-
-def writable_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
-    opportunity = readable_opportunity(session, user, opportunity_id)
-    if opportunity.owner_id != user.id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the rep who owns an opportunity may change it")
-    return opportunity
-
-
-def visible_opportunities(session: Session, viewer: User, owner_id: int | None = None, *,
-                          limit: int | None = None, offset: int = 0) -> list[Opportunity]:
-    """The opportunities the viewer may list (own; a manager's teams; all for admins), optionally one rep's,
-    most recently changed first (`limit` pages them; the pipeline takes them all)."""
-    query = select(Opportunity)
-    if owner_id is not None:
-        if not can_view_user(session, viewer, owner_id):
-            raise not_found("user")
-        query = query.where(Opportunity.owner_id == owner_id)
-    else:
-        visible = visible_user_ids(session, viewer)
-        if visible is not None:
-            query = query.where(col(Opportunity.owner_id).in_(visible))
-    query = query.order_by(col(Opportunity.updated_at).desc(), col(Opportunity.id).desc())
-    return list(session.exec(query.offset(offset).limit(limit)))
-
-
-def add_opportunity(session: Session, owner: User, data: OpportunityCreate) -> Opportunity:
-    """Store a new deal owned by `owner` (the API and the pages both create deals through here)."""
-    opportunity = Opportunity.model_validate(data, update={"owner_id": owner.id})
-    session.add(opportunity)
-    session.commit()
-    session.refresh(opportunity)
-    return opportunity
-
-
-def latest_fivek_result(session: Session, opportunity_id: int) -> dict[str, Any] | None:
-    """The result of the deal's latest finished 5K run, as its coaching note keeps it."""
-    run = session.exec(
-        select(FlowRun)
-        .where(FlowRun.opportunity_id == opportunity_id, FlowRun.flow_id == FIVEK_FLOW_ID, FlowRun.status == "done")
-        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
-    ).first()
-    note = run_note(session, run) if run is not None else None
-    return note.data.get("result") if note is not None else None
-
-
-def set_outcome(session: Session, opportunity: Opportunity, change: OutcomeChange) -> Opportunity:
-    """Close a deal as won or lost, or reopen it. Won moves it to 结案 at 100 %; lost and open go back to the
-    milestone of the latest 5K run, lost with a probability of 0 (out of the forecast)."""
-    session.refresh(opportunity, with_for_update=True)  # a 5K run finishing now waits, then sees the outcome
-    if change.outcome != opportunity.outcome:
-        opportunity.closed_at = utcnow() if change.outcome != "open" else None
-    opportunity.outcome = change.outcome
-    opportunity.lost_reason = change.reason
-    if change.outcome == "won":
-        opportunity.milestone_id = WON_MILESTONE
-        opportunity.probability = get_playbook().element(WON_MILESTONE).probability
-    else:  # back to what the latest 5K run says (nothing before the first run)
-        scored = latest_fivek_result(session, opportunity.id) or {}
-        opportunity.milestone_id = (scored.get("milestone") or {}).get("id")
-        opportunity.probability = 0 if change.outcome == "lost" else scored.get("probability")
-    opportunity.updated_at = utcnow()
-    session.add(opportunity)
-    session.commit()
-    session.refresh(opportunity)
-    return opportunity
-
-
-# ---------------------------------------------------------------------------
-# Pipeline
-
-
-def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeline:
-    """Open and won deals by milestone with amount and weighted forecast, stalled open deals flagged;
-    lost deals apart."""
-    playbook = get_playbook()
-    now = utcnow()
-    last_run = dict(
-        session.exec(
-            select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
-            .where(col(FlowRun.opportunity_id).in_([o.id for o in opportunities]))
-            .group_by(FlowRun.opportunity_id)
-        ).all()
-    ) if opportunities else {}
-
-    stages = {NO_MILESTONE: PipelineStage(milestone_id=NO_MILESTONE, name_zh="未达 10% 里程碑", name_en="Below 10 %",
-                                          probability=0, count=0, amount=0, weighted_forecast=0)}
-    for milestone in playbook.milestones:
-        stages[milestone.id] = PipelineStage(milestone_id=milestone.id, name_zh=milestone.name_zh,
-                                             name_en=milestone.name_en, probability=milestone.probability,
-                                             count=0, amount=0, weighted_forecast=0)
-    deals, lost = [], []
-    for opportunity in opportunities:
-        last_activity = max(opportunity.updated_at, last_run.get(opportunity.id, opportunity.updated_at))
-        if opportunity.outcome == "lost":
-            lost.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=0, last_activity=last_activity,
-                                     stalled=False, stalled_reasons=[]))
-            continue
-        stage = stages.get(opportunity.milestone_id or NO_MILESTONE, stages[NO_MILESTONE])
-        forecast = weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook) \
-            if stage.milestone_id != NO_MILESTONE else 0.0
-        reasons = []
-        if opportunity.outcome == "open":  # a won deal cannot stall
-            if now - last_activity > STALLED_AFTER:
-                reasons.append("no_activity_30d")
-            if opportunity.expected_close is not None and opportunity.expected_close < now.date():
-                reasons.append("close_date_passed")
-        stage.count += 1
-        stage.amount += opportunity.amount
-        stage.weighted_forecast += forecast
-        deals.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=forecast, last_activity=last_activity,
-                                  stalled=bool(reasons), stalled_reasons=reasons))
-    return Pipeline(
-        stages=list(stages.values()),
-        deals=deals,
-        total_amount=sum(stage.amount for stage in stages.values()),
-        total_forecast=sum(stage.weighted_forecast for stage in stages.values()),
-        stalled_count=sum(deal.stalled for deal in deals),
-        lost=lost,
-        lost_amount=sum(deal.amount for deal in lost),
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -273,28 +46,14 @@ def read_pipeline(session: SessionDep, user: CurrentUser, owner_id: int | None =
 @router.get("/{opportunity_id}")
 def read_opportunity(opportunity_id: int, session: SessionDep, user: CurrentUser) -> OpportunityDetail:
     """A deal with its flow runs and the result of its latest 5K run."""
-    opportunity = readable_opportunity(session, user, opportunity_id)
-    runs = session.exec(
-        select(FlowRun).where(FlowRun.opportunity_id == opportunity_id)
-        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
-    ).all()
-    return OpportunityDetail(
-        **OpportunityPublic.model_validate(opportunity).model_dump(),
-        runs=[OpportunityRun.model_validate(run, from_attributes=True) for run in runs],
-        latest_fivek=latest_fivek_result(session, opportunity_id),
-    )
+    return opportunity_detail(session, readable_opportunity(session, user, opportunity_id))
 
 
 @router.patch("/{opportunity_id}")
-def update_opportunity(opportunity_id: int, body: OpportunityUpdate, session: SessionDep,
+def change_opportunity(opportunity_id: int, body: OpportunityUpdate, session: SessionDep,
                        user: CurrentUser) -> OpportunityPublic:
     """Change a deal of yours (account, name, amount, expected close)."""
-    opportunity = writable_opportunity(session, user, opportunity_id)
-    opportunity.sqlmodel_update(body.model_dump(exclude_unset=True))
-    opportunity.updated_at = utcnow()
-    session.add(opportunity)
-    session.commit()
-    session.refresh(opportunity)
+    opportunity = update_opportunity(session, writable_opportunity(session, user, opportunity_id), body)
     return OpportunityPublic.model_validate(opportunity)
 
 

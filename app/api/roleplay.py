@@ -15,18 +15,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.models.common import MAX_DB_INTEGER
-from app.api.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
+from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.auth.policy import can_view_user, visible_user_ids
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.roleplay import service
 from app.roleplay.feedback import StateSummary, summarize_state
 from app.roleplay.scenarios import load_scenarios
+from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 
 router = APIRouter(prefix="/roleplays", tags=["roleplay"])
 logger = logging.getLogger(__name__)
 
-MAX_TURN_CHARS = 2000
 TurnLimit = Depends(rate_limited("rate_limit_turns"))
 
 
@@ -118,32 +118,6 @@ def service_errors() -> Iterator[None]:
         yield
     except RolePlayError as error:
         raise HTTPException(error.status, error.detail) from None
-
-
-def visible_roleplay(session: Session, viewer: User, roleplay_id: int) -> RolePlay:
-    """The owner, their manager and admins read a session; for anyone else it does not exist."""
-    roleplay = session.get(RolePlay, roleplay_id)
-    if roleplay is None or not can_view_user(session, viewer, roleplay.owner_id):
-        raise not_found("role-play")
-    return roleplay
-
-
-def own_roleplay(session: Session, user: User, roleplay_id: int) -> RolePlay:
-    """Only the owner talks in a session."""
-    roleplay = session.get(RolePlay, roleplay_id)
-    if roleplay is None or roleplay.owner_id != user.id:
-        raise not_found("role-play")
-    return roleplay
-
-
-def own_rep_turn_for_stream(session: Session, user: User, roleplay_id: int, turn_id: int) -> Turn:
-    """A rep turn of the user's own session, checked before a stream starts (a started stream cannot answer 404)."""
-    own_roleplay(session, user, roleplay_id)
-    rep_turn = session.get(Turn, turn_id)
-    if rep_turn is None or rep_turn.roleplay_id != roleplay_id or rep_turn.speaker != "rep":
-        raise not_found("turn")
-    session.close()  # release the connection before a long stream; the turn runs on its own short sessions
-    return rep_turn
 
 
 def own_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1, description="turn_id from POST .../messages")],

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.api import (ask, auth, coach, drills, flows, health, knowledge_docs, notes, opportunities, roleplay,
                      scenarios, team, users)
-from app.api.deps import get_current_user
+from app.deps import get_current_user
 
 public = APIRouter()
 public.include_router(health.router)

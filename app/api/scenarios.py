@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
-from app.api.deps import CurrentUser, not_found
+from app.deps import CurrentUser, not_found
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
 

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from app.api.deps import CurrentUser, ManagerUser, SessionDep, not_found
+from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.auth.policy import can_view_user
 from app.drills.analytics import rep_progress, team_dashboard
 from app.drills.export import results_csv

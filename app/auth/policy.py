@@ -1,8 +1,13 @@
 """Who may read or act on whose data: the one place the ownership rules live."""
 
-from sqlmodel import Session, select
+from typing import TypeVar
 
+from sqlmodel import Session, SQLModel, select
+
+from app.errors import not_found
 from app.models import Role, TeamManager, User
+
+Owned = TypeVar("Owned", bound=SQLModel)
 
 
 def managed_team_ids(session: Session, manager: User) -> set[int]:
@@ -18,6 +23,15 @@ def can_view_user(session: Session, viewer: User, owner_id: int) -> bool:
         return False
     owner = session.get(User, owner_id)
     return owner is not None and owner.team_id is not None and owner.team_id in managed_team_ids(session, viewer)
+
+
+def visible_or_404(session: Session, viewer: User, table: type[Owned], object_id: int, what: str) -> Owned:
+    """A row with an `owner_id` that the viewer may read (owner, their manager, admins); for anyone else it does
+    not exist (404, the same as a missing id, so ids cannot be probed)."""
+    row = session.get(table, object_id)
+    if row is None or not can_view_user(session, viewer, row.owner_id):  # type: ignore[attr-defined]
+        raise not_found(what)
+    return row
 
 
 def visible_user_ids(session: Session, viewer: User) -> set[int] | None:

@@ -6,7 +6,7 @@ from app.csv_export import csv_text
 from app.drills.analytics import results_by_drill, scope_drills, scope_reps
 from app.drills.results import load_attempts, scenario_titles
 from app.models import RolePlay, Team, User
-from app.web.i18n import translate
+from app.i18n import translate
 
 COLUMNS = ("drill_id", "scenario", "team", "due", "pass_score", "attempts_allowed", "username", "display_name",
            "rep_team", "attempts", "best_score", "passed", "status")

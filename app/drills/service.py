@@ -5,6 +5,7 @@ from datetime import date
 from sqlmodel import Session, col, or_, select
 
 from app.auth.policy import can_manage_team, can_view_user, managed_team_ids, visible_user_ids
+from app.errors import AppError
 from app.drills.results import (Attempt, assignee_result, attempts_public, by_owner, load_attempts,
                                 scenario_titles)
 from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillChangePublic, DrillCreate, DrillDetail,
@@ -14,13 +15,11 @@ from app.models.common import team_today, utcnow
 from app.roleplay.scenarios import load_scenarios
 
 
-class DrillRequestError(Exception):
+class DrillRequestError(AppError):
     """A drill request the rules refuse. `status` is the HTTP status; `code` and `params` name the UI message."""
 
     def __init__(self, message: str, *, status: int = 422, code: str = "invalid", **params: object) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+        super().__init__(status, code, message)
         self.params = params
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from fastapi import HTTPException, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
 from sqlmodel import Session, select
 
-from app.api.deps import not_found
-from app.auth.policy import can_view_user
+from app.auth.policy import can_view_user, visible_or_404
+from app.errors import AppError, not_found
 from app.flows.definitions import FlowDefinition, get_flow
 from app.flows.engine import FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
 from app.flows.notes import RESULT_MODELS
@@ -27,7 +26,19 @@ Lang = Literal["zh", "en"]
 RunStatus = Literal["active", "paused", "done"]
 FIVEK_FLOW_ID = "fivek_intensity"
 CHOICE_TYPES = ("choice", "multi_choice")
-Owned = TypeVar("Owned", FlowRun, Opportunity)
+
+
+MAX_ANSWER_CHARS = 2000
+MAX_ANSWER_ITEMS = 50
+AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_CHARS)]
+# Booleans are let through so the engine can say what it expected instead of reading True as 1.
+AnswerValue = AnswerText | StrictBool | int | float | Annotated[list[AnswerText | int], Field(max_length=MAX_ANSWER_ITEMS)] | None
+
+
+class AnswerIn(BaseModel):
+    """One answer to the waiting question, as the API and the pages take it (with their size limits)."""
+
+    answer: AnswerValue = Field(description="text, a number, an option id, or a list (one item each)")
 
 
 class ChatEntry(BaseModel):
@@ -78,14 +89,6 @@ class AnswerOutcome:
 # Access: read for the owner, their manager and admins; write for the owner only.
 
 
-def visible_or_404(session: Session, viewer: User, table: type[Owned], object_id: int, what: str) -> Owned:
-    """An owned row the viewer may read (owner, their manager, admins); for anyone else it does not exist."""
-    row = session.get(table, object_id)
-    if row is None or not can_view_user(session, viewer, row.owner_id):
-        raise not_found(what)
-    return row
-
-
 def readable_run(session: Session, viewer: User, run_id: int) -> FlowRun:
     return visible_or_404(session, viewer, FlowRun, run_id, "flow run")
 
@@ -96,7 +99,7 @@ def writable_run(session: Session, user: User, run_id: int) -> FlowRun:
     if run is None or not can_view_user(session, user, run.owner_id):
         raise not_found("flow run")
     if run.owner_id != user.id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the rep who owns a flow run may answer it")
+        raise AppError(403, "not_owner", "only the rep who owns a flow run may answer it")
     return run
 
 
@@ -116,7 +119,7 @@ def _require_status(run: FlowRun, *allowed: RunStatus) -> None:
         "done": "this flow run is finished",
         "active": "this flow run is not paused",
     }[run.status]
-    raise HTTPException(status.HTTP_409_CONFLICT, detail=detail)
+    raise AppError(409, f"run_{run.status}", detail)
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
+from app.errors import not_found
 from app.models import PendingAsk
 from app.models.common import utcnow
 
@@ -50,3 +51,11 @@ class PendingAsks:
 
 
 pending_asks = PendingAsks()
+
+
+def claim_or_404(session: Session, ask_id: str, user_id: int) -> str:
+    """The user's pending question, used up; 404 for unknown, expired or other users' asks."""
+    question = pending_asks.claim(session, ask_id, user_id)
+    if question is None:
+        raise not_found("ask")
+    return question

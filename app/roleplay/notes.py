@@ -10,7 +10,7 @@ from app.models import CoachingNote
 from app.playbook import get_playbook
 from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
 from app.roleplay.scorecard import Scorecard
-from app.web.i18n import translate
+from app.i18n import translate
 
 Lang = Literal["zh", "en"]
 ExportFormat = Literal["md", "csv"]

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import SpinResult, classify_spin
 from app.drills.rules import DrillNotAvailable, check_attempt_allowed
+from app.errors import AppError
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import utcnow
@@ -43,13 +44,11 @@ from app.roleplay.state import SessionState, count_words
 SECOND_OPINION_TIMEOUT_S = 10.0  # the optional LLM SPIN label must not hold the feedback back for long
 
 
-class RolePlayError(Exception):
+class RolePlayError(AppError):
     """A request the session cannot accept; `status` is the HTTP status to answer with."""
 
     def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
+        super().__init__(status, "roleplay", detail)
 
 
 class TurnResult(BaseModel):

@@ -8,13 +8,12 @@ from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
-from app.api.ask import AskId, claim_question
-from app.api.deps import SessionDep, enforce_rate_limit
-from app.knowledge.pending import pending_asks
+from app.deps import AskId, SessionDep, enforce_rate_limit
+from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import (MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook,
                                    find_passage)
 from app.models import User
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render
 
@@ -81,8 +80,8 @@ def start_ask(request: Request, session: SessionDep, user: WebUser, question: Qu
 
 
 def claimed_question(ask_id: AskId, session: SessionDep, user: WebUser) -> str:
-    """The signed-in user's pending question (see app.api.ask.claim_question)."""
-    return claim_question(session, ask_id, user)
+    """The signed-in user's pending question, used up (404 for unknown, expired or other users' asks)."""
+    return claim_or_404(session, ask_id, user.id)
 
 
 @router.get("/ask/asks/{ask_id}/stream", response_class=EventSourceResponse)

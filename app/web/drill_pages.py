@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.api.deps import SessionDep, not_found
+from app.deps import SessionDep, not_found
 from app.drills.analytics import scope_reps, viewer_teams
 from app.drills.schemas import AssignmentUpdate, DrillCreate, DrillPublic, DrillStatus, DrillUpdate
 from app.drills.service import (DrillRequestError, can_correct, create_drill, drill_detail, get_visible_drill,
@@ -17,7 +17,7 @@ from app.models import Drill, User
 from app.models.common import team_today
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import DIFFICULTIES
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import local_time, render
 

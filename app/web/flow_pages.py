@@ -8,16 +8,16 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
-from app.api.flows import AnswerIn
-from app.api.opportunities import add_opportunity
+from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
+from app.flows.service import AnswerIn
+from app.pipeline import add_opportunity
 from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView, current_view
 from app.flows.llm_probe import probe_writer_for
 from app.models import FlowRun, Opportunity, User
 from app.web import charts
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.pipeline_pages import opportunity_from_form
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render, templates

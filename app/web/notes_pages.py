@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col, select
 
-from app.api.deps import SessionDep
-from app.api.notes import list_visible_notes, visible_note
+from app.deps import SessionDep
+from app.notes import list_visible_notes, visible_note
 from app.models import RolePlay, User
 from app.roleplay.notes import export_note
 from app.roleplay.scenarios import load_scenarios
-from app.web.i18n import get_lang
+from app.i18n import get_lang
 from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
 from app.web.templating import render

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from app.accounts import authenticate, end_sessions
-from app.api.deps import SessionDep, enforce_login_limits
+from app.deps import SessionDep, enforce_login_limits
 from app.drills.analytics import team_dashboard
 from app.web.drill_pages import STARTABLE, my_drills
-from app.web.i18n import LANGS, get_lang, translate
+from app.i18n import LANGS, get_lang, translate
 from app.models import User
 from app.web.security import CsrfChecked, WebUser, is_manager, start_web_session
 from app.web.templating import render

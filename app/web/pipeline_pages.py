@@ -7,13 +7,13 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_daily_limit
-from app.api.opportunities import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
+from app.deps import SessionDep, enforce_daily_limit
+from app.pipeline import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
                                    build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
 from app.models import User
 from app.web import charts
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 

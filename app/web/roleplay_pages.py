@@ -12,9 +12,8 @@ from markupsafe import escape
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.api.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
-from app.api.roleplay import (MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, service_errors,
-                              visible_roleplay)
+from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
+from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.playbook import get_playbook
 from app.roleplay import service
@@ -24,7 +23,7 @@ from app.roleplay.scenarios import CATEGORIES, load_scenarios
 from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.web import charts
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render, templates
 
@@ -133,9 +132,8 @@ def start(request: Request, session: SessionDep, user: WebUser,
     """Start a session (on a scenario, or on a drill's scenario) and open the chat."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
     enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
-    with service_errors():
-        roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name,
-                                          lang=get_lang(request))
+    roleplay = service.start_roleplay(session, user, scenario_id or None, drill_id, engine_name,
+                                      lang=get_lang(request))
     return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -213,8 +211,7 @@ def _feedback_html(request: Request, engine: Engine, roleplay_id: int, result: T
 def finish(roleplay_id: int, session: SessionDep, user: WebUser):
     """End the call: score it, store the note, show the scorecard."""
     roleplay = own_roleplay(session, user, roleplay_id)
-    with service_errors():
-        service.finish_roleplay(session, roleplay)
+    service.finish_roleplay(session, roleplay)  # a RolePlayError is an AppError: the app shows its page
     return RedirectResponse(f"/roleplay/{roleplay_id}/scorecard", status_code=status.HTTP_303_SEE_OTHER)
 
 

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.api.deps import SessionDep, not_found
+from app.deps import SessionDep, not_found
 from app.auth.policy import can_view_user
 from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
 from app.drills.export import results_csv
@@ -23,7 +23,7 @@ from app.playbook import get_playbook
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.web import charts
 from app.web.drill_pages import render_page, scenario_names
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 
 router = APIRouter(include_in_schema=False)

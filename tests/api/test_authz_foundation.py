@@ -6,6 +6,7 @@ from tests.utils.authz import case, check_case, everyone
 
 CASES = [
     case("GET", "/api/me", everyone(200)),
+    case("POST", "/api/auth/logout", everyone(204)),  # each ends only its own sessions
 ]
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from app.flows.definitions import FLOW_IDS
 from app.flows.service import load_record
 from app.models import CoachingNote, FlowRun, Opportunity, Role
-from app.web.i18n import translate
+from app.i18n import translate
 from app.web.templating import templates
 from tests.api.test_flows import (DRAGON_SCRIPT, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT,
                                   run_flow)

@@ -1,4 +1,5 @@
-"""Dependencies shared by the API routers: database session, settings, current user, roles, rate limits.
+"""Request dependencies shared by the API routers and the pages: database session, settings, current user, roles,
+rate limits.
 
 Authorization lives here and in app.auth.policy, nowhere else: routers declare what they need
 with these aliases, and everything under /api except the public router requires a bearer token.
@@ -6,7 +7,7 @@ with these aliases, and everything under /api except the public router requires 
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from limits import parse
@@ -15,10 +16,12 @@ from sqlmodel import Session
 from app.auth.tokens import read_access_token
 from app.config import Settings
 from app.db import get_session
+from app.errors import not_found  # noqa: F401  (routes import it from here with the other request helpers)
 from app.models import Role, User
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 
 SessionDep = Annotated[Session, Depends(get_session)]
+AskId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]  # a pending streamed ask (API and page)
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -123,6 +126,3 @@ def enforce_login_limits(request: Request, username: str) -> None:
     enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{username[:64]}")
 
 
-def not_found(what: str) -> HTTPException:
-    """Missing and forbidden objects look the same, so ids cannot be probed."""
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")

@@ -11,7 +11,7 @@ import yaml
 from fastapi import Request
 
 LANGS = ("zh", "en")
-MESSAGES_DIR = Path(__file__).parent / "messages"
+MESSAGES_DIR = Path(__file__).parent / "web" / "messages"
 
 
 @lru_cache
