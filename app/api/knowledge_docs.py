@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
 
-from app.api.deps import CurrentUser, ManagerUser, SessionDep
+from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.knowledge.documents import MAX_UPLOAD_BYTES, DocumentError
 from app.knowledge.team_docs import (DocumentCreated, DocumentPublic, delete_document, list_documents,
                                      reindex_document, upload_document)

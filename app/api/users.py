@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AdminUser, CurrentUser, ManagerUser, SessionDep, not_found
+from app.deps import AdminUser, CurrentUser, ManagerUser, SessionDep, not_found
 from app.models import Team
 from app.models.common import MAX_DB_INTEGER
 from app.users.importer import ImportRejected, import_users

@@ -7,13 +7,13 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.api.deps import SessionDep, not_found
+from app.deps import SessionDep, not_found
 from app.models import Role, Team, User
 from app.users.importer import ImportRejected, import_users
 from app.users.schemas import TeamCreate, TeamUpdate, UserCreate, UserUpdate
 from app.users.service import (UserRequestError, change_own_password, create_account, create_team, list_teams,
                                list_users, manageable_user, reset_password, update_account, update_team)
-from app.web.i18n import get_lang, translate
+from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
