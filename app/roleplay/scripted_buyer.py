@@ -417,7 +417,7 @@ class ScriptedBuyer:
         if told:
             lead = self._say(new, "reveal_lead")
             first = fact_text(told[0], new.lang)
-            if lead and new.lang == "en" and first[:2].istitle():  # "Look, our fleet..." (but "RMs" stays)
+            if lead.endswith((", ", ": ")) and new.lang == "en" and first[:2].istitle():  # "Look, our..." ("RMs" stays)
                 lead = lead + first[0].lower()
                 told_texts = [first[1:]] + [fact_text(fact, new.lang) for fact in told[1:]]
             else:
@@ -508,6 +508,7 @@ class ScriptedBuyer:
 
     def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
         index = topic_index(self.scenario)
+        rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
         return {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
 
