@@ -312,7 +312,7 @@ class ScriptedBuyer:
             else:
                 parts.append(self._say(new, "premature_pitch"))
         else:
-            if not (asked and u.label == "other"):
+            if not asked:  # an ask for a next step is answered by the commitment rules below
                 delta += self._answer_question(new, rep_text, u, matches, result, parts, record)
             if pitching:
                 delta += TRUST_VALUE_PITCH
@@ -400,12 +400,13 @@ class ScriptedBuyer:
         record: TurnRecord,
     ) -> int:
         """Tell the facts the question is about when trust allows; otherwise hold back with a reason."""
-        if not u.is_question and (u.is_pitch or u.label not in LABEL_CATEGORY):
+        if not u.is_question:
             return 0  # a statement or a pitch asks the buyer nothing
         revealed = new.revealed_ids()
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        reachable = self._reachable(new, u, matches) or self._follow_up(new, u, rep_text, matches)
+        reachable = (self._reachable(new, u, matches) or self._follow_up(new, u, rep_text, matches)
+                     or self._way_in(new, u, matches, revealed))
         told: list[Fact] = []
         held: Fact | None = None
         for fact in reachable:
@@ -418,7 +419,7 @@ class ScriptedBuyer:
         if told:
             lead = self._say(new, "reveal_lead")
             first = fact_text(told[0], new.lang)
-            if lead and new.lang == "en" and first[:2].istitle():  # "Look, our fleet..." (but "RMs" stays)
+            if lead.endswith((", ", ": ")) and new.lang == "en" and first[:2].istitle():  # "Look, our..." ("RMs" stays)
                 lead = lead + first[0].lower()
                 told_texts = [first[1:]] + [fact_text(fact, new.lang) for fact in told[1:]]
             else:
@@ -449,6 +450,16 @@ class ScriptedBuyer:
             return style_bonus
         return 0
 
+    def _way_in(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch],
+                revealed: set[str]) -> list[Fact]:
+        """A question on a fact two steps ahead: the buyer tells the step before it that he can tell (a chain
+        never dead-ends: "大货主要重新招标，咱能整不？" gets the tracking trouble that the tender is about)."""
+        blocked = self._blocked_on_topic(new, u, matches, revealed)
+        if blocked is None:
+            return []
+        askable = {fact.id for fact in askable_facts(self.scenario, new)}
+        return [self.scenario.fact(fid) for fid in blocked.requires if fid in askable][:1]
+
     def _follow_up(self, new: SessionState, u: Understanding, rep_text: str,
                    matches: dict[str, TopicMatch]) -> list[Fact]:
         """A SPIN question on no fact's topic in particular: the buyer takes it as a follow-up of what he just said
@@ -457,13 +468,20 @@ class ScriptedBuyer:
         category = LABEL_CATEGORY.get(u.label)
         if category is None or not u.is_question or u.is_pitch or u.fact_ids is not None:
             return []
+        neighbour = LABEL_CATEGORY.get(NEIGHBOUR_STAGE.get(u.label, ""), category)
         revealed = new.revealed_ids()
-        if any(match.specific for fact_id, match in matches.items() if fact_id not in revealed):
-            return []
+        # It may name what the buyer has told ("that re-entry"), but no hidden topic, and it must not be the same
+        # kind of question about a told fact again (then it is a repeat, not a follow-up).
+        for fact_id, match in matches.items():
+            if match.specific and (fact_id not in revealed or self.scenario.category_of(fact_id) == category):
+                return []
         ready = [fact for fact in getattr(self.scenario.facts, category)
                  if fact.id not in revealed and all(required in revealed for required in fact.requires)]
         recent = {fact_id for record in new.history[-2:] for fact_id in record.revealed}
-        following = [fact for fact in ready if recent & set(fact.requires)]
+        # a follow-up may also be of the neighbouring kind the label is often confused with (P <-> I)
+        around = ready + [fact for fact in getattr(self.scenario.facts, neighbour) if fact.id not in revealed
+                          and all(required in revealed for required in fact.requires)]
+        following = [fact for fact in around if recent & set(fact.requires)]
         if following:
             return following[:1]
         if mentions(rep_text, GENERAL_ASKS[category]):
@@ -492,6 +510,7 @@ class ScriptedBuyer:
 
     def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
         index = topic_index(self.scenario)
+        rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
         return {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
 

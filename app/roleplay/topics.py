@@ -308,6 +308,7 @@ class TopicIndex:
         self._keyword_weights: dict[str, float] = {}
         self._all_keywords = tuple({word: probe for words in self.keywords.values() for word, probe in words}.items())
         self._found_for: str | None = None
+        self._vocabulary: frozenset[str] | None = None
         self._found: list[str] = []
         for facts in scenario.facts.by_category().values():
             for fact in facts:
@@ -322,6 +323,30 @@ class TopicIndex:
                     term: (1.0 if term in CONCEPTS else PLAIN_WORD_SHARE) / facts_using[term]
                     for term in self.fact_terms[fact.id]
                 }
+
+    def correct_typos(self, text: str) -> str:
+        """English words of five letters or more that are one edit (insert, delete, change, swap) away from exactly
+        one word of this scenario's vocabulary are read as that word: "maintanance", "colect", "seperate"."""
+        if not _LATIN_CHAR.search(text.lower()):
+            return text
+        if self._vocabulary is None:
+            words: set[str] = set()
+            for text_of_fact in self._fact_texts:
+                words.update(_LATIN_WORDS.findall(text_of_fact))
+            for surfaces in CONCEPTS.values():
+                for surface in surfaces:
+                    words.update(_LATIN_WORDS.findall(surface.lower()))
+            self._vocabulary = frozenset(word for word in words if len(word) >= 4)
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if not 5 <= len(lowered) <= 16 or lowered in self._vocabulary:
+                return word
+            found = _one_edit(lowered) & self._vocabulary
+            return next(iter(found)) if len(found) == 1 else word
+
+        return _LATIN_WORDS.sub(fix, text)
 
     def terms(self, text: str) -> frozenset[str]:
         """The content terms of a rep's text (compute once per turn, pass to match)."""
@@ -358,6 +383,21 @@ class TopicIndex:
             self._found_for = lowered
             self._found = [word for word, probe in self._all_keywords if _found(lowered, probe)]
         return self._found
+
+
+_LATIN_WORDS = re.compile(r"[A-Za-z]+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=8192)
+def _one_edit(word: str) -> frozenset[str]:
+    """Every string one edit away from a word (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    swaps = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    changes = {left + letter + right[1:] for left, right in splits if right for letter in _LETTERS}
+    inserts = {left + letter + right for left, right in splits for letter in _LETTERS}
+    return frozenset(deletes | swaps | changes | inserts)
 
 
 _INDEXES: dict[str, tuple[Scenario, TopicIndex]] = {}

@@ -35,7 +35,10 @@ MIN_TEST_SPIN_ACCURACY_ALL = 0.90
 # The train split was tuned on, so it must stay near what was reached (Chinese: recall 96 %, false 1 %,
 # 14/14; English: recall 99 % (95/96), false 0/95, commitments 10/10; its rep turns train the naive Bayes).
 MIN_TRAIN_FACT_RECALL = {"zh": 0.90, "en": 0.90}
-MAX_TRAIN_FALSE_UNLOCK_RATE = {"zh": 0.05, "en": 0.10}
+# Counted per turn (a fact told on a turn not annotated with it). Issue 15 makes the buyer answer a plainly asked
+# question a step out of order or under a wrong SPIN label, and follow up on what he just said: some facts now
+# come a turn earlier or later than annotated here (zh 10 %, en 0 % on this split after that change).
+MAX_TRAIN_FALSE_UNLOCK_RATE = {"zh": 0.12, "en": 0.10}
 MIN_TRAIN_COMMITMENT_RATE = {"zh": 0.85, "en": 0.8}
 # Pitching, vague or off-topic conversations may unlock almost nothing.
 MAX_BAD_CONVERSATION_UNLOCKS = 2
