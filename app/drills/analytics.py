@@ -36,7 +36,9 @@ class ScoredAttempt:
     def skills(self) -> dict[str, float]:
         if self.scorecard is None:
             return {}
-        return {skill: self.scorecard.components[skill].ratio * 100 for skill in SKILLS}
+        # A component that did not apply in a call (no objection raised) says nothing about the skill.
+        components = self.scorecard.components
+        return {skill: components[skill].ratio * 100 for skill in SKILLS if components[skill].applicable}
 
     @property
     def fivek(self) -> dict[str, float]:
@@ -52,7 +54,8 @@ def _mean(values: Iterable[float], digits: int = 2) -> float | None:
 
 def _mean_by_key(dicts: list[dict[str, float]], keys: Iterable[str]) -> dict[str, float]:
     dicts = [d for d in dicts if d]
-    return {key: _mean(d[key] for d in dicts) for key in keys} if dicts else {}
+    means = {key: _mean(d[key] for d in dicts if key in d) for key in keys}
+    return {key: value for key, value in means.items() if value is not None}
 
 
 def _spin_mix(scored: list[ScoredAttempt]) -> tuple[dict[str, float], int]:
@@ -199,7 +202,7 @@ def _weakest_skills(scored: list[ScoredAttempt], drills: list[Drill]) -> list[We
     scenarios = load_scenarios()
     practised = Counter(item.attempt.roleplay.scenario_id for item in scored)
     playbook = get_playbook()
-    weakest = sorted(SKILLS, key=lambda skill: (averages[skill], SKILLS.index(skill)))[:WEAKEST_SHOWN]
+    weakest = sorted(averages, key=lambda skill: (averages[skill], SKILLS.index(skill)))[:WEAKEST_SHOWN]
     result = []
     for skill in weakest:
         element = playbook.element(SKILL_ELEMENT[skill])

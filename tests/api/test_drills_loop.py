@@ -140,9 +140,12 @@ def test_assign_attempt_review_and_measure(client, session, team):
         for label, share in rep["spin_mix"].items():
             assert share == pytest.approx(spin[label] / total_turns, abs=0.0001)
 
-    team_skill = {skill: mean(cards[rp.id]["components"][skill]["ratio"] * 100 for rp in roleplays) for skill in WEIGHTS}
+    # Components that did not apply in a call (no objection raised) are left out of the team's averages.
+    applied = {skill: [cards[rp.id]["components"][skill] for rp in roleplays
+                       if cards[rp.id]["components"][skill]["applicable"]] for skill in WEIGHTS}
+    team_skill = {skill: mean(c["ratio"] * 100 for c in components) for skill, components in applied.items() if components}
     weakest = dashboard["weakest_skills"]
-    assert [w["skill"] for w in weakest] == sorted(WEIGHTS, key=lambda s: (team_skill[s], list(WEIGHTS).index(s)))[:3]
+    assert [w["skill"] for w in weakest] == sorted(team_skill, key=lambda s: (team_skill[s], list(WEIGHTS).index(s)))[:3]
     for weak in weakest:
         assert weak["average"] == pytest.approx(team_skill[weak["skill"]], abs=0.01)
         assert weak["element_id"] == SKILL_ELEMENT[weak["skill"]]
@@ -160,8 +163,11 @@ def test_assign_attempt_review_and_measure(client, session, team):
     assert progress["attempts"][1]["score"] == 62
     for point in progress["attempts"]:
         for skill in WEIGHTS:
-            assert point["skills"][skill] == pytest.approx(cards[point["roleplay_id"]]["components"][skill]["ratio"] * 100,
-                                                           abs=0.01)
+            component = cards[point["roleplay_id"]]["components"][skill]
+            if component["applicable"]:
+                assert point["skills"][skill] == pytest.approx(component["ratio"] * 100, abs=0.01)
+            else:
+                assert skill not in point["skills"]
 
     # --- CSV export ---------------------------------------------------------------------------------
     export = client.get("/api/team/export.csv", headers=headers["manager"])
