@@ -50,6 +50,7 @@ class User(UserBase, table=True):
     is_active: bool = True
     # Set by an admin's or manager's password reset (and CSV import): the user must choose a new one first.
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    notices_seen_at: datetime | None = None  # the rep marked their home's notifications read up to here
     created_at: datetime = created_at_field()
 
 
