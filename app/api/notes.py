@@ -3,8 +3,13 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from sqlmodel import Session
+
 from app.deps import CurrentUser, SessionDep
-from app.models import CoachingNotePublic
+from app.drills.reviews import export_with_reviews, notes_reviews
+from app.drills.schemas import CoachingNoteReviewed
+from app.models import CoachingNote
+from app.models.common import team_time
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 
@@ -19,16 +24,23 @@ def list_notes(
     owner_id: Annotated[int | None, Query(ge=1)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> list[CoachingNotePublic]:
-    """Coaching notes you may read, newest first, optionally of one kind or one rep."""
+) -> list[CoachingNoteReviewed]:
+    """Coaching notes you may read, newest first, optionally of one kind or one rep (with effective scores)."""
     notes = list_visible_notes(session, user, kind=kind, owner_id=owner_id, limit=limit, offset=offset)
-    return [CoachingNotePublic.model_validate(note, from_attributes=True) for note in notes]
+    return reviewed_notes(session, notes)
+
+
+def reviewed_notes(session: Session, notes: list[CoachingNote]) -> list[CoachingNoteReviewed]:
+    reviews = notes_reviews(session, notes)
+    return [CoachingNoteReviewed.model_validate(note, from_attributes=True).model_copy(update={
+        "effective_score": reviews[note.id].score if note.id in reviews else note.score,
+        "reviews": reviews[note.id].reviews if note.id in reviews else []}) for note in notes]
 
 
 @router.get("/{note_id}")
-def read_note(note_id: int, session: SessionDep, user: CurrentUser) -> CoachingNotePublic:
-    """One coaching note (owner, their manager, admins)."""
-    return CoachingNotePublic.model_validate(visible_note(session, user, note_id), from_attributes=True)
+def read_note(note_id: int, session: SessionDep, user: CurrentUser) -> CoachingNoteReviewed:
+    """One coaching note (owner, their manager, admins), with the effective score and the managers' reviews."""
+    return reviewed_notes(session, [visible_note(session, user, note_id)])[0]
 
 
 @router.get("/{note_id}/export")
@@ -39,7 +51,9 @@ def export(
     format: Annotated[Literal["md", "csv"], Query()] = "md",
     lang: Annotated[Literal["zh", "en"], Query()] = "zh",
 ) -> Response:
-    """The note as a Markdown or CSV download."""
-    exported = export_note(visible_note(session, user, note_id), format, lang)
+    """The note as a Markdown or CSV download (a role-play's with its effective score and reviews)."""
+    note = visible_note(session, user, note_id)
+    exported = export_with_reviews(export_note(note, format, lang), notes_reviews(session, [note]).get(note.id), lang,
+                                   lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M"))
     return Response(exported.content, media_type=exported.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})

@@ -17,6 +17,8 @@ from sqlmodel import Session, col, select
 from app.models.common import MAX_DB_INTEGER
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.auth.policy import can_view_user, visible_user_ids
+from app.drills.reviews import roleplay_reviews
+from app.drills.schemas import ReviewPublic
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.roleplay import service
 from app.roleplay.feedback import StateSummary, summarize_state
@@ -80,6 +82,7 @@ class TranscriptTurn(BaseModel):
     spin: str | None
     feedback: dict[str, Any] | None  # rep turns only
     created_at: datetime
+    comments: list[ReviewPublic] = []  # managers' comments on this line
 
 
 class RolePlaySummary(BaseModel):
@@ -102,6 +105,8 @@ class RolePlayDetail(RolePlaySummary):
     turns: list[TranscriptTurn]
     state: StateSummary
     pending_turn_id: int | None
+    effective_score: int | None = None  # the latest manager override, else the coach's score (`score`)
+    reviews: list[ReviewPublic] = []  # every review, oldest first (line comments carry their turn_id)
 
 
 class FinishOut(BaseModel):
@@ -216,12 +221,16 @@ def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> R
     pending = next((turn.id for turn in turns if turn.speaker == "rep" and turn.status == TurnStatus.pending), None)
     with service_errors():
         scenario = service.scenario_of(roleplay.scenario_id)
+    reviews = roleplay_reviews(session, roleplay)
     return RolePlayDetail(
         **summary_of(roleplay).model_dump(), engine=roleplay.engine, lang=service.state_of(roleplay).lang,
         turns=[TranscriptTurn(id=turn.id, seq=turn.seq, speaker=turn.speaker, text=turn.text, status=turn.status,
                               spin=turn.spin, feedback=turn.feedback if turn.speaker == "rep" else None,
-                              created_at=turn.created_at) for turn in turns],
-        state=summarize_state(scenario, service.state_of(roleplay)), pending_turn_id=pending)
+                              created_at=turn.created_at,
+                              comments=[review for review in reviews.reviews if review.turn_id == turn.id])
+               for turn in turns],
+        state=summarize_state(scenario, service.state_of(roleplay)), pending_turn_id=pending,
+        effective_score=reviews.score, reviews=reviews.reviews)
 
 
 @router.post("/{roleplay_id}/turns", dependencies=[TurnLimit])

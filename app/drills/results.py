@@ -69,7 +69,7 @@ def review_public(review: Review, reviewers: dict[int, User]) -> ReviewPublic:
         id=review.id, roleplay_id=review.roleplay_id, reviewer_id=review.reviewer_id,
         reviewer_name=(reviewer.display_name or reviewer.username) if reviewer else "",
         comment=review.comment, override_score=review.override_score, reason=review.reason,
-        created_at=review.created_at,
+        created_at=review.created_at, turn_id=review.turn_id,
     )
 
 

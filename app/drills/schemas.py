@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.models import CoachingNotePublic
+
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
@@ -79,13 +81,15 @@ class DrillChangePublic(BaseModel):
 
 
 class ReviewCreate(BaseModel):
-    """A manager's comment on an attempt, optionally overriding the coach's score (then with a reason)."""
+    """A manager's comment on an attempt, optionally overriding the coach's score (then with a reason);
+    with `turn_id`, a comment on that line of the transcript (no override)."""
 
     model_config = ConfigDict(extra="forbid")
 
     comment: str = Field(default="", max_length=4000)
     override_score: int | None = Field(default=None, ge=0, le=100)
     reason: str = Field(default="", max_length=1000)
+    turn_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _complete(self) -> "ReviewCreate":
@@ -94,6 +98,8 @@ class ReviewCreate(BaseModel):
             raise PydanticCustomError("reason_required", "a reason is required when overriding the score")
         if self.override_score is None and not self.comment.strip():
             raise PydanticCustomError("review_empty", "a review needs a comment or an override score")
+        if self.turn_id is not None and self.override_score is not None:
+            raise PydanticCustomError("turn_override", "a comment on one line cannot override the score")
         return self
 
 
@@ -106,6 +112,7 @@ class ReviewPublic(BaseModel):
     override_score: int | None
     reason: str
     created_at: datetime
+    turn_id: int | None = None  # a comment on this line of the transcript
 
 
 class AttemptPublic(BaseModel):
@@ -129,6 +136,26 @@ class AttemptReviews(BaseModel):
     coach_score: int | None
     score: int | None
     reviews: list[ReviewPublic]
+
+
+class CoachingNoteReviewed(CoachingNotePublic):
+    """A coaching note with, for a role-play, its effective score (latest override, else the coach's) and reviews."""
+
+    effective_score: int | None = None
+    reviews: list[ReviewPublic] = []
+
+
+class Notice(BaseModel):
+    """One line of a rep's notification area: a review of their attempt, a new drill, a drill due soon."""
+
+    kind: str  # "review" | "drill" | "due_soon"
+    at: datetime | date
+    new: bool
+    link: str
+    who: str = ""  # the reviewer or the drill's creator
+    scenario_id: str = ""
+    score: int | None = None  # a review's override
+    text: str = ""  # a review's comment
 
 
 class AssigneeResult(BaseModel):

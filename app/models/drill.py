@@ -51,6 +51,7 @@ class Review(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     roleplay_id: int = Field(foreign_key="roleplay.id", index=True, ondelete="CASCADE")
     reviewer_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    turn_id: int | None = Field(default=None, foreign_key="turn.id", ondelete="CASCADE")  # a comment on one line
     comment: str = Field(default="", max_length=4000)
     override_score: int | None = Field(default=None, ge=0, le=100)
     reason: str = Field(default="", max_length=1000)

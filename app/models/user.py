@@ -53,6 +53,7 @@ class User(UserBase, table=True):
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Set by an admin's or manager's password reset (and CSV import): the user must choose a new one first.
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    notices_seen_at: datetime | None = None  # the rep marked their home's notifications read up to here
     created_at: datetime = created_at_field()
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col, select
 
 from app.deps import SessionDep
+from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
 from app.notes import list_visible_notes, visible_note
 from app.models import RolePlay, User
 from app.roleplay.notes import export_note
@@ -13,7 +14,7 @@ from app.roleplay.scenarios import load_scenarios
 from app.i18n import get_lang
 from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
-from app.web.templating import render
+from app.web.templating import local_time, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,7 +27,8 @@ def notes_list(request: Request, session: SessionDep, user: WebUser,
     owner_ids = {note.owner_id for note in notes}
     owners = {row.id: row for row in session.exec(select(User).where(col(User.id).in_(owner_ids)))} if owner_ids else {}
     return render(request, "notes/list.html", {"notes": notes, "owners": owners, "kind": kind,
-                                               "show_owner": user.role != "rep"})
+                                               "show_owner": user.role != "rep",
+                                               "reviews": notes_reviews(session, notes)})
 
 
 @router.get("/notes/{note_id}")
@@ -39,7 +41,8 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")
         context |= {"roleplay": roleplay, "card": note.data["scorecard"],
-                    "next_scenario": load_scenarios().get(next_id) if next_id else None}
+                    "next_scenario": load_scenarios().get(next_id) if next_id else None,
+                    "attempt": attempt_public(session, roleplay) if roleplay else None, "when": local_time}
     return render(request, "notes/detail.html", context)
 
 
@@ -47,6 +50,8 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
 def note_export(note_id: int, request: Request, session: SessionDep, user: WebUser,
                 format: Annotated[Literal["md", "csv"], Query()] = "md"):
     """Download the note as Markdown or CSV, in the page language."""
-    exported = export_note(visible_note(session, user, note_id), format, get_lang(request))
+    note = visible_note(session, user, note_id)
+    exported = export_with_reviews(export_note(note, format, get_lang(request)),
+                                   notes_reviews(session, [note]).get(note.id), get_lang(request), local_time)
     return Response(exported.content, media_type=exported.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})

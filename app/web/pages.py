@@ -8,11 +8,12 @@ from fastapi.responses import RedirectResponse
 from app.accounts import authenticate, end_sessions
 from app.deps import SessionDep, enforce_login_limits
 from app.drills.analytics import team_dashboard
-from app.web.drill_pages import STARTABLE, my_drills
+from app.drills.notices import mark_notices_seen, rep_notices
+from app.web.drill_pages import STARTABLE, my_drills, scenario_names
 from app.i18n import LANGS, get_lang, translate
 from app.models import User
 from app.web.security import CsrfChecked, WebUser, is_manager, start_web_session
-from app.web.templating import render
+from app.web.templating import local_time, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,5 +76,13 @@ def home(request: Request, session: SessionDep, user: WebUser):
     if is_manager(user):
         context = {"team_summary": team_dashboard(session, user)}
     else:
-        context = {"my_drills": my_drills(session, user), "startable": STARTABLE}
+        context = {"my_drills": my_drills(session, user), "startable": STARTABLE, "notices": rep_notices(session, user),
+                   "scenario_names": scenario_names(get_lang(request)), "when": local_time}
     return render(request, "home.html", context)
+
+
+@router.post("/notices/seen", dependencies=[CsrfChecked])
+def notices_seen(session: SessionDep, user: WebUser):
+    """Mark the home page's notifications read."""
+    mark_notices_seen(session, user)
+    return RedirectResponse("/", status_code=303)

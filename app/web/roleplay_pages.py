@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
+from app.drills.reviews import attempt_public
 from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.playbook import get_playbook
@@ -24,8 +25,8 @@ from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.web import charts
 from app.i18n import get_lang, translate
-from app.web.security import CsrfChecked, WebUser
-from app.web.templating import render, templates
+from app.web.security import CsrfChecked, WebUser, is_manager
+from app.web.templating import local_time, render, templates
 
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
@@ -145,9 +146,20 @@ def chat(roleplay_id: int, request: Request, session: SessionDep, user: WebUser)
     """The conversation with the buyer and the coach sidebar; read-only for the rep's manager."""
     roleplay = visible_roleplay(session, user, roleplay_id)
     parts = chat_parts(session, roleplay)
-    return render(request, "roleplay/chat.html", {**page_context(request), **parts,
+    return render(request, "roleplay/chat.html", {**page_context(request), **parts, **review_parts(session, user, roleplay),
                                                   "is_owner": roleplay.owner_id == user.id,
                                                   "max_chars": MAX_TURN_CHARS})
+
+
+def review_parts(session: Session, user: User, roleplay: RolePlay) -> dict[str, Any]:
+    """The attempt with its reviews, the line comments by turn, and whether the viewer may review (their rep's)."""
+    attempt = attempt_public(session, roleplay)
+    by_turn: dict[int, list] = {}
+    for review in attempt.reviews:
+        if review.turn_id is not None:
+            by_turn.setdefault(review.turn_id, []).append(review)
+    return {"attempt": attempt, "turn_comments": by_turn, "when": local_time,
+            "can_review": is_manager(user) and roleplay.owner_id != user.id}
 
 
 @router.post("/roleplay/{roleplay_id}/messages", dependencies=[CsrfChecked])
@@ -239,4 +251,5 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
     return render(request, "roleplay/scorecard.html", {
         **page_context(request), "roleplay": roleplay, "scenario": scenario, "card": card, "note_id": result.note_id,
         "radar": radar, "spin_bars": spin_bars, "next_scenario": next_scenario,
-        "is_owner": roleplay.owner_id == user.id, "owner": session.get(User, roleplay.owner_id)})
+        "is_owner": roleplay.owner_id == user.id, "owner": session.get(User, roleplay.owner_id),
+        **review_parts(session, user, roleplay)})

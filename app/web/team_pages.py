@@ -31,7 +31,8 @@ router = APIRouter(include_in_schema=False)
 SPIN_ELEMENTS = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
 
 # ReviewCreate's error types -> UI messages; anything else is an out-of-range score.
-REVIEW_ERRORS = {"reason_required": "drills.review.need_reason", "review_empty": "drills.review.need_content"}
+REVIEW_ERRORS = {"reason_required": "drills.review.need_reason", "review_empty": "drills.review.need_content",
+                 "turn_override": "drills.review.turn_override"}
 
 
 def _require_manager(user: User, lang: str) -> None:
@@ -155,6 +156,7 @@ def review_attempt(
     comment: Annotated[str, Form(max_length=4000)] = "",
     override_score: Annotated[str, Form(max_length=8)] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
+    turn_id: Annotated[str, Form(max_length=12)] = "",
 ):
     """Add a review from the form; htmx gets the refreshed reviews block, a plain post goes back to the page."""
     lang = get_lang(request)
@@ -162,7 +164,7 @@ def review_attempt(
     attempt = get_visible_attempt(session, user, roleplay_id)
     if attempt is None:
         raise not_found("attempt")
-    values = {"comment": comment, "override_score": override_score, "reason": reason}
+    values = {"comment": comment, "override_score": override_score, "reason": reason, "turn_id": turn_id}
     error = _review_error(session, user, attempt, values, lang)
     if request.headers.get("hx-request"):
         block = attempts_public(session, [attempt])[0]
@@ -170,6 +172,8 @@ def review_attempt(
                                                         "review_values": values if error else None})
     if error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error)
+    if turn_id.isdigit():  # a comment on one line, posted from the transcript
+        return RedirectResponse(f"/roleplay/{roleplay_id}#turn-{turn_id}", status_code=303)
     back = f"/drills/{attempt.roleplay.drill_id}" if attempt.roleplay.drill_id else f"/team/reps/{attempt.roleplay.owner_id}"
     return RedirectResponse(f"{back}#attempt-{roleplay_id}", status_code=303)
 
@@ -180,8 +184,9 @@ def _review_error(session: Session, user: User, attempt, values: dict[str, str],
     if score and not score.isdigit():
         return translate("drills.review.bad_score", lang)
     try:
+        turn = values.get("turn_id", "").strip()
         data = ReviewCreate(comment=values["comment"], override_score=int(score) if score else None,
-                            reason=values["reason"])
+                            reason=values["reason"], turn_id=int(turn) if turn.isdigit() else None)
         add_review(session, user, attempt, data)
     except ValidationError as error:
         return translate(REVIEW_ERRORS.get(error.errors()[0]["type"], "drills.review.bad_score"), lang)

@@ -8,7 +8,7 @@ from app import migrate
 from app.db import make_engine
 
 BEFORE = "eba07e34c772"
-TABLES = ("user", "opportunity", "drill", "drill_assignment")
+TABLES = ("user", "opportunity", "drill", "drill_assignment", "roleplay", "review")
 
 
 def test_upgrading_and_downgrading_keeps_users_deals_and_drills(tmp_path, database_url):
@@ -35,13 +35,17 @@ def test_upgrading_and_downgrading_keeps_users_deals_and_drills(tmp_path, databa
         connection.execute(text("INSERT INTO drill (created_by, scenario_id, due, pass_score, note, created_at)"
                                 " VALUES (1, 'x', '2026-12-30', 70, '', '2026-01-01')"))
         connection.execute(text("INSERT INTO drill_assignment (drill_id, user_id) VALUES (1, 1)"))
+        connection.execute(text("INSERT INTO roleplay (owner_id, scenario_id, drill_id, status, engine, state, score,"
+                                " created_at) VALUES (1, 'x', 1, 'finished', 'offline', '{}', 55, '2026-01-01')"))
+        connection.execute(text("INSERT INTO review (roleplay_id, reviewer_id, comment, reason, created_at)"
+                                " VALUES (1, 1, 'ok', '', '2026-01-01')"))
     alembic(command.upgrade, "head")
-    assert counts() == [1, 1, 1, 1]
+    assert counts() == [1] * len(TABLES)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT must_change_password FROM user")).scalar() in (0, False)
         assert connection.execute(text("SELECT include_newcomers, cancelled_at FROM drill")).one() == (1, None)
         assert connection.execute(text("SELECT due, extra_attempts FROM drill_assignment")).one() == (None, 0)
     migrate.check(engine)
     alembic(command.downgrade, BEFORE)
-    assert counts() == [1, 1, 1, 1]
+    assert counts() == [1] * len(TABLES)
     engine.dispose()
