@@ -21,8 +21,8 @@ from app.llm.resilience import ModelGuard
 from app.llm.shared_breaker import breaker_for
 from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
-from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
-                     team_pages)
+from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, knowledge_pages, notes_pages, pages,
+                     pipeline_pages, roleplay_pages, team_pages)
 from app.i18n import get_lang, translate
 from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordChangeRequired
 from app.web.templating import render
@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)
-    for module in (pages, admin_pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):
+    for module in (pages, admin_pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages,
+                   team_pages, knowledge_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
     _add_exception_handlers(app)

@@ -5,23 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from sqlmodel import Session
 
 from app.deps import AskId, CurrentUser, SessionDep, not_found, rate_limited
-from app.knowledge.chunks import Chunk
 from app.knowledge.pending import claim_or_404, pending_asks
-from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook, find_passage
-from app.knowledge.team_docs import ask_team_ids, find_team_chunk, team_chunks
-from app.models import User
+from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook
+from app.knowledge.team_docs import asker_team_chunks, passage_for
 
 router = APIRouter(prefix="", tags=["ask"])
 
 ChunkId = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-
-
-def asker_team_chunks(session: Session, user: User) -> list[Chunk]:
-    """The team documents an ask by this user searches besides the playbook."""
-    return team_chunks(session, ask_team_ids(session, user))
 
 
 @router.post("/ask", response_model=AskResult, dependencies=[Depends(rate_limited("rate_limit_asks"))])
@@ -51,11 +43,6 @@ def stream_ask(request: Request, question: Annotated[str, Depends(claimed_questi
     chunks = asker_team_chunks(session, user)
     session.close()  # the stream may take a while; it needs no connection
     yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
-
-
-def passage_for(chunk_id: str, lang: str, session: Session, user: User) -> Passage | None:
-    """A playbook passage, or a team passage the user may read (the page uses it too)."""
-    return find_passage(chunk_id, lang, find_team_chunk(session, user, chunk_id))
 
 
 @router.get("/knowledge/{chunk_id}", response_model=Passage)

@@ -11,7 +11,7 @@ from app.drills.schemas import AttemptPublic, AttemptReviews, ReviewCreate
 from app.drills.service import DrillRequestError
 from app.models import CoachingNote, Review, RolePlay, RolePlayStatus, Turn, User
 from app.roleplay.notes import Export
-from app.web.i18n import translate
+from app.i18n import translate
 
 
 def get_visible_attempt(session: Session, viewer: User, roleplay_id: int) -> Attempt | None:

@@ -35,6 +35,12 @@ EXCERPT_CHARS = 160
 # scores at least this share of the best (the practical topics are written in both languages).
 SAME_LANGUAGE_RATIO = 0.6
 MAX_STEPS = 4
+# A how-to passage is advice for a situation: it answers only when the question names that situation with
+# words worth this much (summed IDF). Tune set: every practical question >= 6.9; off-topic "how do I..."
+# questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
+MIN_HOW_TO_WEIGHT = 6.5
+# ...or, for a short question ("客户说太贵了怎么办"), most of what it says (those off-topic ones: 0.21-0.51).
+HOW_TO_SHORT_COVERAGE = 0.6
 # "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
@@ -154,6 +160,13 @@ def asks_for_definition(question: str) -> bool:
     return bool(DEFINITION_RE.search(question))
 
 
+def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
+    """Whether the question says enough of a how-to passage's situation for its advice to apply."""
+    weight = index.matched_weight(question, chunk)
+    return weight >= MIN_HOW_TO_WEIGHT or (weight >= MIN_MATCHED_WEIGHT and
+                                           index.coverage(question, chunk) >= HOW_TO_SHORT_COVERAGE)
+
+
 def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> tuple[Chunk, float]:
     """The passage to answer from, among the top hits.
 
@@ -206,6 +219,12 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     if not hits:
         return not_covered_answer(question)
     best_chunk, best_score = _pick(question, hits, index)
+    if is_how_to(best_chunk) and not names_the_situation(question, best_chunk, index):
+        # Too little of the situation named for advice: a relevant reference passage may still answer.
+        best_chunk, best_score = next(((chunk, score) for chunk, score in hits if not is_how_to(chunk)),
+                                      (best_chunk, best_score))
+        if is_how_to(best_chunk):
+            return not_covered_answer(question, nearest_passages(question, hits, index))
     if not is_relevant(question, best_chunk, index):
         return not_covered_answer(question, nearest_passages(question, hits, index))
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 from app.auth.policy import managed_team_ids
 from app.knowledge.chunks import Chunk
 from app.knowledge.documents import DocumentError, chunk_sections, extract, sections_from_text
+from app.knowledge.service import Passage, find_passage
 from app.models import KnowledgeChunk, KnowledgeDocument, Role, User
 
 TEAM_CHUNK_ID_RE = re.compile(r"^team-(\d+)-(\d+)$")
@@ -178,3 +179,13 @@ def find_team_chunk(session: Session, user: User, chunk_id: str) -> Chunk | None
         return None
     return Chunk(id=chunk_id, title=chunk.title, source=f"team-doc:{document_id}", file="", text=chunk.text,
                  team_id=document.team_id, source_title=document.title)
+
+
+def asker_team_chunks(session: Session, user: User) -> list[Chunk]:
+    """The team documents an ask by this user searches besides the playbook."""
+    return team_chunks(session, ask_team_ids(session, user))
+
+
+def passage_for(chunk_id: str, lang: str, session: Session, user: User) -> Passage | None:
+    """A playbook passage, or a team passage the user may read (the page uses it too)."""
+    return find_passage(chunk_id, lang, find_team_chunk(session, user, chunk_id))

@@ -9,11 +9,12 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
 from app.deps import AskId, SessionDep, enforce_rate_limit
-from app.knowledge.pending import claim_or_404, pending_asks
-from app.knowledge.service import (MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook,
-                                   find_passage)
-from app.models import User
 from app.i18n import get_lang, translate
+from app.knowledge.pending import claim_or_404, pending_asks
+from app.knowledge.service import MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook
+from app.knowledge.team_docs import asker_team_chunks, passage_for
+from app.models import User
+from app.web.markdown import render_markdown
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render
 
@@ -57,14 +58,15 @@ def ask_page(request: Request, user: WebUser, q: Annotated[str, Query(max_length
 
 
 @router.post("/ask", dependencies=[CsrfChecked])
-def ask_without_script(request: Request, user: WebUser, question: QuestionField):
+def ask_without_script(request: Request, user: WebUser, session: SessionDep, question: QuestionField):
     """The whole answer in one page, for browsers without JavaScript."""
     valid = _valid_question(question)
     if valid is None:
         return _page(request, status.HTTP_422_UNPROCESSABLE_CONTENT, question=question[:MAX_QUESTION_CHARS],
                      error=_invalid_message(request))
     _count_ask(request, user)
-    result = ask_playbook(valid, request.app.state.settings, request.app.state.chat_model)
+    result = ask_playbook(valid, request.app.state.settings, request.app.state.chat_model,
+                          asker_team_chunks(session, user))
     return _page(request, question=valid, result=result)
 
 
@@ -85,17 +87,23 @@ def claimed_question(ask_id: AskId, session: SessionDep, user: WebUser) -> str:
 
 
 @router.get("/ask/asks/{ask_id}/stream", response_class=EventSourceResponse)
-def stream_ask(request: Request, question: Annotated[str, Depends(claimed_question)]) -> Iterator[ServerSentEvent]:
+def stream_ask(request: Request, question: Annotated[str, Depends(claimed_question)], user: WebUser,
+               session: SessionDep) -> Iterator[ServerSentEvent]:
     """The streamed answer, the same events as GET /api/asks/{ask_id}/stream."""
-    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model)
+    chunks = asker_team_chunks(session, user)
+    session.close()  # the stream needs no connection
+    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
 
 
 @router.get("/ask/passages/{chunk_id}")
-def passage_page(request: Request, user: WebUser, chunk_id: Annotated[str, Path(max_length=120)]):
-    """A cited passage: the side panel's content for htmx, a page of its own otherwise."""
-    passage = find_passage(chunk_id)
+def passage_page(request: Request, user: WebUser, session: SessionDep,
+                 chunk_id: Annotated[str, Path(max_length=120)]):
+    """A cited passage, rendered as Markdown: the side panel's content for htmx, a page of its own otherwise."""
+    lang = get_lang(request)
+    passage = passage_for(chunk_id, lang, session, user)
     if passage is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=translate("ask.passage.not_found", get_lang(request)))
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=translate("ask.passage.not_found", lang))
+    context = {"passage": passage, "passage_html": render_markdown(passage.text)}
     if request.headers.get("hx-request"):
-        return render(request, "ask/_passage.html", {"passage": passage})
-    return render(request, "ask/passage.html", {"passage": passage, "standalone": True})
+        return render(request, "ask/_passage.html", context)
+    return render(request, "ask/passage.html", {**context, "standalone": True})

@@ -80,7 +80,12 @@ def test_stream_of_another_user_is_404(client, session, page):
 def test_citation_opens_the_passage_as_panel_and_page(client, page):
     panel = client.get("/ask/passages/spin-overview", headers={"HX-Request": "true"})
     assert panel.status_code == 200 and "<html" not in panel.text
-    assert 'id="passage-title">SPIN 提问法 › SPIN 是什么<' in panel.text and "004_090d296c08092e30.txt" in panel.text
+    assert 'id="passage-title">SPIN 提问法 › SPIN 是什么<' in panel.text
+    # The source's human title and its origin, never the seed's hash file name; the text is rendered Markdown.
+    assert "《大客户销售：SPIN 与五维模型》" in panel.text and "004_090d296c08092e30.txt" not in panel.text
+    assert 'data-origin="manual">手册原文<' in panel.text and "<li>" in panel.text
+    general = client.get("/ask/passages/objections-price", headers={"HX-Request": "true"}).text
+    assert 'data-origin="general">通用方法<' in general and "<strong>" in general
     full = client.get("/ask/passages/spin-overview")
     assert "<html" in full.text and "返回问手册" in full.text
     assert client.get("/ask/passages/no-such-passage", headers={"accept": "text/html"}).status_code == 404
@@ -98,3 +103,20 @@ def test_answer_text_is_escaped(client, page):
     response = client.post("/ask", data={"question": "<script>alert(1)</script> SPIN", "csrf_token": csrf_from(page)})
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_not_covered_answer_offers_passages_that_might_help(client, page):
+    response = client.post("/ask", data={"question": "客户的IT部门在闹矛盾怎么办", "csrf_token": csrf_from(page)})
+    assert response.status_code == 200
+    assert "没有涉及" in response.text and "可能有帮助" in response.text
+    assert 'id="ask-might-help" hidden' not in response.text and 'id="ask-sources" hidden' in response.text
+
+
+def test_declined_question_is_one_line_without_sources(client, page):
+    response = client.post("/ask", data={"question": "回扣给几个点合适", "csrf_token": csrf_from(page)})
+    assert "回扣" in response.text and "合规" in response.text
+    assert 'id="ask-sources" hidden' in response.text
+
+
+def test_examples_carry_their_question_for_the_script(client, page):
+    assert 'class="ask-example" data-question="客户说再考虑考虑，怎么办？"' in page

@@ -83,11 +83,11 @@ def test_upload_markdown_then_ask_cites_the_team_document(client, heads):
 
 
 def test_playbook_and_team_passages_are_cited_together(client, heads):
-    notes = "## 我们的异议处理补充\n客户说太贵了的时候，先问清楚是和哪家比较，再用我们的三年总成本表说明价值。\n"
+    notes = "## 我们的价格说明工具\n三年总成本表：列出采购、实施、培训和维护三年的费用，和竞品逐项对比。\n"
     assert upload(client, heads["manager"], "objections.md", notes.encode()).status_code == 201
     body = client.post("/api/ask", json={"question": "客户说太贵了怎么办"}, headers=heads["rep"]).json()
     assert body["covered"] and body["citations"][0]["source_kind"] == "playbook"
-    team = client.post("/api/ask", json={"question": "三年总成本表怎么用"}, headers=heads["rep"]).json()
+    team = client.post("/api/ask", json={"question": "三年总成本表列出哪些费用？"}, headers=heads["rep"]).json()
     assert [c["source_kind"] for c in team["citations"]][:1] == ["team"]
 
 

@@ -12,6 +12,10 @@
   const chipTemplate = document.getElementById("ask-citation-template");
   const errorLine = document.getElementById("ask-error");
   const submit = document.getElementById("ask-submit");
+  const input = document.getElementById("ask-question");
+  const panel = document.getElementById("passage-panel");
+  const mightHelp = document.getElementById("ask-might-help");
+  const mightHelpList = document.getElementById("ask-might-help-list");
   let source = null;
 
   function show(element, text) {
@@ -30,13 +34,24 @@
     answer.textContent = "";
     citations.replaceChildren();
     sources.hidden = true;
+    mightHelpList.replaceChildren();
+    mightHelp.hidden = true;
+    // The side panel belongs to the previous question: back to the hint until this answer's passage loads.
+    const hint = document.createElement("p");
+    hint.className = "muted";
+    hint.textContent = panel.dataset.hint;
+    panel.replaceChildren(hint);
     mode.hidden = true;
     mode.dataset.mode = "";
     result.hidden = false;
     answer.dataset.placeholder = result.dataset.answering;
   }
 
-  function addCitation(citation) {
+  const originLabels = {
+    manual: result.dataset.originManual, general: result.dataset.originGeneral, team: result.dataset.originTeam,
+  };
+
+  function addCitation(citation, list = citations) {
     const item = chipTemplate.content.firstElementChild.cloneNode(true);
     const link = item.querySelector("a");
     const url = `/ask/passages/${encodeURIComponent(citation.id)}`;
@@ -44,8 +59,18 @@
     link.setAttribute("hx-get", url);
     link.title = citation.excerpt;
     link.textContent = citation.title;
-    item.querySelector(".ask-chip-source").textContent = citation.source;
-    citations.append(item);
+    const origin = item.querySelector(".ask-origin");
+    origin.dataset.origin = citation.origin;
+    origin.textContent = originLabels[citation.origin] || "";
+    item.querySelector(".ask-chip-source-title").textContent = citation.source_title;
+    list.append(item);
+  }
+
+  // Open a chip's passage in the side panel and mark it as the open one.
+  function openPassage(chip) {
+    document.querySelectorAll(".ask-chip.active").forEach((other) => other.classList.remove("active"));
+    chip.classList.add("active");
+    if (window.htmx) window.htmx.ajax("GET", chip.getAttribute("href"), { target: "#passage-panel" });
   }
 
   function fail(message) {
@@ -61,12 +86,17 @@
       answer.textContent += JSON.parse(event.data).text;
     });
     source.addEventListener("citations", (event) => {
-      JSON.parse(event.data).forEach(addCitation);
+      JSON.parse(event.data).forEach((citation) => addCitation(citation));
       sources.hidden = citations.children.length === 0;
       if (window.htmx) window.htmx.process(citations);
+      const first = citations.querySelector(".ask-chip");
+      if (first) openPassage(first);  // the panel follows the current question
     });
     source.addEventListener("done", (event) => {
       const done = JSON.parse(event.data);
+      (done.might_help || []).forEach((citation) => addCitation(citation, mightHelpList));
+      mightHelp.hidden = mightHelpList.children.length === 0;
+      if (window.htmx) window.htmx.process(mightHelpList);
       mode.dataset.mode = done.mode;
       show(mode, done.mode === "llm" ? result.dataset.modeLlm : result.dataset.modeOffline);
       if (done.notice) show(notice, done.notice);
@@ -109,11 +139,20 @@
     }
   });
 
-  // Mark the chip whose passage is open in the side panel.
-  citations.addEventListener("click", (event) => {
+  // Mark the chip whose passage is open in the side panel (htmx loads it).
+  result.addEventListener("click", (event) => {
     const chip = event.target.closest(".ask-chip");
     if (!chip) return;
-    citations.querySelectorAll(".ask-chip.active").forEach((other) => other.classList.remove("active"));
+    document.querySelectorAll(".ask-chip.active").forEach((other) => other.classList.remove("active"));
     chip.classList.add("active");
+  });
+
+  // An example asks its question at once (without this script the link only fills the box).
+  document.querySelectorAll(".ask-example").forEach((example) => {
+    example.addEventListener("click", (event) => {
+      event.preventDefault();
+      input.value = example.dataset.question;
+      form.requestSubmit();
+    });
   });
 })();
