@@ -5,26 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
-from app.knowledge.documents import MAX_UPLOAD_BYTES, DocumentError
+from app.knowledge.documents import UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
 from app.knowledge.team_docs import (DocumentCreated, DocumentPublic, delete_document, list_documents,
                                      reindex_document, upload_document)
 
 router = APIRouter(prefix="/knowledge/documents", tags=["knowledge"])
-
-# The whole multipart body: the file plus the form's small fields and boundaries.
-UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
-
 
 def http_error(error: DocumentError) -> HTTPException:
     """A document problem as the HTTP error the client sees (404 hides other teams' documents)."""
     detail = "document not found" if error.code == "not_found" else error.detail
     return HTTPException(error.status, detail={"code": error.code, "message": detail}
                          if error.status != 404 else detail)
-
-
-async def read_upload(file: UploadFile) -> bytes:
-    """The uploaded bytes, reading at most one byte past the limit (the size check then says 413)."""
-    return await file.read(MAX_UPLOAD_BYTES + 1)
 
 
 @router.post("", response_model=DocumentCreated, status_code=status.HTTP_201_CREATED,
@@ -37,7 +28,7 @@ async def upload(
     team_id: Annotated[int | None, Form(ge=1)] = None,
 ) -> DocumentCreated:
     """Upload a document for a team you lead; it is chunked and searched by Ask for that team."""
-    data = await read_upload(file)
+    data = await file.read(UPLOAD_READ_BYTES)
     try:
         return upload_document(session, user, file.filename or "", data, title, team_id)
     except DocumentError as error:

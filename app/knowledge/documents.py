@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_READ_BYTES = MAX_UPLOAD_BYTES + 1  # one byte past the limit, so the size check can say 413
+# The whole multipart body: the file plus the form's small fields and boundaries.
+UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
 MAX_PDF_PAGES = 300
 MAX_TEXT_CHARS = 1_000_000  # what is kept of one document's text
 CHUNK_CHARS = 700  # a chunk is about this long: a heading section, split at paragraphs when longer

@@ -6,8 +6,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, s
 from fastapi.responses import RedirectResponse
 
 from app.deps import SessionDep
-from app.api.knowledge_docs import UPLOAD_BODY_LIMIT, read_upload
-from app.knowledge.documents import MAX_PDF_PAGES, MAX_UPLOAD_BYTES, DocumentError
+from app.knowledge.documents import MAX_PDF_PAGES, MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
 from app.knowledge.team_docs import delete_document, list_documents, reindex_document, upload_document
 from app.models import User
 from app.web.drill_pages import render_page
@@ -50,7 +49,7 @@ async def upload_page(request: Request, user: WebUser, session: SessionDep,
                       file: Annotated[UploadFile, File()], title: Annotated[str, Form(max_length=200)] = ""):
     """Upload one document; back to the list, or the page again with a readable error."""
     _require_manager(request, user)
-    data = await read_upload(file)
+    data = await file.read(UPLOAD_READ_BYTES)
     try:
         upload_document(session, user, file.filename or "", data, title or None)
     except DocumentError as error:
