@@ -4,6 +4,8 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -20,6 +22,7 @@ from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, Security
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
                      team_pages)
+from app.web.errors import localized_message
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfFailed, LoginRequired
 from app.web.templating import render
@@ -84,9 +87,19 @@ def _add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        message = localized_message(exc.status_code, exc.detail, get_lang(request))
         if _wants_html(request):
-            page = render(request, "error.html", {"status_code": exc.status_code, "message": exc.detail},
+            page = render(request, "error.html", {"status_code": exc.status_code, "message": message},
                           status_code=exc.status_code)
             page.headers.update(exc.headers or {})  # a 429 page keeps its Retry-After
             return page
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        # `detail` keeps the API's wording; `message` says it in the user's language (what the pages show).
+        return JSONResponse({"detail": exc.detail, "message": message}, status_code=exc.status_code,
+                            headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        message = translate("error.validation", get_lang(request))
+        if _wants_html(request):
+            return render(request, "error.html", {"status_code": 422, "message": message}, status_code=422)
+        return JSONResponse({"detail": jsonable_encoder(exc.errors()), "message": message}, status_code=422)

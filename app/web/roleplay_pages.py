@@ -22,6 +22,7 @@ from app.roleplay.feedback import TurnFeedback, summarize_state
 from app.roleplay.scenarios import CATEGORIES, load_scenarios
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.web import charts
+from app.web.errors import localized_message
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render, templates
@@ -155,7 +156,7 @@ def post_message(roleplay_id: int, request: Request, session: SessionDep, user: 
     try:
         turn = service.submit_rep_turn(session, roleplay, text, client_id)
     except RolePlayError as error:
-        return error_fragment(request, error.detail, error.status)
+        return error_fragment(request, localized_message(error.status, error.detail, lang), error.status)
     return HTMLResponse(fragment(request, "roleplay/_exchange.html", {"roleplay": roleplay, "turn": turn}))
 
 
@@ -179,8 +180,8 @@ async def stream(roleplay_id: int, request: Request,
     except Exception as error:  # the stream has started: end it with a readable bubble, never a broken stream
         if not isinstance(error, RolePlayError):
             logger.exception("role-play page stream failed (session %s, turn %s)", roleplay_id, rep_turn.id)
-        message = error.detail if isinstance(error, RolePlayError) else translate("roleplay.chat.reply_failed",
-                                                                                  get_lang(request))
+        message = (localized_message(error.status, error.detail, get_lang(request)) if isinstance(error, RolePlayError)
+                   else translate("roleplay.chat.reply_failed", get_lang(request)))
         html = fragment(request, "roleplay/_buyer.html", {"text": message, "status": "failed", "notice": None})
         yield ServerSentEvent(event="done", raw_data=html)
 
