@@ -4,6 +4,8 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -24,6 +26,7 @@ from app.ratelimit import RateLimiter
 from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, knowledge_pages, notes_pages, pages,
                      pipeline_pages, roleplay_pages, team_pages)
 from app.i18n import get_lang, translate
+from app.web.errors import localized_message
 from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordChangeRequired
 from app.web.templating import render
 
@@ -108,11 +111,19 @@ def _add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        message = localized_message(exc.status_code, exc.detail, get_lang(request))
         if _wants_html(request):
-            # A missing page or object reads the same in every case, in the reader's language.
-            message = translate("error.not_found", get_lang(request)) if exc.status_code == 404 else exc.detail
             page = render(request, "error.html", {"status_code": exc.status_code, "message": message},
                           status_code=exc.status_code)
             page.headers.update(exc.headers or {})  # a 429 page keeps its Retry-After
             return page
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        # `detail` keeps the API's wording; `message` says it in the user's language (what the pages show).
+        return JSONResponse({"detail": exc.detail, "message": message}, status_code=exc.status_code,
+                            headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        message = translate("error.validation", get_lang(request))
+        if _wants_html(request):
+            return render(request, "error.html", {"status_code": 422, "message": message}, status_code=422)
+        return JSONResponse({"detail": jsonable_encoder(exc.errors()), "message": message}, status_code=422)

@@ -25,6 +25,7 @@ from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.web import charts
 from app.i18n import get_lang, translate
+from app.web.errors import localized_message
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import local_time, render, templates
 
@@ -181,7 +182,7 @@ def post_message(roleplay_id: int, request: Request, session: SessionDep, user: 
     try:
         turn = service.submit_rep_turn(session, roleplay, text, client_id)
     except RolePlayError as error:
-        return error_fragment(request, error.detail, error.status)
+        return error_fragment(request, localized_message(error.status, error.detail, lang), error.status)
     return HTMLResponse(fragment(request, "roleplay/_exchange.html", {"roleplay": roleplay, "turn": turn}))
 
 
@@ -206,8 +207,8 @@ async def stream(roleplay_id: int, request: Request,
     except Exception as error:  # the stream has started: end it with a readable bubble, never a broken stream
         if not isinstance(error, RolePlayError):
             logger.exception("role-play page stream failed (session %s, turn %s)", roleplay_id, rep_turn.id)
-        message = error.detail if isinstance(error, RolePlayError) else translate("roleplay.chat.reply_failed",
-                                                                                  get_lang(request))
+        message = (localized_message(error.status, error.detail, get_lang(request)) if isinstance(error, RolePlayError)
+                   else translate("roleplay.chat.reply_failed", get_lang(request)))
         html = fragment(request, "roleplay/_buyer.html", {"text": message, "status": "failed", "notice": None})
         yield ServerSentEvent(event="done", raw_data=html)
 

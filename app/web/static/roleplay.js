@@ -1,5 +1,5 @@
 // Role-play chat: the composer posts with htmx, replies stream over SSE (htmx SSE extension).
-// This file only adds conveniences htmx does not do by itself.
+// This file only adds conveniences htmx does not do by itself: errors shown, sending re-enabled, Enter to send.
 (() => {
   const chat = document.getElementById("chat");
   if (!chat) return;
@@ -12,42 +12,74 @@
     if (field) field.value = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).slice(0, 64);
   };
   const composer = () => document.getElementById("composer-form");
+  const sendButton = () => document.getElementById("send-button");
   const setBusy = (busy) => {
-    const button = document.getElementById("send-button");
+    const button = sendButton();
     if (button) { button.disabled = busy; button.setAttribute("aria-busy", busy ? "true" : "false"); }
   };
+  const showError = (text) => { errorLine.textContent = text; setBusy(false); };
   freshClientId(composer());
   if (chat.querySelector(".streaming")) setBusy(true);
   scrollDown();
 
-  // 409 / 422 / 429 come back as a readable message for the error line (the server retargets them).
+  // The server's own message for an error reply: the chat's error fragment (HX-Retarget) or JSON's `message`.
+  const messageOf = (xhr) => {
+    try {
+      const body = JSON.parse(xhr.responseText);
+      if (body && typeof body.message === "string") return body.message;
+    } catch (_) { /* not JSON */ }
+    return xhr.status >= 500 ? errorLine.dataset.server : errorLine.dataset.other;
+  };
+
   document.body.addEventListener("htmx:beforeSwap", (event) => {
-    if ([409, 422, 429].includes(event.detail.xhr.status)) {
+    const xhr = event.detail.xhr;
+    if (xhr.status < 400) return;
+    if (xhr.getResponseHeader("HX-Retarget") === "#chat-error") {
+      // 409 / 422 / 429 from the chat come back as a readable message for the error line.
       event.detail.shouldSwap = true;
       event.detail.isError = false;
+    } else {
+      event.detail.shouldSwap = false;
+      errorLine.textContent = messageOf(xhr);
     }
   });
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const form = composer();
-    if (event.detail.elt !== form) return;
-    if (event.detail.successful) {
+    if (!form || event.detail.elt !== form) return;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 200 && status < 300) {
       form.reset();
       freshClientId(form);
       errorLine.textContent = "";
-      setBusy(true);
+      setBusy(true);  // until the buyer's reply has streamed in
+    } else {
+      setBusy(false);  // the text stays in the box: nothing the rep typed is lost
+      if (!errorLine.textContent.trim()) errorLine.textContent = status ? messageOf(event.detail.xhr) : errorLine.dataset.network;
     }
     scrollDown();
   });
+  document.body.addEventListener("htmx:sendError", (event) => {
+    if (event.detail.elt === composer()) showError(errorLine.dataset.network);
+  });
   document.body.addEventListener("htmx:sseMessage", scrollDown);
   document.body.addEventListener("htmx:sseClose", () => { setBusy(false); scrollDown(); });
+  document.body.addEventListener("htmx:sseError", () => {
+    // The stream broke before its end: the reply is kept server-side; let the rep carry on.
+    if (!chat.querySelector(".streaming")) setBusy(false);
+  });
 
-  // Ctrl+Enter (or Cmd+Enter) sends.
+  // Desktop: Enter sends, Shift+Enter is a new line. Never while an input method is composing (Chinese pinyin
+  // uses Enter to confirm a word), and not on touch screens, where the keyboard's Enter is the new line.
+  const enterSends = window.matchMedia("(hover: hover) and (pointer: fine)");
   document.body.addEventListener("keydown", (event) => {
     const form = composer();
-    if (form && event.target.form === form && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      htmx.trigger(form, "submit");
-    }
+    if (!form || event.target.form !== form || event.key !== "Enter") return;
+    if (event.isComposing || event.keyCode === 229) return;
+    const send = event.ctrlKey || event.metaKey || (enterSends.matches && !event.shiftKey && !event.altKey);
+    if (!send) return;
+    event.preventDefault();
+    const button = sendButton();
+    if (button && !button.disabled) htmx.trigger(form, "submit");
   });
 
   const finish = document.getElementById("finish-form");
