@@ -1,7 +1,7 @@
 """team knowledge documents and chunks
 
 Revision ID: 1a251a44bb64
-Revises: eba07e34c772
+Revises: 9a4b6e2d1c37
 Create Date: 2026-12-07 06:13:02.159560
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '1a251a44bb64'
-down_revision: str | None = 'eba07e34c772'
+down_revision: str | None = '9a4b6e2d1c37'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ Existing users keep the password they chose (server default false). The column i
 the user table under SQLite's foreign keys would cascade-delete everything users own.
 
 Revision ID: 7c1e2a9d4b10
-Revises: eba07e34c772
+Revises: 9a1d3c6e4f20
 Create Date: 2026-12-07 06:00:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '7c1e2a9d4b10'
-down_revision: str | None = 'eba07e34c772'
+down_revision: str | None = '9a1d3c6e4f20'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
