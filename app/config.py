@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+PRODUCT_NAME = {"zh": "销售教练", "en": "Sales Coach"}
 
 
 class Settings(BaseSettings):

@@ -36,7 +36,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from app.coaching.intensity import IntensityResult, score_intensity
-from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
+from app.coaching.spin import QUESTION_LABELS
+from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, Scenario, load_scenarios
 from app.roleplay.state import SessionState
 
 WEIGHTS: dict[str, int] = {
@@ -54,8 +55,7 @@ PREMATURE_PITCH_PENALTY = 5
 TALK_RATIO_FULL = 0.40
 TALK_RATIO_ZERO = 0.70
 COMMITMENT_ASKED_POINTS = 5
-SPIN_STAGES = ("S", "P", "I", "N")
-DIFFICULTIES = ("easy", "medium", "hard")
+SPIN_STAGES = QUESTION_LABELS  # the order a discovery should follow
 VERIFY_KINDS = {"trial", "workshop", "site_visit"}
 
 # The skill each scorecard component trains, as playbook element ids (used for the next scenario).
