@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+PRODUCT_NAME = {"zh": "销售教练", "en": "Sales Coach"}
 
 # The model calls the product makes, each with its own output cap (LLM_MAX_TOKENS overrides these).
 LlmCallKind = Literal["buyer", "understanding", "spin", "probe", "ask", "health"]

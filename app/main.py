@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from app.api.routes import api_router
 from app.auth import passwords
-from app.config import REPO_ROOT, Settings, get_settings
+from app.config import PRODUCT_NAME, REPO_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError
 from app.llm.budget import TokenBudget
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         yield
         engine.dispose()
 
-    app = FastAPI(title="Sales Coach", version="0.1.0", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
+    app = FastAPI(title=PRODUCT_NAME["en"], version="0.1.0", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
     app.state.settings = settings
     app.state.engine = engine
     app.state.secret_key = settings.resolved_secret_key()

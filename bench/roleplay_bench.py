@@ -55,7 +55,7 @@ from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
 from bench.harness import (REPO_ROOT, bearer, latency_summary, machine, prepare_database,  # noqa: E402
                            start_app, start_fake_llm)
-from tests.api.test_roleplay import read_sse  # noqa: E402
+from tests.utils.sse import read_sse  # noqa: E402
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"

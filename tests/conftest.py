@@ -16,8 +16,11 @@ from app import migrate
 from app.auth import passwords
 from app.config import Settings
 from app.db import make_engine
+from app.demo import seed_demo
 from app.main import create_app
-from tests.utils.fake_llm import FakeLLM, start_fake_llm
+from app.models import Role, User
+from tests.utils.factories import auth_headers, make_user
+from tests.utils.fake_llm import FakeLLM, ServerThread, start_fake_llm
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +92,44 @@ def session(engine) -> Iterator[Session]:
         yield db_session
 
 
+# --- people ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rep(session) -> User:
+    """A rep in team A组 (a manager made with team="A组" leads them)."""
+    return make_user(session, Role.rep, team="A组")
+
+
+@pytest.fixture
+def headers(client, rep) -> dict[str, str]:
+    """The rep's bearer headers for the API."""
+    return auth_headers(client, rep)
+
+
+@pytest.fixture
+def world_users(session) -> dict[str, User]:
+    """The authorization world (see tests/utils/authz.py): an owner, reps and managers of two teams, an admin."""
+    return {
+        "owner": make_user(session, Role.rep, team="A组"),
+        "other_rep": make_user(session, Role.rep, team="B组"),
+        "manager_of_team": make_user(session, Role.manager, team="A组"),
+        "manager_of_other_team": make_user(session, Role.manager, team="B组"),
+        "admin": make_user(session, Role.admin),
+    }
+
+
+@pytest.fixture
+def world(client, world_users) -> dict[str, dict[str, str]]:
+    """Bearer headers per actor of the authorization world."""
+    headers = {actor: auth_headers(client, user) for actor, user in world_users.items()}
+    headers["anonymous"] = {}
+    return headers
+
+
+# --- the loopback model server -------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def _fake_llm_server():
     fake, server = start_fake_llm()
@@ -143,3 +184,23 @@ def browser():
 def _cheap_password_hashing() -> None:
     """argon2 at its lowest cost for the users the tests create (PASSWORD_HASH_COST=test; never in production)."""
     passwords.configure("test")
+
+
+@pytest.fixture
+def live_server(settings, engine):
+    """The app on a free loopback port, with the demo users seeded."""
+    with Session(engine) as session:
+        seed_demo(session)
+    server = ServerThread(create_app(settings, engine)).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page in the shared Chromium on the live server (zh-CN, 1280 x 900)."""
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

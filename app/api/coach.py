@@ -1,19 +1,16 @@
 """The coach on demand: SPIN label for any single utterance."""
 
-from typing import Literal
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
 from app.deps import rate_limited
 from app.coaching.llm_spin import classify_spin_llm
-from app.coaching.spin import classify_spin, label_name, spin_playbook_id
+from app.coaching.spin import SpinLabel, classify_spin, label_name, spin_playbook_id
 from app.llm.resilience import skip_reason
 
 router = APIRouter(prefix="/coach", tags=["coach"])
 
-SpinLabel = Literal["S", "P", "I", "N", "other"]
 
 
 class SpinRequest(BaseModel):

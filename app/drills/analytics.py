@@ -15,12 +15,12 @@ from app.drills.schemas import (Agreement, AssigneeResult, DrillPassRate, DrillS
 from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, RolePlayStatus, Team, User
 from app.models.common import team_time, team_today
 from app.playbook import get_playbook
+from app.coaching.spin import SPIN_LABELS
 from app.playbook.models import FIVEK_DIMENSIONS
-from app.roleplay.scenarios import load_scenarios
-from app.roleplay.scorecard import DIFFICULTIES, SKILL_ELEMENT, SPIN_STAGES, WEIGHTS, Scorecard
+from app.roleplay.scenarios import DIFFICULTIES, load_scenarios
+from app.roleplay.scorecard import SKILL_ELEMENT, WEIGHTS, Scorecard
 
 SKILLS: tuple[str, ...] = tuple(WEIGHTS)
-SPIN_LABELS: tuple[str, ...] = (*SPIN_STAGES, "other")
 WEAKEST_SHOWN = 3
 AGREEMENT_WITHIN = 10  # points: coach and manager "agree" when this close
 

@@ -24,7 +24,10 @@ from pydantic import (
     model_validator,
 )
 
-FLOWS_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "flows"
+from app.config import REPO_ROOT
+from app.playbook.models import FIVEK_DIMENSIONS
+
+FLOWS_DIR = REPO_ROOT / "playbooks" / "flows"
 SEEDS_DIR = Path("/work/shared/seeds")
 
 # The seed documents the product may cite (see /work/shared/seeds/README.md).
@@ -355,7 +358,6 @@ _CONTRACT_ORDER: dict[str, list[str]] = {
     "fivedim.closeness": ["none", "few", "many", "deep"],
     "fivedim.attitude": ["coach", "supporter", "neutral", "non_supporter", "opponent"],
 }
-FIVEK_DIMENSIONS = ("problem", "power", "vision", "value", "control")
 _LEVEL_SUFFIX = re.compile(r"^l(\d+)$")
 
 

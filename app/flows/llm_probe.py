@@ -10,6 +10,7 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from app.config import PRODUCT_NAME
 from app.flows.definitions import FlowDefinition
 from app.flows.engine import ProbeRequest, ProbeWriter
 from app.knowledge.tokenize import is_chinese
@@ -35,7 +36,7 @@ def probe_writer_for(chat_model: BaseChatModel | None, flow: FlowDefinition) -> 
             step_prompt=request.prompt,
             scripted_probe=request.scripted_probe,
             max_chars=MAX_PROBE_CHARS,
-            product_name="销售教练",  # the shared guard text is Chinese
+            product_name=PRODUCT_NAME["zh"],  # the shared guard text is Chinese
         )
         # The rep's words go in their own message, never into the instructions.
         reply = generate(chat_model, "probe", [SystemMessage(system), HumanMessage(_answer_as_text(request.answer))])

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from app.flows.definitions import Probe, StepDef, get_flow
+from app.playbook.models import FIVEK_DIMENSIONS as FIVEK_KEYS
 
 Lang = Literal["zh", "en"]
 
@@ -626,7 +627,6 @@ def _stakeholder_map(answers: dict[str, Any], groups: dict[str, list[dict[str, A
 # fivek_intensity
 
 
-FIVEK_KEYS = ("problem", "power", "vision", "value", "control")
 
 
 class FivekScore(BaseModel):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -13,6 +12,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from app.config import REPO_ROOT
 from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
 from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import query_term_groups, tokenize
@@ -20,7 +20,6 @@ from app.knowledge.tokenize import query_term_groups, tokenize
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
 EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 RRF_K = 60  # the usual constant from Cormack et al.; damps the weight of top ranks
 DENSE_DEPTH = 20  # how many dense neighbours take part in the fusion

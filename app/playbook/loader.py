@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from app.config import REPO_ROOT
 from app.playbook.models import Element, Playbook, iter_elements
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIRECTORY = REPO_ROOT / "playbooks"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
 from app.models import CoachingNote
 from app.playbook import get_playbook
@@ -16,7 +17,6 @@ Lang = Literal["zh", "en"]
 ExportFormat = Literal["md", "csv"]
 COMPONENTS = ("discovery", "spin_progression", "implication_depth", "pitch_discipline", "listening",
               "objections", "commitment")
-SPIN_LABELS = ("S", "P", "I", "N", "other")
 
 
 def note_title(scenario: Scenario) -> str:

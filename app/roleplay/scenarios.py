@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "scenarios"
+from app.coaching.spin import SpinLabel
+from app.config import REPO_ROOT
+
+SCENARIO_DIR = REPO_ROOT / "playbooks" / "scenarios"
 
 SEED_FILES: frozenset[str] = frozenset(
     {
@@ -23,8 +26,8 @@ SEED_FILES: frozenset[str] = frozenset(
 )
 
 Difficulty = Literal["easy", "medium", "hard"]
+DIFFICULTIES: tuple[Difficulty, ...] = get_args(Difficulty)  # easiest first
 Category = Literal["situation", "problem", "implication", "need_payoff"]
-SpinLabel = Literal["S", "P", "I", "N", "other"]
 OrgLevel = Literal["org.level.operational", "org.level.management", "org.level.decision"]
 PurchaseRole = Literal[
     "org.role.initiator",

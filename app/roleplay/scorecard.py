@@ -33,10 +33,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.coaching.intensity import IntensityResult, score_intensity
+from app.coaching.spin import QUESTION_LABELS
 from app.playbook import get_playbook
 from app.roleplay.asks import DECIDER, example_advance
 from app.roleplay.rubric import Rubric, get_rubric
-from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
+from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, Scenario, load_scenarios
 from app.roleplay.state import SessionState, TurnRecord
 
 WEIGHTS: dict[str, int] = get_rubric().weights
@@ -45,8 +46,7 @@ assert sum(WEIGHTS.values()) == 100
 TALK_RATIO_FULL = 0.40
 TALK_RATIO_ZERO = 0.70
 QUESTION_SHARE_FULL = 0.75  # listening is full when at least this share of the rep's turns are real questions
-SPIN_STAGES = ("S", "P", "I", "N")
-DIFFICULTIES = ("easy", "medium", "hard")
+SPIN_STAGES = QUESTION_LABELS  # the order a discovery should follow
 QUOTE_CHARS = 80
 RUDE_TONES = {"rude", "insult", "hostile", "pushy"}
 BUYER_ENDED = {"trust_lost", "ended_by_buyer", "rude", "rudeness", "buyer_left"}  # end reasons that mean the buyer walked out

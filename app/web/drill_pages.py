@@ -16,7 +16,7 @@ from app.drills.service import (DrillRequestError, can_correct, create_drill, dr
 from app.models import Drill, User
 from app.models.common import team_today
 from app.roleplay.scenarios import load_scenarios
-from app.roleplay.scorecard import DIFFICULTIES
+from app.roleplay.scenarios import DIFFICULTIES
 from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import local_time, render

@@ -16,11 +16,13 @@ from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
 from app.drills.reviews import attempt_public
 from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
+from app.coaching.spin import SPIN_LABELS
 from app.playbook import get_playbook
+from app.playbook.models import FIVEK_DIMENSIONS as FIVEK
 from app.roleplay import service
 from app.roleplay.feedback import TurnFeedback, summarize_state
 from app.roleplay.rubric import get_rubric
-from app.roleplay.scenarios import CATEGORIES, load_scenarios
+from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, load_scenarios
 from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.web import charts
@@ -32,9 +34,6 @@ from app.web.templating import local_time, render, templates
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
 
-DIFFICULTIES = ("easy", "medium", "hard")
-SPIN_LABELS = ("S", "P", "I", "N", "other")
-FIVEK = ("problem", "power", "vision", "value", "control")
 
 
 # --- helpers ------------------------------------------------------------------------------------------

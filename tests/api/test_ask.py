@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,22 +10,7 @@ from app.knowledge import get_index
 from app.knowledge.pending import PendingAsks
 from app.main import create_app
 from tests.utils.factories import auth_headers, make_user
-
-SIX_STEPS = ["客户分析", "建立信任", "挖掘需求", "呈现价值", "赢取承诺", "跟进服务"]
-
-
-def sse_events(body: str) -> list[tuple[str, object]]:
-    """(event name, decoded JSON data) for each event of an SSE body, in order."""
-    events = []
-    for block in body.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        events.append((fields["event"], json.loads(fields["data"])))
-    return events
-
-
-def streamed_answer(events: list[tuple[str, object]]) -> str:
-    return "".join(data["text"] for name, data in events if name == "token")
-
+from tests.utils.ask import SIX_STEPS, sse_events, streamed_answer
 
 @pytest.fixture
 def rep_headers(client, session):

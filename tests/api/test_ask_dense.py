@@ -9,8 +9,7 @@ from app.knowledge import answer_offline, get_index, reciprocal_rank_fusion
 from app.knowledge.embeddings import EmbeddingUnavailable, FusedIndex, knowledge_index
 from app.knowledge.retriever import index_text
 from app.main import create_app
-from tests.api.test_ask import SIX_STEPS
-from tests.unit.test_ask_eval import load_golden
+from tests.utils.ask import SIX_STEPS, load_golden
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import free_port
 

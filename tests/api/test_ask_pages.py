@@ -7,7 +7,7 @@ import html
 import pytest
 
 from app.models import Role
-from tests.api.test_ask import SIX_STEPS, sse_events, streamed_answer
+from tests.utils.ask import SIX_STEPS, sse_events, streamed_answer
 from tests.utils.factories import csrf_from, make_user, web_login
 
 

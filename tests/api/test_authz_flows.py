@@ -7,11 +7,7 @@ the object but not change it get 403, everyone else 404 (as if it did not exist)
 import pytest
 
 from tests.utils.authz import case, check_case, everyone, owner_manager_admin
-
-
-def owner_writes(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "owner": ok, "other_rep": 404, "manager_of_team": 403,
-            "manager_of_other_team": 404, "admin": 403}
+from tests.utils.authz import new_opportunity, owner_writes
 
 
 def new_run(client, owner_headers, _session) -> int:
@@ -29,11 +25,6 @@ def paused_run(client, owner_headers, session) -> int:
     run_id = new_run(client, owner_headers, session)
     client.post(f"/api/flow-runs/{run_id}/pause", headers=owner_headers)
     return run_id
-
-
-def new_opportunity(client, owner_headers, _session) -> int:
-    return client.post("/api/opportunities", json={"account": "华东精工", "amount": 500000},
-                       headers=owner_headers).json()["id"]
 
 
 CASES = [

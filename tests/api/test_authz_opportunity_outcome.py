@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.test_authz_flows import new_opportunity, owner_writes
+from tests.utils.authz import new_opportunity, owner_writes
 from tests.utils.authz import case, check_case
 
 CASES = [

@@ -13,17 +13,12 @@ from app.flows.service import load_record
 from app.models import CoachingNote, FlowRun, Opportunity, Role
 from app.i18n import translate
 from app.web.templating import templates
-from tests.api.test_flows import (DRAGON_SCRIPT, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT,
-                                  run_flow)
+from tests.utils.flows import (DRAGON_SCRIPT, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT,
+                               run_flow)
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 
 SCRIPTS = {"spin_call_plan": SPIN_SCRIPT, "dragon_diagnosis": DRAGON_SCRIPT, "stakeholder_map": STAKEHOLDER_SCRIPT,
            "fivek_intensity": FIVEK_AT_M50, "opportunity_check": OPPORTUNITY_SCRIPT}
-
-
-@pytest.fixture
-def rep(session):
-    return make_user(session, Role.rep, team="华东一组")
 
 
 @pytest.fixture
@@ -172,7 +167,7 @@ def test_user_text_is_escaped(browser):
 def test_manager_reads_a_team_run_but_cannot_answer_and_others_get_404(client, session, rep):
     run_id = run_flow(client, auth_headers(client, rep), "fivek_intensity", FIVEK_AT_M50)["run_id"]
     open_run = client.post("/api/flows/opportunity_check/runs", json={}, headers=auth_headers(client, rep)).json()
-    manager = make_user(session, Role.manager, team="华东一组")
+    manager = make_user(session, Role.manager, team="A组")
     outsider = make_user(session, Role.rep, team="华南组")
 
     web_login(client, manager.username)
@@ -204,7 +199,7 @@ def test_pipeline_page_shows_the_funnel_and_adds_deals(browser, client, rep, ses
 
 def test_manager_pipeline_filter_and_foreign_rep_404(client, session, rep):
     client.post("/api/opportunities", json={"account": "华东精工"}, headers=auth_headers(client, rep))
-    manager = make_user(session, Role.manager, team="华东一组")
+    manager = make_user(session, Role.manager, team="A组")
     stranger = make_user(session, Role.rep, team="华南组")
     web_login(client, manager.username)
     page = client.get("/pipeline").text

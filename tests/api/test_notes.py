@@ -11,9 +11,10 @@ from app.flows import answer, start as start_flow
 from app.models import CoachingNote, Role
 from app.playbook import get_playbook
 from app.roleplay.scenarios import load_scenarios
-from tests.api.test_roleplay import play
+from tests.utils.roleplays import play
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.scripted_reps import strong_rep_lines
+from tests.utils.notes import flow_note
 
 VITAMIN = "mfg_vitamin_erp"
 
@@ -21,24 +22,6 @@ VITAMIN = "mfg_vitamin_erp"
 def finished_roleplay_note(client, headers) -> int:
     roleplay_id, _ = play(client, headers, VITAMIN, strong_rep_lines(load_scenarios()[VITAMIN]))
     return client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers).json()["note_id"]
-
-
-def flow_note(session, owner_id: int) -> CoachingNote:
-    """A flow note as the flows feature stores it: data = {"flow_id", "result", ...}."""
-    state, view = start_flow("spin_call_plan", lang="zh")
-    for _ in range(80):
-        raw = view.options[0].id if view.options else "客户的采购经理王总负责推进这个项目，希望年底前上线"
-        outcome = answer(state, raw)
-        state, view = outcome.state, outcome.step
-        if outcome.done:
-            break
-    note = CoachingNote(owner_id=owner_id, kind="flow", source_id="spin_call_plan", title="SPIN 拜访计划",
-                        data={"flow_id": "spin_call_plan", "result": outcome.result.model_dump(mode="json"),
-                              "cited_ids": []})
-    session.add(note)
-    session.commit()
-    session.refresh(note)
-    return note
 
 
 @pytest.fixture

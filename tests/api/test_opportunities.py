@@ -7,14 +7,8 @@ import pytest
 from app.models import Opportunity, Role
 from app.models.common import utcnow
 from app.playbook import get_playbook
-from tests.api.test_flows import FIVEK_AT_M10, FIVEK_AT_M50, headers, rep, run_flow  # noqa: F401 (fixtures)
-from tests.utils.factories import auth_headers, make_user
-
-
-def create(client, headers, **fields) -> dict:
-    response = client.post("/api/opportunities", json=fields, headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.utils.factories import make_user
+from tests.utils.flows import FIVEK_AT_M10, FIVEK_AT_M50, create, run_flow, stage
 
 
 def test_create_read_and_update(client, headers, rep):
@@ -87,10 +81,6 @@ def test_listing_follows_the_team_rules(client, world, world_users):
 
 # ---------------------------------------------------------------------------
 # Pipeline
-
-
-def stage(pipeline: dict, milestone_id: str) -> dict:
-    return next(s for s in pipeline["stages"] if s["milestone_id"] == milestone_id)
 
 
 def test_pipeline_by_milestone_with_weighted_forecast(client, headers):

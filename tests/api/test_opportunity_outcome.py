@@ -11,19 +11,8 @@ from app import migrate
 from app.db import make_engine
 from app.models import CoachingNote, Opportunity, Role
 from app.models.common import utcnow
-from tests.api.test_flows import FIVEK_AT_M10, FIVEK_AT_M50, run_flow
-from tests.api.test_opportunities import create, stage
+from tests.utils.flows import FIVEK_AT_M10, FIVEK_AT_M50, create, run_flow, stage
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
-
-
-@pytest.fixture
-def rep(session):
-    return make_user(session, Role.rep, team="华东一组")
-
-
-@pytest.fixture
-def headers(client, rep) -> dict:
-    return auth_headers(client, rep)
 
 
 def close(client, headers, opportunity_id: int, outcome: str, reason: str | None = None, expect: int = 200):
@@ -196,7 +185,7 @@ def test_pipeline_page_marks_won_lost_and_reopens(client, rep, session):
 
 def test_pipeline_page_outcome_is_the_owners_alone(client, rep, session):
     deal = create(client, auth_headers(client, rep), account="华东精工")
-    manager = make_user(session, Role.manager, team="华东一组")
+    manager = make_user(session, Role.manager, team="A组")
     stranger = make_user(session, Role.rep, team="华南组")
     web_login(client, manager.username)
     assert 'outcome-won' not in client.get("/pipeline").text, "no buttons on a rep's deal"

@@ -13,41 +13,10 @@ from app.roleplay.scenarios import load_scenarios
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
 from tests.utils.sse import read_sse
+from tests.utils.roleplays import VITAMIN, play, start
 
 SCENARIOS = sorted(load_scenarios())
-VITAMIN = "mfg_vitamin_erp"
-
-
 # --- helpers (also used by the LLM-mode tests) ---------------------------------------------------------
-
-
-def start(client, headers, scenario_id: str = VITAMIN) -> dict:
-    response = client.post("/api/roleplays", json={"scenario_id": scenario_id}, headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def play(client, headers, scenario_id: str, lines: list[str]) -> tuple[int, list[dict]]:
-    """Say each line until the buyer ends the call; returns the session id and the turn responses."""
-    roleplay_id = start(client, headers, scenario_id)["id"]
-    results = []
-    for line in lines:
-        response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers)
-        assert response.status_code == 200, response.text
-        results.append(response.json())
-        if results[-1]["state"]["finished"]:
-            break
-    return roleplay_id, results
-
-
-@pytest.fixture
-def rep(session):
-    return make_user(session, Role.rep, team="A组")
-
-
-@pytest.fixture
-def headers(client, rep):
-    return auth_headers(client, rep)
 
 
 # --- scenarios ------------------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import pytest
 
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
-from tests.api.test_notes import flow_note
+from tests.utils.notes import flow_note
 from tests.utils.factories import csrf_from, make_user, web_login
 from tests.utils.fake_llm import Action
 from tests.utils.scripted_reps import strong_rep_lines
@@ -27,11 +26,6 @@ def sse_blocks(body: str) -> dict[str, str]:
         if name:
             events[name] = events.get(name, "") + "\n".join(line[6:] for line in lines if line.startswith("data: "))
     return events
-
-
-@pytest.fixture
-def rep(session):
-    return make_user(session, Role.rep, team="A组")
 
 
 def signed_in(client, user) -> str:

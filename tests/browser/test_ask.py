@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.demo import DEMO_USERS
-from tests.browser.conftest import login
+from tests.utils.browser import login
 
 pytestmark = pytest.mark.browser
 

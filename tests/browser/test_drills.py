@@ -8,7 +8,7 @@ import pytest
 
 from app.demo import DEMO_TEAM, DEMO_USERS
 from app.roleplay.scenarios import get_scenario
-from tests.browser.conftest import login
+from tests.utils.browser import login
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
 
 pytestmark = pytest.mark.browser

@@ -7,11 +7,11 @@ from sqlmodel import select
 
 from app.demo import DEMO_USERS
 from app.models import Opportunity, User
-from tests.browser.conftest import login
+from tests.utils.browser import login
+from tests.utils.browser import REP
 
 pytestmark = pytest.mark.browser
 
-REP = next(u for u in DEMO_USERS if u.username == "rep1")
 MANAGER = next(u for u in DEMO_USERS if u.username == "manager")
 SHOTS = "/tmp/shots"
 

@@ -4,8 +4,8 @@ import pytest
 from sqlmodel import select
 
 from app.models import Opportunity, User
-from tests.browser.conftest import login
-from tests.browser.test_flows import REP, SHOTS
+from tests.utils.browser import login
+from tests.utils.browser import REP, SHOTS
 
 pytestmark = pytest.mark.browser
 

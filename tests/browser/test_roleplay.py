@@ -1,29 +1,13 @@
 """A rep plays a scenario to the end in Chromium: streamed replies, the coach sidebar, the scorecard chart, the note."""
 
-from pathlib import Path
 
 import pytest
 
-from app.roleplay.scenarios import load_scenarios
-from tests.browser.conftest import login
+from tests.utils.browser import login
 from tests.utils.scripted_reps import strong_rep_lines
+from tests.utils.browser import SCENARIO, SHOTS, say
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/shots")
-SCENARIO = load_scenarios()["mfg_vitamin_erp"]
-
-
-def say(page, text: str) -> None:
-    """Send one message and wait until the buyer's streamed reply has been replaced by the stored one."""
-    replies = page.locator("#chat .bubble.buyer:not(.streaming)")
-    before = replies.count()
-    page.fill("#composer-form textarea", text)
-    page.click("#send-button")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#chat .bubble.buyer:not(.streaming)').length > n"
-        " && !document.querySelector('#chat .bubble.streaming')", arg=before)
-
 
 def test_play_a_scenario_to_the_scorecard(page):
     SHOTS.mkdir(exist_ok=True)

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.api.conftest import world, world_users  # noqa: F401  (the authorization world, shared)
 from tests.utils.fake_llm import Action, FakeLLM
 
 SHORT_TIMEOUT_S = 0.5  # the client's per-attempt timeout; the fake's "timeout" fault sleeps past it

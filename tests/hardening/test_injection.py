@@ -22,7 +22,7 @@ from app.knowledge.retriever import get_index
 from app.main import create_app
 from app.models import Role
 from app.roleplay.scenarios import Scenario, load_scenarios
-from tests.api.test_roleplay import read_sse
+from tests.utils.sse import read_sse
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
 

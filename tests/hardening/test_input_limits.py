@@ -7,8 +7,6 @@ import re
 import pytest
 
 from app.main import MAX_BODY_BYTES
-from app.models import Role
-from tests.utils.factories import auth_headers, make_user
 
 MAX_PAGE = 100
 # GET routes answering a list that need no pagination: catalogues shipped with the app, and one row per assignee
@@ -88,11 +86,6 @@ def test_every_listing_is_paginated_with_at_most_100_a_page(schema):
         if limit is None or not 1 <= limit.get("maximum", MAX_PAGE + 1) <= MAX_PAGE:
             problems.append(f"GET {path}: limit {limit}")
     assert not problems, f"listings without a limit ≤ {MAX_PAGE}: {problems}"
-
-
-@pytest.fixture
-def headers(client, session):
-    return auth_headers(client, make_user(session, Role.rep, team="A组"))
 
 
 def test_a_long_turn_is_a_clear_422(client, headers):

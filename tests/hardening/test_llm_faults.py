@@ -17,7 +17,8 @@ from sqlmodel import select
 
 from app.models import Role, Turn, TurnStatus
 from app.roleplay.scenarios import load_scenarios
-from tests.api.test_roleplay import read_sse, start
+from tests.utils.roleplays import start
+from tests.utils.sse import read_sse
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.scripted_reps import strong_rep_lines
 

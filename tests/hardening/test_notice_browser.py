@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from app.roleplay.feedback import NOTICES
-from tests.browser.conftest import live_server, login, page  # noqa: F401  (Chromium itself is session-wide)
-from tests.browser.test_roleplay import SCENARIO, say
+from tests.utils.browser import login
+from tests.utils.browser import SCENARIO, say
 from tests.utils.scripted_reps import strong_rep_lines
 
 pytestmark = pytest.mark.browser

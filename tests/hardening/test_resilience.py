@@ -22,8 +22,9 @@ from app.llm.resilience import (_PENDING_CHARGES, CircuitBreaker, CircuitOpen, M
                                 guard_of, is_outage, is_retryable, settle_charges, unbind_request_state)
 from app.middleware import ModelCallerMiddleware
 from app.models import LlmUsage, Role
-from tests.api.test_roleplay import read_sse, start
-from tests.llm.test_flow_probe import SCRIPTED, thin_answer_reply
+from tests.utils.roleplays import start
+from tests.utils.sse import read_sse
+from tests.utils.flows import SCRIPTED, thin_answer_reply
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action, reported_usage
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.api.test_ask import SIX_STEPS, sse_events, streamed_answer
+from tests.utils.ask import SIX_STEPS, sse_events, streamed_answer
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 from tests.utils.fake_llm import Action
 
@@ -19,11 +19,6 @@ NOTICE_ZH = "模型暂时不可用，以下是手册的离线答案。"
 
 def model_reply(answer: str = MODEL_ANSWER, cited_ids=("dragon-steps-overview",), covered: bool = True) -> Action:
     return Action(json={"answer": answer, "cited_ids": list(cited_ids), "covered": covered})
-
-
-@pytest.fixture
-def headers(llm_client, session):
-    return auth_headers(llm_client, make_user(session))
 
 
 @pytest.fixture

@@ -8,22 +8,10 @@ from app.flows.llm_probe import MAX_PROBE_CHARS
 from app.models import Role
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
+from tests.utils.flows import SCRIPTED, thin_answer_reply
+from tests.utils.flows import THIN_ANSWER
 
-BEFORE_SITUATION = ["华东精工汽车零部件，生产副总李建国", "manufacturing_erp", "yes"]
-THIN_ANSWER = "用金蝶K3"
-SCRIPTED = get_flow("spin_call_plan").step_index()["situation_known"].probe
 LLM_PROBE = "您提到他们在用金蝶K3：用了几年、多少人在用、最近组织上有什么变化？"
-
-
-def thin_answer_reply(client, session) -> tuple[dict, int, dict]:
-    """Start a SPIN call plan and give the situation question a thin answer; returns (reply, run id, headers)."""
-    headers = auth_headers(client, make_user(session, Role.rep, team="华东一组"))
-    run_id = client.post("/api/flows/spin_call_plan/runs", json={}, headers=headers).json()["run_id"]
-    for value in BEFORE_SITUATION:
-        assert client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": value}, headers=headers).status_code == 200
-    response = client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": THIN_ANSWER}, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json(), run_id, headers
 
 
 def test_offline_probe_is_the_scripted_one(client, session):

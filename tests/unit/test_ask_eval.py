@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 
 from app.knowledge import answer_offline, get_index
+from tests.utils.ask import load_golden
 
-GOLDEN_PATH = Path(__file__).resolve().parents[1] / "eval" / "ask_golden.jsonl"
 MIN_FACT_COVERAGE = 0.90
 MIN_TOP3_HIT_RATE = 0.95
-
-
-def load_golden() -> list[dict]:
-    with GOLDEN_PATH.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.fixture(scope="module")

@@ -52,3 +52,13 @@ def check_case(client, session, world, method, path, codes, body, obj) -> None:
         response = client.request(method, url, json=payload, headers=world[actor])
         assert response.status_code == codes[actor], (
             f"{actor}: {method} {url} -> {response.status_code} {response.text[:200]}")
+
+
+def owner_writes(ok: int) -> dict[str, int]:
+    return {"anonymous": 401, "owner": ok, "other_rep": 404, "manager_of_team": 403,
+            "manager_of_other_team": 404, "admin": 403}
+
+
+def new_opportunity(client, owner_headers, _session) -> int:
+    return client.post("/api/opportunities", json={"account": "华东精工", "amount": 500000},
+                       headers=owner_headers).json()["id"]

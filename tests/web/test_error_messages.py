@@ -7,7 +7,7 @@ import pytest
 
 from app.models import Role
 from app.web.errors import localized_message
-from app.web.i18n import messages
+from app.i18n import messages
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 
 HTML = {"accept": "text/html"}
