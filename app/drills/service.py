@@ -8,7 +8,7 @@ from app.drills.results import (Attempt, assignee_result, attempts_public, by_ow
 from app.drills.schemas import AssigneeResult, DrillCreate, DrillDetail, DrillPublic, DrillStatus
 from app.models import Drill, DrillAssignment, Role, RolePlay, Team, User
 from app.models.common import team_today
-from app.roleplay.scenarios import load_scenarios
+from app.scenarios import repository
 
 
 class DrillRequestError(Exception):
@@ -23,7 +23,8 @@ class DrillRequestError(Exception):
 
 def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     """Validate against what the creator manages, then store the drill and one assignment per rep."""
-    if data.scenario_id not in load_scenarios():
+    scenario = repository.playable(session, creator, data.scenario_id)  # a team scenario: pinned to its version
+    if scenario is None:
         raise DrillRequestError(f"unknown scenario {data.scenario_id!r}", code="unknown_scenario",
                                 scenario=data.scenario_id)
     if data.due < team_today():
@@ -35,7 +36,7 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     for user in _managed_reps(session, creator, data.assignees or []):
         reps[user.id] = user
 
-    drill = Drill(created_by=creator.id, team_id=team.id if team else None, scenario_id=data.scenario_id,
+    drill = Drill(created_by=creator.id, team_id=team.id if team else None, scenario_id=scenario.id,
                   due=data.due, pass_score=data.pass_score, attempts_allowed=data.attempts, note=data.note.strip())
     session.add(drill)
     session.flush()
@@ -139,7 +140,7 @@ def drill_public(session: Session, viewer: User, drill: Drill,
                  results: list[AssigneeResult] | None = None) -> DrillPublic:
     if results is None:
         results, _ = drill_results(session, viewer, drill)
-    title_zh, title_en = scenario_titles(drill.scenario_id)
+    title_zh, title_en = scenario_titles(session, drill.scenario_id)
     team = session.get(Team, drill.team_id) if drill.team_id else None
     return DrillPublic(
         id=drill.id, scenario_id=drill.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,

@@ -4,10 +4,11 @@ from app.models.deal import FlowRun, Opportunity, OpportunityBase
 from app.models.drill import Drill, DrillAssignment, LlmUsage, Review
 from app.models.note import CoachingNote, CoachingNotePublic
 from app.models.roleplay import RolePlay, RolePlayStatus, Turn, TurnStatus
+from app.models.scenario import ScenarioStatus, TeamScenario, TeamScenarioVersion
 from app.models.user import Role, Team, TeamManager, User, UserPublic
 
 __all__ = [
     "CoachingNote", "CoachingNotePublic", "Drill", "DrillAssignment", "FlowRun", "LlmUsage",
-    "Opportunity", "OpportunityBase", "Review", "Role", "RolePlay", "RolePlayStatus", "Team",
-    "TeamManager", "Turn", "TurnStatus", "User", "UserPublic",
+    "Opportunity", "OpportunityBase", "Review", "Role", "RolePlay", "RolePlayStatus", "ScenarioStatus", "Team",
+    "TeamManager", "TeamScenario", "TeamScenarioVersion", "Turn", "TurnStatus", "User", "UserPublic",
 ]

@@ -9,7 +9,7 @@ from app.api.deps import SessionDep
 from app.api.notes import list_visible_notes, visible_note
 from app.models import RolePlay, User
 from app.roleplay.notes import export_note
-from app.roleplay.scenarios import load_scenarios
+from app.scenarios import repository
 from app.web.i18n import get_lang
 from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
@@ -39,7 +39,7 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")
         context |= {"roleplay": roleplay, "card": note.data["scorecard"],
-                    "next_scenario": load_scenarios().get(next_id) if next_id else None}
+                    "next_scenario": repository.get_scenario(session, next_id) if next_id else None}
     return render(request, "notes/detail.html", context)
 
 
