@@ -151,3 +151,15 @@ def test_drills_run_on_team_scenarios_pinned_to_a_version(client, people, sessio
                              headers=people["other"])
     assert other_team.status_code == 403
     assert session.get(RolePlay, started.json()["id"]).scenario_id == f"{sid}_v1"
+
+
+def test_the_checklist_comes_back_with_every_write(client, people):
+    content = builtin_content()
+    first, second = (fact["id"] for fact in content["facts"]["problem"][:2])
+    content["facts"]["problem"][0]["requires"] = [second]
+    content["facts"]["problem"][1]["requires"] = [first]
+    created = client.post("/api/scenarios", json=content | {"team": "A组"}, headers=people["manager"])
+    assert created.status_code == 201  # a warning never blocks saving a draft
+    assert {"unreachable_fact"} <= {w["code"] for w in created.json()["warnings"]}
+    full = client.get(f"/api/scenarios/{created.json()['id']}?full=true", headers=people["manager"]).json()
+    assert any(w["code"] == "unreachable_fact" and w["field"] == "facts.problem.0" for w in full["warnings"])
