@@ -19,7 +19,7 @@ from app.llm.resilience import ModelGuard
 from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
 from app.web import (ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages,
-                     team_pages)
+                     scenario_pages, team_pages)
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfFailed, LoginRequired
 from app.web.templating import render
@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)
-    for module in (pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages):
+    for module in (pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages, team_pages,
+                   scenario_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
     _add_exception_handlers(app)
