@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import (ask, auth, coach, drills, flows, health, notes, opportunities, roleplay, scenarios,
-                     team)
+from app.api import (ask, auth, coach, drills, flows, health, notes, opportunities, rehearsals, roleplay,
+                     scenarios, team)
 from app.api.deps import get_current_user
 
 public = APIRouter()
@@ -12,7 +12,7 @@ public.include_router(auth.public_router)
 
 # Deny by default: every router included here requires a signed-in user before its own checks run.
 protected = APIRouter(dependencies=[Depends(get_current_user)])
-for module in (auth, scenarios, roleplay, coach, notes, ask, flows, opportunities, drills, team):
+for module in (auth, scenarios, roleplay, coach, notes, ask, flows, opportunities, rehearsals, drills, team):
     protected.include_router(module.router)
 
 api_router = APIRouter(prefix="/api")

@@ -21,7 +21,7 @@ class TeamScenario(SQLModel, table=True):
 
     __tablename__ = "team_scenario"
     id: int | None = Field(default=None, primary_key=True)
-    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ondelete="CASCADE")
     created_by: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     # A private scenario (rehearsal of one deal): its owner, their managers and admins only.
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="CASCADE")

@@ -79,8 +79,11 @@ def create(session: Session, author: User, data: dict[str, Any], *, team_name: s
            team: Team | None = None, status: ScenarioStatus = ScenarioStatus.draft) -> TeamScenario:
     """A new team scenario (version 1) from authored fields."""
     scenario = validate_content(data)
-    team = team or team_for(session, author, team_name)
-    row = TeamScenario(team_id=team.id, created_by=author.id, owner_id=owner_id, opportunity_id=opportunity_id,
+    if owner_id is not None:  # a private rehearsal: its owner's, whatever their team
+        team_id = author.team_id
+    else:
+        team_id = (team or team_for(session, author, team_name)).id
+    row = TeamScenario(team_id=team_id, created_by=author.id, owner_id=owner_id, opportunity_id=opportunity_id,
                        stakeholder=stakeholder, status=status, version=1, title_zh=scenario.title_zh)
     session.add(row)
     session.flush()

@@ -7,8 +7,15 @@ owner (a rep of A) may read and play it, not edit it; team B's rep and manager g
 import pytest
 import yaml
 
-from tests.utils.authz import case, check_case, everyone
+from tests.api.test_flows import STAKEHOLDER_SCRIPT, run_flow
+from tests.utils.authz import case, check_case, everyone, owner_manager_admin
 from tests.utils.scenario_library import builtin_content, stored_scenario
+
+
+@pytest.fixture
+def settings(make_settings):
+    """A stakeholder map per actor takes more answers a minute than the default limit; limits are tested elsewhere."""
+    return make_settings(rate_limit_turns="600/minute")
 
 
 def team_scenario(client, headers, session) -> str:
@@ -28,6 +35,13 @@ READ = {"anonymous": 401, "owner": 200, "other_rep": 404, "manager_of_team": 200
 # Managing an existing one: the owner may see it but not change it (403); team B: 404.
 MANAGE = READ | {"owner": 403}
 
+def mapped_deal(client, headers, _session) -> int:
+    """The owner's deal with a finished stakeholder map (the source of a rehearsal)."""
+    deal = client.post("/api/opportunities", json={"account": "授权测试客户"}, headers=headers).json()
+    run_flow(client, headers, "stakeholder_map", STAKEHOLDER_SCRIPT, opportunity_id=deal["id"])
+    return deal["id"]
+
+
 CASES = [
     case("GET", "/api/scenarios", everyone(200)),
     case("POST", "/api/scenarios", AUTHOR_IN_TEAM_A, NEW),
@@ -40,6 +54,10 @@ CASES = [
     case("POST", "/api/scenarios/{obj}/clone", MANAGE | {"other_rep": 403, "manager_of_team": 201, "admin": 201},
          {"team": "A组"}, obj=team_scenario),
     case("GET", "/api/scenarios/{obj}/export", MANAGE | {"other_rep": 403}, obj=team_scenario),
+    # A rehearsal is the deal owner's: those who may see the deal but do not own it are refused (403).
+    case("POST", "/api/opportunities/{obj}/rehearsals", owner_manager_admin(201) | {"manager_of_team": 403,
+         "admin": 403}, {"stakeholder": "李建国"}, obj=mapped_deal),
+    case("GET", "/api/opportunities/{obj}/rehearsals", owner_manager_admin(200), obj=mapped_deal),
 ]
 
 

@@ -12,8 +12,7 @@ from app.scenarios import editor, repository
 from app.scenarios.editor import content_from_form, form_from_content
 from app.roleplay.scenarios import Scenario, load_scenarios
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
-from tests.utils.scenario_library import AUTHORED_FORM
-from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
+from tests.utils.scenario_library import AUTHORED_FORM, assert_strong_beats_weak, strong_and_weak_scorecards
 
 
 def form_token(html: str) -> str:
@@ -100,14 +99,4 @@ def test_strong_rep_beats_weak_rep_on_an_authored_scenario(client, session, mana
     rep_headers = auth_headers(client, rep)
     scenario = repository.get_scenario(session, scenario_id)
     assert scenario is not None
-    scores = {}
-    for name, lines in (("strong", strong_rep_lines(scenario)), ("weak", weak_rep_lines(scenario))):
-        roleplay_id = client.post("/api/roleplays", json={"scenario_id": scenario_id}, headers=rep_headers).json()["id"]
-        for line in lines:
-            turn = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=rep_headers).json()
-            if turn["state"]["finished"]:
-                break
-        scores[name] = client.post(f"/api/roleplays/{roleplay_id}/finish", headers=rep_headers).json()["scorecard"]
-    assert scores["strong"]["total"] > scores["weak"]["total"]
-    assert scores["strong"]["facts_share"] > scores["weak"]["facts_share"]
-    assert scores["strong"]["commitment_won"] and not scores["weak"]["commitment_won"]
+    assert_strong_beats_weak(strong_and_weak_scorecards(client, rep_headers, scenario_id, scenario))

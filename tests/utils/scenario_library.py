@@ -102,3 +102,27 @@ AUTHORED_FORM: dict[str, str] = {
     "commit_granted": "可以，我下周约运营总监一起，你把试点方案准备好。",
     "commit_granted_en": "Fine, I'll set it up with the director next week; bring the pilot plan.",
 }
+
+
+def strong_and_weak_scorecards(client, headers: dict, scenario_id: str, scenario) -> dict[str, dict]:
+    """Play the scripted strong SPIN rep and the weak pitching rep on one scenario; their scorecards."""
+    from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
+
+    scores = {}
+    for name, lines in (("strong", strong_rep_lines(scenario)), ("weak", weak_rep_lines(scenario))):
+        started = client.post("/api/roleplays", json={"scenario_id": scenario_id}, headers=headers)
+        assert started.status_code == 201, started.text
+        roleplay_id = started.json()["id"]
+        for line in lines:
+            turn = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers).json()
+            assert "state" in turn, (line, turn)
+            if turn["state"]["finished"]:
+                break
+        scores[name] = client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers).json()["scorecard"]
+    return scores
+
+
+def assert_strong_beats_weak(scores: dict[str, dict]) -> None:
+    assert scores["strong"]["total"] > scores["weak"]["total"]
+    assert scores["strong"]["facts_share"] > scores["weak"]["facts_share"]
+    assert scores["strong"]["commitment_won"] and not scores["weak"]["commitment_won"]
