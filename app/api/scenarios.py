@@ -3,7 +3,7 @@ import, export)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, Field
@@ -16,6 +16,7 @@ from app.scenarios.library import LibraryError
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
 ScenarioId = Annotated[str, Path(max_length=80)]
+LangQuery = Annotated[Literal["zh", "en"], Query(description="language of the plain text keys; `_en` keys are always there")]
 ScenarioBody = Annotated[dict[str, Any], Body(description="the fields of a scenario YAML file, plus `team` (a team "
                                                           "you manage; default: your own)")]
 
@@ -46,9 +47,9 @@ def _team_name(body: dict[str, Any]) -> str | None:
 
 
 @router.get("")
-def list_scenarios(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
+def list_scenarios(session: SessionDep, user: CurrentUser, lang: LangQuery = "zh") -> list[dict[str, Any]]:
     """Built-in scenarios and the team scenarios you may see, as a rep sees them before the call (`kind`)."""
-    return views.list_entries(session, user)
+    return views.list_entries(session, user, lang=lang)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -70,10 +71,13 @@ def import_scenario(body: ImportIn, session: SessionDep, user: CurrentUser) -> d
 @router.get("/{scenario_id}")
 def read_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser,
                   full: Annotated[bool, Query(description="hidden facts too (managers and admins)")] = False,
-                  ) -> dict[str, Any]:
-    """One scenario; `full=true` adds the hidden facts, objections, success criteria and the checklist."""
+                  lang: LangQuery = "zh") -> dict[str, Any]:
+    """One scenario; `full=true` adds the hidden facts, objections, success criteria and the checklist.
+
+    The full view is the scenario as validated: every text with its `_en` sibling (facts: `text`, `text_en`).
+    """
     if not full:
-        view = views.public_view(session, user, scenario_id)
+        view = views.public_view(session, user, scenario_id, lang)
         if view is None:
             raise not_found("scenario")
         return view

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -93,9 +93,28 @@ class ScenarioError(ValueError):
 
 
 class Strict(BaseModel):
-    """Base for scenario models: unknown keys are errors, instances are immutable."""
+    """Base for scenario models: unknown keys are errors, instances are immutable.
+
+    Text a user reads comes in pairs: the Chinese field (`text`, `ask_zh`) and its flat English sibling
+    (`text_en`, `ask_en`). `in_lang(field, lang)` picks one so callers need no if/else.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # the text fields that `view("en")` shows in English under their own key
+    text_fields: ClassVar[tuple[str, ...]] = ()
+
+    def in_lang(self, field: str, lang: str) -> str:
+        """The English sibling `<field>_en` when lang is "en", else the Chinese `<field>` (or `<field>_zh`)."""
+        if lang == "en":
+            return getattr(self, f"{field}_en")
+        return getattr(self, field) if field in type(self).model_fields else getattr(self, f"{field}_zh")
+
+    def view(self, lang: str = "zh") -> dict:
+        """model_dump() with the text fields holding the language's string (the `_en` keys stay too)."""
+        dumped = self.model_dump()
+        if lang == "en":
+            dumped.update({field: getattr(self, f"{field}_en") for field in self.text_fields})
+        return dumped
 
 
 class Topics(Strict):
@@ -110,8 +129,13 @@ class Topics(Strict):
 
 class Company(Strict):
     name: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
     size: str = Field(min_length=1)
+    size_en: str = Field(min_length=1)
     context: str = Field(min_length=1)
+    context_en: str = Field(min_length=1)
+
+    text_fields: ClassVar[tuple[str, ...]] = ("name", "size", "context")
 
 
 class FiveDimensions(Strict):
@@ -126,11 +150,15 @@ class FiveDimensions(Strict):
 
 class Persona(Strict):
     name: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)  # pinyin or an English rendering, e.g. "Zhao Gang"
     title: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
     org_level: OrgLevel
     purchase_role: PurchaseRole
     communication_style: CommunicationStyle
     five_dimensions: FiveDimensions
+
+    text_fields: ClassVar[tuple[str, ...]] = ("name", "title")
 
 
 class Fact(Strict):
@@ -138,6 +166,7 @@ class Fact(Strict):
 
     id: str
     text: str = Field(min_length=4)  # what the buyer says when revealing it (zh, persona voice)
+    text_en: str = Field(min_length=4)  # the same, as the persona would say it in English
     topics: Topics
     requires: list[str] = Field(default_factory=list)
     min_trust: int = Field(default=0, ge=0, le=100)
@@ -148,6 +177,9 @@ class Fact(Strict):
         if not FACT_ID.match(value):
             raise ValueError(f"fact id {value!r} must be lowercase letters, digits and underscores")
         return value
+
+    def text_for(self, lang: str) -> str:
+        return self.in_lang("text", lang)
 
 
 class HiddenFacts(Strict):
@@ -176,10 +208,12 @@ class HandledBy(Strict):
 class Objection(Strict):
     id: str
     text: str = Field(min_length=4)  # what the buyer says when raising it
+    text_en: str = Field(min_length=4)
     trigger: ObjectionTrigger
     keywords: list[str] = Field(default_factory=list)  # extra trigger words (required for "topic")
     handled_by: HandledBy
     resolved_text: str = Field(min_length=4)  # what the buyer says once it is handled
+    resolved_text_en: str = Field(min_length=4)
 
     @model_validator(mode="after")
     def _topic_needs_keywords(self) -> Objection:
@@ -187,10 +221,20 @@ class Objection(Strict):
             raise ValueError("an objection with trigger 'topic' needs keywords")
         return self
 
+    def text_for(self, lang: str) -> str:
+        return self.in_lang("text", lang)
+
+    def resolved_text_for(self, lang: str) -> str:
+        return self.in_lang("resolved_text", lang)
+
 
 class BuyingSignal(Strict):
     id: str
     text: str = Field(min_length=4)
+    text_en: str = Field(min_length=4)
+
+    def text_for(self, lang: str) -> str:
+        return self.in_lang("text", lang)
 
 
 class Commitment(Strict):
@@ -199,9 +243,21 @@ class Commitment(Strict):
     id: str
     kind: CommitmentKind
     description: str = Field(min_length=4)  # for the scorecard and the rep's debrief
+    description_en: str = Field(min_length=4)
     ask_zh: str = Field(min_length=2)  # how a rep might phrase the ask; used by the scripted strong rep
+    ask_en: str = Field(min_length=2)
     keywords: list[str] = Field(min_length=1)  # words that mark a rep's ask for this commitment
     granted_text: str = Field(min_length=4)  # what the buyer says when agreeing
+    granted_text_en: str = Field(min_length=4)
+
+    def description_for(self, lang: str) -> str:
+        return self.in_lang("description", lang)
+
+    def ask_for(self, lang: str) -> str:
+        return self.in_lang("ask", lang)
+
+    def granted_text_for(self, lang: str) -> str:
+        return self.in_lang("granted_text", lang)
 
 
 class SuccessCriteria(Strict):
@@ -220,14 +276,18 @@ class Scenario(Strict):
     industry: str = Field(min_length=2)
     company: Company
     deal_context: str = Field(min_length=4)
+    deal_context_en: str = Field(min_length=4)
     our_offering: str = Field(min_length=4)
+    our_offering_en: str = Field(min_length=4)
     competitors: list[str] = Field(default_factory=list)
     persona: Persona
     initial_trust: int = Field(ge=0, le=100)
     opening_line: str = Field(min_length=2)
+    opening_line_en: str = Field(min_length=2)
     facts: HiddenFacts
     objections: list[Objection] = Field(min_length=1)
     decision_criteria: list[str] = Field(min_length=1)
+    decision_criteria_en: list[str] = Field(min_length=1)  # same order and length as decision_criteria
     buying_signals: list[BuyingSignal] = Field(min_length=1)
     success: SuccessCriteria
     trains: list[str] = Field(min_length=1)
@@ -278,6 +338,9 @@ class Scenario(Strict):
                 raise ValueError(f"duplicate ids in {kind}")
         if not any(obj.trigger == "premature_pitch" for obj in self.objections):
             raise ValueError("objections need at least one with trigger 'premature_pitch'")
+        if len(self.decision_criteria_en) != len(self.decision_criteria):
+            raise ValueError(f"decision_criteria_en has {len(self.decision_criteria_en)} items, "
+                             f"decision_criteria has {len(self.decision_criteria)}: they must pair one to one")
         return self
 
     # --- lookups -------------------------------------------------------------
@@ -303,21 +366,44 @@ class Scenario(Strict):
                 return objection
         raise KeyError(objection_id)
 
-    def public_view(self) -> dict:
-        """What a rep may see before the call: no hidden facts, objection triggers/handling or success criteria."""
+    def title_for(self, lang: str) -> str:
+        return self.in_lang("title", lang)
+
+    def opening_line_for(self, lang: str) -> str:
+        return self.in_lang("opening_line", lang)
+
+    def deal_context_for(self, lang: str) -> str:
+        return self.in_lang("deal_context", lang)
+
+    def our_offering_for(self, lang: str) -> str:
+        return self.in_lang("our_offering", lang)
+
+    def decision_criteria_for(self, lang: str) -> list[str]:
+        return list(self.decision_criteria_en if lang == "en" else self.decision_criteria)
+
+    def public_view(self, lang: str = "zh") -> dict:
+        """What a rep may see before the call: no hidden facts, objection triggers/handling or success criteria.
+
+        The plain keys (`deal_context`, `company.name`, ...) hold the text in `lang`; the `_en` keys are always
+        there too, so a client gets both languages whichever it asked for.
+        """
         return {
             "id": self.id,
             "title_zh": self.title_zh,
             "title_en": self.title_en,
             "difficulty": self.difficulty,
             "industry": self.industry,
-            "company": self.company.model_dump(),
-            "deal_context": self.deal_context,
-            "our_offering": self.our_offering,
+            "company": self.company.view(lang),
+            "deal_context": self.deal_context_for(lang),
+            "deal_context_en": self.deal_context_en,
+            "our_offering": self.our_offering_for(lang),
+            "our_offering_en": self.our_offering_en,
             "competitors": list(self.competitors),
-            "persona": self.persona.model_dump(),
-            "opening_line": self.opening_line,
-            "decision_criteria": list(self.decision_criteria),
+            "persona": self.persona.view(lang),
+            "opening_line": self.opening_line_for(lang),
+            "opening_line_en": self.opening_line_en,
+            "decision_criteria": self.decision_criteria_for(lang),
+            "decision_criteria_en": list(self.decision_criteria_en),
             "fact_counts": {category: len(facts) for category, facts in self.facts.by_category().items()},
             "commitment_kind": self.success.commitment.kind,
             "trains": list(self.trains),

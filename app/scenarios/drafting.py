@@ -23,6 +23,10 @@ logger = logging.getLogger(__name__)
 Text = Field(min_length=2, max_length=400)
 
 
+def English() -> Any:  # noqa: N802 - a field factory, read like the Text constant
+    return Field(default="", max_length=400)
+
+
 class DraftFact(BaseModel):
     text: str = Text
     text_en: str = Field(default="", max_length=400)
@@ -38,15 +42,20 @@ class DraftFacts(BaseModel):
 
 class DraftObjection(BaseModel):
     text: str = Text
+    text_en: str = English()
     resolved_text: str = Text
+    resolved_text_en: str = English()
 
 
 class DraftCommitment(BaseModel):
     kind: CommitmentKind
     description: str = Text
+    description_en: str = English()
     ask_zh: str = Text
+    ask_en: str = English()
     keywords: list[str] = Field(min_length=1, max_length=6)
     granted_text: str = Text
+    granted_text_en: str = English()
 
 
 class ScenarioDraft(BaseModel):
@@ -59,13 +68,16 @@ class ScenarioDraft(BaseModel):
     company_size: str = Text
     company_context: str = Text
     deal_context: str = Text
+    deal_context_en: str = English()
     our_offering: str = Text
+    our_offering_en: str = English()
     competitors: list[str] = Field(default_factory=list, max_length=5)
     persona_name: str = Field(min_length=1, max_length=120)
     persona_title: str = Field(min_length=1, max_length=120)
     communication_style: CommunicationStyle
     purchase_role: PurchaseRole
     opening_line: str = Text
+    opening_line_en: str = English()
     facts: DraftFacts
     objections: list[DraftObjection] = Field(min_length=1, max_length=4)
     buying_signals: list[str] = Field(min_length=1, max_length=3)
@@ -76,7 +88,7 @@ def draft_messages(material: str) -> list:
     playbook = get_playbook()
     name = lambda element_id: playbook.element(element_id).name_zh  # noqa: E731
     system = render_prompt(PROMPT, styles=[(i, name(i)) for i in get_args(CommunicationStyle)],
-                           roles=[(i, name(i)) for i in get_args(PurchaseRole)], kinds=list(get_args(CommitmentKind)))
+                           roles=[(i, name(i)) for i in get_args(PurchaseRole)], kinds=list(get_args(CommitmentKind)), product_name="销售教练")
     return [SystemMessage(system), HumanMessage(json.dumps(material, ensure_ascii=False))]
 
 
@@ -91,14 +103,16 @@ def content_of(draft: ScenarioDraft) -> dict[str, Any]:
             fact["requires"] = [facts[earlier][min(index, len(facts[earlier]) - 1)]["id"]]
     objections = [{"id": f"obj{i + 1}", "text": item.text, "trigger": "premature_pitch" if i == 0 else "price",
                    "handled_by": {"spin": ["S", "P"] if i == 0 else ["I", "N"], "keywords": []},
-                   "resolved_text": item.resolved_text} for i, item in enumerate(draft.objections)]
+                   "text_en": item.text_en, "resolved_text": item.resolved_text, "resolved_text_en": item.resolved_text_en}
+                  for i, item in enumerate(draft.objections)]
     return {
         "title_zh": draft.title_zh, "title_en": draft.title_en, "difficulty": "medium", "industry": draft.industry,
         "company": {"name": draft.company_name, "size": draft.company_size, "context": draft.company_context},
-        "deal_context": draft.deal_context, "our_offering": draft.our_offering, "competitors": draft.competitors,
+        "deal_context": draft.deal_context, "deal_context_en": draft.deal_context_en, "our_offering": draft.our_offering,
+        "our_offering_en": draft.our_offering_en, "competitors": draft.competitors,
         "persona": {"name": draft.persona_name, "title": draft.persona_title,
                     "communication_style": draft.communication_style, "purchase_role": draft.purchase_role},
-        "opening_line": draft.opening_line, "facts": facts, "objections": objections,
+        "opening_line": draft.opening_line, "opening_line_en": draft.opening_line_en, "facts": facts, "objections": objections,
         "buying_signals": [{"id": f"sig{i + 1}", "text": text} for i, text in enumerate(draft.buying_signals)],
         "success": {"commitment": draft.commitment.model_dump()},
     }

@@ -71,12 +71,19 @@ DEFAULT_ITEMS = {"situation": "这块业务目前由我们部门负责推进，�
                  "implication": "每年多花的成本和客户的抱怨都在增加",
                  "need_payoff": "把效率提上来，我在内部推动也更有底气"}
 # Diagnosis gaps the buyer can close: (fact category, buyer's words, topics).
-GAP_FACTS: dict[str, tuple[str, str, list[str]]] = {
-    "no_decision_maker": ("situation", "这个项目最后由分管领导拍板，我负责前期评估和推荐。", ["拍板", "决策", "谁来决定"]),
+_WHO_DECIDES = ("situation", "这个项目最后由分管领导拍板，我负责前期评估和推荐。",
+                "The executive in charge decides in the end; I run the evaluation and recommend.",
+                ["拍板", "决策", "谁来决定"])
+_BUDGET_OPEN = ("problem", "预算和时间表其实还没最后定，要看这次评估能不能说服领导。",
+                "Budget and timeline are not final yet; it depends on whether this evaluation convinces the boss.",
+                ["预算", "时间表", "立项"])
+GAP_FACTS: dict[str, tuple[str, str, str, list[str]]] = {
+    "no_decision_maker": _WHO_DECIDES,
     "decision_maker_relation_low": ("situation", "领导那边主要听评估小组的意见，但他本人很看重投入产出。",
+                                    "The boss mostly follows the evaluation team, but he cares a lot about the return.",
                                     ["领导", "决策", "投入产出"]),
-    "opportunity_open": ("problem", "预算和时间表其实还没最后定，要看这次评估能不能说服领导。", ["预算", "时间表", "立项"]),
-    "verify_opportunity": ("problem", "预算和时间表其实还没最后定，要看这次评估能不能说服领导。", ["预算", "时间表", "立项"]),
+    "opportunity_open": _BUDGET_OPEN,
+    "verify_opportunity": _BUDGET_OPEN,
 }
 
 
@@ -124,8 +131,8 @@ def _facts(plan: dict[str, Any] | None, diagnosis: dict[str, Any] | None, level:
         if known is None or known[1] in seen or len(facts[known[0]]) >= MAX_FACTS + 1:
             continue
         seen.add(known[1])
-        category, text, topics = known
-        facts[category].append(_fact(category, len(facts[category]), text, "", topics))
+        category, text, text_en, topics = known
+        facts[category].append(_fact(category, len(facts[category]), text, text_en, topics))
     for category, earlier in (("problem", "situation"), ("implication", "problem"), ("need_payoff", "implication")):
         for index, fact in enumerate(facts[category]):  # SPIN order: each builds on the one before
             fact["requires"] = [facts[earlier][min(index, len(facts[earlier]) - 1)]["id"]]

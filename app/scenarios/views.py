@@ -12,9 +12,9 @@ from app.scenarios import repository
 from app.scenarios.checklist import check
 
 
-def public_entry(scenario: Scenario, row: TeamScenario | None = None) -> dict[str, Any]:
+def public_entry(scenario: Scenario, row: TeamScenario | None = None, lang: str = "zh") -> dict[str, Any]:
     """The rep's pre-call view plus where it comes from; a team scenario answers under its base id."""
-    view = scenario.public_view()
+    view = scenario.public_view(lang)
     if row is None:
         return {**view, "kind": "builtin", "version": None, "status": "published", "team_id": None,
                 "private": False, "opportunity_id": None}
@@ -23,13 +23,13 @@ def public_entry(scenario: Scenario, row: TeamScenario | None = None) -> dict[st
             "opportunity_id": row.opportunity_id}
 
 
-def list_entries(session: Session, user: User, *, include_private: bool = False) -> list[dict[str, Any]]:
+def list_entries(session: Session, user: User, *, include_private: bool = False, lang: str = "zh") -> list[dict[str, Any]]:
     """Built-ins first (file order), then the team scenarios the user may see, newest first."""
-    entries = [public_entry(scenario) for scenario in repository.builtin_scenarios().values()]
+    entries = [public_entry(scenario, lang=lang) for scenario in repository.builtin_scenarios().values()]
     for row in repository.visible_rows(session, user, include_private=include_private):
         scenario = repository.get_scenario(session, repository.versioned_id(row.id, row.version))
         if scenario is not None:
-            entries.append(public_entry(scenario, row))
+            entries.append(public_entry(scenario, row, lang))
     return entries
 
 
@@ -48,13 +48,13 @@ def full_view(session: Session, user: User, scenario_id: str) -> dict[str, Any] 
     return {**scenario.model_dump(mode="json"), **_meta(row), "warnings": [w.model_dump() for w in check(scenario)]}
 
 
-def public_view(session: Session, user: User, scenario_id: str) -> dict[str, Any] | None:
+def public_view(session: Session, user: User, scenario_id: str, lang: str = "zh") -> dict[str, Any] | None:
     builtin = repository.builtin_scenarios().get(scenario_id)
     if builtin is not None:
-        return public_entry(builtin)
+        return public_entry(builtin, lang=lang)
     row = repository.visible_row(session, user, scenario_id)
     scenario = repository.get_scenario(session, scenario_id) if row is not None else None
-    return public_entry(scenario, row) if scenario is not None else None
+    return public_entry(scenario, row, lang) if scenario is not None else None
 
 
 def _meta(row: TeamScenario) -> dict[str, Any]:

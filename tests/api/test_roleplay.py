@@ -76,7 +76,22 @@ def test_full_scenario_is_for_managers(client, session, headers):
     manager = auth_headers(client, make_user(session, Role.manager, team="A组"))
     full = client.get(f"/api/scenarios/{VITAMIN}?full=true", headers=manager).json()
     assert full["facts"]["problem"][0]["text"] == load_scenarios()[VITAMIN].facts.problem[0].text
+    assert full["facts"]["problem"][0]["text_en"] == load_scenarios()[VITAMIN].facts.problem[0].text_en
+    assert {"id", "text", "text_en", "topics"} <= set(full["facts"]["situation"][0])
     assert client.get("/api/scenarios/nope", headers=headers).status_code == 404
+
+
+def test_scenario_in_english(client, headers):
+    scenario = load_scenarios()[VITAMIN]
+    english = client.get(f"/api/scenarios/{VITAMIN}?lang=en", headers=headers).json()
+    assert english["opening_line"] == scenario.opening_line_en
+    assert english["persona"]["name"] == "Qin Li" and english["company"]["name"] == scenario.company.name_en
+    chinese = client.get(f"/api/scenarios/{VITAMIN}", headers=headers).json()
+    assert chinese["opening_line"] == scenario.opening_line
+    assert chinese["opening_line_en"] == scenario.opening_line_en  # both languages in either view
+    listed = client.get("/api/scenarios?lang=en", headers=headers).json()
+    assert [item["deal_context"] for item in listed] == [s.deal_context_en for s in load_scenarios().values()]
+    assert client.get(f"/api/scenarios/{VITAMIN}?lang=fr", headers=headers).status_code == 422
 
 
 # --- the loop -------------------------------------------------------------------------------------------
