@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.models import CoachingNote, FlowRun, Opportunity, ScenarioStatus, TeamScenario, User
 from app.scenarios import library
+from app.scenarios.repository import parse_team_ref
 from app.scenarios.editor import DEFAULT_SOURCE, FACT_TRUST, SCENARIO_TRUST, _fit_scenario, suggest_topics
 
 MAX_FACTS = 3  # per S / P / I / N
@@ -252,3 +253,32 @@ def create_rehearsal(session: Session, rep: User, opportunity: Opportunity, stak
 def rehearsals_of(session: Session, opportunity: Opportunity) -> list[TeamScenario]:
     return list(session.exec(select(TeamScenario).where(TeamScenario.opportunity_id == opportunity.id)
                              .order_by(col(TeamScenario.created_at).desc(), col(TeamScenario.id).desc())))
+
+
+def deal_rehearsals(session: Session, viewer: User, deals: list[Any]) -> dict[int, dict[str, Any]]:
+    """Per deal the viewer sees: the stakeholders a rehearsal can be built for (owner only) and its rehearsals."""
+    found: dict[int, dict[str, Any]] = {}
+    for deal in deals:
+        opportunity = session.get(Opportunity, deal.id)
+        if opportunity is None:
+            continue
+        names = stakeholders(session, opportunity) if opportunity.owner_id == viewer.id else []
+        rows = rehearsals_of(session, opportunity)
+        if names or rows:
+            found[deal.id] = {"stakeholders": names, "rehearsals": rows}
+    return found
+
+
+def rehearsal_deal(session: Session, scenario_id: str) -> tuple[Opportunity, FlowRun | None] | None:
+    """The deal a rehearsal scenario was built from and its latest call plan run (for the scorecard's link back)."""
+    ref = parse_team_ref(scenario_id)
+    row = session.get(TeamScenario, ref.row_id) if ref is not None else None
+    if row is None or row.opportunity_id is None:
+        return None
+    opportunity = session.get(Opportunity, row.opportunity_id)
+    if opportunity is None:
+        return None
+    plan = session.exec(select(FlowRun).where(FlowRun.opportunity_id == opportunity.id,
+                                              FlowRun.flow_id == "spin_call_plan", FlowRun.status == "done")
+                        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())).first()
+    return opportunity, plan

@@ -22,6 +22,7 @@ from app.roleplay.feedback import TurnFeedback, summarize_state
 from app.roleplay.scenarios import CATEGORIES
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 from app.scenarios import repository
+from app.scenarios.rehearsal import rehearsal_deal
 from app.web import charts
 from app.web.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser
@@ -228,4 +229,5 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
     return render(request, "roleplay/scorecard.html", {
         **page_context(request), "roleplay": roleplay, "scenario": scenario, "card": card, "note_id": result.note_id,
         "radar": radar, "spin_bars": spin_bars, "next_scenario": next_scenario,
-        "is_owner": roleplay.owner_id == user.id, "owner": session.get(User, roleplay.owner_id)})
+        "is_owner": roleplay.owner_id == user.id, "owner": session.get(User, roleplay.owner_id),
+        "rehearsal": rehearsal_deal(session, roleplay.scenario_id)})

@@ -9,11 +9,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.api.deps import SessionDep, not_found
+from app.api.opportunities import readable_opportunity
 from app.drills.analytics import viewer_teams
 from app.models import ScenarioStatus, User
 from app.playbook import get_playbook
 from app.roleplay import service
-from app.scenarios import editor, library, repository, views
+from app.scenarios import editor, library, rehearsal, repository, views
 from app.scenarios.checklist import check
 from app.scenarios.drafting import draft_from_material
 from app.scenarios.library import LibraryError
@@ -187,3 +188,18 @@ def _errors(error: LibraryError) -> list[dict]:
                 for item in error.detail]
     return [{"loc": [], "msg": str(error.detail)}]
 
+
+
+@router.post("/pipeline/opportunities/{opportunity_id}/rehearsals", dependencies=[CsrfChecked])
+def rehearse_page(opportunity_id: int, request: Request, session: SessionDep, user: WebUser,
+                  stakeholder: Annotated[str, Form(min_length=1, max_length=80)]):
+    """Build the rehearsal scenario for one stakeholder of the rep's deal and start the call at once."""
+    opportunity = readable_opportunity(session, user, opportunity_id)
+    if opportunity.owner_id != user.id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("scenarios.rehearsal.owner_only",
+                                                                        get_lang(request)))
+    try:
+        row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder)
+    except LibraryError as error:
+        raise HTTPException(error.status, detail=str(error.detail)) from None
+    return play_page(repository.base_id(row.id), request, session, user)
