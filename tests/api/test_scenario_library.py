@@ -8,11 +8,14 @@ from datetime import timedelta
 import pytest
 import yaml
 
-from app.models import Role, RolePlay
+from sqlmodel import select
+
+from app.models import Role, RolePlay, User
 from app.models.common import team_today
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.factories import auth_headers, make_user
+from tests.utils.factories import auth_headers, make_user, web_login
 from tests.utils.scenario_library import builtin_content
+from tests.utils.scripted_reps import weak_rep_lines
 
 
 @pytest.fixture
@@ -163,3 +166,28 @@ def test_the_checklist_comes_back_with_every_write(client, people):
     assert {"unreachable_fact"} <= {w["code"] for w in created.json()["warnings"]}
     full = client.get(f"/api/scenarios/{created.json()['id']}?full=true", headers=people["manager"]).json()
     assert any(w["code"] == "unreachable_fact" and w["field"] == "facts.problem.0" for w in full["warnings"])
+
+
+def test_team_analytics_suggest_team_scenarios_for_the_weakest_skill(client, people, session):
+    sid = create(client, people["manager"], title_zh="团队自编：弱项练习")["id"]
+    client.post(f"/api/scenarios/{sid}/publish", headers=people["manager"])
+    roleplay_id = client.post("/api/roleplays", json={"scenario_id": sid}, headers=people["rep"]).json()["id"]
+    for line in weak_rep_lines(load_scenarios()["edu_smart_academic"])[:4]:
+        client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=people["rep"])
+    client.post(f"/api/roleplays/{roleplay_id}/finish", headers=people["rep"])
+    dashboard = client.get("/api/team/dashboard", headers=people["manager"]).json()
+    assert dashboard["attempts"] == 1
+    assert any(sid in weak["scenario_ids"] for weak in dashboard["weakest_skills"])
+    # the other team's manager is offered only what he may see
+    other = auth_headers(client, make_user(session, Role.manager, team="B组"))
+    other_dash = client.get("/api/team/dashboard", headers=other).json()
+    assert all(sid not in weak["scenario_ids"] for weak in other_dash["weakest_skills"])
+
+
+def test_team_scenarios_on_the_picker_are_escaped(client, people, session):
+    hostile = "<script>alert(1)</script>团队场景"
+    create(client, people["manager"], title_zh=hostile)
+    manager = session.exec(select(User).where(User.role == Role.manager)).first()
+    web_login(client, manager.username)
+    picker = client.get("/roleplay").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;团队场景" in picker and hostile not in picker
