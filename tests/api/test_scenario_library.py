@@ -88,6 +88,8 @@ def test_attempts_keep_the_version_they_were_played_on(client, people, session):
     assert v1["opening_line"] == "第一版的开场白。" and v1["version"] == 2  # the row's latest version is 2
     finished = client.post(f"/api/roleplays/{first['id']}/finish", headers=people["rep"])
     assert finished.status_code == 200 and finished.json()["scorecard"]["scenario_id"] == f"{sid}_v1"
+    exported = client.get(f"/api/notes/{finished.json()['note_id']}/export?format=md", headers=people["rep"])
+    assert exported.status_code == 200 and exported.text.startswith(f"# {builtin_content()['title_zh']}")
 
 
 def test_editing_an_unplayed_draft_keeps_its_version(client, people):
