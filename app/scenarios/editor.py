@@ -62,7 +62,7 @@ def fact_id(category: str, index: int) -> str:
     return f"{CATEGORY_LABEL[category].lower()}{index + 1}"
 
 
-def _fit(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+def fit_model(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     """Only the keys the model declares (English `_en` siblings exist only once the format has them)."""
     fitted: dict[str, Any] = {}
     for name, field in model.model_fields.items():
@@ -72,15 +72,15 @@ def _fit(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
         nested = next((arg for arg in (*get_args(inner), inner) if isinstance(arg, type) and issubclass(arg, BaseModel)),
                       None)
         if nested is not None and isinstance(value, dict):
-            value = _fit(nested, value)
+            value = fit_model(nested, value)
         elif nested is not None and isinstance(value, list):
-            value = [_fit(nested, item) if isinstance(item, dict) else item for item in value]
+            value = [fit_model(nested, item) if isinstance(item, dict) else item for item in value]
         fitted[name] = value
     return fitted
 
 
-def _fit_scenario(data: dict[str, Any]) -> dict[str, Any]:
-    fitted = _fit(Scenario, data)
+def fit_scenario(data: dict[str, Any]) -> dict[str, Any]:
+    fitted = fit_model(Scenario, data)
     fitted.pop("id", None)
     return fitted
 
@@ -151,7 +151,7 @@ def content_from_form(form: Mapping[str, str]) -> dict[str, Any]:
                    *([get("purchase_role")] if get("purchase_role").startswith("org.") else [])],
         "source": list(DEFAULT_SOURCE),
     }
-    return _fit_scenario(data)
+    return fit_scenario(data)
 
 
 def _level_of(trust: int, table: dict[str, int]) -> str:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.models import CoachingNote, FlowRun, Opportunity, ScenarioStatus, TeamScenario, User
 from app.scenarios import library
 from app.scenarios.repository import parse_team_ref
-from app.scenarios.editor import DEFAULT_SOURCE, FACT_TRUST, SCENARIO_TRUST, _fit_scenario, suggest_topics
+from app.scenarios.editor import DEFAULT_SOURCE, FACT_TRUST, SCENARIO_TRUST, fit_scenario, suggest_topics
 
 MAX_FACTS = 3  # per S / P / I / N
 FLOWS = ("stakeholder_map", "dragon_diagnosis", "spin_call_plan")
@@ -202,7 +202,7 @@ def build_content(opportunity: Opportunity, stakeholder: str, results: dict[str,
     role = row["role"]["id"]
     account = opportunity.account
     title = row.get("title") or row["role"]["name_zh"]
-    return _fit_scenario({
+    return fit_scenario({
         "title_zh": f"演练：{account} · {stakeholder}（{title}）"[:120],
         "title_en": f"Rehearsal: {account} · {stakeholder}"[:120],
         "difficulty": SCENARIO_DIFFICULTY[level], "industry": ((plan or {}).get("industry") or {}).get("id") or "general",
