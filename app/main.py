@@ -24,7 +24,7 @@ from app.llm.shared_breaker import breaker_for
 from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
 from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, knowledge_pages, notes_pages, pages,
-                     pipeline_pages, roleplay_pages, team_pages)
+                     pipeline_pages, roleplay_pages, scenario_pages, team_pages)
 from app.i18n import get_lang, translate
 from app.web.errors import localized_message
 from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordChangeRequired
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(api_router)
     for module in (pages, admin_pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages,
-                   team_pages, knowledge_pages):
+                   team_pages, knowledge_pages, scenario_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
     _add_exception_handlers(app)

@@ -22,8 +22,8 @@ from app.drills.schemas import ReviewPublic
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.roleplay import service
 from app.roleplay.feedback import StateSummary, summarize_state
-from app.roleplay.scenarios import load_scenarios
 from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
+from app.scenarios import repository
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
 
 router = APIRouter(prefix="/roleplays", tags=["roleplay"])
@@ -131,8 +131,8 @@ def own_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1, description=
     return own_rep_turn_for_stream(session, user, roleplay_id, turn)
 
 
-def summary_of(roleplay: RolePlay) -> RolePlaySummary:
-    scenario = load_scenarios().get(roleplay.scenario_id)
+def summary_of(roleplay: RolePlay, session: Session | None = None) -> RolePlaySummary:
+    scenario = repository.get_scenario(session, roleplay.scenario_id)
     return RolePlaySummary(
         id=roleplay.id, owner_id=roleplay.owner_id, scenario_id=roleplay.scenario_id,
         title_zh=scenario.title_zh if scenario else roleplay.scenario_id,
@@ -178,7 +178,7 @@ def start(body: RolePlayStart, request: Request, session: SessionDep, user: Curr
         roleplay = service.start_roleplay(session, user, body.scenario_id, body.drill_id, engine_name,
                                           lang=body.lang or ui_lang(request))
     opening = service.transcript(session, roleplay.id)[0].text
-    scenario = service.scenario_of(roleplay.scenario_id)
+    scenario = service.scenario_of(session, roleplay.scenario_id)
     state = service.state_of(roleplay)
     return RolePlayStarted(id=roleplay.id, scenario_id=roleplay.scenario_id, opening=opening, status=roleplay.status,
                            engine=roleplay.engine, state=summarize_state(scenario, state), lang=state.lang)
@@ -210,7 +210,7 @@ def list_roleplays(
         query = query.where(RolePlay.status == status_filter)
     rows = session.exec(query.order_by(col(RolePlay.created_at).desc(), col(RolePlay.id).desc())
                         .offset(offset).limit(limit))
-    return [summary_of(roleplay) for roleplay in rows]
+    return [summary_of(roleplay, session) for roleplay in rows]
 
 
 @router.get("/{roleplay_id}")
@@ -220,10 +220,10 @@ def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> R
     turns = service.transcript(session, roleplay.id)
     pending = next((turn.id for turn in turns if turn.speaker == "rep" and turn.status == TurnStatus.pending), None)
     with service_errors():
-        scenario = service.scenario_of(roleplay.scenario_id)
+        scenario = service.scenario_of(session, roleplay.scenario_id)
     reviews = roleplay_reviews(session, roleplay)
     return RolePlayDetail(
-        **summary_of(roleplay).model_dump(), engine=roleplay.engine, lang=service.state_of(roleplay).lang,
+        **summary_of(roleplay, session).model_dump(), engine=roleplay.engine, lang=service.state_of(roleplay).lang,
         turns=[TranscriptTurn(id=turn.id, seq=turn.seq, speaker=turn.speaker, text=turn.text, status=turn.status,
                               spin=turn.spin, feedback=turn.feedback if turn.speaker == "rep" else None,
                               created_at=turn.created_at,

@@ -1,37 +1,138 @@
-"""Role-play scenarios: the public list for reps, the full scenario for managers."""
+"""Role-play scenarios: built-in and team scenarios (list, read, author, version, publish, archive, clone,
+import, export)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
+from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser, not_found
-from app.models import Role
-from app.roleplay.scenarios import load_scenarios
+from app.deps import CurrentUser, SessionDep, not_found
+from app.models import Role, ScenarioStatus
+from app.scenarios import library, views
+from app.scenarios.library import LibraryError
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
+ScenarioId = Annotated[str, Path(max_length=80)]
 LangQuery = Annotated[Literal["zh", "en"], Query(description="language of the plain text keys; `_en` keys are always there")]
+ScenarioBody = Annotated[dict[str, Any], Body(description="the fields of a scenario YAML file, plus `team` (a team "
+                                                          "you manage; default: your own)")]
+
+
+class TeamIn(BaseModel):
+    team: str | None = Field(default=None, max_length=80)
+
+
+class ImportIn(TeamIn):
+    yaml: str = Field(min_length=1, max_length=library.MAX_YAML_CHARS)
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """The library's refusals as HTTP errors (404 not visible, 403 role, 409 state, 422 invalid, naming fields)."""
+    try:
+        yield
+    except LibraryError as error:
+        raise HTTPException(error.status, detail=error.detail) from None
+
+
+def _team_name(body: dict[str, Any]) -> str | None:
+    team = body.pop("team", None)
+    if team is not None and (not isinstance(team, str) or len(team) > 80):
+        raise HTTPException(422, detail=[{"loc": ["body", "team"], "msg": "a team name (at most 80 characters)",
+                                          "type": "value_error"}])
+    return team
 
 
 @router.get("")
-def list_scenarios(user: CurrentUser, lang: LangQuery = "zh") -> list[dict[str, Any]]:
-    """Every scenario as a rep may see it before the call (no hidden facts)."""
-    return [scenario.public_view(lang) for scenario in load_scenarios().values()]
+def list_scenarios(session: SessionDep, user: CurrentUser, lang: LangQuery = "zh") -> list[dict[str, Any]]:
+    """Built-in scenarios and the team scenarios you may see, as a rep sees them before the call (`kind`)."""
+    return views.list_entries(session, user, lang=lang)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_scenario(body: ScenarioBody, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """A new team scenario (draft, version 1) from the YAML fields; managers and admins."""
+    with library_errors():
+        row = library.create(session, user, body, team_name=_team_name(body))
+    return views.saved(session, row)
+
+
+@router.post("/import", status_code=status.HTTP_201_CREATED)
+def import_scenario(body: ImportIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """A new draft team scenario from scenario YAML (an export, or a file like playbooks/scenarios/*.yaml)."""
+    with library_errors():
+        row = library.import_yaml(session, user, body.yaml, body.team)
+    return views.saved(session, row)
 
 
 @router.get("/{scenario_id}")
-def read_scenario(scenario_id: Annotated[str, Path(max_length=80)], user: CurrentUser,
+def read_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser,
                   full: Annotated[bool, Query(description="hidden facts too (managers and admins)")] = False,
                   lang: LangQuery = "zh") -> dict[str, Any]:
-    """One scenario; `full=true` adds the hidden facts, objections and success criteria for managers.
+    """One scenario; `full=true` adds the hidden facts, objections, success criteria and the checklist.
 
-    The full view is the scenario file as validated: every text with its `_en` sibling (facts: `text`, `text_en`).
+    The full view is the scenario as validated: every text with its `_en` sibling (facts: `text`, `text_en`).
     """
-    scenario = load_scenarios().get(scenario_id)
-    if scenario is None:
-        raise not_found("scenario")
     if not full:
-        return scenario.public_view(lang)
+        view = views.public_view(session, user, scenario_id, lang)
+        if view is None:
+            raise not_found("scenario")
+        return view
+    if views.public_view(session, user, scenario_id) is None:
+        raise not_found("scenario")
     if user.role not in (Role.manager, Role.admin):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="the full scenario is for managers and admins")
-    return scenario.model_dump(mode="json")
+    view = views.full_view(session, user, scenario_id)
+    if view is None:
+        raise not_found("scenario")
+    return view
+
+
+@router.patch("/{scenario_id}")
+def update_scenario(scenario_id: ScenarioId, body: ScenarioBody, session: SessionDep,
+                    user: CurrentUser) -> dict[str, Any]:
+    """Change fields of a team scenario; a published or played version is kept and a new version made."""
+    with library_errors():
+        row = library.update(session, user, scenario_id, body)
+    return views.saved(session, row)
+
+
+def _set_status(session: SessionDep, user: CurrentUser, scenario_id: str, new: ScenarioStatus) -> dict[str, Any]:
+    with library_errors():
+        return views.saved(session, library.set_status(session, user, scenario_id, new))
+
+
+@router.post("/{scenario_id}/publish")
+def publish_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Make a draft visible to the team's reps."""
+    return _set_status(session, user, scenario_id, ScenarioStatus.published)
+
+
+@router.post("/{scenario_id}/archive")
+def archive_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """No new sessions or drills on it; attempts already played keep their version."""
+    return _set_status(session, user, scenario_id, ScenarioStatus.archived)
+
+
+@router.post("/{scenario_id}/clone", status_code=status.HTTP_201_CREATED)
+def clone_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser,
+                   body: TeamIn | None = None) -> dict[str, Any]:
+    """A draft copy of a built-in or of a team scenario you may see, in one of your teams."""
+    if user.role not in (Role.manager, Role.admin):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="cloning scenarios is for managers and admins")
+    with library_errors():
+        row = library.clone(session, user, scenario_id, body.team if body else None)
+    return views.saved(session, row)
+
+
+@router.get("/{scenario_id}/export", response_class=Response,
+            responses={200: {"content": {"application/yaml": {}}}})
+def export_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser) -> Response:
+    """The scenario as YAML in the playbook file format (managers and admins)."""
+    with library_errors():
+        text = library.export_yaml(session, user, scenario_id)
+    return Response(text, media_type="application/yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{scenario_id}.yaml"'})

@@ -17,8 +17,9 @@ from app.models.common import team_time, team_today
 from app.playbook import get_playbook
 from app.coaching.spin import SPIN_LABELS
 from app.playbook.models import FIVEK_DIMENSIONS
-from app.roleplay.scenarios import DIFFICULTIES, load_scenarios
+from app.roleplay.scenarios import DIFFICULTIES, Scenario
 from app.roleplay.scorecard import SKILL_ELEMENT, WEIGHTS, Scorecard
+from app.scenarios import repository
 
 SKILLS: tuple[str, ...] = tuple(WEIGHTS)
 WEAKEST_SHOWN = 3
@@ -121,7 +122,7 @@ def team_dashboard(session: Session, viewer: User, team_id: int | None = None) -
     scored = with_scorecards(session, attempts)
     teams = {team.id: team.name for team in session.exec(select(Team))}
     drills = scope_drills(session, rep_ids)
-    pass_rates = [_pass_rate(drill, results) for drill, results in results_by_drill(session, drills, reps, attempts)]
+    pass_rates = [_pass_rate(session, drill, results) for drill, results in results_by_drill(session, drills, reps, attempts)]
     assignments, passed = sum(rate.assignees for rate in pass_rates), sum(rate.passed for rate in pass_rates)
     return TeamDashboard(
         teams=[TeamRef(id=team.id, name=team.name) for team in viewer_teams(session, viewer)],
@@ -132,7 +133,8 @@ def team_dashboard(session: Session, viewer: User, team_id: int | None = None) -
         reps=[_rep_summary(rep, teams.get(rep.team_id), [s for s in scored if s.attempt.roleplay.owner_id == rep.id])
               for rep in reps],
         drills=pass_rates,
-        weakest_skills=_weakest_skills(scored, drills),
+        weakest_skills=_weakest_skills(scored, drills, repository.scenarios_for_teams(
+            session, {rep.team_id for rep in reps if rep.team_id is not None})),
         agreement=agreement([item.attempt for item in scored]),
         weeks=_weeks(scored),
     )
@@ -183,10 +185,10 @@ def results_by_drill(session: Session, drills: list[Drill], reps: list[User],
     return rows
 
 
-def _pass_rate(drill: Drill, results: list[AssigneeResult]) -> DrillPassRate:
+def _pass_rate(session: Session, drill: Drill, results: list[AssigneeResult]) -> DrillPassRate:
     statuses = Counter(result.status for result in results)
     total, passed = len(results), statuses[DrillStatus.passed]
-    title_zh, title_en = scenario_titles(drill.scenario_id)
+    title_zh, title_en = scenario_titles(session, drill.scenario_id)
     return DrillPassRate(
         drill_id=drill.id, scenario_id=drill.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,
         due=drill.due, pass_score=drill.pass_score, assignees=total, passed=passed,
@@ -195,12 +197,13 @@ def _pass_rate(drill: Drill, results: list[AssigneeResult]) -> DrillPassRate:
     )
 
 
-def _weakest_skills(scored: list[ScoredAttempt], drills: list[Drill]) -> list[WeakSkill]:
+def _weakest_skills(scored: list[ScoredAttempt], drills: list[Drill],
+                    scenarios: dict[str, Scenario]) -> list[WeakSkill]:
+    """The team's weakest skills, each with a scenario that trains it (built-in or the team's own, by base id)."""
     averages = _mean_by_key([item.skills for item in scored], SKILLS)
     if not averages:
         return []
-    scenarios = load_scenarios()
-    practised = Counter(item.attempt.roleplay.scenario_id for item in scored)
+    practised = Counter(repository.scenario_key(item.attempt.roleplay.scenario_id) for item in scored)
     playbook = get_playbook()
     weakest = sorted(averages, key=lambda skill: (averages[skill], SKILLS.index(skill)))[:WEAKEST_SHOWN]
     result = []
@@ -213,7 +216,7 @@ def _weakest_skills(scored: list[ScoredAttempt], drills: list[Drill]) -> list[We
         result.append(WeakSkill(
             skill=skill, element_id=element.id, element_name_zh=element.name_zh, element_name_en=element.name_en,
             average=averages[skill], scenario_id=fresh.id if fresh else None, scenario_ids=training_ids,
-            drill_ids=[drill.id for drill in drills if drill.scenario_id in training_ids],
+            drill_ids=[drill.id for drill in drills if repository.scenario_key(drill.scenario_id) in training_ids],
         ))
     return result
 

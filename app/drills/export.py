@@ -29,7 +29,7 @@ def results_csv(session: Session, viewer: User, team_id: int | None, lang: str =
 
     rows: list[list[object]] = [[label(f"team.csv.{column}") for column in COLUMNS]]
     for drill, results in results_by_drill(session, drills, reps, attempts):
-        title_zh, title_en = scenario_titles(drill.scenario_id)
+        title_zh, title_en = scenario_titles(session, drill.scenario_id)
         for result in results:
             rows.append([
                 drill.id, title_zh if lang == "zh" else title_en, teams.get(drill.team_id, ""), drill.due.isoformat(),

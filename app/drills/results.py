@@ -9,12 +9,11 @@ from sqlmodel import Session, select
 
 from app.drills.schemas import AssigneeResult, AttemptPublic, DrillStatus, ReviewPublic
 from app.models import Drill, DrillAssignment, Review, RolePlay, RolePlayStatus, User
-from app.roleplay.scenarios import load_scenarios
+from app.scenarios import repository
 
-def scenario_titles(scenario_id: str) -> tuple[str, str]:
-    """Chinese and English titles; the bare id when the scenario file is gone."""
-    scenario = load_scenarios().get(scenario_id)
-    return (scenario.title_zh, scenario.title_en) if scenario else (scenario_id, scenario_id)
+def scenario_titles(session: Session | None, scenario_id: str) -> tuple[str, str]:
+    """Chinese and English titles (built-in or team scenario); the bare id when the scenario is gone."""
+    return repository.scenario_titles(session, scenario_id)
 
 
 @dataclass

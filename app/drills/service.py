@@ -12,7 +12,7 @@ from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillChangePub
                                 DrillPublic, DrillStatus, DrillUpdate)
 from app.models import Drill, DrillAssignment, DrillChange, Role, RolePlay, Team, User
 from app.models.common import team_today, utcnow
-from app.roleplay.scenarios import load_scenarios
+from app.scenarios import repository
 
 
 class DrillRequestError(AppError):
@@ -25,7 +25,8 @@ class DrillRequestError(AppError):
 
 def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     """Validate against what the creator manages, then store the drill and one assignment per rep."""
-    if data.scenario_id not in load_scenarios():
+    scenario = repository.playable(session, creator, data.scenario_id)  # a team scenario: pinned to its version
+    if scenario is None:
         raise DrillRequestError(f"unknown scenario {data.scenario_id!r}", code="unknown_scenario",
                                 scenario=data.scenario_id)
     if data.due < team_today():
@@ -37,7 +38,7 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     for user in _managed_reps(session, creator, data.assignees or []):
         reps[user.id] = user
 
-    drill = Drill(created_by=creator.id, team_id=team.id if team else None, scenario_id=data.scenario_id,
+    drill = Drill(created_by=creator.id, team_id=team.id if team else None, scenario_id=scenario.id,
                   due=data.due, pass_score=data.pass_score, attempts_allowed=data.attempts, note=data.note.strip(),
                   include_newcomers=data.include_newcomers)
     session.add(drill)
@@ -152,7 +153,7 @@ def drill_public(session: Session, viewer: User, drill: Drill,
                  results: list[AssigneeResult] | None = None) -> DrillPublic:
     if results is None:
         results, _ = drill_results(session, viewer, drill)
-    title_zh, title_en = scenario_titles(drill.scenario_id)
+    title_zh, title_en = scenario_titles(session, drill.scenario_id)
     team = session.get(Team, drill.team_id) if drill.team_id else None
     return DrillPublic(
         id=drill.id, scenario_id=drill.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,

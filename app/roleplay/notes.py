@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sqlalchemy.orm import Session, object_session
+
 from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
 from app.models import CoachingNote
 from app.playbook import get_playbook
-from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
+from app.roleplay.scenarios import CATEGORIES, Scenario
 from app.roleplay.scorecard import Scorecard
 from app.i18n import translate
+from app.scenarios import repository
 
 Lang = Literal["zh", "en"]
 ExportFormat = Literal["md", "csv"]
@@ -78,8 +81,8 @@ def _element_name(element_id: str, lang: Lang) -> str:
     return element.name_en if lang == "en" else element.name_zh
 
 
-def _scenario_title(scenario_id: str | None, lang: Lang) -> str:
-    scenario = load_scenarios().get(scenario_id or "")
+def _scenario_title(scenario_id: str | None, lang: Lang, session: Session | None = None) -> str:
+    scenario = repository.get_scenario(session, scenario_id or "")
     if scenario is None:
         return scenario_id or "-"
     return scenario.title_en if lang == "en" else scenario.title_zh
@@ -114,7 +117,7 @@ def _quote_lines(card: dict[str, Any], lang: Lang) -> list[str]:
 
 def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
     data, card = note.data, note.data["scorecard"]
-    lines = [f"# {_scenario_title(note.source_id, lang)}", "",
+    lines = [f"# {_scenario_title(note.source_id, lang, object_session(note))}", "",
              f"- {_t('notes.export.total', lang)}: **{card['total']}/100**",
              f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
              f"- {_t('notes.export.commitment', lang)}: "
@@ -153,7 +156,7 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
     data, card = note.data, note.data["scorecard"]
     rows: list[list[str]] = [[_t("notes.export.section", lang), _t("notes.export.item", lang),
                               _t("notes.export.value", lang), _t("notes.export.cites", lang)]]
-    rows.append([_t("notes.export.total", lang), _scenario_title(note.source_id, lang), str(card["total"]), ""])
+    rows.append([_t("notes.export.total", lang), _scenario_title(note.source_id, lang, object_session(note)), str(card["total"]), ""])
     for name in COMPONENTS:
         component = card["components"][name]
         rows.append([_t("notes.export.components", lang), _t("roleplay.component." + name, lang),

@@ -35,11 +35,12 @@ from app.roleplay.feedback import (LlmSpinOpinion, NoticeCode, ReplySource, Stat
                                    build_feedback, notice, summarize_state)
 from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
-from app.roleplay.scenarios import Scenario, load_scenarios
+from app.roleplay.scenarios import Scenario
 from app.roleplay.scorecard import build_scorecard
 from app.roleplay.llm_understanding import read_turn
 from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding, understand
 from app.roleplay.state import SessionState, count_words
+from app.scenarios import repository
 
 SECOND_OPINION_TIMEOUT_S = 10.0  # the optional LLM SPIN label must not hold the feedback back for long
 
@@ -92,8 +93,9 @@ class FinishResult:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def scenario_of(scenario_id: str) -> Scenario:
-    scenario = load_scenarios().get(scenario_id)
+def scenario_of(session: Session, scenario_id: str) -> Scenario:
+    """The scenario a stored session or drill names (its version kept), through the scenario repository."""
+    scenario = repository.get_scenario(session, scenario_id)
     if scenario is None:
         raise RolePlayError(422, f"unknown scenario_id {scenario_id!r}")
     return scenario
@@ -120,12 +122,15 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
             drill = check_attempt_allowed(session, owner, drill_id)
         except DrillNotAvailable as error:
             raise RolePlayError(error.status, str(error)) from None
-        if scenario_id is not None and scenario_id != drill.scenario_id:
+        if scenario_id is not None and not repository.same_scenario(scenario_id, drill.scenario_id):
             raise RolePlayError(422, f"drill {drill_id} is on scenario {drill.scenario_id!r}, not {scenario_id!r}")
-        scenario_id = drill.scenario_id
-    if scenario_id is None:
+        scenario = scenario_of(session, drill.scenario_id)
+    elif scenario_id is None:
         raise RolePlayError(422, "scenario_id is required")
-    scenario = scenario_of(scenario_id)
+    else:  # a built-in, or a team scenario the rep may see, pinned to its current version
+        scenario = repository.playable(session, owner, scenario_id)
+        if scenario is None:
+            raise RolePlayError(422, f"unknown scenario_id {scenario_id!r}")
     opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang))
     roleplay = RolePlay(owner_id=owner.id, scenario_id=scenario.id, drill_id=drill_id, engine=engine_name,
                         state=opening.state.model_dump(mode="json"))
@@ -304,7 +309,7 @@ def prepare_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: 
         if rep_turn.status != TurnStatus.pending:
             return _stored_result(session, roleplay, rep_turn)
         history = _history(session, rep_turn) if chat_model is not None and skipped is None else []
-        return _plan(scenario_of(roleplay.scenario_id), state_of(roleplay), rep_turn, history, skipped)
+        return _plan(scenario_of(session, roleplay.scenario_id), state_of(roleplay), rep_turn, history, skipped)
 
 
 def submit_and_prepare(session: Session, engine: Engine, chat_model: BaseChatModel | None, roleplay: RolePlay,
@@ -315,7 +320,7 @@ def submit_and_prepare(session: Session, engine: Engine, chat_model: BaseChatMod
     message is answered nothing else changes that state), so neither is read twice; the connection is let go
     before the budget read, as in prepare_turn.
     """
-    scenario, state = scenario_of(roleplay.scenario_id), state_of(roleplay)  # before the commit expires them
+    scenario, state = scenario_of(session, roleplay.scenario_id), state_of(roleplay)  # before the commit expires them
     rep_turn = submit_rep_turn(session, roleplay, text, client_id)
     session.close()  # before the budget read; the session opens again for the history only
     if rep_turn.status != TurnStatus.pending:  # sent before and answered already
@@ -416,7 +421,7 @@ def _stored_result(session: Session, roleplay: RolePlay, rep_turn: Turn) -> Turn
         raise RolePlayError(409, "this message was never answered: the session was finished first")
     return TurnResult(turn_id=rep_turn.id, seq=rep_turn.seq, text=rep_turn.text, reply=reply.text,
                       reply_status=reply.status, feedback=TurnFeedback.model_validate(rep_turn.feedback),
-                      state=summarize_state(scenario_of(roleplay.scenario_id), state_of(roleplay)))
+                      state=summarize_state(scenario_of(session, roleplay.scenario_id), state_of(roleplay)))
 
 
 # --- finish -------------------------------------------------------------------------------------------
@@ -434,7 +439,7 @@ def finish_roleplay(session: Session, roleplay: RolePlay) -> FinishResult:
         session.rollback()
         session.refresh(roleplay)
         return _finished(session, roleplay)
-    scenario = scenario_of(roleplay.scenario_id)
+    scenario = scenario_of(session, roleplay.scenario_id)
     rep_texts = [turn.text for turn in transcript(session, roleplay.id)
                  if turn.speaker == "rep" and turn.status == TurnStatus.complete]
     scorecard = build_scorecard(scenario, state_of(roleplay), rep_texts=rep_texts)

@@ -15,7 +15,7 @@ from app.drills.service import (DrillRequestError, can_correct, create_drill, dr
                                 list_drills, update_assignment, update_drill)
 from app.models import Drill, User
 from app.models.common import team_today
-from app.roleplay.scenarios import load_scenarios
+from app.scenarios import repository
 from app.roleplay.scenarios import DIFFICULTIES
 from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
@@ -41,13 +41,14 @@ def render_page(request: Request, name: str, context: dict, status_code: int = 2
                   status_code=status_code)
 
 
-def scenario_names(lang: str) -> dict[str, str]:
-    return {scenario.id: scenario.title_zh if lang == "zh" else scenario.title_en
-            for scenario in load_scenarios().values()}
+def scenario_names(lang: str, session: Session, user: User) -> dict[str, str]:
+    """Titles of the scenarios the user may see (built-in and team, every stored version id) in the UI language."""
+    return {scenario_id: zh if lang == "zh" else en
+            for scenario_id, (zh, en) in repository.titles_for(session, user).items()}
 
 
 def _form_context(session: Session, user: User, values: dict | None = None, error: str | None = None) -> dict:
-    scenarios = sorted(load_scenarios().values(), key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
+    scenarios = sorted(repository.playable_list(session, user), key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
     defaults = {"scenario_id": "", "team": "", "assignees": [], "pass_score": DEFAULT_PASS_SCORE, "attempts": "",
                 "due": (team_today() + timedelta(days=DEFAULT_DAYS_TO_DUE)).isoformat(), "note": ""}
     return {"scenarios": scenarios, "teams": viewer_teams(session, user), "reps": scope_reps(session, user, None),

@@ -10,7 +10,7 @@ from app.drills.reviews import attempt_public, export_with_reviews, notes_review
 from app.notes import list_visible_notes, visible_note
 from app.models import RolePlay, User
 from app.roleplay.notes import export_note
-from app.roleplay.scenarios import load_scenarios
+from app.scenarios import repository
 from app.i18n import get_lang
 from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
@@ -41,7 +41,7 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")
         context |= {"roleplay": roleplay, "card": note.data["scorecard"],
-                    "next_scenario": load_scenarios().get(next_id) if next_id else None,
+                    "next_scenario": repository.get_scenario(session, next_id) if next_id else None,
                     "attempt": attempt_public(session, roleplay) if roleplay else None, "when": local_time}
     return render(request, "notes/detail.html", context)
 

@@ -12,6 +12,7 @@ from app.pipeline import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeli
                                    build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
 from app.models import User
+from app.scenarios.rehearsal import deal_rehearsals
 from app.web import charts
 from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
@@ -57,7 +58,7 @@ def _page(request: Request, session: Session, user: User, owner_id: int | None =
         "pipeline": pipeline, "funnel": funnel, "people": people, "owner_id": owner_id,
         "names": {person.id: person.display_name or person.username for person in people},
         "stage_names": {stage.milestone_id: stage for stage in pipeline.stages}, "error": None, "form": {},
-        "outcome_error": None,
+        "outcome_error": None, "rehearsals": deal_rehearsals(session, user, pipeline.deals),
     }
     values.update(context)
     return render(request, "pipeline.html", values, status_code=status_code)

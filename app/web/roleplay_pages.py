@@ -22,9 +22,11 @@ from app.playbook.models import FIVEK_DIMENSIONS as FIVEK
 from app.roleplay import service
 from app.roleplay.feedback import TurnFeedback, summarize_state
 from app.roleplay.rubric import get_rubric
-from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, load_scenarios
+from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES
 from app.roleplay.scripted_buyer import localized
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
+from app.scenarios import repository
+from app.scenarios.rehearsal import rehearsal_deal
 from app.web import charts
 from app.i18n import get_lang, translate
 from app.web.errors import localized_message
@@ -76,7 +78,7 @@ def fragment(request: Request, template: str, context: dict[str, Any]) -> str:
 def chat_parts(session: Session, roleplay: RolePlay) -> dict[str, Any]:
     """What the chat page and its fragments show: turns with their feedback, the state, the latest tip."""
     turns = service.transcript(session, roleplay.id)
-    scenario = service.scenario_of(roleplay.scenario_id)
+    scenario = service.scenario_of(session, roleplay.scenario_id)
     feedback = {turn.id: TurnFeedback.model_validate(turn.feedback) for turn in turns
                 if turn.speaker == "rep" and turn.feedback}
     latest = feedback[max(feedback)] if feedback else None
@@ -119,11 +121,13 @@ def web_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1)], session: S
 @router.get("/roleplay")
 def picker(request: Request, session: SessionDep, user: WebUser):
     """Scenario cards to start from, and the rep's recent sessions."""
-    scenarios = sorted(load_scenarios().values(), key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
+    scenarios = sorted(repository.playable_list(session, user),
+                       key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
     recent = session.exec(select(RolePlay).where(RolePlay.owner_id == user.id)
                           .order_by(col(RolePlay.created_at).desc(), col(RolePlay.id).desc()).limit(10)).all()
+    all_scenarios = repository.scenarios_by_id(session, {r.scenario_id for r in recent})
     return render(request, "roleplay/picker.html", {**page_context(request), "scenarios": scenarios,
-                                                    "recent": recent, "all_scenarios": load_scenarios()})
+                                                    "recent": recent, "all_scenarios": all_scenarios})
 
 
 @router.post("/roleplay/start", dependencies=[CsrfChecked])
@@ -238,7 +242,7 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
         return RedirectResponse(f"/roleplay/{roleplay_id}", status_code=status.HTTP_303_SEE_OTHER)
     result = service.finish_roleplay(session, roleplay)  # finished: returns the stored scorecard and note
     card = result.scorecard
-    scenario = service.scenario_of(roleplay.scenario_id)
+    scenario = service.scenario_of(session, roleplay.scenario_id)
     lang = get_lang(request)
     name = element_namer(lang)
     radar = charts.radar([name(f"fivek.{dimension}") for dimension in FIVEK],
@@ -247,9 +251,9 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
     spin_bars = charts.bars(list(SPIN_LABELS), {translate("roleplay.score.questions", lang):
                                                 [card["spin_counts"].get(label, 0) for label in SPIN_LABELS]},
                             counts=True)
-    next_scenario = load_scenarios().get(card.get("suggested_next_scenario") or "")
+    next_scenario = repository.get_scenario(session, card.get("suggested_next_scenario") or "")
     return render(request, "roleplay/scorecard.html", {
         **page_context(request), "roleplay": roleplay, "scenario": scenario, "card": card, "note_id": result.note_id,
         "radar": radar, "spin_bars": spin_bars, "next_scenario": next_scenario,
         "is_owner": roleplay.owner_id == user.id, "owner": session.get(User, roleplay.owner_id),
-        **review_parts(session, user, roleplay)})
+        **review_parts(session, user, roleplay), "rehearsal": rehearsal_deal(session, roleplay.scenario_id)})

@@ -55,7 +55,7 @@ def team_page(request: Request, session: SessionDep, user: WebUser, team_id: str
         raise not_found("team")
     return render_page(request, "team/index.html", {"dash": dashboard, "charts": _dashboard_charts(dashboard, lang),
                                                "skill_labels": _skill_labels(lang),
-                                               "scenario_names": scenario_names(lang)})
+                                               "scenario_names": scenario_names(lang, session, user)})
 
 
 def _skill_labels(lang: str) -> dict[str, str]:
@@ -144,7 +144,7 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
     attempts = attempts_public(session, load_attempts(session, RolePlay.owner_id == rep.id))
     return render_page(request, "team/rep.html", {"rep": rep, "progress": progress, "attempts": list(reversed(attempts)),
                                              "chart_score": chart_score, "chart_skills": chart_skills,
-                                             "scenario_names": scenario_names(lang)})
+                                             "scenario_names": scenario_names(lang, session, user)})
 
 
 @router.post("/team/attempts/{roleplay_id}/reviews", dependencies=[CsrfChecked])
