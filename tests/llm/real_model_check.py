@@ -86,14 +86,20 @@ def main() -> int:
             database_url = f"sqlite:///{data_dir / 'real.db'}"
             [rep_id] = prepare_database(database_url, 1)
             log = data_dir / "app.log"
-            app = start_app(data_dir, database_url, llm_base_url=base_url, access_log=log, extra_env={
+            # The LLM settings in full here: start_app's own (for the benches' fast fake) would override them.
+            app = start_app(data_dir, database_url, access_log=log, extra_env={
+                "LLM_PROVIDER": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "local",
                 "LLM_MODEL": "smollm2", "LLM_TIMEOUT_S": "600", "LLM_DEADLINE_S": "900", "LLM_MAX_RETRIES": "0"})
             results = run_checks(app.base_url, bearer(rep_id))
         finally:
             if app is not None:
                 app.stop()
-            model.terminate()
-            model.wait(timeout=30)
+            model.terminate()  # uvicorn waits for the request in progress; a prompt being read can take minutes
+            try:
+                model.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                model.kill()
+                model.wait()
         server_log = (data_dir / "model-server.log").read_text(errors="replace")
     refused = [line for line in server_log.splitlines() if '" 4' in line or '" 5' in line]
     for call, from_model, said in results:
