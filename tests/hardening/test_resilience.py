@@ -303,7 +303,7 @@ def test_token_budget_counts_reported_usage_and_then_answers_offline(make_llm_cl
 
 
 def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, faulty_llm, session):
-    client = make_llm_client(llm_daily_token_budget=100)
+    client = make_llm_client(llm_daily_token_budget=100, llm_stream_usage=False)
     rep = make_user(session, Role.rep, team="A组")
     headers = auth_headers(client, rep)
     roleplay_id = start(client, headers)["id"]

@@ -191,3 +191,20 @@ def test_dashscope_embeddings_refuse_more_than_ten_inputs(fake_llm):
     fake_llm.profile = PROFILES["dashscope_qwen3"]
     response = httpx.post(f"{fake_llm.base_url}/embeddings", json={"model": "e", "input": ["a"] * 11}, timeout=5)
     assert response.status_code == 400 and "should not be larger than 10" in response.json()["error"]["message"]
+
+
+# --- GET /api/health?deep=1 -------------------------------------------------------------------------------
+
+
+def test_deep_health_is_for_admins_and_makes_one_capped_call(llm_client, session, fake_llm):
+    assert llm_client.get("/api/health?deep=1").status_code == 401
+    rep = auth_headers(llm_client, make_user(session, Role.rep))
+    assert llm_client.get("/api/health?deep=1", headers=rep).status_code == 403
+    admin = auth_headers(llm_client, make_user(session, Role.admin))
+    probe = llm_client.get("/api/health?deep=1", headers=admin).json()["llm"]["probe"]
+    assert probe["reachable"] is True and probe["latency_ms"] >= 0 and probe["error"] is None
+    assert len(fake_llm.requests) == 1 and fake_llm.requests[0]["max_tokens"] == 1
+    fake_llm.responder = lambda body: Action(fault="400")
+    probe = llm_client.get("/api/health?deep=1", headers=admin).json()["llm"]["probe"]
+    assert probe["reachable"] is False and probe["error"].startswith("HTTP 400")
+    assert "probe" not in llm_client.get("/api/health").json()["llm"], "the plain check never calls the model"
