@@ -91,6 +91,9 @@ CASES = [
     case("GET", "/api/team/dashboard?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
          obj=owner_team_id),
     case("GET", "/api/team/export.csv", managers_only(200)),
+    case("GET", "/api/team/todo", managers_only(200)),
+    case("GET", "/api/team/todo?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         obj=owner_team_id),
     case("GET", "/api/team/export.csv?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
          obj=owner_team_id),
 ]

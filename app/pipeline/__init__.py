@@ -1,0 +1,1 @@
+"""The sales pipeline's rules shared by its pages, the API and the managers' to-do list."""
