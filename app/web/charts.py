@@ -65,6 +65,31 @@ def bars(labels: list[str], series: dict[str, list[float]], *, title: str = "", 
     return _render(chart)
 
 
+def stage_bars(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
+    """Deals per pipeline stage, one horizontal bar each, in stage order; labels are never cut."""
+    top = max(1, math.ceil(max((value for _, value in stages), default=0)))
+    # margin_left: pygal measures labels in Latin widths; Chinese ones are wider and would be cut at the edge.
+    chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True, range=(0, top),
+                                          truncate_label=-1, margin_left=36, height=max(200, 48 * len(stages) + 80),
+                                          y_labels=list(range(0, top + 1, math.ceil(top / 5)))))
+    chart.x_labels = [name for name, _ in reversed(stages)]  # pygal draws the first label at the bottom
+    chart.add(title or " ", [value for _, value in reversed(stages)])
+    return _render(chart)
+
+
+def shares(row_labels: list[str], series: dict[str, list[float]], *, title: str = "") -> Markup:
+    """100 % stacked horizontal bars, one row per item (e.g. each rep's SPIN mix); the values are percentages.
+    Shares under 8 % are not printed, so labels never run together; rows grow with the number of items."""
+    chart = pygal.HorizontalStackedBar(**_config(
+        title=title, show_legend=True, print_values=True, range=(0, 100), truncate_label=-1, margin_left=36,
+        height=max(220, 34 * len(row_labels) + 120),
+        formatter=lambda value: f"{value:.0f}%" if value is not None and value >= 8 else ""))
+    chart.x_labels = list(reversed(row_labels))
+    for name, values in series.items():
+        chart.add(name, list(reversed(values)))
+    return _render(chart)
+
+
 def lines(x_labels: list[str], series: dict[str, list[float | None]], *, title: str = "",
           max_value: float = 100) -> Markup:
     """Scores over time; None leaves a gap."""

@@ -81,17 +81,21 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
             max_value=100,
         ) if dashboard.drills else None,
         "radars": {rep.user_id: _rep_radar(rep, lang) for rep in scored_reps},
-        "spin_mix": charts.bars(
+        "spin_mix": charts.shares(
             [rep.display_name for rep in scored_reps],
-            {_spin_label(label, lang): [round(rep.spin_mix.get(label, 0) * 100) for rep in scored_reps]
-             for label in SPIN_LABELS},
-            max_value=100,
+            {_spin_label(label, lang): [_share_of(rep.spin_mix, label) for rep in scored_reps] for label in SPIN_LABELS},
         ) if scored_reps else None,
         "weekly": charts.lines(
             [week.week for week in dashboard.weeks],
             {translate("team.kpi.average", lang): [week.average_score for week in dashboard.weeks]},
         ) if len(dashboard.weeks) > 1 else None,
     }
+
+
+def _share_of(mix: dict[str, float], label: str) -> float:
+    """A label's percentage of the rep's questions, scaled so each rep's bar adds up to exactly 100."""
+    total = sum(mix.values())
+    return round(mix.get(label, 0) / total * 100, 1) if total else 0.0
 
 
 def _spin_label(label: str, lang: str) -> str:
