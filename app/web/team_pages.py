@@ -142,9 +142,9 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
         translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
         translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
     }) if progress.attempts else None
-    chart_skills = charts.lines(labels, {
-        skill_labels[skill]: [point.skills.get(skill) for point in progress.attempts] for skill in SKILLS
-    }) if progress.attempts else None
+    # Small multiples: one small chart per skill, so lines that sit on each other (six at zero) stay apart.
+    chart_skills = {skill_labels[skill]: charts.small_line(labels, [point.skills.get(skill) for point in progress.attempts])
+                    for skill in SKILLS} if progress.attempts else None
     attempts = attempts_public(session, load_attempts(session, RolePlay.owner_id == rep.id))
     return render_page(request, "team/rep.html", {"rep": rep, "progress": progress, "attempts": list(reversed(attempts)),
                                              "chart_score": chart_score, "chart_skills": chart_skills,
