@@ -9,7 +9,9 @@ from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillCreate, D
                                 DrillPublic, DrillUpdate)
 from app.drills.service import (DrillRequestError, create_drill, drill_detail, drill_results, get_visible_drill,
                                 list_drills, update_assignment, update_drill)
+from app.drills.guidance import PassScoreGuidance, pass_score_guidance
 from app.models import Drill, User
+from app.roleplay.scenarios import load_scenarios
 
 router = APIRouter(prefix="/drills", tags=["drills"])
 
@@ -36,6 +38,15 @@ def _drill_or_404(session: SessionDep, user: User, drill_id: int) -> Drill:
     if drill is None:
         raise not_found("drill")
     return drill
+
+
+@router.get("/guidance")
+def guidance(session: SessionDep, user: ManagerUser,
+             scenario_id: Annotated[str, Query(min_length=1, max_length=80)]) -> PassScoreGuidance:
+    """How your reps scored on a scenario (10-point buckets, median) and a suggested pass score."""
+    if scenario_id not in load_scenarios():
+        raise not_found("scenario")
+    return pass_score_guidance(session, user, scenario_id)
 
 
 @router.get("/{drill_id}")

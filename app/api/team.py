@@ -13,6 +13,7 @@ from app.drills.reviews import add_review, attempt_reviews, get_visible_attempt
 from app.drills.schemas import AttemptReviews, RepProgress, ReviewCreate, ReviewPublic, TeamDashboard
 from app.drills.service import DrillRequestError
 from app.models import User
+from app.team.todo import TeamTodo, team_todo
 
 router = APIRouter(prefix="/team", tags=["team"])
 
@@ -23,6 +24,15 @@ TeamFilter = Annotated[int | None, Query(description="one of your teams; all of 
 def dashboard(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None) -> TeamDashboard:
     """Pass rate per drill, per-rep scores, 5K and SPIN mix, weakest skills, coach/manager agreement."""
     result = team_dashboard(session, user, team_id)
+    if result is None:
+        raise not_found("team")
+    return result
+
+
+@router.get("/todo")
+def todo(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None) -> TeamTodo:
+    """What needs the manager's action: attempts to review, overdue drills and who, failed reps, stalled deals."""
+    result = team_todo(session, user, team_id)
     if result is None:
         raise not_found("team")
     return result

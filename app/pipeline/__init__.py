@@ -1,10 +1,10 @@
 """Opportunities (real deals) and the pipeline by milestone: schemas, who may read and change a deal, the pipeline."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, field_validator, model_validator
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.auth.policy import can_view_user, visible_or_404, visible_user_ids
 from app.coaching.intensity import weighted_forecast
@@ -12,9 +12,9 @@ from app.errors import AppError, not_found
 from app.flows.service import FIVEK_FLOW_ID, run_note
 from app.models import FlowRun, Opportunity, OpportunityBase, User
 from app.models.common import utcnow
+from app.pipeline.stall import last_activities, stalled_reasons
 from app.playbook import get_playbook
 
-STALLED_AFTER = timedelta(days=30)
 NO_MILESTONE = "none"  # the pipeline stage of deals below the first milestone (no 5K run yet, or under 10 %)
 WON_MILESTONE = "milestone.m100"  # 结案 (contract signed): a recorded fact that 5K scoring never reaches
 Outcome = Literal["open", "won", "lost"]
@@ -213,13 +213,7 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
     lost deals apart."""
     playbook = get_playbook()
     now = utcnow()
-    last_run = dict(
-        session.exec(
-            select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
-            .where(col(FlowRun.opportunity_id).in_([o.id for o in opportunities]))
-            .group_by(FlowRun.opportunity_id)
-        ).all()
-    ) if opportunities else {}
+    last_activity_of = last_activities(session, opportunities)
 
     stages = {NO_MILESTONE: PipelineStage(milestone_id=NO_MILESTONE, name_zh="未达 10% 里程碑", name_en="Below 10 %",
                                           probability=0, count=0, amount=0, weighted_forecast=0)}
@@ -229,7 +223,7 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
                                              count=0, amount=0, weighted_forecast=0)
     deals, lost = [], []
     for opportunity in opportunities:
-        last_activity = max(opportunity.updated_at, last_run.get(opportunity.id, opportunity.updated_at))
+        last_activity = last_activity_of[opportunity.id]
         if opportunity.outcome == "lost":
             lost.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=0, last_activity=last_activity,
                                      stalled=False, stalled_reasons=[]))
@@ -237,12 +231,7 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
         stage = stages.get(opportunity.milestone_id or NO_MILESTONE, stages[NO_MILESTONE])
         forecast = weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook) \
             if stage.milestone_id != NO_MILESTONE else 0.0
-        reasons = []
-        if opportunity.outcome == "open":  # a won deal cannot stall
-            if now - last_activity > STALLED_AFTER:
-                reasons.append("no_activity_30d")
-            if opportunity.expected_close is not None and opportunity.expected_close < now.date():
-                reasons.append("close_date_passed")
+        reasons = stalled_reasons(opportunity, last_activity, now)
         stage.count += 1
         stage.amount += opportunity.amount
         stage.weighted_forecast += forecast

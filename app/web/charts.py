@@ -9,18 +9,20 @@ from pygal.style import Style
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
-_STYLE = Style(
-    font_family='"PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", system-ui, sans-serif',
-    background="transparent",
-    plot_background="transparent",
-    colors=("#2563eb", "#059669", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777"),
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=13,
-    title_font_size=15,
-    value_font_size=12,
-    tooltip_font_size=12,
-)
+_STYLE_OPTIONS = {
+    "font_family": '"PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", system-ui, sans-serif',
+    "background": "transparent",
+    "plot_background": "transparent",
+    "colors": ("#2563eb", "#059669", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777"),
+    "label_font_size": 13,
+    "major_label_font_size": 13,
+    "legend_font_size": 13,
+    "title_font_size": 15,
+    "value_font_size": 12,
+    "tooltip_font_size": 12,
+}
+_STYLE = Style(**_STYLE_OPTIONS)
+_RADAR_STYLE = Style(**_STYLE_OPTIONS | {"label_font_size": 16, "major_label_font_size": 16})
 
 
 def _config(**options) -> dict:
@@ -39,8 +41,10 @@ def _render(chart) -> Markup:
 
 def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float = 100) -> Markup:
     """One polygon per series over the same axes (e.g. 5K dimensions per rep)."""
+    # Axis names are read at a glance: larger than pygal's default, with room so they do not touch the centre.
     chart = pygal.Radar(**_config(title=title, range=(0, max_value), fill=True, show_legend=len(series) > 1,
-                                  height=420))
+                                  height=420, margin=28, style=_RADAR_STYLE, y_labels=[0, 10, 20] if max_value == 20
+                                  else None))
     chart.x_labels = axes
     for name, values in series.items():
         chart.add(name, values)
@@ -62,6 +66,41 @@ def bars(labels: list[str], series: dict[str, list[float]], *, title: str = "", 
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
+    return _render(chart)
+
+
+def stage_bars(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
+    """Deals per pipeline stage, one horizontal bar each, in stage order; labels are never cut."""
+    top = max(1, math.ceil(max((value for _, value in stages), default=0)))
+    # margin_left: pygal measures labels in Latin widths; Chinese ones are wider and would be cut at the edge.
+    chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True, range=(0, top),
+                                          truncate_label=-1, margin_left=36, height=max(200, 48 * len(stages) + 80),
+                                          y_labels=list(range(0, top + 1, math.ceil(top / 5)))))
+    chart.x_labels = [name for name, _ in reversed(stages)]  # pygal draws the first label at the bottom
+    chart.add(title or " ", [value for _, value in reversed(stages)])
+    return _render(chart)
+
+
+def shares(row_labels: list[str], series: dict[str, list[float]], *, title: str = "") -> Markup:
+    """100 % stacked horizontal bars, one row per item (e.g. each rep's SPIN mix); the values are percentages.
+    Shares under 8 % are not printed, so labels never run together; rows grow with the number of items."""
+    chart = pygal.HorizontalStackedBar(**_config(
+        title=title, show_legend=True, print_values=True, range=(0, 100), truncate_label=-1, margin_left=36,
+        height=max(220, 34 * len(row_labels) + 120),
+        formatter=lambda value: f"{value:.0f}%" if value is not None and value >= 8 else ""))
+    chart.x_labels = list(reversed(row_labels))
+    for name, values in series.items():
+        chart.add(name, list(reversed(values)))
+    return _render(chart)
+
+
+def small_line(x_labels: list[str], values: list[float | None], *, max_value: float = 100) -> Markup:
+    """One series in a small chart, for a grid of small multiples (one per skill); None leaves a gap."""
+    chart = pygal.Line(**_config(range=(0, max_value), show_legend=False, width=360, height=200, dots_size=3,
+                                 allow_interruptions=True, show_x_labels=len(x_labels) <= 6, x_label_rotation=30,
+                                 y_labels=[0, 50, 100], print_values=False))
+    chart.x_labels = x_labels
+    chart.add(" ", values)
     return _render(chart)
 
 

@@ -13,10 +13,12 @@ from app.drills.analytics import scope_reps, viewer_teams
 from app.drills.schemas import AssignmentUpdate, DrillCreate, DrillPublic, DrillStatus, DrillUpdate
 from app.drills.service import (DrillRequestError, can_correct, create_drill, drill_detail, get_visible_drill,
                                 list_drills, update_assignment, update_drill)
+from app.drills.guidance import pass_score_guidance
 from app.models import Drill, User
 from app.models.common import team_today
-from app.scenarios import repository
 from app.roleplay.scenarios import DIFFICULTIES
+from app.scenarios import repository
+from app.web import charts
 from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import local_time, render
@@ -51,8 +53,30 @@ def _form_context(session: Session, user: User, values: dict | None = None, erro
     scenarios = sorted(repository.playable_list(session, user), key=lambda s: (DIFFICULTIES.index(s.difficulty), s.id))
     defaults = {"scenario_id": "", "team": "", "assignees": [], "pass_score": DEFAULT_PASS_SCORE, "attempts": "",
                 "due": (team_today() + timedelta(days=DEFAULT_DAYS_TO_DUE)).isoformat(), "note": ""}
+    values = defaults | (values or {})
+    playable_ids = {scenario.id for scenario in scenarios}
+    chosen = values["scenario_id"] if values["scenario_id"] in playable_ids else (scenarios[0].id if scenarios else "")
     return {"scenarios": scenarios, "teams": viewer_teams(session, user), "reps": scope_reps(session, user, None),
-            "values": defaults | (values or {}), "error": error, "today": team_today().isoformat()}
+            "values": values, "error": error, "today": team_today().isoformat(),
+            **(_guidance_context(session, user, chosen) if chosen else {})}
+
+
+def _guidance_context(session: Session, user: User, scenario_id: str) -> dict:
+    guidance = pass_score_guidance(session, user, scenario_id)
+    labels = [f"{bucket.low}–{bucket.low + 9 if bucket.low < 90 else 100}" for bucket in guidance.buckets]
+    chart = charts.bars(labels, {"": [bucket.count for bucket in guidance.buckets]}, counts=True) \
+        if guidance.attempts else None
+    return {"guidance": guidance, "guidance_chart": chart}
+
+
+@router.get("/drills/guidance")
+def guidance_fragment(request: Request, session: SessionDep, user: WebUser, scenario_id: str = ""):
+    """The pass-score guidance block for the scenario chosen in the form (htmx swaps it in)."""
+    if not is_manager(user):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("drills.error.managers_only", get_lang(request)))
+    if repository.playable(session, user, scenario_id) is None:
+        raise not_found("scenario")
+    return render_page(request, "drills/_guidance.html", _guidance_context(session, user, scenario_id))
 
 
 @router.get("/drills")

@@ -9,6 +9,7 @@ from app.accounts import authenticate, end_sessions
 from app.deps import SessionDep, enforce_login_limits
 from app.drills.analytics import team_dashboard
 from app.drills.notices import mark_notices_seen, rep_notices
+from app.team.todo import team_todo
 from app.web.drill_pages import STARTABLE, my_drills, scenario_names
 from app.i18n import LANGS, get_lang, translate
 from app.models import User
@@ -74,7 +75,8 @@ def switch_language(code: str, request: Request):
 def home(request: Request, session: SessionDep, user: WebUser):
     """Start page with what the user can do today: a rep's open drills, a manager's team summary."""
     if is_manager(user):
-        context = {"team_summary": team_dashboard(session, user)}
+        context = {"team_summary": team_dashboard(session, user), "todo": team_todo(session, user),
+                   "when": local_time}
     else:
         context = {"my_drills": my_drills(session, user), "startable": STARTABLE, "notices": rep_notices(session, user),
                    "scenario_names": scenario_names(get_lang(request)), "when": local_time}

@@ -81,17 +81,21 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
             max_value=100,
         ) if dashboard.drills else None,
         "radars": {rep.user_id: _rep_radar(rep, lang) for rep in scored_reps},
-        "spin_mix": charts.bars(
+        "spin_mix": charts.shares(
             [rep.display_name for rep in scored_reps],
-            {_spin_label(label, lang): [round(rep.spin_mix.get(label, 0) * 100) for rep in scored_reps]
-             for label in SPIN_LABELS},
-            max_value=100,
+            {_spin_label(label, lang): [_share_of(rep.spin_mix, label) for rep in scored_reps] for label in SPIN_LABELS},
         ) if scored_reps else None,
         "weekly": charts.lines(
             [week.week for week in dashboard.weeks],
             {translate("team.kpi.average", lang): [week.average_score for week in dashboard.weeks]},
         ) if len(dashboard.weeks) > 1 else None,
     }
+
+
+def _share_of(mix: dict[str, float], label: str) -> float:
+    """A label's percentage of the rep's questions, scaled so each rep's bar adds up to exactly 100."""
+    total = sum(mix.values())
+    return round(mix.get(label, 0) / total * 100, 1) if total else 0.0
 
 
 def _spin_label(label: str, lang: str) -> str:
@@ -138,9 +142,9 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
         translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
         translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
     }) if progress.attempts else None
-    chart_skills = charts.lines(labels, {
-        skill_labels[skill]: [point.skills.get(skill) for point in progress.attempts] for skill in SKILLS
-    }) if progress.attempts else None
+    # Small multiples: one small chart per skill, so lines that sit on each other (six at zero) stay apart.
+    chart_skills = {skill_labels[skill]: charts.small_line(labels, [point.skills.get(skill) for point in progress.attempts])
+                    for skill in SKILLS} if progress.attempts else None
     attempts = attempts_public(session, load_attempts(session, RolePlay.owner_id == rep.id))
     return render_page(request, "team/rep.html", {"rep": rep, "progress": progress, "attempts": list(reversed(attempts)),
                                              "chart_score": chart_score, "chart_skills": chart_skills,

@@ -71,6 +71,7 @@ MANAGER_OF_TEAM_ONLY = {"anonymous": 401, "owner": 403, "other_rep": 403, "manag
 CASES = [
     case("POST", "/api/drills", MANAGER_OF_TEAM_ONLY | {"manager_of_other_team": 422}, TEAM_A_DRILL),
     case("GET", "/api/drills", everyone(200)),
+    case("GET", f"/api/drills/guidance?scenario_id={SCENARIO}", managers_only(200)),
     case("GET", "/api/drills/{obj}", owner_manager_admin(200), obj=owner_drill),
     case("GET", "/api/drills/{obj}/results", owner_manager_admin(200), obj=owner_drill),
     # Corrections: the team's manager and admins; reps never; another team's manager does not see the drill.
@@ -91,6 +92,9 @@ CASES = [
     case("GET", "/api/team/dashboard?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
          obj=owner_team_id),
     case("GET", "/api/team/export.csv", managers_only(200)),
+    case("GET", "/api/team/todo", managers_only(200)),
+    case("GET", "/api/team/todo?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+         obj=owner_team_id),
     case("GET", "/api/team/export.csv?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
          obj=owner_team_id),
 ]

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from app.demo import DEMO_TEAM, DEMO_USERS
+from app.drills.analytics import SKILLS
 from app.roleplay.scenarios import get_scenario
 from tests.utils.browser import login
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
@@ -118,5 +119,5 @@ def test_manager_reviews_an_attempt_and_reads_the_dashboard(page, live_server):
 
     page.locator("#reps tbody tr", has_text=rep2.display_name).get_by_role("link").click()
     page.wait_for_url("**/team/reps/*")
-    assert page.locator("#skills-chart svg").count() == 1
+    assert page.locator("#skills-chart svg").count() == len(SKILLS)  # small multiples: one chart per skill
     page.screenshot(path=str(SHOTS / "team_rep.png"), full_page=True)

@@ -19,13 +19,18 @@ SCENARIO = "retail_member_marketing"
 SHOTS = Path("/tmp/shots")
 
 
+def weak_drill_attempt(live_server, rep, pass_score: int, attempts: int) -> tuple[int, int]:
+    """A team drill by the demo manager and the rep's weak, finished attempt on it: (attempt id, coach score)."""
+    with _api(live_server, MANAGER) as manager, _api(live_server, rep) as rep_api:
+        drill_id = manager.post("/api/drills", json={"scenario_id": SCENARIO, "team": DEMO_TEAM, "due": "2099-01-31",
+                                                     "pass_score": pass_score, "attempts": attempts}).json()["id"]
+        attempt = _play(rep_api, drill_id, weak_rep_lines(get_scenario(SCENARIO)))
+        return attempt, rep_api.get(f"/api/roleplays/{attempt}").json()["score"]
+
+
 def test_a_review_on_the_transcript_reaches_the_rep(browser, live_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with _api(live_server, MANAGER) as manager, _api(live_server, REP) as rep_api:
-        drill_id = manager.post("/api/drills", json={"scenario_id": SCENARIO, "team": DEMO_TEAM, "due": "2099-01-31",
-                                                     "pass_score": 60, "attempts": 3}).json()["id"]
-        attempt = _play(rep_api, drill_id, weak_rep_lines(get_scenario(SCENARIO)))
-        coach_score = rep_api.get(f"/api/roleplays/{attempt}").json()["score"]
+    attempt, coach_score = weak_drill_attempt(live_server, REP, pass_score=60, attempts=3)
 
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1440, "height": 900})
     page = context.new_page()

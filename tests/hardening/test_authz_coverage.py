@@ -87,7 +87,7 @@ def test_every_protected_route_refuses_a_deactivated_account(client, app, sessio
 # --- listings filter, they do not refuse: nothing of team A's rep may show up for team B -----------------------
 
 LISTINGS = ["/api/users", "/api/teams", "/api/roleplays", "/api/roleplays?scope=team", "/api/notes", "/api/flow-runs", "/api/opportunities",
-            "/api/opportunities/pipeline", "/api/drills", "/api/team/dashboard", "/api/team/export.csv"]
+            "/api/opportunities/pipeline", "/api/drills", "/api/team/dashboard", "/api/team/export.csv", "/api/team/todo"]
 
 
 def owner_data(client, headers) -> None:

@@ -1,0 +1,57 @@
+"""The manager's to-do list: attempts waiting for review, overdue drills and who, failed reps, stalled deals,
+each with the link where to act; nothing of another team."""
+
+from datetime import UTC, datetime, timedelta
+
+from app.models import Drill, DrillAssignment, Opportunity, RolePlay, RolePlayStatus
+from app.models.common import team_today
+from tests.utils.factories import web_login
+
+
+def _drill(session, manager, rep, due, attempts=None) -> Drill:
+    drill = Drill(created_by=manager.id, team_id=rep.team_id, scenario_id="logistics_tms", due=due, pass_score=70,
+                  attempts_allowed=attempts)
+    session.add(drill)
+    session.flush()
+    session.add(DrillAssignment(drill_id=drill.id, user_id=rep.id))
+    session.commit()
+    return drill
+
+
+def test_the_todo_lists_what_needs_the_managers_action(client, session, world, world_users):
+    rep, manager = world_users["owner"], world_users["manager_of_team"]
+    now = datetime.now(UTC)
+    overdue = _drill(session, manager, rep, team_today() - timedelta(days=1))
+    failed = _drill(session, manager, rep, team_today() + timedelta(days=5), attempts=1)
+    attempt = RolePlay(owner_id=rep.id, scenario_id="logistics_tms", drill_id=failed.id, score=30,
+                       status=RolePlayStatus.finished, finished_at=now)
+    old_attempt = RolePlay(owner_id=rep.id, scenario_id="logistics_tms", score=80, status=RolePlayStatus.finished,
+                           finished_at=now - timedelta(days=40))
+    stale = Opportunity(owner_id=rep.id, account="停滞客户", amount=100000, updated_at=now - timedelta(days=40))
+    fresh = Opportunity(owner_id=rep.id, account="活跃客户", amount=5, updated_at=now)
+    session.add_all([attempt, old_attempt, stale, fresh])
+    session.commit()
+
+    todo = client.get("/api/team/todo", headers=world["manager_of_team"]).json()
+    assert [item["roleplay_id"] for item in todo["waiting_review"]] == [attempt.id]  # 40 days old: history
+    assert todo["waiting_review"][0]["link"] == f"/roleplay/{attempt.id}#review-block"
+    assert [(d["drill_id"], [r["user_id"] for r in d["reps"]]) for d in todo["overdue"]] == [(overdue.id, [rep.id])]
+    assert [(d["drill_id"], d["reps"][0]["best_score"]) for d in todo["failed"]] == [(failed.id, 30)]
+    assert todo["failed"][0]["link"] == f"/drills/{failed.id}#results"
+    assert [(d["account"], d["reasons"]) for d in todo["stalled_deals"]] == [("停滞客户", ["no_activity_30d"])]
+    assert todo["total"] == 4
+
+    other = client.get("/api/team/todo", headers=world["manager_of_other_team"]).json()
+    assert other == {"waiting_review": [], "overdue": [], "failed": [], "stalled_deals": [], "total": 0}
+
+    # A review takes the attempt off the list; an extra attempt takes the rep off "failed".
+    client.post(f"/api/team/attempts/{attempt.id}/reviews", json={"comment": "好"}, headers=world["manager_of_team"])
+    client.patch(f"/api/drills/{failed.id}/assignees/{rep.id}", json={"extra_attempts": 1},
+                 headers=world["manager_of_team"])
+    todo = client.get("/api/team/todo", headers=world["manager_of_team"]).json()
+    assert todo["waiting_review"] == [] and todo["failed"] == []
+
+    web_login(client, manager.username)
+    home = client.get("/").text
+    assert 'id="todo"' in home and f'href="/drills/{overdue.id}#results"' in home and "停滞客户" in home
+    assert "40 天没有进展" in home
