@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 
 from app.api.deps import CurrentUser, ManagerUser, SessionDep
 from app.knowledge.documents import MAX_UPLOAD_BYTES, DocumentError
@@ -13,6 +13,7 @@ router = APIRouter(prefix="/knowledge/documents", tags=["knowledge"])
 
 # The whole multipart body: the file plus the form's small fields and boundaries.
 UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
+MAX_ID = 2**31 - 1  # the largest id any database integer column holds
 
 
 def http_error(error: DocumentError) -> HTTPException:
@@ -32,9 +33,10 @@ async def read_upload(file: UploadFile) -> bytes:
 async def upload(
     user: ManagerUser,
     session: SessionDep,
-    file: Annotated[UploadFile, File(description="Markdown, TXT, PDF or DOCX, at most 5 MB")],
+    file: Annotated[UploadFile, File(description="Markdown, TXT, PDF or DOCX, at most 5 MB",
+                                     json_schema_extra={"maxLength": MAX_UPLOAD_BYTES})],
     title: Annotated[str | None, Form(max_length=200)] = None,
-    team_id: Annotated[int | None, Form(ge=1)] = None,
+    team_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> DocumentCreated:
     """Upload a document for a team you lead; it is chunked and searched by Ask for that team."""
     data = await read_upload(file)
@@ -45,9 +47,10 @@ async def upload(
 
 
 @router.get("", response_model=list[DocumentPublic])
-def documents(user: CurrentUser, session: SessionDep) -> list[DocumentPublic]:
+def documents(user: CurrentUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 50,
+              offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[DocumentPublic]:
     """The documents of your team(s), newest first."""
-    return list_documents(session, user)
+    return list_documents(session, user, limit=limit, offset=offset)
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
