@@ -30,7 +30,7 @@ STOPWORDS: frozenset[str] = frozenset(
     a an the of to in on for and or is are was were be been being do does did what which who whom whose how why
     when where i we you they it its my our your their me us them this that these those with about from by as at
     can could should would will shall may might must there here any some please tell explain into than then so
-    if not no vs versus s get got usually really stand mean means
+    if not no vs versus s get got usually really stand mean means cant can't dont don't keeps keep
     """.split()
 )
 
