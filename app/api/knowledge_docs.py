@@ -2,14 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
-from app.knowledge.documents import UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
+from app.knowledge.documents import MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
 from app.knowledge.team_docs import (DocumentCreated, DocumentPublic, delete_document, list_documents,
                                      reindex_document, upload_document)
 
 router = APIRouter(prefix="/knowledge/documents", tags=["knowledge"])
+
+MAX_ID = 2**31 - 1  # the largest id any database integer column holds
+
 
 def http_error(error: DocumentError) -> HTTPException:
     """A document problem as the HTTP error the client sees (404 hides other teams' documents)."""
@@ -23,9 +26,10 @@ def http_error(error: DocumentError) -> HTTPException:
 async def upload(
     user: ManagerUser,
     session: SessionDep,
-    file: Annotated[UploadFile, File(description="Markdown, TXT, PDF or DOCX, at most 5 MB")],
+    file: Annotated[UploadFile, File(description="Markdown, TXT, PDF or DOCX, at most 5 MB",
+                                     json_schema_extra={"maxLength": MAX_UPLOAD_BYTES})],
     title: Annotated[str | None, Form(max_length=200)] = None,
-    team_id: Annotated[int | None, Form(ge=1)] = None,
+    team_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> DocumentCreated:
     """Upload a document for a team you lead; it is chunked and searched by Ask for that team."""
     data = await file.read(UPLOAD_READ_BYTES)
@@ -36,9 +40,10 @@ async def upload(
 
 
 @router.get("", response_model=list[DocumentPublic])
-def documents(user: CurrentUser, session: SessionDep) -> list[DocumentPublic]:
+def documents(user: CurrentUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 50,
+              offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[DocumentPublic]:
     """The documents of your team(s), newest first."""
-    return list_documents(session, user)
+    return list_documents(session, user, limit=limit, offset=offset)
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -113,10 +113,10 @@ def _visible_document(session: Session, user: User, document_id: int, manage: bo
     return document
 
 
-def list_documents(session: Session, user: User) -> list[DocumentPublic]:
+def list_documents(session: Session, user: User, limit: int = 100, offset: int = 0) -> list[DocumentPublic]:
     """The documents of the teams the user may read, newest first, with their chunk counts."""
     teams = readable_team_ids(session, user)
-    query = select(KnowledgeDocument).order_by(col(KnowledgeDocument.id).desc())
+    query = select(KnowledgeDocument).order_by(col(KnowledgeDocument.id).desc()).limit(limit).offset(offset)
     if teams is not None:
         query = query.where(col(KnowledgeDocument.team_id).in_(teams or {-1}))
     documents = list(session.exec(query))
