@@ -11,6 +11,8 @@ from app.api.deps import SessionDep
 from app.api.opportunities import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
                                    build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
+from app.flows.definitions import get_flow
+from app.flows.service import finished_runs_by_opportunity
 from app.models import User
 from app.web import charts
 from app.web.i18n import get_lang, translate
@@ -58,6 +60,8 @@ def _page(request: Request, session: Session, user: User, owner_id: int | None =
         "names": {person.id: person.display_name or person.username for person in people},
         "stage_names": {stage.milestone_id: stage for stage in pipeline.stages}, "error": None, "form": {},
         "outcome_error": None,
+        "flow_runs": finished_runs_by_opportunity(session, [deal.id for deal in pipeline.deals + pipeline.lost]),
+        "flow_title": lambda flow_id: getattr(get_flow(flow_id), "title_en" if lang == "en" else "title_zh"),
     }
     values.update(context)
     return render(request, "pipeline.html", values, status_code=status_code)
