@@ -37,23 +37,21 @@ def opportunity_from_form(account: str, name: str, amount: str, expected_close: 
                                              "amount": amount.strip() or 0, "expected_close": expected_close or None})
 
 
-def _funnel_bands(pipeline: Pipeline, lang: str) -> list[tuple[str, float]]:
-    """All deals, then how many reached at least each milestone: a funnel that narrows stage by stage."""
-    milestones = [stage for stage in pipeline.stages if stage.milestone_id != NO_MILESTONE]
-    bands: list[tuple[str, float]] = [(translate("pipeline.funnel.all", lang), len(pipeline.deals))]
-    for index, stage in enumerate(milestones):
-        reached = sum(later.count for later in milestones[index:])
-        if reached:
-            bands.append((f"{stage.probability}% {stage.name_en if lang == 'en' else stage.name_zh}", reached))
-    return bands
+def _stage_bars(pipeline: Pipeline, lang: str) -> list[tuple[str, float]]:
+    """Deals at each stage, as the stage table counts them (a deal counts once, at its own stage)."""
+    def label(stage) -> str:
+        name = stage.name_en if lang == "en" else stage.name_zh
+        return name if stage.milestone_id == NO_MILESTONE else f"{stage.probability}% {name}"
+
+    return [(label(stage), stage.count) for stage in pipeline.stages]
 
 
 def _page(request: Request, session: Session, user: User, owner_id: int | None = None, status_code: int = 200,
           **context: Any):
     lang = get_lang(request)
     pipeline = build_pipeline(session, visible_opportunities(session, user, owner_id))
-    bands = _funnel_bands(pipeline, lang)
-    funnel = charts.funnel(bands, title=translate("pipeline.chart_title", lang)) if len(bands) > 1 else None
+    bars = _stage_bars(pipeline, lang)
+    funnel = charts.stages(bars, title=translate("pipeline.chart_title", lang)) if pipeline.deals else None
     people = _people(session, user) if is_manager(user) else [user]
     values = {
         "pipeline": pipeline, "funnel": funnel, "people": people, "owner_id": owner_id,
