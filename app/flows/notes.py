@@ -1,4 +1,4 @@
-"""Coaching notes from flow results: Markdown for reading, CSV for spreadsheets; both cite playbook ids.
+"""Coaching notes from flow results: Markdown for reading, CSV for spreadsheets; both cite playbook elements by name.
 
 `note_to_markdown(flow_id, result)` and `note_to_csv(flow_id, result)` accept the result model
 or its JSON dict (as stored). Chinese is the default language; pass lang="en" for English labels.
@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from app.csv_export import csv_text
 from app.flows.definitions import get_flow
+from app.playbook import get_playbook
 from app.flows.results import (
     RESULT_MODELS,
     VERDICT_NAMES,
@@ -45,16 +46,28 @@ def _name(item: Labeled, lang: Lang) -> str:
     return item.name_en if lang == "en" else item.name_zh
 
 
+def _element_names(element_ids: list[str], lang: Lang) -> str:
+    """Playbook elements by their names in `lang` (users never see raw ids such as dragon.step.build_trust)."""
+    playbook = get_playbook()
+    names = []
+    for element_id in element_ids:
+        try:
+            names.append(_name(playbook.element(element_id), lang))
+        except KeyError:  # not a playbook element (e.g. a SPIN letter): shown as it is
+            names.append(element_id)
+    return _t(lang, "、", ", ").join(names)
+
+
 def _msg(message: Message, lang: Lang) -> str:
     text = message.en if lang == "en" else message.zh
-    return f"{text} [{', '.join(message.cites)}]" if message.cites else text
+    return f"{text} [{_element_names(message.cites, lang)}]" if message.cites else text
 
 
 def _cites_section(citations: list[Citation], lang: Lang) -> list[str]:
     lines = ["", f"## {_t(lang, '依据（手册条目）', 'Playbook references')}"]
     for citation in citations:
         name = citation.name_en if lang == "en" else citation.name_zh
-        lines.append(f"- `{citation.id}` {name} — {citation.source}")
+        lines.append(f"- {name} — {citation.source}")
     return lines
 
 
@@ -85,7 +98,7 @@ def _md_spin(result: SpinCallPlanResult, lang: Lang) -> list[str]:
     if result.last_commitment:
         lines.append(f"- {_t(lang, '上次的承诺', 'Last commitment')}: {result.last_commitment}")
     for group in result.groups:
-        lines += ["", f"## {_t(lang, group.name_zh, group.name_en)} (`{group.spin_type}`)"]
+        lines += ["", f"## {_t(lang, group.name_zh, group.name_en)}"]
         if group.basis:
             lines.append(f"**{_t(lang, '依据的情况', 'Basis')}**: {'；'.join(group.basis)}")
         lines.append(f"**{_t(lang, '我的问题', 'My questions')}**")
@@ -101,7 +114,7 @@ def _md_spin(result: SpinCallPlanResult, lang: Lang) -> list[str]:
 def _md_dragon(result: DragonDiagnosisResult, lang: Lang) -> list[str]:
     lines = [
         f"**{_t(lang, '当前步骤', 'Current step')}**: {_t(lang, '第', 'step ')}{result.current_step_order}{_t(lang, '式 ', ' — ')}"
-        f"{_name(result.current_step, lang)} (`{result.current_step.id}`)"
+        f"{_name(result.current_step, lang)}"
         + (_t(lang, "（六式均已完成）", " (all six done)") if result.all_steps_done else ""),
         f"- {_t(lang, '开始标志', 'Start marker')}: {result.start_marker_zh}",
         f"- {_t(lang, '结束标志', 'End marker')}: {result.end_marker_zh}",
@@ -117,7 +130,7 @@ def _md_dragon(result: DragonDiagnosisResult, lang: Lang) -> list[str]:
     for row in result.opportunity:
         answer = _t(lang, *_ANSWER_LABELS[row.answer])
         evidence = f" — {row.evidence}" if row.evidence else ""
-        lines.append(f"- {_name(row.question, lang)} (`{row.question.id}`): {answer}{evidence}")
+        lines.append(f"- {_name(row.question, lang)}: {answer}{evidence}")
     lines += ["", f"## {_t(lang, '缺口', 'Gaps')}", *_bullets(result.gaps, lang)]
     lines += ["", f"## {_t(lang, '下一步行动', 'Next actions')}", *_bullets(result.next_actions, lang)]
     return lines
@@ -132,7 +145,7 @@ def _md_stakeholders(result: StakeholderMapResult, lang: Lang) -> list[str]:
     lines += ["", f"## {_t(lang, '风险', 'Risks')}"]
     for risk in result.risks:
         severity = _t(lang, "高" if risk.severity == "high" else "中", risk.severity)
-        lines.append(f"- **[{severity}] {risk.code}**: {_msg(risk.message, lang)}")
+        lines.append(f"- **[{severity}]** {_msg(risk.message, lang)}")
     if not result.risks:
         lines.append(f"- {_t(lang, '未发现明显风险', 'No obvious risk found')}")
     lines += ["", f"## {_t(lang, '逐人行动', 'Actions per person')}"]
@@ -158,12 +171,12 @@ def _md_fivek(result: FivekIntensityResult, lang: Lang) -> list[str]:
     ]
     for score in result.scores:
         side = _side(score, lang)
-        lines.append(f"| {_name(score.dimension, lang)} | {_name(score.level, lang)} (`{score.level.id}`) | {side} | {score.points} |")
+        lines.append(f"| {_name(score.dimension, lang)} | {_name(score.level, lang)} | {side} | {score.points} |")
     lines += [
         "",
         f"- **{_t(lang, '总分', 'Total')}**: {result.total} / 100",
         f"- **{_t(lang, '里程碑', 'Milestone')}**: "
-        + (f"{_name(result.milestone, lang)} (`{result.milestone.id}`)" if result.milestone else _t(lang, "尚未达到 10% 里程碑", "below the 10% milestone")),
+        + (_name(result.milestone, lang) if result.milestone else _t(lang, "尚未达到 10% 里程碑", "below the 10% milestone")),
         f"- **{_t(lang, '赢单概率', 'Win probability')}**: {result.probability}%",
     ]
     if result.amount is not None:
@@ -178,12 +191,12 @@ def _md_fivek(result: FivekIntensityResult, lang: Lang) -> list[str]:
 
 def _md_opportunity(result: OpportunityCheckResult, lang: Lang) -> list[str]:
     zh, en = VERDICT_NAMES[result.verdict]
-    lines = [f"**{_t(lang, '结论', 'Verdict')}: {_t(lang, zh, en)}** (`{result.verdict}`)", "", f"## {_t(lang, '四个问题', 'Four questions')}"]
+    lines = [f"**{_t(lang, '结论', 'Verdict')}: {_t(lang, zh, en)}**", "", f"## {_t(lang, '四个问题', 'Four questions')}"]
     for row in result.questions:
         answer = _t(lang, *_ANSWER_LABELS[row.answer])
         evidence = f" — {row.evidence}" if row.evidence else ""
         thin = _t(lang, "（证据偏弱）", " (thin evidence)") if row.evidence_thin else ""
-        lines.append(f"- {_name(row.question, lang)} (`{row.question.id}`): {answer}{evidence}{thin}")
+        lines.append(f"- {_name(row.question, lang)}: {answer}{evidence}{thin}")
     lines += ["", f"## {_t(lang, '理由', 'Reasons')}", *_bullets(result.reasons, lang)]
     if result.conditions:
         lines += ["", f"## {_t(lang, '推进条件', 'Conditions')}", *_bullets(result.conditions, lang)]
@@ -212,33 +225,35 @@ def note_to_csv(flow_id: str, result: BaseModel | dict[str, Any], lang: Lang = "
 
 
 def _long_header(lang: Lang) -> list[str]:
-    return [_t(lang, "部分", "section"), _t(lang, "项目", "item"), _t(lang, "内容", "value"), _t(lang, "手册条目", "playbook_ids")]
+    return [_t(lang, "部分", "section"), _t(lang, "项目", "item"), _t(lang, "内容", "value"), _t(lang, "手册条目", "playbook")]
 
 
 def _csv_spin(result: SpinCallPlanResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
     rows = [[_t(lang, "客户", "account"), "", result.account, ""], [_t(lang, "场景", "context"), "", _name(result.industry, lang), ""]]
     for group in result.groups:
-        section = _t(lang, group.name_zh, group.name_en)
-        rows += [[section, _t(lang, "依据", "basis"), text, group.spin_type] for text in group.basis]
-        rows += [[section, _t(lang, "我的问题", "own"), q, group.spin_type] for q in group.own_questions]
-        rows += [[section, _t(lang, "建议问题", "suggested"), q, group.spin_type] for q in group.suggested_questions]
+        section, kind = _t(lang, group.name_zh, group.name_en), _element_names([group.spin_type], lang)
+        rows += [[section, _t(lang, "依据", "basis"), text, kind] for text in group.basis]
+        rows += [[section, _t(lang, "我的问题", "own"), q, kind] for q in group.own_questions]
+        rows += [[section, _t(lang, "建议问题", "suggested"), q, kind] for q in group.suggested_questions]
     commitment = _name(result.commitment, lang) + (f"：{result.commitment_detail}" if result.commitment_detail else "")
     rows.append([_t(lang, "承诺", "commitment"), "", commitment, ""])
-    rows += [[_t(lang, "提醒", "warning"), "", m.en if lang == "en" else m.zh, " ".join(m.cites)] for m in result.warnings]
+    rows += [[_t(lang, "提醒", "warning"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)] for m in result.warnings]
     return _long_header(lang), rows
 
 
 def _csv_dragon(result: DragonDiagnosisResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
     rows = [
         [_t(lang, "客户", "account"), "", result.account, ""],
-        [_t(lang, "当前步骤", "current step"), str(result.current_step_order), _name(result.current_step, lang), result.current_step.id],
+        [_t(lang, "当前步骤", "current step"), str(result.current_step_order), _name(result.current_step, lang), ""],
     ]
     for person in result.people:
-        rows.append([_t(lang, "关键人", "key person"), person.name, f"{_name(person.role, lang)} / {_name(person.relation, lang)}", f"{person.role.id} {person.relation.id}"])
+        rows.append([_t(lang, "关键人", "key person"), person.name, f"{_name(person.role, lang)} / {_name(person.relation, lang)}", ""])
     for row in result.opportunity:
-        rows.append([_t(lang, "机会四问", "opportunity"), _name(row.question, lang), f"{row.answer} {row.evidence or ''}".strip(), row.question.id])
-    rows += [[_t(lang, "缺口", "gap"), "", m.en if lang == "en" else m.zh, " ".join(m.cites)] for m in result.gaps]
-    rows += [[_t(lang, "下一步", "next action"), "", m.en if lang == "en" else m.zh, " ".join(m.cites)] for m in result.next_actions]
+        rows.append([_t(lang, "机会四问", "opportunity"), _name(row.question, lang),
+                     f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(), ""])
+    rows += [[_t(lang, "缺口", "gap"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)] for m in result.gaps]
+    rows += [[_t(lang, "下一步", "next action"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+             for m in result.next_actions]
     return _long_header(lang), rows
 
 
@@ -246,33 +261,35 @@ def _csv_stakeholders(result: StakeholderMapResult, lang: Lang) -> tuple[list[st
     header = _t(lang, "姓名,职务,角色,需求层次,变革态度,关注点,紧密度,对我方态度,态度依据,风险,行动", "name,title,role,need_level,change,focus,closeness,attitude,attitude_evidence,risks,actions").split(",")
     rows = []
     for row in result.rows:
-        risks = [risk.code for risk in result.risks if row.name in risk.people]
+        risks = [risk.message.en if lang == "en" else risk.message.zh for risk in result.risks if row.name in risk.people]
         actions = "；".join(m.en if lang == "en" else m.zh for m in row.actions)
         dims = [_name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")]
-        rows.append([row.name, row.title, *dims, row.attitude_evidence, " ".join(risks), actions])
+        rows.append([row.name, row.title, *dims, row.attitude_evidence, "；".join(risks), actions])
     for risk in result.risks:
         if not risk.people:  # team-level risks get their own line
-            rows.append([_t(lang, "（整体）", "(team)"), "", "", "", "", "", "", "", "", risk.code, risk.message.en if lang == "en" else risk.message.zh])
+            rows.append([_t(lang, "（整体）", "(team)"), "", "", "", "", "", "", "", "", risk.message.en if lang == "en" else risk.message.zh, ""])
     return header, rows
 
 
 def _csv_fivek(result: FivekIntensityResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    header = _t(lang, "维度,级别,级别条目,对象,得分", "dimension,level,level_id,side,points").split(",")
-    rows = [[_name(s.dimension, lang), _name(s.level, lang), s.level.id, _side(s, lang), str(s.points)] for s in result.scores]
-    rows.append([_t(lang, "总分", "total"), "", "", "", str(result.total)])
+    header = _t(lang, "维度,级别,对象,得分", "dimension,level,side,points").split(",")
+    rows = [[_name(s.dimension, lang), _name(s.level, lang), _side(s, lang), str(s.points)] for s in result.scores]
+    rows.append([_t(lang, "总分", "total"), "", "", str(result.total)])
     milestone = result.milestone
-    rows.append([_t(lang, "里程碑", "milestone"), _name(milestone, lang) if milestone else "", milestone.id if milestone else "", "", f"{result.probability}%"])
+    rows.append([_t(lang, "里程碑", "milestone"), _name(milestone, lang) if milestone else "", "", f"{result.probability}%"])
     if result.amount is not None:
-        rows.append([_t(lang, "加权预测", "weighted forecast"), "", "", "", f"{result.weighted_forecast:.2f}"])
+        rows.append([_t(lang, "加权预测", "weighted forecast"), "", "", f"{result.weighted_forecast:.2f}"])
     return header, rows
 
 
 def _csv_opportunity(result: OpportunityCheckResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    rows = [[_t(lang, "客户", "account"), "", result.account, ""], [_t(lang, "结论", "verdict"), "", result.verdict, ""]]
+    rows = [[_t(lang, "客户", "account"), "", result.account, ""], [_t(lang, "结论", "verdict"), "", _t(lang, *VERDICT_NAMES[result.verdict]), ""]]
     for row in result.questions:
-        rows.append([_t(lang, "问题", "question"), _name(row.question, lang), f"{row.answer} {row.evidence or ''}".strip(), row.question.id])
-    rows += [[_t(lang, "理由", "reason"), "", m.en if lang == "en" else m.zh, " ".join(m.cites)] for m in result.reasons]
-    rows += [[_t(lang, "条件", "condition"), "", m.en if lang == "en" else m.zh, " ".join(m.cites)] for m in result.conditions]
+        rows.append([_t(lang, "问题", "question"), _name(row.question, lang),
+                     f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(), ""])
+    rows += [[_t(lang, "理由", "reason"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)] for m in result.reasons]
+    rows += [[_t(lang, "条件", "condition"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+             for m in result.conditions]
     return _long_header(lang), rows
 
 

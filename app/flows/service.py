@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.policy import can_view_user, visible_or_404
 from app.errors import AppError, not_found
 from app.flows.definitions import FlowDefinition, get_flow
-from app.flows.engine import FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
+from app.flows.engine import (AnswerError, FlowRunState, ProbeWriter, StepView, answer, back, current_view,
+                              start)
 from app.flows.notes import RESULT_MODELS
 from app.models import CoachingNote, FlowRun, Opportunity, User
 from app.models.common import utcnow
@@ -103,6 +104,18 @@ def writable_run(session: Session, user: User, run_id: int) -> FlowRun:
     return run
 
 
+def finished_runs_by_opportunity(session: Session, opportunity_ids: list[int]) -> dict[int, list[FlowRun]]:
+    """The finished flow runs of each deal, newest first (the pipeline links a deal to its results)."""
+    runs: dict[int, list[FlowRun]] = {}
+    if not opportunity_ids:
+        return runs
+    query = (select(FlowRun).where(col(FlowRun.opportunity_id).in_(opportunity_ids), FlowRun.status == "done")
+             .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc()))
+    for run in session.exec(query):
+        runs.setdefault(run.opportunity_id, []).append(run)
+    return runs
+
+
 def owned_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
     """A flow run attaches only to the caller's own opportunity; anything else looks missing."""
     opportunity = session.get(Opportunity, opportunity_id)
@@ -139,17 +152,36 @@ def _save(session: Session, run: FlowRun, record: RunRecord) -> None:
 def start_run(
     session: Session, owner: User, flow_id: str, opportunity_id: int | None, lang: Lang
 ) -> tuple[FlowRun, StepView]:
-    """A new run of a flow, optionally attached to one of the owner's opportunities."""
+    """A new run of a flow, optionally attached to one of the owner's opportunities (whose account, name and amount
+    then answer the flow's first questions: the rep is not asked again for what the deal already says)."""
     flow = flow_or_404(flow_id)
-    if opportunity_id is not None:
-        owned_opportunity(session, owner, opportunity_id)
+    opportunity = owned_opportunity(session, owner, opportunity_id) if opportunity_id is not None else None
     state, view = start(flow.id, lang, flow=flow)
     record = RunRecord(engine=state, transcript=[_coach_entry(view)])
     run = FlowRun(owner_id=owner.id, flow_id=flow.id, opportunity_id=opportunity_id, lang=lang)
     _save(session, run, record)
     session.commit()
     session.refresh(run)
+    while opportunity is not None and (known := deal_answer(view, opportunity)) is not None:
+        try:
+            outcome = submit_answer(session, run, known, lang)
+        except AnswerError:  # the flow wants more than the deal says: the rep answers it
+            break
+        if outcome.step is None:
+            break
+        view = outcome.step
     return run, view
+
+
+def deal_answer(step: StepView, opportunity: Opportunity) -> str | None:
+    """The deal's own answer to a flow's account or amount question, or None when the rep has to answer it."""
+    if step.probe:
+        return None
+    if step.id == "account":
+        return " · ".join(part for part in (opportunity.account, opportunity.name) if part)
+    if step.id == "amount" and opportunity.amount:
+        return f"{opportunity.amount:.0f}"
+    return None
 
 
 def submit_answer(

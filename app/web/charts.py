@@ -22,7 +22,11 @@ _STYLE_OPTIONS = {
     "tooltip_font_size": 12,
 }
 _STYLE = Style(**_STYLE_OPTIONS)
-_RADAR_STYLE = Style(**_STYLE_OPTIONS | {"label_font_size": 16, "major_label_font_size": 16})
+
+
+def _sized(**font_sizes) -> Style:
+    """The house style with other font sizes (for charts drawn small or with many labels)."""
+    return Style(**_STYLE_OPTIONS | font_sizes)
 
 
 def _config(**options) -> dict:
@@ -40,11 +44,14 @@ def _render(chart) -> Markup:
 
 
 def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float = 100) -> Markup:
-    """One polygon per series over the same axes (e.g. 5K dimensions per rep)."""
-    # Axis names are read at a glance: larger than pygal's default, with room so they do not touch the centre.
+    """One polygon per series over the same axes (e.g. 5K dimensions per rep).
+
+    Drawn in a 420-unit square: a card about 20rem wide shows it at roughly its own size, so the 18-unit axis labels
+    stay readable (no ~9 px text), and the inner value labels are hidden so nothing collides with the centre."""
     chart = pygal.Radar(**_config(title=title, range=(0, max_value), fill=True, show_legend=len(series) > 1,
-                                  height=420, margin=28, style=_RADAR_STYLE, y_labels=[0, 10, 20] if max_value == 20
-                                  else None))
+                                  width=420, height=420, margin=24, show_y_labels=False, show_y_guides=True,
+                                  style=_sized(label_font_size=18, major_label_font_size=18, title_font_size=20,
+                                               legend_font_size=16)))
     chart.x_labels = axes
     for name, values in series.items():
         chart.add(name, values)
@@ -69,41 +76,6 @@ def bars(labels: list[str], series: dict[str, list[float]], *, title: str = "", 
     return _render(chart)
 
 
-def stage_bars(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
-    """Deals per pipeline stage, one horizontal bar each, in stage order; labels are never cut."""
-    top = max(1, math.ceil(max((value for _, value in stages), default=0)))
-    # margin_left: pygal measures labels in Latin widths; Chinese ones are wider and would be cut at the edge.
-    chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True, range=(0, top),
-                                          truncate_label=-1, margin_left=36, height=max(200, 48 * len(stages) + 80),
-                                          y_labels=list(range(0, top + 1, math.ceil(top / 5)))))
-    chart.x_labels = [name for name, _ in reversed(stages)]  # pygal draws the first label at the bottom
-    chart.add(title or " ", [value for _, value in reversed(stages)])
-    return _render(chart)
-
-
-def shares(row_labels: list[str], series: dict[str, list[float]], *, title: str = "") -> Markup:
-    """100 % stacked horizontal bars, one row per item (e.g. each rep's SPIN mix); the values are percentages.
-    Shares under 8 % are not printed, so labels never run together; rows grow with the number of items."""
-    chart = pygal.HorizontalStackedBar(**_config(
-        title=title, show_legend=True, print_values=True, range=(0, 100), truncate_label=-1, margin_left=36,
-        height=max(220, 34 * len(row_labels) + 120),
-        formatter=lambda value: f"{value:.0f}%" if value is not None and value >= 8 else ""))
-    chart.x_labels = list(reversed(row_labels))
-    for name, values in series.items():
-        chart.add(name, list(reversed(values)))
-    return _render(chart)
-
-
-def small_line(x_labels: list[str], values: list[float | None], *, max_value: float = 100) -> Markup:
-    """One series in a small chart, for a grid of small multiples (one per skill); None leaves a gap."""
-    chart = pygal.Line(**_config(range=(0, max_value), show_legend=False, width=360, height=200, dots_size=3,
-                                 allow_interruptions=True, show_x_labels=len(x_labels) <= 6, x_label_rotation=30,
-                                 y_labels=[0, 50, 100], print_values=False))
-    chart.x_labels = x_labels
-    chart.add(" ", values)
-    return _render(chart)
-
-
 def lines(x_labels: list[str], series: dict[str, list[float | None]], *, title: str = "",
           max_value: float = 100) -> Markup:
     """Scores over time; None leaves a gap."""
@@ -115,11 +87,42 @@ def lines(x_labels: list[str], series: dict[str, list[float | None]], *, title: 
     return _render(chart)
 
 
-def funnel(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
-    """A sales funnel: one band per stage, widest first."""
-    # The funnel's y-axis has no meaning (bands are centred); the values are printed on the bands.
-    chart = pygal.Funnel(**_config(title=title, show_legend=True, print_values=True, legend_at_bottom=False,
-                                   show_y_labels=False, show_y_guides=False))
-    for name, value in stages:
-        chart.add(name, [value])
+def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
+    """Deals per pipeline stage: one horizontal bar per stage with its full name, the count printed on it.
+
+    Not a cumulative funnel: a deal counts once, at the stage it is at (a won deal only at 结案)."""
+    top = max(1, math.ceil(max((value for _, value in stages), default=0)))
+    chart = pygal.HorizontalBar(**_config(
+        title=title, show_legend=False, print_values=True, range=(0, top), truncate_label=-1,
+        y_labels=list(range(0, top + 1, math.ceil(top / 5))), width=480, height=60 + 40 * len(stages),
+        style=_sized(label_font_size=15, value_font_size=15),
+        value_formatter=lambda value: f"{value:g}" if value else ""))
+    shown = list(reversed(stages))  # pygal draws the first bar at the bottom: the first stage goes on top
+    chart.x_labels = [name for name, _ in shown]
+    chart.add(title or "", [value for _, value in shown])
+    return _render(chart)
+
+
+def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: str = "") -> Markup:
+    """100 % stacked horizontal bars, one per label (e.g. each rep's SPIN mix): readable at 15 and more rows,
+    because each row gets its own line and the shares are printed only where the segment is wide enough."""
+    chart = pygal.HorizontalStackedBar(**_config(
+        title=title, show_legend=True, print_values=True, range=(0, 100), truncate_label=-1,
+        height=110 + 34 * len(labels), width=720, legend_at_bottom=True, legend_at_bottom_columns=min(len(series), 5),
+        value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "", y_labels=[0, 25, 50, 75, 100],
+        style=_sized(label_font_size=14, value_font_size=12)))
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, values)
+    return _render(chart)
+
+
+def small_lines(x_labels: list[str], values: list[float | None], *, title: str = "", max_value: float = 100) -> Markup:
+    """One small line chart (for small multiples: one per skill instead of seven overlapping lines)."""
+    chart = pygal.Line(**_config(title=title, range=(0, max_value), show_legend=False, allow_interruptions=True,
+                                 dots_size=3, width=360, height=200, show_x_labels=len(x_labels) <= 8,
+                                 x_label_rotation=30, print_values=False, y_labels=[0, 50, 100],
+                                 style=_sized(label_font_size=13, major_label_font_size=13, title_font_size=16)))
+    chart.x_labels = x_labels
+    chart.add(title, values)
     return _render(chart)

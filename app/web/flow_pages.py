@@ -117,14 +117,10 @@ def _run_page(request: Request, session: Session, user: User, run: FlowRun, stat
 
 
 def _prefill(step: StepView | None, opportunity: Opportunity | None) -> str:
-    """The deal's own facts are the likely answers to the account and amount questions."""
-    if step is None or opportunity is None or step.probe:
+    """The deal's own facts are the likely answers to the account and amount questions (e.g. after going back)."""
+    if step is None or opportunity is None:
         return ""
-    if step.id == "account":
-        return " · ".join(part for part in (opportunity.account, opportunity.name) if part)
-    if step.id == "amount" and opportunity.amount:
-        return f"{opportunity.amount:.0f}"
-    return ""
+    return service.deal_answer(step, opportunity) or ""
 
 
 @router.get("/flows/runs/{run_id}")

@@ -11,6 +11,8 @@ from app.deps import SessionDep, enforce_daily_limit
 from app.pipeline import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
                                    build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
+from app.flows.definitions import get_flow
+from app.flows.service import finished_runs_by_opportunity
 from app.models import User
 from app.scenarios.rehearsal import deal_rehearsals
 from app.web import charts
@@ -36,25 +38,29 @@ def opportunity_from_form(account: str, name: str, amount: str, expected_close: 
                                              "amount": amount.strip() or 0, "expected_close": expected_close or None})
 
 
-def _funnel_bands(pipeline: Pipeline, lang: str) -> list[tuple[str, float]]:
-    """Open and won deals in each stage, by stage (not cumulative: a deal counts in its own stage only)."""
-    return [(f"{stage.probability}% {stage.name_en if lang == 'en' else stage.name_zh}"
-             if stage.milestone_id != NO_MILESTONE else (stage.name_en if lang == "en" else stage.name_zh), stage.count)
-            for stage in pipeline.stages]
+def _stage_bars(pipeline: Pipeline, lang: str) -> list[tuple[str, float]]:
+    """Deals at each stage, as the stage table counts them (a deal counts once, at its own stage)."""
+    def label(stage) -> str:
+        name = stage.name_en if lang == "en" else stage.name_zh
+        return name if stage.milestone_id == NO_MILESTONE else f"{stage.probability}% {name}"
+
+    return [(label(stage), stage.count) for stage in pipeline.stages]
 
 
 def _page(request: Request, session: Session, user: User, owner_id: int | None = None, status_code: int = 200,
           **context: Any):
     lang = get_lang(request)
     pipeline = build_pipeline(session, visible_opportunities(session, user, owner_id))
-    bands = _funnel_bands(pipeline, lang)
-    funnel = charts.stage_bars(bands, title=translate("pipeline.chart_title", lang)) if pipeline.deals else None
+    bars = _stage_bars(pipeline, lang)
+    funnel = charts.stages(bars, title=translate("pipeline.chart_title", lang)) if pipeline.deals else None
     people = _people(session, user) if is_manager(user) else [user]
     values = {
         "pipeline": pipeline, "funnel": funnel, "people": people, "owner_id": owner_id,
         "names": {person.id: person.display_name or person.username for person in people},
         "stage_names": {stage.milestone_id: stage for stage in pipeline.stages}, "error": None, "form": {},
         "outcome_error": None, "rehearsals": deal_rehearsals(session, user, pipeline.deals),
+        "flow_runs": finished_runs_by_opportunity(session, [deal.id for deal in pipeline.deals + pipeline.lost]),
+        "flow_title": lambda flow_id: getattr(get_flow(flow_id), "title_en" if lang == "en" else "title_zh"),
     }
     values.update(context)
     return render(request, "pipeline.html", values, status_code=status_code)

@@ -248,7 +248,8 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
     radar = charts.radar([name(f"fivek.{dimension}") for dimension in FIVEK],
                          {translate("roleplay.score.this_call", lang): [card["intensity"]["points"][d] for d in FIVEK]},
                          max_value=20)
-    spin_bars = charts.bars(list(SPIN_LABELS), {translate("roleplay.score.questions", lang):
+    spin_names = [translate("roleplay.spin.other", lang) if label == "other" else label for label in SPIN_LABELS]
+    spin_bars = charts.bars(spin_names, {translate("roleplay.score.questions", lang):
                                                 [card["spin_counts"].get(label, 0) for label in SPIN_LABELS]},
                             counts=True)
     next_scenario = repository.get_scenario(session, card.get("suggested_next_scenario") or "")

@@ -81,9 +81,10 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
             max_value=100,
         ) if dashboard.drills else None,
         "radars": {rep.user_id: _rep_radar(rep, lang) for rep in scored_reps},
-        "spin_mix": charts.shares(
+        "spin_mix": charts.stacked_shares(
             [rep.display_name for rep in scored_reps],
-            {_spin_label(label, lang): [_share_of(rep.spin_mix, label) for rep in scored_reps] for label in SPIN_LABELS},
+            {_spin_label(label, lang): [_share_of(rep.spin_mix, label) for rep in scored_reps]
+             for label in SPIN_LABELS},
         ) if scored_reps else None,
         "weekly": charts.lines(
             [week.week for week in dashboard.weeks],
@@ -142,9 +143,10 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
         translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
         translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
     }) if progress.attempts else None
-    # Small multiples: one small chart per skill, so lines that sit on each other (six at zero) stay apart.
-    chart_skills = {skill_labels[skill]: charts.small_line(labels, [point.skills.get(skill) for point in progress.attempts])
-                    for skill in SKILLS} if progress.attempts else None
+    # Small multiples: one chart per skill on the same 0-100 scale (seven lines in one chart hid each other).
+    chart_skills = {skill: charts.small_lines(labels, [point.skills.get(skill) for point in progress.attempts],
+                                              title=skill_labels[skill])
+                    for skill in SKILLS} if progress.attempts else {}
     attempts = attempts_public(session, load_attempts(session, RolePlay.owner_id == rep.id))
     return render_page(request, "team/rep.html", {"rep": rep, "progress": progress, "attempts": list(reversed(attempts)),
                                              "chart_score": chart_score, "chart_skills": chart_skills,

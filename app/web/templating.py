@@ -21,6 +21,20 @@ def local_time(moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
 templates.env.filters["local_time"] = local_time
 
 
+def money_short(value: float | None, lang: str = "zh") -> str:
+    """An amount short enough for a number card: ¥1375万 / ¥13.75M from 13,750,000 (below a million, in full)."""
+    if value is None:
+        return "—"
+    if abs(value) < 1_000_000:
+        return f"¥{value:,.0f}"
+    if lang == "zh":
+        return f"¥{value / 1e8:.4g}亿" if abs(value) >= 1e8 else f"¥{value / 1e4:.6g}万"
+    return f"¥{value / 1e9:.4g}B" if abs(value) >= 1e9 else f"¥{value / 1e6:.4g}M"
+
+
+templates.env.filters["money_short"] = money_short
+
+
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     """Render a page with the language, translator, CSRF token and current user filled in."""
     lang = get_lang(request)

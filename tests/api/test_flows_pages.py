@@ -65,8 +65,12 @@ def test_starting_with_a_new_deal_creates_and_attaches_it(browser, session, rep)
     opportunity = session.exec(select(Opportunity)).one()
     assert (opportunity.account, opportunity.amount, str(opportunity.expected_close)) == ("华东精工", 850000, "2027-03-31")
     page = browser.get(run_url).text
-    assert "哪个客户、哪个机会？" in page
-    assert ">华东精工 · ERP 升级</textarea>" in page  # the deal pre-fills the account answer
+    # The deal answered "which customer" and "how much": the rep is not asked again, the chat shows the answers.
+    assert "华东精工 · ERP 升级" in page and "850000" in page
+    assert 'name="answer"' in page and "哪个客户、哪个机会？</textarea>" not in page
+    run = session.exec(select(FlowRun)).one()
+    assert run.state["engine"]["answers"]["account"] == "华东精工 · ERP 升级"
+    assert run.state["engine"]["answers"]["amount"] in ("850000", 850000, 850000.0)
 
 
 def test_an_invalid_new_deal_is_422_and_keeps_the_form(browser):
@@ -218,3 +222,19 @@ def test_notes_page_partials_render_from_the_note_alone(client, rep, session, fl
             note=note, lang=lang, t=lambda key, **values: translate(key, lang, **values))
         assert f'data-flow="{flow_id}"' in html and note.data["result"]["account"] in html
         assert "flows." not in re.sub(r"<[^>]+>", "", html), "every UI string has a translation"
+
+
+def test_deal_rows_link_to_their_flow_results(browser, client, rep):
+    """The pipeline links each deal to its finished flows; a run started on the deal skips its name and amount."""
+    headers = auth_headers(client, rep)
+    deal = client.post("/api/opportunities", json={"account": "华东精工", "name": "ERP 升级", "amount": 850000},
+                       headers=headers).json()
+    started = client.post("/api/flows/fivek_intensity/runs", json={"opportunity_id": deal["id"]}, headers=headers)
+    assert started.json()["step"]["id"] not in ("account", "amount")
+    reply = run_flow(client, headers, "fivek_intensity", FIVEK_AT_M50, opportunity_id=deal["id"])
+    page = browser.get("/pipeline").text
+    row = page[page.index(f'data-deal="{deal["id"]}"'):]
+    row = row[:row.index("</tr>")]
+    assert f'href="/flows/runs/{reply["run_id"]}"' in row and "5K 销售强度评分" in row
+    assert f'href="/flows/runs/{started.json()["run_id"]}"' not in row, "an unfinished run has no result yet"
+    assert 'data-confirm="确认“华东精工”已经签约赢单？' in row

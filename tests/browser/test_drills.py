@@ -6,6 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.drills.analytics import SKILLS
 from app.demo import DEMO_TEAM, DEMO_USERS
 from app.drills.analytics import SKILLS
 from app.roleplay.scenarios import get_scenario
@@ -119,5 +120,6 @@ def test_manager_reviews_an_attempt_and_reads_the_dashboard(page, live_server):
 
     page.locator("#reps tbody tr", has_text=rep2.display_name).get_by_role("link").click()
     page.wait_for_url("**/team/reps/*")
-    assert page.locator("#skills-chart svg").count() == len(SKILLS)  # small multiples: one chart per skill
+    # Small multiples: one chart per skill (seven lines in one chart hid each other).
+    assert page.locator("#skills-chart svg").count() == len(SKILLS)
     page.screenshot(path=str(SHOTS / "team_rep.png"), full_page=True)

@@ -22,6 +22,14 @@ def test_rep_marks_deals_won_and_lost(page, session):
     page.goto("/pipeline")
     assert page.inner_text("#total-forecast") == "¥455,000"  # 425,000 + 30,000
 
+    # Marking a deal won asks first: cancelling changes nothing.
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.locator("#deals tr", has_text="华东精工").locator(".outcome-won button").click()
+    page.wait_for_timeout(300)
+    assert questions and "华东精工" in questions[0]
+    assert "已赢单" not in page.locator("#deals tr", has_text="华东精工").inner_text()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#deals tr", has_text="华东精工").locator(".outcome-won button").click()
     page.wait_for_url("**/pipeline")
     won = page.locator("#deals tr", has_text="华东精工")

@@ -84,7 +84,17 @@ def test_markdown_cites_every_cited_element(flow_id):
     known = get_playbook().ids()
     for citation in result.citations:
         assert citation.id in known
-        assert f"`{citation.id}`" in markdown and citation.source in markdown
+        assert citation.name_zh in markdown and citation.source in markdown
+
+
+@pytest.mark.parametrize("flow_id", list(ANSWERS))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notes_show_no_internal_ids(flow_id, lang):
+    """Users read element names, never ids like dragon.step.build_trust or fivek.problem.l5 (issue 19)."""
+    result = _result(flow_id)
+    texts = note_to_markdown(flow_id, result, lang) + note_to_csv(flow_id, result, lang)
+    shown = sorted(element_id for element_id in get_playbook().ids() if element_id in texts)
+    assert shown == []
 
 
 @pytest.mark.parametrize("flow_id", list(ANSWERS))
@@ -100,26 +110,26 @@ def test_spin_notes_contain_question_lists_and_commitment():
     markdown = note_to_markdown("spin_call_plan", _result("spin_call_plan"))
     assert "重新排产要多久？" in markdown and "去年被罚了多少？" in markdown and "引荐决策者" in markdown
     csv_text = note_to_csv("spin_call_plan", _result("spin_call_plan"))
-    assert "spin.implication" in csv_text and "如果半小时就能确认交期" in csv_text
+    assert ",影响问题" in csv_text and "如果半小时就能确认交期" in csv_text
 
 
 def test_dragon_notes_show_current_step_and_gaps():
     result = _result("dragon_diagnosis")
     markdown = note_to_markdown("dragon_diagnosis", result)
-    assert "dragon.step.build_trust" in markdown and "王总" in markdown
+    assert "第2式 建立信任" in markdown and "王总" in markdown
     assert any(gap.zh in markdown for gap in result.gaps)
-    assert "dragon.step.build_trust" in note_to_csv("dragon_diagnosis", result)
+    assert "当前步骤,2,建立信任" in note_to_csv("dragon_diagnosis", result)
 
 
 def test_stakeholder_notes_table_and_risks():
     result = _result("stakeholder_map")
     markdown = note_to_markdown("stakeholder_map", result)
     assert "| 王总 | 副总 | 决策者 |" in markdown
-    assert "decision_maker_unreached" in markdown and "opponent_close_ties" in markdown
+    assert "[高]" in markdown and "[中]" in markdown
     rows = list(csv.DictReader(io.StringIO(note_to_csv("stakeholder_map", result))))
     wang = next(row for row in rows if row["姓名"] == "王总")
-    assert "decision_maker_unreached" in wang["风险"] and wang["对我方态度"] == "中立者"
-    assert any(row["姓名"] == "（整体）" and row["风险"] == "no_coach" for row in rows)
+    assert "没有联系或联系很少" in wang["风险"] and wang["对我方态度"] == "中立者"
+    assert any(row["姓名"] == "（整体）" and row["风险"].startswith("没有指导者") for row in rows)
 
 
 def test_fivek_notes_total_milestone_forecast():
@@ -127,9 +137,9 @@ def test_fivek_notes_total_milestone_forecast():
     # contact column: problem l5 10 + power l3 9 + vision l3 6 + value l1 1 + control l2 8 = 34; m25 reached.
     assert result.total == 34 and result.milestone.id == "milestone.m25"
     markdown = note_to_markdown("fivek_intensity", result)
-    assert "34 / 100" in markdown and "milestone.m25" in markdown and "100,000" in markdown
+    assert "34 / 100" in markdown and "**里程碑**: " in markdown and "100,000" in markdown
     rows = list(csv.reader(io.StringIO(note_to_csv("fivek_intensity", result))))
-    assert ["总分", "", "", "", "34"] in rows and any(row[-1] == "25%" for row in rows)
+    assert ["总分", "", "", "34"] in rows and any(row[-1] == "25%" for row in rows)
     english = note_to_markdown("fivek_intensity", result, lang="en")
     assert "Total" in english and "Weighted forecast" in english
 
@@ -139,7 +149,7 @@ def test_opportunity_notes_verdict():
     assert result.verdict == "no_go"
     markdown = note_to_markdown("opportunity_check", result)
     assert "暂不推进" in markdown and "对手是集团指定供应商" in markdown
-    assert "no_go" in note_to_csv("opportunity_check", result)
+    assert "结论,,暂不推进" in note_to_csv("opportunity_check", result)
 
 
 @pytest.mark.parametrize("flow_id", list(ANSWERS))

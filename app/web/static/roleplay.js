@@ -82,10 +82,5 @@
     if (button && !button.disabled) htmx.trigger(form, "submit");
   });
 
-  const finish = document.getElementById("finish-form");
-  if (finish) {
-    finish.addEventListener("submit", (event) => {
-      if (!window.confirm(finish.dataset.confirm)) event.preventDefault();
-    });
-  }
+  // The finish form's data-confirm question is asked by app.js.
 })();

@@ -1,0 +1,40 @@
+"""Charts that tell the truth and stay readable (issue 19, item 6): stage counts not cumulative, 100 % stacked SPIN
+mix with one row per rep, small multiples per skill, amounts that fit their cards."""
+
+import re
+from datetime import UTC, datetime
+
+from app.models import Opportunity, Role
+from app.web import charts
+from app.web.templating import money_short
+from tests.utils.factories import make_user, web_login
+
+
+def test_money_short_fits_a_card():
+    assert money_short(13_750_000, "zh") == "¥1375万" and money_short(13_750_000, "en") == "¥13.75M"
+    assert money_short(850_000_000, "zh") == "¥8.5亿" and money_short(2.5e9, "en") == "¥2.5B"
+    assert money_short(455_000, "zh") == "¥455,000" and money_short(None) == "—"
+
+
+def test_stage_chart_counts_each_deal_once_at_its_stage(client, session):
+    rep = make_user(session, Role.rep, team="一组")
+    session.add(Opportunity(owner_id=rep.id, account="甲", amount=13_750_000, milestone_id="milestone.m100",
+                            probability=100, outcome="won", closed_at=datetime.now(UTC)))
+    session.add(Opportunity(owner_id=rep.id, account="乙", amount=100_000, milestone_id="milestone.m90", probability=90))
+    session.commit()
+    web_login(client, rep.username)
+    page = client.get("/pipeline").text
+    chart = page[page.index('id="funnel"'):page.index("</svg>", page.index('id="funnel"'))]
+    values = re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)</text>', chart)
+    assert sorted(value for value in values if value) == ["1", "1"], values  # not 2 in every band below
+    assert "90% 等候结案" in chart and "100% 结案" in chart  # full stage names
+    assert "¥1385万" in page  # total amount in the card, short
+
+
+def test_spin_mix_is_stacked_with_a_row_per_rep():
+    reps = [f"销售{i:02d}" for i in range(15)]
+    svg = str(charts.stacked_shares(reps, {"S": [40.0] * 15, "P": [30.0] * 15, "I": [20.0] * 15, "N": [10.0] * 15}))
+    assert all(name in svg for name in reps)
+    assert svg.count(">40%<") >= 15 and "21212121" not in svg
+    small = str(charts.stacked_shares(reps[:2], {"S": [50.0, 96.0], "N": [50.0, 4.0]}))
+    assert ">4%<" not in small, "a share too thin to hold its label is not labelled"
