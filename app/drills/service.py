@@ -26,7 +26,7 @@ class DrillRequestError(AppError):
 def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     """Validate against what the creator manages, then store the drill and one assignment per rep."""
     scenario = repository.playable(session, creator, data.scenario_id)  # a team scenario: pinned to its version
-    if scenario is None:
+    if scenario is None or repository.is_draft(session, scenario.id):  # drafts are the authors' until published
         raise DrillRequestError(f"unknown scenario {data.scenario_id!r}", code="unknown_scenario",
                                 scenario=data.scenario_id)
     if data.due < team_today():

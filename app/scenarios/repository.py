@@ -215,3 +215,10 @@ def scenario_key(scenario_id: str) -> str:
     """The id that names a scenario across its versions (a team scenario's base id; a built-in's own)."""
     ref = parse_team_ref(scenario_id)
     return base_id(ref.row_id) if ref is not None else scenario_id
+
+
+def is_draft(session: Session, scenario_id: str) -> bool:
+    """A team scenario not yet published (built-ins never are): reps must not meet it through a drill."""
+    ref = parse_team_ref(scenario_id)
+    row = session.get(TeamScenario, ref.row_id) if ref is not None else None
+    return row is not None and row.status == ScenarioStatus.draft

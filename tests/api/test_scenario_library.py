@@ -139,6 +139,10 @@ def test_export_import_round_trip_and_clone(client, people):
 
 def test_drills_run_on_team_scenarios_pinned_to_a_version(client, people, session):
     sid = create(client, people["manager"])["id"]
+    draft_drill = client.post("/api/drills", json={"scenario_id": sid, "team": "A组", "pass_score": 60,
+                                                   "due": (team_today() + timedelta(days=3)).isoformat()},
+                              headers=people["manager"])
+    assert draft_drill.status_code == 422  # a draft is not assigned to reps
     client.post(f"/api/scenarios/{sid}/publish", headers=people["manager"])
     drill = client.post("/api/drills", json={"scenario_id": sid, "team": "A组", "pass_score": 60,
                                              "due": (team_today() + timedelta(days=3)).isoformat()},
