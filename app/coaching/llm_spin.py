@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from app.llm.calls import astructured, describe_error
 from app.llm.prompts import render_prompt
 from app.playbook import get_playbook
 
+logger = logging.getLogger(__name__)
 PROMPT = "spin_classifier_v1"
+EXAMPLE = {"label": "P", "confidence": 0.8}  # shown to the model in JSON mode
 
 
 class SpinVerdict(BaseModel):
@@ -29,7 +33,7 @@ def spin_messages(text: str) -> list:
 async def classify_spin_llm(chat_model: BaseChatModel, text: str) -> SpinVerdict | None:
     """The model's label for one utterance, or None when the call fails or its output does not validate."""
     try:
-        verdict = await chat_model.with_structured_output(SpinVerdict).ainvoke(spin_messages(text))
-    except Exception:  # a second opinion is optional: any failure means "no opinion", never an error
+        return await astructured(chat_model, "spin", SpinVerdict, spin_messages(text), EXAMPLE)
+    except Exception as error:  # a second opinion is optional: any failure means "no opinion", never an error
+        logger.info("SPIN second opinion unavailable: %s", describe_error(error))
         return None
-    return verdict if isinstance(verdict, SpinVerdict) else None

@@ -13,6 +13,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from app.flows.definitions import FlowDefinition
 from app.flows.engine import ProbeRequest, ProbeWriter
 from app.knowledge.tokenize import is_chinese
+from app.llm.calls import generate
 from app.llm.prompts import render_prompt
 from app.llm.resilience import skip_reason
 
@@ -37,8 +38,12 @@ def probe_writer_for(chat_model: BaseChatModel | None, flow: FlowDefinition) -> 
             product_name="销售教练",  # the shared guard text is Chinese
         )
         # The rep's words go in their own message, never into the instructions.
-        reply = chat_model.invoke([SystemMessage(system), HumanMessage(_answer_as_text(request.answer))])
-        return usable_probe(str(reply.content), request.lang)
+        reply = generate(chat_model, "probe", [SystemMessage(system), HumanMessage(_answer_as_text(request.answer))])
+        text = reply.text
+        if reply.cut:  # the cap stopped a model that went on: keep its first question, if it finished one
+            ends = [index for index in (text.find("？"), text.find("?")) if index >= 0]
+            text = text[:min(ends) + 1] if ends else ""
+        return usable_probe(text, request.lang)
 
     return write
 

@@ -29,25 +29,29 @@ class EmbeddingUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class EmbeddingsEndpoint:
-    """Where and how to embed: the chat model's OpenAI-compatible server with the embeddings model."""
+    """Where and how to embed: EMBEDDINGS_BASE_URL (else the chat model's server) with the embeddings model."""
 
     model: str
     base_url: str | None
     api_key: str = field(repr=False)
     timeout_s: float
     max_retries: int
+    batch: int = 10  # texts per request: DashScope's compatible mode refuses more than 10
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EmbeddingsEndpoint | None:
         """The configured endpoint, or None when dense retrieval is off (no EMBEDDINGS_MODEL, or nowhere to send it)."""
         if not settings.embeddings_model:
             return None
-        if not (settings.openai_base_url or settings.openai_api_key):
-            logger.warning("EMBEDDINGS_MODEL is set but neither OPENAI_BASE_URL nor OPENAI_API_KEY: BM25 only")
+        base_url = settings.embeddings_base_url or settings.openai_base_url
+        key = settings.embeddings_api_key or settings.openai_api_key
+        if not (base_url or key):
+            logger.warning("EMBEDDINGS_MODEL is set but neither EMBEDDINGS_BASE_URL/OPENAI_BASE_URL nor an API key: "
+                           "BM25 only")
             return None
-        api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
-        return cls(settings.embeddings_model, settings.openai_base_url, api_key, settings.llm_timeout_s,
-                   settings.llm_max_retries)
+        api_key = key.get_secret_value() if key else "not-needed"
+        return cls(settings.embeddings_model, base_url, api_key, settings.llm_timeout_s, settings.llm_max_retries,
+                   settings.embeddings_batch)
 
 
 def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
@@ -58,6 +62,7 @@ def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
         api_key=SecretStr(endpoint.api_key),
         timeout=endpoint.timeout_s,
         max_retries=endpoint.max_retries,
+        chunk_size=endpoint.batch,
         # Send plain strings: tiktoken token ids only suit OpenAI's own models (and need a download).
         check_embedding_ctx_length=False,
     )

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.runnables import Runnable
 from pydantic import BaseModel, Field
 
 # _citation is answer.py's citation builder (same excerpt rules as offline answers); it has no public name yet.
 from app.knowledge.answer import Answer, _citation
 from app.knowledge.chunks import Chunk
 from app.knowledge.tokenize import is_chinese
+from app.llm.calls import stream_structured, structured
 from app.llm.prompts import render_prompt
 
 PROMPT_NAME = "ask_v1"
@@ -50,20 +50,27 @@ def ask_messages(question: str, passages: list[Chunk]) -> list[BaseMessage]:
     return [SystemMessage(system), HumanMessage(json.dumps(question, ensure_ascii=False))]
 
 
-def _structured(chat_model: BaseChatModel) -> Runnable:
-    # JSON mode rather than json_schema: DeepSeek, Qwen and local servers support it, and it streams partial objects.
-    return chat_model.with_structured_output(GroundedAnswer, method="json_mode")
+def _example(passages: list[Chunk]) -> dict:
+    """The JSON form shown to the model (JSON mode): DeepSeek, Qwen and local servers all support it."""
+    cited = [passages[0].id] if passages else []
+    return {"answer": "……", "cited_ids": cited, "covered": True}
 
 
 def answer_with_model(chat_model: BaseChatModel, question: str, passages: list[Chunk]) -> Answer:
     """One grounded answer; raises on any model failure or unusable output."""
-    reply = _structured(chat_model).invoke(ask_messages(question, passages))
+    reply = structured(chat_model, "ask", GroundedAnswer, ask_messages(question, passages), _example(passages))
     return grounded(reply, passages)
 
 
 def stream_with_model(chat_model: BaseChatModel, question: str, passages: list[Chunk]) -> Iterator[GroundedAnswer]:
     """The answer object while the model writes it, each one more complete; pass the last one to `grounded()`."""
-    yield from _structured(chat_model).stream(ask_messages(question, passages))
+    for item in stream_structured(chat_model, "ask", GroundedAnswer, ask_messages(question, passages),
+                                  _example(passages)):
+        if isinstance(item, GroundedAnswer):
+            yield item
+        elif isinstance(item.get("answer"), str) and item["answer"]:
+            # Partial: only the answer text so far is shown; `grounded()` reads the validated object, last.
+            yield GroundedAnswer.model_construct(answer=item["answer"], cited_ids=[], covered=True)
 
 
 def grounded(reply: GroundedAnswer | None, passages: list[Chunk]) -> Answer:

@@ -1,11 +1,12 @@
 """Fault handling shared by every model call: a per-process circuit breaker and the per-user token budget.
 
 Layers, from the wire up:
-- Timeouts and retries are the OpenAI client's (ChatOpenAI(timeout=LLM_TIMEOUT_S, max_retries=LLM_MAX_RETRIES)):
-  each attempt may take LLM_TIMEOUT_S (per connect/read/write, so a stream that stalls that long fails);
-  408, 409, 429, 5xx, timeouts and connection errors are retried with exponential backoff (0.5 s · 2^n,
-  at most 8 s, minus 0–25 % jitter) or the server's Retry-After when it is at most 120 s. A stream that
-  breaks after it started is not retried: the caller keeps the text received and marks the reply partial.
+- Timeouts are the OpenAI client's (ChatOpenAI(timeout=LLM_TIMEOUT_S), per connect/read/write: every call
+  streams, so a model that sends no token for that long fails); the client itself never retries.
+  app.llm.calls retries 408, 429, 5xx and refused connections (`is_retryable`) before the first chunk, with
+  backoff (0.5 s · 2^n, at most 8 s, minus 0–25 % jitter) or the server's Retry-After, within the call's
+  deadline (LLM_DEADLINE_S). A timed-out generation is never retried (the server may still be generating
+  for it), nor a stream that broke after it started: the caller keeps the text received, marked partial.
 - `ModelGuard`, a LangChain callback attached to the chat model in app.llm.factory, sees every call of
   every feature (invoke, stream, structured output). Before a call it refuses when the circuit is open or
   the caller's daily budget is used (raising `ModelSkipped`, which the features' fallbacks turn into the
@@ -50,9 +51,11 @@ FAILURE_THRESHOLD = 5  # consecutive failed calls (after the client's retries) t
 COOLDOWN_S = 30.0  # how long an open circuit skips the model before one trial call is let through
 MAX_TRACKED_RUNS = 1000  # calls in flight whose start we remember; abandoned ones are forgotten oldest first
 
-# Status codes that say "the model service is unwell"; others (400 content filter, 404, 422) belong to one request
-# and must not let a single user open the circuit for everyone.
-OUTAGE_STATUSES = {401, 403, 408, 409, 429}
+# Status codes that say "the model service is unwell" (with 5xx); any other 4xx (a refused parameter, a content
+# filter, a bad key) belongs to the request or the configuration: never retried, never opens the circuit for
+# everyone, and logged with the provider's message so the operator can fix the settings.
+OUTAGE_STATUSES = {408, 429}
+FINAL_ATTEMPT = "sales_coach_final_attempt"  # run metadata: False while app.llm.calls would retry a failure
 
 CircuitState = Literal["closed", "open", "half_open"]
 SkipCode = Literal["circuit_open", "budget_exhausted"]
@@ -165,6 +168,22 @@ def is_outage(error: BaseException) -> bool:
     return False
 
 
+def is_retryable(error: BaseException) -> bool:
+    """Worth sending again: 408, 429, 5xx, or a connection that failed. Never a timeout: the server may still be
+    generating for the request that timed out."""
+    if isinstance(error, (openai.APITimeoutError, TimeoutError, httpx.TimeoutException, httpx2.TimeoutException)):
+        return False
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code >= 500 or error.status_code in OUTAGE_STATUSES
+    return isinstance(error, (openai.APIConnectionError, httpx.ConnectError, httpx2.ConnectError))
+
+
+def is_refusal(error: BaseException) -> bool:
+    """A 4xx that says the request or the settings are wrong (not 408/429)."""
+    return isinstance(error, openai.APIStatusError) and 400 <= error.status_code < 500 \
+        and error.status_code not in OUTAGE_STATUSES
+
+
 # --- whose call is this (for the budget) ----------------------------------------------------------------
 
 # The current request's state dict (request.state), bound by app.middleware.ModelCallerMiddleware. A dict rather
@@ -211,8 +230,10 @@ class ModelGuard(BaseCallbackHandler):
     def __init__(self, breaker: CircuitBreaker | None = None, budget: TokenBudget | None = None) -> None:
         self.breaker = breaker or CircuitBreaker()
         self.budget = budget
-        # run → (user id, prompt): the prompt is counted only if the response reports no usage
-        self._runs: OrderedDict[UUID, tuple[int | None, list[list[BaseMessage]]]] = OrderedDict()
+        self.policy: Any = None  # app.llm.calls.CallPolicy, set by app.llm.factory
+        # run → (user id, prompt, whether a failure is final): the prompt is counted only if the response reports
+        # no usage; a failure that app.llm.calls will retry does not count toward the circuit
+        self._runs: OrderedDict[UUID, tuple[int | None, list[list[BaseMessage]], bool]] = OrderedDict()
         self._runs_lock = threading.Lock()
 
     def skip_reason(self) -> ModelSkipped | None:
@@ -225,20 +246,20 @@ class ModelGuard(BaseCallbackHandler):
         return None
 
     def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[BaseMessage]], *,
-                            run_id: UUID, **kwargs: Any) -> None:
+                            run_id: UUID, metadata: dict[str, Any] | None = None, **kwargs: Any) -> None:
         user_id = current_user_id()
         if self.budget is not None and user_id is not None and self.budget.exhausted(user_id):
             raise BudgetExhausted()
         if not self.breaker.allow():
             raise CircuitOpen(self.breaker.retry_in_s())
         with self._runs_lock:
-            self._runs[run_id] = (user_id, messages)
+            self._runs[run_id] = (user_id, messages, (metadata or {}).get(FINAL_ATTEMPT, True))
             while len(self._runs) > MAX_TRACKED_RUNS:
                 self._runs.popitem(last=False)
 
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         self.breaker.record_success()
-        user_id, prompt = self._finish_run(run_id)
+        user_id, prompt, _final = self._finish_run(run_id)
         if self.budget is None or user_id is None:
             return
         tokens = reported_tokens(response)
@@ -265,14 +286,23 @@ class ModelGuard(BaseCallbackHandler):
             logger.exception("could not charge %d tokens to user %s", tokens, user_id)
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        self._finish_run(run_id)
-        if is_outage(error):
+        _user, _prompt, final = self._finish_run(run_id)
+        if is_refusal(error):
+            logger.warning("the model service refused the request: %s", describe_refusal(error))
+        elif is_outage(error) and (final or not is_retryable(error)):
             self.breaker.record_failure()
         # Anything else (a caller that stopped reading a stream, a bad request) says nothing about the service.
 
-    def _finish_run(self, run_id: UUID) -> tuple[int | None, list[list[BaseMessage]]]:
+    def _finish_run(self, run_id: UUID) -> tuple[int | None, list[list[BaseMessage]], bool]:
         with self._runs_lock:
-            return self._runs.pop(run_id, (None, []))
+            return self._runs.pop(run_id, (None, [], True))
+
+
+def describe_refusal(error: openai.APIStatusError) -> str:
+    """The status and the provider's own message (it names the parameter to fix), for the log."""
+    body = error.body if isinstance(error.body, dict) else {}
+    message = body.get("message") or error.message
+    return f"HTTP {error.status_code}: {message}"[:500]
 
 
 def guard_of(chat_model: BaseChatModel | None) -> ModelGuard | None:

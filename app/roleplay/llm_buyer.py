@@ -21,6 +21,8 @@ from typing import Literal
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from app.llm.calls import (Outcome, agenerate, alternating, astream_text, broke_off, capped, describe_error,
+                           policy_of)
 from app.llm.prompts import render_prompt
 from app.playbook import get_playbook
 from app.roleplay.scenarios import Scenario
@@ -29,6 +31,8 @@ from app.roleplay.state import SessionState
 PROMPT = "buyer_v1"
 WINDOW = 8  # characters (after normalising) a reply may share with a hidden fact before it counts as quoting it
 HISTORY_TURNS = 8  # earlier messages the model sees, enough for context and cheap
+# Strict chat templates want the user to speak first; the buyer's opening line follows this short user turn.
+OPENER = "（销售代表走进会议室，和你打招呼。）/ (The sales rep enters the room and greets you.)"
 # A number and its unit in normalised text ("60%", "200万", "3天"); the dot of "3.5" is gone after normalising.
 _FIGURE = re.compile(r"\d+[%万亿元天周月年时分人家台次倍]?")
 
@@ -158,7 +162,8 @@ class BuyerBrief:
     rep_text: str
 
 
-def build_messages(brief: BuyerBrief, *, retry: bool = False) -> list[BaseMessage]:
+def build_messages(brief: BuyerBrief, *, retry: bool = False, history_chars: int = 600) -> list[BaseMessage]:
+    """System prompt, the capped recent history and the rep's message, in an order strict templates accept."""
     scenario = brief.scenario
     persona = scenario.persona
     playbook = get_playbook()
@@ -183,9 +188,10 @@ def build_messages(brief: BuyerBrief, *, retry: bool = False) -> list[BaseMessag
     )
     messages: list[BaseMessage] = [SystemMessage(system)]
     for speaker, text in brief.history[-HISTORY_TURNS:]:
+        text = capped(text, history_chars)
         messages.append(AIMessage(text) if speaker == "buyer" else HumanMessage(text))
     messages.append(HumanMessage(brief.rep_text))
-    return messages
+    return alternating(messages, OPENER)
 
 
 class LlmReply:
@@ -200,6 +206,9 @@ class LlmReply:
         self.source: Literal["llm", "scripted_fallback"] = "llm"
         self.error: str | None = None
 
+    def _messages(self, *, retry: bool) -> list[BaseMessage]:
+        return build_messages(self.brief, retry=retry, history_chars=policy_of(self.chat_model).history_chars)
+
     def _guard(self) -> LeakGuard:
         """For the facts still hidden; what this turn says and what the rep said may be repeated."""
         return guard_for(self.brief.scenario, self.brief.state, [self.brief.say_now, self.brief.rep_text])
@@ -210,9 +219,10 @@ class LlmReply:
             guard = self._guard()
             pieces: list[str] = []
             self.status, self.error = "complete", None
+            outcome = Outcome()
             try:
-                async for chunk in self.chat_model.astream(build_messages(self.brief, retry=not live)):
-                    piece = guard.feed(_chunk_text(chunk.content))
+                async for text in astream_text(self.chat_model, "buyer", self._messages(retry=not live), outcome):
+                    piece = guard.feed(text)
                     if piece:
                         pieces.append(piece)
                         if live:
@@ -220,7 +230,9 @@ class LlmReply:
             except ReplyLeak:
                 continue
             except Exception as error:  # any model failure: keep the safe text received, if any
-                self.error = f"{type(error).__name__}: {error}"[:300]
+                self.error = describe_error(error)
+                self.status = "partial"
+            if outcome.cut:  # the token cap ended it mid-thought: stored and shown as partial
                 self.status = "partial"
             try:
                 guard.check_whole()
@@ -242,34 +254,36 @@ class LlmReply:
     async def whole(self) -> str:
         """The reply in one model response, for a caller that shows it at once: no chunks to take apart.
 
-        A response that breaks off leaves nothing to keep (a stream would leave the text before the break), so the
-        model client tries again; if every try fails the reply is the scripted one, marked failed.
+        The model still streams (app.llm.calls), so a slow answer is not cut off by the read timeout. A response that
+        breaks off is asked for once more (nothing was shown); if the call fails the reply is the scripted one,
+        marked failed.
         """
         # Built before the call: the work after the model's answer runs cold, so as little as possible waits there.
         guard = self._guard()
+        leaked = False
         for attempt in range(2):
             self.status, self.error = "complete", None
             try:
-                message = await self.chat_model.ainvoke(build_messages(self.brief, retry=attempt > 0))
+                outcome = await agenerate(self.chat_model, "buyer", self._messages(retry=leaked))
             except Exception as error:  # any model failure: the scripted reply stands in
-                self.error = f"{type(error).__name__}: {error}"[:300]
+                self.error = describe_error(error)
                 self.status = "failed"
+                if attempt == 0 and broke_off(error):  # nothing was shown: ask once more
+                    continue
                 break
-            text = _chunk_text(message.content)
+            text = outcome.text
             try:
                 guard.check(text)
             except ReplyLeak:
+                leaked = True
                 continue
             if not text.strip():  # nothing usable came back
                 self.status = "failed"
                 break
             self.text = text
+            if outcome.cut:
+                self.status = "partial"
             return text
         self.text, self.source = self.brief.say_now, "scripted_fallback"
         return self.text
 
-
-def _chunk_text(content: str | list) -> str:
-    text = content if isinstance(content, str) else \
-        "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return text.replace("\x00", "")  # a text column cannot hold NUL (PostgreSQL refuses it)

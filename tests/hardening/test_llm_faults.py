@@ -38,6 +38,7 @@ class RepLog:
     statuses: Counter = field(default_factory=Counter)
     reply_statuses: Counter = field(default_factory=Counter)
     sources: Counter = field(default_factory=Counter)
+    notices: Counter = field(default_factory=Counter)  # why the model was not asked, or failed
     retry_mismatches: list[str] = field(default_factory=list)
     roleplay_ids: set[int] = field(default_factory=set)
 
@@ -65,6 +66,7 @@ def run_rep(client, headers: dict, rep_index: int, turns: int, lines: list[str])
             log.acknowledged[client_id] = result["turn_id"]
             log.reply_statuses[result["reply_status"]] += 1
             log.sources[result["feedback"]["reply_source"]] += 1
+            log.notices[(result["feedback"]["notice"] or {}).get("code")] += 1
             if any(other["turn_id"] != result["turn_id"] or other["reply"] != result["reply"] for other in answered):
                 log.retry_mismatches.append(f"{client_id} (race)")
             if number % RETRY_EVERY == 0:
@@ -120,7 +122,9 @@ def test_200_turns_with_30_percent_model_faults_lose_nothing(make_llm_client, fa
     # asks for the whole reply, so a response cut half-way is retried too), the scripted reply stood in for the rest.
     assert len(faulty_llm.requests) > TOTAL_TURNS * 1.2, summary
     assert sources["llm"] > TOTAL_TURNS // 2 and sources["scripted_fallback"] > 0, summary
-    assert reply_statuses["failed"] == sources["scripted_fallback"], f"fallbacks are marked as such: {summary}"
+    # A fallback is marked as such: failed, or not asked at all while the circuit was open (and the rep told so).
+    skipped = sum(sum((log.notices for log in logs), Counter())[code] for code in ("circuit_open", "budget_exhausted"))
+    assert reply_statuses["failed"] + skipped == sources["scripted_fallback"], f"fallbacks are marked: {summary}"
 
 
 def test_streamed_turns_with_30_percent_model_faults_end_with_the_stored_reply(make_llm_client, faulty_llm, session):

@@ -12,12 +12,14 @@ import httpx
 import httpx2
 import openai
 import pytest
+from langchain_core.messages import HumanMessage
 from sqlmodel import select
 
 from app.llm.budget import READ_TTL_S, TokenBudget, budget_day, estimate_tokens
+from app.llm.calls import generate, stream_text
 from app.llm.factory import build_chat_model
 from app.llm.resilience import (_PENDING_CHARGES, CircuitBreaker, CircuitOpen, ModelGuard, bind_request_state,
-                                is_outage, settle_charges, unbind_request_state)
+                                guard_of, is_outage, is_retryable, settle_charges, unbind_request_state)
 from app.middleware import ModelCallerMiddleware
 from app.models import LlmUsage, Role
 from tests.api.test_roleplay import read_sse, start
@@ -78,11 +80,13 @@ def _status_error(code: int) -> openai.APIStatusError:
     return openai.APIStatusError("x", response=httpx.Response(code, request=request), body=None)
 
 
-@pytest.mark.parametrize("code, outage", [(500, True), (503, True), (429, True), (401, True), (400, False),
-                                          (404, False), (422, False)])
+@pytest.mark.parametrize("code, outage", [(500, True), (503, True), (429, True), (408, True), (401, False),
+                                          (403, False), (400, False), (404, False), (422, False)])
 def test_only_service_failures_count_against_the_circuit(code, outage):
-    # A 400 (say a provider's content filter) belongs to one request: it must not let one user open the circuit.
+    # A 400 (a refused parameter, a content filter) or a 401 (a bad key) belongs to the request or the settings:
+    # it must not let one user, or one feature's wrong setting, open the circuit for everyone.
     assert is_outage(_status_error(code)) is outage
+    assert is_retryable(_status_error(code)) is outage
 
 
 def test_timeouts_drops_and_resets_are_outages_but_a_closed_stream_is_not():
@@ -103,24 +107,39 @@ def test_token_estimate_counts_chinese_per_character():
 # --- the client's retries, as documented in app.llm.resilience --------------------------------------------
 
 
-def test_client_retries_429_and_5xx_with_backoff_then_gives_up(llm_settings, fake_llm):
+HI = [HumanMessage("hi")]
+
+
+def test_calls_retry_429_and_5xx_with_backoff_then_give_up(llm_settings, fake_llm):
     model = build_chat_model(llm_settings)
     fake_llm.queue(Action(fault="500"), "第二次成功")
     started = time.monotonic()
-    assert model.invoke("hi").content == "第二次成功"
+    assert generate(model, "buyer", HI).text == "第二次成功"
     assert time.monotonic() - started >= 0.5 * 0.75, "backoff of 0.5 s (minus at most 25 % jitter) before a retry"
     fake_llm.reset()
     fake_llm.queue(Action(fault="429"), Action(fault="429"), Action(fault="429"), "too late")
     with pytest.raises(openai.RateLimitError):
-        model.invoke("hi")
+        generate(model, "buyer", HI)
     assert len(fake_llm.requests) == llm_settings.llm_max_retries + 1, "bounded: the first try plus max_retries"
+    assert guard_of(model).breaker.snapshot()["consecutive_failures"] == 1, "one failed call, not one per attempt"
 
 
 def test_a_dropped_stream_is_not_retried(llm_settings, fake_llm):
     fake_llm.queue(Action(text="这是一段会在中途断掉的很长很长的回答内容。", fault="drop"), "不该被请求")
     with pytest.raises(openai.APIConnectionError):
-        list(build_chat_model(llm_settings).stream("hi"))
+        list(stream_text(build_chat_model(llm_settings), "buyer", HI))
     assert len(fake_llm.requests) == 1, "text already shown cannot be taken back: the caller keeps it as partial"
+
+
+def test_a_refused_request_is_not_retried_never_opens_the_circuit_and_is_logged(llm_settings, fake_llm, caplog):
+    guard = ModelGuard(CircuitBreaker(failure_threshold=1, cooldown_s=60))
+    model = build_chat_model(llm_settings, guard)
+    fake_llm.responder = lambda body: Action(fault="400")
+    with pytest.raises(openai.BadRequestError):
+        generate(model, "spin", HI)
+    assert len(fake_llm.requests) == 1, "a 400 says the request is wrong: sending it again cannot help"
+    assert guard.breaker.state == "closed"
+    assert "HTTP 400: invalid request from the test server" in caplog.text, "the provider's message, for the operator"
 
 
 # --- the guard on a real model ------------------------------------------------------------------------------
@@ -132,7 +151,7 @@ def test_guard_opens_the_circuit_and_skips_the_model(llm_settings, fake_llm):
     fake_llm.queue(Action(fault="500"), Action(fault="500"))
     for _ in range(2):
         with pytest.raises(openai.InternalServerError):
-            model.invoke("hi")
+            generate(model, "buyer", HI)
     with pytest.raises(CircuitOpen) as refused:
         model.with_structured_output(dict, method="json_mode").invoke("hi")  # every call shape goes through it
     assert len(fake_llm.requests) == 2, "an open circuit sends nothing"
@@ -283,7 +302,7 @@ def test_token_budget_counts_reported_usage_and_then_answers_offline(make_llm_cl
 
 
 def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, faulty_llm, session):
-    client = make_llm_client(llm_daily_token_budget=100)
+    client = make_llm_client(llm_daily_token_budget=100, llm_stream_usage=False)
     rep = make_user(session, Role.rep, team="A组")
     headers = auth_headers(client, rep)
     roleplay_id = start(client, headers)["id"]

@@ -151,11 +151,14 @@ def json_turn(client, headers, text: str = SITUATION_QUESTION) -> tuple[int, dic
     return roleplay_id, response.json()
 
 
-def test_a_json_turn_asks_for_the_whole_reply_and_the_stream_for_pieces(llm_client, headers, fake_llm, session):
+def test_a_json_turn_and_the_stream_both_stream_from_the_model(llm_client, headers, fake_llm, session):
+    """The JSON turn shows the reply at once but still streams from the model: a slow, steady reply is not cut
+    off by the read timeout (which then means "no token for N s")."""
     fake_llm.queue(WORDED, WORDED)
     roleplay_id, body = json_turn(llm_client, headers)
     assert (body["reply"], body["reply_status"], body["feedback"]["reply_source"]) == (WORDED, "complete", "llm")
-    assert not fake_llm.requests[0].get("stream"), "one response to read, not a chunk per token"
+    assert fake_llm.requests[0]["stream"] is True
+    assert fake_llm.requests[0]["max_tokens"] == 400, "the buyer's cap, in the field DeepSeek and DashScope read"
     buyer = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.seq == 2)).one()
     assert (buyer.status, buyer.text) == ("complete", WORDED)
     stream_turn(llm_client, headers)
@@ -177,12 +180,12 @@ def test_a_json_turn_regenerates_a_leaking_reply_then_uses_the_scripted_one(llm_
 def test_a_json_turn_whose_response_breaks_off_is_retried(llm_client, headers, fake_llm):
     fake_llm.queue(Action(text=WORDED, fault="drop"), WORDED)
     _, body = json_turn(llm_client, headers)
-    assert (body["reply"], body["reply_status"]) == (WORDED, "complete"), "nothing was shown: the client tries again"
+    assert (body["reply"], body["reply_status"]) == (WORDED, "complete"), "nothing was shown: asked once more"
     assert len(fake_llm.requests) == 2
 
 
 def test_a_json_turn_whose_every_try_breaks_off_gets_the_scripted_reply(llm_client, headers, fake_llm, session):
-    fake_llm.queue(*[Action(text=WORDED, fault="drop")] * 3)  # the first try and both retries
+    fake_llm.queue(*[Action(text=WORDED, fault="drop")] * 2)  # the first try and the one more
     roleplay_id, body = json_turn(llm_client, headers)
     assert body["reply_status"] == "failed" and REVEALED in body["reply"]
     assert body["feedback"]["notice"]["code"] == "model_failed"
@@ -218,7 +221,8 @@ def test_garbage_from_the_spin_model_means_no_second_opinion(llm_client, headers
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
     body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns",
                            json={"text": SITUATION_QUESTION, "second_opinion": True}, headers=headers).json()
-    assert len(fake_llm.requests) == 2
+    assert len(fake_llm.requests) == 3, "the reply, the SPIN call and its one repair"
+    assert "not the JSON object" in fake_llm.requests[2]["messages"][-1]["content"]
     assert body["feedback"]["llm_spin"] is None and body["feedback"]["spin"] == "S"
 
 

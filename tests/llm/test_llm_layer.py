@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from app.llm.factory import (AsyncWireFormatCompletions, WireFormatCompletions, build_chat_model,
-                             merged_text_deltas)
+from app.llm.calls import agenerate, astream_text, generate, stream_text, structured
+from app.llm.factory import build_chat_model
 from app.llm.prompts import prompt_names, render_prompt
 from tests.utils.fake_llm import Action
 
@@ -42,9 +42,9 @@ def test_streaming_reply_arrives_in_pieces(llm_settings, fake_llm):
 
 def test_structured_output_is_parsed_and_validated(llm_settings, fake_llm):
     fake_llm.queue(Action(json={"label": "I", "confidence": 0.8}))
-    result = build_chat_model(llm_settings).with_structured_output(Verdict).invoke("这会带来什么影响？")
+    result = structured(build_chat_model(llm_settings), "spin", Verdict, CONVERSATION, {"label": "S", "confidence": 1})
     assert result == Verdict(label="I", confidence=0.8)
-    assert "response_format" in fake_llm.requests[-1] or "tools" in fake_llm.requests[-1]
+    assert fake_llm.requests[-1]["response_format"] == {"type": "json_object"}
 
 
 CONVERSATION = [SystemMessage("你是制造企业的采购经理。"), HumanMessage("你好"), AIMessage("您好，请说。"),
@@ -60,81 +60,22 @@ async def _collected(stream) -> list:
     return [chunk async for chunk in stream]
 
 
-def _merged(chunks: list) -> object:
-    merged = chunks[0]
-    for chunk in chunks[1:]:
-        merged += chunk
-    return merged
-
-
-MODEL_CALLS = {
-    "invoke": lambda model: model.invoke(CONVERSATION),
-    "stream": lambda model: _merged(list(model.stream(CONVERSATION))),
-    "ainvoke": lambda model: _in_a_fresh_thread(model.ainvoke(CONVERSATION)),
-    "astream": lambda model: _merged(_in_a_fresh_thread(_collected(model.astream(CONVERSATION)))),
-    "astream_with_usage": lambda model: _merged(_in_a_fresh_thread(_collected(model.astream(CONVERSATION,
-                                                                                           stream_usage=True)))),
-    "options": lambda model: model.bind(stop=["。"], max_tokens=40, seed=3).invoke(CONVERSATION),
-    "tools": lambda model: model.bind_tools([Verdict]).invoke(CONVERSATION),
-}
-# Headers that differ between any two requests of the same client.
-VARYING_HEADERS = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length", "idempotency-key"}
-
-
-@pytest.mark.parametrize("call", MODEL_CALLS)
-def test_the_wire_format_client_sends_what_the_sdks_create_sends(call, llm_settings, fake_llm):
-    """The factory's chat.completions skips the SDK's payload walk and chunk models: same request, same reply."""
-    model = build_chat_model(llm_settings)
-    assert isinstance(model.client, WireFormatCompletions)
-    assert isinstance(model.async_client, AsyncWireFormatCompletions)
-    stock = build_chat_model(llm_settings)
-    stock.client, stock.async_client = stock.root_client.chat.completions, stock.root_async_client.chat.completions
-    seen = []
-    for chat_model in (stock, model):
-        fake_llm.reset()
-        fake_llm.queue("好的，我明白了。")
-        message = MODEL_CALLS[call](chat_model)
-        reply = message.model_dump(exclude={"id"})  # content, metadata, usage, tool calls: what features read
-        reply["response_metadata"].pop("id", None)  # the test server stamps each reply with the time
-        headers = {name: value for name, value in fake_llm.request_headers[-1].items() if name not in VARYING_HEADERS}
-        seen.append((fake_llm.requests[-1], headers, reply))
-    assert seen[0] == seen[1]
-    assert seen[1][1]["authorization"] == "Bearer test-key"
-    assert seen[1][0]["messages"][2] == {"role": "assistant", "content": "您好，请说。"}
-    if call == "astream_with_usage":  # the usage chunk reached LangChain (the budget charges from it)
-        assert seen[1][2]["usage_metadata"]["total_tokens"] > 0
-
-
 LONG_REPLY = "嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心落地以后能不能真的用起来。"
 
 
-def _astream_pieces(model, message="hi") -> list[str]:
-    return _in_a_fresh_thread(_collected_text(model.astream(message)))
+def _async_text(model, message="hi") -> str:
+    return _in_a_fresh_thread(agenerate(model, "buyer", [HumanMessage(message)])).text
 
 
 async def _collected_text(stream) -> list[str]:
-    return [chunk.content async for chunk in stream]
-
-
-def test_a_burst_of_deltas_reaches_langchain_merged_and_whole(llm_settings, fake_llm):
-    """Deltas that queue up while LangChain is busy go over together: fewer chunks, never a character lost."""
-    fake_llm.chunk_chars = 1
-    model = build_chat_model(llm_settings)
-
-    async def replies(times: int) -> list[list[str]]:  # one event loop: the model's connections belong to it
-        return [[chunk.content async for chunk in model.astream("hi")] for _ in range(times)]
-
-    fake_llm.queue(*[LONG_REPLY] * 30)
-    every_reply = _in_a_fresh_thread(replies(30))  # the reader and LangChain interleave differently each time
-    assert all("".join(pieces) == LONG_REPLY for pieces in every_reply)
-    assert sum(len([piece for piece in pieces if piece]) for pieces in every_reply) < 30 * len(LONG_REPLY)
+    return [piece async for piece in stream]
 
 
 def test_deltas_at_a_models_pace_go_on_one_by_one(llm_settings, fake_llm):
-    """Merging never holds text back: a delta that arrives alone is handed over alone."""
     fake_llm.chunk_chars, fake_llm.chunk_delay_s = 4, 0.02
     fake_llm.queue(LONG_REPLY)
-    pieces = [piece for piece in _astream_pieces(build_chat_model(llm_settings)) if piece]
+    model = build_chat_model(llm_settings)
+    pieces = _in_a_fresh_thread(_collected_text(astream_text(model, "buyer", [HumanMessage("hi")])))
     assert "".join(pieces) == LONG_REPLY
     assert len(pieces) >= len(LONG_REPLY) // 4 - 2
 
@@ -144,8 +85,8 @@ def test_an_async_stream_cut_midway_keeps_the_text_before_the_cut(llm_settings, 
     received: list[str] = []
 
     async def read() -> None:
-        async for chunk in build_chat_model(llm_settings).astream("hi"):
-            received.append(chunk.content)
+        async for piece in astream_text(build_chat_model(llm_settings), "buyer", [HumanMessage("hi")]):
+            received.append(piece)
 
     with pytest.raises((httpx.HTTPError, openai.APIError)):
         _in_a_fresh_thread(read())
@@ -157,7 +98,7 @@ def test_a_consumer_that_stops_early_leaves_no_reader_behind(llm_settings, fake_
     fake_llm.queue(LONG_REPLY)
 
     async def first_piece_then_stop() -> set:
-        stream = build_chat_model(llm_settings).astream("hi")
+        stream = astream_text(build_chat_model(llm_settings), "buyer", [HumanMessage("hi")])
         async for _chunk in stream:
             break
         await stream.aclose()
@@ -167,53 +108,38 @@ def test_a_consumer_that_stops_early_leaves_no_reader_behind(llm_settings, fake_
     assert _in_a_fresh_thread(first_piece_then_stop()) == set()
 
 
-def _delta(content=None, *, role=None, reply_id="r1", index=0, finish=None, **extra) -> dict:
-    delta = {"content": content} | ({"role": role} if role else {}) | extra
-    return {"id": reply_id, "choices": [{"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}]}
-
-
-def test_only_plain_text_deltas_of_one_reply_merge():
-    tool_call = _delta(None, tool_calls=[{"index": 0, "function": {"arguments": "{"}}])
-    finish = _delta("", finish="stop")
-    usage = {"id": "r1", "choices": [], "usage": {"total_tokens": 9}}
-    chunks = [_delta("", role="assistant"), _delta("你"), _delta("好"), tool_call, _delta("，"), _delta("请", reply_id="r2"),
-              _delta("说", reply_id="r2"), _delta("。", index=1), _delta("再", role="assistant"), finish, usage]
-    merged = list(merged_text_deltas(chunks))
-    contents = [chunk["choices"][0]["delta"].get("content") if chunk["choices"] else None for chunk in merged]
-    assert contents == ["你好", None, "，", "请说", "。", "再", "", None]
-    assert merged[0]["choices"][0]["delta"]["role"] == "assistant"
-    assert merged[1] is tool_call and merged[-2] is finish and merged[-1] is usage
-
-
 def test_429_and_500_are_retried_then_succeed(llm_settings, fake_llm):
     fake_llm.queue(Action(fault="429"), Action(fault="500"), "第三次成功")
-    assert build_chat_model(llm_settings).invoke("hi").content == "第三次成功"
-    assert len(fake_llm.requests) == 3
+    assert generate(build_chat_model(llm_settings), "buyer", [HumanMessage("hi")]).text == "第三次成功"
+    fake_llm.queue(Action(fault="500"), "异步也一样")
+    assert _async_text(build_chat_model(llm_settings)) == "异步也一样"
+    assert len(fake_llm.requests) == 5
 
 
 def test_retries_are_bounded(llm_settings, fake_llm):
     fake_llm.queue(*[Action(fault="500")] * 5)
     with pytest.raises(openai.InternalServerError):
-        build_chat_model(llm_settings).invoke("hi")
+        generate(build_chat_model(llm_settings), "buyer", [HumanMessage("hi")])
     assert len(fake_llm.requests) == llm_settings.llm_max_retries + 1
 
 
 def test_timeout_is_enforced(make_settings, fake_llm):
     settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, llm_timeout_s=0.5,
                              llm_max_retries=0)
-    fake_llm.queue(Action(fault="timeout"))
+    fake_llm.queue(Action(fault="timeout"), "不该被请求")
     started = time.monotonic()
     with pytest.raises(openai.APITimeoutError):
-        build_chat_model(settings).invoke("hi")
+        generate(build_chat_model(settings.model_copy(update={"llm_max_retries": 2})), "buyer", [HumanMessage("hi")])
     assert time.monotonic() - started < 3
+    assert len(fake_llm.requests) == 1, "a timed-out generation is never sent again"
 
 
 def test_dropped_stream_raises_after_partial_text(llm_settings, fake_llm):
     fake_llm.queue(Action(text="这是一段会在中途断掉的很长很长的回答内容。", fault="drop"))
     received = []
     with pytest.raises((httpx.HTTPError, openai.APIError)):
-        for chunk in build_chat_model(llm_settings).stream("hi"):
-            received.append(chunk.content)
+        for piece in stream_text(build_chat_model(llm_settings), "buyer", [HumanMessage("hi")]):
+            received.append(piece)
     assert "".join(received), "some text arrived before the drop"
 
 

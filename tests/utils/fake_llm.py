@@ -1,8 +1,11 @@
 """A real OpenAI-compatible HTTP server on loopback for tests: scripted replies, streaming, JSON output, faults.
 
-The app's real client code (ChatOpenAI → openai → httpx) talks to it over TCP, so retries, timeouts and
+The app's real client code (ChatOpenAI → openai → httpx2) talks to it over TCP, so retries, timeouts and
 stream handling are exercised for real. Tests queue actions; when the queue is empty a default responder
-answers. Faults: "429", "500", "timeout" (sleeps past the client's timeout), "drop" (stream cut mid-way).
+answers. Faults: "400", "429", "500", "timeout" (sleeps past the client's timeout), "drop" (stream cut mid-way).
+
+`fake.profile` makes it behave like a real provider, with that provider's documented rules and error messages
+(PROFILES; the sources are cited in tests/llm/test_providers.py). The default profile accepts everything.
 """
 
 from __future__ import annotations
@@ -25,6 +28,83 @@ from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What one provider accepts and how it answers (every rule is off in the default profile)."""
+
+    name: str = "default"
+    response_formats: tuple[str, ...] = ("json_object", "json_schema")  # response_format types accepted
+    json_word_required: bool = False  # json_object refused unless a message says "json" (DeepSeek)
+    token_fields: tuple[str, ...] = ("max_tokens", "max_completion_tokens")  # the cap fields it reads
+    temperature_only: float | None = None  # any other temperature is refused (Kimi k2.5 and later)
+    thinking: str | None = None  # "reasoning_content" (DashScope, DeepSeek) or "inline" (<think> in the content)
+    thinking_off: tuple[str, Any] | None = None  # the extra-body field and value that turn thinking off
+    thinking_needs_stream: bool = False  # a call with thinking on must stream (DashScope's open-source Qwen3)
+    strict_roles: bool = False  # user/assistant must alternate after the system message, user first
+    endless_without_cap: bool = False  # keeps generating until a cap it reads stops it
+    max_embedding_inputs: int | None = None  # per /embeddings request (DashScope: 10)
+
+
+PROFILES = {
+    "default": Profile(),
+    "deepseek": Profile("deepseek", response_formats=("json_object",), json_word_required=True,
+                        token_fields=("max_tokens",), thinking="reasoning_content",
+                        thinking_off=("thinking", {"type": "disabled"})),
+    "dashscope_qwen3": Profile("dashscope_qwen3", response_formats=("json_object",), token_fields=("max_tokens",),
+                               thinking="reasoning_content", thinking_off=("enable_thinking", False),
+                               thinking_needs_stream=True, max_embedding_inputs=10),
+    "kimi": Profile("kimi", temperature_only=1.0, token_fields=("max_tokens",)),
+    "inline_think": Profile("inline_think", thinking="inline", token_fields=("max_tokens",)),
+    "strict_roles": Profile("strict_roles", strict_roles=True, token_fields=("max_tokens",)),
+    "endless": Profile("endless", response_formats=("json_object",), token_fields=("max_tokens",),
+                       endless_without_cap=True),
+}
+THINKING = "嗯，用户在问现状。我先想想该透露什么，不该透露什么。"  # what a thinking model thinks first
+ENDLESS_FILLER = "然后，"  # what a model that never stops keeps saying after its answer
+
+
+def error_response(status: int, message: str, code: str = "invalid_request_error") -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "param": None,
+                                   "code": code}}, status_code=status)
+
+
+def profile_refusal(profile: Profile, body: dict) -> JSONResponse | None:
+    """The provider's documented 400 for a request it does not accept, or None."""
+    response_format = (body.get("response_format") or {}).get("type")
+    if response_format and response_format != "text" and response_format not in profile.response_formats:
+        return error_response(400, "This response_format type is unavailable now")
+    text = " ".join(str(message.get("content") or "") for message in body.get("messages", []))
+    if profile.json_word_required and response_format == "json_object" and "json" not in text.lower():
+        return error_response(400, "Prompt must contain the word 'json' in some form to use 'response_format' "
+                                   "of type 'json_object'.")
+    if profile.temperature_only is not None and "temperature" in body \
+            and body["temperature"] != profile.temperature_only:
+        return error_response(400, f"invalid temperature: only {profile.temperature_only:g} is allowed for this "
+                                   f"model")
+    if profile.thinking_needs_stream and thinking_on(profile, body) and not body.get("stream"):
+        return error_response(400, "parameter.enable_thinking must be set to false for non-streaming calls",
+                              "invalid_parameter_error")
+    if profile.strict_roles:
+        roles = [message["role"] for message in body.get("messages", []) if message["role"] != "system"]
+        if any(role != ("user", "assistant")[index % 2] for index, role in enumerate(roles)):
+            return error_response(400, "Conversation roles must alternate user/assistant/user/assistant/...")
+    return None
+
+
+def thinking_on(profile: Profile, body: dict) -> bool:
+    if profile.thinking is None:
+        return False
+    if profile.thinking_off is None:
+        return True
+    key, off = profile.thinking_off
+    return body.get(key) != off
+
+
+def token_cap(profile: Profile, body: dict) -> int | None:
+    caps = [body[name] for name in profile.token_fields if isinstance(body.get(name), int)]
+    return min(caps) if caps else None
+
+
 @dataclass
 class Action:
     text: str | None = None  # a plain reply
@@ -34,7 +114,7 @@ class Action:
 
 
 Responder = Callable[[dict], Action]
-FAULT_KINDS = ("429", "500", "timeout", "drop")
+FAULT_KINDS = ("429", "500", "timeout", "drop")  # "400" too, on request: a refused parameter
 
 
 def _default_responder(body: dict) -> Action:
@@ -59,6 +139,9 @@ class FakeLLM:
     chunk_chars: int = 4  # characters per streamed chunk (real models stream a token, 1-3 Chinese characters)
     chunk_delay_s: float = 0.0  # pause between chunks: 0 sends them in a burst, a few ms is a model's pace
     rng: random.Random = field(default_factory=lambda: random.Random(7))
+    profile: Profile = field(default_factory=Profile)
+    thinking_text: str = THINKING
+    embedding_batches: list[int] = field(default_factory=list)  # inputs per /embeddings request
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def queue(self, *actions: Action | str) -> None:
@@ -76,6 +159,9 @@ class FakeLLM:
         self.chunk_chars = 4
         self.chunk_delay_s = 0.0
         self.rng = random.Random(7)
+        self.profile = Profile()
+        self.thinking_text = THINKING
+        self.embedding_batches.clear()
 
     def next_action(self, body: dict) -> Action:
         fault = None
@@ -89,14 +175,14 @@ class FakeLLM:
         return replace(self.responder(body), fault=fault) if fault else self.responder(body)
 
 
-def _completion(body: dict, content: str) -> dict:
+def _completion(body: dict, content: str, finish: str = "stop") -> dict:
     return {
         "id": f"chatcmpl-{int(time.time() * 1000)}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("model", "fake"),
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                     "finish_reason": "stop", "logprobs": None}],
+                     "finish_reason": finish, "logprobs": None}],
         "usage": reported_usage(body, content),
     }
 
@@ -137,11 +223,26 @@ def build_app(fake: FakeLLM) -> Starlette:
         if action.fault == "429":
             return JSONResponse({"error": {"message": "rate limited", "type": "rate_limit_error"}},
                                 status_code=429, headers={"retry-after-ms": "10"})
+        if action.fault == "400":
+            return error_response(400, "invalid request from the test server")
         if action.fault == "500":
             return JSONResponse({"error": {"message": "server error", "type": "server_error"}}, status_code=500)
         if action.fault == "timeout":
             await asyncio.sleep(fake.timeout_sleep_s)
+        refusal = profile_refusal(fake.profile, body)
+        if refusal is not None:
+            return refusal
         content = json.dumps(action.json, ensure_ascii=False) if action.json is not None else (action.text or "")
+        profile = fake.profile
+        reasoning = fake.thinking_text if thinking_on(profile, body) and profile.thinking == "reasoning_content" else ""
+        if thinking_on(profile, body) and profile.thinking == "inline":
+            content = f"<think>\n{fake.thinking_text}\n</think>\n\n{content}"
+        cap = token_cap(profile, body)
+        if profile.endless_without_cap:
+            content += ENDLESS_FILLER * 100_000  # a model that never says it is done: only a cap stops it
+        finish = "stop"
+        if cap is not None and len(content) > 2 * cap:  # about two characters a token, as reported_usage counts
+            content, finish = content[:2 * cap], "length"
         if not body.get("stream"):
             if action.fault == "drop":  # the server closes half-way through the body
                 whole = json.dumps(_completion(body, content)).encode()
@@ -151,17 +252,19 @@ def build_app(fake: FakeLLM) -> Starlette:
                     raise ConnectionError("injected dropped response")
 
                 return StreamingResponse(half_then_close(), media_type="application/json")
-            return JSONResponse(_completion(body, content))
+            return JSONResponse(_completion(body, content, finish))
 
         async def events():
             yield _chunk(body, {"role": "assistant", "content": ""})
+            for piece in _pieces(reasoning, fake.chunk_chars) if reasoning else []:  # thinking, apart, first
+                yield _chunk(body, {"content": None, "reasoning_content": piece})
             pieces = _pieces(content, fake.chunk_chars)
             for index, piece in enumerate(pieces):
                 if action.fault == "drop" and index >= max(1, len(pieces) // 2):
                     raise ConnectionError("injected dropped stream")  # the server closes mid-body
                 yield _chunk(body, {"content": piece})
                 await asyncio.sleep(fake.chunk_delay_s)
-            yield _chunk(body, {}, finish="stop")
+            yield _chunk(body, {}, finish=finish)
             if (body.get("stream_options") or {}).get("include_usage"):  # as OpenAI does: a last chunk, no choices
                 yield f"data: {json.dumps(_usage_chunk(body, reported_usage(body, content)))}\n\n"
             yield "data: [DONE]\n\n"
@@ -171,6 +274,12 @@ def build_app(fake: FakeLLM) -> Starlette:
     async def embeddings(request: Request):
         body = await request.json()
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        fake.embedding_batches.append(len(inputs))
+        limit = fake.profile.max_embedding_inputs
+        if limit is not None and len(inputs) > limit:
+            return error_response(400, "<400> InternalError.Algo.InvalidParameter: Value error, batch size is "
+                                       f"invalid, it should not be larger than {limit}.: input.contents",
+                                  "InvalidParameter")
         data = []
         for index, text in enumerate(inputs):
             digest = hashlib.sha256(str(text).encode()).digest()
