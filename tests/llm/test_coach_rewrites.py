@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.coaching.spin import classify_spin
+from app.llm.resilience import FAILURE_THRESHOLD, guard_of
 from app.main import create_app
 from app.models import Role, RolePlay
 from app.roleplay.rewrites import RewriteCheck, Rewrites, in_language, rewrite_guard
@@ -177,3 +178,15 @@ def test_rewrite_check_names_what_is_wrong():
     assert "longer than" in problem(["排产" * 50 + "？"] * len(turns))
     assert "hidden" in problem([f"{HIDDEN}？"] * len(turns))
     assert in_language("王总，批次追溯现在怎么做？", "zh") and in_language("Mr. 王, how do you trace batches?", "en")
+
+
+def test_an_open_circuit_keeps_the_offline_rewrites_without_a_call(llm_client, llm_app, fake_llm, session):
+    fake_llm.responder = answering(valid_answer)
+    headers = auth_headers(llm_client, make_user(session, Role.rep))
+    roleplay_id, _ = play(llm_client, headers, SCENARIO.id, LINES)
+    breaker = guard_of(llm_app.state.chat_model).breaker
+    for _ in range(FAILURE_THRESHOLD):
+        breaker.record_failure()
+    card = finish(llm_client, headers, roleplay_id)
+    assert card["rewrites_by"] == "offline"
+    assert not any(body.get("response_format") for body in fake_llm.requests), "no call while the circuit is open"
