@@ -11,7 +11,7 @@ from app.coaching.spin import classify_spin
 from app.llm.resilience import FAILURE_THRESHOLD, guard_of
 from app.main import create_app
 from app.models import Role, RolePlay
-from app.roleplay.rewrites import RewriteCheck, Rewrites, in_language, rewrite_guard
+from app.roleplay.rewrites import RewriteCheck, Rewrites, in_language, rewrite_guard, with_rewrites
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import build_scorecard
 from app.roleplay.service import state_of
@@ -190,3 +190,14 @@ def test_an_open_circuit_keeps_the_offline_rewrites_without_a_call(llm_client, l
     card = finish(llm_client, headers, roleplay_id)
     assert card["rewrites_by"] == "offline"
     assert not any(body.get("response_format") for body in fake_llm.requests), "no call while the circuit is open"
+
+
+def test_rewrites_go_into_the_session_language_only_and_only_for_the_quoted_turns():
+    _, card = offline_card(LINES)
+    turns = [t.turn for t in card.weakest_turns]
+    english = with_rewrites(card, {t: "What does a late audit file cost you?" for t in turns}, "en")
+    assert english.rewrites_by == "model"
+    assert [q.try_en for q in english.weakest_turns] == ['Try: "What does a late audit file cost you?"'] * len(turns)
+    assert [q.try_zh for q in english.weakest_turns] == [q.try_zh for q in card.weakest_turns]
+    assert with_rewrites(card, {turns[0]: "还有呢？"}, "zh") == card  # not every quoted turn: none used
+    assert english.total == card.total and english.components == card.components
