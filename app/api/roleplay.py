@@ -277,10 +277,10 @@ async def stream_reply(roleplay_id: int, request: Request, rep_turn: Annotated[T
 
 
 @router.post("/{roleplay_id}/finish")
-def finish(roleplay_id: int, session: SessionDep, user: CurrentUser) -> FinishOut:
+def finish(roleplay_id: int, request: Request, session: SessionDep, user: CurrentUser) -> FinishOut:
     """End the session: the scorecard and the coaching note (calling it again returns the same)."""
     roleplay = own_roleplay(session, user, roleplay_id)
     with service_errors():
-        result = service.finish_roleplay(session, roleplay)
+        result = service.finish_roleplay(session, roleplay, request.app.state.chat_model)
     return FinishOut(scorecard=result.scorecard, note_id=result.note_id)
 

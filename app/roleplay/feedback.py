@@ -278,7 +278,8 @@ def _ask_tip(scenario: Scenario, state: SessionState, spin: SpinResult, rep_text
     if kind == "order" and scenario.persona.purchase_role != DECIDER:
         return _tip("order_wrong_person", "dragon.step.win_commitment",
                     f"{scenario.persona.title}签不了合同。请他做他能做、又能推动这单的一步。{example_zh}",
-                    f"Your contact cannot sign. Ask for a step he can take that moves the deal. {example_en}")
+                    f"The {scenario.persona.title_en} cannot sign. Ask for a step he can take that moves the deal. "
+                    f"{example_en}")
     if kind == "order" and state.need_established():
         return _tip("order_too_early", "dragon.step.win_commitment",
                     f"第一次深入交流就要签单太早了，先争取一个具体的推进。{example_zh}",

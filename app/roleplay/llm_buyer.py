@@ -141,10 +141,12 @@ def _index_keeping(raw: str, hold: int) -> int:
     return 0
 
 
-def guard_for(scenario: Scenario, state: SessionState, allowed_texts: Iterable[str]) -> LeakGuard:
-    """A guard for the facts still hidden after this turn; public scenario text and what was said are allowed."""
+def guard_for(scenario: Scenario, state: SessionState, allowed_texts: Iterable[str],
+              hidden: Iterable[str] = ()) -> LeakGuard:
+    """A guard for the facts still hidden after this turn (and any other `hidden` text); public scenario text and
+    what was said are allowed."""
     revealed = state.revealed_ids()
-    hidden = [fact.text for fact in scenario.all_facts() if fact.id not in revealed]
+    hidden = [*(fact.text for fact in scenario.all_facts() if fact.id not in revealed), *hidden]
     known = [fact.text for fact in scenario.all_facts() if fact.id in revealed]
     public = [scenario.opening_line, scenario.company.context, scenario.company.size, scenario.deal_context,
               scenario.our_offering, *scenario.decision_criteria]

@@ -150,6 +150,7 @@ class Scorecard(BaseModel):
     intensity_evidence: list[LevelEvidence] = Field(default_factory=list)
     best_question: QuotedTurn | None = None
     weakest_turns: list[QuotedTurn] = Field(default_factory=list)
+    rewrites_by: Literal["model", "offline"] = "offline"  # who wrote the weakest turns' "try instead" lines
 
 
 def spin_order_quality(sequence: list[str]) -> float:

@@ -36,6 +36,7 @@ from app.roleplay.feedback import (LlmSpinOpinion, NoticeCode, ReplySource, Stat
 from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
 from app.roleplay.notes import note_data, note_title
 from app.roleplay.scenarios import Scenario
+from app.roleplay.rewrites import model_rewrites, with_rewrites
 from app.roleplay.scorecard import build_scorecard
 from app.roleplay.llm_understanding import read_turn
 from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding, understand
@@ -427,10 +428,20 @@ def _stored_result(session: Session, roleplay: RolePlay, rep_turn: Turn) -> Turn
 # --- finish -------------------------------------------------------------------------------------------
 
 
-def finish_roleplay(session: Session, roleplay: RolePlay) -> FinishResult:
-    """Score the call and store its coaching note; finishing again returns the same scorecard and note."""
+def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatModel | None = None) -> FinishResult:
+    """Score the call and store its coaching note; finishing again returns the same scorecard and note.
+
+    With a chat model the weakest turns' rewrites are the model's (app.roleplay.rewrites), asked before the
+    session is claimed so no write lock is held while the model writes; they are used only if the final
+    scorecard quotes the same turns. The scores never depend on the model."""
     if roleplay.status == RolePlayStatus.finished:
         return _finished(session, roleplay)
+    scenario = scenario_of(session, roleplay.scenario_id)
+    rewrites = None
+    if chat_model is not None:
+        rep_texts = _rep_texts(session, roleplay)
+        draft = build_scorecard(scenario, state_of(roleplay), rep_texts=rep_texts)
+        rewrites = model_rewrites(chat_model, scenario, state_of(roleplay), draft, rep_texts)
     finished_at = utcnow()
     claimed = session.execute(update(RolePlay).where(col(RolePlay.id) == roleplay.id,
                                                      col(RolePlay.status) == RolePlayStatus.active)
@@ -439,10 +450,8 @@ def finish_roleplay(session: Session, roleplay: RolePlay) -> FinishResult:
         session.rollback()
         session.refresh(roleplay)
         return _finished(session, roleplay)
-    scenario = scenario_of(session, roleplay.scenario_id)
-    rep_texts = [turn.text for turn in transcript(session, roleplay.id)
-                 if turn.speaker == "rep" and turn.status == TurnStatus.complete]
-    scorecard = build_scorecard(scenario, state_of(roleplay), rep_texts=rep_texts)
+    scorecard = build_scorecard(scenario, state_of(roleplay), rep_texts=_rep_texts(session, roleplay))
+    scorecard = with_rewrites(scorecard, rewrites, state_of(roleplay).lang)
     note = CoachingNote(owner_id=roleplay.owner_id, kind="roleplay", source_id=scenario.id, title=note_title(scenario),
                         score=scorecard.total, data=note_data(roleplay.id, scenario, scorecard))
     session.add(note)
@@ -455,6 +464,11 @@ def finish_roleplay(session: Session, roleplay: RolePlay) -> FinishResult:
     session.commit()
     session.refresh(roleplay)
     return FinishResult(scorecard=note.data["scorecard"], note_id=note.id)
+
+
+def _rep_texts(session: Session, roleplay: RolePlay) -> list[str]:
+    return [turn.text for turn in transcript(session, roleplay.id)
+            if turn.speaker == "rep" and turn.status == TurnStatus.complete]
 
 
 def _finished(session: Session, roleplay: RolePlay) -> FinishResult:

@@ -224,10 +224,11 @@ def _feedback_html(request: Request, engine: Engine, roleplay_id: int, result: T
 
 
 @router.post("/roleplay/{roleplay_id}/finish", dependencies=[CsrfChecked])
-def finish(roleplay_id: int, session: SessionDep, user: WebUser):
+def finish(roleplay_id: int, request: Request, session: SessionDep, user: WebUser):
     """End the call: score it, store the note, show the scorecard."""
     roleplay = own_roleplay(session, user, roleplay_id)
-    service.finish_roleplay(session, roleplay)  # a RolePlayError is an AppError: the app shows its page
+    # a RolePlayError is an AppError: the app shows its page
+    service.finish_roleplay(session, roleplay, request.app.state.chat_model)
     return RedirectResponse(f"/roleplay/{roleplay_id}/scorecard", status_code=status.HTTP_303_SEE_OTHER)
 
 
