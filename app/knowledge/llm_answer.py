@@ -41,7 +41,8 @@ def ask_messages(question: str, passages: list[Chunk]) -> list[BaseMessage]:
     lang = "zh" if is_chinese(question) else "en"
     system = render_prompt(
         PROMPT_NAME,
-        passages=[{"id": c.id, "title": c.title, "source": c.source, "text": c.text} for c in passages],
+        passages=[{"id": c.id, "title": c.title, "source": c.source, "kind": c.source_kind, "text": c.text}
+                  for c in passages],
         lang=lang,
         product_name="销售教练" if lang == "zh" else "Sales Coach",
     )

@@ -77,7 +77,10 @@ def test_model_may_cite_any_retrieved_passage_but_nothing_else(llm_client, heade
 def test_not_covered_is_said_plainly_without_citations(llm_client, headers, fake_llm):
     fake_llm.queue(model_reply(answer="销售手册里没有涉及这个问题。", cited_ids=["dragon-steps-overview"], covered=False))
     body = ask(llm_client, headers, "摧龙六式的作者喜欢喝什么茶？")
-    assert body == {"answer": "销售手册里没有涉及这个问题。", "citations": [], "mode": "llm", "notice": None}
+    might_help = body.pop("might_help")
+    assert body == {"answer": "销售手册里没有涉及这个问题。", "citations": [], "mode": "llm", "notice": None,
+                    "covered": False, "declined": False}
+    assert might_help and all(c["source_kind"] == "playbook" for c in might_help)  # the passages the model saw
 
 
 @pytest.mark.parametrize("fault", [
