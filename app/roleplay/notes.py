@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.models import CoachingNote
+from app.models.common import team_time
 from app.playbook import get_playbook
 from app.roleplay.scenarios import CATEGORIES, Scenario, load_scenarios
 from app.roleplay.scorecard import Scorecard
@@ -99,7 +100,7 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
              f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
              f"- {_t('notes.export.commitment', lang)}: "
              f"{_t('notes.export.yes' if card['commitment_won'] else 'notes.export.no', lang)}",
-             f"- {_t('notes.export.created', lang)}: {note.created_at:%Y-%m-%d %H:%M}", "",
+             f"- {_t('notes.export.created', lang)}: {team_time(note.created_at):%Y-%m-%d %H:%M} ({_t('notes.export.timezone', lang)})", "",
              f"## {_t('notes.export.components', lang)}", "",
              f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |", "| --- | --- |"]
     for name in COMPONENTS:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.api.deps import SessionDep, not_found
 from app.auth.policy import can_view_user
 from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
-from app.drills.export import results_csv
+from app.drills.export import results_csv, sessions_csv
 from app.drills.results import attempts_public, load_attempts
 from app.models.common import team_time
 from app.drills.reviews import add_review, get_visible_attempt
@@ -119,6 +119,18 @@ def export_page(request: Request, session: SessionDep, user: WebUser, team_id: s
         raise not_found("team")
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'})
+
+
+@router.get("/team/sessions.csv")
+def export_sessions_page(request: Request, session: SessionDep, user: WebUser, team_id: str = ""):
+    """Every finished practice session of the team with coach, override and effective score, reviews and skills."""
+    lang = get_lang(request)
+    _require_manager(user, lang)
+    text = sessions_csv(session, user, _team_filter(team_id), lang)
+    if text is None:
+        raise not_found("team")
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="practice-sessions.csv"'})
 
 
 @router.get("/team/reps/{user_id}")
