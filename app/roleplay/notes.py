@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, object_session
 from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
 from app.models import CoachingNote
+from app.models.common import team_time
 from app.playbook import get_playbook
 from app.roleplay.scenarios import CATEGORIES, Scenario
 from app.roleplay.scorecard import Scorecard
@@ -124,7 +125,7 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
              f"{_t('notes.export.yes' if card['commitment_won'] else 'notes.export.no', lang)}",
              *([f"- {_t('roleplay.score.outcome', lang)}: {_t('roleplay.outcome.' + card['outcome'], lang)}"]
                if card.get("outcome") else []),
-             f"- {_t('notes.export.created', lang)}: {note.created_at:%Y-%m-%d %H:%M}", "",
+             f"- {_t('notes.export.created', lang)}: {team_time(note.created_at):%Y-%m-%d %H:%M} ({_t('notes.export.timezone', lang)})", "",
              f"## {_t('notes.export.components', lang)}", "",
              f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |", "| --- | --- |"]
     for name in COMPONENTS:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.deps import SessionDep, not_found
 from app.auth.policy import can_view_user
 from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
-from app.drills.export import results_csv
+from app.drills.export import results_csv, sessions_csv
 from app.drills.results import attempts_public, load_attempts
 from app.models.common import team_time
 from app.drills.reviews import add_review, get_visible_attempt
@@ -119,13 +119,23 @@ def _rep_radar(rep: RepSummary, lang: str) -> Markup:
 @router.get("/team/export.csv")
 def export_page(request: Request, session: SessionDep, user: WebUser, team_id: str = ""):
     """The results CSV for the signed-in manager (the API route needs a bearer token, the page a session)."""
+    return _csv_download(request, session, user, team_id, results_csv, "drill-results.csv")
+
+
+@router.get("/team/sessions.csv")
+def export_sessions_page(request: Request, session: SessionDep, user: WebUser, team_id: str = ""):
+    """Every finished practice session of the team with coach, override and effective score, reviews and skills."""
+    return _csv_download(request, session, user, team_id, sessions_csv, "practice-sessions.csv")
+
+
+def _csv_download(request: Request, session: Session, user: User, team_id: str, build, filename: str) -> Response:
     lang = get_lang(request)
     _require_manager(user, lang)
-    text = results_csv(session, user, _team_filter(team_id), lang)
+    text = build(session, user, _team_filter(team_id), lang)
     if text is None:
         raise not_found("team")
     return Response(text, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/team/reps/{user_id}")

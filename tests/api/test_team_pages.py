@@ -1,5 +1,7 @@
 """Drill and team pages through the session cookie: who may open what, forms, reviews by htmx, escaping, CSV."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -42,6 +44,7 @@ def signed_in(client, user) -> str:
 @pytest.mark.parametrize("who, path, code", [
     ("rep", "/team", 403),
     ("rep", "/team/export.csv", 403),
+    ("rep", "/team/sessions.csv", 403),
     ("rep", "/team/reps/{rep}", 200),  # a rep may follow their own progress
     ("rep", "/team/reps/{other_rep}", 404),
     ("rep", "/drills/{drill}", 200),
@@ -136,3 +139,40 @@ def test_csv_page_download_is_excel_ready(client, people, drill_and_attempt):
     assert "attachment" in response.headers["content-disposition"]
     rows = response.content.decode("utf-8-sig").splitlines()
     assert len(rows) == 2 and people["rep"].username in rows[1]
+
+
+def test_sessions_csv_covers_practice_with_effective_scores_and_comments(client, session, people, drill_and_attempt):
+    """Free practice too (not only drills), coach vs effective score, the review, Beijing time, Excel-safe text."""
+    _, attempt_id = drill_and_attempt
+    free = RolePlay(owner_id=people["rep"].id, scenario_id=SCENARIO, score=48, status=RolePlayStatus.finished,
+                    finished_at=datetime(2026, 12, 30, 16, 30, tzinfo=UTC))  # 00:30 on the 31st in Beijing
+    session.add(free)
+    session.add(Review(roleplay_id=attempt_id, reviewer_id=people["manager"].id, comment="=HYPERLINK(1) 开场太长",
+                       override_score=72, reason="12/30"))
+    session.commit()
+    signed_in(client, people["manager"])
+    response = client.get("/team/sessions.csv")
+    assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, body = rows[0], {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    from app.drills.analytics import SKILLS
+    from app.drills.export import SESSION_COLUMNS
+    from app.web.i18n import translate
+    assert header == [translate(f"team.csv.{column}", "zh") for column in SESSION_COLUMNS] + [
+        translate(f"roleplay.component.{skill}", "zh") for skill in SKILLS], "per-skill columns at the end"
+    assert set(body) == {str(attempt_id), str(free.id)}, "free practice is exported too"
+    drilled, practised = body[str(attempt_id)], body[str(free.id)]
+    assert (drilled["教练评分"], drilled["经理改分"], drilled["有效得分"]) == ("55", "72", "72")
+    assert (practised["有效得分"], practised["经理改分"]) == ("48", "")
+    assert practised["完成时间（北京时间）"] == "2026-12-31 00:30"
+    assert "=HYPERLINK(1) 开场太长" in drilled["经理点评"] and "12/30" in drilled["经理点评"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    other = client.get("/team/sessions.csv?team_id=99999")
+    assert other.status_code == 404
+
+
+def test_excel_cell_keeps_misreadable_text_as_text():
+    from app.csv_export import safe_cell as excel_cell
+    assert [excel_cell(v) for v in ("12/30", "=1+1", "+86", "-5", "@x", "013812345678", "123456789012345", "0571")] == [
+        "'12/30", "'=1+1", "'+86", "'-5", "'@x", "'013812345678", "'123456789012345", "'0571"]
+    assert [excel_cell(v) for v in ("2026-12-30", "华东一组", 72, -3, "")] == ["2026-12-30", "华东一组", 72, -3, ""]
