@@ -68,7 +68,7 @@ class Verdict:
 
 
 def _commitment_words(scenario: Scenario) -> list[str]:
-    advance = get_rubric().for_scenario(scenario.id)
+    advance = get_rubric().for_scenario(scenario)
     return [*scenario.success.commitment.keywords, *advance.keywords_en, *advance.also_accepts.all()]
 
 
@@ -159,7 +159,7 @@ def is_premature_pitch(scenario: Scenario, state: SessionState, text: str) -> bo
 
 def example_advance(scenario: Scenario, lang: str = "zh") -> str:
     """An example advance for this scenario, in other words than its win condition (for tips and rewrites)."""
-    return get_rubric().for_scenario(scenario.id).example_advance.get(lang)
+    return get_rubric().for_scenario(scenario).example_advance.get(lang)
 
 
 __all__ = ["ASK_KINDS", "Ask", "AskKind", "Verdict", "buyer_reply", "classify_ask", "example_advance",

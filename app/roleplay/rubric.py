@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from app.roleplay.scenarios import CATEGORIES, SEED_FILES
+from app.roleplay.scenarios import CATEGORIES, SEED_FILES, Scenario
 
 RUBRIC_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "rubric.yaml"
 COMPONENT_IDS = ("discovery", "spin_progression", "implication_depth", "pitch_discipline", "listening", "objections",
@@ -95,6 +95,7 @@ class Rubric(_Strict):
     excess_situation_penalty: float = Field(ge=0)
     premature_pitch_penalty: float = Field(ge=0)
     commitment_asked_points: float = Field(ge=0)
+    generic_example_advance: Text  # the tip's example for scenarios the rubric does not list
     ended_by_buyer_factor: float = Field(ge=0, le=1)
     category_weights: dict[str, float]
     stage_weights: dict[str, float]
@@ -138,11 +139,13 @@ class Rubric(_Strict):
                 level = candidate
         return level
 
-    def for_scenario(self, scenario_id: str) -> ScenarioAdvance:
-        try:
-            return self.scenarios[scenario_id]
-        except KeyError:
-            raise RubricError(f"{RUBRIC_PATH.name}: field scenarios.{scenario_id}: missing") from None
+    def for_scenario(self, scenario: Scenario) -> ScenarioAdvance:
+        """The advance rules of a built-in scenario; an authored or rehearsal scenario, which the rubric cannot
+        list, is judged by its own commitment's keywords and gets the generic example advance."""
+        if scenario.id in self.scenarios:
+            return self.scenarios[scenario.id]
+        keywords = scenario.success.commitment.keywords
+        return ScenarioAdvance(also_accepts=Words(zh=keywords, en=keywords), example_advance=self.generic_example_advance)
 
     def public_view(self, lang: str = "zh") -> list[dict[str, object]]:
         """What the rep sees of the rubric: each component's name, weight and rule in one language."""

@@ -259,7 +259,7 @@ def intensity_with_evidence(scenario: Scenario, state: SessionState) -> tuple[di
         claim("problem", 0, "未建立：客户没有说出任何难点。", "Not established: the buyer stated no problem.")
 
     # power: only the decision maker himself or facts about him and the decision process
-    decision_facts = [fact_id for fact_id in get_rubric().for_scenario(scenario.id).decision_facts
+    decision_facts = [fact_id for fact_id in get_rubric().for_scenario(scenario).decision_facts
                       if fact_id in state.revealed_ids()]
     if won and is_decider:
         claim("power", 4, "决策者本人同意了具体的下一步。", "The decision maker agreed a concrete next step.", won_turn)

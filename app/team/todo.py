@@ -96,7 +96,7 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
     review_items = []
     for attempt in waiting[:MAX_ITEMS]:
         roleplay = attempt.roleplay
-        title_zh, title_en = scenario_titles(roleplay.scenario_id)
+        title_zh, title_en = scenario_titles(session, roleplay.scenario_id)
         review_items.append(TodoAttempt(
             roleplay_id=roleplay.id, user_id=roleplay.owner_id, rep_name=_name(by_id[roleplay.owner_id]),
             scenario_id=roleplay.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,
@@ -107,7 +107,7 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
     failed: list[TodoDrill] = []
     drill_attempts = [attempt for attempt in attempts if attempt.roleplay.drill_id is not None]
     for drill, results in results_by_drill(session, scope_drills(session, ids), reps, drill_attempts):
-        title_zh, title_en = scenario_titles(drill.scenario_id)
+        title_zh, title_en = scenario_titles(session, drill.scenario_id)
         for status, bucket in ((DrillStatus.overdue, overdue), (DrillStatus.failed, failed)):
             who = [TodoRep(user_id=result.user_id, rep_name=result.display_name, best_score=result.best_score,
                            attempts=result.attempts) for result in results if result.status == status]

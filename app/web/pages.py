@@ -79,7 +79,7 @@ def home(request: Request, session: SessionDep, user: WebUser):
                    "when": local_time}
     else:
         context = {"my_drills": my_drills(session, user), "startable": STARTABLE, "notices": rep_notices(session, user),
-                   "scenario_names": scenario_names(get_lang(request)), "when": local_time}
+                   "scenario_names": scenario_names(get_lang(request), session, user), "when": local_time}
     return render(request, "home.html", context)
 
 

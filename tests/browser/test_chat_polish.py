@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.utils.browser import login
 
 pytestmark = pytest.mark.browser
 

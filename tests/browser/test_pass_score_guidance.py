@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.demo import DEMO_TEAM, DEMO_USERS
 from app.models import Role, RolePlay, RolePlayStatus, User
-from tests.browser.conftest import login
+from tests.utils.browser import login
 from tests.utils.factories import make_user
 
 pytestmark = pytest.mark.browser

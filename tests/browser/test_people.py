@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.demo import DEMO_TEAM, DEMO_USERS
-from tests.browser.conftest import login
+from tests.utils.browser import login
 
 pytestmark = pytest.mark.browser
 

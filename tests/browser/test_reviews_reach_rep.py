@@ -7,7 +7,7 @@ import pytest
 
 from app.demo import DEMO_TEAM, DEMO_USERS
 from app.roleplay.scenarios import get_scenario
-from tests.browser.conftest import login
+from tests.utils.browser import login
 from tests.browser.test_drills import _api, _play
 from tests.utils.scripted_reps import weak_rep_lines
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.api.test_flows import SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
-from tests.browser.conftest import login
+from tests.utils.browser import login
 from tests.browser.test_roleplay import say
 from tests.utils.scenario_library import AUTHORED_FORM
 
