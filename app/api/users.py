@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from app.deps import AdminUser, CurrentUser, ManagerUser, SessionDep, not_found
@@ -26,10 +26,12 @@ def _refused(error: UserRequestError) -> HTTPException:
 
 @router.get("/users")
 def users(session: SessionDep, user: ManagerUser,
-          team_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INTEGER)] = None) -> list[UserRow]:
-    """Admins: every user; managers: the reps of their teams (optionally one team)."""
+          team_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INTEGER)] = None,
+          limit: Annotated[int, Query(ge=1, le=100)] = 100,
+          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[UserRow]:
+    """Admins: every user; managers: the reps of their teams (optionally one team); active first, 100 a page."""
     try:
-        return list_users(session, user, team_id)
+        return list_users(session, user, team_id)[offset:offset + limit]
     except UserRequestError as error:
         raise _refused(error) from error
 
@@ -45,13 +47,11 @@ def create(data: UserCreate, session: SessionDep, user: ManagerUser) -> UserCrea
 
 
 @router.post("/users/import")
-async def import_csv(session: SessionDep, user: ManagerUser, file: Annotated[UploadFile, File()]) -> ImportReport:
+def import_csv(session: SessionDep, user: ManagerUser,
+               file: Annotated[bytes, File(max_length=MAX_IMPORT_BYTES)]) -> ImportReport:
     """Create users from a CSV (username, display_name, role, team, password); all rows or none, with a per-row report."""
-    data = await file.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="the file is larger than 200 KB")
     try:
-        return import_users(session, user, data)
+        return import_users(session, user, file)
     except ImportRejected as rejected:
         return JSONResponse(status_code=422, content={"detail": rejected.code,
                                                       **rejected.report.model_dump(mode="json")})
@@ -94,9 +94,10 @@ def change_password(data: PasswordChange, session: SessionDep, user: CurrentUser
 
 
 @router.get("/teams")
-def teams(session: SessionDep, user: ManagerUser) -> list[TeamRow]:
-    """Admins: every team; managers: the teams they lead; each with its managers and member count."""
-    return list_teams(session, user)
+def teams(session: SessionDep, user: ManagerUser, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[TeamRow]:
+    """Admins: every team; managers: the teams they lead; each with its managers and member count, 100 a page."""
+    return list_teams(session, user)[offset:offset + limit]
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED)
