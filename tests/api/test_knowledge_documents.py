@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import docx
+from sqlalchemy import create_engine
 import pytest
 from pypdf import PdfWriter
 
@@ -140,3 +141,19 @@ def test_uploaded_html_is_stored_as_text_and_nul_is_dropped(client, heads):
     created = upload(client, heads["manager"], "x.md", data).json()
     passage = client.get(f"/api/knowledge/team-{created['id']}-0", headers=heads["rep"]).json()
     assert "\x00" not in passage["text"] and "<script>" in passage["text"]  # kept as text; pages escape it
+
+
+def test_the_migration_adds_and_drops_the_document_tables(tmp_path, database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from app import migrate
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("downgrading would drop tables of the shared PostgreSQL test database")
+    url = f"sqlite:///{tmp_path / 'docs.db'}"
+    command.upgrade(migrate.alembic_config(url), "head")
+    tables = lambda: set(inspect(create_engine(url)).get_table_names())  # noqa: E731
+    assert {"knowledge_document", "knowledge_chunk"} <= tables()
+    command.downgrade(migrate.alembic_config(url), "eba07e34c772")
+    assert not {"knowledge_document", "knowledge_chunk"} & tables()

@@ -189,3 +189,20 @@ def test_out_of_scope_questions_get_a_plain_refusal_in_their_language() -> None:
     english = answer_offline("How do I reset my laptop password?", index)
     assert english.answer.startswith("The playbook does not cover")
     assert english.citations == []
+
+
+def test_a_team_index_adds_the_team_chunks_with_the_same_retrieval() -> None:
+    team = [Chunk(id="team-1-0", title="星河 CRM › 离线同步", source="team-doc:1", file="",
+                  text="星河 CRM 的离线同步让销售在工地没有信号时录入拜访记录。", team_id=1, source_title="星河 CRM")]
+    base = get_index()
+    extended = base.extended(team)
+    assert extended is base.extended(list(team))  # built once per chunk set
+    assert base.extended([]) is base
+    assert extended.search("星河 CRM 离线同步", 1)[0][0].id == "team-1-0"
+    assert "team-1-0" not in base.ids()
+
+    def embed(texts: list[str]) -> list[list[float]]:  # a toy embedding: does the text mention 星河?
+        return [[1.0, 0.0] if "星河" in text else [0.0, 1.0] for text in texts]
+
+    dense = KnowledgeIndex.build(base.chunks[:20], embed=embed).extended(team)
+    assert "team-1-0" in [chunk.id for chunk, _ in dense.dense_ranking("星河", 3)]
