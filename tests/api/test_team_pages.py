@@ -199,3 +199,14 @@ def test_dashboard_date_range_limits_the_practice_counted(client, session, peopl
                                    r'<article><header>[^<]*</header><strong>(\d+)</strong>', page).group(1)
     assert (count(everything), count(recent), count(early)) == ("2", "1", "1")
     assert client.get("/team?since=not-a-date").status_code == 200  # a malformed date means no limit
+
+
+def test_leaderboard_ranks_reps_by_average(client, session, people, drill_and_attempt):
+    second = make_user(session, Role.rep, team="华北一组", username="rep_north_2")
+    session.add(RolePlay(owner_id=second.id, scenario_id=SCENARIO, score=80, status=RolePlayStatus.finished,
+                         finished_at=datetime.now(UTC)))
+    session.commit()
+    signed_in(client, people["manager"])
+    page = client.get("/team").text
+    board = page[page.index('id="leaderboard"'):page.index("</details>", page.index('id="leaderboard"'))]
+    assert board.index(f'data-user-id="{second.id}"') < board.index(f'data-user-id="{people["rep"].id}"')  # 80 > 55
