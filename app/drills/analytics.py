@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -112,14 +112,17 @@ def scope_reps(session: Session, viewer: User, team_id: int | None) -> list[User
 # --- dashboard -------------------------------------------------------------------------------------
 
 
-def team_dashboard(session: Session, viewer: User, team_id: int | None = None) -> TeamDashboard | None:
-    """Everything the team page shows, computed from the stored attempts; None if the team is not the viewer's."""
+def team_dashboard(session: Session, viewer: User, team_id: int | None = None, since: date | None = None,
+                   until: date | None = None) -> TeamDashboard | None:
+    """Everything the team page shows, computed from the stored attempts; None if the team is not the viewer's.
+
+    `since`/`until` (Beijing dates, inclusive) limit the practice counted; drill pass rates stay whole."""
     reps = scope_reps(session, viewer, team_id)
     if reps is None:
         return None
     rep_ids = [rep.id for rep in reps]
     attempts = load_attempts(session, RolePlay.owner_id.in_(rep_ids)) if rep_ids else []
-    scored = with_scorecards(session, attempts)
+    scored = [item for item in with_scorecards(session, attempts) if _within(item, since, until)]
     teams = {team.id: team.name for team in session.exec(select(Team))}
     drills = scope_drills(session, rep_ids)
     pass_rates = [_pass_rate(session, drill, results) for drill, results in results_by_drill(session, drills, reps, attempts)]
@@ -138,6 +141,12 @@ def team_dashboard(session: Session, viewer: User, team_id: int | None = None) -
         agreement=agreement([item.attempt for item in scored]),
         weeks=_weeks(scored),
     )
+
+
+def _within(item: ScoredAttempt, since: date | None, until: date | None) -> bool:
+    moment = item.attempt.roleplay.finished_at or item.attempt.roleplay.created_at
+    day = team_time(moment).date()
+    return (since is None or day >= since) and (until is None or day <= until)
 
 
 def _rep_summary(rep: User, team_name: str | None, scored: list[ScoredAttempt]) -> RepSummary:

@@ -1,6 +1,7 @@
 """Team pages for managers: dashboard, rep progress, attempt review."""
 
 import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
@@ -46,16 +47,27 @@ def _team_filter(team_id: str) -> int | None:
 
 
 @router.get("/team")
-def team_page(request: Request, session: SessionDep, user: WebUser, team_id: str = ""):
-    """The dashboard: pass rates, 5K radar per rep, SPIN mix, weakest skills, coach/manager agreement."""
+def team_page(request: Request, session: SessionDep, user: WebUser, team_id: str = "", since: str = "",
+              until: str = ""):
+    """The dashboard: pass rates, 5K radar per rep, SPIN mix, weakest skills, coach/manager agreement; a date range
+    (Beijing dates, either end optional) limits the practice counted."""
     lang = get_lang(request)
     _require_manager(user, lang)
-    dashboard = team_dashboard(session, user, _team_filter(team_id))
+    dashboard = team_dashboard(session, user, _team_filter(team_id), _day(since), _day(until))
     if dashboard is None:
         raise not_found("team")
     return render_page(request, "team/index.html", {"dash": dashboard, "charts": _dashboard_charts(dashboard, lang),
                                                "skill_labels": _skill_labels(lang),
-                                               "scenario_names": scenario_names(lang, session, user)})
+                                               "scenario_names": scenario_names(lang, session, user),
+                                               "since": _day(since), "until": _day(until)})
+
+
+def _day(value: str) -> date | None:
+    """A date from the range form; anything else (empty, malformed) means no limit."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _skill_labels(lang: str) -> dict[str, str]:

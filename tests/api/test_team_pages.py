@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -176,3 +177,31 @@ def test_excel_cell_keeps_misreadable_text_as_text():
     assert [excel_cell(v) for v in ("12/30", "=1+1", "+86", "-5", "@x", "013812345678", "123456789012345", "0571")] == [
         "'12/30", "'=1+1", "'+86", "'-5", "'@x", "'013812345678", "'123456789012345", "'0571"]
     assert [excel_cell(v) for v in ("2026-12-30", "华东一组", 72, -3, "")] == ["2026-12-30", "华东一组", 72, -3, ""]
+
+
+def test_dashboard_date_range_limits_the_practice_counted(client, session, people, drill_and_attempt):
+    old = RolePlay(owner_id=people["rep"].id, scenario_id=SCENARIO, score=90, status=RolePlayStatus.finished,
+                   finished_at=datetime(2025, 1, 10, 3, 0, tzinfo=UTC))
+    session.add(old)
+    session.commit()
+    signed_in(client, people["manager"])
+    everything = client.get("/team").text
+    assert re.search(r'kpi.attempts|<strong>2</strong>', everything)
+    recent = client.get(f"/team?since={team_today() - timedelta(days=1)}").text
+    early = client.get("/team?since=2025-01-01&until=2025-01-31").text
+    assert 'value="2025-01-01"' in early and 'value="2025-01-31"' in early
+    count = lambda page: re.search(r'id="kpis">\s*<article><header>[^<]*</header><strong>\d+</strong></article>\s*'
+                                   r'<article><header>[^<]*</header><strong>(\d+)</strong>', page).group(1)
+    assert (count(everything), count(recent), count(early)) == ("2", "1", "1")
+    assert client.get("/team?since=not-a-date").status_code == 200  # a malformed date means no limit
+
+
+def test_leaderboard_ranks_reps_by_average(client, session, people, drill_and_attempt):
+    second = make_user(session, Role.rep, team="华北一组", username="rep_north_2")
+    session.add(RolePlay(owner_id=second.id, scenario_id=SCENARIO, score=80, status=RolePlayStatus.finished,
+                         finished_at=datetime.now(UTC)))
+    session.commit()
+    signed_in(client, people["manager"])
+    page = client.get("/team").text
+    board = page[page.index('id="leaderboard"'):page.index("</details>", page.index('id="leaderboard"'))]
+    assert board.index(f'data-user-id="{second.id}"') < board.index(f'data-user-id="{people["rep"].id}"')  # 80 > 55
