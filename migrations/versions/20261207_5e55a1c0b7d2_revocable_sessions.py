@@ -19,11 +19,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# In place, not as a batch copy: on SQLite with foreign keys on, copying the user table would cascade-delete every
+# row that references a user (deals, drills, role-plays); adding and dropping one column needs no copy.
 def upgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('user', sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    op.drop_column('user', 'session_version')

@@ -35,10 +35,10 @@ def test_page_access(client, people, who, path, code):
 def test_unknown_pages_say_not_found_in_the_readers_language(client, people):
     signed_in(client, people["rep"])
     html = {"accept": "text/html"}
-    assert "找不到这个页面" in client.get("/no-such-page", headers=html).text
+    assert "找不到该页面或内容" in client.get("/no-such-page", headers=html).text
     assert "Not Found" not in client.get("/drills/999999", headers=html).text
     client.get("/lang/en", headers={"referer": "http://testserver/"})
-    assert "This page does not exist" in client.get("/no-such-page", headers=html).text
+    assert "This page or item was not found" in client.get("/no-such-page", headers=html).text
 
 
 def test_a_manager_adds_a_rep_who_must_change_the_one_time_password(client, session, people):
