@@ -15,9 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PRODUCT_NAME = {"zh": "销售教练", "en": "Sales Coach"}
 
 # The model calls the product makes, each with its own output cap (LLM_MAX_TOKENS overrides these).
-LlmCallKind = Literal["buyer", "understanding", "spin", "probe", "ask", "rewrites", "health"]
+LlmCallKind = Literal["buyer", "understanding", "spin", "probe", "ask", "rewrites", "draft", "health"]
 DEFAULT_MAX_TOKENS: dict[str, int] = {"buyer": 400, "understanding": 300, "spin": 120, "probe": 150, "ask": 1000,
-                                      "rewrites": 600, "health": 1}
+                                      "rewrites": 600, "draft": 2500, "health": 1}
 
 
 class Settings(BaseSettings):

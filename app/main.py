@@ -102,12 +102,14 @@ def _add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError):
+        message = localized_message(exc.status, exc.detail, get_lang(request))
         if _wants_html(request):
-            page = render(request, "error.html", {"status_code": exc.status, "message": exc.detail},
+            page = render(request, "error.html", {"status_code": exc.status, "message": message},
                           status_code=exc.status)
             page.headers.update(exc.headers or {})
             return page
-        return JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.status, headers=exc.headers)
+        return JSONResponse({"detail": exc.detail, "code": exc.code, "message": message}, status_code=exc.status,
+                            headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -46,7 +46,8 @@ class PendingAsks:
                    col(PendingAsk.created_at) >= utcnow() - self.ttl)
             .returning(col(PendingAsk.question))
         ).scalar_one_or_none()
-        session.commit()
+        if claimed is not None:  # nothing to keep otherwise; a commit would expire the signed-in user the 404 page shows
+            session.commit()
         return claimed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from typing import Any, get_args
 
 from anyio import to_thread
@@ -12,7 +13,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from app.llm.prompts import render_prompt
+from app.llm.calls import astructured
+from app.llm.prompts import PROMPTS_DIR, render_prompt
 from app.llm.resilience import skip_reason
 from app.playbook import get_playbook
 from app.roleplay.scenarios import CommitmentKind, CommunicationStyle, PurchaseRole
@@ -123,9 +125,14 @@ async def draft_from_material(chat_model: BaseChatModel, material: str) -> dict[
     if await to_thread.run_sync(skip_reason, chat_model) is not None:
         return None
     try:
-        draft = await chat_model.with_structured_output(ScenarioDraft, method="json_mode").ainvoke(
-            draft_messages(material))
+        draft = await astructured(chat_model, "draft", ScenarioDraft, draft_messages(material), draft_example())
     except Exception:  # a draft is a convenience: any failure means "start from the template"
         logger.warning("scenario draft from material failed", exc_info=True)
         return None
-    return content_of(draft) if isinstance(draft, ScenarioDraft) else None
+    return content_of(draft)
+
+
+@lru_cache
+def draft_example() -> dict[str, Any]:
+    """The example answer shown to the model in JSON mode (a file beside the prompt)."""
+    return json.loads((PROMPTS_DIR / "scenario_draft_example_v1.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.models.common import team_today
 from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
-from tests.utils.factories import csrf_from, north_and_south, web_login
+from tests.utils.factories import csrf_from, make_user, north_and_south, web_login
 
 SCENARIO = "logistics_tms"
 XSS = "<script>alert(1)</script>"
@@ -158,7 +158,7 @@ def test_sessions_csv_covers_practice_with_effective_scores_and_comments(client,
     header, body = rows[0], {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     from app.drills.analytics import SKILLS
     from app.drills.export import SESSION_COLUMNS
-    from app.web.i18n import translate
+    from app.i18n import translate
     assert header == [translate(f"team.csv.{column}", "zh") for column in SESSION_COLUMNS] + [
         translate(f"roleplay.component.{skill}", "zh") for skill in SKILLS], "per-skill columns at the end"
     assert set(body) == {str(attempt_id), str(free.id)}, "free practice is exported too"

@@ -188,7 +188,10 @@ def test_ask_with_an_obeying_model_leaks_nothing(obeying_settings, engine, sessi
     with TestClient(create_app(obeying_settings, engine)) as client:
         headers, victim = attacker_and_victim(client, session, victim_data)
         leaks = ask_leaks(client, headers, victim)
-    echoed = [body for body in fake_llm.requests if (body.get("response_format") or {}).get("type") == "json_object"]
+    # Ask's requests: JSON mode with the passages in the prompt (the role-play and SPIN calls are JSON mode too now,
+    # and the victim's own role-play rightly carries the victim's words).
+    echoed = [body for body in fake_llm.requests if (body.get("response_format") or {}).get("type") == "json_object"
+              and '<passage id="' in body["messages"][0]["content"]]
     assert len(echoed) >= len(ASK) - 5, f"only {len(echoed)} attempts reached the model (no passages otherwise)"
     prompts = json.dumps([body["messages"] for body in echoed], ensure_ascii=False)
     assert VICTIM_MARK not in prompts and victim not in prompts, "another user's data is in a prompt"

@@ -129,7 +129,7 @@ def test_streamed_tokens_arrive_in_order_then_citations(llm_client, headers, fak
     assert "".join(tokens) == MODEL_ANSWER
     assert fake_llm.requests[-1]["stream"] is True
     assert events[-2][0] == "citations" and [c["id"] for c in events[-2][1]] == ["dragon-steps-overview"]
-    assert events[-1] == ("done", {"mode": "llm", "notice": None})
+    assert events[-1] == ("done", {"mode": "llm", "notice": None, "covered": True, "declined": False, "might_help": []})
 
 
 def test_stream_dropped_mid_answer_restarts_with_the_offline_answer(llm_client, headers, fake_llm):
@@ -143,7 +143,7 @@ def test_stream_dropped_mid_answer_restarts_with_the_offline_answer(llm_client, 
     assert events[error_at][1] == {"message": NOTICE_ZH}
     offline = streamed_answer(events[error_at + 1:])
     assert all(step in offline for step in SIX_STEPS)
-    assert events[-1] == ("done", {"mode": "offline", "notice": NOTICE_ZH})
+    assert events[-1][0] == "done" and events[-1][1]["mode"] == "offline" and events[-1][1]["notice"] == NOTICE_ZH
 
 
 @pytest.mark.parametrize("fault", [Action(fault="500"), Action(json={"unexpected": True})])
@@ -153,7 +153,7 @@ def test_stream_fault_before_any_token_gives_the_offline_answer(impatient_client
     events = open_stream(impatient_client, headers)
     assert events[0] == ("error", {"message": NOTICE_ZH})
     assert all(step in streamed_answer(events) for step in SIX_STEPS)
-    assert events[-1] == ("done", {"mode": "offline", "notice": NOTICE_ZH})
+    assert events[-1][0] == "done" and events[-1][1]["mode"] == "offline" and events[-1][1]["notice"] == NOTICE_ZH
 
 
 def test_model_text_is_escaped_on_the_page(llm_client, session, fake_llm):

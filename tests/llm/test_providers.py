@@ -119,7 +119,7 @@ def _check_ask(client, session, fake_llm, name):
 def _check_ask_stream(client, session, fake_llm, name):
     fake_llm.queue(model_reply())
     events = open_stream(client, _headers(client, session))
-    assert events[-1] == ("done", {"mode": "llm", "notice": None})
+    assert events[-1] == ("done", {"mode": "llm", "notice": None, "covered": True, "declined": False, "might_help": []})
     assert "".join(data["text"] for event, data in events if event == "token") == MODEL_ANSWER
 
 
