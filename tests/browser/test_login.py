@@ -13,7 +13,7 @@ REP = next(u for u in DEMO_USERS if u.username == "rep1")
 def test_demo_rep_logs_in_and_sees_home(page, tmp_path):
     login(page, REP.username, REP.password)
     assert page.locator("#greeting").inner_text() == f"你好，{REP.display_name}"
-    assert page.locator("nav").get_by_text("角色扮演").is_visible()
+    assert page.locator("nav .main-nav").get_by_text("角色扮演").is_visible()
     assert page.locator("nav").get_by_text("团队").count() == 0
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
