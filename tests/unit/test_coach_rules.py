@@ -41,7 +41,7 @@ def test_a_continuation_after_good_discovery_earns_no_commitment_and_the_tip_sho
     last = feedback[-1]
     assert last.ask_kind == "continuation" and not last.commitment_won and not state.commitment_won
     assert last.tip.key == "continuation_not_advance"
-    assert "延续" in last.tip.text and get_rubric().for_scenario(scenario.id).example_advance.zh in last.tip.text
+    assert "延续" in last.tip.text and get_rubric().for_scenario(scenario).example_advance.zh in last.tip.text
     card = build_scorecard(scenario, state)
     assert card.outcome == "continuation" and card.components["commitment"].points == 0
     advance_card = build_scorecard(scenario, play(scenario, strong_rep_lines(scenario))[0])
