@@ -42,9 +42,13 @@ def create_user(
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise AccountError(f"user {username!r} already exists")
     UserBase.model_validate({"username": username, "display_name": display_name})  # table models skip validation
-    user = User(username=username, display_name=display_name or username,
-                password_hash=hash_password(password), role=role,
-                must_change_password=must_change_password)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role,
+        must_change_password=must_change_password,
+    )
     session.add(user)
     session.flush()
     if team_name:

@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from app.config import SettingsError, get_settings
 
-cli = typer.Typer(help="Sales Coach: interactive sales coaching service.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+cli = typer.Typer(
+    help="Sales Coach: interactive sales coaching service.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
@@ -32,8 +33,14 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                workers=workers, **proxy_options(settings))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        **proxy_options(settings),
+    )
 
 
 def proxy_options(settings) -> dict:
@@ -57,7 +64,9 @@ def user_create(
     username: Annotated[str, typer.Option(help="Login name.")],
     password: Annotated[str, typer.Option(help="At least 8 characters.")],
     role: Annotated[str, typer.Option(help="rep, manager or admin.")] = "rep",
-    team: Annotated[str | None, typer.Option(help="A rep's team, or a team the manager leads (created when missing).")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="A rep's team, or a team the manager leads (created when missing).")
+    ] = None,
     display_name: Annotated[str, typer.Option(help="Name shown in the UI.")] = "",
 ) -> None:
     """Create a user."""
@@ -128,7 +137,7 @@ def demo() -> None:
 
 
 @cli.command()
-def ask(question: Annotated[str, typer.Argument(help="The question, e.g. \"摧龙六式有哪六步？\"")]) -> None:
+def ask(question: Annotated[str, typer.Argument(help='The question, e.g. "摧龙六式有哪六步？"')]) -> None:
     """Ask the playbook; prints the answer and its citations (no server needed)."""
     from pydantic import ValidationError
 
@@ -138,8 +147,9 @@ def ask(question: Annotated[str, typer.Argument(help="The question, e.g. \"摧�
     try:
         question = AskRequest(question=question).question
     except ValidationError:
-        raise typer.BadParameter(f"enter a question of 1 to {MAX_QUESTION_CHARS} characters",
-                                 param_hint="QUESTION") from None
+        raise typer.BadParameter(
+            f"enter a question of 1 to {MAX_QUESTION_CHARS} characters", param_hint="QUESTION"
+        ) from None
     settings = get_settings()
     result = ask_playbook(question, settings, build_chat_model(settings))
     if result.notice:

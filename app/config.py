@@ -16,8 +16,16 @@ PRODUCT_NAME = {"zh": "销售教练", "en": "Sales Coach"}
 
 # The model calls the product makes, each with its own output cap (LLM_MAX_TOKENS overrides these).
 LlmCallKind = Literal["buyer", "understanding", "spin", "probe", "ask", "rewrites", "draft", "health"]
-DEFAULT_MAX_TOKENS: dict[str, int] = {"buyer": 400, "understanding": 300, "spin": 120, "probe": 150, "ask": 1000,
-                                      "rewrites": 600, "draft": 2500, "health": 1}
+DEFAULT_MAX_TOKENS: dict[str, int] = {
+    "buyer": 400,
+    "understanding": 300,
+    "spin": 120,
+    "probe": 150,
+    "ask": 1000,
+    "rewrites": 600,
+    "draft": 2500,
+    "health": 1,
+}
 
 
 class Settings(BaseSettings):
@@ -100,13 +108,13 @@ class Settings(BaseSettings):
             try:
                 value = json.loads(value)
             except ValueError:
-                raise ValueError("a number or a JSON object such as {\"buyer\": 300}") from None
+                raise ValueError('a number or a JSON object such as {"buyer": 300}') from None
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1:
                 raise ValueError("must be at least 1")
             return {kind: value for kind in DEFAULT_MAX_TOKENS if kind != "health"}
         if not isinstance(value, dict):
-            raise ValueError("a number or a JSON object such as {\"buyer\": 300}")
+            raise ValueError('a number or a JSON object such as {"buyer": 300}')
         unknown = sorted(set(value) - set(DEFAULT_MAX_TOKENS))
         if unknown:
             raise ValueError(f"unknown call kind {unknown[0]!r}; known: {', '.join(DEFAULT_MAX_TOKENS)}")
@@ -125,7 +133,7 @@ class Settings(BaseSettings):
             except ValueError as error:
                 raise ValueError(f"not valid JSON ({error.msg} at character {error.pos})") from None
         if not isinstance(value, dict):
-            raise ValueError("must be a JSON object, e.g. {\"enable_thinking\": false}")
+            raise ValueError('must be a JSON object, e.g. {"enable_thinking": false}')
         return value
 
     def max_tokens_for(self, kind: str) -> int:

@@ -17,8 +17,8 @@ from app.auth.tokens import read_access_token
 from app.config import Settings
 from app.db import get_session
 from app.errors import not_found  # noqa: F401  (routes import it from here with the other request helpers)
-from app.models import Role, User
 from app.i18n import get_lang, translate
+from app.models import Role, User
 
 SessionDep = Annotated[Session, Depends(get_session)]
 AskId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]  # a pending streamed ask (API and page)
@@ -37,7 +37,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 PASSWORD_CHANGE_PATHS = frozenset({"/api/me", "/api/me/password"})
 
 
-def get_current_user(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+def get_current_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
     """The user behind a valid bearer token of their current session version; 401 otherwise."""
     claims = read_access_token(token, request.app.state.secret_key) if token else None
     user = session.get(User, claims.user_id) if claims is not None else None
@@ -52,8 +54,10 @@ def get_current_user(request: Request, session: SessionDep, token: Annotated[str
     session.expunge(user)
     session.rollback()
     if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            detail="password change required: POST /api/me/password with the one-time password")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail="password change required: POST /api/me/password with the one-time password",
+        )
     request.state.user = user
     return user
 
@@ -111,8 +115,13 @@ def enforce_daily_limit(request: Request, limit_setting: str, user: User) -> Non
     except HTTPException as limited:
         lang = "en" if request.url.path.startswith("/api/") else get_lang(request)
         wait_s = int((limited.headers or {}).get("Retry-After", "3600"))
-        detail = translate("limits.daily", lang, count=parse(getattr(request.app.state.settings, limit_setting)).amount,
-                           what=translate(DAILY_LIMITS[limit_setting], lang), hours=max(1, round(wait_s / 3600)))
+        detail = translate(
+            "limits.daily",
+            lang,
+            count=parse(getattr(request.app.state.settings, limit_setting)).amount,
+            what=translate(DAILY_LIMITS[limit_setting], lang),
+            hours=max(1, round(wait_s / 3600)),
+        )
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail=detail, headers=limited.headers) from None
 
 
@@ -124,5 +133,3 @@ def enforce_login_limits(request: Request, username: str) -> None:
     client = request.client.host if request.client else "unknown"
     enforce_rate_limit(request, "rate_limit_login_address", f"login-address:{client}")
     enforce_rate_limit(request, "rate_limit_login", f"login:{client}:{username[:64]}")
-
-

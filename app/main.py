@@ -17,15 +17,26 @@ from app.auth import passwords
 from app.config import PRODUCT_NAME, REPO_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError
+from app.i18n import get_lang, translate
 from app.llm.budget import TokenBudget
 from app.llm.factory import build_chat_model
 from app.llm.resilience import ModelGuard
 from app.llm.shared_breaker import breaker_for
 from app.middleware import InputGuardMiddleware, ModelCallerMiddleware, SecurityHeadersMiddleware
 from app.ratelimit import RateLimiter
-from app.web import (admin_pages, ask_pages, drill_pages, flow_pages, knowledge_pages, notes_pages, pages,
-                     pipeline_pages, roleplay_pages, scenario_pages, team_pages)
-from app.i18n import get_lang, translate
+from app.web import (
+    admin_pages,
+    ask_pages,
+    drill_pages,
+    flow_pages,
+    knowledge_pages,
+    notes_pages,
+    pages,
+    pipeline_pages,
+    roleplay_pages,
+    scenario_pages,
+    team_pages,
+)
 from app.web.errors import localized_message
 from app.web.security import PASSWORD_PAGE, CsrfFailed, LoginRequired, PasswordChangeRequired
 from app.web.templating import render
@@ -56,19 +67,36 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.secret_key = settings.resolved_secret_key()
     passwords.configure(settings.password_hash_cost, settings.password_hash_concurrency)
     app.state.limiter = RateLimiter(settings.rate_limit_storage)
-    app.state.model_guard = ModelGuard(breaker=breaker_for(settings.rate_limit_storage),
-                                       budget=TokenBudget(engine, settings.llm_daily_token_budget))
+    app.state.model_guard = ModelGuard(
+        breaker=breaker_for(settings.rate_limit_storage), budget=TokenBudget(engine, settings.llm_daily_token_budget)
+    )
     app.state.chat_model = build_chat_model(settings, app.state.model_guard)
 
-    app.add_middleware(SessionMiddleware, secret_key=app.state.secret_key, session_cookie="sc_session",
-                       same_site="lax", max_age=14 * 24 * 3600)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.secret_key,
+        session_cookie="sc_session",
+        same_site="lax",
+        max_age=14 * 24 * 3600,
+    )
     app.add_middleware(ModelCallerMiddleware)
     app.add_middleware(InputGuardMiddleware, file_upload_paths=FILE_UPLOAD_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)  # added last = outermost: its headers go on every response
 
     app.include_router(api_router)
-    for module in (pages, admin_pages, roleplay_pages, notes_pages, ask_pages, flow_pages, pipeline_pages, drill_pages,
-                   team_pages, knowledge_pages, scenario_pages):
+    for module in (
+        pages,
+        admin_pages,
+        roleplay_pages,
+        notes_pages,
+        ask_pages,
+        flow_pages,
+        pipeline_pages,
+        drill_pages,
+        team_pages,
+        knowledge_pages,
+        scenario_pages,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=REPO_ROOT / "app" / "web" / "static"), name="static")
     _add_exception_handlers(app)
@@ -89,8 +117,9 @@ def _add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(PasswordChangeRequired)
     async def to_password_page(request: Request, _exc: PasswordChangeRequired):
         if request.headers.get("hx-request"):
-            return JSONResponse({"detail": "password change required"}, status_code=403,
-                                headers={"HX-Redirect": PASSWORD_PAGE})
+            return JSONResponse(
+                {"detail": "password change required"}, status_code=403, headers={"HX-Redirect": PASSWORD_PAGE}
+            )
         return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     @app.exception_handler(CsrfFailed)
@@ -104,24 +133,28 @@ def _add_exception_handlers(app: FastAPI) -> None:
     async def app_error(request: Request, exc: AppError):
         message = localized_message(exc.status, exc.detail, get_lang(request))
         if _wants_html(request):
-            page = render(request, "error.html", {"status_code": exc.status, "message": message},
-                          status_code=exc.status)
+            page = render(
+                request, "error.html", {"status_code": exc.status, "message": message}, status_code=exc.status
+            )
             page.headers.update(exc.headers or {})
             return page
-        return JSONResponse({"detail": exc.detail, "code": exc.code, "message": message}, status_code=exc.status,
-                            headers=exc.headers)
+        return JSONResponse(
+            {"detail": exc.detail, "code": exc.code, "message": message}, status_code=exc.status, headers=exc.headers
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         message = localized_message(exc.status_code, exc.detail, get_lang(request))
         if _wants_html(request):
-            page = render(request, "error.html", {"status_code": exc.status_code, "message": message},
-                          status_code=exc.status_code)
+            page = render(
+                request, "error.html", {"status_code": exc.status_code, "message": message}, status_code=exc.status_code
+            )
             page.headers.update(exc.headers or {})  # a 429 page keeps its Retry-After
             return page
         # `detail` keeps the API's wording; `message` says it in the user's language (what the pages show).
-        return JSONResponse({"detail": exc.detail, "message": message}, status_code=exc.status_code,
-                            headers=exc.headers)
+        return JSONResponse(
+            {"detail": exc.detail, "message": message}, status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -162,8 +162,12 @@ def _url_problem(scope: Scope) -> dict | None:
         # str.strip() removes more than int() tolerates (e.g. "\x1f"): parse what was matched.
         number = value.strip()
         if _WHOLE_NUMBER.fullmatch(number) and abs(int(number)) > MAX_DB_INTEGER:
-            return {"type": "less_than_equal", "loc": loc, "input": value[:40],
-                    "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}"}
+            return {
+                "type": "less_than_equal",
+                "loc": loc,
+                "input": value[:40],
+                "msg": f"Input should be a whole number between {-MAX_DB_INTEGER} and {MAX_DB_INTEGER}",
+            }
     return None
 
 
@@ -199,8 +203,11 @@ def _json_problem(body: bytes) -> dict | None:
     except ValueError:
         return None
     if "\\u" in text and _has_lone_surrogate(value):
-        return {"type": "json_invalid", "loc": ["body"],
-                "msg": "The body contains half of a surrogate pair (\\ud800-\\udfff)"}
+        return {
+            "type": "json_invalid",
+            "loc": ["body"],
+            "msg": "The body contains half of a surrogate pair (\\ud800-\\udfff)",
+        }
     return None
 
 
@@ -218,5 +225,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins the pairs, s
 
 
 def _nul_error(loc: list[str]) -> dict:
-    return {"type": "string_pattern_mismatch", "loc": loc,
-            "msg": f"The {loc[0]} contains the NUL character (\\u0000), which text cannot hold"}
+    return {
+        "type": "string_pattern_mismatch",
+        "loc": loc,
+        "msg": f"The {loc[0]} contains the NUL character (\\u0000), which text cannot hold",
+    }

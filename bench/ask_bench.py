@@ -44,14 +44,24 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def summary(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(samples, 0.50), 2), "p95_ms": round(percentile(samples, 0.95), 2),
-            "max_ms": round(max(samples), 2), "mean_ms": round(statistics.fmean(samples), 2), "samples": len(samples)}
+    return {
+        "p50_ms": round(percentile(samples, 0.50), 2),
+        "p95_ms": round(percentile(samples, 0.95), 2),
+        "max_ms": round(max(samples), 2),
+        "mean_ms": round(statistics.fmean(samples), 2),
+        "samples": len(samples),
+    }
 
 
 def start_server(data_dir: Path) -> tuple[uvicorn.Server, str]:
     """The app on a free loopback port, with one rep account; asks are not rate limited here."""
-    settings = Settings(_env_file=None, data_dir=data_dir, secret_key="bench-secret-key-that-is-long-enough-01",
-                        llm_provider="offline", rate_limit_asks="1000000/minute")
+    settings = Settings(
+        _env_file=None,
+        data_dir=data_dir,
+        secret_key="bench-secret-key-that-is-long-enough-01",
+        llm_provider="offline",
+        rate_limit_asks="1000000/minute",
+    )
     engine = make_engine(settings.resolved_database_url)
     migrate.upgrade(engine)
     with Session(engine) as session:
@@ -91,8 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="passes over the evaluation questions")
     args = parser.parse_args()
-    questions = [json.loads(line)["question"] for line in GOLDEN_PATH.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+    questions = [
+        json.loads(line)["question"] for line in GOLDEN_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
     with tempfile.TemporaryDirectory() as data_dir:
         server, base_url = start_server(Path(data_dir))
@@ -120,7 +131,9 @@ def main() -> None:
     print(f"{'measure':<34}{'p50':>10}{'p95':>10}{'max':>10}   n")
     for name in ("post_api_ask", "stream_first_token", "stream_done"):
         stats = result[name]
-        print(f"{name:<34}{stats['p50_ms']:>8.2f}ms{stats['p95_ms']:>8.2f}ms{stats['max_ms']:>8.2f}ms   {stats['samples']}")
+        print(
+            f"{name:<34}{stats['p50_ms']:>8.2f}ms{stats['p95_ms']:>8.2f}ms{stats['max_ms']:>8.2f}ms   {stats['samples']}"
+        )
     print(f"wrote {RESULT_PATH.relative_to(REPO_ROOT)}")
 
 

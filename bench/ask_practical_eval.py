@@ -59,7 +59,9 @@ class SplitScore:
             "items": items,
             "useful_rate": round(self.useful / self.answer_items, 3) if self.answer_items else None,
             "useful": f"{self.useful}/{self.answer_items}",
-            "declines_right_rate": round((self.declines_right + self.answers_not_declined) / items, 3) if items else None,
+            "declines_right_rate": round((self.declines_right + self.answers_not_declined) / items, 3)
+            if items
+            else None,
             "decline_items_declined": f"{self.declines_right}/{self.decline_items}",
             "answer_items_not_declined": f"{self.answers_not_declined}/{self.answer_items}",
             "harmful_advice": self.harmful_answered,

@@ -54,7 +54,8 @@ _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 COACHING_PATTERNS = re.compile(
     r"你(可以|应该|得|先)?(先)?问问|先问|你该问|你可以问|要不你|先从.{1,12}说起|先把.{1,12}弄清楚|好像还不太了解|你可以帮我想想|"
     r"you should ask|ask me about|why don't you ask|start with our|you could ask|you might ask|try asking",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _ranks(values: list[float]) -> list[float]:
@@ -118,15 +119,20 @@ class Tally:
 
         rho = spearman(self.bands, self.totals) if self.bands else None
         return {
-            "calls": self.calls, "turns": self.turns,
-            "recall": share(self.recalled, self.labelled), "labelled_facts": self.labelled,
-            "false_reveals": share(self.false_reveals, self.reveals), "reveals": self.reveals,
-            "coaching_replies": self.coaching_replies, "replies": self.replies,
+            "calls": self.calls,
+            "turns": self.turns,
+            "recall": share(self.recalled, self.labelled),
+            "labelled_facts": self.labelled,
+            "false_reveals": share(self.false_reveals, self.reveals),
+            "reveals": self.reveals,
+            "coaching_replies": self.coaching_replies,
+            "replies": self.replies,
             "repeats_per_call": round(self.repeated_sentences / self.calls, 3) if self.calls else None,
             "english_replies": share(self.english_replies, self.en_session_replies),
             "spin_accuracy": share(self.spin_right, self.turns),
             "pitch_accuracy": share(self.pitch_right, self.turns),
-            "rude_lowered": share(self.rude_lowered, self.rude_turns), "rude_turns": self.rude_turns,
+            "rude_lowered": share(self.rude_lowered, self.rude_turns),
+            "rude_turns": self.rude_turns,
             "rude_precision": share(self.read_rude_right, self.read_rude),
             "spearman": round(float(rho), 4) if rho is not None else None,
         }
@@ -157,8 +163,7 @@ def coaches(scenario: Scenario, reply: str, rep_text: str, revealed: set[str], l
             word = word.lower()
             if word in GENERIC_TERMS or len(word) < 2 or (word.isascii() and len(word) < 4):
                 continue
-            if contains(lowered, word) \
-                    and not contains(rep_lowered, word):
+            if contains(lowered, word) and not contains(rep_lowered, word):
                 return True
     return False
 
@@ -224,8 +229,10 @@ def play(call: dict, scenarios: dict[str, Scenario], tally: Tally, record_misses
             expected = set(turn["facts"]) - state.revealed_ids()
             if expected:
                 held = f" held={result.held_back}:{result.held_fact}" if result.held_back else ""
-                tally.misses.append(f"MISS {call['id']}#{index} {sorted(expected)} [{spin.label} trust {state.trust}"
-                                    f"{held}]: {text} -> {result.text}")
+                tally.misses.append(
+                    f"MISS {call['id']}#{index} {sorted(expected)} [{spin.label} trust {state.trust}"
+                    f"{held}]: {text} -> {result.text}"
+                )
         if state.finished:
             break
     revealed = state.revealed_ids()

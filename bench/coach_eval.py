@@ -44,8 +44,7 @@ from app.db import make_engine  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.models import Role, RolePlay, User  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
-from app.roleplay.service import (finish_roleplay, start_roleplay, state_of, submit_and_prepare,  # noqa: E402
-                                  take_turn)
+from app.roleplay.service import finish_roleplay, start_roleplay, state_of, submit_and_prepare, take_turn  # noqa: E402
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "coach_eval.json"
@@ -155,9 +154,17 @@ def measure(calls: list[dict], player: Player) -> tuple[dict, list[dict]]:
                 rude_turns += 1
                 rude_lowered += feedback["trust_delta"] < 0
             need_stated = need_stated or any(fact in need_ids for fact in label.get("facts", []))
-        rows.append({"id": call["id"], "band": call["band"], "total": card["total"], "outcome": card["outcome"],
-                     "expected_outcome": call["outcome"], "premature_missed": row_premature_missed,
-                     "components": {name: c["points"] for name, c in card["components"].items() if c["applicable"]}})
+        rows.append(
+            {
+                "id": call["id"],
+                "band": call["band"],
+                "total": card["total"],
+                "outcome": card["outcome"],
+                "expected_outcome": call["outcome"],
+                "premature_missed": row_premature_missed,
+                "components": {name: c["points"] for name, c in card["components"].items() if c["applicable"]},
+            }
+        )
     summary = {
         "calls": len(calls),
         "spearman": spearman(bands, totals),
@@ -170,8 +177,10 @@ def measure(calls: list[dict], player: Player) -> tuple[dict, list[dict]]:
         "continuations_granted": continuations_granted,
         "rude_turns": rude_turns,
         "rude_lowered_trust": round(rude_lowered / rude_turns, 4) if rude_turns else None,
-        "mean_total_by_band": {band: round(sum(t for b, t in zip(bands, totals, strict=True) if b == band)
-                                           / bands.count(band), 1) for band in sorted(set(bands))},
+        "mean_total_by_band": {
+            band: round(sum(t for b, t in zip(bands, totals, strict=True) if b == band) / bands.count(band), 1)
+            for band in sorted(set(bands))
+        },
     }
     return summary, rows
 

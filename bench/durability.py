@@ -33,8 +33,13 @@ from bench.harness import REPO_ROOT, Server, bearer, machine, prepare_database, 
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "durability.json"
 SCENARIO = "mfg_vitamin_erp"
-LINES = ["目前贵公司在现有系统方面是怎么安排的？", "在生产方面您遇到过哪些困难？", "这件事如果一直这样下去，会带来什么影响？",
-         "如果这个问题能解决，对您意味着什么？", "您能具体介绍一下质量管理的流程吗？"]
+LINES = [
+    "目前贵公司在现有系统方面是怎么安排的？",
+    "在生产方面您遇到过哪些困难？",
+    "这件事如果一直这样下去，会带来什么影响？",
+    "如果这个问题能解决，对您意味着什么？",
+    "您能具体介绍一下质量管理的流程吗？",
+]
 
 
 @dataclass
@@ -77,8 +82,11 @@ async def burst(server: Server, roleplays: dict[int, int], kill_after: int) -> B
             text, client_id = LINES[number % len(LINES)], f"u{user_id}-t{number}"
             state.in_flight += 1
             try:
-                response = await client.post(f"/api/roleplays/{roleplay_id}/turns", headers=bearer(user_id),
-                                             json={"text": text, "client_id": client_id})
+                response = await client.post(
+                    f"/api/roleplays/{roleplay_id}/turns",
+                    headers=bearer(user_id),
+                    json={"text": text, "client_id": client_id},
+                )
             except httpx.HTTPError:
                 return  # the server is gone: this turn was never acknowledged
             finally:
@@ -101,11 +109,13 @@ def run_on_own_loop(coroutine):
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
 
+
 def start_sessions(server: Server, user_ids: list[int]) -> dict[int, int]:
     roleplays = {}
     for user_id in user_ids:
-        response = httpx.post(f"{server.base_url}/api/roleplays", json={"scenario_id": SCENARIO},
-                              headers=bearer(user_id), timeout=30)
+        response = httpx.post(
+            f"{server.base_url}/api/roleplays", json={"scenario_id": SCENARIO}, headers=bearer(user_id), timeout=30
+        )
         response.raise_for_status()
         roleplays[user_id] = response.json()["id"]
     return roleplays
@@ -119,9 +129,12 @@ def integrity(database: Path) -> str:
 def verify(server: Server, roleplays: dict[int, int], acknowledged: list[Acknowledged], result: RoundResult) -> None:
     """Every acknowledged turn and its reply are stored; unanswered stored messages get answered by their stream."""
     owner = {roleplay_id: user_id for user_id, roleplay_id in roleplays.items()}
-    sessions = {roleplay_id: httpx.get(f"{server.base_url}/api/roleplays/{roleplay_id}",
-                                       headers=bearer(owner[roleplay_id]), timeout=30).json()
-                for roleplay_id in roleplays.values()}
+    sessions = {
+        roleplay_id: httpx.get(
+            f"{server.base_url}/api/roleplays/{roleplay_id}", headers=bearer(owner[roleplay_id]), timeout=30
+        ).json()
+        for roleplay_id in roleplays.values()
+    }
     for item in acknowledged:
         turns = sessions[item.roleplay_id]["turns"]
         stored = next((turn for turn in turns if turn["id"] == item.turn_id), None)
@@ -135,8 +148,12 @@ def verify(server: Server, roleplays: dict[int, int], acknowledged: list[Acknowl
         if session["pending_turn_id"] is None:
             continue
         result.pending_after_restart += 1
-        stream = httpx.get(f"{server.base_url}/api/roleplays/{roleplay_id}/stream",
-                           params={"turn": session["pending_turn_id"]}, headers=bearer(owner[roleplay_id]), timeout=30)
+        stream = httpx.get(
+            f"{server.base_url}/api/roleplays/{roleplay_id}/stream",
+            params={"turn": session["pending_turn_id"]},
+            headers=bearer(owner[roleplay_id]),
+            timeout=30,
+        )
         if "event: done" in stream.text:
             result.pending_answered_by_stream += 1
 
@@ -176,14 +193,20 @@ def main() -> None:
     if not (1 <= args.reps <= 50 and 1 <= args.kill_after <= 1000 and 1 <= args.rounds <= 10):
         parser.error("keep it bounded: 1..50 reps, 1..1000 turns, 1..10 rounds")
     rounds = [run_round(args.reps, args.kill_after) for _ in range(args.rounds)]
-    report = {"machine": machine(), "reps": args.reps, "kill_after": args.kill_after,
-              "rounds": [asdict(item) for item in rounds]}
+    report = {
+        "machine": machine(),
+        "reps": args.reps,
+        "kill_after": args.kill_after,
+        "rounds": [asdict(item) for item in rounds],
+    }
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for number, item in enumerate(rounds, 1):
-        print(f"round {number}: {item.acknowledged} acknowledged, {item.in_flight_at_kill} in flight at SIGKILL, "
-              f"{len(item.missing)} missing, {len(item.reply_missing)} replies missing, "
-              f"integrity {item.integrity_check}, "
-              f"{item.pending_answered_by_stream}/{item.pending_after_restart} pending answered, {item.seconds} s")
+        print(
+            f"round {number}: {item.acknowledged} acknowledged, {item.in_flight_at_kill} in flight at SIGKILL, "
+            f"{len(item.missing)} missing, {len(item.reply_missing)} replies missing, "
+            f"integrity {item.integrity_check}, "
+            f"{item.pending_answered_by_stream}/{item.pending_after_restart} pending answered, {item.seconds} s"
+        )
     print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
 
 

@@ -43,8 +43,10 @@ def percentile(values: list[float], share: float) -> float:
 def latency_summary(milliseconds: list[float]) -> dict[str, float]:
     if not milliseconds:
         return {}
-    return {name: round(percentile(milliseconds, share), 1)
-            for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))}
+    return {
+        name: round(percentile(milliseconds, share), 1)
+        for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+    }
 
 
 def machine() -> dict:
@@ -53,8 +55,12 @@ def machine() -> dict:
     pressure = Path("/proc/pressure/cpu")
     some = pressure.read_text().split("\n")[0] if pressure.exists() else ""
     avg60 = next((float(field.split("=")[1]) for field in some.split() if field.startswith("avg60=")), None)
-    return {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-            "load_average": [round(value, 2) for value in os.getloadavg()], "cpu_pressure_some_avg60": avg60}
+    return {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+        "cpu_pressure_some_avg60": avg60,
+    }
 
 
 def bearer(user_id: int) -> dict[str, str]:
@@ -126,31 +132,68 @@ class Server:
 def access_log_config(path: Path) -> Path:
     """A uvicorn log config writing access lines with the worker's pid, to see which worker served a request."""
     config = {
-        "version": 1, "disable_existing_loggers": False,
+        "version": 1,
+        "disable_existing_loggers": False,
         "formatters": {"pid": {"format": "%(process)d %(message)s"}},
         "handlers": {"file": {"class": "logging.FileHandler", "filename": str(path), "formatter": "pid"}},
-        "loggers": {"uvicorn.access": {"handlers": ["file"], "level": "INFO", "propagate": False},
-                    "uvicorn.error": {"handlers": ["file"], "level": "WARNING", "propagate": False}},
+        "loggers": {
+            "uvicorn.access": {"handlers": ["file"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"handlers": ["file"], "level": "WARNING", "propagate": False},
+        },
     }
     config_path = path.with_suffix(".json")
     config_path.write_text(json.dumps(config))
     return config_path
 
 
-def start_app(data_dir: Path, database_url: str, *, llm_base_url: str | None = None, workers: int = 1,
-              access_log: Path | None = None, extra_env: dict[str, str] | None = None) -> Server:
+def start_app(
+    data_dir: Path,
+    database_url: str,
+    *,
+    llm_base_url: str | None = None,
+    workers: int = 1,
+    access_log: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Server:
     """The app under uvicorn (`--workers N` when asked) on a free loopback port."""
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY,
-           "RATE_LIMIT_TURNS": UNLIMITED, "RATE_LIMIT_ASKS": UNLIMITED, "RATE_LIMIT_LOGIN": UNLIMITED,
-           "LLM_PROVIDER": "openai" if llm_base_url else "offline", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "RATE_LIMIT_TURNS": UNLIMITED,
+        "RATE_LIMIT_ASKS": UNLIMITED,
+        "RATE_LIMIT_LOGIN": UNLIMITED,
+        "LLM_PROVIDER": "openai" if llm_base_url else "offline",
+        **(extra_env or {}),
+    }
     if llm_base_url:
-        env |= {"OPENAI_BASE_URL": llm_base_url, "OPENAI_API_KEY": "bench", "LLM_MODEL": "fake-model",
-                "LLM_TIMEOUT_S": "30", "LLM_MAX_RETRIES": "0"}
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers)]
-    command += ["--log-config", str(access_log_config(access_log))] if access_log else ["--log-level", "warning",
-                                                                                        "--no-access-log"]
+        env |= {
+            "OPENAI_BASE_URL": llm_base_url,
+            "OPENAI_API_KEY": "bench",
+            "LLM_MODEL": "fake-model",
+            "LLM_TIMEOUT_S": "30",
+            "LLM_MAX_RETRIES": "0",
+        }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    command += (
+        ["--log-config", str(access_log_config(access_log))]
+        if access_log
+        else ["--log-level", "warning", "--no-access-log"]
+    )
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
     server = Server(process, f"http://127.0.0.1:{port}")
     try:
@@ -167,13 +210,15 @@ def start_fake_llm(latency_s: float, reply: str | None = None, chunk_chars: int 
     `reply`: what every chat call answers (default: the test server's short reply), streamed `chunk_chars` at a time.
     """
     port = free_port()
-    code = ("import json, sys, uvicorn; sys.path.insert(0, sys.argv[1]);"
-            "from tests.utils.fake_llm import Action, FakeLLM, build_app;"
-            "options = json.loads(sys.argv[3]); reply = options.pop('reply');"
-            "fake = FakeLLM(**options);"
-            "fake.responder = (lambda body: Action(text=reply)) if reply else fake.responder;"
-            "uvicorn.run(build_app(fake), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning',"
-            " access_log=False)")
+    code = (
+        "import json, sys, uvicorn; sys.path.insert(0, sys.argv[1]);"
+        "from tests.utils.fake_llm import Action, FakeLLM, build_app;"
+        "options = json.loads(sys.argv[3]); reply = options.pop('reply');"
+        "fake = FakeLLM(**options);"
+        "fake.responder = (lambda body: Action(text=reply)) if reply else fake.responder;"
+        "uvicorn.run(build_app(fake), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning',"
+        " access_log=False)"
+    )
     options = {"latency_s": latency_s, "chunk_chars": chunk_chars, "reply": reply}
     process = subprocess.Popen([sys.executable, "-c", code, str(REPO_ROOT), str(port), json.dumps(options)])
     server = Server(process, f"http://127.0.0.1:{port}/v1")

@@ -38,14 +38,31 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
-from bench.harness import (POSTGRES_URL, REPO_ROOT, bearer, latency_summary, machine, postgres_lock,  # noqa: E402
-                           prepare_database, start_app, start_fake_llm)
+from bench.harness import (  # noqa: E402
+    POSTGRES_URL,
+    REPO_ROOT,
+    bearer,
+    latency_summary,
+    machine,
+    postgres_lock,
+    prepare_database,
+    start_app,
+    start_fake_llm,
+)
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "load.json"
 SCENARIO = "mfg_vitamin_erp"
-ALL_RUNS = ["sqlite-offline-1", "sqlite-llm-1", "sqlite-offline-2", "sqlite-llm-2",
-            "postgres-offline-1", "postgres-llm-1", "postgres-offline-2", "postgres-llm-2"]
+ALL_RUNS = [
+    "sqlite-offline-1",
+    "sqlite-llm-1",
+    "sqlite-offline-2",
+    "sqlite-llm-2",
+    "postgres-offline-1",
+    "postgres-llm-1",
+    "postgres-offline-2",
+    "postgres-llm-2",
+]
 MODEL_CALLS_PER_TURN = 1
 WARM_UP_TURNS_PER_WORKER = 4  # the first turn in a process loads jieba, the playbook and the scenarios
 _TURN_LINE = re.compile(r'^(\d+) .*"POST /api/roleplays/(\d+)/turns ')
@@ -61,8 +78,16 @@ class Load:
         self.roleplay_ids: set[int] = set()
 
 
-async def session(client: httpx.AsyncClient, user_id: int, lines: list[str], turns: int, think_s: float,
-                  deadline: float, rng: random.Random, load: Load) -> None:
+async def session(
+    client: httpx.AsyncClient,
+    user_id: int,
+    lines: list[str],
+    turns: int,
+    think_s: float,
+    deadline: float,
+    rng: random.Random,
+    load: Load,
+) -> None:
     """One rep: a session, then `turns` turns with a think time (a new session when the buyer ends the call)."""
     headers = bearer(user_id)
     await asyncio.sleep(rng.uniform(0, think_s))  # reps do not all start in the same millisecond
@@ -85,8 +110,9 @@ async def session(client: httpx.AsyncClient, user_id: int, lines: list[str], tur
             load.requests += 1
             began = time.perf_counter()
             try:
-                response = await client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line},
-                                             headers=headers)
+                response = await client.post(
+                    f"/api/roleplays/{roleplay_id}/turns", json={"text": line}, headers=headers
+                )
             except httpx.HTTPError as error:
                 load.errors[type(error).__name__] += 1
                 said += 1
@@ -101,19 +127,25 @@ async def session(client: httpx.AsyncClient, user_id: int, lines: list[str], tur
             await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
 
 
-async def drive(base_url: str, user_ids: list[int], turns: int, think_s: float,
-                max_seconds: float) -> tuple[Load, float]:
+async def drive(
+    base_url: str, user_ids: list[int], turns: int, think_s: float, max_seconds: float
+) -> tuple[Load, float]:
     lines = strong_rep_lines(load_scenarios()[SCENARIO])[:-1]  # the questions, without the closing ask
     # Idle connections are dropped after 4 s, before uvicorn closes them at 5 s: otherwise a POST can race the
     # server's close and fail with a ReadError that says nothing about the service.
-    limits = httpx.Limits(max_connections=len(user_ids) + 10, max_keepalive_connections=len(user_ids) + 10,
-                          keepalive_expiry=4.0)
+    limits = httpx.Limits(
+        max_connections=len(user_ids) + 10, max_keepalive_connections=len(user_ids) + 10, keepalive_expiry=4.0
+    )
     load = Load()
     began = time.perf_counter()
     deadline = time.monotonic() + max_seconds
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
-        await asyncio.gather(*(session(client, user_id, lines, turns, think_s, deadline, random.Random(index), load)
-                               for index, user_id in enumerate(user_ids)))
+        await asyncio.gather(
+            *(
+                session(client, user_id, lines, turns, think_s, deadline, random.Random(index), load)
+                for index, user_id in enumerate(user_ids)
+            )
+        )
     return load, time.perf_counter() - began
 
 
@@ -138,15 +170,18 @@ def sessions_on_both_workers(access_log: Path, roleplay_ids: set[int]) -> tuple[
 
 def run(name: str, sessions: int, turns: int, think_s: float, model_latency_s: float, max_seconds: float) -> dict:
     database, mode, workers = name.split("-")
-    with tempfile.TemporaryDirectory(prefix=f"load-{name}-") as folder, \
-            (postgres_lock() if database == "postgres" else nullcontext()):
+    with (
+        tempfile.TemporaryDirectory(prefix=f"load-{name}-") as folder,
+        postgres_lock() if database == "postgres" else nullcontext(),
+    ):
         data_dir = Path(folder)
         url = POSTGRES_URL if database == "postgres" else f"sqlite:///{data_dir / 'load.db'}"
         user_ids = prepare_database(url, sessions)
         model = start_fake_llm(model_latency_s) if mode == "llm" else None
         access_log = data_dir / "access.log"
-        app = start_app(data_dir, url, llm_base_url=model.base_url if model else None, workers=int(workers),
-                        access_log=access_log)
+        app = start_app(
+            data_dir, url, llm_base_url=model.base_url if model else None, workers=int(workers), access_log=access_log
+        )
         try:
             warm_up(app.base_url, user_ids[0], int(workers))
             load, seconds = asyncio.run(drive(app.base_url, user_ids, turns, think_s, max_seconds))
@@ -156,13 +191,23 @@ def run(name: str, sessions: int, turns: int, think_s: float, model_latency_s: f
                 model.stop()
         both, pids = sessions_on_both_workers(access_log, load.roleplay_ids)
     errors = sum(load.errors.values())
-    result = {"run": name, "database": database, "mode": mode, "workers": int(workers), "sessions": sessions,
-              "turns": len(load.latencies_ms), "seconds": round(seconds, 1),
-              "turns_per_s": round(len(load.latencies_ms) / seconds, 1),
-              "requests": load.requests, "errors": errors, "error_rate": round(errors / max(1, load.requests), 4),
-              "error_kinds": dict(load.errors),
-              "latency_ms": latency_summary(load.latencies_ms), "worker_pids_seen": pids,
-              "sessions_served_by_both_workers": both if int(workers) > 1 else None}
+    result = {
+        "run": name,
+        "database": database,
+        "mode": mode,
+        "workers": int(workers),
+        "sessions": sessions,
+        "turns": len(load.latencies_ms),
+        "seconds": round(seconds, 1),
+        "turns_per_s": round(len(load.latencies_ms) / seconds, 1),
+        "requests": load.requests,
+        "errors": errors,
+        "error_rate": round(errors / max(1, load.requests), 4),
+        "error_kinds": dict(load.errors),
+        "latency_ms": latency_summary(load.latencies_ms),
+        "worker_pids_seen": pids,
+        "sessions_served_by_both_workers": both if int(workers) > 1 else None,
+    }
     if mode == "llm":
         result["model_latency_ms"] = model_latency_s * 1000
         result["model_ms_per_turn"] = MODEL_CALLS_PER_TURN * model_latency_s * 1000
@@ -180,19 +225,30 @@ def main() -> None:
     parser.add_argument("--output", default=str(RESULT_PATH.relative_to(REPO_ROOT)), help="where to write the JSON")
     args = parser.parse_args()
     runs = args.runs.split(",")
-    if not (1 <= args.sessions <= 500 and 1 <= args.turns <= 50 and args.max_seconds <= 600) \
-            or not set(runs) <= set(ALL_RUNS):
+    if not (1 <= args.sessions <= 500 and 1 <= args.turns <= 50 and args.max_seconds <= 600) or not set(runs) <= set(
+        ALL_RUNS
+    ):
         parser.error(f"keep it bounded (1..500 sessions, 1..50 turns, <= 600 s) and pick runs from {ALL_RUNS}")
     results = []
     for name in runs:
-        results.append(run(name, args.sessions, args.turns, args.think_ms / 1000, args.model_latency_ms / 1000,
-                           args.max_seconds))
+        results.append(
+            run(name, args.sessions, args.turns, args.think_ms / 1000, args.model_latency_ms / 1000, args.max_seconds)
+        )
         latency = results[-1]["latency_ms"]
-        print(f"{name:<20} {results[-1]['turns']:>5} turns {results[-1]['turns_per_s']:>6}/s  "
-              f"p50 {latency.get('p50')} ms  p95 {latency.get('p95')} ms  errors {results[-1]['error_rate']:.2%}  "
-              f"both workers: {results[-1]['sessions_served_by_both_workers']}", flush=True)
-    report = {"machine": machine(), "sessions": args.sessions, "turns_per_session": args.turns,
-              "think_ms": args.think_ms, "model_latency_ms": args.model_latency_ms, "runs": results}
+        print(
+            f"{name:<20} {results[-1]['turns']:>5} turns {results[-1]['turns_per_s']:>6}/s  "
+            f"p50 {latency.get('p50')} ms  p95 {latency.get('p95')} ms  errors {results[-1]['error_rate']:.2%}  "
+            f"both workers: {results[-1]['sessions_served_by_both_workers']}",
+            flush=True,
+        )
+    report = {
+        "machine": machine(),
+        "sessions": args.sessions,
+        "turns_per_session": args.turns,
+        "think_ms": args.think_ms,
+        "model_latency_ms": args.model_latency_ms,
+        "runs": results,
+    }
     output = REPO_ROOT / args.output
     output.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written to {output.relative_to(REPO_ROOT)}")

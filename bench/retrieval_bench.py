@@ -56,7 +56,9 @@ def main() -> None:
     parser.add_argument("--builds", type=int, default=5, help="index builds to time")
     args = parser.parse_args()
 
-    questions = [json.loads(line)["question"] for line in GOLDEN_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line)["question"] for line in GOLDEN_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
     tokenizer_init_ms = timed_ms(tokenize, "预热")  # first call loads jieba's dictionary
     load_samples, build_samples = [], []
@@ -101,7 +103,9 @@ def main() -> None:
     print(f"{'index build (median)':<28}{result['index_build_ms']:>9.2f} ms")
     for name in ("search_top3", "answer_offline"):
         stats = result[name]
-        print(f"{name + ' p50 / p95':<28}{stats['p50_ms']:>9.3f} / {stats['p95_ms']:.3f} ms  (max {stats['max_ms']:.3f}, n={stats['samples']})")
+        print(
+            f"{name + ' p50 / p95':<28}{stats['p50_ms']:>9.3f} / {stats['p95_ms']:.3f} ms  (max {stats['max_ms']:.3f}, n={stats['samples']})"
+        )
     print(f"{'search p95 <= 10 ms':<28}{'yes' if result['meets_target'] else 'NO':>12}")
     print(f"wrote {RESULT_PATH.relative_to(REPO_ROOT)}")
 

@@ -53,19 +53,20 @@ from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, build_messages  # 
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
 from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
-from bench.harness import (REPO_ROOT, bearer, latency_summary, machine, prepare_database,  # noqa: E402
-                           start_app, start_fake_llm)
-from tests.utils.sse import read_sse  # noqa: E402
+from bench.harness import REPO_ROOT, bearer, latency_summary, machine, prepare_database, start_app, start_fake_llm  # noqa: E402
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
+from tests.utils.sse import read_sse  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "roleplay.json"
 SCENARIO = "mfg_vitamin_erp"
 # What the model server answers in LLM mode: a buyer-sized reply (110 characters, no figure or phrase of the
 # scenario's hidden facts, so the leak guard lets it through), when streamed two characters per chunk, about as a
 # real model streams Chinese tokens. Every chunk passes the model client, LangChain and the leak guard.
-MODEL_REPLY = ("嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心的是落地以后"
-               "能不能真的用起来。我们的人手本来就紧，上线那段时间谁来配合、要投入多少精力，这些我得心里有数。"
-               "你们以前做过类似规模的企业吗？")
+MODEL_REPLY = (
+    "嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心的是落地以后"
+    "能不能真的用起来。我们的人手本来就紧，上线那段时间谁来配合、要投入多少精力，这些我得心里有数。"
+    "你们以前做过类似规模的企业吗？"
+)
 MODEL_CHUNK_CHARS = 2
 CLIENT_TIMEOUT_S = 30.0
 
@@ -88,8 +89,7 @@ async def json_turn(client: httpx.AsyncClient, roleplay_id: int, line: str, head
     return response.json() if response.status_code == 200 else f"turn {response.status_code}"
 
 
-async def streamed_turn(client: httpx.AsyncClient, roleplay_id: int, line: str,
-                        headers: dict[str, str]) -> dict | str:
+async def streamed_turn(client: httpx.AsyncClient, roleplay_id: int, line: str, headers: dict[str, str]) -> dict | str:
     """One turn as the chat page takes it: POST /messages, then the reply's SSE stream up to `done`."""
     accepted = await client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": line}, headers=headers)
     if accepted.status_code != 202:
@@ -101,9 +101,18 @@ async def streamed_turn(client: httpx.AsyncClient, roleplay_id: int, line: str,
     return {**events["done"], "feedback": events["feedback"]}
 
 
-async def run_session(client: httpx.AsyncClient, headers: dict[str, str], lines: list[str], turns: int,
-                      think_s: float, rng: random.Random, latencies: list[float], errors: list[str],
-                      start_gate: asyncio.Event, streamed: bool = False) -> None:
+async def run_session(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    lines: list[str],
+    turns: int,
+    think_s: float,
+    rng: random.Random,
+    latencies: list[float],
+    errors: list[str],
+    start_gate: asyncio.Event,
+    streamed: bool = False,
+) -> None:
     """One rep: start a session, then say the lines with a think time (a new session when the buyer ends one)."""
     await start_gate.wait()
     await asyncio.sleep(rng.uniform(0, think_s))  # reps do not all start in the same millisecond
@@ -152,16 +161,27 @@ async def load(base_url: str, user_ids: list[int], turns: int, think_s: float, s
         latencies: list[float] = []
         errors: list[str] = []
         gate = asyncio.Event()
-        tasks = [asyncio.create_task(run_session(client, headers, lines, turns, think_s, random.Random(index),
-                                                 latencies, errors, gate, streamed))
-                 for index, headers in enumerate(all_headers)]
+        tasks = [
+            asyncio.create_task(
+                run_session(
+                    client, headers, lines, turns, think_s, random.Random(index), latencies, errors, gate, streamed
+                )
+            )
+            for index, headers in enumerate(all_headers)
+        ]
         began = time.perf_counter()
         gate.set()
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - began
-    return {"turns": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
-            "seconds": round(elapsed, 2), "turns_per_s": round(len(latencies) / elapsed, 1),
-            "latency_ms": latency_summary(latencies), "_latencies": latencies}
+    return {
+        "turns": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "seconds": round(elapsed, 2),
+        "turns_per_s": round(len(latencies) / elapsed, 1),
+        "latency_ms": latency_summary(latencies),
+        "_latencies": latencies,
+    }
 
 
 def model_server_alone(base_url: str, stream: bool, calls: int = 40) -> list[float]:
@@ -171,12 +191,14 @@ def model_server_alone(base_url: str, stream: bool, calls: int = 40) -> list[flo
     lines = strong_rep_lines(scenario)
     opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario))
     history = [("rep" if index % 2 else "buyer", lines[index // 2]) for index in range(HISTORY_TURNS)]
-    brief = BuyerBrief(scenario=scenario, state=opening.state, say_now=opening.text, history=history,
-                       rep_text=lines[0])
+    brief = BuyerBrief(scenario=scenario, state=opening.state, say_now=opening.text, history=history, rep_text=lines[0])
     roles = {"system": "system", "human": "user", "ai": "assistant"}
-    body = {"model": "fake-model", "stream": stream, "temperature": 0.4,
-            "messages": [{"role": roles[message.type], "content": message.content}
-                         for message in build_messages(brief)]}
+    body = {
+        "model": "fake-model",
+        "stream": stream,
+        "temperature": 0.4,
+        "messages": [{"role": roles[message.type], "content": message.content} for message in build_messages(brief)],
+    }
     timings: list[float] = []
     with httpx.Client(base_url=base_url, timeout=CLIENT_TIMEOUT_S) as client:
         for _ in range(calls + 5):
@@ -213,17 +235,26 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
             if fake:
                 fake.stop()
     latencies = result.pop("_latencies")
-    result |= {"mode": mode, "sessions": sessions, "turns_per_session": turns, "think_ms": think_s * 1000,
-               "workers": workers}
+    result |= {
+        "mode": mode,
+        "sessions": sessions,
+        "turns_per_session": turns,
+        "think_ms": think_s * 1000,
+        "workers": workers,
+    }
     if llm:
         calls_per_turn = 1  # the buyer's reply (the SPIN second opinion is opt-in, not asked here)
         model_ms = calls_per_turn * model_latency_s * 1000
         server_ms = latency_summary(server_alone)
-        result |= {"model_latency_ms": model_latency_s * 1000, "model_calls_per_turn": calls_per_turn,
-                   "app_overhead_ms": latency_summary([latency - model_ms for latency in latencies]),
-                   "model_server_alone_ms": server_ms,
-                   "app_overhead_net_of_model_server_ms": latency_summary(
-                       [latency - calls_per_turn * server_ms["p50"] for latency in latencies])}
+        result |= {
+            "model_latency_ms": model_latency_s * 1000,
+            "model_calls_per_turn": calls_per_turn,
+            "app_overhead_ms": latency_summary([latency - model_ms for latency in latencies]),
+            "model_server_alone_ms": server_ms,
+            "app_overhead_net_of_model_server_ms": latency_summary(
+                [latency - calls_per_turn * server_ms["p50"] for latency in latencies]
+            ),
+        }
     return result
 
 
@@ -239,22 +270,35 @@ def main() -> None:
     if not (1 <= args.sessions <= 200 and 1 <= args.turns <= 50):
         parser.error("keep it bounded: 1..200 sessions, 1..50 turns")
 
-    runs = [run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000, int(workers))
-            for workers in args.workers.split(",") for mode in args.modes.split(",")]
-    report = {"machine": {**machine(), "db": "sqlite"},
-              "targets": {"offline_p95_ms": 50, "llm_app_overhead_ms": 10}, "runs": runs}
+    runs = [
+        run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000, int(workers))
+        for workers in args.workers.split(",")
+        for mode in args.modes.split(",")
+    ]
+    report = {
+        "machine": {**machine(), "db": "sqlite"},
+        "targets": {"offline_p95_ms": 50, "llm_app_overhead_ms": 10},
+        "runs": runs,
+    }
     RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    print(f"{'mode':<15} {'workers':>7} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'overhead p50':>13} {'overhead p95':>13} {'net p50':>8} {'net p95':>8} {'cpu ms/turn':>12}")
+    print(
+        f"{'mode':<15} {'workers':>7} {'turns':>6} {'err':>4} {'turn/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'overhead p50':>13} {'overhead p95':>13} {'net p50':>8} {'net p95':>8} {'cpu ms/turn':>12}"
+    )
     for run in runs:
         latency = run["latency_ms"]
         overhead, net = run.get("app_overhead_ms"), run.get("app_overhead_net_of_model_server_ms")
-        extra = (f"{overhead['p50']:>13} {overhead['p95']:>13} {net['p50']:>8} {net['p95']:>8}" if overhead
-                 else f"{'-':>13} {'-':>13} {'-':>8} {'-':>8}")
-        print(f"{run['mode']:<15} {run['workers']:>7} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
-              f"{latency['p95']:>8} {latency['p99']:>8} {extra} {run['app_cpu_ms_per_turn']:>12}")
+        extra = (
+            f"{overhead['p50']:>13} {overhead['p95']:>13} {net['p50']:>8} {net['p95']:>8}"
+            if overhead
+            else f"{'-':>13} {'-':>13} {'-':>8} {'-':>8}"
+        )
+        print(
+            f"{run['mode']:<15} {run['workers']:>7} {run['turns']:>6} {run['errors']:>4} {run['turns_per_s']:>7} {latency['p50']:>8} "
+            f"{latency['p95']:>8} {latency['p99']:>8} {extra} {run['app_cpu_ms_per_turn']:>12}"
+        )
     print(f"written to {RESULT_PATH.relative_to(REPO_ROOT)}")
 
 

@@ -65,9 +65,18 @@ class Tally:
     misses: list[dict] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in ("expected_facts", "recalled_facts", "unlocks", "false_unlocks", "bad_unlocks",
-                     "commitments_expected", "commitments_won", "commitments_unexpected",
-                     "spin_total", "spin_correct"):
+        for name in (
+            "expected_facts",
+            "recalled_facts",
+            "unlocks",
+            "false_unlocks",
+            "bad_unlocks",
+            "commitments_expected",
+            "commitments_won",
+            "commitments_unexpected",
+            "spin_total",
+            "spin_correct",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
 
@@ -111,18 +120,43 @@ def play_conversation(conversation: dict) -> Tally:
             revealed_anywhere.add(fact_id)
             if fact_id not in turn["unlocks"]:
                 tally.false_unlocks += 1
-                tally.misses.append({"conversation": conversation["id"], "turn": index, "kind": "false_unlock",
-                                     "fact": fact_id, "text": turn["text"], "spin": spin.label})
+                tally.misses.append(
+                    {
+                        "conversation": conversation["id"],
+                        "turn": index,
+                        "kind": "false_unlock",
+                        "fact": fact_id,
+                        "text": turn["text"],
+                        "spin": spin.label,
+                    }
+                )
             if not good:
                 tally.bad_unlocks += 1
         for fact_id in turn["unlocks"]:
             if fact_id not in reply.new_facts:
-                tally.misses.append({"conversation": conversation["id"], "turn": index, "kind": "missed",
-                                     "fact": fact_id, "text": turn["text"], "spin": spin.label,
-                                     "gold_spin": turn["spin"], "trust": state.trust})
+                tally.misses.append(
+                    {
+                        "conversation": conversation["id"],
+                        "turn": index,
+                        "kind": "missed",
+                        "fact": fact_id,
+                        "text": turn["text"],
+                        "spin": spin.label,
+                        "gold_spin": turn["spin"],
+                        "trust": state.trust,
+                    }
+                )
         if spin.label != turn["spin"]:
-            tally.misses.append({"conversation": conversation["id"], "turn": index, "kind": "spin",
-                                 "text": turn["text"], "spin": spin.label, "gold_spin": turn["spin"]})
+            tally.misses.append(
+                {
+                    "conversation": conversation["id"],
+                    "turn": index,
+                    "kind": "spin",
+                    "text": turn["text"],
+                    "spin": spin.label,
+                    "gold_spin": turn["spin"],
+                }
+            )
         state = reply.state
     if good:
         expected = {fact_id for turn in conversation["turns"] for fact_id in turn["unlocks"]}
@@ -132,8 +166,15 @@ def play_conversation(conversation: dict) -> Tally:
         tally.commitments_expected = 1
         tally.commitments_won = int(state.commitment_won)
         if not state.commitment_won:
-            tally.misses.append({"conversation": conversation["id"], "kind": "commitment", "trust": state.trust,
-                                 "revealed": sorted(state.revealed_ids()), "open": state.open_objections()})
+            tally.misses.append(
+                {
+                    "conversation": conversation["id"],
+                    "kind": "commitment",
+                    "trust": state.trust,
+                    "revealed": sorted(state.revealed_ids()),
+                    "open": state.open_objections(),
+                }
+            )
     else:
         tally.commitments_unexpected = int(state.commitment_won)
     return tally
@@ -185,9 +226,11 @@ def format_table(report: dict) -> str:
                 f"{s['spin_accuracy']:>7.0%} (n={s['spin_n']})"
             )
         natural = data["spin_natural_items"]
-        lines.append(f"bad-conversation unlocks: {data['overall']['bad_conversation_unlocks']}, "
-                     f"unexpected commitments: {data['overall']['commitments_unexpected']}, "
-                     f"SPIN accuracy on natural labeled items: {natural['accuracy']:.0%} (n={natural['n']})")
+        lines.append(
+            f"bad-conversation unlocks: {data['overall']['bad_conversation_unlocks']}, "
+            f"unexpected commitments: {data['overall']['commitments_unexpected']}, "
+            f"SPIN accuracy on natural labeled items: {natural['accuracy']:.0%} (n={natural['n']})"
+        )
     return "\n".join(lines)
 
 

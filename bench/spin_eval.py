@@ -69,8 +69,13 @@ def rule_scores_of(texts: list[str], rules_from: str | None) -> list[dict[str, f
     original = (spin.NB_WEIGHT, spin.LEXICON_PATH)
     with tempfile.TemporaryDirectory() as folder:
         if rules_from:
-            old = subprocess.run(["git", "show", f"{rules_from}:app/coaching/spin_lexicon.yaml"], cwd=REPO_ROOT,
-                                 check=True, capture_output=True, text=True).stdout
+            old = subprocess.run(
+                ["git", "show", f"{rules_from}:app/coaching/spin_lexicon.yaml"],
+                cwd=REPO_ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             spin.LEXICON_PATH = Path(folder) / "spin_lexicon.yaml"
             spin.LEXICON_PATH.write_text(old, encoding="utf-8")
         spin.NB_WEIGHT = 0.0
@@ -108,8 +113,10 @@ def cross_validate(rules_from: str | None) -> None:
                 predicted = max(SPIN_LABELS, key=lambda label: (combined[label], -spin.TIE_BREAK_ORDER.index(label)))
                 hits.append(predicted == row["label"])
             natural_hits = [hit for hit, is_natural in zip(hits, natural) if is_natural]
-            print(f"smoothing {smoothing:<4} weight {weight:<4} CV accuracy {sum(hits) / len(hits):.1%} (n={len(hits)}), "
-                  f"natural wording {sum(natural_hits) / len(natural_hits):.1%} (n={len(natural_hits)})")
+            print(
+                f"smoothing {smoothing:<4} weight {weight:<4} CV accuracy {sum(hits) / len(hits):.1%} (n={len(hits)}), "
+                f"natural wording {sum(natural_hits) / len(natural_hits):.1%} (n={len(natural_hits)})"
+            )
 
 
 def evaluate(rows: list[dict]) -> dict:
@@ -123,8 +130,15 @@ def evaluate(rows: list[dict]) -> dict:
         correct = result.label == row["label"]
         confidences.append((result.confidence, correct))
         if not correct:
-            errors.append({"text": row["text"], "gold": row["label"], "predicted": result.label,
-                           "confidence": result.confidence, "cues": result.cues})
+            errors.append(
+                {
+                    "text": row["text"],
+                    "gold": row["label"],
+                    "predicted": result.label,
+                    "confidence": result.confidence,
+                    "cues": result.cues,
+                }
+            )
     per_label = {}
     for label in SPIN_LABELS:
         true_positive = confusion[label][label]
@@ -133,8 +147,12 @@ def evaluate(rows: list[dict]) -> dict:
         precision = true_positive / predicted if predicted else 0.0
         recall = true_positive / actual if actual else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_label[label] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                            "f1": round(f1, 4), "support": actual}
+        per_label[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": actual,
+        }
     correct_total = sum(confusion[label][label] for label in SPIN_LABELS)
     by_lang = {}
     for lang in sorted({row["lang"] for row in rows}):
@@ -159,9 +177,14 @@ def reliability(confidences: list[tuple[float, bool]]) -> list[dict]:
     for low, high in bins:
         members = [(conf, ok) for conf, ok in confidences if low <= conf < high]
         if members:
-            table.append({"bin": f"{low:.2f}-{min(high, 1.0):.2f}", "n": len(members),
-                          "mean_confidence": round(statistics.mean(c for c, _ in members), 3),
-                          "accuracy": round(sum(ok for _, ok in members) / len(members), 3)})
+            table.append(
+                {
+                    "bin": f"{low:.2f}-{min(high, 1.0):.2f}",
+                    "n": len(members),
+                    "mean_confidence": round(statistics.mean(c for c, _ in members), 3),
+                    "accuracy": round(sum(ok for _, ok in members) / len(members), 3),
+                }
+            )
     return table
 
 
@@ -177,9 +200,12 @@ def timing(rows: list[dict]) -> dict:
             classify_spin(text)
             samples.append((time.perf_counter() - start) * 1e6)
     samples.sort()
-    return {"mean_us": round(statistics.mean(samples), 1),
-            "p95_us": round(samples[int(len(samples) * 0.95)], 1),
-            "max_us": round(samples[-1], 1), "calls": len(samples)}
+    return {
+        "mean_us": round(statistics.mean(samples), 1),
+        "p95_us": round(samples[int(len(samples) * 0.95)], 1),
+        "max_us": round(samples[-1], 1),
+        "calls": len(samples),
+    }
 
 
 def format_confusion(confusion: dict) -> str:
@@ -208,14 +234,22 @@ def main() -> None:
         subset = [row for row in rows if row["split"] == split]
         result = evaluate(subset)
         report["splits"][split] = result
-        print(f"== {split}: accuracy {result['accuracy']:.1%} on {result['n']} utterances "
-              + ", ".join(f"{lang} {v['accuracy']:.1%} (n={v['n']})" for lang, v in result["by_lang"].items()))
+        print(
+            f"== {split}: accuracy {result['accuracy']:.1%} on {result['n']} utterances "
+            + ", ".join(f"{lang} {v['accuracy']:.1%} (n={v['n']})" for lang, v in result["by_lang"].items())
+        )
         for label, stats in result["per_label"].items():
-            print(f"  {label:<6} precision {stats['precision']:.2f}  recall {stats['recall']:.2f}  "
-                  f"f1 {stats['f1']:.2f}  n={stats['support']}")
+            print(
+                f"  {label:<6} precision {stats['precision']:.2f}  recall {stats['recall']:.2f}  "
+                f"f1 {stats['f1']:.2f}  n={stats['support']}"
+            )
         print(format_confusion(result["confusion"]))
-        print("  calibration:", ", ".join(f"{b['bin']}: n={b['n']} conf={b['mean_confidence']} acc={b['accuracy']}"
-                                           for b in result["reliability"]))
+        print(
+            "  calibration:",
+            ", ".join(
+                f"{b['bin']}: n={b['n']} conf={b['mean_confidence']} acc={b['accuracy']}" for b in result["reliability"]
+            ),
+        )
     report["timing"] = timing(rows)
     print(f"== timing: mean {report['timing']['mean_us']} µs, p95 {report['timing']['p95_us']} µs per utterance")
     RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -60,10 +60,16 @@ def _clean_tables(request) -> Iterator[None]:
 @pytest.fixture
 def make_settings(tmp_path, database_url):
     def factory(**overrides) -> Settings:
-        values = {"data_dir": tmp_path / "data", "database_url": database_url, "secret_key": "test-secret-key-that-is-long-enough-0123",
-                  "llm_provider": "offline", "password_hash_cost": "test", "_env_file": None,
-                  # one model call per role-play turn unless a test opts in to the model's reading of the turn
-                  "roleplay_llm_understanding": False}
+        values = {
+            "data_dir": tmp_path / "data",
+            "database_url": database_url,
+            "secret_key": "test-secret-key-that-is-long-enough-0123",
+            "llm_provider": "offline",
+            "password_hash_cost": "test",
+            "_env_file": None,
+            # one model call per role-play turn unless a test opts in to the model's reading of the turn
+            "roleplay_llm_understanding": False,
+        }
         values.update(overrides)
         return Settings(**values)
 
@@ -147,8 +153,14 @@ def fake_llm(_fake_llm_server) -> Iterator[FakeLLM]:
 
 @pytest.fixture
 def llm_settings(make_settings, fake_llm) -> Settings:
-    return make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="test-key",
-                         llm_model="fake-model", llm_timeout_s=2.0, llm_max_retries=2)
+    return make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="test-key",
+        llm_model="fake-model",
+        llm_timeout_s=2.0,
+        llm_max_retries=2,
+    )
 
 
 @pytest.fixture
@@ -163,8 +175,16 @@ def llm_client(llm_app) -> Iterator[TestClient]:
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")

@@ -19,12 +19,17 @@ ChunkId = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]*$")
 @router.post("/ask", response_model=AskResult, dependencies=[Depends(rate_limited("rate_limit_asks"))])
 def ask(body: AskRequest, request: Request, user: CurrentUser, session: SessionDep) -> AskResult:
     """Answer a question from the playbook and your team's documents, with citations (offline or model)."""
-    return ask_playbook(body.question, request.app.state.settings, request.app.state.chat_model,
-                        asker_team_chunks(session, user))
+    return ask_playbook(
+        body.question, request.app.state.settings, request.app.state.chat_model, asker_team_chunks(session, user)
+    )
 
 
-@router.post("/asks", response_model=AskStarted, status_code=status.HTTP_201_CREATED,
-             dependencies=[Depends(rate_limited("rate_limit_asks"))])
+@router.post(
+    "/asks",
+    response_model=AskStarted,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(rate_limited("rate_limit_asks"))],
+)
 def start_ask(body: AskRequest, session: SessionDep, user: CurrentUser) -> AskStarted:
     """Accept a question for streaming; GET the returned stream_url for the answer."""
     ask_id = pending_asks.add(session, user.id, body.question)
@@ -37,8 +42,9 @@ def claimed_question(ask_id: AskId, session: SessionDep, user: CurrentUser) -> s
 
 
 @router.get("/asks/{ask_id}/stream", response_class=EventSourceResponse)
-def stream_ask(request: Request, question: Annotated[str, Depends(claimed_question)], user: CurrentUser,
-               session: SessionDep) -> Iterator[ServerSentEvent]:
+def stream_ask(
+    request: Request, question: Annotated[str, Depends(claimed_question)], user: CurrentUser, session: SessionDep
+) -> Iterator[ServerSentEvent]:
     """Stream the answer as SSE: `token` pieces, `citations`, `done` (`error` first if the model fails)."""
     chunks = asker_team_chunks(session, user)
     session.close()  # the stream may take a while; it needs no connection

@@ -7,8 +7,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.accounts import authenticate, end_sessions
-from app.deps import CurrentUser, SessionDep, SettingsDep, enforce_login_limits
 from app.auth.tokens import create_access_token
+from app.deps import CurrentUser, SessionDep, SettingsDep, enforce_login_limits
 from app.models import UserPublic
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
@@ -31,10 +31,14 @@ def issue_token(
     enforce_login_limits(request, form.username)
     user = authenticate(session, form.username[:64], form.password[:256])
     if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="incorrect username or password",
-                            headers={"WWW-Authenticate": "Bearer"})
-    token = create_access_token(user.id, request.app.state.secret_key, settings.access_token_minutes,
-                                user.session_version)
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="incorrect username or password",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    token = create_access_token(
+        user.id, request.app.state.secret_key, settings.access_token_minutes, user.session_version
+    )
     return Token(access_token=token)
 
 

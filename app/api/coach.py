@@ -4,13 +4,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
-from app.deps import rate_limited
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import SpinLabel, classify_spin, label_name, spin_playbook_id
+from app.deps import rate_limited
 from app.llm.resilience import skip_reason
 
 router = APIRouter(prefix="/coach", tags=["coach"])
-
 
 
 class SpinRequest(BaseModel):
@@ -50,8 +49,15 @@ async def spin(body: SpinRequest, request: Request) -> SpinOut:
     # The pre-check reads today's budget in a worker thread; skipped (circuit open, budget used) means no opinion.
     ask_model = chat_model is not None and await run_in_threadpool(skip_reason, chat_model) is None
     verdict = await classify_spin_llm(chat_model, body.text) if ask_model else None
-    return SpinOut(label=result.label, confidence=result.confidence, name_zh=label_name(result.label, "zh"),
-                   name_en=label_name(result.label, "en"), element_id=spin_playbook_id(result.label),
-                   cues=result.cues, is_question=result.is_question, is_pitch=result.is_pitch,
-                   asks_commitment=result.asks_commitment,
-                   llm=LlmOpinion(label=verdict.label, confidence=verdict.confidence) if verdict else None)
+    return SpinOut(
+        label=result.label,
+        confidence=result.confidence,
+        name_zh=label_name(result.label, "zh"),
+        name_en=label_name(result.label, "en"),
+        element_id=spin_playbook_id(result.label),
+        cues=result.cues,
+        is_question=result.is_question,
+        is_pitch=result.is_pitch,
+        asks_commitment=result.asks_commitment,
+        llm=LlmOpinion(label=verdict.label, confidence=verdict.confidence) if verdict else None,
+    )

@@ -5,11 +5,26 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
-from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillCreate, DrillCreated, DrillDetail,
-                                DrillPublic, DrillUpdate)
-from app.drills.service import (DrillRequestError, create_drill, drill_detail, drill_results, get_visible_drill,
-                                list_drills, update_assignment, update_drill)
 from app.drills.guidance import PassScoreGuidance, pass_score_guidance
+from app.drills.schemas import (
+    AssigneeResult,
+    AssignmentUpdate,
+    DrillCreate,
+    DrillCreated,
+    DrillDetail,
+    DrillPublic,
+    DrillUpdate,
+)
+from app.drills.service import (
+    DrillRequestError,
+    create_drill,
+    drill_detail,
+    drill_results,
+    get_visible_drill,
+    list_drills,
+    update_assignment,
+    update_drill,
+)
 from app.models import Drill, User
 from app.roleplay.scenarios import load_scenarios
 
@@ -27,8 +42,12 @@ def create(data: DrillCreate, session: SessionDep, user: ManagerUser) -> DrillCr
 
 
 @router.get("")
-def list_visible(session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=100)] = 50,
-                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[DrillPublic]:
+def list_visible(
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[DrillPublic]:
     """Reps: the drills assigned to them with their status; managers: their teams' drills; admins: all."""
     return list_drills(session, user, limit, offset)
 
@@ -41,8 +60,9 @@ def _drill_or_404(session: SessionDep, user: User, drill_id: int) -> Drill:
 
 
 @router.get("/guidance")
-def guidance(session: SessionDep, user: ManagerUser,
-             scenario_id: Annotated[str, Query(min_length=1, max_length=80)]) -> PassScoreGuidance:
+def guidance(
+    session: SessionDep, user: ManagerUser, scenario_id: Annotated[str, Query(min_length=1, max_length=80)]
+) -> PassScoreGuidance:
     """How your reps scored on a scenario (10-point buckets, median) and a suggested pass score."""
     if scenario_id not in load_scenarios():
         raise not_found("scenario")
@@ -74,8 +94,9 @@ def correct(drill_id: int, data: DrillUpdate, session: SessionDep, user: Manager
 
 
 @router.patch("/{drill_id}/assignees/{user_id}")
-def correct_assignee(drill_id: int, user_id: int, data: AssignmentUpdate, session: SessionDep,
-                     user: ManagerUser) -> AssigneeResult:
+def correct_assignee(
+    drill_id: int, user_id: int, data: AssignmentUpdate, session: SessionDep, user: ManagerUser
+) -> AssigneeResult:
     """Extend one rep's due date or give them extra attempts (audited in the drill's `changes`)."""
     drill = _drill_or_404(session, user, drill_id)
     try:

@@ -8,13 +8,13 @@ from sqlmodel import col, select
 
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, rate_limited
 from app.flows import service
-from app.flows.service import AnswerIn
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView
 from app.flows.llm_probe import probe_writer_for
-from app.models.common import MAX_DB_INTEGER
-from app.models import FlowRun
+from app.flows.service import AnswerIn
 from app.i18n import get_lang
+from app.models import FlowRun
+from app.models.common import MAX_DB_INTEGER
 
 router = APIRouter(tags=["flows"])
 
@@ -82,8 +82,14 @@ def _unprocessable(error: AnswerError, lang: str) -> HTTPException:
 def read_flows() -> list[FlowSummary]:
     """The question flows a rep can run."""
     return [
-        FlowSummary(id=flow.id, title_zh=flow.title_zh, title_en=flow.title_en, description_zh=flow.description_zh,
-                    description_en=flow.description_en, step_count=len(flow.step_index()))
+        FlowSummary(
+            id=flow.id,
+            title_zh=flow.title_zh,
+            title_en=flow.title_en,
+            description_zh=flow.description_zh,
+            description_en=flow.description_en,
+            step_count=len(flow.step_index()),
+        )
         for flow in list_flows()
     ]
 
@@ -112,8 +118,9 @@ def read_runs(
         query = query.where(FlowRun.status == run_status)
     if flow_id is not None:
         query = query.where(FlowRun.flow_id == flow_id)
-    runs = session.exec(query.order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
-                        .offset(offset).limit(limit)).all()
+    runs = session.exec(
+        query.order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc()).offset(offset).limit(limit)
+    ).all()
     return [RunListItem.model_validate(run, from_attributes=True) for run in runs]
 
 

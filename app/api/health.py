@@ -13,8 +13,13 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-def health(request: Request, response: Response, session: SessionDep,
-           token: Annotated[str | None, Depends(oauth2_scheme)], deep: bool = False) -> dict:
+def health(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    deep: bool = False,
+) -> dict:
     """Service status; 503 when the database does not answer. `deep=1` (admins only) also makes a one-token model
     call and reports whether the model answered and how long it took."""
     if deep and get_current_user(request, session, token).role != Role.admin:

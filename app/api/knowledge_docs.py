@@ -6,8 +6,14 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Response, Uploa
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.knowledge.documents import MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
-from app.knowledge.team_docs import (DocumentCreated, DocumentPublic, delete_document, list_documents,
-                                     reindex_document, upload_document)
+from app.knowledge.team_docs import (
+    DocumentCreated,
+    DocumentPublic,
+    delete_document,
+    list_documents,
+    reindex_document,
+    upload_document,
+)
 
 router = APIRouter(prefix="/knowledge/documents", tags=["knowledge"])
 
@@ -17,17 +23,19 @@ MAX_ID = 2**31 - 1  # the largest id any database integer column holds
 def http_error(error: DocumentError) -> HTTPException:
     """A document problem as the HTTP error the client sees (404 hides other teams' documents)."""
     detail = "document not found" if error.code == "not_found" else error.detail
-    return HTTPException(error.status, detail={"code": error.code, "message": detail}
-                         if error.status != 404 else detail)
+    return HTTPException(
+        error.status, detail={"code": error.code, "message": detail} if error.status != 404 else detail
+    )
 
 
-@router.post("", response_model=DocumentCreated, status_code=status.HTTP_201_CREATED,
-             max_body_size=UPLOAD_BODY_LIMIT)
+@router.post("", response_model=DocumentCreated, status_code=status.HTTP_201_CREATED, max_body_size=UPLOAD_BODY_LIMIT)
 async def upload(
     user: ManagerUser,
     session: SessionDep,
-    file: Annotated[UploadFile, File(description="Markdown, TXT, PDF or DOCX, at most 5 MB",
-                                     json_schema_extra={"maxLength": MAX_UPLOAD_BYTES})],
+    file: Annotated[
+        UploadFile,
+        File(description="Markdown, TXT, PDF or DOCX, at most 5 MB", json_schema_extra={"maxLength": MAX_UPLOAD_BYTES}),
+    ],
     title: Annotated[str | None, Form(max_length=200)] = None,
     team_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> DocumentCreated:
@@ -40,8 +48,12 @@ async def upload(
 
 
 @router.get("", response_model=list[DocumentPublic])
-def documents(user: CurrentUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 50,
-              offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[DocumentPublic]:
+def documents(
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[DocumentPublic]:
     """The documents of your team(s), newest first."""
     return list_documents(session, user, limit=limit, offset=offset)
 

@@ -32,9 +32,15 @@ def list_notes(
 
 def reviewed_notes(session: Session, notes: list[CoachingNote]) -> list[CoachingNoteReviewed]:
     reviews = notes_reviews(session, notes)
-    return [CoachingNoteReviewed.model_validate(note, from_attributes=True).model_copy(update={
-        "effective_score": reviews[note.id].score if note.id in reviews else note.score,
-        "reviews": reviews[note.id].reviews if note.id in reviews else []}) for note in notes]
+    return [
+        CoachingNoteReviewed.model_validate(note, from_attributes=True).model_copy(
+            update={
+                "effective_score": reviews[note.id].score if note.id in reviews else note.score,
+                "reviews": reviews[note.id].reviews if note.id in reviews else [],
+            }
+        )
+        for note in notes
+    ]
 
 
 @router.get("/{note_id}")
@@ -53,7 +59,14 @@ def export(
 ) -> Response:
     """The note as a Markdown or CSV download (a role-play's with its effective score and reviews)."""
     note = visible_note(session, user, note_id)
-    exported = export_with_reviews(export_note(note, format, lang), notes_reviews(session, [note]).get(note.id), lang,
-                                   lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M"))
-    return Response(exported.content, media_type=exported.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+    exported = export_with_reviews(
+        export_note(note, format, lang),
+        notes_reviews(session, [note]).get(note.id),
+        lang,
+        lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M"),
+    )
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )

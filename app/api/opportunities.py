@@ -5,9 +5,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit
-from app.pipeline import (OpportunityCreate, OpportunityDetail, OpportunityPublic, OpportunityUpdate, OutcomeChange,
-                          Pipeline, add_opportunity, build_pipeline, opportunity_detail, readable_opportunity,
-                          set_outcome, update_opportunity, visible_opportunities, writable_opportunity)
+from app.pipeline import (
+    OpportunityCreate,
+    OpportunityDetail,
+    OpportunityPublic,
+    OpportunityUpdate,
+    OutcomeChange,
+    Pipeline,
+    add_opportunity,
+    build_pipeline,
+    opportunity_detail,
+    readable_opportunity,
+    set_outcome,
+    update_opportunity,
+    visible_opportunities,
+    writable_opportunity,
+)
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 
@@ -17,8 +30,9 @@ router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_opportunity(body: OpportunityCreate, request: Request, session: SessionDep,
-                       user: CurrentUser) -> OpportunityPublic:
+def create_opportunity(
+    body: OpportunityCreate, request: Request, session: SessionDep, user: CurrentUser
+) -> OpportunityPublic:
     """Record a real deal of yours."""
     enforce_daily_limit(request, "rate_limit_deals_daily", user)
     return OpportunityPublic.model_validate(add_opportunity(session, user, body))
@@ -50,16 +64,18 @@ def read_opportunity(opportunity_id: int, session: SessionDep, user: CurrentUser
 
 
 @router.patch("/{opportunity_id}")
-def change_opportunity(opportunity_id: int, body: OpportunityUpdate, session: SessionDep,
-                       user: CurrentUser) -> OpportunityPublic:
+def change_opportunity(
+    opportunity_id: int, body: OpportunityUpdate, session: SessionDep, user: CurrentUser
+) -> OpportunityPublic:
     """Change a deal of yours (account, name, amount, expected close)."""
     opportunity = update_opportunity(session, writable_opportunity(session, user, opportunity_id), body)
     return OpportunityPublic.model_validate(opportunity)
 
 
 @router.post("/{opportunity_id}/outcome")
-def change_outcome(opportunity_id: int, body: OutcomeChange, session: SessionDep,
-                   user: CurrentUser) -> OpportunityPublic:
+def change_outcome(
+    opportunity_id: int, body: OutcomeChange, session: SessionDep, user: CurrentUser
+) -> OpportunityPublic:
     """Close a deal of yours as won or lost (with an optional reason), or reopen it."""
     opportunity = set_outcome(session, writable_opportunity(session, user, opportunity_id), body)
     return OpportunityPublic.model_validate(opportunity)

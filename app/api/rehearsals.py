@@ -41,10 +41,13 @@ def create_rehearsal(opportunity_id: int, body: RehearsalIn, session: SessionDep
 def list_rehearsals(opportunity_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """The deal's rehearsal scenarios, and the stakeholders one can be built for."""
     opportunity = readable_opportunity(session, user, opportunity_id)
-    return {"stakeholders": rehearsal.stakeholders(session, opportunity),
-            "rehearsals": [_out(row) for row in rehearsal.rehearsals_of(session, opportunity)]}
+    return {
+        "stakeholders": rehearsal.stakeholders(session, opportunity),
+        "rehearsals": [_out(row) for row in rehearsal.rehearsals_of(session, opportunity)],
+    }
 
 
 def _out(row) -> RehearsalOut:
-    return RehearsalOut(scenario_id=repository.base_id(row.id), version=row.version, title_zh=row.title_zh,
-                        stakeholder=row.stakeholder)
+    return RehearsalOut(
+        scenario_id=repository.base_id(row.id), version=row.version, title_zh=row.title_zh, stakeholder=row.stakeholder
+    )

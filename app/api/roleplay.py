@@ -14,17 +14,17 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.models.common import MAX_DB_INTEGER
-from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.auth.policy import can_view_user, visible_user_ids
+from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.drills.reviews import roleplay_reviews
 from app.drills.schemas import ReviewPublic
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
+from app.models.common import MAX_DB_INTEGER
 from app.roleplay import service
-from app.roleplay.feedback import StateSummary, summarize_state
 from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
-from app.scenarios import repository
+from app.roleplay.feedback import StateSummary, summarize_state
 from app.roleplay.service import DoneEvent, FeedbackEvent, RolePlayError, TokenEvent, TurnResult
+from app.scenarios import repository
 
 router = APIRouter(prefix="/roleplays", tags=["roleplay"])
 logger = logging.getLogger(__name__)
@@ -36,19 +36,29 @@ TurnLimit = Depends(rate_limited("rate_limit_turns"))
 
 
 class RolePlayStart(BaseModel):
-    scenario_id: str | None = Field(default=None, min_length=1, max_length=80,
-                                    description="required unless drill_id is given")
+    scenario_id: str | None = Field(
+        default=None, min_length=1, max_length=80, description="required unless drill_id is given"
+    )
     drill_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
-    lang: Literal["zh", "en"] | None = Field(default=None, description="the language the buyer speaks "
-                                             "(default: the UI language, the lang cookie, else zh)")
+    lang: Literal["zh", "en"] | None = Field(
+        default=None, description="the language the buyer speaks (default: the UI language, the lang cookie, else zh)"
+    )
 
 
 class TurnIn(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TURN_CHARS)
-    client_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
-                                  description="idempotency key: sending the same one again returns the stored turn")
-    second_opinion: bool = Field(default=False, description="LLM mode: also ask the model for its SPIN label "
-                                                            "(one more model call; the offline label stays the truth)")
+    client_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="idempotency key: sending the same one again returns the stored turn",
+    )
+    second_opinion: bool = Field(
+        default=False,
+        description="LLM mode: also ask the model for its SPIN label "
+        "(one more model call; the offline label stays the truth)",
+    )
 
     @field_validator("text")
     @classmethod
@@ -125,8 +135,12 @@ def service_errors() -> Iterator[None]:
         raise HTTPException(error.status, error.detail) from None
 
 
-def own_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1, description="turn_id from POST .../messages")],
-                 session: SessionDep, user: CurrentUser) -> Turn:
+def own_rep_turn(
+    roleplay_id: int,
+    turn: Annotated[int, Query(ge=1, description="turn_id from POST .../messages")],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Turn:
     """Dependency: the API stream's turn."""
     return own_rep_turn_for_stream(session, user, roleplay_id, turn)
 
@@ -134,11 +148,18 @@ def own_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1, description=
 def summary_of(roleplay: RolePlay, session: Session | None = None) -> RolePlaySummary:
     scenario = repository.get_scenario(session, roleplay.scenario_id)
     return RolePlaySummary(
-        id=roleplay.id, owner_id=roleplay.owner_id, scenario_id=roleplay.scenario_id,
+        id=roleplay.id,
+        owner_id=roleplay.owner_id,
+        scenario_id=roleplay.scenario_id,
         title_zh=scenario.title_zh if scenario else roleplay.scenario_id,
         title_en=scenario.title_en if scenario else roleplay.scenario_id,
-        drill_id=roleplay.drill_id, status=roleplay.status, score=roleplay.score, note_id=roleplay.note_id,
-        created_at=roleplay.created_at, finished_at=roleplay.finished_at)
+        drill_id=roleplay.drill_id,
+        status=roleplay.status,
+        score=roleplay.score,
+        note_id=roleplay.note_id,
+        created_at=roleplay.created_at,
+        finished_at=roleplay.finished_at,
+    )
 
 
 def stream_url(roleplay_id: int, turn_id: int, second_opinion: bool = False) -> str:
@@ -153,8 +174,9 @@ def _submit(session: Session, user: User, roleplay_id: int, body: TurnIn) -> Tur
     return turn
 
 
-def _submit_and_prepare(session: Session, user: User, roleplay_id: int, body: TurnIn, engine: Engine,
-                        chat_model: BaseChatModel | None) -> service.TurnPlan | TurnResult:
+def _submit_and_prepare(
+    session: Session, user: User, roleplay_id: int, body: TurnIn, engine: Engine, chat_model: BaseChatModel | None
+) -> service.TurnPlan | TurnResult:
     """One worker-thread trip: store the rep's message (committed), then decide the buyer's move."""
     roleplay = own_roleplay(session, user, roleplay_id)
     with service_errors():
@@ -175,13 +197,21 @@ def start(body: RolePlayStart, request: Request, session: SessionDep, user: Curr
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
     enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
     with service_errors():
-        roleplay = service.start_roleplay(session, user, body.scenario_id, body.drill_id, engine_name,
-                                          lang=body.lang or ui_lang(request))
+        roleplay = service.start_roleplay(
+            session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or ui_lang(request)
+        )
     opening = service.transcript(session, roleplay.id)[0].text
     scenario = service.scenario_of(session, roleplay.scenario_id)
     state = service.state_of(roleplay)
-    return RolePlayStarted(id=roleplay.id, scenario_id=roleplay.scenario_id, opening=opening, status=roleplay.status,
-                           engine=roleplay.engine, state=summarize_state(scenario, state), lang=state.lang)
+    return RolePlayStarted(
+        id=roleplay.id,
+        scenario_id=roleplay.scenario_id,
+        opening=opening,
+        status=roleplay.status,
+        engine=roleplay.engine,
+        state=summarize_state(scenario, state),
+        lang=state.lang,
+    )
 
 
 @router.get("")
@@ -208,8 +238,9 @@ def list_roleplays(
         query = query.where(RolePlay.owner_id == user.id)
     if status_filter is not None:
         query = query.where(RolePlay.status == status_filter)
-    rows = session.exec(query.order_by(col(RolePlay.created_at).desc(), col(RolePlay.id).desc())
-                        .offset(offset).limit(limit))
+    rows = session.exec(
+        query.order_by(col(RolePlay.created_at).desc(), col(RolePlay.id).desc()).offset(offset).limit(limit)
+    )
     return [summary_of(roleplay, session) for roleplay in rows]
 
 
@@ -223,25 +254,45 @@ def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> R
         scenario = service.scenario_of(session, roleplay.scenario_id)
     reviews = roleplay_reviews(session, roleplay)
     return RolePlayDetail(
-        **summary_of(roleplay, session).model_dump(), engine=roleplay.engine, lang=service.state_of(roleplay).lang,
-        turns=[TranscriptTurn(id=turn.id, seq=turn.seq, speaker=turn.speaker, text=turn.text, status=turn.status,
-                              spin=turn.spin, feedback=turn.feedback if turn.speaker == "rep" else None,
-                              created_at=turn.created_at,
-                              comments=[review for review in reviews.reviews if review.turn_id == turn.id])
-               for turn in turns],
-        state=summarize_state(scenario, service.state_of(roleplay)), pending_turn_id=pending,
-        effective_score=reviews.score, reviews=reviews.reviews)
+        **summary_of(roleplay, session).model_dump(),
+        engine=roleplay.engine,
+        lang=service.state_of(roleplay).lang,
+        turns=[
+            TranscriptTurn(
+                id=turn.id,
+                seq=turn.seq,
+                speaker=turn.speaker,
+                text=turn.text,
+                status=turn.status,
+                spin=turn.spin,
+                feedback=turn.feedback if turn.speaker == "rep" else None,
+                created_at=turn.created_at,
+                comments=[review for review in reviews.reviews if review.turn_id == turn.id],
+            )
+            for turn in turns
+        ],
+        state=summarize_state(scenario, service.state_of(roleplay)),
+        pending_turn_id=pending,
+        effective_score=reviews.score,
+        reviews=reviews.reviews,
+    )
 
 
 @router.post("/{roleplay_id}/turns", dependencies=[TurnLimit])
-async def take_turn(roleplay_id: int, body: TurnIn, request: Request, session: SessionDep,
-                    user: CurrentUser) -> TurnResult:
+async def take_turn(
+    roleplay_id: int, body: TurnIn, request: Request, session: SessionDep, user: CurrentUser
+) -> TurnResult:
     """Say something to the buyer; returns the reply, the coach's feedback and the new state."""
     engine, chat_model = request.app.state.engine, request.app.state.chat_model
     prepared = await run_in_threadpool(_submit_and_prepare, session, user, roleplay_id, body, engine, chat_model)
     with service_errors():
-        return await service.take_turn(engine, chat_model, prepared, second_opinion=body.second_opinion,
-                                       understand=request.app.state.settings.roleplay_llm_understanding)
+        return await service.take_turn(
+            engine,
+            chat_model,
+            prepared,
+            second_opinion=body.second_opinion,
+            understand=request.app.state.settings.roleplay_llm_understanding,
+        )
 
 
 @router.post("/{roleplay_id}/messages", status_code=status.HTTP_202_ACCEPTED, dependencies=[TurnLimit])
@@ -252,28 +303,42 @@ def post_message(roleplay_id: int, body: TurnIn, session: SessionDep, user: Curr
 
 
 @router.get("/{roleplay_id}/stream", response_class=EventSourceResponse)
-async def stream_reply(roleplay_id: int, request: Request, rep_turn: Annotated[Turn, Depends(own_rep_turn)],
-                       second_opinion: bool = False) -> AsyncIterator[ServerSentEvent]:
+async def stream_reply(
+    roleplay_id: int, request: Request, rep_turn: Annotated[Turn, Depends(own_rep_turn)], second_opinion: bool = False
+) -> AsyncIterator[ServerSentEvent]:
     """The buyer's reply as server-sent events: `token` pieces, `feedback`, `done` (the stored reply), or `error`."""
     try:
-        async for event in service.run_turn(request.app.state.engine, request.app.state.chat_model,
-                                            roleplay_id, rep_turn.id, second_opinion=second_opinion,
-                                            understand=request.app.state.settings.roleplay_llm_understanding):
+        async for event in service.run_turn(
+            request.app.state.engine,
+            request.app.state.chat_model,
+            roleplay_id,
+            rep_turn.id,
+            second_opinion=second_opinion,
+            understand=request.app.state.settings.roleplay_llm_understanding,
+        ):
             if isinstance(event, TokenEvent):
                 yield ServerSentEvent(event="token", data={"text": event.text})
             elif isinstance(event, FeedbackEvent):
                 yield ServerSentEvent(event="feedback", data=event.result.feedback.model_dump(mode="json"))
             elif isinstance(event, DoneEvent):
                 result = event.result
-                yield ServerSentEvent(event="done", data={"turn_id": result.turn_id, "reply": result.reply,
-                                                          "reply_status": result.reply_status,
-                                                          "state": result.state.model_dump(mode="json")})
+                yield ServerSentEvent(
+                    event="done",
+                    data={
+                        "turn_id": result.turn_id,
+                        "reply": result.reply,
+                        "reply_status": result.reply_status,
+                        "state": result.state.model_dump(mode="json"),
+                    },
+                )
     except RolePlayError as error:
         yield ServerSentEvent(event="error", data={"status": error.status, "detail": error.detail})
     except Exception:  # the response has started: report on the stream instead of breaking it
         logger.exception("role-play stream failed (session %s, turn %s)", roleplay_id, rep_turn.id)
-        yield ServerSentEvent(event="error", data={"status": 500, "detail": "the reply could not be produced; "
-                                                                           "reload the session and try again"})
+        yield ServerSentEvent(
+            event="error",
+            data={"status": 500, "detail": "the reply could not be produced; reload the session and try again"},
+        )
 
 
 @router.post("/{roleplay_id}/finish")
@@ -283,4 +348,3 @@ def finish(roleplay_id: int, request: Request, session: SessionDep, user: Curren
     with service_errors():
         result = service.finish_roleplay(session, roleplay, request.app.state.chat_model)
     return FinishOut(scorecard=result.scorecard, note_id=result.note_id)
-

@@ -16,9 +16,13 @@ from app.scenarios.library import LibraryError
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
 ScenarioId = Annotated[str, Path(max_length=80)]
-LangQuery = Annotated[Literal["zh", "en"], Query(description="language of the plain text keys; `_en` keys are always there")]
-ScenarioBody = Annotated[dict[str, Any], Body(description="the fields of a scenario YAML file, plus `team` (a team "
-                                                          "you manage; default: your own)")]
+LangQuery = Annotated[
+    Literal["zh", "en"], Query(description="language of the plain text keys; `_en` keys are always there")
+]
+ScenarioBody = Annotated[
+    dict[str, Any],
+    Body(description="the fields of a scenario YAML file, plus `team` (a team you manage; default: your own)"),
+]
 
 
 class TeamIn(BaseModel):
@@ -41,8 +45,9 @@ def library_errors() -> Iterator[None]:
 def _team_name(body: dict[str, Any]) -> str | None:
     team = body.pop("team", None)
     if team is not None and (not isinstance(team, str) or len(team) > 80):
-        raise HTTPException(422, detail=[{"loc": ["body", "team"], "msg": "a team name (at most 80 characters)",
-                                          "type": "value_error"}])
+        raise HTTPException(
+            422, detail=[{"loc": ["body", "team"], "msg": "a team name (at most 80 characters)", "type": "value_error"}]
+        )
     return team
 
 
@@ -69,9 +74,13 @@ def import_scenario(body: ImportIn, session: SessionDep, user: CurrentUser) -> d
 
 
 @router.get("/{scenario_id}")
-def read_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser,
-                  full: Annotated[bool, Query(description="hidden facts too (managers and admins)")] = False,
-                  lang: LangQuery = "zh") -> dict[str, Any]:
+def read_scenario(
+    scenario_id: ScenarioId,
+    session: SessionDep,
+    user: CurrentUser,
+    full: Annotated[bool, Query(description="hidden facts too (managers and admins)")] = False,
+    lang: LangQuery = "zh",
+) -> dict[str, Any]:
     """One scenario; `full=true` adds the hidden facts, objections, success criteria and the checklist.
 
     The full view is the scenario as validated: every text with its `_en` sibling (facts: `text`, `text_en`).
@@ -92,8 +101,9 @@ def read_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUse
 
 
 @router.patch("/{scenario_id}")
-def update_scenario(scenario_id: ScenarioId, body: ScenarioBody, session: SessionDep,
-                    user: CurrentUser) -> dict[str, Any]:
+def update_scenario(
+    scenario_id: ScenarioId, body: ScenarioBody, session: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
     """Change fields of a team scenario; a published or played version is kept and a new version made."""
     with library_errors():
         row = library.update(session, user, scenario_id, body)
@@ -118,8 +128,9 @@ def archive_scenario(scenario_id: ScenarioId, session: SessionDep, user: Current
 
 
 @router.post("/{scenario_id}/clone", status_code=status.HTTP_201_CREATED)
-def clone_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser,
-                   body: TeamIn | None = None) -> dict[str, Any]:
+def clone_scenario(
+    scenario_id: ScenarioId, session: SessionDep, user: CurrentUser, body: TeamIn | None = None
+) -> dict[str, Any]:
     """A draft copy of a built-in or of a team scenario you may see, in one of your teams."""
     if user.role not in (Role.manager, Role.admin):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="cloning scenarios is for managers and admins")
@@ -128,11 +139,13 @@ def clone_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUs
     return views.saved(session, row)
 
 
-@router.get("/{scenario_id}/export", response_class=Response,
-            responses={200: {"content": {"application/yaml": {}}}})
+@router.get("/{scenario_id}/export", response_class=Response, responses={200: {"content": {"application/yaml": {}}}})
 def export_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser) -> Response:
     """The scenario as YAML in the playbook file format (managers and admins)."""
     with library_errors():
         text = library.export_yaml(session, user, scenario_id)
-    return Response(text, media_type="application/yaml; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{scenario_id}.yaml"'})
+    return Response(
+        text,
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{scenario_id}.yaml"'},
+    )

@@ -4,8 +4,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.auth.policy import can_view_user
+from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.drills.analytics import rep_progress, team_dashboard
 from app.drills.export import results_csv
 from app.drills.results import review_public
@@ -48,14 +48,18 @@ def progress(user_id: int, session: SessionDep, user: CurrentUser) -> RepProgres
 
 
 @router.get("/export.csv")
-def export_csv(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None,
-               lang: Literal["zh", "en"] = "zh") -> Response:
+def export_csv(
+    session: SessionDep, user: ManagerUser, team_id: TeamFilter = None, lang: Literal["zh", "en"] = "zh"
+) -> Response:
     """Drill results per rep as CSV (UTF-8 with BOM, so Excel shows Chinese)."""
     text = results_csv(session, user, team_id, lang)
     if text is None:
         raise not_found("team")
-    return Response(text, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'},
+    )
 
 
 @router.post("/attempts/{roleplay_id}/reviews", status_code=status.HTTP_201_CREATED)

@@ -9,11 +9,31 @@ from app.deps import AdminUser, CurrentUser, ManagerUser, SessionDep, not_found
 from app.models import Team
 from app.models.common import MAX_DB_INTEGER
 from app.users.importer import ImportRejected, import_users
-from app.users.schemas import (ImportReport, OneTimePassword, PasswordChange, TeamCreate, TeamRow, TeamUpdate,
-                               UserCreate, UserCreated, UserRow, UserUpdate)
-from app.users.service import (UserRequestError, change_own_password, create_account, create_team, list_teams,
-                               list_users, manageable_user, reset_password, update_account, update_team,
-                               user_rows)
+from app.users.schemas import (
+    ImportReport,
+    OneTimePassword,
+    PasswordChange,
+    TeamCreate,
+    TeamRow,
+    TeamUpdate,
+    UserCreate,
+    UserCreated,
+    UserRow,
+    UserUpdate,
+)
+from app.users.service import (
+    UserRequestError,
+    change_own_password,
+    create_account,
+    create_team,
+    list_teams,
+    list_users,
+    manageable_user,
+    reset_password,
+    update_account,
+    update_team,
+    user_rows,
+)
 
 router = APIRouter(tags=["users"])
 
@@ -25,13 +45,16 @@ def _refused(error: UserRequestError) -> HTTPException:
 
 
 @router.get("/users")
-def users(session: SessionDep, user: ManagerUser,
-          team_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INTEGER)] = None,
-          limit: Annotated[int, Query(ge=1, le=100)] = 100,
-          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[UserRow]:
+def users(
+    session: SessionDep,
+    user: ManagerUser,
+    team_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INTEGER)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[UserRow]:
     """Admins: every user; managers: the reps of their teams (optionally one team); active first, 100 a page."""
     try:
-        return list_users(session, user, team_id)[offset:offset + limit]
+        return list_users(session, user, team_id)[offset : offset + limit]
     except UserRequestError as error:
         raise _refused(error) from error
 
@@ -47,14 +70,16 @@ def create(data: UserCreate, session: SessionDep, user: ManagerUser) -> UserCrea
 
 
 @router.post("/users/import")
-def import_csv(session: SessionDep, user: ManagerUser,
-               file: Annotated[bytes, File(max_length=MAX_IMPORT_BYTES)]) -> ImportReport:
+def import_csv(
+    session: SessionDep, user: ManagerUser, file: Annotated[bytes, File(max_length=MAX_IMPORT_BYTES)]
+) -> ImportReport:
     """Create users from a CSV (username, display_name, role, team, password); all rows or none, with a per-row report."""
     try:
         return import_users(session, user, file)
     except ImportRejected as rejected:
-        return JSONResponse(status_code=422, content={"detail": rejected.code,
-                                                      **rejected.report.model_dump(mode="json")})
+        return JSONResponse(
+            status_code=422, content={"detail": rejected.code, **rejected.report.model_dump(mode="json")}
+        )
 
 
 @router.patch("/users/{user_id}")
@@ -94,10 +119,14 @@ def change_password(data: PasswordChange, session: SessionDep, user: CurrentUser
 
 
 @router.get("/teams")
-def teams(session: SessionDep, user: ManagerUser, limit: Annotated[int, Query(ge=1, le=100)] = 100,
-          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[TeamRow]:
+def teams(
+    session: SessionDep,
+    user: ManagerUser,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[TeamRow]:
     """Admins: every team; managers: the teams they lead; each with its managers and member count, 100 a page."""
-    return list_teams(session, user)[offset:offset + limit]
+    return list_teams(session, user)[offset : offset + limit]
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED)

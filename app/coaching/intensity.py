@@ -101,8 +101,7 @@ def _points(dimension: FivekDimension, level: FivekLevel, side: str) -> int:
     return value
 
 
-def _requirement_met(requirement: Requirement, reached: dict[str, tuple[int, str]],
-                     dimension: FivekDimension) -> bool:
+def _requirement_met(requirement: Requirement, reached: dict[str, tuple[int, str]], dimension: FivekDimension) -> bool:
     reached_index, reached_side = reached[requirement.dimension]
     if reached_index < _level_index(dimension, requirement.level):
         return False
@@ -114,12 +113,12 @@ def _describe(requirement: Requirement) -> str:
 
 
 def _status(criterion: MilestoneCriterion) -> CriterionStatus:
-    return CriterionStatus(zh=criterion.zh, en=criterion.en,
-                           requires=[_describe(r) for r in criterion.requires])
+    return CriterionStatus(zh=criterion.zh, en=criterion.en, requires=[_describe(r) for r in criterion.requires])
 
 
-def score_intensity(levels: dict[str, str], side: dict[str, str] | None = None,
-                    *, playbook: Playbook | None = None) -> IntensityResult:
+def score_intensity(
+    levels: dict[str, str], side: dict[str, str] | None = None, *, playbook: Playbook | None = None
+) -> IntensityResult:
     """Points per dimension, total, reached milestone and what the next milestone still needs."""
     playbook = playbook or get_playbook()
     side = side or {}
@@ -138,16 +137,22 @@ def score_intensity(levels: dict[str, str], side: dict[str, str] | None = None,
         # Single ladders have no side; recording "contact" keeps the result uniform.
         level_side = side.get(key, "contact") if dimension.ladder == "two_column" else "contact"
         reached[key] = (level.order, level_side)
-        scores.append(DimensionScore(dimension=key, level_id=level.id, level_name_zh=level.name_zh,
-                                     side=level_side, points=_points(dimension, level, level_side)))
+        scores.append(
+            DimensionScore(
+                dimension=key,
+                level_id=level.id,
+                level_name_zh=level.name_zh,
+                side=level_side,
+                points=_points(dimension, level, level_side),
+            )
+        )
 
     reached_milestone: Milestone | None = None
     next_milestone: Milestone | None = None
     for milestone in playbook.milestones:
         mapped = [c for c in milestone.criteria if c.requires]
         all_met = bool(mapped) and all(
-            _requirement_met(r, reached, playbook.fivek.dimension(r.dimension))
-            for c in mapped for r in c.requires
+            _requirement_met(r, reached, playbook.fivek.dimension(r.dimension)) for c in mapped for r in c.requires
         )
         if not all_met:
             next_milestone = milestone
@@ -160,8 +165,9 @@ def score_intensity(levels: dict[str, str], side: dict[str, str] | None = None,
         for criterion in next_milestone.criteria:
             if not criterion.requires:
                 manual.append(_status(criterion))
-            elif not all(_requirement_met(r, reached, playbook.fivek.dimension(r.dimension))
-                         for r in criterion.requires):
+            elif not all(
+                _requirement_met(r, reached, playbook.fivek.dimension(r.dimension)) for r in criterion.requires
+            ):
                 unmet.append(_status(criterion))
 
     points = {score.dimension: score.points for score in scores}

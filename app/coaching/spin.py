@@ -185,8 +185,10 @@ def spin_playbook_id(label: str) -> str | None:
 _CONTRACTION = re.compile(r"\b(don|doesn|didn|can|won|isn|aren|wasn|weren|haven|hasn|couldn|wouldn|shouldn)t\b")
 # A question's lead-in filler ("ok so", "got it.", "haha", "嗯，那") is small talk only on its own: inside a
 # question it must not turn the question into "other".
-_FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|and|but|well|um+|uh+|hmm+|right|got it|haha+|lol|wait|alright|i see|"
-                     r"cool|great|sure|yeah|yes|oh|ah|here's a thought|嗯+|哦+|啊|好的|好|行|明白|那|对)[\s,，.。!！]*)+")
+_FILLER = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|and|but|well|um+|uh+|hmm+|right|got it|haha+|lol|wait|alright|i see|"
+    r"cool|great|sure|yeah|yes|oh|ah|here's a thought|嗯+|哦+|啊|好的|好|行|明白|那|对)[\s,，.。!！]*)+"
+)
 
 
 def strip_filler(sentence: str) -> str:
@@ -247,7 +249,7 @@ def _conditional_bonus(sentence: str, lexicon: _Lexicon) -> tuple[str, str] | No
     if marker.group(0) in ("的话", "以后", "之后"):
         condition = sentence[: marker.start()]
     else:
-        condition = re.split(r"[,，]", sentence[marker.end():], maxsplit=1)[0]
+        condition = re.split(r"[,，]", sentence[marker.end() :], maxsplit=1)[0]
     # A persisting or striking problem wins over any positive word ("一直得不到解决" contains
     # "解决"), but a negated failure ("不再宕机") is an improvement, not a problem.
     without_negated = lexicon.conditional_negated.sub(" ", condition)

@@ -9,13 +9,24 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from app.auth.policy import can_manage_team, managed_team_ids
+from app.coaching.spin import SPIN_LABELS
 from app.drills.results import Attempt, assignee_result, by_owner, load_attempts, scenario_titles
-from app.drills.schemas import (Agreement, AssigneeResult, DrillPassRate, DrillStatus, ProgressPoint, RepProgress,
-                                RepSummary, TeamDashboard, TeamRef, WeakSkill, WeekSummary)
+from app.drills.schemas import (
+    Agreement,
+    AssigneeResult,
+    DrillPassRate,
+    DrillStatus,
+    ProgressPoint,
+    RepProgress,
+    RepSummary,
+    TeamDashboard,
+    TeamRef,
+    WeakSkill,
+    WeekSummary,
+)
 from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, RolePlayStatus, Team, User
 from app.models.common import team_time, team_today
 from app.playbook import get_playbook
-from app.coaching.spin import SPIN_LABELS
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import DIFFICULTIES, Scenario
 from app.roleplay.scorecard import SKILL_ELEMENT, WEIGHTS, Scorecard
@@ -72,8 +83,11 @@ def with_scorecards(session: Session, attempts: list[Attempt]) -> list[ScoredAtt
     """Pair finished attempts with the scorecards in their coaching notes."""
     finished = [attempt for attempt in attempts if attempt.finished]
     note_ids = [attempt.roleplay.note_id for attempt in finished if attempt.roleplay.note_id is not None]
-    notes = {note.id: note for note in session.exec(select(CoachingNote).where(CoachingNote.id.in_(note_ids)))} \
-        if note_ids else {}
+    notes = (
+        {note.id: note for note in session.exec(select(CoachingNote).where(CoachingNote.id.in_(note_ids)))}
+        if note_ids
+        else {}
+    )
     return [ScoredAttempt(attempt, _scorecard(notes.get(attempt.roleplay.note_id))) for attempt in finished]
 
 
@@ -112,8 +126,9 @@ def scope_reps(session: Session, viewer: User, team_id: int | None) -> list[User
 # --- dashboard -------------------------------------------------------------------------------------
 
 
-def team_dashboard(session: Session, viewer: User, team_id: int | None = None, since: date | None = None,
-                   until: date | None = None) -> TeamDashboard | None:
+def team_dashboard(
+    session: Session, viewer: User, team_id: int | None = None, since: date | None = None, until: date | None = None
+) -> TeamDashboard | None:
     """Everything the team page shows, computed from the stored attempts; None if the team is not the viewer's.
 
     `since`/`until` (Beijing dates, inclusive) limit the practice counted; drill pass rates stay whole."""
@@ -125,19 +140,28 @@ def team_dashboard(session: Session, viewer: User, team_id: int | None = None, s
     scored = [item for item in with_scorecards(session, attempts) if _within(item, since, until)]
     teams = {team.id: team.name for team in session.exec(select(Team))}
     drills = scope_drills(session, rep_ids)
-    pass_rates = [_pass_rate(session, drill, results) for drill, results in results_by_drill(session, drills, reps, attempts)]
+    pass_rates = [
+        _pass_rate(session, drill, results) for drill, results in results_by_drill(session, drills, reps, attempts)
+    ]
     assignments, passed = sum(rate.assignees for rate in pass_rates), sum(rate.passed for rate in pass_rates)
     return TeamDashboard(
         teams=[TeamRef(id=team.id, name=team.name) for team in viewer_teams(session, viewer)],
         team_id=team_id,
         attempts=len(scored),
         average_score=_mean(item.attempt.score for item in scored if item.attempt.score is not None),
-        assignments=assignments, passed=passed, pass_rate=round(passed / assignments, 4) if assignments else None,
-        reps=[_rep_summary(rep, teams.get(rep.team_id), [s for s in scored if s.attempt.roleplay.owner_id == rep.id])
-              for rep in reps],
+        assignments=assignments,
+        passed=passed,
+        pass_rate=round(passed / assignments, 4) if assignments else None,
+        reps=[
+            _rep_summary(rep, teams.get(rep.team_id), [s for s in scored if s.attempt.roleplay.owner_id == rep.id])
+            for rep in reps
+        ],
         drills=pass_rates,
-        weakest_skills=_weakest_skills(scored, drills, repository.scenarios_for_teams(
-            session, {rep.team_id for rep in reps if rep.team_id is not None})),
+        weakest_skills=_weakest_skills(
+            scored,
+            drills,
+            repository.scenarios_for_teams(session, {rep.team_id for rep in reps if rep.team_id is not None}),
+        ),
         agreement=agreement([item.attempt for item in scored]),
         weeks=_weeks(scored),
     )
@@ -152,12 +176,16 @@ def _within(item: ScoredAttempt, since: date | None, until: date | None) -> bool
 def _rep_summary(rep: User, team_name: str | None, scored: list[ScoredAttempt]) -> RepSummary:
     spin_mix, questions = _spin_mix(scored)
     return RepSummary(
-        user_id=rep.id, username=rep.username, display_name=rep.display_name or rep.username, team_name=team_name,
+        user_id=rep.id,
+        username=rep.username,
+        display_name=rep.display_name or rep.username,
+        team_name=team_name,
         attempts=len(scored),
         average_score=_mean(item.attempt.score for item in scored if item.attempt.score is not None),
         fivek=_mean_by_key([item.fivek for item in scored], FIVEK_DIMENSIONS),
         skills=_mean_by_key([item.skills for item in scored], SKILLS),
-        spin_mix=spin_mix, questions=questions,
+        spin_mix=spin_mix,
+        questions=questions,
     )
 
 
@@ -170,8 +198,9 @@ def scope_drills(session: Session, rep_ids: list[int]) -> list[Drill]:
     return list(session.exec(query.order_by(Drill.due.desc(), Drill.id.desc())))
 
 
-def results_by_drill(session: Session, drills: list[Drill], reps: list[User],
-                     attempts: list[Attempt]) -> list[tuple[Drill, list[AssigneeResult]]]:
+def results_by_drill(
+    session: Session, drills: list[Drill], reps: list[User], attempts: list[Attempt]
+) -> list[tuple[Drill, list[AssigneeResult]]]:
     """Each drill with the results of its assignees among `reps`, from already loaded attempts."""
     reps_by_id = {rep.id: rep for rep in reps}
     assignees: dict[int, list[DrillAssignment]] = defaultdict(list)
@@ -188,9 +217,17 @@ def results_by_drill(session: Session, drills: list[Drill], reps: list[User],
     rows = []
     for drill in drills:
         grouped = by_owner(by_drill[drill.id])
-        rows.append((drill, [assignee_result(drill, reps_by_id[assignment.user_id],
-                                             grouped.get(assignment.user_id, []), today, assignment)
-                             for assignment in assignees[drill.id]]))
+        rows.append(
+            (
+                drill,
+                [
+                    assignee_result(
+                        drill, reps_by_id[assignment.user_id], grouped.get(assignment.user_id, []), today, assignment
+                    )
+                    for assignment in assignees[drill.id]
+                ],
+            )
+        )
     return rows
 
 
@@ -199,15 +236,22 @@ def _pass_rate(session: Session, drill: Drill, results: list[AssigneeResult]) ->
     total, passed = len(results), statuses[DrillStatus.passed]
     title_zh, title_en = scenario_titles(session, drill.scenario_id)
     return DrillPassRate(
-        drill_id=drill.id, scenario_id=drill.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,
-        due=drill.due, pass_score=drill.pass_score, assignees=total, passed=passed,
+        drill_id=drill.id,
+        scenario_id=drill.scenario_id,
+        scenario_title_zh=title_zh,
+        scenario_title_en=title_en,
+        due=drill.due,
+        pass_score=drill.pass_score,
+        assignees=total,
+        passed=passed,
         pass_rate=round(passed / total, 4) if total else None,
         statuses={status: statuses[status] for status in DrillStatus},
     )
 
 
-def _weakest_skills(scored: list[ScoredAttempt], drills: list[Drill],
-                    scenarios: dict[str, Scenario]) -> list[WeakSkill]:
+def _weakest_skills(
+    scored: list[ScoredAttempt], drills: list[Drill], scenarios: dict[str, Scenario]
+) -> list[WeakSkill]:
     """The team's weakest skills, each with a scenario that trains it (built-in or the team's own, by base id)."""
     averages = _mean_by_key([item.skills for item in scored], SKILLS)
     if not averages:
@@ -222,20 +266,31 @@ def _weakest_skills(scored: list[ScoredAttempt], drills: list[Drill],
         # Fresh practice first: the scenario the team has played least, easier before harder.
         fresh = min(training, key=lambda s: (practised[s.id], DIFFICULTIES.index(s.difficulty), s.id), default=None)
         training_ids = [scenario.id for scenario in training]
-        result.append(WeakSkill(
-            skill=skill, element_id=element.id, element_name_zh=element.name_zh, element_name_en=element.name_en,
-            average=averages[skill], scenario_id=fresh.id if fresh else None, scenario_ids=training_ids,
-            drill_ids=[drill.id for drill in drills if repository.scenario_key(drill.scenario_id) in training_ids],
-        ))
+        result.append(
+            WeakSkill(
+                skill=skill,
+                element_id=element.id,
+                element_name_zh=element.name_zh,
+                element_name_en=element.name_en,
+                average=averages[skill],
+                scenario_id=fresh.id if fresh else None,
+                scenario_ids=training_ids,
+                drill_ids=[drill.id for drill in drills if repository.scenario_key(drill.scenario_id) in training_ids],
+            )
+        )
     return result
 
 
 def agreement(attempts: Iterable[Attempt]) -> Agreement:
     """Mean absolute difference and share within AGREEMENT_WITHIN points, over attempts scored by both."""
-    gaps = [abs(attempt.override_score - attempt.coach_score) for attempt in attempts
-            if attempt.finished and attempt.coach_score is not None and attempt.override_score is not None]
+    gaps = [
+        abs(attempt.override_score - attempt.coach_score)
+        for attempt in attempts
+        if attempt.finished and attempt.coach_score is not None and attempt.override_score is not None
+    ]
     return Agreement(
-        pairs=len(gaps), mean_abs_diff=_mean(gaps),
+        pairs=len(gaps),
+        mean_abs_diff=_mean(gaps),
         within_10_share=round(sum(gap <= AGREEMENT_WITHIN for gap in gaps) / len(gaps), 4) if gaps else None,
     )
 
@@ -252,12 +307,15 @@ def _weeks(scored: list[ScoredAttempt]) -> list[WeekSummary]:
     summaries = []
     for label in sorted(weeks):
         items = weeks[label]
-        summaries.append(WeekSummary(
-            week=label, attempts=len(items),
-            average_score=_mean(item.attempt.score for item in items if item.attempt.score is not None),
-            fivek=_mean_by_key([item.fivek for item in items], FIVEK_DIMENSIONS),
-            spin_mix=_spin_mix(items)[0],
-        ))
+        summaries.append(
+            WeekSummary(
+                week=label,
+                attempts=len(items),
+                average_score=_mean(item.attempt.score for item in items if item.attempt.score is not None),
+                fivek=_mean_by_key([item.fivek for item in items], FIVEK_DIMENSIONS),
+                spin_mix=_spin_mix(items)[0],
+            )
+        )
     return summaries
 
 
@@ -269,12 +327,18 @@ def rep_progress(session: Session, rep: User) -> RepProgress:
     attempts = load_attempts(session, RolePlay.owner_id == rep.id, RolePlay.status == RolePlayStatus.finished)
     scored = sorted(with_scorecards(session, attempts), key=lambda item: _finished_local(item.attempt))
     return RepProgress(
-        user_id=rep.id, username=rep.username, display_name=rep.display_name or rep.username, skills=list(SKILLS),
+        user_id=rep.id,
+        username=rep.username,
+        display_name=rep.display_name or rep.username,
+        skills=list(SKILLS),
         attempts=[
             ProgressPoint(
-                roleplay_id=item.attempt.roleplay.id, scenario_id=item.attempt.roleplay.scenario_id,
-                drill_id=item.attempt.roleplay.drill_id, finished_at=item.attempt.roleplay.finished_at,
-                coach_score=item.attempt.coach_score, score=item.attempt.score,
+                roleplay_id=item.attempt.roleplay.id,
+                scenario_id=item.attempt.roleplay.scenario_id,
+                drill_id=item.attempt.roleplay.drill_id,
+                finished_at=item.attempt.roleplay.finished_at,
+                coach_score=item.attempt.coach_score,
+                score=item.attempt.score,
                 skills={skill: round(value, 2) for skill, value in item.skills.items()},
                 fivek=item.fivek,
             )

@@ -56,12 +56,19 @@ def pass_score_guidance(session: Session, viewer: User, scenario_id: str) -> Pas
     best: dict[int, int] = {}
     for attempt in attempts:
         best[attempt.roleplay.owner_id] = max(best.get(attempt.roleplay.owner_id, 0), attempt.score)
-    buckets = [ScoreBucket(low=low, count=sum(1 for s in scores if low <= s < low + BUCKET or (low == 90 and s == 100)))
-               for low in range(0, 100, BUCKET)]
+    buckets = [
+        ScoreBucket(low=low, count=sum(1 for s in scores if low <= s < low + BUCKET or (low == 90 and s == 100)))
+        for low in range(0, 100, BUCKET)
+    ]
     suggested = None
     if len(best) >= MIN_REPS:
         suggested = min(90, max(30, 5 * round(_percentile(list(best.values()), PERCENTILE) / 5)))
     return PassScoreGuidance(
-        scenario_id=scenario_id, attempts=len(scores), reps=len(best), buckets=buckets,
-        median=round(_percentile(scores, 0.5), 1) if scores else None, suggested=suggested,
-        reaching_suggested=sum(1 for score in best.values() if suggested is not None and score >= suggested))
+        scenario_id=scenario_id,
+        attempts=len(scores),
+        reps=len(best),
+        buckets=buckets,
+        median=round(_percentile(scores, 0.5), 1) if scores else None,
+        suggested=suggested,
+        reaching_suggested=sum(1 for score in best.values() if suggested is not None and score >= suggested),
+    )

@@ -26,28 +26,50 @@ def rep_notices(session: Session, rep: User) -> list[Notice]:
     seen = _aware(rep.notices_seen_at) if rep.notices_seen_at else None
     notices: list[Notice] = []
     rows = session.exec(
-        select(Review, RolePlay, User).join(RolePlay, col(RolePlay.id) == Review.roleplay_id)
+        select(Review, RolePlay, User)
+        .join(RolePlay, col(RolePlay.id) == Review.roleplay_id)
         .join(User, col(User.id) == Review.reviewer_id)
         .where(RolePlay.owner_id == rep.id, Review.reviewer_id != rep.id, Review.created_at >= since)
-        .order_by(col(Review.created_at).desc()).limit(MAX_NOTICES))
+        .order_by(col(Review.created_at).desc())
+        .limit(MAX_NOTICES)
+    )
     for review, roleplay, reviewer in rows:
         at = _aware(review.created_at)
         anchor = f"#turn-{review.turn_id}" if review.turn_id else ""
-        notices.append(Notice(kind="review", at=at, new=seen is None or at > seen, link=f"/roleplay/{roleplay.id}{anchor}",
-                              who=reviewer.display_name or reviewer.username, scenario_id=roleplay.scenario_id,
-                              score=review.override_score, text=review.comment[:200]))
+        notices.append(
+            Notice(
+                kind="review",
+                at=at,
+                new=seen is None or at > seen,
+                link=f"/roleplay/{roleplay.id}{anchor}",
+                who=reviewer.display_name or reviewer.username,
+                scenario_id=roleplay.scenario_id,
+                score=review.override_score,
+                text=review.comment[:200],
+            )
+        )
     today = team_today()
     drills = [drill for drill in list_drills(session, rep) if drill.mine is not None]
     for drill in drills:
         at = _aware(drill.created_at)
         if at >= since and drill.mine.status in OPEN and drill.mine.attempts == 0:
-            notices.append(Notice(kind="drill", at=at, new=seen is None or at > seen, link=f"/drills/{drill.id}",
-                                  scenario_id=drill.scenario_id))
+            notices.append(
+                Notice(
+                    kind="drill",
+                    at=at,
+                    new=seen is None or at > seen,
+                    link=f"/drills/{drill.id}",
+                    scenario_id=drill.scenario_id,
+                )
+            )
     notices.sort(key=lambda notice: notice.at, reverse=True)
-    due_soon = [Notice(kind="due_soon", at=drill.mine.due, new=False, link=f"/drills/{drill.id}",
-                       scenario_id=drill.scenario_id)
-                for drill in drills if drill.mine.status in OPEN and drill.mine.due is not None
-                and 0 <= (drill.mine.due - today).days <= DUE_SOON_DAYS]
+    due_soon = [
+        Notice(kind="due_soon", at=drill.mine.due, new=False, link=f"/drills/{drill.id}", scenario_id=drill.scenario_id)
+        for drill in drills
+        if drill.mine.status in OPEN
+        and drill.mine.due is not None
+        and 0 <= (drill.mine.due - today).days <= DUE_SOON_DAYS
+    ]
     return (sorted(due_soon, key=lambda notice: notice.at) + notices)[:MAX_NOTICES]
 
 

@@ -11,6 +11,7 @@ from app.drills.schemas import AssigneeResult, AttemptPublic, DrillStatus, Revie
 from app.models import Drill, DrillAssignment, Review, RolePlay, RolePlayStatus, User
 from app.scenarios import repository
 
+
 def scenario_titles(session: Session | None, scenario_id: str) -> tuple[str, str]:
     """Chinese and English titles (built-in or team scenario); the bare id when the scenario is gone."""
     return repository.scenario_titles(session, scenario_id)
@@ -65,10 +66,15 @@ def attach_reviews(session: Session, roleplays: Iterable[RolePlay]) -> list[Atte
 def review_public(review: Review, reviewers: dict[int, User]) -> ReviewPublic:
     reviewer = reviewers.get(review.reviewer_id)
     return ReviewPublic(
-        id=review.id, roleplay_id=review.roleplay_id, reviewer_id=review.reviewer_id,
+        id=review.id,
+        roleplay_id=review.roleplay_id,
+        reviewer_id=review.reviewer_id,
         reviewer_name=(reviewer.display_name or reviewer.username) if reviewer else "",
-        comment=review.comment, override_score=review.override_score, reason=review.reason,
-        created_at=review.created_at, turn_id=review.turn_id,
+        comment=review.comment,
+        override_score=review.override_score,
+        reason=review.reason,
+        created_at=review.created_at,
+        turn_id=review.turn_id,
     )
 
 
@@ -81,9 +87,15 @@ def attempts_public(session: Session, attempts: list[Attempt]) -> list[AttemptPu
     reviewers = reviewers_of(session, attempts)
     return [
         AttemptPublic(
-            id=attempt.roleplay.id, owner_id=attempt.roleplay.owner_id, scenario_id=attempt.roleplay.scenario_id,
-            drill_id=attempt.roleplay.drill_id, status=attempt.roleplay.status, coach_score=attempt.coach_score,
-            override_score=attempt.override_score, score=attempt.score, created_at=attempt.roleplay.created_at,
+            id=attempt.roleplay.id,
+            owner_id=attempt.roleplay.owner_id,
+            scenario_id=attempt.roleplay.scenario_id,
+            drill_id=attempt.roleplay.drill_id,
+            status=attempt.roleplay.status,
+            coach_score=attempt.coach_score,
+            override_score=attempt.override_score,
+            score=attempt.score,
+            created_at=attempt.roleplay.created_at,
             finished_at=attempt.roleplay.finished_at,
             reviews=[review_public(review, reviewers) for review in attempt.reviews],
         )
@@ -102,8 +114,9 @@ def due_for(drill: Drill, assignment: DrillAssignment | None) -> date:
     return assignment.due if assignment is not None and assignment.due is not None else drill.due
 
 
-def drill_status(drill: Drill, attempts: list[Attempt], today: date,
-                 assignment: DrillAssignment | None = None) -> DrillStatus:
+def drill_status(
+    drill: Drill, attempts: list[Attempt], today: date, assignment: DrillAssignment | None = None
+) -> DrillStatus:
     """A pass is final; then a cancelled drill, used-up attempts, the (rep's) due date, whether the rep has started."""
     if any(attempt.score is not None and attempt.score >= drill.pass_score for attempt in attempts):
         return DrillStatus.passed
@@ -119,17 +132,25 @@ def drill_status(drill: Drill, attempts: list[Attempt], today: date,
     return DrillStatus.in_progress if attempts else DrillStatus.assigned
 
 
-def assignee_result(drill: Drill, user: User, attempts: list[Attempt], today: date,
-                    assignment: DrillAssignment | None = None) -> AssigneeResult:
+def assignee_result(
+    drill: Drill, user: User, attempts: list[Attempt], today: date, assignment: DrillAssignment | None = None
+) -> AssigneeResult:
     scores = [attempt.score for attempt in attempts if attempt.score is not None]
     status = drill_status(drill, attempts, today, assignment)
     allowed = allowed_attempts(drill, assignment)
     left = None if allowed is None else max(allowed - len(attempts), 0)
     return AssigneeResult(
-        user_id=user.id, username=user.username, display_name=user.display_name or user.username,
-        attempts=len(attempts), attempts_left=left, best_score=max(scores) if scores else None,
-        passed=status == DrillStatus.passed, status=status, due=due_for(drill, assignment),
-        extended=assignment is not None and assignment.due is not None, attempts_allowed=allowed,
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name or user.username,
+        attempts=len(attempts),
+        attempts_left=left,
+        best_score=max(scores) if scores else None,
+        passed=status == DrillStatus.passed,
+        status=status,
+        due=due_for(drill, assignment),
+        extended=assignment is not None and assignment.due is not None,
+        attempts_allowed=allowed,
         extra_attempts=assignment.extra_attempts if assignment else 0,
     )
 

@@ -6,12 +6,12 @@ import io
 from sqlmodel import Session, col, select
 
 from app.auth.policy import can_view_user
-from app.drills.results import Attempt, attach_reviews, attempts_public, reviewers_of, review_public
+from app.drills.results import Attempt, attach_reviews, attempts_public, review_public, reviewers_of
 from app.drills.schemas import AttemptPublic, AttemptReviews, ReviewCreate
 from app.drills.service import DrillRequestError
+from app.i18n import translate
 from app.models import CoachingNote, Review, RolePlay, RolePlayStatus, Turn, User
 from app.roleplay.notes import Export
-from app.i18n import translate
 
 
 def get_visible_attempt(session: Session, viewer: User, roleplay_id: int) -> Attempt | None:
@@ -27,16 +27,19 @@ def add_review(session: Session, reviewer: User, attempt: Attempt, data: ReviewC
     if attempt.roleplay.owner_id == reviewer.id:
         raise DrillRequestError("you cannot review your own attempt", status=403, code="own_attempt")
     if data.override_score is not None and attempt.roleplay.status != RolePlayStatus.finished:
-        raise DrillRequestError("only a finished attempt has a score to override", status=409,
-                                code="not_finished")
+        raise DrillRequestError("only a finished attempt has a score to override", status=409, code="not_finished")
     if data.turn_id is not None:
         turn = session.get(Turn, data.turn_id)
         if turn is None or turn.roleplay_id != attempt.roleplay.id:
             raise DrillRequestError("that line is not in this attempt", code="bad_turn")
-    review = Review(roleplay_id=attempt.roleplay.id, reviewer_id=reviewer.id, turn_id=data.turn_id,
-                    comment=data.comment.strip(),
-                    override_score=data.override_score,
-                    reason=data.reason.strip() if data.override_score is not None else "")
+    review = Review(
+        roleplay_id=attempt.roleplay.id,
+        reviewer_id=reviewer.id,
+        turn_id=data.turn_id,
+        comment=data.comment.strip(),
+        override_score=data.override_score,
+        reason=data.reason.strip() if data.override_score is not None else "",
+    )
     session.add(review)
     session.commit()
     session.refresh(review)
@@ -46,8 +49,12 @@ def add_review(session: Session, reviewer: User, attempt: Attempt, data: ReviewC
 
 def attempt_reviews(session: Session, attempt: Attempt) -> AttemptReviews:
     reviewers = reviewers_of(session, [attempt])
-    return AttemptReviews(roleplay_id=attempt.roleplay.id, coach_score=attempt.coach_score, score=attempt.score,
-                          reviews=[review_public(review, reviewers) for review in attempt.reviews])
+    return AttemptReviews(
+        roleplay_id=attempt.roleplay.id,
+        coach_score=attempt.coach_score,
+        score=attempt.score,
+        reviews=[review_public(review, reviewers) for review in attempt.reviews],
+    )
 
 
 def attempt_public(session: Session, roleplay: RolePlay) -> AttemptPublic:
@@ -68,9 +75,15 @@ def notes_reviews(session: Session, notes: list[CoachingNote]) -> dict[int, Atte
     roleplays = list(session.exec(select(RolePlay).where(col(RolePlay.note_id).in_(ids))))
     attempts = attach_reviews(session, roleplays)
     reviewers = reviewers_of(session, attempts)
-    return {attempt.roleplay.note_id: AttemptReviews(
-        roleplay_id=attempt.roleplay.id, coach_score=attempt.coach_score, score=attempt.score,
-        reviews=[review_public(review, reviewers) for review in attempt.reviews]) for attempt in attempts}
+    return {
+        attempt.roleplay.note_id: AttemptReviews(
+            roleplay_id=attempt.roleplay.id,
+            coach_score=attempt.coach_score,
+            score=attempt.score,
+            reviews=[review_public(review, reviewers) for review in attempt.reviews],
+        )
+        for attempt in attempts
+    }
 
 
 def export_with_reviews(exported: Export, reviews: AttemptReviews | None, lang: str, when) -> Export:
@@ -84,16 +97,17 @@ def export_with_reviews(exported: Export, reviews: AttemptReviews | None, lang: 
         item = f"{review.reviewer_name} {when(review.created_at)}"
         value = review.comment
         if review.override_score is not None:
-            value = translate("drills.review.override_line", lang, score=review.override_score, reason=review.reason) \
-                + (f" {review.comment}" if review.comment else "")
+            value = translate(
+                "drills.review.override_line", lang, score=review.override_score, reason=review.reason
+            ) + (f" {review.comment}" if review.comment else "")
         section = translate("drills.export.turn_comment" if review.turn_id else "drills.export.review", lang)
         rows.append([section, item, value, ""])
     if exported.media_type.startswith("text/csv"):
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         return Export(exported.content + buffer.getvalue(), exported.media_type, exported.filename)
-    lines = ["", f"## {translate('drills.export.reviews_title', lang)}", "",
-             f"- {rows[0][0]}: **{rows[0][2]}**"]
+    lines = ["", f"## {translate('drills.export.reviews_title', lang)}", "", f"- {rows[0][0]}: **{rows[0][2]}**"]
     lines += [f"- {section} · {item}: {value}" for section, item, value, _ in rows[1:]]
-    return Export(exported.content.rstrip("\n") + "\n" + "\n".join(lines) + "\n", exported.media_type,
-                  exported.filename)
+    return Export(
+        exported.content.rstrip("\n") + "\n" + "\n".join(lines) + "\n", exported.media_type, exported.filename
+    )

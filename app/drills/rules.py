@@ -17,9 +17,13 @@ class DrillNotAvailable(Exception):
 def check_attempt_allowed(session: Session, user: User, drill_id: int) -> Drill:
     """The drill, if `user` is assigned to it and has attempts left; raises DrillNotAvailable otherwise."""
     drill = session.get(Drill, drill_id)
-    assignment = session.exec(
-        select(DrillAssignment).where(DrillAssignment.drill_id == drill_id, DrillAssignment.user_id == user.id)
-    ).first() if drill is not None else None
+    assignment = (
+        session.exec(
+            select(DrillAssignment).where(DrillAssignment.drill_id == drill_id, DrillAssignment.user_id == user.id)
+        ).first()
+        if drill is not None
+        else None
+    )
     if assignment is None:
         raise DrillNotAvailable("drill not found", 404)  # not assigned looks like missing: ids cannot be probed
     if drill.cancelled_at is not None:
@@ -27,7 +31,9 @@ def check_attempt_allowed(session: Session, user: User, drill_id: int) -> Drill:
     allowed = allowed_attempts(drill, assignment)
     if allowed is not None:
         used = session.exec(
-            select(func.count()).select_from(RolePlay).where(RolePlay.drill_id == drill_id, RolePlay.owner_id == user.id)
+            select(func.count())
+            .select_from(RolePlay)
+            .where(RolePlay.drill_id == drill_id, RolePlay.owner_id == user.id)
         ).one()
         if used >= allowed:
             raise DrillNotAvailable(f"no attempts left on this drill ({allowed} allowed)", 409)

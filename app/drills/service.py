@@ -5,11 +5,18 @@ from datetime import date
 from sqlmodel import Session, col, or_, select
 
 from app.auth.policy import can_manage_team, can_view_user, managed_team_ids, visible_user_ids
+from app.drills.results import Attempt, assignee_result, attempts_public, by_owner, load_attempts, scenario_titles
+from app.drills.schemas import (
+    AssigneeResult,
+    AssignmentUpdate,
+    DrillChangePublic,
+    DrillCreate,
+    DrillDetail,
+    DrillPublic,
+    DrillStatus,
+    DrillUpdate,
+)
 from app.errors import AppError
-from app.drills.results import (Attempt, assignee_result, attempts_public, by_owner, load_attempts,
-                                scenario_titles)
-from app.drills.schemas import (AssigneeResult, AssignmentUpdate, DrillChangePublic, DrillCreate, DrillDetail,
-                                DrillPublic, DrillStatus, DrillUpdate)
 from app.models import Drill, DrillAssignment, DrillChange, Role, RolePlay, Team, User
 from app.models.common import team_today, utcnow
 from app.scenarios import repository
@@ -27,8 +34,9 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     """Validate against what the creator manages, then store the drill and one assignment per rep."""
     scenario = repository.playable(session, creator, data.scenario_id)  # a team scenario: pinned to its version
     if scenario is None or repository.is_draft(session, scenario.id):  # drafts are the authors' until published
-        raise DrillRequestError(f"unknown scenario {data.scenario_id!r}", code="unknown_scenario",
-                                scenario=data.scenario_id)
+        raise DrillRequestError(
+            f"unknown scenario {data.scenario_id!r}", code="unknown_scenario", scenario=data.scenario_id
+        )
     if data.due < team_today():
         raise DrillRequestError(f"due date {data.due} is in the past", code="due_past")
     team = _managed_team(session, creator, data.team) if data.team else None
@@ -38,9 +46,16 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     for user in _managed_reps(session, creator, data.assignees or []):
         reps[user.id] = user
 
-    drill = Drill(created_by=creator.id, team_id=team.id if team else None, scenario_id=scenario.id,
-                  due=data.due, pass_score=data.pass_score, attempts_allowed=data.attempts, note=data.note.strip(),
-                  include_newcomers=data.include_newcomers)
+    drill = Drill(
+        created_by=creator.id,
+        team_id=team.id if team else None,
+        scenario_id=scenario.id,
+        due=data.due,
+        pass_score=data.pass_score,
+        attempts_allowed=data.attempts,
+        note=data.note.strip(),
+        include_newcomers=data.include_newcomers,
+    )
     session.add(drill)
     session.flush()
     session.add_all(DrillAssignment(drill_id=drill.id, user_id=user_id) for user_id in reps)
@@ -55,8 +70,12 @@ def assign_open_team_drills(session: Session, rep: User) -> None:
     The caller commits, so the rep and the assignments are stored together."""
     if rep.role != Role.rep:  # team drills go to reps only, as in create_drill
         return
-    open_drills = select(Drill.id).where(Drill.team_id == rep.team_id, Drill.due >= team_today(),
-                                         col(Drill.include_newcomers).is_(True), col(Drill.cancelled_at).is_(None))
+    open_drills = select(Drill.id).where(
+        Drill.team_id == rep.team_id,
+        Drill.due >= team_today(),
+        col(Drill.include_newcomers).is_(True),
+        col(Drill.cancelled_at).is_(None),
+    )
     already = select(DrillAssignment.drill_id).where(DrillAssignment.user_id == rep.id)  # e.g. back in a team
     open_drills = open_drills.where(col(Drill.id).not_in(already))
     session.add_all(DrillAssignment(drill_id=drill_id, user_id=rep.id) for drill_id in session.exec(open_drills))
@@ -77,11 +96,15 @@ def _team_reps(session: Session, team: Team) -> list[User]:
 
 def _managed_reps(session: Session, creator: User, usernames: list[str]) -> list[User]:
     wanted = list(dict.fromkeys(usernames))
-    found = {user.username: user for user in session.exec(select(User).where(User.username.in_(wanted)))} \
-        if wanted else {}
+    found = (
+        {user.username: user for user in session.exec(select(User).where(User.username.in_(wanted)))} if wanted else {}
+    )
     refused = [
-        name for name in wanted
-        if name not in found or found[name].role != Role.rep or not found[name].is_active
+        name
+        for name in wanted
+        if name not in found
+        or found[name].role != Role.rep
+        or not found[name].is_active
         or not can_view_user(session, creator, found[name].id)
     ]
     if refused:
@@ -101,11 +124,13 @@ def visible_drills_query(session: Session, viewer: User):
     assigned_to = select(DrillAssignment.drill_id).join(User, User.id == DrillAssignment.user_id)
     if viewer.role == Role.manager:
         teams = managed_team_ids(session, viewer)
-        return query.where(or_(
-            Drill.created_by == viewer.id,
-            Drill.team_id.in_(teams),
-            Drill.id.in_(assigned_to.where(User.team_id.in_(teams))),
-        ))
+        return query.where(
+            or_(
+                Drill.created_by == viewer.id,
+                Drill.team_id.in_(teams),
+                Drill.id.in_(assigned_to.where(User.team_id.in_(teams))),
+            )
+        )
     return query.where(Drill.id.in_(assigned_to.where(User.id == viewer.id)))
 
 
@@ -116,8 +141,12 @@ def get_visible_drill(session: Session, viewer: User, drill_id: int) -> Drill | 
 
 def visible_assignees(session: Session, viewer: User, drill: Drill) -> list[User]:
     """The drill's assignees the viewer may see (a rep: only themselves), by name."""
-    query = (select(User).join(DrillAssignment, DrillAssignment.user_id == User.id)
-             .where(DrillAssignment.drill_id == drill.id).order_by(User.display_name, User.username))
+    query = (
+        select(User)
+        .join(DrillAssignment, DrillAssignment.user_id == User.id)
+        .where(DrillAssignment.drill_id == drill.id)
+        .order_by(User.display_name, User.username)
+    )
     allowed = visible_user_ids(session, viewer)
     if allowed is not None:
         query = query.where(User.id.in_(allowed))
@@ -145,24 +174,36 @@ def drill_results(session: Session, viewer: User, drill: Drill) -> tuple[list[As
     grouped = by_owner(attempts)
     assignments = assignments_of(session, drill)
     today = team_today()
-    return [assignee_result(drill, user, grouped.get(user.id, []), today, assignments.get(user.id))
-            for user in users], attempts
+    return [
+        assignee_result(drill, user, grouped.get(user.id, []), today, assignments.get(user.id)) for user in users
+    ], attempts
 
 
-def drill_public(session: Session, viewer: User, drill: Drill,
-                 results: list[AssigneeResult] | None = None) -> DrillPublic:
+def drill_public(
+    session: Session, viewer: User, drill: Drill, results: list[AssigneeResult] | None = None
+) -> DrillPublic:
     if results is None:
         results, _ = drill_results(session, viewer, drill)
     title_zh, title_en = scenario_titles(session, drill.scenario_id)
     team = session.get(Team, drill.team_id) if drill.team_id else None
     return DrillPublic(
-        id=drill.id, scenario_id=drill.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,
-        team_id=drill.team_id, team_name=team.name if team else None, created_by=drill.created_by,
-        due=drill.due, pass_score=drill.pass_score, attempts_allowed=drill.attempts_allowed, note=drill.note,
-        created_at=drill.created_at, assignees=len(results),
+        id=drill.id,
+        scenario_id=drill.scenario_id,
+        scenario_title_zh=title_zh,
+        scenario_title_en=title_en,
+        team_id=drill.team_id,
+        team_name=team.name if team else None,
+        created_by=drill.created_by,
+        due=drill.due,
+        pass_score=drill.pass_score,
+        attempts_allowed=drill.attempts_allowed,
+        note=drill.note,
+        created_at=drill.created_at,
+        assignees=len(results),
         passed=sum(result.status == DrillStatus.passed for result in results),
         mine=next((result for result in results if result.user_id == viewer.id), None),
-        include_newcomers=drill.include_newcomers, cancelled_at=drill.cancelled_at,
+        include_newcomers=drill.include_newcomers,
+        cancelled_at=drill.cancelled_at,
     )
 
 
@@ -174,8 +215,12 @@ def list_drills(session: Session, viewer: User, limit: int | None = None, offset
 def drill_detail(session: Session, viewer: User, drill: Drill) -> DrillDetail:
     results, attempts = drill_results(session, viewer, drill)
     summary = drill_public(session, viewer, drill, results)
-    return DrillDetail(**summary.model_dump(), results=results, attempts=attempts_public(session, attempts),
-                       changes=drill_changes(session, viewer, drill))
+    return DrillDetail(
+        **summary.model_dump(),
+        results=results,
+        attempts=attempts_public(session, attempts),
+        changes=drill_changes(session, viewer, drill),
+    )
 
 
 # --- corrections -----------------------------------------------------------------------------------
@@ -192,8 +237,9 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _record(session: Session, drill: Drill, viewer: User, before: dict, after: dict,
-            assignee_id: int | None = None) -> DrillChange | None:
+def _record(
+    session: Session, drill: Drill, viewer: User, before: dict, after: dict, assignee_id: int | None = None
+) -> DrillChange | None:
     changes = {key: [_text(before[key]), _text(after[key])] for key in after if before[key] != after[key]}
     if not changes:
         return None
@@ -205,8 +251,9 @@ def _record(session: Session, drill: Drill, viewer: User, before: dict, after: d
 def update_drill(session: Session, viewer: User, drill: Drill, data: DrillUpdate) -> Drill:
     """Correct a drill: due date, pass score, attempts, note, newcomers, cancel or reopen; the change is audited."""
     if not can_correct(session, viewer, drill):
-        raise DrillRequestError("only the drill's creator or its team's managers may change it", status=403,
-                                code="not_your_drill")
+        raise DrillRequestError(
+            "only the drill's creator or its team's managers may change it", status=403, code="not_your_drill"
+        )
     sent = data.model_dump(exclude_unset=True)
     if drill.cancelled_at is not None and sent.get("cancelled") is not False and sent:
         raise DrillRequestError("the drill is cancelled; reopen it first", status=409, code="cancelled")
@@ -215,8 +262,13 @@ def update_drill(session: Session, viewer: User, drill: Drill, data: DrillUpdate
     for required in ("due", "pass_score", "note", "include_newcomers"):
         if required in sent and sent[required] is None:
             raise DrillRequestError(f"{required} cannot be empty", code="invalid")
-    fields = {"due": "due", "pass_score": "pass_score", "attempts": "attempts_allowed", "note": "note",
-              "include_newcomers": "include_newcomers"}
+    fields = {
+        "due": "due",
+        "pass_score": "pass_score",
+        "attempts": "attempts_allowed",
+        "note": "note",
+        "include_newcomers": "include_newcomers",
+    }
     before = {key: getattr(drill, attribute) for key, attribute in fields.items()}
     before["cancelled"] = drill.cancelled_at is not None
     for key, attribute in fields.items():
@@ -233,12 +285,14 @@ def update_drill(session: Session, viewer: User, drill: Drill, data: DrillUpdate
     return drill
 
 
-def update_assignment(session: Session, viewer: User, drill: Drill, user_id: int,
-                      data: AssignmentUpdate) -> DrillAssignment:
+def update_assignment(
+    session: Session, viewer: User, drill: Drill, user_id: int, data: AssignmentUpdate
+) -> DrillAssignment:
     """One rep's extension of the due date and extra attempts; the change is audited."""
     if not can_correct(session, viewer, drill):
-        raise DrillRequestError("only the drill's creator or its team's managers may change it", status=403,
-                                code="not_your_drill")
+        raise DrillRequestError(
+            "only the drill's creator or its team's managers may change it", status=403, code="not_your_drill"
+        )
     assignment = assignments_of(session, drill).get(user_id)
     if assignment is None or not can_view_user(session, viewer, user_id):
         raise DrillRequestError("no such assignee", status=404, code="no_assignee")
@@ -261,15 +315,31 @@ def update_assignment(session: Session, viewer: User, drill: Drill, user_id: int
 
 def drill_changes(session: Session, viewer: User, drill: Drill) -> list[DrillChangePublic]:
     """The drill's corrections, oldest first; a rep sees drill-wide ones and their own."""
-    query = select(DrillChange).where(DrillChange.drill_id == drill.id).order_by(DrillChange.created_at,
-                                                                                 DrillChange.id)
+    query = select(DrillChange).where(DrillChange.drill_id == drill.id).order_by(DrillChange.created_at, DrillChange.id)
     allowed = visible_user_ids(session, viewer)
-    changes = [change for change in session.exec(query)
-               if change.assignee_id is None or allowed is None or change.assignee_id in allowed]
+    changes = [
+        change
+        for change in session.exec(query)
+        if change.assignee_id is None or allowed is None or change.assignee_id in allowed
+    ]
     ids = {change.changed_by for change in changes} | {c.assignee_id for c in changes if c.assignee_id}
-    names = {user.id: user.display_name or user.username
-             for user in session.exec(select(User).where(col(User.id).in_(ids)))} if ids else {}
-    return [DrillChangePublic(id=change.id, changed_by=change.changed_by, changed_by_name=names.get(change.changed_by, ""),
-                              assignee_id=change.assignee_id,
-                              assignee_name=names.get(change.assignee_id) if change.assignee_id else None,
-                              changes=change.changes, created_at=change.created_at) for change in changes]
+    names = (
+        {
+            user.id: user.display_name or user.username
+            for user in session.exec(select(User).where(col(User.id).in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    return [
+        DrillChangePublic(
+            id=change.id,
+            changed_by=change.changed_by,
+            changed_by_name=names.get(change.changed_by, ""),
+            assignee_id=change.assignee_id,
+            assignee_name=names.get(change.assignee_id) if change.assignee_id else None,
+            changes=change.changes,
+            created_at=change.created_at,
+        )
+        for change in changes
+    ]

@@ -1,9 +1,9 @@
 """Deal question flows: YAML flow definitions, the step-by-step engine, result models and note export.
 
-    from app.flows import start, answer, back, AnswerError, note_to_markdown
-    state, view = start("stakeholder_map", lang="zh")
-    outcome = answer(state, "王总")          # next StepView, or done with outcome.result
-    markdown = note_to_markdown(state.flow_id, outcome.result)
+from app.flows import start, answer, back, AnswerError, note_to_markdown
+state, view = start("stakeholder_map", lang="zh")
+outcome = answer(state, "王总")          # next StepView, or done with outcome.result
+markdown = note_to_markdown(state.flow_id, outcome.result)
 """
 
 from app.flows.definitions import (

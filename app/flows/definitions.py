@@ -48,8 +48,24 @@ CHOICE_TYPES = ("choice", "multi_choice")
 
 # Used when a probe does not list its own vague words: answers that say nothing.
 DEFAULT_VAGUE_WORDS = [
-    "还行", "不清楚", "差不多", "不知道", "一般", "还好", "说不好", "不确定", "没想过", "看情况", "再说",
-    "not sure", "don't know", "dunno", "ok", "fine", "maybe", "n/a",
+    "还行",
+    "不清楚",
+    "差不多",
+    "不知道",
+    "一般",
+    "还好",
+    "说不好",
+    "不确定",
+    "没想过",
+    "看情况",
+    "再说",
+    "not sure",
+    "don't know",
+    "dunno",
+    "ok",
+    "fine",
+    "maybe",
+    "n/a",
 ]
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -346,7 +362,14 @@ def describe_flows(lang: str = "zh") -> list[dict[str, str]]:
 # Contract order of the playbook lists (the playbook's id set itself is unordered).
 _CONTRACT_ORDER: dict[str, list[str]] = {
     "spin": ["situation", "problem", "implication", "need_payoff"],
-    "dragon.step": ["customer_analysis", "build_trust", "uncover_needs", "present_value", "win_commitment", "follow_up"],
+    "dragon.step": [
+        "customer_analysis",
+        "build_trust",
+        "uncover_needs",
+        "present_value",
+        "win_commitment",
+        "follow_up",
+    ],
     "dragon.relation": ["acquainted", "dating", "trust", "alliance"],
     "dragon.opportunity": ["is_real", "can_solve", "can_win", "worth_it"],
     "org.level": ["operational", "management", "decision"],
@@ -371,11 +394,11 @@ def playbook_list_ids(list_name: str, playbook: Any) -> list[str]:
     known = playbook.ids()
     prefix = list_name + "."
     if list_name in {f"fivek.{dim}" for dim in FIVEK_DIMENSIONS}:
-        levels = [i for i in known if i.startswith(prefix) and _LEVEL_SUFFIX.match(i[len(prefix):])]
-        return sorted(levels, key=lambda i: int(i[len(prefix) + 1:]))
+        levels = [i for i in known if i.startswith(prefix) and _LEVEL_SUFFIX.match(i[len(prefix) :])]
+        return sorted(levels, key=lambda i: int(i[len(prefix) + 1 :]))
     if list_name in _CONTRACT_ORDER:
         return [prefix + suffix for suffix in _CONTRACT_ORDER[list_name] if prefix + suffix in known]
-    return sorted(i for i in known if i.startswith(prefix) and "." not in i[len(prefix):])
+    return sorted(i for i in known if i.startswith(prefix) and "." not in i[len(prefix) :])
 
 
 def resolve_options(step: StepDef, playbook: Any | None) -> list[tuple[str, str, str]]:
@@ -407,7 +430,10 @@ def _option_detail(element: Any, field_name: str | None) -> tuple[str, str]:
     contact = getattr(element, "points_contact", None)
     decision_maker = getattr(element, "points_decision_maker", None)
     if contact is not None and decision_maker is not None:
-        return f"（经办人 {contact} 分 / 决策者 {decision_maker} 分）", f" ({contact} pts contact / {decision_maker} pts decision maker)"
+        return (
+            f"（经办人 {contact} 分 / 决策者 {decision_maker} 分）",
+            f" ({contact} pts contact / {decision_maker} pts decision maker)",
+        )
     points = getattr(element, "points", None)
     if points is not None:
         return f"（{points} 分）", f" ({points} pts)"

@@ -24,8 +24,8 @@ from app.flows.definitions import (
     FlowDefinition,
     GroupDef,
     StepDef,
-    meaningful_chars,
     get_flow,
+    meaningful_chars,
     resolve_options,
 )
 
@@ -35,7 +35,17 @@ Lang = Literal["zh", "en"]
 MORE_STEP_ID = "more"  # the closing "add another?" question of a repeated group
 _MORE_OPTIONS = [("yes", "还有，继续添加", "Yes, add another"), ("no", "没有了，继续", "No, continue")]
 # Short replies people type to "add another?" in a chat box.
-_MORE_ALIASES = {"是": "yes", "有": "yes", "还有": "yes", "y": "yes", "否": "no", "没有": "no", "无": "no", "没了": "no", "n": "no"}
+_MORE_ALIASES = {
+    "是": "yes",
+    "有": "yes",
+    "还有": "yes",
+    "y": "yes",
+    "否": "no",
+    "没有": "no",
+    "无": "no",
+    "没了": "no",
+    "n": "no",
+}
 
 
 class AnswerError(ValueError):
@@ -202,7 +212,9 @@ def answer(
 
     probe = step.probe
     # An optional question left empty is a choice, not a thin answer.
-    worth_probing = probe is not None and value not in (None, "", []) and work.probes_used.get(key, 0) < probe.max_probes
+    worth_probing = (
+        probe is not None and value not in (None, "", []) and work.probes_used.get(key, 0) < probe.max_probes
+    )
     if probe is not None and worth_probing and probe.is_thin(value):
         work.probes_used[key] = work.probes_used.get(key, 0) + 1
         work.probing = True
@@ -321,7 +333,9 @@ def _next_after_step(flow: FlowDefinition, state: FlowRunState, position: Positi
     item = flow.items[position.item]
     if isinstance(item, StepDef):
         return _first_active_from(flow, state, Position(item=position.item + 1))
-    return _first_active_from(flow, state, Position(item=position.item, instance=position.instance, inner=position.inner + 1))
+    return _first_active_from(
+        flow, state, Position(item=position.item, instance=position.instance, inner=position.inner + 1)
+    )
 
 
 def _estimate_remaining(flow: FlowDefinition, state: FlowRunState, position: Position) -> int:
@@ -590,7 +604,9 @@ def _view(
         assert isinstance(item, GroupDef)
         prompt = item.more_prompt_en if lang == "en" else item.more_prompt_zh
         options = [OptionView(id=i, label=en if lang == "en" else zh) for i, zh, en in _MORE_OPTIONS]
-        return StepView(id=f"{item.group}.{MORE_STEP_ID}", prompt=prompt, type="choice", options=options, progress=progress)
+        return StepView(
+            id=f"{item.group}.{MORE_STEP_ID}", prompt=prompt, type="choice", options=options, progress=progress
+        )
 
     prompt = step.prompt_en if lang == "en" else step.prompt_zh
     step_id = step.id

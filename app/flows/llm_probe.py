@@ -43,7 +43,7 @@ def probe_writer_for(chat_model: BaseChatModel | None, flow: FlowDefinition) -> 
         text = reply.text
         if reply.cut:  # the cap stopped a model that went on: keep its first question, if it finished one
             ends = [index for index in (text.find("？"), text.find("?")) if index >= 0]
-            text = text[:min(ends) + 1] if ends else ""
+            text = text[: min(ends) + 1] if ends else ""
         return usable_probe(text, request.lang)
 
     return write

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 
 from app.csv_export import csv_text
 from app.flows.definitions import get_flow
-from app.playbook import get_playbook
 from app.flows.results import (
     RESULT_MODELS,
     VERDICT_NAMES,
@@ -26,16 +25,26 @@ from app.flows.results import (
     SpinCallPlanResult,
     StakeholderMapResult,
 )
+from app.playbook import get_playbook
 
 Lang = Literal["zh", "en"]
 
-_ANSWER_LABELS = {"yes": ("是", "Yes"), "partly": ("部分/待确认", "Partly"), "no": ("否", "No"), "unknown": ("不清楚", "Unknown")}
+_ANSWER_LABELS = {
+    "yes": ("是", "Yes"),
+    "partly": ("部分/待确认", "Partly"),
+    "no": ("否", "No"),
+    "unknown": ("不清楚", "Unknown"),
+}
 
 
 def as_result(flow_id: str, result: BaseModel | dict[str, Any]) -> BaseModel:
     """The typed result model of a flow, from a model or its JSON dict."""
     model = RESULT_MODELS[flow_id]
-    return result if isinstance(result, model) else model.model_validate(result if isinstance(result, dict) else result.model_dump())
+    return (
+        result
+        if isinstance(result, model)
+        else model.model_validate(result if isinstance(result, dict) else result.model_dump())
+    )
 
 
 def _t(lang: Lang, zh: str, en: str) -> str:
@@ -102,7 +111,9 @@ def _md_spin(result: SpinCallPlanResult, lang: Lang) -> list[str]:
         if group.basis:
             lines.append(f"**{_t(lang, '依据的情况', 'Basis')}**: {'；'.join(group.basis)}")
         lines.append(f"**{_t(lang, '我的问题', 'My questions')}**")
-        lines += [f"{i}. {q}" for i, q in enumerate(group.own_questions, 1)] or [f"- {_t(lang, '（未填写）', '(none)')}"]
+        lines += [f"{i}. {q}" for i, q in enumerate(group.own_questions, 1)] or [
+            f"- {_t(lang, '（未填写）', '(none)')}"
+        ]
         lines.append(f"**{_t(lang, '建议问题', 'Suggested questions')}**")
         lines += [f"- {q}" for q in group.suggested_questions] or [f"- {_t(lang, '无', 'None')}"]
     commitment = _name(result.commitment, lang) + (f"：{result.commitment_detail}" if result.commitment_detail else "")
@@ -125,7 +136,9 @@ def _md_dragon(result: DragonDiagnosisResult, lang: Lang) -> list[str]:
     ]
     for person in result.people:
         following = _name(person.next_relation, lang) if person.next_relation else "—"
-        lines.append(f"| {person.name} | {_name(person.role, lang)} | {_name(person.relation, lang)} | {person.relation_evidence} | {following} |")
+        lines.append(
+            f"| {person.name} | {_name(person.role, lang)} | {_name(person.relation, lang)} | {person.relation_evidence} | {following} |"
+        )
     lines += ["", f"## {_t(lang, '机会四问', 'Opportunity questions')}"]
     for row in result.opportunity:
         answer = _t(lang, *_ANSWER_LABELS[row.answer])
@@ -137,10 +150,21 @@ def _md_dragon(result: DragonDiagnosisResult, lang: Lang) -> list[str]:
 
 
 def _md_stakeholders(result: StakeholderMapResult, lang: Lang) -> list[str]:
-    headers = _t(lang, "姓名|职务|角色|需求层次|变革态度|关注点|紧密度|对我方态度", "Name|Title|Role|Need level|Change|Focus|Closeness|Attitude")
-    lines = [f"## {_t(lang, '多维汇总表', 'Multi-dimension summary')}", "", f"| {headers.replace('|', ' | ')} |", "|" + " --- |" * 8]
+    headers = _t(
+        lang,
+        "姓名|职务|角色|需求层次|变革态度|关注点|紧密度|对我方态度",
+        "Name|Title|Role|Need level|Change|Focus|Closeness|Attitude",
+    )
+    lines = [
+        f"## {_t(lang, '多维汇总表', 'Multi-dimension summary')}",
+        "",
+        f"| {headers.replace('|', ' | ')} |",
+        "|" + " --- |" * 8,
+    ]
     for row in result.rows:
-        cells = [row.name, row.title] + [_name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")]
+        cells = [row.name, row.title] + [
+            _name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"## {_t(lang, '风险', 'Risks')}"]
     for risk in result.risks:
@@ -150,7 +174,11 @@ def _md_stakeholders(result: StakeholderMapResult, lang: Lang) -> list[str]:
         lines.append(f"- {_t(lang, '未发现明显风险', 'No obvious risk found')}")
     lines += ["", f"## {_t(lang, '逐人行动', 'Actions per person')}"]
     for row in result.rows:
-        lines += ["", f"### {row.name}（{row.title}）", f"{_t(lang, '态度依据', 'Attitude evidence')}: {row.attitude_evidence}"]
+        lines += [
+            "",
+            f"### {row.name}（{row.title}）",
+            f"{_t(lang, '态度依据', 'Attitude evidence')}: {row.attitude_evidence}",
+        ]
         if row.backs_competitor:
             lines.append(f"{_t(lang, '倾向的竞争对手', 'Leans to competitor')}: {row.backs_competitor}")
         lines += _bullets(row.actions, lang)
@@ -176,22 +204,35 @@ def _md_fivek(result: FivekIntensityResult, lang: Lang) -> list[str]:
         "",
         f"- **{_t(lang, '总分', 'Total')}**: {result.total} / 100",
         f"- **{_t(lang, '里程碑', 'Milestone')}**: "
-        + (_name(result.milestone, lang) if result.milestone else _t(lang, "尚未达到 10% 里程碑", "below the 10% milestone")),
+        + (
+            _name(result.milestone, lang)
+            if result.milestone
+            else _t(lang, "尚未达到 10% 里程碑", "below the 10% milestone")
+        ),
         f"- **{_t(lang, '赢单概率', 'Win probability')}**: {result.probability}%",
     ]
     if result.amount is not None:
         lines.append(f"- **{_t(lang, '预计金额', 'Amount')}**: {result.amount:,.0f}")
         lines.append(f"- **{_t(lang, '加权预测', 'Weighted forecast')}**: {result.weighted_forecast:,.0f}")
     if result.next_milestone is not None:
-        lines += ["", f"## {_t(lang, '下一个里程碑还缺', 'Missing for the next milestone')}: {_name(result.next_milestone, lang)}"]
-        lines += [f"- {item}" for item in (result.unmet_criteria_en if lang == "en" else result.unmet_criteria_zh)] or ["- —"]
+        lines += [
+            "",
+            f"## {_t(lang, '下一个里程碑还缺', 'Missing for the next milestone')}: {_name(result.next_milestone, lang)}",
+        ]
+        lines += [f"- {item}" for item in (result.unmet_criteria_en if lang == "en" else result.unmet_criteria_zh)] or [
+            "- —"
+        ]
     lines += ["", f"## {_t(lang, '建议', 'Advice')}", *_bullets(result.advice, lang)]
     return lines
 
 
 def _md_opportunity(result: OpportunityCheckResult, lang: Lang) -> list[str]:
     zh, en = VERDICT_NAMES[result.verdict]
-    lines = [f"**{_t(lang, '结论', 'Verdict')}: {_t(lang, zh, en)}**", "", f"## {_t(lang, '四个问题', 'Four questions')}"]
+    lines = [
+        f"**{_t(lang, '结论', 'Verdict')}: {_t(lang, zh, en)}**",
+        "",
+        f"## {_t(lang, '四个问题', 'Four questions')}",
+    ]
     for row in result.questions:
         answer = _t(lang, *_ANSWER_LABELS[row.answer])
         evidence = f" — {row.evidence}" if row.evidence else ""
@@ -225,11 +266,19 @@ def note_to_csv(flow_id: str, result: BaseModel | dict[str, Any], lang: Lang = "
 
 
 def _long_header(lang: Lang) -> list[str]:
-    return [_t(lang, "部分", "section"), _t(lang, "项目", "item"), _t(lang, "内容", "value"), _t(lang, "手册条目", "playbook")]
+    return [
+        _t(lang, "部分", "section"),
+        _t(lang, "项目", "item"),
+        _t(lang, "内容", "value"),
+        _t(lang, "手册条目", "playbook"),
+    ]
 
 
 def _csv_spin(result: SpinCallPlanResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    rows = [[_t(lang, "客户", "account"), "", result.account, ""], [_t(lang, "场景", "context"), "", _name(result.industry, lang), ""]]
+    rows = [
+        [_t(lang, "客户", "account"), "", result.account, ""],
+        [_t(lang, "场景", "context"), "", _name(result.industry, lang), ""],
+    ]
     for group in result.groups:
         section, kind = _t(lang, group.name_zh, group.name_en), _element_names([group.spin_type], lang)
         rows += [[section, _t(lang, "依据", "basis"), text, kind] for text in group.basis]
@@ -237,7 +286,10 @@ def _csv_spin(result: SpinCallPlanResult, lang: Lang) -> tuple[list[str], list[l
         rows += [[section, _t(lang, "建议问题", "suggested"), q, kind] for q in group.suggested_questions]
     commitment = _name(result.commitment, lang) + (f"：{result.commitment_detail}" if result.commitment_detail else "")
     rows.append([_t(lang, "承诺", "commitment"), "", commitment, ""])
-    rows += [[_t(lang, "提醒", "warning"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)] for m in result.warnings]
+    rows += [
+        [_t(lang, "提醒", "warning"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+        for m in result.warnings
+    ]
     return _long_header(lang), rows
 
 
@@ -247,27 +299,67 @@ def _csv_dragon(result: DragonDiagnosisResult, lang: Lang) -> tuple[list[str], l
         [_t(lang, "当前步骤", "current step"), str(result.current_step_order), _name(result.current_step, lang), ""],
     ]
     for person in result.people:
-        rows.append([_t(lang, "关键人", "key person"), person.name, f"{_name(person.role, lang)} / {_name(person.relation, lang)}", ""])
+        rows.append(
+            [
+                _t(lang, "关键人", "key person"),
+                person.name,
+                f"{_name(person.role, lang)} / {_name(person.relation, lang)}",
+                "",
+            ]
+        )
     for row in result.opportunity:
-        rows.append([_t(lang, "机会四问", "opportunity"), _name(row.question, lang),
-                     f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(), ""])
-    rows += [[_t(lang, "缺口", "gap"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)] for m in result.gaps]
-    rows += [[_t(lang, "下一步", "next action"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-             for m in result.next_actions]
+        rows.append(
+            [
+                _t(lang, "机会四问", "opportunity"),
+                _name(row.question, lang),
+                f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(),
+                "",
+            ]
+        )
+    rows += [
+        [_t(lang, "缺口", "gap"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+        for m in result.gaps
+    ]
+    rows += [
+        [_t(lang, "下一步", "next action"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+        for m in result.next_actions
+    ]
     return _long_header(lang), rows
 
 
 def _csv_stakeholders(result: StakeholderMapResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    header = _t(lang, "姓名,职务,角色,需求层次,变革态度,关注点,紧密度,对我方态度,态度依据,风险,行动", "name,title,role,need_level,change,focus,closeness,attitude,attitude_evidence,risks,actions").split(",")
+    header = _t(
+        lang,
+        "姓名,职务,角色,需求层次,变革态度,关注点,紧密度,对我方态度,态度依据,风险,行动",
+        "name,title,role,need_level,change,focus,closeness,attitude,attitude_evidence,risks,actions",
+    ).split(",")
     rows = []
     for row in result.rows:
-        risks = [risk.message.en if lang == "en" else risk.message.zh for risk in result.risks if row.name in risk.people]
+        risks = [
+            risk.message.en if lang == "en" else risk.message.zh for risk in result.risks if row.name in risk.people
+        ]
         actions = "；".join(m.en if lang == "en" else m.zh for m in row.actions)
-        dims = [_name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")]
+        dims = [
+            _name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")
+        ]
         rows.append([row.name, row.title, *dims, row.attitude_evidence, "；".join(risks), actions])
     for risk in result.risks:
         if not risk.people:  # team-level risks get their own line
-            rows.append([_t(lang, "（整体）", "(team)"), "", "", "", "", "", "", "", "", risk.message.en if lang == "en" else risk.message.zh, ""])
+            rows.append(
+                [
+                    _t(lang, "（整体）", "(team)"),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    risk.message.en if lang == "en" else risk.message.zh,
+                    "",
+                ]
+            )
     return header, rows
 
 
@@ -276,20 +368,36 @@ def _csv_fivek(result: FivekIntensityResult, lang: Lang) -> tuple[list[str], lis
     rows = [[_name(s.dimension, lang), _name(s.level, lang), _side(s, lang), str(s.points)] for s in result.scores]
     rows.append([_t(lang, "总分", "total"), "", "", str(result.total)])
     milestone = result.milestone
-    rows.append([_t(lang, "里程碑", "milestone"), _name(milestone, lang) if milestone else "", "", f"{result.probability}%"])
+    rows.append(
+        [_t(lang, "里程碑", "milestone"), _name(milestone, lang) if milestone else "", "", f"{result.probability}%"]
+    )
     if result.amount is not None:
         rows.append([_t(lang, "加权预测", "weighted forecast"), "", "", f"{result.weighted_forecast:.2f}"])
     return header, rows
 
 
 def _csv_opportunity(result: OpportunityCheckResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    rows = [[_t(lang, "客户", "account"), "", result.account, ""], [_t(lang, "结论", "verdict"), "", _t(lang, *VERDICT_NAMES[result.verdict]), ""]]
+    rows = [
+        [_t(lang, "客户", "account"), "", result.account, ""],
+        [_t(lang, "结论", "verdict"), "", _t(lang, *VERDICT_NAMES[result.verdict]), ""],
+    ]
     for row in result.questions:
-        rows.append([_t(lang, "问题", "question"), _name(row.question, lang),
-                     f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(), ""])
-    rows += [[_t(lang, "理由", "reason"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)] for m in result.reasons]
-    rows += [[_t(lang, "条件", "condition"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-             for m in result.conditions]
+        rows.append(
+            [
+                _t(lang, "问题", "question"),
+                _name(row.question, lang),
+                f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(),
+                "",
+            ]
+        )
+    rows += [
+        [_t(lang, "理由", "reason"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+        for m in result.reasons
+    ]
+    rows += [
+        [_t(lang, "条件", "condition"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
+        for m in result.conditions
+    ]
     return _long_header(lang), rows
 
 

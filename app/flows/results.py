@@ -157,7 +157,12 @@ def _check_own_question_types(groups: list[QuestionGroup]) -> list[Message]:
     """Flag the rep's questions that read like another SPIN type (offline classifier)."""
     from app.coaching.spin import classify_spin
 
-    names = {"S": ("情景", "situation"), "P": ("难点", "problem"), "I": ("暗示", "implication"), "N": ("需求-效益", "need-payoff")}
+    names = {
+        "S": ("情景", "situation"),
+        "P": ("难点", "problem"),
+        "I": ("暗示", "implication"),
+        "N": ("需求-效益", "need-payoff"),
+    }
     warnings = []
     for group in groups:
         intended = _SPIN_LETTER[group.spin_type]
@@ -260,7 +265,12 @@ DRAGON_STEPS = (
     "dragon.step.win_commitment",
     "dragon.step.follow_up",
 )
-RELATIONS = ("dragon.relation.acquainted", "dragon.relation.dating", "dragon.relation.trust", "dragon.relation.alliance")
+RELATIONS = (
+    "dragon.relation.acquainted",
+    "dragon.relation.dating",
+    "dragon.relation.trust",
+    "dragon.relation.alliance",
+)
 OPPORTUNITY_QUESTIONS = (
     "dragon.opportunity.is_real",
     "dragon.opportunity.can_solve",
@@ -337,7 +347,9 @@ def _opportunity_answers(
     return rows
 
 
-def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, Any]]], playbook: Any) -> DragonDiagnosisResult:
+def _dragon_diagnosis(
+    answers: dict[str, Any], groups: dict[str, list[dict[str, Any]]], playbook: Any
+) -> DragonDiagnosisResult:
     cites = _Cites(playbook)
     reached = [step_id for step_id in DRAGON_STEPS if step_id in (answers.get("markers_reached") or [])]
     # The deal sits in the first step whose end marker has not been reached.
@@ -348,7 +360,7 @@ def _dragon_diagnosis(answers: dict[str, Any], groups: dict[str, list[dict[str, 
     gaps: list[Message] = []
     actions: list[Message] = []
 
-    for step_id in DRAGON_STEPS[current_index + 1:]:
+    for step_id in DRAGON_STEPS[current_index + 1 :]:
         if step_id in reached and not all_done:
             later = playbook.element(step_id)
             gaps.append(
@@ -523,23 +535,56 @@ def _person_actions(row: StakeholderRow, playbook: Any, cites: _Cites) -> list[M
     actions = []
     role = playbook.element(row.role.id)
     for text in getattr(role, "approach_zh", [])[:2]:
-        actions.append(Message(code="role_action", zh=f"作为{role.name_zh}：{text}", en=f"As {role.name_en}: {text}", cites=cites.add(role.id)))
+        actions.append(
+            Message(
+                code="role_action",
+                zh=f"作为{role.name_zh}：{text}",
+                en=f"As {role.name_en}: {text}",
+                cites=cites.add(role.id),
+            )
+        )
     maslow = playbook.element(row.maslow.id)
     for text in getattr(maslow, "rep_actions_zh", []):  # all of them: the compliance line must never be cut
-        actions.append(Message(code="maslow_action", zh=f"{maslow.name_zh}：{text}", en=f"{maslow.name_en} need: {text}", cites=cites.add(maslow.id)))
+        actions.append(
+            Message(
+                code="maslow_action",
+                zh=f"{maslow.name_zh}：{text}",
+                en=f"{maslow.name_en} need: {text}",
+                cites=cites.add(maslow.id),
+            )
+        )
     change = playbook.element(row.change.id)
     position = getattr(change, "value_position_zh", None)
     if position:
-        actions.append(Message(code="change_action", zh=f"{change.name_zh}：{position}", en=f"{change.name_en}: {position}", cites=cites.add(change.id)))
+        actions.append(
+            Message(
+                code="change_action",
+                zh=f"{change.name_zh}：{position}",
+                en=f"{change.name_en}: {position}",
+                cites=cites.add(change.id),
+            )
+        )
     focus = playbook.element(row.focus.id)
     concerns = getattr(focus, "concerns_zh", [])
     if concerns:
         actions.append(
-            Message(code="focus_action", zh=f"关注{focus.name_zh}：准备好{'、'.join(concerns[:3])}", en=f"Focus {focus.name_en}: prepare {'、'.join(concerns[:3])}", cites=cites.add(focus.id))
+            Message(
+                code="focus_action",
+                zh=f"关注{focus.name_zh}：准备好{'、'.join(concerns[:3])}",
+                en=f"Focus {focus.name_en}: prepare {'、'.join(concerns[:3])}",
+                cites=cites.add(focus.id),
+            )
         )
     attitude = playbook.element(row.attitude.id)
     for text in getattr(attitude, "handling_zh", [])[:2]:
-        actions.append(Message(code="attitude_action", zh=f"{attitude.name_zh}：{text}", en=f"{attitude.name_en}: {text}", cites=cites.add(attitude.id)))
+        actions.append(
+            Message(
+                code="attitude_action",
+                zh=f"{attitude.name_zh}：{text}",
+                en=f"{attitude.name_en}: {text}",
+                cites=cites.add(attitude.id),
+            )
+        )
     if row.closeness.id in LOW_CLOSENESS and row.role.id == "org.role.decision_maker":
         actions.append(
             Message(
@@ -556,55 +601,119 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: _Cites) -> list[RiskFl
     """Risk rules on the summary table (each names the people involved)."""
     risks: list[RiskFlag] = []
 
-    def flag(code: str, severity: Literal["high", "medium"], zh: str, en: str, ids: list[str], people: list[str]) -> None:
-        risks.append(RiskFlag(code=code, severity=severity, message=Message(code=code, zh=zh, en=en, cites=cites.add(*ids)), people=people))
+    def flag(
+        code: str, severity: Literal["high", "medium"], zh: str, en: str, ids: list[str], people: list[str]
+    ) -> None:
+        risks.append(
+            RiskFlag(
+                code=code,
+                severity=severity,
+                message=Message(code=code, zh=zh, en=en, cites=cites.add(*ids)),
+                people=people,
+            )
+        )
 
     attitudes = [row.attitude.id for row in rows]
     if "fivedim.attitude.coach" not in attitudes:
-        flag("no_coach", "high", "没有指导者：没人给我方通报内部情况、竞争对手动向和决策进展。",
-             "No coach: nobody feeds us inside information, competitor moves or decision progress.",
-             ["fivedim.attitude.coach"], [])
+        flag(
+            "no_coach",
+            "high",
+            "没有指导者：没人给我方通报内部情况、竞争对手动向和决策进展。",
+            "No coach: nobody feeds us inside information, competitor moves or decision progress.",
+            ["fivedim.attitude.coach"],
+            [],
+        )
     decision_makers = [row for row in rows if row.role.id == "org.role.decision_maker"]
     if not decision_makers:
-        flag("no_decision_maker", "high", "名单里没有决策者：先弄清楚谁拍板。",
-             "No decision maker on the list: find out who decides.", ["org.role.decision_maker"], [])
+        flag(
+            "no_decision_maker",
+            "high",
+            "名单里没有决策者：先弄清楚谁拍板。",
+            "No decision maker on the list: find out who decides.",
+            ["org.role.decision_maker"],
+            [],
+        )
     unreached = [row.name for row in decision_makers if row.closeness.id in LOW_CLOSENESS]
     if unreached:
-        flag("decision_maker_unreached", "high", f"决策者{'、'.join(unreached)}与我方没有联系或联系很少。",
-             f"Decision maker {', '.join(unreached)} has little or no contact with us.",
-             ["org.role.decision_maker", *sorted({r.closeness.id for r in decision_makers if r.closeness.id in LOW_CLOSENESS})], unreached)
+        flag(
+            "decision_maker_unreached",
+            "high",
+            f"决策者{'、'.join(unreached)}与我方没有联系或联系很少。",
+            f"Decision maker {', '.join(unreached)} has little or no contact with us.",
+            [
+                "org.role.decision_maker",
+                *sorted({r.closeness.id for r in decision_makers if r.closeness.id in LOW_CLOSENESS}),
+            ],
+            unreached,
+        )
     against = [row.name for row in decision_makers if row.attitude.id in AGAINST]
     if against:
-        flag("decision_maker_against", "high", f"决策者{'、'.join(against)}倾向竞争对手或反对我方。",
-             f"Decision maker {', '.join(against)} leans to a competitor or opposes us.",
-             ["org.role.decision_maker", *sorted({r.attitude.id for r in decision_makers if r.attitude.id in AGAINST})], against)
-    close_rows = [row for row in rows if row.attitude.id == "fivedim.attitude.opponent" and row.closeness.id in HIGH_CLOSENESS]
+        flag(
+            "decision_maker_against",
+            "high",
+            f"决策者{'、'.join(against)}倾向竞争对手或反对我方。",
+            f"Decision maker {', '.join(against)} leans to a competitor or opposes us.",
+            ["org.role.decision_maker", *sorted({r.attitude.id for r in decision_makers if r.attitude.id in AGAINST})],
+            against,
+        )
+    close_rows = [
+        row for row in rows if row.attitude.id == "fivedim.attitude.opponent" and row.closeness.id in HIGH_CLOSENESS
+    ]
     close_opponents = [row.name for row in close_rows]
     if close_opponents:
-        flag("opponent_close_ties", "medium",
-             f"反对者{'、'.join(close_opponents)}与我方联系很多：他可能把我方的信息转给竞争对手，敏感信息要把关。",
-             f"Opponent {', '.join(close_opponents)} is in close contact with us and may pass our information to a competitor.",
-             ["fivedim.attitude.opponent", *sorted({row.closeness.id for row in close_rows})], close_opponents)
+        flag(
+            "opponent_close_ties",
+            "medium",
+            f"反对者{'、'.join(close_opponents)}与我方联系很多：他可能把我方的信息转给竞争对手，敏感信息要把关。",
+            f"Opponent {', '.join(close_opponents)} is in close contact with us and may pass our information to a competitor.",
+            ["fivedim.attitude.opponent", *sorted({row.closeness.id for row in close_rows})],
+            close_opponents,
+        )
     if rows and all(attitude == "fivedim.attitude.neutral" for attitude in attitudes):
-        flag("all_neutral", "high", "所有人都是中立者：还没有任何人站在我方一边。",
-             "Everyone is neutral: nobody is on our side yet.", ["fivedim.attitude.neutral"], [row.name for row in rows])
+        flag(
+            "all_neutral",
+            "high",
+            "所有人都是中立者：还没有任何人站在我方一边。",
+            "Everyone is neutral: nobody is on our side yet.",
+            ["fivedim.attitude.neutral"],
+            [row.name for row in rows],
+        )
     elif rows and not any(attitude in SUPPORTIVE for attitude in attitudes):
-        flag("no_support", "high", "没有任何指导者或支持者。", "No coach and no supporter at all.",
-             ["fivedim.attitude.supporter"], [])
-    suspicious = [row.name for row in rows if row.attitude.id in SUPPORTIVE and row.closeness.id == "fivedim.closeness.none"]
+        flag(
+            "no_support",
+            "high",
+            "没有任何指导者或支持者。",
+            "No coach and no supporter at all.",
+            ["fivedim.attitude.supporter"],
+            [],
+        )
+    suspicious = [
+        row.name for row in rows if row.attitude.id in SUPPORTIVE and row.closeness.id == "fivedim.closeness.none"
+    ]
     if suspicious:
-        flag("support_without_contact", "medium",
-             f"{'、'.join(suspicious)}被判为支持我方，却与我方没有联系：五个维度互相矛盾时，先核实背后是否另有其人。",
-             f"{', '.join(suspicious)} is rated supportive but has no contact with us; re-check the rating.",
-             ["fivedim.closeness.none", "fivedim.attitude.supporter"], suspicious)
+        flag(
+            "support_without_contact",
+            "medium",
+            f"{'、'.join(suspicious)}被判为支持我方，却与我方没有联系：五个维度互相矛盾时，先核实背后是否另有其人。",
+            f"{', '.join(suspicious)} is rated supportive but has no contact with us; re-check the rating.",
+            ["fivedim.closeness.none", "fivedim.attitude.supporter"],
+            suspicious,
+        )
     if len(rows) == 1:
-        flag("single_contact", "medium", "只分析了一个人：大项目参与决策的人多，要把每个角色都列出来。",
-             "Only one person mapped: big deals have many decision participants; list every role.",
-             ["fivedim.model"], [rows[0].name])
+        flag(
+            "single_contact",
+            "medium",
+            "只分析了一个人：大项目参与决策的人多，要把每个角色都列出来。",
+            "Only one person mapped: big deals have many decision participants; list every role.",
+            ["fivedim.model"],
+            [rows[0].name],
+        )
     return risks
 
 
-def _stakeholder_map(answers: dict[str, Any], groups: dict[str, list[dict[str, Any]]], playbook: Any) -> StakeholderMapResult:
+def _stakeholder_map(
+    answers: dict[str, Any], groups: dict[str, list[dict[str, Any]]], playbook: Any
+) -> StakeholderMapResult:
     cites = _Cites(playbook)
     cites.add("fivedim.model")
     rows = []
@@ -620,13 +729,13 @@ def _stakeholder_map(answers: dict[str, Any], groups: dict[str, list[dict[str, A
         row.actions = _person_actions(row, playbook, cites)
         rows.append(row)
     risks = _stakeholder_risks(rows, cites)
-    return StakeholderMapResult(account=_text(answers.get("account")), rows=rows, risks=risks, citations=cites.citations())
+    return StakeholderMapResult(
+        account=_text(answers.get("account")), rows=rows, risks=risks, citations=cites.citations()
+    )
 
 
 # ---------------------------------------------------------------------------
 # fivek_intensity
-
-
 
 
 class FivekScore(BaseModel):
@@ -680,7 +789,9 @@ def _fivek_intensity(answers: dict[str, Any], playbook: Any) -> FivekIntensityRe
     amount = answers.get("amount")
     forecast = None
     if isinstance(amount, (int, float)):
-        forecast = weighted_forecast(float(amount), scored.milestone_id, playbook=playbook) if scored.milestone_id else 0.0
+        forecast = (
+            weighted_forecast(float(amount), scored.milestone_id, playbook=playbook) if scored.milestone_id else 0.0
+        )
 
     unmet_zh = [c.zh for c in scored.unmet_criteria] + [f"{c.zh}（需人工确认）" for c in scored.manual_checks]
     unmet_en = [c.en for c in scored.unmet_criteria] + [f"{c.en} (confirm by hand)" for c in scored.manual_checks]
@@ -766,7 +877,14 @@ def _opportunity_check(answers: dict[str, Any], playbook: Any) -> OpportunityChe
         name_zh, name_en = row.question.name_zh, row.question.name_en
         evidence_zh = f"（依据：{row.evidence}）" if row.evidence else ""
         if row.answer == "no":
-            blockers.append(Message(code="answered_no", zh=f"“{name_zh}”的答案是否定的{evidence_zh}。", en=f"'{name_en}' is answered no.", cites=[row.question.id]))
+            blockers.append(
+                Message(
+                    code="answered_no",
+                    zh=f"“{name_zh}”的答案是否定的{evidence_zh}。",
+                    en=f"'{name_en}' is answered no.",
+                    cites=[row.question.id],
+                )
+            )
         elif row.answer == "unknown" and row.question.id == "dragon.opportunity.is_real":
             blockers.append(
                 Message(
@@ -790,7 +908,14 @@ def _opportunity_check(answers: dict[str, Any], playbook: Any) -> OpportunityChe
                 )
             )
         else:
-            supports.append(Message(code="confirmed", zh=f"“{name_zh}”：是{evidence_zh}。", en=f"'{name_en}': yes.", cites=[row.question.id]))
+            supports.append(
+                Message(
+                    code="confirmed",
+                    zh=f"“{name_zh}”：是{evidence_zh}。",
+                    en=f"'{name_en}': yes.",
+                    cites=[row.question.id],
+                )
+            )
     verdict: Verdict = "no_go" if blockers else ("go_with_conditions" if conditions else "go")
     reasons = blockers or supports
     return OpportunityCheckResult(
@@ -845,5 +970,3 @@ def compute_result(
     if flow_id == "opportunity_check":
         return _opportunity_check(answers, playbook)
     raise KeyError(f"unknown flow {flow_id!r}")
-
-

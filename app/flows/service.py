@@ -17,8 +17,7 @@ from sqlmodel import Session, col, select
 from app.auth.policy import can_view_user, visible_or_404
 from app.errors import AppError, not_found
 from app.flows.definitions import FlowDefinition, get_flow
-from app.flows.engine import (AnswerError, FlowRunState, ProbeWriter, StepView, answer, back, current_view,
-                              start)
+from app.flows.engine import AnswerError, FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
 from app.flows.notes import RESULT_MODELS
 from app.models import CoachingNote, FlowRun, Opportunity, User
 from app.models.common import utcnow
@@ -33,7 +32,9 @@ MAX_ANSWER_CHARS = 2000
 MAX_ANSWER_ITEMS = 50
 AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_CHARS)]
 # Booleans are let through so the engine can say what it expected instead of reading True as 1.
-AnswerValue = AnswerText | StrictBool | int | float | Annotated[list[AnswerText | int], Field(max_length=MAX_ANSWER_ITEMS)] | None
+AnswerValue = (
+    AnswerText | StrictBool | int | float | Annotated[list[AnswerText | int], Field(max_length=MAX_ANSWER_ITEMS)] | None
+)
 
 
 class AnswerIn(BaseModel):
@@ -109,8 +110,11 @@ def finished_runs_by_opportunity(session: Session, opportunity_ids: list[int]) -
     runs: dict[int, list[FlowRun]] = {}
     if not opportunity_ids:
         return runs
-    query = (select(FlowRun).where(col(FlowRun.opportunity_id).in_(opportunity_ids), FlowRun.status == "done")
-             .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc()))
+    query = (
+        select(FlowRun)
+        .where(col(FlowRun.opportunity_id).in_(opportunity_ids), FlowRun.status == "done")
+        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
+    )
     for run in session.exec(query):
         runs.setdefault(run.opportunity_id, []).append(run)
     return runs
@@ -294,8 +298,19 @@ def run_detail(session: Session, run: FlowRun, lang: Lang) -> RunDetail:
     record = load_record(run)
     note = run_note(session, run)
     return RunDetail(
-        **run.model_dump(include={"id", "flow_id", "owner_id", "opportunity_id", "status", "lang", "note_id",
-                                  "created_at", "updated_at"}),
+        **run.model_dump(
+            include={
+                "id",
+                "flow_id",
+                "owner_id",
+                "opportunity_id",
+                "status",
+                "lang",
+                "note_id",
+                "created_at",
+                "updated_at",
+            }
+        ),
         step=current_view(record.engine, lang) if run.status != "done" else None,
         answers=record.engine.answers,
         groups=record.engine.groups,

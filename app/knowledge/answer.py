@@ -45,7 +45,9 @@ HOW_TO_SHORT_COVERAGE = 0.6
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
     r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|几个|几种|几类|几级|几步|分哪|包括|什么意思|指什么|定义|"
-    r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b", re.IGNORECASE)
+    r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b",
+    re.IGNORECASE,
+)
 DEFINITION_RATIO = 0.5
 # A how-to answer adds the supporting lines of the best reference passage scoring this share of its own.
 REFERENCE_RATIO = 0.35
@@ -68,8 +70,10 @@ class Citation(BaseModel):
     source_title: str = Field(default="", description="The source's human title, in the question's language.")
     source_kind: Literal["playbook", "team"] = "playbook"
     origin: Literal["manual", "general", "team"] = Field(
-        default="manual", description="manual: from the methodology documents (手册原文); general: standard sales "
-                                      "literature in our words (通用方法); team: the team's own document.")
+        default="manual",
+        description="manual: from the methodology documents (手册原文); general: standard sales "
+        "literature in our words (通用方法); team: the team's own document.",
+    )
 
 
 class Answer(BaseModel):
@@ -124,12 +128,24 @@ def _excerpt(chunk: Chunk) -> str:
 def citation_for(chunk: Chunk, lang: str = "zh") -> Citation:
     """The citation of a passage: its source's human title and origin (manual, general literature or team)."""
     if chunk.team_id is not None:
-        return Citation(id=chunk.id, title=chunk.title, source=chunk.source, excerpt=_excerpt(chunk),
-                        source_title=chunk.source_title, source_kind="team", origin="team")
+        return Citation(
+            id=chunk.id,
+            title=chunk.title,
+            source=chunk.source,
+            excerpt=_excerpt(chunk),
+            source_title=chunk.source_title,
+            source_kind="team",
+            origin="team",
+        )
     source = load_sources().get(chunk.source)
-    return Citation(id=chunk.id, title=chunk.title, source=chunk.source, excerpt=_excerpt(chunk),
-                    source_title=source.title.get(lang) if source else chunk.source,
-                    origin=source.origin if source else "manual")
+    return Citation(
+        id=chunk.id,
+        title=chunk.title,
+        source=chunk.source,
+        excerpt=_excerpt(chunk),
+        source_title=source.title.get(lang) if source else chunk.source,
+        origin=source.origin if source else "manual",
+    )
 
 
 def not_covered_answer(question: str, might_help: list[Citation] | None = None) -> Answer:
@@ -139,7 +155,7 @@ def not_covered_answer(question: str, might_help: list[Citation] | None = None) 
 
 
 def chunk_language(chunk: Chunk) -> str:
-    """"zh" when the passage's body is written in Chinese, else "en"."""
+    """ "zh" when the passage's body is written in Chinese, else "en"."""
     return "zh" if is_chinese(strip_key_terms(chunk.text)) else "en"
 
 
@@ -163,8 +179,9 @@ def asks_for_definition(question: str) -> bool:
 def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     """Whether the question says enough of a how-to passage's situation for its advice to apply."""
     weight = index.matched_weight(question, chunk)
-    return weight >= MIN_HOW_TO_WEIGHT or (weight >= MIN_MATCHED_WEIGHT and
-                                           index.coverage(question, chunk) >= HOW_TO_SHORT_COVERAGE)
+    return weight >= MIN_HOW_TO_WEIGHT or (
+        weight >= MIN_MATCHED_WEIGHT and index.coverage(question, chunk) >= HOW_TO_SHORT_COVERAGE
+    )
 
 
 def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> tuple[Chunk, float]:
@@ -183,8 +200,12 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
     if not is_how_to(best_chunk) or chunk_language(best_chunk) == lang:
         return hits[0]
     for chunk, score in hits[1:4]:
-        if (chunk_language(chunk) == lang and score >= SAME_LANGUAGE_RATIO * best_score and is_how_to(chunk)
-                and is_relevant(question, chunk, index)):
+        if (
+            chunk_language(chunk) == lang
+            and score >= SAME_LANGUAGE_RATIO * best_score
+            and is_how_to(chunk)
+            and is_relevant(question, chunk, index)
+        ):
             return chunk, score
     return hits[0]
 
@@ -221,8 +242,9 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     best_chunk, best_score = _pick(question, hits, index)
     if is_how_to(best_chunk) and not names_the_situation(question, best_chunk, index):
         # Too little of the situation named for advice: a relevant reference passage may still answer.
-        best_chunk, best_score = next(((chunk, score) for chunk, score in hits if not is_how_to(chunk)),
-                                      (best_chunk, best_score))
+        best_chunk, best_score = next(
+            ((chunk, score) for chunk, score in hits if not is_how_to(chunk)), (best_chunk, best_score)
+        )
         if is_how_to(best_chunk):
             return not_covered_answer(question, nearest_passages(question, hits, index))
     if not is_relevant(question, best_chunk, index):
@@ -246,10 +268,13 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
         return Answer(answer=text, citations=[citation_for(chunk, lang) for chunk in used])
 
     if best_chunk.team_id is not None:
-        header = (f"From your team's documents ({best_chunk.title}):" if english
-                  else f"根据团队资料（{best_chunk.title}）：")
+        header = (
+            f"From your team's documents ({best_chunk.title}):" if english else f"根据团队资料（{best_chunk.title}）："
+        )
     else:
-        header = f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
+        header = (
+            f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
+        )
     parts = [header, _primary_body(best_chunk, query_tokens)]
     if english and (terms := key_terms_line(best_chunk.text)):
         parts.append(terms)

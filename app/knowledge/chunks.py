@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 # "## 六个步骤总览 {#dragon-steps-overview}" -> level 2, title, id
@@ -31,7 +31,7 @@ class Chunk:
 
     @property
     def source_kind(self) -> str:
-        """"playbook" for the knowledge base, "team" for a team's own document."""
+        """ "playbook" for the knowledge base, "team" for a team's own document."""
         return "playbook" if self.team_id is None else "team"
 
 
@@ -111,8 +111,10 @@ def load_chunks(knowledge_dir: Path, known_sources: Collection[str] | None = Non
         if chunk.id in seen:
             raise ValueError(f"duplicate chunk id {chunk.id!r} in {chunk.file}")
         if known_sources is not None and chunk.source not in known_sources:
-            raise ValueError(f"{chunk.file}: section {chunk.id!r}: source {chunk.source!r} is not listed in "
-                             "playbooks/ask/sources.yaml")
+            raise ValueError(
+                f"{chunk.file}: section {chunk.id!r}: source {chunk.source!r} is not listed in "
+                "playbooks/ask/sources.yaml"
+            )
         seen.add(chunk.id)
     return chunks
 

@@ -50,8 +50,10 @@ def document_kind(filename: str) -> str:
     """md, txt, pdf or docx by the file name's extension; DocumentError for anything else."""
     kind = KINDS.get(PurePath(filename).suffix.lower())
     if kind is None:
-        raise DocumentError("unsupported_type", f"unsupported file type {PurePath(filename).suffix or '(none)'!r}: "
-                                               "upload Markdown, TXT, PDF or DOCX")
+        raise DocumentError(
+            "unsupported_type",
+            f"unsupported file type {PurePath(filename).suffix or '(none)'!r}: upload Markdown, TXT, PDF or DOCX",
+        )
     return kind
 
 
@@ -99,8 +101,9 @@ def _pdf_sections(data: bytes) -> tuple[list[tuple[str, str]], int]:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
         raise DocumentError("unreadable", f"the PDF could not be read: {type(error).__name__}") from None
     if pages and sum(len(text) for text in texts) < MIN_CHARS_PER_PDF_PAGE * pages:
-        raise DocumentError("scanned_pdf", "the PDF has no text layer (a scan?): run OCR on it or upload the "
-                                           "original document")
+        raise DocumentError(
+            "scanned_pdf", "the PDF has no text layer (a scan?): run OCR on it or upload the original document"
+        )
     return [(f"p. {number}", text) for number, text in enumerate(texts, start=1) if text], pages
 
 

@@ -46,12 +46,19 @@ class EmbeddingsEndpoint:
         base_url = settings.embeddings_base_url or settings.openai_base_url
         key = settings.embeddings_api_key or settings.openai_api_key
         if not (base_url or key):
-            logger.warning("EMBEDDINGS_MODEL is set but neither EMBEDDINGS_BASE_URL/OPENAI_BASE_URL nor an API key: "
-                           "BM25 only")
+            logger.warning(
+                "EMBEDDINGS_MODEL is set but neither EMBEDDINGS_BASE_URL/OPENAI_BASE_URL nor an API key: BM25 only"
+            )
             return None
         api_key = key.get_secret_value() if key else "not-needed"
-        return cls(settings.embeddings_model, base_url, api_key, settings.llm_timeout_s, settings.llm_max_retries,
-                   settings.embeddings_batch)
+        return cls(
+            settings.embeddings_model,
+            base_url,
+            api_key,
+            settings.llm_timeout_s,
+            settings.llm_max_retries,
+            settings.embeddings_batch,
+        )
 
 
 def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:

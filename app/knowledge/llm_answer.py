@@ -41,8 +41,9 @@ def ask_messages(question: str, passages: list[Chunk]) -> list[BaseMessage]:
     lang = "zh" if is_chinese(question) else "en"
     system = render_prompt(
         PROMPT_NAME,
-        passages=[{"id": c.id, "title": c.title, "source": c.source, "kind": c.source_kind, "text": c.text}
-                  for c in passages],
+        passages=[
+            {"id": c.id, "title": c.title, "source": c.source, "kind": c.source_kind, "text": c.text} for c in passages
+        ],
         lang=lang,
         product_name="销售教练" if lang == "zh" else "Sales Coach",
     )
@@ -64,8 +65,9 @@ def answer_with_model(chat_model: BaseChatModel, question: str, passages: list[C
 
 def stream_with_model(chat_model: BaseChatModel, question: str, passages: list[Chunk]) -> Iterator[GroundedAnswer]:
     """The answer object while the model writes it, each one more complete; pass the last one to `grounded()`."""
-    for item in stream_structured(chat_model, "ask", GroundedAnswer, ask_messages(question, passages),
-                                  _example(passages)):
+    for item in stream_structured(
+        chat_model, "ask", GroundedAnswer, ask_messages(question, passages), _example(passages)
+    ):
         if isinstance(item, GroundedAnswer):
             yield item
         elif isinstance(item.get("answer"), str) and item["answer"]:
@@ -79,8 +81,12 @@ def grounded(reply: GroundedAnswer | None, passages: list[Chunk]) -> Answer:
         raise UngroundedAnswer("the model returned no usable answer")
     lang = "zh" if is_chinese(reply.answer) else "en"
     if not reply.covered:
-        return Answer(answer=reply.answer, citations=[], covered=False,
-                      might_help=[citation_for(chunk, lang) for chunk in passages[:3]])
+        return Answer(
+            answer=reply.answer,
+            citations=[],
+            covered=False,
+            might_help=[citation_for(chunk, lang) for chunk in passages[:3]],
+        )
     retrieved = {chunk.id: chunk for chunk in passages}
     cited = [retrieved[chunk_id] for chunk_id in dict.fromkeys(reply.cited_ids) if chunk_id in retrieved]
     if not cited:

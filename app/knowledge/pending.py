@@ -42,11 +42,16 @@ class PendingAsks:
         """The question, removed from the store; None if unknown, expired, or another user's."""
         claimed = session.execute(
             delete(PendingAsk)
-            .where(col(PendingAsk.id) == ask_id, col(PendingAsk.user_id) == user_id,
-                   col(PendingAsk.created_at) >= utcnow() - self.ttl)
+            .where(
+                col(PendingAsk.id) == ask_id,
+                col(PendingAsk.user_id) == user_id,
+                col(PendingAsk.created_at) >= utcnow() - self.ttl,
+            )
             .returning(col(PendingAsk.question))
         ).scalar_one_or_none()
-        if claimed is not None:  # nothing to keep otherwise; a commit would expire the signed-in user the 404 page shows
+        if (
+            claimed is not None
+        ):  # nothing to keep otherwise; a commit would expire the signed-in user the 404 page shows
             session.commit()
         return claimed
 

@@ -197,8 +197,6 @@ class PlaybookRetriever(BaseRetriever):
     index: KnowledgeIndex | None = None
     k: int = 4
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         index = self.index if self.index is not None else get_index()
         return [chunk_to_document(chunk, score) for chunk, score in index.search(query, self.k)]

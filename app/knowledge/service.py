@@ -47,12 +47,17 @@ class AskResult(BaseModel):
     citations: list[Citation]
     mode: Mode
     notice: str | None = Field(default=None, description="Set when the model failed and the offline answer is shown.")
-    covered: bool = Field(default=True, description="False when the playbook does not answer the question "
-                                                    "(not covered, or declined).")
-    declined: bool = Field(default=False, description="True when the question is out of scope and declined in one "
-                                                      "line (another vendor's prices, legal/HR, chit-chat, bribery).")
-    might_help: list[Citation] = Field(default_factory=list, description="When not covered: the closest passages, "
-                                                                         "offered as 'might help'.")
+    covered: bool = Field(
+        default=True, description="False when the playbook does not answer the question (not covered, or declined)."
+    )
+    declined: bool = Field(
+        default=False,
+        description="True when the question is out of scope and declined in one "
+        "line (another vendor's prices, legal/HR, chit-chat, bribery).",
+    )
+    might_help: list[Citation] = Field(
+        default_factory=list, description="When not covered: the closest passages, offered as 'might help'."
+    )
 
 
 class Passage(BaseModel):
@@ -87,12 +92,19 @@ def declined(question: str) -> AskResult | None:
             see_also = [citation_for(get_index().chunk(category.see_also), lang)]
         except KeyError:
             logger.warning("declines.yaml: see_also %r is not a knowledge passage", category.see_also)
-    return AskResult(answer=category.message.get(lang), citations=[], mode="offline", covered=False, declined=True,
-                     might_help=see_also)
+    return AskResult(
+        answer=category.message.get(lang),
+        citations=[],
+        mode="offline",
+        covered=False,
+        declined=True,
+        might_help=see_also,
+    )
 
 
-def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | None,
-                 team_chunks: Sequence[Chunk] = ()) -> AskResult:
+def ask_playbook(
+    question: str, settings: Settings, chat_model: BaseChatModel | None, team_chunks: Sequence[Chunk] = ()
+) -> AskResult:
     """Answer a question with the configured engine from the playbook and the asker's team documents;
     any model failure falls back to the offline answer."""
     if (decline := declined(question)) is not None:
@@ -109,8 +121,9 @@ def ask_playbook(question: str, settings: Settings, chat_model: BaseChatModel | 
     return _result(answer, "llm")
 
 
-def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | None,
-               team_chunks: Sequence[Chunk] = ()) -> Iterator[ServerSentEvent]:
+def ask_events(
+    question: str, settings: Settings, chat_model: BaseChatModel | None, team_chunks: Sequence[Chunk] = ()
+) -> Iterator[ServerSentEvent]:
     """The answer as SSE: `token` pieces in order, then `citations`, then `done`.
 
     When the model fails (before or during its answer) an `error` event tells the client to drop
@@ -129,12 +142,13 @@ def ask_events(question: str, settings: Settings, chat_model: BaseChatModel | No
         reply = None
         for reply in stream_with_model(chat_model, question, passages):
             if reply.answer.startswith(sent) and len(reply.answer) > len(sent):
-                yield _token(reply.answer[len(sent):])
+                yield _token(reply.answer[len(sent) :])
                 sent = reply.answer
         answer = grounded(reply, passages)
     except Exception as error:  # as in ask_playbook: never leave the rep without an answer
-        logger.warning("ask stream: model failed after %d chars, answering offline: %s: %s",
-                       len(sent), type(error).__name__, error)
+        logger.warning(
+            "ask stream: model failed after %d chars, answering offline: %s: %s", len(sent), type(error).__name__, error
+        )
         notice = _failure_notice(question, error)
         yield ServerSentEvent(event="error", data={"message": notice})
         yield from _result_events(_offline(question, index, notice))
@@ -152,13 +166,21 @@ def find_passage(chunk_id: str, lang: str = "zh", team_chunk: Chunk | None = Non
         except KeyError:
             return None
     citation = citation_for(chunk, lang)
-    return Passage(id=chunk.id, title=chunk.title, source=chunk.source, file=chunk.file,
-                   text=strip_key_terms(chunk.text), source_title=citation.source_title,
-                   source_kind=citation.source_kind, origin=citation.origin)
+    return Passage(
+        id=chunk.id,
+        title=chunk.title,
+        source=chunk.source,
+        file=chunk.file,
+        text=strip_key_terms(chunk.text),
+        source_title=citation.source_title,
+        source_kind=citation.source_kind,
+        origin=citation.origin,
+    )
 
 
-def _passages_for_model(question: str, index: KnowledgeIndex,
-                        chat_model: BaseChatModel | None) -> tuple[list[Chunk], str | None]:
+def _passages_for_model(
+    question: str, index: KnowledgeIndex, chat_model: BaseChatModel | None
+) -> tuple[list[Chunk], str | None]:
     """The passages to ground the model on; none means "answer offline", with the reason to show, if any."""
     if chat_model is None:
         return [], None
@@ -172,8 +194,14 @@ def _offline(question: str, index: KnowledgeIndex, notice: str | None = None) ->
 
 
 def _result(answer: Answer, mode: Mode, notice: str | None = None) -> AskResult:
-    return AskResult(answer=answer.answer, citations=answer.citations, mode=mode, notice=notice,
-                     covered=answer.covered, might_help=answer.might_help)
+    return AskResult(
+        answer=answer.answer,
+        citations=answer.citations,
+        mode=mode,
+        notice=notice,
+        covered=answer.covered,
+        might_help=answer.might_help,
+    )
 
 
 def _lang(question: str) -> str:
@@ -189,7 +217,7 @@ def _failure_notice(question: str, error: Exception) -> str:
 def _result_events(result: AskResult) -> Iterator[ServerSentEvent]:
     text = result.answer
     for start in range(0, len(text), STREAM_PIECE_CHARS):
-        yield _token(text[start:start + STREAM_PIECE_CHARS])
+        yield _token(text[start : start + STREAM_PIECE_CHARS])
     yield _citations(result.citations)
     yield _done(result)
 
@@ -204,7 +232,6 @@ def _citations(citations: list[Citation]) -> ServerSentEvent:
 
 def _done(result: AskResult) -> ServerSentEvent:
     """The last event: the engine, any notice, and whether the playbook covered the question."""
-    return ServerSentEvent(event="done", data=result.model_dump(include={"mode", "notice", "covered", "declined",
-                                                                          "might_help"}))
-
-
+    return ServerSentEvent(
+        event="done", data=result.model_dump(include={"mode", "notice", "covered", "declined", "might_help"})
+    )

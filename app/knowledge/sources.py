@@ -96,10 +96,14 @@ class DeclineRules:
         self.categories = categories
         # One regex per word group; a rule is the list of its groups' regexes.
         self._compiled = [
-            (category,
-             [[re.compile("|".join(_term_pattern(term) for term in group)) for group in rule]
-              for rule in category.rules],
-             {_bare(text) for text in category.whole})
+            (
+                category,
+                [
+                    [re.compile("|".join(_term_pattern(term) for term in group)) for group in rule]
+                    for rule in category.rules
+                ],
+                {_bare(text) for text in category.whole},
+            )
             for category in categories
         ]
 

@@ -88,16 +88,24 @@ def _store_chunks(session: Session, document: KnowledgeDocument, sections: list[
     return len(pieces)
 
 
-def upload_document(session: Session, user: User, filename: str, data: bytes, title: str | None = None,
-                    team_id: int | None = None) -> DocumentCreated:
+def upload_document(
+    session: Session, user: User, filename: str, data: bytes, title: str | None = None, team_id: int | None = None
+) -> DocumentCreated:
     """Extract, chunk and store a document for a team the user manages."""
     team = upload_target_team(session, user, team_id)
     filename = (filename or "").strip()[:255]
     extracted = extract(filename, data)
     pieces_title = (title or "").strip() or filename.rsplit(".", 1)[0] or filename
-    document = KnowledgeDocument(team_id=team, uploaded_by=user.id, title=pieces_title[:200], filename=filename,
-                                 kind=extracted.kind, size_bytes=len(data), pages=extracted.pages,
-                                 text=extracted.text)
+    document = KnowledgeDocument(
+        team_id=team,
+        uploaded_by=user.id,
+        title=pieces_title[:200],
+        filename=filename,
+        kind=extracted.kind,
+        size_bytes=len(data),
+        pages=extracted.pages,
+        text=extracted.text,
+    )
     session.add(document)
     session.flush()
     chunks = _store_chunks(session, document, extracted.sections)
@@ -122,12 +130,24 @@ def list_documents(session: Session, user: User, limit: int = 100, offset: int =
     documents = list(session.exec(query))
     counts: dict[int, int] = {}
     if documents:
-        for document_id in session.exec(select(KnowledgeChunk.document_id).where(
-                col(KnowledgeChunk.document_id).in_([d.id for d in documents]))):
+        for document_id in session.exec(
+            select(KnowledgeChunk.document_id).where(col(KnowledgeChunk.document_id).in_([d.id for d in documents]))
+        ):
             counts[document_id] = counts.get(document_id, 0) + 1
-    return [DocumentPublic(id=d.id, team_id=d.team_id, title=d.title, filename=d.filename, kind=d.kind,
-                           size_bytes=d.size_bytes, pages=d.pages, chunks=counts.get(d.id, 0), created_at=d.created_at)
-            for d in documents]
+    return [
+        DocumentPublic(
+            id=d.id,
+            team_id=d.team_id,
+            title=d.title,
+            filename=d.filename,
+            kind=d.kind,
+            size_bytes=d.size_bytes,
+            pages=d.pages,
+            chunks=counts.get(d.id, 0),
+            created_at=d.created_at,
+        )
+        for d in documents
+    ]
 
 
 def delete_document(session: Session, user: User, document_id: int) -> None:
@@ -157,10 +177,18 @@ def team_chunks(session: Session, team_ids: set[int]) -> list[Chunk]:
         .where(col(KnowledgeDocument.team_id).in_(team_ids))
         .order_by(col(KnowledgeChunk.document_id), col(KnowledgeChunk.position))
     )
-    return [Chunk(id=f"team-{chunk.document_id}-{chunk.position}", title=chunk.title,
-                  source=f"team-doc:{chunk.document_id}", file="", text=chunk.text, team_id=team_id,
-                  source_title=doc_title)
-            for chunk, team_id, doc_title in rows]
+    return [
+        Chunk(
+            id=f"team-{chunk.document_id}-{chunk.position}",
+            title=chunk.title,
+            source=f"team-doc:{chunk.document_id}",
+            file="",
+            text=chunk.text,
+            team_id=team_id,
+            source_title=doc_title,
+        )
+        for chunk, team_id, doc_title in rows
+    ]
 
 
 def find_team_chunk(session: Session, user: User, chunk_id: str) -> Chunk | None:
@@ -173,12 +201,22 @@ def find_team_chunk(session: Session, user: User, chunk_id: str) -> Chunk | None
     teams = readable_team_ids(session, user)
     if document is None or (teams is not None and document.team_id not in teams):
         return None
-    chunk = session.exec(select(KnowledgeChunk).where(col(KnowledgeChunk.document_id) == document_id,
-                                                      col(KnowledgeChunk.position) == position)).first()
+    chunk = session.exec(
+        select(KnowledgeChunk).where(
+            col(KnowledgeChunk.document_id) == document_id, col(KnowledgeChunk.position) == position
+        )
+    ).first()
     if chunk is None:
         return None
-    return Chunk(id=chunk_id, title=chunk.title, source=f"team-doc:{document_id}", file="", text=chunk.text,
-                 team_id=document.team_id, source_title=document.title)
+    return Chunk(
+        id=chunk_id,
+        title=chunk.title,
+        source=f"team-doc:{document_id}",
+        file="",
+        text=chunk.text,
+        team_id=document.team_id,
+        source_title=document.title,
+    )
 
 
 def asker_team_chunks(session: Session, user: User) -> list[Chunk]:

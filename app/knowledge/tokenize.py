@@ -40,8 +40,25 @@ STOP_CHARS = "的了是在和与及或吗呢吧啊呀么嘛着过就都也还又
 
 # Methodology terms jieba would otherwise split (分析型 -> 分析 / 型); sub-words still match via _expand.
 DOMAIN_WORDS: tuple[str, ...] = (
-    "分析型", "进取型", "表现型", "亲切型", "亲近型", "摧龙六式", "五维模型", "需求效益", "购买信号",
-    "同盟者", "非支持者", "高瞻远瞩者", "革新主义者", "实用主义者", "保守主义者", "控单", "赢率", "竞品", "单子",
+    "分析型",
+    "进取型",
+    "表现型",
+    "亲切型",
+    "亲近型",
+    "摧龙六式",
+    "五维模型",
+    "需求效益",
+    "购买信号",
+    "同盟者",
+    "非支持者",
+    "高瞻远瞩者",
+    "革新主义者",
+    "实用主义者",
+    "保守主义者",
+    "控单",
+    "赢率",
+    "竞品",
+    "单子",
 )
 
 # How reps say it -> how the playbook says it. Used on the question side only; each entry widens
@@ -136,7 +153,11 @@ def _expand(tokenizer: jieba.Tokenizer, token: str) -> list[str]:
     words = [token]
     for size in (2, 3, 4):
         if len(token) > size:
-            words += [token[i : i + size] for i in range(len(token) - size + 1) if _in_dictionary(tokenizer, token[i : i + size])]
+            words += [
+                token[i : i + size]
+                for i in range(len(token) - size + 1)
+                if _in_dictionary(tokenizer, token[i : i + size])
+            ]
     return words
 
 

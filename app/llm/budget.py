@@ -51,8 +51,9 @@ def reported_tokens(result: LLMResult) -> int | None:
     found = False
     for generations in result.generations:
         for generation in generations:
-            usage = getattr(generation.message, "usage_metadata", None) if isinstance(generation, ChatGeneration) \
-                else None
+            usage = (
+                getattr(generation.message, "usage_metadata", None) if isinstance(generation, ChatGeneration) else None
+            )
             if usage:
                 total += int(usage.get("total_tokens") or 0)
                 found = True
@@ -78,10 +79,12 @@ class TokenBudget:
         # The charge's upsert, built once: building it cost more than running it. Bound parameters are named
         # apart from the columns, which SQLAlchemy reserves for VALUES.
         insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(LlmUsage).values(user_id=bindparam("charged_user"), day=bindparam("charged_day"),
-                                            tokens=bindparam("charged_tokens"))
+        statement = insert(LlmUsage).values(
+            user_id=bindparam("charged_user"), day=bindparam("charged_day"), tokens=bindparam("charged_tokens")
+        )
         self._charge_statement = statement.on_conflict_do_update(
-            index_elements=["user_id", "day"], set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
+            index_elements=["user_id", "day"],
+            set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
         ).returning(LlmUsage.tokens)
 
     @property
@@ -110,7 +113,8 @@ class TokenBudget:
             return
         day = budget_day()
         with self.engine.begin() as connection:
-            total = connection.execute(self._charge_statement, {
-                "charged_user": user_id, "charged_day": day, "charged_tokens": tokens}).scalar_one()
+            total = connection.execute(
+                self._charge_statement, {"charged_user": user_id, "charged_day": day, "charged_tokens": tokens}
+            ).scalar_one()
         with self._lock:  # the new total is the freshest read there is: the next check needs no query
             self._reads[user_id] = (day, total, self._clock())

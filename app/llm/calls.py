@@ -58,10 +58,15 @@ class CallPolicy:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallPolicy:
-        return cls(max_tokens={kind: settings.max_tokens_for(kind) for kind in DEFAULT_MAX_TOKENS},
-                   token_field=settings.llm_max_tokens_field, extra_body=dict(settings.llm_extra_body),
-                   structured_output=settings.llm_structured_output, deadline_s=settings.llm_deadline_s,
-                   max_retries=settings.llm_max_retries, history_chars=settings.llm_history_chars)
+        return cls(
+            max_tokens={kind: settings.max_tokens_for(kind) for kind in DEFAULT_MAX_TOKENS},
+            token_field=settings.llm_max_tokens_field,
+            extra_body=dict(settings.llm_extra_body),
+            structured_output=settings.llm_structured_output,
+            deadline_s=settings.llm_deadline_s,
+            max_retries=settings.llm_max_retries,
+            history_chars=settings.llm_history_chars,
+        )
 
     def request_fields(self, kind: str) -> dict[str, Any]:
         """The body fields merged into every request of this kind: the provider's own, then the cap."""
@@ -124,8 +129,11 @@ class _Attempt:
 
 def content_text(content: str | list) -> str:
     """A message's text: LangChain content may be a string or a list of parts; NUL never goes on."""
-    text = content if isinstance(content, str) else \
-        "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    text = (
+        content
+        if isinstance(content, str)
+        else "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    )
     return text.replace("\x00", "")
 
 
@@ -134,12 +142,13 @@ def _config(attempt: int, policy: CallPolicy) -> RunnableConfig:
     return {"metadata": {FINAL_ATTEMPT: attempt >= policy.max_retries}}
 
 
-def _retry_delay(error: BaseException, attempt: int, attempt_state: _Attempt, policy: CallPolicy,
-                 remaining_s: float) -> float | None:
+def _retry_delay(
+    error: BaseException, attempt: int, attempt_state: _Attempt, policy: CallPolicy, remaining_s: float
+) -> float | None:
     """Seconds to wait before trying again, or None: no retry (not retryable, text already came, out of time)."""
     if attempt_state.received or attempt >= policy.max_retries or not is_retryable(error):
         return None
-    delay = min(8.0, 0.5 * 2 ** attempt) * (1 - 0.25 * random.random())
+    delay = min(8.0, 0.5 * 2**attempt) * (1 - 0.25 * random.random())
     headers = getattr(getattr(error, "response", None), "headers", None) or {}
     try:
         if "retry-after-ms" in headers:
@@ -171,9 +180,15 @@ def bound(chat_model: BaseChatModel, kind: str, response_format: dict | None = N
     return chat_model.bind(extra_body=fields, **kwargs)
 
 
-async def astream_text(chat_model: BaseChatModel, kind: str, messages: list[BaseMessage],
-                       outcome: Outcome | None = None, *, keep_message: bool = False,
-                       **kwargs: Any) -> AsyncIterator[str]:
+async def astream_text(
+    chat_model: BaseChatModel,
+    kind: str,
+    messages: list[BaseMessage],
+    outcome: Outcome | None = None,
+    *,
+    keep_message: bool = False,
+    **kwargs: Any,
+) -> AsyncIterator[str]:
     """The answer's text as it streams (reasoning held back and removed); `outcome` tells how it ended."""
     policy = policy_of(chat_model)
     runnable = bound(chat_model, kind, **kwargs)
@@ -211,8 +226,15 @@ async def astream_text(chat_model: BaseChatModel, kind: str, messages: list[Base
         attempt += 1
 
 
-def stream_text(chat_model: BaseChatModel, kind: str, messages: list[BaseMessage], outcome: Outcome | None = None,
-                *, keep_message: bool = False, **kwargs: Any) -> Iterator[str]:
+def stream_text(
+    chat_model: BaseChatModel,
+    kind: str,
+    messages: list[BaseMessage],
+    outcome: Outcome | None = None,
+    *,
+    keep_message: bool = False,
+    **kwargs: Any,
+) -> Iterator[str]:
     """`astream_text` for synchronous callers. The deadline is checked as chunks arrive; a stalled read is ended by
     the client's read timeout (LLM_TIMEOUT_S)."""
     policy = policy_of(chat_model)
@@ -265,18 +287,26 @@ def generate(chat_model: BaseChatModel, kind: str, messages: list[BaseMessage], 
 
 def _structured_kwargs(policy: CallPolicy, schema: type[BaseModel]) -> dict[str, Any]:
     if policy.structured_output == "json_schema":
-        return {"response_format": {"type": "json_schema", "json_schema": {
-            "name": schema.__name__, "schema": schema.model_json_schema(), "strict": False}}}
+        return {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema(), "strict": False},
+            }
+        }
     if policy.structured_output == "function_calling":
-        return {"tools": [convert_to_openai_tool(schema)],
-                "tool_choice": {"type": "function", "function": {"name": schema.__name__}}, "keep_message": True}
+        return {
+            "tools": [convert_to_openai_tool(schema)],
+            "tool_choice": {"type": "function", "function": {"name": schema.__name__}},
+            "keep_message": True,
+        }
     return {"response_format": {"type": "json_object"}}
 
 
 def json_instructions(messages: list[BaseMessage], example: Mapping[str, Any]) -> list[BaseMessage]:
     """The messages with the JSON instruction and an example added to the system prompt (JSON mode needs both)."""
-    rule = ("\n\nReply with one JSON object only, no other text, in this form (example):\n"
-            + json.dumps(example, ensure_ascii=False))
+    rule = "\n\nReply with one JSON object only, no other text, in this form (example):\n" + json.dumps(
+        example, ensure_ascii=False
+    )
     if messages and isinstance(messages[0], SystemMessage):
         return [SystemMessage(content_text(messages[0].content) + rule), *messages[1:]]
     return [SystemMessage(rule.strip()), *messages]
@@ -299,18 +329,25 @@ def parse_outcome(schema: type[SchemaT], outcome: Outcome) -> SchemaT:
     return schema.model_validate(first_json_object(outcome.text))
 
 
-def _repair(messages: list[BaseMessage], outcome: Outcome, error: Exception,
-            example: Mapping[str, Any]) -> list[BaseMessage]:
+def _repair(
+    messages: list[BaseMessage], outcome: Outcome, error: Exception, example: Mapping[str, Any]
+) -> list[BaseMessage]:
     problem = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
     if outcome.cut:
         problem = "the reply was cut off by the length limit; keep it short"
-    return [*messages, AIMessage(outcome.text[:2000] or "(empty)"),
-            HumanMessage(f"That was not the JSON object asked for ({problem}). Reply again with only the JSON "
-                         f"object, like: {json.dumps(example, ensure_ascii=False)}")]
+    return [
+        *messages,
+        AIMessage(outcome.text[:2000] or "(empty)"),
+        HumanMessage(
+            f"That was not the JSON object asked for ({problem}). Reply again with only the JSON "
+            f"object, like: {json.dumps(example, ensure_ascii=False)}"
+        ),
+    ]
 
 
-def _parsed_or_repair(schema: type[SchemaT], outcome: Outcome, messages: list[BaseMessage],
-                      example: Mapping[str, Any]) -> tuple[SchemaT | None, list[BaseMessage] | None]:
+def _parsed_or_repair(
+    schema: type[SchemaT], outcome: Outcome, messages: list[BaseMessage], example: Mapping[str, Any]
+) -> tuple[SchemaT | None, list[BaseMessage] | None]:
     """(the object, None), or (None, the messages that ask for a repair)."""
     try:
         return parse_outcome(schema, outcome), None
@@ -325,8 +362,9 @@ def _repaired(schema: type[SchemaT], outcome: Outcome) -> SchemaT:
         raise StructuredOutputError(f"{schema.__name__}: {invalid}") from invalid
 
 
-async def astructured(chat_model: BaseChatModel, kind: str, schema: type[SchemaT], messages: list[BaseMessage],
-                      example: Mapping[str, Any]) -> SchemaT:
+async def astructured(
+    chat_model: BaseChatModel, kind: str, schema: type[SchemaT], messages: list[BaseMessage], example: Mapping[str, Any]
+) -> SchemaT:
     """One validated object from the model, with one repair; raises StructuredOutputError (or the call's error)."""
     kwargs = _structured_kwargs(policy_of(chat_model), schema)
     messages = json_instructions(messages, example)
@@ -336,8 +374,9 @@ async def astructured(chat_model: BaseChatModel, kind: str, schema: type[SchemaT
     return _repaired(schema, await agenerate(chat_model, kind, repair, **kwargs))
 
 
-def structured(chat_model: BaseChatModel, kind: str, schema: type[SchemaT], messages: list[BaseMessage],
-               example: Mapping[str, Any]) -> SchemaT:
+def structured(
+    chat_model: BaseChatModel, kind: str, schema: type[SchemaT], messages: list[BaseMessage], example: Mapping[str, Any]
+) -> SchemaT:
     """`astructured` for synchronous callers."""
     kwargs = _structured_kwargs(policy_of(chat_model), schema)
     messages = json_instructions(messages, example)
@@ -347,8 +386,9 @@ def structured(chat_model: BaseChatModel, kind: str, schema: type[SchemaT], mess
     return _repaired(schema, generate(chat_model, kind, repair, **kwargs))
 
 
-def stream_structured(chat_model: BaseChatModel, kind: str, schema: type[SchemaT], messages: list[BaseMessage],
-                      example: Mapping[str, Any]) -> Iterator[dict[str, Any] | SchemaT]:
+def stream_structured(
+    chat_model: BaseChatModel, kind: str, schema: type[SchemaT], messages: list[BaseMessage], example: Mapping[str, Any]
+) -> Iterator[dict[str, Any] | SchemaT]:
     """Partial objects (dicts) while the model writes, then the validated object last. A reply that does not
     validate is repaired by a whole call when nothing was shown yet; otherwise StructuredOutputError."""
     kwargs = _structured_kwargs(policy_of(chat_model), schema)
@@ -395,8 +435,9 @@ def alternating(messages: list[BaseMessage], opener: str) -> list[BaseMessage]:
             joined = content_text(previous.content) + "\n" + content_text(message.content)
             turns.append(HumanMessage(joined) if is_user else AIMessage(joined))
         else:
-            turns.append(HumanMessage(content_text(message.content)) if is_user
-                         else AIMessage(content_text(message.content)))
+            turns.append(
+                HumanMessage(content_text(message.content)) if is_user else AIMessage(content_text(message.content))
+            )
     return ([SystemMessage("\n\n".join(system))] if system else []) + turns
 
 
@@ -406,8 +447,11 @@ def probe_model(chat_model: BaseChatModel) -> dict[str, Any]:
     try:
         generate(chat_model, "health", [SystemMessage("Reply with one word."), HumanMessage("ping")])
     except Exception as error:  # whatever failed is the answer to "is it reachable"
-        return {"reachable": False, "latency_ms": round((time.monotonic() - started) * 1000),
-                "error": describe_error(error)}
+        return {
+            "reachable": False,
+            "latency_ms": round((time.monotonic() - started) * 1000),
+            "error": describe_error(error),
+        }
     return {"reachable": True, "latency_ms": round((time.monotonic() - started) * 1000), "error": None}
 
 

@@ -13,8 +13,13 @@ PROMPTS_DIR = REPO_ROOT / "prompts"
 def _environment() -> Environment:
     # Plain text, not HTML: no autoescaping; undefined variables are errors, not silent blanks. Prompts are part
     # of a release: read once, not checked for changes on disk at every call (auto_reload stats each file).
-    return Environment(loader=FileSystemLoader(PROMPTS_DIR), undefined=StrictUndefined,
-                       keep_trailing_newline=True, autoescape=False, auto_reload=False)
+    return Environment(
+        loader=FileSystemLoader(PROMPTS_DIR),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        auto_reload=False,
+    )
 
 
 def render_prompt(name: str, **variables: object) -> str:

@@ -23,12 +23,12 @@ def strip_reasoning(text: str) -> str:
     before a lone closing tag (templates that open the block in the prompt, as DeepSeek-R1's does) is cut too."""
     block = _LEADING_BLOCK.match(text)
     if block:
-        return text[block.end():]
+        return text[block.end() :]
     if _LEADING_OPEN.match(text):
         return ""  # still thinking when the output ended (cut by max_tokens or the deadline)
     close = _CLOSE.search(text)
     if close:
-        return text[close.end():]
+        return text[close.end() :]
     return text
 
 
@@ -61,7 +61,7 @@ class ReasoningFilter:
         if close is None:
             return ""
         self._state, self._trim = "answer", True
-        rest, self._held = self._held[close.end():], ""
+        rest, self._held = self._held[close.end() :], ""
         return self.feed(rest)
 
     def finish(self) -> str:

@@ -80,9 +80,11 @@ class CircuitOpen(ModelSkipped):
 
     def __init__(self, retry_in_s: float) -> None:
         seconds = max(1, round(retry_in_s))
-        super().__init__(f"模型连续出错，已暂停调用约 {seconds} 秒；这段时间由离线引擎回答。",
-                         f"The model failed several times in a row and is paused for about {seconds} s; "
-                         f"the offline engine answers meanwhile.")
+        super().__init__(
+            f"模型连续出错，已暂停调用约 {seconds} 秒；这段时间由离线引擎回答。",
+            f"The model failed several times in a row and is paused for about {seconds} s; "
+            f"the offline engine answers meanwhile.",
+        )
         self.retry_in_s = retry_in_s
 
 
@@ -90,15 +92,21 @@ class BudgetExhausted(ModelSkipped):
     code = "budget_exhausted"
 
     def __init__(self) -> None:
-        super().__init__("你今天的模型额度已用完，今天余下的回答由离线引擎提供。",
-                         "You have used today's model budget; the offline engine answers for the rest of the day.")
+        super().__init__(
+            "你今天的模型额度已用完，今天余下的回答由离线引擎提供。",
+            "You have used today's model budget; the offline engine answers for the rest of the day.",
+        )
 
 
 class CircuitBreaker:
     """Closed → open after FAILURE_THRESHOLD consecutive failures → one trial call per cool-down → closed on success."""
 
-    def __init__(self, failure_threshold: int = FAILURE_THRESHOLD, cooldown_s: float = COOLDOWN_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        failure_threshold: int = FAILURE_THRESHOLD,
+        cooldown_s: float = COOLDOWN_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.failure_threshold = failure_threshold
         self.cooldown_s = cooldown_s
         self._clock = clock
@@ -153,15 +161,29 @@ class CircuitBreaker:
         """For /api/health: the state, the failure streak and when the next trial call may go."""
         with self._lock:
             retry_in = None if self._opened_at is None else round(self._retry_in_s(), 1)
-            return {"state": self._state(), "consecutive_failures": self._failures,
-                    "failure_threshold": self.failure_threshold, "cooldown_s": self.cooldown_s, "retry_in_s": retry_in}
+            return {
+                "state": self._state(),
+                "consecutive_failures": self._failures,
+                "failure_threshold": self.failure_threshold,
+                "cooldown_s": self.cooldown_s,
+                "retry_in_s": retry_in,
+            }
 
 
 def is_outage(error: BaseException) -> bool:
     """A failure that says the model service is unavailable (as opposed to a problem with one request)."""
     # The SDK's transport is httpx2; httpx is LangChain's. Either may surface from a stream that breaks mid-way.
-    if isinstance(error, (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError,
-                          httpx2.TransportError, TimeoutError, ConnectionError)):
+    if isinstance(
+        error,
+        (
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+            httpx.TransportError,
+            httpx2.TransportError,
+            TimeoutError,
+            ConnectionError,
+        ),
+    ):
         return True
     if isinstance(error, openai.APIStatusError):
         return error.status_code >= 500 or error.status_code in OUTAGE_STATUSES
@@ -180,8 +202,11 @@ def is_retryable(error: BaseException) -> bool:
 
 def is_refusal(error: BaseException) -> bool:
     """A 4xx that says the request or the settings are wrong (not 408/429)."""
-    return isinstance(error, openai.APIStatusError) and 400 <= error.status_code < 500 \
+    return (
+        isinstance(error, openai.APIStatusError)
+        and 400 <= error.status_code < 500
         and error.status_code not in OUTAGE_STATUSES
+    )
 
 
 # --- whose call is this (for the budget) ----------------------------------------------------------------
@@ -245,8 +270,15 @@ class ModelGuard(BaseCallbackHandler):
             return BudgetExhausted()
         return None
 
-    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[BaseMessage]], *,
-                            run_id: UUID, metadata: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[BaseMessage]],
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         user_id = current_user_id()
         if self.budget is not None and user_id is not None and self.budget.exhausted(user_id):
             raise BudgetExhausted()

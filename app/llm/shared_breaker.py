@@ -44,8 +44,14 @@ return failures
 class SharedCircuitBreaker(CircuitBreaker):
     """CircuitBreaker's states and rules, its state in Redis under `key`."""
 
-    def __init__(self, client: redis.Redis, key: str = KEY, failure_threshold: int = FAILURE_THRESHOLD,
-                 cooldown_s: float = COOLDOWN_S, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        key: str = KEY,
+        failure_threshold: int = FAILURE_THRESHOLD,
+        cooldown_s: float = COOLDOWN_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__(failure_threshold, cooldown_s, clock=clock)
         self.client = client
         self.key = key
@@ -102,9 +108,14 @@ class SharedCircuitBreaker(CircuitBreaker):
     def snapshot(self) -> dict[str, Any]:
         failures, opened_at = self._read()
         retry_in = None if opened_at is None else round(max(0.0, self.cooldown_s - (self._clock() - opened_at)), 1)
-        return {"state": self._state_of(opened_at), "consecutive_failures": failures,
-                "failure_threshold": self.failure_threshold, "cooldown_s": self.cooldown_s, "retry_in_s": retry_in,
-                "shared": True}
+        return {
+            "state": self._state_of(opened_at),
+            "consecutive_failures": failures,
+            "failure_threshold": self.failure_threshold,
+            "cooldown_s": self.cooldown_s,
+            "retry_in_s": retry_in,
+            "shared": True,
+        }
 
     def reset(self) -> None:
         self.client.delete(self.key)

@@ -11,8 +11,15 @@ def visible_note(session: Session, viewer: User, note_id: int) -> CoachingNote:
     return visible_or_404(session, viewer, CoachingNote, note_id, "note")
 
 
-def list_visible_notes(session: Session, viewer: User, *, kind: str | None = None, owner_id: int | None = None,
-                       limit: int = 50, offset: int = 0) -> list[CoachingNote]:
+def list_visible_notes(
+    session: Session,
+    viewer: User,
+    *,
+    kind: str | None = None,
+    owner_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[CoachingNote]:
     """Notes the viewer may read, newest first: own; managers their teams' reps too; admins all."""
     query = select(CoachingNote)
     visible = visible_user_ids(session, viewer)

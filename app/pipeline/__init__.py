@@ -122,8 +122,9 @@ def writable_opportunity(session: Session, user: User, opportunity_id: int) -> O
     return opportunity
 
 
-def visible_opportunities(session: Session, viewer: User, owner_id: int | None = None, *,
-                          limit: int | None = None, offset: int = 0) -> list[Opportunity]:
+def visible_opportunities(
+    session: Session, viewer: User, owner_id: int | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[Opportunity]:
     """The opportunities the viewer may list (own; a manager's teams; all for admins), optionally one rep's,
     most recently changed first (`limit` pages them; the pipeline takes them all)."""
     query = select(Opportunity)
@@ -151,7 +152,8 @@ def add_opportunity(session: Session, owner: User, data: OpportunityCreate) -> O
 def opportunity_detail(session: Session, opportunity: Opportunity) -> OpportunityDetail:
     """A deal with its flow runs, newest first, and the result of its latest 5K run."""
     runs = session.exec(
-        select(FlowRun).where(FlowRun.opportunity_id == opportunity.id)
+        select(FlowRun)
+        .where(FlowRun.opportunity_id == opportunity.id)
         .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
     ).all()
     return OpportunityDetail(
@@ -215,28 +217,60 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
     now = utcnow()
     last_activity_of = last_activities(session, opportunities)
 
-    stages = {NO_MILESTONE: PipelineStage(milestone_id=NO_MILESTONE, name_zh="未达 10% 里程碑", name_en="Below 10 %",
-                                          probability=0, count=0, amount=0, weighted_forecast=0)}
+    stages = {
+        NO_MILESTONE: PipelineStage(
+            milestone_id=NO_MILESTONE,
+            name_zh="未达 10% 里程碑",
+            name_en="Below 10 %",
+            probability=0,
+            count=0,
+            amount=0,
+            weighted_forecast=0,
+        )
+    }
     for milestone in playbook.milestones:
-        stages[milestone.id] = PipelineStage(milestone_id=milestone.id, name_zh=milestone.name_zh,
-                                             name_en=milestone.name_en, probability=milestone.probability,
-                                             count=0, amount=0, weighted_forecast=0)
+        stages[milestone.id] = PipelineStage(
+            milestone_id=milestone.id,
+            name_zh=milestone.name_zh,
+            name_en=milestone.name_en,
+            probability=milestone.probability,
+            count=0,
+            amount=0,
+            weighted_forecast=0,
+        )
     deals, lost = [], []
     for opportunity in opportunities:
         last_activity = last_activity_of[opportunity.id]
         if opportunity.outcome == "lost":
-            lost.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=0, last_activity=last_activity,
-                                     stalled=False, stalled_reasons=[]))
+            lost.append(
+                PipelineDeal(
+                    **opportunity.model_dump(),
+                    weighted_forecast=0,
+                    last_activity=last_activity,
+                    stalled=False,
+                    stalled_reasons=[],
+                )
+            )
             continue
         stage = stages.get(opportunity.milestone_id or NO_MILESTONE, stages[NO_MILESTONE])
-        forecast = weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook) \
-            if stage.milestone_id != NO_MILESTONE else 0.0
+        forecast = (
+            weighted_forecast(opportunity.amount, stage.milestone_id, playbook=playbook)
+            if stage.milestone_id != NO_MILESTONE
+            else 0.0
+        )
         reasons = stalled_reasons(opportunity, last_activity, now)
         stage.count += 1
         stage.amount += opportunity.amount
         stage.weighted_forecast += forecast
-        deals.append(PipelineDeal(**opportunity.model_dump(), weighted_forecast=forecast, last_activity=last_activity,
-                                  stalled=bool(reasons), stalled_reasons=reasons))
+        deals.append(
+            PipelineDeal(
+                **opportunity.model_dump(),
+                weighted_forecast=forecast,
+                last_activity=last_activity,
+                stalled=bool(reasons),
+                stalled_reasons=reasons,
+            )
+        )
     return Pipeline(
         stages=list(stages.values()),
         deals=deals,

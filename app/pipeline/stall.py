@@ -11,13 +11,17 @@ STALLED_AFTER = timedelta(days=30)
 
 def last_activities(session: Session, opportunities: list[Opportunity]) -> dict[int, datetime]:
     """Each deal's latest moment of work: its own edit or a flow run on it, whichever is later."""
-    last_run = dict(
-        session.exec(
-            select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
-            .where(col(FlowRun.opportunity_id).in_([o.id for o in opportunities]))
-            .group_by(FlowRun.opportunity_id)
-        ).all()
-    ) if opportunities else {}
+    last_run = (
+        dict(
+            session.exec(
+                select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
+                .where(col(FlowRun.opportunity_id).in_([o.id for o in opportunities]))
+                .group_by(FlowRun.opportunity_id)
+            ).all()
+        )
+        if opportunities
+        else {}
+    )
     return {o.id: max(o.updated_at, last_run.get(o.id, o.updated_at)) for o in opportunities}
 
 

@@ -15,8 +15,16 @@ DEFAULT_DIRECTORY = REPO_ROOT / "playbooks"
 
 # Every id in a section starts with that section's prefix, so a pasted element in the wrong place fails.
 SECTION_ID_PREFIX: dict[str, str] = {
-    "spin": "spin.", "dragon": "dragon.", "org": "org.", "styles": "style.", "fivedim": "fivedim.",
-    "ces": "ces.", "fivek": "fivek.", "milestones": "milestone.", "process": "process.", "extras": "extras.",
+    "spin": "spin.",
+    "dragon": "dragon.",
+    "org": "org.",
+    "styles": "style.",
+    "fivedim": "fivedim.",
+    "ces": "ces.",
+    "fivek": "fivek.",
+    "milestones": "milestone.",
+    "process": "process.",
+    "extras": "extras.",
 }
 
 
@@ -60,9 +68,7 @@ def _validate_section(file_name: str, section: str, raw: Any, annotation: Any) -
     try:
         return TypeAdapter(annotation).validate_python(raw)
     except ValidationError as error:
-        problems = [
-            (_loc_to_path(section, tuple(item["loc"])), item["msg"]) for item in error.errors()
-        ]
+        problems = [(_loc_to_path(section, tuple(item["loc"])), item["msg"]) for item in error.errors()]
         first_path, first_reason = problems[0]
         more = [f"{file_name}: {path}: {reason}" for path, reason in problems[1:]]
         raise PlaybookError(file_name, first_path, first_reason, more) from None
@@ -93,12 +99,14 @@ def _check_cross_references(playbook: Playbook, origin: dict[str, str]) -> None:
                 level_ids = [level.id for level in dimension.levels]
                 if requirement.level not in level_ids:
                     raise PlaybookError(
-                        file_name, f"{path}.level",
+                        file_name,
+                        f"{path}.level",
                         f"{requirement.level!r} is not a level of fivek.{requirement.dimension}",
                     )
                 if requirement.side == "decision_maker" and dimension.ladder == "single":
                     raise PlaybookError(
-                        file_name, f"{path}.side",
+                        file_name,
+                        f"{path}.side",
                         f"fivek.{requirement.dimension} is a single ladder; side does not apply",
                     )
 
@@ -136,8 +144,7 @@ def load_playbook(directory: Path) -> Playbook:
             sections[section] = value
             origin[section] = file.name
 
-    missing = [name for name, field in Playbook.model_fields.items()
-               if field.is_required() and name not in sections]
+    missing = [name for name, field in Playbook.model_fields.items() if field.is_required() and name not in sections]
     if missing:
         raise PlaybookError(str(directory), "", f"missing sections {missing}")
     try:

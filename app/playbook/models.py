@@ -33,9 +33,7 @@ SPIN_CONTEXTS: tuple[str, ...] = (
     "retail",
     "healthcare",
 )
-SpinContext = Literal[
-    "general", "manufacturing_erp", "bank_crm", "gov_telecom_network", "retail", "healthcare"
-]
+SpinContext = Literal["general", "manufacturing_erp", "bank_crm", "gov_telecom_network", "retail", "healthcare"]
 
 
 class Strict(BaseModel):
@@ -309,8 +307,9 @@ class FivekDimension(Element):
             single = level.points is not None
             if self.ladder == "two_column" and (not two or single):
                 raise ValueError(f"levels[{index}] needs points_contact and points_decision_maker only")
-            if self.ladder == "single" and (not single or level.points_contact is not None
-                                            or level.points_decision_maker is not None):
+            if self.ladder == "single" and (
+                not single or level.points_contact is not None or level.points_decision_maker is not None
+            ):
                 raise ValueError(f"levels[{index}] needs a single `points` field only")
         ladders = (
             [[lv.points_contact for lv in self.levels], [lv.points_decision_maker for lv in self.levels]]

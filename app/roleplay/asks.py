@@ -29,18 +29,67 @@ from app.roleplay.topics import mentions
 
 AskKind = Literal["order", "advance", "continuation", "none"]
 ASK_KINDS: tuple[AskKind, ...] = ("order", "advance", "continuation", "none")
-Reason = Literal["granted", "not_ready", "objection_open", "missing_facts", "low_trust", "continuation",
-                 "order_not_decider", "order_too_early", "other_advance"]
+Reason = Literal[
+    "granted",
+    "not_ready",
+    "objection_open",
+    "missing_facts",
+    "low_trust",
+    "continuation",
+    "order_not_decider",
+    "order_too_early",
+    "other_advance",
+]
 
 DECIDER = "org.role.decision_maker"
 # Price and discount offers (a concession is only an answer to a price concern the buyer raised).
-OFFER_WORDS = ("打折", "折扣", "九五折", "九折", "八五折", "八折", "七折", "六折", "五折", "优惠", "便宜", "降价", "让利", "免费", "送您", "赠送", "discount", "% off", "cheaper",
-               "lower price", "free of charge", "for free", "special price", "promotion")
+OFFER_WORDS = (
+    "打折",
+    "折扣",
+    "九五折",
+    "九折",
+    "八五折",
+    "八折",
+    "七折",
+    "六折",
+    "五折",
+    "优惠",
+    "便宜",
+    "降价",
+    "让利",
+    "免费",
+    "送您",
+    "赠送",
+    "discount",
+    "% off",
+    "cheaper",
+    "lower price",
+    "free of charge",
+    "for free",
+    "special price",
+    "promotion",
+)
 PERCENT_OFF = re.compile(r"\d+\s*(%|percent)\s*off", re.IGNORECASE)
 PRICE_TRIGGER = "price"
 # The rep ties the pitch to what the buyer said (a pitch that builds on the stated need).
-REFERS_BACK = ("您刚才", "您提到", "您说的", "您说过", "刚才您", "刚刚您", "您讲的", "就像您说", "结合您", "针对您",
-               "as you said", "you mentioned", "you said", "you told me", "as you put it", "like you said")
+REFERS_BACK = (
+    "您刚才",
+    "您提到",
+    "您说的",
+    "您说过",
+    "刚才您",
+    "刚刚您",
+    "您讲的",
+    "就像您说",
+    "结合您",
+    "针对您",
+    "as you said",
+    "you mentioned",
+    "you said",
+    "you told me",
+    "as you put it",
+    "like you said",
+)
 
 
 class SpinLike(Protocol):
@@ -84,7 +133,9 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     if is_price_offer(text) and not spin.is_question:
         return Ask("none")  # "签约的话给您打八五折" is a pitch (a concession), not a closing question
     # Statements count when they propose a continuation or the order ("我先发份资料给您", "您签个字就行").
-    if not (order or continuation or (spin.is_question and (spin.asks_commitment or (action and cues.is_request(text))))):
+    if not (
+        order or continuation or (spin.is_question and (spin.asks_commitment or (action and cues.is_request(text))))
+    ):
         return Ask("none")
     if order:
         return Ask("order")
@@ -152,8 +203,11 @@ def is_premature_pitch(scenario: Scenario, state: SessionState, text: str) -> bo
     if mentions(text, REFERS_BACK):
         return False
     # The pitch must touch something the buyer has said: a problem, implication or need-payoff he stated.
-    stated = [scenario.fact(fact_id) for category in ("problem", "implication", "need_payoff")
-              for fact_id in state.revealed_in(category)]
+    stated = [
+        scenario.fact(fact_id)
+        for category in ("problem", "implication", "need_payoff")
+        for fact_id in state.revealed_in(category)
+    ]
     return not any(mentions(text, fact.topics.all()) for fact in stated)
 
 
@@ -162,5 +216,16 @@ def example_advance(scenario: Scenario, lang: str = "zh") -> str:
     return get_rubric().for_scenario(scenario).example_advance.get(lang)
 
 
-__all__ = ["ASK_KINDS", "Ask", "AskKind", "Verdict", "buyer_reply", "classify_ask", "example_advance",
-           "is_premature_pitch", "is_price_offer", "judge_ask", "offers_price"]
+__all__ = [
+    "ASK_KINDS",
+    "Ask",
+    "AskKind",
+    "Verdict",
+    "buyer_reply",
+    "classify_ask",
+    "example_advance",
+    "is_premature_pitch",
+    "is_price_offer",
+    "judge_ask",
+    "offers_price",
+]

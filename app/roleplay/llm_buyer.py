@@ -21,8 +21,7 @@ from typing import Literal
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from app.llm.calls import (Outcome, agenerate, alternating, astream_text, broke_off, capped, describe_error,
-                           policy_of)
+from app.llm.calls import Outcome, agenerate, alternating, astream_text, broke_off, capped, describe_error, policy_of
 from app.llm.prompts import render_prompt
 from app.playbook import get_playbook
 from app.roleplay.scenarios import Scenario
@@ -82,12 +81,12 @@ class LeakGuard:
         self._plain += normalise(piece)
         self._check_new()
         keep_from = _index_keeping(self._raw, self.hold)
-        released, self._released = self._raw[self._released:keep_from], max(self._released, keep_from)
+        released, self._released = self._raw[self._released : keep_from], max(self._released, keep_from)
         return released
 
     def flush(self) -> str:
         """The rest of the text once the stream has ended (everything received has been checked)."""
-        rest, self._released = self._raw[self._released:], len(self._raw)
+        rest, self._released = self._raw[self._released :], len(self._raw)
         return rest
 
     @property
@@ -109,7 +108,7 @@ class LeakGuard:
     def _scan(self, plain: str, window_from: int, figure_from: int) -> int:
         """Raise ReplyLeak on a hidden window starting at window_from or later, or a hidden figure starting at
         figure_from or later; returns where the next figure scan starts (a trailing figure may still grow)."""
-        if any(plain[start:start + WINDOW] in self.windows for start in range(window_from, len(plain) - WINDOW + 1)):
+        if any(plain[start : start + WINDOW] in self.windows for start in range(window_from, len(plain) - WINDOW + 1)):
             raise ReplyLeak("reply quotes a hidden fact")
         next_figure = len(plain)
         for figure in _FIGURE.finditer(plain, figure_from):
@@ -128,7 +127,7 @@ def _marks(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _windows(plain: str) -> Iterable[str]:
-    return (plain[start:start + WINDOW] for start in range(max(0, len(plain) - WINDOW + 1)))
+    return (plain[start : start + WINDOW] for start in range(max(0, len(plain) - WINDOW + 1)))
 
 
 def _index_keeping(raw: str, hold: int) -> int:
@@ -141,15 +140,22 @@ def _index_keeping(raw: str, hold: int) -> int:
     return 0
 
 
-def guard_for(scenario: Scenario, state: SessionState, allowed_texts: Iterable[str],
-              hidden: Iterable[str] = ()) -> LeakGuard:
+def guard_for(
+    scenario: Scenario, state: SessionState, allowed_texts: Iterable[str], hidden: Iterable[str] = ()
+) -> LeakGuard:
     """A guard for the facts still hidden after this turn (and any other `hidden` text); public scenario text and
     what was said are allowed."""
     revealed = state.revealed_ids()
     hidden = [*(fact.text for fact in scenario.all_facts() if fact.id not in revealed), *hidden]
     known = [fact.text for fact in scenario.all_facts() if fact.id in revealed]
-    public = [scenario.opening_line, scenario.company.context, scenario.company.size, scenario.deal_context,
-              scenario.our_offering, *scenario.decision_criteria]
+    public = [
+        scenario.opening_line,
+        scenario.company.context,
+        scenario.company.size,
+        scenario.deal_context,
+        scenario.our_offering,
+        *scenario.decision_criteria,
+    ]
     return LeakGuard(hidden, [*known, *public, *allowed_texts])
 
 
@@ -252,7 +258,6 @@ class LlmReply:
         self.text, self.source = self.brief.say_now, "scripted_fallback"
         yield self.text
 
-
     async def whole(self) -> str:
         """The reply in one model response, for a caller that shows it at once: no chunks to take apart.
 
@@ -288,4 +293,3 @@ class LlmReply:
             return text
         self.text, self.source = self.brief.say_now, "scripted_fallback"
         return self.text
-

@@ -51,12 +51,22 @@ class TurnReading(BaseModel):
         return list(dict.fromkeys(value))
 
 
-def reading_messages(scenario: Scenario, state: SessionState, rep_text: str,
-                     history: list[tuple[str, str]]) -> list[BaseMessage]:
-    facts = [{"id": fact.id, "category": scenario.category_of(fact.id), "text": fact_text(fact, state.lang)}
-             for fact in askable_facts(scenario, state)]
-    system = render_prompt(PROMPT, persona=scenario.persona, company=scenario.company, lang=state.lang, facts=facts,
-                           history=history[-HISTORY_TURNS:], product_name="销售教练")
+def reading_messages(
+    scenario: Scenario, state: SessionState, rep_text: str, history: list[tuple[str, str]]
+) -> list[BaseMessage]:
+    facts = [
+        {"id": fact.id, "category": scenario.category_of(fact.id), "text": fact_text(fact, state.lang)}
+        for fact in askable_facts(scenario, state)
+    ]
+    system = render_prompt(
+        PROMPT,
+        persona=scenario.persona,
+        company=scenario.company,
+        lang=state.lang,
+        facts=facts,
+        history=history[-HISTORY_TURNS:],
+        product_name="销售教练",
+    )
     return [SystemMessage(system), HumanMessage(rep_text)]
 
 
@@ -77,14 +87,21 @@ def to_understanding(reading: TurnReading, offline: Understanding) -> Understand
     )
 
 
-async def read_turn(chat_model: BaseChatModel, scenario: Scenario, state: SessionState, rep_text: str,
-                    history: list[tuple[str, str]], offline: Understanding) -> Understanding | None:
+async def read_turn(
+    chat_model: BaseChatModel,
+    scenario: Scenario,
+    state: SessionState,
+    rep_text: str,
+    history: list[tuple[str, str]],
+    offline: Understanding,
+) -> Understanding | None:
     """The model's Understanding of a rep turn, or None on any failure (the caller keeps the offline one)."""
     allowed = {fact.id for fact in askable_facts(scenario, state)}
     structured = chat_model.with_structured_output(TurnReading, method="json_mode", include_raw=True)
     try:
-        answer = await asyncio.wait_for(structured.ainvoke(reading_messages(scenario, state, rep_text, history)),
-                                        TIMEOUT_S)
+        answer = await asyncio.wait_for(
+            structured.ainvoke(reading_messages(scenario, state, rep_text, history)), TIMEOUT_S
+        )
     except Exception as error:  # any model failure: the offline reading stands
         logger.info("roleplay understanding failed: %s: %s", type(error).__name__, error)
         return None

@@ -9,18 +9,25 @@ from sqlalchemy.orm import Session, object_session
 
 from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
+from app.i18n import translate
 from app.models import CoachingNote
 from app.models.common import team_time
 from app.playbook import get_playbook
 from app.roleplay.scenarios import CATEGORIES, Scenario
 from app.roleplay.scorecard import Scorecard
-from app.i18n import translate
 from app.scenarios import repository
 
 Lang = Literal["zh", "en"]
 ExportFormat = Literal["md", "csv"]
-COMPONENTS = ("discovery", "spin_progression", "implication_depth", "pitch_discipline", "listening",
-              "objections", "commitment")
+COMPONENTS = (
+    "discovery",
+    "spin_progression",
+    "implication_depth",
+    "pitch_discipline",
+    "listening",
+    "objections",
+    "commitment",
+)
 
 
 def note_title(scenario: Scenario) -> str:
@@ -111,38 +118,65 @@ def _quote_lines(card: dict[str, Any], lang: Lang) -> list[str]:
     lines: list[str] = []
     quotes = ([card["best_question"]] if card.get("best_question") else []) + list(card.get("weakest_turns") or [])
     for quote in quotes:
-        lines.append(f"- {_t('roleplay.score.turn', lang, n=quote['turn'])}: “{quote['text']}” — {quote['why' + suffix]} "
-                     f"[{quote['element_name' + suffix]}]" + (f" {quote['try' + suffix]}" if quote.get("try" + suffix) else ""))
+        lines.append(
+            f"- {_t('roleplay.score.turn', lang, n=quote['turn'])}: “{quote['text']}” — {quote['why' + suffix]} "
+            f"[{quote['element_name' + suffix]}]" + (f" {quote['try' + suffix]}" if quote.get("try" + suffix) else "")
+        )
     return lines
 
 
 def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
     data, card = note.data, note.data["scorecard"]
-    lines = [f"# {_scenario_title(note.source_id, lang, object_session(note))}", "",
-             f"- {_t('notes.export.total', lang)}: **{card['total']}/100**",
-             f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
-             f"- {_t('notes.export.commitment', lang)}: "
-             f"{_t('notes.export.yes' if card['commitment_won'] else 'notes.export.no', lang)}",
-             *([f"- {_t('roleplay.score.outcome', lang)}: {_t('roleplay.outcome.' + card['outcome'], lang)}"]
-               if card.get("outcome") else []),
-             f"- {_t('notes.export.created', lang)}: {team_time(note.created_at):%Y-%m-%d %H:%M} ({_t('notes.export.timezone', lang)})", "",
-             f"## {_t('notes.export.components', lang)}", "",
-             f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |", "| --- | --- |"]
+    lines = [
+        f"# {_scenario_title(note.source_id, lang, object_session(note))}",
+        "",
+        f"- {_t('notes.export.total', lang)}: **{card['total']}/100**",
+        f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
+        f"- {_t('notes.export.commitment', lang)}: "
+        f"{_t('notes.export.yes' if card['commitment_won'] else 'notes.export.no', lang)}",
+        *(
+            [f"- {_t('roleplay.score.outcome', lang)}: {_t('roleplay.outcome.' + card['outcome'], lang)}"]
+            if card.get("outcome")
+            else []
+        ),
+        f"- {_t('notes.export.created', lang)}: {team_time(note.created_at):%Y-%m-%d %H:%M} ({_t('notes.export.timezone', lang)})",
+        "",
+        f"## {_t('notes.export.components', lang)}",
+        "",
+        f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |",
+        "| --- | --- |",
+    ]
     for name in COMPONENTS:
         component = card["components"][name]
         lines.append(f"| {_t('roleplay.component.' + name, lang)} | {_points(component, lang)} |")
-    lines += ["", f"## {_t('notes.export.spin', lang)}", "",
-              " · ".join(f"{label}: {card['spin_counts'].get(label, 0)}" for label in SPIN_LABELS), "",
-              f"## {_t('notes.export.facts', lang)}", ""]
+    lines += [
+        "",
+        f"## {_t('notes.export.spin', lang)}",
+        "",
+        " · ".join(f"{label}: {card['spin_counts'].get(label, 0)}" for label in SPIN_LABELS),
+        "",
+        f"## {_t('notes.export.facts', lang)}",
+        "",
+    ]
     for category in CATEGORIES:
         coverage = card["facts"][category]
         lines.append(f"- {_t('roleplay.category.' + category, lang)}: {coverage['revealed']}/{coverage['available']}")
     lines += ["", f"## {_t('notes.export.intensity', lang)}", ""]
     for dimension in card["intensity"]["dimensions"]:
-        lines.append(f"- {_element_name('fivek.' + dimension['dimension'], lang)}: "
-                     f"{_element_name(dimension['level_id'], lang)} ({dimension['points']})")
-    lines += ["", f"## {_t('notes.export.strengths', lang)}", "", *_feedback_lines(data["strengths"], lang),
-              "", f"## {_t('notes.export.improvements', lang)}", "", *_feedback_lines(data["improvements"], lang)]
+        lines.append(
+            f"- {_element_name('fivek.' + dimension['dimension'], lang)}: "
+            f"{_element_name(dimension['level_id'], lang)} ({dimension['points']})"
+        )
+    lines += [
+        "",
+        f"## {_t('notes.export.strengths', lang)}",
+        "",
+        *_feedback_lines(data["strengths"], lang),
+        "",
+        f"## {_t('notes.export.improvements', lang)}",
+        "",
+        *_feedback_lines(data["improvements"], lang),
+    ]
     if _quote_lines(card, lang):
         lines += ["", f"## {_t('roleplay.score.your_words', lang)}", "", *_quote_lines(card, lang)]
     if data.get("next_scenario"):
@@ -155,28 +189,62 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
 def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
     """Long format (section, item, value, playbook ids): one row per fact of the note, easy to pivot."""
     data, card = note.data, note.data["scorecard"]
-    rows: list[list[str]] = [[_t("notes.export.section", lang), _t("notes.export.item", lang),
-                              _t("notes.export.value", lang), _t("notes.export.cites", lang)]]
-    rows.append([_t("notes.export.total", lang), _scenario_title(note.source_id, lang, object_session(note)), str(card["total"]), ""])
+    rows: list[list[str]] = [
+        [
+            _t("notes.export.section", lang),
+            _t("notes.export.item", lang),
+            _t("notes.export.value", lang),
+            _t("notes.export.cites", lang),
+        ]
+    ]
+    rows.append(
+        [
+            _t("notes.export.total", lang),
+            _scenario_title(note.source_id, lang, object_session(note)),
+            str(card["total"]),
+            "",
+        ]
+    )
     for name in COMPONENTS:
         component = card["components"][name]
-        rows.append([_t("notes.export.components", lang), _t("roleplay.component." + name, lang),
-                     _points(component, lang).replace(" ", ""), ""])
+        rows.append(
+            [
+                _t("notes.export.components", lang),
+                _t("roleplay.component." + name, lang),
+                _points(component, lang).replace(" ", ""),
+                "",
+            ]
+        )
     for label in SPIN_LABELS:
         rows.append([_t("notes.export.spin", lang), label, str(card["spin_counts"].get(label, 0)), ""])
     for category in CATEGORIES:
         coverage = card["facts"][category]
-        rows.append([_t("notes.export.facts", lang), _t("roleplay.category." + category, lang),
-                     f"{coverage['revealed']}/{coverage['available']}", ""])
+        rows.append(
+            [
+                _t("notes.export.facts", lang),
+                _t("roleplay.category." + category, lang),
+                f"{coverage['revealed']}/{coverage['available']}",
+                "",
+            ]
+        )
     for dimension in card["intensity"]["dimensions"]:
-        rows.append([_t("notes.export.intensity", lang), _element_name("fivek." + dimension["dimension"], lang),
-                     str(dimension["points"]), _element_name(dimension["level_id"], lang)])
+        rows.append(
+            [
+                _t("notes.export.intensity", lang),
+                _element_name("fivek." + dimension["dimension"], lang),
+                str(dimension["points"]),
+                _element_name(dimension["level_id"], lang),
+            ]
+        )
     text_key = "text_en" if lang == "en" else "text_zh"
-    for section, items in (("notes.export.strengths", data["strengths"]),
-                           ("notes.export.improvements", data["improvements"])):
+    for section, items in (
+        ("notes.export.strengths", data["strengths"]),
+        ("notes.export.improvements", data["improvements"]),
+    ):
         for item in items:
             rows.append([_t(section, lang), item[text_key], "", _names(item["element_ids"], lang)])
     if data.get("next_scenario"):
-        rows.append([_t("notes.export.next", lang), _scenario_title(data["next_scenario"], lang),
-                     data["next_scenario"], ""])
+        rows.append(
+            [_t("notes.export.next", lang), _scenario_title(data["next_scenario"], lang), data["next_scenario"], ""]
+        )
     return csv_text(rows, lineterminator="\n")

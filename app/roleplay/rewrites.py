@@ -31,8 +31,12 @@ logger = logging.getLogger(__name__)
 PROMPT = "coach_rewrites_v1"
 KIND = "rewrites"  # the call kind: its own output cap (app.config.DEFAULT_MAX_TOKENS)
 MAX_CHARS = {"zh": 80, "en": 200}  # one spoken question; longer is a lecture
-EXAMPLE = {"rewrites": [{"turn": 2, "rewrite": "排产这块现在有没有让您不太满意的地方？"},
-                        {"turn": 5, "rewrite": "如果批次追溯能当天查清，对您的客户审核意味着什么？"}]}
+EXAMPLE = {
+    "rewrites": [
+        {"turn": 2, "rewrite": "排产这块现在有没有让您不太满意的地方？"},
+        {"turn": 5, "rewrite": "如果批次追溯能当天查清，对您的客户审核意味着什么？"},
+    ]
+}
 _WRAPPING_QUOTES = "\"'“”‘’「」 \n"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -94,35 +98,52 @@ def rewrite_guard(scenario: Scenario, state: SessionState, rep_texts: list[str])
     commitment = scenario.success.commitment
     revealed = state.revealed_ids()
     hidden_en = [fact.text_en for fact in scenario.all_facts() if fact.id not in revealed]
-    return guard_for(scenario, state, rep_texts, hidden=[
-        *hidden_en, commitment.ask_zh, commitment.ask_en, commitment.granted_text, commitment.granted_text_en])
+    return guard_for(
+        scenario,
+        state,
+        rep_texts,
+        hidden=[*hidden_en, commitment.ask_zh, commitment.ask_en, commitment.granted_text, commitment.granted_text_en],
+    )
 
 
 def rewrite_messages(scenario: Scenario, state: SessionState, card: Scorecard) -> list:
     lang = state.lang
     revealed = state.revealed_ids()
-    open_topics = [(fact.topics.en or fact.topics.zh)[0] if lang == "en" else fact.topics.zh[0]
-                   for fact in scenario.all_facts() if fact.id not in revealed]
+    open_topics = [
+        (fact.topics.en or fact.topics.zh)[0] if lang == "en" else fact.topics.zh[0]
+        for fact in scenario.all_facts()
+        if fact.id not in revealed
+    ]
     system = render_prompt(
-        PROMPT, product_name="销售教练",
-        persona_name=scenario.persona.in_lang("name", lang), persona_title=scenario.persona.in_lang("title", lang),
-        company=scenario.company.in_lang("name", lang), deal_context=scenario.deal_context_for(lang),
+        PROMPT,
+        product_name="销售教练",
+        persona_name=scenario.persona.in_lang("name", lang),
+        persona_title=scenario.persona.in_lang("title", lang),
+        company=scenario.company.in_lang("name", lang),
+        deal_context=scenario.deal_context_for(lang),
         offering=scenario.our_offering_for(lang),
         known_facts=[fact.text_for(lang) for fact in scenario.all_facts() if fact.id in revealed],
-        open_topics=open_topics, example_advance=example_advance(scenario, lang),
-        language="Chinese (简体中文)" if lang == "zh" else "English", max_chars=MAX_CHARS[lang],
-        turns=[{"turn": quoted.turn, "text": quoted.text, "why": quoted.why_en if lang == "en" else quoted.why_zh}
-               for quoted in card.weakest_turns])
+        open_topics=open_topics,
+        example_advance=example_advance(scenario, lang),
+        language="Chinese (简体中文)" if lang == "zh" else "English",
+        max_chars=MAX_CHARS[lang],
+        turns=[
+            {"turn": quoted.turn, "text": quoted.text, "why": quoted.why_en if lang == "en" else quoted.why_zh}
+            for quoted in card.weakest_turns
+        ],
+    )
     return [SystemMessage(system), HumanMessage("Write the rewrites now, as the JSON object.")]
 
 
-def model_rewrites(chat_model: BaseChatModel | None, scenario: Scenario, state: SessionState, card: Scorecard,
-                   rep_texts: list[str]) -> dict[int, str] | None:
+def model_rewrites(
+    chat_model: BaseChatModel | None, scenario: Scenario, state: SessionState, card: Scorecard, rep_texts: list[str]
+) -> dict[int, str] | None:
     """{turn: rewrite} from the model, all checked, or None (no model, skipped, or any failure)."""
     if chat_model is None or not card.weakest_turns or skip_reason(chat_model) is not None:
         return None
-    check = RewriteCheck([quoted.turn for quoted in card.weakest_turns], state.lang,
-                         rewrite_guard(scenario, state, rep_texts))
+    check = RewriteCheck(
+        [quoted.turn for quoted in card.weakest_turns], state.lang, rewrite_guard(scenario, state, rep_texts)
+    )
     try:
         answer = structured(chat_model, KIND, Rewrites, rewrite_messages(scenario, state, card), EXAMPLE)
         answer = Rewrites.model_validate(answer.model_dump(), context={"check": check})
@@ -137,15 +158,25 @@ def with_rewrites(card: Scorecard, rewrites: dict[int, str] | None, lang: str) -
     if not rewrites or sorted(rewrites) != sorted(quoted.turn for quoted in card.weakest_turns):
         return card
     field = "try_en" if lang == "en" else "try_zh"
-    frame = "Try: \"{}\"" if lang == "en" else "试试：“{}”"
+    frame = 'Try: "{}"' if lang == "en" else "试试：“{}”"
     turns = [quoted.model_copy(update={field: frame.format(rewrites[quoted.turn])}) for quoted in card.weakest_turns]
     return card.model_copy(update={"weakest_turns": turns, "rewrites_by": "model"})
 
 
-def write_rewrites(chat_model: BaseChatModel | None, scenario: Scenario, state: SessionState, card: Scorecard,
-                   rep_texts: list[str]) -> Scorecard:
+def write_rewrites(
+    chat_model: BaseChatModel | None, scenario: Scenario, state: SessionState, card: Scorecard, rep_texts: list[str]
+) -> Scorecard:
     return with_rewrites(card, model_rewrites(chat_model, scenario, state, card, rep_texts), state.lang)
 
 
-__all__: list[Any] = ["EXAMPLE", "MAX_CHARS", "RewriteCheck", "Rewrites", "in_language", "model_rewrites",
-                      "rewrite_guard", "with_rewrites", "write_rewrites"]
+__all__: list[Any] = [
+    "EXAMPLE",
+    "MAX_CHARS",
+    "RewriteCheck",
+    "Rewrites",
+    "in_language",
+    "model_rewrites",
+    "rewrite_guard",
+    "with_rewrites",
+    "write_rewrites",
+]

@@ -17,8 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.roleplay.scenarios import CATEGORIES, SEED_FILES, Scenario
 
 RUBRIC_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "rubric.yaml"
-COMPONENT_IDS = ("discovery", "spin_progression", "implication_depth", "pitch_discipline", "listening", "objections",
-                 "commitment")
+COMPONENT_IDS = (
+    "discovery",
+    "spin_progression",
+    "implication_depth",
+    "pitch_discipline",
+    "listening",
+    "objections",
+    "commitment",
+)
 REPLY_KINDS = ("continuation", "order_not_decider", "order_too_early", "other_advance")
 
 
@@ -145,12 +152,21 @@ class Rubric(_Strict):
         if scenario.id in self.scenarios:
             return self.scenarios[scenario.id]
         keywords = scenario.success.commitment.keywords
-        return ScenarioAdvance(also_accepts=Words(zh=keywords, en=keywords), example_advance=self.generic_example_advance)
+        return ScenarioAdvance(
+            also_accepts=Words(zh=keywords, en=keywords), example_advance=self.generic_example_advance
+        )
 
     def public_view(self, lang: str = "zh") -> list[dict[str, object]]:
         """What the rep sees of the rubric: each component's name, weight and rule in one language."""
-        return [{"id": component.id, "name": component.name.get(lang), "weight": component.weight,
-                 "rule": component.rule.get(lang)} for component in self.components]
+        return [
+            {
+                "id": component.id,
+                "name": component.name.get(lang),
+                "weight": component.weight,
+                "rule": component.rule.get(lang),
+            }
+            for component in self.components
+        ]
 
 
 def load_rubric_file(path: Path) -> Rubric:

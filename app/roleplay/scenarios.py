@@ -342,8 +342,10 @@ class Scenario(Strict):
         if not any(obj.trigger == "premature_pitch" for obj in self.objections):
             raise ValueError("objections need at least one with trigger 'premature_pitch'")
         if len(self.decision_criteria_en) != len(self.decision_criteria):
-            raise ValueError(f"decision_criteria_en has {len(self.decision_criteria_en)} items, "
-                             f"decision_criteria has {len(self.decision_criteria)}: they must pair one to one")
+            raise ValueError(
+                f"decision_criteria_en has {len(self.decision_criteria_en)} items, "
+                f"decision_criteria has {len(self.decision_criteria)}: they must pair one to one"
+            )
         return self
 
     # --- lookups -------------------------------------------------------------

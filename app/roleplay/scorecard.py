@@ -49,7 +49,13 @@ QUESTION_SHARE_FULL = 0.75  # listening is full when at least this share of the 
 SPIN_STAGES = QUESTION_LABELS  # the order a discovery should follow
 QUOTE_CHARS = 80
 RUDE_TONES = {"rude", "insult", "hostile", "pushy"}
-BUYER_ENDED = {"trust_lost", "ended_by_buyer", "rude", "rudeness", "buyer_left"}  # end reasons that mean the buyer walked out
+BUYER_ENDED = {
+    "trust_lost",
+    "ended_by_buyer",
+    "rude",
+    "rudeness",
+    "buyer_left",
+}  # end reasons that mean the buyer walked out
 Outcome = Literal["order", "advance", "continuation", "no_ask", "ended_by_buyer"]
 STAGE_CATEGORY = {"S": "situation", "P": "problem", "I": "implication", "N": "need_payoff"}
 
@@ -184,7 +190,7 @@ def excess_situation_turns(scenario: Scenario, state: SessionState, rubric: Rubr
     """Situation questions beyond what the call needed: those that uncovered nothing, after a small allowance."""
     rubric = rubric or get_rubric()
     empty = [record.turn for record in state.history if record.spin_label == "S" and not record.revealed]
-    return empty[rubric.extra_situation_allowance:]
+    return empty[rubric.extra_situation_allowance :]
 
 
 def call_outcome(state: SessionState) -> Outcome:
@@ -204,8 +210,7 @@ def _advance_asked_after_discovery(state: SessionState) -> bool:
     """An advance was asked after the need was developed: the buyer stated a need-payoff, or the rep had asked
     implication or need-payoff questions before it (the buyer's answers vary; the rep's sequence is his own)."""
     first_need = min((fact.turn for fact in state.revealed.get("need_payoff", [])), default=None)
-    first_development = min((record.turn for record in state.history if record.spin_label in ("I", "N")),
-                            default=None)
+    first_development = min((record.turn for record in state.history if record.spin_label in ("I", "N")), default=None)
     ready = min((turn for turn in (first_need, first_development) if turn is not None), default=None)
     return ready is not None and any(record.ask_kind == "advance" and record.turn > ready for record in state.history)
 
@@ -213,13 +218,21 @@ def _advance_asked_after_discovery(state: SessionState) -> bool:
 # --- 5K on evidence ------------------------------------------------------------------------------
 
 
-def _fact_evidence(scenario: Scenario, state: SessionState, dimension: str, level: int, fact_id: str,
-                   reason_zh: str, reason_en: str) -> LevelEvidence:
+def _fact_evidence(
+    scenario: Scenario, state: SessionState, dimension: str, level: int, fact_id: str, reason_zh: str, reason_en: str
+) -> LevelEvidence:
     fact = scenario.fact(fact_id)
     turn = next(item.turn for items in state.revealed.values() for item in items if item.id == fact_id)
-    return LevelEvidence(dimension=dimension, level_id=f"fivek.{dimension}.l{level}", turn=turn, fact_id=fact_id,
-                         fact_label=fact.topics.zh[0], fact_label_en=(fact.topics.en or fact.topics.zh)[0],
-                         reason_zh=reason_zh, reason_en=reason_en)
+    return LevelEvidence(
+        dimension=dimension,
+        level_id=f"fivek.{dimension}.l{level}",
+        turn=turn,
+        fact_id=fact_id,
+        fact_label=fact.topics.zh[0],
+        fact_label_en=(fact.topics.en or fact.topics.zh)[0],
+        reason_zh=reason_zh,
+        reason_en=reason_en,
+    )
 
 
 def _first(state: SessionState, category: str, nth: int = 0) -> str | None:
@@ -227,8 +240,9 @@ def _first(state: SessionState, category: str, nth: int = 0) -> str | None:
     return facts[nth].id if len(facts) > nth else None
 
 
-def intensity_with_evidence(scenario: Scenario, state: SessionState) -> tuple[dict[str, str], dict[str, str],
-                                                                             list[LevelEvidence]]:
+def intensity_with_evidence(
+    scenario: Scenario, state: SessionState
+) -> tuple[dict[str, str], dict[str, str], list[LevelEvidence]]:
     """5K levels, sides and the evidence for each (see the module docstring for the rules)."""
     is_decider = scenario.persona.purchase_role == DECIDER
     side = "decision_maker" if is_decider else "contact"
@@ -236,84 +250,182 @@ def intensity_with_evidence(scenario: Scenario, state: SessionState) -> tuple[di
     evidence: list[LevelEvidence] = []
 
     def claim(dimension: str, level: int, zh: str, en: str, turn: int | None = None) -> None:
-        evidence.append(LevelEvidence(dimension=dimension, level_id=f"fivek.{dimension}.l{level}", turn=turn,
-                                      reason_zh=zh, reason_en=en))
+        evidence.append(
+            LevelEvidence(
+                dimension=dimension, level_id=f"fivek.{dimension}.l{level}", turn=turn, reason_zh=zh, reason_en=en
+            )
+        )
 
     # problem: the buyer's own admissions
     problems = [_first(state, "problem", 0), _first(state, "problem", 1)]
     implication = _first(state, "implication")
     first_p = next((record.turn for record in state.history if record.spin_label == "P"), None)
     if problems[0] and implication:
-        evidence.append(_fact_evidence(scenario, state, "problem", 5, implication, "客户说出了问题的后果（痛苦）。",
-                                       "The buyer stated the consequence (the pain)."))
+        evidence.append(
+            _fact_evidence(
+                scenario,
+                state,
+                "problem",
+                5,
+                implication,
+                "客户说出了问题的后果（痛苦）。",
+                "The buyer stated the consequence (the pain).",
+            )
+        )
     elif problems[1]:
-        evidence.append(_fact_evidence(scenario, state, "problem", 4, problems[1], "客户承认了第二个难点及其原因。",
-                                       "The buyer admitted a second problem and its causes."))
+        evidence.append(
+            _fact_evidence(
+                scenario,
+                state,
+                "problem",
+                4,
+                problems[1],
+                "客户承认了第二个难点及其原因。",
+                "The buyer admitted a second problem and its causes.",
+            )
+        )
     elif problems[0]:
-        evidence.append(_fact_evidence(scenario, state, "problem", 3, problems[0], "客户承认了难点。",
-                                       "The buyer admitted a problem."))
+        evidence.append(
+            _fact_evidence(
+                scenario, state, "problem", 3, problems[0], "客户承认了难点。", "The buyer admitted a problem."
+            )
+        )
     elif first_p is not None:
-        claim("problem", 1, "问了难点问题，但客户还没承认任何难点。", "Problem questions asked; the buyer admitted none.",
-              first_p)
+        claim(
+            "problem",
+            1,
+            "问了难点问题，但客户还没承认任何难点。",
+            "Problem questions asked; the buyer admitted none.",
+            first_p,
+        )
     else:
         claim("problem", 0, "未建立：客户没有说出任何难点。", "Not established: the buyer stated no problem.")
 
     # power: only the decision maker himself or facts about him and the decision process
-    decision_facts = [fact_id for fact_id in get_rubric().for_scenario(scenario).decision_facts
-                      if fact_id in state.revealed_ids()]
+    decision_facts = [
+        fact_id for fact_id in get_rubric().for_scenario(scenario).decision_facts if fact_id in state.revealed_ids()
+    ]
     if won and is_decider:
         claim("power", 4, "决策者本人同意了具体的下一步。", "The decision maker agreed a concrete next step.", won_turn)
     elif won and kind == "introduction":
         claim("power", 3, "经办人同意引荐决策者。", "The contact agreed to introduce the decision maker.", won_turn)
     elif decision_facts:
-        evidence.append(_fact_evidence(scenario, state, "power", 2, decision_facts[0],
-                                       "客户讲清了谁拍板、怎么决策。", "The buyer explained who decides and how."))
+        evidence.append(
+            _fact_evidence(
+                scenario,
+                state,
+                "power",
+                2,
+                decision_facts[0],
+                "客户讲清了谁拍板、怎么决策。",
+                "The buyer explained who decides and how.",
+            )
+        )
     elif is_decider:
-        claim("power", 1, f"面谈对象就是决策者（{scenario.persona.title}）。",
-              "You are talking to the decision maker himself.")
+        claim(
+            "power",
+            1,
+            f"面谈对象就是决策者（{scenario.persona.title}）。",
+            "You are talking to the decision maker himself.",
+        )
     else:
-        claim("power", 0, "未建立：没有问出谁拍板、决策流程是什么。",
-              "Not established: who decides and how was never uncovered.")
+        claim(
+            "power",
+            0,
+            "未建立：没有问出谁拍板、决策流程是什么。",
+            "Not established: who decides and how was never uncovered.",
+        )
 
     # vision: the buyer's picture of a solution
     need = _first(state, "need_payoff")
     signal = state.signals_shown[0] if state.signals_shown else None
     first_pitch = next((record.turn for record in state.history if record.is_pitch), None)
     if need and signal:
-        claim("vision", 3, "客户说出了解决后的价值，并表现出购买信号。",
-              "The buyer stated the value of a solution and showed a buying signal.", signal.turn)
+        claim(
+            "vision",
+            3,
+            "客户说出了解决后的价值，并表现出购买信号。",
+            "The buyer stated the value of a solution and showed a buying signal.",
+            signal.turn,
+        )
     elif need:
-        evidence.append(_fact_evidence(scenario, state, "vision", 2, need, "客户说出了解决后的样子。",
-                                       "The buyer described what a solution would give him."))
+        evidence.append(
+            _fact_evidence(
+                scenario,
+                state,
+                "vision",
+                2,
+                need,
+                "客户说出了解决后的样子。",
+                "The buyer described what a solution would give him.",
+            )
+        )
     elif first_pitch is not None:
-        claim("vision", 1, "只有销售讲的产品愿景，客户没有认同。", "Only a product-led vision from the rep.", first_pitch)
+        claim(
+            "vision", 1, "只有销售讲的产品愿景，客户没有认同。", "Only a product-led vision from the rep.", first_pitch
+        )
     else:
         claim("vision", 0, "未建立：客户没有描绘解决后的样子。", "Not established: the buyer pictured no solution.")
 
     # value: stated, never validated inside one call
     first_n = next((record.turn for record in state.history if record.spin_label == "N"), None)
     if need:
-        evidence.append(_fact_evidence(scenario, state, "value", 3, need, "客户亲口说出了价值；价值验证要等试点或评估结果。",
-                                       "The buyer stated the value himself; validating it needs pilot or evaluation results."))
+        evidence.append(
+            _fact_evidence(
+                scenario,
+                state,
+                "value",
+                3,
+                need,
+                "客户亲口说出了价值；价值验证要等试点或评估结果。",
+                "The buyer stated the value himself; validating it needs pilot or evaluation results.",
+            )
+        )
     elif implication:
-        evidence.append(_fact_evidence(scenario, state, "value", 2, implication, "后果算清了，价值还是销售在说。",
-                                       "The cost is on the table; the value is still the rep's claim."))
+        evidence.append(
+            _fact_evidence(
+                scenario,
+                state,
+                "value",
+                2,
+                implication,
+                "后果算清了，价值还是销售在说。",
+                "The cost is on the table; the value is still the rep's claim.",
+            )
+        )
     elif first_n is not None:
-        claim("value", 1, "问了需求效益问题，客户还没说出价值。", "Need-payoff asked; the buyer stated no value.", first_n)
+        claim(
+            "value", 1, "问了需求效益问题，客户还没说出价值。", "Need-payoff asked; the buyer stated no value.", first_n
+        )
     else:
         claim("value", 0, "未建立：没有找到可以量化的价值。", "Not established: no value identified.")
 
     # control: above l0 only with an agreed, concrete next step
     pain = bool(problems[0] and implication)
     if won and is_decider and pain and need:
-        claim("control", 3, "决策者承认了问题，并同意了具体的下一步。",
-              "The decision maker admitted the problem and agreed a concrete next step.", won_turn)
+        claim(
+            "control",
+            3,
+            "决策者承认了问题，并同意了具体的下一步。",
+            "The decision maker admitted the problem and agreed a concrete next step.",
+            won_turn,
+        )
     elif won and kind == "introduction" and not is_decider:
-        claim("control", 2, "经办人同意引荐决策者（具体的下一步）。",
-              "The contact agreed to introduce the decision maker (a concrete next step).", won_turn)
+        claim(
+            "control",
+            2,
+            "经办人同意引荐决策者（具体的下一步）。",
+            "The contact agreed to introduce the decision maker (a concrete next step).",
+            won_turn,
+        )
     elif won and pain:
-        claim("control", 1, "经办人承认了痛苦，并同意了具体的下一步。",
-              "The contact admitted the pain and agreed a concrete next step.", won_turn)
+        claim(
+            "control",
+            1,
+            "经办人承认了痛苦，并同意了具体的下一步。",
+            "The contact admitted the pain and agreed a concrete next step.",
+            won_turn,
+        )
     else:
         claim("control", 0, "未建立：没有约定具体的下一步。", "Not established: no concrete next step was agreed.")
 
@@ -339,16 +451,19 @@ def _listening_ratio(talk_ratio: float) -> float:
     return (TALK_RATIO_ZERO - talk_ratio) / (TALK_RATIO_ZERO - TALK_RATIO_FULL)
 
 
-def _components(scenario: Scenario, state: SessionState, order_quality: float, excess: int,
-                rubric: Rubric) -> dict[str, ScoreComponent]:
+def _components(
+    scenario: Scenario, state: SessionState, order_quality: float, excess: int, rubric: Rubric
+) -> dict[str, ScoreComponent]:
     weights = rubric.weights
     category_weight = rubric.category_weights
     possible = sum(category_weight[category] * len(getattr(scenario.facts, category)) for category in CATEGORIES)
     revealed = sum(category_weight[category] * len(state.revealed_in(category)) for category in CATEGORIES)
     questions = _questions(state)
     stages = {record.spin_label for record in questions}
-    spin_points = (weights["spin_progression"] * order_quality * sum(rubric.stage_weights[label] for label in stages)
-                   - rubric.excess_situation_penalty * excess)
+    spin_points = (
+        weights["spin_progression"] * order_quality * sum(rubric.stage_weights[label] for label in stages)
+        - rubric.excess_situation_penalty * excess
+    )
     raised = len(state.objections_raised)
     handled = len({event.id for event in state.objections_handled})
     if state.commitment_won:
@@ -363,8 +478,9 @@ def _components(scenario: Scenario, state: SessionState, order_quality: float, e
         "discovery": revealed / possible,
         "spin_progression": max(0.0, spin_points / weights["spin_progression"]),
         "implication_depth": len(state.revealed_in("implication")) / len(scenario.facts.implication),
-        "pitch_discipline": max(0.0, 1 - rubric.premature_pitch_penalty * state.premature_pitches
-                                / weights["pitch_discipline"]),
+        "pitch_discipline": max(
+            0.0, 1 - rubric.premature_pitch_penalty * state.premature_pitches / weights["pitch_discipline"]
+        ),
         "listening": _listening_ratio(state.talk_ratio()) * question_share,
         "objections": handled / raised if raised else 0.0,
         "commitment": commitment,
@@ -373,9 +489,15 @@ def _components(scenario: Scenario, state: SessionState, order_quality: float, e
     applicable["objections"] = raised > 0
     if state.turn == 0:  # a call where the rep said nothing earns nothing for "not doing wrong"
         ratios = {name: 0.0 for name in ratios}
-    return {name: ScoreComponent(points=round(weights[name] * ratio, 2), max_points=weights[name],
-                                 ratio=round(ratio, 4), applicable=applicable[name])
-            for name, ratio in ratios.items()}
+    return {
+        name: ScoreComponent(
+            points=round(weights[name] * ratio, 2),
+            max_points=weights[name],
+            ratio=round(ratio, 4),
+            applicable=applicable[name],
+        )
+        for name, ratio in ratios.items()
+    }
 
 
 def _total(components: dict[str, ScoreComponent], questions: int, outcome: Outcome, rude: bool, rubric: Rubric) -> int:
@@ -401,11 +523,21 @@ def _quote(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
-def _quoted(turn: int, text: str, element_id: str, why: tuple[str, str], instead: tuple[str, str] = ("", "")
-            ) -> QuotedTurn:
+def _quoted(
+    turn: int, text: str, element_id: str, why: tuple[str, str], instead: tuple[str, str] = ("", "")
+) -> QuotedTurn:
     name_zh, name_en = _element(element_id)
-    return QuotedTurn(turn=turn, text=_quote(text), why_zh=why[0], why_en=why[1], element_id=element_id,
-                      element_name_zh=name_zh, element_name_en=name_en, try_zh=instead[0], try_en=instead[1])
+    return QuotedTurn(
+        turn=turn,
+        text=_quote(text),
+        why_zh=why[0],
+        why_en=why[1],
+        element_id=element_id,
+        element_name_zh=name_zh,
+        element_name_en=name_en,
+        try_zh=instead[0],
+        try_en=instead[1],
+    )
 
 
 def _next_fact(scenario: Scenario, state: SessionState, categories: tuple[str, ...]):
@@ -424,19 +556,26 @@ def _question_for(scenario: Scenario, state: SessionState, categories: tuple[str
     category = scenario.category_of(fact.id)
     topic, topic_en = fact.topics.zh[0], (fact.topics.en or fact.topics.zh)[0]
     templates = {
-        "situation": (f"试试：“{topic}这块现在是怎么做的？”", f"Try: \"How do you handle {topic_en} today?\""),
-        "problem": (f"试试：“{topic}这块有没有让您不满意、不顺的地方？”",
-                    f"Try: \"Is anything about {topic_en} not working the way you'd like?\""),
-        "implication": (f"试试：“{topic}这件事，对成本、客户或者您的目标会带来什么影响？”",
-                        f"Try: \"What does {topic_en} lead to for your costs, customers or targets?\""),
-        "need_payoff": (f"试试：“如果{topic}能解决，对您意味着什么？”",
-                        f"Try: \"If {topic_en} were solved, what would that be worth to you?\""),
+        "situation": (f"试试：“{topic}这块现在是怎么做的？”", f'Try: "How do you handle {topic_en} today?"'),
+        "problem": (
+            f"试试：“{topic}这块有没有让您不满意、不顺的地方？”",
+            f'Try: "Is anything about {topic_en} not working the way you\'d like?"',
+        ),
+        "implication": (
+            f"试试：“{topic}这件事，对成本、客户或者您的目标会带来什么影响？”",
+            f'Try: "What does {topic_en} lead to for your costs, customers or targets?"',
+        ),
+        "need_payoff": (
+            f"试试：“如果{topic}能解决，对您意味着什么？”",
+            f'Try: "If {topic_en} were solved, what would that be worth to you?"',
+        ),
     }
     return templates[category]
 
 
-def _turn_comments(scenario: Scenario, state: SessionState, texts: dict[int, str], excess: list[int]
-                   ) -> tuple[QuotedTurn | None, list[QuotedTurn]]:
+def _turn_comments(
+    scenario: Scenario, state: SessionState, texts: dict[int, str], excess: list[int]
+) -> tuple[QuotedTurn | None, list[QuotedTurn]]:
     """The best question and the two or three weakest turns, each with why and (for weak ones) a rewrite."""
     best: QuotedTurn | None = None
     best_value = 0
@@ -450,48 +589,125 @@ def _turn_comments(scenario: Scenario, state: SessionState, texts: dict[int, str
             fact = scenario.fact(record.revealed[0])
             label_en = (fact.topics.en or fact.topics.zh)[0]
             best_value = value
-            best = _quoted(record.turn, texts[record.turn], f"spin.{category}",
-                           (f"这个问题让客户亲口说出了“{fact.topics.zh[0]}”。", f"This question got the buyer to tell you "
-                            f"about {label_en} in his own words."))
+            best = _quoted(
+                record.turn,
+                texts[record.turn],
+                f"spin.{category}",
+                (
+                    f"这个问题让客户亲口说出了“{fact.topics.zh[0]}”。",
+                    f"This question got the buyer to tell you about {label_en} in his own words.",
+                ),
+            )
     weak: list[tuple[int, QuotedTurn]] = []
-    advance = (f"试试请他做一件具体的事：{example_advance(scenario, 'zh')}", f"Ask for a specific action: "
-               f"{example_advance(scenario, 'en')}")
+    advance = (
+        f"试试请他做一件具体的事：{example_advance(scenario, 'zh')}",
+        f"Ask for a specific action: {example_advance(scenario, 'en')}",
+    )
     for record in state.history:
         text = texts.get(record.turn)
         if text is None:
             continue
         if is_rude(record):
-            weak.append((5, _quoted(record.turn, text, "dragon.step.build_trust",
-                                    ("贬低、施压或冒犯客户，信任直接下降。", "Disparaging, pushing or insulting the buyer "
-                                     "destroys trust."), _question_for(scenario, state, ("problem", "implication")))))
+            weak.append(
+                (
+                    5,
+                    _quoted(
+                        record.turn,
+                        text,
+                        "dragon.step.build_trust",
+                        (
+                            "贬低、施压或冒犯客户，信任直接下降。",
+                            "Disparaging, pushing or insulting the buyer destroys trust.",
+                        ),
+                        _question_for(scenario, state, ("problem", "implication")),
+                    ),
+                )
+            )
         elif record.premature_pitch:
-            weak.append((4, _quoted(record.turn, text, "dragon.step.present_value",
-                                    ("客户还没说出这段介绍所回应的需求，属于过早推介。", "The buyer had not stated the need "
-                                     "this pitch answers: a premature pitch."),
-                                    _question_for(scenario, state, ("problem", "implication", "need_payoff")))))
+            weak.append(
+                (
+                    4,
+                    _quoted(
+                        record.turn,
+                        text,
+                        "dragon.step.present_value",
+                        (
+                            "客户还没说出这段介绍所回应的需求，属于过早推介。",
+                            "The buyer had not stated the need this pitch answers: a premature pitch.",
+                        ),
+                        _question_for(scenario, state, ("problem", "implication", "need_payoff")),
+                    ),
+                )
+            )
         elif record.ask_kind == "continuation":
-            weak.append((4, _quoted(record.turn, text, "dragon.step.win_commitment",
-                                    ("这只是延续：客户没有承诺任何具体行动，销售没有向前推进。",
-                                     "A continuation: the buyer commits to no specific action."), advance)))
+            weak.append(
+                (
+                    4,
+                    _quoted(
+                        record.turn,
+                        text,
+                        "dragon.step.win_commitment",
+                        (
+                            "这只是延续：客户没有承诺任何具体行动，销售没有向前推进。",
+                            "A continuation: the buyer commits to no specific action.",
+                        ),
+                        advance,
+                    ),
+                )
+            )
         elif record.ask_kind == "order" and not state.commitment_won:
-            why = (("对方签不了合同，直接要签单只会碰壁。", "Your contact cannot sign; asking him to is a dead end.")
-                   if scenario.persona.purchase_role != DECIDER else
-                   ("第一次交流就要签单太早了。", "Asking to sign in a first discovery call is too early."))
+            why = (
+                ("对方签不了合同，直接要签单只会碰壁。", "Your contact cannot sign; asking him to is a dead end.")
+                if scenario.persona.purchase_role != DECIDER
+                else ("第一次交流就要签单太早了。", "Asking to sign in a first discovery call is too early.")
+            )
             weak.append((4, _quoted(record.turn, text, "dragon.step.win_commitment", why, advance)))
         elif record.turn in excess:
-            weak.append((3, _quoted(record.turn, text, "spin.situation",
-                                    ("多余的背景问题：没有带出新信息，还消耗客户的耐心。", "A situation question the call did "
-                                     "not need: nothing new, and it costs the buyer's patience."),
-                                    _question_for(scenario, state, ("problem", "implication")))))
+            weak.append(
+                (
+                    3,
+                    _quoted(
+                        record.turn,
+                        text,
+                        "spin.situation",
+                        (
+                            "多余的背景问题：没有带出新信息，还消耗客户的耐心。",
+                            "A situation question the call did "
+                            "not need: nothing new, and it costs the buyer's patience.",
+                        ),
+                        _question_for(scenario, state, ("problem", "implication")),
+                    ),
+                )
+            )
         elif record.spin_label in SPIN_STAGES and not record.revealed:
-            weak.append((2, _quoted(record.turn, text, f"spin.{STAGE_CATEGORY[record.spin_label]}",
-                                    ("这个问题没有带出新信息：问题类型或话题没对上客户关心的事。", "No new information: the "
-                                     "kind of question or its topic missed what the buyer cares about."),
-                                    _question_for(scenario, state, ("problem", "implication", "need_payoff")))))
+            weak.append(
+                (
+                    2,
+                    _quoted(
+                        record.turn,
+                        text,
+                        f"spin.{STAGE_CATEGORY[record.spin_label]}",
+                        (
+                            "这个问题没有带出新信息：问题类型或话题没对上客户关心的事。",
+                            "No new information: the kind of question or its topic missed what the buyer cares about.",
+                        ),
+                        _question_for(scenario, state, ("problem", "implication", "need_payoff")),
+                    ),
+                )
+            )
         elif record.spin_label == "other" and record.ask_kind == "none" and not record.is_pitch:
-            weak.append((1, _quoted(record.turn, text, "spin.problem",
-                                    ("这句话没有提问，客户无从展开。", "Not a question: the buyer has nothing to answer."),
-                                    _question_for(scenario, state, ("problem", "implication", "need_payoff")))))
+            weak.append(
+                (
+                    1,
+                    _quoted(
+                        record.turn,
+                        text,
+                        "spin.problem",
+                        ("这句话没有提问，客户无从展开。", "Not a question: the buyer has nothing to answer."),
+                        _question_for(scenario, state, ("problem", "implication", "need_payoff")),
+                    ),
+                )
+            )
     weak.sort(key=lambda item: (-item[0], item[1].turn))
     return best, [item for _, item in weak[:3]]
 
@@ -500,8 +716,9 @@ def _cited(*element_ids: str) -> list[str]:
     return list(element_ids)
 
 
-def _feedback(scenario: Scenario, state: SessionState, components: dict[str, ScoreComponent], outcome: Outcome,
-              excess: list[int]) -> tuple[list[Feedback], list[Feedback]]:
+def _feedback(
+    scenario: Scenario, state: SessionState, components: dict[str, ScoreComponent], outcome: Outcome, excess: list[int]
+) -> tuple[list[Feedback], list[Feedback]]:
     """Strengths and improvements, each only when it is true for this call."""
     style = scenario.persona.communication_style
     strengths: list[Feedback] = []
@@ -512,149 +729,228 @@ def _feedback(scenario: Scenario, state: SessionState, components: dict[str, Sco
     implications, problems = state.revealed_in("implication"), state.revealed_in("problem")
 
     if not questions:
-        improvements.append(Feedback(
-            text_zh="整场没有一个真正的问题：客户的情况、难点和需求都没有机会说出来。先问，再讲。",
-            text_en="Not one real question in the whole call: the buyer never got to state his situation, problems or "
-                    "needs. Ask before you tell.",
-            element_ids=_cited("spin.problem", "dragon.step.uncover_needs")))
+        improvements.append(
+            Feedback(
+                text_zh="整场没有一个真正的问题：客户的情况、难点和需求都没有机会说出来。先问，再讲。",
+                text_en="Not one real question in the whole call: the buyer never got to state his situation, problems or "
+                "needs. Ask before you tell.",
+                element_ids=_cited("spin.problem", "dragon.step.uncover_needs"),
+            )
+        )
     elif ratio["discovery"] >= 0.7:
-        strengths.append(Feedback(
-            text_zh="难点、后果和价值都让客户自己说了出来，需求挖得深。",
-            text_en="The buyer stated his problems, their cost and the value of a solution himself: deep discovery.",
-            element_ids=_cited("spin.problem", "spin.implication", "dragon.step.uncover_needs")))
+        strengths.append(
+            Feedback(
+                text_zh="难点、后果和价值都让客户自己说了出来，需求挖得深。",
+                text_en="The buyer stated his problems, their cost and the value of a solution himself: deep discovery.",
+                element_ids=_cited("spin.problem", "spin.implication", "dragon.step.uncover_needs"),
+            )
+        )
     elif not problems:
-        improvements.append(Feedback(
-            text_zh="客户没有承认任何难点：在他说出的现状上追问哪里不顺、哪里不满意。",
-            text_en="The buyer admitted no problem: build on what he told you and ask what is not working.",
-            element_ids=_cited("spin.problem", "dragon.step.uncover_needs")))
+        improvements.append(
+            Feedback(
+                text_zh="客户没有承认任何难点：在他说出的现状上追问哪里不顺、哪里不满意。",
+                text_en="The buyer admitted no problem: build on what he told you and ask what is not working.",
+                element_ids=_cited("spin.problem", "dragon.step.uncover_needs"),
+            )
+        )
 
     if excess:
         turns = "、".join(f"第 {turn} 轮" for turn in excess)
-        improvements.append(Feedback(
-            text_zh=f"多余的背景问题（{turns}）没有带出新信息，反而消耗客户耐心；背景问清就转向难点。",
-            text_en=f"Situation questions the call did not need (turns {', '.join(map(str, excess))}) brought nothing "
-                    "new and cost the buyer's patience; once the background is clear, move to problems.",
-            element_ids=_cited("spin.situation", "spin.problem")))
+        improvements.append(
+            Feedback(
+                text_zh=f"多余的背景问题（{turns}）没有带出新信息，反而消耗客户耐心；背景问清就转向难点。",
+                text_en=f"Situation questions the call did not need (turns {', '.join(map(str, excess))}) brought nothing "
+                "new and cost the buyer's patience; once the background is clear, move to problems.",
+                element_ids=_cited("spin.situation", "spin.problem"),
+            )
+        )
 
     stages = {record.spin_label for record in questions}
-    if {"P", "I", "N"} <= stages and state.spin_sequence and spin_order_quality(state.spin_sequence) >= 0.8 \
-            and not state.premature_pitches:
-        strengths.append(Feedback(
-            text_zh="提问层层递进：从难点到后果，再让客户说出价值。",
-            text_en="The questions built up: from problems to their consequences to the value of solving them.",
-            element_ids=_cited("spin.problem", "spin.implication", "spin.need_payoff")))
+    if (
+        {"P", "I", "N"} <= stages
+        and state.spin_sequence
+        and spin_order_quality(state.spin_sequence) >= 0.8
+        and not state.premature_pitches
+    ):
+        strengths.append(
+            Feedback(
+                text_zh="提问层层递进：从难点到后果，再让客户说出价值。",
+                text_en="The questions built up: from problems to their consequences to the value of solving them.",
+                element_ids=_cited("spin.problem", "spin.implication", "spin.need_payoff"),
+            )
+        )
 
     if implications and ratio["implication_depth"] >= 0.67:
-        strengths.append(Feedback(
-            text_zh="暗示性问题用得好，让客户自己说出了问题的后果和代价。",
-            text_en="Implication questions made the buyer state the consequences and cost himself.",
-            element_ids=_cited("spin.implication", "dragon.step.uncover_needs")))
+        strengths.append(
+            Feedback(
+                text_zh="暗示性问题用得好，让客户自己说出了问题的后果和代价。",
+                text_en="Implication questions made the buyer state the consequences and cost himself.",
+                element_ids=_cited("spin.implication", "dragon.step.uncover_needs"),
+            )
+        )
     elif problems and not implications:
-        improvements.append(Feedback(
-            text_zh="客户承认了难点，但没有追问后果：问问“这会带来什么影响、损失有多大”。",
-            text_en="The buyer admitted problems but you never asked what they lead to and what they cost.",
-            element_ids=_cited("spin.implication", "dragon.step.uncover_needs")))
+        improvements.append(
+            Feedback(
+                text_zh="客户承认了难点，但没有追问后果：问问“这会带来什么影响、损失有多大”。",
+                text_en="The buyer admitted problems but you never asked what they lead to and what they cost.",
+                element_ids=_cited("spin.implication", "dragon.step.uncover_needs"),
+            )
+        )
     elif implications:
-        open_problems = [scenario.fact(fact_id).topics.zh[0] for fact_id in problems
-                         if not any(fact_id in scenario.fact(i).requires for i in implications)]
+        open_problems = [
+            scenario.fact(fact_id).topics.zh[0]
+            for fact_id in problems
+            if not any(fact_id in scenario.fact(i).requires for i in implications)
+        ]
         if open_problems:
-            improvements.append(Feedback(
-                text_zh=f"“{'、'.join(open_problems)}”的后果还没有挖：同样追问它的影响和代价。",
-                text_en=f"{len(open_problems)} admitted problem(s) were left without their consequences: ask about "
-                        "their impact and cost too.",
-                element_ids=_cited("spin.implication")))
+            improvements.append(
+                Feedback(
+                    text_zh=f"“{'、'.join(open_problems)}”的后果还没有挖：同样追问它的影响和代价。",
+                    text_en=f"{len(open_problems)} admitted problem(s) were left without their consequences: ask about "
+                    "their impact and cost too.",
+                    element_ids=_cited("spin.implication"),
+                )
+            )
 
     if state.revealed_in("need_payoff"):
-        strengths.append(Feedback(
-            text_zh="客户亲口说出了解决问题的价值，需求已经明确。",
-            text_en="The buyer voiced the value of a solution himself: the need is explicit.",
-            element_ids=_cited("spin.need_payoff", "dragon.step.present_value")))
+        strengths.append(
+            Feedback(
+                text_zh="客户亲口说出了解决问题的价值，需求已经明确。",
+                text_en="The buyer voiced the value of a solution himself: the need is explicit.",
+                element_ids=_cited("spin.need_payoff", "dragon.step.present_value"),
+            )
+        )
     elif questions:
-        improvements.append(Feedback(
-            text_zh="还没让客户说出解决后的价值：用需求效益问题请他描述“如果解决了会怎样”。",
-            text_en="Ask need-payoff questions so the buyer describes what solving it would be worth.",
-            element_ids=_cited("spin.need_payoff", "dragon.step.present_value")))
+        improvements.append(
+            Feedback(
+                text_zh="还没让客户说出解决后的价值：用需求效益问题请他描述“如果解决了会怎样”。",
+                text_en="Ask need-payoff questions so the buyer describes what solving it would be worth.",
+                element_ids=_cited("spin.need_payoff", "dragon.step.present_value"),
+            )
+        )
 
     if state.premature_pitches:
-        improvements.append(Feedback(
-            text_zh=f"在客户说出需求之前推介了 {state.premature_pitches} 次（功能、好处、价格或折扣），引起了客户反感。",
-            text_en=f"Pitched {state.premature_pitches} time(s) (features, benefits, price or discounts) before the buyer "
-                    "had stated the need, which put him off.",
-            element_ids=_cited("dragon.step.present_value", "spin.need_payoff")))
+        improvements.append(
+            Feedback(
+                text_zh=f"在客户说出需求之前推介了 {state.premature_pitches} 次（功能、好处、价格或折扣），引起了客户反感。",
+                text_en=f"Pitched {state.premature_pitches} time(s) (features, benefits, price or discounts) before the buyer "
+                "had stated the need, which put him off.",
+                element_ids=_cited("dragon.step.present_value", "spin.need_payoff"),
+            )
+        )
     elif state.pitches:
-        strengths.append(Feedback(
-            text_zh="等客户说出需求后才呈现价值，时机把握得好。",
-            text_en="Presented value only after the buyer had stated the need.",
-            element_ids=_cited("dragon.step.present_value")))
+        strengths.append(
+            Feedback(
+                text_zh="等客户说出需求后才呈现价值，时机把握得好。",
+                text_en="Presented value only after the buyer had stated the need.",
+                element_ids=_cited("dragon.step.present_value"),
+            )
+        )
 
     if questions and ratio["listening"] >= 1.0:
-        strengths.append(Feedback(
-            text_zh="说得少、问得多，给了客户充分表达的空间。",
-            text_en="Asked more and talked less, giving the buyer room to speak.",
-            element_ids=_cited(style, "dragon.step.build_trust")))
+        strengths.append(
+            Feedback(
+                text_zh="说得少、问得多，给了客户充分表达的空间。",
+                text_en="Asked more and talked less, giving the buyer room to speak.",
+                element_ids=_cited(style, "dragon.step.build_trust"),
+            )
+        )
     elif state.turn and ratio["listening"] < 0.5:
-        improvements.append(Feedback(
-            text_zh=f"销售说话占比 {state.talk_ratio():.0%}，真正提问的发言不多：少讲多问，多听客户说。",
-            text_en=f"The rep spoke {state.talk_ratio():.0%} of the words and asked few real questions: talk less, ask "
-                    "and listen more.",
-            element_ids=_cited(style, "dragon.step.build_trust")))
+        improvements.append(
+            Feedback(
+                text_zh=f"销售说话占比 {state.talk_ratio():.0%}，真正提问的发言不多：少讲多问，多听客户说。",
+                text_en=f"The rep spoke {state.talk_ratio():.0%} of the words and asked few real questions: talk less, ask "
+                "and listen more.",
+                element_ids=_cited(style, "dragon.step.build_trust"),
+            )
+        )
 
     if questions and style_fit_share >= 0.3:
-        strengths.append(Feedback(
-            text_zh="说话方式贴合客户的沟通风格。",
-            text_en="Adapted the wording to the buyer's communication style.",
-            element_ids=_cited(style, "dragon.step.build_trust")))
+        strengths.append(
+            Feedback(
+                text_zh="说话方式贴合客户的沟通风格。",
+                text_en="Adapted the wording to the buyer's communication style.",
+                element_ids=_cited(style, "dragon.step.build_trust"),
+            )
+        )
     elif questions:
-        improvements.append(Feedback(
-            text_zh="按客户的沟通风格调整说法（例如分析型要数据和细节，进取型要结果，表现型要愿景，亲切型要关系和安全感）。",
-            text_en="Adapt to the buyer's style (analytical: data; driver: results; expressive: vision; amiable: "
-                    "relationship).",
-            element_ids=_cited(style, "dragon.step.build_trust")))
+        improvements.append(
+            Feedback(
+                text_zh="按客户的沟通风格调整说法（例如分析型要数据和细节，进取型要结果，表现型要愿景，亲切型要关系和安全感）。",
+                text_en="Adapt to the buyer's style (analytical: data; driver: results; expressive: vision; amiable: "
+                "relationship).",
+                element_ids=_cited(style, "dragon.step.build_trust"),
+            )
+        )
 
     open_objections = state.open_objections()
     if state.objections_raised and not open_objections:
-        strengths.append(Feedback(
-            text_zh="客户提出的顾虑都得到了回应。",
-            text_en="Every objection the buyer raised was addressed.",
-            element_ids=_cited("dragon.step.present_value")))
+        strengths.append(
+            Feedback(
+                text_zh="客户提出的顾虑都得到了回应。",
+                text_en="Every objection the buyer raised was addressed.",
+                element_ids=_cited("dragon.step.present_value"),
+            )
+        )
     elif open_objections:
-        improvements.append(Feedback(
-            text_zh=f"还有 {len(open_objections)} 个顾虑没有化解：先用问题弄清顾虑背后的原因，再回应。",
-            text_en=f"{len(open_objections)} objection(s) left open: ask about the concern before answering it.",
-            element_ids=_cited("dragon.step.present_value", "spin.problem")))
+        improvements.append(
+            Feedback(
+                text_zh=f"还有 {len(open_objections)} 个顾虑没有化解：先用问题弄清顾虑背后的原因，再回应。",
+                text_en=f"{len(open_objections)} objection(s) left open: ask about the concern before answering it.",
+                element_ids=_cited("dragon.step.present_value", "spin.problem"),
+            )
+        )
 
     commitment = scenario.success.commitment
     if state.commitment_won:
-        strengths.append(Feedback(
-            text_zh=f"赢得了推进：{commitment.description}",
-            text_en="Won the advance: the buyer committed to a specific next action.",
-            element_ids=_cited("dragon.step.win_commitment")))
+        strengths.append(
+            Feedback(
+                text_zh=f"赢得了推进：{commitment.description}",
+                text_en="Won the advance: the buyer committed to a specific next action.",
+                element_ids=_cited("dragon.step.win_commitment"),
+            )
+        )
     elif outcome == "continuation":
-        improvements.append(Feedback(
-            text_zh=f"结尾只是延续（再约、发资料），客户没有承诺具体行动。这次可以争取的推进是：{commitment.description}",
-            text_en="The call ended on a continuation (talk again, send material): the buyer committed to nothing "
-                    "specific. Ask for an advance: who does what, by when.",
-            element_ids=_cited("dragon.step.win_commitment")))
+        improvements.append(
+            Feedback(
+                text_zh=f"结尾只是延续（再约、发资料），客户没有承诺具体行动。这次可以争取的推进是：{commitment.description}",
+                text_en="The call ended on a continuation (talk again, send material): the buyer committed to nothing "
+                "specific. Ask for an advance: who does what, by when.",
+                element_ids=_cited("dragon.step.win_commitment"),
+            )
+        )
     elif outcome == "order":
-        improvements.append(Feedback(
-            text_zh=f"直接要签单在这个阶段不现实。这次可以争取的推进是：{commitment.description}",
-            text_en="Asking for the order at this stage is unrealistic; ask for a specific advance instead.",
-            element_ids=_cited("dragon.step.win_commitment")))
+        improvements.append(
+            Feedback(
+                text_zh=f"直接要签单在这个阶段不现实。这次可以争取的推进是：{commitment.description}",
+                text_en="Asking for the order at this stage is unrealistic; ask for a specific advance instead.",
+                element_ids=_cited("dragon.step.win_commitment"),
+            )
+        )
     elif outcome == "advance":
-        improvements.append(Feedback(
-            text_zh="提出了具体的推进但没有拿到：先让客户说出价值、化解顾虑，再请他承诺。",
-            text_en="Asked for an advance without winning it: get the value stated and concerns handled first.",
-            element_ids=_cited("dragon.step.win_commitment", "spin.need_payoff")))
+        improvements.append(
+            Feedback(
+                text_zh="提出了具体的推进但没有拿到：先让客户说出价值、化解顾虑，再请他承诺。",
+                text_en="Asked for an advance without winning it: get the value stated and concerns handled first.",
+                element_ids=_cited("dragon.step.win_commitment", "spin.need_payoff"),
+            )
+        )
     elif outcome == "no_ask":
-        improvements.append(Feedback(
-            text_zh=f"没有请客户承诺任何下一步。这次可以争取的推进是：{commitment.description}",
-            text_en="Never asked the buyer to commit to a next step.",
-            element_ids=_cited("dragon.step.win_commitment")))
+        improvements.append(
+            Feedback(
+                text_zh=f"没有请客户承诺任何下一步。这次可以争取的推进是：{commitment.description}",
+                text_en="Never asked the buyer to commit to a next step.",
+                element_ids=_cited("dragon.step.win_commitment"),
+            )
+        )
     else:
-        improvements.append(Feedback(
-            text_zh="客户提前结束了会谈：推介、施压或冒犯让他失去了耐心。",
-            text_en="The buyer ended the meeting early: pitching, pressure or offence cost his patience.",
-            element_ids=_cited("dragon.step.build_trust", style)))
+        improvements.append(
+            Feedback(
+                text_zh="客户提前结束了会谈：推介、施压或冒犯让他失去了耐心。",
+                text_en="The buyer ended the meeting early: pitching, pressure or offence cost his patience.",
+                element_ids=_cited("dragon.step.build_trust", style),
+            )
+        )
     return strengths, improvements
 
 
@@ -692,7 +988,9 @@ def suggest_next_scenario(
 
 
 def build_scorecard(
-    scenario: Scenario, state: SessionState, scenarios: dict[str, Scenario] | None = None,
+    scenario: Scenario,
+    state: SessionState,
+    scenarios: dict[str, Scenario] | None = None,
     rep_texts: list[str] | None = None,
 ) -> Scorecard:
     """Score one call from its session state (pure). `rep_texts`: the rep's turns in order, for quoting his words."""
@@ -713,7 +1011,9 @@ def build_scorecard(
     weakest = _weakest_skill(components)
     rapport = rubric.rapport_level(state.trust)
     facts = {
-        category: FactCoverage(revealed=len(state.revealed_in(category)), available=len(getattr(scenario.facts, category)))
+        category: FactCoverage(
+            revealed=len(state.revealed_in(category)), available=len(getattr(scenario.facts, category))
+        )
         for category in CATEGORIES
     }
     return Scorecard(

@@ -55,12 +55,56 @@ MIN_NEIGHBOUR_SHARE = 0.5
 # Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
 GENERAL_ASKS: dict[str, tuple[str, ...]] = {
     "situation": (),  # a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact
-    "problem": ("问题", "困难", "难处", "麻烦", "头疼", "不满意", "不顺", "痛点", "挑战", "problem", "difficult", "challenge",
-                "goes wrong", "go wrong", "struggle", "frustrat", "pain", "not working", "issue"),
-    "implication": ("影响", "后果", "代价", "损失", "意味着", "impact", "affect", "consequence", "cost you", "costing",
-                    "what happens", "knock-on", "means for"),
-    "need_payoff": ("价值", "帮助", "好处", "意义", "值", "worth", "value", "help you", "benefit", "mean for you",
-                    "would that mean", "difference"),
+    "problem": (
+        "问题",
+        "困难",
+        "难处",
+        "麻烦",
+        "头疼",
+        "不满意",
+        "不顺",
+        "痛点",
+        "挑战",
+        "problem",
+        "difficult",
+        "challenge",
+        "goes wrong",
+        "go wrong",
+        "struggle",
+        "frustrat",
+        "pain",
+        "not working",
+        "issue",
+    ),
+    "implication": (
+        "影响",
+        "后果",
+        "代价",
+        "损失",
+        "意味着",
+        "impact",
+        "affect",
+        "consequence",
+        "cost you",
+        "costing",
+        "what happens",
+        "knock-on",
+        "means for",
+    ),
+    "need_payoff": (
+        "价值",
+        "帮助",
+        "好处",
+        "意义",
+        "值",
+        "worth",
+        "value",
+        "help you",
+        "benefit",
+        "mean for you",
+        "would that mean",
+        "difference",
+    ),
 }
 
 PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
@@ -187,9 +231,16 @@ def refusals_in_a_row(state: SessionState) -> int:
 def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: SpinLike) -> Understanding:
     """The offline reading of a rep's turn: the classifier's label and flags, tone and role-breaking."""
     kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin)
-    return Understanding(label=spin.label, is_question=spin.is_question, is_pitch=spin.is_pitch,
-                         asks_commitment=spin.asks_commitment, scores=dict(getattr(spin, "scores", None) or {}),
-                         tone="rude" if kind else "ok", rude_kind=kind, injection=is_injection(rep_text))
+    return Understanding(
+        label=spin.label,
+        is_question=spin.is_question,
+        is_pitch=spin.is_pitch,
+        asks_commitment=spin.asks_commitment,
+        scores=dict(getattr(spin, "scores", None) or {}),
+        tone="rude" if kind else "ok",
+        rude_kind=kind,
+        injection=is_injection(rep_text),
+    )
 
 
 def fact_text(fact: Fact, lang: str) -> str:
@@ -219,8 +270,11 @@ def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
     def told_or_near(fact_id: str) -> bool:
         return fact_id in revealed or all(required in revealed for required in by_id[fact_id].requires)
 
-    return [fact for fact in scenario.all_facts()
-            if fact.id not in revealed and all(told_or_near(required) for required in fact.requires)]
+    return [
+        fact
+        for fact in scenario.all_facts()
+        if fact.id not in revealed and all(told_or_near(required) for required in fact.requires)
+    ]
 
 
 class ScriptedBuyer:
@@ -239,8 +293,9 @@ class ScriptedBuyer:
         new_state.buyer_words += count_words(text)
         return BuyerTurn(text=text, state=new_state)
 
-    def reply(self, state: SessionState, rep_text: str, spin: SpinLike,
-              understood: Understanding | None = None) -> BuyerTurn:
+    def reply(
+        self, state: SessionState, rep_text: str, spin: SpinLike, understood: Understanding | None = None
+    ) -> BuyerTurn:
         """Answer one rep turn: the buyer's words plus every change to the session state."""
         if state.scenario_id != self.scenario.id:
             raise ValueError(f"state is for scenario {state.scenario_id!r}, buyer is {self.scenario.id!r}")
@@ -255,8 +310,14 @@ class ScriptedBuyer:
         turn = new.turn
         new.rep_words += count_words(rep_text)
         new.spin_sequence.append(u.label)
-        record = TurnRecord(turn=turn, spin_label=u.label, is_question=u.is_question, is_pitch=u.is_pitch,
-                            asks_commitment=u.asks_commitment, tone=u.tone)
+        record = TurnRecord(
+            turn=turn,
+            spin_label=u.label,
+            is_question=u.is_question,
+            is_pitch=u.is_pitch,
+            asks_commitment=u.asks_commitment,
+            tone=u.tone,
+        )
         result = BuyerTurn(text="", state=new, spin_label=u.label, tone=u.tone, rude_kind=u.rude_kind)
         parts: list[str] = []
         delta = 0
@@ -405,8 +466,11 @@ class ScriptedBuyer:
         revealed = new.revealed_ids()
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        reachable = (self._reachable(new, u, matches) or self._follow_up(new, u, rep_text, matches)
-                     or self._way_in(new, u, matches, revealed))
+        reachable = (
+            self._reachable(new, u, matches)
+            or self._follow_up(new, u, rep_text, matches)
+            or self._way_in(new, u, matches, revealed)
+        )
         told: list[Fact] = []
         held: Fact | None = None
         for fact in reachable:
@@ -442,16 +506,20 @@ class ScriptedBuyer:
             parts.append(self._say(new, "held_context"))
             return style_bonus
         category = LABEL_CATEGORY.get(u.label)
-        told_before = [fact for fact in self.scenario.all_facts() if fact.id in revealed and matches[fact.id].keyword_hits
-                       and self.scenario.category_of(fact.id) == category]
+        told_before = [
+            fact
+            for fact in self.scenario.all_facts()
+            if fact.id in revealed and matches[fact.id].keyword_hits and self.scenario.category_of(fact.id) == category
+        ]
         if told_before and u.is_question:
             fact = max(told_before, key=lambda item: matches[item.id].score)
             parts.append(self._say(new, "already_said").format(fact=fact_text(fact, new.lang)))
             return style_bonus
         return 0
 
-    def _way_in(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch],
-                revealed: set[str]) -> list[Fact]:
+    def _way_in(
+        self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
+    ) -> list[Fact]:
         """A question on a fact two steps ahead: the buyer tells the step before it that he can tell (a chain
         never dead-ends: "大货主要重新招标，咱能整不？" gets the tracking trouble that the tender is about)."""
         blocked = self._blocked_on_topic(new, u, matches, revealed)
@@ -460,8 +528,9 @@ class ScriptedBuyer:
         askable = {fact.id for fact in askable_facts(self.scenario, new)}
         return [self.scenario.fact(fid) for fid in blocked.requires if fid in askable][:1]
 
-    def _follow_up(self, new: SessionState, u: Understanding, rep_text: str,
-                   matches: dict[str, TopicMatch]) -> list[Fact]:
+    def _follow_up(
+        self, new: SessionState, u: Understanding, rep_text: str, matches: dict[str, TopicMatch]
+    ) -> list[Fact]:
         """A SPIN question on no fact's topic in particular: the buyer takes it as a follow-up of what he just said
         ("这会带来什么影响？" after a problem) or, asked in general words ("What goes wrong?"), answers with the
         first thing of that kind on his mind. Never for a question that names another topic the buyer knows."""
@@ -475,12 +544,18 @@ class ScriptedBuyer:
         for fact_id, match in matches.items():
             if match.specific and (fact_id not in revealed or self.scenario.category_of(fact_id) == category):
                 return []
-        ready = [fact for fact in getattr(self.scenario.facts, category)
-                 if fact.id not in revealed and all(required in revealed for required in fact.requires)]
+        ready = [
+            fact
+            for fact in getattr(self.scenario.facts, category)
+            if fact.id not in revealed and all(required in revealed for required in fact.requires)
+        ]
         recent = {fact_id for record in new.history[-2:] for fact_id in record.revealed}
         # a follow-up may also be of the neighbouring kind the label is often confused with (P <-> I)
-        around = ready + [fact for fact in getattr(self.scenario.facts, neighbour) if fact.id not in revealed
-                          and all(required in revealed for required in fact.requires)]
+        around = ready + [
+            fact
+            for fact in getattr(self.scenario.facts, neighbour)
+            if fact.id not in revealed and all(required in revealed for required in fact.requires)
+        ]
         following = [fact for fact in around if recent & set(fact.requires)]
         if following:
             return following[:1]
@@ -491,12 +566,15 @@ class ScriptedBuyer:
     def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
         """One fact per reply, two when a compound question hits two facts by their own keywords."""
         questions = len(re.findall(r"[?？]", rep_text))
-        compound = questions >= 2 or len(rep_text) >= (COMPOUND_CHARS_ZH if _CJK.search(rep_text) else COMPOUND_CHARS_EN)
+        compound = questions >= 2 or len(rep_text) >= (
+            COMPOUND_CHARS_ZH if _CJK.search(rep_text) else COMPOUND_CHARS_EN
+        )
         strong = sum(1 for fact in reachable if matches[fact.id].specific)
         return MAX_REVEALS if compound and strong >= 2 else 1
 
-    def _blocked_on_topic(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch],
-                          revealed: set[str]) -> Fact | None:
+    def _blocked_on_topic(
+        self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
+    ) -> Fact | None:
         if u.fact_ids is not None:
             return None
         category = LABEL_CATEGORY.get(u.label)
@@ -612,5 +690,15 @@ class ScriptedBuyer:
         return options[start]
 
 
-__all__ = ["BuyerTurn", "ScriptedBuyer", "SpinLike", "Understanding", "askable_facts", "fact_text", "is_injection",
-           "localized", "read_tone", "understand"]
+__all__ = [
+    "BuyerTurn",
+    "ScriptedBuyer",
+    "SpinLike",
+    "Understanding",
+    "askable_facts",
+    "fact_text",
+    "is_injection",
+    "localized",
+    "read_tone",
+    "understand",
+]

@@ -31,14 +31,22 @@ from app.errors import AppError
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import utcnow
-from app.roleplay.feedback import (LlmSpinOpinion, NoticeCode, ReplySource, StateSummary, TurnFeedback,
-                                   build_feedback, notice, summarize_state)
+from app.roleplay.feedback import (
+    LlmSpinOpinion,
+    NoticeCode,
+    ReplySource,
+    StateSummary,
+    TurnFeedback,
+    build_feedback,
+    notice,
+    summarize_state,
+)
 from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, LlmReply
-from app.roleplay.notes import note_data, note_title
-from app.roleplay.scenarios import Scenario
-from app.roleplay.rewrites import model_rewrites, with_rewrites
-from app.roleplay.scorecard import build_scorecard
 from app.roleplay.llm_understanding import read_turn
+from app.roleplay.notes import note_data, note_title
+from app.roleplay.rewrites import model_rewrites, with_rewrites
+from app.roleplay.scenarios import Scenario
+from app.roleplay.scorecard import build_scorecard
 from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding, understand
 from app.roleplay.state import SessionState, count_words
 from app.scenarios import repository
@@ -113,8 +121,9 @@ def transcript(session: Session, roleplay_id: int) -> list[Turn]:
 # --- start --------------------------------------------------------------------------------------------
 
 
-def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill_id: int | None,
-                   engine_name: str, lang: str = "zh") -> RolePlay:
+def start_roleplay(
+    session: Session, owner: User, scenario_id: str | None, drill_id: int | None, engine_name: str, lang: str = "zh"
+) -> RolePlay:
     """A new session with the buyer's opening line as turn 0; a drill attempt is checked against its rules.
 
     `lang` ("zh" | "en") is the language the buyer speaks for the whole session (stored in its state)."""
@@ -133,8 +142,13 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
         if scenario is None:
             raise RolePlayError(422, f"unknown scenario_id {scenario_id!r}")
     opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang))
-    roleplay = RolePlay(owner_id=owner.id, scenario_id=scenario.id, drill_id=drill_id, engine=engine_name,
-                        state=opening.state.model_dump(mode="json"))
+    roleplay = RolePlay(
+        owner_id=owner.id,
+        scenario_id=scenario.id,
+        drill_id=drill_id,
+        engine=engine_name,
+        state=opening.state.model_dump(mode="json"),
+    )
     session.add(roleplay)
     session.flush()
     session.add(Turn(roleplay_id=roleplay.id, seq=0, speaker="buyer", text=opening.text))
@@ -149,14 +163,24 @@ def start_roleplay(session: Session, owner: User, scenario_id: str | None, drill
 # model's answer. Bound parameters are named apart from the columns, which SQLAlchemy reserves for VALUES and SET.
 
 _TURNS, _ROLEPLAYS = Turn.__table__, RolePlay.__table__
-_LAST_TURN = (select(_TURNS.c.id, _TURNS.c.seq, _TURNS.c.speaker, _TURNS.c.status, _TURNS.c.client_id)
-              .where(_TURNS.c.roleplay_id == bindparam("of_roleplay")).order_by(_TURNS.c.seq.desc()).limit(1))
-_EARLIER_MESSAGES = (select(_TURNS.c.speaker, _TURNS.c.text)
-                     .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"), _TURNS.c.seq < bindparam("before_seq"))
-                     .order_by(_TURNS.c.seq.desc()).limit(HISTORY_TURNS))
+_LAST_TURN = (
+    select(_TURNS.c.id, _TURNS.c.seq, _TURNS.c.speaker, _TURNS.c.status, _TURNS.c.client_id)
+    .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"))
+    .order_by(_TURNS.c.seq.desc())
+    .limit(1)
+)
+_EARLIER_MESSAGES = (
+    select(_TURNS.c.speaker, _TURNS.c.text)
+    .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"), _TURNS.c.seq < bindparam("before_seq"))
+    .order_by(_TURNS.c.seq.desc())
+    .limit(HISTORY_TURNS)
+)
 _ADD_TURN = insert(_TURNS)
-_CLAIM_REP_TURN = (update(_TURNS).where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
-                   .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data")))
+_CLAIM_REP_TURN = (
+    update(_TURNS)
+    .where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
+    .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data"))
+)
 _SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id")).values(state=bindparam("state_data"))
 
 
@@ -179,10 +203,19 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
     if waiting is not None and client_id is not None and waiting.client_id == client_id:
         return session.get(Turn, waiting.id)  # the same message sent twice at once: the copy that lost gets it
     if waiting is not None:
-        raise RolePlayError(409, f"message {waiting.id} is still waiting for the buyer's reply: "
-                                 f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}")
-    turn = Turn(roleplay_id=roleplay.id, seq=last.seq + 1 if last is not None else 1, speaker="rep", text=text,
-                status=TurnStatus.pending, client_id=client_id)
+        raise RolePlayError(
+            409,
+            f"message {waiting.id} is still waiting for the buyer's reply: "
+            f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}",
+        )
+    turn = Turn(
+        roleplay_id=roleplay.id,
+        seq=last.seq + 1 if last is not None else 1,
+        speaker="rep",
+        text=text,
+        status=TurnStatus.pending,
+        client_id=client_id,
+    )
     try:  # a plain INSERT: the turn object keeps what was written, id included, and is not read back
         turn.id = session.connection().execute(_ADD_TURN, turn.model_dump(exclude={"id"})).inserted_primary_key[0]
     except IntegrityError:  # a concurrent request took this seq, or the same client_id won the race
@@ -219,8 +252,13 @@ class TurnPlan:
     state_before: SessionState | None = None  # the state the turn was decided from (a model's reading redecides it)
 
     def brief(self) -> BuyerBrief:
-        return BuyerBrief(scenario=self.scenario, state=self.buyer.state, say_now=self.buyer.text,
-                          history=self.history, rep_text=self.rep_text)
+        return BuyerBrief(
+            scenario=self.scenario,
+            state=self.buyer.state,
+            say_now=self.buyer.text,
+            history=self.history,
+            rep_text=self.rep_text,
+        )
 
 
 @dataclass(frozen=True)
@@ -231,17 +269,30 @@ class Reply:
     skipped: NoticeCode | None = None  # why the model was not asked (circuit open, budget used)
 
 
-async def run_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int, *,
-                   second_opinion: bool = False, understand: bool = False) -> AsyncIterator[TurnEvent]:
+async def run_turn(
+    engine: Engine,
+    chat_model: BaseChatModel | None,
+    roleplay_id: int,
+    rep_turn_id: int,
+    *,
+    second_opinion: bool = False,
+    understand: bool = False,
+) -> AsyncIterator[TurnEvent]:
     """Answer one stored rep turn: token pieces as the buyer speaks, then the feedback, then done."""
     prepared = await to_thread.run_sync(prepare_turn, engine, chat_model, roleplay_id, rep_turn_id)
     async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, understand=understand):
         yield event
 
 
-async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                      second_opinion: bool = False, stream: bool = True,
-                      understand: bool = False) -> AsyncIterator[TurnEvent]:
+async def answer_turn(
+    engine: Engine,
+    chat_model: BaseChatModel | None,
+    prepared: TurnPlan | TurnResult,
+    *,
+    second_opinion: bool = False,
+    stream: bool = True,
+    understand: bool = False,
+) -> AsyncIterator[TurnEvent]:
     """The buyer's words for a prepared turn (streamed), then the one write that stores them with the new state.
 
     `second_opinion` also asks the model for its SPIN label (LLM mode only). It is opt-in because it is a
@@ -281,18 +332,26 @@ async def answer_turn(engine: Engine, chat_model: BaseChatModel | None, prepared
     yield DoneEvent(result)
 
 
-async def take_turn(engine: Engine, chat_model: BaseChatModel | None, prepared: TurnPlan | TurnResult, *,
-                    second_opinion: bool = False, understand: bool = False) -> TurnResult:
+async def take_turn(
+    engine: Engine,
+    chat_model: BaseChatModel | None,
+    prepared: TurnPlan | TurnResult,
+    *,
+    second_opinion: bool = False,
+    understand: bool = False,
+) -> TurnResult:
     """`answer_turn` for callers that want the whole answer at once: the model is not asked to stream either."""
-    async for event in answer_turn(engine, chat_model, prepared, second_opinion=second_opinion, stream=False,
-                                   understand=understand):
+    async for event in answer_turn(
+        engine, chat_model, prepared, second_opinion=second_opinion, stream=False, understand=understand
+    ):
         if isinstance(event, DoneEvent):
             return event.result
     raise RuntimeError("answer_turn ended without a result")
 
 
-def prepare_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int,
-                 rep_turn_id: int) -> TurnPlan | TurnResult:
+def prepare_turn(
+    engine: Engine, chat_model: BaseChatModel | None, roleplay_id: int, rep_turn_id: int
+) -> TurnPlan | TurnResult:
     """Classify the rep's turn and let the scripted engine decide the new state (reads only; blocking).
 
     A turn answered already comes back as its stored result. In LLM mode this is also where the model's
@@ -313,8 +372,14 @@ def prepare_turn(engine: Engine, chat_model: BaseChatModel | None, roleplay_id: 
         return _plan(scenario_of(session, roleplay.scenario_id), state_of(roleplay), rep_turn, history, skipped)
 
 
-def submit_and_prepare(session: Session, engine: Engine, chat_model: BaseChatModel | None, roleplay: RolePlay,
-                       text: str, client_id: str | None) -> TurnPlan | TurnResult:
+def submit_and_prepare(
+    session: Session,
+    engine: Engine,
+    chat_model: BaseChatModel | None,
+    roleplay: RolePlay,
+    text: str,
+    client_id: str | None,
+) -> TurnPlan | TurnResult:
     """`submit_rep_turn`, then `prepare_turn`, on the caller's session (blocking: one worker-thread trip).
 
     A message still waiting for its reply is planned from the session state read while storing it (until the
@@ -334,21 +399,30 @@ def submit_and_prepare(session: Session, engine: Engine, chat_model: BaseChatMod
 
 def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
     """The messages before the rep's, oldest first: only the model needs them."""
-    earlier = session.connection().execute(_EARLIER_MESSAGES, {"of_roleplay": rep_turn.roleplay_id,
-                                                              "before_seq": rep_turn.seq}).all()
+    earlier = (
+        session.connection()
+        .execute(_EARLIER_MESSAGES, {"of_roleplay": rep_turn.roleplay_id, "before_seq": rep_turn.seq})
+        .all()
+    )
     return [(speaker, text) for speaker, text in reversed(earlier)]
 
 
-def decide_turn(scenario: Scenario, state: SessionState, rep_text: str,
-                understood: Understanding | None = None) -> tuple[SpinResult, BuyerTurn, TurnFeedback]:
+def decide_turn(
+    scenario: Scenario, state: SessionState, rep_text: str, understood: Understanding | None = None
+) -> tuple[SpinResult, BuyerTurn, TurnFeedback]:
     """The deterministic part of a turn: classify, let the scripted engine decide the new state, build the feedback.
 
     `understood` is a model's reading of the turn (LLM mode); without it the buyer reads the turn offline.
     """
     spin = classify_spin(rep_text)
     if understood is not None:  # the label and flags the state decided on are the ones the rep sees and stores
-        spin = replace(spin, label=understood.label, is_pitch=understood.is_pitch,
-                      asks_commitment=understood.asks_commitment, cues=[])
+        spin = replace(
+            spin,
+            label=understood.label,
+            is_pitch=understood.is_pitch,
+            asks_commitment=understood.asks_commitment,
+            cues=[],
+        )
     buyer = ScriptedBuyer(scenario).reply(state, rep_text, spin, understood)
     feedback = build_feedback(scenario, spin, buyer, rep_text)
     if understood is not None:
@@ -356,12 +430,27 @@ def decide_turn(scenario: Scenario, state: SessionState, rep_text: str,
     return spin, buyer, feedback
 
 
-def _plan(scenario: Scenario, state: SessionState, rep_turn: Turn, history: list[tuple[str, str]],
-          skipped: ModelSkipped | None) -> TurnPlan:
+def _plan(
+    scenario: Scenario,
+    state: SessionState,
+    rep_turn: Turn,
+    history: list[tuple[str, str]],
+    skipped: ModelSkipped | None,
+) -> TurnPlan:
     spin, buyer, feedback = decide_turn(scenario, state, rep_turn.text)
-    return TurnPlan(roleplay_id=rep_turn.roleplay_id, rep_turn_id=rep_turn.id, rep_seq=rep_turn.seq,
-                    rep_text=rep_turn.text, scenario=scenario, spin=spin, buyer=buyer, feedback=feedback,
-                    history=history, model_skipped=skipped.code if skipped else None, state_before=state)
+    return TurnPlan(
+        roleplay_id=rep_turn.roleplay_id,
+        rep_turn_id=rep_turn.id,
+        rep_seq=rep_turn.seq,
+        rep_text=rep_turn.text,
+        scenario=scenario,
+        spin=spin,
+        buyer=buyer,
+        feedback=feedback,
+        history=history,
+        model_skipped=skipped.code if skipped else None,
+        state_before=state,
+    )
 
 
 async def _understood(chat_model: BaseChatModel, plan: TurnPlan) -> TurnPlan:
@@ -390,39 +479,77 @@ async def _second_opinion(chat_model: BaseChatModel, plan: TurnPlan) -> LlmSpinO
 
 def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinion | None) -> TurnResult:
     """Store the reply, the new state and the feedback in one transaction; the first writer of a turn wins."""
-    feedback = plan.feedback.model_copy(update={
-        "reply_source": reply.source,
-        "llm_spin": opinion,
-        "notice": notice(reply.skipped) if reply.skipped
-        else notice("model_failed") if reply.status == TurnStatus.failed
-        else notice("reply_cut") if reply.status == TurnStatus.partial else None,
-    })
+    feedback = plan.feedback.model_copy(
+        update={
+            "reply_source": reply.source,
+            "llm_spin": opinion,
+            "notice": notice(reply.skipped)
+            if reply.skipped
+            else notice("model_failed")
+            if reply.status == TurnStatus.failed
+            else notice("reply_cut")
+            if reply.status == TurnStatus.partial
+            else None,
+        }
+    )
     # Talk ratio counts the words the buyer actually said, which the model may have phrased differently.
-    state = plan.buyer.state.model_copy(update={
-        "buyer_words": plan.buyer.state.buyer_words + count_words(reply.text) - count_words(plan.buyer.text)})
+    state = plan.buyer.state.model_copy(
+        update={"buyer_words": plan.buyer.state.buyer_words + count_words(reply.text) - count_words(plan.buyer.text)}
+    )
     # Three plain statements on one connection (no unit of work: nothing here is read back as an object).
     with engine.begin() as connection:
-        claimed = connection.execute(_CLAIM_REP_TURN, {
-            "turn_id": plan.rep_turn_id, "label": plan.spin.label, "feedback_data": feedback.model_dump(mode="json"),
-        }).rowcount == 1
+        claimed = (
+            connection.execute(
+                _CLAIM_REP_TURN,
+                {
+                    "turn_id": plan.rep_turn_id,
+                    "label": plan.spin.label,
+                    "feedback_data": feedback.model_dump(mode="json"),
+                },
+            ).rowcount
+            == 1
+        )
         if claimed:
-            connection.execute(_ADD_TURN, {"roleplay_id": plan.roleplay_id, "seq": plan.rep_seq + 1,
-                                           "speaker": "buyer", "text": reply.text, "status": reply.status})
-            connection.execute(_SET_STATE, {"roleplay_id": plan.roleplay_id, "state_data": state.model_dump(mode="json")})
+            connection.execute(
+                _ADD_TURN,
+                {
+                    "roleplay_id": plan.roleplay_id,
+                    "seq": plan.rep_seq + 1,
+                    "speaker": "buyer",
+                    "text": reply.text,
+                    "status": reply.status,
+                },
+            )
+            connection.execute(
+                _SET_STATE, {"roleplay_id": plan.roleplay_id, "state_data": state.model_dump(mode="json")}
+            )
     if not claimed:  # answered meanwhile by another stream of the same turn, or the session ended
         with Session(engine) as session:
             return _stored_result(session, session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id))
-    return TurnResult(turn_id=plan.rep_turn_id, seq=plan.rep_seq, text=plan.rep_text, reply=reply.text,
-                      reply_status=reply.status, feedback=feedback, state=summarize_state(plan.scenario, state))
+    return TurnResult(
+        turn_id=plan.rep_turn_id,
+        seq=plan.rep_seq,
+        text=plan.rep_text,
+        reply=reply.text,
+        reply_status=reply.status,
+        feedback=feedback,
+        state=summarize_state(plan.scenario, state),
+    )
 
 
 def _stored_result(session: Session, roleplay: RolePlay, rep_turn: Turn) -> TurnResult:
     reply = session.exec(select(Turn).where(Turn.roleplay_id == roleplay.id, Turn.seq == rep_turn.seq + 1)).first()
     if reply is None:
         raise RolePlayError(409, "this message was never answered: the session was finished first")
-    return TurnResult(turn_id=rep_turn.id, seq=rep_turn.seq, text=rep_turn.text, reply=reply.text,
-                      reply_status=reply.status, feedback=TurnFeedback.model_validate(rep_turn.feedback),
-                      state=summarize_state(scenario_of(session, roleplay.scenario_id), state_of(roleplay)))
+    return TurnResult(
+        turn_id=rep_turn.id,
+        seq=rep_turn.seq,
+        text=rep_turn.text,
+        reply=reply.text,
+        reply_status=reply.status,
+        feedback=TurnFeedback.model_validate(rep_turn.feedback),
+        state=summarize_state(scenario_of(session, roleplay.scenario_id), state_of(roleplay)),
+    )
 
 
 # --- finish -------------------------------------------------------------------------------------------
@@ -443,32 +570,47 @@ def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatMo
         draft = build_scorecard(scenario, state_of(roleplay), rep_texts=rep_texts)
         rewrites = model_rewrites(chat_model, scenario, state_of(roleplay), draft, rep_texts)
     finished_at = utcnow()
-    claimed = session.execute(update(RolePlay).where(col(RolePlay.id) == roleplay.id,
-                                                     col(RolePlay.status) == RolePlayStatus.active)
-                              .values(status=RolePlayStatus.finished, finished_at=finished_at))
+    claimed = session.execute(
+        update(RolePlay)
+        .where(col(RolePlay.id) == roleplay.id, col(RolePlay.status) == RolePlayStatus.active)
+        .values(status=RolePlayStatus.finished, finished_at=finished_at)
+    )
     if claimed.rowcount != 1:  # a concurrent finish won; return its result
         session.rollback()
         session.refresh(roleplay)
         return _finished(session, roleplay)
     scorecard = build_scorecard(scenario, state_of(roleplay), rep_texts=_rep_texts(session, roleplay))
     scorecard = with_rewrites(scorecard, rewrites, state_of(roleplay).lang)
-    note = CoachingNote(owner_id=roleplay.owner_id, kind="roleplay", source_id=scenario.id, title=note_title(scenario),
-                        score=scorecard.total, data=note_data(roleplay.id, scenario, scorecard))
+    note = CoachingNote(
+        owner_id=roleplay.owner_id,
+        kind="roleplay",
+        source_id=scenario.id,
+        title=note_title(scenario),
+        score=scorecard.total,
+        data=note_data(roleplay.id, scenario, scorecard),
+    )
     session.add(note)
     session.flush()
-    session.execute(update(RolePlay).where(col(RolePlay.id) == roleplay.id)
-                    .values(score=scorecard.total, note_id=note.id))
+    session.execute(
+        update(RolePlay).where(col(RolePlay.id) == roleplay.id).values(score=scorecard.total, note_id=note.id)
+    )
     # A message still waiting for its reply will never get one now.
-    session.execute(update(Turn).where(col(Turn.roleplay_id) == roleplay.id, col(Turn.status) == TurnStatus.pending)
-                    .values(status=TurnStatus.failed))
+    session.execute(
+        update(Turn)
+        .where(col(Turn.roleplay_id) == roleplay.id, col(Turn.status) == TurnStatus.pending)
+        .values(status=TurnStatus.failed)
+    )
     session.commit()
     session.refresh(roleplay)
     return FinishResult(scorecard=note.data["scorecard"], note_id=note.id)
 
 
 def _rep_texts(session: Session, roleplay: RolePlay) -> list[str]:
-    return [turn.text for turn in transcript(session, roleplay.id)
-            if turn.speaker == "rep" and turn.status == TurnStatus.complete]
+    return [
+        turn.text
+        for turn in transcript(session, roleplay.id)
+        if turn.speaker == "rep" and turn.status == TurnStatus.complete
+    ]
 
 
 def _finished(session: Session, roleplay: RolePlay) -> FinishResult:

@@ -73,9 +73,7 @@ class SessionState(BaseModel):
     scenario_id: str
     turn: int = 0  # rep turns so far
     trust: int = Field(default=20, ge=0, le=100)
-    revealed: dict[str, list[RevealedFact]] = Field(
-        default_factory=lambda: {category: [] for category in CATEGORIES}
-    )
+    revealed: dict[str, list[RevealedFact]] = Field(default_factory=lambda: {category: [] for category in CATEGORIES})
     objections_raised: list[TurnEvent] = Field(default_factory=list)
     objections_handled: list[TurnEvent] = Field(default_factory=list)
     signals_shown: list[TurnEvent] = Field(default_factory=list)

@@ -78,30 +78,58 @@ def check(scenario: Scenario, *, english_allowed: bool = True) -> list[Warning_]
     reached = reachable_facts(scenario)
     for fact in scenario.all_facts():
         if fact.id not in reached:
-            warnings.append(Warning_(code="unreachable_fact", field=_fact_path(scenario, fact.id), ids=[fact.id],
-                                     message=f"fact {fact.id} can never be revealed: its prerequisites "
-                                             f"({', '.join(fact.requires)}) form a cycle or depend on one"))
+            warnings.append(
+                Warning_(
+                    code="unreachable_fact",
+                    field=_fact_path(scenario, fact.id),
+                    ids=[fact.id],
+                    message=f"fact {fact.id} can never be revealed: its prerequisites "
+                    f"({', '.join(fact.requires)}) form a cycle or depend on one",
+                )
+            )
     blocked = [fid for fid in scenario.success.key_facts if fid not in reached]
     if blocked:
-        warnings.append(Warning_(code="key_fact_unreachable", field="success.key_facts", ids=blocked,
-                                 message="the commitment needs key facts that can never be revealed: "
-                                         + ", ".join(blocked)))
+        warnings.append(
+            Warning_(
+                code="key_fact_unreachable",
+                field="success.key_facts",
+                ids=blocked,
+                message="the commitment needs key facts that can never be revealed: " + ", ".join(blocked),
+            )
+        )
     if not _commitment_askable(scenario):
         commitment = scenario.success.commitment
-        warnings.append(Warning_(code="commitment_unaskable", field="success.commitment", ids=[commitment.id],
-                                 message="the sample ask is not recognised as an ask and mentions none of the "
-                                         "commitment's keywords, so a rep has no known way to ask for it"))
+        warnings.append(
+            Warning_(
+                code="commitment_unaskable",
+                field="success.commitment",
+                ids=[commitment.id],
+                message="the sample ask is not recognised as an ask and mentions none of the "
+                "commitment's keywords, so a rep has no known way to ask for it",
+            )
+        )
     need_payoffs = [fact.id for fact in scenario.facts.need_payoff if fact.id in reached]
     if not need_payoffs:
-        warnings.append(Warning_(code="no_need_payoff", field="facts.need_payoff",
-                                 message="no need-payoff fact can be revealed: the buyer never states the need "
-                                         "himself, so the commitment can never be won"))
+        warnings.append(
+            Warning_(
+                code="no_need_payoff",
+                field="facts.need_payoff",
+                message="no need-payoff fact can be revealed: the buyer never states the need "
+                "himself, so the commitment can never be won",
+            )
+        )
     if english_allowed:
         gaps = _english_gaps(scenario.model_dump(mode="json"))
         if gaps:
-            warnings.append(Warning_(code="missing_english", field=gaps[0], ids=gaps[:20],
-                                     message=f"{len(gaps)} English field(s) are empty or still in Chinese, "
-                                             "while English sessions are allowed"))
+            warnings.append(
+                Warning_(
+                    code="missing_english",
+                    field=gaps[0],
+                    ids=gaps[:20],
+                    message=f"{len(gaps)} English field(s) are empty or still in Chinese, "
+                    "while English sessions are allowed",
+                )
+            )
     return warnings
 
 

@@ -89,32 +89,68 @@ class ScenarioDraft(BaseModel):
 def draft_messages(material: str) -> list:
     playbook = get_playbook()
     name = lambda element_id: playbook.element(element_id).name_zh  # noqa: E731
-    system = render_prompt(PROMPT, styles=[(i, name(i)) for i in get_args(CommunicationStyle)],
-                           roles=[(i, name(i)) for i in get_args(PurchaseRole)], kinds=list(get_args(CommitmentKind)), product_name="销售教练")
+    system = render_prompt(
+        PROMPT,
+        styles=[(i, name(i)) for i in get_args(CommunicationStyle)],
+        roles=[(i, name(i)) for i in get_args(PurchaseRole)],
+        kinds=list(get_args(CommitmentKind)),
+        product_name="销售教练",
+    )
     return [SystemMessage(system), HumanMessage(json.dumps(material, ensure_ascii=False))]
 
 
 def content_of(draft: ScenarioDraft) -> dict[str, Any]:
     """The draft as scenario content in the format the editor reads (ids by slot, handled-by defaults)."""
-    facts = {category: [{"id": f"{category[0]}{i + 1}", "text": fact.text, "text_en": fact.text_en,
-                         "topics": {"zh": fact.topics, "en": []}, "requires": [], "min_trust": 0}
-                        for i, fact in enumerate(getattr(draft.facts, category))]
-             for category in ("situation", "problem", "implication", "need_payoff")}
+    facts = {
+        category: [
+            {
+                "id": f"{category[0]}{i + 1}",
+                "text": fact.text,
+                "text_en": fact.text_en,
+                "topics": {"zh": fact.topics, "en": []},
+                "requires": [],
+                "min_trust": 0,
+            }
+            for i, fact in enumerate(getattr(draft.facts, category))
+        ]
+        for category in ("situation", "problem", "implication", "need_payoff")
+    }
     for later, earlier in (("problem", "situation"), ("implication", "problem"), ("need_payoff", "implication")):
         for index, fact in enumerate(facts[later]):  # each builds on the fact before it, as SPIN goes
             fact["requires"] = [facts[earlier][min(index, len(facts[earlier]) - 1)]["id"]]
-    objections = [{"id": f"obj{i + 1}", "text": item.text, "trigger": "premature_pitch" if i == 0 else "price",
-                   "handled_by": {"spin": ["S", "P"] if i == 0 else ["I", "N"], "keywords": []},
-                   "text_en": item.text_en, "resolved_text": item.resolved_text, "resolved_text_en": item.resolved_text_en}
-                  for i, item in enumerate(draft.objections)]
+    objections = [
+        {
+            "id": f"obj{i + 1}",
+            "text": item.text,
+            "trigger": "premature_pitch" if i == 0 else "price",
+            "handled_by": {"spin": ["S", "P"] if i == 0 else ["I", "N"], "keywords": []},
+            "text_en": item.text_en,
+            "resolved_text": item.resolved_text,
+            "resolved_text_en": item.resolved_text_en,
+        }
+        for i, item in enumerate(draft.objections)
+    ]
     return {
-        "title_zh": draft.title_zh, "title_en": draft.title_en, "difficulty": "medium", "industry": draft.industry,
+        "title_zh": draft.title_zh,
+        "title_en": draft.title_en,
+        "difficulty": "medium",
+        "industry": draft.industry,
         "company": {"name": draft.company_name, "size": draft.company_size, "context": draft.company_context},
-        "deal_context": draft.deal_context, "deal_context_en": draft.deal_context_en, "our_offering": draft.our_offering,
-        "our_offering_en": draft.our_offering_en, "competitors": draft.competitors,
-        "persona": {"name": draft.persona_name, "title": draft.persona_title,
-                    "communication_style": draft.communication_style, "purchase_role": draft.purchase_role},
-        "opening_line": draft.opening_line, "opening_line_en": draft.opening_line_en, "facts": facts, "objections": objections,
+        "deal_context": draft.deal_context,
+        "deal_context_en": draft.deal_context_en,
+        "our_offering": draft.our_offering,
+        "our_offering_en": draft.our_offering_en,
+        "competitors": draft.competitors,
+        "persona": {
+            "name": draft.persona_name,
+            "title": draft.persona_title,
+            "communication_style": draft.communication_style,
+            "purchase_role": draft.purchase_role,
+        },
+        "opening_line": draft.opening_line,
+        "opening_line_en": draft.opening_line_en,
+        "facts": facts,
+        "objections": objections,
         "buying_signals": [{"id": f"sig{i + 1}", "text": text} for i, text in enumerate(draft.buying_signals)],
         "success": {"commitment": draft.commitment.model_dump()},
     }

@@ -11,9 +11,21 @@ import jieba
 import jieba.analyse
 from pydantic import BaseModel
 
-from app.roleplay.scenarios import (CATEGORIES, CATEGORY_LABEL, ChangeAttitude, Closeness, CommitmentKind,
-                                    CommunicationStyle, DecisionFocus, Maslow, ObjectionTrigger, OrgLevel,
-                                    PurchaseRole, AttitudeToUs, Scenario)
+from app.roleplay.scenarios import (
+    CATEGORIES,
+    CATEGORY_LABEL,
+    AttitudeToUs,
+    ChangeAttitude,
+    Closeness,
+    CommitmentKind,
+    CommunicationStyle,
+    DecisionFocus,
+    Maslow,
+    ObjectionTrigger,
+    OrgLevel,
+    PurchaseRole,
+    Scenario,
+)
 
 jieba.setLogLevel(60)
 
@@ -35,10 +47,16 @@ DEFAULT_SOURCE = ["004_090d296c08092e30.txt", "001_f8250d52b20618bb.txt"]  # SPI
 TOPIC_POS = ("n", "vn", "nz", "v", "eng", "nr", "ns", "nt", "l", "i")
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "org_level": get_args(OrgLevel), "purchase_role": get_args(PurchaseRole),
-    "communication_style": get_args(CommunicationStyle), "maslow": get_args(Maslow), "change": get_args(ChangeAttitude),
-    "focus": get_args(DecisionFocus), "closeness": get_args(Closeness), "attitude": get_args(AttitudeToUs),
-    "commit_kind": get_args(CommitmentKind), "trigger": get_args(ObjectionTrigger),
+    "org_level": get_args(OrgLevel),
+    "purchase_role": get_args(PurchaseRole),
+    "communication_style": get_args(CommunicationStyle),
+    "maslow": get_args(Maslow),
+    "change": get_args(ChangeAttitude),
+    "focus": get_args(DecisionFocus),
+    "closeness": get_args(Closeness),
+    "attitude": get_args(AttitudeToUs),
+    "commit_kind": get_args(CommitmentKind),
+    "trigger": get_args(ObjectionTrigger),
 }
 FIVE_DIMENSIONS = ("maslow", "change", "focus", "closeness", "attitude")
 
@@ -69,8 +87,9 @@ def fit_model(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
         if name not in data:
             continue
         value, inner = data[name], field.annotation
-        nested = next((arg for arg in (*get_args(inner), inner) if isinstance(arg, type) and issubclass(arg, BaseModel)),
-                      None)
+        nested = next(
+            (arg for arg in (*get_args(inner), inner) if isinstance(arg, type) and issubclass(arg, BaseModel)), None
+        )
         if nested is not None and isinstance(value, dict):
             value = fit_model(nested, value)
         elif nested is not None and isinstance(value, list):
@@ -99,56 +118,107 @@ def content_from_form(form: Mapping[str, str]) -> dict[str, Any]:
             if not text:
                 continue
             fact_level = get(prefix + "level") if get(prefix + "level") in LEVELS else "normal"
-            facts[category].append({
-                "id": fact_id(category, index), "text": text, "text_en": get(prefix + "text_en"),
-                "topics": {"zh": _split(get(prefix + "topics")) or suggest_topics(text),
-                           "en": _split(get(prefix + "topics_en"))},
-                "requires": [word.lower() for word in _split(get(prefix + "requires"))],
-                "min_trust": FACT_TRUST[category][fact_level],
-            })
+            facts[category].append(
+                {
+                    "id": fact_id(category, index),
+                    "text": text,
+                    "text_en": get(prefix + "text_en"),
+                    "topics": {
+                        "zh": _split(get(prefix + "topics")) or suggest_topics(text),
+                        "en": _split(get(prefix + "topics_en")),
+                    },
+                    "requires": [word.lower() for word in _split(get(prefix + "requires"))],
+                    "min_trust": FACT_TRUST[category][fact_level],
+                }
+            )
     objections = []
     for index in range(OBJECTION_SLOTS):
         prefix = f"obj_{index}_"
         if not get(prefix + "text"):
             continue
-        objections.append({
-            "id": f"obj{index + 1}", "text": get(prefix + "text"), "text_en": get(prefix + "text_en"),
-            "trigger": get(prefix + "trigger") or "premature_pitch", "keywords": _split(get(prefix + "keywords")),
-            "handled_by": {"spin": [label.upper() for label in _split(get(prefix + "handled_spin"))],
-                           "keywords": _split(get(prefix + "handled_keywords"))},
-            "resolved_text": get(prefix + "resolved"), "resolved_text_en": get(prefix + "resolved_en"),
-        })
-    signals = [{"id": f"sig{index + 1}", "text": get(f"sig_{index}_text"), "text_en": get(f"sig_{index}_text_en")}
-               for index in range(SIGNAL_SLOTS) if get(f"sig_{index}_text")]
+        objections.append(
+            {
+                "id": f"obj{index + 1}",
+                "text": get(prefix + "text"),
+                "text_en": get(prefix + "text_en"),
+                "trigger": get(prefix + "trigger") or "premature_pitch",
+                "keywords": _split(get(prefix + "keywords")),
+                "handled_by": {
+                    "spin": [label.upper() for label in _split(get(prefix + "handled_spin"))],
+                    "keywords": _split(get(prefix + "handled_keywords")),
+                },
+                "resolved_text": get(prefix + "resolved"),
+                "resolved_text_en": get(prefix + "resolved_en"),
+            }
+        )
+    signals = [
+        {"id": f"sig{index + 1}", "text": get(f"sig_{index}_text"), "text_en": get(f"sig_{index}_text_en")}
+        for index in range(SIGNAL_SLOTS)
+        if get(f"sig_{index}_text")
+    ]
     key_facts = [facts[category][0]["id"] for category in ("problem", "implication", "need_payoff") if facts[category]]
     style = get("communication_style")
     data = {
-        "title_zh": get("title_zh"), "title_en": get("title_en"), "difficulty": SCENARIO_DIFFICULTY[level],
+        "title_zh": get("title_zh"),
+        "title_en": get("title_en"),
+        "difficulty": SCENARIO_DIFFICULTY[level],
         "industry": get("industry") or "general",
-        "company": {"name": get("company_name"), "name_en": get("company_name_en"), "size": get("company_size"),
-                    "size_en": get("company_size_en"), "context": get("company_context"),
-                    "context_en": get("company_context_en")},
-        "deal_context": get("deal_context"), "deal_context_en": get("deal_context_en"),
-        "our_offering": get("our_offering"), "our_offering_en": get("our_offering_en"),
+        "company": {
+            "name": get("company_name"),
+            "name_en": get("company_name_en"),
+            "size": get("company_size"),
+            "size_en": get("company_size_en"),
+            "context": get("company_context"),
+            "context_en": get("company_context_en"),
+        },
+        "deal_context": get("deal_context"),
+        "deal_context_en": get("deal_context_en"),
+        "our_offering": get("our_offering"),
+        "our_offering_en": get("our_offering_en"),
         "competitors": _split(get("competitors")),
-        "persona": {"name": get("persona_name"), "name_en": get("persona_name_en"), "title": get("persona_title"),
-                    "title_en": get("persona_title_en"), "org_level": get("org_level"),
-                    "purchase_role": get("purchase_role"), "communication_style": style,
-                    "five_dimensions": {dimension: get(dimension) for dimension in FIVE_DIMENSIONS}},
+        "persona": {
+            "name": get("persona_name"),
+            "name_en": get("persona_name_en"),
+            "title": get("persona_title"),
+            "title_en": get("persona_title_en"),
+            "org_level": get("org_level"),
+            "purchase_role": get("purchase_role"),
+            "communication_style": style,
+            "five_dimensions": {dimension: get(dimension) for dimension in FIVE_DIMENSIONS},
+        },
         "initial_trust": initial_trust,
-        "opening_line": get("opening_line"), "opening_line_en": get("opening_line_en"),
-        "facts": facts, "objections": objections,
-        "decision_criteria": _lines(get("decision_criteria")), "decision_criteria_en": _lines(get("decision_criteria_en")),
+        "opening_line": get("opening_line"),
+        "opening_line_en": get("opening_line_en"),
+        "facts": facts,
+        "objections": objections,
+        "decision_criteria": _lines(get("decision_criteria")),
+        "decision_criteria_en": _lines(get("decision_criteria_en")),
         "buying_signals": signals,
-        "success": {"key_facts": key_facts, "min_trust": success_trust, "commitment": {
-            "id": "advance", "kind": get("commit_kind") or "meeting", "description": get("commit_description"),
-            "description_en": get("commit_description_en"), "ask_zh": get("commit_ask"), "ask_en": get("commit_ask_en"),
-            "keywords": _split(get("commit_keywords")), "granted_text": get("commit_granted"),
-            "granted_text_en": get("commit_granted_en")}},
-        "trains": ["spin.situation", "spin.problem", "spin.implication", "spin.need_payoff",
-                   "dragon.step.uncover_needs", "dragon.step.win_commitment",
-                   *([style] if style.startswith("style.") else []),
-                   *([get("purchase_role")] if get("purchase_role").startswith("org.") else [])],
+        "success": {
+            "key_facts": key_facts,
+            "min_trust": success_trust,
+            "commitment": {
+                "id": "advance",
+                "kind": get("commit_kind") or "meeting",
+                "description": get("commit_description"),
+                "description_en": get("commit_description_en"),
+                "ask_zh": get("commit_ask"),
+                "ask_en": get("commit_ask_en"),
+                "keywords": _split(get("commit_keywords")),
+                "granted_text": get("commit_granted"),
+                "granted_text_en": get("commit_granted_en"),
+            },
+        },
+        "trains": [
+            "spin.situation",
+            "spin.problem",
+            "spin.implication",
+            "spin.need_payoff",
+            "dragon.step.uncover_needs",
+            "dragon.step.win_commitment",
+            *([style] if style.startswith("style.") else []),
+            *([get("purchase_role")] if get("purchase_role").startswith("org.") else []),
+        ],
         "source": list(DEFAULT_SOURCE),
     }
     return fit_scenario(data)
@@ -164,68 +234,108 @@ def form_from_content(data: Mapping[str, Any]) -> dict[str, str]:
     company, persona = data.get("company") or {}, data.get("persona") or {}
     dims = persona.get("five_dimensions") or {}
     reverse = {value: key for key, value in SCENARIO_DIFFICULTY.items()}
-    form.update({
-        "title_zh": data.get("title_zh", ""), "title_en": data.get("title_en", ""),
-        "difficulty": reverse.get(data.get("difficulty", "medium"), "normal"), "industry": data.get("industry", ""),
-        "company_name": company.get("name", ""), "company_name_en": company.get("name_en", ""),
-        "company_size": company.get("size", ""), "company_size_en": company.get("size_en", ""),
-        "company_context": company.get("context", ""), "company_context_en": company.get("context_en", ""),
-        "deal_context": data.get("deal_context", ""), "deal_context_en": data.get("deal_context_en", ""),
-        "our_offering": data.get("our_offering", ""), "our_offering_en": data.get("our_offering_en", ""),
-        "competitors": "，".join(data.get("competitors") or []),
-        "persona_name": persona.get("name", ""), "persona_name_en": persona.get("name_en", ""),
-        "persona_title": persona.get("title", ""), "persona_title_en": persona.get("title_en", ""),
-        "org_level": persona.get("org_level", ""), "purchase_role": persona.get("purchase_role", ""),
-        "communication_style": persona.get("communication_style", ""),
-        **{dimension: dims.get(dimension, "") for dimension in FIVE_DIMENSIONS},
-        "opening_line": data.get("opening_line", ""), "opening_line_en": data.get("opening_line_en", ""),
-        "decision_criteria": "\n".join(data.get("decision_criteria") or []),
-        "decision_criteria_en": "\n".join(data.get("decision_criteria_en") or []),
-    })
+    form.update(
+        {
+            "title_zh": data.get("title_zh", ""),
+            "title_en": data.get("title_en", ""),
+            "difficulty": reverse.get(data.get("difficulty", "medium"), "normal"),
+            "industry": data.get("industry", ""),
+            "company_name": company.get("name", ""),
+            "company_name_en": company.get("name_en", ""),
+            "company_size": company.get("size", ""),
+            "company_size_en": company.get("size_en", ""),
+            "company_context": company.get("context", ""),
+            "company_context_en": company.get("context_en", ""),
+            "deal_context": data.get("deal_context", ""),
+            "deal_context_en": data.get("deal_context_en", ""),
+            "our_offering": data.get("our_offering", ""),
+            "our_offering_en": data.get("our_offering_en", ""),
+            "competitors": "，".join(data.get("competitors") or []),
+            "persona_name": persona.get("name", ""),
+            "persona_name_en": persona.get("name_en", ""),
+            "persona_title": persona.get("title", ""),
+            "persona_title_en": persona.get("title_en", ""),
+            "org_level": persona.get("org_level", ""),
+            "purchase_role": persona.get("purchase_role", ""),
+            "communication_style": persona.get("communication_style", ""),
+            **{dimension: dims.get(dimension, "") for dimension in FIVE_DIMENSIONS},
+            "opening_line": data.get("opening_line", ""),
+            "opening_line_en": data.get("opening_line_en", ""),
+            "decision_criteria": "\n".join(data.get("decision_criteria") or []),
+            "decision_criteria_en": "\n".join(data.get("decision_criteria_en") or []),
+        }
+    )
     facts = data.get("facts") or {}
     # Slot ids (s1, p2, …) replace the content's own ids, so prerequisites are rewritten to them.
-    renamed = {fact["id"]: fact_id(category, index) for category in CATEGORIES
-               for index, fact in enumerate((facts.get(category) or [])[:FACT_SLOTS])}
+    renamed = {
+        fact["id"]: fact_id(category, index)
+        for category in CATEGORIES
+        for index, fact in enumerate((facts.get(category) or [])[:FACT_SLOTS])
+    }
     for category in CATEGORIES:
         for index, fact in enumerate((facts.get(category) or [])[:FACT_SLOTS]):
             prefix = f"fact_{category}_{index}_"
-            form.update({
-                prefix + "text": fact.get("text", ""), prefix + "text_en": fact.get("text_en", ""),
-                prefix + "topics": "，".join((fact.get("topics") or {}).get("zh") or []),
-                prefix + "topics_en": ", ".join((fact.get("topics") or {}).get("en") or []),
-                prefix + "requires": ", ".join(renamed.get(req, req).upper() for req in fact.get("requires") or []),
-                prefix + "level": _level_of(int(fact.get("min_trust") or 0), FACT_TRUST[category]),
-            })
+            form.update(
+                {
+                    prefix + "text": fact.get("text", ""),
+                    prefix + "text_en": fact.get("text_en", ""),
+                    prefix + "topics": "，".join((fact.get("topics") or {}).get("zh") or []),
+                    prefix + "topics_en": ", ".join((fact.get("topics") or {}).get("en") or []),
+                    prefix + "requires": ", ".join(renamed.get(req, req).upper() for req in fact.get("requires") or []),
+                    prefix + "level": _level_of(int(fact.get("min_trust") or 0), FACT_TRUST[category]),
+                }
+            )
     for index, objection in enumerate((data.get("objections") or [])[:OBJECTION_SLOTS]):
         prefix = f"obj_{index}_"
         handled = objection.get("handled_by") or {}
-        form.update({
-            prefix + "text": objection.get("text", ""), prefix + "text_en": objection.get("text_en", ""),
-            prefix + "trigger": objection.get("trigger", ""), prefix + "keywords": "，".join(objection.get("keywords") or []),
-            prefix + "handled_spin": ", ".join(handled.get("spin") or []),
-            prefix + "handled_keywords": "，".join(handled.get("keywords") or []),
-            prefix + "resolved": objection.get("resolved_text", ""),
-            prefix + "resolved_en": objection.get("resolved_text_en", ""),
-        })
+        form.update(
+            {
+                prefix + "text": objection.get("text", ""),
+                prefix + "text_en": objection.get("text_en", ""),
+                prefix + "trigger": objection.get("trigger", ""),
+                prefix + "keywords": "，".join(objection.get("keywords") or []),
+                prefix + "handled_spin": ", ".join(handled.get("spin") or []),
+                prefix + "handled_keywords": "，".join(handled.get("keywords") or []),
+                prefix + "resolved": objection.get("resolved_text", ""),
+                prefix + "resolved_en": objection.get("resolved_text_en", ""),
+            }
+        )
     for index, signal in enumerate((data.get("buying_signals") or [])[:SIGNAL_SLOTS]):
         form.update({f"sig_{index}_text": signal.get("text", ""), f"sig_{index}_text_en": signal.get("text_en", "")})
     commitment = (data.get("success") or {}).get("commitment") or {}
-    form.update({
-        "commit_kind": commitment.get("kind", ""), "commit_description": commitment.get("description", ""),
-        "commit_description_en": commitment.get("description_en", ""), "commit_ask": commitment.get("ask_zh", ""),
-        "commit_ask_en": commitment.get("ask_en", ""), "commit_keywords": "，".join(commitment.get("keywords") or []),
-        "commit_granted": commitment.get("granted_text", ""), "commit_granted_en": commitment.get("granted_text_en", ""),
-    })
+    form.update(
+        {
+            "commit_kind": commitment.get("kind", ""),
+            "commit_description": commitment.get("description", ""),
+            "commit_description_en": commitment.get("description_en", ""),
+            "commit_ask": commitment.get("ask_zh", ""),
+            "commit_ask_en": commitment.get("ask_en", ""),
+            "commit_keywords": "，".join(commitment.get("keywords") or []),
+            "commit_granted": commitment.get("granted_text", ""),
+            "commit_granted_en": commitment.get("granted_text_en", ""),
+        }
+    )
     return {key: str(value) for key, value in form.items()}
 
 
 def blank_form() -> dict[str, str]:
     """The template a manager starts from offline: sensible choices, empty texts."""
-    return {"difficulty": "normal", "org_level": "org.level.management", "purchase_role": "org.role.evaluator",
-            "communication_style": "style.analytical", "maslow": "fivedim.maslow.safety",
-            "change": "fivedim.change.pragmatist", "focus": "fivedim.focus.business",
-            "closeness": "fivedim.closeness.few", "attitude": "fivedim.attitude.neutral", "commit_kind": "meeting",
-            "obj_0_trigger": "premature_pitch", "obj_0_handled_spin": "S, P",
-            **{f"fact_{category}_{index}_level": "normal" for category in CATEGORIES for index in range(FACT_SLOTS)},
-            **{f"fact_{category}_0_requires": prev for category, prev in
-               (("problem", "S1"), ("implication", "P1"), ("need_payoff", "I1"))}}
+    return {
+        "difficulty": "normal",
+        "org_level": "org.level.management",
+        "purchase_role": "org.role.evaluator",
+        "communication_style": "style.analytical",
+        "maslow": "fivedim.maslow.safety",
+        "change": "fivedim.change.pragmatist",
+        "focus": "fivedim.focus.business",
+        "closeness": "fivedim.closeness.few",
+        "attitude": "fivedim.attitude.neutral",
+        "commit_kind": "meeting",
+        "obj_0_trigger": "premature_pitch",
+        "obj_0_handled_spin": "S, P",
+        **{f"fact_{category}_{index}_level": "normal" for category in CATEGORIES for index in range(FACT_SLOTS)},
+        **{
+            f"fact_{category}_0_requires": prev
+            for category, prev in (("problem", "S1"), ("implication", "P1"), ("need_payoff", "I1"))
+        },
+    }

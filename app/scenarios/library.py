@@ -43,8 +43,13 @@ def validate_content(data: Any) -> Scenario:
     try:
         return Scenario.model_validate({**data, "id": PLACEHOLDER_ID})
     except ValidationError as error:
-        raise LibraryError(422, [{"loc": ["body", *item["loc"]], "msg": item["msg"], "type": item["type"]}
-                                 for item in error.errors(include_url=False, include_input=False)]) from None
+        raise LibraryError(
+            422,
+            [
+                {"loc": ["body", *item["loc"]], "msg": item["msg"], "type": item["type"]}
+                for item in error.errors(include_url=False, include_input=False)
+            ],
+        ) from None
 
 
 def stored_data(scenario: Scenario) -> dict[str, Any]:
@@ -69,22 +74,41 @@ def team_for(session: Session, author: User, team_name: str | None) -> Team:
         team = session.get(Team, author.team_id)
     if team is None or not can_manage_team(session, author, team.id):
         # Unknown and not-yours answer alike, so team names cannot be probed.
-        raise LibraryError(422, [{"loc": ["body", "team"], "msg": f"team {team_name!r} is not one of your teams",
-                                  "type": "value_error"}])
+        raise LibraryError(
+            422,
+            [{"loc": ["body", "team"], "msg": f"team {team_name!r} is not one of your teams", "type": "value_error"}],
+        )
     return team
 
 
-def create(session: Session, author: User, data: dict[str, Any], *, team_name: str | None = None,
-           owner_id: int | None = None, opportunity_id: int | None = None, stakeholder: str | None = None,
-           team: Team | None = None, status: ScenarioStatus = ScenarioStatus.draft) -> TeamScenario:
+def create(
+    session: Session,
+    author: User,
+    data: dict[str, Any],
+    *,
+    team_name: str | None = None,
+    owner_id: int | None = None,
+    opportunity_id: int | None = None,
+    stakeholder: str | None = None,
+    team: Team | None = None,
+    status: ScenarioStatus = ScenarioStatus.draft,
+) -> TeamScenario:
     """A new team scenario (version 1) from authored fields."""
     scenario = validate_content(data)
     if owner_id is not None:  # a private rehearsal: its owner's, whatever their team
         team_id = author.team_id
     else:
         team_id = (team or team_for(session, author, team_name)).id
-    row = TeamScenario(team_id=team_id, created_by=author.id, owner_id=owner_id, opportunity_id=opportunity_id,
-                       stakeholder=stakeholder, status=status, version=1, title_zh=scenario.title_zh)
+    row = TeamScenario(
+        team_id=team_id,
+        created_by=author.id,
+        owner_id=owner_id,
+        opportunity_id=opportunity_id,
+        stakeholder=stakeholder,
+        status=status,
+        version=1,
+        title_zh=scenario.title_zh,
+    )
     session.add(row)
     session.flush()
     session.add(TeamScenarioVersion(scenario_id=row.id, version=1, data=stored_data(scenario), created_by=author.id))
@@ -126,8 +150,9 @@ def update(session: Session, user: User, scenario_id: str | int, changes: dict[s
     scenario = validate_content({**latest_content(session, row), **changes})
     if row.status == ScenarioStatus.published or version_in_use(session, row):
         row.version += 1
-        session.add(TeamScenarioVersion(scenario_id=row.id, version=row.version, data=stored_data(scenario),
-                                        created_by=user.id))
+        session.add(
+            TeamScenarioVersion(scenario_id=row.id, version=row.version, data=stored_data(scenario), created_by=user.id)
+        )
     else:
         stored = repository.version_row(session, row.id, row.version)
         stored.data = stored_data(scenario)
@@ -184,13 +209,15 @@ def export_yaml(session: Session, user: User, scenario_id: str) -> str:
 def import_yaml(session: Session, user: User, text: str, team_name: str | None) -> TeamScenario:
     """A new draft from exported (or hand-written) scenario YAML; its id is replaced by the library's."""
     if len(text) > MAX_YAML_CHARS:
-        raise LibraryError(422, [{"loc": ["body", "yaml"], "msg": f"at most {MAX_YAML_CHARS} characters",
-                                  "type": "too_long"}])
+        raise LibraryError(
+            422, [{"loc": ["body", "yaml"], "msg": f"at most {MAX_YAML_CHARS} characters", "type": "too_long"}]
+        )
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise LibraryError(422, [{"loc": ["body", "yaml"], "msg": f"cannot read YAML: {error}"[:300],
-                                  "type": "value_error"}]) from None
+        raise LibraryError(
+            422, [{"loc": ["body", "yaml"], "msg": f"cannot read YAML: {error}"[:300], "type": "value_error"}]
+        ) from None
     if isinstance(data, dict):
         data.pop("id", None)
     return create(session, user, data, team_name=team_name)

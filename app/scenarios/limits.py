@@ -8,8 +8,19 @@ MAX_STRING = 1000  # any text the buyer says or the rep reads
 MAX_LIST = 40  # any list (facts per category, topics, objections, …)
 # Tighter limits by field name (the last key of the path).
 FIELD_LIMITS: dict[str, int] = {
-    "id": 60, "title_zh": 120, "title_en": 120, "industry": 60, "name": 120, "size": 200, "title": 120,
-    "kind": 40, "trigger": 40, "difficulty": 20, "team": 80, "ask_zh": 300, "ask_en": 300,
+    "id": 60,
+    "title_zh": 120,
+    "title_en": 120,
+    "industry": 60,
+    "name": 120,
+    "size": 200,
+    "title": 120,
+    "kind": 40,
+    "trigger": 40,
+    "difficulty": 20,
+    "team": 80,
+    "ask_zh": 300,
+    "ask_en": 300,
 }
 TOPIC_ITEM = 40  # one keyword
 MAX_DEPTH = 8
@@ -32,8 +43,12 @@ def size_errors(data: Any, path: tuple[str | int, ...] = ()) -> list[dict[str, A
             errors += size_errors(value, (*path, index))
     elif isinstance(data, str):
         last = next((part for part in reversed(path) if isinstance(part, str)), "")
-        in_keywords = any(part in ("topics", "keywords", "zh", "en") for part in path if isinstance(part, str)) \
-            and isinstance(path[-1], int) if path else False
+        in_keywords = (
+            any(part in ("topics", "keywords", "zh", "en") for part in path if isinstance(part, str))
+            and isinstance(path[-1], int)
+            if path
+            else False
+        )
         limit = TOPIC_ITEM if in_keywords else FIELD_LIMITS.get(last, MAX_STRING)
         if len(data) > limit:
             errors.append(_error(path, f"at most {limit} characters"))

@@ -60,8 +60,11 @@ def materialize(row_id: int, version: int, data: dict) -> Scenario:
 
 
 def version_row(session: Session, row_id: int, version: int) -> TeamScenarioVersion | None:
-    return session.exec(select(TeamScenarioVersion).where(TeamScenarioVersion.scenario_id == row_id,
-                                                          TeamScenarioVersion.version == version)).first()
+    return session.exec(
+        select(TeamScenarioVersion).where(
+            TeamScenarioVersion.scenario_id == row_id, TeamScenarioVersion.version == version
+        )
+    ).first()
 
 
 def get_scenario(session: Session | None, scenario_id: str) -> Scenario | None:
@@ -137,11 +140,14 @@ def visible_rows(session: Session, viewer: User, *, include_private: bool = Fals
         teams = managed_team_ids(session, viewer)
         query = query.where(or_(col(TeamScenario.team_id).in_(teams), TeamScenario.created_by == viewer.id))
     elif viewer.role == Role.rep:
-        query = query.where(or_(
-            (TeamScenario.team_id == viewer.team_id) & (TeamScenario.status == ScenarioStatus.published)
-            & col(TeamScenario.owner_id).is_(None),
-            TeamScenario.owner_id == viewer.id,
-        ))
+        query = query.where(
+            or_(
+                (TeamScenario.team_id == viewer.team_id)
+                & (TeamScenario.status == ScenarioStatus.published)
+                & col(TeamScenario.owner_id).is_(None),
+                TeamScenario.owner_id == viewer.id,
+            )
+        )
     return [row for row in session.exec(query) if can_see(session, viewer, row)]
 
 
@@ -164,17 +170,23 @@ def scenarios_for_teams(session: Session, team_ids: set[int] | None) -> dict[str
 
     For suggestions such as "weakest skill → scenario": a suggestion names the scenario, not a version."""
     result: dict[str, Scenario] = dict(load_scenarios())
-    query = select(TeamScenario, TeamScenarioVersion).join(
-        TeamScenarioVersion, (TeamScenarioVersion.scenario_id == TeamScenario.id)
-        & (TeamScenarioVersion.version == TeamScenario.version)).where(
-        TeamScenario.status == ScenarioStatus.published, col(TeamScenario.owner_id).is_(None))
+    query = (
+        select(TeamScenario, TeamScenarioVersion)
+        .join(
+            TeamScenarioVersion,
+            (TeamScenarioVersion.scenario_id == TeamScenario.id)
+            & (TeamScenarioVersion.version == TeamScenario.version),
+        )
+        .where(TeamScenario.status == ScenarioStatus.published, col(TeamScenario.owner_id).is_(None))
+    )
     if team_ids is not None:
         if not team_ids:
             return result
         query = query.where(col(TeamScenario.team_id).in_(team_ids))
     for row, stored in session.exec(query.order_by(TeamScenario.id)):
         result[base_id(row.id)] = materialize(row.id, row.version, stored.data).model_copy(
-            update={"id": base_id(row.id)})
+            update={"id": base_id(row.id)}
+        )
     return result
 
 

@@ -90,18 +90,33 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
     ids = list(by_id)
     since = utcnow() - REVIEW_WINDOW
     attempts = load_attempts(session, col(RolePlay.owner_id).in_(ids)) if ids else []
-    waiting = [attempt for attempt in attempts if attempt.finished and not attempt.reviews
-               and attempt.roleplay.finished_at is not None and _aware(attempt.roleplay.finished_at) >= since]
+    waiting = [
+        attempt
+        for attempt in attempts
+        if attempt.finished
+        and not attempt.reviews
+        and attempt.roleplay.finished_at is not None
+        and _aware(attempt.roleplay.finished_at) >= since
+    ]
     waiting.sort(key=lambda attempt: _aware(attempt.roleplay.finished_at), reverse=True)
     review_items = []
     for attempt in waiting[:MAX_ITEMS]:
         roleplay = attempt.roleplay
         title_zh, title_en = scenario_titles(session, roleplay.scenario_id)
-        review_items.append(TodoAttempt(
-            roleplay_id=roleplay.id, user_id=roleplay.owner_id, rep_name=_name(by_id[roleplay.owner_id]),
-            scenario_id=roleplay.scenario_id, scenario_title_zh=title_zh, scenario_title_en=title_en,
-            drill_id=roleplay.drill_id, coach_score=roleplay.score, finished_at=roleplay.finished_at,
-            link=f"/roleplay/{roleplay.id}#review-block"))
+        review_items.append(
+            TodoAttempt(
+                roleplay_id=roleplay.id,
+                user_id=roleplay.owner_id,
+                rep_name=_name(by_id[roleplay.owner_id]),
+                scenario_id=roleplay.scenario_id,
+                scenario_title_zh=title_zh,
+                scenario_title_en=title_en,
+                drill_id=roleplay.drill_id,
+                coach_score=roleplay.score,
+                finished_at=roleplay.finished_at,
+                link=f"/roleplay/{roleplay.id}#review-block",
+            )
+        )
 
     overdue: list[TodoDrill] = []
     failed: list[TodoDrill] = []
@@ -109,27 +124,54 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
     for drill, results in results_by_drill(session, scope_drills(session, ids), reps, drill_attempts):
         title_zh, title_en = scenario_titles(session, drill.scenario_id)
         for status, bucket in ((DrillStatus.overdue, overdue), (DrillStatus.failed, failed)):
-            who = [TodoRep(user_id=result.user_id, rep_name=result.display_name, best_score=result.best_score,
-                           attempts=result.attempts) for result in results if result.status == status]
+            who = [
+                TodoRep(
+                    user_id=result.user_id,
+                    rep_name=result.display_name,
+                    best_score=result.best_score,
+                    attempts=result.attempts,
+                )
+                for result in results
+                if result.status == status
+            ]
             if who:
-                bucket.append(TodoDrill(drill_id=drill.id, scenario_id=drill.scenario_id, scenario_title_zh=title_zh,
-                                        scenario_title_en=title_en, due=drill.due, pass_score=drill.pass_score,
-                                        reps=who, link=f"/drills/{drill.id}#results"))
+                bucket.append(
+                    TodoDrill(
+                        drill_id=drill.id,
+                        scenario_id=drill.scenario_id,
+                        scenario_title_zh=title_zh,
+                        scenario_title_en=title_en,
+                        due=drill.due,
+                        pass_score=drill.pass_score,
+                        reps=who,
+                        link=f"/drills/{drill.id}#results",
+                    )
+                )
 
     stalled: list[TodoDeal] = []
     if ids:
         now = utcnow()
-        deals = list(session.exec(select(Opportunity).where(col(Opportunity.owner_id).in_(ids),
-                                                            Opportunity.outcome == "open")))
+        deals = list(
+            session.exec(select(Opportunity).where(col(Opportunity.owner_id).in_(ids), Opportunity.outcome == "open"))
+        )
         activity = last_activities(session, deals)
         for deal in sorted(deals, key=lambda deal: _aware(activity[deal.id])):
             reasons = stalled_reasons(deal, _aware(activity[deal.id]), now)
             if reasons and len(stalled) < MAX_ITEMS:
-                stalled.append(TodoDeal(
-                    opportunity_id=deal.id, user_id=deal.owner_id, rep_name=_name(by_id[deal.owner_id]),
-                    account=deal.account, name=deal.name, amount=deal.amount, milestone_id=deal.milestone_id,
-                    last_activity=activity[deal.id], idle_days=(now - _aware(activity[deal.id])).days,
-                    reasons=reasons, link=f"/pipeline?owner_id={deal.owner_id}"))
+                stalled.append(
+                    TodoDeal(
+                        opportunity_id=deal.id,
+                        user_id=deal.owner_id,
+                        rep_name=_name(by_id[deal.owner_id]),
+                        account=deal.account,
+                        name=deal.name,
+                        amount=deal.amount,
+                        milestone_id=deal.milestone_id,
+                        last_activity=activity[deal.id],
+                        idle_days=(now - _aware(activity[deal.id])).days,
+                        reasons=reasons,
+                        link=f"/pipeline?owner_id={deal.owner_id}",
+                    )
+                )
     total = len(review_items) + sum(len(item.reps) for item in overdue + failed) + len(stalled)
     return TeamTodo(waiting_review=review_items, overdue=overdue, failed=failed, stalled_deals=stalled, total=total)
-

@@ -25,9 +25,16 @@ HEADERS = {
     "password": ("password", "密码"),
 }
 ROLE_WORDS = {
-    "": Role.rep, "rep": Role.rep, "sales rep": Role.rep, "销售": Role.rep, "销售代表": Role.rep,
-    "manager": Role.manager, "经理": Role.manager, "销售经理": Role.manager,
-    "admin": Role.admin, "管理员": Role.admin,
+    "": Role.rep,
+    "rep": Role.rep,
+    "sales rep": Role.rep,
+    "销售": Role.rep,
+    "销售代表": Role.rep,
+    "manager": Role.manager,
+    "经理": Role.manager,
+    "销售经理": Role.manager,
+    "admin": Role.admin,
+    "管理员": Role.admin,
 }
 
 
@@ -80,8 +87,12 @@ def import_users(session: Session, viewer: User, data: bytes) -> ImportReport:
     seen: set[str] = set()
     rows: list[ImportRowReport] = []
     for number, line in enumerate(lines, start=2):  # line 1 is the header
-        row = ImportRowReport(line=number, username=_cell(line, columns, "username"),
-                              role=_cell(line, columns, "role"), team=_cell(line, columns, "team"))
+        row = ImportRowReport(
+            line=number,
+            username=_cell(line, columns, "username"),
+            role=_cell(line, columns, "role"),
+            team=_cell(line, columns, "team"),
+        )
         row.errors = _row_errors(row, _cell(line, columns, "password"), is_admin, teams, mine, taken, seen)
         seen.add(row.username)
         rows.append(row)
@@ -93,9 +104,16 @@ def import_users(session: Session, viewer: User, data: bytes) -> ImportReport:
             password = _cell(line, columns, "password")
             if not password:
                 password = row.one_time_password = one_time_password()
-            user = create_user(session, row.username, password, ROLE_WORDS[row.role.lower()], row.team or None,
-                               _cell(line, columns, "display_name")[:80], must_change_password=True,
-                               commit=False)
+            user = create_user(
+                session,
+                row.username,
+                password,
+                ROLE_WORDS[row.role.lower()],
+                row.team or None,
+                _cell(line, columns, "display_name")[:80],
+                must_change_password=True,
+                commit=False,
+            )
             row.user_id = user.id
         session.commit()
     except Exception:
@@ -109,8 +127,15 @@ def _cell(line: list[str], columns: dict[str, int], field: str) -> str:
     return line[index].strip() if index is not None and index < len(line) else ""
 
 
-def _row_errors(row: ImportRowReport, password: str, is_admin: bool, teams: dict[str, Team], mine: set[int],
-                taken: set[str], seen: set[str]) -> list[dict[str, str]]:
+def _row_errors(
+    row: ImportRowReport,
+    password: str,
+    is_admin: bool,
+    teams: dict[str, Team],
+    mine: set[int],
+    taken: set[str],
+    seen: set[str],
+) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     if not 2 <= len(row.username) <= 40 or check_username(row.username):
         errors.append({"code": "bad_username"})
@@ -132,4 +157,3 @@ def _row_errors(row: ImportRowReport, password: str, is_admin: bool, teams: dict
     if password and not 8 <= len(password) <= 256:
         errors.append({"code": "short_password"})
     return errors
-

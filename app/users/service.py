@@ -33,7 +33,7 @@ class UserRequestError(Exception):
 def one_time_password() -> str:
     """Twelve random characters in three groups, e.g. "k7Qm-x3Fa-9tRw"."""
     chars = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
 
 
 # --- who may manage whom ---------------------------------------------------------------------------
@@ -44,8 +44,12 @@ def manageable_user(session: Session, viewer: User, user_id: int) -> User | None
     user = session.get(User, user_id)
     if user is None or viewer.role == Role.admin:
         return user
-    if viewer.role == Role.manager and user.role == Role.rep and user.team_id is not None \
-            and user.team_id in managed_team_ids(session, viewer):
+    if (
+        viewer.role == Role.manager
+        and user.role == Role.rep
+        and user.team_id is not None
+        and user.team_id in managed_team_ids(session, viewer)
+    ):
         return user
     return None
 
@@ -62,8 +66,16 @@ def _team_names(session: Session) -> dict[int, str]:
 
 
 def _leads(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
-    rows = session.exec(select(TeamManager.user_id, Team.name).join(Team, Team.id == TeamManager.team_id)
-                        .where(col(TeamManager.user_id).in_(user_ids)).order_by(Team.name)) if user_ids else []
+    rows = (
+        session.exec(
+            select(TeamManager.user_id, Team.name)
+            .join(Team, Team.id == TeamManager.team_id)
+            .where(col(TeamManager.user_id).in_(user_ids))
+            .order_by(Team.name)
+        )
+        if user_ids
+        else []
+    )
     leads: dict[int, list[str]] = {}
     for user_id, name in rows:
         leads.setdefault(user_id, []).append(name)
@@ -73,10 +85,20 @@ def _leads(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
 def user_rows(session: Session, users: list[User]) -> list[UserRow]:
     names = _team_names(session)
     leads = _leads(session, [user.id for user in users])
-    return [UserRow(id=user.id, username=user.username, display_name=user.display_name or user.username,
-                    role=user.role, team_id=user.team_id, team_name=names.get(user.team_id),
-                    leads=leads.get(user.id, []), is_active=user.is_active,
-                    must_change_password=user.must_change_password) for user in users]
+    return [
+        UserRow(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name or user.username,
+            role=user.role,
+            team_id=user.team_id,
+            team_name=names.get(user.team_id),
+            leads=leads.get(user.id, []),
+            is_active=user.is_active,
+            must_change_password=user.must_change_password,
+        )
+        for user in users
+    ]
 
 
 def list_users(session: Session, viewer: User, team_id: int | None = None) -> list[UserRow]:
@@ -103,9 +125,15 @@ def create_account(session: Session, viewer: User, data: UserCreate) -> tuple[Us
     team = _managed_team(session, viewer, data.team_id) if data.team_id is not None else None
     generated = one_time_password() if data.password is None else None
     try:
-        user = create_user(session, data.username.strip(), data.password or generated, data.role,
-                           team.name if team else None, data.display_name.strip(),
-                           must_change_password=True)
+        user = create_user(
+            session,
+            data.username.strip(),
+            data.password or generated,
+            data.role,
+            team.name if team else None,
+            data.display_name.strip(),
+            must_change_password=True,
+        )
     except AccountError as error:
         session.rollback()
         raise UserRequestError(str(error), status=409, code="username_taken", username=data.username) from error
@@ -121,8 +149,9 @@ def update_account(session: Session, viewer: User, user: User, data: UserUpdate)
     if viewer.role != Role.admin and "role" in changes:
         raise UserRequestError("managers cannot change roles", status=403, code="role_forbidden")
     if user.id == viewer.id and (changes.get("is_active") is False or changes.get("role", user.role) != user.role):
-        raise UserRequestError("you cannot deactivate yourself or change your own role", status=409,
-                               code="self_lockout")
+        raise UserRequestError(
+            "you cannot deactivate yourself or change your own role", status=409, code="self_lockout"
+        )
     if changes.get("team_id") is not None:
         _managed_team(session, viewer, changes["team_id"])
     if "display_name" in changes and changes["display_name"] is not None:
@@ -191,20 +220,29 @@ def list_teams(session: Session, viewer: User) -> list[TeamRow]:
         query = query.where(col(Team.id).in_(managed_team_ids(session, viewer)))
     teams = list(session.exec(query))
     managers: dict[int, list[User]] = {}
-    for team_id, manager in session.exec(select(TeamManager.team_id, User).join(User, User.id == TeamManager.user_id)
-                                         .order_by(User.display_name)):
+    for team_id, manager in session.exec(
+        select(TeamManager.team_id, User).join(User, User.id == TeamManager.user_id).order_by(User.display_name)
+    ):
         managers.setdefault(team_id, []).append(manager)
     members: dict[int, int] = {}
     for team_id in session.exec(select(User.team_id).where(col(User.team_id).is_not(None), User.is_active)):
         members[team_id] = members.get(team_id, 0) + 1
-    return [TeamRow(id=team.id, name=team.name, managers=user_rows(session, managers.get(team.id, [])),
-                    members=members.get(team.id, 0)) for team in teams]
+    return [
+        TeamRow(
+            id=team.id,
+            name=team.name,
+            managers=user_rows(session, managers.get(team.id, [])),
+            members=members.get(team.id, 0),
+        )
+        for team in teams
+    ]
 
 
 def _managers(session: Session, manager_ids: list[int]) -> list[User]:
     wanted = list(dict.fromkeys(manager_ids))
-    found = list(session.exec(select(User).where(col(User.id).in_(wanted), User.role == Role.manager))) \
-        if wanted else []
+    found = (
+        list(session.exec(select(User).where(col(User.id).in_(wanted), User.role == Role.manager))) if wanted else []
+    )
     if len(found) != len(wanted):
         missing = ", ".join(str(i) for i in sorted(set(wanted) - {user.id for user in found}))
         raise UserRequestError(f"not managers: {missing}", code="not_managers", ids=missing)

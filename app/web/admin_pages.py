@@ -8,12 +8,22 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.deps import SessionDep, not_found
+from app.i18n import get_lang, translate
 from app.models import Role, Team, User
 from app.users.importer import ImportRejected, import_users
 from app.users.schemas import TeamCreate, TeamUpdate, UserCreate, UserUpdate
-from app.users.service import (UserRequestError, change_own_password, create_account, create_team, list_teams,
-                               list_users, manageable_user, reset_password, update_account, update_team)
-from app.i18n import get_lang, translate
+from app.users.service import (
+    UserRequestError,
+    change_own_password,
+    create_account,
+    create_team,
+    list_teams,
+    list_users,
+    manageable_user,
+    reset_password,
+    update_account,
+    update_team,
+)
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
@@ -25,8 +35,9 @@ MAX_IMPORT_BYTES = 200 * 1024
 def _require(user: User, lang: str, admin: bool = False) -> None:
     allowed = user.role == Role.admin if admin else is_manager(user)
     if not allowed:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate(
-            "users.admins_only" if admin else "users.managers_only", lang))
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail=translate("users.admins_only" if admin else "users.managers_only", lang)
+        )
 
 
 def _error_text(error: UserRequestError, lang: str) -> str:
@@ -39,9 +50,13 @@ def _validation_text(error: ValidationError, lang: str) -> str:
 
 
 def _users_page(request: Request, session: Session, user: User, status_code: int = 200, **extra):
-    context = {"people": list_users(session, user), "teams": list_teams(session, user),
-               "roles": [role.value for role in Role] if user.role == Role.admin else [Role.rep.value],
-               "values": {}, **extra}
+    context = {
+        "people": list_users(session, user),
+        "teams": list_teams(session, user),
+        "roles": [role.value for role in Role] if user.role == Role.admin else [Role.rep.value],
+        "values": {},
+        **extra,
+    }
     return render(request, "admin/users.html", context, status_code=status_code)
 
 
@@ -60,7 +75,9 @@ def users_page(request: Request, session: SessionDep, user: WebUser):
 
 @router.post("/admin/users", dependencies=[CsrfChecked])
 def create_user_page(
-    request: Request, session: SessionDep, user: WebUser,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
     username: Annotated[str, Form(max_length=40)] = "",
     display_name: Annotated[str, Form(max_length=80)] = "",
     role: Annotated[str, Form(max_length=16)] = "rep",
@@ -71,8 +88,12 @@ def create_user_page(
     _require(user, lang)
     values = {"username": username, "display_name": display_name, "role": role, "team_id": team_id}
     try:
-        data = UserCreate(username=username.strip(), display_name=display_name, role=role,
-                          team_id=int(team_id) if team_id.isdigit() else None)
+        data = UserCreate(
+            username=username.strip(),
+            display_name=display_name,
+            role=role,
+            team_id=int(team_id) if team_id.isdigit() else None,
+        )
         created, password = create_account(session, user, data)
     except ValidationError as error:
         return _users_page(request, session, user, 422, error=_validation_text(error, lang), values=values)
@@ -93,8 +114,14 @@ async def import_page(request: Request, session: SessionDep, user: WebUser):
     try:
         report = import_users(session, user, data)
     except ImportRejected as rejected:
-        return _users_page(request, session, user, 422, import_report=rejected.report,
-                           error=translate(f"users.import.{rejected.code}", lang))
+        return _users_page(
+            request,
+            session,
+            user,
+            422,
+            import_report=rejected.report,
+            error=translate(f"users.import.{rejected.code}", lang),
+        )
     return _users_page(request, session, user, import_report=report)
 
 
@@ -107,7 +134,10 @@ def _target(session: Session, user: User, user_id: int) -> User:
 
 @router.post("/admin/users/{user_id}", dependencies=[CsrfChecked])
 def update_user_page(
-    user_id: int, request: Request, session: SessionDep, user: WebUser,
+    user_id: int,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
     display_name: Annotated[str | None, Form(max_length=80)] = None,
     role: Annotated[str | None, Form(max_length=16)] = None,
     team_id: Annotated[str | None, Form(max_length=12)] = None,
@@ -153,8 +183,12 @@ def reset_password_page(user_id: int, request: Request, session: SessionDep, use
 
 def _teams_page(request: Request, session: Session, user: User, status_code: int = 200, **extra):
     managers = [row for row in list_users(session, user) if row.role == Role.manager and row.is_active]
-    return render(request, "admin/teams.html", {"teams": list_teams(session, user), "managers": managers, **extra},
-                  status_code=status_code)
+    return render(
+        request,
+        "admin/teams.html",
+        {"teams": list_teams(session, user), "managers": managers, **extra},
+        status_code=status_code,
+    )
 
 
 @router.get("/admin/teams")
@@ -214,7 +248,9 @@ def password_page(request: Request, user: WebUser):
 
 @router.post("/account/password", dependencies=[CsrfChecked])
 def change_password_page(
-    request: Request, session: SessionDep, user: WebUser,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
     current_password: Annotated[str, Form(max_length=256)] = "",
     new_password: Annotated[str, Form(max_length=256)] = "",
     confirm_password: Annotated[str, Form(max_length=256)] = "",

@@ -28,8 +28,13 @@ QuestionField = Annotated[str, Form(max_length=FORM_LIMIT)]
 
 
 def _page(request: Request, status_code: int = 200, **context: object):
-    values = {"question": "", "result": None, "error": None, "example_keys": EXAMPLE_KEYS,
-              "max_chars": MAX_QUESTION_CHARS}
+    values = {
+        "question": "",
+        "result": None,
+        "error": None,
+        "example_keys": EXAMPLE_KEYS,
+        "max_chars": MAX_QUESTION_CHARS,
+    }
     values.update(context)
     return render(request, "ask/index.html", values, status_code=status_code)
 
@@ -62,11 +67,16 @@ def ask_without_script(request: Request, user: WebUser, session: SessionDep, que
     """The whole answer in one page, for browsers without JavaScript."""
     valid = _valid_question(question)
     if valid is None:
-        return _page(request, status.HTTP_422_UNPROCESSABLE_CONTENT, question=question[:MAX_QUESTION_CHARS],
-                     error=_invalid_message(request))
+        return _page(
+            request,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            question=question[:MAX_QUESTION_CHARS],
+            error=_invalid_message(request),
+        )
     _count_ask(request, user)
-    result = ask_playbook(valid, request.app.state.settings, request.app.state.chat_model,
-                          asker_team_chunks(session, user))
+    result = ask_playbook(
+        valid, request.app.state.settings, request.app.state.chat_model, asker_team_chunks(session, user)
+    )
     return _page(request, question=valid, result=result)
 
 
@@ -87,8 +97,9 @@ def claimed_question(ask_id: AskId, session: SessionDep, user: WebUser) -> str:
 
 
 @router.get("/ask/asks/{ask_id}/stream", response_class=EventSourceResponse)
-def stream_ask(request: Request, question: Annotated[str, Depends(claimed_question)], user: WebUser,
-               session: SessionDep) -> Iterator[ServerSentEvent]:
+def stream_ask(
+    request: Request, question: Annotated[str, Depends(claimed_question)], user: WebUser, session: SessionDep
+) -> Iterator[ServerSentEvent]:
     """The streamed answer, the same events as GET /api/asks/{ask_id}/stream."""
     chunks = asker_team_chunks(session, user)
     session.close()  # the stream needs no connection
@@ -96,8 +107,7 @@ def stream_ask(request: Request, question: Annotated[str, Depends(claimed_questi
 
 
 @router.get("/ask/passages/{chunk_id}")
-def passage_page(request: Request, user: WebUser, session: SessionDep,
-                 chunk_id: Annotated[str, Path(max_length=120)]):
+def passage_page(request: Request, user: WebUser, session: SessionDep, chunk_id: Annotated[str, Path(max_length=120)]):
     """A cited passage, rendered as Markdown: the side panel's content for htmx, a page of its own otherwise."""
     lang = get_lang(request)
     passage = passage_for(chunk_id, lang, session, user)

@@ -31,8 +31,16 @@ def _sized(**font_sizes) -> Style:
 
 def _config(**options) -> dict:
     # js=[]: pygal would otherwise load its tooltip script from the internet (and the CSP forbids it).
-    base = {"style": _STYLE, "js": [], "disable_xml_declaration": True, "explicit_size": False,
-            "width": 640, "height": 360, "print_values": False, "legend_at_bottom": True}
+    base = {
+        "style": _STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "explicit_size": False,
+        "width": 640,
+        "height": 360,
+        "print_values": False,
+        "legend_at_bottom": True,
+    }
     base.update(options)
     return base
 
@@ -48,18 +56,35 @@ def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", m
 
     Drawn in a 420-unit square: a card about 20rem wide shows it at roughly its own size, so the 18-unit axis labels
     stay readable (no ~9 px text), and the inner value labels are hidden so nothing collides with the centre."""
-    chart = pygal.Radar(**_config(title=title, range=(0, max_value), fill=True, show_legend=len(series) > 1,
-                                  width=420, height=420, margin=24, show_y_labels=False, show_y_guides=True,
-                                  style=_sized(label_font_size=18, major_label_font_size=18, title_font_size=20,
-                                               legend_font_size=16)))
+    chart = pygal.Radar(
+        **_config(
+            title=title,
+            range=(0, max_value),
+            fill=True,
+            show_legend=len(series) > 1,
+            width=420,
+            height=420,
+            margin=24,
+            show_y_labels=False,
+            show_y_guides=True,
+            style=_sized(label_font_size=18, major_label_font_size=18, title_font_size=20, legend_font_size=16),
+        )
+    )
     chart.x_labels = axes
     for name, values in series.items():
         chart.add(name, values)
     return _render(chart)
 
 
-def bars(labels: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float | None = None,
-         horizontal: bool = False, counts: bool = False) -> Markup:
+def bars(
+    labels: list[str],
+    series: dict[str, list[float]],
+    *,
+    title: str = "",
+    max_value: float | None = None,
+    horizontal: bool = False,
+    counts: bool = False,
+) -> Markup:
     """`counts`: the values are whole numbers (questions asked), so the axis is marked in whole numbers too."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     options = {"title": title, "show_legend": len(series) > 1, "print_values": True}
@@ -76,11 +101,20 @@ def bars(labels: list[str], series: dict[str, list[float]], *, title: str = "", 
     return _render(chart)
 
 
-def lines(x_labels: list[str], series: dict[str, list[float | None]], *, title: str = "",
-          max_value: float = 100) -> Markup:
+def lines(
+    x_labels: list[str], series: dict[str, list[float | None]], *, title: str = "", max_value: float = 100
+) -> Markup:
     """Scores over time; None leaves a gap."""
-    chart = pygal.Line(**_config(title=title, range=(0, max_value), show_legend=True, x_label_rotation=30,
-                                 allow_interruptions=True, dots_size=4))
+    chart = pygal.Line(
+        **_config(
+            title=title,
+            range=(0, max_value),
+            show_legend=True,
+            x_label_rotation=30,
+            allow_interruptions=True,
+            dots_size=4,
+        )
+    )
     chart.x_labels = x_labels
     for name, values in series.items():
         chart.add(name, values)
@@ -92,11 +126,20 @@ def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
 
     Not a cumulative funnel: a deal counts once, at the stage it is at (a won deal only at 结案)."""
     top = max(1, math.ceil(max((value for _, value in stages), default=0)))
-    chart = pygal.HorizontalBar(**_config(
-        title=title, show_legend=False, print_values=True, range=(0, top), truncate_label=-1,
-        y_labels=list(range(0, top + 1, math.ceil(top / 5))), width=480, height=60 + 40 * len(stages),
-        style=_sized(label_font_size=15, value_font_size=15),
-        value_formatter=lambda value: f"{value:g}" if value else ""))
+    chart = pygal.HorizontalBar(
+        **_config(
+            title=title,
+            show_legend=False,
+            print_values=True,
+            range=(0, top),
+            truncate_label=-1,
+            y_labels=list(range(0, top + 1, math.ceil(top / 5))),
+            width=480,
+            height=60 + 40 * len(stages),
+            style=_sized(label_font_size=15, value_font_size=15),
+            value_formatter=lambda value: f"{value:g}" if value else "",
+        )
+    )
     shown = list(reversed(stages))  # pygal draws the first bar at the bottom: the first stage goes on top
     chart.x_labels = [name for name, _ in shown]
     chart.add(title or "", [value for _, value in shown])
@@ -106,11 +149,22 @@ def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
 def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: str = "") -> Markup:
     """100 % stacked horizontal bars, one per label (e.g. each rep's SPIN mix): readable at 15 and more rows,
     because each row gets its own line and the shares are printed only where the segment is wide enough."""
-    chart = pygal.HorizontalStackedBar(**_config(
-        title=title, show_legend=True, print_values=True, range=(0, 100), truncate_label=-1,
-        height=110 + 34 * len(labels), width=720, legend_at_bottom=True, legend_at_bottom_columns=min(len(series), 5),
-        value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "", y_labels=[0, 25, 50, 75, 100],
-        style=_sized(label_font_size=14, value_font_size=12)))
+    chart = pygal.HorizontalStackedBar(
+        **_config(
+            title=title,
+            show_legend=True,
+            print_values=True,
+            range=(0, 100),
+            truncate_label=-1,
+            height=110 + 34 * len(labels),
+            width=720,
+            legend_at_bottom=True,
+            legend_at_bottom_columns=min(len(series), 5),
+            value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "",
+            y_labels=[0, 25, 50, 75, 100],
+            style=_sized(label_font_size=14, value_font_size=12),
+        )
+    )
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
@@ -119,10 +173,22 @@ def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: 
 
 def small_lines(x_labels: list[str], values: list[float | None], *, title: str = "", max_value: float = 100) -> Markup:
     """One small line chart (for small multiples: one per skill instead of seven overlapping lines)."""
-    chart = pygal.Line(**_config(title=title, range=(0, max_value), show_legend=False, allow_interruptions=True,
-                                 dots_size=3, width=360, height=200, show_x_labels=len(x_labels) <= 8,
-                                 x_label_rotation=30, print_values=False, y_labels=[0, 50, 100],
-                                 style=_sized(label_font_size=13, major_label_font_size=13, title_font_size=16)))
+    chart = pygal.Line(
+        **_config(
+            title=title,
+            range=(0, max_value),
+            show_legend=False,
+            allow_interruptions=True,
+            dots_size=3,
+            width=360,
+            height=200,
+            show_x_labels=len(x_labels) <= 8,
+            x_label_rotation=30,
+            print_values=False,
+            y_labels=[0, 50, 100],
+            style=_sized(label_font_size=13, major_label_font_size=13, title_font_size=16),
+        )
+    )
     chart.x_labels = x_labels
     chart.add(title, values)
     return _render(chart)

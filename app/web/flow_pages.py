@@ -9,15 +9,15 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
-from app.flows.service import AnswerIn
-from app.pipeline import add_opportunity
 from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView, current_view
 from app.flows.llm_probe import probe_writer_for
-from app.models import FlowRun, Opportunity, User
-from app.web import charts
+from app.flows.service import AnswerIn
 from app.i18n import get_lang, translate
+from app.models import FlowRun, Opportunity, User
+from app.pipeline import add_opportunity
+from app.web import charts
 from app.web.pipeline_pages import opportunity_from_form
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render, templates
@@ -50,14 +50,23 @@ def _own_opportunities(session: Session, user: User) -> list[Opportunity]:
 
 def _picker(request: Request, session: Session, user: User, status_code: int = 200, **context: Any):
     runs = session.exec(
-        select(FlowRun).where(FlowRun.owner_id == user.id)
-        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc()).limit(RECENT_RUNS)
+        select(FlowRun)
+        .where(FlowRun.owner_id == user.id)
+        .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
+        .limit(RECENT_RUNS)
     ).all()
     # What each run is about, in the rep's own words (the answer to the first, "which account?" question).
     subjects = {run.id: str(service.load_record(run).engine.answers.get("account") or "") for run in runs}
-    values = {"flows": list_flows(), "flow_titles": {flow.id: flow for flow in list_flows()},
-              "opportunities": _own_opportunities(session, user), "runs": runs, "subjects": subjects,
-              "selected_opportunity": None, "error": None, "form": {}}
+    values = {
+        "flows": list_flows(),
+        "flow_titles": {flow.id: flow for flow in list_flows()},
+        "opportunities": _own_opportunities(session, user),
+        "runs": runs,
+        "subjects": subjects,
+        "selected_opportunity": None,
+        "error": None,
+        "form": {},
+    }
     values.update(context)
     return render(request, "flows/index.html", values, status_code=status_code)
 
@@ -86,10 +95,20 @@ def start_flow(
         try:
             created = opportunity_from_form(new_account, new_name, new_amount, new_expected_close)
         except ValidationError:
-            form = {"new_account": new_account, "new_name": new_name, "new_amount": new_amount,
-                    "new_expected_close": new_expected_close}
-            return _picker(request, session, user, status_code=422, form=form,
-                           error=translate("flows.new_opportunity.invalid", get_lang(request)))
+            form = {
+                "new_account": new_account,
+                "new_name": new_name,
+                "new_amount": new_amount,
+                "new_expected_close": new_expected_close,
+            }
+            return _picker(
+                request,
+                session,
+                user,
+                status_code=422,
+                form=form,
+                error=translate("flows.new_opportunity.invalid", get_lang(request)),
+            )
         enforce_daily_limit(request, "rate_limit_deals_daily", user)
         attach_to = add_opportunity(session, user, created).id
     enforce_daily_limit(request, "rate_limit_flow_runs_daily", user)
@@ -97,8 +116,15 @@ def start_flow(
     return RedirectResponse(f"/flows/runs/{run.id}#now", status_code=303)
 
 
-def _run_page(request: Request, session: Session, user: User, run: FlowRun, status_code: int = 200,
-              error: str | None = None, draft: str = ""):
+def _run_page(
+    request: Request,
+    session: Session,
+    user: User,
+    run: FlowRun,
+    status_code: int = 200,
+    error: str | None = None,
+    draft: str = "",
+):
     lang = _lang(request)
     record = service.load_record(run)
     flow = service.flow_or_404(run.flow_id)
@@ -107,10 +133,17 @@ def _run_page(request: Request, session: Session, user: User, run: FlowRun, stat
     step = current_view(record.engine, lang, flow=flow) if run.status != "done" else None
     step_def = flow.step_index().get(step.id) if step is not None else None
     context = {
-        "run": run, "flow": flow, "transcript": record.transcript, "step": step, "note": note,
-        "result": note.data["result"] if note is not None else None, "opportunity": opportunity,
-        "is_owner": run.owner_id == user.id, "error": error,
-        "draft": draft or _prefill(step, opportunity), "can_go_back": bool(record.engine.history),
+        "run": run,
+        "flow": flow,
+        "transcript": record.transcript,
+        "step": step,
+        "note": note,
+        "result": note.data["result"] if note is not None else None,
+        "opportunity": opportunity,
+        "is_owner": run.owner_id == user.id,
+        "error": error,
+        "draft": draft or _prefill(step, opportunity),
+        "can_go_back": bool(record.engine.history),
         "optional": step_def is not None and not step_def.validation.required,
     }
     return render(request, "flows/run.html", context, status_code=status_code)
@@ -130,8 +163,14 @@ def run_page(run_id: int, request: Request, session: SessionDep, user: WebUser):
 
 
 @router.post("/flows/runs/{run_id}/answer", dependencies=[CsrfChecked])
-def post_answer(run_id: int, request: Request, session: SessionDep, user: WebUser,
-                answer: Annotated[list[str] | None, Form()] = None, skip: Annotated[str, Form(max_length=1)] = ""):
+def post_answer(
+    run_id: int,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    answer: Annotated[list[str] | None, Form()] = None,
+    skip: Annotated[str, Form(max_length=1)] = "",
+):
     """Answer the waiting question (ticked checkboxes arrive as several `answer` values; `skip` sends none)."""
     enforce_rate_limit(request, "rate_limit_turns", f"user:{user.id}")  # one budget with the API
     run = service.writable_run(session, user, run_id)

@@ -6,11 +6,11 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, s
 from fastapi.responses import RedirectResponse
 
 from app.deps import SessionDep
+from app.i18n import get_lang, translate
 from app.knowledge.documents import MAX_PDF_PAGES, MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
 from app.knowledge.team_docs import delete_document, list_documents, reindex_document, upload_document
 from app.models import User
 from app.web.drill_pages import render_page
-from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 
 router = APIRouter(include_in_schema=False)
@@ -30,8 +30,13 @@ def _error_text(request: Request, error: DocumentError) -> str:
 
 
 def _page(request: Request, session, user: User, status_code: int = 200, **context: object):
-    values = {"documents": list_documents(session, user), "error": None, "done": None,
-              "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024), "max_pages": MAX_PDF_PAGES}
+    values = {
+        "documents": list_documents(session, user),
+        "error": None,
+        "done": None,
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_pages": MAX_PDF_PAGES,
+    }
     values.update(context)
     return render_page(request, "knowledge/documents.html", values, status_code=status_code)
 
@@ -40,13 +45,20 @@ def _page(request: Request, session, user: User, status_code: int = 200, **conte
 def documents_page(request: Request, user: WebUser, session: SessionDep, done: str = ""):
     """The team's documents and the upload form."""
     _require_manager(request, user)
-    message = translate(f"knowledge.done.{done}", get_lang(request)) if done in ("uploaded", "deleted", "reindexed") else None
+    message = (
+        translate(f"knowledge.done.{done}", get_lang(request)) if done in ("uploaded", "deleted", "reindexed") else None
+    )
     return _page(request, session, user, done=message)
 
 
 @router.post(PAGE, dependencies=[CsrfChecked], max_body_size=UPLOAD_BODY_LIMIT)
-async def upload_page(request: Request, user: WebUser, session: SessionDep,
-                      file: Annotated[UploadFile, File()], title: Annotated[str, Form(max_length=200)] = ""):
+async def upload_page(
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(max_length=200)] = "",
+):
     """Upload one document; back to the list, or the page again with a readable error."""
     _require_manager(request, user)
     data = await file.read(UPLOAD_READ_BYTES)

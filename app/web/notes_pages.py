@@ -7,11 +7,11 @@ from sqlmodel import col, select
 
 from app.deps import SessionDep
 from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
-from app.notes import list_visible_notes, visible_note
+from app.i18n import get_lang
 from app.models import RolePlay, User
+from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 from app.scenarios import repository
-from app.i18n import get_lang
 from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
 from app.web.templating import local_time, render
@@ -20,15 +20,27 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/notes")
-def notes_list(request: Request, session: SessionDep, user: WebUser,
-               kind: Annotated[Literal["roleplay", "flow"] | None, Query()] = None):
+def notes_list(
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    kind: Annotated[Literal["roleplay", "flow"] | None, Query()] = None,
+):
     """The notes the user may read, newest first: own, and for managers their teams' reps."""
     notes = list_visible_notes(session, user, kind=kind, limit=100)
     owner_ids = {note.owner_id for note in notes}
     owners = {row.id: row for row in session.exec(select(User).where(col(User.id).in_(owner_ids)))} if owner_ids else {}
-    return render(request, "notes/list.html", {"notes": notes, "owners": owners, "kind": kind,
-                                               "show_owner": user.role != "rep",
-                                               "reviews": notes_reviews(session, notes)})
+    return render(
+        request,
+        "notes/list.html",
+        {
+            "notes": notes,
+            "owners": owners,
+            "kind": kind,
+            "show_owner": user.role != "rep",
+            "reviews": notes_reviews(session, notes),
+        },
+    )
 
 
 @router.get("/notes/{note_id}")
@@ -40,18 +52,34 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
     if note.kind == "roleplay":
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")
-        context |= {"roleplay": roleplay, "card": note.data["scorecard"],
-                    "next_scenario": repository.get_scenario(session, next_id) if next_id else None,
-                    "attempt": attempt_public(session, roleplay) if roleplay else None, "when": local_time}
+        context |= {
+            "roleplay": roleplay,
+            "card": note.data["scorecard"],
+            "next_scenario": repository.get_scenario(session, next_id) if next_id else None,
+            "attempt": attempt_public(session, roleplay) if roleplay else None,
+            "when": local_time,
+        }
     return render(request, "notes/detail.html", context)
 
 
 @router.get("/notes/{note_id}/export")
-def note_export(note_id: int, request: Request, session: SessionDep, user: WebUser,
-                format: Annotated[Literal["md", "csv"], Query()] = "md"):
+def note_export(
+    note_id: int,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    format: Annotated[Literal["md", "csv"], Query()] = "md",
+):
     """Download the note as Markdown or CSV, in the page language."""
     note = visible_note(session, user, note_id)
-    exported = export_with_reviews(export_note(note, format, get_lang(request)),
-                                   notes_reviews(session, [note]).get(note.id), get_lang(request), local_time)
-    return Response(exported.content, media_type=exported.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+    exported = export_with_reviews(
+        export_note(note, format, get_lang(request)),
+        notes_reviews(session, [note]).get(note.id),
+        get_lang(request),
+        local_time,
+    )
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )

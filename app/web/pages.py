@@ -9,10 +9,10 @@ from app.accounts import authenticate, end_sessions
 from app.deps import SessionDep, enforce_login_limits
 from app.drills.analytics import team_dashboard
 from app.drills.notices import mark_notices_seen, rep_notices
-from app.team.todo import team_todo
-from app.web.drill_pages import STARTABLE, my_drills, scenario_names
 from app.i18n import LANGS, get_lang, translate
 from app.models import User
+from app.team.todo import team_todo
+from app.web.drill_pages import STARTABLE, my_drills, scenario_names
 from app.web.security import CsrfChecked, WebUser, is_manager, start_web_session
 from app.web.templating import local_time, render
 
@@ -36,14 +36,22 @@ def login(
     try:
         enforce_login_limits(request, username)
     except HTTPException as limited:
-        page = render(request, "login.html", {"error": translate("login.limited", get_lang(request)),
-                                              "username": username}, status_code=429)
+        page = render(
+            request,
+            "login.html",
+            {"error": translate("login.limited", get_lang(request)), "username": username},
+            status_code=429,
+        )
         page.headers.update(limited.headers or {})  # Retry-After
         return page
     user = authenticate(session, username, password)
     if user is None:
-        return render(request, "login.html", {"error": translate("login.failed", get_lang(request)),
-                                              "username": username}, status_code=401)
+        return render(
+            request,
+            "login.html",
+            {"error": translate("login.failed", get_lang(request)), "username": username},
+            status_code=401,
+        )
     start_web_session(request, user)
     return RedirectResponse("/", status_code=303)
 
@@ -75,11 +83,15 @@ def switch_language(code: str, request: Request):
 def home(request: Request, session: SessionDep, user: WebUser):
     """Start page with what the user can do today: a rep's open drills, a manager's team summary."""
     if is_manager(user):
-        context = {"team_summary": team_dashboard(session, user), "todo": team_todo(session, user),
-                   "when": local_time}
+        context = {"team_summary": team_dashboard(session, user), "todo": team_todo(session, user), "when": local_time}
     else:
-        context = {"my_drills": my_drills(session, user), "startable": STARTABLE, "notices": rep_notices(session, user),
-                   "scenario_names": scenario_names(get_lang(request), session, user), "when": local_time}
+        context = {
+            "my_drills": my_drills(session, user),
+            "startable": STARTABLE,
+            "notices": rep_notices(session, user),
+            "scenario_names": scenario_names(get_lang(request), session, user),
+            "when": local_time,
+        }
     return render(request, "home.html", context)
 
 

@@ -7,16 +7,25 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.deps import SessionDep, enforce_daily_limit
-from app.pipeline import (NO_MILESTONE, OpportunityCreate, OutcomeChange, Pipeline, add_opportunity,
-                                   build_pipeline, set_outcome, visible_opportunities, writable_opportunity)
 from app.auth.policy import visible_user_ids
+from app.deps import SessionDep, enforce_daily_limit
 from app.flows.definitions import get_flow
 from app.flows.service import finished_runs_by_opportunity
+from app.i18n import get_lang, translate
 from app.models import User
+from app.pipeline import (
+    NO_MILESTONE,
+    OpportunityCreate,
+    OutcomeChange,
+    Pipeline,
+    add_opportunity,
+    build_pipeline,
+    set_outcome,
+    visible_opportunities,
+    writable_opportunity,
+)
 from app.scenarios.rehearsal import deal_rehearsals
 from app.web import charts
-from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
@@ -34,12 +43,19 @@ def _people(session: Session, viewer: User) -> list[User]:
 
 def opportunity_from_form(account: str, name: str, amount: str, expected_close: str) -> OpportunityCreate:
     """A new deal from form fields (empty amount = 0, empty date = none); ValidationError when invalid."""
-    return OpportunityCreate.model_validate({"account": account.strip(), "name": name.strip(),
-                                             "amount": amount.strip() or 0, "expected_close": expected_close or None})
+    return OpportunityCreate.model_validate(
+        {
+            "account": account.strip(),
+            "name": name.strip(),
+            "amount": amount.strip() or 0,
+            "expected_close": expected_close or None,
+        }
+    )
 
 
 def _stage_bars(pipeline: Pipeline, lang: str) -> list[tuple[str, float]]:
     """Deals at each stage, as the stage table counts them (a deal counts once, at its own stage)."""
+
     def label(stage) -> str:
         name = stage.name_en if lang == "en" else stage.name_zh
         return name if stage.milestone_id == NO_MILESTONE else f"{stage.probability}% {name}"
@@ -47,18 +63,25 @@ def _stage_bars(pipeline: Pipeline, lang: str) -> list[tuple[str, float]]:
     return [(label(stage), stage.count) for stage in pipeline.stages]
 
 
-def _page(request: Request, session: Session, user: User, owner_id: int | None = None, status_code: int = 200,
-          **context: Any):
+def _page(
+    request: Request, session: Session, user: User, owner_id: int | None = None, status_code: int = 200, **context: Any
+):
     lang = get_lang(request)
     pipeline = build_pipeline(session, visible_opportunities(session, user, owner_id))
     bars = _stage_bars(pipeline, lang)
     funnel = charts.stages(bars, title=translate("pipeline.chart_title", lang)) if pipeline.deals else None
     people = _people(session, user) if is_manager(user) else [user]
     values = {
-        "pipeline": pipeline, "funnel": funnel, "people": people, "owner_id": owner_id,
+        "pipeline": pipeline,
+        "funnel": funnel,
+        "people": people,
+        "owner_id": owner_id,
         "names": {person.id: person.display_name or person.username for person in people},
-        "stage_names": {stage.milestone_id: stage for stage in pipeline.stages}, "error": None, "form": {},
-        "outcome_error": None, "rehearsals": deal_rehearsals(session, user, pipeline.deals),
+        "stage_names": {stage.milestone_id: stage for stage in pipeline.stages},
+        "error": None,
+        "form": {},
+        "outcome_error": None,
+        "rehearsals": deal_rehearsals(session, user, pipeline.deals),
         "flow_runs": finished_runs_by_opportunity(session, [deal.id for deal in pipeline.deals + pipeline.lost]),
         "flow_title": lambda flow_id: getattr(get_flow(flow_id), "title_en" if lang == "en" else "title_zh"),
     }
@@ -87,8 +110,9 @@ def new_opportunity_page(
         created = opportunity_from_form(account, name, amount, expected_close)
     except ValidationError:
         form = {"account": account, "name": name, "amount": amount, "expected_close": expected_close}
-        return _page(request, session, user, status_code=422, form=form,
-                     error=translate("pipeline.invalid", get_lang(request)))
+        return _page(
+            request, session, user, status_code=422, form=form, error=translate("pipeline.invalid", get_lang(request))
+        )
     enforce_daily_limit(request, "rate_limit_deals_daily", user)
     add_opportunity(session, user, created)
     return RedirectResponse("/pipeline", status_code=303)
@@ -108,7 +132,12 @@ def outcome_page(
     try:
         change = OutcomeChange.model_validate({"outcome": outcome, "reason": reason})
     except ValidationError:
-        return _page(request, session, user, status_code=422,
-                     outcome_error=translate("pipeline.outcome.invalid", get_lang(request)))
+        return _page(
+            request,
+            session,
+            user,
+            status_code=422,
+            outcome_error=translate("pipeline.outcome.invalid", get_lang(request)),
+        )
     set_outcome(session, opportunity, change)
     return RedirectResponse("/pipeline", status_code=303)

@@ -9,16 +9,16 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.deps import SessionDep, not_found
-from app.pipeline import readable_opportunity
 from app.drills.analytics import viewer_teams
+from app.i18n import get_lang, translate
 from app.models import ScenarioStatus, User
+from app.pipeline import readable_opportunity
 from app.playbook import get_playbook
 from app.roleplay import service
 from app.scenarios import editor, library, rehearsal, repository, views
 from app.scenarios.checklist import check
 from app.scenarios.drafting import draft_from_material
 from app.scenarios.library import LibraryError
-from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
@@ -48,18 +48,41 @@ def _element_choices(lang: str) -> dict[str, list[tuple[str, str, str]]]:
     return choices
 
 
-def _form_page(request: Request, session: Session, user: User, form: dict[str, str], *, row=None,
-               errors: list[dict] | None = None, warnings: list | None = None, status_code: int = 200,
-               saved: bool = False):
+def _form_page(
+    request: Request,
+    session: Session,
+    user: User,
+    form: dict[str, str],
+    *,
+    row=None,
+    errors: list[dict] | None = None,
+    warnings: list | None = None,
+    status_code: int = 200,
+    saved: bool = False,
+):
     lang = get_lang(request)
-    return render(request, "scenarios/edit.html", {
-        "form": form, "row": row, "row_id": repository.base_id(row.id) if row else None, "errors": errors or [],
-        "warnings": warnings or [], "saved": saved, "choices": _element_choices(lang),
-        "teams": viewer_teams(session, user), "categories": editor.CATEGORIES, "fact_slots": range(editor.FACT_SLOTS),
-        "objection_slots": range(editor.OBJECTION_SLOTS), "signal_slots": range(editor.SIGNAL_SLOTS),
-        "levels": editor.LEVELS, "five_dimensions": editor.FIVE_DIMENSIONS,
-        "category_label": {"situation": "S", "problem": "P", "implication": "I", "need_payoff": "N"},
-    }, status_code=status_code)
+    return render(
+        request,
+        "scenarios/edit.html",
+        {
+            "form": form,
+            "row": row,
+            "row_id": repository.base_id(row.id) if row else None,
+            "errors": errors or [],
+            "warnings": warnings or [],
+            "saved": saved,
+            "choices": _element_choices(lang),
+            "teams": viewer_teams(session, user),
+            "categories": editor.CATEGORIES,
+            "fact_slots": range(editor.FACT_SLOTS),
+            "objection_slots": range(editor.OBJECTION_SLOTS),
+            "signal_slots": range(editor.SIGNAL_SLOTS),
+            "levels": editor.LEVELS,
+            "five_dimensions": editor.FIVE_DIMENSIONS,
+            "category_label": {"situation": "S", "problem": "P", "implication": "I", "need_payoff": "N"},
+        },
+        status_code=status_code,
+    )
 
 
 async def _posted(request: Request) -> dict[str, str]:
@@ -74,11 +97,15 @@ def library_page(request: Request, session: SessionDep, user: WebUser):
     """The scenarios a manager may use: built-ins to start from, and the team's own with their state."""
     _require_manager(user, request)
     entries = views.list_entries(session, user, include_private=True)
-    return render(request, "scenarios/index.html", {
-        "builtins": [e for e in entries if e["kind"] == "builtin"],
-        "team": [e for e in entries if e["kind"] == "team"],
-        "teams": {team.id: team.name for team in viewer_teams(session, user)},
-    })
+    return render(
+        request,
+        "scenarios/index.html",
+        {
+            "builtins": [e for e in entries if e["kind"] == "builtin"],
+            "team": [e for e in entries if e["kind"] == "team"],
+            "teams": {team.id: team.name for team in viewer_teams(session, user)},
+        },
+    )
 
 
 @router.get("/scenarios/new")
@@ -100,23 +127,31 @@ async def create_page(request: Request, session: SessionDep, user: WebUser):
     _require_manager(user, request)
     form = await _posted(request)
     try:
-        row = await run_in_threadpool(library.create, session, user, editor.content_from_form(form),
-                                      team_name=form.get("team") or None)
+        row = await run_in_threadpool(
+            library.create, session, user, editor.content_from_form(form), team_name=form.get("team") or None
+        )
     except LibraryError as error:
         return _form_page(request, session, user, form, errors=_errors(error), status_code=error.status)
     return RedirectResponse(f"/scenarios/{repository.base_id(row.id)}/edit?saved=1", status_code=303)
 
 
 @router.post("/scenarios/draft", dependencies=[CsrfChecked])
-async def draft_page(request: Request, session: SessionDep, user: WebUser,
-                     material: Annotated[str, Form(min_length=10, max_length=8000)]):
+async def draft_page(
+    request: Request, session: SessionDep, user: WebUser, material: Annotated[str, Form(min_length=10, max_length=8000)]
+):
     """With a model configured: a draft scenario from pasted product notes or a customer description (editable)."""
     _require_manager(user, request)
     chat_model = request.app.state.chat_model
     content = await draft_from_material(chat_model, material) if chat_model is not None else None
     if content is None:
-        return _form_page(request, session, user, editor.blank_form(), status_code=422,
-                          errors=[{"loc": ["material"], "msg": translate("scenarios.draft_failed", get_lang(request))}])
+        return _form_page(
+            request,
+            session,
+            user,
+            editor.blank_form(),
+            status_code=422,
+            errors=[{"loc": ["material"], "msg": translate("scenarios.draft_failed", get_lang(request))}],
+        )
     return _form_page(request, session, user, editor.form_from_content(content))
 
 
@@ -126,8 +161,15 @@ def edit_page(scenario_id: str, request: Request, session: SessionDep, user: Web
     _require_manager(user, request)
     row = _editable(session, user, scenario_id)
     scenario = repository.get_scenario(session, repository.versioned_id(row.id, row.version))
-    return _form_page(request, session, user, editor.form_from_content(scenario.model_dump(mode="json")), row=row,
-                      warnings=check(scenario), saved=saved)
+    return _form_page(
+        request,
+        session,
+        user,
+        editor.form_from_content(scenario.model_dump(mode="json")),
+        row=row,
+        warnings=check(scenario),
+        saved=saved,
+    )
 
 
 @router.post("/scenarios/{scenario_id}/edit", dependencies=[CsrfChecked])
@@ -184,20 +226,27 @@ def _editable(session: Session, user: User, scenario_id: str):
 
 def _errors(error: LibraryError) -> list[dict]:
     if isinstance(error.detail, list):
-        return [{"loc": [part for part in item.get("loc", []) if part != "body"], "msg": item.get("msg", "")}
-                for item in error.detail]
+        return [
+            {"loc": [part for part in item.get("loc", []) if part != "body"], "msg": item.get("msg", "")}
+            for item in error.detail
+        ]
     return [{"loc": [], "msg": str(error.detail)}]
 
 
-
 @router.post("/pipeline/opportunities/{opportunity_id}/rehearsals", dependencies=[CsrfChecked])
-def rehearse_page(opportunity_id: int, request: Request, session: SessionDep, user: WebUser,
-                  stakeholder: Annotated[str, Form(min_length=1, max_length=80)]):
+def rehearse_page(
+    opportunity_id: int,
+    request: Request,
+    session: SessionDep,
+    user: WebUser,
+    stakeholder: Annotated[str, Form(min_length=1, max_length=80)],
+):
     """Build the rehearsal scenario for one stakeholder of the rep's deal and start the call at once."""
     opportunity = readable_opportunity(session, user, opportunity_id)
     if opportunity.owner_id != user.id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("scenarios.rehearsal.owner_only",
-                                                                        get_lang(request)))
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail=translate("scenarios.rehearsal.owner_only", get_lang(request))
+        )
     try:
         row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder)
     except LibraryError as error:

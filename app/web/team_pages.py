@@ -10,21 +10,21 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.deps import SessionDep, not_found
 from app.auth.policy import can_view_user
+from app.deps import SessionDep, not_found
 from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
 from app.drills.export import results_csv, sessions_csv
 from app.drills.results import attempts_public, load_attempts
-from app.models.common import team_time
 from app.drills.reviews import add_review, get_visible_attempt
 from app.drills.schemas import RepSummary, ReviewCreate, TeamDashboard
 from app.drills.service import DrillRequestError
+from app.i18n import get_lang, translate
 from app.models import RolePlay, User
+from app.models.common import team_time
 from app.playbook import get_playbook
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.web import charts
 from app.web.drill_pages import render_page, scenario_names
-from app.i18n import get_lang, translate
 from app.web.security import CsrfChecked, WebUser, is_manager
 
 router = APIRouter(include_in_schema=False)
@@ -32,8 +32,11 @@ router = APIRouter(include_in_schema=False)
 SPIN_ELEMENTS = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
 
 # ReviewCreate's error types -> UI messages; anything else is an out-of-range score.
-REVIEW_ERRORS = {"reason_required": "drills.review.need_reason", "review_empty": "drills.review.need_content",
-                 "turn_override": "drills.review.turn_override"}
+REVIEW_ERRORS = {
+    "reason_required": "drills.review.need_reason",
+    "review_empty": "drills.review.need_content",
+    "turn_override": "drills.review.turn_override",
+}
 
 
 def _require_manager(user: User, lang: str) -> None:
@@ -47,8 +50,9 @@ def _team_filter(team_id: str) -> int | None:
 
 
 @router.get("/team")
-def team_page(request: Request, session: SessionDep, user: WebUser, team_id: str = "", since: str = "",
-              until: str = ""):
+def team_page(
+    request: Request, session: SessionDep, user: WebUser, team_id: str = "", since: str = "", until: str = ""
+):
     """The dashboard: pass rates, 5K radar per rep, SPIN mix, weakest skills, coach/manager agreement; a date range
     (Beijing dates, either end optional) limits the practice counted."""
     lang = get_lang(request)
@@ -56,10 +60,18 @@ def team_page(request: Request, session: SessionDep, user: WebUser, team_id: str
     dashboard = team_dashboard(session, user, _team_filter(team_id), _day(since), _day(until))
     if dashboard is None:
         raise not_found("team")
-    return render_page(request, "team/index.html", {"dash": dashboard, "charts": _dashboard_charts(dashboard, lang),
-                                               "skill_labels": _skill_labels(lang),
-                                               "scenario_names": scenario_names(lang, session, user),
-                                               "since": _day(since), "until": _day(until)})
+    return render_page(
+        request,
+        "team/index.html",
+        {
+            "dash": dashboard,
+            "charts": _dashboard_charts(dashboard, lang),
+            "skill_labels": _skill_labels(lang),
+            "scenario_names": scenario_names(lang, session, user),
+            "since": _day(since),
+            "until": _day(until),
+        },
+    )
 
 
 def _day(value: str) -> date | None:
@@ -89,19 +101,31 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
     return {
         "pass_rates": charts.bars(
             [title(drill) for drill in dashboard.drills],
-            {translate("team.pass_rate_series", lang): [round((drill.pass_rate or 0) * 100) for drill in dashboard.drills]},
+            {
+                translate("team.pass_rate_series", lang): [
+                    round((drill.pass_rate or 0) * 100) for drill in dashboard.drills
+                ]
+            },
             max_value=100,
-        ) if dashboard.drills else None,
+        )
+        if dashboard.drills
+        else None,
         "radars": {rep.user_id: _rep_radar(rep, lang) for rep in scored_reps},
         "spin_mix": charts.stacked_shares(
             [rep.display_name for rep in scored_reps],
-            {_spin_label(label, lang): [_share_of(rep.spin_mix, label) for rep in scored_reps]
-             for label in SPIN_LABELS},
-        ) if scored_reps else None,
+            {
+                _spin_label(label, lang): [_share_of(rep.spin_mix, label) for rep in scored_reps]
+                for label in SPIN_LABELS
+            },
+        )
+        if scored_reps
+        else None,
         "weekly": charts.lines(
             [week.week for week in dashboard.weeks],
             {translate("team.kpi.average", lang): [week.average_score for week in dashboard.weeks]},
-        ) if len(dashboard.weeks) > 1 else None,
+        )
+        if len(dashboard.weeks) > 1
+        else None,
     }
 
 
@@ -124,8 +148,12 @@ def _element_name(element_id: str, lang: str) -> str:
 
 
 def _rep_radar(rep: RepSummary, lang: str) -> Markup:
-    return charts.radar(_fivek_labels(lang), {rep.display_name: [rep.fivek[key] for key in FIVEK_DIMENSIONS]},
-                        title=rep.display_name, max_value=20)
+    return charts.radar(
+        _fivek_labels(lang),
+        {rep.display_name: [rep.fivek[key] for key in FIVEK_DIMENSIONS]},
+        title=rep.display_name,
+        max_value=20,
+    )
 
 
 @router.get("/team/export.csv")
@@ -146,8 +174,11 @@ def _csv_download(request: Request, session: Session, user: User, team_id: str, 
     text = build(session, user, _team_filter(team_id), lang)
     if text is None:
         raise not_found("team")
-    return Response(text, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/team/reps/{user_id}")
@@ -158,21 +189,45 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
         raise not_found("rep")
     lang = get_lang(request)
     progress = rep_progress(session, rep)
-    labels = [team_time(point.finished_at).strftime("%m-%d %H:%M") if point.finished_at else ""
-              for point in progress.attempts]
+    labels = [
+        team_time(point.finished_at).strftime("%m-%d %H:%M") if point.finished_at else "" for point in progress.attempts
+    ]
     skill_labels = _skill_labels(lang)
-    chart_score = charts.lines(labels, {
-        translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
-        translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
-    }) if progress.attempts else None
+    chart_score = (
+        charts.lines(
+            labels,
+            {
+                translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
+                translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
+            },
+        )
+        if progress.attempts
+        else None
+    )
     # Small multiples: one chart per skill on the same 0-100 scale (seven lines in one chart hid each other).
-    chart_skills = {skill: charts.small_lines(labels, [point.skills.get(skill) for point in progress.attempts],
-                                              title=skill_labels[skill])
-                    for skill in SKILLS} if progress.attempts else {}
+    chart_skills = (
+        {
+            skill: charts.small_lines(
+                labels, [point.skills.get(skill) for point in progress.attempts], title=skill_labels[skill]
+            )
+            for skill in SKILLS
+        }
+        if progress.attempts
+        else {}
+    )
     attempts = attempts_public(session, load_attempts(session, RolePlay.owner_id == rep.id))
-    return render_page(request, "team/rep.html", {"rep": rep, "progress": progress, "attempts": list(reversed(attempts)),
-                                             "chart_score": chart_score, "chart_skills": chart_skills,
-                                             "scenario_names": scenario_names(lang, session, user)})
+    return render_page(
+        request,
+        "team/rep.html",
+        {
+            "rep": rep,
+            "progress": progress,
+            "attempts": list(reversed(attempts)),
+            "chart_score": chart_score,
+            "chart_skills": chart_skills,
+            "scenario_names": scenario_names(lang, session, user),
+        },
+    )
 
 
 @router.post("/team/attempts/{roleplay_id}/reviews", dependencies=[CsrfChecked])
@@ -196,13 +251,20 @@ def review_attempt(
     error = _review_error(session, user, attempt, values, lang)
     if request.headers.get("hx-request"):
         block = attempts_public(session, [attempt])[0]
-        return render_page(request, "drills/_reviews.html", {"attempt": block, "review_error": error,
-                                                        "review_values": values if error else None})
+        return render_page(
+            request,
+            "drills/_reviews.html",
+            {"attempt": block, "review_error": error, "review_values": values if error else None},
+        )
     if error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error)
     if turn_id.isdigit():  # a comment on one line, posted from the transcript
         return RedirectResponse(f"/roleplay/{roleplay_id}#turn-{turn_id}", status_code=303)
-    back = f"/drills/{attempt.roleplay.drill_id}" if attempt.roleplay.drill_id else f"/team/reps/{attempt.roleplay.owner_id}"
+    back = (
+        f"/drills/{attempt.roleplay.drill_id}"
+        if attempt.roleplay.drill_id
+        else f"/team/reps/{attempt.roleplay.owner_id}"
+    )
     return RedirectResponse(f"{back}#attempt-{roleplay_id}", status_code=303)
 
 
@@ -213,8 +275,12 @@ def _review_error(session: Session, user: User, attempt, values: dict[str, str],
         return translate("drills.review.bad_score", lang)
     try:
         turn = values.get("turn_id", "").strip()
-        data = ReviewCreate(comment=values["comment"], override_score=int(score) if score else None,
-                            reason=values["reason"], turn_id=int(turn) if turn.isdigit() else None)
+        data = ReviewCreate(
+            comment=values["comment"],
+            override_score=int(score) if score else None,
+            reason=values["reason"],
+            turn_id=int(turn) if turn.isdigit() else None,
+        )
         add_review(session, user, attempt, data)
     except ValidationError as error:
         return translate(REVIEW_ERRORS.get(error.errors()[0]["type"], "drills.review.bad_score"), lang)

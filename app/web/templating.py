@@ -6,8 +6,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from app.config import REPO_ROOT
-from app.models.common import team_time
 from app.i18n import get_lang, translate
+from app.models.common import team_time
 from app.web.security import csrf_token
 
 templates = Jinja2Templates(directory=REPO_ROOT / "app" / "web" / "templates")

@@ -20,10 +20,17 @@ def signed_in(client, user) -> str:
     return csrf_from(client.get("/").text)
 
 
-@pytest.mark.parametrize("who, path, code", [
-    ("rep", "/admin/users", 403), ("rep", "/admin/teams", 403), ("manager", "/admin/teams", 403),
-    ("manager", "/admin/users", 200), ("admin", "/admin/teams", 200), ("rep", "/account/password", 200),
-])
+@pytest.mark.parametrize(
+    "who, path, code",
+    [
+        ("rep", "/admin/users", 403),
+        ("rep", "/admin/teams", 403),
+        ("manager", "/admin/teams", 403),
+        ("manager", "/admin/users", 200),
+        ("admin", "/admin/teams", 200),
+        ("rep", "/account/password", 200),
+    ],
+)
 def test_page_access(client, people, who, path, code):
     signed_in(client, people[who])
     response = client.get(path)
@@ -46,12 +53,21 @@ def test_a_manager_adds_a_rep_who_must_change_the_one_time_password(client, sess
     listed = re.findall(r'data-username="([^"]+)"', client.get("/admin/users").text)
     assert listed == ["rep_north"]
     team_id = people["rep"].team_id
-    created = client.post("/admin/users", data={"username": "new_north", "display_name": "新人", "role": "rep",
-                                                "team_id": str(team_id), "csrf_token": token})
+    created = client.post(
+        "/admin/users",
+        data={
+            "username": "new_north",
+            "display_name": "新人",
+            "role": "rep",
+            "team_id": str(team_id),
+            "csrf_token": token,
+        },
+    )
     assert created.status_code == 201
     otp = re.search(r'<code class="otp">([^<]+)</code>', created.text).group(1)
-    refused = client.post("/admin/users", data={"username": "boss2", "role": "manager", "team_id": str(team_id),
-                                                "csrf_token": token})
+    refused = client.post(
+        "/admin/users", data={"username": "boss2", "role": "manager", "team_id": str(team_id), "csrf_token": token}
+    )
     assert refused.status_code == 403 and "经理只能添加销售代表" in refused.text
 
     client.cookies.clear()
@@ -60,11 +76,25 @@ def test_a_manager_adds_a_rep_who_must_change_the_one_time_password(client, sess
     page = client.get("/account/password")
     assert "一次性密码" in page.text
     token = csrf_from(page.text)
-    mismatch = client.post("/account/password", data={"current_password": otp, "new_password": "my-own-pass-1",
-                                                      "confirm_password": "my-own-pass-2", "csrf_token": token})
+    mismatch = client.post(
+        "/account/password",
+        data={
+            "current_password": otp,
+            "new_password": "my-own-pass-1",
+            "confirm_password": "my-own-pass-2",
+            "csrf_token": token,
+        },
+    )
     assert mismatch.status_code == 422 and "不一致" in mismatch.text
-    done = client.post("/account/password", data={"current_password": otp, "new_password": "my-own-pass-1",
-                                                  "confirm_password": "my-own-pass-1", "csrf_token": token})
+    done = client.post(
+        "/account/password",
+        data={
+            "current_password": otp,
+            "new_password": "my-own-pass-1",
+            "confirm_password": "my-own-pass-1",
+            "csrf_token": token,
+        },
+    )
     assert done.status_code == 200 and "密码已修改" in done.text
     assert client.get("/", follow_redirects=False).status_code == 200
 
@@ -83,21 +113,27 @@ def test_deactivate_and_reset_from_the_list(client, session, people):
     assert rep.is_active and rep.must_change_password
     # Another team's rep is not there to act on.
     other = people["other_rep"]
-    assert client.post(f"/admin/users/{other.id}", data={"active": "0", "csrf_token": token},
-                       headers={"accept": "text/html"}).status_code == 404
+    assert (
+        client.post(
+            f"/admin/users/{other.id}", data={"active": "0", "csrf_token": token}, headers={"accept": "text/html"}
+        ).status_code
+        == 404
+    )
 
 
 def test_an_import_with_errors_shows_each_row_and_stores_nobody(client, session, people):
     token = signed_in(client, people["manager"])
     csv_bytes = "\ufeff用户名,姓名,团队\nzhang_a,张甲,华北一组\nli_b,李乙,华南一组\n".encode()
-    response = client.post("/admin/users/import", data={"csrf_token": token},
-                           files={"file": ("people.csv", csv_bytes, "text/csv")})
+    response = client.post(
+        "/admin/users/import", data={"csrf_token": token}, files={"file": ("people.csv", csv_bytes, "text/csv")}
+    )
     assert response.status_code == 422
     assert "本次没有导入任何人" in response.text and "不是你带领的团队" in response.text
     assert session.exec(select(User).where(User.username == "zhang_a")).first() is None
     fixed = "\ufeff用户名,姓名,团队\nzhang_a,张甲,华北一组\nli_b,李乙,华北一组\n".encode()
-    response = client.post("/admin/users/import", data={"csrf_token": token},
-                           files={"file": ("people.csv", fixed, "text/csv")})
+    response = client.post(
+        "/admin/users/import", data={"csrf_token": token}, files={"file": ("people.csv", fixed, "text/csv")}
+    )
     assert response.status_code == 200
     assert len(re.findall(r'<code class="otp">', response.text)) == 2
 
@@ -113,8 +149,10 @@ def test_an_admin_creates_a_team_with_its_manager_and_changes_roles(client, sess
     duplicate = client.post("/admin/teams", data={"name": "西部组", "csrf_token": token})
     assert duplicate.status_code == 409 and "已存在" in duplicate.text
     rep = people["rep"]
-    client.post(f"/admin/users/{rep.id}", data={"display_name": "北方代表", "role": "manager",
-                                                "team_id": str(team_id), "csrf_token": token})
+    client.post(
+        f"/admin/users/{rep.id}",
+        data={"display_name": "北方代表", "role": "manager", "team_id": str(team_id), "csrf_token": token},
+    )
     session.refresh(rep)
     assert (rep.display_name, rep.role, rep.team_id) == ("北方代表", Role.manager, team_id)
     # The admin's own row offers no deactivate or reset button.

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-
 import pytest
 from fastapi.testclient import TestClient
 
 from app.knowledge import get_index
 from app.knowledge.pending import PendingAsks
 from app.main import create_app
-from tests.utils.factories import auth_headers, make_user
 from tests.utils.ask import SIX_STEPS, sse_events, streamed_answer
+from tests.utils.factories import auth_headers, make_user
+
 
 @pytest.fixture
 def rep_headers(client, session):
@@ -49,13 +49,16 @@ def test_question_outside_the_playbook_says_so_without_citations(client, rep_hea
     assert "没有涉及" in body["answer"] and body["citations"] == []
 
 
-@pytest.mark.parametrize("payload", [
-    {"question": ""},
-    {"question": "   "},
-    {"question": "问" * 1001},
-    {},
-    {"question": ["摧龙六式"]},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"question": ""},
+        {"question": "   "},
+        {"question": "问" * 1001},
+        {},
+        {"question": ["摧龙六式"]},
+    ],
+)
 def test_bad_questions_get_422(client, rep_headers, payload):
     for path in ("/api/ask", "/api/asks"):
         assert client.post(path, json=payload, headers=rep_headers).status_code == 422

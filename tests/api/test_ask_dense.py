@@ -13,7 +13,6 @@ from tests.utils.ask import SIX_STEPS, load_golden
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import free_port
 
-
 GOLDEN_QUESTIONS = [row["question"] for row in load_golden() if not row.get("out_of_scope")]
 
 
@@ -60,8 +59,9 @@ def test_search_fuses_bm25_and_dense_rankings_by_reciprocal_rank(dense_settings)
 def test_ask_answers_from_the_fused_ranking(dense_settings, engine, session):
     fused = knowledge_index(dense_settings)
     # A question whose best passage changes when the dense ranking joins in shows which index the API used.
-    question = next(q for q in GOLDEN_QUESTIONS
-                    if first_citation(q, fused) not in (None, first_citation(q, get_index())))
+    question = next(
+        q for q in GOLDEN_QUESTIONS if first_citation(q, fused) not in (None, first_citation(q, get_index()))
+    )
     with TestClient(create_app(dense_settings, engine)) as client:
         headers = auth_headers(client, make_user(session))
         body = client.post("/api/ask", json={"question": question}, headers=headers).json()
@@ -69,8 +69,13 @@ def test_ask_answers_from_the_fused_ranking(dense_settings, engine, session):
 
 
 def test_unreachable_endpoint_falls_back_to_bm25(make_settings, engine, session):
-    settings = make_settings(openai_base_url=f"http://127.0.0.1:{free_port()}/v1", openai_api_key="test-key",
-                             embeddings_model="fake-embed", llm_max_retries=0, llm_timeout_s=1.0)
+    settings = make_settings(
+        openai_base_url=f"http://127.0.0.1:{free_port()}/v1",
+        openai_api_key="test-key",
+        embeddings_model="fake-embed",
+        llm_max_retries=0,
+        llm_timeout_s=1.0,
+    )
     assert knowledge_index(settings) is get_index()
     with TestClient(create_app(settings, engine)) as client:
         headers = auth_headers(client, make_user(session))

@@ -58,8 +58,11 @@ def test_too_long_question_gets_a_readable_422(client, page):
 
 
 def test_streamed_answer_through_the_session(client, page):
-    started = client.post("/ask/asks", data={"question": "What are the four SPIN question types?"},
-                          headers={"X-CSRF-Token": csrf_from(page)})
+    started = client.post(
+        "/ask/asks",
+        data={"question": "What are the four SPIN question types?"},
+        headers={"X-CSRF-Token": csrf_from(page)},
+    )
     assert started.status_code == 200
     stream_url = started.json()["stream_url"]
     assert stream_url.startswith("/ask/asks/")
@@ -70,8 +73,9 @@ def test_streamed_answer_through_the_session(client, page):
 
 
 def test_stream_of_another_user_is_404(client, session, page):
-    stream_url = client.post("/ask/asks", data={"question": "SPIN"},
-                             headers={"X-CSRF-Token": csrf_from(page)}).json()["stream_url"]
+    stream_url = client.post("/ask/asks", data={"question": "SPIN"}, headers={"X-CSRF-Token": csrf_from(page)}).json()[
+        "stream_url"
+    ]
     client.post("/logout", data={"csrf_token": csrf_from(page)})
     web_login(client, make_user(session, Role.manager).username)
     assert client.get(stream_url).status_code == 404

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from app.models.common import team_today
 from app.models import Drill, DrillAssignment, RolePlay, TeamManager
+from app.models.common import team_today
 from tests.utils.authz import case, check_case, everyone, managers_only, owner_manager_admin
 
 SCENARIO = "edu_smart_academic"
@@ -60,13 +60,26 @@ def owner_assignment(client, headers, session) -> str:
     return f"{owner_drill(client, headers, session)}/assignees/{_me(client, headers)['id']}"
 
 
-TEAM_A_DRILL = {"scenario_id": SCENARIO, "team": "A组", "assignees": None, "pass_score": 60, "attempts": None,
-                "due": "2099-12-31", "note": ""}
+TEAM_A_DRILL = {
+    "scenario_id": SCENARIO,
+    "team": "A组",
+    "assignees": None,
+    "pass_score": 60,
+    "attempts": None,
+    "due": "2099-12-31",
+    "note": "",
+}
 REVIEW = {"comment": "提问顺序很好。"}
 
 # Reps may never; managers only for their own teams (another team's manager: not found, or 422 for a name).
-MANAGER_OF_TEAM_ONLY = {"anonymous": 401, "owner": 403, "other_rep": 403, "manager_of_team": 201,
-                        "manager_of_other_team": 404, "admin": 201}
+MANAGER_OF_TEAM_ONLY = {
+    "anonymous": 401,
+    "owner": 403,
+    "other_rep": 403,
+    "manager_of_team": 201,
+    "manager_of_other_team": 404,
+    "admin": 201,
+}
 
 CASES = [
     case("POST", "/api/drills", MANAGER_OF_TEAM_ONLY | {"manager_of_other_team": 422}, TEAM_A_DRILL),
@@ -75,28 +88,60 @@ CASES = [
     case("GET", "/api/drills/{obj}", owner_manager_admin(200), obj=owner_drill),
     case("GET", "/api/drills/{obj}/results", owner_manager_admin(200), obj=owner_drill),
     # Corrections: the team's manager and admins; reps never; another team's manager does not see the drill.
-    case("PATCH", "/api/drills/{obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
-         {"pass_score": 55}, obj=owner_drill),
-    case("PATCH", "/api/drills/{obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
-         {"cancelled": True}, obj=owner_drill),
-    case("PATCH", "/api/drills/{obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
-         {"extra_attempts": 1, "due": "2099-01-01"}, obj=owner_assignment),
+    case(
+        "PATCH",
+        "/api/drills/{obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        {"pass_score": 55},
+        obj=owner_drill,
+    ),
+    case(
+        "PATCH",
+        "/api/drills/{obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        {"cancelled": True},
+        obj=owner_drill,
+    ),
+    case(
+        "PATCH",
+        "/api/drills/{obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        {"extra_attempts": 1, "due": "2099-01-01"},
+        obj=owner_assignment,
+    ),
     case("GET", "/api/roleplays/{obj}", owner_manager_admin(200), obj=owner_attempt),
     case("GET", "/api/notes/{obj}", owner_manager_admin(200), obj=owner_attempt_note),
     case("GET", "/api/team/attempts/{obj}/reviews", owner_manager_admin(200), obj=owner_attempt),
     case("POST", "/api/team/attempts/{obj}/reviews", MANAGER_OF_TEAM_ONLY, REVIEW, obj=owner_attempt),
-    case("POST", "/api/team/attempts/{obj}/reviews", MANAGER_OF_TEAM_ONLY,
-         {"override_score": 80, "reason": "客户已同意试点"}, obj=owner_attempt),
+    case(
+        "POST",
+        "/api/team/attempts/{obj}/reviews",
+        MANAGER_OF_TEAM_ONLY,
+        {"override_score": 80, "reason": "客户已同意试点"},
+        obj=owner_attempt,
+    ),
     case("GET", "/api/team/reps/{obj}/progress", owner_manager_admin(200), obj=owner_id),
     case("GET", "/api/team/dashboard", managers_only(200)),
-    case("GET", "/api/team/dashboard?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
-         obj=owner_team_id),
+    case(
+        "GET",
+        "/api/team/dashboard?team_id={obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        obj=owner_team_id,
+    ),
     case("GET", "/api/team/export.csv", managers_only(200)),
     case("GET", "/api/team/todo", managers_only(200)),
-    case("GET", "/api/team/todo?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
-         obj=owner_team_id),
-    case("GET", "/api/team/export.csv?team_id={obj}", MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
-         obj=owner_team_id),
+    case(
+        "GET",
+        "/api/team/todo?team_id={obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        obj=owner_team_id,
+    ),
+    case(
+        "GET",
+        "/api/team/export.csv?team_id={obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        obj=owner_team_id,
+    ),
 ]
 
 
@@ -122,4 +167,3 @@ def test_managers_cannot_review_their_own_attempts(client, session, world, world
     client.post(f"/api/roleplays/{roleplay_id}/finish", headers=world["manager_of_team"])
     response = client.post(f"/api/team/attempts/{roleplay_id}/reviews", json=REVIEW, headers=world["manager_of_team"])
     assert response.status_code == 403
-

@@ -6,8 +6,7 @@ the object but not change it get 403, everyone else 404 (as if it did not exist)
 
 import pytest
 
-from tests.utils.authz import case, check_case, everyone, owner_manager_admin
-from tests.utils.authz import new_opportunity, owner_writes
+from tests.utils.authz import case, check_case, everyone, new_opportunity, owner_manager_admin, owner_writes
 
 
 def new_run(client, owner_headers, _session) -> int:

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.utils.authz import new_opportunity, owner_writes
-from tests.utils.authz import case, check_case
+from tests.utils.authz import case, check_case, new_opportunity, owner_writes
 
 CASES = [
     case("POST", "/api/opportunities/{obj}/outcome", owner_writes(200), body={"outcome": "won"}, obj=new_opportunity),

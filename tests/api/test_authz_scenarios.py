@@ -27,13 +27,26 @@ NEW = builtin_content() | {"team": "A组", "title_zh": "新授权测试场景"}
 IMPORT = {"team": "A组", "yaml": yaml.safe_dump(builtin_content(), allow_unicode=True)}
 
 # Authoring: never reps (403); managers of team A and admins; team B's manager cannot name team A (422).
-AUTHOR_IN_TEAM_A = {"anonymous": 401, "owner": 403, "other_rep": 403, "manager_of_team": 201,
-                    "manager_of_other_team": 422, "admin": 201}
+AUTHOR_IN_TEAM_A = {
+    "anonymous": 401,
+    "owner": 403,
+    "other_rep": 403,
+    "manager_of_team": 201,
+    "manager_of_other_team": 422,
+    "admin": 201,
+}
 # Reading: team A's people and admins; team B sees nothing.
-READ = {"anonymous": 401, "owner": 200, "other_rep": 404, "manager_of_team": 200, "manager_of_other_team": 404,
-        "admin": 200}
+READ = {
+    "anonymous": 401,
+    "owner": 200,
+    "other_rep": 404,
+    "manager_of_team": 200,
+    "manager_of_other_team": 404,
+    "admin": 200,
+}
 # Managing an existing one: the owner may see it but not change it (403); team B: 404.
 MANAGE = READ | {"owner": 403}
+
 
 def mapped_deal(client, headers, _session) -> int:
     """The owner's deal with a finished stakeholder map (the source of a rehearsal)."""
@@ -51,12 +64,22 @@ CASES = [
     case("PATCH", "/api/scenarios/{obj}", MANAGE, {"title_en": "Renamed for the table"}, obj=team_scenario),
     case("POST", "/api/scenarios/{obj}/publish", MANAGE, obj=team_scenario),
     case("POST", "/api/scenarios/{obj}/archive", MANAGE, obj=team_scenario),
-    case("POST", "/api/scenarios/{obj}/clone", MANAGE | {"other_rep": 403, "manager_of_team": 201, "admin": 201},
-         {"team": "A组"}, obj=team_scenario),
+    case(
+        "POST",
+        "/api/scenarios/{obj}/clone",
+        MANAGE | {"other_rep": 403, "manager_of_team": 201, "admin": 201},
+        {"team": "A组"},
+        obj=team_scenario,
+    ),
     case("GET", "/api/scenarios/{obj}/export", MANAGE | {"other_rep": 403}, obj=team_scenario),
     # A rehearsal is the deal owner's: those who may see the deal but do not own it are refused (403).
-    case("POST", "/api/opportunities/{obj}/rehearsals", owner_manager_admin(201) | {"manager_of_team": 403,
-         "admin": 403}, {"stakeholder": "李建国"}, obj=mapped_deal),
+    case(
+        "POST",
+        "/api/opportunities/{obj}/rehearsals",
+        owner_manager_admin(201) | {"manager_of_team": 403, "admin": 403},
+        {"stakeholder": "李建国"},
+        obj=mapped_deal,
+    ),
     case("GET", "/api/opportunities/{obj}/rehearsals", owner_manager_admin(200), obj=mapped_deal),
 ]
 

@@ -39,10 +39,15 @@ def _team_a(world_users):
 CASES = [
     case("GET", "/api/users", REPS_NEVER | {"manager_of_team": 200, "manager_of_other_team": 200, "admin": 200}),
     case("GET", "/api/users?team_id={obj}", OWNERS_MANAGER, obj=owner_team_id),
-    case("POST", "/api/users", REPS_NEVER | {"manager_of_team": 201, "manager_of_other_team": 404, "admin": 201},
-         new_rep_in_team_a),
-    case("POST", "/api/users/import", REPS_NEVER | {"manager_of_team": 422, "manager_of_other_team": 422,
-                                                     "admin": 422}),
+    case(
+        "POST",
+        "/api/users",
+        REPS_NEVER | {"manager_of_team": 201, "manager_of_other_team": 404, "admin": 201},
+        new_rep_in_team_a,
+    ),
+    case(
+        "POST", "/api/users/import", REPS_NEVER | {"manager_of_team": 422, "manager_of_other_team": 422, "admin": 422}
+    ),
     case("PATCH", "/api/users/{obj}", OWNERS_MANAGER, {"display_name": "改名"}, obj=owner_id),
     case("POST", "/api/users/{obj}/reset-password", OWNERS_MANAGER, obj=owner_id),
     case("POST", "/api/me/password", everyone(204), {"current_password": PASSWORD, "new_password": "a-new-password-9"}),

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.models.common import team_today
 from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
+from app.models.common import team_today
 from tests.utils.factories import auth_headers, make_user
 
 SCENARIO = "mfg_vitamin_erp"
@@ -30,18 +30,29 @@ def headers(client, people):
 
 
 def drill_body(**overrides) -> dict:
-    body = {"scenario_id": SCENARIO, "team": None, "assignees": None,
-            "due": (team_today() + timedelta(days=7)).isoformat(), "pass_score": 60, "attempts": 2,
-            "note": "先问清现状，再挖痛点。"}
+    body = {
+        "scenario_id": SCENARIO,
+        "team": None,
+        "assignees": None,
+        "due": (team_today() + timedelta(days=7)).isoformat(),
+        "pass_score": 60,
+        "attempts": 2,
+        "note": "先问清现状，再挖痛点。",
+    }
     body.update(overrides)
     return body
 
 
 def add_attempt(session, owner, drill_id: int, score: int | None, finished: bool = True) -> RolePlay:
     """An attempt row as the role-play service leaves it (the full loop through the API is in test_drills_loop)."""
-    roleplay = RolePlay(owner_id=owner.id, scenario_id=SCENARIO, drill_id=drill_id, score=score if finished else None,
-                        status=RolePlayStatus.finished if finished else RolePlayStatus.active,
-                        finished_at=datetime.now(UTC) if finished else None)
+    roleplay = RolePlay(
+        owner_id=owner.id,
+        scenario_id=SCENARIO,
+        drill_id=drill_id,
+        score=score if finished else None,
+        status=RolePlayStatus.finished if finished else RolePlayStatus.active,
+        finished_at=datetime.now(UTC) if finished else None,
+    )
     session.add(roleplay)
     session.commit()
     session.refresh(roleplay)
@@ -65,19 +76,22 @@ def test_team_and_assignees_are_merged_without_duplicates(client, session, peopl
     assert len(rows) == 2
 
 
-@pytest.mark.parametrize("overrides, fragment", [
-    ({"scenario_id": "no_such_scenario"}, "unknown scenario"),
-    ({"team": None, "assignees": None}, "team, assignees"),
-    ({"team": None, "assignees": []}, "team, assignees"),
-    ({"team": "华南二组"}, "not one of your teams"),
-    ({"team": "没有这个组"}, "not one of your teams"),
-    ({"assignees": ["nobody_here"]}, "not reps on your teams: nobody_here"),
-    ({"pass_score": 101}, "less than or equal to 100"),
-    ({"attempts": 0}, "greater than or equal to 1"),
-    ({"due": "2020-01-01"}, "in the past"),
-    ({"due": "next friday"}, "date"),
-    ({"owner_id": 1}, "Extra inputs"),
-])
+@pytest.mark.parametrize(
+    "overrides, fragment",
+    [
+        ({"scenario_id": "no_such_scenario"}, "unknown scenario"),
+        ({"team": None, "assignees": None}, "team, assignees"),
+        ({"team": None, "assignees": []}, "team, assignees"),
+        ({"team": "华南二组"}, "not one of your teams"),
+        ({"team": "没有这个组"}, "not one of your teams"),
+        ({"assignees": ["nobody_here"]}, "not reps on your teams: nobody_here"),
+        ({"pass_score": 101}, "less than or equal to 100"),
+        ({"attempts": 0}, "greater than or equal to 1"),
+        ({"due": "2020-01-01"}, "in the past"),
+        ({"due": "next friday"}, "date"),
+        ({"owner_id": 1}, "Extra inputs"),
+    ],
+)
 def test_bad_drills_get_a_clear_422(client, people, headers, overrides, fragment):
     body = drill_body(assignees=[people["rep_a"].username]) | overrides
     response = client.post("/api/drills", json=body, headers=headers["manager"])
@@ -106,8 +120,9 @@ def test_reps_may_not_create_drills(client, people, headers):
 
 def test_each_role_lists_what_it_may_see(client, people, headers):
     east = client.post("/api/drills", json=drill_body(team="华东一组"), headers=headers["manager"]).json()["id"]
-    only_b = client.post("/api/drills", json=drill_body(assignees=[people["rep_b"].username]),
-                         headers=headers["manager"]).json()["id"]
+    only_b = client.post(
+        "/api/drills", json=drill_body(assignees=[people["rep_b"].username]), headers=headers["manager"]
+    ).json()["id"]
     south = client.post("/api/drills", json=drill_body(team="华南二组"), headers=headers["other_manager"]).json()["id"]
 
     def ids(who: str) -> set[int]:
@@ -131,8 +146,9 @@ def test_each_role_lists_what_it_may_see(client, people, headers):
 
 def test_status_rules(client, session, people, headers):
     """passed beats everything; used-up attempts fail; a past due date is overdue; started is in progress."""
-    drill_id = client.post("/api/drills", json=drill_body(team="华东一组", pass_score=60, attempts=2),
-                           headers=headers["manager"]).json()["id"]
+    drill_id = client.post(
+        "/api/drills", json=drill_body(team="华东一组", pass_score=60, attempts=2), headers=headers["manager"]
+    ).json()["id"]
     rep_a, rep_b = people["rep_a"], people["rep_b"]
 
     def status_of(rep) -> dict:
@@ -154,7 +170,9 @@ def test_status_rules(client, session, people, headers):
     assert (row["status"], row["passed"], row["best_score"], row["attempts"]) == ("passed", True, 75, 2)
 
     # A manager's override replaces the coach score everywhere results are computed.
-    session.add(Review(roleplay_id=second.id, reviewer_id=people["manager"].id, override_score=58, reason="没有真正确认需求"))
+    session.add(
+        Review(roleplay_id=second.id, reviewer_id=people["manager"].id, override_score=58, reason="没有真正确认需求")
+    )
     session.commit()
     row = status_of(rep_b)
     assert (row["status"], row["best_score"]) == ("failed", 58)
@@ -168,8 +186,9 @@ def test_status_rules(client, session, people, headers):
 
 
 def test_last_allowed_attempt_still_running_is_not_failed(client, session, people, headers):
-    drill_id = client.post("/api/drills", json=drill_body(assignees=[people["rep_a"].username], attempts=1),
-                           headers=headers["manager"]).json()["id"]
+    drill_id = client.post(
+        "/api/drills", json=drill_body(assignees=[people["rep_a"].username], attempts=1), headers=headers["manager"]
+    ).json()["id"]
     add_attempt(session, people["rep_a"], drill_id, None, finished=False)
     rows = client.get(f"/api/drills/{drill_id}/results", headers=headers["rep_a"]).json()
     assert [(row["status"], row["attempts_left"]) for row in rows] == [("in_progress", 0)]
@@ -179,8 +198,9 @@ def test_detail_shows_a_rep_only_their_own_attempts_and_reviews(client, session,
     drill_id = client.post("/api/drills", json=drill_body(team="华东一组"), headers=headers["manager"]).json()["id"]
     mine = add_attempt(session, people["rep_a"], drill_id, 70)
     add_attempt(session, people["rep_b"], drill_id, 80)
-    review = client.post(f"/api/team/attempts/{mine.id}/reviews", json={"comment": "开场很自然，继续保持。"},
-                         headers=headers["manager"])
+    review = client.post(
+        f"/api/team/attempts/{mine.id}/reviews", json={"comment": "开场很自然，继续保持。"}, headers=headers["manager"]
+    )
     assert review.status_code == 201, review.text
 
     detail = client.get(f"/api/drills/{drill_id}", headers=headers["rep_a"]).json()

@@ -10,8 +10,8 @@ from statistics import mean
 import pytest
 from sqlmodel import select
 
-from app.models.common import team_today
 from app.models import CoachingNote, Review, Role, RolePlay
+from app.models.common import team_today
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import get_scenario
 from app.roleplay.scorecard import SKILL_ELEMENT, WEIGHTS
@@ -49,9 +49,11 @@ def team(client, session):
 
 def effective(session, roleplay: RolePlay) -> int:
     """Recomputed from the stored rows: the latest override, else the coach's score."""
-    overrides = session.exec(select(Review.override_score).where(Review.roleplay_id == roleplay.id,
-                                                                  Review.override_score.is_not(None))
-                             .order_by(Review.created_at, Review.id)).all()
+    overrides = session.exec(
+        select(Review.override_score)
+        .where(Review.roleplay_id == roleplay.id, Review.override_score.is_not(None))
+        .order_by(Review.created_at, Review.id)
+    ).all()
     return overrides[-1] if overrides else roleplay.score
 
 
@@ -60,8 +62,15 @@ def test_assign_attempt_review_and_measure(client, session, team):
     scenario = get_scenario(SCENARIO)
 
     # --- assign ------------------------------------------------------------------------------------
-    body = {"scenario_id": SCENARIO, "team": TEAM, "assignees": None, "pass_score": 60, "attempts": 2,
-            "due": (team_today() + timedelta(days=5)).isoformat(), "note": "会员营销场景，先问现状再谈价值。"}
+    body = {
+        "scenario_id": SCENARIO,
+        "team": TEAM,
+        "assignees": None,
+        "pass_score": 60,
+        "attempts": 2,
+        "due": (team_today() + timedelta(days=5)).isoformat(),
+        "note": "会员营销场景，先问现状再谈价值。",
+    }
     created = client.post("/api/drills", json=body, headers=headers["manager"])
     assert created.status_code == 201, created.text
     drill_id = created.json()["id"]
@@ -77,24 +86,34 @@ def test_assign_attempt_review_and_measure(client, session, team):
     assert no_more.status_code == 409  # two attempts allowed
 
     # --- results -----------------------------------------------------------------------------------
-    results = {row["username"]: row for row in
-               client.get(f"/api/drills/{drill_id}/results", headers=headers["manager"]).json()}
-    assert (results[users["strong"].username]["status"], results[users["strong"].username]["best_score"]) == \
-        ("passed", strong["total"])
+    results = {
+        row["username"]: row for row in client.get(f"/api/drills/{drill_id}/results", headers=headers["manager"]).json()
+    }
+    assert (results[users["strong"].username]["status"], results[users["strong"].username]["best_score"]) == (
+        "passed",
+        strong["total"],
+    )
     weak_row = results[users["weak"].username]
-    assert (weak_row["status"], weak_row["attempts"], weak_row["attempts_left"], weak_row["best_score"]) == \
-        ("failed", 2, 0, max(weak_first["total"], weak_second["total"]))
+    assert (weak_row["status"], weak_row["attempts"], weak_row["attempts_left"], weak_row["best_score"]) == (
+        "failed",
+        2,
+        0,
+        max(weak_first["total"], weak_second["total"]),
+    )
 
     # --- comment, then override twice: every score stays on record ------------------------------------
     reviews_url = f"/api/team/attempts/{weak_second['id']}/reviews"
     comment = client.post(reviews_url, json={"comment": "推介太早，先问暗示问题。"}, headers=headers["manager"])
     assert comment.status_code == 201 and comment.json()["override_score"] is None
-    assert client.post(reviews_url, json={"comment": "", "override_score": 70}, headers=headers["manager"]) \
-        .status_code == 422  # an override needs a reason
+    assert (
+        client.post(reviews_url, json={"comment": "", "override_score": 70}, headers=headers["manager"]).status_code
+        == 422
+    )  # an override needs a reason
     first_override = weak_second["total"] + 30
     for score, reason in ((first_override, "客户其实已同意试用，教练漏判"), (62, "复核录音后下调")):
-        response = client.post(reviews_url, json={"comment": "", "override_score": score, "reason": reason},
-                                headers=headers["manager"])
+        response = client.post(
+            reviews_url, json={"comment": "", "override_score": score, "reason": reason}, headers=headers["manager"]
+        )
         assert response.status_code == 201, response.text
     read_back = client.get(reviews_url, headers=headers["weak"]).json()  # the rep reads reviews of their own attempt
     assert read_back["coach_score"] == weak_second["total"]
@@ -105,8 +124,11 @@ def test_assign_attempt_review_and_measure(client, session, team):
     assert stored.score == weak_second["total"]  # the coach's score is never overwritten
     assert len(session.exec(select(Review).where(Review.roleplay_id == weak_second["id"])).all()) == 3
 
-    weak_row = next(row for row in client.get(f"/api/drills/{drill_id}/results", headers=headers["manager"]).json()
-                    if row["username"] == users["weak"].username)
+    weak_row = next(
+        row
+        for row in client.get(f"/api/drills/{drill_id}/results", headers=headers["manager"]).json()
+        if row["username"] == users["weak"].username
+    )
     assert (weak_row["status"], weak_row["best_score"]) == ("passed", 62)
     mine = client.get(f"/api/drills/{drill_id}", headers=headers["weak"]).json()
     assert mine["mine"]["status"] == "passed"
@@ -141,11 +163,19 @@ def test_assign_attempt_review_and_measure(client, session, team):
             assert share == pytest.approx(spin[label] / total_turns, abs=0.0001)
 
     # Components that did not apply in a call (no objection raised) are left out of the team's averages.
-    applied = {skill: [cards[rp.id]["components"][skill] for rp in roleplays
-                       if cards[rp.id]["components"][skill]["applicable"]] for skill in WEIGHTS}
-    team_skill = {skill: mean(c["ratio"] * 100 for c in components) for skill, components in applied.items() if components}
+    applied = {
+        skill: [
+            cards[rp.id]["components"][skill] for rp in roleplays if cards[rp.id]["components"][skill]["applicable"]
+        ]
+        for skill in WEIGHTS
+    }
+    team_skill = {
+        skill: mean(c["ratio"] * 100 for c in components) for skill, components in applied.items() if components
+    }
     weakest = dashboard["weakest_skills"]
-    assert [w["skill"] for w in weakest] == sorted(team_skill, key=lambda s: (team_skill[s], list(WEIGHTS).index(s)))[:3]
+    assert [w["skill"] for w in weakest] == sorted(team_skill, key=lambda s: (team_skill[s], list(WEIGHTS).index(s)))[
+        :3
+    ]
     for weak in weakest:
         assert weak["average"] == pytest.approx(team_skill[weak["skill"]], abs=0.01)
         assert weak["element_id"] == SKILL_ELEMENT[weak["skill"]]

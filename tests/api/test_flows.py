@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from sqlmodel import select
 
@@ -11,10 +10,21 @@ from app.flows.notes import RESULT_MODELS
 from app.models import CoachingNote, FlowRun, Role
 from app.playbook import get_playbook
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.flows import DRAGON_SCRIPT, FIVEK_AT_M10, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT, ask, run_flow, start
+from tests.utils.flows import (
+    DRAGON_SCRIPT,
+    FIVEK_AT_M10,
+    FIVEK_AT_M50,
+    OPPORTUNITY_SCRIPT,
+    SPIN_SCRIPT,
+    STAKEHOLDER_SCRIPT,
+    ask,
+    run_flow,
+    start,
+)
 
 # ---------------------------------------------------------------------------
 # Realistic runs (an auto-parts maker replacing its ERP)
+
 
 def points(level_id: str, side: str = "contact") -> int:
     """A level's points straight from the 5K tables of the playbook."""
@@ -51,7 +61,10 @@ def test_spin_call_plan_to_the_end(client, headers, session):
     result = reply["result"]
     groups = {group["spin_type"]: group for group in result["groups"]}
     assert list(groups) == ["spin.situation", "spin.problem", "spin.implication", "spin.need_payoff"]
-    assert groups["spin.situation"]["own_questions"] == ["目前各厂的生产计划是怎么排的？", "MES和ERP之间现在靠什么同步数据？"]
+    assert groups["spin.situation"]["own_questions"] == [
+        "目前各厂的生产计划是怎么排的？",
+        "MES和ERP之间现在靠什么同步数据？",
+    ]
     # The probe reply was added to the thin first answer.
     assert groups["spin.problem"]["basis"] == ["月底对账要三天，数据经常对不上", "插单多的时候交期经常延误"]
     assert groups["spin.need_payoff"]["basis"] == ["月底对账从三天缩短到半天", "准时交付率提到98%"]
@@ -84,13 +97,21 @@ def test_dragon_diagnosis_to_the_end(client, headers):
     assert people["李建国"]["relation_evidence"].startswith("上周接受邀请")  # "还行" was replaced by the probe reply
     assert people["王芳"]["role"]["id"] == "org.role.evaluator"
     answers = {row["question"]["id"]: row["answer"] for row in result["opportunity"]}
-    assert answers == {"dragon.opportunity.is_real": "yes", "dragon.opportunity.can_solve": "yes",
-                       "dragon.opportunity.can_win": "partly", "dragon.opportunity.worth_it": "unknown"}
+    assert answers == {
+        "dragon.opportunity.is_real": "yes",
+        "dragon.opportunity.can_solve": "yes",
+        "dragon.opportunity.can_win": "partly",
+        "dragon.opportunity.worth_it": "unknown",
+    }
     gap_cites = {cite for gap in result["gaps"] for cite in gap["cites"]}
     # Decision maker still at "约会" in 挖掘需求; nobody at "同盟"; two opportunity questions open.
     assert any("决策者李建国" in gap["zh"] for gap in result["gaps"])
-    assert {"dragon.relation.dating", "dragon.relation.alliance", "dragon.opportunity.can_win",
-            "dragon.opportunity.worth_it"} <= gap_cites
+    assert {
+        "dragon.relation.dating",
+        "dragon.relation.alliance",
+        "dragon.opportunity.can_win",
+        "dragon.opportunity.worth_it",
+    } <= gap_cites
     assert "dragon.opportunity.is_real" not in gap_cites
     first_move = playbook.element("dragon.step.uncover_needs").moves[0]
     assert result["next_actions"][0]["cites"] == [first_move.id]
@@ -111,13 +132,18 @@ def test_stakeholder_map_to_the_end(client, headers):
 
 
 def test_fivek_gives_the_documented_total_milestone_and_forecast(client, headers, session):
-    opportunity = client.post("/api/opportunities", json={"account": "华东精工", "name": "ERP 升级", "amount": 850000},
-                              headers=headers).json()
+    opportunity = client.post(
+        "/api/opportunities", json={"account": "华东精工", "name": "ERP 升级", "amount": 850000}, headers=headers
+    ).json()
     reply = run_flow(client, headers, "fivek_intensity", FIVEK_AT_M50, opportunity_id=opportunity["id"])
     result = reply["result"]
-    expected = {"power": points("fivek.power.l4"), "problem": points("fivek.problem.l5", "decision_maker"),
-                "vision": points("fivek.vision.l3", "decision_maker"),
-                "value": points("fivek.value.l2", "decision_maker"), "control": points("fivek.control.l4")}
+    expected = {
+        "power": points("fivek.power.l4"),
+        "problem": points("fivek.problem.l5", "decision_maker"),
+        "vision": points("fivek.vision.l3", "decision_maker"),
+        "value": points("fivek.value.l2", "decision_maker"),
+        "control": points("fivek.control.l4"),
+    }
     assert expected == {"power": 10, "problem": 20, "vision": 20, "value": 12, "control": 14}  # the 002 tables
     assert {s["dimension"]["id"].split(".")[1]: s["points"] for s in result["scores"]} == expected
     assert result["total"] == 76
@@ -133,8 +159,17 @@ def test_fivek_gives_the_documented_total_milestone_and_forecast(client, headers
 
     # A later 5K run sets the milestone again, even when it is lower.
     later = run_flow(client, headers, "fivek_intensity", FIVEK_AT_M10, opportunity_id=opportunity["id"])["result"]
-    assert later["total"] == (points("fivek.power.l2") + points("fivek.problem.l5") + points("fivek.vision.l3")
-                              + points("fivek.value.l1") + points("fivek.control.l1")) == 29
+    assert (
+        later["total"]
+        == (
+            points("fivek.power.l2")
+            + points("fivek.problem.l5")
+            + points("fivek.vision.l3")
+            + points("fivek.value.l1")
+            + points("fivek.control.l1")
+        )
+        == 29
+    )
     # The deal's amount answered the amount question (the rep is not asked again for what the deal says).
     assert later["milestone"]["id"] == "milestone.m10" and later["amount"] == 850000
     detail = client.get(f"/api/opportunities/{opportunity['id']}", headers=headers).json()
@@ -155,7 +190,9 @@ def test_opportunity_check_go_with_conditions(client, headers):
     result = run_flow(client, headers, "opportunity_check", OPPORTUNITY_SCRIPT)["result"]
     assert result["verdict"] == "go_with_conditions"
     assert [c["cites"] for c in result["conditions"]] == [["dragon.opportunity.can_win"]]
-    assert {row["question"]["id"]: row["answer"] for row in result["questions"]}["dragon.opportunity.can_win"] == "partly"
+    assert {row["question"]["id"]: row["answer"] for row in result["questions"]}[
+        "dragon.opportunity.can_win"
+    ] == "partly"
     assert result["questions"][0]["evidence"] == "李总说过；11月20日李总在项目启动会上宣布300万预算已经批下来。"
 
 
@@ -173,14 +210,21 @@ def test_opportunity_check_no_go_when_there_is_no_budget(client, headers):
     ]
     result = run_flow(client, headers, "opportunity_check", script)["result"]
     assert result["verdict"] == "no_go"
-    assert {reason["cites"][0] for reason in result["reasons"]} == {"dragon.opportunity.is_real",
-                                                                      "dragon.opportunity.worth_it"}
+    assert {reason["cites"][0] for reason in result["reasons"]} == {
+        "dragon.opportunity.is_real",
+        "dragon.opportunity.worth_it",
+    }
 
 
 @pytest.mark.parametrize("flow_id", FLOW_IDS)
 def test_every_note_validates_against_its_result_schema(client, headers, session, flow_id):
-    scripts = {"spin_call_plan": SPIN_SCRIPT, "dragon_diagnosis": DRAGON_SCRIPT, "stakeholder_map": STAKEHOLDER_SCRIPT,
-               "fivek_intensity": FIVEK_AT_M50, "opportunity_check": OPPORTUNITY_SCRIPT}
+    scripts = {
+        "spin_call_plan": SPIN_SCRIPT,
+        "dragon_diagnosis": DRAGON_SCRIPT,
+        "stakeholder_map": STAKEHOLDER_SCRIPT,
+        "fivek_intensity": FIVEK_AT_M50,
+        "opportunity_check": OPPORTUNITY_SCRIPT,
+    }
     reply = run_flow(client, headers, flow_id, scripts[flow_id])
     note = session.get(CoachingNote, reply["note_id"])
     typed = RESULT_MODELS[flow_id].model_validate(note.data["result"])
@@ -270,10 +314,14 @@ def test_own_runs_listed_and_filtered_by_status(client, headers, session):
 def test_a_run_starts_only_on_your_own_opportunity(client, headers, session):
     colleague = make_user(session, Role.rep, team="A组")
     theirs = client.post("/api/opportunities", json={"account": "别人的客户"}, headers=auth_headers(client, colleague))
-    response = client.post("/api/flows/fivek_intensity/runs", json={"opportunity_id": theirs.json()["id"]},
-                           headers=headers)
+    response = client.post(
+        "/api/flows/fivek_intensity/runs", json={"opportunity_id": theirs.json()["id"]}, headers=headers
+    )
     assert response.status_code == 404
-    assert client.post("/api/flows/fivek_intensity/runs", json={"opportunity_id": 99999}, headers=headers).status_code == 404
+    assert (
+        client.post("/api/flows/fivek_intensity/runs", json={"opportunity_id": 99999}, headers=headers).status_code
+        == 404
+    )
     assert session.exec(select(FlowRun)).all() == []
 
 
@@ -281,7 +329,12 @@ def test_a_run_starts_only_on_your_own_opportunity(client, headers, session):
 # Bad answers: 422 with the engine's message in the run's language
 
 
-SPIN_UP_TO_SITUATION_QUESTIONS = ["华东精工", "manufacturing_erp", "yes", "三个工厂共1200人，K3用了八年，没有和MES打通。"]
+SPIN_UP_TO_SITUATION_QUESTIONS = [
+    "华东精工",
+    "manufacturing_erp",
+    "yes",
+    "三个工厂共1200人，K3用了八年，没有和MES打通。",
+]
 
 
 @pytest.mark.parametrize(
@@ -299,7 +352,9 @@ SPIN_UP_TO_SITUATION_QUESTIONS = ["华东精工", "manufacturing_erp", "yes", "�
 def test_invalid_answers_are_422_with_a_clear_message(client, headers, flow_id, before, bad, message):
     run_id, _ = start(client, headers, flow_id)
     for value in before:
-        assert client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": value}, headers=headers).status_code == 200
+        assert (
+            client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": value}, headers=headers).status_code == 200
+        )
     asked = client.get(f"/api/flow-runs/{run_id}", headers=headers).json()
     response = client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": bad}, headers=headers)
     assert response.status_code == 422

@@ -10,15 +10,19 @@ from sqlmodel import select
 
 from app.flows.definitions import FLOW_IDS
 from app.flows.service import load_record
-from app.models import CoachingNote, FlowRun, Opportunity, Role
 from app.i18n import translate
+from app.models import CoachingNote, FlowRun, Opportunity, Role
 from app.web.templating import templates
-from tests.utils.flows import (DRAGON_SCRIPT, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT,
-                               run_flow)
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
+from tests.utils.flows import DRAGON_SCRIPT, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 
-SCRIPTS = {"spin_call_plan": SPIN_SCRIPT, "dragon_diagnosis": DRAGON_SCRIPT, "stakeholder_map": STAKEHOLDER_SCRIPT,
-           "fivek_intensity": FIVEK_AT_M50, "opportunity_check": OPPORTUNITY_SCRIPT}
+SCRIPTS = {
+    "spin_call_plan": SPIN_SCRIPT,
+    "dragon_diagnosis": DRAGON_SCRIPT,
+    "stakeholder_map": STAKEHOLDER_SCRIPT,
+    "fivek_intensity": FIVEK_AT_M50,
+    "opportunity_check": OPPORTUNITY_SCRIPT,
+}
 
 
 @pytest.fixture
@@ -33,15 +37,19 @@ def token(client: TestClient) -> str:
 
 
 def start(client: TestClient, flow_id: str, **fields) -> str:
-    response = client.post("/flows/start", data={"csrf_token": token(client), "flow_id": flow_id, **fields},
-                           follow_redirects=False)
+    response = client.post(
+        "/flows/start", data={"csrf_token": token(client), "flow_id": flow_id, **fields}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return response.headers["location"].split("#")[0]
 
 
 def say(client: TestClient, run_url: str, *answers: str, **extra) -> object:
-    return client.post(f"{run_url}/answer", data={"csrf_token": token(client), "answer": list(answers), **extra},
-                       follow_redirects=False)
+    return client.post(
+        f"{run_url}/answer",
+        data={"csrf_token": token(client), "answer": list(answers), **extra},
+        follow_redirects=False,
+    )
 
 
 def test_pages_need_a_login(client):
@@ -60,10 +68,20 @@ def test_picker_lists_the_flows_and_your_deals(browser, session, rep):
 
 
 def test_starting_with_a_new_deal_creates_and_attaches_it(browser, session, rep):
-    run_url = start(browser, "fivek_intensity", new_account="华东精工", new_name="ERP 升级", new_amount="850000",
-                    new_expected_close="2027-03-31")
+    run_url = start(
+        browser,
+        "fivek_intensity",
+        new_account="华东精工",
+        new_name="ERP 升级",
+        new_amount="850000",
+        new_expected_close="2027-03-31",
+    )
     opportunity = session.exec(select(Opportunity)).one()
-    assert (opportunity.account, opportunity.amount, str(opportunity.expected_close)) == ("华东精工", 850000, "2027-03-31")
+    assert (opportunity.account, opportunity.amount, str(opportunity.expected_close)) == (
+        "华东精工",
+        850000,
+        "2027-03-31",
+    )
     page = browser.get(run_url).text
     # The deal answered "which customer" and "how much": the rep is not asked again, the chat shows the answers.
     assert "华东精工 · ERP 升级" in page and "850000" in page
@@ -74,8 +92,15 @@ def test_starting_with_a_new_deal_creates_and_attaches_it(browser, session, rep)
 
 
 def test_an_invalid_new_deal_is_422_and_keeps_the_form(browser):
-    response = browser.post("/flows/start", data={"csrf_token": token(browser), "flow_id": "fivek_intensity",
-                                                  "new_account": "华东精工", "new_amount": "-3"})
+    response = browser.post(
+        "/flows/start",
+        data={
+            "csrf_token": token(browser),
+            "flow_id": "fivek_intensity",
+            "new_account": "华东精工",
+            "new_amount": "-3",
+        },
+    )
     assert response.status_code == 422
     assert translate("flows.new_opportunity.invalid", "zh") in response.text and 'value="华东精工"' in response.text
 
@@ -117,8 +142,10 @@ def test_multi_choice_sends_every_ticked_box(browser, session):
     assert page.count('type="checkbox" name="answer"') == 6
     assert say(browser, run_url, "dragon.step.customer_analysis", "dragon.step.build_trust").status_code == 303
     run = session.get(FlowRun, int(run_url.rsplit("/", 1)[1]))
-    assert load_record(run).engine.answers["markers_reached"] == ["dragon.step.customer_analysis",
-                                                                 "dragon.step.build_trust"]
+    assert load_record(run).engine.answers["markers_reached"] == [
+        "dragon.step.customer_analysis",
+        "dragon.step.build_trust",
+    ]
 
 
 def test_back_pause_and_resume_buttons(browser):
@@ -142,8 +169,10 @@ def test_every_result_page_links_its_note_exports(browser, client, rep, session,
     result = reply["result"]
     assert result["account"] in page
     links = dict(re.findall(r'<a href="([^"]+)" id="(export-md|export-csv)"', page))
-    assert {v: k for k, v in links.items()} == {"export-md": f"/notes/{reply['note_id']}/export?format=md",
-                                               "export-csv": f"/notes/{reply['note_id']}/export?format=csv"}
+    assert {v: k for k, v in links.items()} == {
+        "export-md": f"/notes/{reply['note_id']}/export?format=md",
+        "export-csv": f"/notes/{reply['note_id']}/export?format=csv",
+    }
     markdown = browser.get(f"/notes/{reply['note_id']}/export?format=md")
     assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
     assert "attachment" in markdown.headers["content-disposition"]
@@ -158,7 +187,7 @@ def test_fivek_result_page_numbers_and_chart(browser, client, rep):
     page = browser.get(f"/flows/runs/{reply['run_id']}").text
     assert re.search(r'id="fivek-total">76<', page)
     assert 'id="fivek-probability">50%<' in page and "¥425,000" in page
-    assert '<svg' in page and "<script" not in page.split('id="fivek-chart"')[1].split("</div>")[0]
+    assert "<svg" in page and "<script" not in page.split('id="fivek-chart"')[1].split("</div>")[0]
 
 
 def test_user_text_is_escaped(browser):
@@ -178,8 +207,9 @@ def test_manager_reads_a_team_run_but_cannot_answer_and_others_get_404(client, s
     assert client.get(f"/flows/runs/{run_id}").status_code == 200
     page = client.get(f"/flows/runs/{open_run['run_id']}").text
     assert "只读" in page and 'id="answer"' not in page
-    forbidden = client.post(f"/flows/runs/{open_run['run_id']}/answer",
-                            data={"csrf_token": csrf_from(page), "answer": "华东精工"})
+    forbidden = client.post(
+        f"/flows/runs/{open_run['run_id']}/answer", data={"csrf_token": csrf_from(page), "answer": "华东精工"}
+    )
     assert forbidden.status_code == 403
 
     client.cookies.clear()
@@ -188,13 +218,17 @@ def test_manager_reads_a_team_run_but_cannot_answer_and_others_get_404(client, s
 
 
 def test_pipeline_page_shows_the_funnel_and_adds_deals(browser, client, rep, session):
-    reply = client.post("/api/opportunities", json={"account": "华东精工", "amount": 850000},
-                        headers=auth_headers(client, rep)).json()
+    reply = client.post(
+        "/api/opportunities", json={"account": "华东精工", "amount": 850000}, headers=auth_headers(client, rep)
+    ).json()
     run_flow(client, auth_headers(client, rep), "fivek_intensity", FIVEK_AT_M50, opportunity_id=reply["id"])
     page = browser.get("/pipeline").text
     assert 'id="funnel"' in page and "<svg" in page and "¥425,000" in page
-    added = browser.post("/pipeline/opportunities", data={"csrf_token": csrf_from(page), "account": "苏州电子",
-                                                          "amount": "200000"}, follow_redirects=False)
+    added = browser.post(
+        "/pipeline/opportunities",
+        data={"csrf_token": csrf_from(page), "account": "苏州电子", "amount": "200000"},
+        follow_redirects=False,
+    )
     assert added.status_code == 303
     assert "苏州电子" in browser.get("/pipeline").text
     bad = browser.post("/pipeline/opportunities", data={"csrf_token": csrf_from(page), "account": " "})
@@ -219,7 +253,8 @@ def test_notes_page_partials_render_from_the_note_alone(client, rep, session, fl
     note = session.get(CoachingNote, reply["note_id"])
     for lang in ("zh", "en"):
         html = templates.env.get_template(f"notes/flow_{flow_id}.html").render(
-            note=note, lang=lang, t=lambda key, **values: translate(key, lang, **values))
+            note=note, lang=lang, t=lambda key, **values: translate(key, lang, **values)
+        )
         assert f'data-flow="{flow_id}"' in html and note.data["result"]["account"] in html
         assert "flows." not in re.sub(r"<[^>]+>", "", html), "every UI string has a translation"
 
@@ -227,14 +262,15 @@ def test_notes_page_partials_render_from_the_note_alone(client, rep, session, fl
 def test_deal_rows_link_to_their_flow_results(browser, client, rep):
     """The pipeline links each deal to its finished flows; a run started on the deal skips its name and amount."""
     headers = auth_headers(client, rep)
-    deal = client.post("/api/opportunities", json={"account": "华东精工", "name": "ERP 升级", "amount": 850000},
-                       headers=headers).json()
+    deal = client.post(
+        "/api/opportunities", json={"account": "华东精工", "name": "ERP 升级", "amount": 850000}, headers=headers
+    ).json()
     started = client.post("/api/flows/fivek_intensity/runs", json={"opportunity_id": deal["id"]}, headers=headers)
     assert started.json()["step"]["id"] not in ("account", "amount")
     reply = run_flow(client, headers, "fivek_intensity", FIVEK_AT_M50, opportunity_id=deal["id"])
     page = browser.get("/pipeline").text
-    row = page[page.index(f'data-deal="{deal["id"]}"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(f'data-deal="{deal["id"]}"') :]
+    row = row[: row.index("</tr>")]
     assert f'href="/flows/runs/{reply["run_id"]}"' in row and "5K 销售强度评分" in row
     assert f'href="/flows/runs/{started.json()["run_id"]}"' not in row, "an unfinished run has no result yet"
     assert 'data-confirm="确认“华东精工”已经签约赢单？' in row

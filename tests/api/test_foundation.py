@@ -60,8 +60,10 @@ def test_login_is_rate_limited(make_settings, engine, session):
     make_user(session, username="target")
     app = create_app(make_settings(rate_limit_login="3/minute"), engine)
     with TestClient(app) as client:
-        codes = [client.post("/api/auth/token", data={"username": "target", "password": "x" * 9}).status_code
-                 for _ in range(5)]
+        codes = [
+            client.post("/api/auth/token", data={"username": "target", "password": "x" * 9}).status_code
+            for _ in range(5)
+        ]
     assert codes[:3] == [401, 401, 401]
     assert codes[3:] == [429, 429]
 

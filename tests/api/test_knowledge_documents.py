@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import docx
-from sqlalchemy import create_engine
 import pytest
 from pypdf import PdfWriter
+from sqlalchemy import create_engine
 
 from app.knowledge.documents import MAX_UPLOAD_BYTES
 from app.models import Role
@@ -51,9 +51,12 @@ def blank_pdf(pages: int = 2) -> bytes:
 
 @pytest.fixture
 def people(session):
-    return {"manager": make_user(session, Role.manager, team="A组"), "rep": make_user(session, Role.rep, team="A组"),
-            "other_rep": make_user(session, Role.rep, team="B组"),
-            "other_manager": make_user(session, Role.manager, team="B组")}
+    return {
+        "manager": make_user(session, Role.manager, team="A组"),
+        "rep": make_user(session, Role.rep, team="A组"),
+        "other_rep": make_user(session, Role.rep, team="B组"),
+        "other_manager": make_user(session, Role.manager, team="B组"),
+    }
 
 
 @pytest.fixture
@@ -77,8 +80,9 @@ def test_upload_markdown_then_ask_cites_the_team_document(client, heads):
     passage_id = team_citations[0]["id"]
     assert client.get(f"/api/knowledge/{passage_id}", headers=heads["rep"]).status_code == 200
     # Another team neither finds it in answers nor opens it.
-    other = client.post("/api/ask", json={"question": "星河 CRM 的离线同步功能有什么用？"},
-                        headers=heads["other_rep"]).json()
+    other = client.post(
+        "/api/ask", json={"question": "星河 CRM 的离线同步功能有什么用？"}, headers=heads["other_rep"]
+    ).json()
     assert all(c["source_kind"] == "playbook" for c in other["citations"] + other["might_help"])
     assert client.get(f"/api/knowledge/{passage_id}", headers=heads["other_rep"]).status_code == 404
 
@@ -132,8 +136,10 @@ def test_reindex_rebuilds_the_chunks(client, heads):
     created = upload(client, heads["manager"], "product.md", PRODUCT_MD.encode()).json()
     again = client.post(f"/api/knowledge/documents/{created['id']}/reindex", headers=heads["manager"])
     assert again.status_code == 200 and again.json() == created
-    assert client.post(f"/api/knowledge/documents/{created['id']}/reindex",
-                       headers=heads["other_manager"]).status_code == 404
+    assert (
+        client.post(f"/api/knowledge/documents/{created['id']}/reindex", headers=heads["other_manager"]).status_code
+        == 404
+    )
 
 
 def test_uploaded_html_is_stored_as_text_and_nul_is_dropped(client, heads):

@@ -7,14 +7,13 @@ import io
 
 import pytest
 
-from app.flows import answer, start as start_flow
-from app.models import CoachingNote, Role
+from app.models import Role
 from app.playbook import get_playbook
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.roleplays import play
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.scripted_reps import strong_rep_lines
 from tests.utils.notes import flow_note
+from tests.utils.roleplays import play
+from tests.utils.scripted_reps import strong_rep_lines
 
 VITAMIN = "mfg_vitamin_erp"
 
@@ -26,9 +25,13 @@ def finished_roleplay_note(client, headers) -> int:
 
 @pytest.fixture
 def team(client, session):
-    users = {"rep": make_user(session, Role.rep, team="A组"), "mate": make_user(session, Role.rep, team="A组"),
-             "stranger": make_user(session, Role.rep, team="B组"),
-             "manager": make_user(session, Role.manager, team="A组"), "admin": make_user(session, Role.admin)}
+    users = {
+        "rep": make_user(session, Role.rep, team="A组"),
+        "mate": make_user(session, Role.rep, team="A组"),
+        "stranger": make_user(session, Role.rep, team="B组"),
+        "manager": make_user(session, Role.manager, team="A组"),
+        "admin": make_user(session, Role.admin),
+    }
     return users, {name: auth_headers(client, user) for name, user in users.items()}
 
 

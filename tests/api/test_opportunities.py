@@ -45,11 +45,15 @@ def test_bad_opportunities_are_422(client, headers, fields):
 
 def test_inputs_never_set_owner_or_milestone(client, headers, rep, session):
     other = make_user(session, Role.rep)
-    created = create(client, headers, account="华东精工", owner_id=other.id, milestone_id="milestone.m90",
-                     probability=90)
+    created = create(
+        client, headers, account="华东精工", owner_id=other.id, milestone_id="milestone.m90", probability=90
+    )
     assert created["owner_id"] == rep.id and created["milestone_id"] is None and created["probability"] is None
-    patched = client.patch(f"/api/opportunities/{created['id']}", json={"milestone_id": "milestone.m90",
-                                                                       "owner_id": other.id}, headers=headers)
+    patched = client.patch(
+        f"/api/opportunities/{created['id']}",
+        json={"milestone_id": "milestone.m90", "owner_id": other.id},
+        headers=headers,
+    )
     assert patched.json()["milestone_id"] is None and patched.json()["owner_id"] == rep.id
 
 
@@ -95,9 +99,18 @@ def test_pipeline_by_milestone_with_weighted_forecast(client, headers):
     assert [s["milestone_id"] for s in pipeline["stages"]] == ["none", *playbook_order]
     m50 = get_playbook().element("milestone.m50")
     assert stage(pipeline, "milestone.m50") == {
-        "milestone_id": "milestone.m50", "name_zh": m50.name_zh, "name_en": m50.name_en, "probability": 50,
-        "count": 1, "amount": 850000, "weighted_forecast": 425000}
-    assert (stage(pipeline, "milestone.m10")["count"], stage(pipeline, "milestone.m10")["weighted_forecast"]) == (1, 20000)
+        "milestone_id": "milestone.m50",
+        "name_zh": m50.name_zh,
+        "name_en": m50.name_en,
+        "probability": 50,
+        "count": 1,
+        "amount": 850000,
+        "weighted_forecast": 425000,
+    }
+    assert (stage(pipeline, "milestone.m10")["count"], stage(pipeline, "milestone.m10")["weighted_forecast"]) == (
+        1,
+        20000,
+    )
     assert (stage(pipeline, "none")["count"], stage(pipeline, "none")["amount"]) == (1, 500000)
     assert stage(pipeline, "none")["weighted_forecast"] == 0
     assert pipeline["total_amount"] == 1550000 and pipeline["total_forecast"] == 425000 + 20000
@@ -106,10 +119,20 @@ def test_pipeline_by_milestone_with_weighted_forecast(client, headers):
 
 def test_stalled_deals_are_flagged(client, headers, session):
     quiet = create(client, headers, account="无人跟进的客户", amount=300000)
-    late = create(client, headers, account="过了结单日的客户", amount=100000,
-                  expected_close=(date.today() - timedelta(days=3)).isoformat())
-    fresh = create(client, headers, account="刚更新的客户", amount=100000,
-                   expected_close=(date.today() + timedelta(days=30)).isoformat())
+    late = create(
+        client,
+        headers,
+        account="过了结单日的客户",
+        amount=100000,
+        expected_close=(date.today() - timedelta(days=3)).isoformat(),
+    )
+    fresh = create(
+        client,
+        headers,
+        account="刚更新的客户",
+        amount=100000,
+        expected_close=(date.today() + timedelta(days=30)).isoformat(),
+    )
     revived = create(client, headers, account="最近做过评分的客户", amount=100000)
     for opportunity_id in (quiet["id"], revived["id"]):
         row = session.get(Opportunity, opportunity_id)
@@ -129,11 +152,16 @@ def test_manager_pipeline_covers_the_team_and_filters_by_rep(client, world, worl
     create(client, world["other_rep"], account="乙客户", amount=999000)
     team = client.get("/api/opportunities/pipeline", headers=world["manager_of_team"]).json()
     assert [deal["account"] for deal in team["deals"]] == ["甲客户"] and team["total_amount"] == 100000
-    one_rep = client.get(f"/api/opportunities/pipeline?owner_id={world_users['owner'].id}",
-                         headers=world["manager_of_team"]).json()
+    one_rep = client.get(
+        f"/api/opportunities/pipeline?owner_id={world_users['owner'].id}", headers=world["manager_of_team"]
+    ).json()
     assert [deal["account"] for deal in one_rep["deals"]] == ["甲客户"]
-    assert client.get(f"/api/opportunities/pipeline?owner_id={world_users['other_rep'].id}",
-                      headers=world["manager_of_team"]).status_code == 404
+    assert (
+        client.get(
+            f"/api/opportunities/pipeline?owner_id={world_users['other_rep'].id}", headers=world["manager_of_team"]
+        ).status_code
+        == 404
+    )
     assert client.get("/api/opportunities/pipeline", headers=world["admin"]).json()["total_amount"] == 1099000
 
 

@@ -11,8 +11,8 @@ from app import migrate
 from app.db import make_engine
 from app.models import CoachingNote, Opportunity, Role
 from app.models.common import utcnow
-from tests.utils.flows import FIVEK_AT_M10, FIVEK_AT_M50, create, run_flow, stage
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
+from tests.utils.flows import FIVEK_AT_M10, FIVEK_AT_M50, create, run_flow, stage
 
 
 def close(client, headers, opportunity_id: int, outcome: str, reason: str | None = None, expect: int = 200):
@@ -58,7 +58,8 @@ def test_a_lost_deal_leaves_the_forecast_but_stays_visible(client, headers):
     assert stage(seen, "milestone.m50")["count"] == 0
     assert seen["total_amount"] == 200000 and seen["total_forecast"] == 20000
     assert [(d["account"], d["lost_reason"], d["weighted_forecast"]) for d in seen["lost"]] == [
-        ("杭州医院", "价格高于竞品 20%", 0)]
+        ("杭州医院", "价格高于竞品 20%", 0)
+    ]
     assert seen["lost_amount"] == 500000
 
 
@@ -78,7 +79,10 @@ def test_closed_deals_are_never_stalled(client, headers, session):
     seen = pipeline(client, headers)
     assert seen["stalled_count"] == 1
     assert {d["account"]: d["stalled"] for d in seen["deals"] + seen["lost"]} == {
-        "已签约": False, "已丢单": False, "还在跟进": True}
+        "已签约": False,
+        "已丢单": False,
+        "还在跟进": True,
+    }
 
 
 def test_reopening_restores_the_latest_5k_milestone(client, headers):
@@ -117,17 +121,28 @@ def test_a_5k_run_on_a_closed_deal_keeps_the_outcome(client, headers, session, o
     assert note.data["result"]["milestone"]["id"] == "milestone.m10", "the run's result is still recorded"
     detail = client.get(f"/api/opportunities/{deal['id']}", headers=headers).json()
     assert (detail["outcome"], detail["milestone_id"], detail["probability"]) == (
-        outcome, closed["milestone_id"], closed["probability"])
+        outcome,
+        closed["milestone_id"],
+        closed["probability"],
+    )
     assert detail["latest_fivek"]["milestone"]["id"] == "milestone.m10"
 
     reopened = close(client, headers, deal["id"], "open")
     assert (reopened["milestone_id"], reopened["probability"]) == ("milestone.m10", 10), "the latest run counts"
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"outcome": "closed"}, {"outcome": None}, {"outcome": "won", "reason": "签了"},
-    {"outcome": "open", "reason": "x"}, {"outcome": "lost", "reason": "因" * 201}, {"outcome": "lost", "reason": 5},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"outcome": "closed"},
+        {"outcome": None},
+        {"outcome": "won", "reason": "签了"},
+        {"outcome": "open", "reason": "x"},
+        {"outcome": "lost", "reason": "因" * 201},
+        {"outcome": "lost", "reason": 5},
+    ],
+)
 def test_bad_outcomes_are_422(client, headers, body):
     deal = create(client, headers, account="华东精工")
     response = client.post(f"/api/opportunities/{deal['id']}/outcome", json=body, headers=headers)
@@ -152,8 +167,11 @@ def test_only_the_owner_closes_a_deal(client, world):
 
 def post_outcome(client, opportunity_id: int, **fields):
     page = client.get("/pipeline").text
-    return client.post(f"/pipeline/opportunities/{opportunity_id}/outcome",
-                       data={"csrf_token": csrf_from(page), **fields}, follow_redirects=False)
+    return client.post(
+        f"/pipeline/opportunities/{opportunity_id}/outcome",
+        data={"csrf_token": csrf_from(page), **fields},
+        follow_redirects=False,
+    )
 
 
 def test_pipeline_page_marks_won_lost_and_reopens(client, rep, session):
@@ -188,7 +206,7 @@ def test_pipeline_page_outcome_is_the_owners_alone(client, rep, session):
     manager = make_user(session, Role.manager, team="A组")
     stranger = make_user(session, Role.rep, team="华南组")
     web_login(client, manager.username)
-    assert 'outcome-won' not in client.get("/pipeline").text, "no buttons on a rep's deal"
+    assert "outcome-won" not in client.get("/pipeline").text, "no buttons on a rep's deal"
     assert post_outcome(client, deal["id"], outcome="won").status_code == 403
     client.cookies.clear()
     web_login(client, stranger.username)
@@ -213,10 +231,18 @@ def test_the_outcome_migration_opens_existing_deals_and_downgrades(tmp_path, dat
 
     alembic(command.upgrade, "440388695b7e")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
-                                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"))
-        connection.execute(text("INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
-                                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"))
+        connection.execute(
+            text(
+                "INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
+                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
+                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"
+            )
+        )
     alembic(command.upgrade, "head")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT outcome, closed_at FROM opportunity")).one() == ("open", None)

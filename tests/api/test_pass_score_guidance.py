@@ -10,8 +10,15 @@ SCENARIO = "logistics_tms"
 
 def _scores(session, reps, scores):
     for rep, score in zip(reps, scores, strict=True):
-        session.add(RolePlay(owner_id=rep.id, scenario_id=SCENARIO, score=score, status=RolePlayStatus.finished,
-                             finished_at=datetime.now(UTC)))
+        session.add(
+            RolePlay(
+                owner_id=rep.id,
+                scenario_id=SCENARIO,
+                score=score,
+                status=RolePlayStatus.finished,
+                finished_at=datetime.now(UTC),
+            )
+        )
     session.commit()
 
 

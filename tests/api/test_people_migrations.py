@@ -28,17 +28,37 @@ def test_upgrading_and_downgrading_keeps_users_deals_and_drills(tmp_path, databa
 
     alembic(command.upgrade, BEFORE)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
-                                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"))
-        connection.execute(text("INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
-                                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"))
-        connection.execute(text("INSERT INTO drill (created_by, scenario_id, due, pass_score, note, created_at)"
-                                " VALUES (1, 'x', '2026-12-30', 70, '', '2026-01-01')"))
+        connection.execute(
+            text(
+                "INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
+                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
+                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO drill (created_by, scenario_id, due, pass_score, note, created_at)"
+                " VALUES (1, 'x', '2026-12-30', 70, '', '2026-01-01')"
+            )
+        )
         connection.execute(text("INSERT INTO drill_assignment (drill_id, user_id) VALUES (1, 1)"))
-        connection.execute(text("INSERT INTO roleplay (owner_id, scenario_id, drill_id, status, engine, state, score,"
-                                " created_at) VALUES (1, 'x', 1, 'finished', 'offline', '{}', 55, '2026-01-01')"))
-        connection.execute(text("INSERT INTO review (roleplay_id, reviewer_id, comment, reason, created_at)"
-                                " VALUES (1, 1, 'ok', '', '2026-01-01')"))
+        connection.execute(
+            text(
+                "INSERT INTO roleplay (owner_id, scenario_id, drill_id, status, engine, state, score,"
+                " created_at) VALUES (1, 'x', 1, 'finished', 'offline', '{}', 55, '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO review (roleplay_id, reviewer_id, comment, reason, created_at)"
+                " VALUES (1, 1, 'ok', '', '2026-01-01')"
+            )
+        )
     alembic(command.upgrade, "head")
     assert counts() == [1] * len(TABLES)
     with engine.connect() as connection:

@@ -56,13 +56,16 @@ def test_a_rehearsal_is_built_from_the_deal(client, headers, session):
     # deterministic: the same deal builds the same scenario
     opportunity = session.get(Opportunity, deal_id)
     results = rehearsal.latest_results(session, opportunity)
-    assert rehearsal.build_content(opportunity, "赵强", results) == rehearsal.build_content(opportunity, "赵强", results)
+    assert rehearsal.build_content(opportunity, "赵强", results) == rehearsal.build_content(
+        opportunity, "赵强", results
+    )
 
 
 def test_rehearsals_are_private(client, headers, session):
     deal_id = prepared_deal(client, headers, plan=False)
-    scenario_id = client.post(f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": "李建国"},
-                              headers=headers).json()["scenario_id"]
+    scenario_id = client.post(
+        f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": "李建国"}, headers=headers
+    ).json()["scenario_id"]
     teammate = auth_headers(client, make_user(session, Role.rep, team="A组"))
     manager = auth_headers(client, make_user(session, Role.manager, team="A组"))
     assert client.get(f"/api/scenarios/{scenario_id}", headers=teammate).status_code == 404
@@ -77,16 +80,25 @@ def test_bad_rehearsal_requests(client, headers):
     unknown = client.post(f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": "无名氏"}, headers=headers)
     assert unknown.status_code == 422 and "stakeholder" in unknown.text
     bare = client.post("/api/opportunities", json={"account": "空白客户"}, headers=headers).json()["id"]
-    assert client.post(f"/api/opportunities/{bare}/rehearsals", json={"stakeholder": "李建国"},
-                       headers=headers).status_code == 422
-    assert client.post(f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": "x" * 81},
-                       headers=headers).status_code == 422
+    assert (
+        client.post(
+            f"/api/opportunities/{bare}/rehearsals", json={"stakeholder": "李建国"}, headers=headers
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": "x" * 81}, headers=headers
+        ).status_code
+        == 422
+    )
 
 
 @pytest.mark.parametrize("stakeholder", ["李建国", "赵强"])
 def test_strong_rep_beats_weak_rep_on_a_rehearsal(client, headers, session, stakeholder):
     deal_id = prepared_deal(client, headers)
-    scenario_id = client.post(f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": stakeholder},
-                              headers=headers).json()["scenario_id"]
+    scenario_id = client.post(
+        f"/api/opportunities/{deal_id}/rehearsals", json={"stakeholder": stakeholder}, headers=headers
+    ).json()["scenario_id"]
     scenario = repository.get_scenario(session, scenario_id)
     assert_strong_beats_weak(strong_and_weak_scorecards(client, headers, scenario_id, scenario))

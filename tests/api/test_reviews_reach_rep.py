@@ -20,8 +20,12 @@ def _reviewed_attempt(client, session, world) -> tuple[int, int, int]:
     roleplay_id = owner_attempt(client, world["owner"], session)
     manager = world["manager_of_team"]
     assert _review(client, manager, roleplay_id, {"override_score": 72, "reason": "客户已同意试点"}).status_code == 201
-    assert _review(client, manager, roleplay_id, {"override_score": 65, "reason": "复核后下调",
-                                                   "comment": "提问顺序很好"}).status_code == 201
+    assert (
+        _review(
+            client, manager, roleplay_id, {"override_score": 65, "reason": "复核后下调", "comment": "提问顺序很好"}
+        ).status_code
+        == 201
+    )
     turn_id = session.exec(select(Turn.id).where(Turn.roleplay_id == roleplay_id, Turn.speaker == "rep")).first()
     line = _review(client, manager, roleplay_id, {"comment": "这里先确认预算", "turn_id": turn_id})
     assert line.status_code == 201 and line.json()["turn_id"] == turn_id
@@ -34,8 +38,10 @@ def test_the_api_gives_the_rep_the_effective_score_and_every_review(client, sess
     coach = detail["score"]
     assert detail["effective_score"] == 65 and coach != 65
     assert [(r["override_score"], r["reviewer_name"]) for r in detail["reviews"]] == [
-        (72, world_users["manager_of_team"].display_name), (65, world_users["manager_of_team"].display_name),
-        (None, world_users["manager_of_team"].display_name)]
+        (72, world_users["manager_of_team"].display_name),
+        (65, world_users["manager_of_team"].display_name),
+        (None, world_users["manager_of_team"].display_name),
+    ]
     assert all(r["created_at"] for r in detail["reviews"])
     commented = next(turn for turn in detail["turns"] if turn["id"] == turn_id)
     assert [c["comment"] for c in commented["comments"]] == ["这里先确认预算"]
@@ -45,7 +51,9 @@ def test_the_api_gives_the_rep_the_effective_score_and_every_review(client, sess
     assert listed["effective_score"] == 65
     md = client.get(f"/api/notes/{note_id}/export?format=md", headers=world["owner"]).text
     assert "有效得分" in md and "**65**" in md and "复核后下调" in md and "这里先确认预算" in md
-    csv_text = client.get(f"/api/notes/{note_id}/export?format=csv&lang=en", headers=world["owner"]).content.decode("utf-8-sig")
+    csv_text = client.get(f"/api/notes/{note_id}/export?format=csv&lang=en", headers=world["owner"]).content.decode(
+        "utf-8-sig"
+    )
     assert "Effective score (after reviews),,65," in csv_text and "Comment on a line" in csv_text
 
 
@@ -55,8 +63,12 @@ def test_line_comments_are_checked(client, session, world):
     foreign_turn = session.exec(select(Turn.id).where(Turn.roleplay_id == other)).first()
     manager = world["manager_of_team"]
     assert _review(client, manager, roleplay_id, {"comment": "x", "turn_id": foreign_turn}).status_code == 422
-    assert _review(client, manager, roleplay_id, {"override_score": 50, "reason": "r", "comment": "x",
-                                                   "turn_id": foreign_turn}).status_code == 422
+    assert (
+        _review(
+            client, manager, roleplay_id, {"override_score": 50, "reason": "r", "comment": "x", "turn_id": foreign_turn}
+        ).status_code
+        == 422
+    )
 
 
 def test_the_reps_pages_show_reviews_and_the_home_notifies(client, session, world, world_users):

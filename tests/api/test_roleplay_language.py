@@ -21,8 +21,9 @@ def test_lang_on_start_decides_the_buyers_language_and_is_stored(client, session
     assert english.status_code == 201 and english.json()["lang"] == "en"
     assert not CJK.search(english.json()["opening"])
     roleplay_id = english.json()["id"]
-    turn = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "How big is your fleet today?"},
-                       headers=headers)
+    turn = client.post(
+        f"/api/roleplays/{roleplay_id}/turns", json={"text": "How big is your fleet today?"}, headers=headers
+    )
     assert turn.status_code == 200 and not CJK.search(turn.json()["reply"]), turn.json()["reply"]
     assert client.get(f"/api/roleplays/{roleplay_id}", headers=headers).json()["lang"] == "en"
     chinese = start(client, headers, TMS)  # no lang, no cookie: Chinese, as before
@@ -46,14 +47,27 @@ def test_a_bad_lang_is_a_clear_422(client, session):
 def test_turn_feedback_carries_tone_and_keeps_its_old_fields(client, session):
     headers = auth_headers(client, make_user(session, Role.rep))
     roleplay_id = start(client, headers, TMS)["id"]
-    rude = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "路通科技那种破软件，您敢用？"},
-                       headers=headers).json()["feedback"]
+    rude = client.post(
+        f"/api/roleplays/{roleplay_id}/turns", json={"text": "路通科技那种破软件，您敢用？"}, headers=headers
+    ).json()["feedback"]
     assert rude["tone"] == "rude" and rude["trust_delta"] < 0
-    for name in ("spin", "is_question", "is_pitch", "premature_pitch", "asks_commitment", "uncovered", "trust",
-                 "trust_delta", "objection_raised", "tip", "commitment_won"):
+    for name in (
+        "spin",
+        "is_question",
+        "is_pitch",
+        "premature_pitch",
+        "asks_commitment",
+        "uncovered",
+        "trust",
+        "trust_delta",
+        "objection_raised",
+        "tip",
+        "commitment_won",
+    ):
         assert name in rude, name
-    fine = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "你们现在能列出每个月的运输成本数据吗？"},
-                       headers=headers).json()["feedback"]
+    fine = client.post(
+        f"/api/roleplays/{roleplay_id}/turns", json={"text": "你们现在能列出每个月的运输成本数据吗？"}, headers=headers
+    ).json()["feedback"]
     assert fine["tone"] == "ok" and not fine["injection_blocked"]
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.notes import flow_note
 from tests.utils.factories import csrf_from, make_user, web_login
 from tests.utils.fake_llm import Action
+from tests.utils.notes import flow_note
 from tests.utils.scripted_reps import strong_rep_lines
 
 VITAMIN = "mfg_vitamin_erp"
@@ -34,8 +33,9 @@ def signed_in(client, user) -> str:
 
 
 def start_page(client, csrf: str, scenario_id: str = VITAMIN) -> str:
-    response = client.post("/roleplay/start", data={"csrf_token": csrf, "scenario_id": scenario_id},
-                           follow_redirects=False)
+    response = client.post(
+        "/roleplay/start", data={"csrf_token": csrf, "scenario_id": scenario_id}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return response.headers["location"]
 
@@ -156,8 +156,8 @@ def test_the_spin_chart_counts_questions_in_whole_numbers(client, rep):
         client.get(re.search(r'sse-connect="([^"]+)"', fragment.text).group(1))
     client.post(f"{url}/finish", data={"csrf_token": csrf})
     card = client.get(f"{url}/scorecard").text
-    spin_chart = card[card.index('id="spin-chart"'):]
-    axis = re.findall(r"<text[^>]*>(\d+(?:\.\d+)?)</text>", spin_chart[:spin_chart.index("</figure>")])
+    spin_chart = card[card.index('id="spin-chart"') :]
+    axis = re.findall(r"<text[^>]*>(\d+(?:\.\d+)?)</text>", spin_chart[: spin_chart.index("</figure>")])
     assert axis and all(label.isdigit() for label in axis), f"a question is a whole number: {axis}"
 
 
@@ -213,5 +213,6 @@ def test_the_rubric_is_shown_before_the_call_and_the_scorecard_quotes_the_reps_w
     assert 'id="score-outcome"' in card and "只是延续" in card
     assert 'id="your-words"' in card and "我们还能给您打个八折" in card and "试试" in card
     assert 'id="rubric"' in card and 'id="fivek-evidence"' in card
-    assert not re.findall(r"(?<![\w.\"'=/-])(?:dragon|spin|fivek|style)\.[a-z_]+(?:\.[a-z_0-9]+)*", card.split("<main")[1]), \
-        "no raw playbook ids in the page text"
+    assert not re.findall(
+        r"(?<![\w.\"'=/-])(?:dragon|spin|fivek|style)\.[a-z_]+(?:\.[a-z_0-9]+)*", card.split("<main")[1]
+    ), "no raw playbook ids in the page text"

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from app.models import Role
+from app.roleplay.scenarios import Scenario, load_scenarios
 from app.scenarios import editor, repository
 from app.scenarios.editor import content_from_form, form_from_content
-from app.roleplay.scenarios import Scenario, load_scenarios
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 from tests.utils.scenario_library import AUTHORED_FORM, assert_strong_beats_weak, strong_and_weak_scorecards
 
@@ -61,7 +61,9 @@ def test_manager_authors_plays_and_publishes_in_the_browser_forms(client, sessio
     token = csrf_from(page) if '"X-CSRF-Token"' in page else form_token(page)
     played = client.post(f"/scenarios/{scenario_id}/play", data={"csrf_token": token}, follow_redirects=False)
     assert played.status_code == 303 and played.headers["location"].startswith("/roleplay/")
-    assert "周敏" in client.get(played.headers["location"]).text or "门店" in client.get(played.headers["location"]).text
+    assert (
+        "周敏" in client.get(played.headers["location"]).text or "门店" in client.get(played.headers["location"]).text
+    )
     published = client.post(f"/scenarios/{scenario_id}/publish", data={"csrf_token": token}, follow_redirects=False)
     assert published.status_code == 303
     library = client.get("/scenarios").text
@@ -78,7 +80,10 @@ def test_form_errors_name_the_field_and_keep_the_input(client, manager):
 
 
 def test_authored_text_is_escaped(client, manager):
-    hostile = AUTHORED_FORM | {"title_zh": "<script>alert(1)</script>排班", "fact_situation_0_text": "<img src=x onerror=alert(2)>排班表"}
+    hostile = AUTHORED_FORM | {
+        "title_zh": "<script>alert(1)</script>排班",
+        "fact_situation_0_text": "<img src=x onerror=alert(2)>排班表",
+    }
     scenario_id, page = author(client, manager, hostile)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in client.get("/scenarios").text

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import yaml
-
 from sqlmodel import select
 
 from app.models import Role, RolePlay, User
@@ -20,8 +19,11 @@ from tests.utils.scripted_reps import weak_rep_lines
 
 @pytest.fixture
 def people(client, session):
-    users = {"manager": make_user(session, Role.manager, team="A组"), "rep": make_user(session, Role.rep, team="A组"),
-             "other": make_user(session, Role.rep, team="B组")}
+    users = {
+        "manager": make_user(session, Role.manager, team="A组"),
+        "rep": make_user(session, Role.rep, team="A组"),
+        "other": make_user(session, Role.rep, team="B组"),
+    }
     return {name: auth_headers(client, user) for name, user in users.items()}
 
 
@@ -44,9 +46,11 @@ def test_validation_names_the_field(client, people):
 
 
 def test_every_field_has_a_size_limit(client, people):
-    for changes, loc in (({"title_zh": "长" * 121}, ["body", "title_zh"]),
-                         ({"opening_line": "话" * 1001}, ["body", "opening_line"]),
-                         ({"competitors": [f"对手{i}" for i in range(41)]}, ["body", "competitors"])):
+    for changes, loc in (
+        ({"title_zh": "长" * 121}, ["body", "title_zh"]),
+        ({"opening_line": "话" * 1001}, ["body", "opening_line"]),
+        ({"competitors": [f"对手{i}" for i in range(41)]}, ["body", "competitors"]),
+    ):
         response = client.post("/api/scenarios", json=builtin_content(**changes), headers=people["manager"])
         assert response.status_code == 422, changes
         assert loc in [item["loc"] for item in response.json()["detail"]]
@@ -123,8 +127,9 @@ def test_export_import_round_trip_and_clone(client, people):
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("application/yaml")
     data = yaml.safe_load(exported.text)
     assert data["title_zh"] == "导出测试场景" and data["id"] == f"{sid}_v1"
-    imported = client.post("/api/scenarios/import", json={"team": "A组", "yaml": exported.text},
-                           headers=people["manager"])
+    imported = client.post(
+        "/api/scenarios/import", json={"team": "A组", "yaml": exported.text}, headers=people["manager"]
+    )
     assert imported.status_code == 201 and imported.json()["id"] != sid
     copy = client.get(f"/api/scenarios/{imported.json()['id']}?full=true", headers=people["manager"]).json()
     assert {k: v for k, v in copy.items() if k in data and k != "id"} == {k: v for k, v in data.items() if k != "id"}
@@ -139,14 +144,28 @@ def test_export_import_round_trip_and_clone(client, people):
 
 def test_drills_run_on_team_scenarios_pinned_to_a_version(client, people, session):
     sid = create(client, people["manager"])["id"]
-    draft_drill = client.post("/api/drills", json={"scenario_id": sid, "team": "A组", "pass_score": 60,
-                                                   "due": (team_today() + timedelta(days=3)).isoformat()},
-                              headers=people["manager"])
+    draft_drill = client.post(
+        "/api/drills",
+        json={
+            "scenario_id": sid,
+            "team": "A组",
+            "pass_score": 60,
+            "due": (team_today() + timedelta(days=3)).isoformat(),
+        },
+        headers=people["manager"],
+    )
     assert draft_drill.status_code == 422  # a draft is not assigned to reps
     client.post(f"/api/scenarios/{sid}/publish", headers=people["manager"])
-    drill = client.post("/api/drills", json={"scenario_id": sid, "team": "A组", "pass_score": 60,
-                                             "due": (team_today() + timedelta(days=3)).isoformat()},
-                        headers=people["manager"])
+    drill = client.post(
+        "/api/drills",
+        json={
+            "scenario_id": sid,
+            "team": "A组",
+            "pass_score": 60,
+            "due": (team_today() + timedelta(days=3)).isoformat(),
+        },
+        headers=people["manager"],
+    )
     assert drill.status_code == 201, drill.text
     detail = client.get(f"/api/drills/{drill.json()['id']}", headers=people["rep"]).json()
     assert detail["scenario_id"] == f"{sid}_v1"
@@ -155,9 +174,16 @@ def test_drills_run_on_team_scenarios_pinned_to_a_version(client, people, sessio
     started = client.post("/api/roleplays", json={"drill_id": drill.json()["id"]}, headers=people["rep"])
     assert started.status_code == 201 and started.json()["scenario_id"] == f"{sid}_v1"
     assert started.json()["opening"] != "新版开场。"
-    other_team = client.post("/api/drills", json={"scenario_id": sid, "team": "A组", "pass_score": 60,
-                                                  "due": (team_today() + timedelta(days=3)).isoformat()},
-                             headers=people["other"])
+    other_team = client.post(
+        "/api/drills",
+        json={
+            "scenario_id": sid,
+            "team": "A组",
+            "pass_score": 60,
+            "due": (team_today() + timedelta(days=3)).isoformat(),
+        },
+        headers=people["other"],
+    )
     assert other_team.status_code == 403
     assert session.get(RolePlay, started.json()["id"]).scenario_id == f"{sid}_v1"
 

@@ -26,8 +26,14 @@ def manager(session):
 def team_drill(client, session, manager) -> int:
     """A drill assigned to the team while it has one rep."""
     make_user(session, Role.rep, team=TEAM)
-    body = {"scenario_id": SCENARIO, "team": TEAM, "assignees": None, "pass_score": 60, "attempts": 1,
-            "due": (team_today() + timedelta(days=7)).isoformat()}
+    body = {
+        "scenario_id": SCENARIO,
+        "team": TEAM,
+        "assignees": None,
+        "pass_score": 60,
+        "attempts": 1,
+        "due": (team_today() + timedelta(days=7)).isoformat(),
+    }
     response = client.post("/api/drills", json=body, headers=auth_headers(client, manager))
     assert response.status_code == 201, response.text
     return response.json()["id"]
@@ -83,8 +89,13 @@ def test_joining_another_team_or_as_a_manager_gives_no_drill(client, session, te
 
 def test_drill_for_chosen_reps_is_not_given_to_newcomers(client, session, manager):
     rep = make_user(session, Role.rep, team=TEAM)
-    body = {"scenario_id": SCENARIO, "team": None, "assignees": [rep.username], "pass_score": 60,
-            "due": (team_today() + timedelta(days=7)).isoformat()}
+    body = {
+        "scenario_id": SCENARIO,
+        "team": None,
+        "assignees": [rep.username],
+        "pass_score": 60,
+        "due": (team_today() + timedelta(days=7)).isoformat(),
+    }
     drill_id = client.post("/api/drills", json=body, headers=auth_headers(client, manager)).json()["id"]
     make_user(session, Role.rep, team=TEAM)
     assert assigned_to(session, drill_id) == {rep.id}

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.models.common import team_today
 from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
+from app.models.common import team_today
 from tests.utils.factories import csrf_from, make_user, north_and_south, web_login
 
 SCENARIO = "logistics_tms"
@@ -24,13 +24,25 @@ def people(session):
 @pytest.fixture
 def drill_and_attempt(session, people):
     """A drill for the northern rep with one finished attempt; the note text carries markup to be escaped."""
-    drill = Drill(created_by=people["manager"].id, scenario_id=SCENARIO, due=team_today() + timedelta(days=2),
-                  pass_score=70, attempts_allowed=3, note=f"注意 {XSS}")
+    drill = Drill(
+        created_by=people["manager"].id,
+        scenario_id=SCENARIO,
+        due=team_today() + timedelta(days=2),
+        pass_score=70,
+        attempts_allowed=3,
+        note=f"注意 {XSS}",
+    )
     session.add(drill)
     session.flush()
     session.add(DrillAssignment(drill_id=drill.id, user_id=people["rep"].id))
-    attempt = RolePlay(owner_id=people["rep"].id, scenario_id=SCENARIO, drill_id=drill.id, score=55,
-                       status=RolePlayStatus.finished, finished_at=datetime.now(UTC))
+    attempt = RolePlay(
+        owner_id=people["rep"].id,
+        scenario_id=SCENARIO,
+        drill_id=drill.id,
+        score=55,
+        status=RolePlayStatus.finished,
+        finished_at=datetime.now(UTC),
+    )
     session.add(attempt)
     session.commit()
     return drill.id, attempt.id
@@ -42,20 +54,23 @@ def signed_in(client, user) -> str:
     return csrf_from(client.get("/").text)
 
 
-@pytest.mark.parametrize("who, path, code", [
-    ("rep", "/team", 403),
-    ("rep", "/team/export.csv", 403),
-    ("rep", "/team/sessions.csv", 403),
-    ("rep", "/team/reps/{rep}", 200),  # a rep may follow their own progress
-    ("rep", "/team/reps/{other_rep}", 404),
-    ("rep", "/drills/{drill}", 200),
-    ("other_rep", "/drills/{drill}", 404),
-    ("other_manager", "/drills/{drill}", 404),
-    ("other_manager", "/team/reps/{rep}", 404),
-    ("other_manager", "/team", 200),
-    ("manager", "/team/reps/{rep}", 200),
-    ("manager", "/drills", 200),
-])
+@pytest.mark.parametrize(
+    "who, path, code",
+    [
+        ("rep", "/team", 403),
+        ("rep", "/team/export.csv", 403),
+        ("rep", "/team/sessions.csv", 403),
+        ("rep", "/team/reps/{rep}", 200),  # a rep may follow their own progress
+        ("rep", "/team/reps/{other_rep}", 404),
+        ("rep", "/drills/{drill}", 200),
+        ("other_rep", "/drills/{drill}", 404),
+        ("other_manager", "/drills/{drill}", 404),
+        ("other_manager", "/team/reps/{rep}", 404),
+        ("other_manager", "/team", 200),
+        ("manager", "/team/reps/{rep}", 200),
+        ("manager", "/drills", 200),
+    ],
+)
 def test_page_access(client, people, drill_and_attempt, who, path, code):
     signed_in(client, people[who])
     url = path.format(rep=people["rep"].id, other_rep=people["other_rep"].id, drill=drill_and_attempt[0])
@@ -70,8 +85,16 @@ def test_anonymous_visitors_are_sent_to_login(client):
 
 def test_create_form_round_trip(client, session, people):
     token = signed_in(client, people["manager"])
-    form = {"csrf_token": token, "scenario_id": SCENARIO, "team": "", "assignees": [people["rep"].username],
-            "due": (team_today() + timedelta(days=3)).isoformat(), "pass_score": "70", "attempts": "", "note": "周五前完成"}
+    form = {
+        "csrf_token": token,
+        "scenario_id": SCENARIO,
+        "team": "",
+        "assignees": [people["rep"].username],
+        "due": (team_today() + timedelta(days=3)).isoformat(),
+        "pass_score": "70",
+        "attempts": "",
+        "note": "周五前完成",
+    }
     response = client.post("/drills", data=form, follow_redirects=False)
     assert response.status_code == 303
     drill = session.get(Drill, int(response.headers["location"].rsplit("/", 1)[1]))
@@ -116,8 +139,11 @@ def test_review_by_htmx_returns_the_refreshed_block(client, session, people, dri
 
 def test_other_teams_manager_cannot_review_by_page(client, people, drill_and_attempt):
     token = signed_in(client, people["other_manager"])
-    response = client.post(f"/team/attempts/{drill_and_attempt[1]}/reviews",
-                           data={"csrf_token": token, "comment": "看看"}, headers={"accept": "text/html"})
+    response = client.post(
+        f"/team/attempts/{drill_and_attempt[1]}/reviews",
+        data={"csrf_token": token, "comment": "看看"},
+        headers={"accept": "text/html"},
+    )
     assert response.status_code == 404
 
 
@@ -145,11 +171,23 @@ def test_csv_page_download_is_excel_ready(client, people, drill_and_attempt):
 def test_sessions_csv_covers_practice_with_effective_scores_and_comments(client, session, people, drill_and_attempt):
     """Free practice too (not only drills), coach vs effective score, the review, Beijing time, Excel-safe text."""
     _, attempt_id = drill_and_attempt
-    free = RolePlay(owner_id=people["rep"].id, scenario_id=SCENARIO, score=48, status=RolePlayStatus.finished,
-                    finished_at=datetime(2026, 12, 30, 16, 30, tzinfo=UTC))  # 00:30 on the 31st in Beijing
+    free = RolePlay(
+        owner_id=people["rep"].id,
+        scenario_id=SCENARIO,
+        score=48,
+        status=RolePlayStatus.finished,
+        finished_at=datetime(2026, 12, 30, 16, 30, tzinfo=UTC),
+    )  # 00:30 on the 31st in Beijing
     session.add(free)
-    session.add(Review(roleplay_id=attempt_id, reviewer_id=people["manager"].id, comment="=HYPERLINK(1) 开场太长",
-                       override_score=72, reason="12/30"))
+    session.add(
+        Review(
+            roleplay_id=attempt_id,
+            reviewer_id=people["manager"].id,
+            comment="=HYPERLINK(1) 开场太长",
+            override_score=72,
+            reason="12/30",
+        )
+    )
     session.commit()
     signed_in(client, people["manager"])
     response = client.get("/team/sessions.csv")
@@ -159,8 +197,10 @@ def test_sessions_csv_covers_practice_with_effective_scores_and_comments(client,
     from app.drills.analytics import SKILLS
     from app.drills.export import SESSION_COLUMNS
     from app.i18n import translate
+
     assert header == [translate(f"team.csv.{column}", "zh") for column in SESSION_COLUMNS] + [
-        translate(f"roleplay.component.{skill}", "zh") for skill in SKILLS], "per-skill columns at the end"
+        translate(f"roleplay.component.{skill}", "zh") for skill in SKILLS
+    ], "per-skill columns at the end"
     assert set(body) == {str(attempt_id), str(free.id)}, "free practice is exported too"
     drilled, practised = body[str(attempt_id)], body[str(free.id)]
     assert (drilled["教练评分"], drilled["经理改分"], drilled["有效得分"]) == ("55", "72", "72")
@@ -174,34 +214,61 @@ def test_sessions_csv_covers_practice_with_effective_scores_and_comments(client,
 
 def test_excel_cell_keeps_misreadable_text_as_text():
     from app.csv_export import safe_cell as excel_cell
+
     assert [excel_cell(v) for v in ("12/30", "=1+1", "+86", "-5", "@x", "013812345678", "123456789012345", "0571")] == [
-        "'12/30", "'=1+1", "'+86", "'-5", "'@x", "'013812345678", "'123456789012345", "'0571"]
+        "'12/30",
+        "'=1+1",
+        "'+86",
+        "'-5",
+        "'@x",
+        "'013812345678",
+        "'123456789012345",
+        "'0571",
+    ]
     assert [excel_cell(v) for v in ("2026-12-30", "华东一组", 72, -3, "")] == ["2026-12-30", "华东一组", 72, -3, ""]
 
 
 def test_dashboard_date_range_limits_the_practice_counted(client, session, people, drill_and_attempt):
-    old = RolePlay(owner_id=people["rep"].id, scenario_id=SCENARIO, score=90, status=RolePlayStatus.finished,
-                   finished_at=datetime(2025, 1, 10, 3, 0, tzinfo=UTC))
+    old = RolePlay(
+        owner_id=people["rep"].id,
+        scenario_id=SCENARIO,
+        score=90,
+        status=RolePlayStatus.finished,
+        finished_at=datetime(2025, 1, 10, 3, 0, tzinfo=UTC),
+    )
     session.add(old)
     session.commit()
     signed_in(client, people["manager"])
     everything = client.get("/team").text
-    assert re.search(r'kpi.attempts|<strong>2</strong>', everything)
+    assert re.search(r"kpi.attempts|<strong>2</strong>", everything)
     recent = client.get(f"/team?since={team_today() - timedelta(days=1)}").text
     early = client.get("/team?since=2025-01-01&until=2025-01-31").text
     assert 'value="2025-01-01"' in early and 'value="2025-01-31"' in early
-    count = lambda page: re.search(r'id="kpis">\s*<article><header>[^<]*</header><strong>\d+</strong></article>\s*'
-                                   r'<article><header>[^<]*</header><strong>(\d+)</strong>', page).group(1)
+
+    def count(page: str) -> str:
+        return re.search(
+            r'id="kpis">\s*<article><header>[^<]*</header><strong>\d+</strong></article>\s*'
+            r"<article><header>[^<]*</header><strong>(\d+)</strong>",
+            page,
+        ).group(1)
+
     assert (count(everything), count(recent), count(early)) == ("2", "1", "1")
     assert client.get("/team?since=not-a-date").status_code == 200  # a malformed date means no limit
 
 
 def test_leaderboard_ranks_reps_by_average(client, session, people, drill_and_attempt):
     second = make_user(session, Role.rep, team="华北一组", username="rep_north_2")
-    session.add(RolePlay(owner_id=second.id, scenario_id=SCENARIO, score=80, status=RolePlayStatus.finished,
-                         finished_at=datetime.now(UTC)))
+    session.add(
+        RolePlay(
+            owner_id=second.id,
+            scenario_id=SCENARIO,
+            score=80,
+            status=RolePlayStatus.finished,
+            finished_at=datetime.now(UTC),
+        )
+    )
     session.commit()
     signed_in(client, people["manager"])
     page = client.get("/team").text
-    board = page[page.index('id="leaderboard"'):page.index("</details>", page.index('id="leaderboard"'))]
+    board = page[page.index('id="leaderboard"') : page.index("</details>", page.index('id="leaderboard"'))]
     assert board.index(f'data-user-id="{second.id}"') < board.index(f'data-user-id="{people["rep"].id}"')  # 80 > 55

@@ -9,8 +9,14 @@ from tests.utils.factories import web_login
 
 
 def _drill(session, manager, rep, due, attempts=None) -> Drill:
-    drill = Drill(created_by=manager.id, team_id=rep.team_id, scenario_id="logistics_tms", due=due, pass_score=70,
-                  attempts_allowed=attempts)
+    drill = Drill(
+        created_by=manager.id,
+        team_id=rep.team_id,
+        scenario_id="logistics_tms",
+        due=due,
+        pass_score=70,
+        attempts_allowed=attempts,
+    )
     session.add(drill)
     session.flush()
     session.add(DrillAssignment(drill_id=drill.id, user_id=rep.id))
@@ -23,10 +29,21 @@ def test_the_todo_lists_what_needs_the_managers_action(client, session, world, w
     now = datetime.now(UTC)
     overdue = _drill(session, manager, rep, team_today() - timedelta(days=1))
     failed = _drill(session, manager, rep, team_today() + timedelta(days=5), attempts=1)
-    attempt = RolePlay(owner_id=rep.id, scenario_id="logistics_tms", drill_id=failed.id, score=30,
-                       status=RolePlayStatus.finished, finished_at=now)
-    old_attempt = RolePlay(owner_id=rep.id, scenario_id="logistics_tms", score=80, status=RolePlayStatus.finished,
-                           finished_at=now - timedelta(days=40))
+    attempt = RolePlay(
+        owner_id=rep.id,
+        scenario_id="logistics_tms",
+        drill_id=failed.id,
+        score=30,
+        status=RolePlayStatus.finished,
+        finished_at=now,
+    )
+    old_attempt = RolePlay(
+        owner_id=rep.id,
+        scenario_id="logistics_tms",
+        score=80,
+        status=RolePlayStatus.finished,
+        finished_at=now - timedelta(days=40),
+    )
     stale = Opportunity(owner_id=rep.id, account="停滞客户", amount=100000, updated_at=now - timedelta(days=40))
     fresh = Opportunity(owner_id=rep.id, account="活跃客户", amount=5, updated_at=now)
     session.add_all([attempt, old_attempt, stale, fresh])
@@ -46,8 +63,9 @@ def test_the_todo_lists_what_needs_the_managers_action(client, session, world, w
 
     # A review takes the attempt off the list; an extra attempt takes the rep off "failed".
     client.post(f"/api/team/attempts/{attempt.id}/reviews", json={"comment": "好"}, headers=world["manager_of_team"])
-    client.patch(f"/api/drills/{failed.id}/assignees/{rep.id}", json={"extra_attempts": 1},
-                 headers=world["manager_of_team"])
+    client.patch(
+        f"/api/drills/{failed.id}/assignees/{rep.id}", json={"extra_attempts": 1}, headers=world["manager_of_team"]
+    )
     todo = client.get("/api/team/todo", headers=world["manager_of_team"]).json()
     assert todo["waiting_review"] == [] and todo["failed"] == []
 

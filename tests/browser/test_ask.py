@@ -22,8 +22,14 @@ def ask(page, question: str) -> None:
 
 def test_ask_streams_the_answer_and_a_citation_opens_the_passage(page):
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"{message.text} ({message.location['url']})")
-            if message.type == "error" and not message.location["url"].endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"{message.text} ({message.location['url']})")
+            if message.type == "error" and not message.location["url"].endswith("/favicon.ico")
+            else None
+        ),
+    )
     login(page, REP.username, REP.password)
     page.click("nav >> text=问手册")
     page.wait_for_url("**/ask")
@@ -119,8 +125,11 @@ def test_manager_uploads_a_team_document_and_ask_cites_it(page, tmp_path):
     page.click("nav >> text=团队资料")
     page.wait_for_url("**/knowledge/documents")
     document = tmp_path / "xinghe.md"
-    document.write_text("# 星河 CRM\n\n## 离线同步\n星河 CRM 的离线同步让销售在工地没有信号时也能录入拜访记录。\n"
-                        "<img src=x onerror=alert(1)>\n", encoding="utf-8")
+    document.write_text(
+        "# 星河 CRM\n\n## 离线同步\n星河 CRM 的离线同步让销售在工地没有信号时也能录入拜访记录。\n"
+        "<img src=x onerror=alert(1)>\n",
+        encoding="utf-8",
+    )
     page.set_input_files("#knowledge-file", str(document))
     page.click("#knowledge-submit")
     page.wait_for_selector("#knowledge-done")

@@ -24,13 +24,18 @@ def rep_bubbles(page) -> int:
 
 
 def wait_idle(page) -> None:
-    page.wait_for_function("() => !document.querySelector('#chat .bubble.streaming')"
-                           " && !document.getElementById('send-button').disabled")
+    page.wait_for_function(
+        "() => !document.querySelector('#chat .bubble.streaming') && !document.getElementById('send-button').disabled"
+    )
 
 
 def test_every_error_reply_shows_a_message_and_sending_works_again(page):
     open_chat(page)
-    box, button, error = page.locator("#composer-form textarea"), page.locator("#send-button"), page.locator("#chat-error")
+    box, button, error = (
+        page.locator("#composer-form textarea"),
+        page.locator("#send-button"),
+        page.locator("#chat-error"),
+    )
 
     box.fill("   ")  # whitespace only: the server answers 422
     button.click()
@@ -39,8 +44,12 @@ def test_every_error_reply_shows_a_message_and_sending_works_again(page):
 
     for status in (500, 503, 409):
         body = '{"detail": "x", "message": "服务器消息 %d"}' % status
-        page.route("**/roleplay/*/messages", lambda route, _request, status=status, body=body: route.fulfill(
-            status=status, content_type="application/json", body=body))
+        page.route(
+            "**/roleplay/*/messages",
+            lambda route, _request, status=status, body=body: route.fulfill(
+                status=status, content_type="application/json", body=body
+            ),
+        )
         box.fill("你们现在用什么系统排课？")
         button.click()
         page.wait_for_function(f"() => document.getElementById('chat-error').textContent.includes('{status}')")
@@ -73,7 +82,9 @@ def test_enter_sends_shift_enter_and_ime_do_not(page):
     page.wait_for_timeout(400)
     assert rep_bubbles(page) == 0 and "\n" in box.input_value()
     # Enter that confirms a pinyin candidate arrives with isComposing set: it must not send.
-    box.evaluate("el => el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', isComposing: true, bubbles: true}))")
+    box.evaluate(
+        "el => el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', isComposing: true, bubbles: true}))"
+    )
     page.wait_for_timeout(400)
     assert rep_bubbles(page) == 0
     box.press("Enter")
@@ -85,8 +96,9 @@ def test_enter_sends_shift_enter_and_ime_do_not(page):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_phone_layout(browser, live_server, lang):
     SHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
     page = context.new_page()
     try:

@@ -30,7 +30,10 @@ def test_manager_corrects_a_drill(browser, live_server):
     page.fill("#drill-edit input[name=pass_score]", "55")
     page.click("#drill-edit form:not(.inline-form) button[type=submit]")
     page.wait_for_load_state()
-    assert "及格分" in page.locator("#drill-changes").inner_text() and "70 → 55" in page.locator("#drill-changes").inner_text()
+    assert (
+        "及格分" in page.locator("#drill-changes").inner_text()
+        and "70 → 55" in page.locator("#drill-changes").inner_text()
+    )
     row = page.locator(f"#results tr:has-text('{REP.display_name}')")
     row.locator("input[name=extra_attempts]").fill("2")
     row.locator("button[type=submit]").click()

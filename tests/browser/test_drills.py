@@ -6,7 +6,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.drills.analytics import SKILLS
 from app.demo import DEMO_TEAM, DEMO_USERS
 from app.drills.analytics import SKILLS
 from app.roleplay.scenarios import get_scenario
@@ -67,8 +66,9 @@ def test_a_bad_drill_shows_the_reason_and_keeps_the_form(page):
 
 def _api(live_server: str, user) -> httpx.Client:
     token = httpx.post(f"{live_server}/api/auth/token", data={"username": user.username, "password": user.password})
-    return httpx.Client(base_url=live_server, timeout=30,
-                        headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    return httpx.Client(
+        base_url=live_server, timeout=30, headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+    )
 
 
 def _play(api: httpx.Client, drill_id: int, lines: list[str]) -> int:
@@ -85,9 +85,17 @@ def test_manager_reviews_an_attempt_and_reads_the_dashboard(page, live_server):
     scenario = get_scenario(SCENARIO)
     rep2 = next(u for u in DEMO_USERS if u.username == "rep2")
     with _api(live_server, MANAGER) as manager, _api(live_server, REP) as strong, _api(live_server, rep2) as weak:
-        drill_id = manager.post("/api/drills", json={
-            "scenario_id": SCENARIO, "team": DEMO_TEAM, "due": "2099-01-31", "pass_score": 60, "attempts": 3,
-            "note": ""}).json()["id"]
+        drill_id = manager.post(
+            "/api/drills",
+            json={
+                "scenario_id": SCENARIO,
+                "team": DEMO_TEAM,
+                "due": "2099-01-31",
+                "pass_score": 60,
+                "attempts": 3,
+                "note": "",
+            },
+        ).json()["id"]
         _play(strong, drill_id, strong_rep_lines(scenario))
         weak_attempt = _play(weak, drill_id, weak_rep_lines(scenario))
         coach_score = weak.get(f"/api/team/attempts/{weak_attempt}/reviews").json()["coach_score"]

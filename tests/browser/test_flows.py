@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from app.demo import DEMO_USERS
 from app.models import Opportunity, User
-from tests.utils.browser import login
-from tests.utils.browser import REP
+from tests.utils.browser import REP, login
 
 pytestmark = pytest.mark.browser
 
@@ -16,8 +15,16 @@ MANAGER = next(u for u in DEMO_USERS if u.username == "manager")
 SHOTS = "/tmp/shots"
 
 # (button value to click) for each choice question of the 5K flow, in the order the coach asks them.
-FIVEK_CHOICES = ["fivek.power.l4", "fivek.problem.l5", "decision_maker", "fivek.vision.l3", "decision_maker",
-                 "fivek.value.l2", "decision_maker", "fivek.control.l4"]
+FIVEK_CHOICES = [
+    "fivek.power.l4",
+    "fivek.problem.l5",
+    "decision_maker",
+    "fivek.vision.l3",
+    "decision_maker",
+    "fivek.value.l2",
+    "decision_maker",
+    "fivek.control.l4",
+]
 
 
 def coach_says(page) -> str:
@@ -98,12 +105,23 @@ def test_probe_pause_and_resume_in_the_chat(page):
 
 def test_manager_sees_the_team_pipeline_with_a_rep_filter(page, session):
     reps = {user.username: user for user in session.exec(select(User)).all()}
-    deals = [("rep1", "华东精工", 850000, "milestone.m50", 50, None), ("rep1", "苏州电子", 300000, "milestone.m10", 10, None),
-             ("rep2", "杭州人民医院", 1200000, "milestone.m25", 25, date.today() - timedelta(days=5)),
-             ("rep2", "宁波银行", 500000, None, None, None)]
+    deals = [
+        ("rep1", "华东精工", 850000, "milestone.m50", 50, None),
+        ("rep1", "苏州电子", 300000, "milestone.m10", 10, None),
+        ("rep2", "杭州人民医院", 1200000, "milestone.m25", 25, date.today() - timedelta(days=5)),
+        ("rep2", "宁波银行", 500000, None, None, None),
+    ]
     for owner, account, amount, milestone, probability, close in deals:
-        session.add(Opportunity(owner_id=reps[owner].id, account=account, amount=amount, milestone_id=milestone,
-                                probability=probability, expected_close=close))
+        session.add(
+            Opportunity(
+                owner_id=reps[owner].id,
+                account=account,
+                amount=amount,
+                milestone_id=milestone,
+                probability=probability,
+                expected_close=close,
+            )
+        )
     session.commit()
 
     login(page, MANAGER.username, MANAGER.password)

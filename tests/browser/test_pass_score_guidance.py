@@ -24,8 +24,15 @@ def test_the_drill_form_suggests_a_pass_score(browser, live_server, engine):
         make_user(session, Role.rep, team=DEMO_TEAM, username="rep3")
         reps = list(session.exec(select(User).where(User.role == Role.rep)))
         for rep, score in zip(reps, [22, 48, 61], strict=True):
-            session.add(RolePlay(owner_id=rep.id, scenario_id=SCENARIO, score=score, status=RolePlayStatus.finished,
-                                 finished_at=datetime.now(UTC)))
+            session.add(
+                RolePlay(
+                    owner_id=rep.id,
+                    scenario_id=SCENARIO,
+                    score=score,
+                    status=RolePlayStatus.finished,
+                    finished_at=datetime.now(UTC),
+                )
+            )
         session.commit()
     for lang, width in (("zh", 1440), ("en", 390)):
         context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": width, "height": 900})

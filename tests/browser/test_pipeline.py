@@ -4,18 +4,22 @@ import pytest
 from sqlmodel import select
 
 from app.models import Opportunity, User
-from tests.utils.browser import login
-from tests.utils.browser import REP, SHOTS
+from tests.utils.browser import REP, SHOTS, login
 
 pytestmark = pytest.mark.browser
 
 
 def test_rep_marks_deals_won_and_lost(page, session):
     rep = session.exec(select(User).where(User.username == REP.username)).one()
-    for account, amount, milestone, probability in (("华东精工", 850000, "milestone.m50", 50),
-                                                    ("苏州电子", 300000, "milestone.m10", 10)):
-        session.add(Opportunity(owner_id=rep.id, account=account, amount=amount, milestone_id=milestone,
-                                probability=probability))
+    for account, amount, milestone, probability in (
+        ("华东精工", 850000, "milestone.m50", 50),
+        ("苏州电子", 300000, "milestone.m10", 10),
+    ):
+        session.add(
+            Opportunity(
+                owner_id=rep.id, account=account, amount=amount, milestone_id=milestone, probability=probability
+            )
+        )
     session.commit()
 
     login(page, REP.username, REP.password)

@@ -1,13 +1,12 @@
 """A rep plays a scenario to the end in Chromium: streamed replies, the coach sidebar, the scorecard chart, the note."""
 
-
 import pytest
 
-from tests.utils.browser import login
+from tests.utils.browser import SCENARIO, SHOTS, login, say
 from tests.utils.scripted_reps import strong_rep_lines
-from tests.utils.browser import SCENARIO, SHOTS, say
 
 pytestmark = pytest.mark.browser
+
 
 def test_play_a_scenario_to_the_scorecard(page):
     SHOTS.mkdir(exist_ok=True)

@@ -7,14 +7,17 @@ import httpx
 import pytest
 
 from tests.api.test_flows import SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
-from tests.utils.browser import login
 from tests.browser.test_roleplay import say
+from tests.utils.browser import login
 from tests.utils.scenario_library import AUTHORED_FORM
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-STRONG_OPENING = ["目前贵公司在排班方面是怎么安排的？能具体介绍一下吗？", "在人手方面，您遇到过哪些困难或者不满意的地方？"]
+STRONG_OPENING = [
+    "目前贵公司在排班方面是怎么安排的？能具体介绍一下吗？",
+    "在人手方面，您遇到过哪些困难或者不满意的地方？",
+]
 
 
 def finish(page) -> None:

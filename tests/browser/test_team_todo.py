@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from app.demo import DEMO_USERS
-from tests.utils.browser import login
 from tests.browser.test_reviews_reach_rep import weak_drill_attempt
+from tests.utils.browser import login
 
 pytestmark = pytest.mark.browser
 

@@ -36,8 +36,14 @@ def make_llm_client(make_settings, engine, faulty_llm):
     opened: list[TestClient] = []
 
     def factory(**overrides) -> TestClient:
-        values = {"llm_provider": "openai", "openai_base_url": faulty_llm.base_url, "openai_api_key": "test-key",
-                  "llm_model": "fake-model", "llm_timeout_s": SHORT_TIMEOUT_S, "llm_max_retries": 2}
+        values = {
+            "llm_provider": "openai",
+            "openai_base_url": faulty_llm.base_url,
+            "openai_api_key": "test-key",
+            "llm_model": "fake-model",
+            "llm_timeout_s": SHORT_TIMEOUT_S,
+            "llm_max_retries": 2,
+        }
         values.update(overrides)
         client = TestClient(create_app(make_settings(**values), engine))
         client.__enter__()

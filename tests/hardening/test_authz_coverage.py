@@ -41,8 +41,11 @@ def schema_operations(app) -> set[tuple[str, str]]:
 def route_of(operations: set[tuple[str, str]], method: str, url: str) -> tuple[str, str] | None:
     """The schema operation a request reaches; literal segments win over parameters, as in the app's router."""
     path = urlsplit(url).path
-    matching = [(m, template) for m, template in operations
-                if m == method and re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path)]
+    matching = [
+        (m, template)
+        for m, template in operations
+        if m == method and re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path)
+    ]
     return min(matching, key=lambda operation: operation[1].count("{"), default=None)
 
 
@@ -86,15 +89,28 @@ def test_every_protected_route_refuses_a_deactivated_account(client, app, sessio
 
 # --- listings filter, they do not refuse: nothing of team A's rep may show up for team B -----------------------
 
-LISTINGS = ["/api/users", "/api/teams", "/api/roleplays", "/api/roleplays?scope=team", "/api/notes", "/api/flow-runs", "/api/opportunities",
-            "/api/opportunities/pipeline", "/api/drills", "/api/team/dashboard", "/api/team/export.csv", "/api/team/todo"]
+LISTINGS = [
+    "/api/users",
+    "/api/teams",
+    "/api/roleplays",
+    "/api/roleplays?scope=team",
+    "/api/notes",
+    "/api/flow-runs",
+    "/api/opportunities",
+    "/api/opportunities/pipeline",
+    "/api/drills",
+    "/api/team/dashboard",
+    "/api/team/export.csv",
+    "/api/team/todo",
+]
 
 
 def owner_data(client, headers) -> None:
     """One of everything for the owner rep: a finished role-play with its note, a flow run, an opportunity."""
     roleplay_id = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=headers).json()["id"]
-    client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "目前贵公司在现有系统方面是怎么安排的？"},
-                headers=headers)
+    client.post(
+        f"/api/roleplays/{roleplay_id}/turns", json={"text": "目前贵公司在现有系统方面是怎么安排的？"}, headers=headers
+    )
     assert client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers).status_code == 200
     assert client.post("/api/flows/opportunity_check/runs", json={}, headers=headers).status_code == 201
     assert client.post("/api/opportunities", json={"account": "甲方机密客户"}, headers=headers).status_code == 201
@@ -135,4 +151,3 @@ def _has_value(data: object, key: str, value: int) -> bool:
     if isinstance(data, list):
         return any(_has_value(item, key, value) for item in data)
     return False
-

@@ -25,8 +25,12 @@ def test_200_simultaneous_session_starts_all_succeed(client, session):
     async def burst() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=client.app)  # the app's own event loop, real concurrency
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as burst_client:
-            return await asyncio.gather(*(burst_client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"},
-                                                            headers=each) for each in headers))
+            return await asyncio.gather(
+                *(
+                    burst_client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=each)
+                    for each in headers
+                )
+            )
 
     began = time.monotonic()
     responses = client.portal.call(burst)  # inside the running app, after its lifespan set the thread pool up

@@ -22,12 +22,17 @@ from app.knowledge.retriever import get_index
 from app.main import create_app
 from app.models import Role
 from app.roleplay.scenarios import Scenario, load_scenarios
-from tests.utils.sse import read_sse
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
+from tests.utils.sse import read_sse
 
-ATTEMPTS = [json.loads(line) for line in (Path(__file__).parents[1] / "eval" / "injection_attempts.jsonl")
-            .read_text(encoding="utf-8").splitlines() if line.strip()]
+ATTEMPTS = [
+    json.loads(line)
+    for line in (Path(__file__).parents[1] / "eval" / "injection_attempts.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
 ROLEPLAY = [attempt for attempt in ATTEMPTS if attempt["target"] == "roleplay"]
 ASK = [attempt for attempt in ATTEMPTS if attempt["target"] == "ask"]
 SCENARIO = load_scenarios()["mfg_vitamin_erp"]
@@ -41,12 +46,18 @@ def normalise(text: str) -> str:
 
 def windows(text: str) -> set[str]:
     plain = normalise(text)
-    return {plain[i:i + WINDOW] for i in range(max(0, len(plain) - WINDOW + 1))}
+    return {plain[i : i + WINDOW] for i in range(max(0, len(plain) - WINDOW + 1))}
 
 
 def public_text(scenario: Scenario) -> list[str]:
-    return [scenario.opening_line, scenario.company.context, scenario.company.size, scenario.deal_context,
-            scenario.our_offering, *scenario.decision_criteria]
+    return [
+        scenario.opening_line,
+        scenario.company.context,
+        scenario.company.size,
+        scenario.deal_context,
+        scenario.our_offering,
+        *scenario.decision_criteria,
+    ]
 
 
 def leaked_facts(reply: str, hidden: Iterable[str], allowed: Iterable[str]) -> list[str]:
@@ -79,8 +90,9 @@ def victim_data(session):
         victim = make_user(session, Role.rep, team="B组")
         headers = auth_headers(client, victim)
         roleplay_id = client.post("/api/roleplays", json={"scenario_id": SCENARIO.id}, headers=headers).json()["id"]
-        client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": f"我们的客户代号是{VICTIM_MARK}"},
-                    headers=headers)
+        client.post(
+            f"/api/roleplays/{roleplay_id}/turns", json={"text": f"我们的客户代号是{VICTIM_MARK}"}, headers=headers
+        )
         client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers)
         client.post("/api/opportunities", json={"account": VICTIM_MARK}, headers=headers)
         return victim.username
@@ -94,8 +106,9 @@ def attack_roleplay(client: TestClient, headers: dict, text: str, *, stream: boo
     if stream:
         accepted = client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": text}, headers=headers).json()
         events = read_sse(client.get(accepted["stream_url"], headers=headers).text)
-        shown = "".join(data["text"] for name, data in events if name == "token") + \
-            "".join(data["reply"] for name, data in events if name == "done")
+        shown = "".join(data["text"] for name, data in events if name == "token") + "".join(
+            data["reply"] for name, data in events if name == "done"
+        )
     else:
         response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": text}, headers=headers)
         assert response.status_code == 200, response.text
@@ -151,8 +164,14 @@ def obeying_model(scenario: Scenario):
 def obeying_settings(open_limits, fake_llm):
     """LLM mode against the loopback model, scripted to obey every injection."""
     fake_llm.responder = obeying_model(SCENARIO)
-    return open_limits(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                       llm_model="fake-model", llm_timeout_s=5.0, llm_max_retries=0)
+    return open_limits(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="k",
+        llm_model="fake-model",
+        llm_timeout_s=5.0,
+        llm_max_retries=0,
+    )
 
 
 def test_roleplay_with_an_obeying_model_leaks_nothing(obeying_settings, engine, session, fake_llm, victim_data):
@@ -190,8 +209,12 @@ def test_ask_with_an_obeying_model_leaks_nothing(obeying_settings, engine, sessi
         leaks = ask_leaks(client, headers, victim)
     # Ask's requests: JSON mode with the passages in the prompt (the role-play and SPIN calls are JSON mode too now,
     # and the victim's own role-play rightly carries the victim's words).
-    echoed = [body for body in fake_llm.requests if (body.get("response_format") or {}).get("type") == "json_object"
-              and '<passage id="' in body["messages"][0]["content"]]
+    echoed = [
+        body
+        for body in fake_llm.requests
+        if (body.get("response_format") or {}).get("type") == "json_object"
+        and '<passage id="' in body["messages"][0]["content"]
+    ]
     assert len(echoed) >= len(ASK) - 5, f"only {len(echoed)} attempts reached the model (no passages otherwise)"
     prompts = json.dumps([body["messages"] for body in echoed], ensure_ascii=False)
     assert VICTIM_MARK not in prompts and victim not in prompts, "another user's data is in a prompt"

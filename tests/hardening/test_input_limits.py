@@ -35,9 +35,14 @@ def unbounded(schema: dict, components: dict, where: str, seen: set[str], *, int
         for option in schema.get(key, []):
             problems += unbounded(option, components, where, seen, integers=integers)
     kind = schema.get("type")
-    if kind == "string" and "maxLength" not in schema and "enum" not in schema and "const" not in schema \
-            and schema.get("format") not in ("date", "date-time", "binary") \
-            and not (schema.get("pattern") and not re.search(r"[*+{]", schema["pattern"])):
+    if (
+        kind == "string"
+        and "maxLength" not in schema
+        and "enum" not in schema
+        and "const" not in schema
+        and schema.get("format") not in ("date", "date-time", "binary")
+        and not (schema.get("pattern") and not re.search(r"[*+{]", schema["pattern"]))
+    ):
         problems.append(f"{where}: string without maxLength")
     if integers and kind == "integer" and where.endswith("id") and "maximum" not in schema:
         problems.append(f"{where}: id without maximum")
@@ -65,8 +70,9 @@ def test_every_input_string_and_list_is_bounded(schema):
             where = f"{method.upper()} {path}"
             for parameter in operation.get("parameters", []):
                 # Whole numbers in paths and queries are range-checked for every route by InputGuardMiddleware.
-                problems += unbounded(parameter["schema"], components, f"{where} ?{parameter['name']}", set(),
-                                      integers=False)
+                problems += unbounded(
+                    parameter["schema"], components, f"{where} ?{parameter['name']}", set(), integers=False
+                )
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 problems += unbounded(content["schema"], components, f"{where} body", set())
     assert not problems, f"{len(problems)} unbounded inputs:\n" + "\n".join(problems)
@@ -96,29 +102,40 @@ def test_a_long_turn_is_a_clear_422(client, headers):
     assert error["loc"] == ["body", "text"] and "2000" in error["msg"], error
 
 
-@pytest.mark.parametrize("url, body", [
-    ("/api/ask", {"question": "q" * 1001}),
-    ("/api/coach/spin", {"text": "x" * 2001}),
-    ("/api/opportunities", {"account": "a" * 121}),
-    ("/api/roleplays", {"scenario_id": "s" * 81}),
-])
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        ("/api/ask", {"question": "q" * 1001}),
+        ("/api/coach/spin", {"text": "x" * 2001}),
+        ("/api/opportunities", {"account": "a" * 121}),
+        ("/api/roleplays", {"scenario_id": "s" * 81}),
+    ],
+)
 def test_oversized_fields_are_refused_with_the_field_named(client, headers, url, body):
     response = client.post(url, json=body, headers=headers)
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"][-1] == next(iter(body)), response.text
 
 
-@pytest.mark.parametrize("url", ["/api/roleplays?limit=101", "/api/notes?limit=101", "/api/roleplays?limit=0",
-                                 "/api/notes?offset=-1"])
+@pytest.mark.parametrize(
+    "url", ["/api/roleplays?limit=101", "/api/notes?limit=101", "/api/roleplays?limit=0", "/api/notes?offset=-1"]
+)
 def test_page_sizes_over_100_are_refused(client, headers, url):
     response = client.get(url, headers=headers)
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"][0] == "query"
 
 
-@pytest.mark.parametrize("url", ["/api/notes/99999999999999999999", "/api/roleplays?owner_id=-99999999999999999999",
-                                 "/api/team/reps/9223372036854775808/progress",
-                                 "/api/opportunities/2147483648", "/api/flow-runs/2147483648"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/notes/99999999999999999999",
+        "/api/roleplays?owner_id=-99999999999999999999",
+        "/api/team/reps/9223372036854775808/progress",
+        "/api/opportunities/2147483648",
+        "/api/flow-runs/2147483648",
+    ],
+)
 def test_ids_beyond_the_database_range_are_a_422_not_a_500(client, headers, url):
     response = client.get(url, headers=headers)
     assert response.status_code == 422, response.text
@@ -134,8 +151,11 @@ def test_a_number_wrapped_in_control_characters_is_not_a_500(client, headers):
 
 
 def test_a_body_over_the_cap_is_refused_before_parsing(client, headers):
-    response = client.post("/api/coach/spin", content=b'{"text": "' + b"x" * MAX_BODY_BYTES + b'"}',
-                           headers=headers | {"content-type": "application/json"})
+    response = client.post(
+        "/api/coach/spin",
+        content=b'{"text": "' + b"x" * MAX_BODY_BYTES + b'"}',
+        headers=headers | {"content-type": "application/json"},
+    )
     assert response.status_code == 413, response.text
 
 
@@ -145,19 +165,24 @@ def test_the_nul_character_is_a_422_in_paths_queries_and_bodies(client, headers)
         response = client.get(url, headers=headers)
         assert response.status_code == 422 and "NUL" in response.json()["detail"][0]["msg"], (url, response.text)
     started = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=headers).json()
-    turn = client.post(f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统\u0000？"}, headers=headers)
+    turn = client.post(
+        f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统\u0000？"}, headers=headers
+    )
     assert turn.status_code == 422 and "NUL" in turn.text
     assert client.post("/login", data={"username": "a\x00", "password": "b"}).status_code == 422
-    fine = client.post(f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统？增长了 100%00 也行"},
-                       headers=headers)
+    fine = client.post(
+        f"/api/roleplays/{started['id']}/turns", json={"text": "现在用什么系统？增长了 100%00 也行"}, headers=headers
+    )
     assert fine.status_code == 200, "a JSON body may say %00; only the NUL itself is refused"
 
 
 def test_a_nul_in_the_query_names_the_parameter_not_the_path(client, headers):
     """The 422 said loc ["path"] for ?flow_id=%00; it names the query parameter, as the integer check does."""
-    for url, loc in (("/api/flow-runs?flow_id=%00", ["query", "flow_id"]),
-                     ("/api/flow-runs?limit=10&status=a%00b", ["query", "status"]),
-                     ("/api/notes/%00", ["path"])):
+    for url, loc in (
+        ("/api/flow-runs?flow_id=%00", ["query", "flow_id"]),
+        ("/api/flow-runs?limit=10&status=a%00b", ["query", "status"]),
+        ("/api/notes/%00", ["path"]),
+    ):
         response = client.get(url, headers=headers)
         assert response.status_code == 422, (url, response.text)
         assert response.json()["detail"][0]["loc"] == loc, (url, response.text)

@@ -17,10 +17,10 @@ from sqlmodel import select
 
 from app.models import Role, Turn, TurnStatus
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.roleplays import start
-from tests.utils.sse import read_sse
 from tests.utils.factories import auth_headers, make_user
+from tests.utils.roleplays import start
 from tests.utils.scripted_reps import strong_rep_lines
+from tests.utils.sse import read_sse
 
 TOTAL_TURNS = 200
 REPS = 10  # parallel reps, 20 turns each: under the per-user turn limit, and concurrent like real use
@@ -73,8 +73,11 @@ def run_rep(client, headers: dict, rep_index: int, turns: int, lines: list[str])
             if number % RETRY_EVERY == 0:
                 again = client.post(url, json=body, headers=headers)
                 log.statuses[again.status_code] += 1
-                if again.status_code != 200 or again.json()["turn_id"] != result["turn_id"] \
-                        or again.json()["reply"] != result["reply"]:
+                if (
+                    again.status_code != 200
+                    or again.json()["turn_id"] != result["turn_id"]
+                    or again.json()["reply"] != result["reply"]
+                ):
                     log.retry_mismatches.append(f"{client_id} (retry): {again.status_code} {again.text[:120]}")
             if result["state"]["finished"]:  # the buyer ended the call: the rep starts another one
                 client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers)
@@ -95,8 +98,10 @@ def test_200_turns_with_30_percent_model_faults_lose_nothing(make_llm_client, fa
     reply_statuses = sum((log.reply_statuses for log in logs), Counter())
     sources = sum((log.sources for log in logs), Counter())
     acknowledged = {client_id: turn_id for log in logs for client_id, turn_id in log.acknowledged.items()}
-    summary = (f"HTTP statuses {dict(statuses)}; replies {dict(reply_statuses)}; sources {dict(sources)}; "
-               f"model requests {len(faulty_llm.requests)}")
+    summary = (
+        f"HTTP statuses {dict(statuses)}; replies {dict(reply_statuses)}; sources {dict(sources)}; "
+        f"model requests {len(faulty_llm.requests)}"
+    )
     print(summary)  # the figures bench/RESULTS.md quotes (pytest -rP shows them)
 
     assert statuses[500] == 0 and set(statuses) <= {200}, f"never a 500, nor any other error: {summary}"
@@ -106,8 +111,11 @@ def test_200_turns_with_30_percent_model_faults_lose_nothing(make_llm_client, fa
     stored = session.exec(select(Turn).where(Turn.roleplay_id.in_(roleplay_ids))).all()
     rep_turns = [turn for turn in stored if turn.speaker == "rep"]
     by_client = Counter(turn.client_id for turn in rep_turns)
-    lost = [client_id for client_id, turn_id in acknowledged.items()
-            if not any(turn.id == turn_id and turn.client_id == client_id for turn in rep_turns)]
+    lost = [
+        client_id
+        for client_id, turn_id in acknowledged.items()
+        if not any(turn.id == turn_id and turn.client_id == client_id for turn in rep_turns)
+    ]
     duplicates = {client_id: n for client_id, n in by_client.items() if n > 1}
     replies = Counter((turn.roleplay_id, turn.seq) for turn in stored if turn.speaker == "buyer")
     unanswered = [turn.id for turn in rep_turns if replies[(turn.roleplay_id, turn.seq + 1)] != 1]
@@ -145,8 +153,7 @@ def test_streamed_turns_with_30_percent_model_faults_end_with_the_stored_reply(m
         done = events[-1][1]
         shown = "".join(data["text"] for name, data in events if name == "token")
         outcomes[done["reply_status"]] += 1
-        stored = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id,
-                                                 Turn.id > done["turn_id"])).one()
+        stored = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id, Turn.id > done["turn_id"])).one()
         assert (stored.text, stored.status) == (done["reply"], done["reply_status"])
         if done["reply_status"] == "partial":  # what the rep saw before the cut is what is kept
             assert shown == done["reply"] and done["reply"], events

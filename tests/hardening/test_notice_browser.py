@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.roleplay.feedback import NOTICES
-from tests.utils.browser import login
-from tests.utils.browser import SCENARIO, say
+from tests.utils.browser import SCENARIO, login, say
 from tests.utils.scripted_reps import strong_rep_lines
 
 pytestmark = pytest.mark.browser
@@ -17,8 +16,15 @@ SHOTS = Path("/tmp/shots")
 @pytest.fixture
 def settings(make_settings, fake_llm):
     """LLM mode with a budget the first reply uses up (the live server is built from `settings`)."""
-    return make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                         llm_model="fake-model", llm_timeout_s=5.0, llm_max_retries=0, llm_daily_token_budget=10)
+    return make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="k",
+        llm_model="fake-model",
+        llm_timeout_s=5.0,
+        llm_max_retries=0,
+        llm_daily_token_budget=10,
+    )
 
 
 def test_the_budget_notice_is_shown_in_the_chat(page, fake_llm):  # noqa: F811

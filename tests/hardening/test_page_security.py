@@ -33,16 +33,26 @@ def page_scripts_are_files(html: str) -> list[str]:
 
 @pytest.fixture
 def llm_world(make_settings, engine, session, fake_llm):
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                             llm_model="fake-model", llm_timeout_s=5.0, llm_max_retries=0)
+    settings = make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="k",
+        llm_model="fake-model",
+        llm_timeout_s=5.0,
+        llm_max_retries=0,
+    )
     app = create_app(settings, engine)
     rep = make_user(session, Role.rep, team="A组")
     manager = make_user(session, Role.manager, team="A组")
     with TestClient(app) as rep_client, TestClient(app) as manager_client:
         web_login(rep_client, rep.username)
         web_login(manager_client, manager.username)
-        yield {"rep": rep, "rep_client": rep_client, "manager_client": manager_client,
-               "api": auth_headers(rep_client, rep)}
+        yield {
+            "rep": rep,
+            "rep_client": rep_client,
+            "manager_client": manager_client,
+            "api": auth_headers(rep_client, rep),
+        }
 
 
 def test_model_and_rep_text_is_escaped_on_every_page_that_shows_it(llm_world, fake_llm):
@@ -109,8 +119,16 @@ def test_every_page_and_response_has_the_security_headers(llm_world, fake_llm):
     client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": REP_SCRIPT}, headers=api)
     note_id = client.post(f"/api/roleplays/{roleplay_id}/finish", headers=api).json()["note_id"]
     run_id = client.post("/api/flows/opportunity_check/runs", json={}, headers=api).json()["run_id"]
-    ids = {"roleplay_id": str(roleplay_id), "note_id": str(note_id), "run_id": str(run_id), "code": "en",
-           "user_id": str(llm_world["rep"].id), "chunk_id": "spin-overview", "fmt": "md", "ask_id": "none"}
+    ids = {
+        "roleplay_id": str(roleplay_id),
+        "note_id": str(note_id),
+        "run_id": str(run_id),
+        "code": "en",
+        "user_id": str(llm_world["rep"].id),
+        "chunk_id": "spin-overview",
+        "fmt": "md",
+        "ask_id": "none",
+    }
     urls = page_urls(ids) + ["/no-such-page", "/static/app.js", "/api/health", "/api/me", "/login"]
     missing, inline = {}, {}
     for who in ("rep_client", "manager_client"):

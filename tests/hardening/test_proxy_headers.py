@@ -15,9 +15,15 @@ pytestmark = pytest.mark.slow
 
 def sign_in_statuses(base_url: str, attempts: int) -> list[int]:
     """Wrong passwords for new names, each claiming to come from a new address through X-Forwarded-For."""
-    return [httpx.post(f"{base_url}/api/auth/token", data={"username": f"guess{n}", "password": "wrong-password"},
-                       headers={"X-Forwarded-For": f"203.0.113.{n + 1}"}, timeout=10).status_code
-            for n in range(attempts)]
+    return [
+        httpx.post(
+            f"{base_url}/api/auth/token",
+            data={"username": f"guess{n}", "password": "wrong-password"},
+            headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+            timeout=10,
+        ).status_code
+        for n in range(attempts)
+    ]
 
 
 def test_forwarded_headers_are_not_trusted_by_default(tmp_path):

@@ -78,8 +78,9 @@ def test_token_endpoint_limits_guessing(limited_client, session):
 
 def test_login_is_the_strictest_limit_by_default():
     defaults = Settings(_env_file=None)
-    per_minute = {name: parse(getattr(defaults, name)) for name in ("rate_limit_login", "rate_limit_turns",
-                                                                     "rate_limit_asks")}
+    per_minute = {
+        name: parse(getattr(defaults, name)) for name in ("rate_limit_login", "rate_limit_turns", "rate_limit_asks")
+    }
     rate = {name: item.amount / item.get_expiry() for name, item in per_minute.items()}
     assert rate["rate_limit_login"] < min(rate["rate_limit_turns"], rate["rate_limit_asks"]), rate
 
@@ -107,11 +108,17 @@ def test_login_form_is_limited_with_retry_after(limited_client, session):
     user = make_user(session, Role.rep)
     token = re.search(r'name="csrf_token" value="([^"]+)"', limited_client.get("/login").text).group(1)
     for _ in range(LIMIT):
-        response = limited_client.post("/login", data={"username": user.username, "password": "nope",
-                                                       "csrf_token": token}, follow_redirects=False)
+        response = limited_client.post(
+            "/login", data={"username": user.username, "password": "nope", "csrf_token": token}, follow_redirects=False
+        )
         assert response.status_code == 401
-    assert_limited(limited_client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                                       "csrf_token": token}, follow_redirects=False))
+    assert_limited(
+        limited_client.post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+    )
 
 
 def signed_in(client, session) -> tuple[dict, dict]:
@@ -140,7 +147,9 @@ def test_flow_page_answers_are_limited_with_retry_after(limited_client, session)
     web, api = signed_in(limited_client, session)
     url = f"/flows/runs/{new_flow_run(limited_client, api)}/answer"
     browser = web | {"Accept": "text/html"}
-    statuses = [limited_client.post(url, data={"answer": "华东精工"}, headers=browser).status_code for _ in range(LIMIT)]
+    statuses = [
+        limited_client.post(url, data={"answer": "华东精工"}, headers=browser).status_code for _ in range(LIMIT)
+    ]
     assert 429 not in statuses, statuses
     assert_limited(limited_client.post(url, data={"answer": "华东精工"}, headers=browser))
 
@@ -148,8 +157,7 @@ def test_flow_page_answers_are_limited_with_retry_after(limited_client, session)
 @pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379 (running on the CI machine)")
 def test_a_shared_redis_limit_store_limits_the_same(make_settings, engine, session):
     """RATE_LIMIT_STORAGE=redis://… (shared by every worker process) is counted through a worker thread, same answers."""
-    app = create_app(make_settings(rate_limit_turns=f"{LIMIT}/minute", rate_limit_storage=REDIS_URL),
-                     engine)
+    app = create_app(make_settings(rate_limit_turns=f"{LIMIT}/minute", rate_limit_storage=REDIS_URL), engine)
     limiter = app.state.limiter
     assert not limiter.in_process
     limiter.reset()  # user ids repeat between test runs; the counts must not

@@ -18,15 +18,25 @@ from sqlmodel import select
 from app.llm.budget import READ_TTL_S, TokenBudget, budget_day, estimate_tokens
 from app.llm.calls import generate, stream_text
 from app.llm.factory import build_chat_model
-from app.llm.resilience import (_PENDING_CHARGES, CircuitBreaker, CircuitOpen, ModelGuard, bind_request_state,
-                                guard_of, is_outage, is_retryable, settle_charges, unbind_request_state)
+from app.llm.resilience import (
+    _PENDING_CHARGES,
+    CircuitBreaker,
+    CircuitOpen,
+    ModelGuard,
+    bind_request_state,
+    guard_of,
+    is_outage,
+    is_retryable,
+    settle_charges,
+    unbind_request_state,
+)
 from app.middleware import ModelCallerMiddleware
 from app.models import LlmUsage, Role
-from tests.utils.roleplays import start
-from tests.utils.sse import read_sse
-from tests.utils.flows import SCRIPTED, thin_answer_reply
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action, reported_usage
+from tests.utils.flows import SCRIPTED, thin_answer_reply
+from tests.utils.roleplays import start
+from tests.utils.sse import read_sse
 
 QUESTION = "目前贵公司在现有系统方面是怎么安排的？能具体介绍一下吗？"
 
@@ -72,8 +82,13 @@ def test_breaker_lets_one_trial_through_after_the_cooldown():
     assert breaker.allow()
     breaker.record_success()
     assert breaker.state == "closed" and breaker.allow() and breaker.allow()
-    assert breaker.snapshot() == {"state": "closed", "consecutive_failures": 0, "failure_threshold": 1,
-                                  "cooldown_s": 30, "retry_in_s": None}
+    assert breaker.snapshot() == {
+        "state": "closed",
+        "consecutive_failures": 0,
+        "failure_threshold": 1,
+        "cooldown_s": 30,
+        "retry_in_s": None,
+    }
 
 
 def _status_error(code: int) -> openai.APIStatusError:
@@ -81,8 +96,20 @@ def _status_error(code: int) -> openai.APIStatusError:
     return openai.APIStatusError("x", response=httpx.Response(code, request=request), body=None)
 
 
-@pytest.mark.parametrize("code, outage", [(500, True), (503, True), (429, True), (408, True), (401, False),
-                                          (403, False), (400, False), (404, False), (422, False)])
+@pytest.mark.parametrize(
+    "code, outage",
+    [
+        (500, True),
+        (503, True),
+        (429, True),
+        (408, True),
+        (401, False),
+        (403, False),
+        (400, False),
+        (404, False),
+        (422, False),
+    ],
+)
 def test_only_service_failures_count_against_the_circuit(code, outage):
     # A 400 (a refused parameter, a content filter) or a 401 (a bad key) belongs to the request or the settings:
     # it must not let one user, or one feature's wrong setting, open the circuit for everyone.
@@ -171,7 +198,8 @@ def test_guard_counts_a_stream_the_caller_abandons_as_neither(llm_settings, fake
 
 
 def test_async_stream_runs_the_guard_on_the_event_loop_and_leaves_the_charge_to_the_request(
-        llm_settings, fake_llm, engine, session):
+    llm_settings, fake_llm, engine, session
+):
     """No thread hop per streamed token, and no database write on the event loop: the request settles the charge."""
     rep = make_user(session, Role.rep, team="A组")
     seen_threads: set[int] = set()
@@ -298,8 +326,9 @@ def test_token_budget_counts_reported_usage_and_then_answers_offline(make_llm_cl
     assert second.json()["llm"] is None and second.json()["label"], "over budget: the offline answer, not an error"
     assert len(faulty_llm.requests) == sent, "the model was not called"
 
-    assert client.post("/api/coach/spin", json={"text": QUESTION}, headers=other_headers).json()["llm"], \
+    assert client.post("/api/coach/spin", json={"text": QUESTION}, headers=other_headers).json()["llm"], (
         "the budget is per user"
+    )
 
 
 def test_streamed_turn_is_charged_and_over_budget_turn_says_so(make_llm_client, faulty_llm, session):

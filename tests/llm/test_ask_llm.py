@@ -13,7 +13,9 @@ from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 from tests.utils.fake_llm import Action
 
 QUESTION = "摧龙六式有哪六步？"
-MODEL_ANSWER = "摧龙六式分六步：客户分析、建立信任、挖掘需求、呈现价值、赢取承诺、跟进服务。每一步都有开始和结束的标志。"
+MODEL_ANSWER = (
+    "摧龙六式分六步：客户分析、建立信任、挖掘需求、呈现价值、赢取承诺、跟进服务。每一步都有开始和结束的标志。"
+)
 NOTICE_ZH = "模型暂时不可用，以下是手册的离线答案。"
 
 
@@ -24,8 +26,14 @@ def model_reply(answer: str = MODEL_ANSWER, cited_ids=("dragon-steps-overview",)
 @pytest.fixture
 def impatient_client(make_settings, engine, fake_llm):
     """A model client that gives up quickly (no retries, short timeout), for the fault tests."""
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="test-key",
-                             llm_model="fake-model", llm_timeout_s=0.5, llm_max_retries=0)
+    settings = make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="test-key",
+        llm_model="fake-model",
+        llm_timeout_s=0.5,
+        llm_max_retries=0,
+    )
     with TestClient(create_app(settings, engine)) as client:
         yield client
 
@@ -75,23 +83,34 @@ def test_model_may_cite_any_retrieved_passage_but_nothing_else(llm_client, heade
 
 
 def test_not_covered_is_said_plainly_without_citations(llm_client, headers, fake_llm):
-    fake_llm.queue(model_reply(answer="销售手册里没有涉及这个问题。", cited_ids=["dragon-steps-overview"], covered=False))
+    fake_llm.queue(
+        model_reply(answer="销售手册里没有涉及这个问题。", cited_ids=["dragon-steps-overview"], covered=False)
+    )
     body = ask(llm_client, headers, "摧龙六式的作者喜欢喝什么茶？")
     might_help = body.pop("might_help")
-    assert body == {"answer": "销售手册里没有涉及这个问题。", "citations": [], "mode": "llm", "notice": None,
-                    "covered": False, "declined": False}
+    assert body == {
+        "answer": "销售手册里没有涉及这个问题。",
+        "citations": [],
+        "mode": "llm",
+        "notice": None,
+        "covered": False,
+        "declined": False,
+    }
     assert might_help and all(c["source_kind"] == "playbook" for c in might_help)  # the passages the model saw
 
 
-@pytest.mark.parametrize("fault", [
-    Action(fault="429"),
-    Action(fault="500"),
-    Action(fault="timeout"),
-    Action(text="这不是 JSON"),
-    Action(json={}),
-    Action(json={"answer": "", "cited_ids": ["dragon-steps-overview"]}),
-    model_reply(cited_ids=["invented-id"]),  # claims an answer, cites nothing we retrieved
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Action(fault="429"),
+        Action(fault="500"),
+        Action(fault="timeout"),
+        Action(text="这不是 JSON"),
+        Action(json={}),
+        Action(json={"answer": "", "cited_ids": ["dragon-steps-overview"]}),
+        model_reply(cited_ids=["invented-id"]),  # claims an answer, cites nothing we retrieved
+    ],
+)
 def test_model_faults_fall_back_to_the_offline_answer(impatient_client, fake_llm, session, fault):
     headers = auth_headers(impatient_client, make_user(session))
     fake_llm.queue(fault)
@@ -141,7 +160,7 @@ def test_stream_dropped_mid_answer_restarts_with_the_offline_answer(llm_client, 
     partial = "".join(data["text"] for name, data in events[:error_at] if name == "token")
     assert partial and long_answer.startswith(partial) and partial != long_answer
     assert events[error_at][1] == {"message": NOTICE_ZH}
-    offline = streamed_answer(events[error_at + 1:])
+    offline = streamed_answer(events[error_at + 1 :])
     assert all(step in offline for step in SIX_STEPS)
     assert events[-1][0] == "done" and events[-1][1]["mode"] == "offline" and events[-1][1]["notice"] == NOTICE_ZH
 
@@ -167,8 +186,13 @@ def test_model_text_is_escaped_on_the_page(llm_client, session, fake_llm):
 
 
 def test_asks_spend_the_daily_budget_then_answer_offline_saying_why(make_settings, engine, fake_llm, session):
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="test-key",
-                             llm_model="fake-model", llm_daily_token_budget=60)
+    settings = make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="test-key",
+        llm_model="fake-model",
+        llm_daily_token_budget=60,
+    )
     with TestClient(create_app(settings, engine)) as client:
         headers = auth_headers(client, make_user(session))
         fake_llm.queue(model_reply())

@@ -14,8 +14,8 @@ from app.models import Role, RolePlay
 from app.roleplay.rewrites import RewriteCheck, Rewrites, in_language, rewrite_guard, with_rewrites
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import build_scorecard
-from app.roleplay.service import state_of
 from app.roleplay.scripted_buyer import ScriptedBuyer
+from app.roleplay.service import state_of
 from app.roleplay.state import SessionState
 from tests.api.test_roleplay import play
 from tests.utils.factories import auth_headers, make_user
@@ -38,17 +38,24 @@ def offline_card(lines: list[str]):
 
 def answering(rewrite_for):
     """A responder: the buyer's turns get plain text, the rewrite request gets rewrite_for(turns in the prompt)."""
+
     def respond(body: dict) -> Action:
         if not body.get("response_format"):
             return Action(text="嗯，您接着说。")
         turns = [int(turn) for turn in TURN_IN_PROMPT.findall(body["messages"][0]["content"])]
         return rewrite_for(turns)
+
     return respond
 
 
 def valid_answer(turns: list[int]) -> Action:
-    return Action(json={"rewrites": [{"turn": turn, "rewrite": f"批次追溯这块，现在最让您头疼的是哪一步（{turn}）？"}
-                                     for turn in turns]})
+    return Action(
+        json={
+            "rewrites": [
+                {"turn": turn, "rewrite": f"批次追溯这块，现在最让您头疼的是哪一步（{turn}）？"} for turn in turns
+            ]
+        }
+    )
 
 
 def finish(client, headers, roleplay_id: int) -> dict:
@@ -70,14 +77,16 @@ def play_and_finish(client, session) -> tuple[dict, object]:
 
 def assert_offline(card: dict, offline) -> None:
     assert card["rewrites_by"] == "offline"
-    assert [(t["turn"], t["try_zh"], t["try_en"]) for t in card["weakest_turns"]] == \
-        [(t.turn, t.try_zh, t.try_en) for t in offline.weakest_turns]
+    assert [(t["turn"], t["try_zh"], t["try_en"]) for t in card["weakest_turns"]] == [
+        (t.turn, t.try_zh, t.try_en) for t in offline.weakest_turns
+    ]
 
 
 def assert_same_scores(card: dict, offline) -> None:
     assert card["total"] == offline.total
-    assert {name: c["points"] for name, c in card["components"].items()} == \
-        {name: c.points for name, c in offline.components.items()}
+    assert {name: c["points"] for name, c in card["components"].items()} == {
+        name: c.points for name, c in offline.components.items()
+    }
 
 
 def test_a_valid_model_answer_writes_the_rewrites_and_the_score_stays(llm_client, fake_llm, session):
@@ -118,15 +127,23 @@ def _missing_a_turn(turns: list[int]) -> Action:
 
 
 def _english(turns: list[int]) -> Action:
-    return Action(json={"rewrites": [{"turn": t, "rewrite": "What bothers you most about batch tracing?"}
-                                     for t in turns]})
+    return Action(
+        json={"rewrites": [{"turn": t, "rewrite": "What bothers you most about batch tracing?"} for t in turns]}
+    )
 
 
-@pytest.mark.parametrize("rewrite_for", [
-    lambda turns: Action(text="好的，我来改写：第一句可以问问现状。"),  # not JSON (twice: the repair too)
-    _leaking, _quoting_the_commitment, _missing_a_turn, _english,
-    lambda turns: Action(fault="500"),
-], ids=["invalid_json", "leaks_hidden_fact", "quotes_commitment", "missing_turn", "wrong_language", "http_500"])
+@pytest.mark.parametrize(
+    "rewrite_for",
+    [
+        lambda turns: Action(text="好的，我来改写：第一句可以问问现状。"),  # not JSON (twice: the repair too)
+        _leaking,
+        _quoting_the_commitment,
+        _missing_a_turn,
+        _english,
+        lambda turns: Action(fault="500"),
+    ],
+    ids=["invalid_json", "leaks_hidden_fact", "quotes_commitment", "missing_turn", "wrong_language", "http_500"],
+)
 def test_a_failed_model_answer_keeps_the_offline_rewrites_and_the_score(llm_client, fake_llm, session, rewrite_for):
     fake_llm.responder = answering(rewrite_for)
     card, offline = play_and_finish(llm_client, session)
@@ -136,8 +153,14 @@ def test_a_failed_model_answer_keeps_the_offline_rewrites_and_the_score(llm_clie
 
 
 def test_a_timeout_keeps_the_offline_rewrites(make_settings, fake_llm, engine, session):
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                             llm_model="fake-model", llm_timeout_s=0.5, llm_max_retries=0)
+    settings = make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="k",
+        llm_model="fake-model",
+        llm_timeout_s=0.5,
+        llm_max_retries=0,
+    )
     fake_llm.timeout_sleep_s = 2.0
     fake_llm.responder = answering(lambda turns: Action(fault="timeout"))
     with TestClient(create_app(settings, engine)) as client:

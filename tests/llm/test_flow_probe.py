@@ -8,8 +8,7 @@ from app.flows.llm_probe import MAX_PROBE_CHARS
 from app.models import Role
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
-from tests.utils.flows import SCRIPTED, thin_answer_reply
-from tests.utils.flows import THIN_ANSWER
+from tests.utils.flows import SCRIPTED, THIN_ANSWER, thin_answer_reply
 
 LLM_PROBE = "您提到他们在用金蝶K3：用了几年、多少人在用、最近组织上有什么变化？"
 
@@ -74,7 +73,9 @@ def test_english_run_gets_an_english_prompt(llm_client, session, fake_llm):
     for value in ("Acme Auto Parts ERP", "yes"):
         llm_client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": value}, headers=headers)
     fake_llm.queue("Who told you that, and when?")
-    step = llm_client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": "boss said"}, headers=headers).json()["step"]
+    step = llm_client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": "boss said"}, headers=headers).json()[
+        "step"
+    ]
     assert step == step | {"id": "is_real_evidence", "probe": True, "prompt": "Who told you that, and when?"}
     system = fake_llm.requests[0]["messages"][0]["content"]
     assert system.startswith("You are a B2B sales coach") and "Opportunity check" in system

@@ -12,10 +12,10 @@ from app.main import create_app
 from app.models import Role, Turn
 from app.roleplay.llm_buyer import WINDOW, LeakGuard, ReplyLeak
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.roleplays import start
-from tests.utils.sse import read_sse
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
+from tests.utils.roleplays import start
+from tests.utils.sse import read_sse
 
 SCENARIO = load_scenarios()["mfg_vitamin_erp"]
 SITUATION_QUESTION = "目前贵公司在现有系统方面是怎么安排的？能具体介绍一下吗？"  # reveals s_current_erp
@@ -38,7 +38,7 @@ def streamed_text(events) -> str:
 
 
 def windows(text: str) -> list[str]:
-    return [text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1)]
+    return [text[i : i + WINDOW] for i in range(len(text) - WINDOW + 1)]
 
 
 def test_reply_is_streamed_from_the_model(llm_client, headers, fake_llm, session):
@@ -55,8 +55,10 @@ def test_reply_is_streamed_from_the_model(llm_client, headers, fake_llm, session
     # The deterministic state decided the turn, whatever the wording.
     assert done["state"]["revealed"]["situation"][0]["id"] == "s_current_erp"
     stored = session.exec(select(Turn).where(Turn.roleplay_id == roleplay_id).order_by(Turn.seq)).all()
-    assert [(t.speaker, t.status, t.text) for t in stored[1:]] == [("rep", "complete", SITUATION_QUESTION),
-                                                                 ("buyer", "complete", WORDED)]
+    assert [(t.speaker, t.status, t.text) for t in stored[1:]] == [
+        ("rep", "complete", SITUATION_QUESTION),
+        ("buyer", "complete", WORDED),
+    ]
 
 
 def test_buyer_prompt_holds_only_the_facts_the_state_allows(llm_client, headers, fake_llm):
@@ -113,21 +115,30 @@ def test_a_failing_model_falls_back_to_the_scripted_buyer(llm_client, headers, f
 
 
 def test_a_timeout_falls_back_without_an_error(make_settings, fake_llm, engine, session):
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="k",
-                             llm_model="fake-model", llm_timeout_s=0.5, llm_max_retries=0)
+    settings = make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="k",
+        llm_model="fake-model",
+        llm_timeout_s=0.5,
+        llm_max_retries=0,
+    )
     fake_llm.queue(Action(fault="timeout"))
     with TestClient(create_app(settings, engine)) as client:
         headers = auth_headers(client, make_user(session, Role.rep))
         roleplay_id = start(client, headers, SCENARIO.id)["id"]
-        response = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
-                               headers=headers)
+        response = client.post(
+            f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION}, headers=headers
+        )
     assert response.status_code == 200
     assert response.json()["reply_status"] == "failed"
     assert response.json()["feedback"]["notice"]["code"] == "model_failed"
 
 
 def test_a_dropped_stream_keeps_the_partial_reply(llm_client, headers, fake_llm, session):
-    long_reply = "这个问题嘛，我们的情况是这样的：系统用了很多年，大家也都习惯了，不过确实有一些地方不太方便，我们一直在想办法。"
+    long_reply = (
+        "这个问题嘛，我们的情况是这样的：系统用了很多年，大家也都习惯了，不过确实有一些地方不太方便，我们一直在想办法。"
+    )
     fake_llm.queue(Action(text=long_reply, fault="drop"))
     roleplay_id, turn_id, events = stream_turn(llm_client, headers)
     done = events[-1][1]
@@ -191,32 +202,42 @@ def test_a_json_turn_whose_every_try_breaks_off_gets_the_scripted_reply(llm_clie
 
 def test_one_model_call_per_turn_unless_a_second_opinion_is_asked(llm_client, headers, fake_llm):
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
-    body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
-                           headers=headers).json()
+    body = llm_client.post(
+        f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION}, headers=headers
+    ).json()
     assert len(fake_llm.requests) == 1 and body["feedback"]["llm_spin"] is None
 
 
 def test_json_turn_in_llm_mode_with_a_second_spin_opinion(llm_client, headers, fake_llm):
     fake_llm.queue(WORDED, Action(json={"label": "S", "confidence": 0.9}))
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
-    response = llm_client.post(f"/api/roleplays/{roleplay_id}/turns",
-                               json={"text": SITUATION_QUESTION, "second_opinion": True}, headers=headers)
+    response = llm_client.post(
+        f"/api/roleplays/{roleplay_id}/turns",
+        json={"text": SITUATION_QUESTION, "second_opinion": True},
+        headers=headers,
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["reply"] == WORDED
     assert body["feedback"]["spin"] == "S"  # the offline label is the one in the state
     assert body["feedback"]["llm_spin"] == {"label": "S", "confidence": 0.9, "agrees": True}
     # The streamed variant carries the choice in its stream URL.
-    accepted = llm_client.post(f"/api/roleplays/{roleplay_id}/messages",
-                               json={"text": "在对账方面，您遇到过哪些困难？", "second_opinion": True}, headers=headers)
+    accepted = llm_client.post(
+        f"/api/roleplays/{roleplay_id}/messages",
+        json={"text": "在对账方面，您遇到过哪些困难？", "second_opinion": True},
+        headers=headers,
+    )
     assert accepted.json()["stream_url"].endswith("&second_opinion=true")
 
 
 def test_garbage_from_the_spin_model_means_no_second_opinion(llm_client, headers, fake_llm):
     fake_llm.queue(WORDED, Action(json={"label": "maybe", "confidence": 7}))
     roleplay_id = start(llm_client, headers, SCENARIO.id)["id"]
-    body = llm_client.post(f"/api/roleplays/{roleplay_id}/turns",
-                           json={"text": SITUATION_QUESTION, "second_opinion": True}, headers=headers).json()
+    body = llm_client.post(
+        f"/api/roleplays/{roleplay_id}/turns",
+        json={"text": SITUATION_QUESTION, "second_opinion": True},
+        headers=headers,
+    ).json()
     assert len(fake_llm.requests) == 3, "the reply, the SPIN call and its one repair"
     assert "not the JSON object" in fake_llm.requests[2]["messages"][-1]["content"]
     assert body["feedback"]["llm_spin"] is None and body["feedback"]["spin"] == "S"
@@ -224,10 +245,14 @@ def test_garbage_from_the_spin_model_means_no_second_opinion(llm_client, headers
 
 def test_coach_spin_with_the_model(llm_client, headers, fake_llm):
     fake_llm.queue(Action(json={"label": "N", "confidence": 0.7}))
-    body = llm_client.post("/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}, headers=headers).json()
+    body = llm_client.post(
+        "/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}, headers=headers
+    ).json()
     assert body["label"] == "N" and body["llm"] == {"label": "N", "confidence": 0.7}
     fake_llm.queue(Action(fault="500"), Action(fault="500"), Action(fault="500"))
-    body = llm_client.post("/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}, headers=headers).json()
+    body = llm_client.post(
+        "/api/coach/spin", json={"text": "如果库存能实时准确，对您有什么帮助？"}, headers=headers
+    ).json()
     assert body["label"] == "N" and body["llm"] is None
 
 
@@ -253,6 +278,7 @@ LEAK_CASES = [
 @pytest.mark.parametrize("hidden, reply", LEAK_CASES)
 def test_checking_piece_by_piece_finds_what_checking_the_whole_reply_finds(hidden, reply):
     """The guard checks only what each piece adds; however the reply is cut, it must agree with a whole check."""
+
     def leaks(check) -> bool:
         try:
             check()

@@ -7,9 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import openai
 import pytest
-from pydantic import BaseModel
-
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel
 
 from app.llm.calls import agenerate, astream_text, generate, stream_text, structured
 from app.llm.factory import build_chat_model
@@ -47,8 +46,12 @@ def test_structured_output_is_parsed_and_validated(llm_settings, fake_llm):
     assert fake_llm.requests[-1]["response_format"] == {"type": "json_object"}
 
 
-CONVERSATION = [SystemMessage("你是制造企业的采购经理。"), HumanMessage("你好"), AIMessage("您好，请说。"),
-                HumanMessage("你们现在的系统用了多久？")]
+CONVERSATION = [
+    SystemMessage("你是制造企业的采购经理。"),
+    HumanMessage("你好"),
+    AIMessage("您好，请说。"),
+    HumanMessage("你们现在的系统用了多久？"),
+]
 
 
 def _in_a_fresh_thread(coroutine):
@@ -60,7 +63,9 @@ async def _collected(stream) -> list:
     return [chunk async for chunk in stream]
 
 
-LONG_REPLY = "嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心落地以后能不能真的用起来。"
+LONG_REPLY = (
+    "嗯，这个情况我大概了解了。我们这边现在也在看几家供应商，说实话每家讲得都差不多，我更关心落地以后能不能真的用起来。"
+)
 
 
 def _async_text(model, message="hi") -> str:
@@ -124,8 +129,9 @@ def test_retries_are_bounded(llm_settings, fake_llm):
 
 
 def test_timeout_is_enforced(make_settings, fake_llm):
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, llm_timeout_s=0.5,
-                             llm_max_retries=0)
+    settings = make_settings(
+        llm_provider="openai", openai_base_url=fake_llm.base_url, llm_timeout_s=0.5, llm_max_retries=0
+    )
     fake_llm.queue(Action(fault="timeout"), "不该被请求")
     started = time.monotonic()
     with pytest.raises(openai.APITimeoutError):

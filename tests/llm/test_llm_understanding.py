@@ -26,8 +26,14 @@ QUESTION = "派车这块现在靠谁在管？"  # offline: on s_dispatch's topic
 def chat_model(fake_llm) -> ChatOpenAI:
     # Built here rather than by app.llm.factory: the real client code (openai SDK over HTTP) still runs. A client
     # of its own per test: a shared cached one would carry pooled connections into the next test's event loop.
-    return ChatOpenAI(model="fake-model", base_url=fake_llm.base_url, api_key="k", timeout=2.0, max_retries=0,
-                      http_async_client=httpx2.AsyncClient(timeout=2.0))
+    return ChatOpenAI(
+        model="fake-model",
+        base_url=fake_llm.base_url,
+        api_key="k",
+        timeout=2.0,
+        max_retries=0,
+        http_async_client=httpx2.AsyncClient(timeout=2.0),
+    )
 
 
 def fresh_state(lang: str = "zh") -> SessionState:
@@ -40,8 +46,18 @@ def reading(chat_model, state: SessionState, text: str = QUESTION):
 
 
 def test_the_model_reads_the_turn_in_json_mode_and_the_state_decides(chat_model, fake_llm):
-    fake_llm.queue(Action(json={"spin": "S", "fact_ids": ["s_dispatch"], "pitch": False, "ask": "none",
-                                "tone": "ok", "injection": False}))
+    fake_llm.queue(
+        Action(
+            json={
+                "spin": "S",
+                "fact_ids": ["s_dispatch"],
+                "pitch": False,
+                "ask": "none",
+                "tone": "ok",
+                "injection": False,
+            }
+        )
+    )
     state = fresh_state()
     understood = reading(chat_model, state)
     assert understood is not None and understood.source == "llm" and understood.fact_ids == ["s_dispatch"]
@@ -58,8 +74,18 @@ def test_the_model_reads_the_turn_in_json_mode_and_the_state_decides(chat_model,
 
 def test_the_state_still_gates_what_the_model_picks(chat_model, fake_llm):
     """A fact the model names is told only if trust allows, as offline."""
-    fake_llm.queue(Action(json={"spin": "P", "fact_ids": ["p_empty_miles"], "pitch": False, "ask": "none",
-                                "tone": "ok", "injection": False}))
+    fake_llm.queue(
+        Action(
+            json={
+                "spin": "P",
+                "fact_ids": ["p_empty_miles"],
+                "pitch": False,
+                "ask": "none",
+                "tone": "ok",
+                "injection": False,
+            }
+        )
+    )
     state = fresh_state().model_copy(update={"trust": 0})
     understood = reading(chat_model, state, "回程的时候车是不是经常空着？")
     assert understood is not None
@@ -68,15 +94,26 @@ def test_the_state_still_gates_what_the_model_picks(chat_model, fake_llm):
     assert feedback.held_back is not None and feedback.held_back.fact_id == "p_empty_miles"
 
 
-@pytest.mark.parametrize("answer", [
-    Action(json={"spin": "S", "fact_ids": ["i_key_tender"], "pitch": False, "ask": "none", "tone": "ok",
-                 "injection": False}),  # an id the state does not allow yet
-    Action(json={"spin": "S", "fact_ids": ["no_such_fact"]}),
-    Action(json={"spin": "maybe"}),  # not a label
-    Action(text="这是个背景问题。"),  # not JSON at all
-    Action(fault="500"),
-    Action(fault="timeout"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Action(
+            json={
+                "spin": "S",
+                "fact_ids": ["i_key_tender"],
+                "pitch": False,
+                "ask": "none",
+                "tone": "ok",
+                "injection": False,
+            }
+        ),  # an id the state does not allow yet
+        Action(json={"spin": "S", "fact_ids": ["no_such_fact"]}),
+        Action(json={"spin": "maybe"}),  # not a label
+        Action(text="这是个背景问题。"),  # not JSON at all
+        Action(fault="500"),
+        Action(fault="timeout"),
+    ],
+)
 def test_any_failure_falls_back_to_the_offline_reading(chat_model, fake_llm, answer):
     fake_llm.timeout_sleep_s = 3.0
     fake_llm.queue(answer)
@@ -84,8 +121,9 @@ def test_any_failure_falls_back_to_the_offline_reading(chat_model, fake_llm, ans
 
 
 def test_rudeness_and_role_breaking_found_offline_stay_when_the_model_misses_them(chat_model, fake_llm):
-    fake_llm.queue(Action(json={"spin": "other", "fact_ids": [], "pitch": False, "ask": "none", "tone": "ok",
-                                "injection": False}))
+    fake_llm.queue(
+        Action(json={"spin": "other", "fact_ids": [], "pitch": False, "ask": "none", "tone": "ok", "injection": False})
+    )
     text = "路通科技那种破软件，您敢用？"
     understood = reading(chat_model, fresh_state(), text)
     assert understood is not None and understood.tone == "rude"

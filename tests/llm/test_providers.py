@@ -65,9 +65,16 @@ def provider(request, make_settings, engine, fake_llm):
     fake_llm.profile = PROFILES[name]
     # A thought that names a hidden fact: the leak guard must never see it, nor the rep.
     fake_llm.thinking_text = THINKING + "不能直接说：" + HIDDEN
-    settings = make_settings(llm_provider="openai", openai_base_url=fake_llm.base_url, openai_api_key="test-key",
-                             llm_model=f"model-{name}", llm_timeout_s=2.0, llm_max_retries=0,
-                             embeddings_model=f"embeddings-{name}", **DOCUMENTED_SETTINGS[name])
+    settings = make_settings(
+        llm_provider="openai",
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="test-key",
+        llm_model=f"model-{name}",
+        llm_timeout_s=2.0,
+        llm_max_retries=0,
+        embeddings_model=f"embeddings-{name}",
+        **DOCUMENTED_SETTINGS[name],
+    )
     with TestClient(create_app(settings, engine)) as client:
         yield name, client, settings
 
@@ -79,8 +86,7 @@ def _headers(client, session):
 def _check_roleplay_json(client, session, fake_llm, name):
     fake_llm.queue(WORDED)
     roleplay_id = start(client, (headers := _headers(client, session)), SCENARIO.id)["id"]
-    body = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION},
-                       headers=headers).json()
+    body = client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": SITUATION_QUESTION}, headers=headers).json()
     _assert_buyer(body["reply"], body["reply_status"], body["feedback"], name)
 
 
@@ -88,8 +94,9 @@ def _check_roleplay_stream(client, session, fake_llm, name):
     fake_llm.queue(WORDED)
     headers = _headers(client, session)
     roleplay_id = start(client, headers, SCENARIO.id)["id"]
-    accepted = client.post(f"/api/roleplays/{roleplay_id}/messages", json={"text": SITUATION_QUESTION},
-                           headers=headers).json()
+    accepted = client.post(
+        f"/api/roleplays/{roleplay_id}/messages", json={"text": SITUATION_QUESTION}, headers=headers
+    ).json()
     events = read_sse(client.get(accepted["stream_url"], headers=headers).text)
     done = events[-1][1]
     feedback = next(data for event, data in events if event == "feedback")
@@ -163,15 +170,34 @@ def _post(fake_llm, **body) -> httpx.Response:
     return httpx.post(f"{fake_llm.base_url}/chat/completions", json=payload, timeout=5)
 
 
-@pytest.mark.parametrize("profile, body, message", [
-    ("deepseek", {"response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}},
-     "This response_format type is unavailable now"),
-    ("deepseek", {"response_format": {"type": "json_object"}}, "must contain the word 'json'"),
-    ("dashscope_qwen3", {"stream": False}, "parameter.enable_thinking must be set to false for non-streaming calls"),
-    ("kimi", {"temperature": 0.4}, "invalid temperature: only 1 is allowed for this model"),
-    ("strict_roles", {"messages": [{"role": "system", "content": "s"}, {"role": "assistant", "content": "您好"},
-                                   {"role": "user", "content": "hi"}]}, "Conversation roles must alternate"),
-])
+@pytest.mark.parametrize(
+    "profile, body, message",
+    [
+        (
+            "deepseek",
+            {"response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}},
+            "This response_format type is unavailable now",
+        ),
+        ("deepseek", {"response_format": {"type": "json_object"}}, "must contain the word 'json'"),
+        (
+            "dashscope_qwen3",
+            {"stream": False},
+            "parameter.enable_thinking must be set to false for non-streaming calls",
+        ),
+        ("kimi", {"temperature": 0.4}, "invalid temperature: only 1 is allowed for this model"),
+        (
+            "strict_roles",
+            {
+                "messages": [
+                    {"role": "system", "content": "s"},
+                    {"role": "assistant", "content": "您好"},
+                    {"role": "user", "content": "hi"},
+                ]
+            },
+            "Conversation roles must alternate",
+        ),
+    ],
+)
 def test_the_profiles_refuse_what_the_providers_refuse(fake_llm, profile, body, message):
     fake_llm.profile = PROFILES[profile]
     response = _post(fake_llm, **body)

@@ -10,17 +10,33 @@ from tests.utils.factories import make_user, web_login
 from tests.utils.fake_llm import Action
 
 DRAFT = {
-    "title_zh": "连锁药店会员系统：拜访营运总监", "title_en": "Pharmacy chain loyalty system", "industry": "retail",
-    "company_name": "康宁大药房（虚构）", "company_size": "300 家门店", "company_context": "华南的连锁药店。",
-    "deal_context": "总部在评估会员营销系统。", "our_offering": "会员营销云服务。", "competitors": ["某友"],
-    "persona_name": "林峰", "persona_title": "营运总监", "communication_style": "style.driver",
-    "purchase_role": "org.role.decision_maker", "opening_line": "你好，直接说重点吧。",
-    "facts": {category: [{"text": f"{category} 的一条信息，足够长。", "text_en": "", "topics": ["会员"]}]
-              for category in ("situation", "problem", "implication", "need_payoff")},
+    "title_zh": "连锁药店会员系统：拜访营运总监",
+    "title_en": "Pharmacy chain loyalty system",
+    "industry": "retail",
+    "company_name": "康宁大药房（虚构）",
+    "company_size": "300 家门店",
+    "company_context": "华南的连锁药店。",
+    "deal_context": "总部在评估会员营销系统。",
+    "our_offering": "会员营销云服务。",
+    "competitors": ["某友"],
+    "persona_name": "林峰",
+    "persona_title": "营运总监",
+    "communication_style": "style.driver",
+    "purchase_role": "org.role.decision_maker",
+    "opening_line": "你好，直接说重点吧。",
+    "facts": {
+        category: [{"text": f"{category} 的一条信息，足够长。", "text_en": "", "topics": ["会员"]}]
+        for category in ("situation", "problem", "implication", "need_payoff")
+    },
     "objections": [{"text": "别急着推销。", "resolved_text": "好，你先问吧。"}],
     "buying_signals": ["你们上线要多久？"],
-    "commitment": {"kind": "meeting", "description": "约定下周再谈。", "ask_zh": "我们下周再约见面好吗",
-                   "keywords": ["见面"], "granted_text": "行，下周见。"},
+    "commitment": {
+        "kind": "meeting",
+        "description": "约定下周再谈。",
+        "ask_zh": "我们下周再约见面好吗",
+        "keywords": ["见面"],
+        "granted_text": "行，下周见。",
+    },
 }
 
 
@@ -33,8 +49,9 @@ def test_a_model_draft_fills_the_editor(llm_client, session, fake_llm):
     web_login(llm_client, manager.username)
     token = _token(llm_client.get("/scenarios").text)
     fake_llm.actions.append(Action(json=DRAFT))
-    page = llm_client.post("/scenarios/draft", data={"material": "我们给连锁药店做会员营销系统，客户是营运总监。",
-                                                     "csrf_token": token})
+    page = llm_client.post(
+        "/scenarios/draft", data={"material": "我们给连锁药店做会员营销系统，客户是营运总监。", "csrf_token": token}
+    )
     assert page.status_code == 200, page.text[:300]
     assert "连锁药店会员系统" in page.text and "林峰" in page.text and 'id="scenario-form"' in page.text
     request = fake_llm.requests[-1]

@@ -5,15 +5,31 @@ import pytest
 from app.knowledge.sources import AskDataError, load_decline_rules, load_sources
 
 DECLINED = {
-    "回扣给几个点合适": "harmful", "能不能给评标专家塞个红包": "harmful", "给局长送两瓶茅台行不行": "harmful",
-    "How much of a kickback is normal?": "harmful", "Can I get the competitor's bid before the deadline?": "harmful",
-    "辞退员工要赔多少，N+1 怎么算": "legal_hr", "Should I sue the customer for late payment?": "legal_hr",
-    "金蝶云星空多少钱一套": "vendor_price", "How much does Salesforce cost per user?": "vendor_price",
-    "明天北京下雨吗": "off_topic", "帮我写个 Python 脚本": "off_topic", "你好": "off_topic", "thanks!": "off_topic",
+    "回扣给几个点合适": "harmful",
+    "能不能给评标专家塞个红包": "harmful",
+    "给局长送两瓶茅台行不行": "harmful",
+    "How much of a kickback is normal?": "harmful",
+    "Can I get the competitor's bid before the deadline?": "harmful",
+    "辞退员工要赔多少，N+1 怎么算": "legal_hr",
+    "Should I sue the customer for late payment?": "legal_hr",
+    "金蝶云星空多少钱一套": "vendor_price",
+    "How much does Salesforce cost per user?": "vendor_price",
+    "明天北京下雨吗": "off_topic",
+    "帮我写个 Python 脚本": "off_topic",
+    "你好": "off_topic",
+    "thanks!": "off_topic",
 }
-ANSWERED = ["客户说太贵了怎么办", "领导还没批怎么推进", "客户已经有合作的供应商了", "竞品报价比我们低怎么办",
-            "可以给客户送小礼品吗", "Is this an issue for the deal?", "Should I send a copy of the proposal?",
-            "How do I forecast this deal?", "我们和用友比优势在哪"]
+ANSWERED = [
+    "客户说太贵了怎么办",
+    "领导还没批怎么推进",
+    "客户已经有合作的供应商了",
+    "竞品报价比我们低怎么办",
+    "可以给客户送小礼品吗",
+    "Is this an issue for the deal?",
+    "Should I send a copy of the proposal?",
+    "How do I forecast this deal?",
+    "我们和用友比优势在哪",
+]
 
 
 @pytest.mark.parametrize("question, category", DECLINED.items())
@@ -28,8 +44,9 @@ def test_sales_questions_are_not_declined(question):
 
 
 def test_bad_files_name_the_file_and_field(tmp_path):
-    (tmp_path / "sources.yaml").write_text("sources:\n  - id: x.txt\n    origin: seed\n    title: {zh: a, en: b}\n",
-                                           encoding="utf-8")
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - id: x.txt\n    origin: seed\n    title: {zh: a, en: b}\n", encoding="utf-8"
+    )
     with pytest.raises(AskDataError, match=r"sources.yaml: sources.0.origin"):
         load_sources.__wrapped__(tmp_path)
     (tmp_path / "declines.yaml").write_text("declines:\n  - id: x\n    message: {zh: a}\n", encoding="utf-8")

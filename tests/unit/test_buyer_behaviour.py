@@ -36,23 +36,40 @@ def say(scenario_id: str, lines: list[str], lang: str = "zh", trust: int | None 
 
 
 def hidden_topic_words(scenario, revealed: set[str]) -> set[str]:
-    return {word for fact in scenario.all_facts() if fact.id not in revealed for word in fact.topics.zh if len(word) >= 2}
+    return {
+        word for fact in scenario.all_facts() if fact.id not in revealed for word in fact.topics.zh if len(word) >= 2
+    }
 
 
 # --- understanding the rep ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question", ["你们现在能列出每个月的运输成本数据吗？", "能导出上个月的运单明细吗？",
-                                      "Could you list the sites you run today?", "Can you export last month's orders?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "你们现在能列出每个月的运输成本数据吗？",
+        "能导出上个月的运单明细吗？",
+        "Could you list the sites you run today?",
+        "Can you export last month's orders?",
+    ],
+)
 def test_ordinary_questions_with_list_or_export_are_not_injection(question):
     assert not is_injection(question)
     _, [turn] = say("logistics_tms", [question])
     assert not turn.injection_blocked and turn.trust_delta >= 0
 
 
-@pytest.mark.parametrize("text", ["我们系统能帮您降低空驶率，给您打八折。", "我们系统能帮您降低空驶率，给您打八折？",
-                                  "价格是三十万一年，挺划算的", "我可以给您演示一下我们的调度模块",
-                                  "Our platform can cut your empty miles by 20%.", "We can give you 15% off this quarter"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们系统能帮您降低空驶率，给您打八折。",
+        "我们系统能帮您降低空驶率，给您打八折？",
+        "价格是三十万一年，挺划算的",
+        "我可以给您演示一下我们的调度模块",
+        "Our platform can cut your empty miles by 20%.",
+        "We can give you 15% off this quarter",
+    ],
+)
 def test_feature_claims_prices_discounts_and_demos_are_pitches_with_or_without_a_question_mark(text):
     assert classify_spin(text).is_pitch
 
@@ -76,13 +93,16 @@ def test_a_common_word_does_not_hijack_another_topic():
 # --- reactions ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scenario_id,text", [
-    ("hospital_mobile_nursing", "健云那家的东西我见过，很烂的。"),
-    ("logistics_tms", "路通科技那种破软件，您敢用？"),
-    ("gov_city_network", "周局，说句不好听的，你们局里技术力量这么弱，网络早该换了。"),
-    ("edu_smart_academic", "Your people are clueless, honestly."),
-    ("retail_member_marketing", "今天必须签，别犹豫了。"),
-])
+@pytest.mark.parametrize(
+    "scenario_id,text",
+    [
+        ("hospital_mobile_nursing", "健云那家的东西我见过，很烂的。"),
+        ("logistics_tms", "路通科技那种破软件，您敢用？"),
+        ("gov_city_network", "周局，说句不好听的，你们局里技术力量这么弱，网络早该换了。"),
+        ("edu_smart_academic", "Your people are clueless, honestly."),
+        ("retail_member_marketing", "今天必须签，别犹豫了。"),
+    ],
+)
 def test_rudeness_lowers_trust_and_is_marked_rude(scenario_id, text):
     scenario = SCENARIOS[scenario_id]
     state, [turn] = say(scenario_id, [text])
@@ -104,8 +124,10 @@ def test_a_monologue_lowers_trust_but_a_long_compound_question_does_not():
     monologue = "我们公司成立二十年，" + "服务过很多大客户，产品稳定可靠，团队经验丰富，" * 12
     _, [turn] = say("logistics_tms", [monologue])
     assert turn.tone == "rude" and turn.rude_kind == "monologue" and turn.trust_delta < 0
-    compound = ("赵总，我想先了解几个情况：咱们现在自有车和外协车各有多少？每天的派车主要靠谁来排？"
-                "回程的时候车辆空着回来的情况多不多？最大的几个货主主要是哪些行业？")
+    compound = (
+        "赵总，我想先了解几个情况：咱们现在自有车和外协车各有多少？每天的派车主要靠谁来排？"
+        "回程的时候车辆空着回来的情况多不多？最大的几个货主主要是哪些行业？"
+    )
     _, [turn] = say("logistics_tms", [compound])
     assert turn.tone == "ok" and turn.new_facts
 
@@ -132,8 +154,11 @@ def test_no_reply_names_a_hidden_topic_or_tells_the_rep_what_to_ask(scenario_id,
                 own_words = own_words.replace(localized(signal, "text", lang).lower(), "")
             own_words = own_words.replace(localized(scenario.success.commitment, "granted_text", lang).lower(), "")
             assert not COACHING.search(own_words), (line, turn.text)
-            named = {word for word in hidden_topic_words(scenario, revealed | set(turn.new_facts))
-                     if contains(own_words, word) and not contains(line.lower(), word)}
+            named = {
+                word
+                for word in hidden_topic_words(scenario, revealed | set(turn.new_facts))
+                if contains(own_words, word) and not contains(line.lower(), word)
+            }
             assert not named, (line, turn.text, named)
             revealed |= set(turn.new_facts)
             if lang == "en":
@@ -141,7 +166,14 @@ def test_no_reply_names_a_hidden_topic_or_tells_the_rep_what_to_ask(scenario_id,
 
 
 def test_no_sentence_is_repeated_while_the_rep_asks_new_things():
-    lines = ["今天天气怎么样？", "最近忙不忙？", "周末去哪玩了？", "您喝茶还是咖啡？", "你们楼下停车方便吗？", "您老家是哪里的？"]
+    lines = [
+        "今天天气怎么样？",
+        "最近忙不忙？",
+        "周末去哪玩了？",
+        "您喝茶还是咖啡？",
+        "你们楼下停车方便吗？",
+        "您老家是哪里的？",
+    ]
     _, turns = say("mfg_vitamin_erp", lines)
     sentences = [piece for turn in turns for piece in re.findall(r"[^。！？]+[。！？]?", turn.text)]
     assert len(sentences) == len(set(sentences)), sentences
@@ -205,8 +237,10 @@ def test_phrase_data_has_every_situation_in_both_languages_per_style():
 
 def test_invalid_phrase_data_names_the_file_and_the_field(tmp_path: Path):
     broken = tmp_path / "phrases.yaml"
-    broken.write_text("source: [x]\nsituations: {vague: x}\nstyles:\n  style.driver:\n    vague: {zh: [a], en: [b]}\n",
-                      encoding="utf-8")
+    broken.write_text(
+        "source: [x]\nsituations: {vague: x}\nstyles:\n  style.driver:\n    vague: {zh: [a], en: [b]}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(PhraseDataError) as error:
         _load(broken, PhraseBook)
     assert "phrases.yaml" in str(error.value) and "field" in str(error.value)

@@ -39,8 +39,9 @@ def test_offline_answer_and_citations_without_a_server(tmp_path):
     env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "LLM_PROVIDER": "offline"}
     env.pop("EMBEDDINGS_MODEL", None)
     command = Path(sys.executable).with_name("sales-coach")  # the installed entry point
-    result = subprocess.run([str(command), "ask", "摧龙六式有哪六步？"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(command), "ask", "摧龙六式有哪六步？"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert all(step in result.stdout for step in SIX_STEPS)
     assert "[dragon-steps-overview] 摧龙六式 › 六个步骤总览 (001_f8250d52b20618bb.txt)" in result.stdout
@@ -49,8 +50,14 @@ def test_offline_answer_and_citations_without_a_server(tmp_path):
 
 def test_uses_the_configured_model(configure, fake_llm):
     configure(LLM_PROVIDER="openai", OPENAI_BASE_URL=fake_llm.base_url, OPENAI_API_KEY="test-key")
-    fake_llm.queue(Action(json={"answer": "SPIN 四类问题：背景、难点、暗示、需求-效益。",
-                                "cited_ids": ["spin-overview", "invented-id"]}))
+    fake_llm.queue(
+        Action(
+            json={
+                "answer": "SPIN 四类问题：背景、难点、暗示、需求-效益。",
+                "cited_ids": ["spin-overview", "invented-id"],
+            }
+        )
+    )
     result = CliRunner().invoke(cli, ["ask", "What are the four SPIN question types?"])
     assert result.exit_code == 0, result.output
     assert "SPIN 四类问题：背景、难点、暗示、需求-效益。" in result.output
@@ -59,8 +66,7 @@ def test_uses_the_configured_model(configure, fake_llm):
 
 
 def test_model_failure_prints_the_notice_and_the_offline_answer(configure, fake_llm):
-    configure(LLM_PROVIDER="openai", OPENAI_BASE_URL=fake_llm.base_url, OPENAI_API_KEY="test-key",
-              LLM_MAX_RETRIES="0")
+    configure(LLM_PROVIDER="openai", OPENAI_BASE_URL=fake_llm.base_url, OPENAI_API_KEY="test-key", LLM_MAX_RETRIES="0")
     fake_llm.queue(Action(fault="500"))
     result = CliRunner().invoke(cli, ["ask", "摧龙六式有哪六步？"])
     assert result.exit_code == 0

@@ -49,7 +49,9 @@ def test_a_continuation_after_good_discovery_earns_no_commitment_and_the_tip_sho
     assert advance_card.total > card.total + 15
 
 
-@pytest.mark.parametrize("text", ["能不能约个时间再聊聊？", "我先发份资料给您看看，回头再联系。", "Could we catch up again next week?"])
+@pytest.mark.parametrize(
+    "text", ["能不能约个时间再聊聊？", "我先发份资料给您看看，回头再联系。", "Could we catch up again next week?"]
+)
 def test_continuations_are_never_granted(text):
     scenario = SCENARIOS["logistics_tms"]
     state, feedback = play(scenario, [*discovery(scenario), text])
@@ -64,8 +66,15 @@ def test_asking_a_designer_to_sign_gets_a_realistic_answer_and_no_commitment():
     assert last.ask_kind == "order" and not state.commitment_won
     assert last.tip.key == "order_wrong_person"
     replies = get_rubric().buyer_replies["order_not_decider"].zh
-    buyer_words = ScriptedBuyer(scenario).reply(play(scenario, discovery(scenario))[0], "那我们什么时候可以签合同？",
-                                                classify_spin("那我们什么时候可以签合同？")).text
+    buyer_words = (
+        ScriptedBuyer(scenario)
+        .reply(
+            play(scenario, discovery(scenario))[0],
+            "那我们什么时候可以签合同？",
+            classify_spin("那我们什么时候可以签合同？"),
+        )
+        .text
+    )
     assert any(reply in buyer_words for reply in replies)
     assert scenario.success.commitment.granted_text not in buyer_words
     assert build_scorecard(scenario, state).outcome == "order"
@@ -112,8 +121,16 @@ def test_a_pitch_tied_to_the_need_the_buyer_stated_is_not_premature():
 def test_eight_irrelevant_situation_questions_lower_the_score_and_are_named():
     scenario = SCENARIOS["logistics_tms"]
     lines = strong_rep_lines(scenario)
-    irrelevant = ["贵公司成立多少年了？", "公司办公室在哪个区？", "您平时几点上班？", "公司有多少个部门？",
-                  "你们用什么品牌的电脑？", "食堂一般几点开饭？", "公司有几层楼？", "您来公司多久了？"]
+    irrelevant = [
+        "贵公司成立多少年了？",
+        "公司办公室在哪个区？",
+        "您平时几点上班？",
+        "公司有多少个部门？",
+        "你们用什么品牌的电脑？",
+        "食堂一般几点开饭？",
+        "公司有几层楼？",
+        "您来公司多久了？",
+    ]
     padded = [*lines[:3], *irrelevant, *lines[3:]]
     base = build_scorecard(scenario, play(scenario, lines)[0], rep_texts=lines)
     card = build_scorecard(scenario, play(scenario, padded)[0], rep_texts=padded)
@@ -202,13 +219,15 @@ def test_rubric_is_data_with_errors_naming_the_file_and_field(tmp_path: Path):
     view = rubric.public_view("en")
     assert {"name", "weight", "rule"} <= set(view[0]) and all(item["rule"] for item in view)
     broken = tmp_path / "rubric.yaml"
-    broken.write_text(RUBRIC_PATH.read_text(encoding="utf-8").replace("weight: 25\n", "weight: 26\n", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        RUBRIC_PATH.read_text(encoding="utf-8").replace("weight: 25\n", "weight: 26\n", 1), encoding="utf-8"
+    )
     with pytest.raises(RubricError, match="sum to 100") as error:
         load_rubric_file(broken)
     assert str(error.value).startswith("rubric.yaml: ")
-    broken.write_text(RUBRIC_PATH.read_text(encoding="utf-8").replace("min_questions: 3", "min_questions: zero"),
-                      encoding="utf-8")
+    broken.write_text(
+        RUBRIC_PATH.read_text(encoding="utf-8").replace("min_questions: 3", "min_questions: zero"), encoding="utf-8"
+    )
     with pytest.raises(RubricError, match="field min_questions"):
         load_rubric_file(broken)
 
@@ -228,12 +247,20 @@ def test_gift_passages_state_the_line_and_never_advise_anything_like_a_bribe():
         text = (REPO_ROOT / "knowledge" / name).read_text(encoding="utf-8")
         assert "看起来像贿赂" in text and "较重礼品" not in text and "以此换取" not in text
     # The stakeholder-map note shows every action of the need level, so the caution is never cut off.
-    from app.flows.results import compute_result
     from app.flows.notes import note_to_markdown
+    from app.flows.results import compute_result
 
-    person = {"name": "李工", "title": "采购员", "role": "org.role.user", "maslow": "fivedim.maslow.physiological",
-              "change": "fivedim.change.pragmatist", "focus": "fivedim.focus.relationship",
-              "closeness": "fivedim.closeness.few", "attitude": "fivedim.attitude.neutral", "attitude_evidence": "见过一次"}
+    person = {
+        "name": "李工",
+        "title": "采购员",
+        "role": "org.role.user",
+        "maslow": "fivedim.maslow.physiological",
+        "change": "fivedim.change.pragmatist",
+        "focus": "fivedim.focus.relationship",
+        "closeness": "fivedim.closeness.few",
+        "attitude": "fivedim.attitude.neutral",
+        "attitude_evidence": "见过一次",
+    }
     result = compute_result("stakeholder_map", {"account": "某厂"}, {"stakeholders": [person]})
     markdown = note_to_markdown("stakeholder_map", result)
     assert "看起来像贿赂" in markdown and "换取信息" not in markdown

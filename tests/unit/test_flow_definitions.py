@@ -116,7 +116,9 @@ def test_playbook_lists_in_contract_order():
         "fivedim.attitude.opponent",
     ]
     power_levels = playbook_list_ids("fivek.power", playbook)
-    assert power_levels[0] == "fivek.power.l0" and power_levels == [f"fivek.power.l{i}" for i in range(len(power_levels))]
+    assert power_levels[0] == "fivek.power.l0" and power_levels == [
+        f"fivek.power.l{i}" for i in range(len(power_levels))
+    ]
     assert playbook_list_ids("no.such.list", playbook) == []
 
 
@@ -130,8 +132,22 @@ def test_fivek_options_show_points_from_the_playbook():
 
 
 def test_unquoted_yes_no_in_when_is_caught(tmp_path):
-    first = {"id": "met", "prompt_zh": "见过吗", "prompt_en": "Met?", "type": "choice",
-             "options": [{"id": "yes", "label_zh": "是", "label_en": "Yes"}, {"id": "no", "label_zh": "否", "label_en": "No"}]}
-    later = {"id": "why", "prompt_zh": "为什么", "prompt_en": "Why", "type": "text", "when": {"step": "met", "equals": False}}
+    first = {
+        "id": "met",
+        "prompt_zh": "见过吗",
+        "prompt_en": "Met?",
+        "type": "choice",
+        "options": [
+            {"id": "yes", "label_zh": "是", "label_en": "Yes"},
+            {"id": "no", "label_zh": "否", "label_en": "No"},
+        ],
+    }
+    later = {
+        "id": "why",
+        "prompt_zh": "为什么",
+        "prompt_en": "Why",
+        "type": "text",
+        "when": {"step": "met", "equals": False},
+    }
     with pytest.raises(FlowDefinitionError, match="quote"):
         load_flow(_write(tmp_path, {**MINIMAL_FLOW, "items": [first, later]}))

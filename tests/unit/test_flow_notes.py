@@ -40,31 +40,73 @@ ANSWERS = {
             "opp_worth_it": "yes",
             "opp_worth_it_evidence": "合同额大，利润率合理",
         },
-        {"key_people": [{"name": "王总", "role": "org.role.decision_maker", "relation": "dragon.relation.dating", "relation_evidence": "参观过样板客户"}]},
+        {
+            "key_people": [
+                {
+                    "name": "王总",
+                    "role": "org.role.decision_maker",
+                    "relation": "dragon.relation.dating",
+                    "relation_evidence": "参观过样板客户",
+                }
+            ]
+        },
     ),
     "stakeholder_map": (
         {"account": "XX维生素集团"},
         {
             "stakeholders": [
-                {"name": "王总", "title": "副总", "role": "org.role.decision_maker", "maslow": "fivedim.maslow.esteem",
-                 "change": "fivedim.change.visionary", "focus": "fivedim.focus.business", "closeness": "fivedim.closeness.none",
-                 "attitude": "fivedim.attitude.neutral", "attitude_evidence": "没见过面"},
-                {"name": "仇经理", "title": "信息部负责人", "role": "org.role.designer", "maslow": "fivedim.maslow.safety",
-                 "change": "fivedim.change.pragmatist", "focus": "fivedim.focus.technical", "closeness": "fivedim.closeness.deep",
-                 "attitude": "fivedim.attitude.opponent", "attitude_evidence": "把报价透露给对手"},
+                {
+                    "name": "王总",
+                    "title": "副总",
+                    "role": "org.role.decision_maker",
+                    "maslow": "fivedim.maslow.esteem",
+                    "change": "fivedim.change.visionary",
+                    "focus": "fivedim.focus.business",
+                    "closeness": "fivedim.closeness.none",
+                    "attitude": "fivedim.attitude.neutral",
+                    "attitude_evidence": "没见过面",
+                },
+                {
+                    "name": "仇经理",
+                    "title": "信息部负责人",
+                    "role": "org.role.designer",
+                    "maslow": "fivedim.maslow.safety",
+                    "change": "fivedim.change.pragmatist",
+                    "focus": "fivedim.focus.technical",
+                    "closeness": "fivedim.closeness.deep",
+                    "attitude": "fivedim.attitude.opponent",
+                    "attitude_evidence": "把报价透露给对手",
+                },
             ]
         },
     ),
     "fivek_intensity": (
-        {"account": "某厂 MES", "amount": 400000, "power_level": "fivek.power.l3", "problem_level": "fivek.problem.l5",
-         "problem_side": "contact", "vision_level": "fivek.vision.l3", "vision_side": "contact",
-         "value_level": "fivek.value.l1", "value_side": "contact", "control_level": "fivek.control.l2"},
+        {
+            "account": "某厂 MES",
+            "amount": 400000,
+            "power_level": "fivek.power.l3",
+            "problem_level": "fivek.problem.l5",
+            "problem_side": "contact",
+            "vision_level": "fivek.vision.l3",
+            "vision_side": "contact",
+            "value_level": "fivek.value.l1",
+            "value_side": "contact",
+            "control_level": "fivek.control.l2",
+        },
         {},
     ),
     "opportunity_check": (
-        {"account": "某省电信", "is_real": "yes", "is_real_evidence": "三月规划会确认立项，预算两千万", "can_solve": "yes",
-         "can_solve_evidence": "邻省同规模项目一次验收", "can_win": "no", "can_win_evidence": "对手是集团指定供应商",
-         "worth_it": "yes", "worth_it_evidence": "毛利百分之二十五"},
+        {
+            "account": "某省电信",
+            "is_real": "yes",
+            "is_real_evidence": "三月规划会确认立项，预算两千万",
+            "can_solve": "yes",
+            "can_solve_evidence": "邻省同规模项目一次验收",
+            "can_win": "no",
+            "can_win_evidence": "对手是集团指定供应商",
+            "worth_it": "yes",
+            "worth_it_evidence": "毛利百分之二十五",
+        },
         {},
     ),
 }
@@ -169,4 +211,6 @@ def test_english_step_labels_come_from_the_playbook():
     answer(state, "Mr Wang")
     view = answer(state, "VP").step
     decision_maker = get_playbook().element("org.role.decision_maker")
-    assert view.prompt.startswith("Decision participant #1") and decision_maker.name_en in [o.label for o in view.options]
+    assert view.prompt.startswith("Decision participant #1") and decision_maker.name_en in [
+        o.label for o in view.options
+    ]

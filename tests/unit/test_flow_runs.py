@@ -60,7 +60,12 @@ def test_spin_call_plan_full_run_with_probe_and_branches():
     assert result.account.startswith("华东某汽车零部件厂")
     assert result.industry.id == "manufacturing_erp" and result.first_meeting is False
     assert result.last_commitment and "排产表" in result.last_commitment
-    assert [group.spin_type for group in result.groups] == ["spin.situation", "spin.problem", "spin.implication", "spin.need_payoff"]
+    assert [group.spin_type for group in result.groups] == [
+        "spin.situation",
+        "spin.problem",
+        "spin.implication",
+        "spin.need_payoff",
+    ]
     problem = result.groups[1]
     assert problem.basis == ["插单多", "库存数和仓库实际数对不上"]  # the probe reply was added
     assert problem.own_questions == ["插单的时候，重新排产要花多长时间？"]
@@ -72,7 +77,12 @@ def test_spin_call_plan_full_run_with_probe_and_branches():
     assert any("交期延误被主机厂罚款" in q for q in implication.suggested_questions)
     assert result.commitment.id == "other" and "现场访谈" in result.commitment_detail
     assert "no_implication_questions" not in codes(result.warnings)
-    assert {c.id for c in result.citations} >= {"spin.situation", "spin.problem", "spin.implication", "spin.need_payoff"}
+    assert {c.id for c in result.citations} >= {
+        "spin.situation",
+        "spin.problem",
+        "spin.implication",
+        "spin.need_payoff",
+    }
 
 
 def test_spin_call_plan_first_meeting_skips_last_commitment_and_warns():
@@ -162,15 +172,40 @@ def test_dragon_diagnosis_full_run():
 
 
 def test_dragon_diagnosis_decision_maker_gaps():
-    base = {"account": "某银行", "opp_is_real": "unknown", "opp_can_solve": "yes", "opp_can_solve_evidence": "有同类银行案例三家",
-            "opp_can_win": "yes", "opp_can_win_evidence": "关键人里两位明确支持我们", "opp_worth_it": "yes",
-            "opp_worth_it_evidence": "合同额八百万，毛利三成以上"}
+    base = {
+        "account": "某银行",
+        "opp_is_real": "unknown",
+        "opp_can_solve": "yes",
+        "opp_can_solve_evidence": "有同类银行案例三家",
+        "opp_can_win": "yes",
+        "opp_can_win_evidence": "关键人里两位明确支持我们",
+        "opp_worth_it": "yes",
+        "opp_worth_it_evidence": "合同额八百万，毛利三成以上",
+    }
     reached = {"markers_reached": ["dragon.step.customer_analysis", "dragon.step.build_trust"]}
-    dm_dating = {"key_people": [{"name": "赵行长", "role": "org.role.decision_maker", "relation": "dragon.relation.dating", "relation_evidence": "一起吃过一次饭"}]}
+    dm_dating = {
+        "key_people": [
+            {
+                "name": "赵行长",
+                "role": "org.role.decision_maker",
+                "relation": "dragon.relation.dating",
+                "relation_evidence": "一起吃过一次饭",
+            }
+        ]
+    }
     result = compute_result("dragon_diagnosis", {**base, **reached}, dm_dating)
     assert result.current_step.id == "dragon.step.uncover_needs"
     assert {"decision_maker_relation_low", "opportunity_unconfirmed", "no_alliance"} <= set(codes(result.gaps))
-    user_only = {"key_people": [{"name": "小李", "role": "org.role.user", "relation": "dragon.relation.alliance", "relation_evidence": "主动给我们内部资料"}]}
+    user_only = {
+        "key_people": [
+            {
+                "name": "小李",
+                "role": "org.role.user",
+                "relation": "dragon.relation.alliance",
+                "relation_evidence": "主动给我们内部资料",
+            }
+        ]
+    }
     result = compute_result("dragon_diagnosis", base, user_only)
     assert result.current_step.id == "dragon.step.customer_analysis"
     assert "no_decision_maker" in codes(result.gaps)
@@ -183,10 +218,15 @@ def test_dragon_diagnosis_decision_maker_gaps():
 
 def person(**overrides: str) -> list[tuple[str, Any]]:
     values = {
-        "name": "王总", "title": "分管信息化副总", "role": "org.role.decision_maker",
-        "maslow": "fivedim.maslow.self_actualization", "change": "fivedim.change.visionary",
-        "focus": "fivedim.focus.business", "closeness": "fivedim.closeness.few",
-        "attitude": "fivedim.attitude.neutral", "attitude_evidence": "交流时一直在问竞争对手的案例，没有表态",
+        "name": "王总",
+        "title": "分管信息化副总",
+        "role": "org.role.decision_maker",
+        "maslow": "fivedim.maslow.self_actualization",
+        "change": "fivedim.change.visionary",
+        "focus": "fivedim.focus.business",
+        "closeness": "fivedim.closeness.few",
+        "attitude": "fivedim.attitude.neutral",
+        "attitude_evidence": "交流时一直在问竞争对手的案例，没有表态",
     } | overrides
     return [(f"stakeholders.{key}", value) for key, value in values.items()]
 
@@ -198,9 +238,17 @@ def test_stakeholder_map_two_people_probe_branch_and_risks():
         ("stakeholders.attitude_evidence?", "交流时一直在问竞争对手的案例，没有表态"),
         ("stakeholders.more", "还有，继续添加"),
     ]
-    script += person(name="仇经理", title="信息部负责人", role="org.role.designer", maslow="fivedim.maslow.safety",
-                     change="fivedim.change.pragmatist", focus="fivedim.focus.technical", closeness="fivedim.closeness.deep",
-                     attitude="fivedim.attitude.opponent", attitude_evidence="他把我们的报价透露给了竞争对手的销售")
+    script += person(
+        name="仇经理",
+        title="信息部负责人",
+        role="org.role.designer",
+        maslow="fivedim.maslow.safety",
+        change="fivedim.change.pragmatist",
+        focus="fivedim.focus.technical",
+        closeness="fivedim.closeness.deep",
+        attitude="fivedim.attitude.opponent",
+        attitude_evidence="他把我们的报价透露给了竞争对手的销售",
+    )
     script += [("stakeholders.backs_competitor", "用友，合作了十年"), ("stakeholders.more", "no")]
     result = drive("stakeholder_map", script).result
     assert [row.name for row in result.rows] == ["王总", "仇经理"]
@@ -220,8 +268,17 @@ def test_stakeholder_map_two_people_probe_branch_and_risks():
 
 
 def _row(name: str, role: str, closeness: str, attitude: str) -> dict[str, str]:
-    return {"name": name, "title": "职务", "role": role, "maslow": "fivedim.maslow.safety", "change": "fivedim.change.pragmatist",
-            "focus": "fivedim.focus.business", "closeness": closeness, "attitude": attitude, "attitude_evidence": "例会上的表态"}
+    return {
+        "name": name,
+        "title": "职务",
+        "role": role,
+        "maslow": "fivedim.maslow.safety",
+        "change": "fivedim.change.pragmatist",
+        "focus": "fivedim.focus.business",
+        "closeness": closeness,
+        "attitude": attitude,
+        "attitude_evidence": "例会上的表态",
+    }
 
 
 def _risks(*rows: dict[str, str]) -> set[str]:
@@ -231,9 +288,15 @@ def _risks(*rows: dict[str, str]) -> set[str]:
 
 def test_risk_all_neutral_fires_only_when_everyone_is_neutral():
     neutral = "fivedim.attitude.neutral"
-    both_neutral = _risks(_row("甲", "org.role.decision_maker", "fivedim.closeness.many", neutral), _row("乙", "org.role.user", "fivedim.closeness.many", neutral))
+    both_neutral = _risks(
+        _row("甲", "org.role.decision_maker", "fivedim.closeness.many", neutral),
+        _row("乙", "org.role.user", "fivedim.closeness.many", neutral),
+    )
     assert "all_neutral" in both_neutral and "no_support" not in both_neutral
-    one_supporter = _risks(_row("甲", "org.role.decision_maker", "fivedim.closeness.many", neutral), _row("乙", "org.role.user", "fivedim.closeness.many", "fivedim.attitude.supporter"))
+    one_supporter = _risks(
+        _row("甲", "org.role.decision_maker", "fivedim.closeness.many", neutral),
+        _row("乙", "org.role.user", "fivedim.closeness.many", "fivedim.attitude.supporter"),
+    )
     assert "all_neutral" not in one_supporter and "no_support" not in one_supporter
 
 
@@ -242,19 +305,36 @@ def test_risk_coach_and_reached_decision_maker_clear_flags():
         _row("甲", "org.role.decision_maker", "fivedim.closeness.many", "fivedim.attitude.supporter"),
         _row("乙", "org.role.evaluator", "fivedim.closeness.deep", "fivedim.attitude.coach"),
     )
-    assert not risks & {"no_coach", "decision_maker_unreached", "no_decision_maker", "decision_maker_against", "single_contact"}
+    assert not risks & {
+        "no_coach",
+        "decision_maker_unreached",
+        "no_decision_maker",
+        "decision_maker_against",
+        "single_contact",
+    }
 
 
 def test_risk_decision_maker_missing_against_and_single_contact():
-    assert {"no_decision_maker", "single_contact"} <= _risks(_row("甲", "org.role.user", "fivedim.closeness.few", "fivedim.attitude.coach"))
-    against = _risks(_row("甲", "org.role.decision_maker", "fivedim.closeness.none", "fivedim.attitude.non_supporter"), _row("乙", "org.role.user", "fivedim.closeness.many", "fivedim.attitude.coach"))
+    assert {"no_decision_maker", "single_contact"} <= _risks(
+        _row("甲", "org.role.user", "fivedim.closeness.few", "fivedim.attitude.coach")
+    )
+    against = _risks(
+        _row("甲", "org.role.decision_maker", "fivedim.closeness.none", "fivedim.attitude.non_supporter"),
+        _row("乙", "org.role.user", "fivedim.closeness.many", "fivedim.attitude.coach"),
+    )
     assert {"decision_maker_against", "decision_maker_unreached"} <= against
 
 
 def test_risk_opponent_only_flagged_with_close_ties_and_supporter_without_contact():
-    far_opponent = _risks(_row("甲", "org.role.decision_maker", "fivedim.closeness.many", "fivedim.attitude.coach"), _row("乙", "org.role.user", "fivedim.closeness.none", "fivedim.attitude.opponent"))
+    far_opponent = _risks(
+        _row("甲", "org.role.decision_maker", "fivedim.closeness.many", "fivedim.attitude.coach"),
+        _row("乙", "org.role.user", "fivedim.closeness.none", "fivedim.attitude.opponent"),
+    )
     assert "opponent_close_ties" not in far_opponent
-    odd = _risks(_row("甲", "org.role.decision_maker", "fivedim.closeness.many", "fivedim.attitude.coach"), _row("乙", "org.role.user", "fivedim.closeness.none", "fivedim.attitude.supporter"))
+    odd = _risks(
+        _row("甲", "org.role.decision_maker", "fivedim.closeness.many", "fivedim.attitude.coach"),
+        _row("乙", "org.role.user", "fivedim.closeness.none", "fivedim.attitude.supporter"),
+    )
     assert "support_without_contact" in odd
 
 
@@ -312,10 +392,16 @@ def test_fivek_low_power_skips_side_questions_and_scores_contact():
 
 def test_fivek_m75_and_forecast():
     answers = {
-        "account": "某医院 HIS", "amount": 1_000_000,
-        "power_level": "fivek.power.l6", "problem_level": "fivek.problem.l5", "problem_side": "decision_maker",
-        "vision_level": "fivek.vision.l3", "vision_side": "decision_maker", "value_level": "fivek.value.l5",
-        "value_side": "decision_maker", "control_level": "fivek.control.l5",
+        "account": "某医院 HIS",
+        "amount": 1_000_000,
+        "power_level": "fivek.power.l6",
+        "problem_level": "fivek.problem.l5",
+        "problem_side": "decision_maker",
+        "vision_level": "fivek.vision.l3",
+        "vision_side": "decision_maker",
+        "value_level": "fivek.value.l5",
+        "value_side": "decision_maker",
+        "control_level": "fivek.control.l5",
     }
     result = compute_result("fivek_intensity", answers, {})
     # 16 (power l6) + 20 (problem l5 dm) + 20 (vision l3 dm) + 18 (value l5 dm) + 16 (control l5) = 90
@@ -374,13 +460,17 @@ def test_opportunity_conditions_with_probe_and_thin_evidence():
 
 def test_opportunity_no_go_on_any_no():
     worth_it = ("否", ("evidence", "报价压到成本线以下，还要求免费驻场两年"))
-    result = drive("opportunity_check", _opportunity(SOLID["is_real"], SOLID["can_solve"], SOLID["can_win"], worth_it)).result
+    result = drive(
+        "opportunity_check", _opportunity(SOLID["is_real"], SOLID["can_solve"], SOLID["can_win"], worth_it)
+    ).result
     assert result.verdict == "no_go" and codes(result.reasons) == ["answered_no"]
 
 
 def test_opportunity_unknown_real_is_no_go_and_asks_plan():
     is_real = ("不清楚", ("plan", "下周找网络部刘处长确认是否已经立项"))
-    result = drive("opportunity_check", _opportunity(is_real, SOLID["can_solve"], SOLID["can_win"], SOLID["worth_it"])).result
+    result = drive(
+        "opportunity_check", _opportunity(is_real, SOLID["can_solve"], SOLID["can_win"], SOLID["worth_it"])
+    ).result
     assert result.verdict == "no_go" and codes(result.reasons) == ["is_real_unknown"]
     assert result.questions[0].plan == "下周找网络部刘处长确认是否已经立项"
 

@@ -56,20 +56,28 @@ def test_nothing_reached():
 
 def test_qualified_prospect_m10():
     # problem l5 contact 10 + vision l3 contact 6 + power l2 8 + value l0 0 + control l0 0 = 24
-    result = score_intensity({"problem": "fivek.problem.l5", "vision": "fivek.vision.l3",
-                              "power": "fivek.power.l2"})
+    result = score_intensity({"problem": "fivek.problem.l5", "vision": "fivek.vision.l3", "power": "fivek.power.l2"})
     assert result.total == 24
     assert (result.milestone_id, result.probability) == ("milestone.m10", 10)
     assert result.next_milestone_id == "milestone.m25"
     assert [c.requires for c in result.unmet_criteria] == [
-        ["fivek.power.l3"], ["fivek.control.l1"], ["fivek.control.l2"]]
+        ["fivek.power.l3"],
+        ["fivek.control.l1"],
+        ["fivek.control.l2"],
+    ]
 
 
 def test_qualified_contact_m25():
     # 10 + power l3 9 + vision 6 + value l1 contact 1 + control l2 8 = 34
-    result = score_intensity({"problem": "fivek.problem.l5", "power": "fivek.power.l3",
-                              "vision": "fivek.vision.l3", "value": "fivek.value.l1",
-                              "control": "fivek.control.l2"})
+    result = score_intensity(
+        {
+            "problem": "fivek.problem.l5",
+            "power": "fivek.power.l3",
+            "vision": "fivek.vision.l3",
+            "value": "fivek.value.l1",
+            "control": "fivek.control.l2",
+        }
+    )
     assert result.total == 34
     assert result.milestone_id == "milestone.m25"
     assert len(result.unmet_criteria) == 5  # nothing of m50 is met yet
@@ -78,22 +86,34 @@ def test_qualified_contact_m25():
 def test_qualified_decision_maker_m50():
     # problem dm 20 + power l4 10 + vision dm 20 + value l2 dm 12 + control l4 14 = 76
     result = score_intensity(
-        {"problem": "fivek.problem.l5", "power": "fivek.power.l4", "vision": "fivek.vision.l3",
-         "value": "fivek.value.l2", "control": "fivek.control.l4"},
+        {
+            "problem": "fivek.problem.l5",
+            "power": "fivek.power.l4",
+            "vision": "fivek.vision.l3",
+            "value": "fivek.value.l2",
+            "control": "fivek.control.l4",
+        },
         {"problem": DM, "vision": DM, "value": DM},
     )
     assert result.points == {"problem": 20, "power": 10, "vision": 20, "value": 12, "control": 14}
     assert result.total == 76
     assert (result.milestone_id, result.probability) == ("milestone.m50", 50)
     assert [c.requires for c in result.unmet_criteria] == [
-        ["fivek.control.l5", "fivek.value.l5@decision_maker"], ["fivek.power.l6"]]
+        ["fivek.control.l5", "fivek.value.l5@decision_maker"],
+        ["fivek.power.l6"],
+    ]
 
 
 def test_vision_only_with_contact_blocks_m50():
     # same as m50 but the vision was agreed with the contact only: 20 + 10 + 6 + 12 + 14 = 62
     result = score_intensity(
-        {"problem": "fivek.problem.l5", "power": "fivek.power.l4", "vision": "fivek.vision.l3",
-         "value": "fivek.value.l2", "control": "fivek.control.l4"},
+        {
+            "problem": "fivek.problem.l5",
+            "power": "fivek.power.l4",
+            "vision": "fivek.vision.l3",
+            "value": "fivek.value.l2",
+            "control": "fivek.control.l4",
+        },
         {"problem": DM, "value": DM},
     )
     assert result.total == 62
@@ -104,8 +124,13 @@ def test_vision_only_with_contact_blocks_m50():
 def test_decision_stage_m75():
     # 20 + power l6 16 + 20 + value l5 dm 18 + control l5 16 = 90
     result = score_intensity(
-        {"problem": "fivek.problem.l5", "power": "fivek.power.l6", "vision": "fivek.vision.l3",
-         "value": "fivek.value.l5", "control": "fivek.control.l5"},
+        {
+            "problem": "fivek.problem.l5",
+            "power": "fivek.power.l6",
+            "vision": "fivek.vision.l3",
+            "value": "fivek.value.l5",
+            "control": "fivek.control.l5",
+        },
         {"problem": DM, "vision": DM, "value": DM},
     )
     assert result.total == 90
@@ -116,8 +141,13 @@ def test_decision_stage_m75():
 
 def test_everything_reached_stops_at_m90():
     result = score_intensity(
-        {"problem": "fivek.problem.l5", "power": "fivek.power.l7", "vision": "fivek.vision.l3",
-         "value": "fivek.value.l6", "control": "fivek.control.l6"},
+        {
+            "problem": "fivek.problem.l5",
+            "power": "fivek.power.l7",
+            "vision": "fivek.vision.l3",
+            "value": "fivek.value.l6",
+            "control": "fivek.control.l6",
+        },
         {"problem": DM, "vision": DM, "value": DM},
     )
     assert result.total == 100
@@ -135,19 +165,23 @@ def test_milestones_are_cumulative():
 
 
 def test_decision_maker_level_satisfies_contact_requirement():
-    result = score_intensity({"problem": "fivek.problem.l5", "vision": "fivek.vision.l3"},
-                             {"problem": DM, "vision": DM})
+    result = score_intensity(
+        {"problem": "fivek.problem.l5", "vision": "fivek.vision.l3"}, {"problem": DM, "vision": DM}
+    )
     assert result.total == 40
     assert result.milestone_id == "milestone.m10"
 
 
-@pytest.mark.parametrize("levels, side", [
-    ({"problems": "fivek.problem.l1"}, None),
-    ({"problem": "fivek.power.l1"}, None),
-    ({"problem": "fivek.problem.l9"}, None),
-    ({"problem": "fivek.problem.l1"}, {"problem": "boss"}),
-    ({}, {"visions": DM}),
-])
+@pytest.mark.parametrize(
+    "levels, side",
+    [
+        ({"problems": "fivek.problem.l1"}, None),
+        ({"problem": "fivek.power.l1"}, None),
+        ({"problem": "fivek.problem.l9"}, None),
+        ({"problem": "fivek.problem.l1"}, {"problem": "boss"}),
+        ({}, {"visions": DM}),
+    ],
+)
 def test_bad_input_raises(levels, side):
     with pytest.raises(ValueError):
         score_intensity(levels, side)

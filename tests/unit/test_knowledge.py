@@ -192,8 +192,17 @@ def test_out_of_scope_questions_get_a_plain_refusal_in_their_language() -> None:
 
 
 def test_a_team_index_adds_the_team_chunks_with_the_same_retrieval() -> None:
-    team = [Chunk(id="team-1-0", title="星河 CRM › 离线同步", source="team-doc:1", file="",
-                  text="星河 CRM 的离线同步让销售在工地没有信号时录入拜访记录。", team_id=1, source_title="星河 CRM")]
+    team = [
+        Chunk(
+            id="team-1-0",
+            title="星河 CRM › 离线同步",
+            source="team-doc:1",
+            file="",
+            text="星河 CRM 的离线同步让销售在工地没有信号时录入拜访记录。",
+            team_id=1,
+            source_title="星河 CRM",
+        )
+    ]
     base = get_index()
     extended = base.extended(team)
     assert extended is base.extended(list(team))  # built once per chunk set

@@ -34,8 +34,11 @@ def test_no_sentence_is_copied_from_the_seeds():
 
         pytest.skip("seed documents not present beside the repo")
     seeds = _seed_text()
-    copied = {str(path.relative_to(REPO_ROOT)): found for path in _our_files()
-              if (found := copied_phrases(path.read_text(encoding="utf-8"), seeds))}
+    copied = {
+        str(path.relative_to(REPO_ROOT)): found
+        for path in _our_files()
+        if (found := copied_phrases(path.read_text(encoding="utf-8"), seeds))
+    }
     assert not copied, f"phrases copied verbatim from the seeds: {copied}"
 
 

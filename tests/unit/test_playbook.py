@@ -13,17 +13,36 @@ REPO_PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 SEEDS_DIR = Path("/work/shared/seeds")
 
 CONTRACT_IDS = [
-    "spin.situation", "spin.problem", "spin.implication", "spin.need_payoff",
-    "dragon.step.customer_analysis", "dragon.step.build_trust", "dragon.step.uncover_needs",
-    "dragon.step.present_value", "dragon.step.win_commitment", "dragon.step.follow_up",
-    "dragon.relation.acquainted", "dragon.relation.dating", "dragon.relation.trust",
+    "spin.situation",
+    "spin.problem",
+    "spin.implication",
+    "spin.need_payoff",
+    "dragon.step.customer_analysis",
+    "dragon.step.build_trust",
+    "dragon.step.uncover_needs",
+    "dragon.step.present_value",
+    "dragon.step.win_commitment",
+    "dragon.step.follow_up",
+    "dragon.relation.acquainted",
+    "dragon.relation.dating",
+    "dragon.relation.trust",
     "dragon.relation.alliance",
-    "dragon.opportunity.is_real", "dragon.opportunity.can_solve", "dragon.opportunity.can_win",
+    "dragon.opportunity.is_real",
+    "dragon.opportunity.can_solve",
+    "dragon.opportunity.can_win",
     "dragon.opportunity.worth_it",
-    "org.level.operational", "org.level.management", "org.level.decision",
-    "org.role.initiator", "org.role.decision_maker", "org.role.user", "org.role.designer",
+    "org.level.operational",
+    "org.level.management",
+    "org.level.decision",
+    "org.role.initiator",
+    "org.role.decision_maker",
+    "org.role.user",
+    "org.role.designer",
     "org.role.evaluator",
-    "style.analytical", "style.driver", "style.expressive", "style.amiable",
+    "style.analytical",
+    "style.driver",
+    "style.expressive",
+    "style.amiable",
     *[f"fivedim.maslow.{k}" for k in ("physiological", "safety", "belonging", "esteem", "self_actualization")],
     *[f"fivedim.change.{k}" for k in ("innovator", "visionary", "pragmatist", "conservative", "laggard")],
     *[f"fivedim.focus.{k}" for k in ("business", "technical", "financial", "relationship")],
@@ -79,6 +98,7 @@ def test_dragon_steps_chain_their_markers():
 
 
 # ------------------------------------------------------------ malformed files
+
 
 def _copy_playbooks(tmp_path: Path) -> Path:
     target = tmp_path / "playbooks"
@@ -182,8 +202,11 @@ def test_unknown_and_repeated_sections_fail(tmp_path):
     with pytest.raises(PlaybookError, match="unknown section"):
         load_playbook(directory)
     (directory / "zz.yaml").write_text(
-        yaml.safe_dump({"styles": yaml.safe_load((directory / "dragon.yaml").read_text())["styles"]},
-                       allow_unicode=True), encoding="utf-8")
+        yaml.safe_dump(
+            {"styles": yaml.safe_load((directory / "dragon.yaml").read_text())["styles"]}, allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(PlaybookError, match="already defined in dragon.yaml"):
         load_playbook(directory)
 
@@ -214,8 +237,11 @@ def test_fivek_points_must_rise(tmp_path):
 
 def test_milestone_requirement_must_name_a_real_level(tmp_path):
     directory = _copy_playbooks(tmp_path)
-    _edit(directory, "fivek.yaml",
-          lambda d: d["milestones"][1]["criteria"][0]["requires"][0].update(level="fivek.power.l99"))
+    _edit(
+        directory,
+        "fivek.yaml",
+        lambda d: d["milestones"][1]["criteria"][0]["requires"][0].update(level="fivek.power.l99"),
+    )
     with pytest.raises(PlaybookError) as caught:
         load_playbook(directory)
     assert (caught.value.file, caught.value.path) == ("fivek.yaml", "milestones[1].criteria[0].requires[0].level")
@@ -223,8 +249,11 @@ def test_milestone_requirement_must_name_a_real_level(tmp_path):
 
 def test_single_ladder_requirement_cannot_have_side(tmp_path):
     directory = _copy_playbooks(tmp_path)
-    _edit(directory, "fivek.yaml",
-          lambda d: d["milestones"][1]["criteria"][0]["requires"][0].update(side="decision_maker"))
+    _edit(
+        directory,
+        "fivek.yaml",
+        lambda d: d["milestones"][1]["criteria"][0]["requires"][0].update(side="decision_maker"),
+    )
     with pytest.raises(PlaybookError, match="single ladder"):
         load_playbook(directory)
 
@@ -232,9 +261,20 @@ def test_single_ladder_requirement_cannot_have_side(tmp_path):
 # ------------------------------------------------------------ content checks
 
 MORE_CONTRACT_IDS = [
-    "fivek.problem", "fivek.power", "fivek.vision", "fivek.value", "fivek.control",
-    "milestone.m10", "milestone.m25", "milestone.m50", "milestone.m75", "milestone.m90", "milestone.m100",
-    "ces.role.coach", "ces.role.supporter", "ces.role.consultant",
+    "fivek.problem",
+    "fivek.power",
+    "fivek.vision",
+    "fivek.value",
+    "fivek.control",
+    "milestone.m10",
+    "milestone.m25",
+    "milestone.m50",
+    "milestone.m75",
+    "milestone.m90",
+    "milestone.m100",
+    "ces.role.coach",
+    "ces.role.supporter",
+    "ces.role.consultant",
 ]
 
 

@@ -49,13 +49,17 @@ def report() -> dict:
     result = evaluate()
     for split, data in result["splits"].items():
         overall = data["overall"]
-        print(f"\n[{split}] fact recall {overall['fact_recall']:.0%} ({overall['recalled']}/{overall['expected']}), "
-              f"false unlocks {overall['false_unlock_rate']:.0%} ({overall['false_unlocks']}/{overall['unlocks']}), "
-              f"commitments {overall['commitments_won']}/{overall['commitments_expected']}, "
-              f"SPIN turns {overall['spin_accuracy']:.0%}, natural items {data['spin_natural_items']['accuracy']:.0%}")
+        print(
+            f"\n[{split}] fact recall {overall['fact_recall']:.0%} ({overall['recalled']}/{overall['expected']}), "
+            f"false unlocks {overall['false_unlock_rate']:.0%} ({overall['false_unlocks']}/{overall['unlocks']}), "
+            f"commitments {overall['commitments_won']}/{overall['commitments_expected']}, "
+            f"SPIN turns {overall['spin_accuracy']:.0%}, natural items {data['spin_natural_items']['accuracy']:.0%}"
+        )
         for scenario, numbers in data["per_scenario"].items():
-            print(f"  {scenario:<26} recall {numbers['fact_recall']:.0%}  false {numbers['false_unlocks']}  "
-                  f"commitment {numbers['commitments_won']}/{numbers['commitments_expected']}")
+            print(
+                f"  {scenario:<26} recall {numbers['fact_recall']:.0%}  false {numbers['false_unlocks']}  "
+                f"commitment {numbers['commitments_won']}/{numbers['commitments_expected']}"
+            )
     return result
 
 
@@ -69,11 +73,13 @@ def by_language() -> dict[str, dict[str, dict]]:
     numbers: dict[str, dict[str, dict]] = {}
     for (split, lang), tally in sorted(tallies.items()):
         summary = numbers.setdefault(split, {})[lang] = tally.summary()
-        print(f"\n[{split}/{lang}] fact recall {summary['fact_recall']:.0%} "
-              f"({summary['recalled']}/{summary['expected']}), "
-              f"false unlocks {summary['false_unlocks']}/{summary['unlocks']}, "
-              f"commitments {summary['commitments_won']}/{summary['commitments_expected']}, "
-              f"SPIN turns {summary['spin_accuracy']:.0%}")
+        print(
+            f"\n[{split}/{lang}] fact recall {summary['fact_recall']:.0%} "
+            f"({summary['recalled']}/{summary['expected']}), "
+            f"false unlocks {summary['false_unlocks']}/{summary['unlocks']}, "
+            f"commitments {summary['commitments_won']}/{summary['commitments_expected']}, "
+            f"SPIN turns {summary['spin_accuracy']:.0%}"
+        )
     return numbers
 
 
@@ -92,8 +98,9 @@ def test_conversations_cover_every_scenario_with_a_held_out_third() -> None:
     test_share = sum(c["split"] == "test" for c in conversations) / len(conversations)
     assert 0.30 <= test_share <= 0.40
     for scenario_id in scenarios:
-        held_out = [c for c in conversations
-                    if c["scenario"] == scenario_id and c["split"] == "test" and c["kind"] == "good"]
+        held_out = [
+            c for c in conversations if c["scenario"] == scenario_id and c["split"] == "test" and c["kind"] == "good"
+        ]
         assert held_out and any(c["lang"] == "en" for c in held_out), scenario_id
 
 
@@ -147,7 +154,9 @@ def test_held_out_spin_accuracy(report: dict) -> None:
     with SPIN_DATA_PATH.open(encoding="utf-8") as handle:
         held_out = [row for row in map(json.loads, filter(str.strip, handle)) if row["split"] == "test"]
     everything = spin_accuracy(held_out)
-    print(f"\nSPIN held-out accuracy, old and natural items together: {everything['accuracy']:.1%} (n={everything['n']})")
+    print(
+        f"\nSPIN held-out accuracy, old and natural items together: {everything['accuracy']:.1%} (n={everything['n']})"
+    )
     assert everything["accuracy"] >= MIN_TEST_SPIN_ACCURACY_ALL
 
 

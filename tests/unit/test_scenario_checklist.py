@@ -47,8 +47,10 @@ def test_an_ask_that_is_no_ask():
 
 def test_need_payoffs_that_cannot_be_revealed():
     need_payoffs = BASE.facts.need_payoff
-    changes = {f"facts__need_payoff__{i}__requires": [need_payoffs[(i + 1) % len(need_payoffs)].id]
-               for i in range(len(need_payoffs))}
+    changes = {
+        f"facts__need_payoff__{i}__requires": [need_payoffs[(i + 1) % len(need_payoffs)].id]
+        for i in range(len(need_payoffs))
+    }
     assert len(need_payoffs) > 1  # a ring of prerequisites among them
     assert "no_need_payoff" in codes(variant(**changes))
 

@@ -47,8 +47,13 @@ def test_all_cited_ids_exist_in_the_playbook(scenario_id):
     ids = get_playbook().ids()
     scenario = SCENARIOS[scenario_id]
     persona = scenario.persona
-    cited = [*scenario.trains, persona.org_level, persona.purchase_role, persona.communication_style,
-             *persona.five_dimensions.model_dump().values()]
+    cited = [
+        *scenario.trains,
+        persona.org_level,
+        persona.purchase_role,
+        persona.communication_style,
+        *persona.five_dimensions.model_dump().values(),
+    ]
     assert [element_id for element_id in cited if element_id not in ids] == []
 
 
@@ -153,13 +158,20 @@ ENGLISH_FIELDS: dict[str, tuple[str, ...]] = {
 def english_texts(scenario) -> list[tuple[str, str]]:
     """(where, text) for every English text a scenario carries."""
     commitment = scenario.success.commitment
-    parts = [("scenario", scenario), ("company", scenario.company), ("persona", scenario.persona),
-             ("commitment", commitment),
-             *(("fact", fact) for fact in scenario.all_facts()),
-             *(("objection", objection) for objection in scenario.objections),
-             *(("signal", signal) for signal in scenario.buying_signals)]
-    texts = [(f"{kind} {getattr(item, 'id', '')}.{field}", getattr(item, field))
-             for kind, item in parts for field in ENGLISH_FIELDS[kind]]
+    parts = [
+        ("scenario", scenario),
+        ("company", scenario.company),
+        ("persona", scenario.persona),
+        ("commitment", commitment),
+        *(("fact", fact) for fact in scenario.all_facts()),
+        *(("objection", objection) for objection in scenario.objections),
+        *(("signal", signal) for signal in scenario.buying_signals),
+    ]
+    texts = [
+        (f"{kind} {getattr(item, 'id', '')}.{field}", getattr(item, field))
+        for kind, item in parts
+        for field in ENGLISH_FIELDS[kind]
+    ]
     texts += [(f"decision_criteria_en[{i}]", text) for i, text in enumerate(scenario.decision_criteria_en)]
     return texts
 
@@ -173,10 +185,20 @@ def test_every_text_has_english_without_chinese(scenario_id):
     assert [(where, text) for where, text in texts if is_chinese(text)] == []
     assert len(scenario.decision_criteria_en) == len(scenario.decision_criteria)
     # every `_en` field of the models is covered above (a new one must be filled and checked too)
-    declared = {name for model in (type(scenario), type(scenario.company), type(scenario.persona),
-                                   type(scenario.all_facts()[0]), type(scenario.objections[0]),
-                                   type(scenario.buying_signals[0]), type(scenario.success.commitment))
-                for name in model.model_fields if name.endswith("_en")}
+    declared = {
+        name
+        for model in (
+            type(scenario),
+            type(scenario.company),
+            type(scenario.persona),
+            type(scenario.all_facts()[0]),
+            type(scenario.objections[0]),
+            type(scenario.buying_signals[0]),
+            type(scenario.success.commitment),
+        )
+        for name in model.model_fields
+        if name.endswith("_en")
+    }
     assert declared == {name for names in ENGLISH_FIELDS.values() for name in names} | {"decision_criteria_en"}
 
 
@@ -193,12 +215,32 @@ def test_english_keeps_the_numbers_of_the_chinese(scenario_id):
 
 # Single common words that would pull unrelated questions onto a fact; these few were there before the English
 # text was written and are kept (their facts are the only ones of their SPIN category that use them).
-COMMON_WORDS = {"time", "data", "customer", "customers", "cost", "costs", "money", "problem", "system", "price",
-                "report", "reports", "staff", "people"}
-KNOWN_COMMON = {("bank_retail_crm", "s_customer_base", "customers"), ("edu_smart_academic", "i_staff_burnout", "staff"),
-                ("energy_wind_eam", "s_evaluation", "report"), ("gov_city_network", "i_ops_burden", "staff"),
-                ("logistics_tms", "s_shippers", "customers"), ("logistics_tms", "i_fuel_cost", "cost"),
-                ("logistics_tms", "i_fuel_cost", "costs"), ("mfg_vitamin_erp", "i_late_reports", "reports")}
+COMMON_WORDS = {
+    "time",
+    "data",
+    "customer",
+    "customers",
+    "cost",
+    "costs",
+    "money",
+    "problem",
+    "system",
+    "price",
+    "report",
+    "reports",
+    "staff",
+    "people",
+}
+KNOWN_COMMON = {
+    ("bank_retail_crm", "s_customer_base", "customers"),
+    ("edu_smart_academic", "i_staff_burnout", "staff"),
+    ("energy_wind_eam", "s_evaluation", "report"),
+    ("gov_city_network", "i_ops_burden", "staff"),
+    ("logistics_tms", "s_shippers", "customers"),
+    ("logistics_tms", "i_fuel_cost", "cost"),
+    ("logistics_tms", "i_fuel_cost", "costs"),
+    ("mfg_vitamin_erp", "i_late_reports", "reports"),
+}
 
 
 def test_persona_names_are_latin_and_topics_stay_clean():
@@ -207,8 +249,9 @@ def test_persona_names_are_latin_and_topics_stay_clean():
         assert re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", scenario.persona.name_en), scenario.persona.name_en
         for fact in scenario.all_facts():
             assert fact.topics.en, f"{scenario.id}.{fact.id} needs English topics"
-            assert [word for word in fact.topics.en if is_chinese(word) or word != " ".join(word.split())] == [] \
-                or fact.id == "p_grade_entry"  # one older entry holds a line-wrap gap; its fixed form is added
+            assert [
+                word for word in fact.topics.en if is_chinese(word) or word != " ".join(word.split())
+            ] == [] or fact.id == "p_grade_entry"  # one older entry holds a line-wrap gap; its fixed form is added
             common |= {(scenario.id, fact.id, word.lower()) for word in fact.topics.en if word.lower() in COMMON_WORDS}
     assert common - KNOWN_COMMON == set()
 
@@ -243,9 +286,15 @@ def test_public_view_in_english(scenario_id):
     assert zh["decision_criteria"] == scenario.decision_criteria
     assert zh["decision_criteria_en"] == scenario.decision_criteria_en
     # en: English under the same keys
-    shown = [en["opening_line"], en["deal_context"], en["our_offering"], *en["decision_criteria"],
-             *(en["company"][key] for key in ("name", "size", "context")),
-             *(en["persona"][key] for key in ("name", "title")), en["title_en"]]
+    shown = [
+        en["opening_line"],
+        en["deal_context"],
+        en["our_offering"],
+        *en["decision_criteria"],
+        *(en["company"][key] for key in ("name", "size", "context")),
+        *(en["persona"][key] for key in ("name", "title")),
+        en["title_en"],
+    ]
     assert [text for text in shown if is_chinese(text) or not text] == []
     assert en["persona"]["name"] == scenario.persona.name_en
     assert en["deal_context"] == scenario.deal_context_en

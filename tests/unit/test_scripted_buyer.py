@@ -5,8 +5,8 @@ import re
 import pytest
 
 from app.coaching.spin import SpinResult, classify_spin
-from app.roleplay.scenarios import load_scenarios
 from app.roleplay.phrases import phrase_options
+from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, is_injection
 from app.roleplay.state import SessionState
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
@@ -51,7 +51,9 @@ def _topic_injections(scenario) -> list[str]:
 
 
 def spin(label: str, *, question: bool = True, pitch: bool = False, commit: bool = False) -> SpinResult:
-    return SpinResult(label=label, confidence=0.9, cues=[], is_question=question, is_pitch=pitch, asks_commitment=commit)
+    return SpinResult(
+        label=label, confidence=0.9, cues=[], is_question=question, is_pitch=pitch, asks_commitment=commit
+    )
 
 
 def play(scenario, lines: list[str]) -> tuple[SessionState, list[BuyerTurn]]:
@@ -258,8 +260,11 @@ def test_buyer_speaks_in_the_persona_style():
     for scenario in SCENARIOS.values():
         state, turns = play(scenario, strong_rep_lines(scenario)[:2])
         style_leads = phrase_options(scenario.persona.communication_style, "reveal_lead", "zh")
-        assert turns[1].new_facts and any(turns[1].text.startswith(lead) for lead in style_leads if lead)  \
+        assert (
+            turns[1].new_facts
+            and any(turns[1].text.startswith(lead) for lead in style_leads if lead)
             or turns[1].text.startswith(scenario.fact(turns[1].new_facts[0]).text)
+        )
 
 
 def test_state_round_trips_through_json():
@@ -363,9 +368,18 @@ def test_a_single_stray_noun_or_a_vague_question_is_not_a_topic():
 def test_the_most_specific_fact_of_the_asked_type_wins():
     scenario = SCENARIOS["edu_smart_academic"]
     buyer = ScriptedBuyer(scenario)
-    state = _after(scenario, [("学生和专业有多少？", "S"), ("课表怎么排？", "S"), ("开学调课多吗？", "P"),
-                              ("成绩录入顺利吗？", "P"), ("调课这么乱，会影响评估吗？", "I"),
-                              ("处里的同事是不是常加班熬夜？", "I")], trust=80)
+    state = _after(
+        scenario,
+        [
+            ("学生和专业有多少？", "S"),
+            ("课表怎么排？", "S"),
+            ("开学调课多吗？", "P"),
+            ("成绩录入顺利吗？", "P"),
+            ("调课这么乱，会影响评估吗？", "I"),
+            ("处里的同事是不是常加班熬夜？", "I"),
+        ],
+        trust=80,
+    )
     assert {"i_evaluation_risk", "i_staff_burnout"} <= state.revealed_ids()
     # "系统自动" could be either need-payoff; grades, make-up lists and going home on time decide it
     turn = buyer.reply(state, "要是老师在网上交成绩，补考名单系统自动出，大家能轻松多少？", spin("N"))
@@ -378,12 +392,26 @@ def test_a_problem_question_reaches_the_implication_only_when_it_asks_about_cons
     state = _after(scenario, [("病区和护士的情况是怎样的？", "S"), ("给药核对这块有什么不放心的地方？", "P")])
     assert "p_med_checks" in state.revealed_ids()
     question = "给药要是真出了差错，会怎么样？"
-    asks_consequences = SpinResult(label="P", confidence=0.5, cues=[], is_question=True, is_pitch=False,
-                                   asks_commitment=False, scores={"P": 2.0, "I": 1.5})
+    asks_consequences = SpinResult(
+        label="P",
+        confidence=0.5,
+        cues=[],
+        is_question=True,
+        is_pitch=False,
+        asks_commitment=False,
+        scores={"P": 2.0, "I": 1.5},
+    )
     assert buyer.reply(state, question, asks_consequences).new_facts == ["i_patient_safety"]
     # weak consequence cues, or none at all (a strict test double without scores): the P rule holds
-    weak = SpinResult(label="P", confidence=0.9, cues=[], is_question=True, is_pitch=False,
-                      asks_commitment=False, scores={"P": 4.0, "I": 1.5})
+    weak = SpinResult(
+        label="P",
+        confidence=0.9,
+        cues=[],
+        is_question=True,
+        is_pitch=False,
+        asks_commitment=False,
+        scores={"P": 4.0, "I": 1.5},
+    )
     assert buyer.reply(state, question, weak).new_facts == []
     assert buyer.reply(state, question, spin("P")).new_facts == []
     # and never before the problem is out: then the problem question uncovers the problem itself
@@ -394,12 +422,26 @@ def test_a_problem_question_reaches_the_implication_only_when_it_asks_about_cons
 def test_implication_and_need_payoff_confusion_on_an_admitted_problem():
     scenario = SCENARIOS["energy_wind_eam"]
     buyer = ScriptedBuyer(scenario)
-    state = _after(scenario, [("现在检修是怎么安排的？", "S"), ("齿轮箱这些大部件坏之前能发现吗？", "P"),
-                              ("一次齿轮箱故障停机损失多少？", "I")], trust=70)
+    state = _after(
+        scenario,
+        [
+            ("现在检修是怎么安排的？", "S"),
+            ("齿轮箱这些大部件坏之前能发现吗？", "P"),
+            ("一次齿轮箱故障停机损失多少？", "I"),
+        ],
+        trust=70,
+    )
     assert "i_downtime_loss" in state.revealed_ids()
     question = "如果大部件故障能提前几周预警，对您的报告意味着什么？"
-    torn = SpinResult(label="I", confidence=0.5, cues=[], is_question=True, is_pitch=False,
-                      asks_commitment=False, scores={"I": 3.0, "N": 2.5})
+    torn = SpinResult(
+        label="I",
+        confidence=0.5,
+        cues=[],
+        is_question=True,
+        is_pitch=False,
+        asks_commitment=False,
+        scores={"I": 3.0, "N": 2.5},
+    )
     assert buyer.reply(state, question, torn).new_facts == ["n_predictive_alerts"]
     # a plain I label does not hide it either: the question names the need-payoff's own topic
     assert buyer.reply(state, question, spin("I")).new_facts == ["n_predictive_alerts"]
@@ -427,8 +469,14 @@ def test_topic_matching_is_deterministic_across_processes():
         "print(json.dumps(out, ensure_ascii=False))"
     )
     outputs = [
-        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                       cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
         for seed in ("3", "4")
     ]
     assert outputs[0] == outputs[1] and json.loads(outputs[0])

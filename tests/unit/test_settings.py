@@ -29,14 +29,23 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
 
-@pytest.mark.parametrize("env, fragment", [
-    ({"LLM_TIMEOUT_S": "-1"}, "LLM_TIMEOUT_S"),
-    ({"LLM_PROVIDER": "claude"}, "LLM_PROVIDER"),
-    ({"PORT": "99999"}, "PORT"),
-])
+@pytest.mark.parametrize(
+    "env, fragment",
+    [
+        ({"LLM_TIMEOUT_S": "-1"}, "LLM_TIMEOUT_S"),
+        ({"LLM_PROVIDER": "claude"}, "LLM_PROVIDER"),
+        ({"PORT": "99999"}, "PORT"),
+    ],
+)
 def test_bad_settings_fail_at_start_with_one_line(tmp_path, env, fragment):
-    result = subprocess.run([sys.executable, "-m", "app.cli", "db", "upgrade"], capture_output=True, text=True,
-                            cwd=tmp_path, env={**os.environ, **env}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        timeout=60,
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0] and "Traceback" not in result.stderr

@@ -217,9 +217,7 @@ def test_naive_bayes_trains_on_train_utterances_only() -> None:
 
 
 def test_naive_bayes_learns_from_its_examples() -> None:
-    model = NaiveBayes(
-        ["下班晚不晚？", "加班多不多？", "有多少台车？", "有多少个门店？"] * 3, ["P", "P", "S", "S"] * 3
-    )
+    model = NaiveBayes(["下班晚不晚？", "加班多不多？", "有多少台车？", "有多少个门店？"] * 3, ["P", "P", "S", "S"] * 3)
     assert max(model.posterior(model_text("晚上加班晚吗？")).items(), key=lambda item: item[1])[0] == "P"
     assert max(model.posterior(model_text("有多少个仓库？")).items(), key=lambda item: item[1])[0] == "S"
     assert sum(model.posterior(model_text("完全没见过的话")).values()) == pytest.approx(1.0)
@@ -235,8 +233,13 @@ def test_same_result_whatever_the_string_hash_seed() -> None:
     outputs = []
     for seed in ("1", "2"):
         done = subprocess.run(
-            [sys.executable, "-c", script], input=json.dumps(texts), capture_output=True, text=True, check=True,
-            cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PYTHONHASHSEED": seed},
+            [sys.executable, "-c", script],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "PYTHONHASHSEED": seed},
         )
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
@@ -305,9 +308,24 @@ def test_result_is_frozen_and_deterministic() -> None:
 def test_label_names_and_playbook_ids() -> None:
     assert SPIN_LABELS == ("S", "P", "I", "N", "other")
     assert [label_name(label, "zh") for label in SPIN_LABELS] == [
-        "情境性问题", "探究性问题", "暗示性问题", "解决性问题", "其他"]
+        "情境性问题",
+        "探究性问题",
+        "暗示性问题",
+        "解决性问题",
+        "其他",
+    ]
     assert [label_name(label, "en") for label in SPIN_LABELS] == [
-        "Situation", "Problem", "Implication", "Need-payoff", "Other"]
+        "Situation",
+        "Problem",
+        "Implication",
+        "Need-payoff",
+        "Other",
+    ]
     assert [spin_playbook_id(label) for label in SPIN_LABELS] == [
-        "spin.situation", "spin.problem", "spin.implication", "spin.need_payoff", None]
+        "spin.situation",
+        "spin.problem",
+        "spin.implication",
+        "spin.need_payoff",
+        None,
+    ]
     assert classify_spin("如果能减少一半的加班，对团队有什么意义？").playbook_id == "spin.need_payoff"

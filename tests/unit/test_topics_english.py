@@ -30,8 +30,16 @@ def test_a_latin_keyword_finds_its_regular_inflections(text: str, word: str) -> 
 
 @pytest.mark.parametrize(
     ("text", "word"),
-    [("this", "his"), ("a new planet", "plan"), ("the scanner", "scan"), ("quite good", "quit"),
-     ("the bedside", "bed"), ("beta", "eta"), ("", "x"), ("anything", "")],
+    [
+        ("this", "his"),
+        ("a new planet", "plan"),
+        ("the scanner", "scan"),
+        ("quite good", "quit"),
+        ("the bedside", "bed"),
+        ("beta", "eta"),
+        ("", "x"),
+        ("anything", ""),
+    ],
 )
 def test_a_latin_keyword_still_needs_its_own_word(text: str, word: str) -> None:
     assert not contains(text, word)

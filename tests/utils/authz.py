@@ -29,18 +29,36 @@ def everyone(code: int) -> dict[str, int]:
 
 def owner_manager_admin(ok: int, others: int = 404) -> dict[str, int]:
     """The owner, the owner's manager and admins may; other reps and other managers see nothing."""
-    return {"anonymous": 401, "owner": ok, "other_rep": others, "manager_of_team": ok,
-            "manager_of_other_team": others, "admin": ok}
+    return {
+        "anonymous": 401,
+        "owner": ok,
+        "other_rep": others,
+        "manager_of_team": ok,
+        "manager_of_other_team": others,
+        "admin": ok,
+    }
 
 
 def owner_only(ok: int, others: int = 404) -> dict[str, int]:
-    return {"anonymous": 401, "owner": ok, "other_rep": others, "manager_of_team": others,
-            "manager_of_other_team": others, "admin": others}
+    return {
+        "anonymous": 401,
+        "owner": ok,
+        "other_rep": others,
+        "manager_of_team": others,
+        "manager_of_other_team": others,
+        "admin": others,
+    }
 
 
 def managers_only(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "owner": 403, "other_rep": 403, "manager_of_team": ok,
-            "manager_of_other_team": ok, "admin": ok}
+    return {
+        "anonymous": 401,
+        "owner": 403,
+        "other_rep": 403,
+        "manager_of_team": ok,
+        "manager_of_other_team": ok,
+        "admin": ok,
+    }
 
 
 def check_case(client, session, world, method, path, codes, body, obj) -> None:
@@ -51,14 +69,22 @@ def check_case(client, session, world, method, path, codes, body, obj) -> None:
         payload = body() if callable(body) else body  # a factory, where each actor needs a body of their own
         response = client.request(method, url, json=payload, headers=world[actor])
         assert response.status_code == codes[actor], (
-            f"{actor}: {method} {url} -> {response.status_code} {response.text[:200]}")
+            f"{actor}: {method} {url} -> {response.status_code} {response.text[:200]}"
+        )
 
 
 def owner_writes(ok: int) -> dict[str, int]:
-    return {"anonymous": 401, "owner": ok, "other_rep": 404, "manager_of_team": 403,
-            "manager_of_other_team": 404, "admin": 403}
+    return {
+        "anonymous": 401,
+        "owner": ok,
+        "other_rep": 404,
+        "manager_of_team": 403,
+        "manager_of_other_team": 404,
+        "admin": 403,
+    }
 
 
 def new_opportunity(client, owner_headers, _session) -> int:
-    return client.post("/api/opportunities", json={"account": "华东精工", "amount": 500000},
-                       headers=owner_headers).json()["id"]
+    return client.post(
+        "/api/opportunities", json={"account": "华东精工", "amount": 500000}, headers=owner_headers
+    ).json()["id"]

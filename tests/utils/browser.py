@@ -22,7 +22,9 @@ def say(page, text: str) -> None:
     page.click("#send-button")
     page.wait_for_function(
         "n => document.querySelectorAll('#chat .bubble.buyer:not(.streaming)').length > n"
-        " && !document.querySelector('#chat .bubble.streaming')", arg=before)
+        " && !document.querySelector('#chat .bubble.streaming')",
+        arg=before,
+    )
 
 
 def login(page, username: str, password: str) -> None:

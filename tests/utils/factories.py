@@ -1,7 +1,6 @@
 """Test factories: users and teams in the database, bearer headers for the API, web sign-in."""
 
 import re
-
 from itertools import count
 
 from fastapi.testclient import TestClient
@@ -14,8 +13,9 @@ PASSWORD = "test-password-1"
 _serial = count(1)
 
 
-def make_user(session: Session, role: Role | str = Role.rep, team: str | None = None,
-              username: str | None = None) -> User:
+def make_user(
+    session: Session, role: Role | str = Role.rep, team: str | None = None, username: str | None = None
+) -> User:
     role = Role(role)
     return create_user(session, username or f"{role.value}{next(_serial)}", PASSWORD, role, team)
 
@@ -30,16 +30,15 @@ def auth_headers(client: TestClient, user: User | str, password: str = PASSWORD)
 def web_login(client: TestClient, username: str, password: str = PASSWORD) -> None:
     """Sign in through the login form, as a browser would (CSRF token from the page)."""
 
-
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
 
 
 def csrf_from(html: str) -> str:
-
 
     return re.search(r'"X-CSRF-Token": "([^"]+)"', html).group(1)
 

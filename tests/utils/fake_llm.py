@@ -47,25 +47,39 @@ class Profile:
 
 PROFILES = {
     "default": Profile(),
-    "deepseek": Profile("deepseek", response_formats=("json_object",), json_word_required=True,
-                        token_fields=("max_tokens",), thinking="reasoning_content",
-                        thinking_off=("thinking", {"type": "disabled"})),
-    "dashscope_qwen3": Profile("dashscope_qwen3", response_formats=("json_object",), token_fields=("max_tokens",),
-                               thinking="reasoning_content", thinking_off=("enable_thinking", False),
-                               thinking_needs_stream=True, max_embedding_inputs=10),
+    "deepseek": Profile(
+        "deepseek",
+        response_formats=("json_object",),
+        json_word_required=True,
+        token_fields=("max_tokens",),
+        thinking="reasoning_content",
+        thinking_off=("thinking", {"type": "disabled"}),
+    ),
+    "dashscope_qwen3": Profile(
+        "dashscope_qwen3",
+        response_formats=("json_object",),
+        token_fields=("max_tokens",),
+        thinking="reasoning_content",
+        thinking_off=("enable_thinking", False),
+        thinking_needs_stream=True,
+        max_embedding_inputs=10,
+    ),
     "kimi": Profile("kimi", temperature_only=1.0, token_fields=("max_tokens",)),
     "inline_think": Profile("inline_think", thinking="inline", token_fields=("max_tokens",)),
     "strict_roles": Profile("strict_roles", strict_roles=True, token_fields=("max_tokens",)),
-    "endless": Profile("endless", response_formats=("json_object",), token_fields=("max_tokens",),
-                       endless_without_cap=True),
+    "endless": Profile(
+        "endless", response_formats=("json_object",), token_fields=("max_tokens",), endless_without_cap=True
+    ),
 }
 THINKING = "嗯，用户在问现状。我先想想该透露什么，不该透露什么。"  # what a thinking model thinks first
 ENDLESS_FILLER = "然后，"  # what a model that never stops keeps saying after its answer
 
 
 def error_response(status: int, message: str, code: str = "invalid_request_error") -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "param": None,
-                                   "code": code}}, status_code=status)
+    return JSONResponse(
+        {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}},
+        status_code=status,
+    )
 
 
 def profile_refusal(profile: Profile, body: dict) -> JSONResponse | None:
@@ -75,15 +89,19 @@ def profile_refusal(profile: Profile, body: dict) -> JSONResponse | None:
         return error_response(400, "This response_format type is unavailable now")
     text = " ".join(str(message.get("content") or "") for message in body.get("messages", []))
     if profile.json_word_required and response_format == "json_object" and "json" not in text.lower():
-        return error_response(400, "Prompt must contain the word 'json' in some form to use 'response_format' "
-                                   "of type 'json_object'.")
-    if profile.temperature_only is not None and "temperature" in body \
-            and body["temperature"] != profile.temperature_only:
-        return error_response(400, f"invalid temperature: only {profile.temperature_only:g} is allowed for this "
-                                   f"model")
+        return error_response(
+            400, "Prompt must contain the word 'json' in some form to use 'response_format' of type 'json_object'."
+        )
+    if (
+        profile.temperature_only is not None
+        and "temperature" in body
+        and body["temperature"] != profile.temperature_only
+    ):
+        return error_response(400, f"invalid temperature: only {profile.temperature_only:g} is allowed for this model")
     if profile.thinking_needs_stream and thinking_on(profile, body) and not body.get("stream"):
-        return error_response(400, "parameter.enable_thinking must be set to false for non-streaming calls",
-                              "invalid_parameter_error")
+        return error_response(
+            400, "parameter.enable_thinking must be set to false for non-streaming calls", "invalid_parameter_error"
+        )
     if profile.strict_roles:
         roles = [message["role"] for message in body.get("messages", []) if message["role"] != "system"]
         if any(role != ("user", "assistant")[index % 2] for index, role in enumerate(roles)):
@@ -181,8 +199,14 @@ def _completion(body: dict, content: str, finish: str = "stop") -> dict:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("model", "fake"),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                     "finish_reason": finish, "logprobs": None}],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish,
+                "logprobs": None,
+            }
+        ],
         "usage": reported_usage(body, content),
     }
 
@@ -196,7 +220,9 @@ def reported_usage(body: dict, content: str) -> dict:
 
 def _chunk(body: dict, delta: dict, finish: str | None = None) -> str:
     payload = {
-        "id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time()),
+        "id": "chatcmpl-stream",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
         "model": body.get("model", "fake"),
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
     }
@@ -204,12 +230,18 @@ def _chunk(body: dict, delta: dict, finish: str | None = None) -> str:
 
 
 def _usage_chunk(body: dict, usage: dict) -> dict:
-    return {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": body.get("model", "fake"), "choices": [], "usage": usage}
+    return {
+        "id": "chatcmpl-stream",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [],
+        "usage": usage,
+    }
 
 
 def _pieces(text: str, size: int = 4) -> list[str]:
-    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
 def build_app(fake: FakeLLM) -> Starlette:
@@ -221,8 +253,11 @@ def build_app(fake: FakeLLM) -> Starlette:
         if delay:
             await asyncio.sleep(delay)
         if action.fault == "429":
-            return JSONResponse({"error": {"message": "rate limited", "type": "rate_limit_error"}},
-                                status_code=429, headers={"retry-after-ms": "10"})
+            return JSONResponse(
+                {"error": {"message": "rate limited", "type": "rate_limit_error"}},
+                status_code=429,
+                headers={"retry-after-ms": "10"},
+            )
         if action.fault == "400":
             return error_response(400, "invalid request from the test server")
         if action.fault == "500":
@@ -242,13 +277,13 @@ def build_app(fake: FakeLLM) -> Starlette:
             content += ENDLESS_FILLER * 100_000  # a model that never says it is done: only a cap stops it
         finish = "stop"
         if cap is not None and len(content) > 2 * cap:  # about two characters a token, as reported_usage counts
-            content, finish = content[:2 * cap], "length"
+            content, finish = content[: 2 * cap], "length"
         if not body.get("stream"):
             if action.fault == "drop":  # the server closes half-way through the body
                 whole = json.dumps(_completion(body, content)).encode()
 
                 async def half_then_close():
-                    yield whole[:len(whole) // 2]
+                    yield whole[: len(whole) // 2]
                     raise ConnectionError("injected dropped response")
 
                 return StreamingResponse(half_then_close(), media_type="application/json")
@@ -277,24 +312,35 @@ def build_app(fake: FakeLLM) -> Starlette:
         fake.embedding_batches.append(len(inputs))
         limit = fake.profile.max_embedding_inputs
         if limit is not None and len(inputs) > limit:
-            return error_response(400, "<400> InternalError.Algo.InvalidParameter: Value error, batch size is "
-                                       f"invalid, it should not be larger than {limit}.: input.contents",
-                                  "InvalidParameter")
+            return error_response(
+                400,
+                "<400> InternalError.Algo.InvalidParameter: Value error, batch size is "
+                f"invalid, it should not be larger than {limit}.: input.contents",
+                "InvalidParameter",
+            )
         data = []
         for index, text in enumerate(inputs):
             digest = hashlib.sha256(str(text).encode()).digest()
             data.append({"object": "embedding", "index": index, "embedding": [b / 255 for b in digest[:16]]})
-        return JSONResponse({"object": "list", "data": data, "model": body.get("model", "fake"),
-                             "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+        return JSONResponse(
+            {
+                "object": "list",
+                "data": data,
+                "model": body.get("model", "fake"),
+                "usage": {"prompt_tokens": 1, "total_tokens": 1},
+            }
+        )
 
     async def models(_request: Request):
         return JSONResponse({"object": "list", "data": [{"id": "fake-model", "object": "model", "owned_by": "tests"}]})
 
-    return Starlette(routes=[
-        Route("/v1/chat/completions", chat, methods=["POST"]),
-        Route("/v1/embeddings", embeddings, methods=["POST"]),
-        Route("/v1/models", models),
-    ])
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", chat, methods=["POST"]),
+            Route("/v1/embeddings", embeddings, methods=["POST"]),
+            Route("/v1/models", models),
+        ]
+    )
 
 
 def free_port() -> int:

@@ -121,8 +121,14 @@ STAKEHOLDER_SCRIPT: Script = [
 ]
 
 
-def fivek_script(amount: Any, power: str, problem: tuple[str, str | None], vision: tuple[str, str | None],
-                 value: tuple[str, str | None], control: str) -> Script:
+def fivek_script(
+    amount: Any,
+    power: str,
+    problem: tuple[str, str | None],
+    vision: tuple[str, str | None],
+    value: tuple[str, str | None],
+    control: str,
+) -> Script:
     """The 5K questions; a side is asked only once the way to the decision maker is open (power l3+)."""
     script = [ask("account", "华东精工 ERP 升级项目"), ask("amount", amount), ask("power_level", power)]
     for key, (level, side) in (("problem", problem), ("vision", vision), ("value", value)):
@@ -134,14 +140,25 @@ def fivek_script(amount: Any, power: str, problem: tuple[str, str | None], visio
 
 
 # Decision maker reached: every m10, m25 and m50 criterion is met, m75 needs control l5.
-FIVEK_AT_M50 = fivek_script("85万", "fivek.power.l4", ("fivek.problem.l5", "decision_maker"),
-                            ("fivek.vision.l3", "decision_maker"), ("fivek.value.l2", "decision_maker"),
-                            "fivek.control.l4")
+FIVEK_AT_M50 = fivek_script(
+    "85万",
+    "fivek.power.l4",
+    ("fivek.problem.l5", "decision_maker"),
+    ("fivek.vision.l3", "decision_maker"),
+    ("fivek.value.l2", "decision_maker"),
+    "fivek.control.l4",
+)
 
 
 # Only the contact so far (no side questions): m10 met, m25 needs power l3.
-FIVEK_AT_M10 = fivek_script("", "fivek.power.l2", ("fivek.problem.l5", None), ("fivek.vision.l3", None),
-                            ("fivek.value.l1", None), "fivek.control.l1")
+FIVEK_AT_M10 = fivek_script(
+    "",
+    "fivek.power.l2",
+    ("fivek.problem.l5", None),
+    ("fivek.vision.l3", None),
+    ("fivek.value.l1", None),
+    "fivek.control.l1",
+)
 
 
 OPPORTUNITY_SCRIPT: Script = [
@@ -176,7 +193,9 @@ def thin_answer_reply(client, session) -> tuple[dict, int, dict]:
     headers = auth_headers(client, make_user(session, Role.rep, team="A组"))
     run_id = client.post("/api/flows/spin_call_plan/runs", json={}, headers=headers).json()["run_id"]
     for value in BEFORE_SITUATION:
-        assert client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": value}, headers=headers).status_code == 200
+        assert (
+            client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": value}, headers=headers).status_code == 200
+        )
     response = client.post(f"/api/flow-runs/{run_id}/answers", json={"answer": THIN_ANSWER}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json(), run_id, headers

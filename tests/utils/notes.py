@@ -16,9 +16,13 @@ def flow_note(session, owner_id: int) -> CoachingNote:
         state, view = outcome.state, outcome.step
         if outcome.done:
             break
-    note = CoachingNote(owner_id=owner_id, kind="flow", source_id="spin_call_plan", title="SPIN 拜访计划",
-                        data={"flow_id": "spin_call_plan", "result": outcome.result.model_dump(mode="json"),
-                              "cited_ids": []})
+    note = CoachingNote(
+        owner_id=owner_id,
+        kind="flow",
+        source_id="spin_call_plan",
+        title="SPIN 拜访计划",
+        data={"flow_id": "spin_call_plan", "result": outcome.result.model_dump(mode="json"), "cited_ids": []},
+    )
     session.add(note)
     session.commit()
     session.refresh(note)

@@ -30,13 +30,23 @@ def free_port() -> int:
 @contextmanager
 def running_server(data_dir: Path, workers: int = 1, **env: str) -> Iterator[str]:
     """Migrate a SQLite database in `data_dir` (unless DATABASE_URL is given), serve it, yield the base URL."""
-    values = {**os.environ, "DATA_DIR": str(data_dir), "SECRET_KEY": "server-test-secret-key-long-enough-0123",
-              "PASSWORD_HASH_COST": "test", "LLM_PROVIDER": "offline", **env}
+    values = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "SECRET_KEY": "server-test-secret-key-long-enough-0123",
+        "PASSWORD_HASH_COST": "test",
+        "LLM_PROVIDER": "offline",
+        **env,
+    }
     command = [sys.executable, "-m", "app.cli"]
     subprocess.run([*command, "db", "upgrade"], env=values, check=True, capture_output=True, timeout=120)
     port = free_port()
-    process = subprocess.Popen([*command, "serve", "--port", str(port), "--workers", str(workers)], env=values,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*command, "serve", "--port", str(port), "--workers", str(workers)],
+        env=values,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -18,13 +18,24 @@ def test_money_short_fits_a_card():
 
 def test_stage_chart_counts_each_deal_once_at_its_stage(client, session):
     rep = make_user(session, Role.rep, team="一组")
-    session.add(Opportunity(owner_id=rep.id, account="甲", amount=13_750_000, milestone_id="milestone.m100",
-                            probability=100, outcome="won", closed_at=datetime.now(UTC)))
-    session.add(Opportunity(owner_id=rep.id, account="乙", amount=100_000, milestone_id="milestone.m90", probability=90))
+    session.add(
+        Opportunity(
+            owner_id=rep.id,
+            account="甲",
+            amount=13_750_000,
+            milestone_id="milestone.m100",
+            probability=100,
+            outcome="won",
+            closed_at=datetime.now(UTC),
+        )
+    )
+    session.add(
+        Opportunity(owner_id=rep.id, account="乙", amount=100_000, milestone_id="milestone.m90", probability=90)
+    )
     session.commit()
     web_login(client, rep.username)
     page = client.get("/pipeline").text
-    chart = page[page.index('id="funnel"'):page.index("</svg>", page.index('id="funnel"'))]
+    chart = page[page.index('id="funnel"') : page.index("</svg>", page.index('id="funnel"'))]
     values = re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)</text>', chart)
     assert sorted(value for value in values if value) == ["1", "1"], values  # not 2 in every band below
     assert "90% 等候结案" in chart and "100% 结案" in chart  # full stage names

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import messages
 from app.models import Role
 from app.web.errors import localized_message
-from app.i18n import messages
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 
 HTML = {"accept": "text/html"}
@@ -21,8 +21,12 @@ def rep(client, session):
 
 
 def test_missing_pages_say_so_in_chinese_and_english(client, rep):
-    for path, expected in (("/drills/99999", "找不到该训练任务"), ("/no/such/page", "找不到该页面或内容"),
-                           ("/notes/99999", "找不到该辅导记录"), ("/drills/abc", "格式不对")):
+    for path, expected in (
+        ("/drills/99999", "找不到该训练任务"),
+        ("/no/such/page", "找不到该页面或内容"),
+        ("/notes/99999", "找不到该辅导记录"),
+        ("/drills/abc", "格式不对"),
+    ):
         page = client.get(path, headers=HTML)
         assert page.status_code in (404, 422), path
         assert expected in page.text, path
@@ -49,10 +53,14 @@ def test_chat_errors_are_translated(client, rep):
     scenario = re.search(r'data-scenario="([^"]+)"', picker.text).group(1)
     started = client.post("/roleplay/start", data={"scenario_id": scenario, "csrf_token": token})
     chat_url = str(started.url)
-    blank = client.post(chat_url + "/messages", data={"text": "   "}, headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    blank = client.post(
+        chat_url + "/messages", data={"text": "   "}, headers={"X-CSRF-Token": token, "HX-Request": "true"}
+    )
     assert blank.status_code == 422 and blank.headers["HX-Retarget"] == "#chat-error" and "请输入" in blank.text
     client.post(chat_url + "/finish", data={"csrf_token": token})
-    late = client.post(chat_url + "/messages", data={"text": "还在吗？"}, headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    late = client.post(
+        chat_url + "/messages", data={"text": "还在吗？"}, headers={"X-CSRF-Token": token, "HX-Request": "true"}
+    )
     assert late.status_code == 409
     assert "已经结束" in late.text and "finished" not in late.text
 
@@ -60,21 +68,27 @@ def test_chat_errors_are_translated(client, rep):
 def test_every_not_found_object_has_a_name():
     """Each `not_found("x")` in the app names what was missing in both languages (no generic fallback)."""
     app_dir = Path(__file__).resolve().parents[2] / "app"
-    names = {match for path in app_dir.rglob("*.py")
-             for match in re.findall(r'not_found\("([a-z ]+)"\)', path.read_text(encoding="utf-8"))}
+    names = {
+        match
+        for path in app_dir.rglob("*.py")
+        for match in re.findall(r'not_found\("([a-z ]+)"\)', path.read_text(encoding="utf-8"))
+    }
     assert names, "the pattern still finds the calls"
     missing = sorted(name for name in names if f"error.what.{name.replace(' ', '_')}" not in messages())
     assert missing == []
 
 
-@pytest.mark.parametrize(("status", "detail", "zh"), [
-    (409, "message 12 is still waiting for the buyer's reply: wait for it", "还在等待"),
-    (429, "rate limit exceeded (30/minute); try again in 3 s", "太频繁"),
-    (403, "requires role: manager, admin", "没有权限"),
-    (500, "Internal Server Error", "服务器出错"),
-    (418, "I'm a teapot", "请求有误"),
-    (422, "请输入 1 到 2000 个字的内容。", "请输入"),  # already a UI string: kept
-])
+@pytest.mark.parametrize(
+    ("status", "detail", "zh"),
+    [
+        (409, "message 12 is still waiting for the buyer's reply: wait for it", "还在等待"),
+        (429, "rate limit exceeded (30/minute); try again in 3 s", "太频繁"),
+        (403, "requires role: manager, admin", "没有权限"),
+        (500, "Internal Server Error", "服务器出错"),
+        (418, "I'm a teapot", "请求有误"),
+        (422, "请输入 1 到 2000 个字的内容。", "请输入"),  # already a UI string: kept
+    ],
+)
 def test_localized_message(status, detail, zh):
     assert zh in localized_message(status, detail, "zh")
     if detail.isascii():
