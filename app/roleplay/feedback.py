@@ -182,7 +182,7 @@ def summarize_state(scenario: Scenario, state: SessionState) -> StateSummary:
         },
         fact_counts={category: len(facts) for category, facts in scenario.facts.by_category().items()},
         objections_open=[
-            ObjectionView(id=objection_id, text=scenario.objection(objection_id).text)
+            ObjectionView(id=objection_id, text=scenario.objection(objection_id).text_for(state.lang))
             for objection_id in state.open_objections()
         ],
         objections_handled=[event.id for event in state.objections_handled],
