@@ -32,6 +32,7 @@ import asyncio
 import json
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,13 @@ def spearman(xs: list[float], ys: list[float]) -> float | None:
     return round(cov / (vx * vy), 4) if vx and vy else None
 
 
+def run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: the caller's thread may already run a loop (a test process that drove a
+    browser through Playwright does)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 class Player:
     """One migrated SQLite database and one rep account; plays calls through the session service."""
 
@@ -111,7 +119,7 @@ class Player:
                 if state_of(roleplay).finished:
                     break
                 plan = submit_and_prepare(session, self.engine, None, roleplay, turn["text"], None)
-            result = asyncio.run(take_turn(self.engine, None, plan))
+            result = run_coroutine(take_turn(self.engine, None, plan))
             played.append({"label": turn, "feedback": result.feedback.model_dump()})
         with Session(self.engine) as session:
             roleplay = session.get(RolePlay, roleplay_id)

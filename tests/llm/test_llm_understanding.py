@@ -3,7 +3,6 @@ allows, the state deciding from the reading, and the offline fallback on every k
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx2
@@ -16,6 +15,7 @@ from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import ScriptedBuyer, askable_facts, understand
 from app.roleplay.service import decide_turn
 from app.roleplay.state import SessionState
+from tests.utils.aio import run_coroutine
 from tests.utils.fake_llm import Action
 
 SCENARIO = load_scenarios()["logistics_tms"]
@@ -42,7 +42,7 @@ def fresh_state(lang: str = "zh") -> SessionState:
 
 def reading(chat_model, state: SessionState, text: str = QUESTION):
     offline = understand(SCENARIO, state, text, classify_spin(text))
-    return asyncio.run(read_turn(chat_model, SCENARIO, state, text, [], offline))
+    return run_coroutine(read_turn(chat_model, SCENARIO, state, text, [], offline))
 
 
 def test_the_model_reads_the_turn_in_json_mode_and_the_state_decides(chat_model, fake_llm):
