@@ -6,6 +6,10 @@
   const errorLine = document.getElementById("chat-error");
   const scrollDown = () => { chat.scrollTop = chat.scrollHeight; };
 
+  // On a phone the scenario card starts folded: open, it fills the screen and pushes the conversation out of view.
+  const brief = document.getElementById("scenario-brief");
+  if (brief && window.matchMedia("(max-width: 768px)").matches) brief.open = false;
+
   // One idempotency key per message: a double submit of the same text is stored once.
   const freshClientId = (form) => {
     const field = form && form.querySelector("input[name=client_id]");
