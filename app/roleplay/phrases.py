@@ -10,8 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.playbook.data import load_yaml_model
 
 BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
 PHRASES_PATH = BUYER_DIR / "phrases.yaml"
@@ -86,29 +87,19 @@ class ToneLexicon(_Strict):
     injection: Words
 
 
-def _load(path: Path, model: type[BaseModel]) -> BaseModel:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise PhraseDataError(f"{path.name}: cannot read YAML: {error}") from error
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        lines = [f"{path.name}: invalid buyer data"]
-        for item in error.errors():
-            field = ".".join(str(part) for part in item["loc"]) or "<root>"
-            lines.append(f"  field {field}: {item['msg']}")
-        raise PhraseDataError("\n".join(lines)) from error
+def load_phrase_book(path: Path) -> PhraseBook:
+    """Read and validate a phrase file; any problem raises PhraseDataError naming the file and the field."""
+    return load_yaml_model(path, PhraseBook, PhraseDataError, "buyer data")
 
 
 @lru_cache(maxsize=1)
 def phrase_book() -> PhraseBook:
-    return _load(PHRASES_PATH, PhraseBook)  # type: ignore[return-value]
+    return load_phrase_book(PHRASES_PATH)
 
 
 @lru_cache(maxsize=1)
 def tone_lexicon() -> ToneLexicon:
-    return _load(TONE_PATH, ToneLexicon)  # type: ignore[return-value]
+    return load_yaml_model(TONE_PATH, ToneLexicon, PhraseDataError, "buyer data")
 
 
 def phrase_options(style: str, situation: str, lang: str) -> list[str]:

@@ -11,9 +11,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.playbook.data import load_yaml_model
 from app.roleplay.scenarios import CATEGORIES, SEED_FILES, Scenario
 
 RUBRIC_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "rubric.yaml"
@@ -171,18 +171,7 @@ class Rubric(_Strict):
 
 def load_rubric_file(path: Path) -> Rubric:
     """Read and validate a rubric file; any problem raises RubricError naming the file and the field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RubricError(f"{path.name}: cannot read YAML: {error}") from error
-    try:
-        return Rubric.model_validate(raw)
-    except ValidationError as error:
-        lines = [f"{path.name}: invalid rubric"]
-        for item in error.errors():
-            field = ".".join(str(part) for part in item["loc"]) or "<root>"
-            lines.append(f"  field {field}: {item['msg']}")
-        raise RubricError("\n".join(lines)) from error
+    return load_yaml_model(path, Rubric, RubricError, "rubric")
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ import pytest
 
 from app.coaching.spin import classify_spin
 from app.roleplay.feedback import build_feedback
-from app.roleplay.phrases import PhraseBook, PhraseDataError, _load, phrase_book
+from app.roleplay.phrases import PhraseDataError, load_phrase_book, phrase_book
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import RUDE_TURNS_TO_END, ScriptedBuyer, fact_text, is_injection, localized
 from app.roleplay.state import SessionState
@@ -242,5 +242,5 @@ def test_invalid_phrase_data_names_the_file_and_the_field(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(PhraseDataError) as error:
-        _load(broken, PhraseBook)
+        load_phrase_book(broken)
     assert "phrases.yaml" in str(error.value) and "field" in str(error.value)
