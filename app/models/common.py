@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column
-from sqlmodel import Field
+from sqlalchemy import JSON, Column, Table
+from sqlmodel import Field, SQLModel
 
 # Primary and foreign keys are INTEGER columns: 32-bit in PostgreSQL. Any id above this cannot exist,
 # and sending it to PostgreSQL is a driver error (SQLite would take it), so inputs are bounded by it.
@@ -53,3 +53,11 @@ def require_id(row: _Persistable) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush it before using its id")
     return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a SQLModel table class, typed (SQLModel sets `__table__` without declaring it)."""
+    table = vars(model).get("__table__")
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table

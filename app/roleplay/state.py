@@ -65,6 +65,10 @@ class TurnRecord(BaseModel):
     declined: bool = False  # the buyer declined a next step on this turn
 
 
+def _nothing_revealed() -> dict[str, list[RevealedFact]]:
+    return {category: [] for category in CATEGORIES}
+
+
 class SessionState(BaseModel):
     """Everything that happened in one role-play call; derive all views (scorecard, UI) from this."""
 
@@ -73,7 +77,7 @@ class SessionState(BaseModel):
     scenario_id: str
     turn: int = 0  # rep turns so far
     trust: int = Field(default=20, ge=0, le=100)
-    revealed: dict[str, list[RevealedFact]] = Field(default_factory=lambda: {category: [] for category in CATEGORIES})
+    revealed: dict[str, list[RevealedFact]] = Field(default_factory=_nothing_revealed)
     objections_raised: list[TurnEvent] = Field(default_factory=list)
     objections_handled: list[TurnEvent] = Field(default_factory=list)
     signals_shown: list[TurnEvent] = Field(default_factory=list)
