@@ -2,10 +2,11 @@
 
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.errors import not_found
 from app.models import Role, TeamManager, User
+from app.models.common import require_id
 
 Owned = TypeVar("Owned", bound=SQLModel)
 
@@ -40,9 +41,9 @@ def visible_user_ids(session: Session, viewer: User) -> set[int] | None:
         return None
     if viewer.role == Role.manager:
         teams = managed_team_ids(session, viewer)
-        members = session.exec(select(User.id).where(User.team_id.in_(teams))) if teams else []
-        return {viewer.id, *members}
-    return {viewer.id}
+        members = session.exec(select(User.id).where(col(User.team_id).in_(teams))).all() if teams else []
+        return {require_id(viewer), *(member for member in members if member is not None)}
+    return {require_id(viewer)}
 
 
 def can_manage_team(session: Session, viewer: User, team_id: int) -> bool:

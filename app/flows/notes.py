@@ -6,7 +6,8 @@ or its JSON dict (as stored). Chinese is the default language; pass lang="en" fo
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -19,7 +20,6 @@ from app.flows.results import (
     DragonDiagnosisResult,
     FivekIntensityResult,
     FivekScore,
-    Labeled,
     Message,
     OpportunityCheckResult,
     SpinCallPlanResult,
@@ -51,7 +51,16 @@ def _t(lang: Lang, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def _name(item: Labeled, lang: Lang) -> str:
+class _Named(Protocol):
+    """A chosen option (Labeled) or a playbook element: anything with both names."""
+
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
+def _name(item: _Named, lang: Lang) -> str:
     return item.name_en if lang == "en" else item.name_zh
 
 
@@ -244,7 +253,7 @@ def _md_opportunity(result: OpportunityCheckResult, lang: Lang) -> list[str]:
     return lines
 
 
-_MARKDOWN = {
+_MARKDOWN: dict[str, Callable[[Any, Lang], list[str]]] = {
     "spin_call_plan": _md_spin,
     "dragon_diagnosis": _md_dragon,
     "stakeholder_map": _md_stakeholders,
@@ -401,7 +410,7 @@ def _csv_opportunity(result: OpportunityCheckResult, lang: Lang) -> tuple[list[s
     return _long_header(lang), rows
 
 
-_CSV = {
+_CSV: dict[str, Callable[[Any, Lang], tuple[list[str], list[list[str]]]]] = {
     "spin_call_plan": _csv_spin,
     "dragon_diagnosis": _csv_dragon,
     "stakeholder_map": _csv_stakeholders,
