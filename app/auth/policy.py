@@ -1,14 +1,19 @@
 """Who may read or act on whose data: the one place the ownership rules live."""
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from app.errors import not_found
 from app.models import Role, TeamManager, User
 from app.models.common import require_id
 
-Owned = TypeVar("Owned", bound=SQLModel)
+
+class _OwnedRow(Protocol):
+    owner_id: int
+
+
+Owned = TypeVar("Owned", bound=_OwnedRow)
 
 
 def managed_team_ids(session: Session, manager: User) -> set[int]:
@@ -30,7 +35,7 @@ def visible_or_404(session: Session, viewer: User, table: type[Owned], object_id
     """A row with an `owner_id` that the viewer may read (owner, their manager, admins); for anyone else it does
     not exist (404, the same as a missing id, so ids cannot be probed)."""
     row = session.get(table, object_id)
-    if row is None or not can_view_user(session, viewer, row.owner_id):  # type: ignore[attr-defined]
+    if row is None or not can_view_user(session, viewer, row.owner_id):
         raise not_found(what)
     return row
 

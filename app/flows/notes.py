@@ -20,6 +20,7 @@ from app.flows.results import (
     DragonDiagnosisResult,
     FivekIntensityResult,
     FivekScore,
+    FlowResult,
     Message,
     OpportunityCheckResult,
     SpinCallPlanResult,
@@ -37,7 +38,7 @@ _ANSWER_LABELS = {
 }
 
 
-def as_result(flow_id: str, result: BaseModel | dict[str, Any]) -> BaseModel:
+def as_result(flow_id: str, result: BaseModel | dict[str, Any]) -> FlowResult:
     """The typed result model of a flow, from a model or its JSON dict."""
     model = RESULT_MODELS[flow_id]
     return (
@@ -104,7 +105,7 @@ def note_to_markdown(flow_id: str, result: BaseModel | dict[str, Any], lang: Lan
     title = flow.title_en if lang == "en" else flow.title_zh
     lines = [f"# {title} — {getattr(typed, 'account', '')}", ""]
     lines += _MARKDOWN[flow_id](typed, lang)
-    lines += _cites_section(typed.citations, lang)  # type: ignore[attr-defined]
+    lines += _cites_section(typed.citations, lang)
     return "\n".join(lines) + "\n"
 
 

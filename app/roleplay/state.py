@@ -102,12 +102,12 @@ class SessionState(BaseModel):
         """A fresh state for a scenario, trust at the scenario's starting level, in the session's language."""
         return cls(scenario_id=scenario.id, trust=scenario.initial_trust, lang="en" if lang == "en" else "zh")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form; mypy rejects decorators over @property
     @property
     def relation_stage(self) -> str:
         return relation_stage_for(self.trust)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form; mypy rejects decorators over @property
     @property
     def commitment_asked(self) -> bool:
         return self.commitment_asks > 0
