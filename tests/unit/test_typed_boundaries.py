@@ -4,15 +4,18 @@ model guard behind a callback manager, and the None cases the type checker made 
 import pytest
 from langchain_core.callbacks import CallbackManager
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from sqlmodel import col, delete, select
 
 from app.i18n import as_lang
 from app.llm.resilience import ModelGuard, guard_of
-from app.models import Role, RolePlay, Turn, User, UserPublic
+from app.models import Role, RolePlay, Team, TeamScenarioVersion, Turn, User, UserPublic
 from app.models.common import require_id, table_of
 from app.playbook import get_playbook
 from app.playbook.models import Milestone
+from app.scenarios import library, repository
 from app.users.service import UserRequestError, change_own_password
 from tests.utils.factories import PASSWORD, make_user
+from tests.utils.scenario_library import builtin_content
 
 
 def test_require_id_gives_a_stored_rows_id_and_refuses_an_unflushed_one(session):
@@ -59,3 +62,15 @@ def test_a_password_change_for_an_account_no_longer_stored_answers_404(session):
     with pytest.raises(UserRequestError) as refused:
         change_own_password(session, gone, PASSWORD, "another-password-2")
     assert refused.value.status == 404 and refused.value.code == "account_gone"
+
+
+def test_editing_a_draft_whose_version_row_is_missing_writes_that_version_again(session):
+    manager = make_user(session, Role.manager, team="类型组")
+    team = session.exec(select(Team).where(Team.name == "类型组")).one()
+    row = library.create(session, manager, builtin_content(), team=team)  # a draft, version 1
+    session.exec(delete(TeamScenarioVersion).where(col(TeamScenarioVersion.scenario_id) == row.id))
+    session.commit()
+    updated = library.update(session, manager, row.id, builtin_content(title_zh="重新写过的场景"))
+    stored = repository.version_row(session, require_id(updated), updated.version)
+    assert updated.version == 1 and stored is not None  # this raised AttributeError on None before
+    assert stored.data["title_zh"] == "重新写过的场景"
