@@ -194,9 +194,8 @@ def scope_drills(session: Session, rep_ids: list[int]) -> list[Drill]:
     if not rep_ids:
         return []
     assigned = select(DrillAssignment.drill_id).where(col(DrillAssignment.user_id).in_(rep_ids))
-    query = select(Drill).where(
-        col(Drill.id).in_(assigned), col(Drill.cancelled_at).is_(None)
-    )  # cancelled: no longer asked
+    # Cancelled drills are no longer asked for.
+    query = select(Drill).where(col(Drill.id).in_(assigned), col(Drill.cancelled_at).is_(None))
     return list(session.exec(query.order_by(col(Drill.due).desc(), col(Drill.id).desc())))
 
 
