@@ -18,6 +18,7 @@ from app.auth.policy import can_view_user, visible_user_ids
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.drills.reviews import roleplay_reviews
 from app.drills.schemas import ReviewPublic
+from app.i18n import get_lang
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import MAX_DB_INTEGER, require_id
 from app.roleplay import service
@@ -183,11 +184,6 @@ def _submit_and_prepare(
         return service.submit_and_prepare(session, engine, chat_model, roleplay, body.text, body.client_id)
 
 
-def ui_lang(request: Request) -> str:
-    """The UI language the client chose (the web pages' lang cookie); Chinese by default."""
-    return "en" if request.cookies.get("lang") == "en" else "zh"
-
-
 # --- routes -------------------------------------------------------------------------------------------
 
 
@@ -198,7 +194,7 @@ def start(body: RolePlayStart, request: Request, session: SessionDep, user: Curr
     enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
     with service_errors():
         roleplay = service.start_roleplay(
-            session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or ui_lang(request)
+            session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or get_lang(request)
         )
     opening = service.transcript(session, require_id(roleplay))[0].text
     scenario = service.scenario_of(session, roleplay.scenario_id)
