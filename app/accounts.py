@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 from app.auth.passwords import hash_password, verify_password
 from app.drills.service import assign_open_team_drills
 from app.models import Role, Team, TeamManager, User
+from app.models.common import require_id
 from app.models.user import UserBase
 
 
@@ -54,7 +55,7 @@ def create_user(
     if team_name:
         team = get_or_create_team(session, team_name)
         if role == Role.manager:
-            session.add(TeamManager(team_id=team.id, user_id=user.id))
+            session.add(TeamManager(team_id=require_id(team), user_id=require_id(user)))
         else:
             user.team_id = team.id
             assign_open_team_drills(session, user)  # "assign to team" includes those who join later

@@ -130,7 +130,7 @@ class Settings(BaseSettings):
                 return {}
             try:
                 value = json.loads(value)
-            except ValueError as error:
+            except json.JSONDecodeError as error:
                 raise ValueError(f"not valid JSON ({error.msg} at character {error.pos})") from None
         if not isinstance(value, dict):
             raise ValueError('must be a JSON object, e.g. {"enable_thinking": false}')

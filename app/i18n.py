@@ -6,11 +6,13 @@ merged at import; a key defined twice is an error.
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from fastapi import Request
 
-LANGS = ("zh", "en")
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
 MESSAGES_DIR = Path(__file__).parent / "web" / "messages"
 
 
@@ -27,9 +29,13 @@ def messages() -> dict[str, dict[str, str]]:
     return merged
 
 
-def get_lang(request: Request) -> str:
-    lang = request.cookies.get("lang", "zh")
-    return lang if lang in LANGS else "zh"
+def as_lang(value: str | None) -> Lang:
+    """A stored or sent language code as one the UI speaks: English when it says so, else Chinese."""
+    return "en" if value == "en" else "zh"
+
+
+def get_lang(request: Request) -> Lang:
+    return as_lang(request.cookies.get("lang"))
 
 
 def translate(key: str, lang: str, **values: object) -> str:

@@ -10,6 +10,7 @@ from app.deps import AskId, CurrentUser, SessionDep, not_found, rate_limited
 from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook
 from app.knowledge.team_docs import asker_team_chunks, passage_for
+from app.models.common import require_id
 
 router = APIRouter(prefix="", tags=["ask"])
 
@@ -32,13 +33,13 @@ def ask(body: AskRequest, request: Request, user: CurrentUser, session: SessionD
 )
 def start_ask(body: AskRequest, session: SessionDep, user: CurrentUser) -> AskStarted:
     """Accept a question for streaming; GET the returned stream_url for the answer."""
-    ask_id = pending_asks.add(session, user.id, body.question)
+    ask_id = pending_asks.add(session, require_id(user), body.question)
     return AskStarted(ask_id=ask_id, stream_url=f"/api/asks/{ask_id}/stream")
 
 
 def claimed_question(ask_id: AskId, session: SessionDep, user: CurrentUser) -> str:
     """The bearer's pending question, used up (404 for unknown, expired or other users' asks)."""
-    return claim_or_404(session, ask_id, user.id)
+    return claim_or_404(session, ask_id, require_id(user))
 
 
 @router.get("/asks/{ask_id}/stream", response_class=EventSourceResponse)

@@ -10,6 +10,7 @@ from app.accounts import authenticate, end_sessions
 from app.auth.tokens import create_access_token
 from app.deps import CurrentUser, SessionDep, SettingsDep, enforce_login_limits
 from app.models import UserPublic
+from app.models.common import require_id
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["auth"])
@@ -37,7 +38,7 @@ def issue_token(
             headers={"WWW-Authenticate": "Bearer"},
         )
     token = create_access_token(
-        user.id, request.app.state.secret_key, settings.access_token_minutes, user.session_version
+        require_id(user), request.app.state.secret_key, settings.access_token_minutes, user.session_version
     )
     return Token(access_token=token)
 

@@ -12,7 +12,7 @@ from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView
 from app.flows.llm_probe import probe_writer_for
 from app.flows.service import AnswerIn
-from app.i18n import get_lang
+from app.i18n import as_lang, get_lang
 from app.models import FlowRun
 from app.models.common import MAX_DB_INTEGER
 
@@ -128,7 +128,7 @@ def read_runs(
 def read_run(run_id: int, session: SessionDep, user: CurrentUser) -> service.RunDetail:
     """A run: status, the question waiting, the answers so far, the chat and (when done) the result."""
     run = service.readable_run(session, user, run_id)
-    return service.run_detail(session, run, run.lang)
+    return service.run_detail(session, run, as_lang(run.lang))
 
 
 @router.post("/flow-runs/{run_id}/answers", dependencies=[Depends(rate_limited("rate_limit_turns"))])
@@ -136,7 +136,7 @@ def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionD
     """Answer the waiting question; returns the next one, or the note and result when the flow is done."""
     run = service.writable_run(session, user, run_id)
     try:
-        outcome = service.submit_answer(session, run, body.answer, run.lang, _probe_writer(request, run))
+        outcome = service.submit_answer(session, run, body.answer, as_lang(run.lang), _probe_writer(request, run))
     except AnswerError as error:
         raise _unprocessable(error, run.lang) from None
     if outcome.step is not None:
@@ -150,7 +150,7 @@ def post_back(run_id: int, session: SessionDep, user: CurrentUser) -> StepReply:
     """Go back one question (its answer is cleared)."""
     run = service.writable_run(session, user, run_id)
     try:
-        step = service.go_back(session, run, run.lang)
+        step = service.go_back(session, run, as_lang(run.lang))
     except AnswerError as error:
         raise _unprocessable(error, run.lang) from None
     return StepReply(step=step)
@@ -168,5 +168,5 @@ def post_pause(run_id: int, session: SessionDep, user: CurrentUser) -> PauseRepl
 def post_resume(run_id: int, session: SessionDep, user: CurrentUser) -> ResumeReply:
     """Continue a paused run; returns the question waiting."""
     run = service.writable_run(session, user, run_id)
-    step = service.resume_run(session, run, run.lang)
+    step = service.resume_run(session, run, as_lang(run.lang))
     return ResumeReply(status=run.status, step=step)

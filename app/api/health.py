@@ -26,7 +26,7 @@ def health(
         raise HTTPException(status.HTTP_403_FORBIDDEN, "admins only")
     settings = request.app.state.settings
     try:
-        session.exec(text("SELECT 1"))
+        session.connection().execute(text("SELECT 1"))
         db = "ok"
     except Exception:  # any driver error means "not ready"
         db = "error"

@@ -9,7 +9,7 @@ from app.deps import CurrentUser, SessionDep
 from app.drills.reviews import export_with_reviews, notes_reviews
 from app.drills.schemas import CoachingNoteReviewed
 from app.models import CoachingNote
-from app.models.common import team_time
+from app.models.common import require_id, team_time
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 
@@ -61,7 +61,7 @@ def export(
     note = visible_note(session, user, note_id)
     exported = export_with_reviews(
         export_note(note, format, lang),
-        notes_reviews(session, [note]).get(note.id),
+        notes_reviews(session, [note]).get(require_id(note)),
         lang,
         lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M"),
     )

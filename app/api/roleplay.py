@@ -18,8 +18,9 @@ from app.auth.policy import can_view_user, visible_user_ids
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.drills.reviews import roleplay_reviews
 from app.drills.schemas import ReviewPublic
+from app.i18n import get_lang
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
-from app.models.common import MAX_DB_INTEGER
+from app.models.common import MAX_DB_INTEGER, require_id
 from app.roleplay import service
 from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.roleplay.feedback import StateSummary, summarize_state
@@ -183,11 +184,6 @@ def _submit_and_prepare(
         return service.submit_and_prepare(session, engine, chat_model, roleplay, body.text, body.client_id)
 
 
-def ui_lang(request: Request) -> str:
-    """The UI language the client chose (the web pages' lang cookie); Chinese by default."""
-    return "en" if request.cookies.get("lang") == "en" else "zh"
-
-
 # --- routes -------------------------------------------------------------------------------------------
 
 
@@ -198,9 +194,9 @@ def start(body: RolePlayStart, request: Request, session: SessionDep, user: Curr
     enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
     with service_errors():
         roleplay = service.start_roleplay(
-            session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or ui_lang(request)
+            session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or get_lang(request)
         )
-    opening = service.transcript(session, roleplay.id)[0].text
+    opening = service.transcript(session, require_id(roleplay))[0].text
     scenario = service.scenario_of(session, roleplay.scenario_id)
     state = service.state_of(roleplay)
     return RolePlayStarted(
@@ -248,7 +244,7 @@ def list_roleplays(
 def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> RolePlayDetail:
     """The transcript with per-turn feedback and the session state (owner, their manager, admins)."""
     roleplay = visible_roleplay(session, user, roleplay_id)
-    turns = service.transcript(session, roleplay.id)
+    turns = service.transcript(session, require_id(roleplay))
     pending = next((turn.id for turn in turns if turn.speaker == "rep" and turn.status == TurnStatus.pending), None)
     with service_errors():
         scenario = service.scenario_of(session, roleplay.scenario_id)
@@ -299,7 +295,8 @@ async def take_turn(
 def post_message(roleplay_id: int, body: TurnIn, session: SessionDep, user: CurrentUser) -> MessageAccepted:
     """Store a message for the streaming UI; GET the returned stream_url for the buyer's reply."""
     turn = _submit(session, user, roleplay_id, body)
-    return MessageAccepted(turn_id=turn.id, stream_url=stream_url(roleplay_id, turn.id, body.second_opinion))
+    turn_id = require_id(turn)
+    return MessageAccepted(turn_id=turn_id, stream_url=stream_url(roleplay_id, turn_id, body.second_opinion))
 
 
 @router.get("/{roleplay_id}/stream", response_class=EventSourceResponse)
@@ -312,7 +309,7 @@ async def stream_reply(
             request.app.state.engine,
             request.app.state.chat_model,
             roleplay_id,
-            rep_turn.id,
+            require_id(rep_turn),
             second_opinion=second_opinion,
             understand=request.app.state.settings.roleplay_llm_understanding,
         ):

@@ -13,6 +13,7 @@ from app.drills.reviews import add_review, attempt_reviews, get_visible_attempt
 from app.drills.schemas import AttemptReviews, RepProgress, ReviewCreate, ReviewPublic, TeamDashboard
 from app.drills.service import DrillRequestError
 from app.models import User
+from app.models.common import require_id
 from app.team.todo import TeamTodo, team_todo
 
 router = APIRouter(prefix="/team", tags=["team"])
@@ -72,7 +73,7 @@ def create_review(roleplay_id: int, data: ReviewCreate, session: SessionDep, use
         review = add_review(session, user, attempt, data)
     except DrillRequestError as error:
         raise HTTPException(error.status, detail=str(error)) from error
-    return review_public(review, {user.id: user})
+    return review_public(review, {require_id(user): user})
 
 
 @router.get("/attempts/{roleplay_id}/reviews")

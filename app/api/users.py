@@ -69,10 +69,10 @@ def create(data: UserCreate, session: SessionDep, user: ManagerUser) -> UserCrea
     return UserCreated(**user_rows(session, [created])[0].model_dump(), one_time_password=password)
 
 
-@router.post("/users/import")
+@router.post("/users/import", response_model=ImportReport)
 def import_csv(
     session: SessionDep, user: ManagerUser, file: Annotated[bytes, File(max_length=MAX_IMPORT_BYTES)]
-) -> ImportReport:
+) -> ImportReport | JSONResponse:
     """Create users from a CSV (username, display_name, role, team, password); all rows or none, with a per-row report."""
     try:
         return import_users(session, user, file)

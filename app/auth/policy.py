@@ -1,13 +1,19 @@
 """Who may read or act on whose data: the one place the ownership rules live."""
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, col, select
 
 from app.errors import not_found
 from app.models import Role, TeamManager, User
+from app.models.common import require_id
 
-Owned = TypeVar("Owned", bound=SQLModel)
+
+class _OwnedRow(Protocol):
+    owner_id: int
+
+
+Owned = TypeVar("Owned", bound=_OwnedRow)
 
 
 def managed_team_ids(session: Session, manager: User) -> set[int]:
@@ -29,7 +35,7 @@ def visible_or_404(session: Session, viewer: User, table: type[Owned], object_id
     """A row with an `owner_id` that the viewer may read (owner, their manager, admins); for anyone else it does
     not exist (404, the same as a missing id, so ids cannot be probed)."""
     row = session.get(table, object_id)
-    if row is None or not can_view_user(session, viewer, row.owner_id):  # type: ignore[attr-defined]
+    if row is None or not can_view_user(session, viewer, row.owner_id):
         raise not_found(what)
     return row
 
@@ -40,9 +46,9 @@ def visible_user_ids(session: Session, viewer: User) -> set[int] | None:
         return None
     if viewer.role == Role.manager:
         teams = managed_team_ids(session, viewer)
-        members = session.exec(select(User.id).where(User.team_id.in_(teams))) if teams else []
-        return {viewer.id, *members}
-    return {viewer.id}
+        members = session.exec(select(User.id).where(col(User.team_id).in_(teams))).all() if teams else []
+        return {require_id(viewer), *(member for member in members if member is not None)}
+    return {require_id(viewer)}
 
 
 def can_manage_team(session: Session, viewer: User, team_id: int) -> bool:

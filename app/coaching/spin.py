@@ -320,16 +320,16 @@ def classify_spin(text: str) -> SpinResult:
         for name, share in _naive_bayes(_is_chinese(read)).posterior(read).items():
             scores[name] += NB_WEIGHT * share
 
-    label: SpinLabel = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
+    label = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
     confidence = _softmax_share(scores, label)
     if label == "other":
-        cues = pitch_found["commitment"] + pitch_found["pitch"] + pitch_found["social"]
+        matched = pitch_found["commitment"] + pitch_found["pitch"] + pitch_found["social"]
     else:
-        cues = found[label]
+        matched = found[label]
     return SpinResult(
         label=label,
         confidence=confidence,
-        cues=list(cues),
+        cues=list(matched),
         is_question=is_question,
         is_pitch=is_pitch,
         asks_commitment=asks_commitment,
@@ -363,10 +363,10 @@ class NaiveBayes:
         self.vocabulary = {feature: index for index, feature in enumerate(features)}
         counts = np.full((len(SPIN_LABELS), len(self.vocabulary)), smoothing)
         priors = np.zeros(len(SPIN_LABELS))
-        for features, label in zip(documents, labels):
-            row = SPIN_LABELS.index(label)  # type: ignore[arg-type]
+        for document, label in zip(documents, labels):
+            row = SPIN_LABELS.index(label)
             priors[row] += 1
-            counts[row, [self.vocabulary[feature] for feature in features]] += 1
+            counts[row, [self.vocabulary[feature] for feature in document]] += 1
         # One row per feature, so a text's rows are read in one contiguous gather.
         self.log_likelihood = np.ascontiguousarray(np.log(counts / counts.sum(axis=1, keepdims=True)).T)
         self.log_prior = np.log((priors + 1) / (priors.sum() + len(SPIN_LABELS)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.policy import can_manage_team, managed_team_ids
 from app.coaching.spin import SPIN_LABELS
@@ -25,7 +25,7 @@ from app.drills.schemas import (
     WeekSummary,
 )
 from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, RolePlayStatus, Team, User
-from app.models.common import team_time, team_today
+from app.models.common import require_id, team_time, team_today
 from app.playbook import get_playbook
 from app.playbook.models import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import DIFFICULTIES, Scenario
@@ -84,7 +84,7 @@ def with_scorecards(session: Session, attempts: list[Attempt]) -> list[ScoredAtt
     finished = [attempt for attempt in attempts if attempt.finished]
     note_ids = [attempt.roleplay.note_id for attempt in finished if attempt.roleplay.note_id is not None]
     notes = (
-        {note.id: note for note in session.exec(select(CoachingNote).where(CoachingNote.id.in_(note_ids)))}
+        {note.id: note for note in session.exec(select(CoachingNote).where(col(CoachingNote.id).in_(note_ids)))}
         if note_ids
         else {}
     )
@@ -107,7 +107,7 @@ def _scorecard(note: CoachingNote | None) -> Scorecard | None:
 def viewer_teams(session: Session, viewer: User) -> list[Team]:
     query = select(Team).order_by(Team.name)
     if viewer.role != Role.admin:
-        query = query.where(Team.id.in_(managed_team_ids(session, viewer)))
+        query = query.where(col(Team.id).in_(managed_team_ids(session, viewer)))
     return list(session.exec(query))
 
 
@@ -119,7 +119,7 @@ def scope_reps(session: Session, viewer: User, team_id: int | None) -> list[User
             return None
         return list(session.exec(query.where(User.team_id == team_id)))
     if viewer.role != Role.admin:
-        query = query.where(User.team_id.in_(managed_team_ids(session, viewer)))
+        query = query.where(col(User.team_id).in_(managed_team_ids(session, viewer)))
     return list(session.exec(query))
 
 
@@ -135,8 +135,8 @@ def team_dashboard(
     reps = scope_reps(session, viewer, team_id)
     if reps is None:
         return None
-    rep_ids = [rep.id for rep in reps]
-    attempts = load_attempts(session, RolePlay.owner_id.in_(rep_ids)) if rep_ids else []
+    rep_ids = [require_id(rep) for rep in reps]
+    attempts = load_attempts(session, col(RolePlay.owner_id).in_(rep_ids)) if rep_ids else []
     scored = [item for item in with_scorecards(session, attempts) if _within(item, since, until)]
     teams = {team.id: team.name for team in session.exec(select(Team))}
     drills = scope_drills(session, rep_ids)
@@ -193,19 +193,20 @@ def scope_drills(session: Session, rep_ids: list[int]) -> list[Drill]:
     """Drills assigned to any of these reps and not cancelled, latest due first."""
     if not rep_ids:
         return []
-    assigned = select(DrillAssignment.drill_id).where(DrillAssignment.user_id.in_(rep_ids))
-    query = select(Drill).where(Drill.id.in_(assigned), Drill.cancelled_at.is_(None))  # cancelled: no longer asked
-    return list(session.exec(query.order_by(Drill.due.desc(), Drill.id.desc())))
+    assigned = select(DrillAssignment.drill_id).where(col(DrillAssignment.user_id).in_(rep_ids))
+    # Cancelled drills are no longer asked for.
+    query = select(Drill).where(col(Drill.id).in_(assigned), col(Drill.cancelled_at).is_(None))
+    return list(session.exec(query.order_by(col(Drill.due).desc(), col(Drill.id).desc())))
 
 
 def results_by_drill(
     session: Session, drills: list[Drill], reps: list[User], attempts: list[Attempt]
 ) -> list[tuple[Drill, list[AssigneeResult]]]:
     """Each drill with the results of its assignees among `reps`, from already loaded attempts."""
-    reps_by_id = {rep.id: rep for rep in reps}
+    reps_by_id = {require_id(rep): rep for rep in reps}
     assignees: dict[int, list[DrillAssignment]] = defaultdict(list)
     if drills:
-        query = select(DrillAssignment).where(DrillAssignment.drill_id.in_([drill.id for drill in drills]))
+        query = select(DrillAssignment).where(col(DrillAssignment.drill_id).in_([drill.id for drill in drills]))
         for assignment in session.exec(query):
             if assignment.user_id in reps_by_id:
                 assignees[assignment.drill_id].append(assignment)
@@ -216,7 +217,8 @@ def results_by_drill(
     today = team_today()
     rows = []
     for drill in drills:
-        grouped = by_owner(by_drill[drill.id])
+        drill_id = require_id(drill)
+        grouped = by_owner(by_drill[drill_id])
         rows.append(
             (
                 drill,
@@ -224,7 +226,7 @@ def results_by_drill(
                     assignee_result(
                         drill, reps_by_id[assignment.user_id], grouped.get(assignment.user_id, []), today, assignment
                     )
-                    for assignment in assignees[drill.id]
+                    for assignment in assignees[drill_id]
                 ],
             )
         )

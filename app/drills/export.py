@@ -2,14 +2,16 @@
 rep; practice sessions, one row per session with coach, override and effective score, comments and skills.
 Times are Beijing time (Asia/Shanghai), as on the pages; text Excel would misread is kept as text."""
 
-from sqlmodel import Session, select
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
 
 from app.csv_export import csv_text
 from app.drills.analytics import SKILLS, results_by_drill, scope_drills, scope_reps, with_scorecards
 from app.drills.results import load_attempts, scenario_titles
 from app.i18n import translate
 from app.models import RolePlay, Team, User
-from app.models.common import team_time
+from app.models.common import require_id, team_time
 
 COLUMNS = (
     "drill_id",
@@ -33,9 +35,13 @@ def results_csv(session: Session, viewer: User, team_id: int | None, lang: str =
     reps = scope_reps(session, viewer, team_id)
     if reps is None:
         return None
-    rep_ids = [rep.id for rep in reps]
+    rep_ids = [require_id(rep) for rep in reps]
     drills = scope_drills(session, rep_ids)
-    attempts = load_attempts(session, RolePlay.owner_id.in_(rep_ids), RolePlay.drill_id.is_not(None)) if rep_ids else []
+    attempts = (
+        load_attempts(session, col(RolePlay.owner_id).in_(rep_ids), col(RolePlay.drill_id).is_not(None))
+        if rep_ids
+        else []
+    )
     teams = {team.id: team.name for team in session.exec(select(Team))}
     rep_team = {rep.id: teams.get(rep.team_id, "") for rep in reps}
 
@@ -88,7 +94,7 @@ def sessions_csv(session: Session, viewer: User, team_id: int | None, lang: str 
         return None
     by_id = {rep.id: rep for rep in reps}
     teams = {team.id: team.name for team in session.exec(select(Team))}
-    attempts = load_attempts(session, RolePlay.owner_id.in_(list(by_id))) if by_id else []
+    attempts = load_attempts(session, col(RolePlay.owner_id).in_(list(by_id))) if by_id else []
     scored = sorted(
         with_scorecards(session, attempts),
         key=lambda item: item.attempt.roleplay.finished_at or item.attempt.roleplay.created_at,
@@ -97,14 +103,16 @@ def sessions_csv(session: Session, viewer: User, team_id: int | None, lang: str 
     reviewers = {
         user.id: user.display_name or user.username
         for user in session.exec(
-            select(User).where(User.id.in_({review.reviewer_id for item in scored for review in item.attempt.reviews}))
+            select(User).where(
+                col(User.id).in_({review.reviewer_id for item in scored for review in item.attempt.reviews})
+            )
         )
     }
 
     def label(key: str) -> str:
         return translate(key, lang)
 
-    rows = [
+    rows: list[Sequence[object]] = [
         [label(f"team.csv.{column}") for column in SESSION_COLUMNS]
         + [translate(f"roleplay.component.{skill}", lang) for skill in SKILLS]
     ]

@@ -48,14 +48,17 @@ def pass_score_guidance(session: Session, viewer: User, scenario_id: str) -> Pas
     conditions = [RolePlay.scenario_id == scenario_id, col(RolePlay.owner_id) != viewer.id]
     if visible is not None:
         conditions.append(col(RolePlay.owner_id).in_(visible or [MAX_DB_INTEGER]))
-    attempts = [attempt for attempt in load_attempts(session, *conditions) if attempt.score is not None]
     # Managers' own practice is not the team's level.
     reps = set(session.exec(select(User.id).where(User.role == Role.rep)))
-    attempts = [attempt for attempt in attempts if attempt.roleplay.owner_id in reps]
-    scores = [attempt.score for attempt in attempts]
+    scored = [
+        (attempt.roleplay.owner_id, score)
+        for attempt in load_attempts(session, *conditions)
+        if (score := attempt.score) is not None and attempt.roleplay.owner_id in reps
+    ]
+    scores = [score for _, score in scored]
     best: dict[int, int] = {}
-    for attempt in attempts:
-        best[attempt.roleplay.owner_id] = max(best.get(attempt.roleplay.owner_id, 0), attempt.score)
+    for owner_id, score in scored:
+        best[owner_id] = max(best.get(owner_id, 0), score)
     buckets = [
         ScoreBucket(low=low, count=sum(1 for s in scores if low <= s < low + BUCKET or (low == 90 and s == 100)))
         for low in range(0, 100, BUCKET)

@@ -49,10 +49,10 @@ def rep_notices(session: Session, rep: User) -> list[Notice]:
             )
         )
     today = team_today()
-    drills = [drill for drill in list_drills(session, rep) if drill.mine is not None]
-    for drill in drills:
+    drills = [(drill, mine) for drill in list_drills(session, rep) if (mine := drill.mine) is not None]
+    for drill, mine in drills:
         at = _aware(drill.created_at)
-        if at >= since and drill.mine.status in OPEN and drill.mine.attempts == 0:
+        if at >= since and mine.status in OPEN and mine.attempts == 0:
             notices.append(
                 Notice(
                     kind="drill",
@@ -64,17 +64,17 @@ def rep_notices(session: Session, rep: User) -> list[Notice]:
             )
     notices.sort(key=lambda notice: notice.at, reverse=True)
     due_soon = [
-        Notice(kind="due_soon", at=drill.mine.due, new=False, link=f"/drills/{drill.id}", scenario_id=drill.scenario_id)
-        for drill in drills
-        if drill.mine.status in OPEN
-        and drill.mine.due is not None
-        and 0 <= (drill.mine.due - today).days <= DUE_SOON_DAYS
+        Notice(kind="due_soon", at=mine.due, new=False, link=f"/drills/{drill.id}", scenario_id=drill.scenario_id)
+        for drill, mine in drills
+        if mine.status in OPEN and mine.due is not None and 0 <= (mine.due - today).days <= DUE_SOON_DAYS
     ]
     return (sorted(due_soon, key=lambda notice: notice.at) + notices)[:MAX_NOTICES]
 
 
 def mark_notices_seen(session: Session, rep: User) -> None:
     stored = session.get(User, rep.id)
+    if stored is None:  # the account was deleted meanwhile: nothing to mark
+        return
     stored.notices_seen_at = utcnow()
     session.add(stored)
     session.commit()

@@ -5,10 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.drills.schemas import AssigneeResult, AttemptPublic, DrillStatus, ReviewPublic
 from app.models import Drill, DrillAssignment, Review, RolePlay, RolePlayStatus, User
+from app.models.common import require_id
 from app.scenarios import repository
 
 
@@ -48,15 +49,17 @@ class Attempt:
 
 def load_attempts(session: Session, *conditions) -> list[Attempt]:
     """Role-plays matching the SQL conditions, oldest first, each with its reviews."""
-    roleplays = session.exec(select(RolePlay).where(*conditions).order_by(RolePlay.created_at, RolePlay.id)).all()
+    roleplays = session.exec(
+        select(RolePlay).where(*conditions).order_by(col(RolePlay.created_at), col(RolePlay.id))
+    ).all()
     return attach_reviews(session, roleplays)
 
 
 def attach_reviews(session: Session, roleplays: Iterable[RolePlay]) -> list[Attempt]:
-    attempts = {roleplay.id: Attempt(roleplay) for roleplay in roleplays}
+    attempts = {require_id(roleplay): Attempt(roleplay) for roleplay in roleplays}
     if attempts:
         reviews = session.exec(
-            select(Review).where(Review.roleplay_id.in_(attempts)).order_by(Review.created_at, Review.id)
+            select(Review).where(col(Review.roleplay_id).in_(attempts)).order_by(col(Review.created_at), col(Review.id))
         ).all()
         for review in reviews:
             attempts[review.roleplay_id].reviews.append(review)
@@ -80,7 +83,7 @@ def review_public(review: Review, reviewers: dict[int, User]) -> ReviewPublic:
 
 def reviewers_of(session: Session, attempts: Iterable[Attempt]) -> dict[int, User]:
     ids = {review.reviewer_id for attempt in attempts for review in attempt.reviews}
-    return {user.id: user for user in session.exec(select(User).where(User.id.in_(ids)))} if ids else {}
+    return {require_id(user): user for user in session.exec(select(User).where(col(User.id).in_(ids)))} if ids else {}
 
 
 def attempts_public(session: Session, attempts: list[Attempt]) -> list[AttemptPublic]:

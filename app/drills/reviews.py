@@ -11,6 +11,7 @@ from app.drills.schemas import AttemptPublic, AttemptReviews, ReviewCreate
 from app.drills.service import DrillRequestError
 from app.i18n import translate
 from app.models import CoachingNote, Review, RolePlay, RolePlayStatus, Turn, User
+from app.models.common import require_id
 from app.roleplay.notes import Export
 
 
@@ -33,8 +34,8 @@ def add_review(session: Session, reviewer: User, attempt: Attempt, data: ReviewC
         if turn is None or turn.roleplay_id != attempt.roleplay.id:
             raise DrillRequestError("that line is not in this attempt", code="bad_turn")
     review = Review(
-        roleplay_id=attempt.roleplay.id,
-        reviewer_id=reviewer.id,
+        roleplay_id=require_id(attempt.roleplay),
+        reviewer_id=require_id(reviewer),
         turn_id=data.turn_id,
         comment=data.comment.strip(),
         override_score=data.override_score,
@@ -76,13 +77,14 @@ def notes_reviews(session: Session, notes: list[CoachingNote]) -> dict[int, Atte
     attempts = attach_reviews(session, roleplays)
     reviewers = reviewers_of(session, attempts)
     return {
-        attempt.roleplay.note_id: AttemptReviews(
+        note_id: AttemptReviews(
             roleplay_id=attempt.roleplay.id,
             coach_score=attempt.coach_score,
             score=attempt.score,
             reviews=[review_public(review, reviewers) for review in attempt.reviews],
         )
         for attempt in attempts
+        if (note_id := attempt.roleplay.note_id) is not None  # selected by note id: always set
     }
 
 

@@ -24,7 +24,7 @@ def check_attempt_allowed(session: Session, user: User, drill_id: int) -> Drill:
         if drill is not None
         else None
     )
-    if assignment is None:
+    if drill is None or assignment is None:
         raise DrillNotAvailable("drill not found", 404)  # not assigned looks like missing: ids cannot be probed
     if drill.cancelled_at is not None:
         raise DrillNotAvailable("this drill was cancelled", 409)

@@ -18,7 +18,7 @@ from app.drills.schemas import (
 )
 from app.errors import AppError
 from app.models import Drill, DrillAssignment, DrillChange, Role, RolePlay, Team, User
-from app.models.common import team_today, utcnow
+from app.models.common import require_id, team_today, utcnow
 from app.scenarios import repository
 
 
@@ -40,14 +40,14 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     if data.due < team_today():
         raise DrillRequestError(f"due date {data.due} is in the past", code="due_past")
     team = _managed_team(session, creator, data.team) if data.team else None
-    reps = {user.id: user for user in _team_reps(session, team)} if team else {}
+    reps = {require_id(user): user for user in _team_reps(session, team)} if team else {}
     if team and not reps:
         raise DrillRequestError(f"team {team.name!r} has no reps", code="team_empty", team=team.name)
     for user in _managed_reps(session, creator, data.assignees or []):
-        reps[user.id] = user
+        reps[require_id(user)] = user
 
     drill = Drill(
-        created_by=creator.id,
+        created_by=require_id(creator),
         team_id=team.id if team else None,
         scenario_id=scenario.id,
         due=data.due,
@@ -58,7 +58,7 @@ def create_drill(session: Session, creator: User, data: DrillCreate) -> Drill:
     )
     session.add(drill)
     session.flush()
-    session.add_all(DrillAssignment(drill_id=drill.id, user_id=user_id) for user_id in reps)
+    session.add_all(DrillAssignment(drill_id=require_id(drill), user_id=user_id) for user_id in reps)
     session.commit()
     session.refresh(drill)
     return drill
@@ -78,26 +78,34 @@ def assign_open_team_drills(session: Session, rep: User) -> None:
     )
     already = select(DrillAssignment.drill_id).where(DrillAssignment.user_id == rep.id)  # e.g. back in a team
     open_drills = open_drills.where(col(Drill.id).not_in(already))
-    session.add_all(DrillAssignment(drill_id=drill_id, user_id=rep.id) for drill_id in session.exec(open_drills))
+    rep_id = require_id(rep)
+    # Primary keys are never NULL; the `is not None` only narrows the column's `int | None` type.
+    session.add_all(
+        DrillAssignment(drill_id=drill_id, user_id=rep_id)
+        for drill_id in session.exec(open_drills)
+        if drill_id is not None
+    )
 
 
 def _managed_team(session: Session, creator: User, name: str) -> Team:
     team = session.exec(select(Team).where(Team.name == name.strip())).first()
     # Unknown and not-yours answer alike, so team names cannot be probed.
-    if team is None or not can_manage_team(session, creator, team.id):
+    if team is None or not can_manage_team(session, creator, require_id(team)):
         raise DrillRequestError(f"team {name!r} is not one of your teams", code="team_not_yours", team=name)
     return team
 
 
 def _team_reps(session: Session, team: Team) -> list[User]:
-    query = select(User).where(User.team_id == team.id, User.role == Role.rep, User.is_active.is_(True))
+    query = select(User).where(User.team_id == team.id, User.role == Role.rep, col(User.is_active).is_(True))
     return list(session.exec(query.order_by(User.username)))
 
 
 def _managed_reps(session: Session, creator: User, usernames: list[str]) -> list[User]:
     wanted = list(dict.fromkeys(usernames))
     found = (
-        {user.username: user for user in session.exec(select(User).where(User.username.in_(wanted)))} if wanted else {}
+        {user.username: user for user in session.exec(select(User).where(col(User.username).in_(wanted)))}
+        if wanted
+        else {}
     )
     refused = [
         name
@@ -105,7 +113,7 @@ def _managed_reps(session: Session, creator: User, usernames: list[str]) -> list
         if name not in found
         or found[name].role != Role.rep
         or not found[name].is_active
-        or not can_view_user(session, creator, found[name].id)
+        or not can_view_user(session, creator, require_id(found[name]))
     ]
     if refused:
         names = ", ".join(refused)
@@ -118,20 +126,20 @@ def _managed_reps(session: Session, creator: User, usernames: list[str]) -> list
 
 def visible_drills_query(session: Session, viewer: User):
     """Drills the viewer may open: admins all, managers their teams' and their own, reps those assigned to them."""
-    query = select(Drill).order_by(Drill.due.desc(), Drill.id.desc())
+    query = select(Drill).order_by(col(Drill.due).desc(), col(Drill.id).desc())
     if viewer.role == Role.admin:
         return query
-    assigned_to = select(DrillAssignment.drill_id).join(User, User.id == DrillAssignment.user_id)
+    assigned_to = select(DrillAssignment.drill_id).join(User, col(User.id) == DrillAssignment.user_id)
     if viewer.role == Role.manager:
         teams = managed_team_ids(session, viewer)
         return query.where(
             or_(
                 Drill.created_by == viewer.id,
-                Drill.team_id.in_(teams),
-                Drill.id.in_(assigned_to.where(User.team_id.in_(teams))),
+                col(Drill.team_id).in_(teams),
+                col(Drill.id).in_(assigned_to.where(col(User.team_id).in_(teams))),
             )
         )
-    return query.where(Drill.id.in_(assigned_to.where(User.id == viewer.id)))
+    return query.where(col(Drill.id).in_(assigned_to.where(User.id == viewer.id)))
 
 
 def get_visible_drill(session: Session, viewer: User, drill_id: int) -> Drill | None:
@@ -143,13 +151,13 @@ def visible_assignees(session: Session, viewer: User, drill: Drill) -> list[User
     """The drill's assignees the viewer may see (a rep: only themselves), by name."""
     query = (
         select(User)
-        .join(DrillAssignment, DrillAssignment.user_id == User.id)
+        .join(DrillAssignment, col(DrillAssignment.user_id) == User.id)
         .where(DrillAssignment.drill_id == drill.id)
         .order_by(User.display_name, User.username)
     )
     allowed = visible_user_ids(session, viewer)
     if allowed is not None:
-        query = query.where(User.id.in_(allowed))
+        query = query.where(col(User.id).in_(allowed))
     return list(session.exec(query))
 
 
@@ -159,7 +167,7 @@ def visible_assignees(session: Session, viewer: User, drill: Drill) -> list[User
 def drill_attempts(session: Session, drill: Drill, users: list[User]) -> list[Attempt]:
     if not users:
         return []
-    return load_attempts(session, RolePlay.drill_id == drill.id, RolePlay.owner_id.in_([u.id for u in users]))
+    return load_attempts(session, RolePlay.drill_id == drill.id, col(RolePlay.owner_id).in_([u.id for u in users]))
 
 
 def assignments_of(session: Session, drill: Drill) -> dict[int, DrillAssignment]:
@@ -175,7 +183,8 @@ def drill_results(session: Session, viewer: User, drill: Drill) -> tuple[list[As
     assignments = assignments_of(session, drill)
     today = team_today()
     return [
-        assignee_result(drill, user, grouped.get(user.id, []), today, assignments.get(user.id)) for user in users
+        assignee_result(drill, user, grouped.get(require_id(user), []), today, assignments.get(require_id(user)))
+        for user in users
     ], attempts
 
 
@@ -243,7 +252,9 @@ def _record(
     changes = {key: [_text(before[key]), _text(after[key])] for key in after if before[key] != after[key]}
     if not changes:
         return None
-    change = DrillChange(drill_id=drill.id, changed_by=viewer.id, assignee_id=assignee_id, changes=changes)
+    change = DrillChange(
+        drill_id=require_id(drill), changed_by=require_id(viewer), assignee_id=assignee_id, changes=changes
+    )
     session.add(change)
     return change
 
@@ -315,7 +326,11 @@ def update_assignment(
 
 def drill_changes(session: Session, viewer: User, drill: Drill) -> list[DrillChangePublic]:
     """The drill's corrections, oldest first; a rep sees drill-wide ones and their own."""
-    query = select(DrillChange).where(DrillChange.drill_id == drill.id).order_by(DrillChange.created_at, DrillChange.id)
+    query = (
+        select(DrillChange)
+        .where(DrillChange.drill_id == drill.id)
+        .order_by(col(DrillChange.created_at), col(DrillChange.id))
+    )
     allowed = visible_user_ids(session, viewer)
     changes = [
         change

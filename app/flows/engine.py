@@ -226,8 +226,7 @@ def answer(
     work.probing = False
     work.probe_text = None
     work.history.append(position)
-    next_position = _next_after_step(flow, work, position)
-    return _finish_move(flow, state, work, next_position, lang, playbook)
+    return _finish_move(flow, state, work, _next_after_step(flow, work, position), lang, playbook)
 
 
 def back(

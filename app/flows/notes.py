@@ -6,7 +6,8 @@ or its JSON dict (as stored). Chinese is the default language; pass lang="en" fo
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -19,7 +20,7 @@ from app.flows.results import (
     DragonDiagnosisResult,
     FivekIntensityResult,
     FivekScore,
-    Labeled,
+    FlowResult,
     Message,
     OpportunityCheckResult,
     SpinCallPlanResult,
@@ -37,7 +38,7 @@ _ANSWER_LABELS = {
 }
 
 
-def as_result(flow_id: str, result: BaseModel | dict[str, Any]) -> BaseModel:
+def as_result(flow_id: str, result: BaseModel | dict[str, Any]) -> FlowResult:
     """The typed result model of a flow, from a model or its JSON dict."""
     model = RESULT_MODELS[flow_id]
     return (
@@ -51,7 +52,16 @@ def _t(lang: Lang, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def _name(item: Labeled, lang: Lang) -> str:
+class _Named(Protocol):
+    """A chosen option (Labeled) or a playbook element: anything with both names."""
+
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
+def _name(item: _Named, lang: Lang) -> str:
     return item.name_en if lang == "en" else item.name_zh
 
 
@@ -95,7 +105,7 @@ def note_to_markdown(flow_id: str, result: BaseModel | dict[str, Any], lang: Lan
     title = flow.title_en if lang == "en" else flow.title_zh
     lines = [f"# {title} — {getattr(typed, 'account', '')}", ""]
     lines += _MARKDOWN[flow_id](typed, lang)
-    lines += _cites_section(typed.citations, lang)  # type: ignore[attr-defined]
+    lines += _cites_section(typed.citations, lang)
     return "\n".join(lines) + "\n"
 
 
@@ -244,7 +254,7 @@ def _md_opportunity(result: OpportunityCheckResult, lang: Lang) -> list[str]:
     return lines
 
 
-_MARKDOWN = {
+_MARKDOWN: dict[str, Callable[[Any, Lang], list[str]]] = {
     "spin_call_plan": _md_spin,
     "dragon_diagnosis": _md_dragon,
     "stakeholder_map": _md_stakeholders,
@@ -401,7 +411,7 @@ def _csv_opportunity(result: OpportunityCheckResult, lang: Lang) -> tuple[list[s
     return _long_header(lang), rows
 
 
-_CSV = {
+_CSV: dict[str, Callable[[Any, Lang], tuple[list[str], list[list[str]]]]] = {
     "spin_call_plan": _csv_spin,
     "dragon_diagnosis": _csv_dragon,
     "stakeholder_map": _csv_stakeholders,

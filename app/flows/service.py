@@ -20,7 +20,7 @@ from app.flows.definitions import FlowDefinition, get_flow
 from app.flows.engine import AnswerError, FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
 from app.flows.notes import RESULT_MODELS
 from app.models import CoachingNote, FlowRun, Opportunity, User
-from app.models.common import utcnow
+from app.models.common import require_id, utcnow
 
 Lang = Literal["zh", "en"]
 RunStatus = Literal["active", "paused", "done"]
@@ -116,7 +116,8 @@ def finished_runs_by_opportunity(session: Session, opportunity_ids: list[int]) -
         .order_by(col(FlowRun.updated_at).desc(), col(FlowRun.id).desc())
     )
     for run in session.exec(query):
-        runs.setdefault(run.opportunity_id, []).append(run)
+        if run.opportunity_id is not None:  # the query asks for these deals' runs; this narrows the type
+            runs.setdefault(run.opportunity_id, []).append(run)
     return runs
 
 
@@ -162,7 +163,7 @@ def start_run(
     opportunity = owned_opportunity(session, owner, opportunity_id) if opportunity_id is not None else None
     state, view = start(flow.id, lang, flow=flow)
     record = RunRecord(engine=state, transcript=[_coach_entry(view)])
-    run = FlowRun(owner_id=owner.id, flow_id=flow.id, opportunity_id=opportunity_id, lang=lang)
+    run = FlowRun(owner_id=require_id(owner), flow_id=flow.id, opportunity_id=opportunity_id, lang=lang)
     _save(session, run, record)
     session.commit()
     session.refresh(run)

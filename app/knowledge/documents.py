@@ -73,7 +73,8 @@ def _decode(data: bytes) -> str:
 
 def _markdown_sections(text: str) -> list[tuple[str, str]]:
     sections: list[tuple[str, str]] = []
-    heading, lines = "", []
+    heading = ""
+    lines: list[str] = []
     for line in text.splitlines():
         if match := _MD_HEADING_RE.match(line):
             sections.append((heading, "\n".join(lines)))
@@ -118,7 +119,8 @@ def _docx_sections(data: bytes) -> list[tuple[str, str]]:
     except Exception as error:  # a zip that is not a Word document raises from deep inside the package reader
         raise DocumentError("unreadable", f"the DOCX could not be read: {type(error).__name__}") from None
     sections: list[tuple[str, str]] = []
-    heading, lines = "", []
+    heading = ""
+    lines: list[str] = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:

@@ -65,9 +65,9 @@ def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
     """An embed function for KnowledgeIndex; single queries are cached, failures raise EmbeddingUnavailable."""
     client = OpenAIEmbeddings(
         model=endpoint.model,
-        base_url=endpoint.base_url,
-        api_key=SecretStr(endpoint.api_key),
-        timeout=endpoint.timeout_s,
+        openai_api_base=endpoint.base_url,  # the fields' names (the aliases base_url, api_key, timeout are not typed)
+        openai_api_key=SecretStr(endpoint.api_key),
+        request_timeout=endpoint.timeout_s,
         max_retries=endpoint.max_retries,
         chunk_size=endpoint.batch,
         # Send plain strings: tiktoken token ids only suit OpenAI's own models (and need a download).

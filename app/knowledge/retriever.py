@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Self
 
 import bm25s
 import numpy as np
@@ -67,7 +68,7 @@ class KnowledgeIndex:
         self._position = {chunk.id: position for position, chunk in enumerate(chunks)}
 
     @classmethod
-    def build(cls, chunks: list[Chunk], embed: EmbedFn | None = None) -> KnowledgeIndex:
+    def build(cls, chunks: list[Chunk], embed: EmbedFn | None = None) -> Self:
         """Tokenise and index the chunks; with `embed`, also embed every chunk for dense search."""
         if not chunks:
             raise ValueError("cannot build a knowledge index without chunks")

@@ -111,7 +111,7 @@ def ask_playbook(
         return decline
     index = knowledge_index(settings).extended(team_chunks)
     passages, notice = _passages_for_model(question, index, chat_model)
-    if not passages:
+    if not passages or chat_model is None:
         return _offline(question, index, notice)
     try:
         answer = answer_with_model(chat_model, question, passages)
@@ -134,7 +134,7 @@ def ask_events(
         return
     index = knowledge_index(settings).extended(team_chunks)
     passages, notice = _passages_for_model(question, index, chat_model)
-    if not passages:
+    if not passages or chat_model is None:
         yield from _result_events(_offline(question, index, notice))
         return
     sent = ""

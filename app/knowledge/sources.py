@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -58,7 +58,10 @@ class DeclinesFile(_Strict):
     declines: list[DeclineCategory] = Field(min_length=1)
 
 
-def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _load(path: Path, model: type[ModelT]) -> ModelT:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -76,7 +79,7 @@ def load_sources(directory: Path = ASK_DATA_DIR) -> dict[str, Source]:
     """Source id -> Source, from sources.yaml (ids unique)."""
     data = _load(directory / "sources.yaml", SourcesFile)
     by_id: dict[str, Source] = {}
-    for position, source in enumerate(data.sources):  # type: ignore[attr-defined]
+    for position, source in enumerate(data.sources):
         if source.id in by_id:
             raise AskDataError(f"sources.yaml: sources.{position}.id: duplicate id {source.id!r}")
         by_id[source.id] = source
@@ -126,8 +129,8 @@ def _bare(text: str) -> str:
 @lru_cache(maxsize=4)
 def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
     data = _load(directory / "declines.yaml", DeclinesFile)
-    for position, category in enumerate(data.declines):  # type: ignore[attr-defined]
+    for position, category in enumerate(data.declines):
         for number, rule in enumerate(category.rules):
             if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
                 raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
-    return DeclineRules(list(data.declines))  # type: ignore[attr-defined]
+    return DeclineRules(list(data.declines))

@@ -13,6 +13,7 @@ from app.knowledge.chunks import Chunk
 from app.knowledge.documents import DocumentError, chunk_sections, extract, sections_from_text
 from app.knowledge.service import Passage, find_passage
 from app.models import KnowledgeChunk, KnowledgeDocument, Role, User
+from app.models.common import require_id
 
 TEAM_CHUNK_ID_RE = re.compile(r"^team-(\d+)-(\d+)$")
 TITLE_SEPARATOR = " › "
@@ -84,7 +85,7 @@ def _store_chunks(session: Session, document: KnowledgeDocument, sections: list[
     pieces = chunk_sections(sections)
     for position, (heading, text) in enumerate(pieces):
         title = document.title if not heading else f"{document.title}{TITLE_SEPARATOR}{heading}"
-        session.add(KnowledgeChunk(document_id=document.id, position=position, title=title[:300], text=text))
+        session.add(KnowledgeChunk(document_id=require_id(document), position=position, title=title[:300], text=text))
     return len(pieces)
 
 
@@ -143,7 +144,7 @@ def list_documents(session: Session, user: User, limit: int = 100, offset: int =
             kind=d.kind,
             size_bytes=d.size_bytes,
             pages=d.pages,
-            chunks=counts.get(d.id, 0),
+            chunks=counts.get(require_id(d), 0),
             created_at=d.created_at,
         )
         for d in documents

@@ -21,7 +21,7 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from sqlalchemy import Engine, bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.models import LlmUsage
 from app.models.common import TEAM_TIMEZONE
@@ -85,7 +85,7 @@ class TokenBudget:
         self._charge_statement = statement.on_conflict_do_update(
             index_elements=["user_id", "day"],
             set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
-        ).returning(LlmUsage.tokens)
+        ).returning(col(LlmUsage.tokens))
 
     @property
     def enabled(self) -> bool:

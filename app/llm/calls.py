@@ -22,7 +22,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -221,7 +221,8 @@ async def astream_text(
                 raise
             logger.info("model call (%s) failed, retrying in %.1f s: %s", kind, delay, error)
         finally:
-            await stream.aclose()
+            if isinstance(stream, AsyncGenerator):  # what astream returns; typed as a plain iterator
+                await stream.aclose()
         await asyncio.sleep(delay)
         attempt += 1
 
@@ -262,7 +263,8 @@ def stream_text(
                 raise
             logger.info("model call (%s) failed, retrying in %.1f s: %s", kind, delay, error)
         finally:
-            stream.close()
+            if isinstance(stream, Generator):  # what stream returns; typed as a plain iterator
+                stream.close()
         time.sleep(delay)
         attempt += 1
 
@@ -345,14 +347,21 @@ def _repair(
     ]
 
 
+@dataclass(frozen=True)
+class _Repair:
+    """The messages that ask the model to repair a reply that did not validate."""
+
+    messages: list[BaseMessage]
+
+
 def _parsed_or_repair(
     schema: type[SchemaT], outcome: Outcome, messages: list[BaseMessage], example: Mapping[str, Any]
-) -> tuple[SchemaT | None, list[BaseMessage] | None]:
-    """(the object, None), or (None, the messages that ask for a repair)."""
+) -> SchemaT | _Repair:
+    """The object, or the repair to ask for."""
     try:
-        return parse_outcome(schema, outcome), None
+        return parse_outcome(schema, outcome)
     except (ValueError, ValidationError) as invalid:
-        return None, _repair(messages, outcome, invalid, example)
+        return _Repair(_repair(messages, outcome, invalid, example))
 
 
 def _repaired(schema: type[SchemaT], outcome: Outcome) -> SchemaT:
@@ -368,10 +377,10 @@ async def astructured(
     """One validated object from the model, with one repair; raises StructuredOutputError (or the call's error)."""
     kwargs = _structured_kwargs(policy_of(chat_model), schema)
     messages = json_instructions(messages, example)
-    result, repair = _parsed_or_repair(schema, await agenerate(chat_model, kind, messages, **kwargs), messages, example)
-    if repair is None:
+    result = _parsed_or_repair(schema, await agenerate(chat_model, kind, messages, **kwargs), messages, example)
+    if not isinstance(result, _Repair):
         return result
-    return _repaired(schema, await agenerate(chat_model, kind, repair, **kwargs))
+    return _repaired(schema, await agenerate(chat_model, kind, result.messages, **kwargs))
 
 
 def structured(
@@ -380,10 +389,10 @@ def structured(
     """`astructured` for synchronous callers."""
     kwargs = _structured_kwargs(policy_of(chat_model), schema)
     messages = json_instructions(messages, example)
-    result, repair = _parsed_or_repair(schema, generate(chat_model, kind, messages, **kwargs), messages, example)
-    if repair is None:
+    result = _parsed_or_repair(schema, generate(chat_model, kind, messages, **kwargs), messages, example)
+    if not isinstance(result, _Repair):
         return result
-    return _repaired(schema, generate(chat_model, kind, repair, **kwargs))
+    return _repaired(schema, generate(chat_model, kind, result.messages, **kwargs))
 
 
 def stream_structured(
@@ -401,13 +410,13 @@ def stream_structured(
         if isinstance(partial, dict) and partial:
             shown = True
             yield partial
-    result, repair = _parsed_or_repair(schema, outcome, messages, example)
-    if repair is None:
+    result = _parsed_or_repair(schema, outcome, messages, example)
+    if not isinstance(result, _Repair):
         yield result
     elif shown:
         raise StructuredOutputError(f"{schema.__name__}: the streamed object does not validate")
     else:
-        yield _repaired(schema, generate(chat_model, kind, repair, **kwargs))
+        yield _repaired(schema, generate(chat_model, kind, result.messages, **kwargs))
 
 
 # --- messages -------------------------------------------------------------------------------------------

@@ -31,14 +31,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar, Token
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 from uuid import UUID
 
 import httpx
 import httpx2
 import openai
 import sqlalchemy
-from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.callbacks import BaseCallbackHandler, BaseCallbackManager
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
@@ -200,7 +200,7 @@ def is_retryable(error: BaseException) -> bool:
     return isinstance(error, (openai.APIConnectionError, httpx.ConnectError, httpx2.ConnectError))
 
 
-def is_refusal(error: BaseException) -> bool:
+def is_refusal(error: BaseException) -> TypeGuard[openai.APIStatusError]:
     """A 4xx that says the request or the settings are wrong (not 408/429)."""
     return (
         isinstance(error, openai.APIStatusError)
@@ -297,7 +297,7 @@ class ModelGuard(BaseCallbackHandler):
         tokens = reported_tokens(response)
         if tokens is None:  # many servers do not report usage on streams: estimate rather than count nothing
             tokens = estimate_prompt_tokens(prompt) + estimate_tokens(completion_text(response))
-        charge = functools.partial(self._charge, user_id, tokens)
+        charge = functools.partial(self._charge, self.budget, user_id, tokens)
         state = _request_state.get()
         if state is not None:
             # Written once the response is out: a write now would hold the reply up, competing with the request's
@@ -311,9 +311,10 @@ class ModelGuard(BaseCallbackHandler):
             return
         loop.run_in_executor(None, charge)
 
-    def _charge(self, user_id: int, tokens: int) -> None:
+    @staticmethod
+    def _charge(budget: TokenBudget, user_id: int, tokens: int) -> None:
         try:
-            self.budget.charge(user_id, tokens)
+            budget.charge(user_id, tokens)
         except Exception:  # the reply is already here: a failed count must not turn it into an error
             logger.exception("could not charge %d tokens to user %s", tokens, user_id)
 
@@ -341,7 +342,9 @@ def guard_of(chat_model: BaseChatModel | None) -> ModelGuard | None:
     """The guard attached to a chat model built by app.llm.factory (None offline)."""
     if chat_model is None:
         return None
-    return next((handler for handler in chat_model.callbacks or [] if isinstance(handler, ModelGuard)), None)
+    callbacks = chat_model.callbacks
+    handlers = callbacks.handlers if isinstance(callbacks, BaseCallbackManager) else callbacks or []
+    return next((handler for handler in handlers if isinstance(handler, ModelGuard)), None)
 
 
 def skip_reason(chat_model: BaseChatModel | None) -> ModelSkipped | None:

@@ -11,9 +11,10 @@ from app.coaching.intensity import weighted_forecast
 from app.errors import AppError, not_found
 from app.flows.service import FIVEK_FLOW_ID, run_note
 from app.models import FlowRun, Opportunity, OpportunityBase, User
-from app.models.common import utcnow
+from app.models.common import require_id, utcnow
 from app.pipeline.stall import last_activities, stalled_reasons
 from app.playbook import get_playbook
+from app.playbook.models import Milestone
 
 NO_MILESTONE = "none"  # the pipeline stage of deals below the first milestone (no 5K run yet, or under 10 %)
 WON_MILESTONE = "milestone.m100"  # 结案 (contract signed): a recorded fact that 5K scoring never reaches
@@ -159,7 +160,7 @@ def opportunity_detail(session: Session, opportunity: Opportunity) -> Opportunit
     return OpportunityDetail(
         **OpportunityPublic.model_validate(opportunity).model_dump(),
         runs=[OpportunityRun.model_validate(run, from_attributes=True) for run in runs],
-        latest_fivek=latest_fivek_result(session, opportunity.id),
+        latest_fivek=latest_fivek_result(session, require_id(opportunity)),
     )
 
 
@@ -194,9 +195,9 @@ def set_outcome(session: Session, opportunity: Opportunity, change: OutcomeChang
     opportunity.lost_reason = change.reason
     if change.outcome == "won":
         opportunity.milestone_id = WON_MILESTONE
-        opportunity.probability = get_playbook().element(WON_MILESTONE).probability
+        opportunity.probability = get_playbook().element_of(WON_MILESTONE, Milestone).probability
     else:  # back to what the latest 5K run says (nothing before the first run)
-        scored = latest_fivek_result(session, opportunity.id) or {}
+        scored = latest_fivek_result(session, require_id(opportunity)) or {}
         opportunity.milestone_id = (scored.get("milestone") or {}).get("id")
         opportunity.probability = 0 if change.outcome == "lost" else scored.get("probability")
     opportunity.updated_at = utcnow()
@@ -240,7 +241,7 @@ def build_pipeline(session: Session, opportunities: list[Opportunity]) -> Pipeli
         )
     deals, lost = [], []
     for opportunity in opportunities:
-        last_activity = last_activity_of[opportunity.id]
+        last_activity = last_activity_of[require_id(opportunity)]
         if opportunity.outcome == "lost":
             lost.append(
                 PipelineDeal(

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from app.models import FlowRun, Opportunity
+from app.models.common import require_id
 
 STALLED_AFTER = timedelta(days=30)
 
@@ -16,13 +17,13 @@ def last_activities(session: Session, opportunities: list[Opportunity]) -> dict[
             session.exec(
                 select(FlowRun.opportunity_id, func.max(FlowRun.updated_at))
                 .where(col(FlowRun.opportunity_id).in_([o.id for o in opportunities]))
-                .group_by(FlowRun.opportunity_id)
+                .group_by(col(FlowRun.opportunity_id))
             ).all()
         )
         if opportunities
         else {}
     )
-    return {o.id: max(o.updated_at, last_run.get(o.id, o.updated_at)) for o in opportunities}
+    return {require_id(o): max(o.updated_at, last_run.get(o.id, o.updated_at)) for o in opportunities}
 
 
 def stalled_reasons(opportunity: Opportunity, last_activity: datetime, now: datetime) -> list[str]:

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -93,6 +93,9 @@ def iter_elements(node: Any, path: str = "") -> Iterator[tuple[str, Element]]:
 
 
 # ---------------------------------------------------------------- SPIN (004)
+
+
+ElementT = TypeVar("ElementT", bound=Element)
 
 
 class SpinExamples(Strict):
@@ -317,7 +320,8 @@ class FivekDimension(Element):
             else [[lv.points for lv in self.levels]]
         )
         for ladder in ladders:
-            if any(later <= earlier for earlier, later in zip(ladder, ladder[1:])):
+            points = [value for value in ladder if value is not None]  # all present: checked level by level above
+            if any(later <= earlier for earlier, later in zip(points, points[1:])):
                 raise ValueError(f"points must rise strictly with the level: {ladder}")
         return self
 
@@ -441,6 +445,13 @@ class Playbook(Strict):
             return self._index[element_id]
         except KeyError:
             raise KeyError(f"unknown playbook id {element_id!r}") from None
+
+    def element_of(self, element_id: str, kind: type[ElementT]) -> ElementT:
+        """An element by id that must be a `kind` (a Milestone, a FivekDimension, ...); KeyError if unknown."""
+        element = self.element(element_id)
+        if not isinstance(element, kind):
+            raise TypeError(f"playbook id {element_id!r} is a {type(element).__name__}, not a {kind.__name__}")
+        return element
 
     def ids(self) -> set[str]:
         return set(self._index)

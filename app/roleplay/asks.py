@@ -93,10 +93,15 @@ REFERS_BACK = (
 
 
 class SpinLike(Protocol):
-    label: str
-    is_question: bool
-    is_pitch: bool
-    asks_commitment: bool
+    # Read-only members, so frozen results (SpinResult) and narrower label types match.
+    @property
+    def label(self) -> str: ...
+    @property
+    def is_question(self) -> bool: ...
+    @property
+    def is_pitch(self) -> bool: ...
+    @property
+    def asks_commitment(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -462,12 +462,12 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
             "The buyer stated a value. Present around his own words, and take the other problems just as deep.",
         )
     if spin.label in SPIN_ELEMENT:
-        category = _on_topic_elsewhere(scenario, state, rep_text, spin.label)
-        if category is not None:
-            name, name_en = CATEGORY_NAMES[category]
+        elsewhere = _on_topic_elsewhere(scenario, state, rep_text, spin.label)
+        if elsewhere is not None:
+            name, name_en = CATEGORY_NAMES[elsewhere]
             return _tip(
                 "change_question_type",
-                SPIN_ELEMENT[CATEGORY_LABEL[category]],
+                SPIN_ELEMENT[CATEGORY_LABEL[elsewhere]],
                 f"这个话题客户有话要说，但要换一种问法：试试{name}问题。",
                 f"The buyer has something to say on this topic; ask it as a {name_en} question.",
             )

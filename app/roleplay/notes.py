@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
+from sqlmodel import Session
 
 from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
@@ -89,6 +90,12 @@ def _element_name(element_id: str, lang: Lang) -> str:
     return element.name_en if lang == "en" else element.name_zh
 
 
+def _session_of(note: CoachingNote) -> Session | None:
+    """The session the note was loaded in (the app's are SQLModel's), to find team scenarios' titles."""
+    session = object_session(note)
+    return session if isinstance(session, Session) else None
+
+
 def _scenario_title(scenario_id: str | None, lang: Lang, session: Session | None = None) -> str:
     scenario = repository.get_scenario(session, scenario_id or "")
     if scenario is None:
@@ -128,7 +135,7 @@ def _quote_lines(card: dict[str, Any], lang: Lang) -> list[str]:
 def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
     data, card = note.data, note.data["scorecard"]
     lines = [
-        f"# {_scenario_title(note.source_id, lang, object_session(note))}",
+        f"# {_scenario_title(note.source_id, lang, _session_of(note))}",
         "",
         f"- {_t('notes.export.total', lang)}: **{card['total']}/100**",
         f"- {_t('notes.export.milestone', lang)}: {_element_name(card['milestone_id'], lang) if card['milestone_id'] else '-'}",
@@ -200,7 +207,7 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
     rows.append(
         [
             _t("notes.export.total", lang),
-            _scenario_title(note.source_id, lang, object_session(note)),
+            _scenario_title(note.source_id, lang, _session_of(note)),
             str(card["total"]),
             "",
         ]

@@ -202,7 +202,7 @@ def call_outcome(state: SessionState) -> Outcome:
         return "advance"
     for kind in ("order", "continuation"):
         if kind in kinds:
-            return kind  # type: ignore[return-value]
+            return kind
     return "no_ask"
 
 
@@ -578,7 +578,7 @@ def _turn_comments(
 ) -> tuple[QuotedTurn | None, list[QuotedTurn]]:
     """The best question and the two or three weakest turns, each with why and (for weak ones) a rewrite."""
     best: QuotedTurn | None = None
-    best_value = 0
+    best_value = 0.0
     weight = get_rubric().category_weights
     for record in _questions(state):
         if not record.revealed or record.turn not in texts:

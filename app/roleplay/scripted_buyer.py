@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from app.coaching.spin import SpinLabel
 from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price
 from app.roleplay.phrases import phrase_options, tone_lexicon
 from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
@@ -134,16 +135,21 @@ class SpinLike(Protocol):
     neighbouring SPIN stage it clearly asks about too (NEIGHBOUR_STAGE); without them it is strict.
     """
 
-    label: str
-    is_question: bool
-    is_pitch: bool
-    asks_commitment: bool
+    # Read-only members, so frozen results (SpinResult) and narrower label types match.
+    @property
+    def label(self) -> str: ...
+    @property
+    def is_question(self) -> bool: ...
+    @property
+    def is_pitch(self) -> bool: ...
+    @property
+    def asks_commitment(self) -> bool: ...
 
 
 class Understanding(BaseModel):
     """What the buyer understood of one rep turn, offline (`understand`) or from a model (llm_understanding)."""
 
-    label: str
+    label: SpinLabel
     is_question: bool
     is_pitch: bool
     asks_commitment: bool

@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from anyio import to_thread
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import CursorResult, Engine, bindparam, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -30,7 +31,7 @@ from app.drills.rules import DrillNotAvailable, check_attempt_allowed
 from app.errors import AppError
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
-from app.models.common import utcnow
+from app.models.common import require_id, table_of, utcnow
 from app.roleplay.feedback import (
     LlmSpinOpinion,
     NoticeCode,
@@ -138,12 +139,13 @@ def start_roleplay(
     elif scenario_id is None:
         raise RolePlayError(422, "scenario_id is required")
     else:  # a built-in, or a team scenario the rep may see, pinned to its current version
-        scenario = repository.playable(session, owner, scenario_id)
-        if scenario is None:
+        playable = repository.playable(session, owner, scenario_id)
+        if playable is None:
             raise RolePlayError(422, f"unknown scenario_id {scenario_id!r}")
+        scenario = playable
     opening = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang))
     roleplay = RolePlay(
-        owner_id=owner.id,
+        owner_id=require_id(owner),
         scenario_id=scenario.id,
         drill_id=drill_id,
         engine=engine_name,
@@ -151,7 +153,7 @@ def start_roleplay(
     )
     session.add(roleplay)
     session.flush()
-    session.add(Turn(roleplay_id=roleplay.id, seq=0, speaker="buyer", text=opening.text))
+    session.add(Turn(roleplay_id=require_id(roleplay), seq=0, speaker="buyer", text=opening.text))
     session.commit()
     session.refresh(roleplay)
     return roleplay
@@ -162,15 +164,15 @@ def start_roleplay(
 # loading objects cost more than running the statement on SQLite, and the reply's write runs cold, after the
 # model's answer. Bound parameters are named apart from the columns, which SQLAlchemy reserves for VALUES and SET.
 
-_TURNS, _ROLEPLAYS = Turn.__table__, RolePlay.__table__
+_TURNS, _ROLEPLAYS = table_of(Turn), table_of(RolePlay)
 _LAST_TURN = (
-    select(_TURNS.c.id, _TURNS.c.seq, _TURNS.c.speaker, _TURNS.c.status, _TURNS.c.client_id)
+    core_select(_TURNS.c.id, _TURNS.c.seq, _TURNS.c.speaker, _TURNS.c.status, _TURNS.c.client_id)
     .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"))
     .order_by(_TURNS.c.seq.desc())
     .limit(1)
 )
 _EARLIER_MESSAGES = (
-    select(_TURNS.c.speaker, _TURNS.c.text)
+    core_select(_TURNS.c.speaker, _TURNS.c.text)
     .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"), _TURNS.c.seq < bindparam("before_seq"))
     .order_by(_TURNS.c.seq.desc())
     .limit(HISTORY_TURNS)
@@ -189,8 +191,9 @@ _SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id"
 
 def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: str | None) -> Turn:
     """Store the rep's message (committed) before anyone asks the buyer; the same client_id returns the stored turn."""
+    roleplay_id = require_id(roleplay)
     if client_id is not None:
-        existing = _turn_by_client_id(session, roleplay.id, client_id)
+        existing = _turn_by_client_id(session, roleplay_id, client_id)
         if existing is not None:
             return existing
     if roleplay.status == RolePlayStatus.finished:
@@ -201,7 +204,9 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
     last = session.connection().execute(_LAST_TURN, {"of_roleplay": roleplay.id}).first()
     waiting = last if last is not None and last.speaker == "rep" and last.status == TurnStatus.pending else None
     if waiting is not None and client_id is not None and waiting.client_id == client_id:
-        return session.get(Turn, waiting.id)  # the same message sent twice at once: the copy that lost gets it
+        same = session.get(Turn, waiting.id)  # the same message sent twice at once: the copy that lost gets it
+        if same is not None:
+            return same
     if waiting is not None:
         raise RolePlayError(
             409,
@@ -209,7 +214,7 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
             f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}",
         )
     turn = Turn(
-        roleplay_id=roleplay.id,
+        roleplay_id=roleplay_id,
         seq=last.seq + 1 if last is not None else 1,
         speaker="rep",
         text=text,
@@ -217,10 +222,12 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
         client_id=client_id,
     )
     try:  # a plain INSERT: the turn object keeps what was written, id included, and is not read back
-        turn.id = session.connection().execute(_ADD_TURN, turn.model_dump(exclude={"id"})).inserted_primary_key[0]
+        key = session.connection().execute(_ADD_TURN, turn.model_dump(exclude={"id"})).inserted_primary_key
+        assert key is not None  # a single-row INSERT always reports its key
+        turn.id = key[0]
     except IntegrityError:  # a concurrent request took this seq, or the same client_id won the race
         session.rollback()
-        existing = _turn_by_client_id(session, roleplay.id, client_id) if client_id else None
+        existing = _turn_by_client_id(session, roleplay_id, client_id) if client_id else None
         if existing is None:
             raise RolePlayError(409, "another message was sent at the same moment; reload the session") from None
         return existing
@@ -390,7 +397,7 @@ def submit_and_prepare(
     rep_turn = submit_rep_turn(session, roleplay, text, client_id)
     session.close()  # before the budget read; the session opens again for the history only
     if rep_turn.status != TurnStatus.pending:  # sent before and answered already
-        return prepare_turn(engine, chat_model, rep_turn.roleplay_id, rep_turn.id)
+        return prepare_turn(engine, chat_model, rep_turn.roleplay_id, require_id(rep_turn))
     skipped = skip_reason(chat_model)
     history = _history(session, rep_turn) if chat_model is not None and skipped is None else []
     session.close()  # no connection held while the model answers
@@ -440,7 +447,7 @@ def _plan(
     spin, buyer, feedback = decide_turn(scenario, state, rep_turn.text)
     return TurnPlan(
         roleplay_id=rep_turn.roleplay_id,
-        rep_turn_id=rep_turn.id,
+        rep_turn_id=require_id(rep_turn),
         rep_seq=rep_turn.seq,
         rep_text=rep_turn.text,
         scenario=scenario,
@@ -525,7 +532,10 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
             )
     if not claimed:  # answered meanwhile by another stream of the same turn, or the session ended
         with Session(engine) as session:
-            return _stored_result(session, session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id))
+            roleplay, rep_turn = session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id)
+            if roleplay is None or rep_turn is None:
+                raise RolePlayError(404, "this session is gone")
+            return _stored_result(session, roleplay, rep_turn)
     return TurnResult(
         turn_id=plan.rep_turn_id,
         seq=plan.rep_seq,
@@ -570,10 +580,13 @@ def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatMo
         draft = build_scorecard(scenario, state_of(roleplay), rep_texts=rep_texts)
         rewrites = model_rewrites(chat_model, scenario, state_of(roleplay), draft, rep_texts)
     finished_at = utcnow()
-    claimed = session.execute(
-        update(RolePlay)
-        .where(col(RolePlay.id) == roleplay.id, col(RolePlay.status) == RolePlayStatus.active)
-        .values(status=RolePlayStatus.finished, finished_at=finished_at)
+    claimed = cast(  # an UPDATE's result is a CursorResult (with rowcount); Session.execute is typed wider
+        "CursorResult[Any]",
+        session.execute(
+            update(RolePlay)
+            .where(col(RolePlay.id) == roleplay.id, col(RolePlay.status) == RolePlayStatus.active)
+            .values(status=RolePlayStatus.finished, finished_at=finished_at)
+        ),
     )
     if claimed.rowcount != 1:  # a concurrent finish won; return its result
         session.rollback()
@@ -587,7 +600,7 @@ def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatMo
         source_id=scenario.id,
         title=note_title(scenario),
         score=scorecard.total,
-        data=note_data(roleplay.id, scenario, scorecard),
+        data=note_data(require_id(roleplay), scenario, scorecard),
     )
     session.add(note)
     session.flush()
@@ -602,13 +615,13 @@ def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatMo
     )
     session.commit()
     session.refresh(roleplay)
-    return FinishResult(scorecard=note.data["scorecard"], note_id=note.id)
+    return FinishResult(scorecard=note.data["scorecard"], note_id=require_id(note))
 
 
 def _rep_texts(session: Session, roleplay: RolePlay) -> list[str]:
     return [
         turn.text
-        for turn in transcript(session, roleplay.id)
+        for turn in transcript(session, require_id(roleplay))
         if turn.speaker == "rep" and turn.status == TurnStatus.complete
     ]
 
@@ -617,4 +630,4 @@ def _finished(session: Session, roleplay: RolePlay) -> FinishResult:
     note = session.get(CoachingNote, roleplay.note_id) if roleplay.note_id else None
     if note is None:
         raise RolePlayError(409, "this session was finished but its note is gone")
-    return FinishResult(scorecard=note.data["scorecard"], note_id=note.id)
+    return FinishResult(scorecard=note.data["scorecard"], note_id=require_id(note))

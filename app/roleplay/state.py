@@ -65,6 +65,10 @@ class TurnRecord(BaseModel):
     declined: bool = False  # the buyer declined a next step on this turn
 
 
+def _nothing_revealed() -> dict[str, list[RevealedFact]]:
+    return {category: [] for category in CATEGORIES}
+
+
 class SessionState(BaseModel):
     """Everything that happened in one role-play call; derive all views (scorecard, UI) from this."""
 
@@ -73,7 +77,7 @@ class SessionState(BaseModel):
     scenario_id: str
     turn: int = 0  # rep turns so far
     trust: int = Field(default=20, ge=0, le=100)
-    revealed: dict[str, list[RevealedFact]] = Field(default_factory=lambda: {category: [] for category in CATEGORIES})
+    revealed: dict[str, list[RevealedFact]] = Field(default_factory=_nothing_revealed)
     objections_raised: list[TurnEvent] = Field(default_factory=list)
     objections_handled: list[TurnEvent] = Field(default_factory=list)
     signals_shown: list[TurnEvent] = Field(default_factory=list)
@@ -98,12 +102,12 @@ class SessionState(BaseModel):
         """A fresh state for a scenario, trust at the scenario's starting level, in the session's language."""
         return cls(scenario_id=scenario.id, trust=scenario.initial_trust, lang="en" if lang == "en" else "zh")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form; mypy rejects decorators over @property
     @property
     def relation_stage(self) -> str:
         return relation_stage_for(self.trust)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form; mypy rejects decorators over @property
     @property
     def commitment_asked(self) -> bool:
         return self.commitment_asks > 0

@@ -719,13 +719,14 @@ class TopicIndex:
                 for surface in surfaces:
                     words.update(_LATIN_WORDS.findall(surface.lower()))
             self._vocabulary = frozenset(word for word in words if len(word) >= 4)
+        vocabulary = self._vocabulary
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             lowered = word.lower()
-            if not 5 <= len(lowered) <= 16 or lowered in self._vocabulary:
+            if not 5 <= len(lowered) <= 16 or lowered in vocabulary:
                 return word
-            found = _one_edit(lowered) & self._vocabulary
+            found = _one_edit(lowered) & vocabulary
             return next(iter(found)) if len(found) == 1 else word
 
         return _LATIN_WORDS.sub(fix, text)

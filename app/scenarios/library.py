@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.auth.policy import can_manage_team
 from app.models import Drill, Role, RolePlay, ScenarioStatus, Team, TeamScenario, TeamScenarioVersion, User
-from app.models.common import utcnow
+from app.models.common import require_id, utcnow
 from app.roleplay.scenarios import Scenario
 from app.scenarios import repository
 from app.scenarios.limits import size_errors
@@ -72,7 +72,7 @@ def team_for(session: Session, author: User, team_name: str | None) -> Team:
         team = session.exec(select(Team).where(Team.name == team_name.strip())).first()
     elif author.team_id is not None:
         team = session.get(Team, author.team_id)
-    if team is None or not can_manage_team(session, author, team.id):
+    if team is None or not can_manage_team(session, author, require_id(team)):
         # Unknown and not-yours answer alike, so team names cannot be probed.
         raise LibraryError(
             422,
@@ -111,7 +111,9 @@ def create(
     )
     session.add(row)
     session.flush()
-    session.add(TeamScenarioVersion(scenario_id=row.id, version=1, data=stored_data(scenario), created_by=author.id))
+    session.add(
+        TeamScenarioVersion(scenario_id=require_id(row), version=1, data=stored_data(scenario), created_by=author.id)
+    )
     session.commit()
     session.refresh(row)
     return row
@@ -130,12 +132,12 @@ def editable_row(session: Session, user: User, scenario_id: str | int) -> TeamSc
 
 
 def latest_content(session: Session, row: TeamScenario) -> dict[str, Any]:
-    stored = repository.version_row(session, row.id, row.version)
+    stored = repository.version_row(session, require_id(row), row.version)
     return dict(stored.data) if stored is not None else {}
 
 
 def version_in_use(session: Session, row: TeamScenario) -> bool:
-    ref = repository.versioned_id(row.id, row.version)
+    ref = repository.versioned_id(require_id(row), row.version)
     played = session.exec(select(RolePlay.id).where(RolePlay.scenario_id == ref).limit(1)).first()
     drilled = session.exec(select(Drill.id).where(Drill.scenario_id == ref).limit(1)).first()
     return played is not None or drilled is not None
@@ -151,10 +153,14 @@ def update(session: Session, user: User, scenario_id: str | int, changes: dict[s
     if row.status == ScenarioStatus.published or version_in_use(session, row):
         row.version += 1
         session.add(
-            TeamScenarioVersion(scenario_id=row.id, version=row.version, data=stored_data(scenario), created_by=user.id)
+            TeamScenarioVersion(
+                scenario_id=require_id(row), version=row.version, data=stored_data(scenario), created_by=user.id
+            )
         )
     else:
-        stored = repository.version_row(session, row.id, row.version)
+        stored = repository.version_row(session, require_id(row), row.version)
+        if stored is None:  # the current version's row is missing (latest_content read it as empty): write it anew
+            stored = TeamScenarioVersion(scenario_id=require_id(row), version=row.version, created_by=user.id)
         stored.data = stored_data(scenario)
         session.add(stored)
     row.title_zh = scenario.title_zh

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, or_, select
 
 from app.auth.policy import can_view_user, managed_team_ids
 from app.models import Role, ScenarioStatus, TeamScenario, TeamScenarioVersion, User
+from app.models.common import require_id
 from app.roleplay.scenarios import Scenario, load_scenarios
 
 TEAM_PREFIX = "team_"
@@ -142,7 +143,7 @@ def visible_rows(session: Session, viewer: User, *, include_private: bool = Fals
     elif viewer.role == Role.rep:
         query = query.where(
             or_(
-                (TeamScenario.team_id == viewer.team_id)
+                (col(TeamScenario.team_id) == viewer.team_id)
                 & (TeamScenario.status == ScenarioStatus.published)
                 & col(TeamScenario.owner_id).is_(None),
                 TeamScenario.owner_id == viewer.id,
@@ -161,8 +162,9 @@ def playable(session: Session, viewer: User, scenario_id: str) -> Scenario | Non
         return None
     ref = parse_team_ref(scenario_id)
     version = ref.version if ref is not None and ref.version is not None else row.version
-    stored = version_row(session, row.id, version)
-    return materialize(row.id, version, stored.data) if stored is not None else None
+    row_id = require_id(row)
+    stored = version_row(session, row_id, version)
+    return materialize(row_id, version, stored.data) if stored is not None else None
 
 
 def scenarios_for_teams(session: Session, team_ids: set[int] | None) -> dict[str, Scenario]:
@@ -174,7 +176,7 @@ def scenarios_for_teams(session: Session, team_ids: set[int] | None) -> dict[str
         select(TeamScenario, TeamScenarioVersion)
         .join(
             TeamScenarioVersion,
-            (TeamScenarioVersion.scenario_id == TeamScenario.id)
+            (col(TeamScenarioVersion.scenario_id) == TeamScenario.id)
             & (TeamScenarioVersion.version == TeamScenario.version),
         )
         .where(TeamScenario.status == ScenarioStatus.published, col(TeamScenario.owner_id).is_(None))
@@ -183,9 +185,10 @@ def scenarios_for_teams(session: Session, team_ids: set[int] | None) -> dict[str
         if not team_ids:
             return result
         query = query.where(col(TeamScenario.team_id).in_(team_ids))
-    for row, stored in session.exec(query.order_by(TeamScenario.id)):
-        result[base_id(row.id)] = materialize(row.id, row.version, stored.data).model_copy(
-            update={"id": base_id(row.id)}
+    for row, stored in session.exec(query.order_by(col(TeamScenario.id))):
+        row_id = require_id(row)
+        result[base_id(row_id)] = materialize(row_id, row.version, stored.data).model_copy(
+            update={"id": base_id(row_id)}
         )
     return result
 
@@ -197,9 +200,10 @@ def playable_list(session: Session, viewer: User) -> list[Scenario]:
     for row in visible_rows(session, viewer, include_private=True):
         if row.status == ScenarioStatus.archived:
             continue
-        stored = version_row(session, row.id, row.version)
+        row_id = require_id(row)
+        stored = version_row(session, row_id, row.version)
         if stored is not None:
-            result.append(materialize(row.id, row.version, stored.data).model_copy(update={"id": base_id(row.id)}))
+            result.append(materialize(row_id, row.version, stored.data).model_copy(update={"id": base_id(row_id)}))
     return result
 
 

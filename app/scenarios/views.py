@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.models import TeamScenario, User
+from app.models.common import require_id
 from app.roleplay.scenarios import Scenario
 from app.scenarios import repository
 from app.scenarios.checklist import check
@@ -27,7 +28,7 @@ def public_entry(scenario: Scenario, row: TeamScenario | None = None, lang: str 
         }
     return {
         **view,
-        "id": repository.base_id(row.id),
+        "id": repository.base_id(require_id(row)),
         "kind": "team",
         "version": row.version,
         "status": row.status,
@@ -43,7 +44,7 @@ def list_entries(
     """Built-ins first (file order), then the team scenarios the user may see, newest first."""
     entries = [public_entry(scenario, lang=lang) for scenario in repository.builtin_scenarios().values()]
     for row in repository.visible_rows(session, user, include_private=include_private):
-        scenario = repository.get_scenario(session, repository.versioned_id(row.id, row.version))
+        scenario = repository.get_scenario(session, repository.versioned_id(require_id(row), row.version))
         if scenario is not None:
             entries.append(public_entry(scenario, row, lang))
     return entries
@@ -80,7 +81,7 @@ def public_view(session: Session, user: User, scenario_id: str, lang: str = "zh"
 def _meta(row: TeamScenario) -> dict[str, Any]:
     return {
         "kind": "team",
-        "library_id": repository.base_id(row.id),
+        "library_id": repository.base_id(require_id(row)),
         "version": row.version,
         "status": row.status,
         "team_id": row.team_id,
@@ -91,9 +92,9 @@ def _meta(row: TeamScenario) -> dict[str, Any]:
 
 def saved(session: Session, row: TeamScenario) -> dict[str, Any]:
     """The answer to a write: the id to use, the version now current, its state and the checklist."""
-    scenario = repository.get_scenario(session, repository.versioned_id(row.id, row.version))
+    scenario = repository.get_scenario(session, repository.versioned_id(require_id(row), row.version))
     return {
-        "id": repository.base_id(row.id),
+        "id": repository.base_id(require_id(row)),
         "version": row.version,
         "status": row.status,
         "warnings": [w.model_dump() for w in check(scenario)] if scenario else [],

@@ -12,7 +12,7 @@ from app.drills.analytics import results_by_drill, scope_drills, scope_reps
 from app.drills.results import load_attempts, scenario_titles
 from app.drills.schemas import DrillStatus
 from app.models import Opportunity, RolePlay, User
-from app.models.common import utcnow
+from app.models.common import require_id, utcnow
 from app.pipeline.stall import last_activities, stalled_reasons
 
 REVIEW_WINDOW = timedelta(days=30)  # older unreviewed attempts are history, not a to-do
@@ -86,21 +86,18 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
     if reps is None:
         return None
     reps = [rep for rep in reps if rep.is_active]
-    by_id = {rep.id: rep for rep in reps}
+    by_id = {require_id(rep): rep for rep in reps}
     ids = list(by_id)
     since = utcnow() - REVIEW_WINDOW
     attempts = load_attempts(session, col(RolePlay.owner_id).in_(ids)) if ids else []
-    waiting = [
-        attempt
+    finished = [
+        (_aware(attempt.roleplay.finished_at), attempt)
         for attempt in attempts
-        if attempt.finished
-        and not attempt.reviews
-        and attempt.roleplay.finished_at is not None
-        and _aware(attempt.roleplay.finished_at) >= since
+        if attempt.finished and not attempt.reviews and attempt.roleplay.finished_at is not None
     ]
-    waiting.sort(key=lambda attempt: _aware(attempt.roleplay.finished_at), reverse=True)
+    waiting = sorted((pair for pair in finished if pair[0] >= since), key=lambda pair: pair[0], reverse=True)
     review_items = []
-    for attempt in waiting[:MAX_ITEMS]:
+    for _finished_at, attempt in waiting[:MAX_ITEMS]:
         roleplay = attempt.roleplay
         title_zh, title_en = scenario_titles(session, roleplay.scenario_id)
         review_items.append(
@@ -155,8 +152,9 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
             session.exec(select(Opportunity).where(col(Opportunity.owner_id).in_(ids), Opportunity.outcome == "open"))
         )
         activity = last_activities(session, deals)
-        for deal in sorted(deals, key=lambda deal: _aware(activity[deal.id])):
-            reasons = stalled_reasons(deal, _aware(activity[deal.id]), now)
+        for deal in sorted(deals, key=lambda deal: _aware(activity[require_id(deal)])):
+            last_activity = activity[require_id(deal)]
+            reasons = stalled_reasons(deal, _aware(last_activity), now)
             if reasons and len(stalled) < MAX_ITEMS:
                 stalled.append(
                     TodoDeal(
@@ -167,8 +165,8 @@ def team_todo(session: Session, viewer: User, team_id: int | None = None) -> Tea
                         name=deal.name,
                         amount=deal.amount,
                         milestone_id=deal.milestone_id,
-                        last_activity=activity[deal.id],
-                        idle_days=(now - _aware(activity[deal.id])).days,
+                        last_activity=last_activity,
+                        idle_days=(now - _aware(last_activity)).days,
                         reasons=reasons,
                         link=f"/pipeline?owner_id={deal.owner_id}",
                     )

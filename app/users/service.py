@@ -13,6 +13,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.auth.policy import can_manage_team, managed_team_ids
 from app.drills.service import assign_open_team_drills
 from app.models import Role, Team, TeamManager, User
+from app.models.common import require_id
 from app.models.user import UserBase
 from app.users.schemas import TeamCreate, TeamRow, TeamUpdate, UserCreate, UserRow, UserUpdate
 
@@ -62,19 +63,17 @@ def _managed_team(session: Session, viewer: User, team_id: int) -> Team:
 
 
 def _team_names(session: Session) -> dict[int, str]:
-    return {team.id: team.name for team in session.exec(select(Team))}
+    return {require_id(team): team.name for team in session.exec(select(Team))}
 
 
 def _leads(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
-    rows = (
-        session.exec(
-            select(TeamManager.user_id, Team.name)
-            .join(Team, Team.id == TeamManager.team_id)
-            .where(col(TeamManager.user_id).in_(user_ids))
-            .order_by(Team.name)
-        )
-        if user_ids
-        else []
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(TeamManager.user_id, Team.name)
+        .join(Team, col(Team.id) == TeamManager.team_id)
+        .where(col(TeamManager.user_id).in_(user_ids))
+        .order_by(Team.name)
     )
     leads: dict[int, list[str]] = {}
     for user_id, name in rows:
@@ -84,7 +83,7 @@ def _leads(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
 
 def user_rows(session: Session, users: list[User]) -> list[UserRow]:
     names = _team_names(session)
-    leads = _leads(session, [user.id for user in users])
+    leads = _leads(session, [require_id(user) for user in users])
     return [
         UserRow(
             id=user.id,
@@ -92,8 +91,8 @@ def user_rows(session: Session, users: list[User]) -> list[UserRow]:
             display_name=user.display_name or user.username,
             role=user.role,
             team_id=user.team_id,
-            team_name=names.get(user.team_id),
-            leads=leads.get(user.id, []),
+            team_name=names.get(user.team_id) if user.team_id is not None else None,
+            leads=leads.get(require_id(user), []),
             is_active=user.is_active,
             must_change_password=user.must_change_password,
         )
@@ -123,12 +122,13 @@ def create_account(session: Session, viewer: User, data: UserCreate) -> tuple[Us
         if data.team_id is None:
             raise UserRequestError("choose one of your teams", code="team_required")
     team = _managed_team(session, viewer, data.team_id) if data.team_id is not None else None
-    generated = one_time_password() if data.password is None else None
+    password = data.password if data.password is not None else one_time_password()
+    generated = password if data.password is None else None  # returned once, to be handed over
     try:
         user = create_user(
             session,
             data.username.strip(),
-            data.password or generated,
+            password,
             data.role,
             team.name if team else None,
             data.display_name.strip(),
@@ -190,6 +190,8 @@ def reset_password(session: Session, viewer: User, user: User) -> str:
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
     """Everyone's own password change; it also ends a one-time password."""
     stored = session.get(User, user.id)
+    if stored is None:
+        raise UserRequestError("this account no longer exists", status=404, code="account_gone")
     if not verify_password(current, stored.password_hash):
         raise UserRequestError("the current password is not correct", code="wrong_password")
     if len(new) < 8:
@@ -221,18 +223,19 @@ def list_teams(session: Session, viewer: User) -> list[TeamRow]:
     teams = list(session.exec(query))
     managers: dict[int, list[User]] = {}
     for team_id, manager in session.exec(
-        select(TeamManager.team_id, User).join(User, User.id == TeamManager.user_id).order_by(User.display_name)
+        select(TeamManager.team_id, User).join(User, col(User.id) == TeamManager.user_id).order_by(User.display_name)
     ):
         managers.setdefault(team_id, []).append(manager)
     members: dict[int, int] = {}
-    for team_id in session.exec(select(User.team_id).where(col(User.team_id).is_not(None), User.is_active)):
-        members[team_id] = members.get(team_id, 0) + 1
+    for member_team in session.exec(select(User.team_id).where(col(User.team_id).is_not(None), User.is_active)):
+        if member_team is not None:  # the query excludes None; this narrows the column's type
+            members[member_team] = members.get(member_team, 0) + 1
     return [
         TeamRow(
             id=team.id,
             name=team.name,
-            managers=user_rows(session, managers.get(team.id, [])),
-            members=members.get(team.id, 0),
+            managers=user_rows(session, managers.get(require_id(team), [])),
+            members=members.get(require_id(team), 0),
         )
         for team in teams
     ]
@@ -261,7 +264,7 @@ def create_team(session: Session, data: TeamCreate) -> Team:
     team = Team(name=data.name)
     session.add(team)
     session.flush()
-    session.add_all(TeamManager(team_id=team.id, user_id=manager.id) for manager in managers)
+    session.add_all(TeamManager(team_id=require_id(team), user_id=require_id(manager)) for manager in managers)
     session.commit()
     session.refresh(team)
     return team
@@ -275,7 +278,7 @@ def update_team(session: Session, team: Team, data: TeamUpdate) -> Team:
     if data.manager_ids is not None:
         managers = _managers(session, data.manager_ids)
         session.exec(delete(TeamManager).where(col(TeamManager.team_id) == team.id))
-        session.add_all(TeamManager(team_id=team.id, user_id=manager.id) for manager in managers)
+        session.add_all(TeamManager(team_id=require_id(team), user_id=require_id(manager)) for manager in managers)
     session.add(team)
     session.commit()
     session.refresh(team)

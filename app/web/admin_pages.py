@@ -6,6 +6,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from app.deps import SessionDep, not_found
 from app.i18n import get_lang, translate
@@ -108,7 +109,7 @@ async def import_page(request: Request, session: SessionDep, user: WebUser):
     lang = get_lang(request)
     _require(user, lang)
     upload = (await request.form()).get("file")
-    data = await upload.read(MAX_IMPORT_BYTES + 1) if hasattr(upload, "read") else b""
+    data = await upload.read(MAX_IMPORT_BYTES + 1) if isinstance(upload, UploadFile) else b""
     if not data or len(data) > MAX_IMPORT_BYTES:
         return _users_page(request, session, user, 422, error=translate("users.import.no_file", lang))
     try:
@@ -200,7 +201,7 @@ def teams_page(request: Request, session: SessionDep, user: WebUser):
 
 async def _team_form(request: Request) -> tuple[str, list[int]]:
     form = await request.form()
-    ids = [int(value) for value in form.getlist("manager_ids") if str(value).isdigit()]
+    ids = [int(value) for value in form.getlist("manager_ids") if isinstance(value, str) and value.isdigit()]
     return str(form.get("name", ""))[:200], ids
 
 

@@ -14,6 +14,7 @@ from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook
 from app.knowledge.team_docs import asker_team_chunks, passage_for
 from app.models import User
+from app.models.common import require_id
 from app.web.markdown import render_markdown
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render
@@ -28,7 +29,7 @@ QuestionField = Annotated[str, Form(max_length=FORM_LIMIT)]
 
 
 def _page(request: Request, status_code: int = 200, **context: object):
-    values = {
+    values: dict[str, object] = {
         "question": "",
         "result": None,
         "error": None,
@@ -87,13 +88,13 @@ def start_ask(request: Request, session: SessionDep, user: WebUser, question: Qu
     if valid is None:
         return JSONResponse({"detail": _invalid_message(request)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
     _count_ask(request, user)
-    ask_id = pending_asks.add(session, user.id, valid)
+    ask_id = pending_asks.add(session, require_id(user), valid)
     return AskStarted(ask_id=ask_id, stream_url=f"/ask/asks/{ask_id}/stream")
 
 
 def claimed_question(ask_id: AskId, session: SessionDep, user: WebUser) -> str:
     """The signed-in user's pending question, used up (404 for unknown, expired or other users' asks)."""
-    return claim_or_404(session, ask_id, user.id)
+    return claim_or_404(session, ask_id, require_id(user))
 
 
 @router.get("/ask/asks/{ask_id}/stream", response_class=EventSourceResponse)

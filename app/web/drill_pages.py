@@ -42,7 +42,9 @@ HOME_DRILLS = 6
 def my_drills(session: Session, rep: User) -> list[DrillPublic]:
     """The rep's drills for the home page: those still to do first (soonest due), then the finished ones."""
     drills = [drill for drill in list_drills(session, rep) if drill.mine is not None]
-    return sorted(drills, key=lambda drill: (drill.mine.status not in STARTABLE, drill.due))[:HOME_DRILLS]
+    return sorted(drills, key=lambda drill: (drill.mine is None or drill.mine.status not in STARTABLE, drill.due))[
+        :HOME_DRILLS
+    ]
 
 
 def render_page(request: Request, name: str, context: dict, status_code: int = 200):
@@ -211,7 +213,7 @@ async def edit_drill_page(drill_id: int, request: Request, session: SessionDep, 
             data = DrillUpdate(cancelled=form.get("cancelled") == "1")
         else:
             attempts = str(form.get("attempts", "")).strip()
-            changes = {
+            changes: dict[str, object] = {
                 "due": str(form.get("due", "")),
                 "pass_score": str(form.get("pass_score", "")),
                 "attempts": attempts or None,
@@ -219,7 +221,7 @@ async def edit_drill_page(drill_id: int, request: Request, session: SessionDep, 
             }
             if drill.team_id is not None:
                 changes["include_newcomers"] = form.get("include_newcomers") == "1"
-            data = DrillUpdate(**changes)
+            data = DrillUpdate.model_validate(changes)
         update_drill(session, user, drill, data)
     except ValidationError as error:
         return _detail_page(request, session, user, drill, _validation_message(error, lang))

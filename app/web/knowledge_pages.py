@@ -30,7 +30,7 @@ def _error_text(request: Request, error: DocumentError) -> str:
 
 
 def _page(request: Request, session, user: User, status_code: int = 200, **context: object):
-    values = {
+    values: dict[str, object] = {
         "documents": list_documents(session, user),
         "error": None,
         "done": None,

@@ -1,6 +1,6 @@
 """Coaching-note pages: the list and one note, readable and exportable."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col, select
@@ -9,6 +9,7 @@ from app.deps import SessionDep
 from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
 from app.i18n import get_lang
 from app.models import RolePlay, User
+from app.models.common import require_id
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 from app.scenarios import repository
@@ -48,7 +49,7 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
     """One note, readable: a role-play's scores and advice, or a flow's result."""
     note = visible_note(session, user, note_id)
     lang = get_lang(request)
-    context = {"note": note, "owner": session.get(User, note.owner_id), "name": element_namer(lang)}
+    context: dict[str, Any] = {"note": note, "owner": session.get(User, note.owner_id), "name": element_namer(lang)}
     if note.kind == "roleplay":
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")
@@ -74,7 +75,7 @@ def note_export(
     note = visible_note(session, user, note_id)
     exported = export_with_reviews(
         export_note(note, format, get_lang(request)),
-        notes_reviews(session, [note]).get(note.id),
+        notes_reviews(session, [note]).get(require_id(note)),
         get_lang(request),
         local_time,
     )

@@ -1,6 +1,6 @@
 """Pages of the shell: login, logout, language switch, home."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -82,6 +82,7 @@ def switch_language(code: str, request: Request):
 @router.get("/")
 def home(request: Request, session: SessionDep, user: WebUser):
     """Start page with what the user can do today: a rep's open drills, a manager's team summary."""
+    context: dict[str, Any]
     if is_manager(user):
         context = {"team_summary": team_dashboard(session, user), "todo": team_todo(session, user), "when": local_time}
     else:

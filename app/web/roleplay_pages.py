@@ -17,6 +17,7 @@ from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
 from app.drills.reviews import attempt_public
 from app.i18n import get_lang, translate
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
+from app.models.common import require_id
 from app.playbook import get_playbook
 from app.playbook.models import FIVEK_DIMENSIONS as FIVEK
 from app.roleplay import service
@@ -82,15 +83,17 @@ def fragment(request: Request, template: str, context: dict[str, Any]) -> str:
 
 def chat_parts(session: Session, roleplay: RolePlay) -> dict[str, Any]:
     """What the chat page and its fragments show: turns with their feedback, the state, the latest tip."""
-    turns = service.transcript(session, roleplay.id)
+    turns = service.transcript(session, require_id(roleplay))
     scenario = service.scenario_of(session, roleplay.scenario_id)
     feedback = {
-        turn.id: TurnFeedback.model_validate(turn.feedback) for turn in turns if turn.speaker == "rep" and turn.feedback
+        require_id(turn): TurnFeedback.model_validate(turn.feedback)
+        for turn in turns
+        if turn.speaker == "rep" and turn.feedback
     }
     latest = feedback[max(feedback)] if feedback else None
     pending = next((turn for turn in turns if turn.speaker == "rep" and turn.status == TurnStatus.pending), None)
     # A reply's notice (model failed, stream cut) is kept in the feedback of the rep turn it answers.
-    rep_by_seq = {turn.seq: turn.id for turn in turns if turn.speaker == "rep"}
+    rep_by_seq = {turn.seq: require_id(turn) for turn in turns if turn.speaker == "rep"}
     reply_notices = {
         turn.id: feedback[rep_by_seq[turn.seq - 1]].notice
         for turn in turns
@@ -247,7 +250,7 @@ async def stream(
             engine,
             request.app.state.chat_model,
             roleplay_id,
-            rep_turn.id,
+            require_id(rep_turn),
             understand=request.app.state.settings.roleplay_llm_understanding,
         ):
             if isinstance(event, TokenEvent):
@@ -281,6 +284,8 @@ async def stream(
 def _feedback_html(request: Request, engine: Engine, roleplay_id: int, result: TurnResult) -> str:
     with Session(engine) as session:
         roleplay = session.get(RolePlay, roleplay_id)
+        if roleplay is None:  # deleted while the reply streamed: no sidebar to show
+            return ""
         parts = chat_parts(session, roleplay)
     return fragment(request, "roleplay/_feedback.html", {**parts, "result": result, "is_owner": True})
 

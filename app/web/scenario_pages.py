@@ -12,6 +12,7 @@ from app.deps import SessionDep, not_found
 from app.drills.analytics import viewer_teams
 from app.i18n import get_lang, translate
 from app.models import ScenarioStatus, User
+from app.models.common import require_id
 from app.pipeline import readable_opportunity
 from app.playbook import get_playbook
 from app.roleplay import service
@@ -132,7 +133,7 @@ async def create_page(request: Request, session: SessionDep, user: WebUser):
         )
     except LibraryError as error:
         return _form_page(request, session, user, form, errors=_errors(error), status_code=error.status)
-    return RedirectResponse(f"/scenarios/{repository.base_id(row.id)}/edit?saved=1", status_code=303)
+    return RedirectResponse(f"/scenarios/{repository.base_id(require_id(row))}/edit?saved=1", status_code=303)
 
 
 @router.post("/scenarios/draft", dependencies=[CsrfChecked])
@@ -161,6 +162,8 @@ def edit_page(scenario_id: str, request: Request, session: SessionDep, user: Web
     _require_manager(user, request)
     row = _editable(session, user, scenario_id)
     scenario = repository.get_scenario(session, repository.versioned_id(row.id, row.version))
+    if scenario is None:  # its current version's content is missing
+        raise not_found("scenario")
     return _form_page(
         request,
         session,
@@ -251,4 +254,4 @@ def rehearse_page(
         row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder)
     except LibraryError as error:
         raise HTTPException(error.status, detail=str(error.detail)) from None
-    return play_page(repository.base_id(row.id), request, session, user)
+    return play_page(repository.base_id(require_id(row)), request, session, user)

@@ -40,7 +40,8 @@ async def verify_csrf(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        sent = (await request.form()).get("csrf_token")
+        field = (await request.form()).get("csrf_token")
+        sent = field if isinstance(field, str) else None  # a file sent under that name is no token
     if not expected or not sent or not secrets.compare_digest(str(sent), expected):
         raise CsrfFailed()
 
