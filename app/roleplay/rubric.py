@@ -71,20 +71,47 @@ class AskCues(_Strict):
     continuation: Words
     customer_action: Words
     request_forms: Words
+    # Regular expressions (zh and en) read on the structure of an ask rather than single words:
+    third_party: Words  # meeting / introduction verb + a named stakeholder of the customer: an advance
+    customer_request: Words  # "could you pull / pick / bring ...": the customer is asked to do something
+    rep_offer: Words  # a clause in which the rep offers to do something himself (not the customer's action)
+    vague: Words  # "whenever you have time": no commitment, whatever the activity
+    dated: Words  # a concrete time ("下周三", "by Friday"): keeps an ask with vague words specific
 
-    @field_validator("request_forms")
+    @field_validator("request_forms", "third_party", "customer_request", "rep_offer", "vague", "dated")
     @classmethod
     def _patterns_compile(cls, value: Words) -> Words:
         for pattern in value.all():
             try:
                 re.compile(pattern)
             except re.error as error:
-                raise ValueError(f"request_forms pattern {pattern!r} does not compile: {error}") from None
+                raise ValueError(f"pattern {pattern!r} does not compile: {error}") from None
         return value
 
     def is_request(self, text: str) -> bool:
         """The text asks the buyer to do something (a request form such as 能不能 / could you)."""
-        return any(re.search(pattern, text, re.IGNORECASE) for pattern in self.request_forms.all())
+        return _any(self.request_forms, text)
+
+    def names_third_party(self, text: str) -> bool:
+        """The ask brings in someone of the customer's side by role (科技部, 王总, your IT head)."""
+        return _any(self.third_party, text)
+
+    def asks_customer_to_act(self, text: str) -> bool:
+        """The customer is asked to do something concrete himself (pull data, pick a ward, bring people)."""
+        return _any(self.customer_request, text)
+
+    def is_vague(self, text: str) -> bool:
+        """No commitment in time or person ("等您有空再说", "sometime"), and no concrete date either."""
+        return _any(self.vague, text) and not _any(self.dated, text)
+
+    def without_rep_offers(self, text: str) -> str:
+        """The text without the clauses in which the rep offers to act himself ("我先把资料发给您", "I'll send")."""
+        clauses = re.split(r"[，,;；。.!！]|\bso\b|\bthen\b", text)
+        return "，".join(clause for clause in clauses if not _any(self.rep_offer, clause))
+
+
+def _any(patterns: Words, text: str) -> bool:
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in patterns.all())
 
 
 class ScenarioAdvance(_Strict):
