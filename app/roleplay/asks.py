@@ -142,7 +142,11 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         return Ask("none")  # "签约的话给您打八五折" is a pitch (a concession), not a closing question
     # Statements count when they propose a continuation or the order ("我先发份资料给您", "您签个字就行").
     if not (
-        order or continuation or (spin.is_question and (spin.asks_commitment or (action and cues.is_request(text))))
+        order
+        or continuation
+        or (
+            spin.is_question and (spin.asks_commitment or (action and (cues.is_request(text) or spin.label == "other")))
+        )
     ):
         return Ask("none")
     if order:

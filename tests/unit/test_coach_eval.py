@@ -12,12 +12,13 @@ import pytest
 
 from bench.coach_eval import Player, load_calls, measure, spearman
 
-# Measured on the tune halves (zh 32 calls, en 16), with the buyer of issue 15 merged: Spearman zh 0.912 /
-# en 0.901, outcome 84.4 % / 75 %, premature pitches flagged 86.7 % / 75 %, every rude turn lowered trust.
+# Measured on the tune halves (zh 32 calls, en 16), with pitch recognition on structure: Spearman zh 0.901 /
+# en 0.901, outcome 81.3 % / 81.3 %, premature pitches flagged 96.6 % / 91.7 %, every rude turn lowered trust
+# (outcome misses left: pitchy calls the buyer ends on trust 0 where the writers expected him to stay on).
 # See bench/RESULTS.md, "Coach and scorecard".
 FLOORS = {
-    "zh": {"spearman": 0.89, "outcome_accuracy": 0.81, "premature_flagged_live": 0.83, "rude_lowered_trust": 0.95},
-    "en": {"spearman": 0.88, "outcome_accuracy": 0.72, "premature_flagged_live": 0.72, "rude_lowered_trust": 0.95},
+    "zh": {"spearman": 0.89, "outcome_accuracy": 0.78, "premature_flagged_live": 0.93, "rude_lowered_trust": 0.95},
+    "en": {"spearman": 0.88, "outcome_accuracy": 0.78, "premature_flagged_live": 0.88, "rude_lowered_trust": 0.95},
 }
 
 
