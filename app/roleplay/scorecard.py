@@ -1002,7 +1002,11 @@ def build_scorecard(
     outcome = call_outcome(state)
     components = _components(scenario, state, order_quality, len(excess), rubric)
     questions = len(_questions(state))
-    total = _total(components, questions, outcome, any(is_rude(record) for record in state.history), rubric)
+    # A rude turn that presents the product (the buyer reads a long pitch as a monologue) is scored by the pitch and
+    # listening components; the total is halved for insults, disparagement and pressure. (TurnRecord keeps no rude
+    # kind yet: is_pitch stands in for "monologue".)
+    insulted = any(is_rude(record) and not record.is_pitch for record in state.history)
+    total = _total(components, questions, outcome, insulted, rubric)
     levels, sides, evidence = intensity_with_evidence(scenario, state)
     intensity = score_intensity(levels, sides)
     strengths, improvements = _feedback(scenario, state, components, outcome, excess)

@@ -14,8 +14,11 @@ import pytest
 from app.coaching.spin import classify_spin
 from app.roleplay.asks import classify_ask
 from app.roleplay.scenarios import load_scenarios
+from app.roleplay.scorecard import build_scorecard
 from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.state import SessionState
+from tests.unit.test_scorecard import play
+from tests.utils.scripted_reps import strong_rep_lines
 
 SCENARIOS = load_scenarios()
 
@@ -116,3 +119,24 @@ ASKS = [
 def test_ask_kinds_on_structure(scenario_id, text, kind):
     ask = classify_ask(SCENARIOS[scenario_id], text, classify_spin(text))
     assert ask.kind == kind, (text, ask)
+
+
+def test_an_insult_halves_the_total_but_a_long_pitch_is_scored_by_pitch_and_listening():
+    scenario = SCENARIOS["logistics_tms"]
+    lines = strong_rep_lines(scenario)
+    monologue = (
+        "我们的调度系统能自动排线、回程配货、在途可视，还能自动对账结算，"
+        "很多和贵司规模差不多的车队用了以后空驶率降了两成，油费和过路费一年省下好几百万，"
+        "实施周期也短，三个月就能上线，上线以后还有专门的团队驻场跟进，保证系统真正用起来。" * 3
+    )
+    insult = "说句实话，你们这种靠老师傅拍脑袋派车的做法，真是太落后了，难怪一直亏钱。"
+    polite = play(scenario, lines)
+    long_pitch = play(scenario, [*lines[:-1], monologue, lines[-1]])
+    insulted = play(scenario, [*lines[:-1], insult, lines[-1]])
+    assert any(record.tone == "rude" and record.is_pitch for record in long_pitch.history), "not read as a monologue"
+    assert any(record.tone == "rude" and not record.is_pitch for record in insulted.history), "not read as an insult"
+    polite_total = build_scorecard(scenario, polite).total
+    long_total = build_scorecard(scenario, long_pitch).total
+    insult_total = build_scorecard(scenario, insulted).total
+    assert insult_total <= polite_total * 0.6
+    assert insult_total < long_total < polite_total
