@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,6 +28,8 @@ COMPONENT_IDS = (
     "commitment",
 )
 REPLY_KINDS = ("continuation", "order_not_decider", "order_too_early", "other_advance")
+# How a call ended, for the scorecard's closing feedback: "won" plus every outcome that did not win.
+OUTCOME_FEEDBACK_KINDS = ("won", "continuation", "order", "advance", "no_ask", "ended_by_buyer")
 
 
 class RubricError(ValueError):
@@ -114,6 +117,16 @@ def _any(patterns: Words, text: str) -> bool:
     return any(re.search(pattern, text, re.IGNORECASE) for pattern in patterns.all())
 
 
+class OutcomeFeedback(_Strict):
+    """The scorecard's line on how the call ended: a strength or an improvement, in both languages, citing playbook
+    elements. `{commitment}` in the text is this scenario's advance; `{style}` in the elements the buyer's style."""
+
+    kind: Literal["strength", "improvement"]
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    elements: list[str] = Field(min_length=1)
+
+
 class ScenarioAdvance(_Strict):
     keywords_en: list[str] = Field(default_factory=list)
     also_accepts: Words
@@ -136,6 +149,7 @@ class Rubric(_Strict):
     rapport: list[RapportLevel] = Field(min_length=1)
     asks: AskCues
     buyer_replies: dict[str, Words]
+    outcome_feedback: dict[str, OutcomeFeedback]
     scenarios: dict[str, ScenarioAdvance]
 
     @model_validator(mode="after")
@@ -152,6 +166,8 @@ class Rubric(_Strict):
             raise ValueError("stage_weights needs S, P, I, N summing to 1")
         if set(self.buyer_replies) != set(REPLY_KINDS):
             raise ValueError(f"buyer_replies needs exactly {list(REPLY_KINDS)}")
+        if set(self.outcome_feedback) != set(OUTCOME_FEEDBACK_KINDS):
+            raise ValueError(f"outcome_feedback needs exactly {list(OUTCOME_FEEDBACK_KINDS)}")
         if [level.min for level in self.rapport] != sorted(level.min for level in self.rapport) or self.rapport[0].min:
             raise ValueError("rapport levels must start at 0 and rise")
         unknown = [name for name in self.source if name not in SEED_FILES]

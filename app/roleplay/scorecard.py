@@ -901,56 +901,14 @@ def _feedback(
             )
         )
 
-    commitment = scenario.success.commitment
-    if state.commitment_won:
-        strengths.append(
-            Feedback(
-                text_zh=f"赢得了推进：{commitment.description}",
-                text_en="Won the advance: the buyer committed to a specific next action.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
+    line = get_rubric().outcome_feedback["won" if state.commitment_won else outcome]
+    (strengths if line.kind == "strength" else improvements).append(
+        Feedback(
+            text_zh=line.zh.format(commitment=scenario.success.commitment.description),
+            text_en=line.en.format(commitment=scenario.success.commitment.description),
+            element_ids=_cited(*(element.format(style=style) for element in line.elements)),
         )
-    elif outcome == "continuation":
-        improvements.append(
-            Feedback(
-                text_zh=f"结尾只是延续（再约、发资料），客户没有承诺具体行动。这次可以争取的推进是：{commitment.description}",
-                text_en="The call ended on a continuation (talk again, send material): the buyer committed to nothing "
-                "specific. Ask for an advance: who does what, by when.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
-        )
-    elif outcome == "order":
-        improvements.append(
-            Feedback(
-                text_zh=f"直接要签单在这个阶段不现实。这次可以争取的推进是：{commitment.description}",
-                text_en="Asking for the order at this stage is unrealistic; ask for a specific advance instead.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
-        )
-    elif outcome == "advance":
-        improvements.append(
-            Feedback(
-                text_zh="提出了具体的推进但没有拿到：先让客户说出价值、化解顾虑，再请他承诺。",
-                text_en="Asked for an advance without winning it: get the value stated and concerns handled first.",
-                element_ids=_cited("dragon.step.win_commitment", "spin.need_payoff"),
-            )
-        )
-    elif outcome == "no_ask":
-        improvements.append(
-            Feedback(
-                text_zh=f"没有请客户承诺任何下一步。这次可以争取的推进是：{commitment.description}",
-                text_en="Never asked the buyer to commit to a next step.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
-        )
-    else:
-        improvements.append(
-            Feedback(
-                text_zh="客户提前结束了会谈：推介、施压或冒犯让他失去了耐心。",
-                text_en="The buyer ended the meeting early: pitching, pressure or offence cost his patience.",
-                element_ids=_cited("dragon.step.build_trust", style),
-            )
-        )
+    )
     return strengths, improvements
 
 

@@ -140,3 +140,24 @@ def test_an_insult_halves_the_total_but_a_long_pitch_is_scored_by_pitch_and_list
     insult_total = build_scorecard(scenario, insulted).total
     assert insult_total <= polite_total * 0.6
     assert insult_total < long_total < polite_total
+
+
+def test_the_closing_feedback_line_is_rubric_data_filled_for_the_scenario(tmp_path):
+    from app.roleplay.rubric import RUBRIC_PATH, RubricError, get_rubric, load_rubric_file
+
+    scenario = SCENARIOS["logistics_tms"]
+    lines = [*strong_rep_lines(scenario)[:-1], "那我先发份资料给您，回头再约时间聊聊？"]
+    card = build_scorecard(scenario, play(scenario, lines))
+    assert card.outcome == "continuation"
+    line = get_rubric().outcome_feedback["continuation"]
+    expected = line.zh.format(commitment=scenario.success.commitment.description)
+    assert any(item.text_zh == expected and item.text_en == line.en for item in card.improvements)
+    broken = tmp_path / "rubric.yaml"
+    broken.write_text(
+        RUBRIC_PATH.read_text(encoding="utf-8").replace(
+            "  no_ask:\n    kind: improvement", "  none:\n    kind: improvement"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RubricError, match="outcome_feedback"):
+        load_rubric_file(broken)
