@@ -30,6 +30,19 @@ COMPONENT_IDS = (
 REPLY_KINDS = ("continuation", "order_not_decider", "order_too_early", "other_advance")
 # How a call ended, for the scorecard's closing feedback: "won" plus every outcome that did not win.
 OUTCOME_FEEDBACK_KINDS = ("won", "continuation", "order", "advance", "no_ask", "ended_by_buyer")
+# Why the scorecard quotes a rep turn as weak, most serious first.
+WEAK_TURN_KINDS = (
+    "rude",
+    "premature_pitch",
+    "continuation",
+    "order_not_decider",
+    "order_too_early",
+    "excess_situation",
+    "no_new_information",
+    "not_a_question",
+)
+# What a weak turn's "try instead" offers: a question on the next fact of these categories, or the example advance.
+TRY_INSTEAD = Literal["advance", "problem", "implication", "need_payoff"]
 
 
 class RubricError(ValueError):
@@ -127,6 +140,17 @@ class OutcomeFeedback(_Strict):
     elements: list[str] = Field(min_length=1)
 
 
+class WeakTurn(_Strict):
+    """Why a rep turn is quoted as weak: its rank (higher first), the playbook element (`{category}` is the SPIN
+    category the turn asked in), the reason in both languages, and what to try instead."""
+
+    rank: int = Field(ge=1)
+    element: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    instead: list[TRY_INSTEAD] = Field(min_length=1)
+
+
 class ScenarioAdvance(_Strict):
     keywords_en: list[str] = Field(default_factory=list)
     also_accepts: Words
@@ -150,6 +174,7 @@ class Rubric(_Strict):
     asks: AskCues
     buyer_replies: dict[str, Words]
     outcome_feedback: dict[str, OutcomeFeedback]
+    weak_turns: dict[str, WeakTurn]
     scenarios: dict[str, ScenarioAdvance]
 
     @model_validator(mode="after")
@@ -168,6 +193,8 @@ class Rubric(_Strict):
             raise ValueError(f"buyer_replies needs exactly {list(REPLY_KINDS)}")
         if set(self.outcome_feedback) != set(OUTCOME_FEEDBACK_KINDS):
             raise ValueError(f"outcome_feedback needs exactly {list(OUTCOME_FEEDBACK_KINDS)}")
+        if set(self.weak_turns) != set(WEAK_TURN_KINDS):
+            raise ValueError(f"weak_turns needs exactly {list(WEAK_TURN_KINDS)}")
         if [level.min for level in self.rapport] != sorted(level.min for level in self.rapport) or self.rapport[0].min:
             raise ValueError("rapport levels must start at 0 and rise")
         unknown = [name for name in self.source if name not in SEED_FILES]
