@@ -13,7 +13,9 @@ Per split and language it reports:
     call; the share flagged live (turn feedback) and the share counted in the score (the state's record),
     and whether live and score ever disagree on any turn,
   * continuations_granted: turns labelled ask=continuation that won the commitment (target 0),
-  * insults: turns labelled rude whose trust delta was negative / all rude turns played.
+  * insults: turns labelled rude whose trust delta was negative / all rude turns played,
+  * turn labels: SPIN accuracy (classifier label == writer's), pitch accuracy and the pitch recogniser's
+    precision / recall against the writer's pitch flag (the state's record, the one rule), ask-kind accuracy.
 
 Tune only on the tune halves. The held-out halves are run once, and only their aggregates are printed
 and stored (never per-conversation results).
@@ -22,6 +24,8 @@ Run from the repo root:
     .venv/bin/python bench/coach_eval.py                  # tune halves, both languages
     .venv/bin/python bench/coach_eval.py --details        # also lists tune conversations that disagree
     .venv/bin/python bench/coach_eval.py --heldout        # also the held-out halves (aggregates only)
+    .venv/bin/python bench/coach_eval.py --split r2_tune  # another set (calls_<lang>_r2_tune.jsonl); any split
+        # whose name contains "heldout" prints aggregates only, never per-conversation rows
 Writes bench/results/coach_eval.json.
 """
 
@@ -50,6 +54,7 @@ from app.roleplay.service import finish_roleplay, start_roleplay, state_of, subm
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "coach_eval.json"
 LANGS = ("zh", "en")
+SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout")
 
 
 def load_calls(lang: str, split: str) -> list[dict]:
@@ -138,6 +143,7 @@ def measure(calls: list[dict], player: Player) -> tuple[dict, list[dict]]:
     bands, totals, rows = [], [], []
     outcome_hits = expected_premature = flagged_live = flagged_score = disagreements = 0
     continuation_turns = continuations_granted = rude_turns = rude_lowered = 0
+    turns = spin_hits = pitch_hits = ask_hits = pitch_true = pitch_flagged = pitch_both = 0
     for call in calls:
         run = player.play(call)
         card = run["scorecard"]
@@ -155,6 +161,13 @@ def measure(calls: list[dict], player: Player) -> tuple[dict, list[dict]]:
                 flagged_score += record["premature_pitch"]
                 row_premature_missed += not feedback["premature_pitch"]
             disagreements += feedback["premature_pitch"] != record["premature_pitch"]
+            turns += 1
+            spin_hits += label["spin"] == feedback["spin"]
+            pitch_hits += bool(label["pitch"]) == bool(record["is_pitch"])
+            pitch_true += bool(label["pitch"])
+            pitch_flagged += bool(record["is_pitch"])
+            pitch_both += bool(label["pitch"]) and bool(record["is_pitch"])
+            ask_hits += (label.get("ask") or "none") == feedback["ask_kind"]
             if label.get("ask") == "continuation":
                 continuation_turns += 1
                 continuations_granted += feedback["commitment_won"]
@@ -185,6 +198,11 @@ def measure(calls: list[dict], player: Player) -> tuple[dict, list[dict]]:
         "continuations_granted": continuations_granted,
         "rude_turns": rude_turns,
         "rude_lowered_trust": round(rude_lowered / rude_turns, 4) if rude_turns else None,
+        "spin_accuracy": round(spin_hits / turns, 4) if turns else None,
+        "pitch_accuracy": round(pitch_hits / turns, 4) if turns else None,
+        "pitch_precision": round(pitch_both / pitch_flagged, 4) if pitch_flagged else None,
+        "pitch_recall": round(pitch_both / pitch_true, 4) if pitch_true else None,
+        "ask_kind_accuracy": round(ask_hits / turns, 4) if turns else None,
         "mean_total_by_band": {
             band: round(sum(t for b, t in zip(bands, totals, strict=True) if b == band) / bands.count(band), 1)
             for band in sorted(set(bands))
@@ -205,7 +223,7 @@ def run(splits: tuple[str, ...], details: bool) -> dict:
                 summary, rows = measure(calls, player)
                 results[f"{split}_{lang}"] = summary
                 print(f"{split}/{lang}: {json.dumps(summary, ensure_ascii=False)}")
-                if details and split == "tune":
+                if details and "heldout" not in split:
                     for row in rows:
                         if row["outcome"] != row["expected_outcome"] or row["premature_missed"]:
                             print("   ", json.dumps(row, ensure_ascii=False))
@@ -219,8 +237,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--heldout", action="store_true", help="also run the held-out halves (aggregates only)")
     parser.add_argument("--details", action="store_true", help="list tune conversations (never held-out ones)")
+    parser.add_argument(
+        "--split",
+        action="append",
+        choices=SPLITS,
+        help="run this split instead of tune (repeatable); held-out splits print aggregates only",
+    )
     args = parser.parse_args()
-    splits = ("tune", "heldout") if args.heldout else ("tune",)
+    splits = tuple(args.split or ("tune",))
+    if args.heldout and "heldout" not in splits:
+        splits += ("heldout",)
     results = run(splits, args.details)
     previous = json.loads(RESULT_PATH.read_text(encoding="utf-8")) if RESULT_PATH.exists() else {}
     previous.update(results)

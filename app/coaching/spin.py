@@ -93,6 +93,7 @@ _LABEL_NAMES: dict[str, tuple[str, str]] = {
 }
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[。!?;\n？！；])")
+_CLAUSE_SPLIT = re.compile(r"[，,、:：]|\s[-–—]\s")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
 _ENDS_WITH_QUESTION_MARK = re.compile(r"[?？]\s*$")
@@ -126,6 +127,11 @@ class _Cue:
 class _Lexicon:
     label_cues: dict[str, list[_Cue]]
     pitch: list[_Cue]
+    pitch_statement: list[_Cue]
+    pitch_exclude: list[re.Pattern[str]]
+    buyer_subject: re.Pattern[str]
+    seller_subject: re.Pattern[str]
+    hypothetical: re.Pattern[str]
     commitment: list[_Cue]
     social: list[_Cue]
     question: list[re.Pattern[str]]
@@ -157,6 +163,11 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         label_cues={label: _cues(labels[label].get("cues")) for label in SPIN_LABELS},
         pitch=_cues(raw["pitch"]),
+        pitch_statement=_cues(raw["pitch_statement"]),
+        pitch_exclude=[_compile(pattern) for pattern in raw["pitch_exclude"]],
+        buyer_subject=_compile(raw["buyer_subject"]),
+        seller_subject=_compile(raw["seller_subject"]),
+        hypothetical=_compile(raw["hypothetical"]),
         commitment=_cues(raw["commitment"]),
         social=_cues(raw["social"]),
         question=[_compile(pattern) for pattern in raw["question"]],
@@ -240,6 +251,29 @@ def _match(cues: list[_Cue], text: str, found: list[str]) -> float:
     return total
 
 
+def _pitch_parts(sentence: str, asks: bool, lexicon: _Lexicon) -> tuple[str, str]:
+    """What the pitch cues read in one sentence: (the text for the general pitch cues, the clauses that state a
+    claim). Offers to send material and asks to talk again are removed; in a question, a clause about the buyer
+    alone asks about his situation and is dropped, and the clause that asks is not a claim; a clause that
+    pictures a case ("如果…", "if…") never is."""
+    for pattern in lexicon.pitch_exclude:
+        sentence = pattern.sub(" ", sentence)
+    kept: list[str] = []
+    claims: list[str] = []
+    for clause in _CLAUSE_SPLIT.split(sentence):
+        clause = clause.strip()
+        if not clause:
+            continue
+        about_buyer = lexicon.buyer_subject.search(clause) and not lexicon.seller_subject.search(clause)
+        if asks and about_buyer:
+            continue
+        kept.append(clause)
+        if lexicon.hypothetical.search(clause) or (asks and _is_question(clause, lexicon)):
+            continue
+        claims.append(clause)
+    return "，".join(kept), "，".join(claims)
+
+
 def _conditional_bonus(sentence: str, lexicon: _Lexicon) -> tuple[str, str] | None:
     """("N"|"I", marker) when the sentence is a conditional that points to one of them."""
     marker = lexicon.conditional_marker.search(sentence)
@@ -297,10 +331,15 @@ def classify_spin(text: str) -> SpinResult:
         # question, not a product presentation.
         hypothetical = asks and bonus is not None and bonus[0] == "N"
         core = strip_filler(sentence) if asks else sentence
+        pitch_text, claims = _pitch_parts(sentence, asks, lexicon)
         for kind, cues in side_cues.items():
             if kind == "pitch" and hypothetical:
                 continue
-            weight = _match(cues, core if kind == "social" else sentence, pitch_found[kind])
+            if kind == "pitch":
+                weight = _match(cues, pitch_text, pitch_found[kind])
+                weight += _match(lexicon.pitch_statement, claims, pitch_found[kind])
+            else:
+                weight = _match(cues, core if kind == "social" else sentence, pitch_found[kind])
             flags[kind] += weight
             side[kind] += other_factor * weight
 

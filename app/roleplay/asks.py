@@ -133,18 +133,31 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     cues = get_rubric().asks
     order = mentions(text, cues.order.all())
     continuation = mentions(text, cues.continuation.all())
-    matches = mentions(text, _commitment_words(scenario))
-    action = matches or mentions(text, cues.customer_action.all())
+    # The customer's part of the turn: clauses where the rep offers to act himself ("我先把资料发给您",
+    # "I'll send you the list after the meeting") say nothing about what the customer will do.
+    customer_part = cues.without_rep_offers(text)
+    matches = mentions(customer_part, _commitment_words(scenario))
+    action = (
+        matches
+        or mentions(customer_part, cues.customer_action.all())
+        or cues.names_third_party(customer_part)
+        or cues.asks_customer_to_act(customer_part)
+    )
     if is_price_offer(text) and not spin.is_question:
         return Ask("none")  # "签约的话给您打八五折" is a pitch (a concession), not a closing question
     # Statements count when they propose a continuation or the order ("我先发份资料给您", "您签个字就行").
     if not (
-        order or continuation or (spin.is_question and (spin.asks_commitment or (action and cues.is_request(text))))
+        order
+        or continuation
+        or (
+            spin.is_question and (spin.asks_commitment or (action and (cues.is_request(text) or spin.label == "other")))
+        )
     ):
         return Ask("none")
     if order:
         return Ask("order")
-    if action:
+    # "Whenever you have time" with no date and no one named commits the customer to nothing.
+    if action and not cues.is_vague(text):
         return Ask("advance", matches=matches)
     return Ask("continuation")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,6 +28,21 @@ COMPONENT_IDS = (
     "commitment",
 )
 REPLY_KINDS = ("continuation", "order_not_decider", "order_too_early", "other_advance")
+# How a call ended, for the scorecard's closing feedback: "won" plus every outcome that did not win.
+OUTCOME_FEEDBACK_KINDS = ("won", "continuation", "order", "advance", "no_ask", "ended_by_buyer")
+# Why the scorecard quotes a rep turn as weak, most serious first.
+WEAK_TURN_KINDS = (
+    "rude",
+    "premature_pitch",
+    "continuation",
+    "order_not_decider",
+    "order_too_early",
+    "excess_situation",
+    "no_new_information",
+    "not_a_question",
+)
+# What a weak turn's "try instead" offers: a question on the next fact of these categories, or the example advance.
+TRY_INSTEAD = Literal["advance", "problem", "implication", "need_payoff"]
 
 
 class RubricError(ValueError):
@@ -71,20 +87,68 @@ class AskCues(_Strict):
     continuation: Words
     customer_action: Words
     request_forms: Words
+    # Regular expressions (zh and en) read on the structure of an ask rather than single words:
+    third_party: Words  # meeting / introduction verb + a named stakeholder of the customer: an advance
+    customer_request: Words  # "could you pull / pick / bring ...": the customer is asked to do something
+    rep_offer: Words  # a clause in which the rep offers to do something himself (not the customer's action)
+    vague: Words  # "whenever you have time": no commitment, whatever the activity
+    dated: Words  # a concrete time ("下周三", "by Friday"): keeps an ask with vague words specific
 
-    @field_validator("request_forms")
+    @field_validator("request_forms", "third_party", "customer_request", "rep_offer", "vague", "dated")
     @classmethod
     def _patterns_compile(cls, value: Words) -> Words:
         for pattern in value.all():
             try:
                 re.compile(pattern)
             except re.error as error:
-                raise ValueError(f"request_forms pattern {pattern!r} does not compile: {error}") from None
+                raise ValueError(f"pattern {pattern!r} does not compile: {error}") from None
         return value
 
     def is_request(self, text: str) -> bool:
         """The text asks the buyer to do something (a request form such as 能不能 / could you)."""
-        return any(re.search(pattern, text, re.IGNORECASE) for pattern in self.request_forms.all())
+        return _any(self.request_forms, text)
+
+    def names_third_party(self, text: str) -> bool:
+        """The ask brings in someone of the customer's side by role (科技部, 王总, your IT head)."""
+        return _any(self.third_party, text)
+
+    def asks_customer_to_act(self, text: str) -> bool:
+        """The customer is asked to do something concrete himself (pull data, pick a ward, bring people)."""
+        return _any(self.customer_request, text)
+
+    def is_vague(self, text: str) -> bool:
+        """No commitment in time or person ("等您有空再说", "sometime"), and no concrete date either."""
+        return _any(self.vague, text) and not _any(self.dated, text)
+
+    def without_rep_offers(self, text: str) -> str:
+        """The text without the clauses in which the rep offers to act himself ("我先把资料发给您", "I'll send")."""
+        clauses = re.split(r"[，,;；。.!！]|\bso\b|\bthen\b", text)
+        return "，".join(clause for clause in clauses if not _any(self.rep_offer, clause))
+
+
+def _any(patterns: Words, text: str) -> bool:
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in patterns.all())
+
+
+class OutcomeFeedback(_Strict):
+    """The scorecard's line on how the call ended: a strength or an improvement, in both languages, citing playbook
+    elements. `{commitment}` in the text is this scenario's advance; `{style}` in the elements the buyer's style."""
+
+    kind: Literal["strength", "improvement"]
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    elements: list[str] = Field(min_length=1)
+
+
+class WeakTurn(_Strict):
+    """Why a rep turn is quoted as weak: its rank (higher first), the playbook element (`{category}` is the SPIN
+    category the turn asked in), the reason in both languages, and what to try instead."""
+
+    rank: int = Field(ge=1)
+    element: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    instead: list[TRY_INSTEAD] = Field(min_length=1)
 
 
 class ScenarioAdvance(_Strict):
@@ -109,6 +173,8 @@ class Rubric(_Strict):
     rapport: list[RapportLevel] = Field(min_length=1)
     asks: AskCues
     buyer_replies: dict[str, Words]
+    outcome_feedback: dict[str, OutcomeFeedback]
+    weak_turns: dict[str, WeakTurn]
     scenarios: dict[str, ScenarioAdvance]
 
     @model_validator(mode="after")
@@ -125,6 +191,10 @@ class Rubric(_Strict):
             raise ValueError("stage_weights needs S, P, I, N summing to 1")
         if set(self.buyer_replies) != set(REPLY_KINDS):
             raise ValueError(f"buyer_replies needs exactly {list(REPLY_KINDS)}")
+        if set(self.outcome_feedback) != set(OUTCOME_FEEDBACK_KINDS):
+            raise ValueError(f"outcome_feedback needs exactly {list(OUTCOME_FEEDBACK_KINDS)}")
+        if set(self.weak_turns) != set(WEAK_TURN_KINDS):
+            raise ValueError(f"weak_turns needs exactly {list(WEAK_TURN_KINDS)}")
         if [level.min for level in self.rapport] != sorted(level.min for level in self.rapport) or self.rapport[0].min:
             raise ValueError("rapport levels must start at 0 and rise")
         unknown = [name for name in self.source if name not in SEED_FILES]

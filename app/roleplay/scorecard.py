@@ -36,7 +36,7 @@ from app.coaching.intensity import IntensityResult, score_intensity
 from app.coaching.spin import QUESTION_LABELS
 from app.playbook import get_playbook
 from app.roleplay.asks import DECIDER, example_advance
-from app.roleplay.rubric import Rubric, get_rubric
+from app.roleplay.rubric import Rubric, WeakTurn, get_rubric
 from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, Scenario, load_scenarios
 from app.roleplay.state import SessionState, TurnRecord
 
@@ -573,6 +573,35 @@ def _question_for(scenario: Scenario, state: SessionState, categories: tuple[str
     return templates[category]
 
 
+def _weakness(scenario: Scenario, state: SessionState, record: TurnRecord, excess: list[int]) -> str | None:
+    """Why a rep turn is weak (a key of the rubric's weak_turns), or None when it is not."""
+    if is_rude(record):
+        return "rude"
+    if record.premature_pitch:
+        return "premature_pitch"
+    if record.ask_kind == "continuation":
+        return "continuation"
+    if record.ask_kind == "order" and not state.commitment_won:
+        return "order_not_decider" if scenario.persona.purchase_role != DECIDER else "order_too_early"
+    if record.turn in excess:
+        return "excess_situation"
+    if record.spin_label in SPIN_STAGES and not record.revealed:
+        return "no_new_information"
+    if record.spin_label == "other" and record.ask_kind == "none" and not record.is_pitch:
+        return "not_a_question"
+    return None
+
+
+def _instead(scenario: Scenario, state: SessionState, rule: WeakTurn) -> tuple[str, str]:
+    """What to try instead of a weak turn: this scenario's example advance, or a question on the next fact."""
+    if rule.instead == ["advance"]:
+        return (
+            f"试试请他做一件具体的事：{example_advance(scenario, 'zh')}",
+            f"Ask for a specific action: {example_advance(scenario, 'en')}",
+        )
+    return _question_for(scenario, state, tuple(rule.instead))
+
+
 def _turn_comments(
     scenario: Scenario, state: SessionState, texts: dict[int, str], excess: list[int]
 ) -> tuple[QuotedTurn | None, list[QuotedTurn]]:
@@ -598,116 +627,18 @@ def _turn_comments(
                     f"This question got the buyer to tell you about {label_en} in his own words.",
                 ),
             )
+    rules = get_rubric().weak_turns
     weak: list[tuple[int, QuotedTurn]] = []
-    advance = (
-        f"试试请他做一件具体的事：{example_advance(scenario, 'zh')}",
-        f"Ask for a specific action: {example_advance(scenario, 'en')}",
-    )
     for record in state.history:
         text = texts.get(record.turn)
-        if text is None:
+        kind = _weakness(scenario, state, record, excess)
+        if text is None or kind is None:
             continue
-        if is_rude(record):
-            weak.append(
-                (
-                    5,
-                    _quoted(
-                        record.turn,
-                        text,
-                        "dragon.step.build_trust",
-                        (
-                            "贬低、施压或冒犯客户，信任直接下降。",
-                            "Disparaging, pushing or insulting the buyer destroys trust.",
-                        ),
-                        _question_for(scenario, state, ("problem", "implication")),
-                    ),
-                )
-            )
-        elif record.premature_pitch:
-            weak.append(
-                (
-                    4,
-                    _quoted(
-                        record.turn,
-                        text,
-                        "dragon.step.present_value",
-                        (
-                            "客户还没说出这段介绍所回应的需求，属于过早推介。",
-                            "The buyer had not stated the need this pitch answers: a premature pitch.",
-                        ),
-                        _question_for(scenario, state, ("problem", "implication", "need_payoff")),
-                    ),
-                )
-            )
-        elif record.ask_kind == "continuation":
-            weak.append(
-                (
-                    4,
-                    _quoted(
-                        record.turn,
-                        text,
-                        "dragon.step.win_commitment",
-                        (
-                            "这只是延续：客户没有承诺任何具体行动，销售没有向前推进。",
-                            "A continuation: the buyer commits to no specific action.",
-                        ),
-                        advance,
-                    ),
-                )
-            )
-        elif record.ask_kind == "order" and not state.commitment_won:
-            why = (
-                ("对方签不了合同，直接要签单只会碰壁。", "Your contact cannot sign; asking him to is a dead end.")
-                if scenario.persona.purchase_role != DECIDER
-                else ("第一次交流就要签单太早了。", "Asking to sign in a first discovery call is too early.")
-            )
-            weak.append((4, _quoted(record.turn, text, "dragon.step.win_commitment", why, advance)))
-        elif record.turn in excess:
-            weak.append(
-                (
-                    3,
-                    _quoted(
-                        record.turn,
-                        text,
-                        "spin.situation",
-                        (
-                            "多余的背景问题：没有带出新信息，还消耗客户的耐心。",
-                            "A situation question the call did "
-                            "not need: nothing new, and it costs the buyer's patience.",
-                        ),
-                        _question_for(scenario, state, ("problem", "implication")),
-                    ),
-                )
-            )
-        elif record.spin_label in SPIN_STAGES and not record.revealed:
-            weak.append(
-                (
-                    2,
-                    _quoted(
-                        record.turn,
-                        text,
-                        f"spin.{STAGE_CATEGORY[record.spin_label]}",
-                        (
-                            "这个问题没有带出新信息：问题类型或话题没对上客户关心的事。",
-                            "No new information: the kind of question or its topic missed what the buyer cares about.",
-                        ),
-                        _question_for(scenario, state, ("problem", "implication", "need_payoff")),
-                    ),
-                )
-            )
-        elif record.spin_label == "other" and record.ask_kind == "none" and not record.is_pitch:
-            weak.append(
-                (
-                    1,
-                    _quoted(
-                        record.turn,
-                        text,
-                        "spin.problem",
-                        ("这句话没有提问，客户无从展开。", "Not a question: the buyer has nothing to answer."),
-                        _question_for(scenario, state, ("problem", "implication", "need_payoff")),
-                    ),
-                )
-            )
+        rule = rules[kind]
+        element = rule.element.format(category=STAGE_CATEGORY.get(record.spin_label, "problem"))
+        weak.append(
+            (rule.rank, _quoted(record.turn, text, element, (rule.zh, rule.en), _instead(scenario, state, rule)))
+        )
     weak.sort(key=lambda item: (-item[0], item[1].turn))
     return best, [item for _, item in weak[:3]]
 
@@ -901,56 +832,14 @@ def _feedback(
             )
         )
 
-    commitment = scenario.success.commitment
-    if state.commitment_won:
-        strengths.append(
-            Feedback(
-                text_zh=f"赢得了推进：{commitment.description}",
-                text_en="Won the advance: the buyer committed to a specific next action.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
+    line = get_rubric().outcome_feedback["won" if state.commitment_won else outcome]
+    (strengths if line.kind == "strength" else improvements).append(
+        Feedback(
+            text_zh=line.zh.format(commitment=scenario.success.commitment.description),
+            text_en=line.en.format(commitment=scenario.success.commitment.description),
+            element_ids=_cited(*(element.format(style=style) for element in line.elements)),
         )
-    elif outcome == "continuation":
-        improvements.append(
-            Feedback(
-                text_zh=f"结尾只是延续（再约、发资料），客户没有承诺具体行动。这次可以争取的推进是：{commitment.description}",
-                text_en="The call ended on a continuation (talk again, send material): the buyer committed to nothing "
-                "specific. Ask for an advance: who does what, by when.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
-        )
-    elif outcome == "order":
-        improvements.append(
-            Feedback(
-                text_zh=f"直接要签单在这个阶段不现实。这次可以争取的推进是：{commitment.description}",
-                text_en="Asking for the order at this stage is unrealistic; ask for a specific advance instead.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
-        )
-    elif outcome == "advance":
-        improvements.append(
-            Feedback(
-                text_zh="提出了具体的推进但没有拿到：先让客户说出价值、化解顾虑，再请他承诺。",
-                text_en="Asked for an advance without winning it: get the value stated and concerns handled first.",
-                element_ids=_cited("dragon.step.win_commitment", "spin.need_payoff"),
-            )
-        )
-    elif outcome == "no_ask":
-        improvements.append(
-            Feedback(
-                text_zh=f"没有请客户承诺任何下一步。这次可以争取的推进是：{commitment.description}",
-                text_en="Never asked the buyer to commit to a next step.",
-                element_ids=_cited("dragon.step.win_commitment"),
-            )
-        )
-    else:
-        improvements.append(
-            Feedback(
-                text_zh="客户提前结束了会谈：推介、施压或冒犯让他失去了耐心。",
-                text_en="The buyer ended the meeting early: pitching, pressure or offence cost his patience.",
-                element_ids=_cited("dragon.step.build_trust", style),
-            )
-        )
+    )
     return strengths, improvements
 
 
@@ -1002,7 +891,11 @@ def build_scorecard(
     outcome = call_outcome(state)
     components = _components(scenario, state, order_quality, len(excess), rubric)
     questions = len(_questions(state))
-    total = _total(components, questions, outcome, any(is_rude(record) for record in state.history), rubric)
+    # A rude turn that presents the product (the buyer reads a long pitch as a monologue) is scored by the pitch and
+    # listening components; the total is halved for insults, disparagement and pressure. (TurnRecord keeps no rude
+    # kind yet: is_pitch stands in for "monologue".)
+    insulted = any(is_rude(record) and not record.is_pitch for record in state.history)
+    total = _total(components, questions, outcome, insulted, rubric)
     levels, sides, evidence = intensity_with_evidence(scenario, state)
     intensity = score_intensity(levels, sides)
     strengths, improvements = _feedback(scenario, state, components, outcome, excess)
