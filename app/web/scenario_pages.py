@@ -19,12 +19,13 @@ from app.scenarios import editor, library, rehearsal, repository, views
 from app.scenarios.checklist import check
 from app.scenarios.drafting import draft_from_material
 from app.scenarios.library import LibraryError
+from app.scenarios.limits import MAX_FACTS
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-MAX_FORM_FIELDS = 200
+MAX_FORM_FIELDS = 400  # the fixed fields, and up to limits.MAX_FACTS fact rows of six fields per S / P / I / N
 
 
 def _require_manager(user: User, request: Request) -> None:
@@ -41,7 +42,8 @@ def _element_choices(lang: str) -> dict[str, list[tuple[str, str, str]]]:
         for element_id in ids:
             try:
                 element = playbook.element(element_id)
-                rows.append((element_id, element.name_en if lang == "en" else element.name_zh, element.description))
+                meaning = (element.description_en or "") if lang == "en" else element.description
+                rows.append((element_id, element.name_en if lang == "en" else element.name_zh, meaning))
             except KeyError:  # commitment kinds and triggers are not playbook elements: UI strings
                 rows.append((element_id, translate(f"scenarios.choice.{field}.{element_id}", lang), ""))
         choices[field] = rows
@@ -74,7 +76,8 @@ def _form_page(
             "choices": _element_choices(lang),
             "teams": viewer_teams(session, user),
             "categories": editor.CATEGORIES,
-            "fact_slots": range(editor.FACT_SLOTS),
+            "fact_rows": editor.fact_rows(form),
+            "max_facts": MAX_FACTS,
             "objection_slots": range(editor.OBJECTION_SLOTS),
             "signal_slots": range(editor.SIGNAL_SLOTS),
             "levels": editor.LEVELS,
