@@ -251,7 +251,7 @@ def rehearse_page(
             status.HTTP_403_FORBIDDEN, detail=translate("scenarios.rehearsal.owner_only", get_lang(request))
         )
     try:
-        row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder)
+        row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder, request.app.state.chat_model)
     except LibraryError as error:
         raise HTTPException(error.status, detail=str(error.detail)) from None
     return play_page(repository.base_id(row.id), request, session, user)
