@@ -182,7 +182,9 @@ def small_lines(x_labels: list[str], values: list[float | None], *, title: str =
             dots_size=3,
             width=360,
             height=200,
-            show_x_labels=len(x_labels) <= 8,
+            # many points: label every few (first, then evenly spaced) instead of none, so the dates stay readable
+            x_labels_major_every=max(1, math.ceil(len(x_labels) / 5)),
+            show_minor_x_labels=len(x_labels) <= 8,
             x_label_rotation=30,
             print_values=False,
             y_labels=[0, 50, 100],
