@@ -160,6 +160,7 @@ def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: 
             width=720,
             legend_at_bottom=True,
             legend_at_bottom_columns=min(len(series), 5),
+            truncate_legend=-1,  # "Situation que…" said nothing; the names are short enough in both languages
             value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "",
             y_labels=[0, 25, 50, 75, 100],
             style=_sized(label_font_size=14, value_font_size=12),
