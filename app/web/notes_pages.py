@@ -3,13 +3,13 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.deps import SessionDep
 from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
 from app.flows.definitions import get_flow
 from app.i18n import get_lang, translate
-from app.models import RolePlay, User
+from app.models import CoachingNote, RolePlay, User
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 from app.scenarios import repository
@@ -45,13 +45,15 @@ def notes_list(
     )
 
 
-def note_titles(session, notes, lang: str) -> dict[int, str]:
+def note_titles(session: Session, notes: list[CoachingNote], lang: str) -> dict[int, str]:
     """English titles for notes stored with a Chinese one: the scenario's or the flow's English title, keeping the
     account (names are not translated). Chinese readers see the stored title."""
     if lang == "zh":
         return {}
-    titles = {}
+    titles: dict[int, str] = {}
     for note in notes:
+        if note.id is None:
+            continue
         if note.kind == "roleplay" and note.source_id:
             titles[note.id] = (
                 f"{translate('notes.kind.roleplay', lang)}: {repository.scenario_titles(session, note.source_id)[1]}"
