@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
 from app.deps import CurrentUser, SessionDep
@@ -25,13 +25,16 @@ class RehearsalOut(BaseModel):
 
 
 @router.post("/{opportunity_id}/rehearsals", status_code=status.HTTP_201_CREATED)
-def create_rehearsal(opportunity_id: int, body: RehearsalIn, session: SessionDep, user: CurrentUser) -> RehearsalOut:
-    """A private scenario for the next call with one stakeholder of your deal (its owner only)."""
+def create_rehearsal(
+    opportunity_id: int, body: RehearsalIn, request: Request, session: SessionDep, user: CurrentUser
+) -> RehearsalOut:
+    """A private scenario for the next call with one stakeholder of your deal (its owner only); worded by the model
+    when one is configured."""
     opportunity = readable_opportunity(session, user, opportunity_id)
     if opportunity.owner_id != user.id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the deal's owner rehearses it")
     try:
-        row = rehearsal.create_rehearsal(session, user, opportunity, body.stakeholder)
+        row = rehearsal.create_rehearsal(session, user, opportunity, body.stakeholder, request.app.state.chat_model)
     except LibraryError as error:
         raise HTTPException(error.status, detail=error.detail) from None
     return _out(row)

@@ -1,5 +1,6 @@
 """Team analytics for managers: pass rates, skills, progress, CSV export; reviews of reps' attempts."""
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
@@ -7,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from app.auth.policy import can_view_user
 from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.drills.analytics import rep_progress, team_dashboard
-from app.drills.export import results_csv
+from app.drills.export import results_csv, sessions_csv
 from app.drills.results import review_public
 from app.drills.reviews import add_review, attempt_reviews, get_visible_attempt
 from app.drills.schemas import AttemptReviews, RepProgress, ReviewCreate, ReviewPublic, TeamDashboard
@@ -22,9 +23,15 @@ TeamFilter = Annotated[int | None, Query(description="one of your teams; all of 
 
 
 @router.get("/dashboard")
-def dashboard(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None) -> TeamDashboard:
-    """Pass rate per drill, per-rep scores, 5K and SPIN mix, weakest skills, coach/manager agreement."""
-    result = team_dashboard(session, user, team_id)
+def dashboard(
+    session: SessionDep,
+    user: ManagerUser,
+    team_id: TeamFilter = None,
+    since: Annotated[date | None, Query(description="first Beijing date of practice counted")] = None,
+    until: Annotated[date | None, Query(description="last Beijing date of practice counted")] = None,
+) -> TeamDashboard:
+    """Pass rate per drill, per-rep scores, 5K and SPIN mix, weakest skills, per-skill trend, coach/manager agreement."""
+    result = team_dashboard(session, user, team_id, since, until)
     if result is None:
         raise not_found("team")
     return result
@@ -56,10 +63,25 @@ def export_csv(
     text = results_csv(session, user, team_id, lang)
     if text is None:
         raise not_found("team")
+    return _csv_response(text, "drill-results.csv")
+
+
+@router.get("/export/sessions.csv")
+def export_sessions_csv(
+    session: SessionDep, user: ManagerUser, team_id: TeamFilter = None, lang: Literal["zh", "en"] = "zh"
+) -> Response:
+    """Every finished practice session of the team: coach, override and effective score, reviews, skills (CSV)."""
+    text = sessions_csv(session, user, team_id, lang)
+    if text is None:
+        raise not_found("team")
+    return _csv_response(text, "practice-sessions.csv")
+
+
+def _csv_response(text: str, filename: str) -> Response:
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="drill-results.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

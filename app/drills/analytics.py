@@ -19,8 +19,10 @@ from app.drills.schemas import (
     ProgressPoint,
     RepProgress,
     RepSummary,
+    SkillTrend,
     TeamDashboard,
     TeamRef,
+    TrendPoint,
     WeakSkill,
     WeekSummary,
 )
@@ -34,6 +36,7 @@ from app.scenarios import repository
 
 SKILLS: tuple[str, ...] = tuple(WEIGHTS)
 WEAKEST_SHOWN = 3
+DAILY_TREND_DAYS = 31  # practice spanning at most this many days is trended by day, longer by ISO week
 AGREEMENT_WITHIN = 10  # points: coach and manager "agree" when this close
 
 
@@ -164,6 +167,7 @@ def team_dashboard(
         ),
         agreement=agreement([item.attempt for item in scored]),
         weeks=_weeks(scored),
+        skill_trend=skill_trend(scored),
     )
 
 
@@ -319,6 +323,34 @@ def _weeks(scored: list[ScoredAttempt]) -> list[WeekSummary]:
             )
         )
     return summaries
+
+
+def skill_trend(scored: list[ScoredAttempt]) -> SkillTrend:
+    """The team's average of every skill per day (or per ISO week when the practice spans more than a month)."""
+    days = sorted({_finished_local(item.attempt).date() for item in scored})
+    unit = "day" if not days or (days[-1] - days[0]).days < DAILY_TREND_DAYS else "week"
+
+    def bucket(item: ScoredAttempt) -> str:
+        moment = _finished_local(item.attempt)
+        if unit == "day":
+            return moment.date().isoformat()
+        year, week, _ = moment.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    buckets: dict[str, list[ScoredAttempt]] = defaultdict(list)
+    for item in scored:
+        buckets[bucket(item)].append(item)
+    return SkillTrend(
+        unit=unit,
+        points=[
+            TrendPoint(
+                label=label,
+                attempts=len(buckets[label]),
+                skills=_mean_by_key([item.skills for item in buckets[label]], SKILLS),
+            )
+            for label in sorted(buckets)
+        ],
+    )
 
 
 # --- one rep ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -264,6 +264,19 @@ class WeekSummary(BaseModel):
     spin_mix: dict[str, float]
 
 
+class TrendPoint(BaseModel):
+    label: str  # a Beijing date (2026-03-02) or an ISO week (2026-W10)
+    attempts: int
+    skills: dict[str, float]  # the team's average per scorecard skill, 0-100; a skill nobody showed is absent
+
+
+class SkillTrend(BaseModel):
+    """Each scorecard skill over time for the reps covered, within the dashboard's date range."""
+
+    unit: Literal["day", "week"]
+    points: list[TrendPoint]
+
+
 class TeamDashboard(BaseModel):
     teams: list[TeamRef]
     team_id: int | None
@@ -277,6 +290,7 @@ class TeamDashboard(BaseModel):
     weakest_skills: list[WeakSkill]
     agreement: Agreement
     weeks: list[WeekSummary]
+    skill_trend: SkillTrend
 
 
 class ProgressPoint(BaseModel):

@@ -56,6 +56,7 @@ class Element(Strict):
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     description: str = Field(min_length=1)  # short, our own words, Chinese
+    description_en: str | None = Field(default=None, min_length=1)  # the same in English, where the UI shows it
     source: str
     # True when the content is our completion, not in the seed (e.g. text cut off in the seed).
     ours: bool = False

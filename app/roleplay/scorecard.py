@@ -850,9 +850,16 @@ def _weakest_skill(components: dict[str, ScoreComponent]) -> str:
 
 
 def suggest_next_scenario(
-    scenario: Scenario, total: int, weakest_skill: str, scenarios: dict[str, Scenario] | None = None
+    scenario: Scenario,
+    total: int,
+    weakest_skill: str,
+    scenarios: dict[str, Scenario] | None = None,
+    preferred: frozenset[str] = frozenset(),
 ) -> str | None:
-    """Another scenario that trains the weakest skill, one level harder after a strong call, easier after a weak one."""
+    """Another scenario that trains the weakest skill, one level harder after a strong call, easier after a weak one.
+
+    `preferred` (the rep's team's own scenarios) win a tie with an equally fitting built-in: the team wrote them
+    about its own product and customers."""
     scenarios = scenarios if scenarios is not None else load_scenarios()
     level = DIFFICULTIES.index(scenario.difficulty)
     if total >= 75:
@@ -870,6 +877,7 @@ def suggest_next_scenario(
         key=lambda other: (
             element not in other.trains and other.persona.communication_style != element,
             abs(DIFFICULTIES.index(other.difficulty) - level),
+            other.id not in preferred,
             other.id,
         ),
     )
@@ -881,6 +889,7 @@ def build_scorecard(
     state: SessionState,
     scenarios: dict[str, Scenario] | None = None,
     rep_texts: list[str] | None = None,
+    preferred: frozenset[str] = frozenset(),
 ) -> Scorecard:
     """Score one call from its session state (pure). `rep_texts`: the rep's turns in order, for quoting his words."""
     if state.scenario_id != scenario.id:
@@ -937,7 +946,7 @@ def build_scorecard(
         strengths=strengths,
         improvements=improvements,
         weakest_skill=weakest,
-        suggested_next_scenario=suggest_next_scenario(scenario, total, weakest, scenarios),
+        suggested_next_scenario=suggest_next_scenario(scenario, total, weakest, scenarios, preferred),
         outcome=outcome,
         questions=questions,
         excess_situation_turns=excess,

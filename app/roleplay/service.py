@@ -565,6 +565,18 @@ def _stored_result(session: Session, roleplay: RolePlay, rep_turn: Turn) -> Turn
 # --- finish -------------------------------------------------------------------------------------------
 
 
+def next_scenario_choices(
+    session: Session, roleplay: RolePlay, scenario: Scenario
+) -> tuple[dict[str, Scenario], frozenset[str]]:
+    """What "next scenario" may suggest to this rep: the built-ins and their team's published scenarios (no drafts,
+    no one's private rehearsals), minus the one just played under any version; and which of them are the team's."""
+    owner = session.get(User, roleplay.owner_id)
+    teams = {owner.team_id} if owner is not None and owner.team_id is not None else set()
+    played = repository.scenario_key(scenario.id)
+    choices = {key: other for key, other in repository.scenarios_for_teams(session, teams).items() if key != played}
+    return choices, frozenset(key for key in choices if repository.parse_team_ref(key) is not None)
+
+
 def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatModel | None = None) -> FinishResult:
     """Score the call and store its coaching note; finishing again returns the same scorecard and note.
 
@@ -592,7 +604,10 @@ def finish_roleplay(session: Session, roleplay: RolePlay, chat_model: BaseChatMo
         session.rollback()
         session.refresh(roleplay)
         return _finished(session, roleplay)
-    scorecard = build_scorecard(scenario, state_of(roleplay), rep_texts=_rep_texts(session, roleplay))
+    scenarios, team_own = next_scenario_choices(session, roleplay, scenario)
+    scorecard = build_scorecard(
+        scenario, state_of(roleplay), scenarios, rep_texts=_rep_texts(session, roleplay), preferred=team_own
+    )
     scorecard = with_rewrites(scorecard, rewrites, state_of(roleplay).lang)
     note = CoachingNote(
         owner_id=roleplay.owner_id,

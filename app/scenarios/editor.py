@@ -4,6 +4,7 @@ the library through the same Scenario model as the YAML files."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, get_args
 
@@ -29,7 +30,9 @@ from app.roleplay.scenarios import (
 
 jieba.setLogLevel(60)
 
-FACT_SLOTS = 4  # per S / P / I / N
+# Hidden-fact rows per S / P / I / N are added and removed in the form; each keeps its index as its id (S3 stays
+# S3 when S2 is removed, so prerequisites typed as "S3" still point at it). The library caps the count.
+FACT_INDEX = re.compile(r"^fact_(situation|problem|implication|need_payoff)_(\d{1,3})_")
 OBJECTION_SLOTS = 4
 SIGNAL_SLOTS = 3
 LEVELS = ("easy", "normal", "hard")
@@ -80,6 +83,25 @@ def fact_id(category: str, index: int) -> str:
     return f"{CATEGORY_LABEL[category].lower()}{index + 1}"
 
 
+def fact_indices(form: Mapping[str, str], category: str) -> list[int]:
+    """The indices of the category's fact rows present in the form, in order (empty rows included)."""
+    found = set()
+    for key in form:
+        match = FACT_INDEX.match(key)
+        if match and match.group(1) == category:
+            found.add(int(match.group(2)))
+    return sorted(found)
+
+
+def fact_rows(form: Mapping[str, str]) -> dict[str, list[int]]:
+    """Rows the editor shows per category: every filled row, and one empty row to add a fact without scripts."""
+    rows: dict[str, list[int]] = {}
+    for category in CATEGORIES:
+        filled = [i for i in fact_indices(form, category) if (form.get(f"fact_{category}_{i}_text") or "").strip()]
+        rows[category] = [*filled, max(filled, default=-1) + 1]
+    return rows
+
+
 def fit_model(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     """Only the keys the model declares (English `_en` siblings exist only once the format has them)."""
     fitted: dict[str, Any] = {}
@@ -112,7 +134,7 @@ def content_from_form(form: Mapping[str, str]) -> dict[str, Any]:
     facts: dict[str, list[dict[str, Any]]] = {}
     for category in CATEGORIES:
         facts[category] = []
-        for index in range(FACT_SLOTS):
+        for index in fact_indices(form, category):
             prefix = f"fact_{category}_{index}_"
             text = get(prefix + "text")
             if not text:
@@ -270,10 +292,10 @@ def form_from_content(data: Mapping[str, Any]) -> dict[str, str]:
     renamed = {
         fact["id"]: fact_id(category, index)
         for category in CATEGORIES
-        for index, fact in enumerate((facts.get(category) or [])[:FACT_SLOTS])
+        for index, fact in enumerate(facts.get(category) or [])
     }
     for category in CATEGORIES:
-        for index, fact in enumerate((facts.get(category) or [])[:FACT_SLOTS]):
+        for index, fact in enumerate(facts.get(category) or []):
             prefix = f"fact_{category}_{index}_"
             form.update(
                 {
@@ -333,7 +355,7 @@ def blank_form() -> dict[str, str]:
         "commit_kind": "meeting",
         "obj_0_trigger": "premature_pitch",
         "obj_0_handled_spin": "S, P",
-        **{f"fact_{category}_{index}_level": "normal" for category in CATEGORIES for index in range(FACT_SLOTS)},
+        **{f"fact_{category}_0_level": "normal" for category in CATEGORIES},
         **{
             f"fact_{category}_0_requires": prev
             for category, prev in (("problem", "S1"), ("implication", "P1"), ("need_payoff", "I1"))

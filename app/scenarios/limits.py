@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 MAX_STRING = 1000  # any text the buyer says or the rep reads
-MAX_LIST = 40  # any list (facts per category, topics, objections, …)
+MAX_LIST = 40  # any list (topics, objections, …)
+MAX_FACTS = 12  # hidden facts per S / P / I / N category
 # Tighter limits by field name (the last key of the path).
 FIELD_LIMITS: dict[str, int] = {
     "id": 60,
@@ -37,7 +38,9 @@ def size_errors(data: Any, path: tuple[str | int, ...] = ()) -> list[dict[str, A
         for key, value in data.items():
             errors += size_errors(value, (*path, str(key)[:60]))
     elif isinstance(data, list):
-        if len(data) > MAX_LIST:
+        if len(path) == 2 and path[0] == "facts" and len(data) > MAX_FACTS:
+            errors.append(_error(path, f"at most {MAX_FACTS} facts"))
+        elif len(data) > MAX_LIST:
             errors.append(_error(path, f"at most {MAX_LIST} items"))
         for index, value in enumerate(data[:MAX_LIST]):
             errors += size_errors(value, (*path, index))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from sqlmodel import Session, col, select
 
 from app.models import CoachingNote, FlowRun, Opportunity, ScenarioStatus, TeamScenario, User
 from app.scenarios import library
 from app.scenarios.editor import DEFAULT_SOURCE, FACT_TRUST, SCENARIO_TRUST, fit_scenario, suggest_topics
+from app.scenarios.rehearsal_wording import worded_by_model
 from app.scenarios.repository import parse_team_ref
 
 MAX_FACTS = 3  # per S / P / I / N
@@ -383,8 +385,16 @@ def library_trust(level: str, closeness: str) -> tuple[int, int]:
     return initial + bonus, success
 
 
-def create_rehearsal(session: Session, rep: User, opportunity: Opportunity, stakeholder: str) -> TeamScenario:
-    """A private, published scenario for the deal's owner; the caller has checked the rep owns the deal."""
+def create_rehearsal(
+    session: Session,
+    rep: User,
+    opportunity: Opportunity,
+    stakeholder: str,
+    chat_model: BaseChatModel | None = None,
+) -> TeamScenario:
+    """A private, published scenario for the deal's owner; the caller has checked the rep owns the deal.
+
+    With a model the texts are worded by it (app.scenarios.rehearsal_wording); the structure is the same."""
     results = latest_results(session, opportunity)
     if "stakeholder_map" not in results:
         raise RehearsalError(
@@ -398,6 +408,7 @@ def create_rehearsal(session: Session, rep: User, opportunity: Opportunity, stak
             ],
         )
     content = build_content(opportunity, stakeholder.strip(), results)
+    content = worded_by_model(chat_model, content) or content
     return library.create(
         session,
         rep,

@@ -160,6 +160,7 @@ def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: 
             width=720,
             legend_at_bottom=True,
             legend_at_bottom_columns=min(len(series), 5),
+            truncate_legend=-1,  # "Situation que…" said nothing; the names are short enough in both languages
             value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "",
             y_labels=[0, 25, 50, 75, 100],
             style=_sized(label_font_size=14, value_font_size=12),
@@ -182,7 +183,9 @@ def small_lines(x_labels: list[str], values: list[float | None], *, title: str =
             dots_size=3,
             width=360,
             height=200,
-            show_x_labels=len(x_labels) <= 8,
+            # many points: label every few (first, then evenly spaced) instead of none, so the dates stay readable
+            x_labels_major_every=max(1, math.ceil(len(x_labels) / 5)),
+            show_minor_x_labels=len(x_labels) <= 8,
             x_label_rotation=30,
             print_values=False,
             y_labels=[0, 50, 100],

@@ -3,12 +3,13 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.deps import SessionDep
 from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
-from app.i18n import get_lang
-from app.models import RolePlay, User
+from app.flows.definitions import get_flow
+from app.i18n import get_lang, translate
+from app.models import CoachingNote, RolePlay, User
 from app.models.common import require_id
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
@@ -40,8 +41,32 @@ def notes_list(
             "kind": kind,
             "show_owner": user.role != "rep",
             "reviews": notes_reviews(session, notes),
+            "titles": note_titles(session, notes, get_lang(request)),
         },
     )
+
+
+def note_titles(session: Session, notes: list[CoachingNote], lang: str) -> dict[int, str]:
+    """English titles for notes stored with a Chinese one: the scenario's or the flow's English title, keeping the
+    account (names are not translated). Chinese readers see the stored title."""
+    if lang == "zh":
+        return {}
+    titles: dict[int, str] = {}
+    for note in notes:
+        if note.id is None:
+            continue
+        if note.kind == "roleplay" and note.source_id:
+            titles[note.id] = (
+                f"{translate('notes.kind.roleplay', lang)}: {repository.scenario_titles(session, note.source_id)[1]}"
+            )
+        elif note.kind == "flow" and note.source_id:
+            try:
+                flow = get_flow(note.source_id)
+            except KeyError:
+                continue
+            rest = note.title.split(" · ", 1)[1] if " · " in note.title else ""
+            titles[note.id] = f"{flow.title_en} · {rest}" if rest else flow.title_en
+    return titles
 
 
 @router.get("/notes/{note_id}")

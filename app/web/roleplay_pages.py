@@ -183,14 +183,19 @@ def chat(roleplay_id: int, request: Request, session: SessionDep, user: WebUser)
     """The conversation with the buyer and the coach sidebar; read-only for the rep's manager."""
     roleplay = visible_roleplay(session, user, roleplay_id)
     parts = chat_parts(session, roleplay)
+    owner = session.get(User, roleplay.owner_id)
+    reviews = review_parts(session, user, roleplay)
     return render(
         request,
         "roleplay/chat.html",
         {
             **page_context(request),
             **parts,
-            **review_parts(session, user, roleplay),
+            **reviews,
             "is_owner": roleplay.owner_id == user.id,
+            "owner_name": (owner.display_name or owner.username) if owner else "",
+            # the reviewer came to review: the whole-call form (comment, score override and reason) starts open
+            "review_open": reviews["can_review"],
             "max_chars": MAX_TURN_CHARS,
         },
     )

@@ -20,12 +20,13 @@ from app.scenarios import editor, library, rehearsal, repository, views
 from app.scenarios.checklist import check
 from app.scenarios.drafting import draft_from_material
 from app.scenarios.library import LibraryError
+from app.scenarios.limits import MAX_FACTS
 from app.web.security import CsrfChecked, WebUser, is_manager
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-MAX_FORM_FIELDS = 200
+MAX_FORM_FIELDS = 400  # the fixed fields, and up to limits.MAX_FACTS fact rows of six fields per S / P / I / N
 
 
 def _require_manager(user: User, request: Request) -> None:
@@ -42,7 +43,8 @@ def _element_choices(lang: str) -> dict[str, list[tuple[str, str, str]]]:
         for element_id in ids:
             try:
                 element = playbook.element(element_id)
-                rows.append((element_id, element.name_en if lang == "en" else element.name_zh, element.description))
+                meaning = (element.description_en or "") if lang == "en" else element.description
+                rows.append((element_id, element.name_en if lang == "en" else element.name_zh, meaning))
             except KeyError:  # commitment kinds and triggers are not playbook elements: UI strings
                 rows.append((element_id, translate(f"scenarios.choice.{field}.{element_id}", lang), ""))
         choices[field] = rows
@@ -75,7 +77,8 @@ def _form_page(
             "choices": _element_choices(lang),
             "teams": viewer_teams(session, user),
             "categories": editor.CATEGORIES,
-            "fact_slots": range(editor.FACT_SLOTS),
+            "fact_rows": editor.fact_rows(form),
+            "max_facts": MAX_FACTS,
             "objection_slots": range(editor.OBJECTION_SLOTS),
             "signal_slots": range(editor.SIGNAL_SLOTS),
             "levels": editor.LEVELS,
@@ -251,7 +254,7 @@ def rehearse_page(
             status.HTTP_403_FORBIDDEN, detail=translate("scenarios.rehearsal.owner_only", get_lang(request))
         )
     try:
-        row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder)
+        row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder, request.app.state.chat_model)
     except LibraryError as error:
         raise HTTPException(error.status, detail=str(error.detail)) from None
     return play_page(repository.base_id(require_id(row)), request, session, user)

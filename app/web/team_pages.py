@@ -120,12 +120,26 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
         )
         if scored_reps
         else None,
+        "skill_trends": _skill_trends(dashboard, lang),
         "weekly": charts.lines(
             [week.week for week in dashboard.weeks],
             {translate("team.kpi.average", lang): [week.average_score for week in dashboard.weeks]},
         )
         if len(dashboard.weeks) > 1
         else None,
+    }
+
+
+def _skill_trends(dashboard: TeamDashboard, lang: str) -> dict[str, Markup]:
+    """Small multiples: one chart per skill, the team's average per day or week, all on the same 0-100 scale."""
+    points = dashboard.skill_trend.points
+    if not points:
+        return {}
+    labels = [point.label[5:] if dashboard.skill_trend.unit == "day" else point.label for point in points]
+    skill_labels = _skill_labels(lang)
+    return {
+        skill: charts.small_lines(labels, [point.skills.get(skill) for point in points], title=skill_labels[skill])
+        for skill in SKILLS
     }
 
 

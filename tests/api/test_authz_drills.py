@@ -5,11 +5,14 @@ role-play API), its coaching note, their own user id and team id. The other team
 any of them by id.
 """
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from app.drills.export import SESSION_COLUMNS
 from app.models import Drill, DrillAssignment, RolePlay, TeamManager
 from app.models.common import team_today
 from tests.utils.authz import case, check_case, everyone, managers_only, owner_manager_admin
@@ -142,6 +145,13 @@ CASES = [
         MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
         obj=owner_team_id,
     ),
+    case("GET", "/api/team/export/sessions.csv", managers_only(200)),
+    case(
+        "GET",
+        "/api/team/export/sessions.csv?team_id={obj}",
+        MANAGER_OF_TEAM_ONLY | {"manager_of_team": 200, "admin": 200},
+        obj=owner_team_id,
+    ),
 ]
 
 
@@ -159,6 +169,31 @@ def test_other_teams_manager_learns_nothing_from_the_dashboard(client, session, 
     assert client.get("/api/drills", headers=world["manager_of_other_team"]).json() == []
     export = client.get("/api/team/export.csv", headers=world["manager_of_other_team"]).content.decode("utf-8-sig")
     assert world_users["owner"].username not in export
+    sessions = client.get("/api/team/export/sessions.csv", headers=world["manager_of_other_team"])
+    assert world_users["owner"].username not in sessions.content.decode("utf-8-sig")
+
+
+def test_sessions_csv_api_lists_the_teams_practice_with_effective_scores(client, session, world, world_users):
+    """The API export has the rows the page download has: the owner's attempt, coach and effective score, review."""
+    roleplay_id = owner_attempt(client, world["owner"], session)
+    review = {"override_score": 77, "reason": "客户已同意试点", "comment": "收尾清楚"}
+    assert (
+        client.post(
+            f"/api/team/attempts/{roleplay_id}/reviews", json=review, headers=world["manager_of_team"]
+        ).status_code
+        == 201
+    )
+    response = client.get("/api/team/export/sessions.csv?lang=en", headers=world["manager_of_team"])
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="practice-sessions.csv"' in response.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(dict(zip(SESSION_COLUMNS, line, strict=False)) for line in rows[1:] if line[0] == str(roleplay_id))
+    assert row["username"] == world_users["owner"].username
+    assert row["effective_score"] == row["override_score"] == "77" and row["coach_score"] != "77"
+    assert "收尾清楚" in row["reviews"]
+    zh = client.get("/api/team/export/sessions.csv", headers=world["manager_of_team"]).content.decode("utf-8-sig")
+    assert zh.splitlines()[0] != response.content.decode("utf-8-sig").splitlines()[0]
 
 
 def test_managers_cannot_review_their_own_attempts(client, session, world, world_users):

@@ -105,3 +105,57 @@ def test_strong_rep_beats_weak_rep_on_an_authored_scenario(client, session, mana
     scenario = repository.get_scenario(session, scenario_id)
     assert scenario is not None
     assert_strong_beats_weak(strong_and_weak_scorecards(client, rep_headers, scenario_id, scenario))
+
+
+def test_fact_rows_are_as_many_as_posted_with_their_own_ids(client, manager):
+    """No fixed four slots: six situation facts, one row left empty in between; each keeps its row's id, so a
+    prerequisite typed as S6 still points at it. Without scripts the page shows the rows and one empty row."""
+    extra: dict[str, str] = {}
+    for i in range(2, 6):
+        extra[f"fact_situation_{i}_text"] = f"背景信息第 {i + 1} 条：门店在第 {i + 1} 个区域的排班情况。"
+        extra[f"fact_situation_{i}_text_en"] = f"Situation fact {i + 1}: how region {i + 1} schedules its stores."
+    extra |= {"fact_situation_3_text": "", "fact_problem_1_requires": "S6"}
+    scenario_id, page = author(client, manager, AUTHORED_FORM | extra)
+    content = content_from_form(AUTHORED_FORM | extra)
+    assert [fact["id"] for fact in content["facts"]["situation"]] == ["s1", "s2", "s3", "s5", "s6"]
+    assert Scenario.model_validate(content | {"id": "x"}).fact("p2").requires == ["s6"]
+    # the saved editor: five filled situation rows (numbered S1-S5 again, the prerequisite following its fact) and
+    # one empty row to add a sixth without scripts (the <template> after them is the scripts' row to copy)
+    situation = page[page.index('data-category="situation"') : page.index('data-category="problem"')]
+    rows = situation.split("<template")[0]
+    assert rows.count('class="fact-slot"') == 6
+    assert re.search(r'<textarea name="fact_situation_5_text"[^>]*></textarea>', rows)  # the empty row
+    assert "背景信息第 6 条" in rows and "背景信息第 4 条" not in rows
+    assert 'name="fact_problem_1_requires" value="S5"' in page
+    # the five dimensions are radio choices, each with its meaning written beside it (not only a tooltip)
+    assert 'type="radio" name="maslow" value="fivedim.maslow.safety"' in page
+    assert '<small class="meaning">想保护自己' in page
+
+
+def test_the_server_caps_facts_per_category(client, manager):
+    from app.scenarios.limits import MAX_FACTS
+
+    web_login(client, manager.username)
+    token = form_token(client.get("/scenarios/new").text)
+    many = {f"fact_need_payoff_{i}_text": f"如果能做到第 {i} 件事，对我们很有价值。" for i in range(MAX_FACTS + 1)}
+    many |= {f"fact_need_payoff_{i}_text_en": f"Doing thing {i} would be worth a lot." for i in range(MAX_FACTS + 1)}
+    response = client.post("/scenarios/new", data=AUTHORED_FORM | many | {"csrf_token": token})
+    assert response.status_code == 422
+    assert "facts.need_payoff" in response.text and f"at most {MAX_FACTS} facts" in response.text
+    ok = {key: value for key, value in many.items() if f"_{MAX_FACTS}_text" not in key}
+    saved = client.post("/scenarios/new", data=AUTHORED_FORM | ok | {"csrf_token": token}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:300]
+    api = client.post(
+        "/api/scenarios",
+        json=content_from_form(AUTHORED_FORM | many) | {"team": "A组"},
+        headers=auth_headers(client, manager),
+    )
+    assert api.status_code == 422 and ["body", "facts", "need_payoff"] in [e["loc"] for e in api.json()["detail"]]
+
+
+def test_dimension_meanings_are_in_english_for_english_readers(client, manager):
+    web_login(client, manager.username)
+    client.cookies.set("lang", "en")
+    page = client.get("/scenarios/new").text
+    assert '<small class="meaning">Wants to stay safe' in page
+    assert "想保护自己" not in page

@@ -51,7 +51,7 @@ def test_a_review_on_the_transcript_reaches_the_rep(browser, live_server):
     page.wait_for_load_state()
     assert page.locator(".turn-comment").first.inner_text().endswith("这里先问现状，再谈方案。")
     block = page.locator("#review-block")
-    block.locator("summary").click()
+    assert block.locator("details.review-form").get_attribute("open") is not None  # open for the reviewer
     block.locator("input[name=override_score]").fill("66")
     block.locator("input[name=reason]").fill("客户其实已经同意试点")
     block.locator("button[type=submit]").click()

@@ -24,7 +24,8 @@
   const showError = (text) => { errorLine.textContent = text; setBusy(false); };
   freshClientId(composer());
   if (chat.querySelector(".streaming")) setBusy(true);
-  scrollDown();
+  // A transcript (finished, or a manager reading a rep's call) opens at the top or at the #turn-N it links to.
+  if (!chat.dataset.transcript) scrollDown();
 
   // The server's own message for an error reply: the chat's error fragment (HX-Retarget) or JSON's `message`.
   const messageOf = (xhr) => {
