@@ -7,10 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.config import REPO_ROOT
+from app.playbook.data import load_yaml_model
 
 ASK_DATA_DIR = REPO_ROOT / "playbooks" / "ask"
 Origin = Literal["manual", "general"]
@@ -58,25 +58,12 @@ class DeclinesFile(_Strict):
     declines: list[DeclineCategory] = Field(min_length=1)
 
 
-def _load(path: Path, model: type[BaseModel]) -> BaseModel:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise AskDataError(f"{path.name}: invalid YAML: {error}") from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise AskDataError(f"{path.name}: {where}: {first['msg']}") from None
-
-
 @lru_cache(maxsize=4)
 def load_sources(directory: Path = ASK_DATA_DIR) -> dict[str, Source]:
     """Source id -> Source, from sources.yaml (ids unique)."""
-    data = _load(directory / "sources.yaml", SourcesFile)
+    data = load_yaml_model(directory / "sources.yaml", SourcesFile, AskDataError, "sources")
     by_id: dict[str, Source] = {}
-    for position, source in enumerate(data.sources):  # type: ignore[attr-defined]
+    for position, source in enumerate(data.sources):
         if source.id in by_id:
             raise AskDataError(f"sources.yaml: sources.{position}.id: duplicate id {source.id!r}")
         by_id[source.id] = source
@@ -125,9 +112,9 @@ def _bare(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
-    data = _load(directory / "declines.yaml", DeclinesFile)
-    for position, category in enumerate(data.declines):  # type: ignore[attr-defined]
+    data = load_yaml_model(directory / "declines.yaml", DeclinesFile, AskDataError, "declines")
+    for position, category in enumerate(data.declines):
         for number, rule in enumerate(category.rules):
             if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
                 raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
-    return DeclineRules(list(data.declines))  # type: ignore[attr-defined]
+    return DeclineRules(list(data.declines))

@@ -47,8 +47,8 @@ def test_bad_files_name_the_file_and_field(tmp_path):
     (tmp_path / "sources.yaml").write_text(
         "sources:\n  - id: x.txt\n    origin: seed\n    title: {zh: a, en: b}\n", encoding="utf-8"
     )
-    with pytest.raises(AskDataError, match=r"sources.yaml: sources.0.origin"):
+    with pytest.raises(AskDataError, match=r"sources.yaml: invalid sources\n  field sources.0.origin"):
         load_sources.__wrapped__(tmp_path)
     (tmp_path / "declines.yaml").write_text("declines:\n  - id: x\n    message: {zh: a}\n", encoding="utf-8")
-    with pytest.raises(AskDataError, match=r"declines.yaml: declines.0.message.en"):
+    with pytest.raises(AskDataError, match=r"declines.yaml: invalid declines\n  field declines.0.message.en"):
         load_decline_rules.__wrapped__(tmp_path)
