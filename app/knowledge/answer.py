@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.knowledge.chunks import Chunk, key_terms_line, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import is_chinese, tokenize
+from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, tokenize
 
 # When is a passage relevant enough to answer from? Measured on the golden set plus ~25
 # off-topic questions (年会, 报销, weather, laptop passwords): off-topic questions share exactly
@@ -41,6 +41,11 @@ MAX_STEPS = 4
 MIN_HOW_TO_WEIGHT = 6.5
 # ...or, for a short question ("客户说太贵了怎么办"), most of what it says (those off-topic ones: 0.21-0.51).
 HOW_TO_SHORT_COVERAGE = 0.6
+# A question set in a sale (it names a customer, a deal, a competitor...: query_words.yaml's sales_context) needs
+# less: reps describe their situation in their own words, and an off-topic question rarely speaks of customers
+# and deals. Then the passage must still hold specific evidence (summed IDF) and a fair share of the question.
+SALES_HOW_TO_WEIGHT = 3.5
+SALES_HOW_TO_COVERAGE = 0.2
 # "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
@@ -156,7 +161,7 @@ def not_covered_answer(question: str, might_help: list[Citation] | None = None) 
 
 def chunk_language(chunk: Chunk) -> str:
     """ "zh" when the passage's body is written in Chinese, else "en"."""
-    return "zh" if is_chinese(strip_key_terms(chunk.text)) else "en"
+    return "zh" if mostly_chinese(strip_key_terms(chunk.text)) else "en"
 
 
 def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> list[Citation]:
@@ -179,9 +184,10 @@ def asks_for_definition(question: str) -> bool:
 def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     """Whether the question says enough of a how-to passage's situation for its advice to apply."""
     weight = index.matched_weight(question, chunk)
-    return weight >= MIN_HOW_TO_WEIGHT or (
-        weight >= MIN_MATCHED_WEIGHT and index.coverage(question, chunk) >= HOW_TO_SHORT_COVERAGE
-    )
+    coverage = index.coverage(question, chunk)
+    if weight >= MIN_HOW_TO_WEIGHT or (weight >= MIN_MATCHED_WEIGHT and coverage >= HOW_TO_SHORT_COVERAGE):
+        return True
+    return in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT and coverage >= SALES_HOW_TO_COVERAGE
 
 
 def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> tuple[Chunk, float]:
@@ -226,10 +232,15 @@ def composed_answer(lead: str, steps: list[str]) -> str:
 
 def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     """Whether the chunk shares enough of the question's informative words to answer it."""
-    if index.matched_weight(question, chunk) < MIN_MATCHED_WEIGHT:
+    weight = index.matched_weight(question, chunk)
+    if weight < MIN_MATCHED_WEIGHT:
         return False
-    needed = MIN_COVERAGE if len(index.matched_terms(question, chunk)) >= 2 else SINGLE_TERM_COVERAGE
-    return index.coverage(question, chunk) >= needed
+    coverage = index.coverage(question, chunk)
+    if len(index.matched_terms(question, chunk)) >= 2:
+        return coverage >= MIN_COVERAGE
+    if in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT:  # one specific word in a sales question
+        return coverage >= SALES_HOW_TO_COVERAGE
+    return coverage >= SINGLE_TERM_COVERAGE
 
 
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
@@ -242,8 +253,15 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     best_chunk, best_score = _pick(question, hits, index)
     if is_how_to(best_chunk) and not names_the_situation(question, best_chunk, index):
         # Too little of the situation named for advice: a relevant reference passage may still answer.
+        # It must score near the advice it replaces: a distant reference passage shares only incidental words.
+        floor = DEFINITION_RATIO * best_score
         best_chunk, best_score = next(
-            ((chunk, score) for chunk, score in hits if not is_how_to(chunk)), (best_chunk, best_score)
+            (
+                (chunk, score)
+                for chunk, score in hits
+                if not is_how_to(chunk) and score >= floor and names_the_situation(question, chunk, index)
+            ),
+            (best_chunk, best_score),
         )
         if is_how_to(best_chunk):
             return not_covered_answer(question, nearest_passages(question, hits, index))

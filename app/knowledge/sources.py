@@ -52,6 +52,8 @@ class DeclineCategory(_Strict):
     rules: list[list[list[str]]] = Field(default_factory=list)
     whole: list[str] = Field(default_factory=list)
     see_also: str | None = None
+    # Words that put a question back in scope for this category ("客户问我们支持 Python 吗" is about a sale).
+    unless: list[str] = Field(default_factory=list)
 
 
 class DeclinesFile(_Strict):
@@ -90,6 +92,7 @@ class DeclineRules:
                     for rule in category.rules
                 ],
                 {_bare(text) for text in category.whole},
+                re.compile("|".join(_term_pattern(term) for term in category.unless)) if category.unless else None,
             )
             for category in categories
         ]
@@ -97,9 +100,11 @@ class DeclineRules:
     def match(self, question: str) -> DeclineCategory | None:
         text = question.lower()
         bare = _bare(question)
-        for category, rules, whole in self._compiled:
+        for category, rules, whole, unless in self._compiled:
             if bare in whole:
                 return category
+            if unless is not None and unless.search(text):
+                continue
             if any(all(group.search(text) for group in rule) for rule in rules):
                 return category
         return None
@@ -118,3 +123,19 @@ def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
             if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
                 raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
     return DeclineRules(list(data.declines))
+
+
+class QueryWords(_Strict):
+    """How reps word questions (query_words.yaml): synonyms toward the playbook's words, and sales-context words."""
+
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    sales_context: list[str] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def load_query_words(directory: Path = ASK_DATA_DIR) -> QueryWords:
+    data = load_yaml_model(directory / "query_words.yaml", QueryWords, AskDataError, "query words")
+    for word, synonyms in data.synonyms.items():
+        if not word.strip() or not synonyms or any(not synonym.strip() for synonym in synonyms):
+            raise AskDataError(f"query_words.yaml: synonyms.{word}: empty word or synonym list")
+    return data

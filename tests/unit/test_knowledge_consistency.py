@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 from app.knowledge import get_index
-from app.knowledge.chunks import CHINESE_RE, parse_markdown, strip_key_terms
+from app.knowledge.answer import chunk_language
+from app.knowledge.chunks import CHINESE_RE, parse_markdown
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import is_chinese
 from app.playbook import get_playbook
 
 
@@ -44,7 +44,7 @@ def test_knowledge_sources_are_seed_files_or_marked_literature() -> None:
 
 def test_english_passages_have_english_titles() -> None:
     """A reader of an English passage sees its parents' English names (title_en), never Chinese headings."""
-    english = [chunk for chunk in get_index().chunks if not is_chinese(strip_key_terms(chunk.text))]
+    english = [chunk for chunk in get_index().chunks if chunk_language(chunk) == "en"]
     assert len(english) >= 20
     chinese_titles = [chunk.title for chunk in english if CHINESE_RE.search(chunk.title)]
     assert not chinese_titles
