@@ -22,3 +22,15 @@ def test_tune_half_is_useful_declines_right_and_never_harmful() -> None:
 def test_a_group_needs_one_of_its_words() -> None:
     assert groups_met("先问清顾虑，再约下一步", [["顾虑", "担心"], ["下一步"], ["预算"]]) == [True, True, False]
     assert groups_met("Ask about the CONCERN", [["concern"]]) == [True]
+
+
+def test_per_item_misses_are_refused_for_every_held_out_split(monkeypatch, capsys) -> None:
+    import pytest
+
+    from bench.ask_practical_eval import main
+
+    for split in ("heldout", "r2_heldout", "both"):
+        monkeypatch.setattr("sys.argv", ["ask_practical_eval.py", "--split", split, "--show-misses"])
+        with pytest.raises(SystemExit):
+            main()
+        assert "tune splits only" in capsys.readouterr().err
