@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.knowledge.chunks import Chunk, key_terms_line, lead_and_steps, strip_key_terms
+from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, key_terms_line, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, tokenize
+from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, query_term_groups, tokenize
 
 # When is a passage relevant enough to answer from? Measured on the golden set plus ~25
 # off-topic questions (年会, 报销, weather, laptop passwords): off-topic questions share exactly
@@ -35,6 +35,10 @@ EXCERPT_CHARS = 160
 # scores at least this share of the best (the practical topics are written in both languages).
 SAME_LANGUAGE_RATIO = 0.6
 MAX_STEPS = 4
+# Question words this specific (IDF) that the composed answer leaves unanswered fetch one more step from another
+# how-to passage among the top ASPECT_DEPTH hits.
+ASPECT_MIN_IDF = 2.0
+ASPECT_DEPTH = 5
 # A how-to passage is advice for a situation: it answers only when the question names that situation with
 # words worth this much (summed IDF). Tune set: every practical question >= 6.9; off-topic "how do I..."
 # questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
@@ -54,6 +58,8 @@ DEFINITION_RE = re.compile(
     re.IGNORECASE,
 )
 DEFINITION_RATIO = 0.5
+# ...and only when it is short: a deal described at length and then "哪一步 / which stage" asks for advice on it.
+DEFINITION_MAX_WORDS = 8
 # A how-to answer adds the supporting lines of the best reference passage scoring this share of its own.
 REFERENCE_RATIO = 0.35
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
@@ -178,7 +184,7 @@ def is_how_to(chunk: Chunk) -> bool:
 
 def asks_for_definition(question: str) -> bool:
     """The question asks what something is or lists (definition), rather than what to do."""
-    return bool(DEFINITION_RE.search(question))
+    return bool(DEFINITION_RE.search(question)) and len(query_term_groups(question)) <= DEFINITION_MAX_WORDS
 
 
 def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
@@ -203,7 +209,9 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
         for chunk, score in hits[1:4]:
             if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
                 return chunk, score
-    if not is_how_to(best_chunk) or chunk_language(best_chunk) == lang:
+    if not is_how_to(best_chunk):
+        return hits[0]
+    if chunk_language(best_chunk) == lang:
         return hits[0]
     for chunk, score in hits[1:4]:
         if (
@@ -228,6 +236,37 @@ def composed_answer(lead: str, steps: list[str]) -> str:
     """A short answer: the lead sentence, then numbered steps."""
     plain = [BOLD_RE.sub(r"\1", step) for step in steps]  # the answer is plain text; the passage keeps its Markdown
     return "\n".join([lead, *(f"{number}. {step}" for number, step in enumerate(plain, start=1))])
+
+
+def _step_for_the_rest(
+    question: str, text: str, best: Chunk, hits: list[tuple[Chunk, float]], index: KnowledgeIndex
+) -> tuple[Chunk, str] | None:
+    """A situation often has two sides ("which milestone is it, and a competitor is in too"). When specific words
+    of the question are not answered by the composed text, the step of another relevant how-to passage (same
+    language) that speaks to most of them, or None."""
+    said = set(tokenize(text))
+    open_groups = [
+        group
+        for group in index.query_groups(question)
+        if not said & set(group)
+        and max(index.idf(token) for token in group) >= ASPECT_MIN_IDF
+        and any(token in index.vocabulary for token in group)
+    ]
+    if not open_groups:
+        return None
+    lang = chunk_language(best)
+    best_step: tuple[int, Chunk, str] | None = None
+    for chunk, _score in hits[:ASPECT_DEPTH]:
+        if chunk is best or not is_how_to(chunk) or chunk_language(chunk) != lang:
+            continue
+        if not is_relevant(question, chunk, index):
+            continue
+        for step in lead_and_steps(chunk.text)[1]:
+            step_tokens = set(tokenize(step))
+            answered = sum(1 for group in open_groups if step_tokens & set(group))
+            if answered and (best_step is None or answered > best_step[0]):
+                best_step = (answered, chunk, step)
+    return (best_step[1], best_step[2]) if best_step else None
 
 
 def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
@@ -274,6 +313,12 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     if lead:  # a how-to passage: say what to do in a lead sentence and a few steps, then the manual's own words
         text = composed_answer(lead, _ranked_steps(steps, query_tokens))
         used = [best_chunk]
+        if extra := _step_for_the_rest(question, text, best_chunk, hits, index):
+            chunk, step = extra
+            heading = chunk.title.split(TITLE_SEPARATOR)[-1]
+            plain = BOLD_RE.sub(r"\1", step)
+            text += f"\nAlso ({heading}): {plain}" if english else f"\n另外（{heading}）：{plain}"
+            used.append(chunk)
         for chunk, score in hits:
             if is_how_to(chunk) or score < REFERENCE_RATIO * best_score or not is_relevant(question, chunk, index):
                 continue

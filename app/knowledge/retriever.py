@@ -16,7 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from app.config import REPO_ROOT
 from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import is_dictionary_word, query_term_groups, tokenize
+from app.knowledge.tokenize import character_frequency, is_dictionary_word, query_term_groups, tokenize
 
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
 EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
@@ -29,6 +29,8 @@ DENSE_DEPTH = 20  # how many dense neighbours take part in the fusion
 # at most this many, the commonest first. English words need this many letters to be repaired.
 MAX_CORRECTIONS = 3
 MIN_LATIN_TYPO_CHARS = 5
+# A character this common (有, 说, 是, 会) is a word jieba glued on (时有), not a mistyped one: never replaced.
+MAX_TYPO_CHARACTER_FREQUENCY = 50_000
 CJK_WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
@@ -100,6 +102,11 @@ class KnowledgeIndex:
         """The chunk with this id (KeyError if unknown)."""
         return self._by_id[chunk_id]
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Token -> how many chunks use it."""
+        return self._document_frequency
+
     def ids(self) -> list[str]:
         return [chunk.id for chunk in self.chunks]
 
@@ -165,7 +172,11 @@ class KnowledgeIndex:
         if CJK_WORD_RE.match(word):
             if is_dictionary_word(word):
                 return []
-            keys = [word[:i] + "*" + word[i + 1 :] for i in range(len(word))]
+            keys = [
+                word[:i] + "*" + word[i + 1 :]
+                for i in range(len(word))
+                if character_frequency(word[i]) < MAX_TYPO_CHARACTER_FREQUENCY
+            ]
         elif word.isascii() and word.isalpha() and len(word) >= MIN_LATIN_TYPO_CHARS:
             keys = [word, *_deletions(word)]
         else:

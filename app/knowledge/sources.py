@@ -52,8 +52,10 @@ class DeclineCategory(_Strict):
     rules: list[list[list[str]]] = Field(default_factory=list)
     whole: list[str] = Field(default_factory=list)
     see_also: str | None = None
-    # Words that put a question back in scope for this category ("客户问我们支持 Python 吗" is about a sale).
+    # Words that put a question back in scope for this category ("客户问我们支持 Python 吗" is about a sale);
+    # strong_rules fire even then.
     unless: list[str] = Field(default_factory=list)
+    strong_rules: list[list[list[str]]] = Field(default_factory=list)
 
 
 class DeclinesFile(_Strict):
@@ -87,10 +89,8 @@ class DeclineRules:
         self._compiled = [
             (
                 category,
-                [
-                    [re.compile("|".join(_term_pattern(term) for term in group)) for group in rule]
-                    for rule in category.rules
-                ],
+                _compile_rules(category.strong_rules),
+                _compile_rules(category.rules),
                 {_bare(text) for text in category.whole},
                 re.compile("|".join(_term_pattern(term) for term in category.unless)) if category.unless else None,
             )
@@ -100,14 +100,23 @@ class DeclineRules:
     def match(self, question: str) -> DeclineCategory | None:
         text = question.lower()
         bare = _bare(question)
-        for category, rules, whole, unless in self._compiled:
-            if bare in whole:
+        for category, strong, rules, whole, unless in self._compiled:
+            if bare in whole or _fires(strong, text):
                 return category
             if unless is not None and unless.search(text):
                 continue
-            if any(all(group.search(text) for group in rule) for rule in rules):
+            if _fires(rules, text):
                 return category
         return None
+
+
+def _compile_rules(rules: list[list[list[str]]]) -> list[list[re.Pattern[str]]]:
+    return [[re.compile("|".join(_term_pattern(term) for term in group)) for group in rule] for rule in rules]
+
+
+def _fires(rules: list[list[re.Pattern[str]]], text: str) -> bool:
+    """Whether some rule has a match for every one of its word groups."""
+    return any(all(group.search(text) for group in rule) for rule in rules)
 
 
 def _bare(text: str) -> str:
@@ -119,7 +128,7 @@ def _bare(text: str) -> str:
 def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
     data = load_yaml_model(directory / "declines.yaml", DeclinesFile, AskDataError, "declines")
     for position, category in enumerate(data.declines):
-        for number, rule in enumerate(category.rules):
+        for number, rule in enumerate([*category.strong_rules, *category.rules]):
             if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
                 raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
     return DeclineRules(list(data.declines))

@@ -34,6 +34,9 @@ STOPWORDS: frozenset[str] = frozenset(
     when where i we you they it its my our your their me us them this that these those with about from by as at
     can could should would will shall may might must there here any some please tell explain into than then so
     if not no vs versus s get got usually really stand mean means cant can't dont don't keeps keep
+    he she him her his hers ive i'm im i've ll i'll he'll she'll we'll they'll you'll it's d re ve m t also just only
+    up down out over very much many lot lots say says saying said tell tells telling been am has have had having
+    one ones thing things something anything everything still even ever yet already now
     """.split()
 )
 
@@ -114,6 +117,11 @@ def _in_dictionary(tokenizer: jieba.Tokenizer, word: str) -> bool:
 def is_dictionary_word(word: str) -> bool:
     """Whether jieba's dictionary knows the word (a typo such as 考滤 is a word jieba only guessed)."""
     return _in_dictionary(_get_tokenizer(), word)
+
+
+def character_frequency(character: str) -> int:
+    """How often jieba's dictionary counts the character as a word (的 / 有 / 说: hundreds of thousands)."""
+    return int(_get_tokenizer().FREQ.get(character, 0))
 
 
 def _expand(tokenizer: jieba.Tokenizer, token: str) -> list[str]:

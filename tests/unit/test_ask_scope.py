@@ -23,6 +23,10 @@ DECLINED = {
     "你好": "chit_chat",
     "thanks!": "chit_chat",
     "给我讲个笑话吧": "chit_chat",
+    "给我写一段 SQL，统计每个客户的订单数": "coding",
+    "Can we invoice them for training that never happened?": "harmful",
+    "客户让我们虚开一张服务费发票": "harmful",
+    "联想的笔记本电脑多少钱一台": "vendor_price",
 }
 ANSWERED = [
     "客户说太贵了怎么办",
@@ -40,6 +44,7 @@ ANSWERED = [
     "客户裁员了，项目停了怎么办",
     "Should I invite the customer to dinner?",
     "客户说天气冷了明年再说",
+    "What is a need-payoff question?",
 ]
 
 

@@ -62,3 +62,45 @@ def test_bad_query_words_file_names_the_field(tmp_path):
     (tmp_path / "query_words.yaml").write_text("synonyms: {}\n", encoding="utf-8")
     with pytest.raises(AskDataError, match=r"query_words.yaml: invalid query words\n  field sales_context"):
         load_query_words.__wrapped__(tmp_path)
+
+
+def _how_to(chunk_id: str, title: str, lead: str, steps: list[str]) -> Chunk:
+    body = "要点：" + lead + "\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1))
+    return Chunk(id=chunk_id, title=title, source="lit.objection_practice", file="t.md", text=body)
+
+
+def test_a_situation_with_two_sides_gets_a_step_for_the_second_side():
+    from app.knowledge import KnowledgeIndex
+
+    price = _how_to(
+        "price",
+        "客户嫌贵",
+        "客户嫌贵时先问清和什么比，再谈价值。",
+        ["客户嫌贵时先问比较对象和预算。", "把价值算成客户的数字。", "让步要换回承诺。"],
+    )
+    rival = _how_to(
+        "rival",
+        "竞争对手抢单",
+        "竞争对手介入时不要攻击对手。",
+        ["问清客户的评估标准。", "把竞争对手的弱项变成评估标准。", "约一次试点对比。"],
+    )
+    filler = [
+        Chunk(id=f"f{n}", title=f"其他{n}", source="s", file="t.md", text=f"关于拜访和提问的第{n}段说明。")
+        for n in range(20)
+    ]
+    index = KnowledgeIndex.build([price, rival, *filler])
+    answer = answer_offline("客户嫌贵，竞争对手还在评估标准上做文章，价值怎么讲", index)
+    first, second = (c.id for c in answer.citations[:2])  # one passage answers, the other adds a step
+    assert {first, second} == {"price", "rival"}
+    extra = "客户嫌贵" if second == "price" else "评估标准"
+    heading = "客户嫌贵" if second == "price" else "竞争对手抢单"
+    assert f"另外（{heading}）：" in answer.answer and extra in answer.answer.split("另外")[1]
+
+
+def test_a_long_situation_ending_in_which_stage_is_not_a_definition_question():
+    from app.knowledge.answer import asks_for_definition
+
+    assert asks_for_definition("摧龙六式有哪几步")
+    assert not asks_for_definition(
+        "客户已经立项，预算批了，技术负责人见过，分管副总还没见，竞品也在跟，这单算到哪一步了"
+    )
