@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 from app.auth.policy import managed_team_ids
 from app.knowledge.chunks import Chunk
 from app.knowledge.documents import DocumentError, chunk_sections, extract, sections_from_text
+from app.knowledge.key_sentences import key_sentences
 from app.knowledge.service import Passage, find_passage
 from app.models import KnowledgeChunk, KnowledgeDocument, Role, User
 
@@ -148,6 +149,25 @@ def list_documents(session: Session, user: User, limit: int = 100, offset: int =
         )
         for d in documents
     ]
+
+
+class DocumentFacts(BaseModel):
+    """A team document's key sentences, offered to the scenario editor as product facts."""
+
+    id: int
+    title: str
+    sentences: list[str]
+
+
+def readable_document(session: Session, user: User, document_id: int) -> KnowledgeDocument:
+    """A document of a team the user may read (DocumentError 404 otherwise, as for a missing one)."""
+    return _visible_document(session, user, document_id, manage=False)
+
+
+def document_facts(session: Session, user: User, document_id: int, limit: int = 8) -> DocumentFacts:
+    """The key sentences of a document the user may read: its specific product facts, offline."""
+    document = readable_document(session, user, document_id)
+    return DocumentFacts(id=document.id, title=document.title, sentences=key_sentences(document.text, limit))
 
 
 def delete_document(session: Session, user: User, document_id: int) -> None:

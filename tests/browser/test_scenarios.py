@@ -8,7 +8,7 @@ import pytest
 
 from tests.api.test_flows import SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 from tests.browser.test_roleplay import say
-from tests.utils.browser import login
+from tests.utils.browser import fill_form, login
 from tests.utils.scenario_library import AUTHORED_FORM
 
 pytestmark = pytest.mark.browser
@@ -33,14 +33,7 @@ def test_manager_authors_a_scenario_in_the_form_and_plays_it(page):
     page.click("#new-scenario")
     page.wait_for_url("**/scenarios/new")
     form = page.locator("#scenario-form")
-    for name, value in AUTHORED_FORM.items():
-        if name == "team" or not value:
-            continue
-        field = form.locator(f"[name='{name}']")
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
+    fill_form(form, AUTHORED_FORM)
     page.click("#save-scenario")
     page.wait_for_url("**/edit?saved=1")
     assert page.locator("#saved").is_visible()

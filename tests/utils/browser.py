@@ -33,3 +33,15 @@ def login(page, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+def fill_form(form, values: dict[str, str], skip: tuple[str, ...] = ("team",)) -> None:
+    """Type each value into the form's field of that name (select the option of a <select>); empty values are left."""
+    for name, value in values.items():
+        if name in skip or not value:
+            continue
+        field = form.locator(f"[name='{name}']")
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
