@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from app.knowledge.retriever import get_index
 from app.knowledge.tokenize import tokenize
@@ -52,3 +53,30 @@ def key_sentences(text: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     candidates = sentences(text)
     ranked = sorted(range(len(candidates)), key=lambda i: (-specificity(candidates[i]), i))[:limit]
     return [candidates[i] for i in sorted(ranked)]
+
+
+# A document sentence counts as stated by the rep when the rep's words hold at least this share of its specific
+# tokens (IDF against the playbook at least SPECIFIC_IDF), and at least MIN_SHARED of them.
+STATED_SHARE = 0.5
+MIN_SHARED = 2
+SPECIFIC_IDF = 2.0
+MAX_STATED = 5
+
+
+def stated_facts(rep_texts: Sequence[str], document_texts: Sequence[str], limit: int = MAX_STATED) -> list[str]:
+    """The team documents' sentences the rep has stated in these lines (deterministic word overlap): the seller's
+    product facts a buyer may react to."""
+    said = set(tokenize(" ".join(rep_texts)))
+    if not said:
+        return []
+    index = get_index()
+    found: list[str] = []
+    for text in document_texts:
+        for sentence in sentences(text):
+            specific = {token for token in tokenize(sentence) if index.idf(token) >= SPECIFIC_IDF}
+            shared = specific & said
+            if len(shared) >= MIN_SHARED and len(shared) >= STATED_SHARE * len(specific) and sentence not in found:
+                found.append(sentence)
+                if len(found) >= limit:
+                    return found
+    return found

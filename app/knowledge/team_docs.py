@@ -11,7 +11,7 @@ from sqlmodel import Session, col, delete, select
 from app.auth.policy import managed_team_ids
 from app.knowledge.chunks import Chunk
 from app.knowledge.documents import DocumentError, chunk_sections, extract, sections_from_text
-from app.knowledge.key_sentences import key_sentences
+from app.knowledge.key_sentences import key_sentences, stated_facts
 from app.knowledge.service import Passage, find_passage
 from app.models import KnowledgeChunk, KnowledgeDocument, Role, User
 
@@ -247,3 +247,10 @@ def asker_team_chunks(session: Session, user: User) -> list[Chunk]:
 def passage_for(chunk_id: str, lang: str, session: Session, user: User) -> Passage | None:
     """A playbook passage, or a team passage the user may read (the page uses it too)."""
     return find_passage(chunk_id, lang, find_team_chunk(session, user, chunk_id))
+
+
+def stated_team_facts(session: Session, team_id: int | None, rep_texts: list[str]) -> list[str]:
+    """The sentences of the team's documents the rep has stated (their product facts), for the LLM buyer's prompt."""
+    if team_id is None:
+        return []
+    return stated_facts(rep_texts, [chunk.text for chunk in team_chunks(session, {team_id})])
