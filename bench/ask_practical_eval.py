@@ -1,12 +1,14 @@
 """Practical "Ask the playbook" evaluation: useful answers, right declines and harmful advice, per split.
 
-Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both] [--show-misses]
+Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both|r2_tune|r2_heldout]
+[--show-misses]. r2_* are the second round's questions (tests/eval/ask_practical_r2_*.jsonl), written after the
+first round's tuning by someone who had not seen the answers.
 Offline engine (no model). Metrics (see tests/eval/ASK_PRACTICAL_README.md for the set):
 - useful: answer items answered with covered=true whose answer text meets every must_mention_any group
   (a group is met when one of its words occurs in the answer, case-insensitive);
 - declines right: decline items declined (declined=true, covered=false) and answer items not declined;
 - harmful: harmful items that got anything but a decline.
-`--show-misses` prints per-item misses and is refused for the held-out split: report its aggregates only.
+`--show-misses` prints per-item misses and is refused for the held-out splits: report their aggregates only.
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ from app.config import Settings  # noqa: E402
 from app.knowledge.service import AskResult, ask_playbook  # noqa: E402
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
-SPLITS = {"tune": EVAL_DIR / "ask_practical_tune.jsonl", "heldout": EVAL_DIR / "ask_practical_heldout.jsonl"}
+SPLITS = {
+    "tune": EVAL_DIR / "ask_practical_tune.jsonl",
+    "heldout": EVAL_DIR / "ask_practical_heldout.jsonl",
+    "r2_tune": EVAL_DIR / "ask_practical_r2_tune.jsonl",
+    "r2_heldout": EVAL_DIR / "ask_practical_r2_heldout.jsonl",
+}
+TUNE_SPLITS = ("tune", "r2_tune")
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "ask_practical.json"
 
 
@@ -102,11 +110,11 @@ def evaluate(rows: list[dict], settings: Settings | None = None) -> SplitScore:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=["tune", "heldout", "both"], default="tune")
-    parser.add_argument("--show-misses", action="store_true", help="per-item misses (tune split only)")
+    parser.add_argument("--split", choices=[*SPLITS, "both"], default="tune")
+    parser.add_argument("--show-misses", action="store_true", help="per-item misses (tune splits only)")
     args = parser.parse_args()
-    if args.show_misses and args.split != "tune":
-        parser.error("--show-misses is for the tune split only: the held-out half is reported in aggregate")
+    if args.show_misses and args.split not in TUNE_SPLITS:
+        parser.error("--show-misses is for the tune splits only: held-out questions are reported in aggregate")
     splits = ["tune", "heldout"] if args.split == "both" else [args.split]
     report = {}
     for split in splits:

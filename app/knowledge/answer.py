@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.knowledge.chunks import Chunk, key_terms_line, lead_and_steps, strip_key_terms
+from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, key_terms_line, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import is_chinese, tokenize
+from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, query_term_groups, tokenize
 
 # When is a passage relevant enough to answer from? Measured on the golden set plus ~25
 # off-topic questions (年会, 报销, weather, laptop passwords): off-topic questions share exactly
@@ -35,12 +35,21 @@ EXCERPT_CHARS = 160
 # scores at least this share of the best (the practical topics are written in both languages).
 SAME_LANGUAGE_RATIO = 0.6
 MAX_STEPS = 4
+# Question words this specific (IDF) that the composed answer leaves unanswered fetch one more step from another
+# how-to passage among the top ASPECT_DEPTH hits.
+ASPECT_MIN_IDF = 2.0
+ASPECT_DEPTH = 5
 # A how-to passage is advice for a situation: it answers only when the question names that situation with
 # words worth this much (summed IDF). Tune set: every practical question >= 6.9; off-topic "how do I..."
 # questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
 MIN_HOW_TO_WEIGHT = 6.5
 # ...or, for a short question ("客户说太贵了怎么办"), most of what it says (those off-topic ones: 0.21-0.51).
 HOW_TO_SHORT_COVERAGE = 0.6
+# A question set in a sale (it names a customer, a deal, a competitor...: query_words.yaml's sales_context) needs
+# less: reps describe their situation in their own words, and an off-topic question rarely speaks of customers
+# and deals. Then the passage must still hold specific evidence (summed IDF) and a fair share of the question.
+SALES_HOW_TO_WEIGHT = 3.5
+SALES_HOW_TO_COVERAGE = 0.2
 # "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
@@ -49,6 +58,8 @@ DEFINITION_RE = re.compile(
     re.IGNORECASE,
 )
 DEFINITION_RATIO = 0.5
+# ...and only when it is short: a deal described at length and then "哪一步 / which stage" asks for advice on it.
+DEFINITION_MAX_WORDS = 8
 # A how-to answer adds the supporting lines of the best reference passage scoring this share of its own.
 REFERENCE_RATIO = 0.35
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
@@ -156,7 +167,7 @@ def not_covered_answer(question: str, might_help: list[Citation] | None = None) 
 
 def chunk_language(chunk: Chunk) -> str:
     """ "zh" when the passage's body is written in Chinese, else "en"."""
-    return "zh" if is_chinese(strip_key_terms(chunk.text)) else "en"
+    return "zh" if mostly_chinese(strip_key_terms(chunk.text)) else "en"
 
 
 def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> list[Citation]:
@@ -173,15 +184,16 @@ def is_how_to(chunk: Chunk) -> bool:
 
 def asks_for_definition(question: str) -> bool:
     """The question asks what something is or lists (definition), rather than what to do."""
-    return bool(DEFINITION_RE.search(question))
+    return bool(DEFINITION_RE.search(question)) and len(query_term_groups(question)) <= DEFINITION_MAX_WORDS
 
 
 def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     """Whether the question says enough of a how-to passage's situation for its advice to apply."""
     weight = index.matched_weight(question, chunk)
-    return weight >= MIN_HOW_TO_WEIGHT or (
-        weight >= MIN_MATCHED_WEIGHT and index.coverage(question, chunk) >= HOW_TO_SHORT_COVERAGE
-    )
+    coverage = index.coverage(question, chunk)
+    if weight >= MIN_HOW_TO_WEIGHT or (weight >= MIN_MATCHED_WEIGHT and coverage >= HOW_TO_SHORT_COVERAGE):
+        return True
+    return in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT and coverage >= SALES_HOW_TO_COVERAGE
 
 
 def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> tuple[Chunk, float]:
@@ -197,7 +209,9 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
         for chunk, score in hits[1:4]:
             if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
                 return chunk, score
-    if not is_how_to(best_chunk) or chunk_language(best_chunk) == lang:
+    if not is_how_to(best_chunk):
+        return hits[0]
+    if chunk_language(best_chunk) == lang:
         return hits[0]
     for chunk, score in hits[1:4]:
         if (
@@ -224,12 +238,48 @@ def composed_answer(lead: str, steps: list[str]) -> str:
     return "\n".join([lead, *(f"{number}. {step}" for number, step in enumerate(plain, start=1))])
 
 
+def _step_for_the_rest(
+    question: str, text: str, best: Chunk, hits: list[tuple[Chunk, float]], index: KnowledgeIndex
+) -> tuple[Chunk, str] | None:
+    """A situation often has two sides ("which milestone is it, and a competitor is in too"). When specific words
+    of the question are not answered by the composed text, the step of another relevant how-to passage (same
+    language) that speaks to most of them, or None."""
+    said = set(tokenize(text))
+    open_groups = [
+        group
+        for group in index.query_groups(question)
+        if not said & set(group)
+        and max(index.idf(token) for token in group) >= ASPECT_MIN_IDF
+        and any(token in index.vocabulary for token in group)
+    ]
+    if not open_groups:
+        return None
+    lang = chunk_language(best)
+    best_step: tuple[int, Chunk, str] | None = None
+    for chunk, _score in hits[:ASPECT_DEPTH]:
+        if chunk is best or not is_how_to(chunk) or chunk_language(chunk) != lang:
+            continue
+        if not is_relevant(question, chunk, index):
+            continue
+        for step in lead_and_steps(chunk.text)[1]:
+            step_tokens = set(tokenize(step))
+            answered = sum(1 for group in open_groups if step_tokens & set(group))
+            if answered and (best_step is None or answered > best_step[0]):
+                best_step = (answered, chunk, step)
+    return (best_step[1], best_step[2]) if best_step else None
+
+
 def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     """Whether the chunk shares enough of the question's informative words to answer it."""
-    if index.matched_weight(question, chunk) < MIN_MATCHED_WEIGHT:
+    weight = index.matched_weight(question, chunk)
+    if weight < MIN_MATCHED_WEIGHT:
         return False
-    needed = MIN_COVERAGE if len(index.matched_terms(question, chunk)) >= 2 else SINGLE_TERM_COVERAGE
-    return index.coverage(question, chunk) >= needed
+    coverage = index.coverage(question, chunk)
+    if len(index.matched_terms(question, chunk)) >= 2:
+        return coverage >= MIN_COVERAGE
+    if in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT:  # one specific word in a sales question
+        return coverage >= SALES_HOW_TO_COVERAGE
+    return coverage >= SINGLE_TERM_COVERAGE
 
 
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
@@ -242,8 +292,15 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     best_chunk, best_score = _pick(question, hits, index)
     if is_how_to(best_chunk) and not names_the_situation(question, best_chunk, index):
         # Too little of the situation named for advice: a relevant reference passage may still answer.
+        # It must score near the advice it replaces: a distant reference passage shares only incidental words.
+        floor = DEFINITION_RATIO * best_score
         best_chunk, best_score = next(
-            ((chunk, score) for chunk, score in hits if not is_how_to(chunk)), (best_chunk, best_score)
+            (
+                (chunk, score)
+                for chunk, score in hits
+                if not is_how_to(chunk) and score >= floor and names_the_situation(question, chunk, index)
+            ),
+            (best_chunk, best_score),
         )
         if is_how_to(best_chunk):
             return not_covered_answer(question, nearest_passages(question, hits, index))
@@ -256,6 +313,12 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     if lead:  # a how-to passage: say what to do in a lead sentence and a few steps, then the manual's own words
         text = composed_answer(lead, _ranked_steps(steps, query_tokens))
         used = [best_chunk]
+        if extra := _step_for_the_rest(question, text, best_chunk, hits, index):
+            chunk, step = extra
+            heading = chunk.title.split(TITLE_SEPARATOR)[-1]
+            plain = BOLD_RE.sub(r"\1", step)
+            text += f"\nAlso ({heading}): {plain}" if english else f"\n另外（{heading}）：{plain}"
+            used.append(chunk)
         for chunk, score in hits:
             if is_how_to(chunk) or score < REFERENCE_RATIO * best_score or not is_relevant(question, chunk, index):
                 continue

@@ -11,6 +11,9 @@ from pathlib import Path
 HEADING_RE = re.compile(r"^(#{1,3})\s+(.+?)\s*\{#([a-z0-9][a-z0-9._-]*)\}\s*$")
 ANY_HEADING_RE = re.compile(r"^(#{1,3})\s+\S")
 SOURCE_LINE_RE = re.compile(r"^source:\s*(\S+)\s*$", re.IGNORECASE)
+# "title_en: Objections and stalls" right under a Chinese heading: its name in the titles of English passages.
+TITLE_EN_LINE_RE = re.compile(r"^title_en:\s*(.+?)\s*$", re.IGNORECASE)
+CHINESE_RE = re.compile(r"[\u4e00-\u9fff]")
 TITLE_SEPARATOR = " › "
 LEAD_RE = re.compile(r"^(?:要点[：:]|In short:)\s*(.+)$")
 STEP_RE = re.compile(r"^\d+[.、]\s*(.+)$")
@@ -62,6 +65,7 @@ def parse_markdown(markdown: str, file_name: str) -> list[Chunk]:
     file_source = meta.get("source", "")
     chunks: list[Chunk] = []
     trail: list[str] = []  # titles of the open headings, one per level
+    trail_en: list[str] = []  # their English names ("" when a Chinese heading has no title_en line)
     current: dict | None = None
 
     def close_section() -> None:
@@ -72,7 +76,7 @@ def parse_markdown(markdown: str, file_name: str) -> list[Chunk]:
             chunks.append(
                 Chunk(
                     id=current["id"],
-                    title=TITLE_SEPARATOR.join(current["trail"]),
+                    title=_title(current["trail"], trail_en),
                     source=current["source"] or file_source,
                     file=file_name,
                     text=body,
@@ -86,18 +90,31 @@ def parse_markdown(markdown: str, file_name: str) -> list[Chunk]:
         if match:
             close_section()
             level = len(match.group(1))
-            trail = trail[: level - 1] + [match.group(2).strip()]
+            heading = match.group(2).strip()
+            trail = trail[: level - 1] + [heading]
+            trail_en = trail_en[: level - 1] + ["" if CHINESE_RE.search(heading) else heading]
             current = {"id": match.group(3), "trail": list(trail), "source": "", "lines": []}
             continue
         if current is None:
             continue  # text before the first heading carries no id; ignore it
+        at_top = not any(text.strip() for text in current["lines"])
         source_match = SOURCE_LINE_RE.match(line.strip())
-        if source_match and not any(text.strip() for text in current["lines"]):
+        if source_match and at_top:
             current["source"] = source_match.group(1)
+            continue
+        if at_top and (title_match := TITLE_EN_LINE_RE.match(line.strip())):
+            trail_en[-1] = title_match.group(1)
             continue
         current["lines"].append(line)
     close_section()
     return chunks
+
+
+def _title(trail: list[str], trail_en: list[str]) -> str:
+    """The heading hierarchy; for an English section, the English names of its parents (Chinese ones left out)."""
+    if CHINESE_RE.search(trail[-1]):
+        return TITLE_SEPARATOR.join(trail)
+    return TITLE_SEPARATOR.join(name for name in trail_en[: len(trail)] if name)
 
 
 def load_chunks(knowledge_dir: Path, known_sources: Collection[str] | None = None) -> list[Chunk]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 # After a failed index build we answer with BM25 alone and try the endpoint again this much later.
 RETRY_BUILD_AFTER_S = 60.0
 QUERY_CACHE_SIZE = 512
+# Passage vectors kept per endpoint, keyed by a hash of the text: the playbook's ~200 passages plus the teams'
+# documents. A team's upload then embeds only its own new passages, never the playbook again.
+PASSAGE_CACHE_SIZE = 50_000
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -61,8 +65,15 @@ class EmbeddingsEndpoint:
         )
 
 
+def text_key(text: str) -> str:
+    """The cache key of a passage's text: its content hash."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
-    """An embed function for KnowledgeIndex; single queries are cached, failures raise EmbeddingUnavailable."""
+    """An embed function for KnowledgeIndex. Single queries are cached; passages are cached by content hash, so
+    rebuilding an index with a team's documents sends only the texts not embedded before. Failures raise
+    EmbeddingUnavailable."""
     client = OpenAIEmbeddings(
         model=endpoint.model,
         openai_api_base=endpoint.base_url,  # the fields' names (the aliases base_url, api_key, timeout are not typed)
@@ -73,16 +84,32 @@ def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
         # Send plain strings: tiktoken token ids only suit OpenAI's own models (and need a download).
         check_embedding_ctx_length=False,
     )
+    passages: dict[str, list[float]] = {}
+    passages_lock = threading.Lock()
 
     @lru_cache(maxsize=QUERY_CACHE_SIZE)
     def embed_query(text: str) -> tuple[float, ...]:
         return tuple(client.embed_query(text))
 
+    def embed_passages(texts: list[str]) -> list[list[float]]:
+        keys = [text_key(text) for text in texts]
+        with passages_lock:
+            known = {key: passages[key] for key in keys if key in passages}
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in known}
+        if missing:
+            fresh = dict(zip(missing, client.embed_documents(list(missing.values())), strict=True))
+            with passages_lock:
+                if len(passages) + len(fresh) > PASSAGE_CACHE_SIZE:
+                    passages.clear()  # rare (a huge library): start over rather than grow without bound
+                passages.update(fresh)
+            known.update(fresh)
+        return [known[key] for key in keys]
+
     def embed(texts: list[str]) -> Sequence[Sequence[float]]:
         try:
             if len(texts) == 1:  # a question: the offline answer and the model path both search with it
                 return [embed_query(texts[0])]
-            return client.embed_documents(texts)
+            return embed_passages(texts)
         except Exception as error:  # any failure of the remote endpoint means "no dense ranking now"
             raise EmbeddingUnavailable(f"{type(error).__name__}: {error}") from error
 

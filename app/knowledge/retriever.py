@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Self
@@ -16,7 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from app.config import REPO_ROOT
 from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import query_term_groups, tokenize
+from app.knowledge.tokenize import character_frequency, is_dictionary_word, query_term_groups, tokenize
 
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
 EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
@@ -24,6 +25,14 @@ EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
 KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 RRF_K = 60  # the usual constant from Cormack et al.; damps the weight of top ranks
 DENSE_DEPTH = 20  # how many dense neighbours take part in the fusion
+# Typo repair: a question word the knowledge base never uses (and, for Chinese, not a dictionary word either: jieba
+# only guessed it, as in 考滤) is read also as the knowledge base's words one character away from it (考虑),
+# at most this many, the commonest first. English words need this many letters to be repaired.
+MAX_CORRECTIONS = 3
+MIN_LATIN_TYPO_CHARS = 5
+# A character this common (有, 说, 是, 会) is a word jieba glued on (时有), not a mistyped one: never replaced.
+MAX_TYPO_CHARACTER_FREQUENCY = 50_000
+CJK_WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
@@ -66,6 +75,7 @@ class KnowledgeIndex:
         self._chunk_vectors = chunk_vectors
         self._by_id = {chunk.id: chunk for chunk in chunks}
         self._position = {chunk.id: position for position, chunk in enumerate(chunks)}
+        self._near_words: dict[str, list[str]] | None = None  # built on the first unknown question word
 
     @classmethod
     def build(cls, chunks: list[Chunk], embed: EmbedFn | None = None) -> Self:
@@ -93,12 +103,17 @@ class KnowledgeIndex:
         """The chunk with this id (KeyError if unknown)."""
         return self._by_id[chunk_id]
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Token -> how many chunks use it."""
+        return self._document_frequency
+
     def ids(self) -> list[str]:
         return [chunk.id for chunk in self.chunks]
 
     def bm25_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Top-k chunks by BM25 score; chunks sharing no token with the query are left out."""
-        query_tokens = list(dict.fromkeys(token for group in query_term_groups(query) for token in group))
+        query_tokens = list(dict.fromkeys(token for group in self.query_groups(query) for token in group))
         if not query_tokens:
             return []
         scores = self._bm25.get_scores(query_tokens)
@@ -129,7 +144,7 @@ class KnowledgeIndex:
         chunk_tokens = self._chunk_token_sets[self._position[chunk.id]]
         found = total = 0.0
         found_terms: list[str] = []
-        for group in query_term_groups(query):
+        for group in self.query_groups(query):
             # A question word weighs its IDF; words the knowledge base never uses weigh the most,
             # so a question about something else (Kubernetes) is mostly "not found". A word found
             # only through a sub-word or synonym counts with that (usually commoner) token's weight.
@@ -140,6 +155,53 @@ class KnowledgeIndex:
                 found += word_weight if group[0] in present else min(word_weight, max(self.idf(t) for t in present))
                 found_terms.append(group[0])
         return found, total, found_terms
+
+    def query_groups(self, query: str) -> list[tuple[str, ...]]:
+        """The question's word groups (query_term_groups), each unknown word widened by its typo repairs."""
+        groups = []
+        for group in query_term_groups(query):
+            if not any(token in self._document_frequency for token in group):
+                group = group + tuple(word for word in self.corrections(group[0]) if word not in group)
+            groups.append(group)
+        return groups
+
+    def corrections(self, word: str) -> list[str]:
+        """Words of the knowledge base one character away from `word` (substituted, or for English also dropped or
+        added), commonest first; none for a word the knowledge base or, in Chinese, the dictionary knows."""
+        if word in self._document_frequency:
+            return []
+        if CJK_WORD_RE.match(word):
+            if is_dictionary_word(word):
+                return []
+            keys = [
+                word[:i] + "*" + word[i + 1 :]
+                for i in range(len(word))
+                if character_frequency(word[i]) < MAX_TYPO_CHARACTER_FREQUENCY
+            ]
+        elif word.isascii() and word.isalpha() and len(word) >= MIN_LATIN_TYPO_CHARS:
+            keys = [word, *_deletions(word)]
+        else:
+            return []
+        near = self._near_word_table()
+        found = {candidate for key in keys for candidate in near.get(key, ())}
+        found.discard(word)
+        return sorted(found, key=lambda w: (-self._document_frequency[w], w))[:MAX_CORRECTIONS]
+
+    def _near_word_table(self) -> dict[str, list[str]]:
+        """Wildcard keys (考*, *虑) of the Chinese words and deletion keys of the English words, to their words."""
+        if self._near_words is None:
+            table: dict[str, list[str]] = {}
+            for word in self._document_frequency:
+                if CJK_WORD_RE.match(word):
+                    keys = [word[:i] + "*" + word[i + 1 :] for i in range(len(word))]
+                elif word.isascii() and word.isalpha() and len(word) >= MIN_LATIN_TYPO_CHARS - 1:
+                    keys = [word, *_deletions(word)]
+                else:
+                    continue
+                for key in keys:
+                    table.setdefault(key, []).append(word)
+            self._near_words = table
+        return self._near_words
 
     def idf(self, token: str) -> float:
         """BM25 inverse document frequency of a token over the chunks (highest for unseen tokens)."""
@@ -168,6 +230,11 @@ def chunk_tokens(chunk: Chunk) -> list[str]:
 @lru_cache(maxsize=64)
 def _extended(base: KnowledgeIndex, extra: tuple[Chunk, ...]) -> KnowledgeIndex:
     return type(base).build([*base.chunks, *extra], embed=base._embed)
+
+
+def _deletions(word: str) -> list[str]:
+    """The word with one letter left out, each way (symmetric delete: two words sharing one are one edit apart)."""
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
 def _normalised_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:

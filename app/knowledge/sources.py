@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.config import REPO_ROOT
+from app.playbook.data import load_yaml_model
 
 ASK_DATA_DIR = REPO_ROOT / "playbooks" / "ask"
 Origin = Literal["manual", "general"]
@@ -52,32 +52,20 @@ class DeclineCategory(_Strict):
     rules: list[list[list[str]]] = Field(default_factory=list)
     whole: list[str] = Field(default_factory=list)
     see_also: str | None = None
+    # Words that put a question back in scope for this category ("客户问我们支持 Python 吗" is about a sale);
+    # strong_rules fire even then.
+    unless: list[str] = Field(default_factory=list)
+    strong_rules: list[list[list[str]]] = Field(default_factory=list)
 
 
 class DeclinesFile(_Strict):
     declines: list[DeclineCategory] = Field(min_length=1)
 
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def _load(path: Path, model: type[ModelT]) -> ModelT:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise AskDataError(f"{path.name}: invalid YAML: {error}") from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise AskDataError(f"{path.name}: {where}: {first['msg']}") from None
-
-
 @lru_cache(maxsize=4)
 def load_sources(directory: Path = ASK_DATA_DIR) -> dict[str, Source]:
     """Source id -> Source, from sources.yaml (ids unique)."""
-    data = _load(directory / "sources.yaml", SourcesFile)
+    data = load_yaml_model(directory / "sources.yaml", SourcesFile, AskDataError, "sources")
     by_id: dict[str, Source] = {}
     for position, source in enumerate(data.sources):
         if source.id in by_id:
@@ -101,11 +89,10 @@ class DeclineRules:
         self._compiled = [
             (
                 category,
-                [
-                    [re.compile("|".join(_term_pattern(term) for term in group)) for group in rule]
-                    for rule in category.rules
-                ],
+                _compile_rules(category.strong_rules),
+                _compile_rules(category.rules),
                 {_bare(text) for text in category.whole},
+                re.compile("|".join(_term_pattern(term) for term in category.unless)) if category.unless else None,
             )
             for category in categories
         ]
@@ -113,12 +100,23 @@ class DeclineRules:
     def match(self, question: str) -> DeclineCategory | None:
         text = question.lower()
         bare = _bare(question)
-        for category, rules, whole in self._compiled:
-            if bare in whole:
+        for category, strong, rules, whole, unless in self._compiled:
+            if bare in whole or _fires(strong, text):
                 return category
-            if any(all(group.search(text) for group in rule) for rule in rules):
+            if unless is not None and unless.search(text):
+                continue
+            if _fires(rules, text):
                 return category
         return None
+
+
+def _compile_rules(rules: list[list[list[str]]]) -> list[list[re.Pattern[str]]]:
+    return [[re.compile("|".join(_term_pattern(term) for term in group)) for group in rule] for rule in rules]
+
+
+def _fires(rules: list[list[re.Pattern[str]]], text: str) -> bool:
+    """Whether some rule has a match for every one of its word groups."""
+    return any(all(group.search(text) for group in rule) for rule in rules)
 
 
 def _bare(text: str) -> str:
@@ -128,9 +126,25 @@ def _bare(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
-    data = _load(directory / "declines.yaml", DeclinesFile)
+    data = load_yaml_model(directory / "declines.yaml", DeclinesFile, AskDataError, "declines")
     for position, category in enumerate(data.declines):
-        for number, rule in enumerate(category.rules):
+        for number, rule in enumerate([*category.strong_rules, *category.rules]):
             if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
                 raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
     return DeclineRules(list(data.declines))
+
+
+class QueryWords(_Strict):
+    """How reps word questions (query_words.yaml): synonyms toward the playbook's words, and sales-context words."""
+
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    sales_context: list[str] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def load_query_words(directory: Path = ASK_DATA_DIR) -> QueryWords:
+    data = load_yaml_model(directory / "query_words.yaml", QueryWords, AskDataError, "query words")
+    for word, synonyms in data.synonyms.items():
+        if not word.strip() or not synonyms or any(not synonym.strip() for synonym in synonyms):
+            raise AskDataError(f"query_words.yaml: synonyms.{word}: empty word or synonym list")
+    return data

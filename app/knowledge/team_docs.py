@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 from app.auth.policy import managed_team_ids
 from app.knowledge.chunks import Chunk
 from app.knowledge.documents import DocumentError, chunk_sections, extract, sections_from_text
+from app.knowledge.key_sentences import key_sentences, stated_facts
 from app.knowledge.service import Passage, find_passage
 from app.models import KnowledgeChunk, KnowledgeDocument, Role, User
 from app.models.common import require_id
@@ -151,6 +152,25 @@ def list_documents(session: Session, user: User, limit: int = 100, offset: int =
     ]
 
 
+class DocumentFacts(BaseModel):
+    """A team document's key sentences, offered to the scenario editor as product facts."""
+
+    id: int
+    title: str
+    sentences: list[str]
+
+
+def readable_document(session: Session, user: User, document_id: int) -> KnowledgeDocument:
+    """A document of a team the user may read (DocumentError 404 otherwise, as for a missing one)."""
+    return _visible_document(session, user, document_id, manage=False)
+
+
+def document_facts(session: Session, user: User, document_id: int, limit: int = 8) -> DocumentFacts:
+    """The key sentences of a document the user may read: its specific product facts, offline."""
+    document = readable_document(session, user, document_id)
+    return DocumentFacts(id=document.id, title=document.title, sentences=key_sentences(document.text, limit))
+
+
 def delete_document(session: Session, user: User, document_id: int) -> None:
     """Delete a document and its chunks (a team the user manages; 404 otherwise)."""
     document = _visible_document(session, user, document_id, manage=True)
@@ -228,3 +248,10 @@ def asker_team_chunks(session: Session, user: User) -> list[Chunk]:
 def passage_for(chunk_id: str, lang: str, session: Session, user: User) -> Passage | None:
     """A playbook passage, or a team passage the user may read (the page uses it too)."""
     return find_passage(chunk_id, lang, find_team_chunk(session, user, chunk_id))
+
+
+def stated_team_facts(session: Session, team_id: int | None, rep_texts: list[str]) -> list[str]:
+    """The sentences of the team's documents the rep has stated (their product facts), for the LLM buyer's prompt."""
+    if team_id is None:
+        return []
+    return stated_facts(rep_texts, [chunk.text for chunk in team_chunks(session, {team_id})])

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 
 import jieba
+
+from app.knowledge.sources import load_query_words
 
 _tokenizer: jieba.Tokenizer | None = None
 _lock = threading.Lock()
@@ -31,6 +34,9 @@ STOPWORDS: frozenset[str] = frozenset(
     when where i we you they it its my our your their me us them this that these those with about from by as at
     can could should would will shall may might must there here any some please tell explain into than then so
     if not no vs versus s get got usually really stand mean means cant can't dont don't keeps keep
+    he she him her his hers ive i'm im i've ll i'll he'll she'll we'll they'll you'll it's d re ve m t also just only
+    up down out over very much many lot lots say says saying said tell tells telling been am has have had having
+    one ones thing things something anything everything still even ever yet already now
     """.split()
 )
 
@@ -60,36 +66,6 @@ DOMAIN_WORDS: tuple[str, ...] = (
     "竞品",
     "单子",
 )
-
-# How reps say it -> how the playbook says it. Used on the question side only; each entry widens
-# one question word, it never adds weight of its own (see query_term_groups).
-QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "单子": ("机会", "订单"),
-    "赢率": ("概率", "里程碑"),
-    "竞品": ("竞争对手", "对手"),
-    "关心": ("关注", "关注点"),
-    "领导": ("决策者", "高层"),
-    "老板": ("决策者", "决策层"),
-    "拍板": ("决策", "决定"),
-    "痛点": ("痛苦",),
-    "签单": ("签约", "成交"),
-    "成单": ("签约", "成交"),
-    "降价": ("价格", "谈判"),
-    "砍价": ("价格", "谈判"),
-    "报价": ("价格",),
-    "线人": ("向导", "内线"),
-    "教练": ("指导者", "内线"),
-    "ally": ("allianc", "同盟"),
-    "champion": ("allianc", "coach"),
-    "competitor": ("竞争对手",),
-    "competition": ("竞争对手",),
-    "personality": ("style",),
-    "boss": ("decision", "决策者"),
-    "pipeline": ("funnel",),
-    "closing": ("close",),
-    "sign": ("signed", "签约"),
-    "buy": ("buying",),
-}
 
 
 def _get_tokenizer() -> jieba.Tokenizer:
@@ -136,6 +112,16 @@ def _normalise(token: str) -> str:
 
 def _in_dictionary(tokenizer: jieba.Tokenizer, word: str) -> bool:
     return tokenizer.FREQ.get(word, 0) > 0
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether jieba's dictionary knows the word (a typo such as 考滤 is a word jieba only guessed)."""
+    return _in_dictionary(_get_tokenizer(), word)
+
+
+def character_frequency(character: str) -> int:
+    """How often jieba's dictionary counts the character as a word (的 / 有 / 说: hundreds of thousands)."""
+    return int(_get_tokenizer().FREQ.get(character, 0))
 
 
 def _expand(tokenizer: jieba.Tokenizer, token: str) -> list[str]:
@@ -190,10 +176,25 @@ def _as_token(word: str) -> str:
     return stem_english(word) if word.isascii() else word
 
 
-# The synonym table keyed and valued by tokens as tokenize() produces them (English stemmed).
-_SYNONYMS_BY_TOKEN: dict[str, tuple[str, ...]] = {
-    _as_token(word): tuple(_as_token(synonym) for synonym in synonyms) for word, synonyms in QUERY_SYNONYMS.items()
-}
+@lru_cache(maxsize=1)
+def synonyms_by_token() -> dict[str, tuple[str, ...]]:
+    """playbooks/ask/query_words.yaml's synonyms, keyed and valued by tokens as tokenize() produces them."""
+    return {
+        _as_token(word.lower()): tuple(_as_token(synonym.lower()) for synonym in synonyms)
+        for word, synonyms in load_query_words().synonyms.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def sales_context_tokens() -> frozenset[str]:
+    """The sales-context words of query_words.yaml as tokens."""
+    return frozenset(_as_token(word.lower()) for word in load_query_words().sales_context)
+
+
+def in_sales_context(question: str) -> bool:
+    """Whether the question uses a sales word (customer, deal, 客户, 单子...): it is about selling."""
+    words = sales_context_tokens()
+    return any(token in words for token in tokenize(question))
 
 
 def query_term_groups(question: str) -> list[tuple[str, ...]]:
@@ -208,7 +209,7 @@ def query_term_groups(question: str) -> list[tuple[str, ...]]:
             continue
         expanded = list(members)
         for member in members:
-            expanded += _SYNONYMS_BY_TOKEN.get(member, ())
+            expanded += synonyms_by_token().get(member, ())
         groups[word] = tuple(dict.fromkeys(expanded))
     return list(groups.values())
 
@@ -216,3 +217,14 @@ def query_term_groups(question: str) -> list[tuple[str, ...]]:
 def is_chinese(text: str) -> bool:
     """True when the text contains any CJK character (we then answer in Chinese)."""
     return bool(_CJK_RE.search(text))
+
+
+_LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+
+
+def mostly_chinese(text: str) -> bool:
+    """Whether the text is written in Chinese: its CJK characters outweigh its Latin letters (a Chinese character
+    carries about as much as a short English word, so one counts like four letters). An English passage quoting
+    a Chinese term stays English."""
+    cjk = len(_CJK_RE.findall(text))
+    return cjk > 0 and 4 * cjk >= len(_LATIN_LETTER_RE.findall(text))

@@ -168,6 +168,7 @@ class BuyerBrief:
     say_now: str  # the scripted reply: the content of this turn, to be reworded
     history: list[tuple[str, str]]  # earlier (speaker, text), oldest first
     rep_text: str
+    seller_facts: tuple[str, ...] = ()  # the team's product facts the rep has stated (from its documents)
 
 
 def build_messages(brief: BuyerBrief, *, retry: bool = False, history_chars: int = 600) -> list[BaseMessage]:
@@ -189,6 +190,7 @@ def build_messages(brief: BuyerBrief, *, retry: bool = False, history_chars: int
         deal_context=scenario.deal_context,
         our_offering=scenario.our_offering,
         known_facts=[fact.text for fact in scenario.all_facts() if fact.id in revealed],
+        seller_facts=list(brief.seller_facts),
         trust=brief.state.trust,
         relation_stage=playbook.element(brief.state.relation_stage).name_zh,
         say_now=brief.say_now,

@@ -29,6 +29,7 @@ from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import SpinResult, classify_spin
 from app.drills.rules import DrillNotAvailable, check_attempt_allowed
 from app.errors import AppError
+from app.knowledge.team_docs import stated_team_facts
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import require_id, table_of, utcnow
@@ -257,6 +258,7 @@ class TurnPlan:
     history: list[tuple[str, str]]  # earlier messages, for the model only
     model_skipped: NoticeCode | None = None  # why the model is not asked this turn (circuit open, budget used)
     state_before: SessionState | None = None  # the state the turn was decided from (a model's reading redecides it)
+    seller_facts: tuple[str, ...] = ()  # the team documents' product facts the rep has stated (model only)
 
     def brief(self) -> BuyerBrief:
         return BuyerBrief(
@@ -265,6 +267,7 @@ class TurnPlan:
             say_now=self.buyer.text,
             history=self.history,
             rep_text=self.rep_text,
+            seller_facts=self.seller_facts,
         )
 
 
@@ -375,8 +378,10 @@ def prepare_turn(
             raise RolePlayError(404, "turn not found")
         if rep_turn.status != TurnStatus.pending:
             return _stored_result(session, roleplay, rep_turn)
-        history = _history(session, rep_turn) if chat_model is not None and skipped is None else []
-        return _plan(scenario_of(session, roleplay.scenario_id), state_of(roleplay), rep_turn, history, skipped)
+        use_model = chat_model is not None and skipped is None
+        history = _history(session, rep_turn) if use_model else []
+        facts = _seller_facts(session, roleplay.owner_id, history, rep_turn.text) if use_model else ()
+        return _plan(scenario_of(session, roleplay.scenario_id), state_of(roleplay), rep_turn, history, skipped, facts)
 
 
 def submit_and_prepare(
@@ -394,14 +399,17 @@ def submit_and_prepare(
     before the budget read, as in prepare_turn.
     """
     scenario, state = scenario_of(session, roleplay.scenario_id), state_of(roleplay)  # before the commit expires them
+    owner_id = roleplay.owner_id
     rep_turn = submit_rep_turn(session, roleplay, text, client_id)
     session.close()  # before the budget read; the session opens again for the history only
     if rep_turn.status != TurnStatus.pending:  # sent before and answered already
         return prepare_turn(engine, chat_model, rep_turn.roleplay_id, require_id(rep_turn))
     skipped = skip_reason(chat_model)
-    history = _history(session, rep_turn) if chat_model is not None and skipped is None else []
+    use_model = chat_model is not None and skipped is None
+    history = _history(session, rep_turn) if use_model else []
+    facts = _seller_facts(session, owner_id, history, rep_turn.text) if use_model else ()
     session.close()  # no connection held while the model answers
-    return _plan(scenario, state, rep_turn, history, skipped)
+    return _plan(scenario, state, rep_turn, history, skipped, facts)
 
 
 def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
@@ -412,6 +420,13 @@ def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
         .all()
     )
     return [(speaker, text) for speaker, text in reversed(earlier)]
+
+
+def _seller_facts(session: Session, owner_id: int, history: list[tuple[str, str]], rep_text: str) -> tuple[str, ...]:
+    """The rep's team's product facts (its documents' sentences) the rep has stated so far: the model may react."""
+    owner = session.get(User, owner_id)
+    rep_texts = [text for speaker, text in history if speaker == "rep"] + [rep_text]
+    return tuple(stated_team_facts(session, owner.team_id if owner else None, rep_texts))
 
 
 def decide_turn(
@@ -443,6 +458,7 @@ def _plan(
     rep_turn: Turn,
     history: list[tuple[str, str]],
     skipped: ModelSkipped | None,
+    seller_facts: tuple[str, ...] = (),
 ) -> TurnPlan:
     spin, buyer, feedback = decide_turn(scenario, state, rep_turn.text)
     return TurnPlan(
@@ -457,6 +473,7 @@ def _plan(
         history=history,
         model_skipped=skipped.code if skipped else None,
         state_before=state,
+        seller_facts=seller_facts,
     )
 
 

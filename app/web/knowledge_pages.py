@@ -2,16 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import RedirectResponse
 
 from app.deps import SessionDep
 from app.i18n import get_lang, translate
 from app.knowledge.documents import MAX_PDF_PAGES, MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
-from app.knowledge.team_docs import delete_document, list_documents, reindex_document, upload_document
+from app.knowledge.team_docs import (
+    delete_document,
+    document_facts,
+    list_documents,
+    reindex_document,
+    upload_document,
+)
 from app.models import User
 from app.web.drill_pages import render_page
 from app.web.security import CsrfChecked, WebUser, is_manager
+from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/knowledge/documents"
@@ -89,3 +96,24 @@ def delete_page(request: Request, user: WebUser, session: SessionDep, document_i
 def reindex_page(request: Request, user: WebUser, session: SessionDep, document_id: int):
     """Cut a document into passages again."""
     return _act(request, user, lambda: reindex_document(session, user, document_id), "reindexed")
+
+
+# The scenario editor's "from team documents" picker: fragments loaded by htmx into scenarios/_team_documents.html.
+@router.get("/scenarios/team-documents")
+def scenario_document_picker(request: Request, user: WebUser, session: SessionDep):
+    """The documents of the manager's teams, to pick one in the scenario editor."""
+    _require_manager(request, user)
+    return render(request, "scenarios/_document_picker.html", {"documents": list_documents(session, user)})
+
+
+@router.get("/scenarios/document-facts")
+def scenario_document_facts(
+    request: Request, user: WebUser, session: SessionDep, document_id: Annotated[int, Query(ge=1)]
+):
+    """A team document's key sentences (offline extraction), to copy into the scenario's fields (404: not yours)."""
+    _require_manager(request, user)
+    try:
+        facts = document_facts(session, user, document_id)
+    except DocumentError as error:
+        raise HTTPException(error.status, detail=_error_text(request, error)) from None
+    return render(request, "scenarios/_document_facts.html", {"facts": facts})

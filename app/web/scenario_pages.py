@@ -11,6 +11,9 @@ from sqlmodel import Session
 from app.deps import SessionDep, not_found
 from app.drills.analytics import viewer_teams
 from app.i18n import get_lang, translate
+from app.knowledge.documents import DocumentError
+from app.knowledge.key_sentences import key_sentences
+from app.knowledge.team_docs import readable_document
 from app.models import ScenarioStatus, User
 from app.models.common import require_id
 from app.pipeline import readable_opportunity
@@ -27,6 +30,8 @@ from app.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 MAX_FORM_FIELDS = 400  # the fixed fields, and up to limits.MAX_FACTS fact rows of six fields per S / P / I / N
+MAX_DRAFT_MATERIAL_CHARS = 8000  # what the draft-from-material form accepts
+MAX_FIELD_CHARS = 1000  # a text field of the editor form
 
 
 def _require_manager(user: User, request: Request) -> None:
@@ -157,6 +162,26 @@ async def draft_page(
             errors=[{"loc": ["material"], "msg": translate("scenarios.draft_failed", get_lang(request))}],
         )
     return _form_page(request, session, user, editor.form_from_content(content))
+
+
+@router.post("/scenarios/draft-from-document", dependencies=[CsrfChecked])
+async def draft_from_document_page(
+    request: Request, session: SessionDep, user: WebUser, document_id: Annotated[int, Form(ge=1)]
+):
+    """A draft from one of the team's documents: with a model, the draft-from-material path fed with the document;
+    offline (or when the model gives nothing usable), the template with the document's key sentences as our offering."""
+    _require_manager(user, request)
+    try:
+        document = readable_document(session, user, document_id)
+    except DocumentError:
+        raise not_found("document") from None
+    chat_model = request.app.state.chat_model
+    material = document.text[:MAX_DRAFT_MATERIAL_CHARS]
+    content = await draft_from_material(chat_model, material) if chat_model is not None else None
+    if content is not None:
+        return _form_page(request, session, user, editor.form_from_content(content))
+    form = editor.blank_form() | {"our_offering": " ".join(key_sentences(document.text))[:MAX_FIELD_CHARS]}
+    return _form_page(request, session, user, form)
 
 
 @router.get("/scenarios/{scenario_id}/edit")

@@ -93,3 +93,47 @@ def test_query_embedding_failure_after_build_uses_bm25():
 
     index = FusedIndex.build(chunks, embed=documents_only)
     assert index.search("摧龙六式有哪六步", 3) == get_index().bm25_ranking("摧龙六式有哪六步", 3)
+
+
+TEAM_DOC = """# 星河 CRM 手册
+
+## 离线同步
+星河 CRM 的离线同步让销售在工地没有信号时也能录入拜访记录，回到有网络的地方自动上传。
+
+## 实施周期
+标准实施周期为六周，含数据迁移和两次培训。
+"""
+SECOND_DOC = """# 星河 CRM 报价
+
+## 报价方式
+星河 CRM 标准版按坐席收费，三年合同赠送一次上门培训。
+"""
+
+
+def test_a_team_upload_embeds_only_the_teams_new_passages(make_settings, fake_llm, engine, session):
+    # Its own embeddings model name: a fresh index and passage cache, whatever other tests built.
+    settings = make_settings(
+        openai_base_url=fake_llm.base_url, openai_api_key="test-key", embeddings_model="fake-embed-team-cache"
+    )
+    manager = make_user(session, "manager", team="缓存组")
+    with TestClient(create_app(settings, engine)) as client:
+        headers = auth_headers(client, manager)
+        knowledge_index(settings)
+        assert sum(fake_llm.embedding_batches) == len(get_index().chunks)  # the playbook, once
+
+        def upload_and_ask(markdown: str, name: str, question: str) -> tuple[int, int]:
+            fake_llm.embedding_batches.clear()
+            created = client.post(
+                "/api/knowledge/documents", files={"file": (name, markdown.encode())}, headers=headers
+            ).json()
+            assert client.post("/api/ask", json={"question": question}, headers=headers).status_code == 200
+            return created["chunks"], sum(fake_llm.embedding_batches)
+
+        chunks, sent = upload_and_ask(TEAM_DOC, "crm.md", "星河 CRM 离线同步怎么用")
+        assert chunks >= 2 and sent == chunks + 1  # the team's passages and the question, not the playbook
+        chunks, sent = upload_and_ask(SECOND_DOC, "price.md", "星河 CRM 怎么收费")
+        assert sent == chunks + 1  # the first document's passages are not embedded again either
+
+        fake_llm.embedding_batches.clear()
+        client.post("/api/ask", json={"question": "星河 CRM 离线同步怎么用"}, headers=headers)
+        assert fake_llm.embedding_batches == []  # same passages, same question: nothing to embed

@@ -1,7 +1,6 @@
 """In Chromium: a manager authors a scenario from scratch in the editor form, plays it as a rep and sees the
 scorecard; a rep rehearses a real deal from its stakeholder map and the scorecard links back to the deal."""
 
-import re
 from pathlib import Path
 
 import httpx
@@ -9,7 +8,7 @@ import pytest
 
 from tests.api.test_flows import SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 from tests.browser.test_roleplay import say
-from tests.utils.browser import login
+from tests.utils.browser import fill_editor, login
 from tests.utils.scenario_library import AUTHORED_FORM
 
 pytestmark = pytest.mark.browser
@@ -25,33 +24,6 @@ def finish(page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#finish-button")
     page.wait_for_url("**/scorecard")
-
-
-def fact_row(page, category: str, index: int):
-    """The editor's fact row `index` of a category, added with the category's button until it exists."""
-    group = page.locator(f".fact-group[data-category='{category}']")
-    row = group.locator(f".fact-slot[data-index='{index}']")
-    while row.count() == 0:
-        group.locator(".add-fact").click()
-    return row
-
-
-def fill_editor(page, values: dict[str, str]) -> None:
-    """Type a form's values into the editor as a person would: selects, radio choices, added fact rows."""
-    form = page.locator("#scenario-form")
-    for name, value in values.items():
-        if name == "team" or not value:
-            continue
-        if name.startswith("fact_"):
-            category, index = re.match(r"fact_(\w+?)_(\d+)_", name).groups()
-            fact_row(page, category, int(index))
-        field = form.locator(f"[name='{name}']")
-        if field.count() > 1:  # a radio group (the five dimensions)
-            form.locator(f"[name='{name}'][value='{value}']").check()
-        elif field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
 
 
 def test_manager_authors_a_scenario_in_the_form_and_plays_it(page):

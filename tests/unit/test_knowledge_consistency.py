@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from app.knowledge import get_index
+from app.knowledge.answer import chunk_language
+from app.knowledge.chunks import CHINESE_RE, parse_markdown
 from app.knowledge.sources import load_sources
 from app.playbook import get_playbook
 
@@ -38,3 +40,25 @@ def test_knowledge_sources_are_seed_files_or_marked_literature() -> None:
     for chunk in get_index().chunks:
         source = sources[chunk.source]
         assert (source.origin == "manual") == (chunk.source in seeds), chunk.id
+
+
+def test_english_passages_have_english_titles() -> None:
+    """A reader of an English passage sees its parents' English names (title_en), never Chinese headings."""
+    english = [chunk for chunk in get_index().chunks if chunk_language(chunk) == "en"]
+    assert len(english) >= 20
+    chinese_titles = [chunk.title for chunk in english if CHINESE_RE.search(chunk.title)]
+    assert not chinese_titles
+
+
+def test_title_en_names_a_chinese_heading_in_english_titles_only() -> None:
+    markdown = (
+        "# 异议处理 {#obj}\ntitle_en: Objections\n\n## 太贵了 {#obj-price}\n价格异议。\n\n"
+        "## Too expensive {#obj-price-en}\nPrice objections.\n\n## Untitled parent {#obj-x}\n"
+        "### Nested {#obj-x-y}\nText.\n"
+    )
+    titles = {chunk.id: chunk.title for chunk in parse_markdown(markdown, "t.md")}
+    assert titles == {
+        "obj-price": "异议处理 › 太贵了",
+        "obj-price-en": "Objections › Too expensive",
+        "obj-x-y": "Objections › Untitled parent › Nested",
+    }
