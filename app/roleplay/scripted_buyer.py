@@ -200,17 +200,43 @@ def _monologue(text: str) -> bool:
     return chars >= (limits.zh if chinese * 3 >= chars else limits.en)
 
 
-def read_tone(text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike) -> RudeKind | None:
-    """Whether a rep's turn is rude, and how: an insult, disparaging a rival, a monologue, or pushing.
+_SENTENCES = re.compile(r"[^。！？!?；;\n.]+(?:[.。！？!?；;]+|$)")
 
-    Pushing is pressure wording, or a third ask in a row after the buyer declined twice; a long turn is a
-    monologue when it presents rather than asks."""
+
+def _judges_someone(sentence: str, competitors: list[str]) -> bool:
+    """A judging word aimed at the buyer, his people or a rival, in a statement or sharpened by scorn or mockery.
+
+    A plain question that names a problem ("现在的系统是不是有点落后？") is not rude; "太落后了吧" and
+    "Seriously? That's pretty backward." are."""
     lexicon = tone_lexicon()
-    if mentions(text, lexicon.insult.all()):
+    if not mentions(sentence, lexicon.negative.all()):
+        return False
+    aimed = [*lexicon.buyer_ref.all(), *lexicon.third_party.all(), *lexicon.rival.all(), *competitors]
+    sharpened = mentions(sentence, [*lexicon.intensifier.all(), *lexicon.sarcasm.all()])
+    question = sentence.rstrip().endswith(("?", "？"))
+    return sharpened or (not question and mentions(sentence, aimed))
+
+
+def read_tone(
+    text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike, held_before: bool = False
+) -> RudeKind | None:
+    """Whether a rep's turn is rude, and how, by category (playbooks/buyer/tone.yaml): an insult (name-calling,
+    contempt, brushing the buyer off, judging him or his people, threatening him with a loss), disparaging a rival,
+    pushing (pressure wording; insisting right after the buyer held something back or declined; a third ask in a
+    row after two refusals), or a monologue (a long turn that presents rather than asks)."""
+    lexicon = tone_lexicon()
+    if mentions(text, lexicon.insult.all()) or mentions(text, lexicon.dismissive.all()):
         return "insult"
-    if mentions(text, [*lexicon.rival.all(), *competitors]) and mentions(text, lexicon.rival_negative.all()):
-        return "rival"
+    sentences = [piece.strip() for piece in _SENTENCES.findall(text) if piece.strip()] or [text]
+    judged = [sentence for sentence in sentences if _judges_someone(sentence, competitors)]
+    if judged:
+        rivals = [*lexicon.rival.all(), *competitors]
+        return "rival" if any(mentions(sentence, rivals) for sentence in judged) else "insult"
+    if any(not sentence.endswith(("?", "？")) and mentions(sentence, lexicon.doom.all()) for sentence in sentences):
+        return "insult"
     if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
+        return "pushy"
+    if held_before and mentions(text, lexicon.insistence.all()):
         return "pushy"
     asks = spin.is_question and (not spin.is_pitch or "?" in text or "？" in text)
     if not asks and _monologue(text):
@@ -230,7 +256,9 @@ def refusals_in_a_row(state: SessionState) -> int:
 
 def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: SpinLike) -> Understanding:
     """The offline reading of a rep's turn: the classifier's label and flags, tone and role-breaking."""
-    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin)
+    last = state.history[-1] if state.history else None
+    held_before = last is not None and (last.declined or last.held_back in ("trust", "sensitive"))
+    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin, held_before)
     return Understanding(
         label=spin.label,
         is_question=spin.is_question,
