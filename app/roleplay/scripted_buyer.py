@@ -49,6 +49,13 @@ COMPOUND_CHARS_ZH, COMPOUND_CHARS_EN = 60, 180  # a question this long may be co
 # A question labeled with one SPIN type may also reach the next stage's fact when it clearly carries
 # that stage's cues too (its classify_spin score: at least 1 point and half the label's own score).
 NEIGHBOUR_STAGE: dict[str, str] = {"S": "P", "P": "I", "I": "N", "N": "I"}
+# Stages one step apart on the S-P-I-N line: the labels the classifier most often confuses.
+ADJACENT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "situation": ("problem",),
+    "problem": ("situation", "implication"),
+    "implication": ("problem", "need_payoff"),
+    "need_payoff": ("implication",),
+}
 MIN_NEIGHBOUR_EVIDENCE = 1.0
 MIN_NEIGHBOUR_SHARE = 0.5
 
@@ -106,6 +113,28 @@ GENERAL_ASKS: dict[str, tuple[str, ...]] = {
         "difference",
     ),
 }
+
+# Words that point back at what the buyer just said: a question with one may follow up on it.
+REFERS_BACK = (
+    "这",
+    "那",
+    "此",
+    "它",
+    "上述",
+    "刚才",
+    "刚提",
+    "您说的",
+    "你说的",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "they",
+    "them",
+    "you mentioned",
+    "you said",
+)
 
 PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
 COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
@@ -244,6 +273,24 @@ def read_tone(
     return None
 
 
+_CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*")
+_INTERROGATIVE = re.compile(
+    r"[?？]|吗|呢|怎么|咋|啥|什么|谁|哪|多少|多久|多长|多大|几|有没有|是不是|能不能|会不会|"
+    r"\b(?:how|what|which|who|whom|where|when|why|do|does|did|is|are|was|were|can|could|would|will|have|has)\b",
+    re.IGNORECASE,
+)
+
+
+def question_focus(text: str) -> str:
+    """The clauses of a rep's line that ask something (an interrogative word or a question mark), or the whole line
+    when no clause asks: a lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
+    clauses = _CLAUSES.findall(text)
+    if len(clauses) <= 1:
+        return text
+    asking = [clause for clause in clauses if _INTERROGATIVE.search(clause)]
+    return "".join(asking) if asking else text
+
+
 def refusals_in_a_row(state: SessionState) -> int:
     """How many of the last rep turns in a row the buyer declined a next step on."""
     count = 0
@@ -305,12 +352,16 @@ def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
     ]
 
 
+_NO_MATCH = TopicMatch()
+
+
 class ScriptedBuyer:
     """Deterministic buyer for one scenario. `reply` never mutates its input state; it returns a new one."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.style = scenario.persona.communication_style
+        self._focus_matches: dict[str, TopicMatch] = {}  # the question clause's matches, set by _topic_matches
 
     # --- public API -----------------------------------------------------------
 
@@ -456,26 +507,45 @@ class ScriptedBuyer:
         return result
 
     def _reachable(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch]) -> list[Fact]:
-        """Askable facts this turn is about, best first; the model's reading replaces topic matching."""
+        """Askable facts this turn is about, best first; the model's reading replaces topic matching.
+
+        Ranking: the topic score, plus the score of the clause that carries the question (the focus: "您这儿九百多台
+        风机，平时坏了一般咋处理？" asks about repairs, not the turbines it starts from), plus how well the fact's SPIN
+        stage fits the label. A fact one stage away from the label (S-P, P-I, I-N: the stages the classifier confuses)
+        fits half; further away it needs a clear topic hit, so a wrong label does not hide a fact the rep plainly asks
+        about and a stray shared word does not reveal one."""
         askable = askable_facts(self.scenario, new)
         if u.fact_ids is not None:
             wanted = set(u.fact_ids)
             return [fact for fact in askable if fact.id in wanted]
         category = LABEL_CATEGORY.get(u.label)
         neighbour = self._neighbour_category(u)
+        adjacent = ADJACENT_CATEGORIES.get(category or "", ())
+        focus = self._focus_matches
+        focused = any(focus.get(fact.id, _NO_MATCH).on_topic for fact in askable)
         ranked = []
         for index, fact in enumerate(askable):
             match = matches[fact.id]
             if not match.on_topic:
                 continue
             fact_category = self.scenario.category_of(fact.id)
-            fit = 1.0 if fact_category == category else 0.5 if fact_category == neighbour else 0.0
-            # A fact of another SPIN stage than the label needs a clear topic hit: a wrong label must not
-            # hide a fact the rep plainly asks about, but a stray shared word must not reveal one either.
+            fit = (
+                1.0
+                if fact_category == category
+                else 0.75
+                if fact_category == neighbour
+                else 0.5
+                if fact_category in adjacent
+                else 0.0
+            )
             if not fit and not match.specific:
                 continue
+            in_focus = focus.get(fact.id, _NO_MATCH)
+            # A fact met only in the lead-in, while the question itself is on another fact's topic, is not asked.
+            if focused and not in_focus.on_topic:
+                continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
-            ranked.append((-(match.score + fit + named), index, fact))
+            ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
 
     def _answer_question(
@@ -585,7 +655,9 @@ class ScriptedBuyer:
             if fact.id not in revealed and all(required in revealed for required in fact.requires)
         ]
         following = [fact for fact in around if recent & set(fact.requires)]
-        if following:
+        # A follow-up points back at what was just said ("这会带来什么影响？", "How does that affect you?") or asks in
+        # the category's general words; a bare question on something else ("有没有考虑过升级？") gets nothing.
+        if following and (mentions(rep_text, REFERS_BACK) or mentions(rep_text, GENERAL_ASKS[category])):
             return following[:1]
         if mentions(rep_text, GENERAL_ASKS[category]):
             return ready[:1]
@@ -618,7 +690,15 @@ class ScriptedBuyer:
         index = topic_index(self.scenario)
         rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
-        return {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
+        matches = {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
+        focus = question_focus(rep_text)
+        self._focus_matches = {}
+        if focus and focus != rep_text:
+            focus_terms = index.terms(focus)
+            self._focus_matches = {fact.id: index.match(fact, focus_terms, focus) for fact in self.scenario.all_facts()}
+        else:
+            self._focus_matches = dict(matches)
+        return matches
 
     @staticmethod
     def _neighbour_category(spin: SpinLike | Understanding) -> str | None:
