@@ -46,7 +46,8 @@ from app.roleplay.topics import GENERIC_TERMS, contains  # noqa: E402
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "buyer_eval.json"
 LANGS = ("zh", "en")
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout")
+TUNING_SPLITS = ("tune", "r2_tune")  # misses are listed only for these; the held-out halves give aggregates only
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -246,7 +247,7 @@ def evaluate(lang: str, split: str, record_misses: bool = False) -> Tally:
     scenarios = load_scenarios()
     tally = Tally()
     for call in load_calls(lang, split):
-        play(call, scenarios, tally, record_misses and split == "tune")
+        play(call, scenarios, tally, record_misses and split in TUNING_SPLITS)
     return tally
 
 
@@ -265,7 +266,7 @@ def main() -> None:
         summary = tally.summary()
         results[f"{lang}_{args.split}"] = summary
         print(f"{lang} {args.split}: " + json.dumps(summary, ensure_ascii=False))
-        if args.misses and args.split == "tune":
+        if args.misses and args.split in TUNING_SPLITS:
             for line in tally.misses:
                 print("   ", line)
     if not args.no_write:

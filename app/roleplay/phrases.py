@@ -91,6 +91,7 @@ class ToneLexicon(_Strict):
     sarcasm: Words
     doom: Words
     pressure: Words
+    hedge: Words
     insistence: Words
     monologue_chars: Limits
     injection: Words

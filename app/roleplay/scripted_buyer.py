@@ -263,7 +263,11 @@ def read_tone(
         return "rival" if any(mentions(sentence, rivals) for sentence in judged) else "insult"
     if any(not sentence.endswith(("?", "？")) and mentions(sentence, lexicon.doom.all()) for sentence in sentences):
         return "insult"
-    if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
+    demands = any(
+        mentions(sentence, lexicon.pressure.all()) and not mentions(sentence, lexicon.hedge.all())
+        for sentence in sentences
+    )
+    if demands or (refusals_in_a_row >= 2 and spin.asks_commitment):
         return "pushy"
     if held_before and mentions(text, lexicon.insistence.all()):
         return "pushy"
