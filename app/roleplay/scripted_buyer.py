@@ -49,6 +49,9 @@ COMPOUND_CHARS_ZH, COMPOUND_CHARS_EN = 60, 180  # a question this long may be co
 # A question labeled with one SPIN type may also reach the next stage's fact when it clearly carries
 # that stage's cues too (its classify_spin score: at least 1 point and half the label's own score).
 NEIGHBOUR_STAGE: dict[str, str] = {"S": "P", "P": "I", "I": "N", "N": "I"}
+# A question names a fact plainly when its own clause hits the fact's keywords with at least this weight (one keyword
+# that no other fact shares weighs 2): then the fact's prerequisites relax (ScriptedBuyer._clearly_asked).
+CLEAR_ASK_SCORE = 1.0
 # Stages one step apart on the S-P-I-N line: the labels the classifier most often confuses.
 ADJACENT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "situation": ("problem",),
@@ -522,6 +525,10 @@ class ScriptedBuyer:
         if u.fact_ids is not None:
             wanted = set(u.fact_ids)
             return [fact for fact in askable if fact.id in wanted]
+        askable_ids = {fact.id for fact in askable}
+        askable += [
+            fact for fact in self._clearly_asked(new, u, matches, new.revealed_ids()) if fact.id not in askable_ids
+        ]
         category = LABEL_CATEGORY.get(u.label)
         neighbour = self._neighbour_category(u)
         adjacent = ADJACENT_CATEGORIES.get(category or "", ())
@@ -546,7 +553,7 @@ class ScriptedBuyer:
                 continue
             in_focus = focus.get(fact.id, _NO_MATCH)
             # A fact met only in the lead-in, while the question itself is on another fact's topic, is not asked.
-            if focused and not in_focus.on_topic:
+            if focused and not in_focus.on_topic and match.keyword_score < CLEAR_ASK_SCORE:
                 continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
@@ -619,6 +626,25 @@ class ScriptedBuyer:
             return style_bonus
         return 0
 
+    def _clearly_asked(
+        self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
+    ) -> list[Fact]:
+        """Facts further down the chain that the question plainly names (clear keywords, see CLEAR_ASK_SCORE, of the
+        label's stage or one next to it): prerequisites relax, the buyer answers what he was asked ("听说大货主
+        明年要重新招标，…能整不？" gets the tender, not the tracking trouble behind it)."""
+        if u.fact_ids is not None:
+            return []
+        category = LABEL_CATEGORY.get(u.label)
+        near = {category, *ADJACENT_CATEGORIES.get(category or "", ())}
+        candidates = []
+        for index, fact in enumerate(self.scenario.all_facts()):
+            if fact.id in revealed or self.scenario.category_of(fact.id) not in near:
+                continue
+            match = matches[fact.id]
+            if match.specific and match.keyword_score >= CLEAR_ASK_SCORE:
+                candidates.append((-match.score, index, fact))
+        return [fact for *_, fact in sorted(candidates, key=lambda item: item[:2])]
+
     def _way_in(
         self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
     ) -> list[Fact]:
@@ -686,7 +712,7 @@ class ScriptedBuyer:
             if fact.id in revealed or all(required in revealed for required in fact.requires):
                 continue
             match = matches[fact.id]
-            if match.keyword_hits and (self.scenario.category_of(fact.id) == category or match.score >= 4):
+            if match.specific and (self.scenario.category_of(fact.id) == category or match.score >= 4):
                 return fact
         return None
 

@@ -39,6 +39,10 @@ SPECIFIC_KEYWORD_SCORE = 0.6
 MIN_TERM_SCORE = 1.0
 # A keyword that the public scenario card already names (the company's size, its context, the deal) weighs this share.
 CARD_WORD_SHARE = 0.5
+# A keyword that is a common word of everyday Chinese (jieba's dictionary frequency at least COMMON_WORD_FREQUENCY:
+# 时间, 系统, 活动, 学生, 领导) weighs this share: it names no topic on its own ("时间上怎么安排？").
+COMMON_WORD_FREQUENCY = 15000
+COMMON_WORD_SHARE = 0.25
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
 PLAIN_WORD_SHARE = 0.5
 
@@ -798,7 +802,8 @@ class TopicIndex:
             probe = _probe(word)
             users = sum(1 for text in self._fact_texts if _found(text, probe)) or 1
             given = CARD_WORD_SHARE if _found(self._card_text, probe) else 1.0
-            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given / users
+            common = COMMON_WORD_SHARE if is_common_word(word) else 1.0
+            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given * common / users
         return weight
 
     def match(self, fact: Fact, text_terms: frozenset[str], text: str) -> TopicMatch:
@@ -826,6 +831,12 @@ class TopicIndex:
             self._found_for = lowered
             self._found = [word for word, probe in self._all_keywords if _found(lowered, probe)]
         return self._found
+
+
+@lru_cache(maxsize=4096)
+def is_common_word(word: str) -> bool:
+    """A Chinese word so frequent in everyday language that it cannot tell topics apart (see COMMON_WORD_FREQUENCY)."""
+    return is_chinese(word) and word_frequency(word) >= COMMON_WORD_FREQUENCY
 
 
 _LATIN_WORDS = re.compile(r"[A-Za-z]+")
