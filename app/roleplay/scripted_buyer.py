@@ -582,9 +582,9 @@ class ScriptedBuyer:
         )
         told: list[Fact] = []
         held: Fact | None = None
-        for fact in reachable:
-            if len(told) >= self._reveal_limit(rep_text, reachable, matches):
-                break
+        # Only the best matches are what was asked: when the best one is held back, the buyer does not slide down the
+        # list and tell a lesser match instead ("How often do your trucks come back empty?" is not about the fleet).
+        for fact in reachable[: self._reveal_limit(rep_text, reachable, matches)]:
             if new.trust + TRUST_SLACK >= fact.min_trust:
                 told.append(fact)
             elif held is None:
