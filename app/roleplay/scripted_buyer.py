@@ -288,14 +288,30 @@ _INTERROGATIVE = re.compile(
 )
 
 
+_CONDITION = re.compile(
+    r"^\s*(?:那)?(?:要是|如果|假如|假设|万一|一旦|若)|\b(?:if|suppose|imagine|say|once|when)\b", re.IGNORECASE
+)
+_SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
+
+
 def question_focus(text: str) -> str:
-    """The clauses of a rep's line that ask something (an interrogative word or a question mark), or the whole line
-    when no clause asks: a lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
+    """The clauses of a rep's line that ask something (an interrogative word or a question mark) or set up what is
+    asked (a condition, "要是…，" "If…,", up to the end of its sentence), or the whole line when no clause asks: a
+    lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
     clauses = _CLAUSES.findall(text)
     if len(clauses) <= 1:
         return text
-    asking = [clause for clause in clauses if _INTERROGATIVE.search(clause)]
-    return "".join(asking) if asking else text
+    focus: list[str] = []
+    conditional = False
+    for clause in clauses:
+        conditional = conditional or bool(_CONDITION.search(clause))
+        if conditional or _INTERROGATIVE.search(clause):
+            focus.append(clause)
+        if clause.rstrip().endswith(_SENTENCE_END):
+            conditional = False
+    if not any(_INTERROGATIVE.search(clause) for clause in focus):
+        return text
+    return "".join(focus)
 
 
 def refusals_in_a_row(state: SessionState) -> int:
