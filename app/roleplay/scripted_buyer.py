@@ -551,9 +551,12 @@ class ScriptedBuyer:
         focus = self._focus_matches
         focused = any(focus.get(fact.id, _NO_MATCH).on_topic for fact in askable)
         ranked = []
+        card_only: list[Fact] = []
         for index, fact in enumerate(askable):
             match = matches[fact.id]
             if not match.on_topic:
+                if match.card_only:
+                    card_only.append(fact)
                 continue
             fact_category = self.scenario.category_of(fact.id)
             fit = (
@@ -573,6 +576,8 @@ class ScriptedBuyer:
                 continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
+        if not ranked:  # named only by words of the card's size line, and of the question's own kind: the fallback
+            return [fact for fact in card_only if self.scenario.category_of(fact.id) == category][:1]
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
 
     def _answer_question(

@@ -662,10 +662,18 @@ class TopicMatch:
     keyword_hits: int = 0
     term_score: float = 0.0
     keyword_score: float = -1.0  # keyword hits weighed by how specific each keyword is (-1: unweighted)
+    card_hits: int = (
+        0  # keywords that the card's size line says too: they name the fact only when nothing else is named
+    )
 
     @property
     def on_topic(self) -> bool:
         return self.keyword_hits > 0 or self.term_score >= MIN_TERM_SCORE
+
+    @property
+    def card_only(self) -> bool:
+        """Named only by words of the public card (the fleet, the turbines): a fallback when nothing else is named."""
+        return self.card_hits > 0 and not self.on_topic
 
     @property
     def specific(self) -> bool:
@@ -701,6 +709,7 @@ class TopicIndex:
             [company.size, company.size_en, company.context, company.context_en]
             + [scenario.deal_context, scenario.deal_context_en]
         ).lower()
+        self._size_text = " ".join([company.size, company.size_en]).lower()
         self._all_keywords = tuple({word: probe for words in self.keywords.values() for word, probe in words}.items())
         self._found_for: str | None = None
         self._sounds: dict[tuple[str, ...], str] | None = None  # pinyin -> the one vocabulary word that sounds so
@@ -818,12 +827,19 @@ class TopicIndex:
         ]
         weights = self.term_weights[fact.id]
         shared = sorted(text_terms & self.fact_terms[fact.id])  # sorted: the same float sum in every process
+        # A keyword the public card already says (the fleet, the turbines, the wards) weighs in, but is no hit alone.
+        hits = [word for word in keywords if not self.on_card(word)]
         return TopicMatch(
-            keyword=max(keywords, key=len, default=""),
-            keyword_hits=len(keywords),
+            keyword=max(hits or keywords, key=len, default=""),
+            keyword_hits=len(hits),
+            card_hits=len(keywords) - len(hits),
             term_score=round(sum(weights[term] for term in shared), 4),
             keyword_score=round(sum(self.keyword_weight(word) for word in sorted(set(keywords))), 4),
         )
+
+    def on_card(self, word: str) -> bool:
+        """The public card's size line (what every rep reads first: trucks, turbines, wards) contains the word."""
+        return _found(self._size_text, _probe(word))
 
     def found_keywords(self, lowered: str) -> list[str]:
         """Every keyword of the scenario's facts that the lowercased text contains (cached per text)."""
