@@ -7,25 +7,11 @@ import pytest
 
 from app.coaching.spin import classify_spin
 from app.roleplay.scenarios import load_scenarios
-from app.roleplay.scripted_buyer import ScriptedBuyer, question_focus, read_tone
-from app.roleplay.state import SessionState
+from app.roleplay.scripted_buyer import question_focus, read_tone
 from app.roleplay.topics import is_common_word, topic_index
+from tests.unit.test_buyer_behaviour import say  # plays lines through the scripted buyer at a given trust
 
 SCENARIOS = load_scenarios()
-
-
-def say(scenario_id: str, lines: list[str], lang: str = "zh", trust: int | None = None):
-    scenario = SCENARIOS[scenario_id]
-    buyer = ScriptedBuyer(scenario)
-    state = buyer.opening(SessionState.start(scenario, lang)).state
-    if trust is not None:
-        state = state.model_copy(update={"trust": trust})
-    turns = []
-    for line in lines:
-        turn = buyer.reply(state, line, classify_spin(line))
-        turns.append(turn)
-        state = turn.state
-    return state, turns
 
 
 # --- topic matching that generalises ---------------------------------------------------------------
