@@ -6,6 +6,10 @@ classifier, the scripted buyer deciding the state, the turn feedback — in a se
 language, and finishes with the scorecard. Reported per language and split:
   recall            labelled facts revealed somewhere in the conversation / labelled facts
   false_reveals     reveals of a fact no turn of that conversation was labelled with / all reveals
+  unasked_reveals   (a second figure, not a redefinition: false_reveals is unchanged) the false reveals made on a
+                    turn the writer labelled with no fact at all / all reveals: the buyer volunteering a fact to a
+                    line that asked for none. The rest of false_reveals are wrong picks on a turn that did ask for a
+                    fact (another one than the buyer told).
   coaching_replies  replies that name a topic the buyer has not revealed (a hidden fact's keyword in the
                     buyer's own words, not in the rep's line) or tell the rep what to ask (target 0)
   repeats_per_call  buyer sentences said before in the same conversation (the rep's line not repeated)
@@ -20,6 +24,7 @@ Run from the repo root:
     .venv/bin/python bench/buyer_eval.py                 # tune half, both languages, writes the JSON
     .venv/bin/python bench/buyer_eval.py --misses        # also lists the tune half's misses (tuning aid)
     .venv/bin/python bench/buyer_eval.py --split heldout # the held-out half: aggregates only, never misses
+    .venv/bin/python bench/buyer_eval.py --split r2_tune # the round-2 set (another blind writer); r2_heldout as heldout
 Writes bench/results/buyer_eval.json (one entry per language and split run).
 """
 
@@ -46,7 +51,8 @@ from app.roleplay.topics import GENERIC_TERMS, contains  # noqa: E402
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "buyer_eval.json"
 LANGS = ("zh", "en")
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout")
+TUNING_SPLITS = ("tune", "r2_tune")  # misses are listed only for these; the held-out halves give aggregates only
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -97,6 +103,7 @@ class Tally:
     recalled: int = 0
     reveals: int = 0
     false_reveals: int = 0
+    unasked_reveals: int = 0
     replies: int = 0
     coaching_replies: int = 0
     repeated_sentences: int = 0
@@ -124,6 +131,7 @@ class Tally:
             "recall": share(self.recalled, self.labelled),
             "labelled_facts": self.labelled,
             "false_reveals": share(self.false_reveals, self.reveals),
+            "unasked_reveals": share(self.unasked_reveals, self.reveals),
             "reveals": self.reveals,
             "coaching_replies": self.coaching_replies,
             "replies": self.replies,
@@ -206,6 +214,7 @@ def play(call: dict, scenarios: dict[str, Scenario], tally: Tally, record_misses
             tally.reveals += 1
             if fact_id not in labelled:
                 tally.false_reveals += 1
+                tally.unasked_reveals += not turn["facts"]
                 if record_misses:
                     tally.misses.append(f"FALSE {call['id']}#{index} {fact_id}: {text}")
         if coaches(scenario, result.text, text, before | set(result.new_facts), lang):
@@ -246,7 +255,7 @@ def evaluate(lang: str, split: str, record_misses: bool = False) -> Tally:
     scenarios = load_scenarios()
     tally = Tally()
     for call in load_calls(lang, split):
-        play(call, scenarios, tally, record_misses and split == "tune")
+        play(call, scenarios, tally, record_misses and split in TUNING_SPLITS)
     return tally
 
 
@@ -265,7 +274,7 @@ def main() -> None:
         summary = tally.summary()
         results[f"{lang}_{args.split}"] = summary
         print(f"{lang} {args.split}: " + json.dumps(summary, ensure_ascii=False))
-        if args.misses and args.split == "tune":
+        if args.misses and args.split in TUNING_SPLITS:
             for line in tally.misses:
                 print("   ", line)
     if not args.no_write:

@@ -14,8 +14,11 @@ time (default 1 s, jittered 0.5-1.5x, sessions start staggered) before its next 
                   2-character chunks when streamed; a fallback to the scripted reply counts as an error); a turn
                   makes one model call (the buyer's reply; the SPIN second opinion is opt-in and off here), so app overhead =
                   turn latency - model latency (target <= 10 ms). The model server's own time is measured
-                  too (the same kind of request sent to it directly, before the load): the overhead net of
-                  it is what the app, its model client (LangChain, openai) included, adds.
+                  too (the same request sent to it directly, before the load, STREAMED like every call the app
+                  makes, JSON turn included: app.llm.calls.agenerate streams internally): the overhead net of
+                  it is what the app, its model client (LangChain, openai) included, adds. The app runs with
+                  ROLEPLAY_LLM_UNDERSTANDING off here (--understanding turns it on: then a turn makes two model
+                  calls, the reading and the reply, and both are netted off).
   offline_stress  offline with no think time: every session sends its next turn the moment a reply arrives,
                   which shows the throughput ceiling (latency then is mostly queueing).
   offline_alone, llm_alone
@@ -210,7 +213,15 @@ def model_server_alone(base_url: str, stream: bool, calls: int = 40) -> list[flo
     return timings[5:]  # the first few open the connection and warm the server
 
 
-def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think_s: float, workers: int) -> dict:
+def run_mode(
+    mode: str,
+    sessions: int,
+    turns: int,
+    model_latency_s: float,
+    think_s: float,
+    workers: int,
+    understanding: bool = False,
+) -> dict:
     llm, streamed = mode.startswith("llm"), mode.startswith("llm_stream")
     if mode.endswith("_alone"):
         sessions, turns, think_s = 1, min(sessions * turns, 50), 0.0
@@ -221,8 +232,15 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         database_url = f"sqlite:///{data_dir / 'bench.db'}"
         user_ids = prepare_database(database_url, sessions)
         fake = start_fake_llm(model_latency_s, MODEL_REPLY, MODEL_CHUNK_CHARS) if llm else None
-        server_alone = model_server_alone(fake.base_url, stream=streamed) if fake else []
-        app = start_app(data_dir, database_url, llm_base_url=fake.base_url if fake else None, workers=workers)
+        # Every model call of the app streams (the JSON turn too), so the baseline is the streamed request.
+        server_alone = model_server_alone(fake.base_url, stream=True) if fake else []
+        app = start_app(
+            data_dir,
+            database_url,
+            llm_base_url=fake.base_url if fake else None,
+            workers=workers,
+            extra_env={"ROLEPLAY_LLM_UNDERSTANDING": "true" if understanding else "false"},
+        )
         try:
             pids = server_pids(app.process.pid)
             cpu_before = sum(cpu_seconds(pid) for pid in pids)
@@ -243,12 +261,15 @@ def run_mode(mode: str, sessions: int, turns: int, model_latency_s: float, think
         "workers": workers,
     }
     if llm:
-        calls_per_turn = 1  # the buyer's reply (the SPIN second opinion is opt-in, not asked here)
+        # the buyer's reply, plus the model's reading of the turn when understanding is on (the SPIN second opinion is
+        # opt-in, not asked here)
+        calls_per_turn = 2 if understanding else 1
         model_ms = calls_per_turn * model_latency_s * 1000
         server_ms = latency_summary(server_alone)
         result |= {
             "model_latency_ms": model_latency_s * 1000,
             "model_calls_per_turn": calls_per_turn,
+            "understanding": understanding,
             "app_overhead_ms": latency_summary([latency - model_ms for latency in latencies]),
             "model_server_alone_ms": server_ms,
             "app_overhead_net_of_model_server_ms": latency_summary(
@@ -266,12 +287,23 @@ def main() -> None:
     parser.add_argument("--think-ms", type=float, default=1000.0, help="mean pause between a reply and the next turn")
     parser.add_argument("--modes", default="offline_alone,llm_alone,llm_stream_alone,offline,llm,offline_stress")
     parser.add_argument("--workers", default="1,2", help="uvicorn worker processes, one set of runs per value")
+    parser.add_argument(
+        "--understanding", action="store_true", help="LLM mode: the model also reads each turn (two calls a turn)"
+    )
     args = parser.parse_args()
     if not (1 <= args.sessions <= 200 and 1 <= args.turns <= 50):
         parser.error("keep it bounded: 1..200 sessions, 1..50 turns")
 
     runs = [
-        run_mode(mode, args.sessions, args.turns, args.model_latency_ms / 1000, args.think_ms / 1000, int(workers))
+        run_mode(
+            mode,
+            args.sessions,
+            args.turns,
+            args.model_latency_ms / 1000,
+            args.think_ms / 1000,
+            int(workers),
+            args.understanding,
+        )
         for workers in args.workers.split(",")
         for mode in args.modes.split(",")
     ]

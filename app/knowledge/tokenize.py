@@ -110,6 +110,11 @@ def _normalise(token: str) -> str:
     return _EDGE_PUNCT_RE.sub("", token.strip()).lower()
 
 
+def word_frequency(word: str) -> int:
+    """How common a word is in jieba's dictionary (0: not a dictionary word)."""
+    return int(_get_tokenizer().FREQ.get(word, 0) or 0)
+
+
 def _in_dictionary(tokenizer: jieba.Tokenizer, word: str) -> bool:
     return tokenizer.FREQ.get(word, 0) > 0
 

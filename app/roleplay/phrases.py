@@ -78,11 +78,21 @@ class Limits(_Strict):
 
 
 class ToneLexicon(_Strict):
+    """Categories of rude wording (see the header of playbooks/buyer/tone.yaml) and role-breaking attempts."""
+
     source: list[str] = Field(min_length=1)
     insult: Words
+    dismissive: Words
+    negative: Words
+    buyer_ref: Words
+    third_party: Words
     rival: Words
-    rival_negative: Words
+    intensifier: Words
+    sarcasm: Words
+    doom: Words
     pressure: Words
+    hedge: Words
+    insistence: Words
     monologue_chars: Limits
     injection: Words
 

@@ -50,6 +50,16 @@ COMPOUND_CHARS_ZH, COMPOUND_CHARS_EN = 60, 180  # a question this long may be co
 # A question labeled with one SPIN type may also reach the next stage's fact when it clearly carries
 # that stage's cues too (its classify_spin score: at least 1 point and half the label's own score).
 NEIGHBOUR_STAGE: dict[str, str] = {"S": "P", "P": "I", "I": "N", "N": "I"}
+# A question names a fact plainly when its own clause hits the fact's keywords with at least this weight (one keyword
+# that no other fact shares weighs 2): then the fact's prerequisites relax (ScriptedBuyer._clearly_asked).
+CLEAR_ASK_SCORE = 1.0
+# Stages one step apart on the S-P-I-N line: the labels the classifier most often confuses.
+ADJACENT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "situation": ("problem",),
+    "problem": ("situation", "implication"),
+    "implication": ("problem", "need_payoff"),
+    "need_payoff": ("implication",),
+}
 MIN_NEIGHBOUR_EVIDENCE = 1.0
 MIN_NEIGHBOUR_SHARE = 0.5
 
@@ -107,6 +117,28 @@ GENERAL_ASKS: dict[str, tuple[str, ...]] = {
         "difference",
     ),
 }
+
+# Words that point back at what the buyer just said: a question with one may follow up on it.
+REFERS_BACK = (
+    "这",
+    "那",
+    "此",
+    "它",
+    "上述",
+    "刚才",
+    "刚提",
+    "您说的",
+    "你说的",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "they",
+    "them",
+    "you mentioned",
+    "you said",
+)
 
 PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
 COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
@@ -206,22 +238,86 @@ def _monologue(text: str) -> bool:
     return chars >= (limits.zh if chinese * 3 >= chars else limits.en)
 
 
-def read_tone(text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike) -> RudeKind | None:
-    """Whether a rep's turn is rude, and how: an insult, disparaging a rival, a monologue, or pushing.
+_SENTENCES = re.compile(r"[^。！？!?；;\n.]+(?:[.。！？!?；;]+|$)")
 
-    Pushing is pressure wording, or a third ask in a row after the buyer declined twice; a long turn is a
-    monologue when it presents rather than asks."""
+
+def _judges_someone(sentence: str, competitors: list[str]) -> bool:
+    """A judging word aimed at the buyer, his people or a rival, in a statement or sharpened by scorn or mockery.
+
+    A plain question that names a problem ("现在的系统是不是有点落后？") is not rude; "太落后了吧" and
+    "Seriously? That's pretty backward." are."""
     lexicon = tone_lexicon()
-    if mentions(text, lexicon.insult.all()):
+    if not mentions(sentence, lexicon.negative.all()):
+        return False
+    aimed = [*lexicon.buyer_ref.all(), *lexicon.third_party.all(), *lexicon.rival.all(), *competitors]
+    sharpened = mentions(sentence, [*lexicon.intensifier.all(), *lexicon.sarcasm.all()])
+    question = sentence.rstrip().endswith(("?", "？"))
+    return sharpened or (not question and mentions(sentence, aimed))
+
+
+def read_tone(
+    text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike, held_before: bool = False
+) -> RudeKind | None:
+    """Whether a rep's turn is rude, and how, by category (playbooks/buyer/tone.yaml): an insult (name-calling,
+    contempt, brushing the buyer off, judging him or his people, threatening him with a loss), disparaging a rival,
+    pushing (pressure wording; insisting right after the buyer held something back or declined; a third ask in a
+    row after two refusals), or a monologue (a long turn that presents rather than asks)."""
+    lexicon = tone_lexicon()
+    if mentions(text, lexicon.insult.all()) or mentions(text, lexicon.dismissive.all()):
         return "insult"
-    if mentions(text, [*lexicon.rival.all(), *competitors]) and mentions(text, lexicon.rival_negative.all()):
-        return "rival"
-    if mentions(text, lexicon.pressure.all()) or (refusals_in_a_row >= 2 and spin.asks_commitment):
+    sentences = [piece.strip() for piece in _SENTENCES.findall(text) if piece.strip()] or [text]
+    judged = [sentence for sentence in sentences if _judges_someone(sentence, competitors)]
+    if judged:
+        rivals = [*lexicon.rival.all(), *competitors]
+        return "rival" if any(mentions(sentence, rivals) for sentence in judged) else "insult"
+    if any(not sentence.endswith(("?", "？")) and mentions(sentence, lexicon.doom.all()) for sentence in sentences):
+        return "insult"
+    demands = any(
+        mentions(sentence, lexicon.pressure.all()) and not mentions(sentence, lexicon.hedge.all())
+        for sentence in sentences
+    )
+    if demands or (refusals_in_a_row >= 2 and spin.asks_commitment):
+        return "pushy"
+    if held_before and mentions(text, lexicon.insistence.all()):
         return "pushy"
     asks = spin.is_question and (not spin.is_pitch or "?" in text or "？" in text)
     if not asks and _monologue(text):
         return "monologue"
     return None
+
+
+_CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*")
+_INTERROGATIVE = re.compile(
+    r"[?？]|吗|呢|怎么|咋|啥|什么|谁|哪|多少|多久|多长|多大|几|有没有|是不是|能不能|会不会|"
+    r"\b(?:how|what|which|who|whom|where|when|why|do|does|did|is|are|was|were|can|could|would|will|have|has)\b",
+    re.IGNORECASE,
+)
+
+
+_CONDITION = re.compile(
+    r"^\s*(?:那)?(?:要是|如果|假如|假设|万一|一旦|若)|\b(?:if|suppose|imagine|say|once|when)\b", re.IGNORECASE
+)
+_SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
+
+
+def question_focus(text: str) -> str:
+    """The clauses of a rep's line that ask something (an interrogative word or a question mark) or set up what is
+    asked (a condition, "要是…，" "If…,", up to the end of its sentence), or the whole line when no clause asks: a
+    lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
+    clauses = _CLAUSES.findall(text)
+    if len(clauses) <= 1:
+        return text
+    focus: list[str] = []
+    conditional = False
+    for clause in clauses:
+        conditional = conditional or bool(_CONDITION.search(clause))
+        if conditional or _INTERROGATIVE.search(clause):
+            focus.append(clause)
+        if clause.rstrip().endswith(_SENTENCE_END):
+            conditional = False
+    if not any(_INTERROGATIVE.search(clause) for clause in focus):
+        return text
+    return "".join(focus)
 
 
 def refusals_in_a_row(state: SessionState) -> int:
@@ -236,7 +332,9 @@ def refusals_in_a_row(state: SessionState) -> int:
 
 def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: SpinLike) -> Understanding:
     """The offline reading of a rep's turn: the classifier's label and flags, tone and role-breaking."""
-    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin)
+    last = state.history[-1] if state.history else None
+    held_before = last is not None and (last.declined or last.held_back in ("trust", "sensitive"))
+    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin, held_before)
     return Understanding(
         label=spin.label,
         is_question=spin.is_question,
@@ -283,12 +381,16 @@ def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
     ]
 
 
+_NO_MATCH = TopicMatch()
+
+
 class ScriptedBuyer:
     """Deterministic buyer for one scenario. `reply` never mutates its input state; it returns a new one."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.style = scenario.persona.communication_style
+        self._focus_matches: dict[str, TopicMatch] = {}  # the question clause's matches, set by _topic_matches
 
     # --- public API -----------------------------------------------------------
 
@@ -434,26 +536,54 @@ class ScriptedBuyer:
         return result
 
     def _reachable(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch]) -> list[Fact]:
-        """Askable facts this turn is about, best first; the model's reading replaces topic matching."""
+        """Askable facts this turn is about, best first; the model's reading replaces topic matching.
+
+        Ranking: the topic score, plus the score of the clause that carries the question (the focus: "您这儿九百多台
+        风机，平时坏了一般咋处理？" asks about repairs, not the turbines it starts from), plus how well the fact's SPIN
+        stage fits the label. A fact one stage away from the label (S-P, P-I, I-N: the stages the classifier confuses)
+        fits half; further away it needs a clear topic hit, so a wrong label does not hide a fact the rep plainly asks
+        about and a stray shared word does not reveal one."""
         askable = askable_facts(self.scenario, new)
         if u.fact_ids is not None:
             wanted = set(u.fact_ids)
             return [fact for fact in askable if fact.id in wanted]
+        askable_ids = {fact.id for fact in askable}
+        askable += [
+            fact for fact in self._clearly_asked(new, u, matches, new.revealed_ids()) if fact.id not in askable_ids
+        ]
         category = LABEL_CATEGORY.get(u.label)
         neighbour = self._neighbour_category(u)
+        adjacent = ADJACENT_CATEGORIES.get(category or "", ())
+        focus = self._focus_matches
+        focused = any(focus.get(fact.id, _NO_MATCH).on_topic for fact in askable)
         ranked = []
+        card_only: list[Fact] = []
         for index, fact in enumerate(askable):
             match = matches[fact.id]
             if not match.on_topic:
+                if match.card_only:
+                    card_only.append(fact)
                 continue
             fact_category = self.scenario.category_of(fact.id)
-            fit = 1.0 if fact_category == category else 0.5 if fact_category == neighbour else 0.0
-            # A fact of another SPIN stage than the label needs a clear topic hit: a wrong label must not
-            # hide a fact the rep plainly asks about, but a stray shared word must not reveal one either.
+            fit = (
+                1.0
+                if fact_category == category
+                else 0.75
+                if fact_category == neighbour
+                else 0.5
+                if fact_category in adjacent
+                else 0.0
+            )
             if not fit and not match.specific:
                 continue
+            in_focus = focus.get(fact.id, _NO_MATCH)
+            # A fact met only in the lead-in, while the question itself is on another fact's topic, is not asked.
+            if focused and not in_focus.on_topic and match.keyword_score < CLEAR_ASK_SCORE:
+                continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
-            ranked.append((-(match.score + fit + named), index, fact))
+            ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
+        if not ranked:  # named only by words of the card's size line, and of the question's own kind: the fallback
+            return [fact for fact in card_only if self.scenario.category_of(fact.id) == category][:1]
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
 
     def _answer_question(
@@ -479,9 +609,9 @@ class ScriptedBuyer:
         )
         told: list[Fact] = []
         held: Fact | None = None
-        for fact in reachable:
-            if len(told) >= self._reveal_limit(rep_text, reachable, matches):
-                break
+        # Only the best matches are what was asked: when the best one is held back, the buyer does not slide down the
+        # list and tell a lesser match instead ("How often do your trucks come back empty?" is not about the fleet).
+        for fact in reachable[: self._reveal_limit(rep_text, reachable, matches)]:
             if new.trust + TRUST_SLACK >= fact.min_trust:
                 told.append(fact)
             elif held is None:
@@ -523,6 +653,25 @@ class ScriptedBuyer:
             return style_bonus
         return 0
 
+    def _clearly_asked(
+        self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
+    ) -> list[Fact]:
+        """Facts further down the chain that the question plainly names (clear keywords, see CLEAR_ASK_SCORE, of the
+        label's stage or one next to it): prerequisites relax, the buyer answers what he was asked ("听说大货主
+        明年要重新招标，…能整不？" gets the tender, not the tracking trouble behind it)."""
+        if u.fact_ids is not None:
+            return []
+        category = LABEL_CATEGORY.get(u.label)
+        near = {category, *ADJACENT_CATEGORIES.get(category or "", ())}
+        candidates = []
+        for index, fact in enumerate(self.scenario.all_facts()):
+            if fact.id in revealed or self.scenario.category_of(fact.id) not in near:
+                continue
+            match = matches[fact.id]
+            if match.specific and match.keyword_score >= CLEAR_ASK_SCORE:
+                candidates.append((-match.score, index, fact))
+        return [fact for *_, fact in sorted(candidates, key=lambda item: item[:2])]
+
     def _way_in(
         self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
     ) -> list[Fact]:
@@ -563,7 +712,9 @@ class ScriptedBuyer:
             if fact.id not in revealed and all(required in revealed for required in fact.requires)
         ]
         following = [fact for fact in around if recent & set(fact.requires)]
-        if following:
+        # A follow-up points back at what was just said ("这会带来什么影响？", "How does that affect you?") or asks in
+        # the category's general words; a bare question on something else ("有没有考虑过升级？") gets nothing.
+        if following and (mentions(rep_text, REFERS_BACK) or mentions(rep_text, GENERAL_ASKS[category])):
             return following[:1]
         if mentions(rep_text, GENERAL_ASKS[category]):
             return ready[:1]
@@ -588,7 +739,7 @@ class ScriptedBuyer:
             if fact.id in revealed or all(required in revealed for required in fact.requires):
                 continue
             match = matches[fact.id]
-            if match.keyword_hits and (self.scenario.category_of(fact.id) == category or match.score >= 4):
+            if match.specific and (self.scenario.category_of(fact.id) == category or match.score >= 4):
                 return fact
         return None
 
@@ -596,7 +747,15 @@ class ScriptedBuyer:
         index = topic_index(self.scenario)
         rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
-        return {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
+        matches = {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
+        focus = question_focus(rep_text)
+        self._focus_matches = {}
+        if focus and focus != rep_text:
+            focus_terms = index.terms(focus)
+            self._focus_matches = {fact.id: index.match(fact, focus_terms, focus) for fact in self.scenario.all_facts()}
+        else:
+            self._focus_matches = dict(matches)
+        return matches
 
     @staticmethod
     def _neighbour_category(spin: SpinLike | Understanding) -> str | None:

@@ -25,7 +25,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.knowledge.tokenize import is_chinese, stem_english, tokenize
+from pypinyin import lazy_pinyin
+
+from app.knowledge.tokenize import is_chinese, stem_english, tokenize, word_frequency
 from app.roleplay.scenarios import Fact, Scenario
 
 # One keyword hit weighs as much as two fully specific content words.
@@ -35,6 +37,12 @@ KEYWORD_WEIGHT = 2.0
 SPECIFIC_KEYWORD_SCORE = 0.6
 # A question is on a fact's topic with one keyword, or content words worth at least this much.
 MIN_TERM_SCORE = 1.0
+# A keyword that the public scenario card already names (the company's size, its context, the deal) weighs this share.
+CARD_WORD_SHARE = 0.5
+# A keyword that is a common word of everyday Chinese (jieba's dictionary frequency at least COMMON_WORD_FREQUENCY:
+# 时间, 系统, 活动, 学生, 领导) weighs this share: it names no topic on its own ("时间上怎么安排？").
+COMMON_WORD_FREQUENCY = 15000
+COMMON_WORD_SHARE = 0.25
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
 PLAIN_WORD_SHARE = 0.5
 
@@ -333,8 +341,36 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "disconnect",
         "connection drop",
     ),
-    "停机": ("停机", "停运", "停产", "downtime", "standstill", "stand still", "stands still", "out of service"),
-    "检修": ("检修", "维修", "保养", "maintenance", "repair", "servicing", "serviced", "overhaul", "upkeep"),
+    "停机": (
+        "停机",
+        "停运",
+        "停产",
+        "停多久",
+        "停几天",
+        "停了多久",
+        "停多长",
+        "趴窝",
+        "downtime",
+        "standstill",
+        "stand still",
+        "stands still",
+        "out of service",
+    ),
+    "检修": (
+        "检修",
+        "维修",
+        "保养",
+        "定检",
+        "巡检",
+        "点检",
+        "定期检查",
+        "maintenance",
+        "repair",
+        "servicing",
+        "serviced",
+        "overhaul",
+        "upkeep",
+    ),
     "定位": (
         "定位",
         "排查",
@@ -418,7 +454,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "where their load",
         "shipment status",
     ),
-    "调度": ("调度", "派车", "老师傅", "dispatch", "allocat"),
+    "调度": ("调度", "派车", "老师傅", "派活", "派单", "排车", "dispatch", "allocat"),
     "招标": ("招标", "投标", "续约", "tender", "renewal", "renew", "bid", "bidding", "rebid", "re-bid"),
     "油费": ("油钱", "油费", "燃油", "过路费", "路费", "fuel", "toll", "diesel"),
     # retail
@@ -654,10 +690,18 @@ class TopicMatch:
     keyword_hits: int = 0
     term_score: float = 0.0
     keyword_score: float = -1.0  # keyword hits weighed by how specific each keyword is (-1: unweighted)
+    card_hits: int = (
+        0  # keywords that the card's size line says too: they name the fact only when nothing else is named
+    )
 
     @property
     def on_topic(self) -> bool:
         return self.keyword_hits > 0 or self.term_score >= MIN_TERM_SCORE
+
+    @property
+    def card_only(self) -> bool:
+        """Named only by words of the public card (the fleet, the turbines): a fallback when nothing else is named."""
+        return self.card_hits > 0 and not self.on_topic
 
     @property
     def specific(self) -> bool:
@@ -688,8 +732,16 @@ class TopicIndex:
             for fact in scenario.all_facts()
         ]
         self._keyword_weights: dict[str, float] = {}
+        company = scenario.company
+        self._card_text = " ".join(
+            [company.size, company.size_en, company.context, company.context_en]
+            + [scenario.deal_context, scenario.deal_context_en]
+        ).lower()
+        self._size_text = " ".join([company.size, company.size_en]).lower()
         self._all_keywords = tuple({word: probe for words in self.keywords.values() for word, probe in words}.items())
         self._found_for: str | None = None
+        self._sounds: dict[tuple[str, ...], str] | None = None  # pinyin -> the one vocabulary word that sounds so
+        self._vocabulary_zh: frozenset[str] = frozenset()
         self._vocabulary: frozenset[str] | None = None
         self._found: list[str] = []
         for facts in scenario.facts.by_category().values():
@@ -708,7 +760,11 @@ class TopicIndex:
 
     def correct_typos(self, text: str) -> str:
         """English words of five letters or more that are one edit (insert, delete, change, swap) away from exactly
-        one word of this scenario's vocabulary are read as that word: "maintanance", "colect", "seperate"."""
+        one word of this scenario's vocabulary are read as that word: "maintanance", "colect", "seperate". Chinese
+        typos of pinyin input are homophones: a run of two to four characters that sounds like exactly one word of
+        the scenario's vocabulary and keeps its first character is read as that word ("系同" 系统, "补路" 补录)."""
+        if _CJK_RUN.search(text):
+            text = self._correct_homophones(text)
         if not _LATIN_CHAR.search(text.lower()):
             return text
         if self._vocabulary is None:
@@ -731,17 +787,61 @@ class TopicIndex:
 
         return _LATIN_WORDS.sub(fix, text)
 
+    def _correct_homophones(self, text: str) -> str:
+        if self._sounds is None:
+            words: set[str] = set()
+            for fact in self.scenario.all_facts():
+                words.update(word for word in fact.topics.zh if _CJK_WORD.fullmatch(word))
+                words.update(token for token in tokenize(fact.text) if _CJK_WORD.fullmatch(token))
+            for surfaces in CONCEPTS.values():
+                words.update(surface for surface in surfaces if _CJK_WORD.fullmatch(surface))
+            by_sound: dict[tuple[str, ...], set[str]] = {}
+            for word in words - GENERIC_TERMS:
+                by_sound.setdefault(tuple(lazy_pinyin(word)), set()).add(word)
+            self._sounds = {key: next(iter(found)) for key, found in by_sound.items() if len(found) == 1}
+            self._vocabulary_zh = frozenset(words)
+        sounds, known = self._sounds, self._vocabulary_zh
+        if not sounds:
+            return text
+        chars = list(text)
+        # one syllable per character ("?" for each one that is not Chinese; pypinyin accepts a list from `errors`)
+        syllables = lazy_pinyin(text, errors=lambda run: ["?"] * len(run))  # type: ignore[arg-type,return-value]
+        if len(syllables) != len(chars):
+            return text
+        start = 0
+        while start < len(chars):
+            for size in (4, 3, 2):
+                window = "".join(chars[start : start + size])
+                if len(window) < size or not _CJK_WORD.fullmatch(window) or window in known:
+                    continue
+                meant = sounds.get(tuple(syllables[start : start + size]))
+                # a common word of its own ("实施" next to the vocabulary's "实时") is meant, not mistyped
+                if (
+                    meant is not None
+                    and meant[0] == window[0]
+                    and not _contains_known(text, meant)
+                    and word_frequency(window) < max(word_frequency(meant), 1)
+                ):
+                    chars[start : start + size] = list(meant)
+                    start += size - 1
+                    break
+            start += 1
+        return "".join(chars)
+
     def terms(self, text: str) -> frozenset[str]:
         """The content terms of a rep's text (compute once per turn, pass to match)."""
         return content_terms(text)
 
     def keyword_weight(self, word: str) -> float:
-        """KEYWORD_WEIGHT shared out over the facts whose text or keywords contain the word."""
+        """KEYWORD_WEIGHT shared out over the facts whose text or keywords contain the word; halved for a word of the
+        public scenario card (company size and context, the deal): every rep knows it, so naming it asks little."""
         weight = self._keyword_weights.get(word)
         if weight is None:
             probe = _probe(word)
             users = sum(1 for text in self._fact_texts if _found(text, probe)) or 1
-            weight = self._keyword_weights[word] = KEYWORD_WEIGHT / users
+            given = CARD_WORD_SHARE if _found(self._card_text, probe) else 1.0
+            common = COMMON_WORD_SHARE if is_common_word(word) else 1.0
+            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given * common / users
         return weight
 
     def match(self, fact: Fact, text_terms: frozenset[str], text: str) -> TopicMatch:
@@ -756,12 +856,19 @@ class TopicIndex:
         ]
         weights = self.term_weights[fact.id]
         shared = sorted(text_terms & self.fact_terms[fact.id])  # sorted: the same float sum in every process
+        # A keyword the public card already says (the fleet, the turbines, the wards) weighs in, but is no hit alone.
+        hits = [word for word in keywords if not self.on_card(word)]
         return TopicMatch(
-            keyword=max(keywords, key=len, default=""),
-            keyword_hits=len(keywords),
+            keyword=max(hits or keywords, key=len, default=""),
+            keyword_hits=len(hits),
+            card_hits=len(keywords) - len(hits),
             term_score=round(sum(weights[term] for term in shared), 4),
             keyword_score=round(sum(self.keyword_weight(word) for word in sorted(set(keywords))), 4),
         )
+
+    def on_card(self, word: str) -> bool:
+        """The public card's size line (what every rep reads first: trucks, turbines, wards) contains the word."""
+        return _found(self._size_text, _probe(word))
 
     def found_keywords(self, lowered: str) -> list[str]:
         """Every keyword of the scenario's facts that the lowercased text contains (cached per text)."""
@@ -771,7 +878,22 @@ class TopicIndex:
         return self._found
 
 
+@lru_cache(maxsize=4096)
+def is_common_word(word: str) -> bool:
+    """A Chinese word so frequent in everyday language that it cannot tell topics apart (see COMMON_WORD_FREQUENCY)."""
+    return is_chinese(word) and word_frequency(word) >= COMMON_WORD_FREQUENCY
+
+
 _LATIN_WORDS = re.compile(r"[A-Za-z]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def _contains_known(text: str, word: str) -> bool:
+    """The text already spells the word right somewhere (then a look-alike run is another word, not a typo)."""
+    return word in text
+
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 

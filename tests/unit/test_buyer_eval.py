@@ -7,10 +7,10 @@ import pytest
 
 from bench.buyer_eval import evaluate, load_calls
 
-# Reached on the tune half (bench/RESULTS.md, "Role-play buyer on natural calls"): zh recall 83.5 %, false reveals
-# 17.9 %, SPIN 85.7 %; en recall 71.7 %, false reveals 17.3 %, SPIN 81.5 %, every English reply in English.
-MIN_RECALL = {"zh": 0.80, "en": 0.68}
-MAX_FALSE_REVEALS = {"zh": 0.21, "en": 0.21}
+# Reached on the tune half (bench/RESULTS.md, "Role-play buyer on natural calls"): zh recall 84.3 %, false reveals
+# 12.6 %, SPIN 85.7 %; en recall 81.7 %, false reveals 10.9 %, SPIN 81.5 %, every English reply in English.
+MIN_RECALL = {"zh": 0.82, "en": 0.78}
+MAX_FALSE_REVEALS = {"zh": 0.14, "en": 0.13}
 MIN_SPIN_ACCURACY = {"zh": 0.83, "en": 0.78}
 MIN_PITCH_ACCURACY = 0.93
 MAX_REPEATS_PER_CALL = 0.2
@@ -51,3 +51,14 @@ def test_english_sessions_are_answered_in_english(tally):
     lang, summary = tally
     if lang == "en":
         assert summary["english_replies"] == 1.0, summary
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rude_turns_of_a_second_writer_lower_trust_every_time(lang):
+    """The round-2 tune calls (another blind writer, other wordings): rudeness is read by category, not by the first
+    writer's words."""
+    assert load_calls(lang, "r2_tune"), f"tests/eval/calls_{lang}_r2_tune.jsonl is missing"
+    summary = evaluate(lang, "r2_tune").summary()
+    assert summary["rude_turns"] > 0
+    assert summary["rude_lowered"] == 1.0, summary
+    assert summary["rude_precision"] >= 0.9, summary

@@ -193,11 +193,10 @@ def test_requires_and_min_trust_gate_a_fact():
     scenario = SCENARIOS["mfg_vitamin_erp"]
     buyer = ScriptedBuyer(scenario)
     state = SessionState.start(scenario).model_copy(update={"trust": 90})
-    # i_audit_loss requires p_batch_trace, which requires s_export: two steps ahead is held back for context,
-    # with an in-character reason that names neither topic, and the sidebar's reason names the missing step
-    # the buyer then tells the step before it that he can tell, so the chain never dead-ends
-    blocked = buyer.reply(state, "追溯资料交晚了，对订单有什么影响？", spin("I"))
-    assert blocked.new_facts == ["p_batch_trace"] and "i_audit_loss" not in blocked.new_facts
+    # i_audit_loss requires p_batch_trace, which requires s_export: two steps ahead, but the rep plainly names it
+    # (its own keywords), so the prerequisites relax and the buyer answers what he was asked: no dead chain
+    plain = buyer.reply(state, "追溯资料交晚了，对订单有什么影响？", spin("I"))
+    assert plain.new_facts == ["i_audit_loss"]
     # with that step out of reach too (trust), the buyer holds back with a reason that names no topic
     cold_start = state.model_copy(update={"trust": 0})
     held = buyer.reply(cold_start, "追溯资料交晚了，对订单有什么影响？", spin("I"))
@@ -386,7 +385,7 @@ def test_the_most_specific_fact_of_the_asked_type_wins():
     assert turn.new_facts == ["n_online_grades"]
 
 
-def test_a_problem_question_reaches_the_implication_only_when_it_asks_about_consequences():
+def test_a_problem_question_reaches_the_implication_it_asks_about_but_a_far_label_does_not():
     scenario = SCENARIOS["hospital_mobile_nursing"]
     buyer = ScriptedBuyer(scenario)
     state = _after(scenario, [("病区和护士的情况是怎样的？", "S"), ("给药核对这块有什么不放心的地方？", "P")])
@@ -412,8 +411,12 @@ def test_a_problem_question_reaches_the_implication_only_when_it_asks_about_cons
         asks_commitment=False,
         scores={"P": 4.0, "I": 1.5},
     )
-    assert buyer.reply(state, question, weak).new_facts == []
-    assert buyer.reply(state, question, spin("P")).new_facts == []
+    # P and I are the stages the classifier confuses most: a problem label does not hide the consequence the
+    # rep plainly asks about, with weak consequence cues or none (a strict test double without scores) alike
+    assert buyer.reply(state, question, weak).new_facts == ["i_patient_safety"]
+    assert buyer.reply(state, question, spin("P")).new_facts == ["i_patient_safety"]
+    # a label two stages away (situation) needs a clear topic hit: "出了差错" alone is not one
+    assert "i_patient_safety" not in buyer.reply(state, "给药出过差错吗？", spin("S")).new_facts
     # and never before the problem is out: then the problem question uncovers the problem itself
     fresh = _after(scenario, [("病区和护士的情况是怎样的？", "S")])
     assert buyer.reply(fresh, question, asks_consequences).new_facts == ["p_med_checks"]
