@@ -39,6 +39,7 @@ TRUST_EARLY_ASK = -4  # asking for a commitment before any need is explicit
 TRUST_INJECTION = -5
 TRUST_RUDE = -10  # every rude turn; a second and later ones cost more
 TRUST_RUDE_AGAIN = -15
+MIN_TRUST_WITHOUT_RUDENESS = 1  # trust a turn without rudeness cannot go below
 RUDE_TURNS_TO_END = 3  # the buyer ends the call after this many rude turns (or when trust reaches 0)
 MAX_TURNS = 40
 # A fact opens when trust reaches its min_trust less this slack: the scenario thresholds were set for a
@@ -443,6 +444,13 @@ class ScriptedBuyer:
             delta = TRUST_RUDE if new.rude_turns == 1 else TRUST_RUDE_AGAIN
             situation = {"monologue": "monologue", "pushy": "pushy"}.get(u.rude_kind or "", "rude")
             parts.append(self._say(new, situation))
+            # A pitch delivered as a monologue is still a pitch: flagged the same as any other (issue 16, one rule).
+            if u.is_pitch or offers_price(rep_text, u):
+                new.pitches += 1
+                record.is_pitch = True
+                if is_premature_pitch(self.scenario, new, rep_text):
+                    new.premature_pitches += 1
+                    record.premature_pitch = result.premature_pitch = True
             if u.asks_commitment:
                 result.commitment_asked = True
                 new.commitment_asks += 1
@@ -509,6 +517,9 @@ class ScriptedBuyer:
                     result.signal_shown = signal.id
                     parts.append(localized(signal, "text", new.lang))
                     break
+        # Pitching and clumsy asks cool the buyer but never end the call on their own; only rudeness does (the
+        # blind writers' buyers stayed on for the rep's close after early pitches).
+        delta = max(delta, MIN_TRUST_WITHOUT_RUDENESS - new.trust)
         return self._finish(new, record, result, parts, delta)
 
     # --- steps ----------------------------------------------------------------

@@ -244,3 +244,26 @@ def test_invalid_phrase_data_names_the_file_and_the_field(tmp_path: Path):
     with pytest.raises(PhraseDataError) as error:
         load_phrase_book(broken)
     assert "phrases.yaml" in str(error.value) and "field" in str(error.value)
+
+
+def test_a_pitch_delivered_as_a_monologue_is_still_flagged_as_premature():
+    monologue = "我们的平台能帮您把空驶率降下来，调度自动排线，" + "上线快、价格还能给您打八折，很多大客户都在用，" * 10
+    state, [turn] = say("logistics_tms", [monologue])
+    assert turn.tone == "rude" and turn.rude_kind == "monologue"
+    assert turn.premature_pitch and state.premature_pitches == 1 and state.history[-1].is_pitch
+
+
+def test_early_pitches_cool_the_buyer_but_only_rudeness_ends_the_call():
+    pitches = [
+        "我们的系统能帮您把空驶率降低三成。",
+        "我们还能给您打个八折。",
+        "我们的平台支持自动排线，上线只要两周。",
+        "很多大物流公司都在用我们的产品，效果很好。",
+        "我们可以免费给您装一套试用。",
+        "我们的报价比同行低两成。",
+    ]
+    state, turns = say("logistics_tms", pitches, trust=20)
+    assert all(turn.premature_pitch for turn in turns)
+    assert not state.finished and state.trust >= 1
+    state, _ = say("logistics_tms", ["你们这种单位就是不懂行，说了也白说。"] * 3, trust=20)
+    assert state.finished and state.end_reason == "rudeness"
