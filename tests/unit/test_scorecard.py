@@ -84,8 +84,9 @@ def test_weak_rep_is_told_about_premature_pitching_and_the_missing_advance_in_hi
     card = build_scorecard(scenario, play(scenario, lines), rep_texts=lines)
     cited = [item.element_ids for item in card.improvements]
     assert ["dragon.step.present_value", "spin.need_payoff"] in cited
-    # Four early pitches and a push to sign: this buyer walks out, and the scorecard says so.
-    assert card.outcome == "ended_by_buyer"
+    # Four early pitches cool the buyer but he stays on (only rudeness ends a call); the push to sign is an order
+    # ask, and he does not grant it.
+    assert card.outcome == "order" and not card.commitment_won
     assert any("dragon.step.build_trust" in ids for ids in cited)
     # The weakest turns quote the rep, say why with a named element, and offer a rewrite for this scenario.
     assert 2 <= len(card.weakest_turns) <= 3
