@@ -26,7 +26,7 @@ def _error_text(request: Request, error: DocumentError) -> str:
     lang = get_lang(request)
     key = f"knowledge.error.{error.code}"
     text = translate(key, lang, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024), max_pages=MAX_PDF_PAGES)
-    return error.detail if text == key else text
+    return str(error.detail) if text == key else text
 
 
 def _page(request: Request, session, user: User, status_code: int = 200, **context: object):
@@ -72,10 +72,7 @@ async def upload_page(
 def _act(request: Request, user: User, action, done: str):
     """Run a document action for a manager and go back to the list saying what was done."""
     _require_manager(request, user)
-    try:
-        action()
-    except DocumentError as error:
-        raise HTTPException(error.status, detail=_error_text(request, error)) from None
+    action()
     return RedirectResponse(f"{PAGE}?done={done}", status_code=status.HTTP_303_SEE_OTHER)
 
 
