@@ -10,6 +10,7 @@ from app.deps import AskId, CurrentUser, SessionDep, not_found, rate_limited
 from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook
 from app.knowledge.team_docs import asker_team_chunks, passage_for
+from app.streams import ask_sse
 
 router = APIRouter(prefix="", tags=["ask"])
 
@@ -48,7 +49,7 @@ def stream_ask(
     """Stream the answer as SSE: `token` pieces, `citations`, `done` (`error` first if the model fails)."""
     chunks = asker_team_chunks(session, user)
     session.close()  # the stream may take a while; it needs no connection
-    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
+    yield from ask_sse(ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks))
 
 
 @router.get("/knowledge/{chunk_id}", response_model=Passage)

@@ -14,6 +14,7 @@ from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import MAX_QUESTION_CHARS, AskRequest, AskStarted, ask_events, ask_playbook
 from app.knowledge.team_docs import asker_team_chunks, passage_for
 from app.models import User
+from app.streams import ask_sse
 from app.web.markdown import render_markdown
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render
@@ -103,7 +104,7 @@ def stream_ask(
     """The streamed answer, the same events as GET /api/asks/{ask_id}/stream."""
     chunks = asker_team_chunks(session, user)
     session.close()  # the stream needs no connection
-    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
+    yield from ask_sse(ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks))
 
 
 @router.get("/ask/passages/{chunk_id}")
