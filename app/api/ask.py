@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from app.db import release_connection
 from app.deps import AskId, CurrentUser, SessionDep, not_found, rate_limited
 from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook
@@ -48,7 +49,7 @@ def stream_ask(
 ) -> Iterator[ServerSentEvent]:
     """Stream the answer as SSE: `token` pieces, `citations`, `done` (`error` first if the model fails)."""
     chunks = asker_team_chunks(session, user)
-    session.close()  # the stream may take a while; it needs no connection
+    release_connection(session)  # the stream may take a while; it needs no connection
     yield from ask_sse(ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.auth.policy import can_view_user, visible_user_ids
+from app.db import release_connection
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.drills.reviews import roleplay_reviews
 from app.drills.schemas import ReviewPublic
@@ -132,8 +133,10 @@ def own_rep_turn(
     session: SessionDep,
     user: CurrentUser,
 ) -> Turn:
-    """Dependency: the API stream's turn."""
-    return own_rep_turn_for_stream(session, user, roleplay_id, turn)
+    """Dependency: the API stream's turn (the stream runs on short sessions of its own)."""
+    rep_turn = own_rep_turn_for_stream(session, user, roleplay_id, turn)
+    release_connection(session)
+    return rep_turn
 
 
 def summary_of(roleplay: RolePlay, session: Session | None = None) -> RolePlaySummary:
@@ -160,7 +163,7 @@ def stream_url(roleplay_id: int, turn_id: int, second_opinion: bool = False) -> 
 def _submit(session: Session, user: User, roleplay_id: int, body: TurnIn) -> Turn:
     roleplay = own_roleplay(session, user, roleplay_id)
     turn = service.submit_rep_turn(session, roleplay, body.text, body.client_id)
-    session.close()  # the reply runs on its own short sessions; do not hold a connection meanwhile
+    release_connection(session)  # the reply runs on its own short sessions
     return turn
 
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
+from app.db import release_connection
 from app.deps import AskId, SessionDep, enforce_rate_limit
 from app.i18n import get_lang, translate
 from app.knowledge.pending import claim_or_404, pending_asks
@@ -103,7 +104,7 @@ def stream_ask(
 ) -> Iterator[ServerSentEvent]:
     """The streamed answer, the same events as GET /api/asks/{ask_id}/stream."""
     chunks = asker_team_chunks(session, user)
-    session.close()  # the stream needs no connection
+    release_connection(session)  # the stream needs no connection
     yield from ask_sse(ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks))
 
 
