@@ -52,11 +52,11 @@ _MORE_ALIASES = {
 class AnswerError(AppError):
     """An answer the current step cannot accept (422); carries the message in both languages.
 
-    `detail` is the Chinese message until `in_language` picks the run's language (the service does, as it knows
-    which language the run speaks)."""
+    `detail` (and `str()`) is the English message until `in_language` picks the run's language for `detail` (the
+    service does, as it knows which language the run speaks)."""
 
     def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(422, "invalid_answer", message_zh)
+        super().__init__(422, "invalid_answer", message_en)
         self.message_zh = message_zh
         self.message_en = message_en
 
@@ -66,7 +66,6 @@ class AnswerError(AppError):
     def in_language(self, lang: str) -> AnswerError:
         """This error with `detail` in `lang`."""
         self.detail = self.message(lang)
-        self.args = (self.detail,)
         return self
 
 
