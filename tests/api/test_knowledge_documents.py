@@ -6,11 +6,11 @@ import io
 
 import docx
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import create_engine
 
 from app.knowledge.documents import MAX_UPLOAD_BYTES
 from app.models import Role
+from tests.utils.documents import blank_pdf
 from tests.utils.factories import auth_headers, make_user
 
 PRODUCT_MD = """# 星河 CRM 产品手册
@@ -37,15 +37,6 @@ def docx_bytes() -> bytes:
     table.rows[0].cells[1].text = "五分钟"
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
-
-
-def blank_pdf(pages: int = 2) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
     return buffer.getvalue()
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.models import Opportunity, Role
 from app.scenarios import rehearsal, repository
-from tests.api.test_flows import DRAGON_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.factories import auth_headers, make_user
+from tests.utils.flows import DRAGON_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.scenario_library import assert_strong_beats_weak, strong_and_weak_scorecards
 
 

@@ -205,3 +205,4 @@ BEFORE_SITUATION = ["华东精工汽车零部件，生产副总李建国", "manu
 
 
 THIN_ANSWER = "用金蝶K3"
+LLM_PROBE = "您提到他们在用金蝶K3：用了几年、多少人在用、最近组织上有什么变化？"  # the loopback model's probe
