@@ -172,21 +172,25 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
     if state_of(roleplay).finished:
         raise RolePlayError(409, "the buyer has ended the call; finish the session to see the scorecard")
     # A message waiting for the buyer's reply is always the last one: none is taken while one waits.
-    last = session.exec(
-        select(Turn).where(Turn.roleplay_id == roleplay.id).order_by(col(Turn.seq).desc()).limit(1)
+    last = session.exec(  # the columns only: loading the turn (its feedback JSON) is not needed to decide
+        select(Turn.id, Turn.seq, Turn.speaker, Turn.status)
+        .where(Turn.roleplay_id == roleplay.id)
+        .order_by(col(Turn.seq).desc())
+        .limit(1)
     ).first()
-    waiting = last if last is not None and last.speaker == "rep" and last.status == TurnStatus.pending else None
-    if waiting is not None and client_id is not None and waiting.client_id == client_id:
-        return waiting  # the same message sent twice at once: the copy that lost gets it
-    if waiting is not None:
+    last_id, last_seq, last_speaker, last_status = last if last is not None else (None, 0, None, None)
+    if last_speaker == "rep" and last_status == TurnStatus.pending:
+        same = session.get(Turn, last_id) if client_id is not None else None
+        if same is not None and same.client_id == client_id:
+            return same  # the same message sent twice at once: the copy that lost gets it
         raise RolePlayError(
             409,
-            f"message {waiting.id} is still waiting for the buyer's reply: "
-            f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}",
+            f"message {last_id} is still waiting for the buyer's reply: "
+            f"GET /api/roleplays/{roleplay.id}/stream?turn={last_id}",
         )
     turn = Turn(
         roleplay_id=roleplay.id,
-        seq=last.seq + 1 if last is not None else 1,
+        seq=last_seq + 1,
         speaker="rep",
         text=text,
         status=TurnStatus.pending,
