@@ -6,10 +6,12 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
-from app.config import SettingsError, get_settings
+from app.config import PRODUCT_NAME, SettingsError, get_settings
 
 cli = typer.Typer(
-    help="Sales Coach: interactive sales coaching service.", no_args_is_help=True, pretty_exceptions_enable=False
+    help=f"{PRODUCT_NAME['en']}: interactive sales coaching service.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)

@@ -35,6 +35,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def release_connection(session: Session) -> None:
+    """Hand the session's connection back to the pool before a long wait: a worker-thread trip, the model's
+    answer, a stream. Requests parked there holding connections, while others wait for one, is how a burst
+    drains the pool. Objects loaded so far stay readable (detached); the session connects again when next used.
+    """
+    session.close()
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request, on the engine the app was created with.
 

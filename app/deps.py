@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.auth.tokens import read_access_token
 from app.config import Settings
-from app.db import get_session
+from app.db import get_session, release_connection
 from app.errors import not_found  # noqa: F401  (routes import it from here with the other request helpers)
 from app.i18n import get_lang, translate
 from app.models import Role, User
@@ -49,10 +49,7 @@ def get_current_user(
             detail="Not authenticated: send a valid bearer token from POST /api/auth/token",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    # Hand the connection back before the route waits for a worker thread: requests parked there holding
-    # connections, while every thread waits for one, is how a burst deadlocks the pool. The user stays loaded.
-    session.expunge(user)
-    session.rollback()
+    release_connection(session)  # before the route waits for a worker thread; the user stays loaded
     if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,

@@ -6,11 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from app.db import release_connection
 from app.deps import AskId, CurrentUser, SessionDep, not_found, rate_limited
 from app.knowledge.pending import claim_or_404, pending_asks
 from app.knowledge.service import AskRequest, AskResult, AskStarted, Passage, ask_events, ask_playbook
 from app.knowledge.team_docs import asker_team_chunks, passage_for
 from app.models.common import require_id
+from app.streams import ask_sse
 
 router = APIRouter(prefix="", tags=["ask"])
 
@@ -48,8 +50,8 @@ def stream_ask(
 ) -> Iterator[ServerSentEvent]:
     """Stream the answer as SSE: `token` pieces, `citations`, `done` (`error` first if the model fails)."""
     chunks = asker_team_chunks(session, user)
-    session.close()  # the stream may take a while; it needs no connection
-    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
+    release_connection(session)  # the stream may take a while; it needs no connection
+    yield from ask_sse(ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks))
 
 
 @router.get("/knowledge/{chunk_id}", response_model=Passage)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
 from app.drills.guidance import PassScoreGuidance, pass_score_guidance
@@ -16,7 +16,6 @@ from app.drills.schemas import (
     DrillUpdate,
 )
 from app.drills.service import (
-    DrillRequestError,
     create_drill,
     drill_detail,
     drill_results,
@@ -34,10 +33,7 @@ router = APIRouter(prefix="/drills", tags=["drills"])
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create(data: DrillCreate, session: SessionDep, user: ManagerUser) -> DrillCreated:
     """Assign a scenario to a team or chosen reps (managers: only their own), with a due date and pass score."""
-    try:
-        drill = create_drill(session, user, data)
-    except DrillRequestError as error:
-        raise HTTPException(error.status, detail=str(error)) from error
+    drill = create_drill(session, user, data)
     return DrillCreated(id=drill.id)
 
 
@@ -86,10 +82,7 @@ def results(drill_id: int, session: SessionDep, user: CurrentUser) -> list[Assig
 def correct(drill_id: int, data: DrillUpdate, session: SessionDep, user: ManagerUser) -> DrillDetail:
     """Change the due date, pass score, attempts, note or newcomers, or cancel/reopen (audited in `changes`)."""
     drill = _drill_or_404(session, user, drill_id)
-    try:
-        update_drill(session, user, drill, data)
-    except DrillRequestError as error:
-        raise HTTPException(error.status, detail=str(error)) from error
+    update_drill(session, user, drill, data)
     return drill_detail(session, user, drill)
 
 
@@ -99,9 +92,6 @@ def correct_assignee(
 ) -> AssigneeResult:
     """Extend one rep's due date or give them extra attempts (audited in the drill's `changes`)."""
     drill = _drill_or_404(session, user, drill_id)
-    try:
-        update_assignment(session, user, drill, user_id, data)
-    except DrillRequestError as error:
-        raise HTTPException(error.status, detail=str(error)) from error
+    update_assignment(session, user, drill, user_id, data)
     results, _ = drill_results(session, user, drill)
     return next(result for result in results if result.user_id == user_id)

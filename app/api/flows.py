@@ -2,14 +2,14 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, rate_limited
 from app.flows import service
 from app.flows.definitions import list_flows
-from app.flows.engine import AnswerError, StepView
+from app.flows.engine import StepView
 from app.flows.llm_probe import probe_writer_for
 from app.flows.service import AnswerIn
 from app.i18n import as_lang, get_lang
@@ -74,10 +74,6 @@ def _probe_writer(request: Request, run: FlowRun):
     return probe_writer_for(request.app.state.chat_model, service.flow_or_404(run.flow_id))
 
 
-def _unprocessable(error: AnswerError, lang: str) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error.message(lang))
-
-
 @router.get("/flows")
 def read_flows() -> list[FlowSummary]:
     """The question flows a rep can run."""
@@ -135,10 +131,7 @@ def read_run(run_id: int, session: SessionDep, user: CurrentUser) -> service.Run
 def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionDep, user: CurrentUser) -> AnswerReply:
     """Answer the waiting question; returns the next one, or the note and result when the flow is done."""
     run = service.writable_run(session, user, run_id)
-    try:
-        outcome = service.submit_answer(session, run, body.answer, as_lang(run.lang), _probe_writer(request, run))
-    except AnswerError as error:
-        raise _unprocessable(error, run.lang) from None
+    outcome = service.submit_answer(session, run, body.answer, as_lang(run.lang), _probe_writer(request, run))
     if outcome.step is not None:
         return AnswerReply(step=outcome.step)
     assert outcome.note is not None and outcome.result is not None
@@ -149,10 +142,7 @@ def post_answer(run_id: int, body: AnswerIn, request: Request, session: SessionD
 def post_back(run_id: int, session: SessionDep, user: CurrentUser) -> StepReply:
     """Go back one question (its answer is cleared)."""
     run = service.writable_run(session, user, run_id)
-    try:
-        step = service.go_back(session, run, as_lang(run.lang))
-    except AnswerError as error:
-        raise _unprocessable(error, run.lang) from None
+    step = service.go_back(session, run, as_lang(run.lang))
     return StepReply(step=step)
 
 

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
-from app.knowledge.documents import MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES, DocumentError
+from app.knowledge.documents import MAX_UPLOAD_BYTES, UPLOAD_BODY_LIMIT, UPLOAD_READ_BYTES
 from app.knowledge.team_docs import (
     DocumentCreated,
     DocumentPublic,
@@ -18,14 +18,6 @@ from app.knowledge.team_docs import (
 router = APIRouter(prefix="/knowledge/documents", tags=["knowledge"])
 
 MAX_ID = 2**31 - 1  # the largest id any database integer column holds
-
-
-def http_error(error: DocumentError) -> HTTPException:
-    """A document problem as the HTTP error the client sees (404 hides other teams' documents)."""
-    detail = "document not found" if error.code == "not_found" else error.detail
-    return HTTPException(
-        error.status, detail={"code": error.code, "message": detail} if error.status != 404 else detail
-    )
 
 
 @router.post("", response_model=DocumentCreated, status_code=status.HTTP_201_CREATED, max_body_size=UPLOAD_BODY_LIMIT)
@@ -41,10 +33,7 @@ async def upload(
 ) -> DocumentCreated:
     """Upload a document for a team you lead; it is chunked and searched by Ask for that team."""
     data = await file.read(UPLOAD_READ_BYTES)
-    try:
-        return upload_document(session, user, file.filename or "", data, title, team_id)
-    except DocumentError as error:
-        raise http_error(error) from None
+    return upload_document(session, user, file.filename or "", data, title, team_id)
 
 
 @router.get("", response_model=list[DocumentPublic])
@@ -61,17 +50,11 @@ def documents(
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove(document_id: int, user: ManagerUser, session: SessionDep) -> Response:
     """Delete a document of a team you lead (404 for any other)."""
-    try:
-        delete_document(session, user, document_id)
-    except DocumentError as error:
-        raise http_error(error) from None
+    delete_document(session, user, document_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{document_id}/reindex", response_model=DocumentCreated)
 def reindex(document_id: int, user: ManagerUser, session: SessionDep) -> DocumentCreated:
     """Cut a document's stored text into passages again."""
-    try:
-        return reindex_document(session, user, document_id)
-    except DocumentError as error:
-        raise http_error(error) from None
+    return reindex_document(session, user, document_id)

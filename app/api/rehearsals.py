@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 from app.deps import CurrentUser, SessionDep
 from app.pipeline import readable_opportunity
 from app.scenarios import rehearsal, repository
-from app.scenarios.library import LibraryError
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
 
@@ -33,10 +32,7 @@ def create_rehearsal(
     opportunity = readable_opportunity(session, user, opportunity_id)
     if opportunity.owner_id != user.id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the deal's owner rehearses it")
-    try:
-        row = rehearsal.create_rehearsal(session, user, opportunity, body.stakeholder, request.app.state.chat_model)
-    except LibraryError as error:
-        raise HTTPException(error.status, detail=error.detail) from None
+    row = rehearsal.create_rehearsal(session, user, opportunity, body.stakeholder, request.app.state.chat_model)
     return _out(row)
 
 

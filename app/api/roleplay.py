@@ -1,12 +1,11 @@
 """Role-play sessions: start, take turns (JSON or streamed), finish, read the transcript."""
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from langchain_core.language_models import BaseChatModel
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.auth.policy import can_view_user, visible_user_ids
+from app.db import release_connection
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.drills.reviews import roleplay_reviews
 from app.drills.schemas import ReviewPublic
@@ -128,22 +128,16 @@ class FinishOut(BaseModel):
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def service_errors() -> Iterator[None]:
-    try:
-        yield
-    except RolePlayError as error:
-        raise HTTPException(error.status, error.detail) from None
-
-
 def own_rep_turn(
     roleplay_id: int,
     turn: Annotated[int, Query(ge=1, description="turn_id from POST .../messages")],
     session: SessionDep,
     user: CurrentUser,
 ) -> Turn:
-    """Dependency: the API stream's turn."""
-    return own_rep_turn_for_stream(session, user, roleplay_id, turn)
+    """Dependency: the API stream's turn (the stream runs on short sessions of its own)."""
+    rep_turn = own_rep_turn_for_stream(session, user, roleplay_id, turn)
+    release_connection(session)
+    return rep_turn
 
 
 def summary_of(roleplay: RolePlay, session: Session | None = None) -> RolePlaySummary:
@@ -169,9 +163,8 @@ def stream_url(roleplay_id: int, turn_id: int, second_opinion: bool = False) -> 
 
 def _submit(session: Session, user: User, roleplay_id: int, body: TurnIn) -> Turn:
     roleplay = own_roleplay(session, user, roleplay_id)
-    with service_errors():
-        turn = service.submit_rep_turn(session, roleplay, body.text, body.client_id)
-    session.close()  # the reply runs on its own short sessions; do not hold a connection meanwhile
+    turn = service.submit_rep_turn(session, roleplay, body.text, body.client_id)
+    release_connection(session)  # the reply runs on its own short sessions
     return turn
 
 
@@ -180,8 +173,7 @@ def _submit_and_prepare(
 ) -> service.TurnPlan | TurnResult:
     """One worker-thread trip: store the rep's message (committed), then decide the buyer's move."""
     roleplay = own_roleplay(session, user, roleplay_id)
-    with service_errors():
-        return service.submit_and_prepare(session, engine, chat_model, roleplay, body.text, body.client_id)
+    return service.submit_and_prepare(session, engine, chat_model, roleplay, body.text, body.client_id)
 
 
 # --- routes -------------------------------------------------------------------------------------------
@@ -192,10 +184,9 @@ def start(body: RolePlayStart, request: Request, session: SessionDep, user: Curr
     """Start a session on a scenario (or a drill's scenario); the buyer speaks first."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
     enforce_daily_limit(request, "rate_limit_roleplays_daily", user)
-    with service_errors():
-        roleplay = service.start_roleplay(
-            session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or get_lang(request)
-        )
+    roleplay = service.start_roleplay(
+        session, user, body.scenario_id, body.drill_id, engine_name, lang=body.lang or get_lang(request)
+    )
     opening = service.transcript(session, require_id(roleplay))[0].text
     scenario = service.scenario_of(session, roleplay.scenario_id)
     state = service.state_of(roleplay)
@@ -246,8 +237,7 @@ def read_roleplay(roleplay_id: int, session: SessionDep, user: CurrentUser) -> R
     roleplay = visible_roleplay(session, user, roleplay_id)
     turns = service.transcript(session, require_id(roleplay))
     pending = next((turn.id for turn in turns if turn.speaker == "rep" and turn.status == TurnStatus.pending), None)
-    with service_errors():
-        scenario = service.scenario_of(session, roleplay.scenario_id)
+    scenario = service.scenario_of(session, roleplay.scenario_id)
     reviews = roleplay_reviews(session, roleplay)
     return RolePlayDetail(
         **summary_of(roleplay, session).model_dump(),
@@ -281,14 +271,13 @@ async def take_turn(
     """Say something to the buyer; returns the reply, the coach's feedback and the new state."""
     engine, chat_model = request.app.state.engine, request.app.state.chat_model
     prepared = await run_in_threadpool(_submit_and_prepare, session, user, roleplay_id, body, engine, chat_model)
-    with service_errors():
-        return await service.take_turn(
-            engine,
-            chat_model,
-            prepared,
-            second_opinion=body.second_opinion,
-            understand=request.app.state.settings.roleplay_llm_understanding,
-        )
+    return await service.take_turn(
+        engine,
+        chat_model,
+        prepared,
+        second_opinion=body.second_opinion,
+        understand=request.app.state.settings.roleplay_llm_understanding,
+    )
 
 
 @router.post("/{roleplay_id}/messages", status_code=status.HTTP_202_ACCEPTED, dependencies=[TurnLimit])
@@ -342,6 +331,5 @@ async def stream_reply(
 def finish(roleplay_id: int, request: Request, session: SessionDep, user: CurrentUser) -> FinishOut:
     """End the session: the scorecard and the coaching note (calling it again returns the same)."""
     roleplay = own_roleplay(session, user, roleplay_id)
-    with service_errors():
-        result = service.finish_roleplay(session, roleplay, request.app.state.chat_model)
+    result = service.finish_roleplay(session, roleplay, request.app.state.chat_model)
     return FinishOut(scorecard=result.scorecard, note_id=result.note_id)

@@ -1,8 +1,6 @@
 """Role-play scenarios: built-in and team scenarios (list, read, author, version, publish, archive, clone,
 import, export)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
@@ -11,7 +9,6 @@ from pydantic import BaseModel, Field
 from app.deps import CurrentUser, SessionDep, not_found
 from app.models import Role, ScenarioStatus
 from app.scenarios import library, views
-from app.scenarios.library import LibraryError
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
@@ -33,15 +30,6 @@ class ImportIn(TeamIn):
     yaml: str = Field(min_length=1, max_length=library.MAX_YAML_CHARS)
 
 
-@contextmanager
-def library_errors() -> Iterator[None]:
-    """The library's refusals as HTTP errors (404 not visible, 403 role, 409 state, 422 invalid, naming fields)."""
-    try:
-        yield
-    except LibraryError as error:
-        raise HTTPException(error.status, detail=error.detail) from None
-
-
 def _team_name(body: dict[str, Any]) -> str | None:
     team = body.pop("team", None)
     if team is not None and (not isinstance(team, str) or len(team) > 80):
@@ -60,16 +48,14 @@ def list_scenarios(session: SessionDep, user: CurrentUser, lang: LangQuery = "zh
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_scenario(body: ScenarioBody, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """A new team scenario (draft, version 1) from the YAML fields; managers and admins."""
-    with library_errors():
-        row = library.create(session, user, body, team_name=_team_name(body))
+    row = library.create(session, user, body, team_name=_team_name(body))
     return views.saved(session, row)
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)
 def import_scenario(body: ImportIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """A new draft team scenario from scenario YAML (an export, or a file like playbooks/scenarios/*.yaml)."""
-    with library_errors():
-        row = library.import_yaml(session, user, body.yaml, body.team)
+    row = library.import_yaml(session, user, body.yaml, body.team)
     return views.saved(session, row)
 
 
@@ -105,14 +91,12 @@ def update_scenario(
     scenario_id: ScenarioId, body: ScenarioBody, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
     """Change fields of a team scenario; a published or played version is kept and a new version made."""
-    with library_errors():
-        row = library.update(session, user, scenario_id, body)
+    row = library.update(session, user, scenario_id, body)
     return views.saved(session, row)
 
 
 def _set_status(session: SessionDep, user: CurrentUser, scenario_id: str, new: ScenarioStatus) -> dict[str, Any]:
-    with library_errors():
-        return views.saved(session, library.set_status(session, user, scenario_id, new))
+    return views.saved(session, library.set_status(session, user, scenario_id, new))
 
 
 @router.post("/{scenario_id}/publish")
@@ -134,16 +118,14 @@ def clone_scenario(
     """A draft copy of a built-in or of a team scenario you may see, in one of your teams."""
     if user.role not in (Role.manager, Role.admin):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="cloning scenarios is for managers and admins")
-    with library_errors():
-        row = library.clone(session, user, scenario_id, body.team if body else None)
+    row = library.clone(session, user, scenario_id, body.team if body else None)
     return views.saved(session, row)
 
 
 @router.get("/{scenario_id}/export", response_class=Response, responses={200: {"content": {"application/yaml": {}}}})
 def export_scenario(scenario_id: ScenarioId, session: SessionDep, user: CurrentUser) -> Response:
     """The scenario as YAML in the playbook file format (managers and admins)."""
-    with library_errors():
-        text = library.export_yaml(session, user, scenario_id)
+    text = library.export_yaml(session, user, scenario_id)
     return Response(
         text,
         media_type="application/yaml; charset=utf-8",

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.auth.policy import can_view_user
 from app.deps import CurrentUser, ManagerUser, SessionDep, not_found
@@ -12,7 +12,6 @@ from app.drills.export import results_csv, sessions_csv
 from app.drills.results import review_public
 from app.drills.reviews import add_review, attempt_reviews, get_visible_attempt
 from app.drills.schemas import AttemptReviews, RepProgress, ReviewCreate, ReviewPublic, TeamDashboard
-from app.drills.service import DrillRequestError
 from app.models import User
 from app.models.common import require_id
 from app.team.todo import TeamTodo, team_todo
@@ -91,10 +90,7 @@ def create_review(roleplay_id: int, data: ReviewCreate, session: SessionDep, use
     attempt = get_visible_attempt(session, user, roleplay_id)
     if attempt is None:
         raise not_found("attempt")
-    try:
-        review = add_review(session, user, attempt, data)
-    except DrillRequestError as error:
-        raise HTTPException(error.status, detail=str(error)) from error
+    review = add_review(session, user, attempt, data)
     return review_public(review, {require_id(user): user})
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Query, Response, status
+from fastapi import APIRouter, File, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from app.deps import AdminUser, CurrentUser, ManagerUser, SessionDep, not_found
@@ -22,7 +22,6 @@ from app.users.schemas import (
     UserUpdate,
 )
 from app.users.service import (
-    UserRequestError,
     change_own_password,
     create_account,
     create_team,
@@ -40,10 +39,6 @@ router = APIRouter(tags=["users"])
 MAX_IMPORT_BYTES = 200 * 1024
 
 
-def _refused(error: UserRequestError) -> HTTPException:
-    return HTTPException(error.status, detail=str(error))
-
-
 @router.get("/users")
 def users(
     session: SessionDep,
@@ -53,19 +48,13 @@ def users(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[UserRow]:
     """Admins: every user; managers: the reps of their teams (optionally one team); active first, 100 a page."""
-    try:
-        return list_users(session, user, team_id)[offset : offset + limit]
-    except UserRequestError as error:
-        raise _refused(error) from error
+    return list_users(session, user, team_id)[offset : offset + limit]
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def create(data: UserCreate, session: SessionDep, user: ManagerUser) -> UserCreated:
     """Create a user (managers: a rep in one of their teams); a generated password is shown once and must be changed."""
-    try:
-        created, password = create_account(session, user, data)
-    except UserRequestError as error:
-        raise _refused(error) from error
+    created, password = create_account(session, user, data)
     return UserCreated(**user_rows(session, [created])[0].model_dump(), one_time_password=password)
 
 
@@ -88,10 +77,7 @@ def update(user_id: int, data: UserUpdate, session: SessionDep, user: ManagerUse
     target = manageable_user(session, user, user_id)
     if target is None:
         raise not_found("user")
-    try:
-        changed = update_account(session, user, target, data)
-    except UserRequestError as error:
-        raise _refused(error) from error
+    changed = update_account(session, user, target, data)
     return user_rows(session, [changed])[0]
 
 
@@ -101,20 +87,14 @@ def reset(user_id: int, session: SessionDep, user: ManagerUser) -> OneTimePasswo
     target = manageable_user(session, user, user_id)
     if target is None:
         raise not_found("user")
-    try:
-        password = reset_password(session, user, target)
-    except UserRequestError as error:
-        raise _refused(error) from error
+    password = reset_password(session, user, target)
     return OneTimePassword(user_id=target.id, one_time_password=password)
 
 
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
 def change_password(data: PasswordChange, session: SessionDep, user: CurrentUser) -> Response:
     """Change your own password (ends a one-time password)."""
-    try:
-        change_own_password(session, user, data.current_password, data.new_password)
-    except UserRequestError as error:
-        raise _refused(error) from error
+    change_own_password(session, user, data.current_password, data.new_password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -132,10 +112,7 @@ def teams(
 @router.post("/teams", status_code=status.HTTP_201_CREATED)
 def new_team(data: TeamCreate, session: SessionDep, _admin: AdminUser) -> TeamRow:
     """Create a team, optionally with its managers (admins)."""
-    try:
-        team = create_team(session, data)
-    except UserRequestError as error:
-        raise _refused(error) from error
+    team = create_team(session, data)
     return next(row for row in list_teams(session, _admin) if row.id == team.id)
 
 
@@ -145,8 +122,5 @@ def change_team(team_id: int, data: TeamUpdate, session: SessionDep, _admin: Adm
     team = session.get(Team, team_id)
     if team is None:
         raise not_found("team")
-    try:
-        update_team(session, team, data)
-    except UserRequestError as error:
-        raise _refused(error) from error
+    update_team(session, team, data)
     return next(row for row in list_teams(session, _admin) if row.id == team_id)

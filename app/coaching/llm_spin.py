@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from app.coaching.spin import SpinLabel
 from app.llm.calls import astructured, describe_error
 from app.llm.prompts import render_prompt
 from app.playbook import get_playbook
@@ -21,12 +21,12 @@ EXAMPLE = {"label": "P", "confidence": 0.8}  # shown to the model in JSON mode
 class SpinVerdict(BaseModel):
     """What the model must return; anything else is rejected by validation."""
 
-    label: Literal["S", "P", "I", "N", "other"] = Field(description="S, P, I, N or other")
+    label: SpinLabel = Field(description="S, P, I, N or other")
     confidence: float = Field(ge=0, le=1, description="how sure, 0..1")
 
 
 def spin_messages(text: str) -> list:
-    system = render_prompt(PROMPT, types=get_playbook().spin.types, product_name="销售教练")
+    system = render_prompt(PROMPT, types=get_playbook().spin.types)
     return [SystemMessage(system), HumanMessage(text)]
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.errors import AppError
 from app.flows import results
 from app.flows.definitions import (
     FlowDefinition,
@@ -48,16 +49,24 @@ _MORE_ALIASES = {
 }
 
 
-class AnswerError(ValueError):
-    """An answer the current step cannot accept; carries the message in both languages."""
+class AnswerError(AppError):
+    """An answer the current step cannot accept (422); carries the message in both languages.
+
+    `detail` (and `str()`) is the English message until `in_language` picks the run's language for `detail` (the
+    service does, as it knows which language the run speaks)."""
 
     def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
+        super().__init__(422, "invalid_answer", message_en)
         self.message_zh = message_zh
         self.message_en = message_en
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
+
+    def in_language(self, lang: str) -> AnswerError:
+        """This error with `detail` in `lang`."""
+        self.detail = self.message(lang)
+        return self
 
 
 class Position(BaseModel):

@@ -198,7 +198,10 @@ def submit_answer(
     record = load_record(run)
     asked = current_view(record.engine, lang, flow=flow)
     assert asked is not None  # an active run always has a question waiting
-    outcome = answer(record.engine, raw_answer, lang=lang, probe_writer=probe_writer, flow=flow)
+    try:
+        outcome = answer(record.engine, raw_answer, lang=lang, probe_writer=probe_writer, flow=flow)
+    except AnswerError as error:
+        raise error.in_language(lang) from None
     record.transcript.append(ChatEntry(speaker="rep", text=answer_text(asked, raw_answer), step_id=asked.id))
     if not outcome.done:
         assert outcome.step is not None
@@ -217,7 +220,10 @@ def go_back(session: Session, run: FlowRun, lang: Lang) -> StepView:
     """Return to the previous question; its answer and the chat after it are dropped."""
     _require_status(run, "active")
     record = load_record(run)
-    view = back(record.engine, lang)
+    try:
+        view = back(record.engine, lang)
+    except AnswerError as error:
+        raise error.in_language(lang) from None
     record.transcript = _transcript_up_to(record.transcript, view.id)
     _save(session, run, record)
     session.commit()

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from app.errors import AppError
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_READ_BYTES = MAX_UPLOAD_BYTES + 1  # one byte past the limit, so the size check can say 413
 # The whole multipart body: the file plus the form's small fields and boundaries.
@@ -23,14 +25,11 @@ _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class DocumentError(ValueError):
+class DocumentError(AppError):
     """An upload that cannot be indexed; `code` says why (for the UI's message), `status` the HTTP status."""
 
     def __init__(self, code: str, detail: str, status: int = 422) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.status = status
+        super().__init__(status, code, detail)
 
 
 @dataclass(frozen=True)

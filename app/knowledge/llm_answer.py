@@ -9,6 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from app.config import PRODUCT_NAME
 from app.knowledge.answer import Answer, citation_for
 from app.knowledge.chunks import Chunk
 from app.knowledge.tokenize import is_chinese
@@ -45,7 +46,7 @@ def ask_messages(question: str, passages: list[Chunk]) -> list[BaseMessage]:
             {"id": c.id, "title": c.title, "source": c.source, "kind": c.source_kind, "text": c.text} for c in passages
         ],
         lang=lang,
-        product_name="销售教练" if lang == "zh" else "Sales Coach",
+        product_name=PRODUCT_NAME["zh" if lang == "zh" else "en"],
     )
     # JSON-encoding keeps the question one quoted value: it cannot close a tag or pose as instructions.
     return [SystemMessage(system), HumanMessage(json.dumps(question, ensure_ascii=False))]

@@ -1,12 +1,15 @@
-"""The ask flow in one place: retrieve passages, answer offline or with the model, cite; whole or streamed (SSE)."""
+"""The ask flow in one place: retrieve passages, answer offline or with the model, cite; whole or streamed.
+
+The streamed answer is a sequence of plain events (`AnswerPiece`, `AnswerRestarted`, `AnswerCited`, `AnswerDone`);
+the api and web layers frame them as server-sent events (app/streams.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi.sse import ServerSentEvent
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -80,6 +83,37 @@ class AskStarted(BaseModel):
     stream_url: str
 
 
+@dataclass(frozen=True)
+class AnswerPiece:
+    """The next piece of the answer's text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerRestarted:
+    """The model failed mid-answer: drop the text so far; the offline answer follows, and `notice` says why."""
+
+    notice: str
+
+
+@dataclass(frozen=True)
+class AnswerCited:
+    """The passages the answer cites (after its last piece)."""
+
+    citations: list[Citation]
+
+
+@dataclass(frozen=True)
+class AnswerDone:
+    """The last event: the whole result (engine, notice, covered, declined, might_help)."""
+
+    result: AskResult
+
+
+AskEvent = AnswerPiece | AnswerRestarted | AnswerCited | AnswerDone
+
+
 def declined(question: str) -> AskResult | None:
     """The one-line decline for an out-of-scope question (playbooks/ask/declines.yaml), or None to answer it."""
     category = load_decline_rules().match(question)
@@ -123,11 +157,11 @@ def ask_playbook(
 
 def ask_events(
     question: str, settings: Settings, chat_model: BaseChatModel | None, team_chunks: Sequence[Chunk] = ()
-) -> Iterator[ServerSentEvent]:
-    """The answer as SSE: `token` pieces in order, then `citations`, then `done`.
+) -> Iterator[AskEvent]:
+    """The answer as events: `AnswerPiece`s in order, then `AnswerCited`, then `AnswerDone`.
 
-    When the model fails (before or during its answer) an `error` event tells the client to drop
-    any text so far; the offline answer follows as `token`s, and `done` carries mode and notice.
+    When the model fails (before or during its answer) `AnswerRestarted` tells the client to drop
+    any text so far; the offline answer follows as pieces, and `AnswerDone` carries mode and notice.
     """
     if (decline := declined(question)) is not None:
         yield from _result_events(decline)
@@ -142,7 +176,7 @@ def ask_events(
         reply = None
         for reply in stream_with_model(chat_model, question, passages):
             if reply.answer.startswith(sent) and len(reply.answer) > len(sent):
-                yield _token(reply.answer[len(sent) :])
+                yield AnswerPiece(reply.answer[len(sent) :])
                 sent = reply.answer
         answer = grounded(reply, passages)
     except Exception as error:  # as in ask_playbook: never leave the rep without an answer
@@ -150,11 +184,11 @@ def ask_events(
             "ask stream: model failed after %d chars, answering offline: %s: %s", len(sent), type(error).__name__, error
         )
         notice = _failure_notice(question, error)
-        yield ServerSentEvent(event="error", data={"message": notice})
+        yield AnswerRestarted(notice)
         yield from _result_events(_offline(question, index, notice))
         return
-    yield _citations(answer.citations)
-    yield _done(_result(answer, "llm"))
+    yield AnswerCited(answer.citations)
+    yield AnswerDone(_result(answer, "llm"))
 
 
 def find_passage(chunk_id: str, lang: str = "zh", team_chunk: Chunk | None = None) -> Passage | None:
@@ -214,24 +248,9 @@ def _failure_notice(question: str, error: Exception) -> str:
     return MODEL_FAILED_NOTICE[_lang(question)]
 
 
-def _result_events(result: AskResult) -> Iterator[ServerSentEvent]:
+def _result_events(result: AskResult) -> Iterator[AskEvent]:
     text = result.answer
     for start in range(0, len(text), STREAM_PIECE_CHARS):
-        yield _token(text[start : start + STREAM_PIECE_CHARS])
-    yield _citations(result.citations)
-    yield _done(result)
-
-
-def _token(text: str) -> ServerSentEvent:
-    return ServerSentEvent(event="token", data={"text": text})
-
-
-def _citations(citations: list[Citation]) -> ServerSentEvent:
-    return ServerSentEvent(event="citations", data=[citation.model_dump() for citation in citations])
-
-
-def _done(result: AskResult) -> ServerSentEvent:
-    """The last event: the engine, any notice, and whether the playbook covered the question."""
-    return ServerSentEvent(
-        event="done", data=result.model_dump(include={"mode", "notice", "covered", "declined", "might_help"})
-    )
+        yield AnswerPiece(text[start : start + STREAM_PIECE_CHARS])
+    yield AnswerCited(result.citations)
+    yield AnswerDone(result)

@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGeneration, LLMResult
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -76,16 +76,6 @@ class TokenBudget:
         self._clock = clock
         self._reads: dict[int, tuple[date, int, float]] = {}  # user id → (day, tokens used, when read)
         self._lock = threading.Lock()
-        # The charge's upsert, built once: building it cost more than running it. Bound parameters are named
-        # apart from the columns, which SQLAlchemy reserves for VALUES.
-        insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(LlmUsage).values(
-            user_id=bindparam("charged_user"), day=bindparam("charged_day"), tokens=bindparam("charged_tokens")
-        )
-        self._charge_statement = statement.on_conflict_do_update(
-            index_elements=["user_id", "day"],
-            set_={"tokens": LlmUsage.tokens + statement.excluded.tokens},
-        ).returning(col(LlmUsage.tokens))
 
     @property
     def enabled(self) -> bool:
@@ -112,9 +102,13 @@ class TokenBudget:
         if tokens <= 0:
             return
         day = budget_day()
-        with self.engine.begin() as connection:
-            total = connection.execute(
-                self._charge_statement, {"charged_user": user_id, "charged_day": day, "charged_tokens": tokens}
-            ).scalar_one()
+        insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(LlmUsage).values(user_id=user_id, day=day, tokens=tokens)
+        upsert = statement.on_conflict_do_update(
+            index_elements=["user_id", "day"], set_={"tokens": col(LlmUsage.tokens) + statement.excluded.tokens}
+        ).returning(col(LlmUsage.tokens))
+        with Session(self.engine) as session:
+            total = session.execute(upsert).scalar_one()
+            session.commit()
         with self._lock:  # the new total is the freshest read there is: the next check needs no query
             self._reads[user_id] = (day, total, self._clock())

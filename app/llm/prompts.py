@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from app.config import REPO_ROOT
+from app.config import PRODUCT_NAME, REPO_ROOT
 
 PROMPTS_DIR = REPO_ROOT / "prompts"
 
@@ -23,8 +23,8 @@ def _environment() -> Environment:
 
 
 def render_prompt(name: str, **variables: object) -> str:
-    """Render prompts/<name>.j2 with the given variables."""
-    return _environment().get_template(f"{name}.j2").render(**variables)
+    """Render prompts/<name>.j2 with the given variables; `product_name` defaults to the product's Chinese name."""
+    return _environment().get_template(f"{name}.j2").render(**{"product_name": PRODUCT_NAME["zh"], **variables})
 
 
 def prompt_names() -> list[str]:

@@ -28,5 +28,4 @@ def own_rep_turn_for_stream(session: Session, user: User, roleplay_id: int, turn
     rep_turn = session.get(Turn, turn_id)
     if rep_turn is None or rep_turn.roleplay_id != roleplay_id or rep_turn.speaker != "rep":
         raise not_found("turn")
-    session.close()  # release the connection before a long stream; the turn runs on its own short sessions
     return rep_turn

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.coaching.spin import SpinResult, spin_playbook_id
+from app.coaching.spin import SPIN_LABELS, SpinResult, spin_playbook_id
 from app.playbook import get_playbook
 from app.roleplay.asks import DECIDER, classify_ask, example_advance
 from app.roleplay.rubric import get_rubric
@@ -187,7 +187,7 @@ def summarize_state(scenario: Scenario, state: SessionState) -> StateSummary:
         ],
         objections_handled=[event.id for event in state.objections_handled],
         signals_shown=[event.id for event in state.signals_shown],
-        spin_counts={label: state.spin_sequence.count(label) for label in ("S", "P", "I", "N", "other")},
+        spin_counts={label: state.spin_sequence.count(label) for label in SPIN_LABELS},
         talk_ratio=round(state.talk_ratio(), 3),
         commitment_won=state.commitment_won,
         finished=state.finished,

@@ -180,7 +180,6 @@ def build_messages(brief: BuyerBrief, *, retry: bool = False, history_chars: int
     revealed = brief.state.revealed_ids()
     system = render_prompt(
         PROMPT,
-        product_name="销售教练",
         persona=persona,
         role_name=playbook.element(persona.purchase_role).name_zh,
         style_name=style.name_zh,

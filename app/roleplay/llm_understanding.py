@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
+from app.coaching.spin import SpinLabel
 from app.llm.prompts import render_prompt
 from app.roleplay.scenarios import Scenario
 from app.roleplay.scripted_buyer import Understanding, askable_facts, fact_text
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 class TurnReading(BaseModel):
     """The model's reading of one rep turn; validated with context={"allowed": fact ids} against the state."""
 
-    spin: Literal["S", "P", "I", "N", "other"]
+    spin: SpinLabel
     fact_ids: list[str] = Field(default_factory=list, max_length=4)
     pitch: bool = False
     ask: Literal["order", "advance", "continuation", "none"] = "none"
@@ -65,7 +66,6 @@ def reading_messages(
         lang=state.lang,
         facts=facts,
         history=history[-HISTORY_TURNS:],
-        product_name="销售教练",
     )
     return [SystemMessage(system), HumanMessage(rep_text)]
 

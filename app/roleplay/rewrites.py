@@ -116,7 +116,6 @@ def rewrite_messages(scenario: Scenario, state: SessionState, card: Scorecard) -
     ]
     system = render_prompt(
         PROMPT,
-        product_name="销售教练",
         persona_name=scenario.persona.in_lang("name", lang),
         persona_title=scenario.persona.in_lang("title", lang),
         company=scenario.company.in_lang("name", lang),

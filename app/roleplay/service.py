@@ -20,19 +20,19 @@ from typing import Any, cast
 from anyio import to_thread
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, Engine, bindparam, insert, update
-from sqlalchemy import select as core_select
+from sqlalchemy import CursorResult, Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.coaching.llm_spin import classify_spin_llm
 from app.coaching.spin import SpinResult, classify_spin
+from app.db import release_connection
 from app.drills.rules import DrillNotAvailable, check_attempt_allowed
 from app.errors import AppError
 from app.knowledge.team_docs import stated_team_facts
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models import CoachingNote, RolePlay, RolePlayStatus, Turn, TurnStatus, User
-from app.models.common import require_id, table_of, utcnow
+from app.models.common import require_id, utcnow
 from app.roleplay.feedback import (
     LlmSpinOpinion,
     NoticeCode,
@@ -160,33 +160,6 @@ def start_roleplay(
     return roleplay
 
 
-# --- statements every turn runs -----------------------------------------------------------------------------
-# Built once and run on the session's connection, without the ORM's unit of work: building a statement and
-# loading objects cost more than running the statement on SQLite, and the reply's write runs cold, after the
-# model's answer. Bound parameters are named apart from the columns, which SQLAlchemy reserves for VALUES and SET.
-
-_TURNS, _ROLEPLAYS = table_of(Turn), table_of(RolePlay)
-_LAST_TURN = (
-    core_select(_TURNS.c.id, _TURNS.c.seq, _TURNS.c.speaker, _TURNS.c.status, _TURNS.c.client_id)
-    .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"))
-    .order_by(_TURNS.c.seq.desc())
-    .limit(1)
-)
-_EARLIER_MESSAGES = (
-    core_select(_TURNS.c.speaker, _TURNS.c.text)
-    .where(_TURNS.c.roleplay_id == bindparam("of_roleplay"), _TURNS.c.seq < bindparam("before_seq"))
-    .order_by(_TURNS.c.seq.desc())
-    .limit(HISTORY_TURNS)
-)
-_ADD_TURN = insert(_TURNS)
-_CLAIM_REP_TURN = (
-    update(_TURNS)
-    .where(_TURNS.c.id == bindparam("turn_id"), _TURNS.c.status == TurnStatus.pending)
-    .values(status=TurnStatus.complete, spin=bindparam("label"), feedback=bindparam("feedback_data"))
-)
-_SET_STATE = update(_ROLEPLAYS).where(_ROLEPLAYS.c.id == bindparam("roleplay_id")).values(state=bindparam("state_data"))
-
-
 # --- a turn: store the rep's message ---------------------------------------------------------------------
 
 
@@ -202,30 +175,34 @@ def submit_rep_turn(session: Session, roleplay: RolePlay, text: str, client_id: 
     if state_of(roleplay).finished:
         raise RolePlayError(409, "the buyer has ended the call; finish the session to see the scorecard")
     # A message waiting for the buyer's reply is always the last one: none is taken while one waits.
-    last = session.connection().execute(_LAST_TURN, {"of_roleplay": roleplay.id}).first()
-    waiting = last if last is not None and last.speaker == "rep" and last.status == TurnStatus.pending else None
-    if waiting is not None and client_id is not None and waiting.client_id == client_id:
-        same = session.get(Turn, waiting.id)  # the same message sent twice at once: the copy that lost gets it
-        if same is not None:
-            return same
-    if waiting is not None:
+    last = session.exec(  # the columns only: loading the turn (its feedback JSON) is not needed to decide
+        select(Turn.id, Turn.seq, Turn.speaker, Turn.status)
+        .where(Turn.roleplay_id == roleplay.id)
+        .order_by(col(Turn.seq).desc())
+        .limit(1)
+    ).first()
+    last_id, last_seq, last_speaker, last_status = last if last is not None else (None, 0, None, None)
+    if last_speaker == "rep" and last_status == TurnStatus.pending:
+        same = session.get(Turn, last_id) if client_id is not None else None
+        if same is not None and same.client_id == client_id:
+            return same  # the same message sent twice at once: the copy that lost gets it
         raise RolePlayError(
             409,
-            f"message {waiting.id} is still waiting for the buyer's reply: "
-            f"GET /api/roleplays/{roleplay.id}/stream?turn={waiting.id}",
+            f"message {last_id} is still waiting for the buyer's reply: "
+            f"GET /api/roleplays/{roleplay.id}/stream?turn={last_id}",
         )
     turn = Turn(
         roleplay_id=roleplay_id,
-        seq=last.seq + 1 if last is not None else 1,
+        seq=last_seq + 1,
         speaker="rep",
         text=text,
         status=TurnStatus.pending,
         client_id=client_id,
     )
-    try:  # a plain INSERT: the turn object keeps what was written, id included, and is not read back
-        key = session.connection().execute(_ADD_TURN, turn.model_dump(exclude={"id"})).inserted_primary_key
-        assert key is not None  # a single-row INSERT always reports its key
-        turn.id = key[0]
+    try:  # an INSERT, not the unit of work: the turn object keeps what was written, id included
+        turn.id = session.execute(
+            insert(Turn).values(turn.model_dump(exclude={"id"})).returning(col(Turn.id))
+        ).scalar_one()
     except IntegrityError:  # a concurrent request took this seq, or the same client_id won the race
         session.rollback()
         existing = _turn_by_client_id(session, roleplay_id, client_id) if client_id else None
@@ -401,24 +378,25 @@ def submit_and_prepare(
     scenario, state = scenario_of(session, roleplay.scenario_id), state_of(roleplay)  # before the commit expires them
     owner_id = roleplay.owner_id
     rep_turn = submit_rep_turn(session, roleplay, text, client_id)
-    session.close()  # before the budget read; the session opens again for the history only
+    release_connection(session)  # before the budget read; the session opens again for the history only
     if rep_turn.status != TurnStatus.pending:  # sent before and answered already
         return prepare_turn(engine, chat_model, rep_turn.roleplay_id, require_id(rep_turn))
     skipped = skip_reason(chat_model)
     use_model = chat_model is not None and skipped is None
     history = _history(session, rep_turn) if use_model else []
     facts = _seller_facts(session, owner_id, history, rep_turn.text) if use_model else ()
-    session.close()  # no connection held while the model answers
+    release_connection(session)  # not held while the model answers
     return _plan(scenario, state, rep_turn, history, skipped, facts)
 
 
 def _history(session: Session, rep_turn: Turn) -> list[tuple[str, str]]:
     """The messages before the rep's, oldest first: only the model needs them."""
-    earlier = (
-        session.connection()
-        .execute(_EARLIER_MESSAGES, {"of_roleplay": rep_turn.roleplay_id, "before_seq": rep_turn.seq})
-        .all()
-    )
+    earlier = session.exec(
+        select(Turn.speaker, Turn.text)
+        .where(Turn.roleplay_id == rep_turn.roleplay_id, Turn.seq < rep_turn.seq)
+        .order_by(col(Turn.seq).desc())
+        .limit(HISTORY_TURNS)
+    ).all()
     return [(speaker, text) for speaker, text in reversed(earlier)]
 
 
@@ -520,39 +498,37 @@ def _record(engine: Engine, plan: TurnPlan, reply: Reply, opinion: LlmSpinOpinio
     state = plan.buyer.state.model_copy(
         update={"buyer_words": plan.buyer.state.buyer_words + count_words(reply.text) - count_words(plan.buyer.text)}
     )
-    # Three plain statements on one connection (no unit of work: nothing here is read back as an object).
-    with engine.begin() as connection:
-        claimed = (
-            connection.execute(
-                _CLAIM_REP_TURN,
-                {
-                    "turn_id": plan.rep_turn_id,
-                    "label": plan.spin.label,
-                    "feedback_data": feedback.model_dump(mode="json"),
-                },
-            ).rowcount
-            == 1
-        )
-        if claimed:
-            connection.execute(
-                _ADD_TURN,
-                {
-                    "roleplay_id": plan.roleplay_id,
-                    "seq": plan.rep_seq + 1,
-                    "speaker": "buyer",
-                    "text": reply.text,
-                    "status": reply.status,
-                },
-            )
-            connection.execute(
-                _SET_STATE, {"roleplay_id": plan.roleplay_id, "state_data": state.model_dump(mode="json")}
-            )
-    if not claimed:  # answered meanwhile by another stream of the same turn, or the session ended
-        with Session(engine) as session:
+    with Session(engine) as session:
+        # Claim the rep's turn (still pending) so that a second stream of the same turn cannot answer it twice.
+        claimed = session.execute(
+            update(Turn)
+            .where(col(Turn.id) == plan.rep_turn_id, col(Turn.status) == TurnStatus.pending)
+            .values(status=TurnStatus.complete, spin=plan.spin.label, feedback=feedback.model_dump(mode="json"))
+            .returning(col(Turn.id))
+            .execution_options(synchronize_session=False)  # no Turn is loaded in this session
+        ).first()
+        if claimed is None:  # answered meanwhile by another stream of the same turn, or the session ended
+            session.rollback()
             roleplay, rep_turn = session.get(RolePlay, plan.roleplay_id), session.get(Turn, plan.rep_turn_id)
             if roleplay is None or rep_turn is None:
                 raise RolePlayError(404, "this session is gone")
             return _stored_result(session, roleplay, rep_turn)
+        session.execute(
+            insert(Turn).values(
+                roleplay_id=plan.roleplay_id,
+                seq=plan.rep_seq + 1,
+                speaker="buyer",
+                text=reply.text,
+                status=reply.status,
+            )
+        )
+        session.execute(
+            update(RolePlay)
+            .where(col(RolePlay.id) == plan.roleplay_id)
+            .values(state=state.model_dump(mode="json"))
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
     return TurnResult(
         turn_id=plan.rep_turn_id,
         seq=plan.rep_seq,

@@ -94,7 +94,6 @@ def draft_messages(material: str) -> list:
         styles=[(i, name(i)) for i in get_args(CommunicationStyle)],
         roles=[(i, name(i)) for i in get_args(PurchaseRole)],
         kinds=list(get_args(CommitmentKind)),
-        product_name="销售教练",
     )
     return [SystemMessage(system), HumanMessage(json.dumps(material, ensure_ascii=False))]
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from app.auth.policy import can_manage_team
+from app.errors import AppError
 from app.models import Drill, Role, RolePlay, ScenarioStatus, Team, TeamScenario, TeamScenarioVersion, User
 from app.models.common import require_id, utcnow
 from app.roleplay.scenarios import Scenario
@@ -20,13 +21,15 @@ PLACEHOLDER_ID = "authored"  # the Scenario model wants an id; the library assig
 MAX_YAML_CHARS = 100_000
 
 
-class LibraryError(Exception):
-    """A request the library refuses: `status` (404 unknown or not visible, 403 role, 422 invalid) and detail."""
+_CODES = {403: "forbidden", 404: "not_found", 409: "conflict"}
 
-    def __init__(self, status: int, detail: Any) -> None:
-        super().__init__(str(detail))
-        self.status = status
-        self.detail = detail
+
+class LibraryError(AppError):
+    """A request the library refuses: `status` (404 unknown or not visible, 403 role, 409 state, 422 invalid) and
+    detail (a sentence, or FastAPI-style items naming each field)."""
+
+    def __init__(self, status: int, detail: str | list[Any]) -> None:
+        super().__init__(status, _CODES.get(status, "invalid"), detail)
 
 
 def not_found() -> LibraryError:

@@ -122,7 +122,7 @@ def merged(content: dict[str, Any], wording: RehearsalWording) -> dict[str, Any]
 
 
 def messages_for(content: dict[str, Any], stakeholder: str, title: str, account: str) -> list:
-    system = render_prompt(PROMPT, stakeholder=stakeholder, title=title, account=account, product_name="销售教练")
+    system = render_prompt(PROMPT, stakeholder=stakeholder, title=title, account=account)
     return [SystemMessage(system), HumanMessage(json.dumps(wording_of(content), ensure_ascii=False))]
 
 

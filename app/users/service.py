@@ -12,6 +12,7 @@ from app.accounts import AccountError, create_user
 from app.auth.passwords import hash_password, verify_password
 from app.auth.policy import can_manage_team, managed_team_ids
 from app.drills.service import assign_open_team_drills
+from app.errors import AppError
 from app.models import Role, Team, TeamManager, User
 from app.models.common import require_id
 from app.models.user import UserBase
@@ -21,13 +22,11 @@ from app.users.schemas import TeamCreate, TeamRow, TeamUpdate, UserCreate, UserR
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class UserRequestError(Exception):
+class UserRequestError(AppError):
     """A people request the rules refuse. `status` is the HTTP status; `code` and `params` name the UI message."""
 
     def __init__(self, message: str, *, status: int = 422, code: str = "invalid", **params: object) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+        super().__init__(status, code, message)
         self.params = params
 
 

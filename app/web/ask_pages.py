@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
+from app.db import release_connection
 from app.deps import AskId, SessionDep, enforce_rate_limit
 from app.i18n import get_lang, translate
 from app.knowledge.pending import claim_or_404, pending_asks
@@ -15,6 +16,7 @@ from app.knowledge.service import MAX_QUESTION_CHARS, AskRequest, AskStarted, as
 from app.knowledge.team_docs import asker_team_chunks, passage_for
 from app.models import User
 from app.models.common import require_id
+from app.streams import ask_sse
 from app.web.markdown import render_markdown
 from app.web.security import CsrfChecked, WebUser
 from app.web.templating import render
@@ -103,8 +105,8 @@ def stream_ask(
 ) -> Iterator[ServerSentEvent]:
     """The streamed answer, the same events as GET /api/asks/{ask_id}/stream."""
     chunks = asker_team_chunks(session, user)
-    session.close()  # the stream needs no connection
-    yield from ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks)
+    release_connection(session)  # the stream needs no connection
+    yield from ask_sse(ask_events(question, request.app.state.settings, request.app.state.chat_model, chunks))
 
 
 @router.get("/ask/passages/{chunk_id}")

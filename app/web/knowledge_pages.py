@@ -33,7 +33,7 @@ def _error_text(request: Request, error: DocumentError) -> str:
     lang = get_lang(request)
     key = f"knowledge.error.{error.code}"
     text = translate(key, lang, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024), max_pages=MAX_PDF_PAGES)
-    return error.detail if text == key else text
+    return str(error.detail) if text == key else text
 
 
 def _page(request: Request, session, user: User, status_code: int = 200, **context: object):
@@ -79,10 +79,7 @@ async def upload_page(
 def _act(request: Request, user: User, action, done: str):
     """Run a document action for a manager and go back to the list saying what was done."""
     _require_manager(request, user)
-    try:
-        action()
-    except DocumentError as error:
-        raise HTTPException(error.status, detail=_error_text(request, error)) from None
+    action()
     return RedirectResponse(f"{PAGE}?done={done}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -112,8 +109,5 @@ def scenario_document_facts(
 ):
     """A team document's key sentences (offline extraction), to copy into the scenario's fields (404: not yours)."""
     _require_manager(request, user)
-    try:
-        facts = document_facts(session, user, document_id)
-    except DocumentError as error:
-        raise HTTPException(error.status, detail=_error_text(request, error)) from None
+    facts = document_facts(session, user, document_id)  # DocumentError is an AppError: mapped once (app.main)
     return render(request, "scenarios/_document_facts.html", {"facts": facts})

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.coaching.spin import SPIN_LABELS
+from app.db import release_connection
 from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
 from app.drills.reviews import attempt_public
 from app.i18n import get_lang, translate
@@ -135,8 +136,10 @@ def error_fragment(request: Request, message: str, status_code: int) -> HTMLResp
 
 
 def web_rep_turn(roleplay_id: int, turn: Annotated[int, Query(ge=1)], session: SessionDep, user: WebUser) -> Turn:
-    """Dependency: the page stream's turn, of the signed-in user's own session."""
-    return own_rep_turn_for_stream(session, user, roleplay_id, turn)
+    """Dependency: the page stream's turn, of the signed-in user's own session (the stream runs on its own sessions)."""
+    rep_turn = own_rep_turn_for_stream(session, user, roleplay_id, turn)
+    release_connection(session)
+    return rep_turn
 
 
 # --- picker and start ---------------------------------------------------------------------------------

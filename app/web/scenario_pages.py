@@ -232,27 +232,18 @@ def archive_page(scenario_id: str, request: Request, session: SessionDep, user: 
 def play_page(scenario_id: str, request: Request, session: SessionDep, user: WebUser):
     """Play it as a rep: a session on the latest version, for the author (drafts included)."""
     engine_name = "offline" if request.app.state.chat_model is None else "llm"
-    try:
-        roleplay = service.start_roleplay(session, user, scenario_id[:80], None, engine_name)
-    except service.RolePlayError as error:
-        raise HTTPException(error.status, detail=error.detail) from None
+    roleplay = service.start_roleplay(session, user, scenario_id[:80], None, engine_name)
     return RedirectResponse(f"/roleplay/{roleplay.id}", status_code=303)
 
 
 def _set_status(request: Request, session: Session, user: User, scenario_id: str, new: ScenarioStatus):
     _require_manager(user, request)
-    try:
-        library.set_status(session, user, scenario_id[:80], new)
-    except LibraryError as error:
-        raise HTTPException(error.status, detail=str(error.detail)) from None
+    library.set_status(session, user, scenario_id[:80], new)
     return RedirectResponse("/scenarios", status_code=303)
 
 
 def _editable(session: Session, user: User, scenario_id: str):
-    try:
-        return library.editable_row(session, user, scenario_id[:80])
-    except LibraryError as error:
-        raise HTTPException(error.status, detail=str(error.detail)) from None
+    return library.editable_row(session, user, scenario_id[:80])
 
 
 def _errors(error: LibraryError) -> list[dict]:
@@ -278,8 +269,5 @@ def rehearse_page(
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, detail=translate("scenarios.rehearsal.owner_only", get_lang(request))
         )
-    try:
-        row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder, request.app.state.chat_model)
-    except LibraryError as error:
-        raise HTTPException(error.status, detail=str(error.detail)) from None
+    row = rehearsal.create_rehearsal(session, user, opportunity, stakeholder, request.app.state.chat_model)
     return play_page(repository.base_id(require_id(row)), request, session, user)

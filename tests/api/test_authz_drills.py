@@ -7,60 +7,29 @@ any of them by id.
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
 from app.drills.export import SESSION_COLUMNS
-from app.models import Drill, DrillAssignment, RolePlay, TeamManager
-from app.models.common import team_today
-from tests.utils.authz import case, check_case, everyone, managers_only, owner_manager_admin
-
-SCENARIO = "edu_smart_academic"
-
-
-def _me(client, headers) -> dict:
-    return client.get("/api/me", headers=headers).json()
-
-
-def owner_drill(client, headers, session) -> int:
-    """A drill assigned to the owner by their team's manager."""
-    me = _me(client, headers)
-    manager_id = session.exec(select(TeamManager.user_id).where(TeamManager.team_id == me["team_id"])).first()
-    drill = Drill(created_by=manager_id, scenario_id=SCENARIO, due=team_today() + timedelta(days=3), pass_score=60)
-    session.add(drill)
-    session.flush()
-    session.add(DrillAssignment(drill_id=drill.id, user_id=me["id"]))
-    session.commit()
-    return drill.id
-
-
-def owner_attempt(client, headers, session) -> int:
-    """A finished attempt on that drill, made by the owner through the role-play API."""
-    started = client.post("/api/roleplays", json={"drill_id": owner_drill(client, headers, session)}, headers=headers)
-    assert started.status_code == 201, started.text
-    roleplay_id = started.json()["id"]
-    client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "目前教务排课是怎么安排的？"}, headers=headers)
-    assert client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers).status_code == 200
-    return roleplay_id
-
-
-def owner_attempt_note(client, headers, session) -> int:
-    return session.get(RolePlay, owner_attempt(client, headers, session)).note_id
-
-
-def owner_id(client, headers, _session) -> int:
-    return _me(client, headers)["id"]
-
-
-def owner_team_id(client, headers, _session) -> int:
-    return _me(client, headers)["team_id"]
+from tests.utils.authz import DRILL_SCENARIO as SCENARIO
+from tests.utils.authz import (
+    case,
+    check_case,
+    everyone,
+    managers_only,
+    owner_attempt,
+    owner_attempt_note,
+    owner_drill,
+    owner_id,
+    owner_manager_admin,
+    owner_team_id,
+    whoami,
+)
 
 
 def owner_assignment(client, headers, session) -> str:
     """`<drill id>/assignees/<owner id>` of a drill assigned to the owner."""
-    return f"{owner_drill(client, headers, session)}/assignees/{_me(client, headers)['id']}"
+    return f"{owner_drill(client, headers, session)}/assignees/{whoami(client, headers)['id']}"
 
 
 TEAM_A_DRILL = {

@@ -7,8 +7,8 @@ owner (a rep of A) may read and play it, not edit it; team B's rep and manager g
 import pytest
 import yaml
 
-from tests.api.test_flows import STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.authz import case, check_case, everyone, owner_manager_admin
+from tests.utils.flows import STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.scenario_library import builtin_content, stored_scenario
 
 

@@ -8,8 +8,7 @@ from itertools import count
 
 import pytest
 
-from tests.api.test_authz_drills import owner_id, owner_team_id
-from tests.utils.authz import case, check_case, everyone
+from tests.utils.authz import case, check_case, everyone, owner_id, owner_team_id
 from tests.utils.factories import PASSWORD
 
 _serial = count(1)

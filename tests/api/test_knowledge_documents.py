@@ -6,12 +6,11 @@ import io
 
 import docx
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import create_engine
 
 from app.knowledge.documents import MAX_UPLOAD_BYTES
-from app.models import Role
-from tests.utils.factories import auth_headers, make_user
+from tests.utils.documents import blank_pdf, two_teams
+from tests.utils.factories import auth_headers
 
 PRODUCT_MD = """# 星河 CRM 产品手册
 
@@ -40,23 +39,9 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def blank_pdf(pages: int = 2) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def people(session):
-    return {
-        "manager": make_user(session, Role.manager, team="A组"),
-        "rep": make_user(session, Role.rep, team="A组"),
-        "other_rep": make_user(session, Role.rep, team="B组"),
-        "other_manager": make_user(session, Role.manager, team="B组"),
-    }
+    return two_teams(session)
 
 
 @pytest.fixture
@@ -109,12 +94,12 @@ def test_docx_and_txt_are_extracted(client, heads):
 
 def test_scanned_pdf_and_bad_files_get_clear_errors(client, heads):
     scanned = upload(client, heads["manager"], "scan.pdf", blank_pdf())
-    assert scanned.status_code == 422 and scanned.json()["detail"]["code"] == "scanned_pdf"
-    assert "OCR" in scanned.json()["detail"]["message"]
+    assert scanned.status_code == 422 and scanned.json()["code"] == "scanned_pdf"
+    assert "OCR" in scanned.json()["detail"]
     wrong = upload(client, heads["manager"], "deck.pptx", b"PK\x03\x04")
-    assert wrong.status_code == 422 and wrong.json()["detail"]["code"] == "unsupported_type"
+    assert wrong.status_code == 422 and wrong.json()["code"] == "unsupported_type"
     broken = upload(client, heads["manager"], "broken.pdf", b"%PDF-1.7 not really")
-    assert broken.status_code == 422 and broken.json()["detail"]["code"] == "unreadable"
+    assert broken.status_code == 422 and broken.json()["code"] == "unreadable"
     big = upload(client, heads["manager"], "big.txt", b"a" * (MAX_UPLOAD_BYTES + 1))
     assert big.status_code == 413
     assert client.get("/api/knowledge/documents", headers=heads["manager"]).json() == []  # nothing half-stored

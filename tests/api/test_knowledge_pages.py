@@ -3,7 +3,7 @@
 import re
 
 from app.models import Role
-from tests.api.test_knowledge_documents import blank_pdf
+from tests.utils.documents import blank_pdf
 from tests.utils.factories import csrf_from, make_user, web_login
 
 

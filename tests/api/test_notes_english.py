@@ -3,8 +3,8 @@ name stays as written); Chinese readers see the stored title."""
 
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
-from tests.api.test_flows import STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.factories import auth_headers, make_user, web_login
+from tests.utils.flows import STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.roleplays import VITAMIN, play
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.models import Opportunity, Role
 from app.scenarios import rehearsal, repository
-from tests.api.test_flows import DRAGON_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.factories import auth_headers, make_user
+from tests.utils.flows import prepared_deal
 from tests.utils.scenario_library import assert_strong_beats_weak, strong_and_weak_scorecards
 
 
@@ -26,15 +26,6 @@ def rep(session):
 @pytest.fixture
 def headers(client, rep):
     return auth_headers(client, rep)
-
-
-def prepared_deal(client, headers, *, plan: bool = True) -> int:
-    deal = client.post("/api/opportunities", json={"account": "华东精工", "name": "ERP 升级"}, headers=headers).json()
-    run_flow(client, headers, "stakeholder_map", STAKEHOLDER_SCRIPT, opportunity_id=deal["id"])
-    if plan:
-        run_flow(client, headers, "spin_call_plan", SPIN_SCRIPT, opportunity_id=deal["id"])
-        run_flow(client, headers, "dragon_diagnosis", DRAGON_SCRIPT, opportunity_id=deal["id"])
-    return deal["id"]
 
 
 def test_a_rehearsal_is_built_from_the_deal(client, headers, session):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from app.models import Drill, RolePlay, Turn
 from app.models.common import team_today
-from tests.api.test_authz_drills import owner_attempt, owner_drill
+from tests.utils.authz import owner_attempt, owner_drill
 from tests.utils.factories import csrf_from, web_login
 
 

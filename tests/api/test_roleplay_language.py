@@ -7,9 +7,9 @@ import re
 
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
-from tests.api.test_roleplay import start
-from tests.api.test_roleplay_pages import send, signed_in, sse_blocks, start_page
 from tests.utils.factories import auth_headers, make_user
+from tests.utils.roleplays import send, signed_in, start, start_page
+from tests.utils.sse import sse_blocks
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TMS = "logistics_tms"

@@ -7,41 +7,15 @@ from datetime import UTC, datetime
 
 from app.models import Role
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.factories import csrf_from, make_user, web_login
+from tests.utils.factories import make_user
 from tests.utils.fake_llm import Action
 from tests.utils.notes import flow_note
+from tests.utils.roleplays import send, signed_in, start_page
 from tests.utils.scripted_reps import strong_rep_lines
+from tests.utils.sse import sse_blocks
 
 VITAMIN = "mfg_vitamin_erp"
 SCRIPT = "<script>alert(1)</script>"
-
-
-def sse_blocks(body: str) -> dict[str, str]:
-    """Raw HTML data per event name (the web stream sends fragments, not JSON)."""
-    events: dict[str, str] = {}
-    for block in body.strip().split("\n\n"):
-        lines = block.splitlines()
-        name = next((line[7:] for line in lines if line.startswith("event: ")), None)
-        if name:
-            events[name] = events.get(name, "") + "\n".join(line[6:] for line in lines if line.startswith("data: "))
-    return events
-
-
-def signed_in(client, user) -> str:
-    web_login(client, user.username)
-    return csrf_from(client.get("/roleplay").text)
-
-
-def start_page(client, csrf: str, scenario_id: str = VITAMIN) -> str:
-    response = client.post(
-        "/roleplay/start", data={"csrf_token": csrf, "scenario_id": scenario_id}, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
-    return response.headers["location"]
-
-
-def send(client, url: str, csrf: str, text: str):
-    return client.post(f"{url}/messages", data={"text": text}, headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
 
 
 def test_picker_lists_every_scenario(client, rep):

@@ -3,13 +3,12 @@
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.demo import DEMO_TEAM, DEMO_USERS
 from app.drills.analytics import SKILLS
 from app.roleplay.scenarios import get_scenario
-from tests.utils.browser import login
+from tests.utils.browser import api_client, login, play_drill
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
 
 pytestmark = pytest.mark.browser
@@ -64,27 +63,15 @@ def test_a_bad_drill_shows_the_reason_and_keeps_the_form(page):
     assert page.locator("textarea[name=note]").input_value() == "没选人"
 
 
-def _api(live_server: str, user) -> httpx.Client:
-    token = httpx.post(f"{live_server}/api/auth/token", data={"username": user.username, "password": user.password})
-    return httpx.Client(
-        base_url=live_server, timeout=30, headers={"Authorization": f"Bearer {token.json()['access_token']}"}
-    )
-
-
-def _play(api: httpx.Client, drill_id: int, lines: list[str]) -> int:
-    roleplay_id = api.post("/api/roleplays", json={"drill_id": drill_id}).json()["id"]
-    for line in lines:
-        if api.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}).json()["state"]["finished"]:
-            break
-    api.post(f"/api/roleplays/{roleplay_id}/finish").raise_for_status()
-    return roleplay_id
-
-
 def test_manager_reviews_an_attempt_and_reads_the_dashboard(page, live_server):
     """Attempts made through the API; the manager overrides a score on the drill page and opens /team."""
     scenario = get_scenario(SCENARIO)
     rep2 = next(u for u in DEMO_USERS if u.username == "rep2")
-    with _api(live_server, MANAGER) as manager, _api(live_server, REP) as strong, _api(live_server, rep2) as weak:
+    with (
+        api_client(live_server, MANAGER) as manager,
+        api_client(live_server, REP) as strong,
+        api_client(live_server, rep2) as weak,
+    ):
         drill_id = manager.post(
             "/api/drills",
             json={
@@ -96,8 +83,8 @@ def test_manager_reviews_an_attempt_and_reads_the_dashboard(page, live_server):
                 "note": "",
             },
         ).json()["id"]
-        _play(strong, drill_id, strong_rep_lines(scenario))
-        weak_attempt = _play(weak, drill_id, weak_rep_lines(scenario))
+        play_drill(strong, drill_id, strong_rep_lines(scenario))
+        weak_attempt = play_drill(weak, drill_id, weak_rep_lines(scenario))
         coach_score = weak.get(f"/api/team/attempts/{weak_attempt}/reviews").json()["coach_score"]
 
     login(page, MANAGER.username, MANAGER.password)

@@ -4,8 +4,7 @@ in a box scrolled to its end; the side panel and the notice name the rep instead
 
 import pytest
 
-from tests.browser.test_reviews_reach_rep import MANAGER, REP, SHOTS, weak_drill_attempt
-from tests.utils.browser import login
+from tests.utils.browser import MANAGER, REP, SHOTS, login, weak_drill_attempt
 
 pytestmark = pytest.mark.browser
 

@@ -5,35 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from app.demo import DEMO_TEAM, DEMO_USERS
-from app.roleplay.scenarios import get_scenario
-from tests.browser.test_drills import _api, _play
-from tests.utils.browser import login
-from tests.utils.scripted_reps import weak_rep_lines
+from app.demo import DEMO_USERS
+from tests.utils.browser import MANAGER, login, weak_drill_attempt
 
 pytestmark = pytest.mark.browser
 
-MANAGER = next(u for u in DEMO_USERS if u.username == "manager")
 REP = next(u for u in DEMO_USERS if u.username == "rep1")
-SCENARIO = "retail_member_marketing"
 SHOTS = Path("/tmp/shots")
-
-
-def weak_drill_attempt(live_server, rep, pass_score: int, attempts: int) -> tuple[int, int]:
-    """A team drill by the demo manager and the rep's weak, finished attempt on it: (attempt id, coach score)."""
-    with _api(live_server, MANAGER) as manager, _api(live_server, rep) as rep_api:
-        drill_id = manager.post(
-            "/api/drills",
-            json={
-                "scenario_id": SCENARIO,
-                "team": DEMO_TEAM,
-                "due": "2099-01-31",
-                "pass_score": pass_score,
-                "attempts": attempts,
-            },
-        ).json()["id"]
-        attempt = _play(rep_api, drill_id, weak_rep_lines(get_scenario(SCENARIO)))
-        return attempt, rep_api.get(f"/api/roleplays/{attempt}").json()["score"]
 
 
 def test_a_review_on_the_transcript_reaches_the_rep(browser, live_server):

@@ -5,8 +5,8 @@ import httpx
 import pytest
 
 from tests.utils.browser import SHOTS, fill_editor, login
+from tests.utils.documents import WMS_PRODUCT_MD as PRODUCT_MD
 from tests.utils.scenario_library import AUTHORED_FORM
-from tests.web.test_scenario_documents import PRODUCT_MD
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.test_flows import SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
-from tests.browser.test_roleplay import say
-from tests.utils.browser import fill_editor, login
+from tests.utils.browser import fill_editor, login, say
+from tests.utils.flows import SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 from tests.utils.scenario_library import AUTHORED_FORM
 
 pytestmark = pytest.mark.browser

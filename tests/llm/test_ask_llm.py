@@ -8,19 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.utils.ask import SIX_STEPS, sse_events, streamed_answer
+from tests.utils.ask import MODEL_ANSWER, QUESTION, SIX_STEPS, model_reply, open_stream, streamed_answer
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 from tests.utils.fake_llm import Action
 
-QUESTION = "摧龙六式有哪六步？"
-MODEL_ANSWER = (
-    "摧龙六式分六步：客户分析、建立信任、挖掘需求、呈现价值、赢取承诺、跟进服务。每一步都有开始和结束的标志。"
-)
 NOTICE_ZH = "模型暂时不可用，以下是手册的离线答案。"
-
-
-def model_reply(answer: str = MODEL_ANSWER, cited_ids=("dragon-steps-overview",), covered: bool = True) -> Action:
-    return Action(json={"answer": answer, "cited_ids": list(cited_ids), "covered": covered})
 
 
 @pytest.fixture
@@ -131,13 +123,6 @@ def test_english_fallback_notice_for_english_questions(impatient_client, fake_ll
     fake_llm.queue(Action(fault="500"))
     body = ask(impatient_client, headers, "What are the four SPIN question types?")
     assert body["mode"] == "offline" and body["notice"].startswith("The model is unavailable")
-
-
-def open_stream(client, headers, question=QUESTION) -> list[tuple[str, object]]:
-    stream_url = client.post("/api/asks", json={"question": question}, headers=headers).json()["stream_url"]
-    response = client.get(stream_url, headers=headers)
-    assert response.status_code == 200
-    return sse_events(response.text)
 
 
 def test_streamed_tokens_arrive_in_order_then_citations(llm_client, headers, fake_llm):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from app.knowledge.key_sentences import stated_facts
 from app.models import Role
-from tests.llm.test_llm_buyer import SCENARIO, WORDED
+from tests.utils.documents import WMS_PRODUCT_MD as PRODUCT_MD
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.roleplays import start
-from tests.web.test_scenario_documents import PRODUCT_MD
+from tests.utils.roleplays import VITAMIN_SCENARIO as SCENARIO
+from tests.utils.roleplays import WORDED, start
 
 OTHER_TEAM_MD = "## 冷链\n冷链监控每十秒上报一次温度，断电后电池续航四十八小时。\n"
 STATING = "我们的系统支持 RFID 和 PDA 扫码，盘点误差能控制在 0.5% 以内，冷链温度也能每十秒上报。"

@@ -17,9 +17,9 @@ from app.roleplay.scorecard import build_scorecard
 from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.service import state_of
 from app.roleplay.state import SessionState
-from tests.api.test_roleplay import play
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
+from tests.utils.roleplays import play
 from tests.utils.scripted_reps import weak_rep_lines
 
 SCENARIO = load_scenarios()["mfg_vitamin_erp"]

@@ -8,9 +8,7 @@ from app.flows.llm_probe import MAX_PROBE_CHARS
 from app.models import Role
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
-from tests.utils.flows import SCRIPTED, THIN_ANSWER, thin_answer_reply
-
-LLM_PROBE = "您提到他们在用金蝶K3：用了几年、多少人在用、最近组织上有什么变化？"
+from tests.utils.flows import LLM_PROBE, SCRIPTED, THIN_ANSWER, thin_answer_reply
 
 
 def test_offline_probe_is_the_scripted_one(client, session):

@@ -11,17 +11,13 @@ from sqlmodel import select
 from app.main import create_app
 from app.models import Role, Turn
 from app.roleplay.llm_buyer import WINDOW, LeakGuard, ReplyLeak
-from app.roleplay.scenarios import load_scenarios
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
-from tests.utils.roleplays import start
+from tests.utils.roleplays import HIDDEN, SITUATION_QUESTION, VITAMIN_SCENARIO, WORDED, start
 from tests.utils.sse import read_sse
 
-SCENARIO = load_scenarios()["mfg_vitamin_erp"]
-SITUATION_QUESTION = "目前贵公司在现有系统方面是怎么安排的？能具体介绍一下吗？"  # reveals s_current_erp
+SCENARIO = VITAMIN_SCENARIO
 REVEALED = SCENARIO.fact("s_current_erp").text
-HIDDEN = SCENARIO.fact("p_batch_trace").text  # needs s_export first: never revealed by this question
-WORDED = "嗯，说实在的，我们那套老软件用了七年了，生产和质量基本靠表格和纸。"
 
 
 def stream_turn(client, headers, text: str = SITUATION_QUESTION) -> tuple[int, int, list[tuple[str, dict]]]:

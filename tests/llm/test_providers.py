@@ -38,12 +38,13 @@ from fastapi.testclient import TestClient
 from app.knowledge.embeddings import FusedIndex, knowledge_index
 from app.main import create_app
 from app.models import Role
-from tests.api.test_roleplay import read_sse, start
-from tests.llm.test_ask_llm import MODEL_ANSWER, model_reply, open_stream
-from tests.llm.test_flow_probe import LLM_PROBE, thin_answer_reply
-from tests.llm.test_llm_buyer import HIDDEN, SCENARIO, SITUATION_QUESTION, WORDED
+from tests.utils.ask import MODEL_ANSWER, model_reply, open_stream
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import PROFILES, THINKING, Action
+from tests.utils.flows import LLM_PROBE, thin_answer_reply
+from tests.utils.roleplays import HIDDEN, SITUATION_QUESTION, WORDED, start
+from tests.utils.roleplays import VITAMIN_SCENARIO as SCENARIO
+from tests.utils.sse import read_sse
 
 # The settings each provider's documentation asks for (README, "Model providers"); nothing else differs.
 DOCUMENTED_SETTINGS: dict[str, dict] = {

@@ -9,9 +9,9 @@ import pytest
 from app.models import Opportunity, Role
 from app.scenarios import rehearsal, repository
 from app.scenarios.rehearsal_wording import CATEGORIES
-from tests.api.test_rehearsals import prepared_deal
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
+from tests.utils.flows import prepared_deal
 from tests.utils.scenario_library import assert_strong_beats_weak, strong_and_weak_scorecards
 
 STAKEHOLDER = "赵强"

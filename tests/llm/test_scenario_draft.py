@@ -8,36 +8,7 @@ import re
 from app.models import Role
 from tests.utils.factories import make_user, web_login
 from tests.utils.fake_llm import Action
-
-DRAFT = {
-    "title_zh": "连锁药店会员系统：拜访营运总监",
-    "title_en": "Pharmacy chain loyalty system",
-    "industry": "retail",
-    "company_name": "康宁大药房（虚构）",
-    "company_size": "300 家门店",
-    "company_context": "华南的连锁药店。",
-    "deal_context": "总部在评估会员营销系统。",
-    "our_offering": "会员营销云服务。",
-    "competitors": ["某友"],
-    "persona_name": "林峰",
-    "persona_title": "营运总监",
-    "communication_style": "style.driver",
-    "purchase_role": "org.role.decision_maker",
-    "opening_line": "你好，直接说重点吧。",
-    "facts": {
-        category: [{"text": f"{category} 的一条信息，足够长。", "text_en": "", "topics": ["会员"]}]
-        for category in ("situation", "problem", "implication", "need_payoff")
-    },
-    "objections": [{"text": "别急着推销。", "resolved_text": "好，你先问吧。"}],
-    "buying_signals": ["你们上线要多久？"],
-    "commitment": {
-        "kind": "meeting",
-        "description": "约定下周再谈。",
-        "ask_zh": "我们下周再约见面好吗",
-        "keywords": ["见面"],
-        "granted_text": "行，下周见。",
-    },
-}
+from tests.utils.scenario_library import DRAFT
 
 
 def _token(html: str) -> str:

@@ -14,25 +14,11 @@ from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import RUDE_TURNS_TO_END, ScriptedBuyer, fact_text, is_injection, localized
 from app.roleplay.state import SessionState
 from app.roleplay.topics import contains
-from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
+from tests.utils.scripted_reps import say, strong_rep_lines, weak_rep_lines
 
 SCENARIOS = load_scenarios()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COACHING = re.compile(r"问问|你先问|你可以问|先从.{1,12}说起|还不太了解我们.{0,6}的情况|you should ask|ask me about")
-
-
-def say(scenario_id: str, lines: list[str], lang: str = "zh", trust: int | None = None):
-    scenario = SCENARIOS[scenario_id]
-    buyer = ScriptedBuyer(scenario)
-    state = buyer.opening(SessionState.start(scenario, lang)).state
-    if trust is not None:
-        state = state.model_copy(update={"trust": trust})
-    turns = []
-    for line in lines:
-        turn = buyer.reply(state, line, classify_spin(line))
-        turns.append(turn)
-        state = turn.state
-    return state, turns
 
 
 def hidden_topic_words(scenario, revealed: set[str]) -> set[str]:

@@ -9,7 +9,7 @@ from app.coaching.spin import classify_spin
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import question_focus, read_tone
 from app.roleplay.topics import is_common_word, topic_index
-from tests.unit.test_buyer_behaviour import say  # plays lines through the scripted buyer at a given trust
+from tests.utils.scripted_reps import say  # plays lines through the scripted buyer at a given trust
 
 SCENARIOS = load_scenarios()
 

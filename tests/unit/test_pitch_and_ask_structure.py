@@ -17,8 +17,7 @@ from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import build_scorecard
 from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.state import SessionState
-from tests.unit.test_scorecard import play
-from tests.utils.scripted_reps import strong_rep_lines
+from tests.utils.scripted_reps import play, strong_rep_lines
 
 SCENARIOS = load_scenarios()
 

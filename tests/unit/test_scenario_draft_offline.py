@@ -2,7 +2,7 @@
 
 from app.scenarios.drafting import ScenarioDraft, content_of
 from app.scenarios.editor import content_from_form, form_from_content
-from tests.llm.test_scenario_draft import DRAFT
+from tests.utils.scenario_library import DRAFT
 
 
 def test_a_validated_draft_fills_the_form():

@@ -2,25 +2,15 @@
 
 import pytest
 
-from app.coaching.spin import classify_spin
 from app.playbook import get_playbook
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import WEIGHTS, build_scorecard, infer_intensity_levels, spin_order_quality
-from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.state import SessionState
-from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
+from tests.utils.scripted_reps import play, strong_rep_lines, weak_rep_lines
 
 SCENARIOS = load_scenarios()
 IDS = sorted(SCENARIOS)
 DIFFICULTIES = ["easy", "medium", "hard"]
-
-
-def play(scenario, lines):
-    buyer = ScriptedBuyer(scenario)
-    state = buyer.opening(SessionState.start(scenario)).state
-    for line in lines:
-        state = buyer.reply(state, line, classify_spin(line)).state
-    return state
 
 
 @pytest.mark.parametrize("scenario_id", IDS)

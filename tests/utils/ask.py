@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.utils.fake_llm import Action
+
 SIX_STEPS = ["客户分析", "建立信任", "挖掘需求", "呈现价值", "赢取承诺", "跟进服务"]
+# What the loopback model answers in the LLM-mode Ask tests.
+QUESTION = "摧龙六式有哪六步？"
+MODEL_ANSWER = (
+    "摧龙六式分六步：客户分析、建立信任、挖掘需求、呈现价值、赢取承诺、跟进服务。每一步都有开始和结束的标志。"
+)
 
 
 def sse_events(body: str) -> list[tuple[str, object]]:
@@ -27,3 +34,14 @@ def load_golden() -> list[dict]:
 
 
 GOLDEN_PATH = Path(__file__).resolve().parents[1] / "eval" / "ask_golden.jsonl"
+
+
+def model_reply(answer: str = MODEL_ANSWER, cited_ids=("dragon-steps-overview",), covered: bool = True) -> Action:
+    return Action(json={"answer": answer, "cited_ids": list(cited_ids), "covered": covered})
+
+
+def open_stream(client, headers, question=QUESTION) -> list[tuple[str, object]]:
+    stream_url = client.post("/api/asks", json={"question": question}, headers=headers).json()["stream_url"]
+    response = client.get(stream_url, headers=headers)
+    assert response.status_code == 200
+    return sse_events(response.text)

@@ -8,10 +8,14 @@ path stands for the id of an object the factory creates for the owner rep.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
+
+from app.models import Drill, DrillAssignment, RolePlay, TeamManager
+from app.models.common import team_today
 
 ACTORS = ("anonymous", "owner", "other_rep", "manager_of_team", "manager_of_other_team", "admin")
 
@@ -88,3 +92,48 @@ def new_opportunity(client, owner_headers, _session) -> int:
     return client.post(
         "/api/opportunities", json={"account": "华东精工", "amount": 500000}, headers=owner_headers
     ).json()["id"]
+
+
+# --- object factories shared by several tables: the owner rep's drill, attempt, note, id and team ------------
+
+DRILL_SCENARIO = "edu_smart_academic"
+
+
+def whoami(client, headers) -> dict:
+    return client.get("/api/me", headers=headers).json()
+
+
+def owner_drill(client, headers, session) -> int:
+    """A drill assigned to the owner by their team's manager."""
+    me = whoami(client, headers)
+    manager_id = session.exec(select(TeamManager.user_id).where(TeamManager.team_id == me["team_id"])).first()
+    drill = Drill(
+        created_by=manager_id, scenario_id=DRILL_SCENARIO, due=team_today() + timedelta(days=3), pass_score=60
+    )
+    session.add(drill)
+    session.flush()
+    session.add(DrillAssignment(drill_id=drill.id, user_id=me["id"]))
+    session.commit()
+    return drill.id
+
+
+def owner_attempt(client, headers, session) -> int:
+    """A finished attempt on that drill, made by the owner through the role-play API."""
+    started = client.post("/api/roleplays", json={"drill_id": owner_drill(client, headers, session)}, headers=headers)
+    assert started.status_code == 201, started.text
+    roleplay_id = started.json()["id"]
+    client.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": "目前教务排课是怎么安排的？"}, headers=headers)
+    assert client.post(f"/api/roleplays/{roleplay_id}/finish", headers=headers).status_code == 200
+    return roleplay_id
+
+
+def owner_attempt_note(client, headers, session) -> int:
+    return session.get(RolePlay, owner_attempt(client, headers, session)).note_id
+
+
+def owner_id(client, headers, _session) -> int:
+    return whoami(client, headers)["id"]
+
+
+def owner_team_id(client, headers, _session) -> int:
+    return whoami(client, headers)["team_id"]

@@ -3,8 +3,11 @@
 import re
 from pathlib import Path
 
-from app.demo import DEMO_USERS
-from app.roleplay.scenarios import load_scenarios
+import httpx
+
+from app.demo import DEMO_TEAM, DEMO_USERS
+from app.roleplay.scenarios import get_scenario, load_scenarios
+from tests.utils.scripted_reps import weak_rep_lines
 
 REP = next(u for u in DEMO_USERS if u.username == "rep1")
 
@@ -61,3 +64,44 @@ def fill_editor(page, values: dict[str, str]) -> None:
             field.select_option(value)
         else:
             field.fill(value)
+
+
+# --- drills through the API of the live server (the browser tests' set-up) ---------------------------------
+
+MANAGER = next(u for u in DEMO_USERS if u.username == "manager")
+REVIEW_SCENARIO = "retail_member_marketing"
+
+
+def api_client(live_server: str, user) -> httpx.Client:
+    """An API client signed in as `user` (a demo user with its password) on the live server."""
+    token = httpx.post(f"{live_server}/api/auth/token", data={"username": user.username, "password": user.password})
+    return httpx.Client(
+        base_url=live_server, timeout=30, headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+    )
+
+
+def play_drill(api: httpx.Client, drill_id: int, lines: list[str]) -> int:
+    """An attempt on the drill saying `lines` until the buyer ends the call, finished; its role-play id."""
+    roleplay_id = api.post("/api/roleplays", json={"drill_id": drill_id}).json()["id"]
+    for line in lines:
+        if api.post(f"/api/roleplays/{roleplay_id}/turns", json={"text": line}).json()["state"]["finished"]:
+            break
+    api.post(f"/api/roleplays/{roleplay_id}/finish").raise_for_status()
+    return roleplay_id
+
+
+def weak_drill_attempt(live_server, rep, pass_score: int, attempts: int) -> tuple[int, int]:
+    """A team drill by the demo manager and the rep's weak, finished attempt on it: (attempt id, coach score)."""
+    with api_client(live_server, MANAGER) as manager, api_client(live_server, rep) as rep_api:
+        drill_id = manager.post(
+            "/api/drills",
+            json={
+                "scenario_id": REVIEW_SCENARIO,
+                "team": DEMO_TEAM,
+                "due": "2099-01-31",
+                "pass_score": pass_score,
+                "attempts": attempts,
+            },
+        ).json()["id"]
+        attempt = play_drill(rep_api, drill_id, weak_rep_lines(get_scenario(REVIEW_SCENARIO)))
+        return attempt, rep_api.get(f"/api/roleplays/{attempt}").json()["score"]

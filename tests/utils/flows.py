@@ -205,3 +205,14 @@ BEFORE_SITUATION = ["华东精工汽车零部件，生产副总李建国", "manu
 
 
 THIN_ANSWER = "用金蝶K3"
+LLM_PROBE = "您提到他们在用金蝶K3：用了几年、多少人在用、最近组织上有什么变化？"  # the loopback model's probe
+
+
+def prepared_deal(client, headers, *, plan: bool = True) -> int:
+    """A deal with a stakeholder map and, with `plan`, a SPIN call plan and a 摧龙六式 diagnosis; its id."""
+    deal = client.post("/api/opportunities", json={"account": "华东精工", "name": "ERP 升级"}, headers=headers).json()
+    run_flow(client, headers, "stakeholder_map", STAKEHOLDER_SCRIPT, opportunity_id=deal["id"])
+    if plan:
+        run_flow(client, headers, "spin_call_plan", SPIN_SCRIPT, opportunity_id=deal["id"])
+        run_flow(client, headers, "dragon_diagnosis", DRAGON_SCRIPT, opportunity_id=deal["id"])
+    return deal["id"]

@@ -162,3 +162,35 @@ def assert_strong_beats_weak(scores: dict[str, dict]) -> None:
     assert scores["strong"]["total"] > scores["weak"]["total"]
     assert scores["strong"]["facts_share"] > scores["weak"]["facts_share"]
     assert scores["strong"]["commitment_won"] and not scores["weak"]["commitment_won"]
+
+
+# A valid draft scenario as the loopback model writes it (the editor's draft-from-material tests).
+DRAFT = {
+    "title_zh": "连锁药店会员系统：拜访营运总监",
+    "title_en": "Pharmacy chain loyalty system",
+    "industry": "retail",
+    "company_name": "康宁大药房（虚构）",
+    "company_size": "300 家门店",
+    "company_context": "华南的连锁药店。",
+    "deal_context": "总部在评估会员营销系统。",
+    "our_offering": "会员营销云服务。",
+    "competitors": ["某友"],
+    "persona_name": "林峰",
+    "persona_title": "营运总监",
+    "communication_style": "style.driver",
+    "purchase_role": "org.role.decision_maker",
+    "opening_line": "你好，直接说重点吧。",
+    "facts": {
+        category: [{"text": f"{category} 的一条信息，足够长。", "text_en": "", "topics": ["会员"]}]
+        for category in ("situation", "problem", "implication", "need_payoff")
+    },
+    "objections": [{"text": "别急着推销。", "resolved_text": "好，你先问吧。"}],
+    "buying_signals": ["你们上线要多久？"],
+    "commitment": {
+        "kind": "meeting",
+        "description": "约定下周再谈。",
+        "ask_zh": "我们下周再约见面好吗",
+        "keywords": ["见面"],
+        "granted_text": "行，下周见。",
+    },
+}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from app.roleplay.scenarios import Scenario
+from app.coaching.spin import classify_spin
+from app.roleplay.scenarios import Scenario, load_scenarios
+from app.roleplay.scripted_buyer import ScriptedBuyer
+from app.roleplay.state import SessionState
 
 # One question template per SPIN type; {topic} is the first Chinese topic keyword of a hidden fact.
 STRONG_TEMPLATES: dict[str, str] = {
@@ -40,3 +43,27 @@ def weak_rep_lines(scenario: Scenario) -> list[str]:
         "那您看今天能不能先把合同定下来？",
         "我们这个月有促销活动，现在签约最划算。",
     ]
+
+
+def say(scenario_id: str, lines: list[str], lang: str = "zh", trust: int | None = None):
+    """Play the lines through the offline buyer (trust set after the opening if given): (state, turns)."""
+    scenario = load_scenarios()[scenario_id]
+    buyer = ScriptedBuyer(scenario)
+    state = buyer.opening(SessionState.start(scenario, lang)).state
+    if trust is not None:
+        state = state.model_copy(update={"trust": trust})
+    turns = []
+    for line in lines:
+        turn = buyer.reply(state, line, classify_spin(line))
+        turns.append(turn)
+        state = turn.state
+    return state, turns
+
+
+def play(scenario: Scenario, lines: list[str]) -> SessionState:
+    """The session state after playing the lines through the offline buyer."""
+    buyer = ScriptedBuyer(scenario)
+    state = buyer.opening(SessionState.start(scenario)).state
+    for line in lines:
+        state = buyer.reply(state, line, classify_spin(line)).state
+    return state

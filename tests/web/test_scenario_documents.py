@@ -7,24 +7,18 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.knowledge.key_sentences import key_sentences, sentences
 from app.models import Role
-from tests.api.test_knowledge_documents import people  # noqa: F401 - the same two teams
+from tests.utils.documents import WMS_PRODUCT_MD as PRODUCT_MD
+from tests.utils.documents import two_teams
 from tests.utils.factories import auth_headers, make_user, web_login
 
-PRODUCT_MD = """# 云仓 WMS 产品说明
 
-## 概述
-云仓 WMS 是我们的仓储管理系统。我们很高兴为您服务。
-
-## 关键能力
-- 波次拣货把拣货路径缩短约 30%。
-- 支持 RFID 和 PDA 扫码，盘点误差低于 0.5%。
-- 与主流 ERP 对接，标准实施周期六周。
-
-## 联系我们
-欢迎咨询。谢谢。
-"""
+@pytest.fixture
+def people(session):
+    return two_teams(session)
 
 
 def _token(html: str) -> str:
@@ -90,8 +84,8 @@ def test_offline_a_draft_from_a_document_fills_our_offering_with_its_key_sentenc
 
 
 def test_with_a_model_the_document_feeds_the_draft_from_material_path(llm_client, session, fake_llm):
-    from tests.llm.test_scenario_draft import DRAFT
     from tests.utils.fake_llm import Action
+    from tests.utils.scenario_library import DRAFT
 
     manager = make_user(session, Role.manager, team="A组")
     document_id = upload(llm_client, manager)
