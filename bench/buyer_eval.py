@@ -47,11 +47,9 @@ from app.roleplay.scripted_buyer import ScriptedBuyer, localized  # noqa: E402
 from app.roleplay.service import decide_turn  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
 from app.roleplay.topics import GENERIC_TERMS, contains  # noqa: E402
+from bench.eval_calls import LANGS, SPLITS, load_calls, spearman  # noqa: E402
 
-EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "buyer_eval.json"
-LANGS = ("zh", "en")
-SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout")
 TUNING_SPLITS = ("tune", "r2_tune")  # misses are listed only for these; the held-out halves give aggregates only
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -62,38 +60,6 @@ COACHING_PATTERNS = re.compile(
     r"you should ask|ask me about|why don't you ask|start with our|you could ask|you might ask|try asking",
     re.IGNORECASE,
 )
-
-
-def _ranks(values: list[float]) -> list[float]:
-    """Average ranks (ties share the mean of their positions), 1-based."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
-            end += 1
-        for position in range(start, end + 1):
-            ranks[order[position]] = (start + end) / 2 + 1
-        start = end + 1
-    return ranks
-
-
-def spearman(xs: list[float], ys: list[float]) -> float | None:
-    """Spearman's rho: the Pearson correlation of the average ranks (None when either side is constant)."""
-    rx, ry = _ranks(xs), _ranks(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
-    vx, vy = sum((a - mx) ** 2 for a in rx), sum((b - my) ** 2 for b in ry)
-    return cov / (vx * vy) ** 0.5 if vx and vy else None
-
-
-def load_calls(lang: str, split: str) -> list[dict]:
-    path = EVAL_DIR / f"calls_{lang}_{split}.jsonl"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 @dataclass

@@ -50,46 +50,9 @@ from app.migrate import upgrade  # noqa: E402
 from app.models import Role, RolePlay, User  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
 from app.roleplay.service import finish_roleplay, start_roleplay, state_of, submit_and_prepare, take_turn  # noqa: E402
+from bench.eval_calls import LANGS, SPLITS, load_calls, spearman  # noqa: E402
 
-EVAL_DIR = REPO_ROOT / "tests" / "eval"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "coach_eval.json"
-LANGS = ("zh", "en")
-SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout")
-
-
-def load_calls(lang: str, split: str) -> list[dict]:
-    path = EVAL_DIR / f"calls_{lang}_{split}.jsonl"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def _ranks(values: list[float]) -> list[float]:
-    """Average ranks (ties share the mean of their positions), 1-based."""
-    order = sorted(range(len(values)), key=lambda index: values[index])
-    ranks = [0.0] * len(values)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
-            end += 1
-        for position in range(start, end + 1):
-            ranks[order[position]] = (start + end) / 2 + 1
-        start = end + 1
-    return ranks
-
-
-def spearman(xs: list[float], ys: list[float]) -> float | None:
-    """Spearman's rho: the Pearson correlation of the average ranks (None when undefined)."""
-    if len(xs) < 3:
-        return None
-    rx, ry = _ranks(xs), _ranks(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
-    vy = sum((b - my) ** 2 for b in ry) ** 0.5
-    return round(cov / (vx * vy), 4) if vx and vy else None
 
 
 def run_coroutine(coroutine):
