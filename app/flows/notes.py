@@ -77,6 +77,24 @@ def _element_names(element_ids: list[str], lang: Lang) -> str:
     return _t(lang, "、", ", ").join(names)
 
 
+def _cited_rows(lang: Lang, label_zh: str, label_en: str, messages: list[Message]) -> list[list[str]]:
+    """One long-table row per message: the label, the message in `lang`, the playbook elements it cites."""
+    return [[_t(lang, label_zh, label_en), "", _t(lang, m.zh, m.en), _element_names(m.cites, lang)] for m in messages]
+
+
+def _answer_rows(lang: Lang, label_zh: str, label_en: str, answers: list[Any]) -> list[list[str]]:
+    """One long-table row per yes/partly/no answer: the label, the question's name, the answer and its evidence."""
+    return [
+        [
+            _t(lang, label_zh, label_en),
+            _name(row.question, lang),
+            f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(),
+            "",
+        ]
+        for row in answers
+    ]
+
+
 def _msg(message: Message, lang: Lang) -> str:
     text = message.en if lang == "en" else message.zh
     return f"{text} [{_element_names(message.cites, lang)}]" if message.cites else text
@@ -296,10 +314,7 @@ def _csv_spin(result: SpinCallPlanResult, lang: Lang) -> tuple[list[str], list[l
         rows += [[section, _t(lang, "建议问题", "suggested"), q, kind] for q in group.suggested_questions]
     commitment = _name(result.commitment, lang) + (f"：{result.commitment_detail}" if result.commitment_detail else "")
     rows.append([_t(lang, "承诺", "commitment"), "", commitment, ""])
-    rows += [
-        [_t(lang, "提醒", "warning"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-        for m in result.warnings
-    ]
+    rows += _cited_rows(lang, "提醒", "warning", result.warnings)
     return _long_header(lang), rows
 
 
@@ -317,23 +332,9 @@ def _csv_dragon(result: DragonDiagnosisResult, lang: Lang) -> tuple[list[str], l
                 "",
             ]
         )
-    for row in result.opportunity:
-        rows.append(
-            [
-                _t(lang, "机会四问", "opportunity"),
-                _name(row.question, lang),
-                f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(),
-                "",
-            ]
-        )
-    rows += [
-        [_t(lang, "缺口", "gap"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-        for m in result.gaps
-    ]
-    rows += [
-        [_t(lang, "下一步", "next action"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-        for m in result.next_actions
-    ]
+    rows += _answer_rows(lang, "机会四问", "opportunity", result.opportunity)
+    rows += _cited_rows(lang, "缺口", "gap", result.gaps)
+    rows += _cited_rows(lang, "下一步", "next action", result.next_actions)
     return _long_header(lang), rows
 
 
@@ -391,23 +392,9 @@ def _csv_opportunity(result: OpportunityCheckResult, lang: Lang) -> tuple[list[s
         [_t(lang, "客户", "account"), "", result.account, ""],
         [_t(lang, "结论", "verdict"), "", _t(lang, *VERDICT_NAMES[result.verdict]), ""],
     ]
-    for row in result.questions:
-        rows.append(
-            [
-                _t(lang, "问题", "question"),
-                _name(row.question, lang),
-                f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(),
-                "",
-            ]
-        )
-    rows += [
-        [_t(lang, "理由", "reason"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-        for m in result.reasons
-    ]
-    rows += [
-        [_t(lang, "条件", "condition"), "", m.en if lang == "en" else m.zh, _element_names(m.cites, lang)]
-        for m in result.conditions
-    ]
+    rows += _answer_rows(lang, "问题", "question", result.questions)
+    rows += _cited_rows(lang, "理由", "reason", result.reasons)
+    rows += _cited_rows(lang, "条件", "condition", result.conditions)
     return _long_header(lang), rows
 
 
