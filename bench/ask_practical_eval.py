@@ -19,12 +19,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings  # noqa: E402
 from app.knowledge.service import AskResult, ask_playbook  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 SPLITS = {

@@ -21,14 +21,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.coaching.spin import classify_spin  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
 from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 CONVERSATIONS_PATH = REPO_ROOT / "tests" / "eval" / "roleplay_natural.jsonl"
 SPIN_DATA_PATH = REPO_ROOT / "tests" / "data" / "spin_labeled.jsonl"

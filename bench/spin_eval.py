@@ -22,11 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.coaching import spin  # noqa: E402
 from app.coaching.spin import SPIN_LABELS, TRAIN_DATA_PATH, NaiveBayes, classify_spin  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 DATA_PATH = REPO_ROOT / "tests" / "data" / "spin_labeled.jsonl"
 CONVERSATIONS_PATH = REPO_ROOT / "tests" / "eval" / "roleplay_natural.jsonl"
