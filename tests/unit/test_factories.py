@@ -5,9 +5,9 @@ from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
 import app.models  # noqa: F401  (registers every table)
-from app.models import Drill, DrillAssignment, Role, RolePlayStatus, Turn
+from app.models import Drill, DrillAssignment, Role, RolePlayStatus, Turn, User
 from app.models.common import table_of
-from tests.utils.factories import FACTORIES, make_drill, make_roleplay, make_turn, make_user
+from tests.utils.factories import FACTORIES, make_drill, make_opportunity, make_roleplay, make_turn, make_user
 
 FACTORY_TABLES = {table_of(model).name: model for model in FACTORIES}
 
@@ -43,3 +43,6 @@ def test_overrides_and_given_parents_are_used(session):
     assert [make_turn(session, attempt).seq for _ in range(3)] == [0, 1, 2]
     assert len(session.exec(select(Turn).where(Turn.roleplay_id == attempt.id)).all()) == 3
     assert len(session.exec(select(Drill)).all()) == 1  # the parents given were used, none made besides
+    deal = make_opportunity(session, owner_id=rep.id, account="华东精工")  # a parent given by its id
+    assert (deal.owner_id, deal.account) == (rep.id, "华东精工")
+    assert len(session.exec(select(User)).all()) == 2
