@@ -93,7 +93,8 @@ def postgres_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+# A cold start imports the app in ~5 s of CPU; on a shared 2-core machine under load that took 45 s of wall time.
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
