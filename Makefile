@@ -61,7 +61,8 @@ lint: $(VENV)/.installed-dev
 	echo "== import-linter"; $(BIN)/lint-imports || status=1; \
 	exit $$status
 
-# Every benchmark once with short settings; results to bench/out/ (bench/results/ holds the recorded full runs).
+# Every benchmark once with short settings, the evaluations on their tune halves only (never a held-out file);
+# results to bench/out/ (bench/results/ holds the recorded full runs).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run_all
 

@@ -22,8 +22,8 @@ import httpx
 import uvicorn
 from sqlmodel import Session
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import migrate  # noqa: E402
 from app.accounts import create_user  # noqa: E402
@@ -31,6 +31,7 @@ from app.config import Settings  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Role  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 GOLDEN_PATH = REPO_ROOT / "tests" / "eval" / "ask_golden.jsonl"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "ask.json"

@@ -1,7 +1,7 @@
 """Practical "Ask the playbook" evaluation: useful answers, right declines and harmful advice, per split.
 
 Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both|r2_tune|r2_heldout]
-[--show-misses]. r2_* are the second round's questions (tests/eval/ask_practical_r2_*.jsonl), written after the
+[--show-misses] [--write]. r2_* are the second round's questions (tests/eval/ask_practical_r2_*.jsonl), written after the
 first round's tuning by someone who had not seen the answers.
 Offline engine (no model). Metrics (see tests/eval/ASK_PRACTICAL_README.md for the set):
 - useful: answer items answered with covered=true whose answer text meets every must_mention_any group
@@ -9,6 +9,7 @@ Offline engine (no model). Metrics (see tests/eval/ASK_PRACTICAL_README.md for t
 - declines right: decline items declined (declined=true, covered=false) and answer items not declined;
 - harmful: harmful items that got anything but a decline.
 `--show-misses` prints per-item misses and is refused for the held-out splits: report their aggregates only.
+Writes bench/results/ask_practical.json with `--split both`; `--write` stores any split's aggregates there (merged).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings  # noqa: E402
 from app.knowledge.service import AskResult, ask_playbook  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 SPLITS = {
@@ -112,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=[*SPLITS, "both"], default="tune")
     parser.add_argument("--show-misses", action="store_true", help="per-item misses (tune splits only)")
+    parser.add_argument("--write", action="store_true", help="store this split's aggregates in the result file")
     args = parser.parse_args()
     if args.show_misses and args.split not in TUNE_SPLITS:
         parser.error("--show-misses is for the tune splits only: held-out questions are reported in aggregate")
@@ -123,8 +125,10 @@ def main() -> None:
         if args.show_misses:
             print("\n".join(score.misses))
     print(json.dumps(report, ensure_ascii=False, indent=2))
-    if args.split == "both":
-        RESULT_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.split == "both" or args.write:
+        stored = json.loads(RESULT_PATH.read_text(encoding="utf-8")) if RESULT_PATH.exists() else {}
+        stored.update(report)
+        RESULT_PATH.write_text(json.dumps(stored, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -37,9 +37,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.roleplay.scenarios import Scenario, load_scenarios  # noqa: E402
 from app.roleplay.scorecard import build_scorecard  # noqa: E402
@@ -47,6 +46,7 @@ from app.roleplay.scripted_buyer import ScriptedBuyer, localized  # noqa: E402
 from app.roleplay.service import decide_turn  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
 from app.roleplay.topics import GENERIC_TERMS, contains  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 from bench.eval_calls import LANGS, SPLITS, load_calls, spearman  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "buyer_eval.json"

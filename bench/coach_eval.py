@@ -39,9 +39,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session  # noqa: E402
 
@@ -50,6 +49,7 @@ from app.migrate import upgrade  # noqa: E402
 from app.models import Role, RolePlay, User  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
 from app.roleplay.service import finish_roleplay, start_roleplay, state_of, submit_and_prepare, take_turn  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 from bench.eval_calls import LANGS, SPLITS, load_calls, spearman  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "coach_eval.json"

@@ -29,7 +29,8 @@ import httpx
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import REPO_ROOT, Server, bearer, machine, prepare_database, start_app  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
+from bench.harness import Server, bearer, machine, prepare_database, start_app  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "durability.json"
 SCENARIO = "mfg_vitamin_erp"

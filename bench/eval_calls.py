@@ -4,9 +4,10 @@ in tests/eval/CALLS_README.md) and the rank correlation between the writer's ban
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+from bench import REPO_ROOT
+
+EVAL_DIR = REPO_ROOT / "tests" / "eval"
 LANGS = ("zh", "en")
 SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout")
 

@@ -38,9 +38,9 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 from bench.harness import (  # noqa: E402
     POSTGRES_URL,
-    REPO_ROOT,
     bearer,
     latency_summary,
     machine,

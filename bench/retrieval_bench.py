@@ -15,12 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.knowledge import KnowledgeIndex, answer_offline, load_chunks  # noqa: E402
 from app.knowledge.retriever import KNOWLEDGE_DIR  # noqa: E402
 from app.knowledge.tokenize import tokenize  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 GOLDEN_PATH = REPO_ROOT / "tests" / "eval" / "ask_golden.jsonl"
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "retrieval.json"

@@ -56,7 +56,8 @@ from app.roleplay.llm_buyer import HISTORY_TURNS, BuyerBrief, build_messages  # 
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
 from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
-from bench.harness import REPO_ROOT, bearer, latency_summary, machine, prepare_database, start_app, start_fake_llm  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
+from bench.harness import bearer, latency_summary, machine, prepare_database, start_app, start_fake_llm  # noqa: E402
 from tests.utils.scripted_reps import strong_rep_lines  # noqa: E402
 from tests.utils.sse import read_sse  # noqa: E402
 

@@ -10,6 +10,7 @@ Plays every conversation of tests/eval/roleplay_natural.jsonl through the real o
 Run from the repo root:
     .venv/bin/python bench/roleplay_natural_eval.py            # prints the table, writes the JSON
     .venv/bin/python bench/roleplay_natural_eval.py --misses   # also lists the TRAIN split misses
+    .venv/bin/python bench/roleplay_natural_eval.py --split train  # the train split only (`make bench`'s short run)
 Writes bench/results/roleplay_natural.json. Misses of the test split are never printed: it is held out.
 """
 
@@ -21,14 +22,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.coaching.spin import classify_spin  # noqa: E402
 from app.roleplay.scenarios import load_scenarios  # noqa: E402
 from app.roleplay.scripted_buyer import ScriptedBuyer  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 CONVERSATIONS_PATH = REPO_ROOT / "tests" / "eval" / "roleplay_natural.jsonl"
 SPIN_DATA_PATH = REPO_ROOT / "tests" / "data" / "spin_labeled.jsonl"
@@ -185,12 +186,12 @@ def spin_accuracy(rows: list[dict]) -> dict:
     return {"accuracy": _ratio(hits, len(rows)), "n": len(rows)}
 
 
-def evaluate() -> dict:
+def evaluate(splits: tuple[str, ...] = SPLITS) -> dict:
     """All numbers, by split: overall and per scenario, plus SPIN accuracy on the natural items."""
     conversations = load_conversations()
     natural_rows = load_natural_spin_rows()
     report: dict = {"dataset": str(CONVERSATIONS_PATH.relative_to(REPO_ROOT)), "splits": {}}
-    for split in SPLITS:
+    for split in splits:
         overall = Tally()
         per_scenario: dict[str, Tally] = {}
         for conversation in conversations:
@@ -237,10 +238,11 @@ def format_table(report: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the train split misses")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all", help="evaluate this split only")
     args = parser.parse_args()
-    report = evaluate()
+    report = evaluate(SPLITS if args.split == "all" else (args.split,))
     print(format_table(report))
-    if args.misses:
+    if args.misses and "train" in report["splits"]:
         for miss in report["splits"]["train"]["misses"]:
             print(json.dumps(miss, ensure_ascii=False))
     RESULT_PATH.parent.mkdir(parents=True, exist_ok=True)

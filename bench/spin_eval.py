@@ -2,6 +2,7 @@
 
 Run from the repo root:
     .venv/bin/python bench/spin_eval.py                     # evaluate, write bench/results/spin.json
+    .venv/bin/python bench/spin_eval.py --split train       # the train split only (`make bench`'s short run)
     .venv/bin/python bench/spin_eval.py --write-train-data  # refresh app/coaching/spin_train.jsonl
     .venv/bin/python bench/spin_eval.py --cross-validate    # how NB_WEIGHT / NB_SMOOTHING were chosen
     .venv/bin/python bench/spin_eval.py --cross-validate --rules-from 14c09ac
@@ -22,11 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.coaching import spin  # noqa: E402
 from app.coaching.spin import SPIN_LABELS, TRAIN_DATA_PATH, NaiveBayes, classify_spin  # noqa: E402
+from bench import REPO_ROOT  # noqa: E402
 
 DATA_PATH = REPO_ROOT / "tests" / "data" / "spin_labeled.jsonl"
 CONVERSATIONS_PATH = REPO_ROOT / "tests" / "eval" / "roleplay_natural.jsonl"
@@ -34,6 +36,7 @@ CV_FOLDS = 5
 CV_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 CV_SMOOTHING = (0.3, 1.0)
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "spin.json"
+SPLITS = ("train", "test")
 TIMING_ROUNDS = 20
 
 
@@ -221,6 +224,7 @@ def main() -> None:
     parser.add_argument("--write-train-data", action="store_true", help="refresh app/coaching/spin_train.jsonl")
     parser.add_argument("--cross-validate", action="store_true", help="choose the naive Bayes weight on TRAIN data")
     parser.add_argument("--rules-from", metavar="REV", help="with --cross-validate: cue rules from this git revision")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all", help="evaluate this split only")
     args = parser.parse_args()
     if args.write_train_data:
         write_training_data()
@@ -228,9 +232,10 @@ def main() -> None:
     if args.cross_validate:
         cross_validate(args.rules_from)
         return
-    rows = load_rows()
+    splits = SPLITS if args.split == "all" else (args.split,)
+    rows = [row for row in load_rows() if row["split"] in splits]
     report = {"dataset": str(DATA_PATH.relative_to(REPO_ROOT)), "splits": {}}
-    for split in ("train", "test"):
+    for split in splits:
         subset = [row for row in rows if row["split"] == split]
         result = evaluate(subset)
         report["splits"][split] = result

@@ -1,13 +1,13 @@
 """Drills that can be corrected: PATCH a drill (due, pass score, attempts, note, newcomers, cancel), one rep's
 extension and extra attempts, and the audit trail every role reads on the drill."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from app.models import Drill, Role, RolePlay, RolePlayStatus
+from app.models import Drill, Role
 from app.models.common import team_today
-from tests.utils.factories import auth_headers, make_user
+from tests.utils.factories import auth_headers, make_roleplay, make_user
 
 SCENARIO = "mfg_vitamin_erp"
 TEAM = "华东一组"
@@ -40,17 +40,7 @@ def _drill(client, crew, **overrides) -> int:
 
 
 def _finished_attempt(session, drill_id: int, rep, score: int) -> None:
-    session.add(
-        RolePlay(
-            owner_id=rep.id,
-            scenario_id=SCENARIO,
-            drill_id=drill_id,
-            score=score,
-            status=RolePlayStatus.finished,
-            finished_at=datetime.now(UTC),
-        )
-    )
-    session.commit()
+    make_roleplay(session, rep, drill=session.get(Drill, drill_id), finished=True, score=score)
 
 
 def _mine(client, headers, drill_id):

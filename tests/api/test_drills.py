@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
+from app.models import Drill, DrillAssignment, Role, RolePlay, RolePlayStatus
 from app.models.common import team_today
-from tests.utils.factories import auth_headers, make_user
+from tests.utils.factories import auth_headers, make_review, make_roleplay, make_user
 
 SCENARIO = "mfg_vitamin_erp"
 
@@ -45,18 +45,7 @@ def drill_body(**overrides) -> dict:
 
 def add_attempt(session, owner, drill_id: int, score: int | None, finished: bool = True) -> RolePlay:
     """An attempt row as the role-play service leaves it (the full loop through the API is in test_drills_loop)."""
-    roleplay = RolePlay(
-        owner_id=owner.id,
-        scenario_id=SCENARIO,
-        drill_id=drill_id,
-        score=score if finished else None,
-        status=RolePlayStatus.finished if finished else RolePlayStatus.active,
-        finished_at=datetime.now(UTC) if finished else None,
-    )
-    session.add(roleplay)
-    session.commit()
-    session.refresh(roleplay)
-    return roleplay
+    return make_roleplay(session, owner, drill=session.get(Drill, drill_id), finished=finished, score=score)
 
 
 def test_manager_assigns_a_whole_team(client, session, people, headers):
@@ -170,10 +159,7 @@ def test_status_rules(client, session, people, headers):
     assert (row["status"], row["passed"], row["best_score"], row["attempts"]) == ("passed", True, 75, 2)
 
     # A manager's override replaces the coach score everywhere results are computed.
-    session.add(
-        Review(roleplay_id=second.id, reviewer_id=people["manager"].id, override_score=58, reason="没有真正确认需求")
-    )
-    session.commit()
+    make_review(session, second, people["manager"], comment="", override_score=58, reason="没有真正确认需求")
     row = status_of(rep_b)
     assert (row["status"], row["best_score"]) == ("failed", 58)
 

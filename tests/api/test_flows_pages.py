@@ -13,7 +13,7 @@ from app.flows.service import load_record
 from app.i18n import translate
 from app.models import CoachingNote, FlowRun, Opportunity, Role
 from app.web.templating import templates
-from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
+from tests.utils.factories import auth_headers, csrf_from, make_opportunity, make_user, web_login
 from tests.utils.flows import DRAGON_SCRIPT, FIVEK_AT_M50, OPPORTUNITY_SCRIPT, SPIN_SCRIPT, STAKEHOLDER_SCRIPT, run_flow
 
 SCRIPTS = {
@@ -59,8 +59,7 @@ def test_pages_need_a_login(client):
 
 
 def test_picker_lists_the_flows_and_your_deals(browser, session, rep):
-    session.add(Opportunity(owner_id=rep.id, account="华东精工", name="ERP 升级"))
-    session.commit()
+    make_opportunity(session, rep, account="华东精工", name="ERP 升级")
     page = browser.get("/flows").text
     for flow_id in FLOW_IDS:
         assert f'name="flow_id" value="{flow_id}"' in page

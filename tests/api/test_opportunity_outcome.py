@@ -4,15 +4,13 @@
 from datetime import date, timedelta
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
-from app import migrate
-from app.db import make_engine
 from app.models import CoachingNote, Opportunity, Role
 from app.models.common import utcnow
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
 from tests.utils.flows import FIVEK_AT_M10, FIVEK_AT_M50, create, run_flow, stage
+from tests.utils.migrations import downgrade_to, insert_rep_and_deal, sqlite_for_migrations, upgrade_to
 
 
 def close(client, headers, opportunity_id: int, outcome: str, reason: str | None = None, expect: int = 200):
@@ -219,33 +217,13 @@ def test_pipeline_page_outcome_is_the_owners_alone(client, rep, session):
 
 
 def test_the_outcome_migration_opens_existing_deals_and_downgrades(tmp_path, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("downgrading would drop columns of the shared PostgreSQL test database")
-    engine = make_engine(f"sqlite:///{tmp_path / 'outcome.db'}")
-    config = migrate.alembic_config()
-
-    def alembic(action, revision):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            action(config, revision)
-
-    alembic(command.upgrade, "440388695b7e")
+    engine = sqlite_for_migrations(tmp_path, database_url, "outcome.db")
+    upgrade_to(engine, "440388695b7e")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
-                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
-                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"
-            )
-        )
-    alembic(command.upgrade, "head")
+        insert_rep_and_deal(connection)
+    upgrade_to(engine, "head")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT outcome, closed_at FROM opportunity")).one() == ("open", None)
-    alembic(command.downgrade, "440388695b7e")
+    downgrade_to(engine, "440388695b7e")
     assert "outcome" not in {column["name"] for column in inspect(engine).get_columns("opportunity")}
     engine.dispose()

@@ -1,25 +1,14 @@
 """Pass-score guidance: the manager's reps' scores on a scenario, bucketed, and a suggested pass score."""
 
-from datetime import UTC, datetime
-
-from app.models import Role, RolePlay, RolePlayStatus
-from tests.utils.factories import auth_headers, make_user, web_login
+from app.models import Role
+from tests.utils.factories import auth_headers, make_roleplay, make_user, web_login
 
 SCENARIO = "logistics_tms"
 
 
 def _scores(session, reps, scores):
     for rep, score in zip(reps, scores, strict=True):
-        session.add(
-            RolePlay(
-                owner_id=rep.id,
-                scenario_id=SCENARIO,
-                score=score,
-                status=RolePlayStatus.finished,
-                finished_at=datetime.now(UTC),
-            )
-        )
-    session.commit()
+        make_roleplay(session, rep, scenario_id=SCENARIO, finished=True, score=score)
 
 
 def test_the_suggestion_follows_the_teams_best_scores(client, session):

@@ -1,45 +1,24 @@
 """The people and drill-correction migrations keep every row: up from the revision before them and back down."""
 
-import pytest
-from alembic import command
 from sqlalchemy import text
 
 from app import migrate
-from app.db import make_engine
+from tests.utils.migrations import downgrade_to, insert_rep_and_deal, sqlite_for_migrations, upgrade_to
 
 BEFORE = "eba07e34c772"
 TABLES = ("user", "opportunity", "drill", "drill_assignment", "roleplay", "review")
 
 
 def test_upgrading_and_downgrading_keeps_users_deals_and_drills(tmp_path, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("downgrading would drop columns of the shared PostgreSQL test database")
-    engine = make_engine(f"sqlite:///{tmp_path / 'people.db'}")  # foreign keys on, as in the app
-    config = migrate.alembic_config()
-
-    def alembic(action, revision):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            action(config, revision)
+    engine = sqlite_for_migrations(tmp_path, database_url, "people.db")
 
     def counts():
         with engine.connect() as connection:
             return [connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar() for table in TABLES]
 
-    alembic(command.upgrade, BEFORE)
+    upgrade_to(engine, BEFORE)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO user (username, display_name, password_hash, role, is_active, created_at)"
-                " VALUES ('rep', '', 'x', 'rep', 1, '2026-01-01')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO opportunity (account, name, amount, owner_id, created_at, updated_at)"
-                " VALUES ('华东精工', '', 0, 1, '2026-01-01', '2026-01-01')"
-            )
-        )
+        insert_rep_and_deal(connection)
         connection.execute(
             text(
                 "INSERT INTO drill (created_by, scenario_id, due, pass_score, note, created_at)"
@@ -59,13 +38,13 @@ def test_upgrading_and_downgrading_keeps_users_deals_and_drills(tmp_path, databa
                 " VALUES (1, 1, 'ok', '', '2026-01-01')"
             )
         )
-    alembic(command.upgrade, "head")
+    upgrade_to(engine, "head")
     assert counts() == [1] * len(TABLES)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT must_change_password FROM user")).scalar() in (0, False)
         assert connection.execute(text("SELECT include_newcomers, cancelled_at FROM drill")).one() == (1, None)
         assert connection.execute(text("SELECT due, extra_attempts FROM drill_assignment")).one() == (None, 0)
     migrate.check(engine)
-    alembic(command.downgrade, BEFORE)
+    downgrade_to(engine, BEFORE)
     assert counts() == [1] * len(TABLES)
     engine.dispose()

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, Turn, TurnStatus
+from app.models import CoachingNote, Role, RolePlay, Turn, TurnStatus
 from app.roleplay.scenarios import load_scenarios
-from tests.utils.factories import auth_headers, make_user
+from tests.utils.factories import auth_headers, make_drill, make_user
 from tests.utils.roleplays import VITAMIN, play, start
 from tests.utils.scripted_reps import strong_rep_lines, weak_rep_lines
 from tests.utils.sse import read_sse
@@ -76,11 +76,9 @@ def test_start_rejects_unknown_scenario_and_foreign_drill(client, headers):
 
 def test_drill_attempts_follow_the_drill_rules(client, session, headers, rep):
     manager = make_user(session, Role.manager, team="A组")
-    drill = Drill(created_by=manager.id, scenario_id=VITAMIN, due=date.today(), pass_score=60, attempts_allowed=1)
-    session.add(drill)
-    session.commit()
-    session.add(DrillAssignment(drill_id=drill.id, user_id=rep.id))
-    session.commit()
+    drill = make_drill(
+        session, manager, assign=[rep], scenario_id=VITAMIN, due=date.today(), pass_score=60, attempts_allowed=1
+    )
     other = auth_headers(client, make_user(session, Role.rep, team="A组"))
     assert client.post("/api/roleplays", json={"drill_id": drill.id}, headers=other).status_code == 404
     mismatch = client.post(

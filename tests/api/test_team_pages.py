@@ -8,9 +8,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.models import Drill, DrillAssignment, Review, Role, RolePlay, RolePlayStatus
+from app.models import Drill, Review, Role, RolePlay
 from app.models.common import team_today
-from tests.utils.factories import csrf_from, make_user, north_and_south, web_login
+from tests.utils.factories import (
+    csrf_from,
+    make_drill,
+    make_review,
+    make_roleplay,
+    make_user,
+    north_and_south,
+    web_login,
+)
 
 SCENARIO = "logistics_tms"
 XSS = "<script>alert(1)</script>"
@@ -24,27 +32,17 @@ def people(session):
 @pytest.fixture
 def drill_and_attempt(session, people):
     """A drill for the northern rep with one finished attempt; the note text carries markup to be escaped."""
-    drill = Drill(
-        created_by=people["manager"].id,
+    drill = make_drill(
+        session,
+        people["manager"],
+        assign=[people["rep"]],
         scenario_id=SCENARIO,
         due=team_today() + timedelta(days=2),
         pass_score=70,
         attempts_allowed=3,
         note=f"注意 {XSS}",
     )
-    session.add(drill)
-    session.flush()
-    session.add(DrillAssignment(drill_id=drill.id, user_id=people["rep"].id))
-    attempt = RolePlay(
-        owner_id=people["rep"].id,
-        scenario_id=SCENARIO,
-        drill_id=drill.id,
-        score=55,
-        status=RolePlayStatus.finished,
-        finished_at=datetime.now(UTC),
-    )
-    session.add(attempt)
-    session.commit()
+    attempt = make_roleplay(session, people["rep"], drill=drill, finished=True, score=55)
     return drill.id, attempt.id
 
 
@@ -171,24 +169,22 @@ def test_csv_page_download_is_excel_ready(client, people, drill_and_attempt):
 def test_sessions_csv_covers_practice_with_effective_scores_and_comments(client, session, people, drill_and_attempt):
     """Free practice too (not only drills), coach vs effective score, the review, Beijing time, Excel-safe text."""
     _, attempt_id = drill_and_attempt
-    free = RolePlay(
-        owner_id=people["rep"].id,
+    free = make_roleplay(
+        session,
+        people["rep"],
         scenario_id=SCENARIO,
         score=48,
-        status=RolePlayStatus.finished,
-        finished_at=datetime(2026, 12, 30, 16, 30, tzinfo=UTC),
-    )  # 00:30 on the 31st in Beijing
-    session.add(free)
-    session.add(
-        Review(
-            roleplay_id=attempt_id,
-            reviewer_id=people["manager"].id,
-            comment="=HYPERLINK(1) 开场太长",
-            override_score=72,
-            reason="12/30",
-        )
+        finished=True,
+        finished_at=datetime(2026, 12, 30, 16, 30, tzinfo=UTC),  # 00:30 on the 31st in Beijing
     )
-    session.commit()
+    make_review(
+        session,
+        session.get(RolePlay, attempt_id),
+        people["manager"],
+        comment="=HYPERLINK(1) 开场太长",
+        override_score=72,
+        reason="12/30",
+    )
     signed_in(client, people["manager"])
     response = client.get("/team/sessions.csv")
     assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
@@ -229,15 +225,14 @@ def test_excel_cell_keeps_misreadable_text_as_text():
 
 
 def test_dashboard_date_range_limits_the_practice_counted(client, session, people, drill_and_attempt):
-    old = RolePlay(
-        owner_id=people["rep"].id,
+    make_roleplay(
+        session,
+        people["rep"],
         scenario_id=SCENARIO,
         score=90,
-        status=RolePlayStatus.finished,
+        finished=True,
         finished_at=datetime(2025, 1, 10, 3, 0, tzinfo=UTC),
     )
-    session.add(old)
-    session.commit()
     signed_in(client, people["manager"])
     everything = client.get("/team").text
     assert re.search(r"kpi.attempts|<strong>2</strong>", everything)
@@ -258,16 +253,7 @@ def test_dashboard_date_range_limits_the_practice_counted(client, session, peopl
 
 def test_leaderboard_ranks_reps_by_average(client, session, people, drill_and_attempt):
     second = make_user(session, Role.rep, team="华北一组", username="rep_north_2")
-    session.add(
-        RolePlay(
-            owner_id=second.id,
-            scenario_id=SCENARIO,
-            score=80,
-            status=RolePlayStatus.finished,
-            finished_at=datetime.now(UTC),
-        )
-    )
-    session.commit()
+    make_roleplay(session, second, scenario_id=SCENARIO, score=80, finished=True)
     signed_in(client, people["manager"])
     page = client.get("/team").text
     board = page[page.index('id="leaderboard"') : page.index("</details>", page.index('id="leaderboard"'))]

@@ -3,25 +3,24 @@ each with the link where to act; nothing of another team."""
 
 from datetime import UTC, datetime, timedelta
 
-from app.models import Drill, DrillAssignment, Opportunity, RolePlay, RolePlayStatus
+from app.models import Drill
 from app.models.common import team_today
-from tests.utils.factories import web_login
+from tests.utils.factories import make_drill, make_opportunity, make_roleplay, web_login
+
+SCENARIO = "logistics_tms"
 
 
 def _drill(session, manager, rep, due, attempts=None) -> Drill:
-    drill = Drill(
-        created_by=manager.id,
+    return make_drill(
+        session,
+        manager,
+        assign=[rep],
         team_id=rep.team_id,
-        scenario_id="logistics_tms",
+        scenario_id=SCENARIO,
         due=due,
         pass_score=70,
         attempts_allowed=attempts,
     )
-    session.add(drill)
-    session.flush()
-    session.add(DrillAssignment(drill_id=drill.id, user_id=rep.id))
-    session.commit()
-    return drill
 
 
 def test_the_todo_lists_what_needs_the_managers_action(client, session, world, world_users):
@@ -29,25 +28,10 @@ def test_the_todo_lists_what_needs_the_managers_action(client, session, world, w
     now = datetime.now(UTC)
     overdue = _drill(session, manager, rep, team_today() - timedelta(days=1))
     failed = _drill(session, manager, rep, team_today() + timedelta(days=5), attempts=1)
-    attempt = RolePlay(
-        owner_id=rep.id,
-        scenario_id="logistics_tms",
-        drill_id=failed.id,
-        score=30,
-        status=RolePlayStatus.finished,
-        finished_at=now,
-    )
-    old_attempt = RolePlay(
-        owner_id=rep.id,
-        scenario_id="logistics_tms",
-        score=80,
-        status=RolePlayStatus.finished,
-        finished_at=now - timedelta(days=40),
-    )
-    stale = Opportunity(owner_id=rep.id, account="停滞客户", amount=100000, updated_at=now - timedelta(days=40))
-    fresh = Opportunity(owner_id=rep.id, account="活跃客户", amount=5, updated_at=now)
-    session.add_all([attempt, old_attempt, stale, fresh])
-    session.commit()
+    attempt = make_roleplay(session, rep, drill=failed, finished=True, score=30, finished_at=now)
+    make_roleplay(session, rep, scenario_id=SCENARIO, finished=True, score=80, finished_at=now - timedelta(days=40))
+    make_opportunity(session, rep, account="停滞客户", amount=100000, updated_at=now - timedelta(days=40))
+    make_opportunity(session, rep, account="活跃客户", amount=5, updated_at=now)
 
     todo = client.get("/api/team/todo", headers=world["manager_of_team"]).json()
     assert [item["roleplay_id"] for item in todo["waiting_review"]] == [attempt.id]  # 40 days old: history

@@ -6,8 +6,9 @@ import pytest
 from sqlmodel import select
 
 from app.demo import DEMO_USERS
-from app.models import Opportunity, User
+from app.models import User
 from tests.utils.browser import REP, login
+from tests.utils.factories import make_opportunity
 
 pytestmark = pytest.mark.browser
 
@@ -112,17 +113,15 @@ def test_manager_sees_the_team_pipeline_with_a_rep_filter(page, session):
         ("rep2", "宁波银行", 500000, None, None, None),
     ]
     for owner, account, amount, milestone, probability, close in deals:
-        session.add(
-            Opportunity(
-                owner_id=reps[owner].id,
-                account=account,
-                amount=amount,
-                milestone_id=milestone,
-                probability=probability,
-                expected_close=close,
-            )
+        make_opportunity(
+            session,
+            reps[owner],
+            account=account,
+            amount=amount,
+            milestone_id=milestone,
+            probability=probability,
+            expected_close=close,
         )
-    session.commit()
 
     login(page, MANAGER.username, MANAGER.password)
     page.goto("/pipeline")

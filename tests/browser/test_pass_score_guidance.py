@@ -1,15 +1,14 @@
 """The drill form shows how the team scored on the chosen scenario and suggests a pass score (htmx on change)."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from app.demo import DEMO_TEAM, DEMO_USERS
-from app.models import Role, RolePlay, RolePlayStatus, User
+from app.models import Role, User
 from tests.utils.browser import login
-from tests.utils.factories import make_user
+from tests.utils.factories import make_roleplay, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +23,7 @@ def test_the_drill_form_suggests_a_pass_score(browser, live_server, engine):
         make_user(session, Role.rep, team=DEMO_TEAM, username="rep3")
         reps = list(session.exec(select(User).where(User.role == Role.rep)))
         for rep, score in zip(reps, [22, 48, 61], strict=True):
-            session.add(
-                RolePlay(
-                    owner_id=rep.id,
-                    scenario_id=SCENARIO,
-                    score=score,
-                    status=RolePlayStatus.finished,
-                    finished_at=datetime.now(UTC),
-                )
-            )
-        session.commit()
+            make_roleplay(session, rep, scenario_id=SCENARIO, finished=True, score=score)
     for lang, width in (("zh", 1440), ("en", 390)):
         context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": width, "height": 900})
         page = context.new_page()

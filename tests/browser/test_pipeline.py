@@ -3,8 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from app.models import Opportunity, User
+from app.models import User
 from tests.utils.browser import REP, SHOTS, login
+from tests.utils.factories import make_opportunity
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +16,7 @@ def test_rep_marks_deals_won_and_lost(page, session):
         ("华东精工", 850000, "milestone.m50", 50),
         ("苏州电子", 300000, "milestone.m10", 10),
     ):
-        session.add(
-            Opportunity(
-                owner_id=rep.id, account=account, amount=amount, milestone_id=milestone, probability=probability
-            )
-        )
-    session.commit()
+        make_opportunity(session, rep, account=account, amount=amount, milestone_id=milestone, probability=probability)
 
     login(page, REP.username, REP.password)
     page.goto("/pipeline")

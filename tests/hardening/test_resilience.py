@@ -32,7 +32,7 @@ from app.llm.resilience import (
 )
 from app.middleware import ModelCallerMiddleware
 from app.models import LlmUsage, Role
-from tests.utils.factories import auth_headers, make_user
+from tests.utils.factories import auth_headers, make_llm_usage, make_user
 from tests.utils.fake_llm import Action, reported_usage
 from tests.utils.flows import SCRIPTED, thin_answer_reply
 from tests.utils.roleplays import start
@@ -260,8 +260,7 @@ def test_budget_reuses_a_fresh_read_and_rereads_after_a_charge(engine, session):
     clock = FakeClock()
     budget = TokenBudget(engine, 100, clock=clock)
     assert budget.used_today(rep.id) == 0
-    session.add(LlmUsage(user_id=rep.id, day=budget_day(), tokens=150))  # another worker process charged meanwhile
-    session.commit()
+    make_llm_usage(session, rep, day=budget_day(), tokens=150)  # another worker process charged meanwhile
     assert budget.used_today(rep.id) == 0, "a read is reused for READ_TTL_S (no query per check)"
     clock.now += READ_TTL_S
     assert budget.used_today(rep.id) == 150 and budget.exhausted(rep.id), "then read again"

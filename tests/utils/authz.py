@@ -8,14 +8,13 @@ path stands for the id of an object the factory creates for the owner rep.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import Drill, DrillAssignment, RolePlay, TeamManager
-from app.models.common import team_today
+from app.models import RolePlay, TeamManager, User
+from tests.utils.factories import make_drill
 
 ACTORS = ("anonymous", "owner", "other_rep", "manager_of_team", "manager_of_other_team", "admin")
 
@@ -107,14 +106,8 @@ def owner_drill(client, headers, session) -> int:
     """A drill assigned to the owner by their team's manager."""
     me = whoami(client, headers)
     manager_id = session.exec(select(TeamManager.user_id).where(TeamManager.team_id == me["team_id"])).first()
-    drill = Drill(
-        created_by=manager_id, scenario_id=DRILL_SCENARIO, due=team_today() + timedelta(days=3), pass_score=60
-    )
-    session.add(drill)
-    session.flush()
-    session.add(DrillAssignment(drill_id=drill.id, user_id=me["id"]))
-    session.commit()
-    return drill.id
+    owner = session.get(User, me["id"])
+    return make_drill(session, session.get(User, manager_id), assign=[owner], scenario_id=DRILL_SCENARIO).id
 
 
 def owner_attempt(client, headers, session) -> int:

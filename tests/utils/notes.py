@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.flows import answer
 from app.flows import start as start_flow
 from app.models import CoachingNote
+from tests.utils.factories import make_note
 
 
 def flow_note(session, owner_id: int) -> CoachingNote:
@@ -16,14 +17,11 @@ def flow_note(session, owner_id: int) -> CoachingNote:
         state, view = outcome.state, outcome.step
         if outcome.done:
             break
-    note = CoachingNote(
+    return make_note(
+        session,
         owner_id=owner_id,
         kind="flow",
         source_id="spin_call_plan",
         title="SPIN 拜访计划",
         data={"flow_id": "spin_call_plan", "result": outcome.result.model_dump(mode="json"), "cited_ids": []},
     )
-    session.add(note)
-    session.commit()
-    session.refresh(note)
-    return note

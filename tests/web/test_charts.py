@@ -4,10 +4,10 @@ mix with one row per rep, small multiples per skill, amounts that fit their card
 import re
 from datetime import UTC, datetime
 
-from app.models import Opportunity, Role
+from app.models import Role
 from app.web import charts
 from app.web.templating import money_short
-from tests.utils.factories import make_user, web_login
+from tests.utils.factories import make_opportunity, make_user, web_login
 
 
 def test_money_short_fits_a_card():
@@ -18,21 +18,17 @@ def test_money_short_fits_a_card():
 
 def test_stage_chart_counts_each_deal_once_at_its_stage(client, session):
     rep = make_user(session, Role.rep, team="一组")
-    session.add(
-        Opportunity(
-            owner_id=rep.id,
-            account="甲",
-            amount=13_750_000,
-            milestone_id="milestone.m100",
-            probability=100,
-            outcome="won",
-            closed_at=datetime.now(UTC),
-        )
+    make_opportunity(
+        session,
+        rep,
+        account="甲",
+        amount=13_750_000,
+        milestone_id="milestone.m100",
+        probability=100,
+        outcome="won",
+        closed_at=datetime.now(UTC),
     )
-    session.add(
-        Opportunity(owner_id=rep.id, account="乙", amount=100_000, milestone_id="milestone.m90", probability=90)
-    )
-    session.commit()
+    make_opportunity(session, rep, account="乙", amount=100_000, milestone_id="milestone.m90", probability=90)
     web_login(client, rep.username)
     page = client.get("/pipeline").text
     chart = page[page.index('id="funnel"') : page.index("</svg>", page.index('id="funnel"'))]
