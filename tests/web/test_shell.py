@@ -57,6 +57,7 @@ def test_the_ui_follows_the_browsers_language_until_the_user_chooses(client, ses
     english = {"accept-language": "en-US,en;q=0.9"}
     login = client.get("/login", headers=english)
     assert 'lang="en"' in login.text and "Sign in" in login.text
+    assert "Accept-Language" in login.headers["vary"]  # a shared cache keeps the two languages apart
     rep = make_user(session)
     web_login(client, rep.username)
     assert "Role-play" in client.get("/", headers=english).text
