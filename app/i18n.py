@@ -1,4 +1,5 @@
-"""UI strings in Chinese and English; the `lang` cookie picks one (Chinese by default).
+"""UI strings in Chinese and English: the `lang` cookie (the user's own choice) picks one, else the browser's
+Accept-Language (en* English, zh* Chinese, whichever it prefers), else Chinese.
 
 Strings live in app/web/messages/<feature>.yaml as `key: {zh: ..., en: ...}`, one file per feature,
 merged at import; a key defined twice is an error.
@@ -34,8 +35,34 @@ def as_lang(value: str | None) -> Lang:
     return "en" if value == "en" else "zh"
 
 
+def preferred_lang(accept_language: str | None) -> Lang | None:
+    """The UI language a browser's Accept-Language prefers, by quality (ties: the first listed); None if it names
+    neither, e.g. `fr-FR,en;q=0.8,zh;q=0.9` → zh, `en-GB,en;q=0.9` → en, `de` → None."""
+    ranked: list[tuple[float, int, Lang]] = []
+    for position, item in enumerate((accept_language or "").split(",")[:20]):
+        tag, *params = item.split(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in LANGS:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranked.append((quality, -position, as_lang(primary)))
+    return max(ranked)[2] if ranked else None
+
+
 def get_lang(request: Request) -> Lang:
-    return as_lang(request.cookies.get("lang"))
+    """The UI language of a request: the user's choice (the `lang` cookie), else the browser's, else Chinese."""
+    chosen = request.cookies.get("lang")
+    if chosen in LANGS:
+        return as_lang(chosen)
+    return preferred_lang(request.headers.get("accept-language")) or "zh"
 
 
 def translate(key: str, lang: str, **values: object) -> str:

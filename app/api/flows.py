@@ -32,7 +32,9 @@ class FlowSummary(BaseModel):
 
 class RunStart(BaseModel):
     opportunity_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
-    lang: Literal["zh", "en"] | None = Field(default=None, description="defaults to the lang cookie, else zh")
+    lang: Literal["zh", "en"] | None = Field(
+        default=None, description="defaults to the UI language: the lang cookie, else Accept-Language, else zh"
+    )
 
 
 class RunStarted(BaseModel):

@@ -42,7 +42,8 @@ class RolePlayStart(BaseModel):
     )
     drill_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
     lang: Literal["zh", "en"] | None = Field(
-        default=None, description="the language the buyer speaks (default: the UI language, the lang cookie, else zh)"
+        default=None,
+        description="the language the buyer speaks (default: the UI language: the lang cookie, else Accept-Language, else zh)",
     )
 
 

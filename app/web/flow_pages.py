@@ -32,7 +32,9 @@ def fivek_chart(result: dict[str, Any], lang: str) -> Markup:
     scores = list(reversed(result["scores"]))  # horizontal bars are drawn bottom-up; keep the table's order
     names = [score["dimension"]["name_en" if lang == "en" else "name_zh"] for score in scores]
     label = translate("flows.fivek.points", lang)
-    return charts.bars(names, {label: [score["points"] for score in scores]}, max_value=20, horizontal=True)
+    return charts.bars(
+        names, {label: [score["points"] for score in scores]}, max_value=20, horizontal=True, compact=True
+    )
 
 
 # Result partials (flows/result_*.html) are also included by the notes page, which only passes `note`.

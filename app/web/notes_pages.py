@@ -74,7 +74,12 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
     """One note, readable: a role-play's scores and advice, or a flow's result."""
     note = visible_note(session, user, note_id)
     lang = get_lang(request)
-    context: dict[str, Any] = {"note": note, "owner": session.get(User, note.owner_id), "name": element_namer(lang)}
+    context: dict[str, Any] = {
+        "note": note,
+        "title": note_titles(session, [note], lang).get(require_id(note), note.title),
+        "owner": session.get(User, note.owner_id),
+        "name": element_namer(lang),
+    }
     if note.kind == "roleplay":
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")

@@ -331,6 +331,7 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
         spin_names,
         {translate("roleplay.score.questions", lang): [card["spin_counts"].get(label, 0) for label in SPIN_LABELS]},
         counts=True,
+        compact=True,
     )
     next_scenario = repository.get_scenario(session, card.get("suggested_next_scenario") or "")
     return render(

@@ -46,4 +46,6 @@ def render(request: Request, name: str, context: dict | None = None, status_code
         "llm_enabled": request.app.state.settings.llm_enabled,
     }
     ctx.update(context or {})
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    response.headers["vary"] = "Accept-Language, Cookie"  # the language comes from either (app.i18n.get_lang)
+    return response

@@ -36,6 +36,12 @@ def test_the_default_language_is_the_ui_language(client, session):
     started = client.post("/api/roleplays", json={"scenario_id": TMS}, headers=headers)
     assert started.json()["lang"] == "en"
     client.cookies.delete("lang")
+    # No choice made: the browser's language, and the cookie still wins over it.
+    english = {**headers, "accept-language": "en-US,en;q=0.9"}
+    assert client.post("/api/roleplays", json={"scenario_id": TMS}, headers=english).json()["lang"] == "en"
+    client.cookies.set("lang", "zh")
+    assert client.post("/api/roleplays", json={"scenario_id": TMS}, headers=english).json()["lang"] == "zh"
+    client.cookies.delete("lang")
 
 
 def test_a_bad_lang_is_a_clear_422(client, session):

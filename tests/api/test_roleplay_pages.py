@@ -190,3 +190,18 @@ def test_the_rubric_is_shown_before_the_call_and_the_scorecard_quotes_the_reps_w
     assert not re.findall(
         r"(?<![\w.\"'=/-])(?:dragon|spin|fivek|style)\.[a-z_]+(?:\.[a-z_0-9]+)*", card.split("<main")[1]
     ), "no raw playbook ids in the page text"
+
+
+def test_an_english_scorecard_names_the_next_scenarios_buyer_in_english(client, rep):
+    csrf = signed_in(client, rep)
+    client.cookies.set("lang", "en")
+    url = start_page(client, csrf)
+    fragment = send(client, url, csrf, "How do you plan production today?")
+    client.get(re.search(r'sse-connect="([^"]+)"', fragment.text).group(1))
+    client.post(f"{url}/finish", data={"csrf_token": csrf})
+    card = client.get(f"{url}/scorecard").text
+    suggested = card[card.index('class="scenario-card next"') :]
+    next_id = re.search(r'name="scenario_id" value="([^"]+)"', suggested).group(1)
+    persona = load_scenarios()[next_id].persona
+    assert persona.name_en in suggested and persona.name not in suggested
+    client.cookies.delete("lang")

@@ -1,10 +1,12 @@
-"""The chat never gets stuck: every error reply shows a message and sending works again; Enter sends on desktop
-(not Shift+Enter, not while an input method composes); on a 390 px phone the menu folds and the composer stays put."""
+"""The chat never gets stuck: every error reply (422, 409, 429, 5xx, no network) shows a message and sending works
+again; Enter sends on desktop (not Shift+Enter, not while an input method composes); on a 390 px phone the menu
+folds and the composer stays put."""
 
 from pathlib import Path
 
 import pytest
 
+from app.i18n import translate
 from tests.utils.browser import login
 
 pytestmark = pytest.mark.browser
@@ -54,6 +56,22 @@ def test_every_error_reply_shows_a_message_and_sending_works_again(page):
         button.click()
         page.wait_for_function(f"() => document.getElementById('chat-error').textContent.includes('{status}')")
         assert button.is_enabled() and box.input_value() == "你们现在用什么系统排课？", "the text is kept"
+        page.unroute("**/roleplay/*/messages")
+
+    # 409 (a reply still coming) and 429 (too fast) as the chat route sends them: its error line's fragment.
+    for status, text in ((409, "上一条回复还没结束"), (429, translate("roleplay.chat.rate_limited", "zh"))):
+        page.route(
+            "**/roleplay/*/messages",
+            lambda route, _request, status=status, text=text: route.fulfill(
+                status=status,
+                content_type="text/html",
+                headers={"HX-Retarget": "#chat-error", "HX-Reswap": "innerHTML", "Retry-After": "5"},
+                body=text,
+            ),
+        )
+        button.click()
+        page.wait_for_function("t => document.getElementById('chat-error').textContent.includes(t)", arg=text)
+        assert button.is_enabled() and box.input_value() == "你们现在用什么系统排课？", status
         page.unroute("**/roleplay/*/messages")
 
     page.route("**/roleplay/*/messages", lambda route: route.fulfill(status=502, body="<html>bad gateway</html>"))

@@ -7,25 +7,13 @@ from sqlmodel import select
 
 from app.demo import DEMO_USERS
 from app.models import User
-from tests.utils.browser import REP, login
+from tests.utils.browser import FIVEK_CHOICES, REP, login
 from tests.utils.factories import make_opportunity
 
 pytestmark = pytest.mark.browser
 
 MANAGER = next(u for u in DEMO_USERS if u.username == "manager")
 SHOTS = "/tmp/shots"
-
-# (button value to click) for each choice question of the 5K flow, in the order the coach asks them.
-FIVEK_CHOICES = [
-    "fivek.power.l4",
-    "fivek.problem.l5",
-    "decision_maker",
-    "fivek.vision.l3",
-    "decision_maker",
-    "fivek.value.l2",
-    "decision_maker",
-    "fivek.control.l4",
-]
 
 
 def coach_says(page) -> str:

@@ -17,6 +17,18 @@ SHOTS = Path("/tmp/shots")
 
 SCENARIO = load_scenarios()["mfg_vitamin_erp"]
 
+# (button value to click) for each choice question of the 5K flow, in the order the coach asks them.
+FIVEK_CHOICES = [
+    "fivek.power.l4",
+    "fivek.problem.l5",
+    "decision_maker",
+    "fivek.vision.l3",
+    "decision_maker",
+    "fivek.value.l2",
+    "decision_maker",
+    "fivek.control.l4",
+]
+
 
 def say(page, text: str) -> None:
     """Send one message and wait until the buyer's streamed reply has been replaced by the stored one."""

@@ -1,7 +1,11 @@
 """The web shell: login with CSRF, session cookie, logout, language switch, navigation by role."""
 
+import html
+
 from app.models import Role
+from app.roleplay.scenarios import load_scenarios
 from tests.utils.factories import PASSWORD, csrf_from, make_user, web_login
+from tests.utils.roleplays import signed_in
 
 
 def test_pages_need_login(client):
@@ -47,6 +51,39 @@ def test_language_switch_to_english(client, session):
     client.get("/lang/en", headers={"referer": "http://testserver/"})
     page = client.get("/")
     assert "Role-play" in page.text and 'lang="en"' in page.text
+
+
+def test_the_ui_follows_the_browsers_language_until_the_user_chooses(client, session):
+    english = {"accept-language": "en-US,en;q=0.9"}
+    login = client.get("/login", headers=english)
+    assert 'lang="en"' in login.text and "Sign in" in login.text
+    assert "Accept-Language" in login.headers["vary"]  # a shared cache keeps the two languages apart
+    rep = make_user(session)
+    web_login(client, rep.username)
+    assert "Role-play" in client.get("/", headers=english).text
+    assert "角色扮演" in client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert "角色扮演" in client.get("/", headers={"accept-language": "fr-FR,en;q=0.5,zh-TW;q=0.8"}).text
+    assert "角色扮演" in client.get("/", headers={"accept-language": "de-DE,fr;q=0.9"}).text  # neither: Chinese
+    assert "角色扮演" in client.get("/").text  # no header: Chinese
+    # The user's own choice wins over the browser's, both ways.
+    client.get("/lang/zh", headers={"referer": "http://testserver/"})
+    assert "角色扮演" in client.get("/", headers=english).text
+    client.get("/lang/en", headers={"referer": "http://testserver/"})
+    assert "Role-play" in client.get("/", headers={"accept-language": "zh-CN"}).text
+
+
+def test_an_english_browser_starts_an_english_role_play(client, session):
+    csrf = signed_in(client, make_user(session, Role.rep, team="A组"))
+    english = {"accept-language": "en-GB,en;q=0.9"}
+    started = client.post(
+        "/roleplay/start",
+        data={"scenario_id": "logistics_tms", "csrf_token": csrf},
+        headers=english,
+        follow_redirects=False,
+    )
+    page = html.unescape(client.get(started.headers["location"], headers=english).text)
+    scenario = load_scenarios()["logistics_tms"]
+    assert 'lang="en"' in page and scenario.opening_line_en in page and scenario.opening_line not in page
 
 
 def test_logout_needs_csrf(client, session):

@@ -6,9 +6,10 @@
   const errorLine = document.getElementById("chat-error");
   const scrollDown = () => { chat.scrollTop = chat.scrollHeight; };
 
-  // On a phone the scenario card starts folded: open, it fills the screen and pushes the conversation out of view.
+  // Below the two-column width the scenario card starts folded (its summary line, the goal, stays pinned on top):
+  // open, it would fill the screen and push the conversation out of view.
   const brief = document.getElementById("scenario-brief");
-  if (brief && window.matchMedia("(max-width: 768px)").matches) brief.open = false;
+  if (brief && window.matchMedia("(max-width: 900px)").matches) brief.open = false;
 
   // One idempotency key per message: a double submit of the same text is stored once.
   const freshClientId = (form) => {
@@ -76,6 +77,29 @@
   // Desktop: Enter sends, Shift+Enter is a new line. Never while an input method is composing (Chinese pinyin
   // uses Enter to confirm a word), and not on touch screens, where the keyboard's Enter is the new line.
   const enterSends = window.matchMedia("(hover: hover) and (pointer: fine)");
+
+  // The placeholder names the keys only where Enter sends and the longer text fits the box; else the short one
+  // (a phone's box is narrow, and its Enter is a new line).
+  const fitPlaceholder = () => {
+    const box = document.querySelector("#composer-form textarea");
+    if (!box || !box.dataset.placeholderKeys) return;
+    box.dataset.placeholderShort = box.dataset.placeholderShort || box.placeholder;
+    let fits = false;
+    if (enterSends.matches && box.clientWidth > 0) {
+      const style = getComputedStyle(box);
+      const context = document.createElement("canvas").getContext("2d");
+      context.font = style.font;
+      const lineWidth = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const lines = Math.floor((box.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom))
+        / (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5));
+      // Wrapping breaks at words, not anywhere: leave a fifth of the room for that.
+      fits = context.measureText(box.dataset.placeholderKeys).width <= lineWidth * Math.max(1, lines) * 0.8;
+    }
+    box.placeholder = fits ? box.dataset.placeholderKeys : box.dataset.placeholderShort;
+  };
+  fitPlaceholder();
+  window.addEventListener("resize", fitPlaceholder);
+  document.body.addEventListener("htmx:oobAfterSwap", fitPlaceholder);  // the composer is sometimes redrawn
   document.body.addEventListener("keydown", (event) => {
     const form = composer();
     if (!form || event.target.form !== form || event.key !== "Enter") return;
