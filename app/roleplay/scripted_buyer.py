@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from app.coaching.spin import SpinLabel
-from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price
+from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
 from app.roleplay.phrases import phrase_options, tone_lexicon
 from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
@@ -339,7 +339,7 @@ def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: Spi
     return Understanding(
         label=spin.label,
         is_question=spin.is_question,
-        is_pitch=spin.is_pitch,
+        is_pitch=spin.is_pitch or states_claim(rep_text),  # a claim stated without the classifier's pitch words
         asks_commitment=spin.asks_commitment,
         scores=dict(getattr(spin, "scores", None) or {}),
         tone="rude" if kind else "ok",
