@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from app.knowledge.tokenize import is_chinese
 from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import Scenario
 from app.roleplay.state import SessionState
@@ -150,6 +151,16 @@ def _rep_clauses(clauses: list[str]) -> list[str]:
     return rep
 
 
+def _addressed(clause: str) -> bool:
+    """An English clause acts for the customer only when it addresses him ("you", "your team") or asks him
+    ("could we", "how about", an imperative); a noun phrase ("integrated finance and export management") does not.
+    Chinese drops the subject, so its clauses count as they are."""
+    if is_chinese(clause):
+        return True
+    cues = get_rubric().asks
+    return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
+
+
 def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     """order | advance | continuation | none for one rep turn, read on the structure of the line.
 
@@ -169,10 +180,13 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     acting_part = "，".join(
         clause
         for clause in customer_clauses
-        if not cues.matches("contact", clause)
-        or cues.names_third_party(clause)
-        or cues.matches("stakeholder", clause)
-        or cues.matches("work_object", clause)
+        if _addressed(clause)
+        and (
+            not cues.matches("contact", clause)
+            or cues.names_third_party(clause)
+            or cues.matches("stakeholder", clause)
+            or cues.matches("work_object", clause)
+        )
     )
     request = (
         cues.is_request(text)
@@ -243,6 +257,22 @@ def is_price_offer(text: str) -> bool:
 _SENTENCE = re.compile(r"(?<=[。!！?？;；])|(?<=\.)\s+")
 
 
+def _statements(text: str) -> list[str]:
+    """The statement parts of a turn: its sentences that are not questions, and the lead-in clauses of a question
+    in which the seller speaks of himself ("我们的系统能把补录时间缩短一半，下周能不能挑个病区试用？")."""
+    parts: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        if not sentence.endswith(("?", "？")):
+            parts.append(sentence)
+            continue
+        lead_in = _clauses(sentence)[:-1]
+        parts.extend(clause for clause in lead_in if get_rubric().claims.matches("first_person", clause))
+    return parts
+
+
 def states_claim(text: str) -> bool:
     """A seller's claim stated in the turn, recognised on structure: in a sentence that is not a question and does
     not picture a solution ("如果…" / "if…"), the seller, his product or his customers with a capability or benefit
@@ -250,9 +280,8 @@ def states_claim(text: str) -> bool:
     concession ("首年我们只收一半", "knock ten percent off")."""
     rubric = get_rubric()
     claims, cues = rubric.claims, rubric.asks
-    for sentence in _SENTENCE.split(text):
-        sentence = sentence.strip()
-        if not sentence or sentence.endswith(("?", "？")) or claims.matches("hypothetical", sentence):
+    for sentence in _statements(text):
+        if claims.matches("hypothetical", sentence):
             continue
         # A proposal of a next step ("I'll send it over and we can find a time", "you should come see one of our
         # clients") is an ask or a continuation, judged as such, not a claim about the product.

@@ -118,6 +118,7 @@ class AskCues(_PatternCues):
     stakeholder: Words  # a role or unit of the customer's side (科长, 病区, your IT head, one site)
     work_object: Words  # a concrete work object the customer hands over or scopes (data, records, one route)
     contact: Words  # further contact or material without a customer action (再聊, keep in touch, send you...)
+    addressee: Words  # whom a clause addresses ("you", "your team"): an English clause acts for the customer only so
     showing: Words  # the rep showing the product (演示, demo, walk you through): no ask when merely stated
     rep_side: Words  # a clause whose subject is the rep acting himself ("我下周带工程师过来", "can I email you")
     order_forms: Words  # buying or signing now ("把单下了", "get the agreement signed")
@@ -135,6 +136,7 @@ class AskCues(_PatternCues):
         "stakeholder",
         "work_object",
         "contact",
+        "addressee",
         "showing",
         "rep_side",
         "order_forms",
@@ -177,9 +179,10 @@ class ClaimCues(_PatternCues):
     capability: Words  # a capability or benefit verb
     figure: Words  # a figure or result
     price: Words  # a price or a concession
+    first_person: Words  # the seller speaking of himself (a claim in the lead-in of a question)
     hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
 
-    PATTERNS = ("seller", "capability", "figure", "price", "hypothetical")
+    PATTERNS = ("seller", "capability", "figure", "price", "first_person", "hypothetical")
 
 
 def _any(patterns: Words, text: str) -> bool:

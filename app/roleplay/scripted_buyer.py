@@ -472,7 +472,8 @@ class ScriptedBuyer:
 
         # An advance is judged by the commitment rules, not as a product pitch; a demo or product offered as a
         # continuation ("下周我带个demo过来？") or pushed with the order is still a pitch (app.roleplay.asks).
-        pitching = (u.is_pitch and ask.kind != "advance") or offers_price(rep_text, u)
+        # A claim stated before the advance ("系统能把空驶降两成，下周能给我们运单数据吗？") is a pitch all the same.
+        pitching = (u.is_pitch and (ask.kind != "advance" or states_claim(rep_text))) or offers_price(rep_text, u)
         premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:

@@ -78,6 +78,8 @@ NOT_ASKS = [
     ("hospital_mobile_nursing", "护士们现在交班的时候需要提供哪些记录？"),
     ("energy_wind_eam", "Who on your team usually reviews vendor proposals?"),
     ("bank_retail_crm", "Do your branch managers ever introduce new tools themselves?"),
+    # a noun phrase with an action word is no customer action ("export management")
+    ("mfg_vitamin_erp", "We cover batch management, integrated finance and export management for process plants."),
 ]
 
 
@@ -112,9 +114,12 @@ PITCHES = [
     "Most of our clients see payback within nine months.",
     "We integrate with SAP and Oracle natively.",
     "Happy to knock ten percent off the list price.",
+    # a claim stated before an advance is a pitch all the same
+    "我们的系统能把护士补录的时间缩短一半，下周能不能挑一个病区试用？",
 ]
 
 NOT_PITCHES = [
+    "您现在的系统能自动排班，那排出来的结果护士长还要改吗？",
     "客户经理现在一般怎么跟进大客户？",
     "我理解，今年整个行业都不容易。",
     "您现在的系统支持手机端录入吗？",
