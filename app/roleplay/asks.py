@@ -111,6 +111,7 @@ class Ask:
 
     kind: AskKind
     matches: bool = False
+    dated: bool = False  # the ask names a time ("下周三前", "by Friday"): a step, not a question on a topic
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     )
     order = mentions(text, cues.order.all()) or cues.matches("order_forms", customer_part)
     if order and request:
-        return Ask("order")  # "您要是觉得没问题，咱们就把单下了吧？"
+        return Ask("order", dated=True)  # "您要是觉得没问题，咱们就把单下了吧？": buying now, whatever its topic
     dated = cues.matches("dated", text)
     about_today = cues.matches("situation_question", text) and not dated
     if spin.is_question and about_today and (not request or spin.label != "other"):
@@ -231,7 +232,7 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         return Ask("order")
     # "Whenever you have time" with no date and no one named commits the customer to nothing.
     if asks_buyer and (strong or general) and not cues.is_vague(text) and (matches or not rep_show):
-        return Ask("advance", matches=matches)
+        return Ask("advance", matches=matches, dated=dated)
     if asks_buyer and (contact or strong or general):
         return Ask("continuation")
     # A statement proposes further contact only in so many words, not inside a pitch ("我给您演示一下" is a pitch).

@@ -465,7 +465,8 @@ class ScriptedBuyer:
         ask = classify_ask(self.scenario, rep_text, u)  # order | advance | continuation | none (app.roleplay.asks)
         # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
         # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
-        if ask.kind != "none" and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
+        # An ask that names its time, or asks to buy, is a step whatever topic it touches.
+        if ask.kind != "none" and not ask.dated and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
             ask = Ask("none")
         asked = ask.kind != "none"
         record.ask_kind = ask.kind

@@ -28,6 +28,8 @@ ADVANCES = [
     ("mfg_vitamin_erp", "您方便的话帮我们跟王总约个半小时，这周内就行？"),
     ("edu_smart_academic", "您看能不能让外语学院把秋季学期的排课表导给我们，我们先排一版？"),
     ("logistics_tms", "能否请您安排运营经理下周二跟我们对一下上季度的单据？"),
+    # on a fact's topic, but with a date: a step, not a question about the topic
+    ("hospital_mobile_nursing", "护理记录这块，月底前能不能挑一个病区让护士们先用起来？"),
     (
         "energy_wind_eam",
         "Would you be willing to hand over a year of turbine logs from one site by the end of the month?",
