@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from app.knowledge.tokenize import is_chinese
 from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import Scenario
 from app.roleplay.state import SessionState
@@ -110,6 +111,7 @@ class Ask:
 
     kind: AskKind
     matches: bool = False
+    dated: bool = False  # the ask names a time ("下周三前", "by Friday"): a step, not a question on a topic
 
 
 @dataclass(frozen=True)
@@ -126,45 +128,178 @@ def _commitment_words(scenario: Scenario) -> list[str]:
     return [*scenario.success.commitment.keywords, *advance.keywords_en, *advance.also_accepts.all()]
 
 
-def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
-    """order | advance | continuation | none for one rep turn (a SPIN question is never an ask)."""
-    if spin.label != "other" and not spin.asks_commitment:
-        return Ask("none")
+_CLAUSE = re.compile(r"[，,;；。!！？?]|\.(?:\s|$)")
+# A Chinese clause that names its own actor (the customer, a stakeholder asked to act, or a request to him); a
+# clause without one continues the previous clause's subject ("我下周再过来，带上详细资料" is the rep's).
+_OWN_SUBJECT = re.compile(r"^(那|就|要不|然后)?(您|你|贵|咱|请|让|麻烦|能不能|能否|可否|可不可以)")
+
+
+def _clauses(text: str) -> list[str]:
+    return [clause.strip() for clause in _CLAUSE.split(text) if clause.strip()]
+
+
+def _rep_clauses(clauses: list[str]) -> list[str]:
+    """The clauses in which the rep acts himself, with the subject carried over to the clauses that drop it."""
     cues = get_rubric().asks
-    order = mentions(text, cues.order.all())
-    continuation = mentions(text, cues.continuation.all())
-    # The customer's part of the turn: clauses where the rep offers to act himself ("我先把资料发给您",
-    # "I'll send you the list after the meeting") say nothing about what the customer will do.
-    customer_part = cues.without_rep_offers(text)
-    matches = mentions(customer_part, _commitment_words(scenario))
-    action = (
-        matches
-        or mentions(customer_part, cues.customer_action.all())
-        or cues.names_third_party(customer_part)
-        or cues.asks_customer_to_act(customer_part)
+    rep: list[str] = []
+    previous_rep = False
+    for clause in clauses:
+        own = cues.matches("rep_side", clause) or cues.matches("rep_offer", clause)
+        inherited = previous_rep and not _OWN_SUBJECT.search(clause) and not clause.isascii()
+        previous_rep = own or inherited
+        if previous_rep:
+            rep.append(clause)
+    return rep
+
+
+def _addressed(clause: str) -> bool:
+    """An English clause acts for the customer only when it addresses him ("you", "your team") or asks him
+    ("could we", "how about", an imperative); a noun phrase ("integrated finance and export management") does not.
+    Chinese drops the subject, so its clauses count as they are."""
+    if is_chinese(clause):
+        return True
+    cues = get_rubric().asks
+    return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
+
+
+def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
+    """order | advance | continuation | none for one rep turn, read on the structure of the line.
+
+    Clause by clause: a clause whose subject is the rep acting himself ("我下周带工程师过来", "can I email you")
+    commits the customer to nothing; the other clauses are the customer's part. An advance asks the customer for
+    an action (the scenario's own advance, a strong customer action, or a customer-action verb made specific by a
+    named stakeholder, a concrete work object or a date); a continuation is further contact or the rep's own offer
+    (a demo the rep gives stays a continuation whoever is invited to watch it); an order asks to buy or sign now.
+    A question about how things are today (habitual, wh- or conditional question, no date) is no ask, and neither
+    is a SPIN question without a sign of a next step."""
+    cues = get_rubric().asks
+    clauses = _clauses(text)
+    rep_clauses = _rep_clauses(clauses)
+    customer_clauses = [clause for clause in clauses if clause not in rep_clauses]
+    customer_part = "，".join(customer_clauses)
+    # A clause of further contact ("下周再约您聊聊") acts only when it brings someone in ("再约一下科技部的负责人").
+    acting_part = "，".join(
+        clause
+        for clause in customer_clauses
+        if _addressed(clause)
+        and (
+            not cues.matches("contact", clause)
+            or cues.names_third_party(clause)
+            or cues.matches("stakeholder", clause)
+            or cues.matches("work_object", clause)
+        )
     )
+    request = (
+        cues.is_request(text)
+        or cues.matches("proposal_forms", text)
+        or any(cues.matches("proposal_forms", clause) for clause in clauses)
+    )
+    order = mentions(text, cues.order.all()) or cues.matches("order_forms", customer_part)
+    if order and request:
+        return Ask("order", dated=True)  # "您要是觉得没问题，咱们就把单下了吧？": buying now, whatever its topic
+    dated = cues.matches("dated", text)
+    about_today = cues.matches("situation_question", text) and not dated
+    if spin.is_question and about_today and (not request or spin.label != "other"):
+        return Ask("none")  # "王总平时会参加这类讨论吗？", "Who usually reviews proposals?" ask about today
     if is_price_offer(text) and not spin.is_question:
         return Ask("none")  # "签约的话给您打八五折" is a pitch (a concession), not a closing question
-    # Statements count when they propose a continuation or the order ("我先发份资料给您", "您签个字就行").
-    if not (
-        order
-        or continuation
-        or (
-            spin.is_question and (spin.asks_commitment or (action and (cues.is_request(text) or spin.label == "other")))
-        )
-    ):
+    matches = mentions(customer_part, _commitment_words(scenario))
+    strong = (
+        matches
+        or mentions(acting_part, cues.customer_action.all())
+        or cues.names_third_party(acting_part)
+        or cues.asks_customer_to_act(acting_part)
+    )
+    general = cues.matches("customer_verbs", acting_part) and (
+        cues.matches("stakeholder", acting_part) or cues.matches("work_object", acting_part) or dated
+    )
+    # The customer's action can come bundled with the scenario's step the rep runs with him ("能否提供一年的数据，
+    # 我们做一次回测，开个技术交流会？"): the line names the step once the customer is asked to act.
+    if (strong or general) and not matches:
+        matches = mentions(text, _commitment_words(scenario))
+        strong = strong or matches
+    rep_contact = any(
+        cues.matches("contact", clause) or cues.matches("customer_verbs", clause) for clause in rep_clauses
+    )
+    contact = mentions(text, cues.continuation.all()) or cues.matches("contact", text) or rep_contact
+    # A demo or visit the rep gives is a continuation, whoever is asked to watch it, unless the customer is also
+    # asked for the scenario's own step.
+    rep_show = any(cues.matches("contact", clause) for clause in rep_clauses)
+    asks_buyer = request or (spin.is_question and (spin.label == "other" or spin.asks_commitment))
+    if spin.label != "other" and not (spin.asks_commitment or dated or (request and not about_today)):
         return Ask("none")
-    if order:
+    if order and (asks_buyer or not spin.is_question):
         return Ask("order")
     # "Whenever you have time" with no date and no one named commits the customer to nothing.
-    if action and not cues.is_vague(text):
-        return Ask("advance", matches=matches)
-    return Ask("continuation")
+    if asks_buyer and (strong or general) and not cues.is_vague(text) and (matches or not rep_show):
+        return Ask("advance", matches=matches, dated=dated)
+    if asks_buyer and (contact or strong or general):
+        return Ask("continuation")
+    # A statement proposes further contact only in so many words, not inside a pitch ("我给您演示一下" is a pitch).
+    stated_contact = cues.matches("contact", cues.without("showing", text)) or mentions(
+        cues.without("showing", text), cues.continuation.all()
+    )
+    closing = "，".join(clauses[-2:])  # a proposal stated in a statement closes the turn, not a monologue's middle
+    if (
+        not asks_buyer
+        and stated_contact
+        and not spin.is_pitch
+        and (cues.matches("contact", closing) or mentions(closing, cues.continuation.all()))
+    ):
+        return Ask("continuation")
+    return Ask("none")
 
 
 def is_price_offer(text: str) -> bool:
     """Price or discount offer words ("打个八折", "20% off")."""
     return mentions(text, OFFER_WORDS) or PERCENT_OFF.search(text) is not None
+
+
+_SENTENCE = re.compile(r"(?<=[。!！?？;；])|(?<=\.)\s+")
+
+
+def _statements(text: str) -> list[str]:
+    """The statement parts of a turn: its sentences that are not questions, and the lead-in clauses of a question
+    in which the seller speaks of himself ("我们的系统能把补录时间缩短一半，下周能不能挑个病区试用？")."""
+    parts: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        if not sentence.endswith(("?", "？")):
+            parts.append(sentence)
+            continue
+        lead_in = _clauses(sentence)[:-1]
+        parts.extend(clause for clause in lead_in if get_rubric().claims.matches("first_person", clause))
+    return parts
+
+
+def states_claim(text: str) -> bool:
+    """A seller's claim stated in the turn, recognised on structure: in a sentence that is not a question and does
+    not picture a solution ("如果…" / "if…"), the seller, his product or his customers with a capability or benefit
+    verb or a figure ("系统支持手机端扫码", "most of our clients see payback within nine months"), or a price or
+    concession ("首年我们只收一半", "knock ten percent off")."""
+    rubric = get_rubric()
+    claims, cues = rubric.claims, rubric.asks
+    for sentence in _statements(text):
+        if claims.matches("hypothetical", sentence):
+            continue
+        # A proposal of a next step ("I'll send it over and we can find a time", "you should come see one of our
+        # clients") is an ask or a continuation, judged as such, not a claim about the product.
+        if (
+            cues.matches("contact", sentence)
+            or mentions(sentence, cues.continuation.all())
+            or cues.is_request(sentence)
+            or cues.matches("proposal_forms", sentence)
+        ):
+            continue
+        if claims.matches("price", sentence):
+            return True
+        if claims.matches("seller", sentence) and (
+            claims.matches("capability", sentence) or claims.matches("figure", sentence)
+        ):
+            return True
+    return False
 
 
 def offers_price(text: str, spin: SpinLike) -> bool:
@@ -246,4 +381,5 @@ __all__ = [
     "is_price_offer",
     "judge_ask",
     "offers_price",
+    "states_claim",
 ]

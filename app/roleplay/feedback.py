@@ -204,7 +204,8 @@ def build_feedback(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_t
         cues=list(spin.cues),
         element_id=spin_playbook_id(spin.label),
         is_question=spin.is_question,
-        is_pitch=spin.is_pitch,
+        # The one pitch rule: the turn's record (classifier words or a claim recognised on structure), as scored.
+        is_pitch=state.history[-1].is_pitch if state.history else spin.is_pitch,
         asks_commitment=spin.asks_commitment,
         ask_kind=_ask_kind(state),
         uncovered=[fact_label(scenario, fact_id) for fact_id in buyer.new_facts],
@@ -480,7 +481,7 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
             f"这个问题没有带出新信息。{style.name_zh}客户喜欢：{talk[0]}。",
             f"No new information. A {style.name_en.lower()} buyer likes this: {talk_en[0]}.",
         )
-    if spin.is_pitch:
+    if state.history and state.history[-1].is_pitch:
         return _tip(
             "value_then_ask",
             "dragon.step.win_commitment",

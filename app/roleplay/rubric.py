@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.playbook.data import load_yaml_model
 from app.roleplay.scenarios import CATEGORIES, SEED_FILES, Scenario
@@ -82,7 +82,27 @@ class RapportLevel(_Strict):
     en: str
 
 
-class AskCues(_Strict):
+class _PatternCues(_Strict):
+    """Cues whose fields in PATTERNS are regular expressions (zh and en), checked to compile at load."""
+
+    PATTERNS: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> _PatternCues:
+        for field in self.PATTERNS:
+            for pattern in getattr(self, field).all():
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    raise ValueError(f"{field}: pattern {pattern!r} does not compile: {error}") from None
+        return self
+
+    def matches(self, field: str, text: str) -> bool:
+        """The text matches one of the patterns of a cue (customer_verbs, stakeholder, contact, seller...)."""
+        return _any(getattr(self, field), text)
+
+
+class AskCues(_PatternCues):
     order: Words
     continuation: Words
     customer_action: Words
@@ -93,16 +113,36 @@ class AskCues(_Strict):
     rep_offer: Words  # a clause in which the rep offers to do something himself (not the customer's action)
     vague: Words  # "whenever you have time": no commitment, whatever the activity
     dated: Words  # a concrete time ("下周三", "by Friday"): keeps an ask with vague words specific
+    # The structure of a closing line, clause by clause (regular expressions):
+    customer_verbs: Words  # a verb of customer action (arrange, introduce, bring, try, provide, confirm...)
+    stakeholder: Words  # a role or unit of the customer's side (科长, 病区, your IT head, one site)
+    work_object: Words  # a concrete work object the customer hands over or scopes (data, records, one route)
+    contact: Words  # further contact or material without a customer action (再聊, keep in touch, send you...)
+    addressee: Words  # whom a clause addresses ("you", "your team"): an English clause acts for the customer only so
+    showing: Words  # the rep showing the product (演示, demo, walk you through): no ask when merely stated
+    rep_side: Words  # a clause whose subject is the rep acting himself ("我下周带工程师过来", "can I email you")
+    order_forms: Words  # buying or signing now ("把单下了", "get the agreement signed")
+    situation_question: Words  # how things are today (平时 / usually / who / which): a question, not an ask
+    proposal_forms: Words  # a proposal the buyer is asked to accept ("...吧？", "您看", "how about", "are you ready")
 
-    @field_validator("request_forms", "third_party", "customer_request", "rep_offer", "vague", "dated")
-    @classmethod
-    def _patterns_compile(cls, value: Words) -> Words:
-        for pattern in value.all():
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"pattern {pattern!r} does not compile: {error}") from None
-        return value
+    PATTERNS = (
+        "request_forms",
+        "third_party",
+        "customer_request",
+        "rep_offer",
+        "vague",
+        "dated",
+        "customer_verbs",
+        "stakeholder",
+        "work_object",
+        "contact",
+        "addressee",
+        "showing",
+        "rep_side",
+        "order_forms",
+        "situation_question",
+        "proposal_forms",
+    )
 
     def is_request(self, text: str) -> bool:
         """The text asks the buyer to do something (a request form such as 能不能 / could you)."""
@@ -120,10 +160,29 @@ class AskCues(_Strict):
         """No commitment in time or person ("等您有空再说", "sometime"), and no concrete date either."""
         return _any(self.vague, text) and not _any(self.dated, text)
 
+    def without(self, field: str, text: str) -> str:
+        """The text with every match of a structural cue's patterns taken out."""
+        for pattern in getattr(self, field).all():
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+        return text
+
     def without_rep_offers(self, text: str) -> str:
         """The text without the clauses in which the rep offers to act himself ("我先把资料发给您", "I'll send")."""
         clauses = re.split(r"[，,;；。.!！]|\bso\b|\bthen\b", text)
         return "，".join(clause for clause in clauses if not _any(self.rep_offer, clause))
+
+
+class ClaimCues(_PatternCues):
+    """How a seller's claim is recognised in a statement (regular expressions, zh and en)."""
+
+    seller: Words  # the seller, his product or his customers as the subject
+    capability: Words  # a capability or benefit verb
+    figure: Words  # a figure or result
+    price: Words  # a price or a concession
+    first_person: Words  # the seller speaking of himself (a claim in the lead-in of a question)
+    hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
+
+    PATTERNS = ("seller", "capability", "figure", "price", "first_person", "hypothetical")
 
 
 def _any(patterns: Words, text: str) -> bool:
@@ -162,6 +221,7 @@ class Rubric(_Strict):
     source: list[str] = Field(min_length=1)
     components: list[Component]
     min_questions: int = Field(ge=1)
+    closing_turns: int = Field(ge=1)
     extra_situation_allowance: int = Field(ge=0)
     excess_situation_penalty: float = Field(ge=0)
     premature_pitch_penalty: float = Field(ge=0)
@@ -172,6 +232,7 @@ class Rubric(_Strict):
     stage_weights: dict[str, float]
     rapport: list[RapportLevel] = Field(min_length=1)
     asks: AskCues
+    claims: ClaimCues
     buyer_replies: dict[str, Words]
     outcome_feedback: dict[str, OutcomeFeedback]
     weak_turns: dict[str, WeakTurn]

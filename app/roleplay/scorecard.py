@@ -193,12 +193,18 @@ def excess_situation_turns(scenario: Scenario, state: SessionState, rubric: Rubr
     return empty[rubric.extra_situation_allowance :]
 
 
-def call_outcome(state: SessionState) -> Outcome:
-    """order | advance | continuation | no_ask | ended_by_buyer (the strongest ask the call reached)."""
+def call_outcome(state: SessionState, rubric: Rubric | None = None) -> Outcome:
+    """order | advance | continuation | no_ask | ended_by_buyer: the strongest ask of the closing part of the call
+    (its last rubric.closing_turns rep turns), or the last ask made when the closing part asked for nothing."""
+    rubric = rubric or get_rubric()
     if state.end_reason in BUYER_ENDED:
         return "ended_by_buyer"
-    kinds = {record.ask_kind for record in state.history}
-    if state.commitment_won or "advance" in kinds:
+    if state.commitment_won:
+        return "advance"
+    asks = [record for record in state.history if record.ask_kind != "none"]
+    closing = [record for record in asks if record.turn > state.turn - rubric.closing_turns] or asks[-1:]
+    kinds = {record.ask_kind for record in closing}
+    if "advance" in kinds:
         return "advance"
     for kind in ("order", "continuation"):
         if kind in kinds:
@@ -897,7 +903,7 @@ def build_scorecard(
     rubric = get_rubric()
     order_quality = spin_order_quality(state.spin_sequence)
     excess = excess_situation_turns(scenario, state, rubric)
-    outcome = call_outcome(state)
+    outcome = call_outcome(state, rubric)
     components = _components(scenario, state, order_quality, len(excess), rubric)
     questions = len(_questions(state))
     # A rude turn that presents the product (the buyer reads a long pitch as a monologue) is scored by the pitch and

@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from app.coaching.spin import SpinLabel
-from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price
+from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
 from app.roleplay.phrases import phrase_options, tone_lexicon
 from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
@@ -339,7 +339,7 @@ def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: Spi
     return Understanding(
         label=spin.label,
         is_question=spin.is_question,
-        is_pitch=spin.is_pitch,
+        is_pitch=spin.is_pitch or states_claim(rep_text),  # a claim stated without the classifier's pitch words
         asks_commitment=spin.asks_commitment,
         scores=dict(getattr(spin, "scores", None) or {}),
         tone="rude" if kind else "ok",
@@ -465,14 +465,16 @@ class ScriptedBuyer:
         ask = classify_ask(self.scenario, rep_text, u)  # order | advance | continuation | none (app.roleplay.asks)
         # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
         # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
-        if ask.kind != "none" and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
+        # An ask that names its time, or asks to buy, is a step whatever topic it touches.
+        if ask.kind != "none" and not ask.dated and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
             ask = Ask("none")
         asked = ask.kind != "none"
         record.ask_kind = ask.kind
 
         # An advance is judged by the commitment rules, not as a product pitch; a demo or product offered as a
         # continuation ("下周我带个demo过来？") or pushed with the order is still a pitch (app.roleplay.asks).
-        pitching = (u.is_pitch and ask.kind != "advance") or offers_price(rep_text, u)
+        # A claim stated before the advance ("系统能把空驶降两成，下周能给我们运单数据吗？") is a pitch all the same.
+        pitching = (u.is_pitch and (ask.kind != "advance" or states_claim(rep_text))) or offers_price(rep_text, u)
         premature = pitching and is_premature_pitch(self.scenario, new, rep_text)
         record.is_pitch = pitching
         if pitching:
