@@ -12,7 +12,7 @@ from app.flows.definitions import list_flows
 from app.flows.engine import StepView
 from app.flows.llm_probe import probe_writer_for
 from app.flows.service import AnswerIn
-from app.i18n import as_lang, get_lang
+from app.i18n import Lang, as_lang, get_lang
 from app.models import FlowRun
 from app.models.common import MAX_DB_INTEGER
 
@@ -32,7 +32,7 @@ class FlowSummary(BaseModel):
 
 class RunStart(BaseModel):
     opportunity_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
-    lang: Literal["zh", "en"] | None = Field(default=None, description="defaults to the lang cookie, else zh")
+    lang: Lang | None = Field(default=None, description="defaults to the lang cookie, else zh")
 
 
 class RunStarted(BaseModel):

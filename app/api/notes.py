@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app.deps import CurrentUser, SessionDep
 from app.drills.reviews import export_with_reviews, notes_reviews
 from app.drills.schemas import CoachingNoteReviewed
+from app.i18n import Lang
 from app.models import CoachingNote
 from app.models.common import require_id, team_time
 from app.notes import list_visible_notes, visible_note
@@ -55,7 +56,7 @@ def export(
     session: SessionDep,
     user: CurrentUser,
     format: Annotated[Literal["md", "csv"], Query()] = "md",
-    lang: Annotated[Literal["zh", "en"], Query()] = "zh",
+    lang: Annotated[Lang, Query()] = "zh",
 ) -> Response:
     """The note as a Markdown or CSV download (a role-play's with its effective score and reviews)."""
     note = visible_note(session, user, note_id)

@@ -1,7 +1,7 @@
 """Team analytics for managers: pass rates, skills, progress, CSV export; reviews of reps' attempts."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -12,6 +12,7 @@ from app.drills.export import results_csv, sessions_csv
 from app.drills.results import review_public
 from app.drills.reviews import add_review, attempt_reviews, get_visible_attempt
 from app.drills.schemas import AttemptReviews, RepProgress, ReviewCreate, ReviewPublic, TeamDashboard
+from app.i18n import Lang
 from app.models import User
 from app.models.common import require_id
 from app.team.todo import TeamTodo, team_todo
@@ -55,9 +56,7 @@ def progress(user_id: int, session: SessionDep, user: CurrentUser) -> RepProgres
 
 
 @router.get("/export.csv")
-def export_csv(
-    session: SessionDep, user: ManagerUser, team_id: TeamFilter = None, lang: Literal["zh", "en"] = "zh"
-) -> Response:
+def export_csv(session: SessionDep, user: ManagerUser, team_id: TeamFilter = None, lang: Lang = "zh") -> Response:
     """Drill results per rep as CSV (UTF-8 with BOM, so Excel shows Chinese)."""
     text = results_csv(session, user, team_id, lang)
     if text is None:
@@ -67,7 +66,7 @@ def export_csv(
 
 @router.get("/export/sessions.csv")
 def export_sessions_csv(
-    session: SessionDep, user: ManagerUser, team_id: TeamFilter = None, lang: Literal["zh", "en"] = "zh"
+    session: SessionDep, user: ManagerUser, team_id: TeamFilter = None, lang: Lang = "zh"
 ) -> Response:
     """Every finished practice session of the team: coach, override and effective score, reviews, skills (CSV)."""
     text = sessions_csv(session, user, team_id, lang)

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -29,10 +29,10 @@ from app.flows.definitions import (
     meaningful_chars,
     resolve_options,
 )
+from app.i18n import Lang
 
 logger = logging.getLogger(__name__)
 
-Lang = Literal["zh", "en"]
 MORE_STEP_ID = "more"  # the closing "add another?" question of a repeated group
 _MORE_OPTIONS = [("yes", "还有，继续添加", "Yes, add another"), ("no", "没有了，继续", "No, continue")]
 # Short replies people type to "add another?" in a chat box.

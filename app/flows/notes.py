@@ -7,7 +7,7 @@ or its JSON dict (as stored). Chinese is the default language; pass lang="en" fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -26,9 +26,8 @@ from app.flows.results import (
     SpinCallPlanResult,
     StakeholderMapResult,
 )
+from app.i18n import Lang
 from app.playbook import get_playbook
-
-Lang = Literal["zh", "en"]
 
 _ANSWER_LABELS = {
     "yes": ("是", "Yes"),

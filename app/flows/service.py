@@ -19,10 +19,10 @@ from app.errors import AppError, not_found
 from app.flows.definitions import FlowDefinition, get_flow
 from app.flows.engine import AnswerError, FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
 from app.flows.notes import RESULT_MODELS
+from app.i18n import Lang
 from app.models import CoachingNote, FlowRun, Opportunity, User
 from app.models.common import require_id, utcnow
 
-Lang = Literal["zh", "en"]
 RunStatus = Literal["active", "paused", "done"]
 FIVEK_FLOW_ID = "fivek_intensity"
 CHOICE_TYPES = ("choice", "multi_choice")

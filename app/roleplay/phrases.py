@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.i18n import LANGS
 from app.playbook.data import load_yaml_model
 
 BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
 PHRASES_PATH = BUYER_DIR / "phrases.yaml"
 TONE_PATH = BUYER_DIR / "tone.yaml"
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
 STYLES = ("style.analytical", "style.driver", "style.expressive", "style.amiable")
 MIN_VARIANTS = 3
 
