@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from app.config import REPO_ROOT
-from app.playbook.models import FIVEK_DIMENSIONS
+from app.playbook.vocabulary import FIVEK_DIMENSIONS, SPIN_CATEGORIES
 
 FLOWS_DIR = REPO_ROOT / "playbooks" / "flows"
 SEEDS_DIR = Path("/work/shared/seeds")
@@ -361,7 +361,7 @@ def describe_flows(lang: str = "zh") -> list[dict[str, str]]:
 
 # Contract order of the playbook lists (the playbook's id set itself is unordered).
 _CONTRACT_ORDER: dict[str, list[str]] = {
-    "spin": ["situation", "problem", "implication", "need_payoff"],
+    "spin": list(SPIN_CATEGORIES),
     "dragon.step": [
         "customer_analysis",
         "build_trust",

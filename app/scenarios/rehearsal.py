@@ -16,7 +16,14 @@ from sqlmodel import Session, col, select
 
 from app.models import CoachingNote, FlowRun, Opportunity, ScenarioStatus, TeamScenario, User
 from app.scenarios import library
-from app.scenarios.editor import DEFAULT_SOURCE, FACT_TRUST, SCENARIO_TRUST, fit_scenario, suggest_topics
+from app.scenarios.editor import (
+    DEFAULT_SOURCE,
+    FACT_TRUST,
+    SCENARIO_DIFFICULTY,
+    SCENARIO_TRUST,
+    fit_scenario,
+    suggest_topics,
+)
 from app.scenarios.rehearsal_wording import worded_by_model
 from app.scenarios.repository import parse_team_ref
 
@@ -38,7 +45,6 @@ LEVEL_BY_ATTITUDE = {
     "fivedim.attitude.non_supporter": "hard",
     "fivedim.attitude.opponent": "hard",
 }
-SCENARIO_DIFFICULTY = {"easy": "easy", "normal": "medium", "hard": "hard"}
 
 # The call plan's objective -> the advance: (kind, what is agreed, the ask, its keywords, the buyer agreeing) zh/en.
 ADVANCES: dict[str, dict[str, Any]] = {

@@ -22,14 +22,12 @@ from app.i18n import get_lang, translate
 from app.models import RolePlay, User
 from app.models.common import team_time
 from app.playbook import get_playbook
-from app.playbook.models import FIVEK_DIMENSIONS
+from app.playbook.vocabulary import FIVEK_DIMENSIONS, SPIN_ELEMENTS
 from app.web import charts
 from app.web.drill_pages import render_page, scenario_names
 from app.web.security import CsrfChecked, WebUser, is_manager
 
 router = APIRouter(include_in_schema=False)
-
-SPIN_ELEMENTS = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
 
 # ReviewCreate's error types -> UI messages; anything else is an out-of-range score.
 REVIEW_ERRORS = {

@@ -16,13 +16,14 @@ from app.flows.results.common import (
     labeled,
     plain_text,
 )
-from app.playbook.models import FIVEK_DIMENSIONS as FIVEK_KEYS
+from app.playbook.vocabulary import FIVEK_DIMENSIONS as FIVEK_KEYS
+from app.playbook.vocabulary import Side
 
 
 class FivekScore(BaseModel):
     dimension: Labeled
     level: Labeled
-    side: Literal["contact", "decision_maker"]
+    side: Side
     two_column: bool = Field(description="False for the single-ladder tables (power, control), which have no side")
     points: int
 
@@ -46,7 +47,7 @@ def compute(answers: dict[str, Any], _groups: Groups, playbook: Any) -> FivekInt
     from app.coaching.intensity import score_intensity, weighted_forecast
 
     cites = Cites(playbook)
-    levels = {key: str(answers[f"{key}_level"]) for key in FIVEK_KEYS if answers.get(f"{key}_level")}
+    levels: dict[str, str] = {key: str(answers[f"{key}_level"]) for key in FIVEK_KEYS if answers.get(f"{key}_level")}
     # Sides are asked only once the decision maker is within reach; unasked means the contact.
     sides = {key: str(answers[f"{key}_side"]) for key in ("problem", "vision", "value") if answers.get(f"{key}_side")}
     scored = score_intensity(levels, sides, playbook=playbook)

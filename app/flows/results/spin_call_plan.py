@@ -18,9 +18,10 @@ from app.flows.results.common import (
     plain_text,
     text_items,
 )
+from app.playbook.vocabulary import SPIN_ELEMENTS
 
-SPIN_TYPES = ("spin.situation", "spin.problem", "spin.implication", "spin.need_payoff")
-_SPIN_LETTER = {"spin.situation": "S", "spin.problem": "P", "spin.implication": "I", "spin.need_payoff": "N"}
+SPIN_TYPES = tuple(SPIN_ELEMENTS.values())
+_SPIN_LETTER = {element: letter for letter, element in SPIN_ELEMENTS.items()}
 MAX_SITUATION_QUESTIONS = 5  # more than this feels like an interrogation to the buyer
 EXAMPLES_PER_TYPE = 3
 
