@@ -28,6 +28,7 @@ from app.flows.results import (
 )
 from app.i18n import Lang
 from app.playbook import get_playbook
+from app.playbook.vocabulary import FIVEDIM_DIMENSIONS
 
 _ANSWER_LABELS = {
     "yes": ("是", "Yes"),
@@ -189,9 +190,7 @@ def _md_stakeholders(result: StakeholderMapResult, lang: Lang) -> list[str]:
         "|" + " --- |" * 8,
     ]
     for row in result.rows:
-        cells = [row.name, row.title] + [
-            _name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")
-        ]
+        cells = [row.name, row.title] + [_name(getattr(row, key), lang) for key in ("role", *FIVEDIM_DIMENSIONS)]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"## {_t(lang, '风险', 'Risks')}"]
     for risk in result.risks:
@@ -349,9 +348,7 @@ def _csv_stakeholders(result: StakeholderMapResult, lang: Lang) -> tuple[list[st
             risk.message.en if lang == "en" else risk.message.zh for risk in result.risks if row.name in risk.people
         ]
         actions = "；".join(m.en if lang == "en" else m.zh for m in row.actions)
-        dims = [
-            _name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")
-        ]
+        dims = [_name(getattr(row, key), lang) for key in ("role", *FIVEDIM_DIMENSIONS)]
         rows.append([row.name, row.title, *dims, row.attitude_evidence, "；".join(risks), actions])
     for risk in result.risks:
         if not risk.people:  # team-level risks get their own line

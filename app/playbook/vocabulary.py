@@ -2,7 +2,7 @@
 
 SPIN question types as letters (what the classifier and the scorecard count) and as fact categories (what a
 scenario's buyer reveals), the mapping between the two and the playbook element of each; the five 5K dimensions
-and the two sides of a deal a 5K level may be reached with.
+and the two sides of a deal a 5K level may be reached with; the five dimensions of a buyer.
 """
 
 from typing import Literal, get_args
@@ -19,3 +19,7 @@ FivekKey = Literal["problem", "power", "vision", "value", "control"]
 FIVEK_DIMENSIONS: tuple[FivekKey, ...] = get_args(FivekKey)
 Side = Literal["contact", "decision_maker"]
 SIDES: tuple[Side, ...] = get_args(Side)
+
+# The five dimensions a buyer is read on (seed 004's model): each is a list of `fivedim.<dimension>.*` ids.
+FivedimKey = Literal["maslow", "change", "focus", "closeness", "attitude"]
+FIVEDIM_DIMENSIONS: tuple[FivedimKey, ...] = get_args(FivedimKey)

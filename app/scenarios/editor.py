@@ -12,7 +12,7 @@ import jieba
 import jieba.analyse
 from pydantic import BaseModel
 
-from app.playbook.vocabulary import CATEGORY_LETTER, SPIN_CATEGORIES
+from app.playbook.vocabulary import CATEGORY_LETTER, FIVEDIM_DIMENSIONS, SPIN_CATEGORIES
 from app.roleplay.scenarios import (
     CATEGORIES,
     DIFFICULTIES,
@@ -63,7 +63,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "commit_kind": get_args(CommitmentKind),
     "trigger": get_args(ObjectionTrigger),
 }
-FIVE_DIMENSIONS = ("maslow", "change", "focus", "closeness", "attitude")
+FIVE_DIMENSIONS: tuple[str, ...] = FIVEDIM_DIMENSIONS
 
 
 def suggest_topics(text: str, limit: int = 6) -> list[str]:

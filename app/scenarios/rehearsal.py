@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from sqlmodel import Session, col, select
 
 from app.models import CoachingNote, FlowRun, Opportunity, ScenarioStatus, TeamScenario, User
+from app.playbook.vocabulary import FIVEDIM_DIMENSIONS
 from app.scenarios import library
 from app.scenarios.editor import (
     DEFAULT_SOURCE,
@@ -310,7 +311,7 @@ def build_content(opportunity: Opportunity, stakeholder: str, results: dict[str,
             ],
         )
     plan, diagnosis = results.get("spin_call_plan"), results.get("dragon_diagnosis")
-    dims = {key: row[key]["id"] for key in ("maslow", "change", "focus", "closeness", "attitude")}
+    dims = {key: row[key]["id"] for key in FIVEDIM_DIMENSIONS}
     style = (
         "style.expressive"
         if dims["change"] in EXPRESSIVE_CHANGE

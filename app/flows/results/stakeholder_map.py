@@ -17,10 +17,10 @@ from app.flows.results.common import (
     plain_text,
 )
 from app.flows.results.texts import flow_texts
+from app.playbook.vocabulary import FIVEDIM_DIMENSIONS
 
 TEXTS = flow_texts("stakeholder_map")
 Severity = Literal["high", "medium"]
-FIVEDIM_KEYS = ("maslow", "change", "focus", "closeness", "attitude")
 SUPPORTIVE = ("fivedim.attitude.coach", "fivedim.attitude.supporter")
 AGAINST = ("fivedim.attitude.non_supporter", "fivedim.attitude.opponent")
 LOW_CLOSENESS = ("fivedim.closeness.none", "fivedim.closeness.few")
@@ -203,7 +203,7 @@ def compute(answers: dict[str, Any], groups: Groups, playbook: Any) -> Stakehold
             role=labeled(playbook, str(entry.get("role"))),
             attitude_evidence=plain_text(entry.get("attitude_evidence")),
             backs_competitor=plain_text(entry.get("backs_competitor")) or None,
-            **{key: labeled(playbook, str(entry.get(key))) for key in FIVEDIM_KEYS},
+            **{key: labeled(playbook, str(entry.get(key))) for key in FIVEDIM_DIMENSIONS},
         )
         row.actions = _person_actions(row, playbook, cites)
         rows.append(row)
