@@ -25,9 +25,11 @@ from pydantic import (
 )
 
 from app.config import REPO_ROOT
+from app.playbook.texts import Texts, load_texts
 from app.playbook.vocabulary import FIVEK_DIMENSIONS, SPIN_CATEGORIES
 
 FLOWS_DIR = REPO_ROOT / "playbooks" / "flows"
+TEXTS = load_texts(FLOWS_DIR / "texts" / "options.yaml", Texts)  # what option labels add to a name, both languages
 SEEDS_DIR = Path("/work/shared/seeds")
 
 # The seed documents the product may cite (see /work/shared/seeds/README.md).
@@ -426,17 +428,14 @@ def _option_detail(element: Any, field_name: str | None) -> tuple[str, str]:
         detail = getattr(element, field_name, None)
         if detail is None:
             return "", ""
-        return f"：{detail.zh}", f": {detail.en}"
+        return TEXTS.part("detail", detail_zh=detail.zh, detail_en=detail.en)
     contact = getattr(element, "points_contact", None)
     decision_maker = getattr(element, "points_decision_maker", None)
     if contact is not None and decision_maker is not None:
-        return (
-            f"（经办人 {contact} 分 / 决策者 {decision_maker} 分）",
-            f" ({contact} pts contact / {decision_maker} pts decision maker)",
-        )
+        return TEXTS.part("points_by_side", contact=contact, decision_maker=decision_maker)
     points = getattr(element, "points", None)
     if points is not None:
-        return f"（{points} 分）", f" ({points} pts)"
+        return TEXTS.part("points", points=points)
     return "", ""
 
 
