@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from app.config import REPO_ROOT
+from app.flows.definitions import get_flow
 from app.playbook.texts import TextError, Texts, load_texts
+from app.scenarios import rehearsal
 from tests.utils.texts import missing_texts, text_uses, unused_texts
 
-MODULES = ["app.flows.notes", "app.flows.engine", "app.flows.definitions"]
+MODULES = ["app.flows.notes", "app.flows.engine", "app.flows.definitions", "app.scenarios.rehearsal"]
 
 
 def _source_and_table(module_name: str) -> tuple[str, Texts]:
@@ -55,6 +57,25 @@ def test_a_broken_file_names_the_file_and_field(tmp_path):
 
 def test_every_text_file_under_playbooks_is_read_by_a_module():
     """A text file nobody loads is dead data."""
-    files = {path.relative_to(REPO_ROOT) for path in (REPO_ROOT / "playbooks" / "flows" / "texts").glob("*.yaml")}
+    folders = [REPO_ROOT / "playbooks" / "flows" / "texts", REPO_ROOT / "playbooks" / "scenarios" / "texts"]
+    files = {path.relative_to(REPO_ROOT) for folder in folders for path in folder.glob("*.yaml")}
     sources = "".join(inspect.getsource(importlib.import_module(name)) for name in MODULES)
     assert files and all(Path(file).name in sources for file in files)
+
+
+def test_the_rehearsal_texts_cover_what_its_rules_name():
+    """Every call-plan objective but 'other' has its advance, every objection and fact is raised by a rule."""
+    texts, source = rehearsal.TEXTS, inspect.getsource(rehearsal)
+    [commitment] = [step for step in get_flow("spin_call_plan").items if getattr(step, "id", None) == "commitment"]
+    assert set(texts.advances) == {option.id for option in commitment.options} - {"other"}
+    assert all(f'_objection("{objection_id}"' in source for objection_id in texts.objections)
+    assert set(texts.gap_facts.values()) == set(texts.facts)
+
+
+def test_a_rehearsal_sentence_with_a_placeholder_no_rule_fills_is_refused(tmp_path):
+    path = REPO_ROOT / "playbooks" / "scenarios" / "texts" / "rehearsal.yaml"
+    broken = tmp_path / "rehearsal.yaml"
+    broken.write_text(path.read_text(encoding="utf-8").replace("{item}。", "{thing}。", 1), encoding="utf-8")
+    with pytest.raises(TextError) as raised:
+        load_texts(broken, rehearsal.RehearsalTexts)
+    assert "rehearsal.yaml" in str(raised.value) and "voice.situation" in str(raised.value)
