@@ -29,7 +29,15 @@ from app.playbook.texts import Texts, load_texts
 from app.playbook.vocabulary import FIVEK_DIMENSIONS, SPIN_CATEGORIES
 
 FLOWS_DIR = REPO_ROOT / "playbooks" / "flows"
-TEXTS = load_texts(FLOWS_DIR / "texts" / "options.yaml", Texts)  # what option labels add to a name, both languages
+
+
+class DefinitionTexts(Texts):
+    """playbooks/flows/texts/definitions.yaml: what option labels add to a name (parts), and the vague words."""
+
+    default_vague_words: tuple[str, ...] = Field(min_length=1)
+
+
+TEXTS = load_texts(FLOWS_DIR / "texts" / "definitions.yaml", DefinitionTexts)
 SEEDS_DIR = Path("/work/shared/seeds")
 
 # The seed documents the product may cite (see /work/shared/seeds/README.md).
@@ -48,27 +56,8 @@ FLOW_IDS = ("spin_call_plan", "dragon_diagnosis", "stakeholder_map", "fivek_inte
 StepType = Literal["text", "choice", "multi_choice", "number", "list"]
 CHOICE_TYPES = ("choice", "multi_choice")
 
-# Used when a probe does not list its own vague words: answers that say nothing.
-DEFAULT_VAGUE_WORDS = [
-    "还行",
-    "不清楚",
-    "差不多",
-    "不知道",
-    "一般",
-    "还好",
-    "说不好",
-    "不确定",
-    "没想过",
-    "看情况",
-    "再说",
-    "not sure",
-    "don't know",
-    "dunno",
-    "ok",
-    "fine",
-    "maybe",
-    "n/a",
-]
+# Used when a probe does not list its own vague words: answers that say nothing (from the texts file).
+DEFAULT_VAGUE_WORDS = TEXTS.default_vague_words
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)

@@ -15,9 +15,9 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.errors import AppError
 from app.flows import results
@@ -35,20 +35,24 @@ from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 logger = logging.getLogger(__name__)
 
 MORE_STEP_ID = "more"  # the closing "add another?" question of a repeated group
-TEXTS = load_texts(PLAYBOOKS_DIR / "flows" / "texts" / "engine.yaml", Texts)  # what the engine says, both languages
+
+
+class EngineTexts(Texts):
+    """playbooks/flows/texts/engine.yaml: what the engine says (parts) and the words it reads in answers."""
+
+    more_aliases: dict[str, Literal["yes", "no"]] = Field(min_length=1)  # short replies to "add another?"
+    number_units: dict[str, int] = Field(min_length=1)  # a number's last character -> its multiplier
+
+    @field_validator("number_units")
+    @classmethod
+    def _one_character(cls, units: dict[str, int]) -> dict[str, int]:
+        if bad := [unit for unit in units if len(unit) != 1]:
+            raise ValueError(f"number units are single characters, not {bad}")
+        return units
+
+
+TEXTS = load_texts(PLAYBOOKS_DIR / "flows" / "texts" / "engine.yaml", EngineTexts)
 _MORE_OPTIONS = [("yes", *TEXTS.part("more.yes")), ("no", *TEXTS.part("more.no"))]
-# Short replies people type to "add another?" in a chat box.
-_MORE_ALIASES = {
-    "是": "yes",
-    "有": "yes",
-    "还有": "yes",
-    "y": "yes",
-    "否": "no",
-    "没有": "no",
-    "无": "no",
-    "没了": "no",
-    "n": "no",
-}
 
 
 class AnswerError(AppError):
@@ -197,7 +201,7 @@ def answer(
     item = flow.items[position.item]
 
     if isinstance(item, GroupDef) and position.inner == len(item.steps):
-        alias = _MORE_ALIASES.get(raw_answer.strip().lower()) if isinstance(raw_answer, str) else None
+        alias = TEXTS.more_aliases.get(raw_answer.strip().lower()) if isinstance(raw_answer, str) else None
         add_another = (alias or _parse_choice(raw_answer, _MORE_OPTIONS)) == "yes"
         work.history.append(position)
         if add_another:
@@ -456,9 +460,6 @@ def _parse_text(step: StepDef, raw: Any) -> str:
     return text
 
 
-_NUMBER_UNITS = {"万": 10_000, "亿": 100_000_000}
-
-
 def _parse_number(step: StepDef, raw: Any) -> float | int:
     if isinstance(raw, bool):
         raise AnswerError(*TEXTS.part("error.number_needed"))
@@ -467,8 +468,8 @@ def _parse_number(step: StepDef, raw: Any) -> float | int:
     elif isinstance(raw, str):
         text = raw.strip().replace(",", "").replace("，", "").replace(" ", "").removesuffix("元")
         multiplier = 1
-        if text and text[-1] in _NUMBER_UNITS:
-            multiplier = _NUMBER_UNITS[text[-1]]
+        if text and text[-1] in TEXTS.number_units:
+            multiplier = TEXTS.number_units[text[-1]]
             text = text[:-1]
         try:
             number = float(text) * multiplier

@@ -10,6 +10,7 @@ import pytest
 
 from app.config import REPO_ROOT
 from app.flows.definitions import get_flow
+from app.flows.engine import EngineTexts
 from app.playbook.texts import TextError, Texts, load_texts
 from app.scenarios import rehearsal
 from tests.utils.texts import missing_texts, text_uses, unused_texts
@@ -79,3 +80,11 @@ def test_a_rehearsal_sentence_with_a_placeholder_no_rule_fills_is_refused(tmp_pa
     with pytest.raises(TextError) as raised:
         load_texts(broken, rehearsal.RehearsalTexts)
     assert "rehearsal.yaml" in str(raised.value) and "voice.situation" in str(raised.value)
+
+
+def test_the_engine_reads_only_well_formed_answer_words(tmp_path):
+    broken = tmp_path / "engine.yaml"
+    broken.write_text('more_aliases: {"好": "maybe"}\nnumber_units: {"万元": 10000}\n', encoding="utf-8")
+    with pytest.raises(TextError) as raised:
+        load_texts(broken, EngineTexts)
+    assert "more_aliases.好" in str(raised.value) and "number_units" in str(raised.value)
