@@ -15,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PRODUCT_NAME = {"zh": "销售教练", "en": "Sales Coach"}
 
 # The model calls the product makes, each with its own output cap (LLM_MAX_TOKENS overrides these).
+PasswordCost = Literal["production", "test"]  # argon2id at full cost, or a cheap hasher for tests
 LlmCallKind = Literal["buyer", "understanding", "spin", "probe", "ask", "rewrites", "draft", "health"]
 DEFAULT_MAX_TOKENS: dict[str, int] = {
     "buyer": 400,
@@ -91,7 +92,7 @@ class Settings(BaseSettings):
     # a flood of sign-ins waits its turn instead of taking the memory and every core.
     password_hash_concurrency: int = Field(default=0, ge=0, le=256)
     # "test" hashes new passwords at argon2's lowest cost: for test suites only, never in production.
-    password_hash_cost: Literal["production", "test"] = "production"
+    password_hash_cost: PasswordCost = "production"
 
     @field_validator("llm_temperature", mode="before")
     @classmethod

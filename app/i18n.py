@@ -7,13 +7,13 @@ merged at import; a key defined twice is an error.
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from fastapi import Request
 
 Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
+LANGS: tuple[Lang, ...] = get_args(Lang)
 MESSAGES_DIR = Path(__file__).parent / "web" / "messages"
 
 
@@ -24,7 +24,7 @@ def messages() -> dict[str, dict[str, str]]:
         for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             if key in merged:
                 raise ValueError(f"{path.name}: UI string {key!r} is already defined in another file")
-            if set(texts) != {"zh", "en"}:
+            if set(texts) != set(LANGS):
                 raise ValueError(f"{path.name}: UI string {key!r} needs exactly zh and en")
             merged[key] = texts
     return merged

@@ -19,12 +19,11 @@ from app.drills.service import (
     create_drill,
     drill_detail,
     drill_results,
-    get_visible_drill,
     list_drills,
     update_assignment,
     update_drill,
+    visible_drill,
 )
-from app.models import Drill, User
 from app.roleplay.scenarios import load_scenarios
 
 router = APIRouter(prefix="/drills", tags=["drills"])
@@ -48,13 +47,6 @@ def list_visible(
     return list_drills(session, user, limit, offset)
 
 
-def _drill_or_404(session: SessionDep, user: User, drill_id: int) -> Drill:
-    drill = get_visible_drill(session, user, drill_id)
-    if drill is None:
-        raise not_found("drill")
-    return drill
-
-
 @router.get("/guidance")
 def guidance(
     session: SessionDep, user: ManagerUser, scenario_id: Annotated[str, Query(min_length=1, max_length=80)]
@@ -68,20 +60,20 @@ def guidance(
 @router.get("/{drill_id}")
 def read(drill_id: int, session: SessionDep, user: CurrentUser) -> DrillDetail:
     """One drill with each visible assignee's result and attempts (and their reviews)."""
-    return drill_detail(session, user, _drill_or_404(session, user, drill_id))
+    return drill_detail(session, user, visible_drill(session, user, drill_id))
 
 
 @router.get("/{drill_id}/results")
 def results(drill_id: int, session: SessionDep, user: CurrentUser) -> list[AssigneeResult]:
     """Per assignee: attempts, best effective score, passed and status."""
-    assignee_results, _ = drill_results(session, user, _drill_or_404(session, user, drill_id))
+    assignee_results, _ = drill_results(session, user, visible_drill(session, user, drill_id))
     return assignee_results
 
 
 @router.patch("/{drill_id}")
 def correct(drill_id: int, data: DrillUpdate, session: SessionDep, user: ManagerUser) -> DrillDetail:
     """Change the due date, pass score, attempts, note or newcomers, or cancel/reopen (audited in `changes`)."""
-    drill = _drill_or_404(session, user, drill_id)
+    drill = visible_drill(session, user, drill_id)
     update_drill(session, user, drill, data)
     return drill_detail(session, user, drill)
 
@@ -91,7 +83,7 @@ def correct_assignee(
     drill_id: int, user_id: int, data: AssignmentUpdate, session: SessionDep, user: ManagerUser
 ) -> AssigneeResult:
     """Extend one rep's due date or give them extra attempts (audited in the drill's `changes`)."""
-    drill = _drill_or_404(session, user, drill_id)
+    drill = visible_drill(session, user, drill_id)
     update_assignment(session, user, drill, user_id, data)
     results, _ = drill_results(session, user, drill)
     return next(result for result in results if result.user_id == user_id)

@@ -1,6 +1,6 @@
 """Question flows for real deals: list flows, start runs, answer steps, go back, pause and resume."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from pydantic import BaseModel, Field
@@ -11,8 +11,8 @@ from app.flows import service
 from app.flows.definitions import list_flows
 from app.flows.engine import StepView
 from app.flows.llm_probe import probe_writer_for
-from app.flows.service import AnswerIn
-from app.i18n import as_lang, get_lang
+from app.flows.service import AnswerIn, RunStatus
+from app.i18n import Lang, as_lang, get_lang
 from app.models import FlowRun
 from app.models.common import MAX_DB_INTEGER
 
@@ -32,7 +32,7 @@ class FlowSummary(BaseModel):
 
 class RunStart(BaseModel):
     opportunity_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
-    lang: Literal["zh", "en"] | None = Field(
+    lang: Lang | None = Field(
         default=None, description="defaults to the UI language: the lang cookie, else Accept-Language, else zh"
     )
 
@@ -105,7 +105,7 @@ def start_run(flow_id: FlowId, body: RunStart, request: Request, session: Sessio
 def read_runs(
     session: SessionDep,
     user: CurrentUser,
-    run_status: Annotated[Literal["active", "paused", "done"] | None, Query(alias="status")] = None,
+    run_status: Annotated[RunStatus | None, Query(alias="status")] = None,
     flow_id: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,

@@ -1,6 +1,6 @@
 """Coaching notes: list, read and export the structured note every finished session leaves."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
@@ -8,10 +8,11 @@ from sqlmodel import Session
 from app.deps import CurrentUser, SessionDep
 from app.drills.reviews import export_with_reviews, notes_reviews
 from app.drills.schemas import CoachingNoteReviewed
+from app.i18n import Lang
 from app.models import CoachingNote
 from app.models.common import require_id, team_time
-from app.notes import list_visible_notes, visible_note
-from app.roleplay.notes import export_note
+from app.notes import NoteKind, list_visible_notes, visible_note
+from app.roleplay.notes import ExportFormat, export_note
 
 router = APIRouter(prefix="/notes", tags=["notes"])
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/notes", tags=["notes"])
 def list_notes(
     session: SessionDep,
     user: CurrentUser,
-    kind: Annotated[Literal["roleplay", "flow"] | None, Query()] = None,
+    kind: Annotated[NoteKind | None, Query()] = None,
     owner_id: Annotated[int | None, Query(ge=1)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
@@ -54,8 +55,8 @@ def export(
     note_id: int,
     session: SessionDep,
     user: CurrentUser,
-    format: Annotated[Literal["md", "csv"], Query()] = "md",
-    lang: Annotated[Literal["zh", "en"], Query()] = "zh",
+    format: Annotated[ExportFormat, Query()] = "md",
+    lang: Annotated[Lang, Query()] = "zh",
 ) -> Response:
     """The note as a Markdown or CSV download (a role-play's with its effective score and reviews)."""
     note = visible_note(session, user, note_id)

@@ -18,7 +18,7 @@ from app.db import release_connection
 from app.deps import CurrentUser, SessionDep, enforce_daily_limit, not_found, rate_limited
 from app.drills.reviews import roleplay_reviews
 from app.drills.schemas import ReviewPublic
-from app.i18n import get_lang
+from app.i18n import Lang, get_lang
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import MAX_DB_INTEGER, require_id
 from app.roleplay import service
@@ -41,7 +41,7 @@ class RolePlayStart(BaseModel):
         default=None, min_length=1, max_length=80, description="required unless drill_id is given"
     )
     drill_id: int | None = Field(default=None, ge=1, le=MAX_DB_INTEGER)
-    lang: Literal["zh", "en"] | None = Field(
+    lang: Lang | None = Field(
         default=None,
         description="the language the buyer speaks (default: the UI language: the lang cookie, else Accept-Language, else zh)",
     )

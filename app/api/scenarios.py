@@ -1,21 +1,20 @@
 """Role-play scenarios: built-in and team scenarios (list, read, author, version, publish, archive, clone,
 import, export)."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from app.deps import CurrentUser, SessionDep, not_found
+from app.i18n import Lang
 from app.models import Role, ScenarioStatus
 from app.scenarios import library, views
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
 ScenarioId = Annotated[str, Path(max_length=80)]
-LangQuery = Annotated[
-    Literal["zh", "en"], Query(description="language of the plain text keys; `_en` keys are always there")
-]
+LangQuery = Annotated[Lang, Query(description="language of the plain text keys; `_en` keys are always there")]
 ScenarioBody = Annotated[
     dict[str, Any],
     Body(description="the fields of a scenario YAML file, plus `team` (a team you manage; default: your own)"),

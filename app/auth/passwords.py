@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Literal, Protocol
+from typing import Protocol
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-Cost = Literal["production", "test"]
+from app.config import PasswordCost as Cost
 
 
 class Hasher(Protocol):

@@ -33,22 +33,17 @@ Milestones (data in playbooks/fivek.yaml, `milestones[*].criteria[*].requires`)
       m100 (signature, after-sales: by hand only)
 """
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
 from app.playbook import Playbook, get_playbook
 from app.playbook.models import (
-    FIVEK_DIMENSIONS,
     FivekDimension,
     FivekLevel,
     Milestone,
     MilestoneCriterion,
     Requirement,
 )
-
-SideName = Literal["contact", "decision_maker"]
-SIDES: tuple[str, ...] = ("contact", "decision_maker")
+from app.playbook.vocabulary import FIVEK_DIMENSIONS, SIDES, Side
 
 
 class DimensionScore(BaseModel):
@@ -57,7 +52,7 @@ class DimensionScore(BaseModel):
     dimension: str
     level_id: str
     level_name_zh: str
-    side: SideName
+    side: Side
     points: int
 
 

@@ -35,16 +35,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import yaml
 
 from app.knowledge.tokenize import is_chinese
+from app.playbook.vocabulary import SPIN_LETTERS, SpinLetter
 
-SpinLabel = Literal["S", "P", "I", "N", "other"]
-SPIN_LABELS: tuple[SpinLabel, ...] = ("S", "P", "I", "N", "other")
-QUESTION_LABELS: tuple[SpinLabel, ...] = ("S", "P", "I", "N")
+SpinLabel = Literal[SpinLetter, "other"]
+SPIN_LABELS: tuple[SpinLabel, ...] = get_args(SpinLabel)
+QUESTION_LABELS: tuple[SpinLabel, ...] = SPIN_LETTERS
 
 LEXICON_PATH = Path(__file__).with_name("spin_lexicon.yaml")
 # Labeled TRAIN utterances (written by bench/spin_eval.py --write-train-data); never the test split.

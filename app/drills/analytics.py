@@ -29,7 +29,7 @@ from app.drills.schemas import (
 from app.models import CoachingNote, Drill, DrillAssignment, Role, RolePlay, RolePlayStatus, Team, User
 from app.models.common import require_id, team_time, team_today
 from app.playbook import get_playbook
-from app.playbook.models import FIVEK_DIMENSIONS
+from app.playbook.vocabulary import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import DIFFICULTIES, Scenario
 from app.roleplay.scorecard import SKILL_ELEMENT, WEIGHTS, Scorecard
 from app.scenarios import repository

@@ -5,7 +5,7 @@ import io
 
 from sqlmodel import Session, col, select
 
-from app.auth.policy import can_view_user
+from app.auth.policy import visible_or_404
 from app.drills.results import Attempt, attach_reviews, attempts_public, review_public, reviewers_of
 from app.drills.schemas import AttemptPublic, AttemptReviews, ReviewCreate
 from app.drills.service import DrillRequestError
@@ -15,12 +15,9 @@ from app.models.common import require_id
 from app.roleplay.notes import Export
 
 
-def get_visible_attempt(session: Session, viewer: User, roleplay_id: int) -> Attempt | None:
-    """The attempt with its reviews, or None when missing or not the viewer's to see (the caller answers 404)."""
-    roleplay = session.get(RolePlay, roleplay_id)
-    if roleplay is None or not can_view_user(session, viewer, roleplay.owner_id):
-        return None
-    return attach_reviews(session, [roleplay])[0]
+def visible_attempt(session: Session, viewer: User, roleplay_id: int) -> Attempt:
+    """The attempt with its reviews; 404 when missing or not the viewer's to see."""
+    return attach_reviews(session, [visible_or_404(session, viewer, RolePlay, roleplay_id, "attempt")])[0]
 
 
 def add_review(session: Session, reviewer: User, attempt: Attempt, data: ReviewCreate) -> Review:

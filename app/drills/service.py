@@ -16,7 +16,7 @@ from app.drills.schemas import (
     DrillStatus,
     DrillUpdate,
 )
-from app.errors import AppError
+from app.errors import AppError, not_found
 from app.models import Drill, DrillAssignment, DrillChange, Role, RolePlay, Team, User
 from app.models.common import require_id, team_today, utcnow
 from app.scenarios import repository
@@ -142,9 +142,13 @@ def visible_drills_query(session: Session, viewer: User):
     return query.where(col(Drill.id).in_(assigned_to.where(User.id == viewer.id)))
 
 
-def get_visible_drill(session: Session, viewer: User, drill_id: int) -> Drill | None:
-    """The drill, or None when it is missing or the viewer may not see it (the caller answers 404)."""
-    return session.exec(visible_drills_query(session, viewer).where(Drill.id == drill_id)).first()
+def visible_drill(session: Session, viewer: User, drill_id: int) -> Drill:
+    """The drill; 404 when it is missing or the viewer may not see it (a drill is seen through its team and
+    assignments, not an owner, so visible_or_404 does not apply)."""
+    drill = session.exec(visible_drills_query(session, viewer).where(Drill.id == drill_id)).first()
+    if drill is None:
+        raise not_found("drill")
+    return drill
 
 
 def visible_assignees(session: Session, viewer: User, drill: Drill) -> list[User]:

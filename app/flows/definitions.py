@@ -25,9 +25,19 @@ from pydantic import (
 )
 
 from app.config import REPO_ROOT
-from app.playbook.models import FIVEK_DIMENSIONS
+from app.playbook.texts import Texts, load_texts
+from app.playbook.vocabulary import FIVEK_DIMENSIONS, SPIN_CATEGORIES
 
 FLOWS_DIR = REPO_ROOT / "playbooks" / "flows"
+
+
+class DefinitionTexts(Texts):
+    """playbooks/flows/texts/definitions.yaml: what option labels add to a name (parts), and the vague words."""
+
+    default_vague_words: tuple[str, ...] = Field(min_length=1)
+
+
+TEXTS = load_texts(FLOWS_DIR / "texts" / "definitions.yaml", DefinitionTexts)
 SEEDS_DIR = Path("/work/shared/seeds")
 
 # The seed documents the product may cite (see /work/shared/seeds/README.md).
@@ -46,27 +56,8 @@ FLOW_IDS = ("spin_call_plan", "dragon_diagnosis", "stakeholder_map", "fivek_inte
 StepType = Literal["text", "choice", "multi_choice", "number", "list"]
 CHOICE_TYPES = ("choice", "multi_choice")
 
-# Used when a probe does not list its own vague words: answers that say nothing.
-DEFAULT_VAGUE_WORDS = [
-    "还行",
-    "不清楚",
-    "差不多",
-    "不知道",
-    "一般",
-    "还好",
-    "说不好",
-    "不确定",
-    "没想过",
-    "看情况",
-    "再说",
-    "not sure",
-    "don't know",
-    "dunno",
-    "ok",
-    "fine",
-    "maybe",
-    "n/a",
-]
+# Used when a probe does not list its own vague words: answers that say nothing (from the texts file).
+DEFAULT_VAGUE_WORDS = TEXTS.default_vague_words
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -361,7 +352,7 @@ def describe_flows(lang: str = "zh") -> list[dict[str, str]]:
 
 # Contract order of the playbook lists (the playbook's id set itself is unordered).
 _CONTRACT_ORDER: dict[str, list[str]] = {
-    "spin": ["situation", "problem", "implication", "need_payoff"],
+    "spin": list(SPIN_CATEGORIES),
     "dragon.step": [
         "customer_analysis",
         "build_trust",
@@ -426,17 +417,14 @@ def _option_detail(element: Any, field_name: str | None) -> tuple[str, str]:
         detail = getattr(element, field_name, None)
         if detail is None:
             return "", ""
-        return f"：{detail.zh}", f": {detail.en}"
+        return TEXTS.part("detail", detail_zh=detail.zh, detail_en=detail.en)
     contact = getattr(element, "points_contact", None)
     decision_maker = getattr(element, "points_decision_maker", None)
     if contact is not None and decision_maker is not None:
-        return (
-            f"（经办人 {contact} 分 / 决策者 {decision_maker} 分）",
-            f" ({contact} pts contact / {decision_maker} pts decision maker)",
-        )
+        return TEXTS.part("points_by_side", contact=contact, decision_maker=decision_maker)
     points = getattr(element, "points", None)
     if points is not None:
-        return f"（{points} 分）", f" ({points} pts)"
+        return TEXTS.part("points", points=points)
     return "", ""
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.errors import AppError
 from app.flows import results
@@ -29,24 +29,30 @@ from app.flows.definitions import (
     meaningful_chars,
     resolve_options,
 )
+from app.i18n import Lang
+from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 
 logger = logging.getLogger(__name__)
 
-Lang = Literal["zh", "en"]
 MORE_STEP_ID = "more"  # the closing "add another?" question of a repeated group
-_MORE_OPTIONS = [("yes", "还有，继续添加", "Yes, add another"), ("no", "没有了，继续", "No, continue")]
-# Short replies people type to "add another?" in a chat box.
-_MORE_ALIASES = {
-    "是": "yes",
-    "有": "yes",
-    "还有": "yes",
-    "y": "yes",
-    "否": "no",
-    "没有": "no",
-    "无": "no",
-    "没了": "no",
-    "n": "no",
-}
+
+
+class EngineTexts(Texts):
+    """playbooks/flows/texts/engine.yaml: what the engine says (parts) and the words it reads in answers."""
+
+    more_aliases: dict[str, Literal["yes", "no"]] = Field(min_length=1)  # short replies to "add another?"
+    number_units: dict[str, int] = Field(min_length=1)  # a number's last character -> its multiplier
+
+    @field_validator("number_units")
+    @classmethod
+    def _one_character(cls, units: dict[str, int]) -> dict[str, int]:
+        if bad := [unit for unit in units if len(unit) != 1]:
+            raise ValueError(f"number units are single characters, not {bad}")
+        return units
+
+
+TEXTS = load_texts(PLAYBOOKS_DIR / "flows" / "texts" / "engine.yaml", EngineTexts)
+_MORE_OPTIONS = [("yes", *TEXTS.part("more.yes")), ("no", *TEXTS.part("more.no"))]
 
 
 class AnswerError(AppError):
@@ -188,14 +194,14 @@ def answer(
     flow = flow or get_flow(state.flow_id)
     lang = lang or state.lang
     if state.done or state.position is None:
-        raise AnswerError("这个流程已经完成，不能再作答。", "This flow is already finished.")
+        raise AnswerError(*TEXTS.part("error.finished"))
     work = state.model_copy(deep=True)
     position = work.position
     assert position is not None
     item = flow.items[position.item]
 
     if isinstance(item, GroupDef) and position.inner == len(item.steps):
-        alias = _MORE_ALIASES.get(raw_answer.strip().lower()) if isinstance(raw_answer, str) else None
+        alias = TEXTS.more_aliases.get(raw_answer.strip().lower()) if isinstance(raw_answer, str) else None
         add_another = (alias or _parse_choice(raw_answer, _MORE_OPTIONS)) == "yes"
         work.history.append(position)
         if add_another:
@@ -244,7 +250,7 @@ def back(
     """Return to the previous question (its old answer is cleared); AnswerError at the first one."""
     flow = flow or get_flow(state.flow_id)
     if not state.history:
-        raise AnswerError("已经是第一个问题，无法后退。", "This is the first question; there is nothing to go back to.")
+        raise AnswerError(*TEXTS.part("error.first_question"))
     work = state.model_copy(deep=True)
     if work.position is not None and work.probing:
         _clear_answer(work, flow, work.position)  # drop the thin answer waiting for its probe
@@ -426,7 +432,7 @@ def _parse_answer(step: StepDef, raw: Any, options: list[tuple[str, str, str]]) 
     rules = step.validation
     if _is_empty(raw):
         if rules.required:
-            raise AnswerError("这个问题必须回答。", "This question needs an answer.")
+            raise AnswerError(*TEXTS.part("error.required"))
         return [] if step.type in ("list", "multi_choice") else None
     if step.type == "text":
         return _parse_text(step, raw)
@@ -446,57 +452,55 @@ def _parse_answer(step: StepDef, raw: Any, options: list[tuple[str, str, str]]) 
 
 def _parse_text(step: StepDef, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise AnswerError("请用文字回答。", "Please answer with text.")
+        raise AnswerError(*TEXTS.part("error.text_needed"))
     text = raw.strip()
     min_chars = step.validation.min_chars
     if min_chars and len(text) < min_chars:
-        raise AnswerError(f"回答太短，至少写 {min_chars} 个字。", f"Too short: write at least {min_chars} characters.")
+        raise AnswerError(*TEXTS.part("error.too_short", min_chars=min_chars))
     return text
-
-
-_NUMBER_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 
 def _parse_number(step: StepDef, raw: Any) -> float | int:
     if isinstance(raw, bool):
-        raise AnswerError("请填写一个数字。", "Please enter a number.")
+        raise AnswerError(*TEXTS.part("error.number_needed"))
     if isinstance(raw, (int, float)):
         number: float | int = raw
     elif isinstance(raw, str):
         text = raw.strip().replace(",", "").replace("，", "").replace(" ", "").removesuffix("元")
         multiplier = 1
-        if text and text[-1] in _NUMBER_UNITS:
-            multiplier = _NUMBER_UNITS[text[-1]]
+        if text and text[-1] in TEXTS.number_units:
+            multiplier = TEXTS.number_units[text[-1]]
             text = text[:-1]
         try:
             number = float(text) * multiplier
         except ValueError:
-            raise AnswerError("请填写一个数字（例如 120 或 120万）。", "Please enter a number (e.g. 120000).") from None
+            raise AnswerError(*TEXTS.part("error.number_format")) from None
     else:
-        raise AnswerError("请填写一个数字。", "Please enter a number.")
+        raise AnswerError(*TEXTS.part("error.number_needed"))
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     low, high = step.validation.min, step.validation.max
     if low is not None and number < low:
-        raise AnswerError(f"数字不能小于 {low:g}。", f"The number must be at least {low:g}.")
+        raise AnswerError(*TEXTS.part("error.number_too_small", low=f"{low:g}"))
     if high is not None and number > high:
-        raise AnswerError(f"数字不能大于 {high:g}。", f"The number must be at most {high:g}.")
+        raise AnswerError(*TEXTS.part("error.number_too_large", high=f"{high:g}"))
     return number
 
 
 def _parse_choice(raw: Any, options: list[tuple[str, str, str]]) -> str:
     """An option id from its id, its label (either language) or its 1-based number."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise AnswerError("请选择一个选项。", "Please pick one of the options.")
+        raise AnswerError(*TEXTS.part("error.pick_one"))
     text = str(raw).strip()
     for option_id, label_zh, label_en in options:
         if text == option_id or text == label_zh or text.lower() == label_en.lower():
             return option_id
     if text.isdigit() and 1 <= int(text) <= len(options):
         return options[int(text) - 1][0]
-    choices_zh = "、".join(label_zh for _, label_zh, _ in options)
-    choices_en = ", ".join(label_en for _, _, label_en in options)
-    raise AnswerError(f"「{text}」不是可选项。可选：{choices_zh}", f"'{text}' is not an option. Options: {choices_en}")
+    separator_zh, separator_en = TEXTS.part("list_separator")
+    choices_zh = separator_zh.join(label_zh for _, label_zh, _ in options)
+    choices_en = separator_en.join(label_en for _, _, label_en in options)
+    raise AnswerError(*TEXTS.part("error.not_an_option", text=text, choices_zh=choices_zh, choices_en=choices_en))
 
 
 def _split_multi(raw: Any) -> list[Any]:
@@ -504,32 +508,32 @@ def _split_multi(raw: Any) -> list[Any]:
         return raw
     if isinstance(raw, str):
         return [part for part in re.split(r"[,，、;；\n]", raw) if part.strip()]
-    raise AnswerError("请选择一个或多个选项。", "Please pick one or more options.")
+    raise AnswerError(*TEXTS.part("error.pick_some"))
 
 
 def _split_list(raw: Any) -> list[str]:
     """A list answer: a JSON list, or text split on new lines / semicolons (or 、 if nothing else)."""
     if isinstance(raw, list):
         if not all(isinstance(entry, str) for entry in raw):
-            raise AnswerError("列表里的每一项都应是文字。", "Every list item must be text.")
+            raise AnswerError(*TEXTS.part("error.list_items_text"))
         parts = raw
     elif isinstance(raw, str):
         parts = re.split(r"[\n;；]", raw)
         if len([p for p in parts if p.strip()]) == 1 and "、" in raw:
             parts = raw.split("、")
     else:
-        raise AnswerError("请列出一项或多项（每行一项）。", "Please list one or more items (one per line).")
+        raise AnswerError(*TEXTS.part("error.list_needed"))
     return [part.strip() for part in parts if part.strip()]
 
 
 def _check_item_count(step: StepDef, items: list[Any]) -> None:
     rules = step.validation
     if rules.required and not items:
-        raise AnswerError("这个问题必须回答。", "This question needs an answer.")
+        raise AnswerError(*TEXTS.part("error.required"))
     if rules.min_items and len(items) < rules.min_items:
-        raise AnswerError(f"至少需要 {rules.min_items} 项。", f"Give at least {rules.min_items} items.")
+        raise AnswerError(*TEXTS.part("error.too_few_items", count=rules.min_items))
     if rules.max_items and len(items) > rules.max_items:
-        raise AnswerError(f"最多 {rules.max_items} 项。", f"Give at most {rules.max_items} items.")
+        raise AnswerError(*TEXTS.part("error.too_many_items", count=rules.max_items))
 
 
 def _parse_probe_reply(step: StepDef, raw: Any) -> Any:
@@ -539,7 +543,7 @@ def _parse_probe_reply(step: StepDef, raw: Any) -> Any:
     if step.type == "list":
         return _split_list(raw)
     if not isinstance(raw, str):
-        raise AnswerError("请用文字补充。", "Please add to your answer in text.")
+        raise AnswerError(*TEXTS.part("error.probe_text"))
     return raw.strip()
 
 

@@ -7,7 +7,7 @@ or its JSON dict (as stored). Chinese is the default language; pass lang="en" fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -26,16 +26,12 @@ from app.flows.results import (
     SpinCallPlanResult,
     StakeholderMapResult,
 )
+from app.i18n import Lang
 from app.playbook import get_playbook
+from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
+from app.playbook.vocabulary import FIVEDIM_DIMENSIONS
 
-Lang = Literal["zh", "en"]
-
-_ANSWER_LABELS = {
-    "yes": ("是", "Yes"),
-    "partly": ("部分/待确认", "Partly"),
-    "no": ("否", "No"),
-    "unknown": ("不清楚", "Unknown"),
-}
+TEXTS = load_texts(PLAYBOOKS_DIR / "flows" / "texts" / "notes.yaml", Texts)  # the notes' labels in both languages
 
 
 def as_result(flow_id: str, result: BaseModel | dict[str, Any]) -> FlowResult:
@@ -74,25 +70,29 @@ def _element_names(element_ids: list[str], lang: Lang) -> str:
             names.append(_name(playbook.element(element_id), lang))
         except KeyError:  # not a playbook element (e.g. a SPIN letter): shown as it is
             names.append(element_id)
-    return _t(lang, "、", ", ").join(names)
+    return TEXTS.label("list_separator", lang).join(names)
 
 
-def _cited_rows(lang: Lang, label_zh: str, label_en: str, messages: list[Message]) -> list[list[str]]:
+def _cited_rows(label: str, lang: Lang, messages: list[Message]) -> list[list[str]]:
     """One long-table row per message: the label, the message in `lang`, the playbook elements it cites."""
-    return [[_t(lang, label_zh, label_en), "", _t(lang, m.zh, m.en), _element_names(m.cites, lang)] for m in messages]
+    return [[TEXTS.label(label, lang), "", _t(lang, m.zh, m.en), _element_names(m.cites, lang)] for m in messages]
 
 
-def _answer_rows(lang: Lang, label_zh: str, label_en: str, answers: list[Any]) -> list[list[str]]:
+def _answer_rows(label: str, lang: Lang, answers: list[Any]) -> list[list[str]]:
     """One long-table row per yes/partly/no answer: the label, the question's name, the answer and its evidence."""
     return [
         [
-            _t(lang, label_zh, label_en),
+            TEXTS.label(label, lang),
             _name(row.question, lang),
-            f"{_t(lang, *_ANSWER_LABELS[row.answer])} {row.evidence or ''}".strip(),
+            f"{_answer(row.answer, lang)} {row.evidence or ''}".strip(),
             "",
         ]
         for row in answers
     ]
+
+
+def _answer(answer: str, lang: Lang) -> str:
+    return TEXTS.label(f"answer.{answer}", lang)
 
 
 def _msg(message: Message, lang: Lang) -> str:
@@ -101,7 +101,7 @@ def _msg(message: Message, lang: Lang) -> str:
 
 
 def _cites_section(citations: list[Citation], lang: Lang) -> list[str]:
-    lines = ["", f"## {_t(lang, '依据（手册条目）', 'Playbook references')}"]
+    lines = ["", f"## {TEXTS.label('references', lang)}"]
     for citation in citations:
         name = citation.name_en if lang == "en" else citation.name_zh
         lines.append(f"- {name} — {citation.source}")
@@ -109,7 +109,7 @@ def _cites_section(citations: list[Citation], lang: Lang) -> list[str]:
 
 
 def _bullets(messages: list[Message], lang: Lang) -> list[str]:
-    return [f"- {_msg(m, lang)}" for m in messages] or [f"- {_t(lang, '无', 'None')}"]
+    return [f"- {_msg(m, lang)}" for m in messages] or [f"- {TEXTS.label('none', lang)}"]
 
 
 # ---------------------------------------------------------------------------
@@ -129,37 +129,36 @@ def note_to_markdown(flow_id: str, result: BaseModel | dict[str, Any], lang: Lan
 
 def _md_spin(result: SpinCallPlanResult, lang: Lang) -> list[str]:
     lines = [
-        f"- {_t(lang, '业务场景', 'Context')}: {_name(result.industry, lang)}",
-        f"- {_t(lang, '首次拜访', 'First meeting')}: {_t(lang, '是' if result.first_meeting else '否', 'yes' if result.first_meeting else 'no')}",
+        f"- {TEXTS.label('context', lang)}: {_name(result.industry, lang)}",
+        f"- {TEXTS.label('first_meeting', lang)}: {TEXTS.label('first_meeting.yes' if result.first_meeting else 'first_meeting.no', lang)}",
     ]
     if result.last_commitment:
-        lines.append(f"- {_t(lang, '上次的承诺', 'Last commitment')}: {result.last_commitment}")
+        lines.append(f"- {TEXTS.label('last_commitment', lang)}: {result.last_commitment}")
     for group in result.groups:
         lines += ["", f"## {_t(lang, group.name_zh, group.name_en)}"]
         if group.basis:
-            lines.append(f"**{_t(lang, '依据的情况', 'Basis')}**: {'；'.join(group.basis)}")
-        lines.append(f"**{_t(lang, '我的问题', 'My questions')}**")
-        lines += [f"{i}. {q}" for i, q in enumerate(group.own_questions, 1)] or [
-            f"- {_t(lang, '（未填写）', '(none)')}"
-        ]
-        lines.append(f"**{_t(lang, '建议问题', 'Suggested questions')}**")
-        lines += [f"- {q}" for q in group.suggested_questions] or [f"- {_t(lang, '无', 'None')}"]
-    commitment = _name(result.commitment, lang) + (f"：{result.commitment_detail}" if result.commitment_detail else "")
-    lines += ["", f"## {_t(lang, '要争取的承诺', 'Commitment to ask for')}", commitment]
-    lines += ["", f"## {_t(lang, '提醒', 'Watch-outs')}", *_bullets(result.warnings, lang)]
+            lines.append(f"**{TEXTS.label('basis', lang)}**: {'；'.join(group.basis)}")
+        lines.append(f"**{TEXTS.label('my_questions', lang)}**")
+        lines += [f"{i}. {q}" for i, q in enumerate(group.own_questions, 1)] or [f"- {TEXTS.label('not_filled', lang)}"]
+        lines.append(f"**{TEXTS.label('suggested_questions', lang)}**")
+        lines += [f"- {q}" for q in group.suggested_questions] or [f"- {TEXTS.label('none', lang)}"]
+    commitment = _name(result.commitment, lang) + (
+        TEXTS.label("commitment_detail", lang, detail=result.commitment_detail) if result.commitment_detail else ""
+    )
+    lines += ["", f"## {TEXTS.label('commitment_to_ask', lang)}", commitment]
+    lines += ["", f"## {TEXTS.label('watch_outs', lang)}", *_bullets(result.warnings, lang)]
     return lines
 
 
 def _md_dragon(result: DragonDiagnosisResult, lang: Lang) -> list[str]:
     lines = [
-        f"**{_t(lang, '当前步骤', 'Current step')}**: {_t(lang, '第', 'step ')}{result.current_step_order}{_t(lang, '式 ', ' — ')}"
-        f"{_name(result.current_step, lang)}"
-        + (_t(lang, "（六式均已完成）", " (all six done)") if result.all_steps_done else ""),
-        f"- {_t(lang, '开始标志', 'Start marker')}: {result.start_marker_zh}",
-        f"- {_t(lang, '结束标志', 'End marker')}: {result.end_marker_zh}",
+        f"**{TEXTS.label('current_step', lang)}**: {TEXTS.label('step_number', lang, order=result.current_step_order)}"
+        f"{_name(result.current_step, lang)}" + (TEXTS.label("all_steps_done", lang) if result.all_steps_done else ""),
+        f"- {TEXTS.label('start_marker', lang)}: {result.start_marker_zh}",
+        f"- {TEXTS.label('end_marker', lang)}: {result.end_marker_zh}",
         "",
-        f"## {_t(lang, '关键人关系', 'Key people')}",
-        f"| {_t(lang, '姓名', 'Name')} | {_t(lang, '角色', 'Role')} | {_t(lang, '关系阶段', 'Stage')} | {_t(lang, '依据', 'Evidence')} | {_t(lang, '下一阶段', 'Next stage')} |",
+        f"## {TEXTS.label('key_people', lang)}",
+        f"| {TEXTS.label('people.name', lang)} | {TEXTS.label('people.role', lang)} | {TEXTS.label('people.stage', lang)} | {TEXTS.label('people.evidence', lang)} | {TEXTS.label('people.next_stage', lang)} |",
         "| --- | --- | --- | --- | --- |",
     ]
     for person in result.people:
@@ -167,48 +166,42 @@ def _md_dragon(result: DragonDiagnosisResult, lang: Lang) -> list[str]:
         lines.append(
             f"| {person.name} | {_name(person.role, lang)} | {_name(person.relation, lang)} | {person.relation_evidence} | {following} |"
         )
-    lines += ["", f"## {_t(lang, '机会四问', 'Opportunity questions')}"]
+    lines += ["", f"## {TEXTS.label('opportunity_questions', lang)}"]
     for row in result.opportunity:
-        answer = _t(lang, *_ANSWER_LABELS[row.answer])
+        answer = _answer(row.answer, lang)
         evidence = f" — {row.evidence}" if row.evidence else ""
         lines.append(f"- {_name(row.question, lang)}: {answer}{evidence}")
-    lines += ["", f"## {_t(lang, '缺口', 'Gaps')}", *_bullets(result.gaps, lang)]
-    lines += ["", f"## {_t(lang, '下一步行动', 'Next actions')}", *_bullets(result.next_actions, lang)]
+    lines += ["", f"## {TEXTS.label('gaps', lang)}", *_bullets(result.gaps, lang)]
+    lines += ["", f"## {TEXTS.label('next_actions', lang)}", *_bullets(result.next_actions, lang)]
     return lines
 
 
 def _md_stakeholders(result: StakeholderMapResult, lang: Lang) -> list[str]:
-    headers = _t(
-        lang,
-        "姓名|职务|角色|需求层次|变革态度|关注点|紧密度|对我方态度",
-        "Name|Title|Role|Need level|Change|Focus|Closeness|Attitude",
-    )
+    headers = TEXTS.label("summary_columns", lang)
     lines = [
-        f"## {_t(lang, '多维汇总表', 'Multi-dimension summary')}",
+        f"## {TEXTS.label('summary', lang)}",
         "",
         f"| {headers.replace('|', ' | ')} |",
         "|" + " --- |" * 8,
     ]
     for row in result.rows:
-        cells = [row.name, row.title] + [
-            _name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")
-        ]
+        cells = [row.name, row.title] + [_name(getattr(row, key), lang) for key in ("role", *FIVEDIM_DIMENSIONS)]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"## {_t(lang, '风险', 'Risks')}"]
+    lines += ["", f"## {TEXTS.label('risks', lang)}"]
     for risk in result.risks:
-        severity = _t(lang, "高" if risk.severity == "high" else "中", risk.severity)
+        severity = TEXTS.label(f"severity.{risk.severity}", lang)
         lines.append(f"- **[{severity}]** {_msg(risk.message, lang)}")
     if not result.risks:
-        lines.append(f"- {_t(lang, '未发现明显风险', 'No obvious risk found')}")
-    lines += ["", f"## {_t(lang, '逐人行动', 'Actions per person')}"]
+        lines.append(f"- {TEXTS.label('no_risk', lang)}")
+    lines += ["", f"## {TEXTS.label('actions_per_person', lang)}"]
     for row in result.rows:
         lines += [
             "",
             f"### {row.name}（{row.title}）",
-            f"{_t(lang, '态度依据', 'Attitude evidence')}: {row.attitude_evidence}",
+            f"{TEXTS.label('attitude_evidence', lang)}: {row.attitude_evidence}",
         ]
         if row.backs_competitor:
-            lines.append(f"{_t(lang, '倾向的竞争对手', 'Leans to competitor')}: {row.backs_competitor}")
+            lines.append(f"{TEXTS.label('leans_to_competitor', lang)}: {row.backs_competitor}")
         lines += _bullets(row.actions, lang)
     return lines
 
@@ -216,13 +209,13 @@ def _md_stakeholders(result: StakeholderMapResult, lang: Lang) -> list[str]:
 def _side(score: FivekScore, lang: Lang) -> str:
     if not score.two_column:
         return "—"
-    return _t(lang, "决策者" if score.side == "decision_maker" else "经办人", score.side.replace("_", " "))
+    return TEXTS.label(f"side.{score.side}", lang)
 
 
 def _md_fivek(result: FivekIntensityResult, lang: Lang) -> list[str]:
     lines = [
-        f"## {_t(lang, '评分', 'Scores')}",
-        f"| {_t(lang, '维度', 'Dimension')} | {_t(lang, '达到的级别', 'Level reached')} | {_t(lang, '对象', 'With')} | {_t(lang, '得分', 'Points')} |",
+        f"## {TEXTS.label('scores', lang)}",
+        f"| {TEXTS.label('scores.dimension', lang)} | {TEXTS.label('scores.level', lang)} | {TEXTS.label('scores.side', lang)} | {TEXTS.label('scores.points', lang)} |",
         "| --- | --- | --- | --- |",
     ]
     for score in result.scores:
@@ -230,45 +223,41 @@ def _md_fivek(result: FivekIntensityResult, lang: Lang) -> list[str]:
         lines.append(f"| {_name(score.dimension, lang)} | {_name(score.level, lang)} | {side} | {score.points} |")
     lines += [
         "",
-        f"- **{_t(lang, '总分', 'Total')}**: {result.total} / 100",
-        f"- **{_t(lang, '里程碑', 'Milestone')}**: "
-        + (
-            _name(result.milestone, lang)
-            if result.milestone
-            else _t(lang, "尚未达到 10% 里程碑", "below the 10% milestone")
-        ),
-        f"- **{_t(lang, '赢单概率', 'Win probability')}**: {result.probability}%",
+        f"- **{TEXTS.label('total', lang)}**: {result.total} / 100",
+        f"- **{TEXTS.label('milestone', lang)}**: "
+        + (_name(result.milestone, lang) if result.milestone else TEXTS.label("below_first_milestone", lang)),
+        f"- **{TEXTS.label('win_probability', lang)}**: {result.probability}%",
     ]
     if result.amount is not None:
-        lines.append(f"- **{_t(lang, '预计金额', 'Amount')}**: {result.amount:,.0f}")
-        lines.append(f"- **{_t(lang, '加权预测', 'Weighted forecast')}**: {result.weighted_forecast:,.0f}")
+        lines.append(f"- **{TEXTS.label('amount', lang)}**: {result.amount:,.0f}")
+        lines.append(f"- **{TEXTS.label('weighted_forecast', lang)}**: {result.weighted_forecast:,.0f}")
     if result.next_milestone is not None:
         lines += [
             "",
-            f"## {_t(lang, '下一个里程碑还缺', 'Missing for the next milestone')}: {_name(result.next_milestone, lang)}",
+            f"## {TEXTS.label('missing_for_next_milestone', lang)}: {_name(result.next_milestone, lang)}",
         ]
         lines += [f"- {item}" for item in (result.unmet_criteria_en if lang == "en" else result.unmet_criteria_zh)] or [
             "- —"
         ]
-    lines += ["", f"## {_t(lang, '建议', 'Advice')}", *_bullets(result.advice, lang)]
+    lines += ["", f"## {TEXTS.label('advice', lang)}", *_bullets(result.advice, lang)]
     return lines
 
 
 def _md_opportunity(result: OpportunityCheckResult, lang: Lang) -> list[str]:
     zh, en = VERDICT_NAMES[result.verdict]
     lines = [
-        f"**{_t(lang, '结论', 'Verdict')}: {_t(lang, zh, en)}**",
+        f"**{TEXTS.label('verdict', lang)}: {_t(lang, zh, en)}**",
         "",
-        f"## {_t(lang, '四个问题', 'Four questions')}",
+        f"## {TEXTS.label('four_questions', lang)}",
     ]
     for row in result.questions:
-        answer = _t(lang, *_ANSWER_LABELS[row.answer])
+        answer = _answer(row.answer, lang)
         evidence = f" — {row.evidence}" if row.evidence else ""
-        thin = _t(lang, "（证据偏弱）", " (thin evidence)") if row.evidence_thin else ""
+        thin = TEXTS.label("thin_evidence", lang) if row.evidence_thin else ""
         lines.append(f"- {_name(row.question, lang)}: {answer}{evidence}{thin}")
-    lines += ["", f"## {_t(lang, '理由', 'Reasons')}", *_bullets(result.reasons, lang)]
+    lines += ["", f"## {TEXTS.label('reasons', lang)}", *_bullets(result.reasons, lang)]
     if result.conditions:
-        lines += ["", f"## {_t(lang, '推进条件', 'Conditions')}", *_bullets(result.conditions, lang)]
+        lines += ["", f"## {TEXTS.label('conditions', lang)}", *_bullets(result.conditions, lang)]
     return lines
 
 
@@ -295,70 +284,66 @@ def note_to_csv(flow_id: str, result: BaseModel | dict[str, Any], lang: Lang = "
 
 def _long_header(lang: Lang) -> list[str]:
     return [
-        _t(lang, "部分", "section"),
-        _t(lang, "项目", "item"),
-        _t(lang, "内容", "value"),
-        _t(lang, "手册条目", "playbook"),
+        TEXTS.label("csv.section", lang),
+        TEXTS.label("csv.item", lang),
+        TEXTS.label("csv.value", lang),
+        TEXTS.label("csv.playbook", lang),
     ]
 
 
 def _csv_spin(result: SpinCallPlanResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
     rows = [
-        [_t(lang, "客户", "account"), "", result.account, ""],
-        [_t(lang, "场景", "context"), "", _name(result.industry, lang), ""],
+        [TEXTS.label("csv.account", lang), "", result.account, ""],
+        [TEXTS.label("csv.context", lang), "", _name(result.industry, lang), ""],
     ]
     for group in result.groups:
         section, kind = _t(lang, group.name_zh, group.name_en), _element_names([group.spin_type], lang)
-        rows += [[section, _t(lang, "依据", "basis"), text, kind] for text in group.basis]
-        rows += [[section, _t(lang, "我的问题", "own"), q, kind] for q in group.own_questions]
-        rows += [[section, _t(lang, "建议问题", "suggested"), q, kind] for q in group.suggested_questions]
-    commitment = _name(result.commitment, lang) + (f"：{result.commitment_detail}" if result.commitment_detail else "")
-    rows.append([_t(lang, "承诺", "commitment"), "", commitment, ""])
-    rows += _cited_rows(lang, "提醒", "warning", result.warnings)
+        rows += [[section, TEXTS.label("csv.basis", lang), text, kind] for text in group.basis]
+        rows += [[section, TEXTS.label("csv.own_question", lang), q, kind] for q in group.own_questions]
+        rows += [[section, TEXTS.label("csv.suggested_question", lang), q, kind] for q in group.suggested_questions]
+    commitment = _name(result.commitment, lang) + (
+        TEXTS.label("commitment_detail", lang, detail=result.commitment_detail) if result.commitment_detail else ""
+    )
+    rows.append([TEXTS.label("csv.commitment", lang), "", commitment, ""])
+    rows += _cited_rows("csv.warning", lang, result.warnings)
     return _long_header(lang), rows
 
 
 def _csv_dragon(result: DragonDiagnosisResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
     rows = [
-        [_t(lang, "客户", "account"), "", result.account, ""],
-        [_t(lang, "当前步骤", "current step"), str(result.current_step_order), _name(result.current_step, lang), ""],
+        [TEXTS.label("csv.account", lang), "", result.account, ""],
+        [TEXTS.label("csv.current_step", lang), str(result.current_step_order), _name(result.current_step, lang), ""],
     ]
     for person in result.people:
         rows.append(
             [
-                _t(lang, "关键人", "key person"),
+                TEXTS.label("csv.key_person", lang),
                 person.name,
                 f"{_name(person.role, lang)} / {_name(person.relation, lang)}",
                 "",
             ]
         )
-    rows += _answer_rows(lang, "机会四问", "opportunity", result.opportunity)
-    rows += _cited_rows(lang, "缺口", "gap", result.gaps)
-    rows += _cited_rows(lang, "下一步", "next action", result.next_actions)
+    rows += _answer_rows("csv.opportunity", lang, result.opportunity)
+    rows += _cited_rows("csv.gap", lang, result.gaps)
+    rows += _cited_rows("csv.next_action", lang, result.next_actions)
     return _long_header(lang), rows
 
 
 def _csv_stakeholders(result: StakeholderMapResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    header = _t(
-        lang,
-        "姓名,职务,角色,需求层次,变革态度,关注点,紧密度,对我方态度,态度依据,风险,行动",
-        "name,title,role,need_level,change,focus,closeness,attitude,attitude_evidence,risks,actions",
-    ).split(",")
+    header = TEXTS.label("csv.stakeholder_columns", lang).split(",")
     rows = []
     for row in result.rows:
         risks = [
             risk.message.en if lang == "en" else risk.message.zh for risk in result.risks if row.name in risk.people
         ]
         actions = "；".join(m.en if lang == "en" else m.zh for m in row.actions)
-        dims = [
-            _name(getattr(row, key), lang) for key in ("role", "maslow", "change", "focus", "closeness", "attitude")
-        ]
+        dims = [_name(getattr(row, key), lang) for key in ("role", *FIVEDIM_DIMENSIONS)]
         rows.append([row.name, row.title, *dims, row.attitude_evidence, "；".join(risks), actions])
     for risk in result.risks:
         if not risk.people:  # team-level risks get their own line
             rows.append(
                 [
-                    _t(lang, "（整体）", "(team)"),
+                    TEXTS.label("csv.team", lang),
                     "",
                     "",
                     "",
@@ -375,26 +360,26 @@ def _csv_stakeholders(result: StakeholderMapResult, lang: Lang) -> tuple[list[st
 
 
 def _csv_fivek(result: FivekIntensityResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    header = _t(lang, "维度,级别,对象,得分", "dimension,level,side,points").split(",")
+    header = TEXTS.label("csv.fivek_columns", lang).split(",")
     rows = [[_name(s.dimension, lang), _name(s.level, lang), _side(s, lang), str(s.points)] for s in result.scores]
-    rows.append([_t(lang, "总分", "total"), "", "", str(result.total)])
+    rows.append([TEXTS.label("csv.total", lang), "", "", str(result.total)])
     milestone = result.milestone
     rows.append(
-        [_t(lang, "里程碑", "milestone"), _name(milestone, lang) if milestone else "", "", f"{result.probability}%"]
+        [TEXTS.label("csv.milestone", lang), _name(milestone, lang) if milestone else "", "", f"{result.probability}%"]
     )
     if result.amount is not None:
-        rows.append([_t(lang, "加权预测", "weighted forecast"), "", "", f"{result.weighted_forecast:.2f}"])
+        rows.append([TEXTS.label("csv.weighted_forecast", lang), "", "", f"{result.weighted_forecast:.2f}"])
     return header, rows
 
 
 def _csv_opportunity(result: OpportunityCheckResult, lang: Lang) -> tuple[list[str], list[list[str]]]:
     rows = [
-        [_t(lang, "客户", "account"), "", result.account, ""],
-        [_t(lang, "结论", "verdict"), "", _t(lang, *VERDICT_NAMES[result.verdict]), ""],
+        [TEXTS.label("csv.account", lang), "", result.account, ""],
+        [TEXTS.label("csv.verdict", lang), "", _t(lang, *VERDICT_NAMES[result.verdict]), ""],
     ]
-    rows += _answer_rows(lang, "问题", "question", result.questions)
-    rows += _cited_rows(lang, "理由", "reason", result.reasons)
-    rows += _cited_rows(lang, "条件", "condition", result.conditions)
+    rows += _answer_rows("csv.question", lang, result.questions)
+    rows += _cited_rows("csv.reason", lang, result.reasons)
+    rows += _cited_rows("csv.condition", lang, result.conditions)
     return _long_header(lang), rows
 
 

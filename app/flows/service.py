@@ -14,15 +14,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StrictBool, StringConstraints
 from sqlmodel import Session, col, select
 
-from app.auth.policy import can_view_user, visible_or_404
+from app.auth.policy import visible_or_404
 from app.errors import AppError, not_found
 from app.flows.definitions import FlowDefinition, get_flow
 from app.flows.engine import AnswerError, FlowRunState, ProbeWriter, StepView, answer, back, current_view, start
 from app.flows.notes import RESULT_MODELS
+from app.i18n import Lang
 from app.models import CoachingNote, FlowRun, Opportunity, User
 from app.models.common import require_id, utcnow
 
-Lang = Literal["zh", "en"]
 RunStatus = Literal["active", "paused", "done"]
 FIVEK_FLOW_ID = "fivek_intensity"
 CHOICE_TYPES = ("choice", "multi_choice")
@@ -97,12 +97,7 @@ def readable_run(session: Session, viewer: User, run_id: int) -> FlowRun:
 
 def writable_run(session: Session, user: User, run_id: int) -> FlowRun:
     """The run locked for update; 404 if the user may not see it, 403 if they may see but not change it."""
-    run = session.exec(select(FlowRun).where(FlowRun.id == run_id).with_for_update()).first()
-    if run is None or not can_view_user(session, user, run.owner_id):
-        raise not_found("flow run")
-    if run.owner_id != user.id:
-        raise AppError(403, "not_owner", "only the rep who owns a flow run may answer it")
-    return run
+    return visible_or_404(session, user, FlowRun, run_id, "flow run", access="write", lock=True, verb="answer")
 
 
 def finished_runs_by_opportunity(session: Session, opportunity_ids: list[int]) -> dict[int, list[FlowRun]]:
@@ -123,10 +118,7 @@ def finished_runs_by_opportunity(session: Session, opportunity_ids: list[int]) -
 
 def owned_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
     """A flow run attaches only to the caller's own opportunity; anything else looks missing."""
-    opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None or opportunity.owner_id != user.id:
-        raise not_found("opportunity")
-    return opportunity
+    return visible_or_404(session, user, Opportunity, opportunity_id, "opportunity", access="own")
 
 
 def _require_status(run: FlowRun, *allowed: RunStatus) -> None:

@@ -1,9 +1,13 @@
 """Coaching notes as readers see them: which notes a viewer may read, and one note or 404."""
 
+from typing import Literal
+
 from sqlmodel import Session, col, select
 
 from app.auth.policy import visible_or_404, visible_user_ids
 from app.models import CoachingNote, User
+
+NoteKind = Literal["roleplay", "flow"]  # what a coaching note is about
 
 
 def visible_note(session: Session, viewer: User, note_id: int) -> CoachingNote:
@@ -15,7 +19,7 @@ def list_visible_notes(
     session: Session,
     viewer: User,
     *,
-    kind: str | None = None,
+    kind: NoteKind | None = None,
     owner_id: int | None = None,
     limit: int = 50,
     offset: int = 0,

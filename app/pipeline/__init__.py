@@ -8,7 +8,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.auth.policy import can_view_user, visible_or_404, visible_user_ids
 from app.coaching.intensity import weighted_forecast
-from app.errors import AppError, not_found
+from app.errors import not_found
 from app.flows.service import FIVEK_FLOW_ID, run_note
 from app.models import FlowRun, Opportunity, OpportunityBase, User
 from app.models.common import require_id, utcnow
@@ -117,10 +117,7 @@ def readable_opportunity(session: Session, viewer: User, opportunity_id: int) ->
 
 
 def writable_opportunity(session: Session, user: User, opportunity_id: int) -> Opportunity:
-    opportunity = readable_opportunity(session, user, opportunity_id)
-    if opportunity.owner_id != user.id:
-        raise AppError(403, "not_owner", "only the rep who owns an opportunity may change it")
-    return opportunity
+    return visible_or_404(session, user, Opportunity, opportunity_id, "opportunity", access="write")
 
 
 def visible_opportunities(

@@ -2,9 +2,11 @@
 
 import re
 from collections.abc import Iterator
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from app.playbook.vocabulary import FIVEK_DIMENSIONS, FivekKey, Side, SpinLetter
 
 # The five seed documents in /work/shared/seeds/. Every element must cite one of them.
 SEED_FILES: frozenset[str] = frozenset(
@@ -20,20 +22,10 @@ SEED_FILES: frozenset[str] = frozenset(
 # Dotted, lowercase, at least two parts: "spin.situation", "fivek.problem.l3".
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
-FIVEK_DIMENSIONS: tuple[str, ...] = ("problem", "power", "vision", "value", "control")
-FivekKey = Literal["problem", "power", "vision", "value", "control"]
-Side = Literal["contact", "decision_maker"]
 
 # Business contexts for which SPIN example questions must exist (plus "general").
-SPIN_CONTEXTS: tuple[str, ...] = (
-    "general",
-    "manufacturing_erp",
-    "bank_crm",
-    "gov_telecom_network",
-    "retail",
-    "healthcare",
-)
 SpinContext = Literal["general", "manufacturing_erp", "bank_crm", "gov_telecom_network", "retail", "healthcare"]
+SPIN_CONTEXTS: tuple[str, ...] = get_args(SpinContext)
 
 
 class Strict(BaseModel):
@@ -113,7 +105,7 @@ class SpinContextInfo(Element):
 
 
 class SpinType(Element):
-    letter: Literal["S", "P", "I", "N"]
+    letter: SpinLetter
     purpose_zh: str
     purpose_en: str
     cues_zh: list[str] = Field(min_length=3)

@@ -16,10 +16,7 @@ def visible_roleplay(session: Session, viewer: User, roleplay_id: int) -> RolePl
 
 def own_roleplay(session: Session, user: User, roleplay_id: int) -> RolePlay:
     """Only the owner talks in a session."""
-    roleplay = session.get(RolePlay, roleplay_id)
-    if roleplay is None or roleplay.owner_id != user.id:
-        raise not_found("role-play")
-    return roleplay
+    return visible_or_404(session, user, RolePlay, roleplay_id, "role-play", access="own")
 
 
 def own_rep_turn_for_stream(session: Session, user: User, roleplay_id: int, turn_id: int) -> Turn:

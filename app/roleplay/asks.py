@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, get_args
 
 from app.knowledge.tokenize import is_chinese
 from app.roleplay.rubric import get_rubric
@@ -29,7 +29,7 @@ from app.roleplay.state import SessionState
 from app.roleplay.topics import mentions
 
 AskKind = Literal["order", "advance", "continuation", "none"]
-ASK_KINDS: tuple[AskKind, ...] = ("order", "advance", "continuation", "none")
+ASK_KINDS: tuple[AskKind, ...] = get_args(AskKind)
 Reason = Literal[
     "granted",
     "not_ready",

@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 
 from app.coaching.spin import SPIN_LABELS, SpinResult, spin_playbook_id
 from app.playbook import get_playbook
+from app.playbook.vocabulary import CATEGORY_LETTER, SPIN_ELEMENTS
 from app.roleplay.asks import DECIDER, classify_ask, example_advance
 from app.roleplay.rubric import get_rubric
-from app.roleplay.scenarios import CATEGORIES, CATEGORY_LABEL, Scenario
-from app.roleplay.scripted_buyer import TRUST_SLACK, BuyerTurn
+from app.roleplay.scenarios import CATEGORIES, Scenario
+from app.roleplay.scripted_buyer import TRUST_SLACK, BuyerTurn, Tone
 from app.roleplay.state import SessionState
 
 ReplySource = Literal["scripted", "llm", "scripted_fallback"]
@@ -91,7 +92,7 @@ class TurnFeedback(BaseModel):
     reply_source: ReplySource = "scripted"
     notice: Notice | None = None
     llm_spin: LlmSpinOpinion | None = None
-    tone: Literal["ok", "rude"] = "ok"  # "rude": insult, disparaging, monologue or pushing after a refusal
+    tone: Tone = "ok"  # "rude": insult, disparaging, monologue or pushing after a refusal
     rude_kind: str | None = None  # "insult" | "rival" | "monologue" | "pushy"
     held_back: HeldBack | None = None
     understood_by: Literal["offline", "llm"] = "offline"  # who read the rep's turn (LLM mode may fall back)
@@ -275,7 +276,6 @@ def held_back_of(scenario: Scenario, buyer: BuyerTurn) -> HeldBack | None:
 
 # --- the tip ---------------------------------------------------------------------------------------
 
-SPIN_ELEMENT = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
 CATEGORY_NAMES = {
     "situation": ("背景", "situation"),
     "problem": ("难点", "problem"),
@@ -307,7 +307,7 @@ def _on_topic_elsewhere(scenario: Scenario, state: SessionState, rep_text: str, 
     revealed = state.revealed_ids()
     for fact in scenario.all_facts():
         category = scenario.category_of(fact.id)
-        if fact.id in revealed or CATEGORY_LABEL[category] == label:
+        if fact.id in revealed or CATEGORY_LETTER[category] == label:
             continue
         if all(required in revealed for required in fact.requires) and any(
             word.lower() in lowered for word in fact.topics.all()
@@ -384,7 +384,7 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
     if buyer.objection_raised:
         objection = scenario.objection(buyer.objection_raised)
         labels = "/".join(objection.handled_by.spin) or "S/P"
-        element_id = OBJECTION_ELEMENT.get(objection.trigger) or SPIN_ELEMENT.get(
+        element_id = OBJECTION_ELEMENT.get(objection.trigger) or SPIN_ELEMENTS.get(
             next(iter(objection.handled_by.spin), ""), "dragon.step.present_value"
         )
         return _tip(
@@ -462,13 +462,13 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
             "客户说出了价值。可以围绕他的原话呈现方案，同时把其他难点也挖到同样深度。",
             "The buyer stated a value. Present around his own words, and take the other problems just as deep.",
         )
-    if spin.label in SPIN_ELEMENT:
+    if spin.label in SPIN_ELEMENTS:
         elsewhere = _on_topic_elsewhere(scenario, state, rep_text, spin.label)
         if elsewhere is not None:
             name, name_en = CATEGORY_NAMES[elsewhere]
             return _tip(
                 "change_question_type",
-                SPIN_ELEMENT[CATEGORY_LABEL[elsewhere]],
+                SPIN_ELEMENTS[CATEGORY_LETTER[elsewhere]],
                 f"这个话题客户有话要说，但要换一种问法：试试{name}问题。",
                 f"The buyer has something to say on this topic; ask it as a {name_en} question.",
             )

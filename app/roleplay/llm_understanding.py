@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -20,8 +19,9 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_va
 
 from app.coaching.spin import SpinLabel
 from app.llm.prompts import render_prompt
+from app.roleplay.asks import AskKind
 from app.roleplay.scenarios import Scenario
-from app.roleplay.scripted_buyer import Understanding, askable_facts, fact_text
+from app.roleplay.scripted_buyer import Tone, Understanding, askable_facts, fact_text
 from app.roleplay.state import SessionState
 
 PROMPT = "buyer_understand_v1"
@@ -36,8 +36,8 @@ class TurnReading(BaseModel):
     spin: SpinLabel
     fact_ids: list[str] = Field(default_factory=list, max_length=4)
     pitch: bool = False
-    ask: Literal["order", "advance", "continuation", "none"] = "none"
-    tone: Literal["ok", "rude"] = "ok"
+    ask: AskKind = "none"
+    tone: Tone = "ok"
     injection: bool = False
 
     @field_validator("fact_ids")

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
-from app.i18n import translate
+from app.i18n import Lang, translate
 from app.models import CoachingNote
 from app.models.common import team_time
 from app.playbook import get_playbook
@@ -18,7 +18,6 @@ from app.roleplay.scenarios import CATEGORIES, Scenario
 from app.roleplay.scorecard import Scorecard
 from app.scenarios import repository
 
-Lang = Literal["zh", "en"]
 ExportFormat = Literal["md", "csv"]
 COMPONENTS = (
     "discovery",

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.i18n import LANGS
 from app.playbook.data import load_yaml_model
+from app.roleplay.scenarios import CommunicationStyle
 
 BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
 PHRASES_PATH = BUYER_DIR / "phrases.yaml"
 TONE_PATH = BUYER_DIR / "tone.yaml"
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
-STYLES = ("style.analytical", "style.driver", "style.expressive", "style.amiable")
+STYLES: tuple[CommunicationStyle, ...] = get_args(CommunicationStyle)
 MIN_VARIANTS = 3
 
 

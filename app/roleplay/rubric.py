@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.playbook.data import load_yaml_model
+from app.playbook.vocabulary import SPIN_LETTERS
 from app.roleplay.scenarios import CATEGORIES, SEED_FILES, Scenario
 
 RUBRIC_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "rubric.yaml"
@@ -248,7 +249,7 @@ class Rubric(_Strict):
             raise ValueError(f"component weights must sum to 100, they sum to {total}")
         if set(self.category_weights) != set(CATEGORIES):
             raise ValueError(f"category_weights needs exactly {list(CATEGORIES)}")
-        if set(self.stage_weights) != {"S", "P", "I", "N"} or abs(sum(self.stage_weights.values()) - 1) > 1e-6:
+        if set(self.stage_weights) != set(SPIN_LETTERS) or abs(sum(self.stage_weights.values()) - 1) > 1e-6:
             raise ValueError("stage_weights needs S, P, I, N summing to 1")
         if set(self.buyer_replies) != set(REPLY_KINDS):
             raise ValueError(f"buyer_replies needs exactly {list(REPLY_KINDS)}")

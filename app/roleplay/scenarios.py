@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.coaching.spin import SpinLabel
 from app.config import REPO_ROOT
+from app.playbook.vocabulary import SPIN_CATEGORIES, SpinCategory
 
 SCENARIO_DIR = REPO_ROOT / "playbooks" / "scenarios"
 
@@ -27,7 +28,7 @@ SEED_FILES: frozenset[str] = frozenset(
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[Difficulty, ...] = get_args(Difficulty)  # easiest first
-Category = Literal["situation", "problem", "implication", "need_payoff"]
+Category = SpinCategory
 OrgLevel = Literal["org.level.operational", "org.level.management", "org.level.decision"]
 PurchaseRole = Literal[
     "org.role.initiator",
@@ -73,9 +74,7 @@ AttitudeToUs = Literal[
 ObjectionTrigger = Literal["premature_pitch", "price", "competitor", "topic"]
 CommitmentKind = Literal["introduction", "workshop", "trial", "site_visit", "meeting", "proposal"]
 
-CATEGORIES: tuple[Category, ...] = ("situation", "problem", "implication", "need_payoff")
-CATEGORY_LABEL: dict[str, str] = {"situation": "S", "problem": "P", "implication": "I", "need_payoff": "N"}
-LABEL_CATEGORY: dict[str, str] = {label: category for category, label in CATEGORY_LABEL.items()}
+CATEGORIES: tuple[Category, ...] = SPIN_CATEGORIES
 
 # Ids that scenarios may cite in `trains` (the shared contract's prefixes).
 TRAINABLE_PREFIXES: tuple[str, ...] = (

@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field
 from app.coaching.intensity import IntensityResult, score_intensity
 from app.coaching.spin import QUESTION_LABELS
 from app.playbook import get_playbook
+from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import DECIDER, example_advance
 from app.roleplay.rubric import Rubric, WeakTurn, get_rubric
 from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, Scenario, load_scenarios
@@ -57,7 +58,6 @@ BUYER_ENDED = {
     "buyer_left",
 }  # end reasons that mean the buyer walked out
 Outcome = Literal["order", "advance", "continuation", "no_ask", "ended_by_buyer"]
-STAGE_CATEGORY = {"S": "situation", "P": "problem", "I": "implication", "N": "need_payoff"}
 
 # The skill each scorecard component trains, as playbook element ids (used for the next scenario).
 SKILL_ELEMENT: dict[str, str] = {
@@ -641,7 +641,7 @@ def _turn_comments(
         if text is None or kind is None:
             continue
         rule = rules[kind]
-        element = rule.element.format(category=STAGE_CATEGORY.get(record.spin_label, "problem"))
+        element = rule.element.format(category=LETTER_CATEGORY.get(record.spin_label, "problem"))
         weak.append(
             (rule.rank, _quoted(record.turn, text, element, (rule.zh, rule.en), _instead(scenario, state, rule)))
         )

@@ -20,9 +20,10 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from app.coaching.spin import SpinLabel
+from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
 from app.roleplay.phrases import phrase_options, tone_lexicon
-from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
+from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.topics import TopicMatch, mentions, topic_index
 
@@ -466,7 +467,7 @@ class ScriptedBuyer:
         # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
         # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
         # An ask that names its time, or asks to buy, is a step whatever topic it touches.
-        if ask.kind != "none" and not ask.dated and u.label in LABEL_CATEGORY and self._reachable(new, u, matches):
+        if ask.kind != "none" and not ask.dated and u.label in LETTER_CATEGORY and self._reachable(new, u, matches):
             ask = Ask("none")
         asked = ask.kind != "none"
         record.ask_kind = ask.kind
@@ -564,7 +565,7 @@ class ScriptedBuyer:
         askable += [
             fact for fact in self._clearly_asked(new, u, matches, new.revealed_ids()) if fact.id not in askable_ids
         ]
-        category = LABEL_CATEGORY.get(u.label)
+        category = LETTER_CATEGORY.get(u.label)
         neighbour = self._neighbour_category(u)
         adjacent = ADJACENT_CATEGORIES.get(category or "", ())
         focus = self._focus_matches
@@ -654,7 +655,7 @@ class ScriptedBuyer:
             result.held_need = next(fid for fid in blocked.requires if fid not in revealed)
             parts.append(self._say(new, "held_context"))
             return style_bonus
-        category = LABEL_CATEGORY.get(u.label)
+        category = LETTER_CATEGORY.get(u.label)
         told_before = [
             fact
             for fact in self.scenario.all_facts()
@@ -674,7 +675,7 @@ class ScriptedBuyer:
         明年要重新招标，…能整不？" gets the tender, not the tracking trouble behind it)."""
         if u.fact_ids is not None:
             return []
-        category = LABEL_CATEGORY.get(u.label)
+        category = LETTER_CATEGORY.get(u.label)
         near = {category, *ADJACENT_CATEGORIES.get(category or "", ())}
         candidates = []
         for index, fact in enumerate(self.scenario.all_facts()):
@@ -702,10 +703,10 @@ class ScriptedBuyer:
         """A SPIN question on no fact's topic in particular: the buyer takes it as a follow-up of what he just said
         ("这会带来什么影响？" after a problem) or, asked in general words ("What goes wrong?"), answers with the
         first thing of that kind on his mind. Never for a question that names another topic the buyer knows."""
-        category = LABEL_CATEGORY.get(u.label)
+        category = LETTER_CATEGORY.get(u.label)
         if category is None or not u.is_question or u.is_pitch or u.fact_ids is not None:
             return []
-        neighbour = LABEL_CATEGORY.get(NEIGHBOUR_STAGE.get(u.label, ""), category)
+        neighbour = LETTER_CATEGORY.get(NEIGHBOUR_STAGE.get(u.label, ""), category)
         revealed = new.revealed_ids()
         # It may name what the buyer has told ("that re-entry"), but no hidden topic, and it must not be the same
         # kind of question about a told fact again (then it is a repeat, not a follow-up).
@@ -747,7 +748,7 @@ class ScriptedBuyer:
     ) -> Fact | None:
         if u.fact_ids is not None:
             return None
-        category = LABEL_CATEGORY.get(u.label)
+        category = LETTER_CATEGORY.get(u.label)
         for fact in self.scenario.all_facts():
             if fact.id in revealed or all(required in revealed for required in fact.requires):
                 continue
@@ -780,7 +781,7 @@ class ScriptedBuyer:
         evidence = scores.get(neighbour, 0.0)
         if evidence < max(MIN_NEIGHBOUR_EVIDENCE, MIN_NEIGHBOUR_SHARE * scores.get(spin.label, 0.0)):
             return None
-        return LABEL_CATEGORY[neighbour]
+        return LETTER_CATEGORY[neighbour]
 
     def _resolve_open_objection(
         self, new: SessionState, rep_text: str, u: Understanding, result: BuyerTurn, parts: list[str]

@@ -17,6 +17,7 @@ from app.llm.calls import astructured
 from app.llm.prompts import PROMPTS_DIR, render_prompt
 from app.llm.resilience import skip_reason
 from app.playbook import get_playbook
+from app.playbook.vocabulary import SPIN_CATEGORIES
 from app.roleplay.scenarios import CommitmentKind, CommunicationStyle, PurchaseRole
 
 PROMPT = "scenario_draft_v1"
@@ -112,9 +113,9 @@ def content_of(draft: ScenarioDraft) -> dict[str, Any]:
             }
             for i, fact in enumerate(getattr(draft.facts, category))
         ]
-        for category in ("situation", "problem", "implication", "need_payoff")
+        for category in SPIN_CATEGORIES
     }
-    for later, earlier in (("problem", "situation"), ("implication", "problem"), ("need_payoff", "implication")):
+    for later, earlier in zip(SPIN_CATEGORIES[1:], SPIN_CATEGORIES, strict=False):
         for index, fact in enumerate(facts[later]):  # each builds on the fact before it, as SPIN goes
             fact["requires"] = [facts[earlier][min(index, len(facts[earlier]) - 1)]["id"]]
     objections = [

@@ -12,15 +12,17 @@ import jieba
 import jieba.analyse
 from pydantic import BaseModel
 
+from app.playbook.vocabulary import CATEGORY_LETTER, FIVEDIM_DIMENSIONS, SPIN_CATEGORIES
 from app.roleplay.scenarios import (
     CATEGORIES,
-    CATEGORY_LABEL,
+    DIFFICULTIES,
     AttitudeToUs,
     ChangeAttitude,
     Closeness,
     CommitmentKind,
     CommunicationStyle,
     DecisionFocus,
+    Difficulty,
     Maslow,
     ObjectionTrigger,
     OrgLevel,
@@ -32,7 +34,7 @@ jieba.setLogLevel(60)
 
 # Hidden-fact rows per S / P / I / N are added and removed in the form; each keeps its index as its id (S3 stays
 # S3 when S2 is removed, so prerequisites typed as "S3" still point at it). The library caps the count.
-FACT_INDEX = re.compile(r"^fact_(situation|problem|implication|need_payoff)_(\d{1,3})_")
+FACT_INDEX = re.compile(rf"^fact_({'|'.join(SPIN_CATEGORIES)})_(\d{{1,3}})_")
 OBJECTION_SLOTS = 4
 SIGNAL_SLOTS = 3
 LEVELS = ("easy", "normal", "hard")
@@ -45,7 +47,7 @@ FACT_TRUST: dict[str, dict[str, int]] = {
 }
 # The whole scenario's difficulty: how far the buyer trusts a stranger, and how much trust the advance needs.
 SCENARIO_TRUST: dict[str, tuple[int, int]] = {"easy": (30, 50), "normal": (20, 60), "hard": (15, 65)}
-SCENARIO_DIFFICULTY = {"easy": "easy", "normal": "medium", "hard": "hard"}
+SCENARIO_DIFFICULTY: dict[str, Difficulty] = dict(zip(LEVELS, DIFFICULTIES, strict=True))
 DEFAULT_SOURCE = ["004_090d296c08092e30.txt", "001_f8250d52b20618bb.txt"]  # SPIN + five dimensions; 摧龙六式
 TOPIC_POS = ("n", "vn", "nz", "v", "eng", "nr", "ns", "nt", "l", "i")
 
@@ -61,7 +63,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "commit_kind": get_args(CommitmentKind),
     "trigger": get_args(ObjectionTrigger),
 }
-FIVE_DIMENSIONS = ("maslow", "change", "focus", "closeness", "attitude")
+FIVE_DIMENSIONS: tuple[str, ...] = FIVEDIM_DIMENSIONS
 
 
 def suggest_topics(text: str, limit: int = 6) -> list[str]:
@@ -80,7 +82,7 @@ def _lines(value: str | None) -> list[str]:
 
 
 def fact_id(category: str, index: int) -> str:
-    return f"{CATEGORY_LABEL[category].lower()}{index + 1}"
+    return f"{CATEGORY_LETTER[category].lower()}{index + 1}"
 
 
 def fact_indices(form: Mapping[str, str], category: str) -> list[int]:

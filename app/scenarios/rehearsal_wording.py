@@ -18,11 +18,11 @@ from pydantic import BaseModel, Field
 from app.llm.calls import structured
 from app.llm.prompts import render_prompt
 from app.llm.resilience import skip_reason
+from app.playbook.vocabulary import SPIN_CATEGORIES
 from app.scenarios import library
 
 PROMPT = "rehearsal_wording_v1"
 KIND = "draft"  # the same token budget as a scenario draft from material
-CATEGORIES = ("situation", "problem", "implication", "need_payoff")
 logger = logging.getLogger(__name__)
 
 
@@ -68,7 +68,7 @@ def wording_of(content: dict[str, Any]) -> dict[str, Any]:
         "opening_line_en": content["opening_line_en"],
         "facts": [
             {"id": fact["id"], "category": category, "text": fact["text"], "text_en": fact["text_en"]}
-            for category in CATEGORIES
+            for category in SPIN_CATEGORIES
             for fact in content["facts"][category]
         ],
         "objections": [
@@ -96,7 +96,7 @@ def example_of(content: dict[str, Any]) -> dict[str, Any]:
 
 def merged(content: dict[str, Any], wording: RehearsalWording) -> dict[str, Any]:
     """The content with the model's texts in place of the builder's; WrongIds unless the ids match exactly."""
-    fact_ids = [fact["id"] for category in CATEGORIES for fact in content["facts"][category]]
+    fact_ids = [fact["id"] for category in SPIN_CATEGORIES for fact in content["facts"][category]]
     objection_ids = [objection["id"] for objection in content["objections"]]
     facts = {fact.id: fact for fact in wording.facts}
     objections = {objection.id: objection for objection in wording.objections}
@@ -107,7 +107,7 @@ def merged(content: dict[str, Any], wording: RehearsalWording) -> dict[str, Any]
     result = copy.deepcopy(content)
     for key in ("deal_context", "deal_context_en", "opening_line", "opening_line_en"):
         result[key] = getattr(wording, key).strip()
-    for category in CATEGORIES:
+    for category in SPIN_CATEGORIES:
         for fact in result["facts"][category]:
             fact["text"], fact["text_en"] = facts[fact["id"]].text.strip(), facts[fact["id"]].text_en.strip()
     for objection in result["objections"]:

@@ -17,10 +17,10 @@ from app.drills.service import (
     can_correct,
     create_drill,
     drill_detail,
-    get_visible_drill,
     list_drills,
     update_assignment,
     update_drill,
+    visible_drill,
 )
 from app.i18n import get_lang, translate
 from app.models import Drill, User
@@ -170,9 +170,7 @@ def _form_error(request: Request, session: Session, user: User, values: dict, me
 @router.get("/drills/{drill_id}")
 def drill_page(drill_id: int, request: Request, session: SessionDep, user: WebUser):
     """One drill: results per rep, attempts with transcripts and reviews (managers can review here)."""
-    drill = get_visible_drill(session, user, drill_id)
-    if drill is None:
-        raise not_found("drill")
+    drill = visible_drill(session, user, drill_id)
     return _detail_page(request, session, user, drill)
 
 
@@ -194,9 +192,7 @@ def _detail_page(request: Request, session: Session, user: User, drill: Drill, e
 
 
 def _editable(session: Session, user: User, drill_id: int, lang: str) -> Drill:
-    drill = get_visible_drill(session, user, drill_id)
-    if drill is None:
-        raise not_found("drill")
+    drill = visible_drill(session, user, drill_id)
     if not is_manager(user) or not can_correct(session, user, drill):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=translate("drills.error.not_your_drill", lang))
     return drill

@@ -14,7 +14,7 @@ from app.flows.definitions import list_flows
 from app.flows.engine import AnswerError, StepView, current_view
 from app.flows.llm_probe import probe_writer_for
 from app.flows.service import AnswerIn
-from app.i18n import get_lang, translate
+from app.i18n import Lang, get_lang, translate
 from app.models import FlowRun, Opportunity, User
 from app.pipeline import add_opportunity
 from app.web import charts
@@ -41,7 +41,7 @@ def fivek_chart(result: dict[str, Any], lang: str) -> Markup:
 templates.env.globals["fivek_chart"] = fivek_chart
 
 
-def _lang(request: Request) -> service.Lang:
+def _lang(request: Request) -> Lang:
     return "en" if get_lang(request) == "en" else "zh"
 
 

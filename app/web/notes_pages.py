@@ -1,6 +1,6 @@
 """Coaching-note pages: the list and one note, readable and exportable."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session, col, select
@@ -11,8 +11,8 @@ from app.flows.definitions import get_flow
 from app.i18n import get_lang, translate
 from app.models import CoachingNote, RolePlay, User
 from app.models.common import require_id
-from app.notes import list_visible_notes, visible_note
-from app.roleplay.notes import export_note
+from app.notes import NoteKind, list_visible_notes, visible_note
+from app.roleplay.notes import ExportFormat, export_note
 from app.scenarios import repository
 from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
@@ -26,7 +26,7 @@ def notes_list(
     request: Request,
     session: SessionDep,
     user: WebUser,
-    kind: Annotated[Literal["roleplay", "flow"] | None, Query()] = None,
+    kind: Annotated[NoteKind | None, Query()] = None,
 ):
     """The notes the user may read, newest first: own, and for managers their teams' reps."""
     notes = list_visible_notes(session, user, kind=kind, limit=100)
@@ -99,7 +99,7 @@ def note_export(
     request: Request,
     session: SessionDep,
     user: WebUser,
-    format: Annotated[Literal["md", "csv"], Query()] = "md",
+    format: Annotated[ExportFormat, Query()] = "md",
 ):
     """Download the note as Markdown or CSV, in the page language."""
     note = visible_note(session, user, note_id)

@@ -20,7 +20,7 @@ from app.i18n import get_lang, translate
 from app.models import RolePlay, RolePlayStatus, Turn, TurnStatus, User
 from app.models.common import require_id
 from app.playbook import get_playbook
-from app.playbook.models import FIVEK_DIMENSIONS as FIVEK
+from app.playbook.vocabulary import FIVEK_DIMENSIONS as FIVEK
 from app.roleplay import service
 from app.roleplay.access import MAX_TURN_CHARS, own_rep_turn_for_stream, own_roleplay, visible_roleplay
 from app.roleplay.feedback import TurnFeedback, summarize_state

@@ -18,6 +18,7 @@ from app.models import ScenarioStatus, User
 from app.models.common import require_id
 from app.pipeline import readable_opportunity
 from app.playbook import get_playbook
+from app.playbook.vocabulary import CATEGORY_LETTER
 from app.roleplay import service
 from app.scenarios import editor, library, rehearsal, repository, views
 from app.scenarios.checklist import check
@@ -88,7 +89,7 @@ def _form_page(
             "signal_slots": range(editor.SIGNAL_SLOTS),
             "levels": editor.LEVELS,
             "five_dimensions": editor.FIVE_DIMENSIONS,
-            "category_label": {"situation": "S", "problem": "P", "implication": "I", "need_payoff": "N"},
+            "category_label": CATEGORY_LETTER,
         },
         status_code=status_code,
     )

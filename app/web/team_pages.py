@@ -10,26 +10,25 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.auth.policy import can_view_user
+from app.auth.policy import visible_user_or_404
 from app.deps import SessionDep, not_found
 from app.drills.analytics import SKILLS, SPIN_LABELS, rep_progress, team_dashboard
 from app.drills.export import results_csv, sessions_csv
 from app.drills.results import attempts_public, load_attempts
-from app.drills.reviews import add_review, get_visible_attempt
+from app.drills.reviews import add_review, visible_attempt
 from app.drills.schemas import RepSummary, ReviewCreate, TeamDashboard
 from app.drills.service import DrillRequestError
 from app.i18n import get_lang, translate
 from app.models import RolePlay, User
 from app.models.common import team_time
 from app.playbook import get_playbook
-from app.playbook.models import FIVEK_DIMENSIONS
+from app.playbook.vocabulary import FIVEK_DIMENSIONS, SPIN_ELEMENTS
 from app.web import charts
 from app.web.drill_pages import render_page, scenario_names
 from app.web.security import CsrfChecked, WebUser, is_manager
 
 router = APIRouter(include_in_schema=False)
 
-SPIN_ELEMENTS = {"S": "spin.situation", "P": "spin.problem", "I": "spin.implication", "N": "spin.need_payoff"}
 
 # ReviewCreate's error types -> UI messages; anything else is an out-of-range score.
 REVIEW_ERRORS = {
@@ -198,9 +197,7 @@ def _csv_download(request: Request, session: Session, user: User, team_id: str, 
 @router.get("/team/reps/{user_id}")
 def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser):
     """One rep's scores over time, per skill, with the attempts behind them (also the rep's own view)."""
-    rep = session.get(User, user_id)
-    if rep is None or not can_view_user(session, user, user_id):
-        raise not_found("rep")
+    rep = visible_user_or_404(session, user, user_id, "rep")
     lang = get_lang(request)
     progress = rep_progress(session, rep)
     labels = [
@@ -258,9 +255,7 @@ def review_attempt(
     """Add a review from the form; htmx gets the refreshed reviews block, a plain post goes back to the page."""
     lang = get_lang(request)
     _require_manager(user, lang)
-    attempt = get_visible_attempt(session, user, roleplay_id)
-    if attempt is None:
-        raise not_found("attempt")
+    attempt = visible_attempt(session, user, roleplay_id)
     values = {"comment": comment, "override_score": override_score, "reason": reason, "turn_id": turn_id}
     error = _review_error(session, user, attempt, values, lang)
     if request.headers.get("hx-request"):

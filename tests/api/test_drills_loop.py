@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from app.models import CoachingNote, Review, Role, RolePlay
 from app.models.common import team_today
-from app.playbook.models import FIVEK_DIMENSIONS
+from app.playbook.vocabulary import FIVEK_DIMENSIONS
 from app.roleplay.scenarios import get_scenario
 from app.roleplay.scorecard import SKILL_ELEMENT, WEIGHTS
 from tests.utils.factories import auth_headers, make_user

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import Opportunity, Role
+from app.playbook.vocabulary import SPIN_CATEGORIES as CATEGORIES
 from app.scenarios import rehearsal, repository
-from app.scenarios.rehearsal_wording import CATEGORIES
 from tests.utils.factories import auth_headers, make_user
 from tests.utils.fake_llm import Action
 from tests.utils.flows import prepared_deal

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.roleplay.scenarios import CATEGORY_LABEL, load_scenarios
+from app.playbook.vocabulary import CATEGORY_LETTER
+from app.roleplay.scenarios import load_scenarios
 from bench.roleplay_natural_eval import Tally, evaluate, load_conversations, play_conversation, spin_accuracy
 
 SPIN_DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "spin_labeled.jsonl"
@@ -114,7 +115,7 @@ def test_annotations_are_spin_faithful_and_respect_prerequisites() -> None:
             assert turn["spin"] in {"S", "P", "I", "N", "other"}, turn
             for fact_id in turn["unlocks"]:
                 fact = scenario.fact(fact_id)
-                assert CATEGORY_LABEL[scenario.category_of(fact_id)] == turn["spin"], (conversation["id"], turn)
+                assert CATEGORY_LETTER[scenario.category_of(fact_id)] == turn["spin"], (conversation["id"], turn)
                 assert set(fact.requires) <= unlocked, (conversation["id"], fact_id)
             unlocked.update(turn["unlocks"])
         if conversation["kind"] == "bad":

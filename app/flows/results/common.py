@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from app.flows.definitions import Probe, StepDef, get_flow
 
-Lang = Literal["zh", "en"]
 Groups = dict[str, list[dict[str, Any]]]  # repeated step groups (people, stakeholders): one answer dict per entry
 
 

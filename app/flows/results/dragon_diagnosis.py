@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,7 @@ from app.flows.results.common import (
     plain_text,
     probe_of,
 )
+from app.flows.results.texts import flow_texts
 
 DRAGON_STEPS = (
     "dragon.step.customer_analysis",
@@ -39,12 +40,9 @@ OPPORTUNITY_QUESTIONS = (
     "dragon.opportunity.worth_it",
 )
 _OPPORTUNITY_STEP = dict(zip(OPPORTUNITY_QUESTIONS, ("is_real", "can_solve", "can_win", "worth_it")))
-ANSWER_NAMES = {
-    "yes": ("是", "yes"),
-    "partly": ("部分成立/待确认", "partly"),
-    "no": ("否", "no"),
-    "unknown": ("不清楚", "unknown"),
-}
+TEXTS = flow_texts("dragon_diagnosis")
+OpportunityAnswerKind = Literal["yes", "partly", "no", "unknown"]
+ANSWER_NAMES = {answer: TEXTS.part(f"answer.{answer}") for answer in get_args(OpportunityAnswerKind)}
 
 
 class KeyPerson(BaseModel):
@@ -58,7 +56,7 @@ class KeyPerson(BaseModel):
 
 class OpportunityAnswer(BaseModel):
     question: Labeled
-    answer: Literal["yes", "partly", "no", "unknown"]
+    answer: OpportunityAnswerKind
     evidence: str | None = None
     evidence_thin: bool = False
     plan: str | None = None
@@ -123,11 +121,13 @@ def compute(answers: dict[str, Any], groups: Groups, playbook: Any) -> DragonDia
         if step_id in reached and not all_done:
             later = playbook.element(step_id)
             gaps.append(
-                Message(
-                    code="skipped_step",
-                    zh=f"已勾选“{later.name_zh}”的结束标志，但“{current.name_zh}”还没完成：跳过的步骤往往是丢单的伏笔，先补上。",
-                    en=f"'{later.name_en}' is ticked while '{current.name_en}' is not done; close the skipped step first.",
-                    cites=cites.add(step_id, current.id),
+                TEXTS.message(
+                    "skipped_step",
+                    cites.add(step_id, current.id),
+                    later_zh=later.name_zh,
+                    later_en=later.name_en,
+                    current_zh=current.name_zh,
+                    current_en=current.name_en,
                 )
             )
 
@@ -147,80 +147,60 @@ def compute(answers: dict[str, Any], groups: Groups, playbook: Any) -> DragonDia
         cites.add(person.role.id, relation_id)
         if next_relation is not None:
             actions.append(
-                Message(
-                    code="advance_relationship",
-                    zh=f"{person.name}（{person.role.name_zh}）：关系从“{person.relation.name_zh}”推进到“{next_relation.name_zh}”，可安排：{'、'.join(activities[:3])}。",
-                    en=f"{person.name} ({person.role.name_en}): move from '{person.relation.name_en}' to '{next_relation.name_en}'.",
-                    cites=cites.add(next_relation.id),
+                TEXTS.message(
+                    "advance_relationship",
+                    cites.add(next_relation.id),
+                    person=person.name,
+                    role_zh=person.role.name_zh,
+                    role_en=person.role.name_en,
+                    relation_zh=person.relation.name_zh,
+                    relation_en=person.relation.name_en,
+                    next_zh=next_relation.name_zh,
+                    next_en=next_relation.name_en,
+                    activities="、".join(activities[:3]),
                 )
             )
 
     decision_makers = [p for p in people if p.role.id == "org.role.decision_maker"]
     if not decision_makers:
-        gaps.append(
-            Message(
-                code="no_decision_maker",
-                zh="关键人里没有决策者：还不知道谁拍板，就无法判断机会的真实程度。",
-                en="No decision maker among the key people: find out who decides.",
-                cites=cites.add("org.role.decision_maker"),
-            )
-        )
+        gaps.append(TEXTS.message("no_decision_maker", cites.add("org.role.decision_maker")))
     elif current_index >= DRAGON_STEPS.index("dragon.step.uncover_needs"):
         for person in decision_makers:
             if RELATIONS.index(person.relation.id) <= RELATIONS.index("dragon.relation.dating"):
                 gaps.append(
-                    Message(
-                        code="decision_maker_relation_low",
-                        zh=f"项目已到“{current.name_zh}”，但与决策者{person.name}的关系还停在“{person.relation.name_zh}”。",
-                        en=f"The deal is at '{current.name_en}' but the relationship with decision maker {person.name} is only '{person.relation.name_en}'.",
-                        cites=cites.add("org.role.decision_maker", person.relation.id),
+                    TEXTS.message(
+                        "decision_maker_relation_low",
+                        cites.add("org.role.decision_maker", person.relation.id),
+                        current_zh=current.name_zh,
+                        current_en=current.name_en,
+                        person=person.name,
+                        relation_zh=person.relation.name_zh,
+                        relation_en=person.relation.name_en,
                     )
                 )
     if people and not any(p.relation.id == "dragon.relation.alliance" for p in people):
-        gaps.append(
-            Message(
-                code="no_alliance",
-                zh="没有处在“同盟”阶段的关键人：缺少能引荐、通风报信、在决策时站出来的人。",
-                en="Nobody is at the alliance stage: no one introduces you, shares inside news or backs you at decision time.",
-                cites=cites.add("dragon.relation.alliance"),
-            )
-        )
+        gaps.append(TEXTS.message("no_alliance", cites.add("dragon.relation.alliance")))
 
     opportunity = opportunity_answers("dragon_diagnosis", answers, playbook, "opp_")
     for row in opportunity:
         cites.add(row.question.id)
         if row.answer == "yes" and not row.evidence_thin:
             continue
-        zh_answer, en_answer = ANSWER_NAMES[row.answer]
-        reason_zh = "证据不足" if row.answer == "yes" else zh_answer
-        reason_en = "thin evidence" if row.answer == "yes" else en_answer
+        reason_zh, reason_en = TEXTS.part("thin_evidence") if row.answer == "yes" else ANSWER_NAMES[row.answer]
+        question = {"question_zh": row.question.name_zh, "question_en": row.question.name_en}
         gaps.append(
-            Message(
-                code="opportunity_open",
-                zh=f"机会问题“{row.question.name_zh}”：{reason_zh}。",
-                en=f"Opportunity question '{row.question.name_en}': {reason_en}.",
-                cites=[row.question.id],
-            )
+            TEXTS.message("opportunity_open", [row.question.id], **question, reason_zh=reason_zh, reason_en=reason_en)
         )
         checks = getattr(playbook.element(row.question.id), "checks_zh", [])
         if checks:
-            actions.append(
-                Message(
-                    code="verify_opportunity",
-                    zh=f"核实“{row.question.name_zh}”：{'；'.join(checks)}。",
-                    en=f"Verify '{row.question.name_en}' with the checks listed in the playbook.",
-                    cites=[row.question.id],
-                )
-            )
+            actions.append(TEXTS.message("verify_opportunity", [row.question.id], **question, checks="；".join(checks)))
     is_real = opportunity[0]
     if current_index > 0 and is_real.answer in ("no", "unknown"):
         gaps.insert(
             0,
-            Message(
-                code="opportunity_unconfirmed",
-                zh="销售机会还没确认就已往后推进：没有明确机会时应停在“客户分析”，先维护向导、继续收集信息。",
-                en="The deal moved on before the opportunity was confirmed; without one, stay in customer analysis.",
-                cites=cites.add("dragon.opportunity.is_real", "dragon.step.customer_analysis"),
+            TEXTS.message(
+                "opportunity_unconfirmed",
+                cites.add("dragon.opportunity.is_real", "dragon.step.customer_analysis"),
             ),
         )
 
@@ -229,7 +209,9 @@ def compute(answers: dict[str, Any], groups: Groups, playbook: Any) -> DragonDia
     for move in getattr(current, "moves", []):
         first_action = (getattr(move, "actions_zh", None) or [move.description])[0]
         step_actions.append(
-            Message(code="step_move", zh=f"{move.name_zh}：{first_action}", en=move.name_en, cites=cites.add(move.id))
+            TEXTS.message(
+                "step_move", cites.add(move.id), move_zh=move.name_zh, move_en=move.name_en, first_action=first_action
+            )
         )
     start_marker = getattr(current, "start_marker", None)
     end_marker = getattr(current, "end_marker", None)

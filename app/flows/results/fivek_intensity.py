@@ -16,13 +16,17 @@ from app.flows.results.common import (
     labeled,
     plain_text,
 )
-from app.playbook.models import FIVEK_DIMENSIONS as FIVEK_KEYS
+from app.flows.results.texts import flow_texts
+from app.playbook.vocabulary import FIVEK_DIMENSIONS as FIVEK_KEYS
+from app.playbook.vocabulary import Side
+
+TEXTS = flow_texts("fivek_intensity")
 
 
 class FivekScore(BaseModel):
     dimension: Labeled
     level: Labeled
-    side: Literal["contact", "decision_maker"]
+    side: Side
     two_column: bool = Field(description="False for the single-ladder tables (power, control), which have no side")
     points: int
 
@@ -46,7 +50,7 @@ def compute(answers: dict[str, Any], _groups: Groups, playbook: Any) -> FivekInt
     from app.coaching.intensity import score_intensity, weighted_forecast
 
     cites = Cites(playbook)
-    levels = {key: str(answers[f"{key}_level"]) for key in FIVEK_KEYS if answers.get(f"{key}_level")}
+    levels: dict[str, str] = {key: str(answers[f"{key}_level"]) for key in FIVEK_KEYS if answers.get(f"{key}_level")}
     # Sides are asked only once the decision maker is within reach; unasked means the contact.
     sides = {key: str(answers[f"{key}_side"]) for key in ("problem", "vision", "value") if answers.get(f"{key}_side")}
     scored = score_intensity(levels, sides, playbook=playbook)
@@ -74,8 +78,9 @@ def compute(answers: dict[str, Any], _groups: Groups, playbook: Any) -> FivekInt
             weighted_forecast(float(amount), scored.milestone_id, playbook=playbook) if scored.milestone_id else 0.0
         )
 
-    unmet_zh = [c.zh for c in scored.unmet_criteria] + [f"{c.zh}（需人工确认）" for c in scored.manual_checks]
-    unmet_en = [c.en for c in scored.unmet_criteria] + [f"{c.en} (confirm by hand)" for c in scored.manual_checks]
+    manual = [TEXTS.part("manual_check", criterion_zh=c.zh, criterion_en=c.en) for c in scored.manual_checks]
+    unmet_zh = [c.zh for c in scored.unmet_criteria] + [zh for zh, _ in manual]
+    unmet_en = [c.en for c in scored.unmet_criteria] + [en for _, en in manual]
 
     # Advice: the 5K levels the next milestone still needs, lowest gap first.
     advice: list[Message] = []
@@ -90,23 +95,30 @@ def compute(answers: dict[str, Any], _groups: Groups, playbook: Any) -> FivekInt
             if reached_order[dimension] >= needed_order and not side_missing:
                 continue
             level = playbook.element(level_id)
-            who_zh = "（和决策者）" if side == "decision_maker" else ""
-            who_en = " (with the decision maker)" if side == "decision_maker" else ""
+            named = playbook.element(f"fivek.{dimension}")
+            who_zh, who_en = TEXTS.part("with_decision_maker") if side == "decision_maker" else ("", "")
             advice.append(
-                Message(
-                    code="reach_level",
-                    zh=f"{criterion.zh}：{playbook.element(f'fivek.{dimension}').name_zh}要达到“{level.name_zh}”{who_zh}。",
-                    en=f"{criterion.en}: reach '{level.name_en}' on {playbook.element(f'fivek.{dimension}').name_en}{who_en}.",
-                    cites=cites.add(level_id),
+                TEXTS.message(
+                    "reach_level",
+                    cites.add(level_id),
+                    criterion_zh=criterion.zh,
+                    criterion_en=criterion.en,
+                    dimension_zh=named.name_zh,
+                    dimension_en=named.name_en,
+                    level_zh=level.name_zh,
+                    level_en=level.name_en,
+                    who_zh=who_zh,
+                    who_en=who_en,
                 )
             )
     weakest = min(scores, key=lambda score: score.points)
     advice.append(
-        Message(
-            code="weakest_dimension",
-            zh=f"得分最低的是{weakest.dimension.name_zh}（{weakest.points} 分），优先补强。",
-            en=f"Weakest dimension: {weakest.dimension.name_en} ({weakest.points} points); work on it first.",
-            cites=[weakest.dimension.id],
+        TEXTS.message(
+            "weakest_dimension",
+            [weakest.dimension.id],
+            dimension_zh=weakest.dimension.name_zh,
+            dimension_en=weakest.dimension.name_en,
+            points=weakest.points,
         )
     )
     return FivekIntensityResult(

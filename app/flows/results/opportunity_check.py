@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
@@ -15,13 +15,11 @@ from app.flows.results.common import (
     plain_text,
 )
 from app.flows.results.dragon_diagnosis import ANSWER_NAMES, OpportunityAnswer, opportunity_answers
+from app.flows.results.texts import flow_texts
 
+TEXTS = flow_texts("opportunity_check")
 Verdict = Literal["go", "go_with_conditions", "no_go"]
-VERDICT_NAMES: dict[str, tuple[str, str]] = {
-    "go": ("推进", "Go"),
-    "go_with_conditions": ("有条件推进", "Go with conditions"),
-    "no_go": ("暂不推进", "No-go"),
-}
+VERDICT_NAMES: dict[str, tuple[str, str]] = {verdict: TEXTS.part(f"verdict.{verdict}") for verdict in get_args(Verdict)}
 
 
 class OpportunityCheckResult(FlowResult):
@@ -42,48 +40,32 @@ def compute(answers: dict[str, Any], _groups: Groups, playbook: Any) -> Opportun
     conditions: list[Message] = []
     for row in rows:
         cites.add(row.question.id)
-        name_zh, name_en = row.question.name_zh, row.question.name_en
-        evidence_zh = f"（依据：{row.evidence}）" if row.evidence else ""
+        names = {"name_zh": row.question.name_zh, "name_en": row.question.name_en}
+        evidence_zh = TEXTS.part("evidence", evidence=row.evidence)[0] if row.evidence else ""
         if row.answer == "no":
-            blockers.append(
-                Message(
-                    code="answered_no",
-                    zh=f"“{name_zh}”的答案是否定的{evidence_zh}。",
-                    en=f"'{name_en}' is answered no.",
-                    cites=[row.question.id],
-                )
-            )
+            blockers.append(TEXTS.message("answered_no", [row.question.id], **names, evidence_zh=evidence_zh))
         elif row.answer == "unknown" and row.question.id == "dragon.opportunity.is_real":
             blockers.append(
-                Message(
-                    code="is_real_unknown",
-                    zh="还不知道机会是否真实存在：先留在客户分析阶段，继续收集信息、维护向导。",
-                    en="It is unknown whether the opportunity is real: stay in customer analysis and keep gathering information.",
-                    cites=cites.add(row.question.id, "dragon.step.customer_analysis"),
-                )
+                TEXTS.message("is_real_unknown", cites.add(row.question.id, "dragon.step.customer_analysis"))
             )
         elif row.answer in ("partly", "unknown") or row.evidence_thin:
             checks = getattr(playbook.element(row.question.id), "checks_zh", [])
-            state_zh = "有判断但证据不足" if row.answer == "yes" else ANSWER_NAMES[row.answer][0]
-            state_en = "claimed without solid evidence" if row.answer == "yes" else row.answer
-            plan_zh = f"；计划：{row.plan}" if row.plan else ""
+            state_zh, state_en = (
+                TEXTS.part("thin_evidence") if row.answer == "yes" else (ANSWER_NAMES[row.answer][0], row.answer)
+            )
             conditions.append(
-                Message(
-                    code="needs_verification",
-                    zh=f"“{name_zh}”{state_zh}，需要核实：{'；'.join(checks) or '补充证据'}{plan_zh}。",
-                    en=f"'{name_en}' is {state_en}; verify it before investing more.",
-                    cites=[row.question.id],
+                TEXTS.message(
+                    "needs_verification",
+                    [row.question.id],
+                    **names,
+                    state_zh=state_zh,
+                    state_en=state_en,
+                    checks="；".join(checks) or TEXTS.part("no_checks")[0],
+                    plan_zh=TEXTS.part("plan", plan=row.plan)[0] if row.plan else "",
                 )
             )
         else:
-            supports.append(
-                Message(
-                    code="confirmed",
-                    zh=f"“{name_zh}”：是{evidence_zh}。",
-                    en=f"'{name_en}': yes.",
-                    cites=[row.question.id],
-                )
-            )
+            supports.append(TEXTS.message("confirmed", [row.question.id], **names, evidence_zh=evidence_zh))
     verdict: Verdict = "no_go" if blockers else ("go_with_conditions" if conditions else "go")
     reasons = blockers or supports
     return OpportunityCheckResult(

@@ -18,9 +18,13 @@ from app.flows.results.common import (
     plain_text,
     text_items,
 )
+from app.flows.results.texts import flow_texts
+from app.playbook.vocabulary import SPIN_ELEMENTS, SPIN_LETTERS
 
-SPIN_TYPES = ("spin.situation", "spin.problem", "spin.implication", "spin.need_payoff")
-_SPIN_LETTER = {"spin.situation": "S", "spin.problem": "P", "spin.implication": "I", "spin.need_payoff": "N"}
+TEXTS = flow_texts("spin_call_plan")
+
+SPIN_TYPES = tuple(SPIN_ELEMENTS.values())
+_SPIN_LETTER = {element: letter for letter, element in SPIN_ELEMENTS.items()}
 MAX_SITUATION_QUESTIONS = 5  # more than this feels like an interrogation to the buyer
 EXAMPLES_PER_TYPE = 3
 
@@ -49,15 +53,17 @@ class SpinCallPlanResult(FlowResult):
 
 def _suggest_from_answers(spin_type: str, answers: dict[str, Any]) -> list[str]:
     """Questions built from the rep's own problems, consequences and pay-offs (our templates)."""
-    problems = text_items(answers.get("suspected_problems"))[:3]
+
+    def asks(key: str, items: list[str]) -> list[str]:
+        return [TEXTS.part(key, item=item)[0] for item in items[:3]]
+
+    problems = text_items(answers.get("suspected_problems"))
     if spin_type == "spin.problem":
-        return [f"关于“{p}”，现在最让您头疼的是哪个环节？" for p in problems]
+        return asks("ask.problem", problems)
     if spin_type == "spin.implication":
-        from_problems = [f"“{p}”如果一直持续，会对成本、交期或客户满意度带来什么影响？" for p in problems]
-        from_consequences = [f"这会不会造成{c}？影响大概有多大？" for c in text_items(answers.get("implications"))[:3]]
-        return from_problems + from_consequences
+        return asks("ask.implication", problems) + asks("ask.consequence", text_items(answers.get("implications")))
     if spin_type == "spin.need_payoff":
-        return [f"如果能做到“{n}”，对您和团队意味着什么？" for n in text_items(answers.get("need_payoffs"))[:3]]
+        return asks("ask.need_payoff", text_items(answers.get("need_payoffs")))
     return []
 
 
@@ -71,12 +77,7 @@ def _check_own_question_types(groups: list[QuestionGroup]) -> list[Message]:
     """Flag the rep's questions that read like another SPIN type (offline classifier)."""
     from app.coaching.spin import classify_spin
 
-    names = {
-        "S": ("情景", "situation"),
-        "P": ("难点", "problem"),
-        "I": ("暗示", "implication"),
-        "N": ("需求-效益", "need-payoff"),
-    }
+    names: dict[str, tuple[str, str]] = {letter: TEXTS.part(f"type.{letter}") for letter in SPIN_LETTERS}
     warnings = []
     for group in groups:
         intended = _SPIN_LETTER[group.spin_type]
@@ -84,11 +85,14 @@ def _check_own_question_types(groups: list[QuestionGroup]) -> list[Message]:
             found = classify_spin(question)
             if found.label in names and found.label != intended and found.confidence >= 0.5:
                 warnings.append(
-                    Message(
-                        code="spin_type_mismatch",
-                        zh=f"“{question}”放在{names[intended][0]}问题里，但听起来更像{names[found.label][0]}问题。",
-                        en=f"'{question}' is listed as a {names[intended][1]} question but reads like a {names[found.label][1]} question.",
-                        cites=[group.spin_type],
+                    TEXTS.message(
+                        "spin_type_mismatch",
+                        [group.spin_type],
+                        question=question,
+                        intended_zh=names[intended][0],
+                        intended_en=names[intended][1],
+                        found_zh=names[found.label][0],
+                        found_en=names[found.label][1],
                     )
                 )
     return warnings
@@ -134,22 +138,12 @@ def compute(answers: dict[str, Any], _groups: Groups, playbook: Any) -> SpinCall
     warnings: list[Message] = []
     if len(groups[0].own_questions) > MAX_SITUATION_QUESTIONS:
         warnings.append(
-            Message(
-                code="too_many_situation_questions",
-                zh=f"情景问题有 {len(groups[0].own_questions)} 个，太多会让客户觉得被盘问；能事先查到的就别在现场问。",
-                en=f"{len(groups[0].own_questions)} situation questions are too many; research what you can beforehand.",
-                cites=cites.add("spin.situation"),
+            TEXTS.message(
+                "too_many_situation_questions", cites.add("spin.situation"), count=len(groups[0].own_questions)
             )
         )
     if not groups[2].own_questions:
-        warnings.append(
-            Message(
-                code="no_implication_questions",
-                zh="还没有自己的暗示问题：暗示问题让客户感到问题的分量，是把难点变成需求的关键。",
-                en="No implication questions of your own yet: they make the problem feel big enough to act on.",
-                cites=cites.add("spin.implication"),
-            )
-        )
+        warnings.append(TEXTS.message("no_implication_questions", cites.add("spin.implication")))
     warnings += _check_own_question_types(groups)
 
     commitment_id = str(answers.get("commitment") or "")

@@ -16,8 +16,11 @@ from app.flows.results.common import (
     labeled,
     plain_text,
 )
+from app.flows.results.texts import flow_texts
+from app.playbook.vocabulary import FIVEDIM_DIMENSIONS
 
-FIVEDIM_KEYS = ("maslow", "change", "focus", "closeness", "attitude")
+TEXTS = flow_texts("stakeholder_map")
+Severity = Literal["high", "medium"]
 SUPPORTIVE = ("fivedim.attitude.coach", "fivedim.attitude.supporter")
 AGAINST = ("fivedim.attitude.non_supporter", "fivedim.attitude.opponent")
 LOW_CLOSENESS = ("fivedim.closeness.none", "fivedim.closeness.few")
@@ -42,7 +45,7 @@ class StakeholderRow(BaseModel):
 
 class RiskFlag(BaseModel):
     code: str
-    severity: Literal["high", "medium"]
+    severity: Severity
     message: Message
     people: list[str] = Field(default_factory=list)
 
@@ -59,64 +62,44 @@ def _person_actions(row: StakeholderRow, playbook: Any, cites: Cites) -> list[Me
     role = playbook.element(row.role.id)
     for text in getattr(role, "approach_zh", [])[:2]:
         actions.append(
-            Message(
-                code="role_action",
-                zh=f"作为{role.name_zh}：{text}",
-                en=f"As {role.name_en}: {text}",
-                cites=cites.add(role.id),
-            )
+            TEXTS.message("role_action", cites.add(role.id), name_zh=role.name_zh, name_en=role.name_en, text=text)
         )
     maslow = playbook.element(row.maslow.id)
     for text in getattr(maslow, "rep_actions_zh", []):  # all of them: the compliance line must never be cut
         actions.append(
-            Message(
-                code="maslow_action",
-                zh=f"{maslow.name_zh}：{text}",
-                en=f"{maslow.name_en} need: {text}",
-                cites=cites.add(maslow.id),
+            TEXTS.message(
+                "maslow_action", cites.add(maslow.id), name_zh=maslow.name_zh, name_en=maslow.name_en, text=text
             )
         )
     change = playbook.element(row.change.id)
     position = getattr(change, "value_position_zh", None)
     if position:
         actions.append(
-            Message(
-                code="change_action",
-                zh=f"{change.name_zh}：{position}",
-                en=f"{change.name_en}: {position}",
-                cites=cites.add(change.id),
+            TEXTS.message(
+                "change_action", cites.add(change.id), name_zh=change.name_zh, name_en=change.name_en, text=position
             )
         )
     focus = playbook.element(row.focus.id)
     concerns = getattr(focus, "concerns_zh", [])
     if concerns:
         actions.append(
-            Message(
-                code="focus_action",
-                zh=f"关注{focus.name_zh}：准备好{'、'.join(concerns[:3])}",
-                en=f"Focus {focus.name_en}: prepare {'、'.join(concerns[:3])}",
-                cites=cites.add(focus.id),
+            TEXTS.message(
+                "focus_action",
+                cites.add(focus.id),
+                name_zh=focus.name_zh,
+                name_en=focus.name_en,
+                text="、".join(concerns[:3]),
             )
         )
     attitude = playbook.element(row.attitude.id)
     for text in getattr(attitude, "handling_zh", [])[:2]:
         actions.append(
-            Message(
-                code="attitude_action",
-                zh=f"{attitude.name_zh}：{text}",
-                en=f"{attitude.name_en}: {text}",
-                cites=cites.add(attitude.id),
+            TEXTS.message(
+                "attitude_action", cites.add(attitude.id), name_zh=attitude.name_zh, name_en=attitude.name_en, text=text
             )
         )
     if row.closeness.id in LOW_CLOSENESS and row.role.id == "org.role.decision_maker":
-        actions.append(
-            Message(
-                code="meet_decision_maker",
-                zh="联系太少：请支持者或指导者引荐，尽快安排与他本人见面。",
-                en="Too little contact: get a supporter or coach to introduce you and meet in person soon.",
-                cites=cites.add(row.closeness.id),
-            )
-        )
+        actions.append(TEXTS.message("meet_decision_maker", cites.add(row.closeness.id)))
     return actions
 
 
@@ -124,25 +107,16 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
     """Risk rules on the summary table (each names the people involved)."""
     risks: list[RiskFlag] = []
 
-    def flag(
-        code: str, severity: Literal["high", "medium"], zh: str, en: str, ids: list[str], people: list[str]
-    ) -> None:
-        risks.append(
-            RiskFlag(
-                code=code,
-                severity=severity,
-                message=Message(code=code, zh=zh, en=en, cites=cites.add(*ids)),
-                people=people,
-            )
-        )
+    def flag(code: str, severity: Severity, ids: list[str], people: list[str]) -> None:
+        """A risk naming the people involved (the sentence names them too where it has {people_zh} / {people_en})."""
+        message = TEXTS.message(code, cites.add(*ids), people_zh="、".join(people), people_en=", ".join(people))
+        risks.append(RiskFlag(code=code, severity=severity, message=message, people=people))
 
     attitudes = [row.attitude.id for row in rows]
     if "fivedim.attitude.coach" not in attitudes:
         flag(
             "no_coach",
             "high",
-            "没有指导者：没人给我方通报内部情况、竞争对手动向和决策进展。",
-            "No coach: nobody feeds us inside information, competitor moves or decision progress.",
             ["fivedim.attitude.coach"],
             [],
         )
@@ -151,8 +125,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "no_decision_maker",
             "high",
-            "名单里没有决策者：先弄清楚谁拍板。",
-            "No decision maker on the list: find out who decides.",
             ["org.role.decision_maker"],
             [],
         )
@@ -161,8 +133,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "decision_maker_unreached",
             "high",
-            f"决策者{'、'.join(unreached)}与我方没有联系或联系很少。",
-            f"Decision maker {', '.join(unreached)} has little or no contact with us.",
             [
                 "org.role.decision_maker",
                 *sorted({r.closeness.id for r in decision_makers if r.closeness.id in LOW_CLOSENESS}),
@@ -174,8 +144,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "decision_maker_against",
             "high",
-            f"决策者{'、'.join(against)}倾向竞争对手或反对我方。",
-            f"Decision maker {', '.join(against)} leans to a competitor or opposes us.",
             ["org.role.decision_maker", *sorted({r.attitude.id for r in decision_makers if r.attitude.id in AGAINST})],
             against,
         )
@@ -187,8 +155,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "opponent_close_ties",
             "medium",
-            f"反对者{'、'.join(close_opponents)}与我方联系很多：他可能把我方的信息转给竞争对手，敏感信息要把关。",
-            f"Opponent {', '.join(close_opponents)} is in close contact with us and may pass our information to a competitor.",
             ["fivedim.attitude.opponent", *sorted({row.closeness.id for row in close_rows})],
             close_opponents,
         )
@@ -196,8 +162,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "all_neutral",
             "high",
-            "所有人都是中立者：还没有任何人站在我方一边。",
-            "Everyone is neutral: nobody is on our side yet.",
             ["fivedim.attitude.neutral"],
             [row.name for row in rows],
         )
@@ -205,8 +169,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "no_support",
             "high",
-            "没有任何指导者或支持者。",
-            "No coach and no supporter at all.",
             ["fivedim.attitude.supporter"],
             [],
         )
@@ -217,8 +179,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "support_without_contact",
             "medium",
-            f"{'、'.join(suspicious)}被判为支持我方，却与我方没有联系：五个维度互相矛盾时，先核实背后是否另有其人。",
-            f"{', '.join(suspicious)} is rated supportive but has no contact with us; re-check the rating.",
             ["fivedim.closeness.none", "fivedim.attitude.supporter"],
             suspicious,
         )
@@ -226,8 +186,6 @@ def _stakeholder_risks(rows: list[StakeholderRow], cites: Cites) -> list[RiskFla
         flag(
             "single_contact",
             "medium",
-            "只分析了一个人：大项目参与决策的人多，要把每个角色都列出来。",
-            "Only one person mapped: big deals have many decision participants; list every role.",
             ["fivedim.model"],
             [rows[0].name],
         )
@@ -245,7 +203,7 @@ def compute(answers: dict[str, Any], groups: Groups, playbook: Any) -> Stakehold
             role=labeled(playbook, str(entry.get("role"))),
             attitude_evidence=plain_text(entry.get("attitude_evidence")),
             backs_competitor=plain_text(entry.get("backs_competitor")) or None,
-            **{key: labeled(playbook, str(entry.get(key))) for key in FIVEDIM_KEYS},
+            **{key: labeled(playbook, str(entry.get(key))) for key in FIVEDIM_DIMENSIONS},
         )
         row.actions = _person_actions(row, playbook, cites)
         rows.append(row)
