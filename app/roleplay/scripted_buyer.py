@@ -24,7 +24,7 @@ from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, 
 from app.roleplay.phrases import phrase_options, tone_lexicon
 from app.roleplay.scenarios import LABEL_CATEGORY, Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
-from app.roleplay.tone import RudeKind, tone_reader
+from app.roleplay.tone import RudeKind, short_forms, tone_reader
 from app.roleplay.topics import TopicMatch, mentions, topic_index
 
 # --- rules of the buyer (trust deltas are on the 0..100 trust scale) ----------------------------
@@ -236,11 +236,10 @@ _PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
 
 
 def own_names(scenario: Scenario) -> list[str]:
-    """How a rep names the buyer's company: its name without "（虚构）", the first two characters of it
-    ("通衢"), the first word of the English name ("Tongqu")."""
-    name = _PARENTHESES.sub("", scenario.company.name).strip()
+    """How a rep names the buyer's company: its name without "（虚构）" and its first two characters ("通衢"), the
+    first word of the English name ("Tongqu")."""
+    names = short_forms([_PARENTHESES.sub("", scenario.company.name).strip()])
     english = _PARENTHESES.sub("", getattr(scenario.company, "name_en", "") or "").strip()
-    names = [name, name[:2]] if len(name) > 2 else [name]
     if english:
         names.append(english.split()[0])
     return [item for item in names if item]
@@ -264,7 +263,7 @@ def read_tone(
         text,
         own_names=names or (),
         rivals=competitors,
-        presents=not asks,
+        presented=presented_part(text) if asks else text,
         asks_commitment=spin.asks_commitment,
         refusals_in_a_row=refusals_in_a_row,
         held_before=held_before,
@@ -285,24 +284,39 @@ _CONDITION = re.compile(
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 
-def question_focus(text: str) -> str:
-    """The clauses of a rep's line that ask something (an interrogative word or a question mark) or set up what is
-    asked (a condition, "要是…，" "If…,", up to the end of its sentence), or the whole line when no clause asks: a
-    lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
-    clauses = _CLAUSES.findall(text)
-    if len(clauses) <= 1:
-        return text
-    focus: list[str] = []
+def _asking(clauses: list[str]) -> list[bool]:
+    """Which clauses ask something (an interrogative word or a question mark) or set up what is asked (a condition,
+    "要是…，" "If…,", up to the end of its sentence)."""
+    flags: list[bool] = []
     conditional = False
     for clause in clauses:
         conditional = conditional or bool(_CONDITION.search(clause))
-        if conditional or _INTERROGATIVE.search(clause):
-            focus.append(clause)
+        flags.append(conditional or bool(_INTERROGATIVE.search(clause)))
         if clause.rstrip().endswith(_SENTENCE_END):
             conditional = False
+    return flags
+
+
+def question_focus(text: str) -> str:
+    """The clauses of a rep's line that ask something or set up what is asked (`_asking`), or the whole line when no
+    clause asks: a lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
+    clauses = _CLAUSES.findall(text)
+    if len(clauses) <= 1:
+        return text
+    focus = [clause for clause, asks in zip(clauses, _asking(clauses), strict=True) if asks]
     if not any(_INTERROGATIVE.search(clause) for clause in focus):
         return text
     return "".join(focus)
+
+
+def presented_part(text: str) -> str:
+    """The clauses of a rep's line that neither ask nor set up what is asked: what he presents (the whole line when
+    nothing in it asks; nothing when it is one asking clause)."""
+    clauses = _CLAUSES.findall(text) or [text]
+    flags = _asking(clauses)
+    if not any(flags):
+        return text
+    return "".join(clause for clause, asks in zip(clauses, flags, strict=True) if not asks)
 
 
 def refusals_in_a_row(state: SessionState) -> int:
@@ -893,6 +907,8 @@ __all__ = [
     "is_injection",
     "localized",
     "own_names",
+    "presented_part",
+    "question_focus",
     "read_tone",
     "understand",
 ]

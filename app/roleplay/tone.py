@@ -77,6 +77,7 @@ class Words(PlainWords):
 class Evaluation(_Strict):
     strong: Words  # contempt-grade: rude wherever aimed at anyone but the rep's own side
     judging: Words  # a verdict: rude when it is the rep's, aimed at a target or sharpened
+    mild: Words  # pain words: rude only in a statement both aimed and sharpened
 
 
 class Doom(_Strict):
@@ -149,19 +150,50 @@ class RudenessLexicon(_Strict):
     shouting: Shouting
 
 
-def _word_pattern(word: str) -> str:
-    word = word.lower()
-    if not word.isascii():
-        return re.escape(word)
-    head = r"(?<![a-z0-9])" if word[0].isalnum() else ""
-    endings = _EN_ENDINGS if len(word) >= MIN_INFLECTED and word[-1].isalpha() else ""
-    tail = endings + r"(?![a-z0-9])" if word[-1].isalnum() else ""
-    return head + re.escape(word) + tail
+Trie = dict[str, "Trie"]
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One expression for many literal words, branching on shared prefixes (much faster in `re` than a flat
+    alternation of hundreds of words); a longer word wins over its own prefix."""
+    root: Trie = {}  # character -> subtree; "" marks a word's end
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: Trie) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+def _alternatives(words: Iterable[str]) -> list[str]:
+    """Chinese entries as substrings; English ones as whole words (ordinary endings for words of MIN_INFLECTED
+    letters or more: "dumb" -> "dumbest", "fool" -> "foolish", never "i" -> "is")."""
+    groups: dict[tuple[bool, str], list[str]] = {}
+    for word in {word.lower() for word in words if word}:
+        if not word.isascii():
+            key = (False, "")
+        else:
+            inflected = len(word) >= MIN_INFLECTED and word[-1].isalpha()
+            tail = _EN_ENDINGS + r"(?![a-z0-9])" if inflected else r"(?![a-z0-9])" if word[-1].isalnum() else ""
+            key = (word[0].isalnum(), tail)
+        groups.setdefault(key, []).append(word)
+    return [
+        ("(?<![a-z0-9])" if head else "") + f"(?:{_trie(members)})" + tail
+        for (head, tail), members in sorted(groups.items())
+    ]
 
 
 @dataclass(frozen=True)
 class Matcher:
-    """One category compiled to a single expression over lowercased text (longest entries first)."""
+    """One category compiled to a single expression over lowercased text."""
 
     pattern: re.Pattern[str] | None
 
@@ -175,7 +207,7 @@ class Matcher:
                 patterns += group.patterns
             else:
                 words += [word for word in group if word]
-        alternatives = [_word_pattern(word) for word in sorted(set(words), key=len, reverse=True)] + patterns
+        alternatives = _alternatives(words) + patterns
         return cls(re.compile("|".join(f"(?:{item})" for item in alternatives)) if alternatives else None)
 
     def search(self, lowered: str) -> bool:
@@ -192,6 +224,7 @@ class ToneReader:
     lexicon: RudenessLexicon
     strong: Matcher
     judging: Matcher
+    mild: Matcher
     outright: Matcher  # profanity, name-calling, contempt, threats, brushing off: rude in any sentence
     doom_marker: Matcher
     doom_outcome: Matcher
@@ -219,6 +252,7 @@ class ToneReader:
             lexicon=lexicon,
             strong=Matcher.of(lexicon.evaluation.strong),
             judging=Matcher.of(lexicon.evaluation.judging),
+            mild=Matcher.of(lexicon.evaluation.mild),
             outright=Matcher.of(
                 lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat, lexicon.dismissive
             ),
@@ -251,15 +285,17 @@ class ToneReader:
         *,
         own_names: Iterable[str] = (),
         rivals: Iterable[str] = (),
-        presents: bool,
+        presented: str,
         asks_commitment: bool = False,
         refusals_in_a_row: int = 0,
         held_before: bool = False,
     ) -> RudeKind | None:
         """The kind of rudeness of a rep's turn, or None. `own_names`: the buyer's company names; `rivals`: the
-        scenario's competitors; `presents`: the turn presents rather than asks (for the monologue rule)."""
+        scenario's competitors; `presented`: the part of the turn that presents rather than asks (all of it when it
+        asks nothing). A monologue is a turn whose presenting part alone runs several hundred characters, however
+        it ends ("…，您看怎么样？"); a long compound question is not one."""
         lowered = text.lower()
-        rival_names = _names(tuple(rivals))
+        rival_names = _names(tuple(short_forms(rivals)))
         company = _names(tuple(own_names))
         sentences = split_sentences(lowered)
         judged: RudeKind | None = None
@@ -274,7 +310,7 @@ class ToneReader:
             return "insult"
         if self._pushes(sentences, asks_commitment, refusals_in_a_row, held_before, lowered):
             return "pushy"
-        if presents and self._monologue(text):
+        if self._monologue(presented):
             return "monologue"
         return None
 
@@ -299,12 +335,14 @@ class ToneReader:
         strong = [span for span in self.strong.spans(sentence) if not self._negated(sentence, span)]
         if strong and not self_only and (not question or aimed or rhetorical):
             return kind
-        judging = [span for span in self.judging.spans(sentence) if not self._negated(sentence, span)]
-        if not judging or self_only or self.empathy.search(sentence) or self.hedge.search(sentence):
+        if self_only or self.empathy.search(sentence) or self.hedge.search(sentence):
             return None
-        if question:
-            return kind if rhetorical else None
-        if aimed or self.intensifier.search(sentence) or rhetorical:
+        sharpened = self.intensifier.search(sentence) or rhetorical
+        judging = [span for span in self.judging.spans(sentence) if not self._negated(sentence, span)]
+        if judging and (rhetorical if question else aimed or sharpened):
+            return kind
+        mild = [span for span in self.mild.spans(sentence) if not self._negated(sentence, span)]
+        if mild and not question and aimed and sharpened:
             return kind
         return None
 
@@ -359,6 +397,17 @@ def _over(text: str, zh_chars: int, en_chars: int) -> bool:
     return chars >= (zh_chars if chinese * 3 >= chars else en_chars)
 
 
+def short_forms(names: Iterable[str]) -> list[str]:
+    """Names as a rep says them: the full name and, for a Chinese name of more than two characters, its first two
+    ("健云软件" -> "健云")."""
+    forms: list[str] = []
+    for name in names:
+        forms.append(name)
+        if len(name) > 2 and _CJK.match(name):
+            forms.append(name[:2])
+    return forms
+
+
 @lru_cache(maxsize=64)
 def _names(names: tuple[str, ...]) -> Matcher:
     return Matcher.of([name.lower() for name in names])
@@ -394,6 +443,7 @@ __all__ = [
     "ToneReader",
     "is_question_sentence",
     "load_rudeness_lexicon",
+    "short_forms",
     "split_sentences",
     "tone_reader",
 ]

@@ -139,6 +139,53 @@ CHECK_RUDE = [
     ("energy_wind_eam", "Quit stalling and give me the downtime figure."),
     ("retail_member_marketing", "Your marketing team is clearly useless."),
 ]
+# A third set, written after the detector's first version: it caught 9 of its 20 rude lines (the old category lists:
+# 3); the lexicon was then widened with general entries (more judging words, a mild tier, "what is this, the
+# eighties?", commands of the form "stop making…") and the competitors' short names.
+THIRD_RUDE = [
+    ("logistics_tms", "你们公司管理水平真是一言难尽，老板也不上心。"),
+    ("bank_retail_crm", "都什么时代了，银行还这么玩，怪不得客户流失。"),
+    ("edu_smart_academic", "你们教务处那几个人效率低得吓人。"),
+    ("hospital_mobile_nursing", "健云那套东西就是骗小医院的。"),
+    ("gov_city_network", "周局，您这思路太保守了，跟不上形势。"),
+    ("mfg_vitamin_erp", "你们那个老软件简直就是个摆设。"),
+    ("retail_member_marketing", "我直说吧，你们的小程序做得稀烂。"),
+    ("energy_wind_eam", "快点定吧，别拖了，我下午还有会。"),
+    ("logistics_tms", "这点小事也要请示老板？你们可真够官僚的。"),
+    ("bank_retail_crm", "你问这个干嘛，照做就行了。"),
+    ("logistics_tms", "Your dispatchers are running the place like it's 1995."),
+    ("bank_retail_crm", "Frankly your tech department is a bottleneck and everyone knows it."),
+    ("edu_smart_academic", "Xuetong? Those guys are a joke."),
+    ("hospital_mobile_nursing", "Look, just get me in front of the president, you can't sign anyway."),
+    ("gov_city_network", "I'm not going to repeat myself. Budget. Now."),
+    ("mfg_vitamin_erp", "Paper batch records? What is this, the eighties?"),
+    ("retail_member_marketing", "Your loyalty program is honestly a mess and your members know it."),
+    ("energy_wind_eam", "You guys clearly have no clue how to use your own data."),
+    ("logistics_tms", "Stop making excuses and commit."),
+    ("bank_retail_crm", "That's a silly question, Mr Lu."),
+]
+THIRD_POLITE = [
+    ("logistics_tms", "司机那边对现在的派车方式有什么抱怨吗？"),
+    ("bank_retail_crm", "客户流失的时候，一般是什么信号最先出现？"),
+    ("edu_smart_academic", "排课冲突多的时候，老师们会不会有怨言？"),
+    ("hospital_mobile_nursing", "补录占用了护士多少时间？大家累不累？"),
+    ("gov_city_network", "说实话，网络老化这事您最担心哪一块？"),
+    ("mfg_vitamin_erp", "客户审计的时候，最容易被挑毛病的是哪一环？"),
+    ("retail_member_marketing", "会员为什么不愿意回来，您有没有做过调查？"),
+    ("energy_wind_eam", "要是齿轮箱突然坏了，损失一般怎么算？"),
+    ("logistics_tms", "我们的方案也有短板，比如零担这块还在完善。"),
+    ("bank_retail_crm", "今天能不能约定一个下次交流的时间？"),
+    ("logistics_tms", "What's the ugliest part of dispatch on a busy day?"),
+    ("bank_retail_crm", "Where does the current CRM let your relationship managers down?"),
+    ("edu_smart_academic", "What did teachers complain about most last term?"),
+    ("hospital_mobile_nursing", "If the inspection went badly, what would that mean for you personally?"),
+    ("gov_city_network", "Could we agree today on who else should join the next meeting?"),
+    ("mfg_vitamin_erp", "Honestly, how much pain does month-end cause your finance team?"),
+    ("retail_member_marketing", "I'll be blunt: our price isn't the lowest. What matters more to you?"),
+    ("energy_wind_eam", "How bad was the worst failure last year?"),
+    ("logistics_tms", "Does Lutong's proposal cover return loads, or is that a gap?"),
+    ("bank_retail_crm", "Is there anything about the old system your team would miss?"),
+]
 CHECK_POLITE = [
     ("logistics_tms", "车辆空着回来的情况，您觉得严重吗？"),
     ("bank_retail_crm", "科技部排期紧张的话，会不会拖慢项目？"),
@@ -172,7 +219,7 @@ def _read(scenario_id: str, line: str):
     return read_tone(line, list(scenario.competitors), 0, classify_spin(line), False, own_names(scenario))
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), RUDE + CHECK_RUDE)
+@pytest.mark.parametrize(("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE)
 def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert _read(scenario_id, line) is not None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
@@ -181,7 +228,7 @@ def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert feedback.tone == "rude" and feedback.trust_delta < 0
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), POLITE + CHECK_POLITE)
+@pytest.mark.parametrize(("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE)
 def test_blunt_but_polite_lines_are_never_punished(scenario_id, line):
     assert _read(scenario_id, line) is None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
@@ -209,6 +256,16 @@ def test_the_sets_are_large_and_cover_both_languages():
 )
 def test_the_kind_of_rudeness_is_read(line, kind):
     assert _read("gov_city_network", line) == kind
+
+
+def test_a_long_pitch_is_a_monologue_even_when_it_ends_with_a_question():
+    pitch = "我们的平台有三大模块，" + "覆盖预警、计划和备件，已经在很多集团上线，效果非常明显，" * 8 + "您看怎么样？"
+    assert _read("energy_wind_eam", pitch) == "monologue"
+    compound = (
+        "孙主任，我想先请教几个情况：现在九百多台风机的检修主要是定期检修还是坏了再修？大部件故障去年大概有多少次？"
+        "每次停机一般要多久？运行数据采上来以后，有没有人专门做分析？"
+    )
+    assert _read("energy_wind_eam", compound) is None
 
 
 def test_a_verdict_on_the_reps_own_product_or_a_negated_one_is_not_rude():
