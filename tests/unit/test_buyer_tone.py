@@ -186,6 +186,44 @@ THIRD_POLITE = [
     ("logistics_tms", "Does Lutong's proposal cover return loads, or is that a gap?"),
     ("bank_retail_crm", "Is there anything about the old system your team would miss?"),
 ]
+# A fourth set, harder on purpose (idioms, sarcasm, implicit put-downs), written after the second version: it caught
+# 5 of 16 (the old lists: 6); general structures were added ("除了…还会干啥", "不…才怪", "you obviously haven't",
+# "better than you do", "enough with the…"). Two lines it still misses are left out, not fitted: "…您还不着急，心可真大"
+# (不着急 reads as a softener) and "Your tech team is the reason this bank is stuck" (no evaluative word at all).
+FOURTH_RUDE = [
+    ("logistics_tms", "赵总，您这车队管得跟放羊似的。"),
+    ("bank_retail_crm", "你们科技部那帮人除了说不行还会干啥？"),
+    ("edu_smart_academic", "学通云那破玩意儿白送我都不要。"),
+    ("hospital_mobile_nursing", "您就别操心了，护士用不用由不得她们。"),
+    ("gov_city_network", "局长，您到底懂不懂网络安全啊？"),
+    ("mfg_vitamin_erp", "你们这种管理方式，老外审计不挑刺才怪。"),
+    ("energy_wind_eam", "数据都躺在那儿吃灰，你们真是暴殄天物。"),
+    ("logistics_tms", "Honestly your whole operation looks amateur."),
+    ("edu_smart_academic", "You obviously haven't thought this through."),
+    ("hospital_mobile_nursing", "Jianyun will rip you off, they always do."),
+    ("gov_city_network", "Enough with the questions, sign the LOI."),
+    ("mfg_vitamin_erp", "Are you seriously telling me you still reconcile by hand? Wow."),
+    ("retail_member_marketing", "Your points scheme is a joke, nobody cares about it."),
+    ("energy_wind_eam", "Listen, I know your turbines better than you do."),
+]
+FOURTH_POLITE = [
+    ("logistics_tms", "车队这么大，调度员平时压力大不大？"),
+    ("bank_retail_crm", "科技部那边对这类项目一般有什么顾虑？"),
+    ("edu_smart_academic", "学通云的方案里，您最不放心的是哪一点？"),
+    ("hospital_mobile_nursing", "护士们对新系统会不会有抵触？"),
+    ("gov_city_network", "网络安全检查去年有没有被扣分的项？"),
+    ("mfg_vitamin_erp", "老外审计的时候，一般会盯哪些薄弱环节？"),
+    ("retail_member_marketing", "会员流失这么严重，总部那边着急吗？"),
+    ("energy_wind_eam", "数据采了这么多却没人分析，是缺人还是缺工具？"),
+    ("logistics_tms", "Where does dispatch fall down on your busiest days?"),
+    ("bank_retail_crm", "What worries your tech team about new projects?"),
+    ("edu_smart_academic", "What would make this an easy yes for the vice president?"),
+    ("hospital_mobile_nursing", "Was there anything in Jianyun's demo that didn't convince you?"),
+    ("gov_city_network", "Would it help to sign an LOI once the scope is clear?"),
+    ("mfg_vitamin_erp", "Do you still reconcile batches by hand at month end?"),
+    ("retail_member_marketing", "Why do you think members don't care much about the points?"),
+    ("energy_wind_eam", "What do you know about your turbines that the data doesn't show?"),
+]
 CHECK_POLITE = [
     ("logistics_tms", "车辆空着回来的情况，您觉得严重吗？"),
     ("bank_retail_crm", "科技部排期紧张的话，会不会拖慢项目？"),
@@ -219,7 +257,7 @@ def _read(scenario_id: str, line: str):
     return read_tone(line, list(scenario.competitors), 0, classify_spin(line), False, own_names(scenario))
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE)
+@pytest.mark.parametrize(("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE)
 def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert _read(scenario_id, line) is not None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
@@ -228,7 +266,7 @@ def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert feedback.tone == "rude" and feedback.trust_delta < 0
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE)
+@pytest.mark.parametrize(("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE)
 def test_blunt_but_polite_lines_are_never_punished(scenario_id, line):
     assert _read(scenario_id, line) is None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
