@@ -1,7 +1,7 @@
-"""The offline buyer's words and tone lists as validated data: playbooks/buyer/phrases.yaml and tone.yaml.
+"""The offline buyer's words and role-breaking list as validated data: playbooks/buyer/phrases.yaml and tone.yaml.
 
 Errors name the file and the field. `phrase_options(style, situation, lang)` gives a situation's variants;
-`tone_lexicon()` the word lists the buyer reads the rep's tone and role-breaking attempts with.
+`tone_lexicon()` the words of attempts to leave the role (the rep's rudeness: app/roleplay/tone.py).
 """
 
 from __future__ import annotations
@@ -72,28 +72,10 @@ class Words(_Strict):
         return [*self.zh, *self.en]
 
 
-class Limits(_Strict):
-    zh: int = Field(ge=50)
-    en: int = Field(ge=100)
-
-
 class ToneLexicon(_Strict):
-    """Categories of rude wording (see the header of playbooks/buyer/tone.yaml) and role-breaking attempts."""
+    """Attempts to step outside the role-play (rudeness has its own lexicon: app/roleplay/tone.py)."""
 
     source: list[str] = Field(min_length=1)
-    insult: Words
-    dismissive: Words
-    negative: Words
-    buyer_ref: Words
-    third_party: Words
-    rival: Words
-    intensifier: Words
-    sarcasm: Words
-    doom: Words
-    pressure: Words
-    hedge: Words
-    insistence: Words
-    monologue_chars: Limits
     injection: Words
 
 
@@ -118,4 +100,13 @@ def phrase_options(style: str, situation: str, lang: str) -> list[str]:
     return variants.en if lang == "en" else variants.zh
 
 
-__all__ = ["PhraseBook", "PhraseDataError", "ToneLexicon", "phrase_book", "phrase_options", "tone_lexicon"]
+__all__ = [
+    "BUYER_DIR",
+    "PhraseBook",
+    "PhraseDataError",
+    "ToneLexicon",
+    "Words",
+    "phrase_book",
+    "phrase_options",
+    "tone_lexicon",
+]

@@ -25,6 +25,7 @@ from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, 
 from app.roleplay.phrases import phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
+from app.roleplay.tone import RudeKind, short_forms, tone_reader
 from app.roleplay.topics import TopicMatch, mentions, topic_index
 
 # --- rules of the buyer (trust deltas are on the 0..100 trust scale) ----------------------------
@@ -158,7 +159,6 @@ _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 Tone = Literal["ok", "rude"]
-RudeKind = Literal["insult", "rival", "monologue", "pushy"]
 HeldReason = Literal["trust", "sensitive", "context"]
 
 
@@ -233,59 +233,42 @@ def is_injection(text: str) -> bool:
     return mentions(compact, tone_lexicon().injection.all())
 
 
-def _monologue(text: str) -> bool:
-    limits = tone_lexicon().monologue_chars
-    chars = len(_SPACE.sub("", text))
-    chinese = sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
-    return chars >= (limits.zh if chinese * 3 >= chars else limits.en)
+_PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
 
 
-_SENTENCES = re.compile(r"[^。！？!?；;\n.]+(?:[.。！？!?；;]+|$)")
-
-
-def _judges_someone(sentence: str, competitors: list[str]) -> bool:
-    """A judging word aimed at the buyer, his people or a rival, in a statement or sharpened by scorn or mockery.
-
-    A plain question that names a problem ("现在的系统是不是有点落后？") is not rude; "太落后了吧" and
-    "Seriously? That's pretty backward." are."""
-    lexicon = tone_lexicon()
-    if not mentions(sentence, lexicon.negative.all()):
-        return False
-    aimed = [*lexicon.buyer_ref.all(), *lexicon.third_party.all(), *lexicon.rival.all(), *competitors]
-    sharpened = mentions(sentence, [*lexicon.intensifier.all(), *lexicon.sarcasm.all()])
-    question = sentence.rstrip().endswith(("?", "？"))
-    return sharpened or (not question and mentions(sentence, aimed))
+def own_names(scenario: Scenario) -> list[str]:
+    """How a rep names the buyer's company: its name without "（虚构）" and its first two characters ("通衢"), the
+    first word of the English name ("Tongqu")."""
+    names = short_forms([_PARENTHESES.sub("", scenario.company.name).strip()])
+    english = _PARENTHESES.sub("", getattr(scenario.company, "name_en", "") or "").strip()
+    if english:
+        names.append(english.split()[0])
+    return [item for item in names if item]
 
 
 def read_tone(
-    text: str, competitors: list[str], refusals_in_a_row: int, spin: SpinLike, held_before: bool = False
+    text: str,
+    competitors: list[str],
+    refusals_in_a_row: int,
+    spin: SpinLike,
+    held_before: bool = False,
+    names: list[str] | None = None,
 ) -> RudeKind | None:
-    """Whether a rep's turn is rude, and how, by category (playbooks/buyer/tone.yaml): an insult (name-calling,
-    contempt, brushing the buyer off, judging him or his people, threatening him with a loss), disparaging a rival,
-    pushing (pressure wording; insisting right after the buyer held something back or declined; a third ask in a
-    row after two refusals), or a monologue (a long turn that presents rather than asks)."""
-    lexicon = tone_lexicon()
-    if mentions(text, lexicon.insult.all()) or mentions(text, lexicon.dismissive.all()):
-        return "insult"
-    sentences = [piece.strip() for piece in _SENTENCES.findall(text) if piece.strip()] or [text]
-    judged = [sentence for sentence in sentences if _judges_someone(sentence, competitors)]
-    if judged:
-        rivals = [*lexicon.rival.all(), *competitors]
-        return "rival" if any(mentions(sentence, rivals) for sentence in judged) else "insult"
-    if any(not sentence.endswith(("?", "？")) and mentions(sentence, lexicon.doom.all()) for sentence in sentences):
-        return "insult"
-    demands = any(
-        mentions(sentence, lexicon.pressure.all()) and not mentions(sentence, lexicon.hedge.all())
-        for sentence in sentences
-    )
-    if demands or (refusals_in_a_row >= 2 and spin.asks_commitment):
-        return "pushy"
-    if held_before and mentions(text, lexicon.insistence.all()):
-        return "pushy"
+    """Whether a rep's turn is rude, and how (app/roleplay/tone.py, lexicon in playbooks/buyer/rudeness.yaml): an
+    insult (profanity, name-calling, contempt, a threat, brushing the buyer off, shouting, or a verdict on him, his
+    people, his current way or his company), disparaging a rival, pushing (commands, ultimatums, unhedged urgency to
+    decide, a third ask in a row after two refusals, insisting right after the buyer held something back), or a
+    monologue (a long turn that presents rather than asks). `names`: the buyer's company names (own_names)."""
     asks = spin.is_question and (not spin.is_pitch or "?" in text or "？" in text)
-    if not asks and _monologue(text):
-        return "monologue"
-    return None
+    return tone_reader().read(
+        text,
+        own_names=names or (),
+        rivals=competitors,
+        presented=presented_part(text) if asks else text,
+        asks_commitment=spin.asks_commitment,
+        refusals_in_a_row=refusals_in_a_row,
+        held_before=held_before,
+    )
 
 
 _CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*")
@@ -302,24 +285,39 @@ _CONDITION = re.compile(
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 
-def question_focus(text: str) -> str:
-    """The clauses of a rep's line that ask something (an interrogative word or a question mark) or set up what is
-    asked (a condition, "要是…，" "If…,", up to the end of its sentence), or the whole line when no clause asks: a
-    lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
-    clauses = _CLAUSES.findall(text)
-    if len(clauses) <= 1:
-        return text
-    focus: list[str] = []
+def _asking(clauses: list[str]) -> list[bool]:
+    """Which clauses ask something (an interrogative word or a question mark) or set up what is asked (a condition,
+    "要是…，" "If…,", up to the end of its sentence)."""
+    flags: list[bool] = []
     conditional = False
     for clause in clauses:
         conditional = conditional or bool(_CONDITION.search(clause))
-        if conditional or _INTERROGATIVE.search(clause):
-            focus.append(clause)
+        flags.append(conditional or bool(_INTERROGATIVE.search(clause)))
         if clause.rstrip().endswith(_SENTENCE_END):
             conditional = False
+    return flags
+
+
+def question_focus(text: str) -> str:
+    """The clauses of a rep's line that ask something or set up what is asked (`_asking`), or the whole line when no
+    clause asks: a lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
+    clauses = _CLAUSES.findall(text)
+    if len(clauses) <= 1:
+        return text
+    focus = [clause for clause, asks in zip(clauses, _asking(clauses), strict=True) if asks]
     if not any(_INTERROGATIVE.search(clause) for clause in focus):
         return text
     return "".join(focus)
+
+
+def presented_part(text: str) -> str:
+    """The clauses of a rep's line that neither ask nor set up what is asked: what he presents (the whole line when
+    nothing in it asks; nothing when it is one asking clause)."""
+    clauses = _CLAUSES.findall(text) or [text]
+    flags = _asking(clauses)
+    if not any(flags):
+        return text
+    return "".join(clause for clause, asks in zip(clauses, flags, strict=True) if not asks)
 
 
 def refusals_in_a_row(state: SessionState) -> int:
@@ -336,7 +334,9 @@ def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: Spi
     """The offline reading of a rep's turn: the classifier's label and flags, tone and role-breaking."""
     last = state.history[-1] if state.history else None
     held_before = last is not None and (last.declined or last.held_back in ("trust", "sensitive"))
-    kind = read_tone(rep_text, list(scenario.competitors), refusals_in_a_row(state), spin, held_before)
+    kind = read_tone(
+        rep_text, list(scenario.competitors), refusals_in_a_row(state), spin, held_before, own_names(scenario)
+    )
     return Understanding(
         label=spin.label,
         is_question=spin.is_question,
@@ -416,6 +416,9 @@ class ScriptedBuyer:
             new.buyer_words += count_words(text)
             return BuyerTurn(text=text, state=new, spin_label=u.label)
 
+        matches = self._topic_matches(rep_text)
+        if u.tone == "ok" and not u.injection and self._presses_refusal(state, rep_text, u, matches):
+            u = u.model_copy(update={"tone": "rude", "rude_kind": "pushy"})
         new.turn += 1
         turn = new.turn
         new.rep_words += count_words(rep_text)
@@ -443,7 +446,9 @@ class ScriptedBuyer:
             # A real buyer reacts to the rudeness and answers nothing else this turn.
             new.rude_turns += 1
             delta = TRUST_RUDE if new.rude_turns == 1 else TRUST_RUDE_AGAIN
-            situation = {"monologue": "monologue", "pushy": "pushy"}.get(u.rude_kind or "", "rude")
+            situation = {"monologue": "monologue", "pushy": "pushy", "rival": "rude_rival"}.get(
+                u.rude_kind or "", "rude"
+            )
             parts.append(self._say(new, situation))
             # A pitch delivered as a monologue is still a pitch: flagged the same as any other (issue 16, one rule).
             if u.is_pitch or offers_price(rep_text, u):
@@ -459,10 +464,11 @@ class ScriptedBuyer:
             if new.rude_turns >= RUDE_TURNS_TO_END or new.trust + delta <= 0:
                 new.finished, new.end_reason = True, "rudeness"
                 parts.append(self._say(new, "rude_end"))
+            elif new.rude_turns == RUDE_TURNS_TO_END - 1:
+                parts.append(self._say(new, "rude_warning"))
             return self._finish(new, record, result, parts, delta)
 
         delta += self._resolve_open_objection(new, rep_text, u, result, parts)
-        matches = self._topic_matches(rep_text)
         ask = classify_ask(self.scenario, rep_text, u)  # order | advance | continuation | none (app.roleplay.asks)
         # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
         # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
@@ -527,6 +533,30 @@ class ScriptedBuyer:
 
     # --- steps ----------------------------------------------------------------
 
+    def _presses_refusal(
+        self, state: SessionState, rep_text: str, u: Understanding, matches: dict[str, TopicMatch]
+    ) -> bool:
+        """The rep asks again, bluntly, for the fact the buyer held back on the turn just before (a re-ask that
+        acknowledges the refusal or lowers the ask, "理解，大概范围呢？", is not pushing; asked again later, once
+        earned, it is an ordinary question)."""
+        last = state.history[-1] if state.history else None
+        if last is None or last.held_back not in ("trust", "sensitive") or last.held_fact is None:
+            return False
+        if state.trust + TRUST_SLACK >= self.scenario.fact(last.held_fact).min_trust:
+            return False  # the buyer would tell it now: asking again is no longer pressing him
+        if not u.is_question or tone_reader().softens_reask(rep_text):
+            return False
+        if u.fact_ids is not None:
+            return last.held_fact in u.fact_ids
+        held = matches.get(last.held_fact)
+        if held is None or not held.specific:
+            return False
+        revealed = state.revealed_ids()
+        others = [
+            match.score for fact_id, match in matches.items() if fact_id != last.held_fact and fact_id not in revealed
+        ]
+        return held.score >= max(others, default=0.0)
+
     def _finish(
         self, new: SessionState, record: TurnRecord, result: BuyerTurn, parts: list[str], delta: int
     ) -> BuyerTurn:
@@ -537,6 +567,7 @@ class ScriptedBuyer:
         record.trust_after = new.trust
         record.revealed = list(result.new_facts)
         record.held_back = result.held_back
+        record.held_fact = result.held_fact
         new.history.append(record)
         if not new.finished and new.trust == 0:
             new.finished, new.end_reason = True, "trust_lost"
@@ -878,6 +909,9 @@ __all__ = [
     "fact_text",
     "is_injection",
     "localized",
+    "own_names",
+    "presented_part",
+    "question_focus",
     "read_tone",
     "understand",
 ]

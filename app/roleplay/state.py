@@ -62,6 +62,7 @@ class TurnRecord(BaseModel):
     trust_after: int = 0
     tone: str = "ok"  # "ok" | "rude" (insult, disparaging, monologue, pushing after a refusal)
     held_back: str | None = None  # why an asked-about fact stayed hidden: "trust" | "sensitive" | "context"
+    held_fact: str | None = None  # ... which fact (a blunt re-ask of it on the next turn is pushing)
     declined: bool = False  # the buyer declined a next step on this turn
 
 
