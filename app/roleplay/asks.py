@@ -210,8 +210,9 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         or cues.names_third_party(acting_part)
         or cues.asks_customer_to_act(acting_part)
     )
+    handed_over = cues.matches("work_object", acting_part) and cues.matches("handover", text)
     general = cues.matches("customer_verbs", acting_part) and (
-        cues.matches("stakeholder", acting_part) or cues.matches("work_object", acting_part) or dated
+        cues.matches("stakeholder", acting_part) or handed_over or dated
     )
     # The customer's action can come bundled with the scenario's step the rep runs with him ("能否提供一年的数据，
     # 我们做一次回测，开个技术交流会？"): the line names the step once the customer is asked to act.

@@ -118,6 +118,7 @@ class AskCues(_PatternCues):
     customer_verbs: Words  # a verb of customer action (arrange, introduce, bring, try, provide, confirm...)
     stakeholder: Words  # a role or unit of the customer's side (科长, 病区, your IT head, one site)
     work_object: Words  # a concrete work object the customer hands over or scopes (data, records, one route)
+    handover: Words  # handed to the seller's side (给我们, send us, so we can): a work object asked for, not about
     contact: Words  # further contact or material without a customer action (再聊, keep in touch, send you...)
     addressee: Words  # whom a clause addresses ("you", "your team"): an English clause acts for the customer only so
     showing: Words  # the rep showing the product (演示, demo, walk you through): no ask when merely stated
@@ -136,6 +137,7 @@ class AskCues(_PatternCues):
         "customer_verbs",
         "stakeholder",
         "work_object",
+        "handover",
         "contact",
         "addressee",
         "showing",
