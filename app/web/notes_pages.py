@@ -14,7 +14,7 @@ from app.models.common import require_id
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 from app.scenarios import repository
-from app.web.roleplay_pages import element_namer
+from app.web.roleplay_pages import element_namer, reader_rep
 from app.web.security import WebUser
 from app.web.templating import local_time, render
 
@@ -74,7 +74,13 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
     """One note, readable: a role-play's scores and advice, or a flow's result."""
     note = visible_note(session, user, note_id)
     lang = get_lang(request)
-    context: dict[str, Any] = {"note": note, "owner": session.get(User, note.owner_id), "name": element_namer(lang)}
+    owner = session.get(User, note.owner_id)
+    context: dict[str, Any] = {
+        "note": note,
+        "owner": owner,
+        "name": element_namer(lang),
+        "reader_rep": reader_rep(user, owner),
+    }
     if note.kind == "roleplay":
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
         next_id = note.data.get("next_scenario")

@@ -197,11 +197,19 @@ def chat(roleplay_id: int, request: Request, session: SessionDep, user: WebUser)
             **reviews,
             "is_owner": roleplay.owner_id == user.id,
             "owner_name": (owner.display_name or owner.username) if owner else "",
+            "reader_rep": reader_rep(user, owner),
             # the reviewer came to review: the whole-call form (comment, score override and reason) starts open
             "review_open": reviews["can_review"],
             "max_chars": MAX_TURN_CHARS,
         },
     )
+
+
+def reader_rep(viewer: User, owner: User | None) -> str | None:
+    """The rep's name when someone else (their manager) reads the rep's coaching; None for the rep."""
+    if owner is None or owner.id == viewer.id:
+        return None
+    return owner.display_name or owner.username
 
 
 def review_parts(session: Session, user: User, roleplay: RolePlay) -> dict[str, Any]:
@@ -333,6 +341,7 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
         counts=True,
     )
     next_scenario = repository.get_scenario(session, card.get("suggested_next_scenario") or "")
+    owner = session.get(User, roleplay.owner_id)
     return render(
         request,
         "roleplay/scorecard.html",
@@ -346,7 +355,8 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
             "spin_bars": spin_bars,
             "next_scenario": next_scenario,
             "is_owner": roleplay.owner_id == user.id,
-            "owner": session.get(User, roleplay.owner_id),
+            "owner": owner,
+            "reader_rep": reader_rep(user, owner),
             **review_parts(session, user, roleplay),
             "rehearsal": rehearsal_deal(session, roleplay.scenario_id),
         },
