@@ -80,6 +80,7 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
         "owner": owner,
         "name": element_namer(lang),
         "reader_rep": reader_rep(user, owner),
+        "title": note_titles(session, [note], lang).get(require_id(note), note.title),
     }
     if note.kind == "roleplay":
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
