@@ -207,7 +207,7 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
         team_time(point.finished_at).strftime("%m-%d %H:%M") if point.finished_at else "" for point in progress.attempts
     ]
     skill_labels = _skill_labels(lang)
-    score_series = {
+    score_series: dict[str, list[float | None]] = {
         translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
         translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
     }
