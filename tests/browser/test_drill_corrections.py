@@ -46,6 +46,9 @@ def test_manager_corrects_a_drill(browser, live_server):
     assert "0 / 3" in row.inner_text()
     page.screenshot(path=str(SHOTS / "drill_corrections_zh_1440.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
+    # on a phone the extension form is on the screen, not off to the right of a wide table
+    box = page.locator(f"#results tr:has-text('{REP.display_name}') input[name=extra_attempts]").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.screenshot(path=str(SHOTS / "drill_corrections_zh_390.png"), full_page=True)
     page.goto("/lang/en")
     page.goto(drill_url)
