@@ -47,3 +47,15 @@ def test_a_manager_adds_a_rep_to_their_team_on_a_phone(browser, live_server):
     assert page.locator("#people tr[data-username=sunqi]").count() == 1
     page.screenshot(path=str(SHOTS / "manager_adds_rep_en_390.png"), full_page=True)
     context.close()
+
+
+def test_the_phone_menu_leads_to_changing_ones_password(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, MANAGER.username, MANAGER.password)
+    assert not page.locator("#whoami").is_visible()  # the name link of wide screens is hidden on a phone
+    page.locator("#nav-menu summary").click()
+    page.locator("#nav-menu a[href='/account/password']").click()
+    page.wait_for_url("**/account/password")
+    assert page.locator("input[name=new_password]").is_visible()
+    context.close()
