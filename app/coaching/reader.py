@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.i18n import Lang
+from app.models import User
 from app.playbook.data import load_yaml_model
 
 READER_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "reader.yaml"
@@ -75,4 +76,11 @@ def for_reader(text: str, lang: Lang, rep_name: str | None) -> str:
     return "".join(pieces)
 
 
-__all__ = ["READER_PATH", "ReaderError", "for_reader", "reader_rules"]
+def reader_rep(viewer: User, owner: User | None) -> str | None:
+    """The rep's name when someone else (their manager) reads the rep's coaching; None for the rep."""
+    if owner is None or owner.id == viewer.id:
+        return None
+    return owner.display_name or owner.username
+
+
+__all__ = ["READER_PATH", "ReaderError", "for_reader", "reader_rep", "reader_rules"]

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session, col, select
 
+from app.coaching.reader import reader_rep
 from app.deps import SessionDep
 from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
 from app.flows.definitions import get_flow
@@ -14,7 +15,7 @@ from app.models.common import require_id
 from app.notes import list_visible_notes, visible_note
 from app.roleplay.notes import export_note
 from app.scenarios import repository
-from app.web.roleplay_pages import element_namer, reader_rep
+from app.web.roleplay_pages import element_namer
 from app.web.security import WebUser
 from app.web.templating import local_time, render
 
@@ -106,7 +107,7 @@ def note_export(
     """Download the note as Markdown or CSV, in the page language."""
     note = visible_note(session, user, note_id)
     exported = export_with_reviews(
-        export_note(note, format, get_lang(request)),
+        export_note(note, format, get_lang(request), reader_rep(user, session.get(User, note.owner_id))),
         notes_reviews(session, [note]).get(require_id(note)),
         get_lang(request),
         local_time,

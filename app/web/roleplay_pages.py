@@ -12,6 +12,7 @@ from markupsafe import escape
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.coaching.reader import reader_rep
 from app.coaching.spin import SPIN_LABELS
 from app.db import release_connection
 from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
@@ -203,13 +204,6 @@ def chat(roleplay_id: int, request: Request, session: SessionDep, user: WebUser)
             "max_chars": MAX_TURN_CHARS,
         },
     )
-
-
-def reader_rep(viewer: User, owner: User | None) -> str | None:
-    """The rep's name when someone else (their manager) reads the rep's coaching; None for the rep."""
-    if owner is None or owner.id == viewer.id:
-        return None
-    return owner.display_name or owner.username
 
 
 def review_parts(session: Session, user: User, roleplay: RolePlay) -> dict[str, Any]:

@@ -53,3 +53,20 @@ def test_the_manager_reads_the_reps_coaching_about_the_rep(client, session, worl
             assert rep_name in lines
         note_lines = _coach_lines(client.get(f"/notes/{note_id}").text)
         assert note_lines.strip() and not SECOND_PERSON[lang].search(note_lines), note_lines
+
+
+def test_the_managers_export_of_a_reps_note_names_the_rep(client, session, world, world_users):
+    roleplay_id = owner_attempt(client, world["owner"], session)
+    note_id = session.get(RolePlay, roleplay_id).note_id
+    rep_name = world_users["owner"].display_name or world_users["owner"].username
+
+    def feedback(headers, fmt):
+        text = client.get(f"/api/notes/{note_id}/export?format={fmt}&lang=en", headers=headers).text
+        # the coach's lines: markdown bullets or CSV rows of the strengths and improvements, without quoted lines
+        lines = [line for line in text.splitlines() if line.startswith(("- ", "Strengths", "To improve"))]
+        return QUOTED.sub("", "\n".join(lines))
+
+    for fmt in ("md", "csv"):
+        assert SECOND_PERSON["en"].search(feedback(world["owner"], fmt)), fmt  # the rep's own copy says "you"
+        managers = feedback(world["manager_of_team"], fmt)
+        assert not SECOND_PERSON["en"].search(managers) and rep_name in managers, managers
