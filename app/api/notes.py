@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
+from app.coaching.reader import reader_rep
 from app.deps import CurrentUser, SessionDep
 from app.drills.reviews import export_with_reviews, notes_reviews
 from app.drills.schemas import CoachingNoteReviewed
 from app.i18n import Lang
-from app.models import CoachingNote
+from app.models import CoachingNote, User
 from app.models.common import require_id, team_time
 from app.notes import NoteKind, list_visible_notes, visible_note
 from app.roleplay.notes import ExportFormat, export_note
@@ -61,7 +62,7 @@ def export(
     """The note as a Markdown or CSV download (a role-play's with its effective score and reviews)."""
     note = visible_note(session, user, note_id)
     exported = export_with_reviews(
-        export_note(note, format, lang),
+        export_note(note, format, lang, reader_rep(user, session.get(User, note.owner_id))),
         notes_reviews(session, [note]).get(require_id(note)),
         lang,
         lambda moment: team_time(moment).strftime("%Y-%m-%d %H:%M"),

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
+from app.coaching.reader import for_reader
 from app.coaching.spin import SPIN_LABELS
 from app.csv_export import BOM, csv_text
 from app.i18n import Lang, translate
@@ -61,17 +62,18 @@ class Export:
     filename: str
 
 
-def export_note(note: CoachingNote, fmt: ExportFormat, lang: Lang = "zh") -> Export:
-    """Any note as Markdown or CSV; flow notes are written by app.flows.notes from data["result"]."""
+def export_note(note: CoachingNote, fmt: ExportFormat, lang: Lang = "zh", reader: str | None = None) -> Export:
+    """Any note as Markdown or CSV; flow notes are written by app.flows.notes from data["result"]. `reader`: the
+    rep's name when someone else (their manager) exports the rep's note: the coach's lines then name the rep."""
     if note.kind == "flow":
         from app.flows.notes import note_to_csv, note_to_markdown  # the flows feature owns its note format
 
         flow_id, result = note.data["flow_id"], note.data["result"]
         content = note_to_markdown(flow_id, result, lang) if fmt == "md" else note_to_csv(flow_id, result, lang)
     elif fmt == "md":
-        content = roleplay_note_markdown(note, lang)
+        content = roleplay_note_markdown(note, lang, reader)
     else:
-        content = roleplay_note_csv(note, lang)
+        content = roleplay_note_csv(note, lang, reader)
     if fmt == "md":
         return Export(content, "text/markdown; charset=utf-8", f"note-{note.id}.md")
     return Export(BOM + content, "text/csv; charset=utf-8", f"note-{note.id}.csv")
@@ -102,9 +104,9 @@ def _scenario_title(scenario_id: str | None, lang: Lang, session: Session | None
     return scenario.title_en if lang == "en" else scenario.title_zh
 
 
-def _feedback_lines(items: list[dict[str, Any]], lang: Lang) -> list[str]:
+def _feedback_lines(items: list[dict[str, Any]], lang: Lang, reader: str | None = None) -> list[str]:
     key = "text_en" if lang == "en" else "text_zh"
-    return [f"- {item[key]} [{_names(item['element_ids'], lang)}]" for item in items]
+    return [f"- {for_reader(item[key], lang, reader)} [{_names(item['element_ids'], lang)}]" for item in items]
 
 
 def _names(element_ids: list[str], lang: Lang) -> str:
@@ -118,20 +120,20 @@ def _points(component: dict[str, Any], lang: Lang) -> str:
     return f"{component['points']:g} / {component['max_points']}"
 
 
-def _quote_lines(card: dict[str, Any], lang: Lang) -> list[str]:
+def _quote_lines(card: dict[str, Any], lang: Lang, reader: str | None = None) -> list[str]:
     """The rep's own words: the best question and the weakest turns, with why and what to try instead."""
     suffix = "_en" if lang == "en" else "_zh"
     lines: list[str] = []
     quotes = ([card["best_question"]] if card.get("best_question") else []) + list(card.get("weakest_turns") or [])
     for quote in quotes:
         lines.append(
-            f"- {_t('roleplay.score.turn', lang, n=quote['turn'])}: “{quote['text']}” — {quote['why' + suffix]} "
+            f"- {_t('roleplay.score.turn', lang, n=quote['turn'])}: “{quote['text']}” — {for_reader(quote['why' + suffix], lang, reader)} "
             f"[{quote['element_name' + suffix]}]" + (f" {quote['try' + suffix]}" if quote.get("try" + suffix) else "")
         )
     return lines
 
 
-def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
+def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh", reader: str | None = None) -> str:
     data, card = note.data, note.data["scorecard"]
     lines = [
         f"# {_scenario_title(note.source_id, lang, _session_of(note))}",
@@ -177,14 +179,14 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
         "",
         f"## {_t('notes.export.strengths', lang)}",
         "",
-        *_feedback_lines(data["strengths"], lang),
+        *_feedback_lines(data["strengths"], lang, reader),
         "",
         f"## {_t('notes.export.improvements', lang)}",
         "",
-        *_feedback_lines(data["improvements"], lang),
+        *_feedback_lines(data["improvements"], lang, reader),
     ]
     if _quote_lines(card, lang):
-        lines += ["", f"## {_t('roleplay.score.your_words', lang)}", "", *_quote_lines(card, lang)]
+        lines += ["", f"## {_t('roleplay.score.your_words', lang)}", "", *_quote_lines(card, lang, reader)]
     if data.get("next_scenario"):
         lines += ["", f"## {_t('notes.export.next', lang)}", "", f"- {_scenario_title(data['next_scenario'], lang)}"]
     lines += ["", f"## {_t('notes.export.cited', lang)}", ""]
@@ -192,7 +194,7 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
+def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh", reader: str | None = None) -> str:
     """Long format (section, item, value, playbook ids): one row per fact of the note, easy to pivot."""
     data, card = note.data, note.data["scorecard"]
     rows: list[list[str]] = [
@@ -248,7 +250,9 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh") -> str:
         ("notes.export.improvements", data["improvements"]),
     ):
         for item in items:
-            rows.append([_t(section, lang), item[text_key], "", _names(item["element_ids"], lang)])
+            rows.append(
+                [_t(section, lang), for_reader(item[text_key], lang, reader), "", _names(item["element_ids"], lang)]
+            )
     if data.get("next_scenario"):
         rows.append(
             [_t("notes.export.next", lang), _scenario_title(data["next_scenario"], lang), data["next_scenario"], ""]

@@ -113,9 +113,26 @@ def bars(
 
 
 def lines(
-    x_labels: list[str], series: dict[str, list[float | None]], *, title: str = "", max_value: float = 100
+    x_labels: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    title: str = "",
+    max_value: float = 100,
+    narrow: bool = False,
 ) -> Markup:
-    """Scores over time; None leaves a gap."""
+    """Scores over time; None leaves a gap. `narrow`: drawn for a phone (360 units wide, as a 390 px screen shows
+    it, so its labels keep their size instead of shrinking to a third; a few dates labelled, not all)."""
+    size = (
+        {
+            "width": 360,
+            "height": 320,
+            "x_labels_major_every": max(1, math.ceil(len(x_labels) / 4)),
+            "show_minor_x_labels": len(x_labels) <= 4,
+            "style": _sized(label_font_size=13, major_label_font_size=13, legend_font_size=14),
+        }
+        if narrow
+        else {}
+    )
     chart = pygal.Line(
         **_config(
             title=title,
@@ -124,6 +141,7 @@ def lines(
             x_label_rotation=30,
             allow_interruptions=True,
             dots_size=4,
+            **size,
         )
     )
     chart.x_labels = x_labels

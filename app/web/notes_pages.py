@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session, col, select
 
+from app.coaching.reader import reader_rep
 from app.deps import SessionDep
 from app.drills.reviews import attempt_public, export_with_reviews, notes_reviews
 from app.flows.definitions import get_flow
@@ -74,11 +75,13 @@ def note_page(note_id: int, request: Request, session: SessionDep, user: WebUser
     """One note, readable: a role-play's scores and advice, or a flow's result."""
     note = visible_note(session, user, note_id)
     lang = get_lang(request)
+    owner = session.get(User, note.owner_id)
     context: dict[str, Any] = {
         "note": note,
-        "title": note_titles(session, [note], lang).get(require_id(note), note.title),
-        "owner": session.get(User, note.owner_id),
+        "owner": owner,
         "name": element_namer(lang),
+        "reader_rep": reader_rep(user, owner),
+        "title": note_titles(session, [note], lang).get(require_id(note), note.title),
     }
     if note.kind == "roleplay":
         roleplay = session.get(RolePlay, note.data.get("roleplay_id")) if note.data.get("roleplay_id") else None
@@ -104,7 +107,7 @@ def note_export(
     """Download the note as Markdown or CSV, in the page language."""
     note = visible_note(session, user, note_id)
     exported = export_with_reviews(
-        export_note(note, format, get_lang(request)),
+        export_note(note, format, get_lang(request), reader_rep(user, session.get(User, note.owner_id))),
         notes_reviews(session, [note]).get(require_id(note)),
         get_lang(request),
         local_time,

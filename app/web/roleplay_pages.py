@@ -12,6 +12,7 @@ from markupsafe import escape
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.coaching.reader import reader_rep
 from app.coaching.spin import SPIN_LABELS
 from app.db import release_connection
 from app.deps import SessionDep, enforce_daily_limit, enforce_rate_limit
@@ -197,6 +198,7 @@ def chat(roleplay_id: int, request: Request, session: SessionDep, user: WebUser)
             **reviews,
             "is_owner": roleplay.owner_id == user.id,
             "owner_name": (owner.display_name or owner.username) if owner else "",
+            "reader_rep": reader_rep(user, owner),
             # the reviewer came to review: the whole-call form (comment, score override and reason) starts open
             "review_open": reviews["can_review"],
             "max_chars": MAX_TURN_CHARS,
@@ -334,6 +336,7 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
         compact=True,
     )
     next_scenario = repository.get_scenario(session, card.get("suggested_next_scenario") or "")
+    owner = session.get(User, roleplay.owner_id)
     return render(
         request,
         "roleplay/scorecard.html",
@@ -347,7 +350,8 @@ def scorecard(roleplay_id: int, request: Request, session: SessionDep, user: Web
             "spin_bars": spin_bars,
             "next_scenario": next_scenario,
             "is_owner": roleplay.owner_id == user.id,
-            "owner": session.get(User, roleplay.owner_id),
+            "owner": owner,
+            "reader_rep": reader_rep(user, owner),
             **review_parts(session, user, roleplay),
             "rehearsal": rehearsal_deal(session, roleplay.scenario_id),
         },

@@ -204,17 +204,13 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
         team_time(point.finished_at).strftime("%m-%d %H:%M") if point.finished_at else "" for point in progress.attempts
     ]
     skill_labels = _skill_labels(lang)
-    chart_score = (
-        charts.lines(
-            labels,
-            {
-                translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
-                translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
-            },
-        )
-        if progress.attempts
-        else None
-    )
+    score_series: dict[str, list[float | None]] = {
+        translate("team.progress.score_series", lang): [point.score for point in progress.attempts],
+        translate("team.progress.coach_series", lang): [point.coach_score for point in progress.attempts],
+    }
+    # one chart for wide screens and one drawn for phones (the page shows the one that fits)
+    chart_score = charts.lines(labels, score_series) if progress.attempts else None
+    chart_score_narrow = charts.lines(labels, score_series, narrow=True) if progress.attempts else None
     # Small multiples: one chart per skill on the same 0-100 scale (seven lines in one chart hid each other).
     chart_skills = (
         {
@@ -235,6 +231,7 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
             "progress": progress,
             "attempts": list(reversed(attempts)),
             "chart_score": chart_score,
+            "chart_score_narrow": chart_score_narrow,
             "chart_skills": chart_skills,
             "scenario_names": scenario_names(lang, session, user),
         },

@@ -5,6 +5,7 @@ from datetime import datetime
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from app.coaching.reader import for_reader
 from app.config import REPO_ROOT
 from app.i18n import get_lang, translate
 from app.models.common import team_time
@@ -33,6 +34,9 @@ def money_short(value: float | None, lang: str = "zh") -> str:
 
 
 templates.env.filters["money_short"] = money_short
+# the coach's lines for their reader: `{{ item.text_en | for_reader(lang, reader_rep) }}`, where `reader_rep`
+# is the rep's name when someone else reads the rep's coaching (unset or empty: the rep reads it)
+templates.env.filters["for_reader"] = for_reader
 
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):

@@ -157,3 +157,21 @@ def test_an_admin_creates_a_team_with_its_manager_and_changes_roles(client, sess
     assert (rep.display_name, rep.role, rep.team_id) == ("北方代表", Role.manager, team_id)
     # The admin's own row offers no deactivate or reset button.
     assert f'action="/admin/users/{people["admin"].id}/reset-password"' not in client.get("/admin/users").text
+
+
+@pytest.mark.parametrize(
+    "lang, header", [("zh", "用户名,姓名,角色,团队,密码"), ("en", "username,display_name,role,team,password")]
+)
+def test_the_csv_example_is_in_the_page_language_and_imports_as_shown(client, session, people, lang, header):
+    token = signed_in(client, people["manager"])
+    client.get(f"/lang/{lang}", headers={"referer": "http://testserver/"})
+    page = client.get("/admin/users").text
+    sample = re.search(r'<pre class="csv-sample" id="csv-sample">(.*?)</pre>', page, re.S).group(1)
+    assert sample.splitlines()[0] == header
+    imported = client.post(
+        "/admin/users/import",
+        data={"csrf_token": token},
+        files={"file": ("people.csv", sample.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200, imported.text
+    assert session.exec(select(User).where(User.username == "zhaoyi")).one().team_id == people["rep"].team_id

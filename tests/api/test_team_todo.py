@@ -57,3 +57,11 @@ def test_the_todo_lists_what_needs_the_managers_action(client, session, world, w
     home = client.get("/").text
     assert 'id="todo"' in home and f'href="/drills/{overdue.id}#results"' in home and "停滞客户" in home
     assert "40 天没有进展" in home
+
+
+def test_the_home_card_for_drills_speaks_to_the_reader(client, world_users):
+    web_login(client, world_users["manager_of_team"].username)
+    assert "给团队或个人布置训练" in client.get("/").text and "经理布置的训练" not in client.get("/").text
+    client.cookies.clear()
+    web_login(client, world_users["owner"].username)
+    assert "经理布置的训练" in client.get("/").text
