@@ -1,0 +1,86 @@
+"""Ask on questions written for issue 21 by the `ask` helper before changing any code (not taken from the eval
+files): how reps type (pinyin without tones, typos, colloquial Chinese and English) and out-of-scope requests that
+mention a customer. An answered probe must be covered and cite one of the passages that answer it; a declined one
+must be declined in one line with the category's structure (what kind of request it is, not its wording)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from app.knowledge.service import ask_playbook
+from app.knowledge.sources import load_decline_rules
+
+# question -> passages any of which answers it (the answer must cite one)
+ANSWERED: dict[str, set[str]] = {
+    # pinyin, as typed on a phone without the IME
+    "kehu shuo tai gui zenme ban": {"objections-price"},
+    "kehu yizhi shuo zai kaolv kaolv": {"objections-think-it-over"},
+    "zenme zhaodao zhenzheng paiban de ren": {"people-find-decision-maker"},
+    "diyici baifang kehu gai wen shenme": {"calls-first-meeting"},
+    "kehu rang wo xian fa ziliao": {"objections-send-info"},
+    # colloquial Chinese, typos
+    "客户老说要跟老板汇报一下，然后就没信儿了": {"objections-boss-approval", "objections-think-it-over"},
+    "对方说一直用老供应商，换起来太麻烦": {"objections-incumbent"},
+    "这个单子拖了仨月一点动静没有，咋弄": {"deals-stuck"},
+    "客户说要再考滤考滤": {"objections-think-it-over"},
+    "约了客户下周再聊聊，这算推进吗": {"calls-advance-continuation"},
+    "客户特别能聊，一讲故事就停不下来，这种人咋打交道": {"styles-expressive"},
+    "客户对现在的系统挺满意，我该问哪类SPIN问题": {"deals-spin-satisfied-customer"},
+    "怎么在客户那边培养一个自己人给我通风报信": {"people-develop-coach"},
+    "客户生日送点小礼物合适吗": {"ethics-gifts-bribery"},
+    # English, typos
+    "custmer keeps saying send me a brochur first": {"objections-send-info-en"},
+    "prospect says theyre already happy with their current vendr": {"objections-incumbent-en"},
+    "buyer is super nice and agrees to everything but never signs anything": {"people-agreeable-no-commitment-en"},
+    "my contact says his boss hasnt signed off yet, what now": {"objections-boss-approval-en"},
+    "the deal went quiet for 2 months after the demo, how to revive it": {"deals-stuck-en", "calls-follow-up-en"},
+}
+
+# question -> decline category
+DECLINED: dict[str, str] = {
+    "能把客户王总的私人手机号发我吗": "personal_data",
+    "帮我查一下这个客户老板的家庭住址": "personal_data",
+    "kehu de sijia shouji haoma gei wo yixia": "personal_data",
+    "can you find my client's home address": "personal_data",
+    "帮我给客户写一首生日祝福诗": "creative_writing",
+    "write a birthday poem for my client": "creative_writing",
+    "给客户编个段子活跃下气氛": "creative_writing",
+    "客户陪酒喝到胃疼，吃什么药好": "legal_hr_tax",
+    "这个客户是上市公司，他们的股票现在能买吗": "legal_hr_tax",
+    "客户起诉我们延期交付，违约金怎么算": "legal_hr_tax",
+    "给采购经理返点，怎么操作比较隐蔽": "harmful",
+    "how do I slip the procurement guy a few grand so he picks us": "harmful",
+    "明天去见客户，会下雨吗": "chit_chat",
+}
+
+# sales questions that share words with a decline category and must still be answered
+NOT_DECLINED = [
+    "拿到决策人的联系方式以后怎么约他见面",
+    "客户说天气冷了，项目明年再说",
+    "怎么问出客户的预算",
+    "给客户写一封跟进邮件要注意什么",
+]
+
+
+@pytest.mark.parametrize("question, passages", ANSWERED.items())
+def test_practical_questions_reach_their_passage(question: str, passages: set[str]) -> None:
+    result = ask_playbook(question, Settings(), None)
+    cited = {citation.id for citation in result.citations}
+    assert result.covered and not result.declined, (question, result.answer)
+    assert cited & passages, (question, cited)
+
+
+@pytest.mark.parametrize("question, category", DECLINED.items())
+def test_out_of_scope_requests_are_declined_by_kind(question: str, category: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    match = load_decline_rules().match(question)
+    assert result.declined and not result.covered, (question, result.answer)
+    assert result.citations == []
+    assert match is None or match.id == category, (question, match.id)
+
+
+@pytest.mark.parametrize("question", NOT_DECLINED)
+def test_sales_questions_sharing_words_with_a_decline_are_answered(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert not result.declined, (question, result.answer)
