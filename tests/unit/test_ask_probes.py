@@ -25,7 +25,7 @@ ANSWERED: dict[str, set[str]] = {
     "这个单子拖了仨月一点动静没有，咋弄": {"deals-stuck"},
     "客户说要再考滤考滤": {"objections-think-it-over"},
     "约了客户下周再聊聊，这算推进吗": {"calls-advance-continuation"},
-    "客户特别能聊，一讲故事就停不下来，这种人咋打交道": {"styles-expressive"},
+    "客户特别能聊，一讲故事就停不下来，这种人咋打交道": {"styles-expressive", "deals-expressive-buyer"},
     "客户对现在的系统挺满意，我该问哪类SPIN问题": {"deals-spin-satisfied-customer"},
     "怎么在客户那边培养一个自己人给我通风报信": {"people-develop-coach"},
     "客户生日送点小礼物合适吗": {"ethics-gifts-bribery"},
