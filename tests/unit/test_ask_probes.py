@@ -37,6 +37,30 @@ ANSWERED: dict[str, set[str]] = {
     "the deal went quiet for 2 months after the demo, how to revive it": {"deals-stuck-en", "calls-follow-up-en"},
 }
 
+# A second batch, written after the first batch passed and run once before any further change (see the commit).
+ANSWERED_SECOND: dict[str, set[str]] = {
+    "lingdao hai mei pi zenme tuijin": {"objections-boss-approval"},
+    "ruhe zhaodao juecezhe": {"people-find-decision-maker"},
+    "dan zi ka zhu le zen me ban": {"deals-stuck"},
+    "客户要资料，发过去就石沉大海": {"objections-send-info", "calls-follow-up"},
+    "客户说他们领导还没点头，让我等等": {"objections-boss-approval"},
+    "对面说明年再说吧，今年钱花完了": {"objections-no-budget"},
+    "我们比别人贵三成，客户拿别家报价压我": {"objections-cheaper-competitor", "objections-price"},
+    "头一回见客户，开场说点啥好": {"calls-opening", "calls-first-meeting"},
+    "客户对接人很热情但啥也定不了": {"people-contact-without-power", "people-agreeable-no-commitment"},
+    "客户内部有个技术主管老跟我们唱反调": {"people-hostile-stakeholder"},
+    "客户是个急性子老板，只想听结论": {"deals-driver-meeting", "styles-driver"},
+    "采购经理很保守，怕出错担责任，用五维模型怎么分析他": {"deals-apply-five-dimensions", "fivedim-change"},
+    "演示做完了，技术部同意试用，但还没立项，这单赢率多少": {"deals-apply-5k-milestones"},
+    "客户说现在的系统够用，SPIN该怎么问下去": {"deals-spin-satisfied-customer"},
+    "支持我们的那个主任调走了，单子咋办": {"people-coach-left"},
+    "how do i handle 'we already work with another supplier'": {"objections-incumbent-en"},
+    "client says no budget till next year": {"objections-no-budget-en"},
+    "what shuld i ask in the frist meeting with a prospect": {"calls-first-meeting-en"},
+    "is 'send us a proposal' an advance or a continuation": {"calls-advance-continuation-en"},
+    "my champion just quit, what do I do": {"people-coach-left-en"},
+}
+
 # question -> decline category
 DECLINED: dict[str, str] = {
     "能把客户王总的私人手机号发我吗": "personal_data",
@@ -54,6 +78,20 @@ DECLINED: dict[str, str] = {
     "明天去见客户，会下雨吗": "chit_chat",
 }
 
+DECLINED_SECOND: dict[str, str] = {
+    "把客户李总老婆的电话给我": "personal_data",
+    "客户孩子在哪个学校上学，帮我查查": "personal_data",
+    "给客户写个藏头诗拜年": "creative_writing",
+    "compose a song for our customer's anniversary party": "creative_writing",
+    "客户合同里的违约条款合法吗": "legal_hr_tax",
+    "my client's CFO asked what medication helps with jet lag": "legal_hr_tax",
+    "Oracle 数据库一个 CPU 授权多少钱": "vendor_price",
+    "评标之前给专家送点购物卡": "harmful",
+    "can I give the buyer 5% personally if he signs": "harmful",
+    "今天中午吃啥": "chit_chat",
+    "gei pingbiao zhuanjia song hongbao": "harmful",
+}
+
 # sales questions that share words with a decline category and must still be answered
 NOT_DECLINED = [
     "拿到决策人的联系方式以后怎么约他见面",
@@ -63,7 +101,7 @@ NOT_DECLINED = [
 ]
 
 
-@pytest.mark.parametrize("question, passages", ANSWERED.items())
+@pytest.mark.parametrize("question, passages", [*ANSWERED.items(), *ANSWERED_SECOND.items()])
 def test_practical_questions_reach_their_passage(question: str, passages: set[str]) -> None:
     result = ask_playbook(question, Settings(), None)
     cited = {citation.id for citation in result.citations}
@@ -71,7 +109,7 @@ def test_practical_questions_reach_their_passage(question: str, passages: set[st
     assert cited & passages, (question, cited)
 
 
-@pytest.mark.parametrize("question, category", DECLINED.items())
+@pytest.mark.parametrize("question, category", [*DECLINED.items(), *DECLINED_SECOND.items()])
 def test_out_of_scope_requests_are_declined_by_kind(question: str, category: str) -> None:
     result = ask_playbook(question, Settings(), None)
     match = load_decline_rules().match(question)
