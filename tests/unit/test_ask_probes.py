@@ -61,6 +61,30 @@ ANSWERED_SECOND: dict[str, set[str]] = {
     "my champion just quit, what do I do": {"people-coach-left-en"},
 }
 
+# A third batch, written after the second one passed and run once before any further change (see the commit).
+ANSWERED_THIRD: dict[str, set[str]] = {
+    "客户一直压价，再降就没利润了": {"objections-price", "objections-cheaper-competitor"},
+    "客户嫌我们公司小，不敢用": {"objections-risk"},
+    "客户说暂时用不上，以后再说": {"objections-no-need", "objections-think-it-over"},
+    "老板让我判断这个单子值不值得跟": {"deals-qualify"},
+    "丢了一个大单，怎么复盘": {"deals-lost-review"},
+    "怎么约到客户的一把手": {"people-meeting-executives", "calls-getting-meetings", "people-find-decision-maker"},
+    "见到客户老总该聊啥": {"people-meeting-executives"},
+    "招标参数明显是给友商定制的，还投吗": {"deals-wired-tender"},
+    "客户好几个部门都要参与，意见不统一": {"people-many-stakeholders"},
+    "暗示问题到底怎么问才不生硬": {"deals-ask-implication-payoff"},
+    "客户说好好好，但就是不签": {"people-agreeable-no-commitment", "objections-think-it-over"},
+    "竞争对手比我们先进去了，还有机会吗": {"approach-entrenched-competitor", "objections-incumbent"},
+    "kehu bu hui weixin le zenme gen jin": {"calls-follow-up", "objections-think-it-over"},
+    "jingzheng duishou baojia bi women di": {"objections-cheaper-competitor"},
+    "how to get a meeting with a busy VP": {"calls-getting-meetings-en", "people-meeting-executives-en"},
+    "the customer says were too small and have no references": {"objections-risk-en"},
+    "prospect says they dont need it right now": {"objections-no-need-en"},
+    "how do I ask implication questions without sounding pushy": {"deals-ask-implication-payoff-en"},
+    "tons of people in the buying committee and they all want different things": {"people-many-stakeholders-en"},
+    "we lost the deal, how do we do a post mortem": {"deals-lost-review-en"},
+}
+
 # question -> decline category
 DECLINED: dict[str, str] = {
     "能把客户王总的私人手机号发我吗": "personal_data",
@@ -92,6 +116,19 @@ DECLINED_SECOND: dict[str, str] = {
     "gei pingbiao zhuanjia song hongbao": "harmful",
 }
 
+DECLINED_THIRD: dict[str, str] = {
+    "帮我查下客户张总的身份证号": "personal_data",
+    "what's the CEO's personal cell": "personal_data",
+    "给客户的新店开业写副对联": "creative_writing",
+    "tell me a joke to open the meeting with the client": "creative_writing",
+    "客户要求我们签阴阳合同，怎么弄": "harmful",
+    "我被公司辞退了能拿多少补偿": "legal_hr_tax",
+    "SAP S/4HANA license how much": "vendor_price",
+    "推荐一部好看的电影": "chit_chat",
+    "ni shi shei": "chit_chat",
+    "Is it ok to give the procurement officer an iPad so he favours us": "harmful",
+}
+
 # sales questions that share words with a decline category and must still be answered
 NOT_DECLINED = [
     "拿到决策人的联系方式以后怎么约他见面",
@@ -101,7 +138,7 @@ NOT_DECLINED = [
 ]
 
 
-@pytest.mark.parametrize("question, passages", [*ANSWERED.items(), *ANSWERED_SECOND.items()])
+@pytest.mark.parametrize("question, passages", [*ANSWERED.items(), *ANSWERED_SECOND.items(), *ANSWERED_THIRD.items()])
 def test_practical_questions_reach_their_passage(question: str, passages: set[str]) -> None:
     result = ask_playbook(question, Settings(), None)
     cited = {citation.id for citation in result.citations}
@@ -109,7 +146,7 @@ def test_practical_questions_reach_their_passage(question: str, passages: set[st
     assert cited & passages, (question, cited)
 
 
-@pytest.mark.parametrize("question, category", [*DECLINED.items(), *DECLINED_SECOND.items()])
+@pytest.mark.parametrize("question, category", [*DECLINED.items(), *DECLINED_SECOND.items(), *DECLINED_THIRD.items()])
 def test_out_of_scope_requests_are_declined_by_kind(question: str, category: str) -> None:
     result = ask_playbook(question, Settings(), None)
     match = load_decline_rules().match(question)
