@@ -53,7 +53,7 @@ SALES_HOW_TO_COVERAGE = 0.2
 # "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
-    r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|几个|几种|几类|几级|几步|分哪|包括|什么意思|指什么|定义|"
+    r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|(?<!好)几(?:个|种|类|级|步)|分哪|包括|什么意思|指什么|定义|"
     r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b",
     re.IGNORECASE,
 )

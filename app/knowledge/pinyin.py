@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from app.knowledge.retriever import get_index
 from app.knowledge.sources import load_decline_rules, load_query_words
@@ -23,6 +23,7 @@ from app.knowledge.tokenize import STOPWORDS, character_frequency, word_frequenc
 # split into pinyin syllables, and at least one run of syllables is a known word of two or more characters.
 PINYIN_SHARE = 0.8
 MIN_PINYIN_WORDS = 2
+MIN_WHOLLY_PINYIN_WORDS = 3
 MIN_GLUED_SYLLABLES = 3  # or one word of this many syllables typed without spaces ("kehushuotaigui")
 MAX_WORD_SYLLABLES = 4
 MAX_SYLLABLE_LETTERS = 6  # zhuang, shuang
@@ -34,13 +35,15 @@ _CJK_BLOCK = range(0x4E00, 0x9FA6)
 
 @lru_cache(maxsize=1)
 def _syllables_and_characters() -> tuple[frozenset[str], dict[str, str]]:
-    """Every toneless syllable ("lv" for 绿/虑) and, per syllable, its commonest character."""
+    """Every toneless syllable of every reading ("lv" for 绿/虑, "shei" for 谁) and, per syllable, its commonest
+    character."""
     characters = [chr(code) for code in _CJK_BLOCK]
     best: dict[str, tuple[int, str]] = {}
-    for character, syllable in zip(characters, lazy_pinyin(characters), strict=True):
+    for character, readings in zip(characters, pinyin(characters, style=Style.NORMAL, heteronym=True), strict=True):
         frequency = character_frequency(character)
-        if syllable not in best or frequency > best[syllable][0]:
-            best[syllable] = (frequency, character)
+        for syllable in readings:
+            if syllable not in best or frequency > best[syllable][0]:
+                best[syllable] = (frequency, character)
     return frozenset(best), {syllable: character for syllable, (_, character) in best.items()}
 
 
@@ -102,7 +105,9 @@ class PinyinReader:
                 run = []
             if word:
                 pieces.append(f" {word} ")
-        return "".join(pieces).strip() if known_words else question
+        # without a known word, only a question written wholly in pinyin words ("ni shi shei") is read
+        wholly = len(pinyin) == len(counted) >= MIN_WHOLLY_PINYIN_WORDS
+        return "".join(pieces).strip() if known_words or wholly else question
 
     def _characters(self, syllables: list[str]) -> tuple[str, int]:
         """The syllables as characters: known words where they fit (longer words first), else the commonest
