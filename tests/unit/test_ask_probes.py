@@ -128,6 +128,31 @@ DECLINED_THIRD: dict[str, str] = {
     "Is it ok to give the procurement officer an iPad so he favours us": "harmful",
 }
 
+# Everyday "how do I..." questions outside selling: the playbook does not cover them (declined or not covered).
+# Written with the third batch's fixes in place; 2 of 20 were answered from a passage sharing a word (面试, 同事).
+NOT_COVERED = [
+    "公司搬家怎么办",
+    "年会节目怎么准备",
+    "How do I ask my boss for a raise?",
+    "我们办公室搬到哪了",
+    "新电脑怎么装打印机",
+    "孩子上学怎么选学校",
+    "怎么减肥比较快",
+    "周末带家人去哪玩",
+    "如何提高英语口语",
+    "装修房子要注意什么",
+    "写周报有什么技巧",
+    "怎么跟同事搞好关系",
+    "面试时怎么介绍自己",
+    "How do I improve my time management?",
+    "What should I cook for dinner?",
+    "how to fix my car",
+    "买房还是租房好",
+    "How do I learn Python fast?",
+    "公司年假怎么休",
+    "开会总迟到怎么办",
+]
+
 # sales questions that share words with a decline category and must still be answered
 NOT_DECLINED = [
     "拿到决策人的联系方式以后怎么约他见面",
@@ -174,3 +199,9 @@ def test_out_of_scope_requests_are_declined_by_kind(question: str, category: str
 def test_sales_questions_sharing_words_with_a_decline_are_answered(question: str) -> None:
     result = ask_playbook(question, Settings(), None)
     assert not result.declined, (question, result.answer)
+
+
+@pytest.mark.parametrize("question", NOT_COVERED)
+def test_everyday_questions_outside_selling_are_not_covered(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert not result.covered and result.citations == [], (question, result.answer)
