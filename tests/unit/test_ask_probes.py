@@ -162,6 +162,45 @@ NOT_DECLINED = [
 ]
 
 
+# A fourth batch, on the question types (SPIN in a situation, 5K/milestones for a described deal, five dimensions
+# applied, social styles, first meeting, advance vs continuation), written after the third batch passed and run
+# once before any further change (see the commit).
+ANSWERED_FOURTH: dict[str, set[str]] = {
+    "客户是做物流的，仓库老出错，我该问哪些暗示问题": {"deals-ask-implication-payoff", "spin-implication"},
+    "客户财务说现在手工对账也还行，SPIN接下来怎么问": {"deals-spin-satisfied-customer", "spin-problem"},
+    "经办人认可我们，但他说要领导拍板，领导我还没见过，这单算多少赢率": {"deals-apply-5k-milestones", "milestone-m25"},
+    "5K里面权力分很低，说明啥，下一步干嘛": {"deals-apply-5k-milestones", "fivek-power"},
+    "用五维模型看看这个信息部主任：想升职，喜欢新技术，跟我们关系一般": {
+        "deals-apply-five-dimensions",
+        "fivedim-apply",
+    },
+    "客户老板是分析型的，汇报材料要注意啥": {"deals-analytical-buyer", "styles-analytical"},
+    "第一次见客户，会谈目标怎么定": {"calls-first-meeting", "calls-advance-continuation"},
+    "客户说方案不错，回去研究一下，这次拜访算成功吗": {"calls-advance-continuation"},
+    "my prospect runs a hospital and says the current system is fine, which SPIN questions should I use": {
+        "deals-spin-situation-en"
+    },
+    "demo went well, IT wants a pilot, CFO not met yet. what stage and what probability": {
+        "deals-apply-5k-milestones-en"
+    },
+    "how do I deal with a driver type exec who keeps cutting me off": {"deals-driver-meeting-en"},
+    "first call with a new prospect, what are good questions": {"calls-first-meeting-en"},
+    "customer said great meeting lets keep in touch, was that an advance": {"calls-advance-continuation-en"},
+    "how to sell to an amiable person who hates conflict": {
+        "deals-amiable-buyer-en",
+        "people-agreeable-no-commitment-en",
+    },
+    "apply the five dimensions to the IT director": {"deals-apply-five-dimensions-en"},
+}
+DECLINED_FOURTH: dict[str, str] = {
+    "帮我写一首诗送给客户的女儿": "creative_writing",
+    "客户王总住哪个小区": "personal_data",
+    "金蝶 K3 一年服务费多少": "vendor_price",
+    "客户让我帮他孩子安排实习，才签合同": "harmful",
+    "公司不给报销招待费，合法吗": "legal_hr_tax",
+    "what's the best crypto to buy this week": "legal_hr_tax",
+}
+
 # Probes still missed, kept visible: strict xfail fails the day they pass, so they move back to the lists above.
 KNOWN_MISSES: dict[str, set[str]] = {
     # 约到 is cut into single characters and 一把手 reaches the executives passage only as a synonym: too little
@@ -176,6 +215,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
         *ANSWERED.items(),
         *ANSWERED_SECOND.items(),
         *ANSWERED_THIRD.items(),
+        *ANSWERED_FOURTH.items(),
         *(pytest.param(q, p, marks=pytest.mark.xfail(strict=True)) for q, p in KNOWN_MISSES.items()),
     ],
 )
@@ -186,7 +226,10 @@ def test_practical_questions_reach_their_passage(question: str, passages: set[st
     assert cited & passages, (question, cited)
 
 
-@pytest.mark.parametrize("question, category", [*DECLINED.items(), *DECLINED_SECOND.items(), *DECLINED_THIRD.items()])
+@pytest.mark.parametrize(
+    "question, category",
+    [*DECLINED.items(), *DECLINED_SECOND.items(), *DECLINED_THIRD.items(), *DECLINED_FOURTH.items()],
+)
 def test_out_of_scope_requests_are_declined_by_kind(question: str, category: str) -> None:
     result = ask_playbook(question, Settings(), None)
     match = load_decline_rules().match(question)
