@@ -10,10 +10,12 @@ pinyin ("how", "price", "objection"), so they never reach the share needed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
 
 from app.knowledge.retriever import get_index
 from app.knowledge.sources import load_decline_rules, load_query_words
@@ -33,23 +35,43 @@ _CJK_WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _CJK_BLOCK = range(0x4E00, 0x9FA6)
 
 
+def _toneless(reading: str) -> str:
+    """zhōng -> zhong, lǘ -> lv (how pinyin is typed without tones)."""
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(character for character in decomposed if unicodedata.category(character) != "Mn")
+
+
 @lru_cache(maxsize=1)
-def _syllables_and_characters() -> tuple[frozenset[str], dict[str, str]]:
-    """Every toneless syllable of every reading ("lv" for 绿/虑, "shei" for 谁) and, per syllable, its commonest
-    character."""
-    characters = [chr(code) for code in _CJK_BLOCK]
+def _readings() -> dict[str, tuple[str, ...]]:
+    """Every Chinese character -> its toneless readings ("谁" -> shei, shui), from pypinyin's table."""
+    return {
+        chr(code): tuple(dict.fromkeys(_toneless(reading) for reading in readings.split(",")))
+        for code, readings in PINYIN_DICT.items()
+        if code in _CJK_BLOCK
+    }
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless syllable of every reading."""
+    return frozenset(syllable for readings in _readings().values() for syllable in readings)
+
+
+@lru_cache(maxsize=1)
+def _commonest_characters() -> dict[str, str]:
+    """Per syllable, its commonest character (by jieba's counts)."""
     best: dict[str, tuple[int, str]] = {}
-    for character, readings in zip(characters, pinyin(characters, style=Style.NORMAL, heteronym=True), strict=True):
+    for character, readings in _readings().items():
         frequency = character_frequency(character)
         for syllable in readings:
             if syllable not in best or frequency > best[syllable][0]:
                 best[syllable] = (frequency, character)
-    return frozenset(best), {syllable: character for syllable, (_, character) in best.items()}
+    return {syllable: character for syllable, (_, character) in best.items()}
 
 
 def split_syllables(word: str) -> list[str] | None:
     """The word as pinyin syllables, fewest first ("zhenzheng" -> zhen, zheng; "xian" -> xian), or None."""
-    syllables, _ = _syllables_and_characters()
+    syllables = _syllables()
     word = word.lower()
     # fewest[i]: the shortest split of word[i:] (None when it cannot be split)
     fewest: list[list[str] | None] = [None] * (len(word) + 1)
@@ -62,6 +84,23 @@ def split_syllables(word: str) -> list[str] | None:
                 if fewest[start] is None or len(candidate) < len(fewest[start] or []):
                     fewest[start] = candidate
     return fewest[0]
+
+
+def pinyin_words(question: str) -> tuple[list[str], list[list[str] | None]] | None:
+    """A question written in pinyin: its Latin words and each one's syllables (None for acronyms, digits and
+    English words among them); None when the question is not pinyin."""
+    if _CJK_RE.search(question):
+        return None
+    latin = _LATIN_WORD_RE.findall(question)
+    splits = [
+        None if word.isupper() or not word.isalpha() else split_syllables(word.replace("'", "")) for word in latin
+    ]
+    counted = [split for word, split in zip(latin, splits, strict=True) if word.isalpha() and not word.isupper()]
+    pinyin = [split for split in counted if split is not None]
+    enough = len(pinyin) >= MIN_PINYIN_WORDS or any(len(split) >= MIN_GLUED_SYLLABLES for split in pinyin)
+    if not enough or len(pinyin) < PINYIN_SHARE * len(counted):
+        return None
+    return latin, splits
 
 
 class PinyinReader:
@@ -80,17 +119,11 @@ class PinyinReader:
     def read(self, question: str) -> str:
         """The question in Chinese characters when it is written in pinyin; otherwise unchanged. Acronyms and
         English words among the pinyin ("SPIN shi shenme") stay as they are."""
-        if _CJK_RE.search(question):
+        if (found := pinyin_words(question)) is None:
             return question
-        latin = _LATIN_WORD_RE.findall(question)
-        splits = [
-            None if word.isupper() or not word.isalpha() else split_syllables(word.replace("'", "")) for word in latin
-        ]
+        latin, splits = found
         counted = [split for word, split in zip(latin, splits, strict=True) if word.isalpha() and not word.isupper()]
         pinyin = [split for split in counted if split is not None]
-        enough = len(pinyin) >= MIN_PINYIN_WORDS or any(len(split) >= MIN_GLUED_SYLLABLES for split in pinyin)
-        if not enough or len(pinyin) < PINYIN_SHARE * len(counted):
-            return question
         pieces: list[str] = []
         run: list[str] = []
         known_words = 0
@@ -112,7 +145,7 @@ class PinyinReader:
     def _characters(self, syllables: list[str]) -> tuple[str, int]:
         """The syllables as characters: known words where they fit (longer words first), else the commonest
         character; and how many known words were used."""
-        _, commonest = _syllables_and_characters()
+        commonest = _commonest_characters()
         # best[i]: (score, pieces) for syllables[i:]; a word of n syllables scores n*n, a lone character 1
         best: list[tuple[int, list[str]]] = [(0, [])] * (len(syllables) + 1)
         for start in range(len(syllables) - 1, -1, -1):
@@ -148,6 +181,6 @@ def pinyin_reader() -> PinyinReader:
 
 def read_pinyin(question: str) -> str:
     """The question in Chinese when it is typed in pinyin (see PinyinReader), otherwise as it is."""
-    if _CJK_RE.search(question) or not _LATIN_WORD_RE.search(question):
+    if pinyin_words(question) is None:  # English and Chinese questions never build the reader
         return question
     return pinyin_reader().read(question)
