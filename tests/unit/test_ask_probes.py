@@ -207,6 +207,35 @@ DECLINED_FOURTH: dict[str, str] = {
     "what's the best crypto to buy this week": "legal_hr_tax",
 }
 
+# A fifth batch, written after all fixes above, to estimate how unseen questions fare (see the commit for its
+# first run).
+ANSWERED_FIFTH: dict[str, set[str]] = {
+    "客户嫌报价高，说别家便宜一半": {"objections-cheaper-competitor", "objections-price"},
+    "客户说先把方案发邮箱，回头看看": {"objections-send-info"},
+    "客户的老板一直不露面，怎么见到他": {"people-find-decision-maker", "people-meeting-executives"},
+    "单子停在采购那边一个多月了": {"deals-stuck"},
+    "跟客户聊完总觉得没结果，问题出在哪": {"calls-advance-continuation", "calls-closing-next-step"},
+    "第一次去客户那，要准备些什么": {"calls-first-meeting"},
+    "客户那边有人特别反感我们，处处刁难": {"people-hostile-stakeholder"},
+    "客户说今年预算用完了": {"objections-no-budget"},
+    "怎么判断客户是不是真想买": {"deals-qualify", "buying-signals"},
+    "客户问我们跟竞品比有啥不一样": {"deals-competitor-comparison"},
+    "kehu shuo mei yusuan": {"objections-no-budget"},
+    "how do i find out who signs off on the budget": {"people-find-decision-maker-en"},
+    "customer keeps asking for more and more data before deciding": {"deals-analytical-buyer-en"},
+    "the client wants a discount, should I give it": {"objections-price-en"},
+    "my main contact is friendly but has no authority": {"people-contact-without-power-en"},
+    "we got ghosted after sending the quote": {"calls-follow-up-en", "objections-think-it-over-en"},
+}
+DECLINED_FIFTH: dict[str, str] = {
+    "客户总监的微信号能给我吗，私人的那个": "personal_data",
+    "给客户写段生日祝福语": "creative_writing",
+    "采购让我们报价时多报20%，差价返给他": "harmful",
+    "销售提成要交多少税": "legal_hr_tax",
+    "华为云服务器一年多少钱": "vendor_price",
+    "what's your favourite movie": "chit_chat",
+}
+
 # Probes still missed, kept visible: strict xfail fails the day they pass, so they move back to the lists above.
 KNOWN_MISSES: dict[str, set[str]] = {
     # 约到 is cut into single characters and 一把手 reaches the executives passage only as a synonym: too little
@@ -222,6 +251,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
         *ANSWERED_SECOND.items(),
         *ANSWERED_THIRD.items(),
         *ANSWERED_FOURTH.items(),
+        *ANSWERED_FIFTH.items(),
         *(pytest.param(q, p, marks=pytest.mark.xfail(strict=True)) for q, p in KNOWN_MISSES.items()),
     ],
 )
@@ -234,7 +264,13 @@ def test_practical_questions_reach_their_passage(question: str, passages: set[st
 
 @pytest.mark.parametrize(
     "question, category",
-    [*DECLINED.items(), *DECLINED_SECOND.items(), *DECLINED_THIRD.items(), *DECLINED_FOURTH.items()],
+    [
+        *DECLINED.items(),
+        *DECLINED_SECOND.items(),
+        *DECLINED_THIRD.items(),
+        *DECLINED_FOURTH.items(),
+        *DECLINED_FIFTH.items(),
+    ],
 )
 def test_out_of_scope_requests_are_declined_by_kind(question: str, category: str) -> None:
     result = ask_playbook(question, Settings(), None)
