@@ -36,7 +36,7 @@ STOPWORDS: frozenset[str] = frozenset(
     if not no vs versus s get got usually really stand mean means cant can't dont don't keeps keep
     he she him her his hers ive i'm im i've ll i'll he'll she'll we'll they'll you'll it's d re ve m t also just only
     up down out over very much many lot lots say says saying said tell tells telling been am has have had having
-    one ones thing things something anything everything still even ever yet already now
+    one ones thing things something anything everything still even ever yet already now want wants wanted
     """.split()
 )
 
