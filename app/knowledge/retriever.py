@@ -96,7 +96,15 @@ class KnowledgeIndex:
         self._by_id = {chunk.id: chunk for chunk in chunks}
         self._position = {chunk.id: position for position, chunk in enumerate(chunks)}
         self._near_words: dict[str, list[str]] | None = None  # built on the first unknown question word
-        self._key_phrases = [key_phrases(chunk) for chunk in chunks]
+        # key-term phrase -> positions of the chunks naming it; looked up by the question's substrings and n-grams
+        self._phrase_chunks: dict[str, list[int]] = {}
+        for position, chunk in enumerate(chunks):
+            for phrase in key_phrases(chunk):
+                self._phrase_chunks.setdefault(phrase, []).append(position)
+        self._cjk_phrase_lengths = sorted({len(p) for p in self._phrase_chunks if CJK_CHAR_RE.search(p)})
+        self._max_phrase_words = max(
+            (p.count(" ") + 1 for p in self._phrase_chunks if not CJK_CHAR_RE.search(p)), default=0
+        )
 
     @classmethod
     def build(cls, chunks: list[Chunk], embed: EmbedFn | None = None) -> Self:
@@ -151,12 +159,16 @@ class KnowledgeIndex:
     def _key_phrase_chunks(self, query: str) -> list[int]:
         """Positions of the chunks with a key-term phrase (two words or more, or three Chinese characters or more)
         that the question contains."""
-        text = " " + " ".join(PHRASE_TOKEN_RE.findall(query.lower())) + " "
-        return [
-            position
-            for position, phrases in enumerate(self._key_phrases)
-            if any((phrase if CJK_CHAR_RE.search(phrase) else f" {phrase} ") in text for phrase in phrases)
+        tokens = PHRASE_TOKEN_RE.findall(query.lower())
+        text = " ".join(tokens)
+        candidates = [text[i : i + size] for size in self._cjk_phrase_lengths for i in range(len(text) - size + 1)]
+        candidates += [
+            " ".join(tokens[i : i + size])
+            for size in range(2, self._max_phrase_words + 1)
+            for i in range(len(tokens) - size + 1)
         ]
+        found = {position for candidate in candidates for position in self._phrase_chunks.get(candidate, ())}
+        return sorted(found)
 
     def dense_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Top-k chunks by cosine similarity to the query (empty without an embed function)."""
