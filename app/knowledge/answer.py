@@ -53,7 +53,7 @@ SALES_HOW_TO_COVERAGE = 0.2
 # "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
-    r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|几个|几种|几类|几级|几步|分哪|包括|什么意思|指什么|定义|"
+    r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|(?<!好)几(?:个|种|类|级|步)|分哪|包括|什么意思|指什么|定义|"
     r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b",
     re.IGNORECASE,
 )
@@ -282,6 +282,19 @@ def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     return coverage >= SINGLE_TERM_COVERAGE
 
 
+def _reference_fits(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
+    """A "how do I..." question outside any sale ("面试时怎么介绍自己", "how do I get on with colleagues") is not
+    answered from a reference passage that shares one of its words, or a little of the situation: it asks for advice
+    the playbook does not give. Definition questions, questions set in a sale and questions naming the passage's
+    own topic (a word of its heading: "难点问题要问出什么") are judged as before."""
+    if is_how_to(chunk) or in_sales_context(question) or asks_for_definition(question):
+        return True
+    heading = set(tokenize(chunk.title.split(TITLE_SEPARATOR)[-1]))
+    if any(group[0] in heading for group in index.query_groups(question)):
+        return True
+    return len(index.matched_terms(question, chunk)) >= 2 and names_the_situation(question, chunk, index)
+
+
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
     english = not is_chinese(question)
@@ -304,7 +317,7 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
         )
         if is_how_to(best_chunk):
             return not_covered_answer(question, nearest_passages(question, hits, index))
-    if not is_relevant(question, best_chunk, index):
+    if not is_relevant(question, best_chunk, index) or not _reference_fits(question, best_chunk, index):
         return not_covered_answer(question, nearest_passages(question, hits, index))
 
     query_tokens = set(tokenize(question))

@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from app.config import REPO_ROOT
-from app.knowledge.chunks import Chunk, load_chunks, strip_key_terms
+from app.knowledge.chunks import Chunk, key_terms_line, load_chunks, strip_key_terms
 from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import character_frequency, is_dictionary_word, query_term_groups, tokenize
 
@@ -33,6 +33,26 @@ MIN_LATIN_TYPO_CHARS = 5
 # A character this common (有, 说, 是, 会) is a word jieba glued on (时有), not a mistyped one: never replaced.
 MAX_TYPO_CHARACTER_FREQUENCY = 50_000
 CJK_WORD_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
+# A question that contains a passage's key-term phrase adds this share of the best BM25 score to that passage.
+KEY_PHRASE_BONUS = 0.25
+MIN_CJK_PHRASE_CHARS = 3
+PHRASE_TOKEN_RE = re.compile(r"[\w']+|[^\w\s]")
+
+
+def key_phrases(chunk: Chunk) -> tuple[str, ...]:
+    """The chunk's key terms that are phrases: English of two words or more (" "-joined, matched at word edges),
+    Chinese of three characters or more."""
+    line = key_terms_line(chunk.text)
+    terms = [term.strip().lower() for term in line.partition(":")[2].split(",")] if line else []
+    phrases = []
+    for term in terms:
+        if CJK_CHAR_RE.search(term):
+            if len(term) >= MIN_CJK_PHRASE_CHARS:
+                phrases.append(term)
+        elif len(words := re.findall(r"[\w']+", term)) >= 2:
+            phrases.append(" ".join(words))
+    return tuple(dict.fromkeys(phrases))
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
@@ -76,6 +96,15 @@ class KnowledgeIndex:
         self._by_id = {chunk.id: chunk for chunk in chunks}
         self._position = {chunk.id: position for position, chunk in enumerate(chunks)}
         self._near_words: dict[str, list[str]] | None = None  # built on the first unknown question word
+        # key-term phrase -> positions of the chunks naming it; looked up by the question's substrings and n-grams
+        self._phrase_chunks: dict[str, list[int]] = {}
+        for position, chunk in enumerate(chunks):
+            for phrase in key_phrases(chunk):
+                self._phrase_chunks.setdefault(phrase, []).append(position)
+        self._cjk_phrase_lengths = sorted({len(p) for p in self._phrase_chunks if CJK_CHAR_RE.search(p)})
+        self._max_phrase_words = max(
+            (p.count(" ") + 1 for p in self._phrase_chunks if not CJK_CHAR_RE.search(p)), default=0
+        )
 
     @classmethod
     def build(cls, chunks: list[Chunk], embed: EmbedFn | None = None) -> Self:
@@ -117,8 +146,29 @@ class KnowledgeIndex:
         if not query_tokens:
             return []
         scores = self._bm25.get_scores(query_tokens)
+        if (phrased := self._key_phrase_chunks(query)) and scores.max() > 0:
+            # A passage whose key terms name the situation in the question's own phrase ("first call", "先发资料")
+            # gains a share of the best score: a phrase says more than its words scattered over another passage.
+            bonus = KEY_PHRASE_BONUS * float(scores.max())
+            for position in phrased:
+                if scores[position] > 0:
+                    scores[position] += bonus
         order = np.argsort(-scores, kind="stable")[:k]
         return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def _key_phrase_chunks(self, query: str) -> list[int]:
+        """Positions of the chunks with a key-term phrase (two words or more, or three Chinese characters or more)
+        that the question contains."""
+        tokens = PHRASE_TOKEN_RE.findall(query.lower())
+        text = " ".join(tokens)
+        candidates = [text[i : i + size] for size in self._cjk_phrase_lengths for i in range(len(text) - size + 1)]
+        candidates += [
+            " ".join(tokens[i : i + size])
+            for size in range(2, self._max_phrase_words + 1)
+            for i in range(len(tokens) - size + 1)
+        ]
+        found = {position for candidate in candidates for position in self._phrase_chunks.get(candidate, ())}
+        return sorted(found)
 
     def dense_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Top-k chunks by cosine similarity to the query (empty without an embed function)."""

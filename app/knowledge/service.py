@@ -18,6 +18,7 @@ from app.knowledge.answer import Answer, Citation, answer_offline, citation_for
 from app.knowledge.chunks import Chunk, strip_key_terms
 from app.knowledge.embeddings import knowledge_index
 from app.knowledge.llm_answer import answer_with_model, grounded, stream_with_model
+from app.knowledge.pinyin import read_pinyin
 from app.knowledge.retriever import KnowledgeIndex, get_index
 from app.knowledge.sources import load_decline_rules
 from app.knowledge.tokenize import is_chinese
@@ -140,7 +141,8 @@ def ask_playbook(
     question: str, settings: Settings, chat_model: BaseChatModel | None, team_chunks: Sequence[Chunk] = ()
 ) -> AskResult:
     """Answer a question with the configured engine from the playbook and the asker's team documents;
-    any model failure falls back to the offline answer."""
+    any model failure falls back to the offline answer. A question typed in pinyin is read as Chinese."""
+    question = read_pinyin(question)
     if (decline := declined(question)) is not None:
         return decline
     index = knowledge_index(settings).extended(team_chunks)
@@ -162,7 +164,9 @@ def ask_events(
 
     When the model fails (before or during its answer) `AnswerRestarted` tells the client to drop
     any text so far; the offline answer follows as pieces, and `AnswerDone` carries mode and notice.
+    A question typed in pinyin is read as Chinese.
     """
+    question = read_pinyin(question)
     if (decline := declined(question)) is not None:
         yield from _result_events(decline)
         return

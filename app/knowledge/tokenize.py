@@ -29,14 +29,14 @@ STOPWORDS: frozenset[str] = frozenset(
     所以 因为 如果 然后 还是 或者 一般 具体 分别 主要 哪儿 讲讲 说说 告诉 知道 一 二 三
     干嘛 干啥 跟 有没有 一点 东西 做 帮 以后 已经 算 一共 哪几种 哪几个 哪几 几类 几种 几级 分成 意思 用来
     到底 能够 什么样 怎么办 还要 这一步 一步 的话 对于 关于 应当 得到 比较 一定 问些
-    哪里 这里 那里 那边 这边 好不好 行不行 可不可以 咋办 咋整 咋弄 咋搞 怎么整 怎么弄 怎么搞 一直 总是 老是 人家 好多
+    几点 几号 几时 哪里 这里 那里 那边 这边 好不好 行不行 可不可以 咋办 咋整 咋弄 咋搞 怎么整 怎么弄 怎么搞 一直 总是 老是 人家 好多
     a an the of to in on for and or is are was were be been being do does did what which who whom whose how why
     when where i we you they it its my our your their me us them this that these those with about from by as at
     can could should would will shall may might must there here any some please tell explain into than then so
     if not no vs versus s get got usually really stand mean means cant can't dont don't keeps keep
     he she him her his hers ive i'm im i've ll i'll he'll she'll we'll they'll you'll it's d re ve m t also just only
     up down out over very much many lot lots say says saying said tell tells telling been am has have had having
-    one ones thing things something anything everything still even ever yet already now
+    one ones thing things something anything everything still even ever yet already now want wants wanted
     """.split()
 )
 

@@ -1,7 +1,7 @@
 """The practical Ask set's tune half (tests/eval/ask_practical_tune.jsonl), offline: floors just under what we reach.
 
 Measured (bench/ask_practical_eval.py --split tune): useful 27/27, declines right 35/35, harmful advice 0;
-second round (--split r2_tune): useful 15/17, declines right 23/23, harmful advice 0 (first look before tuning on
+second round (--split r2_tune): useful 17/17 (15/17 before issue 21's ask branch), declines right 23/23, harmful 0 (first look before tuning on
 it: 11/17, 19/23, 1). The held-out halves are run by the lead and reported in aggregate only; no test reads them.
 """
 

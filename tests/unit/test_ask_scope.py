@@ -22,7 +22,7 @@ DECLINED = {
     "write me a SQL query that joins two tables": "coding",
     "你好": "chit_chat",
     "thanks!": "chit_chat",
-    "给我讲个笑话吧": "chit_chat",
+    "给我讲个笑话吧": "creative_writing",
     "给我写一段 SQL，统计每个客户的订单数": "coding",
     "Can we invoice them for training that never happened?": "harmful",
     "客户让我们虚开一张服务费发票": "harmful",
