@@ -28,7 +28,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from app.knowledge.tokenize import is_chinese, stem_english, tokenize, word_frequency
-from app.roleplay.scenarios import Fact, Scenario
+from app.roleplay.scenarios import Fact, Scenario, load_scenarios
 
 # One keyword hit weighs as much as two fully specific content words.
 KEYWORD_WEIGHT = 2.0
@@ -45,6 +45,15 @@ COMMON_WORD_FREQUENCY = 15000
 COMMON_WORD_SHARE = 0.25
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
 PLAIN_WORD_SHARE = 0.5
+# A word that the texts of more than DOMAIN_WORD_SCENARIOS of the product's scenarios use (plan, time, team, system,
+# cost, 成本, 系统) belongs to every sales conversation rather than to this buyer's business: used by n scenarios, it
+# weighs DOMAIN_WORD_SCENARIOS / n (4 of 8: 0.75, all eight: 0.375).
+DOMAIN_WORD_SCENARIOS = 3
+
+
+def domain_share(scenarios_using: int) -> float:
+    return min(1.0, DOMAIN_WORD_SCENARIOS / max(scenarios_using, 1))
+
 
 # Concepts reps name in many ways: canonical name -> surface forms (Chinese substrings, latin word
 # starts). A text that contains any surface form also carries the canonical name as a term, on the
@@ -658,7 +667,12 @@ _LATIN_SURFACES = _surface_table(latin=True)
 
 def concept_names(lowered_text: str) -> set[str]:
     """The CONCEPTS a lowercased text names with any of their surface forms."""
-    found: set[str] = set()
+    return set(_concept_surfaces(lowered_text))
+
+
+def _concept_surfaces(lowered_text: str) -> dict[str, str]:
+    """The CONCEPTS a lowercased text names, each with the first of its surface forms found there."""
+    found: dict[str, str] = {}
     tables = []
     if is_chinese(lowered_text):
         tables.append(_CJK_SURFACES)
@@ -667,18 +681,36 @@ def concept_names(lowered_text: str) -> set[str]:
     for table in tables:
         for name, probe in table:
             if name not in found and _found(lowered_text, probe):
-                found.add(name)
+                found[name] = probe[0]
     return found
 
 
+def _said_by_concept(token: str, surfaces: set[str]) -> bool:
+    """The token is the very word a concept was found by ("plan" and the concept 规划 it names): one word is one
+    piece of evidence, so it counts once, as the concept."""
+    if token.isascii():
+        return any(
+            surface.startswith(token) or token.startswith(surface)
+            for surface in surfaces
+            if surface.isascii() and " " not in surface
+        )
+    return False  # a Chinese token is often narrower than its concept (补录 against 记录): both count
+
+
 def content_terms(text: str) -> frozenset[str]:
-    """The words of a text that can tell facts apart: jieba content tokens and concept names."""
+    """The words of a text that can tell facts apart: jieba content tokens and concept names (a token that is the
+    surface form a concept was found by counts as that concept only)."""
+    concepts = _concept_surfaces(text.lower())
+    surfaces = set(concepts.values())
     terms = {
         token
         for token in tokenize(text)
-        if token not in GENERIC_TERMS and not _NUMERAL_ONLY.match(token) and len(token) >= 2
+        if token not in GENERIC_TERMS
+        and not _NUMERAL_ONLY.match(token)
+        and len(token) >= 2
+        and not _said_by_concept(token, surfaces)
     }
-    terms.update(concept_names(text.lower()))
+    terms.update(concepts)
     return frozenset(terms - GENERIC_TERMS)
 
 
@@ -732,6 +764,9 @@ class TopicIndex:
             for fact in scenario.all_facts()
         ]
         self._keyword_weights: dict[str, float] = {}
+        own = _domain_document(scenario)
+        self._domain = [own] + [doc for doc in _domain_documents() if doc[0] != scenario.id]
+        self._domain_counts: dict[str, int] = {}
         company = scenario.company
         self._card_text = " ".join(
             [company.size, company.size_en, company.context, company.context_en]
@@ -754,9 +789,24 @@ class TopicIndex:
                     facts_using[term] = facts_using.get(term, 0) + 1
             for fact in facts:
                 self.term_weights[fact.id] = {
-                    term: (1.0 if term in CONCEPTS else PLAIN_WORD_SHARE) / facts_using[term]
+                    term: (
+                        1.0 if term in CONCEPTS else PLAIN_WORD_SHARE * domain_share(self._scenarios_using_term(term))
+                    )
+                    / facts_using[term]
                     for term in self.fact_terms[fact.id]
                 }
+
+    def _scenarios_using_term(self, term: str) -> int:
+        """How many of the product's scenarios have the content term among their texts' terms (this one included)."""
+        count = self._domain_counts.get(term)
+        if count is None:
+            count = self._domain_counts[term] = sum(1 for _, _, terms in self._domain if term in terms)
+        return count
+
+    def _scenarios_using_word(self, word: str) -> int:
+        """How many of the product's scenarios' texts contain the keyword (this one included; at least 1)."""
+        probe = _probe(word)
+        return max(1, sum(1 for _, text, _ in self._domain if _found(text, probe)))
 
     def correct_typos(self, text: str) -> str:
         """English words of five letters or more that are one edit (insert, delete, change, swap) away from exactly
@@ -782,7 +832,7 @@ class TopicIndex:
             lowered = word.lower()
             if not 5 <= len(lowered) <= 16 or lowered in vocabulary:
                 return word
-            found = _one_edit(lowered) & vocabulary
+            found = {meant for meant in _one_edit(lowered) & vocabulary if _slip(lowered, meant)}
             return next(iter(found)) if len(found) == 1 else word
 
         return _LATIN_WORDS.sub(fix, text)
@@ -841,7 +891,8 @@ class TopicIndex:
             users = sum(1 for text in self._fact_texts if _found(text, probe)) or 1
             given = CARD_WORD_SHARE if _found(self._card_text, probe) else 1.0
             common = COMMON_WORD_SHARE if is_common_word(word) else 1.0
-            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given * common / users
+            domain = domain_share(self._scenarios_using_word(word))
+            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given * common * domain / users
         return weight
 
     def match(self, fact: Fact, text_terms: frozenset[str], text: str) -> TopicMatch:
@@ -895,6 +946,31 @@ def _contains_known(text: str, word: str) -> bool:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Letters next to each other on a QWERTY keyboard (a finger slipping to a neighbour key).
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOUR_KEYS: dict[str, set[str]] = {}
+for _upper, _lower in zip(_KEYBOARD_ROWS, _KEYBOARD_ROWS[1:], strict=False):
+    for _i, _key in enumerate(_upper):
+        for _other in _lower[max(0, _i - 1) : _i + 1]:
+            _NEIGHBOUR_KEYS.setdefault(_key, set()).add(_other)
+            _NEIGHBOUR_KEYS.setdefault(_other, set()).add(_key)
+for _row in _KEYBOARD_ROWS:
+    for _left, _right in zip(_row, _row[1:], strict=False):
+        _NEIGHBOUR_KEYS.setdefault(_left, set()).add(_right)
+        _NEIGHBOUR_KEYS.setdefault(_right, set()).add(_left)
+
+
+def _slip(typed: str, meant: str) -> bool:
+    """Whether one edit from the meant word to the typed one is a plausible typo: a letter left out, doubled or
+    swapped, or changed into a neighbouring key or another vowel ("seperate"). Another consonant in its place is
+    another word: "football" is not a misspelt "footfall", nor "fairs" of "fails"."""
+    if len(typed) != len(meant):
+        return True
+    diffs = [index for index, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+    if len(diffs) != 1:
+        return True  # a swap of two neighbours
+    a, b = typed[diffs[0]], meant[diffs[0]]
+    return (a in _VOWELS and b in _VOWELS) or b in _NEIGHBOUR_KEYS.get(a, set())
 
 
 @lru_cache(maxsize=8192)
@@ -906,6 +982,28 @@ def _one_edit(word: str) -> frozenset[str]:
     changes = {left + letter + right[1:] for left, right in splits if right for letter in _LETTERS}
     inserts = {left + letter + right for left, right in splits for letter in _LETTERS}
     return frozenset(deletes | swaps | changes | inserts)
+
+
+# One scenario as a document of the product's domain: (id, its lowercased texts, their content terms).
+DomainDocument = tuple[str, str, frozenset[str]]
+
+
+def _domain_document(scenario: Scenario) -> DomainDocument:
+    """Everything a scenario says about its buyer's business: the facts (text, English text, keywords) and the card."""
+    company = scenario.company
+    pieces = [company.size, company.size_en, company.context, company.context_en]
+    pieces += [scenario.deal_context, scenario.deal_context_en, scenario.our_offering, scenario.our_offering_en]
+    for fact in scenario.all_facts():
+        pieces += [fact.text, getattr(fact, "text_en", None) or "", *fact.topics.all()]
+    pieces = [piece for piece in pieces if piece]
+    terms = frozenset().union(*(content_terms(piece) for piece in pieces))
+    return scenario.id, " ".join(pieces).lower(), terms
+
+
+@lru_cache(maxsize=1)
+def _domain_documents() -> tuple[DomainDocument, ...]:
+    """The product's scenarios as documents, to tell a buyer's own words from words every sales call uses."""
+    return tuple(_domain_document(scenario) for scenario in load_scenarios().values())
 
 
 _INDEXES: dict[str, tuple[Scenario, TopicIndex]] = {}
