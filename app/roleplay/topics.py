@@ -45,9 +45,11 @@ COMMON_WORD_FREQUENCY = 15000
 COMMON_WORD_SHARE = 0.25
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
 PLAIN_WORD_SHARE = 0.5
-# A word that the texts of more than DOMAIN_WORD_SCENARIOS of the product's scenarios use (plan, time, team, system,
-# cost, 成本, 系统) belongs to every sales conversation rather than to this buyer's business: used by n scenarios, it
-# weighs DOMAIN_WORD_SCENARIOS / n (4 of 8: 0.75, all eight: 0.375).
+# A keyword that the texts of more than DOMAIN_WORD_SCENARIOS of the product's scenarios contain (plan, team, 客户,
+# 成本) belongs to every sales conversation rather than to this buyer's business: found in n scenarios, it weighs
+# DOMAIN_WORD_SCENARIOS / n (4 of 8: 0.75, all eight: 0.375). Only keywords: a fact's plain words and concepts keep
+# their weight, since a word common across the product ("data") may still be what sets one fact of this buyer apart
+# (tried on the tune sets: weighing those too lost the wind farm's SCADA-data questions).
 DOMAIN_WORD_SCENARIOS = 3
 
 
@@ -764,9 +766,8 @@ class TopicIndex:
             for fact in scenario.all_facts()
         ]
         self._keyword_weights: dict[str, float] = {}
-        own = _domain_document(scenario)
-        self._domain = [own] + [doc for doc in _domain_documents() if doc[0] != scenario.id]
-        self._domain_counts: dict[str, int] = {}
+        own = _domain_document(scenario)[1]
+        self._domain = [own] + [text for scenario_id, text in _domain_documents() if scenario_id != scenario.id]
         company = scenario.company
         self._card_text = " ".join(
             [company.size, company.size_en, company.context, company.context_en]
@@ -789,24 +790,14 @@ class TopicIndex:
                     facts_using[term] = facts_using.get(term, 0) + 1
             for fact in facts:
                 self.term_weights[fact.id] = {
-                    term: (
-                        1.0 if term in CONCEPTS else PLAIN_WORD_SHARE * domain_share(self._scenarios_using_term(term))
-                    )
-                    / facts_using[term]
+                    term: (1.0 if term in CONCEPTS else PLAIN_WORD_SHARE) / facts_using[term]
                     for term in self.fact_terms[fact.id]
                 }
-
-    def _scenarios_using_term(self, term: str) -> int:
-        """How many of the product's scenarios have the content term among their texts' terms (this one included)."""
-        count = self._domain_counts.get(term)
-        if count is None:
-            count = self._domain_counts[term] = sum(1 for _, _, terms in self._domain if term in terms)
-        return count
 
     def _scenarios_using_word(self, word: str) -> int:
         """How many of the product's scenarios' texts contain the keyword (this one included; at least 1)."""
         probe = _probe(word)
-        return max(1, sum(1 for _, text, _ in self._domain if _found(text, probe)))
+        return max(1, sum(1 for text in self._domain if _found(text, probe)))
 
     def correct_typos(self, text: str) -> str:
         """English words of five letters or more that are one edit (insert, delete, change, swap) away from exactly
@@ -984,8 +975,8 @@ def _one_edit(word: str) -> frozenset[str]:
     return frozenset(deletes | swaps | changes | inserts)
 
 
-# One scenario as a document of the product's domain: (id, its lowercased texts, their content terms).
-DomainDocument = tuple[str, str, frozenset[str]]
+# One scenario as a document of the product's domain: (id, its lowercased texts).
+DomainDocument = tuple[str, str]
 
 
 def _domain_document(scenario: Scenario) -> DomainDocument:
@@ -995,9 +986,7 @@ def _domain_document(scenario: Scenario) -> DomainDocument:
     pieces += [scenario.deal_context, scenario.deal_context_en, scenario.our_offering, scenario.our_offering_en]
     for fact in scenario.all_facts():
         pieces += [fact.text, getattr(fact, "text_en", None) or "", *fact.topics.all()]
-    pieces = [piece for piece in pieces if piece]
-    terms = frozenset().union(*(content_terms(piece) for piece in pieces))
-    return scenario.id, " ".join(pieces).lower(), terms
+    return scenario.id, " ".join(piece for piece in pieces if piece).lower()
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,7 @@ OFF_TOPIC = [
     ("energy_wind_eam", "zh", "你们今年的年会计划在哪儿办？", None),
     ("logistics_tms", "zh", "您平时花多少时间陪客户吃饭？", KNOWN),
     ("logistics_tms", "en", "How much time do you spend on the phone with your kids each evening?", KNOWN),
-    ("bank_retail_crm", "en", "What data does your marketing team keep about the bank's sponsorship events?", None),
+    ("bank_retail_crm", "en", "What data does your marketing team keep about the bank's sponsorship events?", KNOWN),
     ("bank_retail_crm", "zh", "咱们行的年会一般什么时间开？", None),
     ("retail_member_marketing", "zh", "你们门店的停车场够用吗？", None),
     ("hospital_mobile_nursing", "en", "What is the plan for the new parking building at the hospital?", None),
