@@ -767,6 +767,8 @@ class TopicIndex:
         ]
         self._keyword_weights: dict[str, float] = {}
         own = _domain_document(scenario)[1]
+        self._generic_words: dict[str, bool] = {}
+        self._strays_for: tuple[frozenset[str] | None, bool] = (None, False)
         self._domain = [own] + [text for scenario_id, text in _domain_documents() if scenario_id != scenario.id]
         company = scenario.company
         self._card_text = " ".join(
@@ -900,6 +902,17 @@ class TopicIndex:
         shared = sorted(text_terms & self.fact_terms[fact.id])  # sorted: the same float sum in every process
         # A keyword the public card already says (the fleet, the turbines, the wards) weighs in, but is no hit alone.
         hits = [word for word in keywords if not self.on_card(word)]
+        # Evidence made only of words that most of the product's scenarios use (plan, time, phone, spend, data), in a
+        # question that also names things this buyer's texts never mention (holidays, kids, an office move, trade
+        # fairs), is a question about those things: no match. English only: jieba splits colloquial Chinese into
+        # many tokens no fact uses ("流失严重吗？"), so in Chinese the test took real questions away (tune sets).
+        if (
+            (keywords or shared)
+            and not is_chinese(text)
+            and all(self._generic(word) for word in [*keywords, *shared])
+            and self._strays(text_terms)
+        ):
+            return TopicMatch()
         return TopicMatch(
             keyword=max(hits or keywords, key=len, default=""),
             keyword_hits=len(hits),
@@ -907,6 +920,25 @@ class TopicIndex:
             term_score=round(sum(weights[term] for term in shared), 4),
             keyword_score=round(sum(self.keyword_weight(word) for word in sorted(set(keywords))), 4),
         )
+
+    def _generic(self, word: str) -> bool:
+        """A word that more than DOMAIN_WORD_SCENARIOS of the product's scenarios use (a concept: by any surface)."""
+        cached = self._generic_words.get(word)
+        if cached is None:
+            surfaces = CONCEPTS.get(word, (word,))
+            count = sum(1 for text in self._domain if any(_found(text, _probe(surface)) for surface in surfaces))
+            cached = self._generic_words[word] = count > DOMAIN_WORD_SCENARIOS
+        return cached
+
+    def _strays(self, text_terms: frozenset[str]) -> bool:
+        """The text names things the scenario never speaks of (words absent from its facts and card)."""
+        if self._strays_for[0] != text_terms:
+            own = self._domain[0]
+            self._strays_for = (
+                text_terms,
+                any(not _found(own, _probe(term)) for term in text_terms if term not in CONCEPTS),
+            )
+        return self._strays_for[1]
 
     def on_card(self, word: str) -> bool:
         """The public card's size line (what every rep reads first: trucks, turbines, wards) contains the word."""

@@ -37,19 +37,19 @@ def _prerequisites(scenario: Scenario, fact_id: str) -> set[str]:
 
 
 OFF_TOPIC = [
-    ("energy_wind_eam", "en", "How do you plan your team's holidays around the new year?", KNOWN),
+    ("energy_wind_eam", "en", "How do you plan your team's holidays around the new year?", None),
     ("energy_wind_eam", "zh", "你们今年的年会计划在哪儿办？", None),
     ("logistics_tms", "zh", "您平时花多少时间陪客户吃饭？", KNOWN),
-    ("logistics_tms", "en", "How much time do you spend on the phone with your kids each evening?", KNOWN),
+    ("logistics_tms", "en", "How much time do you spend on the phone with your kids each evening?", None),
     ("bank_retail_crm", "en", "What data does your marketing team keep about the bank's sponsorship events?", KNOWN),
     ("bank_retail_crm", "zh", "咱们行的年会一般什么时间开？", None),
     ("retail_member_marketing", "zh", "你们门店的停车场够用吗？", None),
     ("hospital_mobile_nursing", "en", "What is the plan for the new parking building at the hospital?", None),
     ("hospital_mobile_nursing", "zh", "医院食堂的成本最近涨了吗？", None),
     ("edu_smart_academic", "en", "How many students play in the football team this year?", KNOWN),
-    ("gov_city_network", "en", "What's your plan for the office move next spring?", KNOWN),
+    ("gov_city_network", "en", "What's your plan for the office move next spring?", None),
     ("mfg_vitamin_erp", "zh", "你们工厂食堂的数据有人管吗？", None),
-    ("mfg_vitamin_erp", "en", "How much time does your sales team spend at trade fairs?", KNOWN),
+    ("mfg_vitamin_erp", "en", "How much time does your sales team spend at trade fairs?", None),
 ]
 
 
