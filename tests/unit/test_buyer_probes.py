@@ -37,6 +37,8 @@ def _prerequisites(scenario: Scenario, fact_id: str) -> set[str]:
 
 
 OFF_TOPIC = [
+    # the case seen in the wild (issue 15, round 3): "plan" named the maintenance-plan fact
+    ("energy_wind_eam", "en", "How do you plan delivery routes today for your service crews?", None),
     ("energy_wind_eam", "en", "How do you plan your team's holidays around the new year?", None),
     ("energy_wind_eam", "zh", "你们今年的年会计划在哪儿办？", None),
     ("logistics_tms", "zh", "您平时花多少时间陪客户吃饭？", KNOWN),
@@ -77,6 +79,7 @@ def test_an_off_topic_question_reveals_nothing(scenario_id: str, lang: str, line
 
 
 PARAPHRASES = [
+    ("energy_wind_eam", "en", "How do you plan maintenance today?", "s_maintenance_mode", None),
     ("logistics_tms", "zh", "车子回来的时候是不是经常拉空的？", "p_empty_miles", KNOWN),
     ("logistics_tms", "en", "Who decides which truck takes which load right now?", "s_dispatch", None),
     ("energy_wind_eam", "en", "When a gearbox dies, how long does the turbine sit idle?", "i_downtime_loss", None),
