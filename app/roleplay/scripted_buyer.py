@@ -65,6 +65,11 @@ ADJACENT_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 MIN_NEIGHBOUR_EVIDENCE = 1.0
 MIN_NEIGHBOUR_SHARE = 0.5
+# A question is about the untold fact its words point at most clearly, held back or askable alike: a fact the buyer
+# may tell is what was asked only when its topic evidence is at least this share of the best untold fact's. Otherwise
+# the rep asked about the held-back one ("客户经理要看一个客户的全貌…怎么查？" asks about the scattered view, not the
+# customer base), and the buyer does not slide to a lesser match.
+DOMINANT_SHARE = 0.5
 
 # Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
 GENERAL_ASKS: dict[str, tuple[str, ...]] = {
@@ -601,6 +606,12 @@ class ScriptedBuyer:
         adjacent = ADJACENT_CATEGORIES.get(category or "", ())
         focus = self._focus_matches
         focused = any(focus.get(fact.id, _NO_MATCH).on_topic for fact in askable)
+
+        def evidence(fact_id: str) -> float:
+            return matches[fact_id].score + focus.get(fact_id, _NO_MATCH).score
+
+        told = new.revealed_ids()  # what the buyer has told is often restated as a lead-in to the next question
+        clearest = max((evidence(fact_id) for fact_id in matches if fact_id not in told), default=0.0)
         ranked = []
         card_only: list[Fact] = []
         for index, fact in enumerate(askable):
@@ -624,6 +635,8 @@ class ScriptedBuyer:
             in_focus = focus.get(fact.id, _NO_MATCH)
             # A fact met only in the lead-in, while the question itself is on another fact's topic, is not asked.
             if focused and not in_focus.on_topic and match.keyword_score < CLEAR_ASK_SCORE:
+                continue
+            if evidence(fact.id) < DOMINANT_SHARE * clearest:
                 continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from app.knowledge.tokenize import is_chinese, stem_english, tokenize, word_frequency
-from app.roleplay.scenarios import Fact, Scenario
+from app.roleplay.scenarios import Fact, Scenario, load_scenarios
 
 # One keyword hit weighs as much as two fully specific content words.
 KEYWORD_WEIGHT = 2.0
@@ -45,6 +45,17 @@ COMMON_WORD_FREQUENCY = 15000
 COMMON_WORD_SHARE = 0.25
 # Weight of a plain word (a jieba token of the fact's text or keywords) against a concept.
 PLAIN_WORD_SHARE = 0.5
+# A keyword that the texts of more than DOMAIN_WORD_SCENARIOS of the product's scenarios contain (plan, team, 客户,
+# 成本) belongs to every sales conversation rather than to this buyer's business: found in n scenarios, it weighs
+# DOMAIN_WORD_SCENARIOS / n (4 of 8: 0.75, all eight: 0.375). Only keywords: a fact's plain words and concepts keep
+# their weight, since a word common across the product ("data") may still be what sets one fact of this buyer apart
+# (tried on the tune sets: weighing those too lost the wind farm's SCADA-data questions).
+DOMAIN_WORD_SCENARIOS = 3
+
+
+def domain_share(scenarios_using: int) -> float:
+    return min(1.0, DOMAIN_WORD_SCENARIOS / max(scenarios_using, 1))
+
 
 # Concepts reps name in many ways: canonical name -> surface forms (Chinese substrings, latin word
 # starts). A text that contains any surface form also carries the canonical name as a term, on the
@@ -658,7 +669,12 @@ _LATIN_SURFACES = _surface_table(latin=True)
 
 def concept_names(lowered_text: str) -> set[str]:
     """The CONCEPTS a lowercased text names with any of their surface forms."""
-    found: set[str] = set()
+    return set(_concept_surfaces(lowered_text))
+
+
+def _concept_surfaces(lowered_text: str) -> dict[str, str]:
+    """The CONCEPTS a lowercased text names, each with the first of its surface forms found there."""
+    found: dict[str, str] = {}
     tables = []
     if is_chinese(lowered_text):
         tables.append(_CJK_SURFACES)
@@ -667,18 +683,36 @@ def concept_names(lowered_text: str) -> set[str]:
     for table in tables:
         for name, probe in table:
             if name not in found and _found(lowered_text, probe):
-                found.add(name)
+                found[name] = probe[0]
     return found
 
 
+def _said_by_concept(token: str, surfaces: set[str]) -> bool:
+    """The token is the very word a concept was found by ("plan" and the concept 规划 it names): one word is one
+    piece of evidence, so it counts once, as the concept."""
+    if token.isascii():
+        return any(
+            surface.startswith(token) or token.startswith(surface)
+            for surface in surfaces
+            if surface.isascii() and " " not in surface
+        )
+    return False  # a Chinese token is often narrower than its concept (补录 against 记录): both count
+
+
 def content_terms(text: str) -> frozenset[str]:
-    """The words of a text that can tell facts apart: jieba content tokens and concept names."""
+    """The words of a text that can tell facts apart: jieba content tokens and concept names (a token that is the
+    surface form a concept was found by counts as that concept only)."""
+    concepts = _concept_surfaces(text.lower())
+    surfaces = set(concepts.values())
     terms = {
         token
         for token in tokenize(text)
-        if token not in GENERIC_TERMS and not _NUMERAL_ONLY.match(token) and len(token) >= 2
+        if token not in GENERIC_TERMS
+        and not _NUMERAL_ONLY.match(token)
+        and len(token) >= 2
+        and not _said_by_concept(token, surfaces)
     }
-    terms.update(concept_names(text.lower()))
+    terms.update(concepts)
     return frozenset(terms - GENERIC_TERMS)
 
 
@@ -732,6 +766,10 @@ class TopicIndex:
             for fact in scenario.all_facts()
         ]
         self._keyword_weights: dict[str, float] = {}
+        own = _domain_document(scenario)[1]
+        self._generic_words: dict[str, bool] = {}
+        self._strays_for: tuple[frozenset[str] | None, bool] = (None, False)
+        self._domain = [own] + [text for scenario_id, text in _domain_documents() if scenario_id != scenario.id]
         company = scenario.company
         self._card_text = " ".join(
             [company.size, company.size_en, company.context, company.context_en]
@@ -758,6 +796,11 @@ class TopicIndex:
                     for term in self.fact_terms[fact.id]
                 }
 
+    def _scenarios_using_word(self, word: str) -> int:
+        """How many of the product's scenarios' texts contain the keyword (this one included; at least 1)."""
+        probe = _probe(word)
+        return max(1, sum(1 for text in self._domain if _found(text, probe)))
+
     def correct_typos(self, text: str) -> str:
         """English words of five letters or more that are one edit (insert, delete, change, swap) away from exactly
         one word of this scenario's vocabulary are read as that word: "maintanance", "colect", "seperate". Chinese
@@ -782,7 +825,7 @@ class TopicIndex:
             lowered = word.lower()
             if not 5 <= len(lowered) <= 16 or lowered in vocabulary:
                 return word
-            found = _one_edit(lowered) & vocabulary
+            found = {meant for meant in _one_edit(lowered) & vocabulary if _slip(lowered, meant)}
             return next(iter(found)) if len(found) == 1 else word
 
         return _LATIN_WORDS.sub(fix, text)
@@ -841,7 +884,8 @@ class TopicIndex:
             users = sum(1 for text in self._fact_texts if _found(text, probe)) or 1
             given = CARD_WORD_SHARE if _found(self._card_text, probe) else 1.0
             common = COMMON_WORD_SHARE if is_common_word(word) else 1.0
-            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given * common / users
+            domain = domain_share(self._scenarios_using_word(word))
+            weight = self._keyword_weights[word] = KEYWORD_WEIGHT * given * common * domain / users
         return weight
 
     def match(self, fact: Fact, text_terms: frozenset[str], text: str) -> TopicMatch:
@@ -858,6 +902,17 @@ class TopicIndex:
         shared = sorted(text_terms & self.fact_terms[fact.id])  # sorted: the same float sum in every process
         # A keyword the public card already says (the fleet, the turbines, the wards) weighs in, but is no hit alone.
         hits = [word for word in keywords if not self.on_card(word)]
+        # Evidence made only of words that most of the product's scenarios use (plan, time, phone, spend, data), in a
+        # question that also names things this buyer's texts never mention (holidays, kids, an office move, trade
+        # fairs), is a question about those things: no match. English only: jieba splits colloquial Chinese into
+        # many tokens no fact uses ("流失严重吗？"), so in Chinese the test took real questions away (tune sets).
+        if (
+            (keywords or shared)
+            and not is_chinese(text)
+            and all(self._generic(word) for word in [*keywords, *shared])
+            and self._strays(text_terms)
+        ):
+            return TopicMatch()
         return TopicMatch(
             keyword=max(hits or keywords, key=len, default=""),
             keyword_hits=len(hits),
@@ -865,6 +920,25 @@ class TopicIndex:
             term_score=round(sum(weights[term] for term in shared), 4),
             keyword_score=round(sum(self.keyword_weight(word) for word in sorted(set(keywords))), 4),
         )
+
+    def _generic(self, word: str) -> bool:
+        """A word that more than DOMAIN_WORD_SCENARIOS of the product's scenarios use (a concept: by any surface)."""
+        cached = self._generic_words.get(word)
+        if cached is None:
+            surfaces = CONCEPTS.get(word, (word,))
+            count = sum(1 for text in self._domain if any(_found(text, _probe(surface)) for surface in surfaces))
+            cached = self._generic_words[word] = count > DOMAIN_WORD_SCENARIOS
+        return cached
+
+    def _strays(self, text_terms: frozenset[str]) -> bool:
+        """The text names things the scenario never speaks of (words absent from its facts and card)."""
+        if self._strays_for[0] != text_terms:
+            own = self._domain[0]
+            self._strays_for = (
+                text_terms,
+                any(not _found(own, _probe(term)) for term in text_terms if term not in CONCEPTS),
+            )
+        return self._strays_for[1]
 
     def on_card(self, word: str) -> bool:
         """The public card's size line (what every rep reads first: trucks, turbines, wards) contains the word."""
@@ -895,6 +969,31 @@ def _contains_known(text: str, word: str) -> bool:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Letters next to each other on a QWERTY keyboard (a finger slipping to a neighbour key).
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOUR_KEYS: dict[str, set[str]] = {}
+for _upper, _lower in zip(_KEYBOARD_ROWS, _KEYBOARD_ROWS[1:], strict=False):
+    for _i, _key in enumerate(_upper):
+        for _other in _lower[max(0, _i - 1) : _i + 1]:
+            _NEIGHBOUR_KEYS.setdefault(_key, set()).add(_other)
+            _NEIGHBOUR_KEYS.setdefault(_other, set()).add(_key)
+for _row in _KEYBOARD_ROWS:
+    for _left, _right in zip(_row, _row[1:], strict=False):
+        _NEIGHBOUR_KEYS.setdefault(_left, set()).add(_right)
+        _NEIGHBOUR_KEYS.setdefault(_right, set()).add(_left)
+
+
+def _slip(typed: str, meant: str) -> bool:
+    """Whether one edit from the meant word to the typed one is a plausible typo: a letter left out, doubled or
+    swapped, or changed into a neighbouring key or another vowel ("seperate"). Another consonant in its place is
+    another word: "football" is not a misspelt "footfall", nor "fairs" of "fails"."""
+    if len(typed) != len(meant):
+        return True
+    diffs = [index for index, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+    if len(diffs) != 1:
+        return True  # a swap of two neighbours
+    a, b = typed[diffs[0]], meant[diffs[0]]
+    return (a in _VOWELS and b in _VOWELS) or b in _NEIGHBOUR_KEYS.get(a, set())
 
 
 @lru_cache(maxsize=8192)
@@ -906,6 +1005,26 @@ def _one_edit(word: str) -> frozenset[str]:
     changes = {left + letter + right[1:] for left, right in splits if right for letter in _LETTERS}
     inserts = {left + letter + right for left, right in splits for letter in _LETTERS}
     return frozenset(deletes | swaps | changes | inserts)
+
+
+# One scenario as a document of the product's domain: (id, its lowercased texts).
+DomainDocument = tuple[str, str]
+
+
+def _domain_document(scenario: Scenario) -> DomainDocument:
+    """Everything a scenario says about its buyer's business: the facts (text, English text, keywords) and the card."""
+    company = scenario.company
+    pieces = [company.size, company.size_en, company.context, company.context_en]
+    pieces += [scenario.deal_context, scenario.deal_context_en, scenario.our_offering, scenario.our_offering_en]
+    for fact in scenario.all_facts():
+        pieces += [fact.text, getattr(fact, "text_en", None) or "", *fact.topics.all()]
+    return scenario.id, " ".join(piece for piece in pieces if piece).lower()
+
+
+@lru_cache(maxsize=1)
+def _domain_documents() -> tuple[DomainDocument, ...]:
+    """The product's scenarios as documents, to tell a buyer's own words from words every sales call uses."""
+    return tuple(_domain_document(scenario) for scenario in load_scenarios().values())
 
 
 _INDEXES: dict[str, tuple[Scenario, TopicIndex]] = {}
