@@ -21,6 +21,7 @@ MODULES = [
     "app.flows.definitions",
     "app.scenarios.rehearsal",
     "app.roleplay.scorecard",
+    "app.roleplay.feedback",
 ]
 
 
