@@ -7,10 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.i18n import Lang
 from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, key_terms_line, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
 from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, query_term_groups, tokenize
+from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 
 # When is a passage relevant enough to answer from? Measured on the golden set plus ~25
 # off-topic questions (年会, 报销, weather, laptop passwords): off-topic questions share exactly
@@ -65,8 +67,7 @@ REFERENCE_RATIO = 0.35
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 MIGHT_HELP = 3
 
-NOT_COVERED_ZH = "销售手册里没有涉及这个问题（The playbook does not cover this question.）"
-NOT_COVERED_EN = "The playbook does not cover this question. (销售手册里没有涉及这个问题。)"
+TEXTS = load_texts(PLAYBOOKS_DIR / "ask" / "texts.yaml", Texts)  # the not-covered answer, headers and labels
 
 
 class Citation(BaseModel):
@@ -161,7 +162,7 @@ def citation_for(chunk: Chunk, lang: str = "zh") -> Citation:
 
 def not_covered_answer(question: str, might_help: list[Citation] | None = None) -> Answer:
     """The plain "not in the playbook" answer, in the question's language, with the nearest passages if any."""
-    text = NOT_COVERED_ZH if is_chinese(question) else NOT_COVERED_EN
+    text = TEXTS.label("not_covered", "zh" if is_chinese(question) else "en")
     return Answer(answer=text, citations=[], covered=False, might_help=might_help or [])
 
 
@@ -298,7 +299,7 @@ def _reference_fits(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
     english = not is_chinese(question)
-    lang = "en" if english else "zh"
+    lang: Lang = "en" if english else "zh"
     hits = index.search(question, k=5)
     if not hits:
         return not_covered_answer(question)
@@ -330,27 +331,21 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
             chunk, step = extra
             heading = chunk.title.split(TITLE_SEPARATOR)[-1]
             plain = BOLD_RE.sub(r"\1", step)
-            text += f"\nAlso ({heading}): {plain}" if english else f"\n另外（{heading}）：{plain}"
+            text += "\n" + TEXTS.label("also", lang, heading=heading, step=plain)
             used.append(chunk)
         for chunk, score in hits:
             if is_how_to(chunk) or score < REFERENCE_RATIO * best_score or not is_relevant(question, chunk, index):
                 continue
             body = strip_key_terms(chunk.text)
             if lines := (body if len(body) <= SHORT_SECONDARY_CHARS else _secondary_lines(chunk, query_tokens)):
-                label = f"From the playbook ({chunk.title}):" if english else f"手册相关（{chunk.title}）："
+                label = TEXTS.label("related", lang, title=chunk.title)
                 text += f"\n{label}\n{lines}"
                 used.append(chunk)
             break
         return Answer(answer=text, citations=[citation_for(chunk, lang) for chunk in used])
 
-    if best_chunk.team_id is not None:
-        header = (
-            f"From your team's documents ({best_chunk.title}):" if english else f"根据团队资料（{best_chunk.title}）："
-        )
-    else:
-        header = (
-            f"According to the playbook ({best_chunk.title}):" if english else f"根据销售手册（{best_chunk.title}）："
-        )
+    team = best_chunk.team_id is not None
+    header = TEXTS.label("team_header" if team else "playbook_header", lang, title=best_chunk.title)
     parts = [header, _primary_body(best_chunk, query_tokens)]
     if english and (terms := key_terms_line(best_chunk.text)):
         parts.append(terms)
@@ -361,7 +356,7 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
         if close_enough:
             lines = _secondary_lines(chunk, specific_tokens)
             if lines:
-                parts.append(f"See also ({chunk.title}):" if english else f"另见（{chunk.title}）：")
+                parts.append(TEXTS.label("see_also", lang, title=chunk.title))
                 parts.append(lines)
                 used.append(chunk)
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.coaching.spin import SPIN_LABELS, SpinResult, spin_playbook_id
 from app.playbook import get_playbook
+from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 from app.playbook.vocabulary import CATEGORY_LETTER, SPIN_ELEMENTS
 from app.roleplay.asks import DECIDER, classify_ask, example_advance
 from app.roleplay.rubric import get_rubric
@@ -17,6 +18,9 @@ from app.roleplay.state import SessionState
 
 ReplySource = Literal["scripted", "llm", "scripted_fallback"]
 NoticeCode = Literal["model_failed", "reply_cut", "circuit_open", "budget_exhausted"]
+
+# What the coaching says: notices, held-back explanations, category names and tips.
+TEXTS = load_texts(PLAYBOOKS_DIR / "coach" / "texts" / "feedback.yaml", Texts)
 
 
 class Tip(BaseModel):
@@ -123,30 +127,8 @@ class StateSummary(BaseModel):
     end_reason: str | None
 
 
-NOTICES: dict[str, tuple[str, str]] = {
-    "model_failed": (
-        "模型暂时无法回复，这一轮由离线客户代答，你的发言已保存。",
-        "The model could not answer; the offline buyer replied instead. Your message is saved.",
-    ),
-    "reply_cut": (
-        "客户的回复中途断开，已保存收到的部分，你可以继续对话。",
-        "The buyer's reply was cut off; the part received is saved and you can go on.",
-    ),
-    # The model was not asked at all (app.llm.resilience): after repeated failures, or over the daily budget.
-    "circuit_open": (
-        "模型连续出错，暂时由离线客户代答，稍后会自动恢复；你的发言已保存。",
-        "The model failed several times in a row; the offline buyer answers for now and the model "
-        "comes back by itself. Your message is saved.",
-    ),
-    "budget_exhausted": (
-        "你今天的模型额度已用完，今天余下的对话由离线客户代答。",
-        "You have used today's model budget; the offline buyer answers for the rest of the day.",
-    ),
-}
-
-
 def notice(code: NoticeCode) -> Notice:
-    text, text_en = NOTICES[code]
+    text, text_en = TEXTS.part(f"notice.{code}")
     return Notice(code=code, text=text, text_en=text_en)
 
 
@@ -227,27 +209,6 @@ def build_feedback(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_t
     )
 
 
-# Why a question was held back, and what would help: for the sidebar only (the buyer never says this).
-HELD_TEXTS: dict[str, tuple[str, str]] = {
-    "trust": (
-        "客户还不够信任你（信任 {trust}，这个话题大约要 {need}）。先多问几个他容易回答的背景问题、认真回应他的话，"
-        "再回到「{topic}」。",
-        "The buyer does not trust you enough yet (trust {trust}; this topic needs about {need}). "
-        'Ask a few easy situation questions and acknowledge his answers, then come back to "{topic_en}".',
-    ),
-    "sensitive": (
-        "「{topic}」涉及敏感数字，客户要更信任你才会说（信任 {trust}，大约要 {need}）。先把他承认的难点问透，"
-        "再问具体数字。",
-        '"{topic_en}" involves sensitive figures; the buyer shares them once he trusts you more '
-        "(trust {trust}; needs about {need}). Explore the problems he has admitted first, then ask for numbers.",
-    ),
-    "context": (
-        "客户觉得你还不了解他们的情况：要谈「{topic}」，先弄清「{need_topic}」。",
-        'The buyer feels you do not know his situation yet: before "{topic_en}", find out about "{need_topic_en}".',
-    ),
-}
-
-
 def held_back_of(scenario: Scenario, buyer: BuyerTurn) -> HeldBack | None:
     """The sidebar's plain account of a held-back question (names the topic: the sidebar may, the buyer may not)."""
     if buyer.held_back is None or buyer.held_fact is None:
@@ -263,25 +224,19 @@ def held_back_of(scenario: Scenario, buyer: BuyerTurn) -> HeldBack | None:
         "need_topic": need.label,
         "need_topic_en": need.label_en,
     }
-    text, text_en = HELD_TEXTS[buyer.held_back]
+    text, text_en = TEXTS.part(f"held.{buyer.held_back}", **values)  # the sidebar only: the buyer never says this
     return HeldBack(
         reason=buyer.held_back,
         fact_id=fact.id,
         topic=label.label,
         topic_en=label.label_en,
-        text=text.format(**values),
-        text_en=text_en.format(**values),
+        text=text,
+        text_en=text_en,
     )
 
 
 # --- the tip ---------------------------------------------------------------------------------------
 
-CATEGORY_NAMES = {
-    "situation": ("背景", "situation"),
-    "problem": ("难点", "problem"),
-    "implication": ("影响", "implication"),
-    "need_payoff": ("需求效益", "need-payoff"),
-}
 OBJECTION_ELEMENT = {
     "price": "dragon.step.win_commitment.need_sets_price",
     "competitor": "dragon.step.present_value.competition",
@@ -324,33 +279,32 @@ def _ask_tip(scenario: Scenario, state: SessionState, spin: SpinResult, rep_text
         return _tip(
             "continuation_not_advance",
             "dragon.step.win_commitment",
-            f"“改天再聊”“先发资料”只是延续：客户没有承诺任何具体行动，不算推进。{example_zh}",
-            '"Let\'s talk again" or "I\'ll send material" is a continuation: the buyer commits to nothing, '
-            f"so the sale does not move. {example_en}",
+            *TEXTS.part("tip.continuation_not_advance", example=example_zh, example_en=example_en),
         )
     if kind == "order" and scenario.persona.purchase_role != DECIDER:
         return _tip(
             "order_wrong_person",
             "dragon.step.win_commitment",
-            f"{scenario.persona.title}签不了合同。请他做他能做、又能推动这单的一步。{example_zh}",
-            f"The {scenario.persona.title_en} cannot sign. Ask for a step he can take that moves the deal. "
-            f"{example_en}",
+            *TEXTS.part(
+                "tip.order_wrong_person",
+                title=scenario.persona.title,
+                title_en=scenario.persona.title_en,
+                example=example_zh,
+                example_en=example_en,
+            ),
         )
     if kind == "order" and state.need_established():
         return _tip(
             "order_too_early",
             "dragon.step.win_commitment",
-            f"第一次深入交流就要签单太早了，先争取一个具体的推进。{example_zh}",
-            f"Asking to sign in a first discovery call is too early; win a specific advance first. {example_en}",
+            *TEXTS.part("tip.order_too_early", example=example_zh, example_en=example_en),
         )
     if kind == "advance" and state.need_established() and not state.commitment_won:
         if not classify_ask(scenario, rep_text, spin).matches:
             return _tip(
                 "advance_off_need",
                 "dragon.step.win_commitment",
-                f"这是一个推进，但和客户说出的需求还对不上：下一步要能证明你能解决他说的问题。{example_zh}",
-                f"That is an advance, but not one tied to the need he stated: the next step should prove "
-                f"you can solve his problem. {example_en}",
+                *TEXTS.part("tip.advance_off_need", example=example_zh, example_en=example_en),
             )
     return None
 
@@ -363,23 +317,19 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
         return _tip(
             "stay_respectful",
             "dragon.step.build_trust",
-            "这句话让客户不舒服，信任下降了。尊重客户和他的选择，不贬低任何人，用一个真诚的问题重新开始。",
-            "That remark put the buyer off and cost trust. Respect him and his choices, run nobody down, "
-            "and restart with a sincere question.",
+            *TEXTS.part("tip.stay_respectful"),
         )
     if buyer.injection_blocked:
         return _tip(
             "stay_in_role",
             "dragon.step.build_trust",
-            "客户只回应和项目有关的问题。回到角色，用一个背景问题重新打开话题。",
-            "The buyer only answers questions about the project. Stay in role and reopen with a situation question.",
+            *TEXTS.part("tip.stay_in_role"),
         )
     if buyer.premature_pitch:
         return _tip(
             "pitch_too_early",
             "dragon.step.uncover_needs",
-            "需求还没确认就介绍产品，客户会抵触。先用难点问题找到他真正的问题。",
-            "Pitching before the need is confirmed puts the buyer off. Find his real problem with problem questions first.",
+            *TEXTS.part("tip.pitch_too_early"),
         )
     if buyer.objection_raised:
         objection = scenario.objection(buyer.objection_raised)
@@ -390,15 +340,13 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
         return _tip(
             "handle_objection",
             element_id,
-            f"客户提出了顾虑。别急着反驳，用 {labels} 类问题弄清顾虑背后的原因。",
-            f"The buyer raised a concern. Don't argue: ask {labels} questions to find what is behind it.",
+            *TEXTS.part("tip.handle_objection", labels=labels),
         )
     if buyer.commitment_won:
         return _tip(
             "commitment_won",
             "dragon.step.win_commitment",
-            f"拿到了承诺：{commitment.description}。结束通话，查看评分。",
-            "Commitment won. Finish the call and read your scorecard.",
+            *TEXTS.part("tip.commitment_won", commitment=commitment.description),
         )
     if buyer.commitment_asked:
         ask_tip = _ask_tip(scenario, state, spin, rep_text)
@@ -408,21 +356,18 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
             return _tip(
                 "ask_too_early",
                 "spin.need_payoff",
-                "客户还没说出解决问题的价值，现在要承诺太早。先问需求效益问题。",
-                "The buyer has not stated the value of solving it yet. Ask need-payoff questions before asking for a commitment.",
+                *TEXTS.part("tip.ask_too_early"),
             )
         if state.open_objections():
             return _tip(
                 "objection_open",
                 "dragon.step.present_value",
-                "还有顾虑没化解。先回应它，再提下一步。",
-                "A concern is still open. Address it before asking for the next step.",
+                *TEXTS.part("tip.objection_open"),
             )
         return _tip(
             "ask_after_discovery",
             "dragon.step.uncover_needs",
-            "关键情况还没摸清或信任还不够。继续挖掘需求，再提下一步。",
-            "Key facts are still missing or trust is too low. Keep uncovering needs, then ask again.",
+            *TEXTS.part("tip.ask_after_discovery"),
         )
     if buyer.new_facts:
         category = scenario.category_of(buyer.new_facts[-1])
@@ -430,47 +375,43 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
             return _tip(
                 "go_to_problem",
                 "spin.problem",
-                "好的背景问题。发现可能的难点后，转向难点问题：哪里不顺、哪里不满意？",
-                "Good situation question. Now move to problem questions: what is not working, what is he unhappy with?",
+                *TEXTS.part("tip.go_to_problem"),
             )
         if category == "problem":
             return _tip(
                 "deepen_problem",
                 "spin.implication",
-                "客户承认了难点。用影响问题追问它的后果和代价，让问题变大。",
-                "The buyer admitted a problem. Ask implication questions about its consequences and cost.",
+                *TEXTS.part("tip.deepen_problem"),
             )
         if category == "implication":
             return _tip(
                 "go_to_need_payoff",
                 "spin.need_payoff",
-                "影响已经浮出水面。用需求效益问题让客户自己说出解决它的价值。",
-                "The impact is on the table. Ask need-payoff questions so the buyer states the value himself.",
+                *TEXTS.part("tip.go_to_need_payoff"),
             )
         if all(fact_id in state.revealed_ids() for fact_id in scenario.success.key_facts):
             return _tip(
                 "ask_for_commitment",
                 "dragon.step.win_commitment",
-                "需求已经明确。总结客户说出的价值，然后请他承诺一个具体行动（谁、做什么、什么时候）。"
-                f"{example_advance(scenario, 'zh')}",
-                "The need is explicit. Summarise the value the buyer stated, then ask him for a specific action "
-                f"(who does what, by when). {example_advance(scenario, 'en')}",
+                *TEXTS.part(
+                    "tip.ask_for_commitment",
+                    example=example_advance(scenario, "zh"),
+                    example_en=example_advance(scenario, "en"),
+                ),
             )
         return _tip(
             "present_value",
             "dragon.step.present_value",
-            "客户说出了价值。可以围绕他的原话呈现方案，同时把其他难点也挖到同样深度。",
-            "The buyer stated a value. Present around his own words, and take the other problems just as deep.",
+            *TEXTS.part("tip.present_value"),
         )
     if spin.label in SPIN_ELEMENTS:
         elsewhere = _on_topic_elsewhere(scenario, state, rep_text, spin.label)
         if elsewhere is not None:
-            name, name_en = CATEGORY_NAMES[elsewhere]
+            name, name_en = TEXTS.part(f"category.{elsewhere}")
             return _tip(
                 "change_question_type",
                 SPIN_ELEMENTS[CATEGORY_LETTER[elsewhere]],
-                f"这个话题客户有话要说，但要换一种问法：试试{name}问题。",
-                f"The buyer has something to say on this topic; ask it as a {name_en} question.",
+                *TEXTS.part("tip.change_question_type", name=name, name_en=name_en),
             )
         style = get_playbook().element(scenario.persona.communication_style)
         talk = getattr(style, "talk_zh", None) or [style.description]
@@ -478,21 +419,24 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
         return _tip(
             "adapt_to_style",
             scenario.persona.communication_style,
-            f"这个问题没有带出新信息。{style.name_zh}客户喜欢：{talk[0]}。",
-            f"No new information. A {style.name_en.lower()} buyer likes this: {talk_en[0]}.",
+            *TEXTS.part(
+                "tip.adapt_to_style",
+                style=style.name_zh,
+                talk=talk[0],
+                style_en=style.name_en.lower(),
+                talk_en=talk_en[0],
+            ),
         )
     if state.history and state.history[-1].is_pitch:
         return _tip(
             "value_then_ask",
             "dragon.step.win_commitment",
-            "在需求明确之后呈现价值，时机对了。接着争取下一步承诺。",
-            "Value presented after the need was explicit. Now ask for the next step.",
+            *TEXTS.part("tip.value_then_ask"),
         )
     return _tip(
         "ask_a_question",
         "spin.situation",
-        "这句话没有提问。用一个背景问题了解客户的现状。",
-        "That was not a question. Ask a situation question about the buyer's current state.",
+        *TEXTS.part("tip.ask_a_question"),
     )
 
 

@@ -35,11 +35,14 @@ from pydantic import BaseModel, Field
 from app.coaching.intensity import IntensityResult, score_intensity
 from app.coaching.spin import QUESTION_LABELS
 from app.playbook import get_playbook
+from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import DECIDER, example_advance
 from app.roleplay.rubric import Rubric, WeakTurn, get_rubric
 from app.roleplay.scenarios import CATEGORIES, DIFFICULTIES, Scenario, load_scenarios
 from app.roleplay.state import SessionState, TurnRecord
+
+TEXTS = load_texts(PLAYBOOKS_DIR / "coach" / "texts" / "scorecard.yaml", Texts)  # what the scorecard says
 
 WEIGHTS: dict[str, int] = get_rubric().weights
 assert sum(WEIGHTS.values()) == 100
@@ -274,8 +277,7 @@ def intensity_with_evidence(
                 "problem",
                 5,
                 implication,
-                "客户说出了问题的后果（痛苦）。",
-                "The buyer stated the consequence (the pain).",
+                *TEXTS.part("evidence.problem.l5"),
             )
         )
     elif problems[1]:
@@ -286,35 +288,29 @@ def intensity_with_evidence(
                 "problem",
                 4,
                 problems[1],
-                "客户承认了第二个难点及其原因。",
-                "The buyer admitted a second problem and its causes.",
+                *TEXTS.part("evidence.problem.l4"),
             )
         )
     elif problems[0]:
-        evidence.append(
-            _fact_evidence(
-                scenario, state, "problem", 3, problems[0], "客户承认了难点。", "The buyer admitted a problem."
-            )
-        )
+        evidence.append(_fact_evidence(scenario, state, "problem", 3, problems[0], *TEXTS.part("evidence.problem.l3")))
     elif first_p is not None:
         claim(
             "problem",
             1,
-            "问了难点问题，但客户还没承认任何难点。",
-            "Problem questions asked; the buyer admitted none.",
+            *TEXTS.part("evidence.problem.l1"),
             first_p,
         )
     else:
-        claim("problem", 0, "未建立：客户没有说出任何难点。", "Not established: the buyer stated no problem.")
+        claim("problem", 0, *TEXTS.part("evidence.problem.l0"))
 
     # power: only the decision maker himself or facts about him and the decision process
     decision_facts = [
         fact_id for fact_id in get_rubric().for_scenario(scenario).decision_facts if fact_id in state.revealed_ids()
     ]
     if won and is_decider:
-        claim("power", 4, "决策者本人同意了具体的下一步。", "The decision maker agreed a concrete next step.", won_turn)
+        claim("power", 4, *TEXTS.part("evidence.power.l4"), won_turn)
     elif won and kind == "introduction":
-        claim("power", 3, "经办人同意引荐决策者。", "The contact agreed to introduce the decision maker.", won_turn)
+        claim("power", 3, *TEXTS.part("evidence.power.l3"), won_turn)
     elif decision_facts:
         evidence.append(
             _fact_evidence(
@@ -323,23 +319,20 @@ def intensity_with_evidence(
                 "power",
                 2,
                 decision_facts[0],
-                "客户讲清了谁拍板、怎么决策。",
-                "The buyer explained who decides and how.",
+                *TEXTS.part("evidence.power.l2"),
             )
         )
     elif is_decider:
         claim(
             "power",
             1,
-            f"面谈对象就是决策者（{scenario.persona.title}）。",
-            "You are talking to the decision maker himself.",
+            *TEXTS.part("evidence.power.l1", title=scenario.persona.title),
         )
     else:
         claim(
             "power",
             0,
-            "未建立：没有问出谁拍板、决策流程是什么。",
-            "Not established: who decides and how was never uncovered.",
+            *TEXTS.part("evidence.power.l0"),
         )
 
     # vision: the buyer's picture of a solution
@@ -350,8 +343,7 @@ def intensity_with_evidence(
         claim(
             "vision",
             3,
-            "客户说出了解决后的价值，并表现出购买信号。",
-            "The buyer stated the value of a solution and showed a buying signal.",
+            *TEXTS.part("evidence.vision.l3"),
             signal.turn,
         )
     elif need:
@@ -362,16 +354,13 @@ def intensity_with_evidence(
                 "vision",
                 2,
                 need,
-                "客户说出了解决后的样子。",
-                "The buyer described what a solution would give him.",
+                *TEXTS.part("evidence.vision.l2"),
             )
         )
     elif first_pitch is not None:
-        claim(
-            "vision", 1, "只有销售讲的产品愿景，客户没有认同。", "Only a product-led vision from the rep.", first_pitch
-        )
+        claim("vision", 1, *TEXTS.part("evidence.vision.l1"), first_pitch)
     else:
-        claim("vision", 0, "未建立：客户没有描绘解决后的样子。", "Not established: the buyer pictured no solution.")
+        claim("vision", 0, *TEXTS.part("evidence.vision.l0"))
 
     # value: stated, never validated inside one call
     first_n = next((record.turn for record in state.history if record.spin_label == "N"), None)
@@ -383,8 +372,7 @@ def intensity_with_evidence(
                 "value",
                 3,
                 need,
-                "客户亲口说出了价值；价值验证要等试点或评估结果。",
-                "The buyer stated the value himself; validating it needs pilot or evaluation results.",
+                *TEXTS.part("evidence.value.l3"),
             )
         )
     elif implication:
@@ -395,16 +383,13 @@ def intensity_with_evidence(
                 "value",
                 2,
                 implication,
-                "后果算清了，价值还是销售在说。",
-                "The cost is on the table; the value is still the rep's claim.",
+                *TEXTS.part("evidence.value.l2"),
             )
         )
     elif first_n is not None:
-        claim(
-            "value", 1, "问了需求效益问题，客户还没说出价值。", "Need-payoff asked; the buyer stated no value.", first_n
-        )
+        claim("value", 1, *TEXTS.part("evidence.value.l1"), first_n)
     else:
-        claim("value", 0, "未建立：没有找到可以量化的价值。", "Not established: no value identified.")
+        claim("value", 0, *TEXTS.part("evidence.value.l0"))
 
     # control: above l0 only with an agreed, concrete next step
     pain = bool(problems[0] and implication)
@@ -412,28 +397,25 @@ def intensity_with_evidence(
         claim(
             "control",
             3,
-            "决策者承认了问题，并同意了具体的下一步。",
-            "The decision maker admitted the problem and agreed a concrete next step.",
+            *TEXTS.part("evidence.control.l3"),
             won_turn,
         )
     elif won and kind == "introduction" and not is_decider:
         claim(
             "control",
             2,
-            "经办人同意引荐决策者（具体的下一步）。",
-            "The contact agreed to introduce the decision maker (a concrete next step).",
+            *TEXTS.part("evidence.control.l2"),
             won_turn,
         )
     elif won and pain:
         claim(
             "control",
             1,
-            "经办人承认了痛苦，并同意了具体的下一步。",
-            "The contact admitted the pain and agreed a concrete next step.",
+            *TEXTS.part("evidence.control.l1"),
             won_turn,
         )
     else:
-        claim("control", 0, "未建立：没有约定具体的下一步。", "Not established: no concrete next step was agreed.")
+        claim("control", 0, *TEXTS.part("evidence.control.l0"))
 
     levels = {item.dimension: item.level_id for item in evidence}
     sides = {"problem": side, "vision": side, "value": side}
@@ -561,22 +543,7 @@ def _question_for(scenario: Scenario, state: SessionState, categories: tuple[str
         return example_advance(scenario, "zh"), example_advance(scenario, "en")
     category = scenario.category_of(fact.id)
     topic, topic_en = fact.topics.zh[0], (fact.topics.en or fact.topics.zh)[0]
-    templates = {
-        "situation": (f"试试：“{topic}这块现在是怎么做的？”", f'Try: "How do you handle {topic_en} today?"'),
-        "problem": (
-            f"试试：“{topic}这块有没有让您不满意、不顺的地方？”",
-            f'Try: "Is anything about {topic_en} not working the way you\'d like?"',
-        ),
-        "implication": (
-            f"试试：“{topic}这件事，对成本、客户或者您的目标会带来什么影响？”",
-            f'Try: "What does {topic_en} lead to for your costs, customers or targets?"',
-        ),
-        "need_payoff": (
-            f"试试：“如果{topic}能解决，对您意味着什么？”",
-            f'Try: "If {topic_en} were solved, what would that be worth to you?"',
-        ),
-    }
-    return templates[category]
+    return TEXTS.part(f"try.{category}", topic=topic, topic_en=topic_en)
 
 
 def _weakness(scenario: Scenario, state: SessionState, record: TurnRecord, excess: list[int]) -> str | None:
@@ -601,9 +568,8 @@ def _weakness(scenario: Scenario, state: SessionState, record: TurnRecord, exces
 def _instead(scenario: Scenario, state: SessionState, rule: WeakTurn) -> tuple[str, str]:
     """What to try instead of a weak turn: this scenario's example advance, or a question on the next fact."""
     if rule.instead == ["advance"]:
-        return (
-            f"试试请他做一件具体的事：{example_advance(scenario, 'zh')}",
-            f"Ask for a specific action: {example_advance(scenario, 'en')}",
+        return TEXTS.part(
+            "advance_instead", advance=example_advance(scenario, "zh"), advance_en=example_advance(scenario, "en")
         )
     return _question_for(scenario, state, tuple(rule.instead))
 
@@ -628,10 +594,7 @@ def _turn_comments(
                 record.turn,
                 texts[record.turn],
                 f"spin.{category}",
-                (
-                    f"这个问题让客户亲口说出了“{fact.topics.zh[0]}”。",
-                    f"This question got the buyer to tell you about {label_en} in his own words.",
-                ),
+                TEXTS.part("best_question", topic=fact.topics.zh[0], topic_en=label_en),
             )
     rules = get_rubric().weak_turns
     weak: list[tuple[int, QuotedTurn]] = []
@@ -653,6 +616,11 @@ def _cited(*element_ids: str) -> list[str]:
     return list(element_ids)
 
 
+def _said(texts: tuple[str, str], *element_ids: str) -> Feedback:
+    """A strength or an improvement: its (zh, en) text and the playbook elements it cites."""
+    return Feedback(text_zh=texts[0], text_en=texts[1], element_ids=_cited(*element_ids))
+
+
 def _feedback(
     scenario: Scenario, state: SessionState, components: dict[str, ScoreComponent], outcome: Outcome, excess: list[int]
 ) -> tuple[list[Feedback], list[Feedback]]:
@@ -666,39 +634,28 @@ def _feedback(
     implications, problems = state.revealed_in("implication"), state.revealed_in("problem")
 
     if not questions:
-        improvements.append(
-            Feedback(
-                text_zh="整场没有一个真正的问题：客户的情况、难点和需求都没有机会说出来。先问，再讲。",
-                text_en="Not one real question in the whole call: the buyer never got to state his situation, problems or "
-                "needs. Ask before you tell.",
-                element_ids=_cited("spin.problem", "dragon.step.uncover_needs"),
-            )
-        )
+        improvements.append(_said(TEXTS.part("feedback.no_question"), "spin.problem", "dragon.step.uncover_needs"))
     elif ratio["discovery"] >= 0.7:
         strengths.append(
-            Feedback(
-                text_zh="难点、后果和价值都让客户自己说了出来，需求挖得深。",
-                text_en="The buyer stated his problems, their cost and the value of a solution himself: deep discovery.",
-                element_ids=_cited("spin.problem", "spin.implication", "dragon.step.uncover_needs"),
+            _said(
+                TEXTS.part("feedback.deep_discovery"), "spin.problem", "spin.implication", "dragon.step.uncover_needs"
             )
         )
     elif not problems:
-        improvements.append(
-            Feedback(
-                text_zh="客户没有承认任何难点：在他说出的现状上追问哪里不顺、哪里不满意。",
-                text_en="The buyer admitted no problem: build on what he told you and ask what is not working.",
-                element_ids=_cited("spin.problem", "dragon.step.uncover_needs"),
-            )
-        )
+        improvements.append(_said(TEXTS.part("feedback.no_problem"), "spin.problem", "dragon.step.uncover_needs"))
 
+    separator = TEXTS.part("feedback.list_separator")
     if excess:
-        turns = "、".join(f"第 {turn} 轮" for turn in excess)
+        numbers = [TEXTS.part("feedback.excess_turn", turn=turn) for turn in excess]
         improvements.append(
-            Feedback(
-                text_zh=f"多余的背景问题（{turns}）没有带出新信息，反而消耗客户耐心；背景问清就转向难点。",
-                text_en=f"Situation questions the call did not need (turns {', '.join(map(str, excess))}) brought nothing "
-                "new and cost the buyer's patience; once the background is clear, move to problems.",
-                element_ids=_cited("spin.situation", "spin.problem"),
+            _said(
+                TEXTS.part(
+                    "feedback.excess_situation",
+                    turns=separator[0].join(zh for zh, _ in numbers),
+                    turns_en=separator[1].join(en for _, en in numbers),
+                ),
+                "spin.situation",
+                "spin.problem",
             )
         )
 
@@ -709,29 +666,13 @@ def _feedback(
         and spin_order_quality(state.spin_sequence) >= 0.8
         and not state.premature_pitches
     ):
-        strengths.append(
-            Feedback(
-                text_zh="提问层层递进：从难点到后果，再让客户说出价值。",
-                text_en="The questions built up: from problems to their consequences to the value of solving them.",
-                element_ids=_cited("spin.problem", "spin.implication", "spin.need_payoff"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.built_up"), "spin.problem", "spin.implication", "spin.need_payoff"))
 
     if implications and ratio["implication_depth"] >= 0.67:
-        strengths.append(
-            Feedback(
-                text_zh="暗示性问题用得好，让客户自己说出了问题的后果和代价。",
-                text_en="Implication questions made the buyer state the consequences and cost himself.",
-                element_ids=_cited("spin.implication", "dragon.step.uncover_needs"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.implications"), "spin.implication", "dragon.step.uncover_needs"))
     elif problems and not implications:
         improvements.append(
-            Feedback(
-                text_zh="客户承认了难点，但没有追问后果：问问“这会带来什么影响、损失有多大”。",
-                text_en="The buyer admitted problems but you never asked what they lead to and what they cost.",
-                element_ids=_cited("spin.implication", "dragon.step.uncover_needs"),
-            )
+            _said(TEXTS.part("feedback.no_implication"), "spin.implication", "dragon.step.uncover_needs")
         )
     elif implications:
         open_problems = [
@@ -741,100 +682,55 @@ def _feedback(
         ]
         if open_problems:
             improvements.append(
-                Feedback(
-                    text_zh=f"“{'、'.join(open_problems)}”的后果还没有挖：同样追问它的影响和代价。",
-                    text_en=f"{len(open_problems)} admitted problem(s) were left without their consequences: ask about "
-                    "their impact and cost too.",
-                    element_ids=_cited("spin.implication"),
+                _said(
+                    TEXTS.part(
+                        "feedback.open_problems", problems=separator[0].join(open_problems), count=len(open_problems)
+                    ),
+                    "spin.implication",
                 )
             )
 
     if state.revealed_in("need_payoff"):
-        strengths.append(
-            Feedback(
-                text_zh="客户亲口说出了解决问题的价值，需求已经明确。",
-                text_en="The buyer voiced the value of a solution himself: the need is explicit.",
-                element_ids=_cited("spin.need_payoff", "dragon.step.present_value"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.need_stated"), "spin.need_payoff", "dragon.step.present_value"))
     elif questions:
-        improvements.append(
-            Feedback(
-                text_zh="还没让客户说出解决后的价值：用需求效益问题请他描述“如果解决了会怎样”。",
-                text_en="Ask need-payoff questions so the buyer describes what solving it would be worth.",
-                element_ids=_cited("spin.need_payoff", "dragon.step.present_value"),
-            )
-        )
+        improvements.append(_said(TEXTS.part("feedback.no_need"), "spin.need_payoff", "dragon.step.present_value"))
 
     if state.premature_pitches:
         improvements.append(
-            Feedback(
-                text_zh=f"在客户说出需求之前推介了 {state.premature_pitches} 次（功能、好处、价格或折扣），引起了客户反感。",
-                text_en=f"Pitched {state.premature_pitches} time(s) (features, benefits, price or discounts) before the buyer "
-                "had stated the need, which put him off.",
-                element_ids=_cited("dragon.step.present_value", "spin.need_payoff"),
+            _said(
+                TEXTS.part("feedback.premature_pitch", pitches=state.premature_pitches),
+                "dragon.step.present_value",
+                "spin.need_payoff",
             )
         )
     elif state.pitches:
-        strengths.append(
-            Feedback(
-                text_zh="等客户说出需求后才呈现价值，时机把握得好。",
-                text_en="Presented value only after the buyer had stated the need.",
-                element_ids=_cited("dragon.step.present_value"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.timely_pitch"), "dragon.step.present_value"))
 
     if questions and ratio["listening"] >= 1.0:
-        strengths.append(
-            Feedback(
-                text_zh="说得少、问得多，给了客户充分表达的空间。",
-                text_en="Asked more and talked less, giving the buyer room to speak.",
-                element_ids=_cited(style, "dragon.step.build_trust"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.listened"), style, "dragon.step.build_trust"))
     elif state.turn and ratio["listening"] < 0.5:
         improvements.append(
-            Feedback(
-                text_zh=f"销售说话占比 {state.talk_ratio():.0%}，真正提问的发言不多：少讲多问，多听客户说。",
-                text_en=f"The rep spoke {state.talk_ratio():.0%} of the words and asked few real questions: talk less, ask "
-                "and listen more.",
-                element_ids=_cited(style, "dragon.step.build_trust"),
+            _said(
+                TEXTS.part("feedback.talked_too_much", talk=f"{state.talk_ratio():.0%}"),
+                style,
+                "dragon.step.build_trust",
             )
         )
 
     if questions and style_fit_share >= 0.3:
-        strengths.append(
-            Feedback(
-                text_zh="说话方式贴合客户的沟通风格。",
-                text_en="Adapted the wording to the buyer's communication style.",
-                element_ids=_cited(style, "dragon.step.build_trust"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.style_fit"), style, "dragon.step.build_trust"))
     elif questions:
-        improvements.append(
-            Feedback(
-                text_zh="按客户的沟通风格调整说法（例如分析型要数据和细节，进取型要结果，表现型要愿景，亲切型要关系和安全感）。",
-                text_en="Adapt to the buyer's style (analytical: data; driver: results; expressive: vision; amiable: "
-                "relationship).",
-                element_ids=_cited(style, "dragon.step.build_trust"),
-            )
-        )
+        improvements.append(_said(TEXTS.part("feedback.style_misfit"), style, "dragon.step.build_trust"))
 
     open_objections = state.open_objections()
     if state.objections_raised and not open_objections:
-        strengths.append(
-            Feedback(
-                text_zh="客户提出的顾虑都得到了回应。",
-                text_en="Every objection the buyer raised was addressed.",
-                element_ids=_cited("dragon.step.present_value"),
-            )
-        )
+        strengths.append(_said(TEXTS.part("feedback.objections_handled"), "dragon.step.present_value"))
     elif open_objections:
         improvements.append(
-            Feedback(
-                text_zh=f"还有 {len(open_objections)} 个顾虑没有化解：先用问题弄清顾虑背后的原因，再回应。",
-                text_en=f"{len(open_objections)} objection(s) left open: ask about the concern before answering it.",
-                element_ids=_cited("dragon.step.present_value", "spin.problem"),
+            _said(
+                TEXTS.part("feedback.objections_open", count=len(open_objections)),
+                "dragon.step.present_value",
+                "spin.problem",
             )
         )
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.roleplay.feedback import NOTICES
+from app.roleplay.feedback import notice as notice_of
 from tests.utils.browser import SCENARIO, login, say
 from tests.utils.scripted_reps import strong_rep_lines
 
@@ -38,6 +38,6 @@ def test_the_budget_notice_is_shown_in_the_chat(page, fake_llm):  # noqa: F811
     assert page.locator("#chat .reply-notice").count() == 0
     say(page, second)  # skipped up front: the scripted buyer answers, with the notice under the reply
     notice = page.locator("#chat .bubble.buyer").last.locator(".reply-notice")
-    assert notice.is_visible() and notice.inner_text() == NOTICES["budget_exhausted"][0]
+    assert notice.is_visible() and notice.inner_text() == notice_of("budget_exhausted").text
     page.screenshot(path=str(SHOTS / "hardening_budget_notice.png"), full_page=True)
     assert sum(1 for body in fake_llm.requests if body.get("stream")) == 1, "the second reply did not call the model"

@@ -15,7 +15,15 @@ from app.playbook.texts import TextError, Texts, load_texts
 from app.scenarios import rehearsal
 from tests.utils.texts import missing_texts, text_uses, unused_texts
 
-MODULES = ["app.flows.notes", "app.flows.engine", "app.flows.definitions", "app.scenarios.rehearsal"]
+MODULES = [
+    "app.flows.notes",
+    "app.flows.engine",
+    "app.flows.definitions",
+    "app.scenarios.rehearsal",
+    "app.roleplay.scorecard",
+    "app.roleplay.feedback",
+    "app.knowledge.answer",
+]
 
 
 def _source_and_table(module_name: str) -> tuple[str, Texts]:
@@ -58,8 +66,9 @@ def test_a_broken_file_names_the_file_and_field(tmp_path):
 
 def test_every_text_file_under_playbooks_is_read_by_a_module():
     """A text file nobody loads is dead data."""
-    folders = [REPO_ROOT / "playbooks" / "flows" / "texts", REPO_ROOT / "playbooks" / "scenarios" / "texts"]
+    folders = [REPO_ROOT / "playbooks" / sub / "texts" for sub in ("flows", "scenarios", "coach")]
     files = {path.relative_to(REPO_ROOT) for folder in folders for path in folder.glob("*.yaml")}
+    files.add(Path("playbooks/ask/texts.yaml"))
     sources = "".join(inspect.getsource(importlib.import_module(name)) for name in MODULES)
     assert files and all(Path(file).name in sources for file in files)
 
