@@ -528,19 +528,24 @@ def _quoted(
     )
 
 
-def _next_fact(scenario: Scenario, state: SessionState, categories: tuple[str, ...]):
-    """The first fact of these categories the buyer did not reveal, with its prerequisites out if possible."""
-    revealed = state.revealed_ids()
+def _next_fact(scenario: Scenario, state: SessionState, categories: tuple[str, ...], suggested: set[str]):
+    """The first fact of these categories the buyer did not reveal and no other rewrite suggests, with its
+    prerequisites out if possible."""
+    revealed = state.revealed_ids() | suggested
     pending = [fact for category in categories for fact in getattr(scenario.facts, category) if fact.id not in revealed]
     ready = [fact for fact in pending if all(required in revealed for required in fact.requires)]
     return (ready or pending or [None])[0]
 
 
-def _question_for(scenario: Scenario, state: SessionState, categories: tuple[str, ...]) -> tuple[str, str]:
-    """A "try instead" question for this scenario, on the next fact worth uncovering (offline, from its topic)."""
-    fact = _next_fact(scenario, state, categories)
+def _question_for(
+    scenario: Scenario, state: SessionState, categories: tuple[str, ...], suggested: set[str]
+) -> tuple[str, str]:
+    """A "try instead" question for this scenario, on the next fact worth uncovering (offline, from its topic);
+    each weak turn gets its own fact, so three weak turns do not get the same rewrite."""
+    fact = _next_fact(scenario, state, categories, suggested)
     if fact is None:
         return example_advance(scenario, "zh"), example_advance(scenario, "en")
+    suggested.add(fact.id)
     category = scenario.category_of(fact.id)
     topic, topic_en = fact.topics.zh[0], (fact.topics.en or fact.topics.zh)[0]
     return TEXTS.part(f"try.{category}", topic=topic, topic_en=topic_en)
@@ -565,13 +570,13 @@ def _weakness(scenario: Scenario, state: SessionState, record: TurnRecord, exces
     return None
 
 
-def _instead(scenario: Scenario, state: SessionState, rule: WeakTurn) -> tuple[str, str]:
+def _instead(scenario: Scenario, state: SessionState, rule: WeakTurn, suggested: set[str]) -> tuple[str, str]:
     """What to try instead of a weak turn: this scenario's example advance, or a question on the next fact."""
     if rule.instead == ["advance"]:
         return TEXTS.part(
             "advance_instead", advance=example_advance(scenario, "zh"), advance_en=example_advance(scenario, "en")
         )
-    return _question_for(scenario, state, tuple(rule.instead))
+    return _question_for(scenario, state, tuple(rule.instead), suggested)
 
 
 def _turn_comments(
@@ -597,19 +602,19 @@ def _turn_comments(
                 TEXTS.part("best_question", topic=fact.topics.zh[0], topic_en=label_en),
             )
     rules = get_rubric().weak_turns
-    weak: list[tuple[int, QuotedTurn]] = []
+    weak: list[tuple[WeakTurn, TurnRecord]] = []
     for record in state.history:
-        text = texts.get(record.turn)
         kind = _weakness(scenario, state, record, excess)
-        if text is None or kind is None:
-            continue
-        rule = rules[kind]
+        if record.turn in texts and kind is not None:
+            weak.append((rules[kind], record))
+    weak.sort(key=lambda item: (-item[0].rank, item[1].turn))
+    suggested: set[str] = set()
+    quoted = []
+    for rule, record in weak[:3]:
         element = rule.element.format(category=LETTER_CATEGORY.get(record.spin_label, "problem"))
-        weak.append(
-            (rule.rank, _quoted(record.turn, text, element, (rule.zh, rule.en), _instead(scenario, state, rule)))
-        )
-    weak.sort(key=lambda item: (-item[0], item[1].turn))
-    return best, [item for _, item in weak[:3]]
+        instead = _instead(scenario, state, rule, suggested)
+        quoted.append(_quoted(record.turn, texts[record.turn], element, (rule.zh, rule.en), instead))
+    return best, quoted
 
 
 def _cited(*element_ids: str) -> list[str]:

@@ -86,6 +86,18 @@ def test_weak_rep_is_told_about_premature_pitching_and_the_missing_advance_in_hi
     assert first.try_zh.startswith("试试")
 
 
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_each_weak_turn_gets_its_own_rewrite(scenario_id):
+    """Three pitches in a row used to get the same "try instead" question three times."""
+    scenario = SCENARIOS[scenario_id]
+    lines = weak_rep_lines(scenario)
+    card = build_scorecard(scenario, play(scenario, lines), rep_texts=lines)
+    assert len(card.weakest_turns) == 3
+    for language in ("try_zh", "try_en"):
+        rewrites = [getattr(turn, language) for turn in card.weakest_turns]
+        assert len(set(rewrites)) == len(rewrites), rewrites
+
+
 def test_intensity_levels_follow_the_state():
     scenario = SCENARIOS["mfg_vitamin_erp"]  # the persona is a contact, not the decision maker
     levels, sides = infer_intensity_levels(scenario, SessionState.start(scenario))
