@@ -1,7 +1,9 @@
-"""The offline buyer's words and role-breaking list as validated data: playbooks/buyer/phrases.yaml and tone.yaml.
+"""The offline buyer's words, role-breaking list and topic word tables as validated data under playbooks/buyer/.
 
-Errors name the file and the field. `phrase_options(style, situation, lang)` gives a situation's variants;
-`tone_lexicon()` the words of attempts to leave the role (the rep's rudeness: app/roleplay/tone.py).
+Errors name the file and the field. `phrase_options(style, situation, lang)` gives a situation's variants
+(phrases.yaml); `tone_lexicon()` the words of attempts to leave the role (tone.yaml; the rep's rudeness:
+app/roleplay/tone.py); `topic_words()` the topic matcher's concepts and generic words (concepts.yaml,
+app/roleplay/topics.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from app.roleplay.scenarios import CommunicationStyle
 BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
 PHRASES_PATH = BUYER_DIR / "phrases.yaml"
 TONE_PATH = BUYER_DIR / "tone.yaml"
+CONCEPTS_PATH = BUYER_DIR / "concepts.yaml"
 
 STYLES: tuple[CommunicationStyle, ...] = get_args(CommunicationStyle)
 MIN_VARIANTS = 3
@@ -79,6 +82,27 @@ class ToneLexicon(_Strict):
     injection: Words
 
 
+class TopicWords(_Strict):
+    """The topic matcher's tables: concept name -> surface forms (in order), and words that name no topic."""
+
+    concepts: dict[str, list[str]] = Field(min_length=1)
+    generic_terms: Words
+
+    @model_validator(mode="after")
+    def _surfaces(self) -> TopicWords:
+        for name, surfaces in self.concepts.items():
+            if not name.strip():
+                raise ValueError("concepts: empty concept name")
+            if not surfaces:
+                raise ValueError(f"concepts.{name}: no surface forms")
+            if any(not surface.strip() or surface != surface.lower() for surface in surfaces):
+                raise ValueError(f"concepts.{name}: surface forms must be non-empty and lowercase")
+            duplicates = sorted({surface for surface in surfaces if surfaces.count(surface) > 1})
+            if duplicates:
+                raise ValueError(f"concepts.{name}: repeated surface forms {duplicates}")
+        return self
+
+
 def load_phrase_book(path: Path) -> PhraseBook:
     """Read and validate a phrase file; any problem raises PhraseDataError naming the file and the field."""
     return load_yaml_model(path, PhraseBook, PhraseDataError, "buyer data")
@@ -94,6 +118,15 @@ def tone_lexicon() -> ToneLexicon:
     return load_yaml_model(TONE_PATH, ToneLexicon, PhraseDataError, "buyer data")
 
 
+def load_topic_words(path: Path) -> TopicWords:
+    return load_yaml_model(path, TopicWords, PhraseDataError, "buyer data")
+
+
+@lru_cache(maxsize=1)
+def topic_words() -> TopicWords:
+    return load_topic_words(CONCEPTS_PATH)
+
+
 def phrase_options(style: str, situation: str, lang: str) -> list[str]:
     """The variants of one situation in a style and language ("en" or anything else: zh)."""
     variants = phrase_book().styles[style][situation]
@@ -105,8 +138,11 @@ __all__ = [
     "PhraseBook",
     "PhraseDataError",
     "ToneLexicon",
+    "TopicWords",
     "Words",
+    "load_topic_words",
     "phrase_book",
     "phrase_options",
     "tone_lexicon",
+    "topic_words",
 ]
