@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from app.coaching.spin import SpinLabel
 from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
-from app.roleplay.phrases import phrase_options, tone_lexicon
+from app.roleplay.phrases import buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.tone import RudeKind, short_forms, tone_reader
@@ -71,93 +71,17 @@ MIN_NEIGHBOUR_SHARE = 0.5
 # customer base), and the buyer does not slide to a lesser match.
 DOMINANT_SHARE = 0.5
 
-# Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
+# The buyer's cue words (playbooks/buyer/cues.yaml). Words that ask about a whole SPIN category rather than one topic
+# ("有什么难处？", "What goes wrong?"); a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact.
 GENERAL_ASKS: dict[str, tuple[str, ...]] = {
-    "situation": (),  # a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact
-    "problem": (
-        "问题",
-        "困难",
-        "难处",
-        "麻烦",
-        "头疼",
-        "不满意",
-        "不顺",
-        "痛点",
-        "挑战",
-        "problem",
-        "difficult",
-        "challenge",
-        "goes wrong",
-        "go wrong",
-        "struggle",
-        "frustrat",
-        "pain",
-        "not working",
-        "issue",
-    ),
-    "implication": (
-        "影响",
-        "后果",
-        "代价",
-        "损失",
-        "意味着",
-        "impact",
-        "affect",
-        "consequence",
-        "cost you",
-        "costing",
-        "what happens",
-        "knock-on",
-        "means for",
-    ),
-    "need_payoff": (
-        "价值",
-        "帮助",
-        "好处",
-        "意义",
-        "值",
-        "worth",
-        "value",
-        "help you",
-        "benefit",
-        "mean for you",
-        "would that mean",
-        "difference",
-    ),
+    category: tuple(words.all()) for category, words in buyer_cues().general_asks.items()
 }
-
 # Words that point back at what the buyer just said: a question with one may follow up on it.
-REFERS_BACK = (
-    "这",
-    "那",
-    "此",
-    "它",
-    "上述",
-    "刚才",
-    "刚提",
-    "您说的",
-    "你说的",
-    "this",
-    "that",
-    "these",
-    "those",
-    "it",
-    "they",
-    "them",
-    "you mentioned",
-    "you said",
-)
-
-PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
-COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
-
+REFERS_BACK = tuple(buyer_cues().refers_back.all())
+PRICE_WORDS = tuple(buyer_cues().price.all())
+COMPETITOR_WORDS = tuple(buyer_cues().competitor.all())
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
-STYLE_CUES: dict[str, tuple[str, ...]] = {
-    "style.analytical": ("数据", "具体", "多少", "比例", "明细", "依据", "流程", "准确", "data", "detail"),
-    "style.driver": ("结果", "效率", "目标", "多快", "见效", "直接", "result", "goal"),
-    "style.expressive": ("愿景", "未来", "想象", "蓝图", "标杆", "创新", "vision", "future"),
-    "style.amiable": ("大家", "团队", "同事", "一起", "放心", "稳妥", "team", "together"),
-}
+STYLE_CUES: dict[str, tuple[str, ...]] = {style: tuple(words.all()) for style, words in buyer_cues().style_cues.items()}
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(成|个点|万|亿|%|倍|天|小时|分钟|个月)|[％%]|万元|亿元")
 _SPACE = re.compile(r"\s+")

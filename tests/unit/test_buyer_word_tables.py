@@ -1,10 +1,20 @@
 """The buyer's word tables are data under playbooks/ (app/roleplay/phrases.py): the shipped files load and are what
 the matchers use, and a broken file names the file and the field."""
 
+import json
+
 import pytest
 
-from app.roleplay import topics
-from app.roleplay.phrases import CONCEPTS_PATH, PhraseDataError, load_topic_words, topic_words
+from app.roleplay import scripted_buyer, topics
+from app.roleplay.phrases import (
+    CONCEPTS_PATH,
+    CUES_PATH,
+    PhraseDataError,
+    load_buyer_cues,
+    load_topic_words,
+    topic_words,
+)
+from app.roleplay.scenarios import CATEGORIES
 
 
 def test_the_topic_tables_come_from_the_playbook_file():
@@ -39,3 +49,47 @@ def test_a_broken_concepts_file_names_the_file_and_field(tmp_path, case):
     with pytest.raises(PhraseDataError) as raised:
         load_topic_words(path)
     assert "broken_concepts.yaml" in str(raised.value) and field in str(raised.value)
+
+
+def test_the_scripted_buyer_cues_come_from_the_playbook_file():
+    cues = load_buyer_cues(CUES_PATH)
+    assert set(scripted_buyer.GENERAL_ASKS) == set(CATEGORIES)
+    assert scripted_buyer.GENERAL_ASKS["problem"] == tuple(cues.general_asks["problem"].all())
+    assert scripted_buyer.GENERAL_ASKS["situation"] == ()
+    assert scripted_buyer.REFERS_BACK == tuple(cues.refers_back.all())
+    assert scripted_buyer.PRICE_WORDS == tuple(cues.price.all())
+    assert scripted_buyer.COMPETITOR_WORDS == tuple(cues.competitor.all())
+    assert scripted_buyer.STYLE_CUES == {style: tuple(words.all()) for style, words in cues.style_cues.items()}
+    assert topics.mentions("Can we talk about your pricing?", scripted_buyer.PRICE_WORDS)
+
+
+_CUES_OK = {
+    "general_asks": {category: {"zh": ["问题"], "en": []} for category in CATEGORIES},
+    "refers_back": {"zh": ["刚才"]},
+    "price": {"zh": ["价格"]},
+    "competitor": {"en": ["competitor"]},
+    "style_cues": {style: {"zh": ["数据"]} for style in scripted_buyer.STYLE_CUES},
+}
+BROKEN_CUES = {
+    "a missing category": ({"general_asks": {"problem": {"zh": ["问题"]}}}, "general_asks: missing ['situation'"),
+    "an unknown style": ({"style_cues": {**_CUES_OK["style_cues"], "style.x": {}}}, "unknown ['style.x']"),
+    "an empty word": ({"price": {"zh": [" "]}}, "price: empty word"),
+    "no words": ({"competitor": {}}, "competitor: no words"),
+    "a misspelt field": ({"prices": {"zh": ["价格"]}}, "prices"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_CUES)
+def test_a_broken_cues_file_names_the_file_and_field(tmp_path, case):
+    change, field = BROKEN_CUES[case]
+    path = tmp_path / "broken_cues.yaml"
+    path.write_text(json.dumps({**_CUES_OK, **change}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(PhraseDataError) as raised:
+        load_buyer_cues(path)
+    assert "broken_cues.yaml" in str(raised.value) and field in str(raised.value)
+
+
+def test_the_valid_cues_of_the_broken_cases_load(tmp_path):
+    path = tmp_path / "cues.yaml"
+    path.write_text(json.dumps(_CUES_OK, ensure_ascii=False), encoding="utf-8")
+    assert load_buyer_cues(path).price.zh == ["价格"]
