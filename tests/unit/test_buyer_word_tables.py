@@ -1,11 +1,12 @@
-"""The buyer's word tables are data under playbooks/ (app/roleplay/phrases.py): the shipped files load and are what
-the matchers use, and a broken file names the file and the field."""
+"""The buyer's and the ask rules' word tables are data under playbooks/ (app/roleplay/phrases.py, rubric.py): the
+shipped files load and are what the matchers use, and a broken file names the file and the field."""
 
 import json
 
 import pytest
 
 from app.roleplay import scripted_buyer, topics
+from app.roleplay.asks import is_price_offer
 from app.roleplay.phrases import (
     CONCEPTS_PATH,
     CUES_PATH,
@@ -14,6 +15,7 @@ from app.roleplay.phrases import (
     load_topic_words,
     topic_words,
 )
+from app.roleplay.rubric import RUBRIC_PATH, RubricError, get_rubric, load_rubric_file
 from app.roleplay.scenarios import CATEGORIES
 
 
@@ -93,3 +95,22 @@ def test_the_valid_cues_of_the_broken_cases_load(tmp_path):
     path = tmp_path / "cues.yaml"
     path.write_text(json.dumps(_CUES_OK, ensure_ascii=False), encoding="utf-8")
     assert load_buyer_cues(path).price.zh == ["价格"]
+
+
+def test_price_offers_are_read_from_the_rubric():
+    offers = get_rubric().asks.offers
+    assert "九五折" in offers.zh and "cheaper" in offers.en
+    assert all(is_price_offer(f"这个月签的话可以{word}") for word in offers.zh)
+    assert all(is_price_offer(f"We can make it {word} this month") for word in offers.en)
+    assert not is_price_offer("这个系统能把对账时间缩短一半")
+
+
+@pytest.mark.parametrize("field", ["offers", "pitch_refers_back"])
+def test_a_rubric_without_an_ask_word_list_names_the_file_and_field(tmp_path, field):
+    text = RUBRIC_PATH.read_text(encoding="utf-8")
+    assert f"\n  {field}:\n" in text
+    broken = tmp_path / "rubric.yaml"
+    broken.write_text(text.replace(f"\n  {field}:\n", f"\n  {field}_gone:\n"), encoding="utf-8")
+    with pytest.raises(RubricError) as raised:
+        load_rubric_file(broken)
+    assert str(raised.value).startswith("rubric.yaml: ") and f"asks.{field}" in str(raised.value)
