@@ -9,6 +9,7 @@ app/roleplay/scripted_buyer.py).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import get_args
@@ -114,9 +115,17 @@ class BuyerCues(_Strict):
     price: Words
     competitor: Words
     style_cues: dict[str, Words]
+    interrogative: Words  # regular expressions: a clause that asks (a question mark or word)
+    condition: Words  # regular expressions: a clause that sets up what is asked ("要是…", "if…")
 
     @model_validator(mode="after")
     def _complete(self) -> BuyerCues:
+        for field in ("interrogative", "condition"):
+            for pattern in getattr(self, field).all():
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    raise ValueError(f"{field}: pattern {pattern!r} does not compile: {error}") from None
         for field, keys in (("general_asks", CATEGORIES), ("style_cues", STYLES)):
             table: dict[str, Words] = getattr(self, field)
             missing = [key for key in keys if key not in table]
@@ -127,6 +136,8 @@ class BuyerCues(_Strict):
             "refers_back": self.refers_back,
             "price": self.price,
             "competitor": self.competitor,
+            "interrogative": self.interrogative,
+            "condition": self.condition,
             **{f"general_asks.{key}": words for key, words in self.general_asks.items()},
             **{f"style_cues.{key}": words for key, words in self.style_cues.items()},
         }
@@ -162,6 +173,11 @@ def topic_words() -> TopicWords:
     return load_topic_words(CONCEPTS_PATH)
 
 
+def any_pattern(words: Words) -> re.Pattern[str]:
+    """One case-insensitive regular expression that finds any of the patterns (zh and en)."""
+    return re.compile("|".join(f"(?:{pattern})" for pattern in words.all()), re.IGNORECASE)
+
+
 def load_buyer_cues(path: Path) -> BuyerCues:
     return load_yaml_model(path, BuyerCues, PhraseDataError, "buyer data")
 
@@ -185,6 +201,7 @@ __all__ = [
     "ToneLexicon",
     "TopicWords",
     "Words",
+    "any_pattern",
     "buyer_cues",
     "load_buyer_cues",
     "load_topic_words",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from app.coaching.spin import SpinLabel
 from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
-from app.roleplay.phrases import buyer_cues, phrase_options, tone_lexicon
+from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.tone import RudeKind, short_forms, tone_reader
@@ -201,16 +201,9 @@ def read_tone(
 
 
 _CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*")
-_INTERROGATIVE = re.compile(
-    r"[?？]|吗|呢|怎么|咋|啥|什么|谁|哪|多少|多久|多长|多大|几|有没有|是不是|能不能|会不会|"
-    r"\b(?:how|what|which|who|whom|where|when|why|do|does|did|is|are|was|were|can|could|would|will|have|has)\b",
-    re.IGNORECASE,
-)
-
-
-_CONDITION = re.compile(
-    r"^\s*(?:那)?(?:要是|如果|假如|假设|万一|一旦|若)|\b(?:if|suppose|imagine|say|once|when)\b", re.IGNORECASE
-)
+# Clauses that ask and clauses that set up what is asked (playbooks/buyer/cues.yaml).
+_INTERROGATIVE = any_pattern(buyer_cues().interrogative)
+_CONDITION = any_pattern(buyer_cues().condition)
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 

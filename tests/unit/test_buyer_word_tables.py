@@ -71,6 +71,8 @@ _CUES_OK = {
     "price": {"zh": ["价格"]},
     "competitor": {"en": ["competitor"]},
     "style_cues": {style: {"zh": ["数据"]} for style in scripted_buyer.STYLE_CUES},
+    "interrogative": {"zh": ["吗"], "en": ["\\bhow\\b"]},
+    "condition": {"zh": ["^如果"]},
 }
 BROKEN_CUES = {
     "a missing category": ({"general_asks": {"problem": {"zh": ["问题"]}}}, "general_asks: missing ['situation'"),
@@ -78,6 +80,7 @@ BROKEN_CUES = {
     "an empty word": ({"price": {"zh": [" "]}}, "price: empty word"),
     "no words": ({"competitor": {}}, "competitor: no words"),
     "a misspelt field": ({"prices": {"zh": ["价格"]}}, "prices"),
+    "a pattern that does not compile": ({"condition": {"zh": ["(如果"]}}, "condition: pattern '(如果'"),
 }
 
 
@@ -114,3 +117,12 @@ def test_a_rubric_without_an_ask_word_list_names_the_file_and_field(tmp_path, fi
     with pytest.raises(RubricError) as raised:
         load_rubric_file(broken)
     assert str(raised.value).startswith("rubric.yaml: ") and f"asks.{field}" in str(raised.value)
+
+
+def test_the_question_clauses_are_found_by_the_playbook_patterns():
+    line = "您这儿九百多台风机，平时备件都放在哪里？"
+    assert scripted_buyer.question_focus(line) == "平时备件都放在哪里？"
+    assert scripted_buyer.question_focus("We run nine hundred turbines, how do you stock spares?") == (
+        " how do you stock spares?"
+    )
+    assert scripted_buyer.question_focus("要是备件不够，会怎样？") == "要是备件不够，会怎样？"
