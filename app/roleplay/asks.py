@@ -43,54 +43,8 @@ Reason = Literal[
 ]
 
 DECIDER = "org.role.decision_maker"
-# Price and discount offers (a concession is only an answer to a price concern the buyer raised).
-OFFER_WORDS = (
-    "打折",
-    "折扣",
-    "九五折",
-    "九折",
-    "八五折",
-    "八折",
-    "七折",
-    "六折",
-    "五折",
-    "优惠",
-    "便宜",
-    "降价",
-    "让利",
-    "免费",
-    "送您",
-    "赠送",
-    "discount",
-    "% off",
-    "cheaper",
-    "lower price",
-    "free of charge",
-    "for free",
-    "special price",
-    "promotion",
-)
 PERCENT_OFF = re.compile(r"\d+\s*(%|percent)\s*off", re.IGNORECASE)
 PRICE_TRIGGER = "price"
-# The rep ties the pitch to what the buyer said (a pitch that builds on the stated need).
-REFERS_BACK = (
-    "您刚才",
-    "您提到",
-    "您说的",
-    "您说过",
-    "刚才您",
-    "刚刚您",
-    "您讲的",
-    "就像您说",
-    "结合您",
-    "针对您",
-    "as you said",
-    "you mentioned",
-    "you said",
-    "you told me",
-    "as you put it",
-    "like you said",
-)
 
 
 class SpinLike(Protocol):
@@ -253,7 +207,7 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
 
 def is_price_offer(text: str) -> bool:
     """Price or discount offer words ("打个八折", "20% off")."""
-    return mentions(text, OFFER_WORDS) or PERCENT_OFF.search(text) is not None
+    return mentions(text, get_rubric().asks.offers.all()) or PERCENT_OFF.search(text) is not None
 
 
 _SENTENCE = re.compile(r"(?<=[。!！?？;；])|(?<=\.)\s+")
@@ -354,7 +308,7 @@ def is_premature_pitch(scenario: Scenario, state: SessionState, text: str) -> bo
     raised_price = any(scenario.objection(event.id).trigger == PRICE_TRIGGER for event in state.objections_raised)
     if is_price_offer(text) and not raised_price:
         return True
-    if mentions(text, REFERS_BACK):
+    if mentions(text, get_rubric().asks.pitch_refers_back.all()):
         return False
     # The pitch must touch something the buyer has said: a problem, implication or need-payoff he stated.
     stated = [

@@ -1,11 +1,15 @@
-"""The offline buyer's words and role-breaking list as validated data: playbooks/buyer/phrases.yaml and tone.yaml.
+"""The offline buyer's words, role-breaking list and topic word tables as validated data under playbooks/buyer/.
 
-Errors name the file and the field. `phrase_options(style, situation, lang)` gives a situation's variants;
-`tone_lexicon()` the words of attempts to leave the role (the rep's rudeness: app/roleplay/tone.py).
+Errors name the file and the field. `phrase_options(style, situation, lang)` gives a situation's variants
+(phrases.yaml); `tone_lexicon()` the words of attempts to leave the role (tone.yaml; the rep's rudeness:
+app/roleplay/tone.py); `topic_words()` the topic matcher's concepts and generic words (concepts.yaml,
+app/roleplay/topics.py); `buyer_cues()` the words the scripted buyer reacts to (cues.yaml,
+app/roleplay/scripted_buyer.py).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import get_args
@@ -14,11 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.i18n import LANGS
 from app.playbook.data import load_yaml_model
-from app.roleplay.scenarios import CommunicationStyle
+from app.roleplay.scenarios import CATEGORIES, CommunicationStyle
 
 BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
 PHRASES_PATH = BUYER_DIR / "phrases.yaml"
 TONE_PATH = BUYER_DIR / "tone.yaml"
+CONCEPTS_PATH = BUYER_DIR / "concepts.yaml"
+CUES_PATH = BUYER_DIR / "cues.yaml"
 
 STYLES: tuple[CommunicationStyle, ...] = get_args(CommunicationStyle)
 MIN_VARIANTS = 3
@@ -79,6 +85,70 @@ class ToneLexicon(_Strict):
     injection: Words
 
 
+class TopicWords(_Strict):
+    """The topic matcher's tables: concept name -> surface forms (in order), and words that name no topic."""
+
+    concepts: dict[str, list[str]] = Field(min_length=1)
+    generic_terms: Words
+
+    @model_validator(mode="after")
+    def _surfaces(self) -> TopicWords:
+        for name, surfaces in self.concepts.items():
+            if not name.strip():
+                raise ValueError("concepts: empty concept name")
+            if not surfaces:
+                raise ValueError(f"concepts.{name}: no surface forms")
+            if any(not surface.strip() or surface != surface.lower() for surface in surfaces):
+                raise ValueError(f"concepts.{name}: surface forms must be non-empty and lowercase")
+            duplicates = sorted({surface for surface in surfaces if surfaces.count(surface) > 1})
+            if duplicates:
+                raise ValueError(f"concepts.{name}: repeated surface forms {duplicates}")
+        return self
+
+
+class BuyerCues(_Strict):
+    """Words the scripted buyer reacts to: a SPIN category asked in general words, a question pointing back at what
+    he said, the subjects of the price and competitor objections, and the words each communication style likes."""
+
+    general_asks: dict[str, Words]
+    refers_back: Words
+    price: Words
+    competitor: Words
+    style_cues: dict[str, Words]
+    interrogative: Words  # regular expressions: a clause that asks (a question mark or word)
+    condition: Words  # regular expressions: a clause that sets up what is asked ("要是…", "if…")
+
+    @model_validator(mode="after")
+    def _complete(self) -> BuyerCues:
+        for field in ("interrogative", "condition"):
+            for pattern in getattr(self, field).all():
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    raise ValueError(f"{field}: pattern {pattern!r} does not compile: {error}") from None
+        for field, keys in (("general_asks", CATEGORIES), ("style_cues", STYLES)):
+            table: dict[str, Words] = getattr(self, field)
+            missing = [key for key in keys if key not in table]
+            unknown = [key for key in table if key not in keys]
+            if missing or unknown:
+                raise ValueError(f"{field}: missing {missing}, unknown {unknown}")
+        named = {
+            "refers_back": self.refers_back,
+            "price": self.price,
+            "competitor": self.competitor,
+            "interrogative": self.interrogative,
+            "condition": self.condition,
+            **{f"general_asks.{key}": words for key, words in self.general_asks.items()},
+            **{f"style_cues.{key}": words for key, words in self.style_cues.items()},
+        }
+        for field, words in named.items():
+            if any(not word.strip() for word in words.all()):
+                raise ValueError(f"{field}: empty word")
+            if field != "general_asks.situation" and not words.all():
+                raise ValueError(f"{field}: no words")
+        return self
+
+
 def load_phrase_book(path: Path) -> PhraseBook:
     """Read and validate a phrase file; any problem raises PhraseDataError naming the file and the field."""
     return load_yaml_model(path, PhraseBook, PhraseDataError, "buyer data")
@@ -94,6 +164,29 @@ def tone_lexicon() -> ToneLexicon:
     return load_yaml_model(TONE_PATH, ToneLexicon, PhraseDataError, "buyer data")
 
 
+def load_topic_words(path: Path) -> TopicWords:
+    return load_yaml_model(path, TopicWords, PhraseDataError, "buyer data")
+
+
+@lru_cache(maxsize=1)
+def topic_words() -> TopicWords:
+    return load_topic_words(CONCEPTS_PATH)
+
+
+def any_pattern(words: Words) -> re.Pattern[str]:
+    """One case-insensitive regular expression that finds any of the patterns (zh and en)."""
+    return re.compile("|".join(f"(?:{pattern})" for pattern in words.all()), re.IGNORECASE)
+
+
+def load_buyer_cues(path: Path) -> BuyerCues:
+    return load_yaml_model(path, BuyerCues, PhraseDataError, "buyer data")
+
+
+@lru_cache(maxsize=1)
+def buyer_cues() -> BuyerCues:
+    return load_buyer_cues(CUES_PATH)
+
+
 def phrase_options(style: str, situation: str, lang: str) -> list[str]:
     """The variants of one situation in a style and language ("en" or anything else: zh)."""
     variants = phrase_book().styles[style][situation]
@@ -102,11 +195,18 @@ def phrase_options(style: str, situation: str, lang: str) -> list[str]:
 
 __all__ = [
     "BUYER_DIR",
+    "BuyerCues",
     "PhraseBook",
     "PhraseDataError",
     "ToneLexicon",
+    "TopicWords",
     "Words",
+    "any_pattern",
+    "buyer_cues",
+    "load_buyer_cues",
+    "load_topic_words",
     "phrase_book",
     "phrase_options",
     "tone_lexicon",
+    "topic_words",
 ]

@@ -126,6 +126,9 @@ class AskCues(_PatternCues):
     order_forms: Words  # buying or signing now ("把单下了", "get the agreement signed")
     situation_question: Words  # how things are today (平时 / usually / who / which): a question, not an ask
     proposal_forms: Words  # a proposal the buyer is asked to accept ("...吧？", "您看", "how about", "are you ready")
+    # Plain words (matched as keywords, not patterns):
+    offers: Words  # a price or discount offer ("打折", "cheaper"): premature unless the buyer raised price
+    pitch_refers_back: Words  # the rep ties a pitch to what the buyer said ("您刚才提到", "as you said")
 
     PATTERNS = (
         "request_forms",

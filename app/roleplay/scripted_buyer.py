@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from app.coaching.spin import SpinLabel
 from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
-from app.roleplay.phrases import phrase_options, tone_lexicon
+from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.tone import RudeKind, short_forms, tone_reader
@@ -71,93 +71,17 @@ MIN_NEIGHBOUR_SHARE = 0.5
 # customer base), and the buyer does not slide to a lesser match.
 DOMINANT_SHARE = 0.5
 
-# Words that ask about a whole SPIN category rather than one topic ("有什么难处？", "What goes wrong?").
+# The buyer's cue words (playbooks/buyer/cues.yaml). Words that ask about a whole SPIN category rather than one topic
+# ("有什么难处？", "What goes wrong?"); a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact.
 GENERAL_ASKS: dict[str, tuple[str, ...]] = {
-    "situation": (),  # a vague "你们情况怎么样？" gets "what exactly do you mean?", not a fact
-    "problem": (
-        "问题",
-        "困难",
-        "难处",
-        "麻烦",
-        "头疼",
-        "不满意",
-        "不顺",
-        "痛点",
-        "挑战",
-        "problem",
-        "difficult",
-        "challenge",
-        "goes wrong",
-        "go wrong",
-        "struggle",
-        "frustrat",
-        "pain",
-        "not working",
-        "issue",
-    ),
-    "implication": (
-        "影响",
-        "后果",
-        "代价",
-        "损失",
-        "意味着",
-        "impact",
-        "affect",
-        "consequence",
-        "cost you",
-        "costing",
-        "what happens",
-        "knock-on",
-        "means for",
-    ),
-    "need_payoff": (
-        "价值",
-        "帮助",
-        "好处",
-        "意义",
-        "值",
-        "worth",
-        "value",
-        "help you",
-        "benefit",
-        "mean for you",
-        "would that mean",
-        "difference",
-    ),
+    category: tuple(words.all()) for category, words in buyer_cues().general_asks.items()
 }
-
 # Words that point back at what the buyer just said: a question with one may follow up on it.
-REFERS_BACK = (
-    "这",
-    "那",
-    "此",
-    "它",
-    "上述",
-    "刚才",
-    "刚提",
-    "您说的",
-    "你说的",
-    "this",
-    "that",
-    "these",
-    "those",
-    "it",
-    "they",
-    "them",
-    "you mentioned",
-    "you said",
-)
-
-PRICE_WORDS = ("价格", "报价", "折扣", "打折", "优惠", "收费", "price", "pricing", "discount", "quote")
-COMPETITOR_WORDS = ("竞争对手", "竞品", "友商", "别家", "competitor")
-
+REFERS_BACK = tuple(buyer_cues().refers_back.all())
+PRICE_WORDS = tuple(buyer_cues().price.all())
+COMPETITOR_WORDS = tuple(buyer_cues().competitor.all())
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
-STYLE_CUES: dict[str, tuple[str, ...]] = {
-    "style.analytical": ("数据", "具体", "多少", "比例", "明细", "依据", "流程", "准确", "data", "detail"),
-    "style.driver": ("结果", "效率", "目标", "多快", "见效", "直接", "result", "goal"),
-    "style.expressive": ("愿景", "未来", "想象", "蓝图", "标杆", "创新", "vision", "future"),
-    "style.amiable": ("大家", "团队", "同事", "一起", "放心", "稳妥", "team", "together"),
-}
+STYLE_CUES: dict[str, tuple[str, ...]] = {style: tuple(words.all()) for style, words in buyer_cues().style_cues.items()}
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(成|个点|万|亿|%|倍|天|小时|分钟|个月)|[％%]|万元|亿元")
 _SPACE = re.compile(r"\s+")
@@ -277,16 +201,9 @@ def read_tone(
 
 
 _CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*")
-_INTERROGATIVE = re.compile(
-    r"[?？]|吗|呢|怎么|咋|啥|什么|谁|哪|多少|多久|多长|多大|几|有没有|是不是|能不能|会不会|"
-    r"\b(?:how|what|which|who|whom|where|when|why|do|does|did|is|are|was|were|can|could|would|will|have|has)\b",
-    re.IGNORECASE,
-)
-
-
-_CONDITION = re.compile(
-    r"^\s*(?:那)?(?:要是|如果|假如|假设|万一|一旦|若)|\b(?:if|suppose|imagine|say|once|when)\b", re.IGNORECASE
-)
+# Clauses that ask and clauses that set up what is asked (playbooks/buyer/cues.yaml).
+_INTERROGATIVE = any_pattern(buyer_cues().interrogative)
+_CONDITION = any_pattern(buyer_cues().condition)
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 
