@@ -48,6 +48,13 @@ PRICE_TRIGGER = "price"
 
 
 class SpinLike(Protocol):
+    """What the ask reading and the buyer need from app.coaching.spin.SpinResult (structural, so tests can build
+    their own).
+
+    When the object also has SpinResult's per-label `scores`, the scripted buyer lets a question reach a
+    neighbouring SPIN stage it clearly asks about too (its NEIGHBOUR_STAGE); without them it is strict.
+    """
+
     # Read-only members, so frozen results (SpinResult) and narrower label types match.
     @property
     def label(self) -> str: ...

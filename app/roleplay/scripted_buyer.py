@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Literal, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from app.coaching.spin import SpinLabel
 from app.playbook.vocabulary import LETTER_CATEGORY
-from app.roleplay.asks import Ask, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
+from app.roleplay.asks import Ask, SpinLike, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
 from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
@@ -89,24 +89,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 Tone = Literal["ok", "rude"]
 HeldReason = Literal["trust", "sensitive", "context"]
-
-
-class SpinLike(Protocol):
-    """What the buyer needs from app.coaching.spin.SpinResult (structural, so tests can build their own).
-
-    When the object also has SpinResult's per-label `scores`, the buyer lets a question reach a
-    neighbouring SPIN stage it clearly asks about too (NEIGHBOUR_STAGE); without them it is strict.
-    """
-
-    # Read-only members, so frozen results (SpinResult) and narrower label types match.
-    @property
-    def label(self) -> str: ...
-    @property
-    def is_question(self) -> bool: ...
-    @property
-    def is_pitch(self) -> bool: ...
-    @property
-    def asks_commitment(self) -> bool: ...
 
 
 class Understanding(BaseModel):
