@@ -1,8 +1,8 @@
 """Practical "Ask the playbook" evaluation: useful answers, right declines and harmful advice, per split.
 
-Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both|r2_tune|r2_heldout]
-[--show-misses] [--write]. r2_* are the second round's questions (tests/eval/ask_practical_r2_*.jsonl), written after the
-first round's tuning by someone who had not seen the answers.
+Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both|r2_*|r3_*]
+[--show-misses] [--write]. r2_* and r3_* are the second and third rounds' questions (tests/eval/ask_practical_r<n>_*.jsonl),
+each written after the previous round's tuning by someone who had not seen the answers.
 Offline engine (no model). Metrics (see tests/eval/ASK_PRACTICAL_README.md for the set):
 - useful: answer items answered with covered=true whose answer text meets every must_mention_any group
   (a group is met when one of its words occurs in the answer, case-insensitive);
@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
 
 from app.config import Settings  # noqa: E402
 from app.knowledge.service import AskResult, ask_playbook  # noqa: E402
-from bench import REPO_ROOT  # noqa: E402
+from bench import REPO_ROOT, TUNE_SPLITS  # noqa: E402
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 SPLITS = {
@@ -33,8 +33,9 @@ SPLITS = {
     "heldout": EVAL_DIR / "ask_practical_heldout.jsonl",
     "r2_tune": EVAL_DIR / "ask_practical_r2_tune.jsonl",
     "r2_heldout": EVAL_DIR / "ask_practical_r2_heldout.jsonl",
+    "r3_tune": EVAL_DIR / "ask_practical_r3_tune.jsonl",
+    "r3_heldout": EVAL_DIR / "ask_practical_r3_heldout.jsonl",
 }
-TUNE_SPLITS = ("tune", "r2_tune")
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "ask_practical.json"
 
 

@@ -24,7 +24,7 @@ Run from the repo root:
     .venv/bin/python bench/buyer_eval.py                 # tune half, both languages, writes the JSON
     .venv/bin/python bench/buyer_eval.py --misses        # also lists the tune half's misses (tuning aid)
     .venv/bin/python bench/buyer_eval.py --split heldout # the held-out half: aggregates only, never misses
-    .venv/bin/python bench/buyer_eval.py --split r2_tune # the round-2 set (another blind writer); r2_heldout as heldout
+    .venv/bin/python bench/buyer_eval.py --split r2_tune # round 2 and 3 (other blind writers): r2_tune, r3_tune; *_heldout as heldout
 Writes bench/results/buyer_eval.json (one entry per language and split run).
 """
 
@@ -46,11 +46,10 @@ from app.roleplay.scripted_buyer import ScriptedBuyer, localized  # noqa: E402
 from app.roleplay.service import decide_turn  # noqa: E402
 from app.roleplay.state import SessionState  # noqa: E402
 from app.roleplay.topics import GENERIC_TERMS, contains  # noqa: E402
-from bench import REPO_ROOT  # noqa: E402
+from bench import REPO_ROOT, TUNE_SPLITS  # noqa: E402
 from bench.eval_calls import LANGS, SPLITS, load_calls, spearman  # noqa: E402
 
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "buyer_eval.json"
-TUNING_SPLITS = ("tune", "r2_tune")  # misses are listed only for these; the held-out halves give aggregates only
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -221,7 +220,7 @@ def evaluate(lang: str, split: str, record_misses: bool = False) -> Tally:
     scenarios = load_scenarios()
     tally = Tally()
     for call in load_calls(lang, split):
-        play(call, scenarios, tally, record_misses and split in TUNING_SPLITS)
+        play(call, scenarios, tally, record_misses and split in TUNE_SPLITS)
     return tally
 
 
@@ -240,7 +239,7 @@ def main() -> None:
         summary = tally.summary()
         results[f"{lang}_{args.split}"] = summary
         print(f"{lang} {args.split}: " + json.dumps(summary, ensure_ascii=False))
-        if args.misses and args.split in TUNING_SPLITS:
+        if args.misses and args.split in TUNE_SPLITS:
             for line in tally.misses:
                 print("   ", line)
     if not args.no_write:

@@ -24,11 +24,12 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import REPO_ROOT  # noqa: E402
+from bench import TUNE_SPLITS as TUNING_HALVES  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "bench" / "out"
 
 # The splits a short run may evaluate: the halves made for tuning.
-TUNE_SPLITS = frozenset({"tune", "r2_tune", "train"})
+TUNE_SPLITS = frozenset({*TUNING_HALVES, "train"})  # spin_eval names its tuning half "train"
 HELD_OUT_MARK = "heldout"
 # The evaluations: each reads labelled sets by split, so each is given its split explicitly.
 EVALUATIONS = ("spin_eval", "roleplay_natural_eval", "buyer_eval", "coach_eval", "ask_practical_eval")
