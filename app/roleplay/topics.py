@@ -402,10 +402,19 @@ class TopicIndex:
         """A word that more than DOMAIN_WORD_SCENARIOS of the product's scenarios use (a concept: by any surface)."""
         cached = self._generic_words.get(word)
         if cached is None:
-            surfaces = CONCEPTS.get(word, (word,))
-            count = sum(1 for text in self._domain if any(_found(text, _probe(surface)) for surface in surfaces))
+            count = sum(1 for text in self._domain if _names(text, word))
             cached = self._generic_words[word] = count > DOMAIN_WORD_SCENARIOS
         return cached
+
+    def unrelated(self, text_terms: frozenset[str]) -> bool:
+        """The text is about things outside this buyer's business: it names something, and at least half of what it
+        names appears nowhere in the scenario's facts and card ("跨境电商直播", "cruise ships" to a haulier). A
+        question that names nothing ("情况怎么样？") is merely general, not unrelated."""
+        if not text_terms:
+            return False
+        own = self._domain[0]
+        strays = sum(1 for term in text_terms if not _names(own, term))
+        return 2 * strays >= len(text_terms)
 
     def _strays(self, text_terms: frozenset[str]) -> bool:
         """The text names things the scenario never speaks of (words absent from its facts and card)."""
@@ -427,6 +436,11 @@ class TopicIndex:
             self._found_for = lowered
             self._found = [word for word, probe in self._all_keywords if _found(lowered, probe)]
         return self._found
+
+
+def _names(text: str, term: str) -> bool:
+    """The lowercased text contains the term (a concept: any of its surface forms)."""
+    return any(_found(text, _probe(surface)) for surface in CONCEPTS.get(term, (term,)))
 
 
 @lru_cache(maxsize=4096)
