@@ -115,6 +115,7 @@ class BuyerCues(_Strict):
     price: Words
     competitor: Words
     company_asks: Words  # asks about his organisation and what it does, not about him
+    business_basics: Words  # parts every organisation has: never off his business
     style_cues: dict[str, Words]
     interrogative: Words  # regular expressions: a clause that asks (a question mark or word)
     condition: Words  # regular expressions: a clause that sets up what is asked ("要是…", "if…")
@@ -138,6 +139,7 @@ class BuyerCues(_Strict):
             "price": self.price,
             "competitor": self.competitor,
             "company_asks": self.company_asks,
+            "business_basics": self.business_basics,
             "interrogative": self.interrogative,
             "condition": self.condition,
             **{f"general_asks.{key}": words for key, words in self.general_asks.items()},

@@ -82,6 +82,8 @@ PRICE_WORDS = tuple(buyer_cues().price.all())
 COMPETITOR_WORDS = tuple(buyer_cues().competitor.all())
 # Words that ask about the buyer's organisation and what it does: only such a question can be off his business.
 COMPANY_ASKS = tuple(buyer_cues().company_asks.all())
+# Parts every organisation has (production, stock, staff, customers): a question about one is never off his business.
+BUSINESS_BASICS = tuple(buyer_cues().business_basics.all())
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
 STYLE_CUES: dict[str, tuple[str, ...]] = {style: tuple(words.all()) for style, words in buyer_cues().style_cues.items()}
 
@@ -709,8 +711,11 @@ class ScriptedBuyer:
         if not u.is_question:
             return "small_talk"
         index = topic_index(self.scenario)
-        about_company = mentions(rep_text, COMPANY_ASKS)
-        return "off_topic" if about_company and index.unrelated(index.terms(index.correct_typos(rep_text))) else "vague"
+        # Only a question about his organisation can be off its business; one about a part every organisation has,
+        # or one pointing back at something said ("那个事儿"), is not.
+        if not mentions(rep_text, COMPANY_ASKS) or mentions(rep_text, BUSINESS_BASICS + REFERS_BACK):
+            return "vague"
+        return "off_topic" if index.unrelated(index.terms(index.correct_typos(rep_text))) else "vague"
 
     def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
         index = topic_index(self.scenario)

@@ -407,14 +407,15 @@ class TopicIndex:
         return cached
 
     def unrelated(self, text_terms: frozenset[str]) -> bool:
-        """The text is about things outside this buyer's business: it names something, and at least half of what it
-        names appears nowhere in the scenario's facts and card ("跨境电商直播", "cruise ships" to a haulier). A
-        question that names nothing ("情况怎么样？") is merely general, not unrelated."""
-        if not text_terms:
+        """The text is about things outside this buyer's business: of the words it names that not every sales call
+        uses (see _generic), none appears in the scenario's facts and card, and one appears in none of the product's
+        scenarios ("跨境电商直播", "cruise ships" to a vitamin maker). A question that names nothing specific
+        ("情况怎么样？") is merely general, not unrelated."""
+        own, *others = self._domain
+        specific = [term for term in text_terms if not self._generic(term)]
+        if not specific or any(_names(own, term) for term in specific):
             return False
-        own = self._domain[0]
-        strays = sum(1 for term in text_terms if not _names(own, term))
-        return 2 * strays >= len(text_terms)
+        return any(not any(_names(text, term) for text in others) for term in specific)
 
     def _strays(self, text_terms: frozenset[str]) -> bool:
         """The text names things the scenario never speaks of (words absent from its facts and card)."""
