@@ -1,5 +1,5 @@
 """On a phone (390 px) and a desktop (1440 px), in Chinese and English: the scorecard's radar labels read
-horizontally inside the screen, and the deals and people tables fit the screen without scrolling sideways."""
+horizontally inside the screen, and the deals, stages and people tables fit the screen without scrolling sideways."""
 
 import pytest
 from sqlmodel import select
@@ -88,6 +88,8 @@ def test_the_deals_and_people_tables_fit_a_phone_and_stay_tables_on_a_desktop(br
                 _in_language(page, lang, path)
                 assert page.locator(f"{table} tbody tr").count() == 2
                 assert page.evaluate(FITS, table), (width, lang, path)
+                if table == "#deals":  # the stages' summary above the deals too (English stage names are long)
+                    assert page.evaluate(FITS, "#stages"), (width, lang, "#stages")
                 # A phone shows each row as a card without the header row; a desktop keeps the table's header.
                 assert page.locator(f"{table} thead").is_visible() == (width > 400), (width, lang, path)
                 page.screenshot(
