@@ -108,12 +108,14 @@ class TopicWords(_Strict):
 
 class BuyerCues(_Strict):
     """Words the scripted buyer reacts to: a SPIN category asked in general words, a question pointing back at what
-    he said, the subjects of the price and competitor objections, and the words each communication style likes."""
+    he said, the subjects of the price and competitor objections, a question about his organisation, and the words each communication style likes."""
 
     general_asks: dict[str, Words]
     refers_back: Words
     price: Words
     competitor: Words
+    company_asks: Words  # asks about his organisation and what it does, not about him
+    business_basics: Words  # parts every organisation has: never off his business
     style_cues: dict[str, Words]
     interrogative: Words  # regular expressions: a clause that asks (a question mark or word)
     condition: Words  # regular expressions: a clause that sets up what is asked ("要是…", "if…")
@@ -136,6 +138,8 @@ class BuyerCues(_Strict):
             "refers_back": self.refers_back,
             "price": self.price,
             "competitor": self.competitor,
+            "company_asks": self.company_asks,
+            "business_basics": self.business_basics,
             "interrogative": self.interrogative,
             "condition": self.condition,
             **{f"general_asks.{key}": words for key, words in self.general_asks.items()},

@@ -80,6 +80,10 @@ GENERAL_ASKS: dict[str, tuple[str, ...]] = {
 REFERS_BACK = tuple(buyer_cues().refers_back.all())
 PRICE_WORDS = tuple(buyer_cues().price.all())
 COMPETITOR_WORDS = tuple(buyer_cues().competitor.all())
+# Words that ask about the buyer's organisation and what it does: only such a question can be off his business.
+COMPANY_ASKS = tuple(buyer_cues().company_asks.all())
+# Parts every organisation has (production, stock, staff, customers): a question about one is never off his business.
+BUSINESS_BASICS = tuple(buyer_cues().business_basics.all())
 # Words that show the rep adapting to the buyer's communication style (seed 001, 沟通风格).
 STYLE_CUES: dict[str, tuple[str, ...]] = {style: tuple(words.all()) for style, words in buyer_cues().style_cues.items()}
 
@@ -418,7 +422,7 @@ class ScriptedBuyer:
             delta += self._commitment(new, ask, result, parts, delta)
             record.declined = not result.commitment_won
         elif not parts:
-            parts.append(self._say(new, "vague" if u.is_question else "small_talk"))
+            parts.append(self._say(new, self._unanswered(rep_text, u)))
 
         # Buying signals (seed 002) come once the need is explicit, after a turn that moved the buyer.
         moved = bool(result.new_facts or result.objection_handled or (pitching and not premature))
@@ -699,6 +703,19 @@ class ScriptedBuyer:
             if match.specific and (self.scenario.category_of(fact.id) == category or match.score >= 4):
                 return fact
         return None
+
+    def _unanswered(self, rep_text: str, u: Understanding) -> str:
+        """The situation of a turn the buyer has nothing to say to: a statement is small talk; a question about what
+        his organisation does that names things it never involves is off topic (a real buyer says it is not theirs,
+        not "be more specific"); any other question (too general, or about him: the weather, his weekend) is vague."""
+        if not u.is_question:
+            return "small_talk"
+        index = topic_index(self.scenario)
+        # Only a question about his organisation can be off its business; one about a part every organisation has,
+        # or one pointing back at something said ("那个事儿"), is not.
+        if not mentions(rep_text, COMPANY_ASKS) or mentions(rep_text, BUSINESS_BASICS + REFERS_BACK):
+            return "vague"
+        return "off_topic" if index.unrelated(index.terms(index.correct_typos(rep_text))) else "vague"
 
     def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
         index = topic_index(self.scenario)

@@ -402,10 +402,20 @@ class TopicIndex:
         """A word that more than DOMAIN_WORD_SCENARIOS of the product's scenarios use (a concept: by any surface)."""
         cached = self._generic_words.get(word)
         if cached is None:
-            surfaces = CONCEPTS.get(word, (word,))
-            count = sum(1 for text in self._domain if any(_found(text, _probe(surface)) for surface in surfaces))
+            count = sum(1 for text in self._domain if _names(text, word))
             cached = self._generic_words[word] = count > DOMAIN_WORD_SCENARIOS
         return cached
+
+    def unrelated(self, text_terms: frozenset[str]) -> bool:
+        """The text is about things outside this buyer's business: of the words it names that not every sales call
+        uses (see _generic), none appears in the scenario's facts and card, and one appears in none of the product's
+        scenarios ("跨境电商直播", "cruise ships" to a vitamin maker). A question that names nothing specific
+        ("情况怎么样？") is merely general, not unrelated."""
+        own, *others = self._domain
+        specific = [term for term in text_terms if not self._generic(term)]
+        if not specific or any(_names(own, term) for term in specific):
+            return False
+        return any(not any(_names(text, term) for text in others) for term in specific)
 
     def _strays(self, text_terms: frozenset[str]) -> bool:
         """The text names things the scenario never speaks of (words absent from its facts and card)."""
@@ -427,6 +437,11 @@ class TopicIndex:
             self._found_for = lowered
             self._found = [word for word, probe in self._all_keywords if _found(lowered, probe)]
         return self._found
+
+
+def _names(text: str, term: str) -> bool:
+    """The lowercased text contains the term (a concept: any of its surface forms)."""
+    return any(_found(text, _probe(surface)) for surface in CONCEPTS.get(term, (term,)))
 
 
 @lru_cache(maxsize=4096)

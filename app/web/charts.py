@@ -51,11 +51,42 @@ def _render(chart) -> Markup:
     return Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
+# A radar's axis label as pygal writes it: turned along its spoke (pygal reads x_label_rotation=0 as "not set").
+_RADAR_LABEL = re.compile(
+    r'<text x="(?P<x>-?[\d.]+)" y="(?P<y>-?[\d.]+)" class="(?P<cls>[^"]*)" transform="rotate\([^)]*\)">'
+)
+
+
+# A spoke ends under its label: a halo in the page's colour keeps the label clear of the line.
+_HALO = "paint-order: stroke; stroke: var(--pico-background-color, #fff); stroke-width: 5px; stroke-linejoin: round"
+
+
+def _upright_labels(svg: str) -> str:
+    """The radar's axis labels set upright, as people read them: the turn dropped, each label centred on its point,
+    the side ones centred on it vertically too and the lower ones hung below it, so none crosses the web. The labels'
+    mean point is the centre (they sit evenly round it)."""
+    points = [(float(found["x"]), float(found["y"])) for found in _RADAR_LABEL.finditer(svg)]
+    if not points:
+        return svg
+    centre_x = sum(x for x, _ in points) / len(points)
+    centre_y = sum(y for _, y in points) / len(points)
+    radius = max(abs(x - centre_x) for x, _ in points) or 1.0
+
+    def upright(found: re.Match[str]) -> str:
+        x, y = float(found["x"]), float(found["y"])
+        beside = abs(x - centre_x) >= 0.3 * radius  # left or right of the web, not above or below it
+        shift = "0.9em" if y > centre_y + 1 else "0.35em" if beside else "0"
+        return f'<text x="{found["x"]}" y="{found["y"]}" class="{found["cls"]}" dy="{shift}" style="{_HALO}">'
+
+    return _RADAR_LABEL.sub(upright, svg)
+
+
 def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float = 100) -> Markup:
     """One polygon per series over the same axes (e.g. 5K dimensions per rep).
 
     Drawn in a 420-unit square: a card about 20rem wide shows it at roughly its own size, so the 18-unit axis labels
-    stay readable (no ~9 px text), and the inner value labels are hidden so nothing collides with the centre."""
+    stay readable (no ~9 px text), and the inner value labels are hidden so nothing collides with the centre. The
+    axis labels are set upright (see _upright_labels)."""
     chart = pygal.Radar(
         **_config(
             title=title,
@@ -73,7 +104,7 @@ def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", m
     chart.x_labels = axes
     for name, values in series.items():
         chart.add(name, values)
-    return _render(chart)
+    return Markup(_upright_labels(_render(chart)))
 
 
 def bars(

@@ -157,6 +157,9 @@ def test_sessions_csv_api_lists_the_teams_practice_with_effective_scores(client,
     assert response.headers["content-type"].startswith("text/csv")
     assert 'filename="practice-sessions.csv"' in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # One style for every header, the skill columns included: "Coach score", "Pitch timing", not "coach_score".
+    assert all(cell[:1].isupper() and "_" not in cell for cell in rows[0]), rows[0]
+    assert rows[0][:2] == ["Session ID", "Finished at (Beijing time)"]
     row = next(dict(zip(SESSION_COLUMNS, line, strict=False)) for line in rows[1:] if line[0] == str(roleplay_id))
     assert row["username"] == world_users["owner"].username
     assert row["effective_score"] == row["override_score"] == "77" and row["coach_score"] != "77"

@@ -211,4 +211,5 @@ def test_assign_attempt_review_and_measure(client, session, team):
     assert by_user[users["weak"].username][9:] == ["2", "62", "是", "已通过"]
     assert by_user[users["strong"].username][1] == scenario.title_zh
     english = client.get("/api/team/export.csv?lang=en", headers=headers["manager"]).content.decode("utf-8-sig")
-    assert english.splitlines()[0].startswith("drill_id,scenario")
+    header = next(csv.reader(io.StringIO(english)))
+    assert header[:2] == ["Drill ID", "Scenario"] and all(cell[:1].isupper() and "_" not in cell for cell in header)

@@ -221,6 +221,40 @@ def test_phrase_data_has_every_situation_in_both_languages_per_style():
             assert not any(CJK.search(text) for text in table[situation].en), (style, situation)
 
 
+# Questions about things no buyer of ours does (our own probes, not the eval sets' lines).
+OFF_TOPIC = {
+    "zh": ["你们有没有做跨境电商直播带货？", "贵司赞助过足球俱乐部吗？"],
+    "en": ["Do you run any ski resorts or theme parks?", "Does your company sponsor any football clubs?"],
+}
+# Too general, about the buyer as a person, or about a part every organisation has: "what do you mean?",
+# never "we don't do that".
+NOT_OFF_TOPIC = {
+    "zh": ["你们那个事儿后来咋样了？", "您周末一般去哪儿钓鱼？", "您好，你们的仓库平时谁在打理？"],
+    "en": ["How are things going?", "Did you enjoy your holiday in Yunnan?", "Who looks after your warehouse?"],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_a_question_about_something_the_buyer_does_not_do_is_answered_in_character(scenario_id, lang):
+    """Not "that is too broad": the buyer says it is not theirs (or asks how it concerns them), in his own style;
+    a merely general question, or chat about him, still gets "what exactly do you mean?"."""
+    scenario = SCENARIOS[scenario_id]
+    buyer = ScriptedBuyer(scenario)
+    start = SessionState.start(scenario, lang)
+    off_topic = phrase_book().styles[scenario.persona.communication_style]["off_topic"]
+    vague = phrase_book().styles[scenario.persona.communication_style]["vague"]
+    for question in OFF_TOPIC[lang]:
+        turn = buyer.reply(start, question, classify_spin(question))
+        assert turn.new_facts == [] and turn.text in getattr(off_topic, lang), (question, turn.text)
+    general, personal, basic = NOT_OFF_TOPIC[lang]
+    for question in (general, personal):
+        turn = buyer.reply(start, question, classify_spin(question))
+        assert turn.new_facts == [] and turn.text in getattr(vague, lang), (question, turn.text)
+    turn = buyer.reply(start, basic, classify_spin(basic))  # he may even tell a fact about it
+    assert turn.text not in getattr(off_topic, lang), (basic, turn.text)
+
+
 def test_invalid_phrase_data_names_the_file_and_the_field(tmp_path: Path):
     broken = tmp_path / "phrases.yaml"
     broken.write_text(

@@ -61,6 +61,8 @@ def test_the_scripted_buyer_cues_come_from_the_playbook_file():
     assert scripted_buyer.REFERS_BACK == tuple(cues.refers_back.all())
     assert scripted_buyer.PRICE_WORDS == tuple(cues.price.all())
     assert scripted_buyer.COMPETITOR_WORDS == tuple(cues.competitor.all())
+    assert scripted_buyer.COMPANY_ASKS == tuple(cues.company_asks.all())
+    assert scripted_buyer.BUSINESS_BASICS == tuple(cues.business_basics.all())
     assert scripted_buyer.STYLE_CUES == {style: tuple(words.all()) for style, words in cues.style_cues.items()}
     assert topics.mentions("Can we talk about your pricing?", scripted_buyer.PRICE_WORDS)
 
@@ -70,6 +72,8 @@ _CUES_OK = {
     "refers_back": {"zh": ["刚才"]},
     "price": {"zh": ["价格"]},
     "competitor": {"en": ["competitor"]},
+    "company_asks": {"zh": ["你们"]},
+    "business_basics": {"zh": ["仓库"]},
     "style_cues": {style: {"zh": ["数据"]} for style in scripted_buyer.STYLE_CUES},
     "interrogative": {"zh": ["吗"], "en": ["\\bhow\\b"]},
     "condition": {"zh": ["^如果"]},
@@ -79,6 +83,7 @@ BROKEN_CUES = {
     "an unknown style": ({"style_cues": {**_CUES_OK["style_cues"], "style.x": {}}}, "unknown ['style.x']"),
     "an empty word": ({"price": {"zh": [" "]}}, "price: empty word"),
     "no words": ({"competitor": {}}, "competitor: no words"),
+    "no company words": ({"company_asks": {}}, "company_asks: no words"),
     "a misspelt field": ({"prices": {"zh": ["价格"]}}, "prices"),
     "a pattern that does not compile": ({"condition": {"zh": ["(如果"]}}, "condition: pattern '(如果'"),
 }
