@@ -123,6 +123,11 @@ def _addressed(clause: str) -> bool:
     return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
 
 
+def _addressed_to_customer(clause: str) -> bool:
+    """The clause names the customer ("您", "you"), in either language."""
+    return get_rubric().asks.matches("addressee", clause)
+
+
 def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     """order | advance | continuation | none for one rep turn, read on the structure of the line.
 
@@ -155,7 +160,13 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         or cues.matches("proposal_forms", text)
         or any(cues.matches("proposal_forms", clause) for clause in clauses)
     )
-    order = mentions(text, cues.order.all()) or cues.matches("order_forms", customer_part)
+    # Signing is the customer's act even in the rep's clause when it is put to him ("shall I have legal draw up the
+    # agreement so you can sign next week?"); the rep's own contracts with others ("我们和XX签了合同") are not.
+    order = (
+        mentions(text, cues.order.all())
+        or cues.matches("order_forms", customer_part)
+        or any(cues.matches("order_forms", clause) and _addressed_to_customer(clause) for clause in rep_clauses)
+    )
     if order and request:
         return Ask("order", dated=True)  # "您要是觉得没问题，咱们就把单下了吧？": buying now, whatever its topic
     dated = cues.matches("dated", text)

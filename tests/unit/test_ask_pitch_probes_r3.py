@@ -79,6 +79,47 @@ NOT_ASKS = [
     ("edu_smart_academic", "How are timetables shared with the colleges today?"),
 ]
 
+# A second batch, written and labelled after the first fixes and before running them (a check that they generalise).
+ADVANCES += [
+    ("logistics_tms", "下周一之前，您能不能让财务把去年的运费台账拉一份给我们？"),
+    ("hospital_mobile_nursing", "那就请您跟护理部主任打个招呼，让我们月底去骨科病区装一套试试？"),
+    ("bank_retail_crm", "您看能否这周帮我们约上零售部的张总，半小时就够？"),
+    ("edu_smart_academic", "Could you ask the dean of engineering to give us this term's course list by the 20th?"),
+    (
+        "energy_wind_eam",
+        "Would your reliability engineers sit with us for a half-day review of last winter's failures?",
+    ),
+    (
+        "mfg_vitamin_erp",
+        "Can you arrange for the consultants and your production head to join a workshop with us next week?",
+    ),
+]
+CONTINUATIONS += [
+    ("hospital_mobile_nursing", "那我先回去，等您这边考虑好了再联系我。"),
+    ("gov_city_network", "我把我们的资质文件整理一下，明天发您邮箱。"),
+    ("retail_member_marketing", "Let's touch base again once your budget is clearer."),
+    ("energy_wind_eam", "I'll have our engineer write up a summary and email it over."),
+    ("bank_retail_crm", "Would it help if I sent you a short overview before your board meeting?"),
+]
+ORDERS += [
+    ("gov_city_network", "既然都认可，那咱们今天就把合作敲定了吧？"),
+    ("retail_member_marketing", "那这个项目您这边能拍板吗？今天就定了吧。"),
+    ("hospital_mobile_nursing", "Can we count on your signature by the end of the month?"),
+    ("logistics_tms", "Shall I have legal draw up the agreement so you can sign next week?"),
+]
+NOT_ASKS += [
+    ("bank_retail_crm", "新系统上线这种事，行里一般要经过哪些审批？"),
+    ("hospital_mobile_nursing", "What would your nurses need to see before they'd trust a new app?"),
+]
+PITCHES_2 = [
+    "我们的系统跟HIS是打通的，数据不用重复录。",
+    "去年我们帮一家三甲医院把护理差错降了四成。",
+    "现在签约的话，实施费全免。",
+    "We can have you live in two weeks with zero downtime.",
+    "Three of the top five hospitals in the province already run our app.",
+    "I'll waive the setup fee if you decide this quarter.",
+]
+
 PROBES = [
     *((scenario_id, text, "advance") for scenario_id, text in ADVANCES),
     *((scenario_id, text, "continuation") for scenario_id, text in CONTINUATIONS),
@@ -125,7 +166,7 @@ NOT_PITCHES = [
 ]
 
 
-@pytest.mark.parametrize("text", PITCHES)
+@pytest.mark.parametrize("text", [*PITCHES, *PITCHES_2])
 def test_an_early_statement_pitch_is_flagged_live_and_counted_in_the_score(text):
     scenario = SCENARIOS["hospital_mobile_nursing"]
     state = play(scenario, [text])
