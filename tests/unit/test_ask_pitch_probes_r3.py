@@ -111,7 +111,36 @@ NOT_ASKS += [
     ("bank_retail_crm", "新系统上线这种事，行里一般要经过哪些审批？"),
     ("hospital_mobile_nursing", "What would your nurses need to see before they'd trust a new app?"),
 ]
+# A third blind batch (labelled before running).
+ADVANCES += [
+    ("energy_wind_eam", "那能不能这样：您挑一个问题最多的风场，把近两年的故障工单给我们，我们两周内出一份分析？"),
+    ("retail_member_marketing", "下周三您和门店运营的刘经理有空的话，一起去我们苏州的客户那儿看一下？"),
+    (
+        "gov_city_network",
+        "Could you invite the people who handle the security inspections to our findings session on Tuesday?",
+    ),
+    ("logistics_tms", "How about your dispatch lead picks two routes and sends us their March waybills?"),
+]
+CONTINUATIONS += [
+    ("mfg_vitamin_erp", "好的，那我们就先这样，后面有什么问题随时沟通。"),
+    ("edu_smart_academic", "我们这边可以先出个初步方案，您有空的时候再看看？"),
+    ("logistics_tms", "Great chatting. I'll drop you a line next week."),
+    ("hospital_mobile_nursing", "How about I come back with a more detailed proposal next month?"),
+]
+ORDERS += [
+    ("energy_wind_eam", "您这边要是没问题，咱们下周就把合同走起来？"),
+    ("bank_retail_crm", "Can we get a purchase order from you before the quarter closes?"),
+]
+NOT_ASKS += [
+    ("gov_city_network", "去年等保检查的时候，具体是哪些方面被扣了分？"),
+    ("retail_member_marketing", "Who signs off on marketing tools at your company?"),
+]
+PITCHES_3 = [
+    "我们的会员系统可以直接对接您现在的收银，不用换设备。",
+    "We've got a case study from a chain your size that doubled repeat visits.",
+]
 PITCHES_2 = [
+    *PITCHES_3,
     "我们的系统跟HIS是打通的，数据不用重复录。",
     "去年我们帮一家三甲医院把护理差错降了四成。",
     "现在签约的话，实施费全免。",
