@@ -123,6 +123,11 @@ def _addressed(clause: str) -> bool:
     return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
 
 
+def _addressed_to_customer(clause: str) -> bool:
+    """The clause names the customer ("您", "you"), in either language."""
+    return get_rubric().asks.matches("addressee", clause)
+
+
 def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     """order | advance | continuation | none for one rep turn, read on the structure of the line.
 
@@ -155,11 +160,19 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         or cues.matches("proposal_forms", text)
         or any(cues.matches("proposal_forms", clause) for clause in clauses)
     )
-    order = mentions(text, cues.order.all()) or cues.matches("order_forms", customer_part)
+    # Signing is the customer's act even in the rep's clause when it is put to him ("shall I have legal draw up the
+    # agreement so you can sign next week?"); the rep's own contracts with others ("我们和XX签了合同") are not.
+    order = (
+        mentions(text, cues.order.all())
+        or cues.matches("order_forms", customer_part)
+        or any(cues.matches("order_forms", clause) and _addressed_to_customer(clause) for clause in rep_clauses)
+    )
     if order and request:
         return Ask("order", dated=True)  # "您要是觉得没问题，咱们就把单下了吧？": buying now, whatever its topic
     dated = cues.matches("dated", text)
-    about_today = cues.matches("situation_question", text) and not dated
+    # Only the customer's clauses can ask about his situation: "mind if I drop by again after you've thought it
+    # over?" is the rep proposing his own visit, whatever "if" or "who" it carries.
+    about_today = cues.matches("situation_question", customer_part) and not dated
     if spin.is_question and about_today and (not request or spin.label != "other"):
         return Ask("none")  # "王总平时会参加这类讨论吗？", "Who usually reviews proposals?" ask about today
     if is_price_offer(text) and not spin.is_question:
@@ -170,6 +183,9 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         or mentions(acting_part, cues.customer_action.all())
         or cues.names_third_party(acting_part)
         or cues.asks_customer_to_act(acting_part)
+        # Only the customer can bring his own people, so a stakeholder of his side named in the rep's clause
+        # ("要不下周我们带个方案过来，给您和相关处室讲一下？") makes the step his too; the rep's own people do not.
+        or any(cues.names_third_party(clause) and not cues.matches("seller_people", clause) for clause in rep_clauses)
     )
     handed_over = cues.matches("work_object", acting_part) and cues.matches("handover", text)
     general = cues.matches("customer_verbs", acting_part) and (
@@ -202,10 +218,13 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         cues.without("showing", text), cues.continuation.all()
     )
     closing = "，".join(clauses[-2:])  # a proposal stated in a statement closes the turn, not a monologue's middle
+    # The rep's own clause that sends or brings something ("我先把报价单做好，回头发给您") is contact even when the
+    # classifier hears a pitch in it; any claim in the turn is still counted as a pitch on its own.
+    rep_closing = any(cues.matches("contact", clause) for clause in rep_clauses if clause in clauses[-2:])
     if (
         not asks_buyer
         and stated_contact
-        and not spin.is_pitch
+        and (not spin.is_pitch or rep_closing)
         and (cues.matches("contact", closing) or mentions(closing, cues.continuation.all()))
     ):
         return Ask("continuation")
@@ -257,8 +276,8 @@ def states_claim(text: str) -> bool:
             continue
         if claims.matches("price", sentence):
             return True
-        if claims.matches("seller", sentence) and (
-            claims.matches("capability", sentence) or claims.matches("figure", sentence)
+        if claims.matches("seller", sentence) and any(
+            claims.matches(cue, sentence) for cue in ("capability", "figure", "reference")
         ):
             return True
     return False

@@ -123,6 +123,7 @@ class AskCues(_PatternCues):
     addressee: Words  # whom a clause addresses ("you", "your team"): an English clause acts for the customer only so
     showing: Words  # the rep showing the product (演示, demo, walk you through): no ask when merely stated
     rep_side: Words  # a clause whose subject is the rep acting himself ("我下周带工程师过来", "can I email you")
+    seller_people: Words  # the rep's own colleagues ("我们领导", "our engineers"): not the customer's stakeholders
     order_forms: Words  # buying or signing now ("把单下了", "get the agreement signed")
     situation_question: Words  # how things are today (平时 / usually / who / which): a question, not an ask
     proposal_forms: Words  # a proposal the buyer is asked to accept ("...吧？", "您看", "how about", "are you ready")
@@ -145,6 +146,7 @@ class AskCues(_PatternCues):
         "addressee",
         "showing",
         "rep_side",
+        "seller_people",
         "order_forms",
         "situation_question",
         "proposal_forms",
@@ -184,11 +186,12 @@ class ClaimCues(_PatternCues):
     seller: Words  # the seller, his product or his customers as the subject
     capability: Words  # a capability or benefit verb
     figure: Words  # a figure or result
+    reference: Words  # customers named as references ("我们给XX银行做过", "we did this for a regional bank")
     price: Words  # a price or a concession
     first_person: Words  # the seller speaking of himself (a claim in the lead-in of a question)
     hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
 
-    PATTERNS = ("seller", "capability", "figure", "price", "first_person", "hypothetical")
+    PATTERNS = ("seller", "capability", "figure", "reference", "price", "first_person", "hypothetical")
 
 
 def _any(patterns: Words, text: str) -> bool:

@@ -365,6 +365,11 @@ class ScriptedBuyer:
                 if is_premature_pitch(self.scenario, new, rep_text):
                     new.premature_pitches += 1
                     record.premature_pitch = result.premature_pitch = True
+            # A pushy or insulting turn's ask is read all the same ("just sign it, we'll sort the paperwork later"
+            # pushes for the order): the turn feedback and the outcome see what was asked; it wins nothing. A
+            # monologue is a speech, not a step proposed to the buyer.
+            if u.rude_kind != "monologue":
+                record.ask_kind = classify_ask(self.scenario, rep_text, u).kind
             if u.asks_commitment:
                 result.commitment_asked = True
                 new.commitment_asks += 1
