@@ -168,13 +168,7 @@ def pinyin_reader() -> PinyinReader:
     query_words.yaml, the decline words of declines.yaml and the Chinese function words tokenize() drops."""
     vocabulary = list(get_index().vocabulary)
     query_words = load_query_words()
-    decline_words = [
-        term
-        for category in load_decline_rules().categories
-        for rule in [*category.rules, *category.strong_rules]
-        for group in rule
-        for term in group
-    ]
+    decline_words = load_decline_rules().words()
     asked = [*query_words.synonyms, *(w for words in query_words.synonyms.values() for w in words)]
     return PinyinReader([*vocabulary, *asked, *query_words.sales_context, *decline_words, *STOPWORDS], vocabulary)
 

@@ -44,21 +44,28 @@ class SourcesFile(_Strict):
     sources: list[Source] = Field(min_length=1)
 
 
+# A rule's word group: its words, or the name of one of declines.yaml's word_classes.
+WordGroup = list[str] | str
+Rule = list[WordGroup]
+
+
 class DeclineCategory(_Strict):
     """Questions Ask declines: each rule is a list of word groups that must all be present."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
     message: BiText
-    rules: list[list[list[str]]] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
     whole: list[str] = Field(default_factory=list)
     see_also: str | None = None
     # Words that put a question back in scope for this category ("客户问我们支持 Python 吗" is about a sale);
     # strong_rules fire even then.
     unless: list[str] = Field(default_factory=list)
-    strong_rules: list[list[list[str]]] = Field(default_factory=list)
+    strong_rules: list[Rule] = Field(default_factory=list)
 
 
 class DeclinesFile(_Strict):
+    # Named word classes (what is given, to whom, for what) that rules combine by name.
+    word_classes: dict[str, list[str]] = Field(default_factory=dict)
     declines: list[DeclineCategory] = Field(min_length=1)
 
 
@@ -74,28 +81,45 @@ def load_sources(directory: Path = ASK_DATA_DIR) -> dict[str, Source]:
     return by_id
 
 
+SHORT_WORD = 3  # Latin words this short match only as whole words ("he" not in "help", "her" not in "here")
+
+
 def _term_pattern(term: str) -> str:
-    """Latin terms match at a word start ("sue" not in "issue"); Chinese terms anywhere."""
+    """Latin terms match at a word start ("sue" not in "issue"), and short ones as whole words; Chinese terms anywhere.
+    Latin letters and digits bound a Latin word, so "用sap" and "KTV喝酒" still hold "sap" and "ktv"."""
     escaped = re.escape(term.lower())
-    return rf"\b{escaped}" if term.isascii() and term[:1].isalnum() else escaped
+    if not (term[:1].isascii() and term[:1].isalnum()):
+        return escaped
+    end = "(?![a-z0-9])" if term.isascii() and term.isalnum() and len(term) <= SHORT_WORD else ""
+    return rf"(?<![a-z0-9]){escaped}{end}"
 
 
 class DeclineRules:
-    """Compiled decline categories: `match(question)` -> the first category that fires, or None."""
+    """Compiled decline categories: `match(question)` -> the first category that fires, or None.
+    A rule's group naming a word class stands for that class's words."""
 
-    def __init__(self, categories: list[DeclineCategory]) -> None:
+    def __init__(self, categories: list[DeclineCategory], word_classes: dict[str, list[str]] | None = None) -> None:
         self.categories = categories
+        self.word_classes = word_classes or {}
         # One regex per word group; a rule is the list of its groups' regexes.
         self._compiled = [
             (
                 category,
-                _compile_rules(category.strong_rules),
-                _compile_rules(category.rules),
+                _compile_rules(self._resolved(category.strong_rules)),
+                _compile_rules(self._resolved(category.rules)),
                 {_bare(text) for text in category.whole},
                 re.compile("|".join(_term_pattern(term) for term in category.unless)) if category.unless else None,
             )
             for category in categories
         ]
+
+    def _resolved(self, rules: list[Rule]) -> list[list[list[str]]]:
+        return [[self.word_classes[group] if isinstance(group, str) else group for group in rule] for rule in rules]
+
+    def words(self) -> list[str]:
+        """Every word the rules look for (the pinyin reader's decline vocabulary)."""
+        rules = [rule for category in self.categories for rule in [*category.strong_rules, *category.rules]]
+        return [word for rule in self._resolved(rules) for group in rule for word in group]
 
     def match(self, question: str) -> DeclineCategory | None:
         text = question.lower()
@@ -126,12 +150,25 @@ def _bare(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
+    """declines.yaml, checked: no empty rule, group or word; every class a rule names exists and every class is used."""
     data = load_yaml_model(directory / "declines.yaml", DeclinesFile, AskDataError, "declines")
+    for name, words in data.word_classes.items():
+        if not re.fullmatch(r"[a-z_]+", name) or not words or any(not word.strip() for word in words):
+            raise AskDataError(f"declines.yaml: word_classes.{name}: a lowercase name and non-empty words")
+    used: set[str] = set()
     for position, category in enumerate(data.declines):
         for number, rule in enumerate([*category.strong_rules, *category.rules]):
+            where = f"declines.yaml: declines.{position}.rules.{number}"
             if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
-                raise AskDataError(f"declines.yaml: declines.{position}.rules.{number}: empty group or word")
-    return DeclineRules(list(data.declines))
+                raise AskDataError(f"{where}: empty group or word")
+            for group in rule:
+                if isinstance(group, str):
+                    if group not in data.word_classes:
+                        raise AskDataError(f"{where}: unknown word class {group!r}")
+                    used.add(group)
+    if unused := sorted(set(data.word_classes) - used):
+        raise AskDataError(f"declines.yaml: word_classes not used by any rule: {', '.join(unused)}")
+    return DeclineRules(list(data.declines), data.word_classes)
 
 
 class QueryWords(_Strict):

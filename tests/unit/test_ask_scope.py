@@ -68,3 +68,23 @@ def test_bad_files_name_the_file_and_field(tmp_path):
     (tmp_path / "declines.yaml").write_text("declines:\n  - id: x\n    message: {zh: a}\n", encoding="utf-8")
     with pytest.raises(AskDataError, match=r"declines.yaml: invalid declines\n  field declines.0.message.en"):
         load_decline_rules.__wrapped__(tmp_path)
+
+
+def test_rules_name_existing_word_classes_and_every_class_is_used(tmp_path):
+    head = "declines:\n  - id: x\n    message: {zh: a, en: b}\n"
+    (tmp_path / "declines.yaml").write_text(
+        "word_classes:\n  value: [gift]\n" + head + "    rules:\n      - [value, towhom]\n", encoding="utf-8"
+    )
+    with pytest.raises(AskDataError, match=r"declines.0.rules.0: unknown word class 'towhom'"):
+        load_decline_rules.__wrapped__(tmp_path)
+    (tmp_path / "declines.yaml").write_text(
+        "word_classes:\n  value: [gift]\n  spare: [x]\n" + head + "    rules:\n      - [value, [him]]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AskDataError, match=r"word_classes not used by any rule: spare"):
+        load_decline_rules.__wrapped__(tmp_path)
+    (tmp_path / "declines.yaml").write_text(
+        "word_classes:\n  value: [gift]\n" + head + "    rules:\n      - [value, [him]]\n", encoding="utf-8"
+    )
+    rules = load_decline_rules.__wrapped__(tmp_path)
+    assert rules.match("a gift for him") is not None and rules.match("a gift for the team") is None
