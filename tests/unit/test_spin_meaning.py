@@ -95,3 +95,22 @@ def test_what_a_difficulty_does_to_something_else_stays_an_implication(line):
 @pytest.mark.xfail(reason="known miss: 'how many' (a count, S) outweighs the hours a chore takes", strict=True)
 def test_hours_spent_on_a_chore_counted_with_how_many_is_a_problem_question():
     assert classify_spin("How many hours a week go into fixing those records?").label == "P"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "订单状态现在怎么查？",
+        "交接班靠什么？",
+        "药品效期平时怎么核对？",
+        "How do your planners check stock levels today?",
+        "How does the warehouse keep track of returns?",
+    ],
+)
+def test_how_a_task_is_done_today_is_a_situation_question(line):
+    assert classify_spin(line).label == "S"
+
+
+@pytest.mark.parametrize("line", ["交接班老是漏东西，最头疼的是哪一块？", "Why do the stock counts keep going wrong?"])
+def test_a_question_about_what_goes_wrong_stays_a_problem_question(line):
+    assert classify_spin(line).label == "P"
