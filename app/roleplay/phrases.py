@@ -119,10 +119,11 @@ class BuyerCues(_Strict):
     style_cues: dict[str, Words]
     interrogative: Words  # regular expressions: a clause that asks (a question mark or word)
     condition: Words  # regular expressions: a clause that sets up what is asked ("要是…", "if…")
+    question_words: Words  # regular expressions: a question word (not a bare mark or particle: "啊？", "records?")
 
     @model_validator(mode="after")
     def _complete(self) -> BuyerCues:
-        for field in ("interrogative", "condition"):
+        for field in ("interrogative", "condition", "question_words"):
             for pattern in getattr(self, field).all():
                 try:
                     re.compile(pattern)
@@ -142,6 +143,7 @@ class BuyerCues(_Strict):
             "business_basics": self.business_basics,
             "interrogative": self.interrogative,
             "condition": self.condition,
+            "question_words": self.question_words,
             **{f"general_asks.{key}": words for key, words in self.general_asks.items()},
             **{f"style_cues.{key}": words for key, words in self.style_cues.items()},
         }

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.coaching.llm_spin import classify_spin_llm
-from app.coaching.spin import SpinResult, classify_spin
+from app.coaching.spin import SpinResult
 from app.db import release_connection
 from app.drills.rules import DrillNotAvailable, check_attempt_allowed
 from app.errors import AppError
@@ -50,6 +50,7 @@ from app.roleplay.rewrites import model_rewrites, with_rewrites
 from app.roleplay.scenarios import Scenario
 from app.roleplay.scorecard import build_scorecard
 from app.roleplay.scripted_buyer import BuyerTurn, ScriptedBuyer, Understanding, understand
+from app.roleplay.spin_reading import read_spin
 from app.roleplay.state import SessionState, count_words
 from app.scenarios import repository
 
@@ -414,7 +415,7 @@ def decide_turn(
 
     `understood` is a model's reading of the turn (LLM mode); without it the buyer reads the turn offline.
     """
-    spin = classify_spin(rep_text)
+    spin = read_spin(scenario, rep_text)
     if understood is not None:  # the label and flags the state decided on are the ones the rep sees and stores
         spin = replace(
             spin,

@@ -77,6 +77,7 @@ _CUES_OK = {
     "style_cues": {style: {"zh": ["数据"]} for style in scripted_buyer.STYLE_CUES},
     "interrogative": {"zh": ["吗"], "en": ["\\bhow\\b"]},
     "condition": {"zh": ["^如果"]},
+    "question_words": {"zh": ["多少"], "en": ["\\bhow\\b"]},
 }
 BROKEN_CUES = {
     "a missing category": ({"general_asks": {"problem": {"zh": ["问题"]}}}, "general_asks: missing ['situation'"),
@@ -86,6 +87,7 @@ BROKEN_CUES = {
     "no company words": ({"company_asks": {}}, "company_asks: no words"),
     "a misspelt field": ({"prices": {"zh": ["价格"]}}, "prices"),
     "a pattern that does not compile": ({"condition": {"zh": ["(如果"]}}, "condition: pattern '(如果'"),
+    "a question word that does not compile": ({"question_words": {"en": ["(how"]}}, "question_words: pattern '(how'"),
 }
 
 
