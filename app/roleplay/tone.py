@@ -227,7 +227,8 @@ class ToneReader:
     strong: Matcher
     judging: Matcher
     mild: Matcher
-    outright: Matcher  # profanity, name-calling, contempt, threats, brushing off: rude in any sentence
+    outright: Matcher  # profanity, name-calling, contempt, threats: rude in any sentence
+    dismissive: Matcher  # brushing the buyer off: rude unless it is a hedged question
     doom_marker: Matcher
     doom_outcome: Matcher
     doom_softener: Matcher
@@ -257,9 +258,8 @@ class ToneReader:
             strong=Matcher.of(lexicon.evaluation.strong),
             judging=Matcher.of(lexicon.evaluation.judging),
             mild=Matcher.of(lexicon.evaluation.mild),
-            outright=Matcher.of(
-                lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat, lexicon.dismissive
-            ),
+            outright=Matcher.of(lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat),
+            dismissive=Matcher.of(lexicon.dismissive),
             doom_marker=Matcher.of(lexicon.threat.doom.marker),
             doom_outcome=Matcher.of(lexicon.threat.doom.outcome),
             doom_softener=Matcher.of(lexicon.threat.doom.softener),
@@ -331,9 +331,12 @@ class ToneReader:
         # running a rival down, even while warning the buyer about him ("那家报价低是因为功能少，您别上当")
         kind: RudeKind = "rival" if rival_aimed and not people_aimed else "insult"
         self_only = not aimed and ours
+        question = is_question_sentence(sentence)
         if self.outright.search(sentence):
             return kind
-        question = is_question_sentence(sentence)
+        # "If you can't decide alone, who else should join?" asks; "You can't decide anyway." brushes him off
+        if self.dismissive.search(sentence) and not (question and self.hedge.search(sentence)):
+            return kind
         rhetorical = self.rhetorical.search(sentence)
         if not self_only and not question and self.doom_marker.search(sentence):
             if self.doom_outcome.search(sentence) and not self.doom_softener.search(sentence):

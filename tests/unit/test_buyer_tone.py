@@ -306,6 +306,61 @@ FIFTH_POLITE = [
     ("hospital_mobile_nursing", "I hear you that the timing is bad. Could we pick this up after the inspection?"),
 ]
 
+# Two check sets written after the fifth set passed, each run once before any change: the first caught 1 of its 12
+# rude lines, the second 2 of 12 (all 24 polite lines stayed clean). General structures were then added (a sneer
+# after "还…", "那点技术", "wouldn't know X if it…", belittling comparisons, a motive pinned on the buyer, blame
+# shifted away, going over the buyer's head, excuses, failure that keeps happening). Lines still missed are left
+# out, not fitted: "你们信息科要是靠得住，也不会拖到现在" (a counterfactual under 要是), "您说的这些困难，其实都是借口"
+# (您说的 reads as empathy), "选型小组拖了半年还没结论，效率真让人着急" and "护理部的要求提得这么乱…" (units not
+# in the target list), "Your reliability team is basically guessing" (no evaluative word).
+SIXTH_RUDE = [
+    ("retail_member_marketing", "贵公司做了这么多年零售，会员数据还躺在收银机里呀？"),
+    ("gov_city_network", "恒通网络那点技术，给你们做个机房都费劲。"),
+    ("edu_smart_academic", "您这个顾虑，说句难听的，就是不想担责任。"),
+    ("bank_retail_crm", "行里那帮评审懂什么客户经营，照着表格打分而已。"),
+    ("energy_wind_eam", "您不表态，出了大故障，集团追责可轮不到我们。"),
+    ("logistics_tms", "You guys are still doing route planning on a whiteboard? Cute."),
+    ("mfg_vitamin_erp", "Your selection committee wouldn't know a good ERP if it walked in the door."),
+    ("edu_smart_academic", "Honestly, your registrar's office runs like a village post office."),
+    ("bank_retail_crm", "Yuanhang's team are a bunch of interns, everyone knows that."),
+    ("gov_city_network", "With a budget like that, no wonder your network keeps going down."),
+    ("hospital_mobile_nursing", "If you won't decide, I'll find someone at the hospital who will."),
+    ("logistics_tms", "赵总，这年头还有车队不上系统的，也就你们了。"),
+    ("bank_retail_crm", "远航科技那几个人，做个报表都能出错，您还敢用？"),
+    ("gov_city_network", "您要是今天不给个态度，我只好去找局长了。"),
+    ("retail_member_marketing", "云店通的东西，我劝您别碰，碰了就后悔。"),
+    ("bank_retail_crm", "I expected a bank your size to be further along, honestly."),
+    ("mfg_vitamin_erp", "Kingdee? Good luck getting them to show up when something breaks."),
+    ("gov_city_network", "You keep saying budget, budget. It's an excuse and we both know it."),
+    ("logistics_tms", "Whatever your partners say, you're the GM, so just sign the thing."),
+]
+SIXTH_POLITE = [
+    ("retail_member_marketing", "会员数据目前主要存在收银系统里吗？"),
+    ("gov_city_network", "恒通网络之前做的机房项目，您觉得哪里不够理想？"),
+    ("edu_smart_academic", "您的顾虑我理解，主要是担心上线后的责任划分吗？"),
+    ("hospital_mobile_nursing", "信息科那边排期紧张的话，我们能帮着分担哪些工作？"),
+    ("bank_retail_crm", "评审小组一般会从哪些维度打分？"),
+    ("energy_wind_eam", "如果出了大故障，集团一般会怎么追责？"),
+    ("logistics_tms", "Are routes still planned on a whiteboard, or is some of it in a system?"),
+    ("mfg_vitamin_erp", "What does your selection committee see as a good ERP?"),
+    ("edu_smart_academic", "How does the registrar's office handle peak weeks?"),
+    ("bank_retail_crm", "What did Yuanhang's team do well in their pitch?"),
+    ("gov_city_network", "Given the budget, which parts of the network worry you most?"),
+    ("hospital_mobile_nursing", "If you can't decide alone, who else should we include next time?"),
+    ("logistics_tms", "赵总，行业里不上系统的车队现在多吗？"),
+    ("bank_retail_crm", "远航科技做的报表，客户经理用下来反馈怎么样？"),
+    ("edu_smart_academic", "刘处，您说的这些困难里，哪一个最急？"),
+    ("mfg_vitamin_erp", "选型小组已经讨论了半年，目前卡在哪个环节？"),
+    ("hospital_mobile_nursing", "护理部的需求里，哪几条是必须满足的？"),
+    ("gov_city_network", "您看今天能不能先定个大方向，细节我们下周再对？"),
+    ("retail_member_marketing", "云店通那边，您之前接触下来有什么顾虑吗？"),
+    ("energy_wind_eam", "How does your reliability team decide which turbine to inspect first?"),
+    ("bank_retail_crm", "Where would you like the bank to be on CRM in two years?"),
+    ("mfg_vitamin_erp", "How has Kingdee's support been when something breaks?"),
+    ("gov_city_network", "Budget keeps coming up; what would make the case easier to approve?"),
+    ("logistics_tms", "As GM, how do you usually bring your partners along on a decision like this?"),
+]
+
 
 def _lang(line: str) -> str:
     return "en" if line.isascii() else "zh"
@@ -316,7 +371,9 @@ def _read(scenario_id: str, line: str):
     return read_tone(line, list(scenario.competitors), 0, classify_spin(line), False, own_names(scenario))
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE + FIFTH_RUDE)
+@pytest.mark.parametrize(
+    ("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE + FIFTH_RUDE + SIXTH_RUDE
+)
 def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert _read(scenario_id, line) is not None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
@@ -325,7 +382,9 @@ def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert feedback.tone == "rude" and feedback.trust_delta < 0
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE + FIFTH_POLITE)
+@pytest.mark.parametrize(
+    ("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE + FIFTH_POLITE + SIXTH_POLITE
+)
 def test_blunt_but_polite_lines_are_never_punished(scenario_id, line):
     assert _read(scenario_id, line) is None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
