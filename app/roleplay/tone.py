@@ -98,6 +98,7 @@ class Pressure(_Strict):
     urgency: Words
     decision: Words
     ultimatum: Words
+    suggestion: Words  # "…吧", "let's…": a proposal to decide, not a demand
 
 
 class Sharpener(_Strict):
@@ -144,6 +145,7 @@ class RudenessLexicon(_Strict):
     targets: Targets
     self_ref: Words
     insistence: Words
+    acknowledgement: Words
     reask_softener: Words
     reask_max_chars: ReaskLimits
     monologue_chars: Limits
@@ -225,7 +227,8 @@ class ToneReader:
     strong: Matcher
     judging: Matcher
     mild: Matcher
-    outright: Matcher  # profanity, name-calling, contempt, threats, brushing off: rude in any sentence
+    outright: Matcher  # profanity, name-calling, contempt, threats: rude in any sentence
+    dismissive: Matcher  # brushing the buyer off: rude unless it is a hedged question
     doom_marker: Matcher
     doom_outcome: Matcher
     doom_softener: Matcher
@@ -233,6 +236,7 @@ class ToneReader:
     urgency: Matcher
     decision: Matcher
     ultimatum: Matcher
+    suggestion: Matcher
     hedge: Matcher
     empathy: Matcher
     intensifier: Matcher
@@ -244,6 +248,7 @@ class ToneReader:
     current_way: Matcher
     self_ref: Matcher
     insistence: Matcher
+    acknowledgement: Matcher
     reask_softener: Matcher
 
     @classmethod
@@ -253,9 +258,8 @@ class ToneReader:
             strong=Matcher.of(lexicon.evaluation.strong),
             judging=Matcher.of(lexicon.evaluation.judging),
             mild=Matcher.of(lexicon.evaluation.mild),
-            outright=Matcher.of(
-                lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat, lexicon.dismissive
-            ),
+            outright=Matcher.of(lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat),
+            dismissive=Matcher.of(lexicon.dismissive),
             doom_marker=Matcher.of(lexicon.threat.doom.marker),
             doom_outcome=Matcher.of(lexicon.threat.doom.outcome),
             doom_softener=Matcher.of(lexicon.threat.doom.softener),
@@ -263,6 +267,7 @@ class ToneReader:
             urgency=Matcher.of(lexicon.pressure.urgency),
             decision=Matcher.of(lexicon.pressure.decision),
             ultimatum=Matcher.of(lexicon.pressure.ultimatum),
+            suggestion=Matcher.of(lexicon.pressure.suggestion),
             hedge=Matcher.of(lexicon.hedge),
             empathy=Matcher.of(lexicon.empathy),
             intensifier=Matcher.of(lexicon.sharpener.intensifier),
@@ -274,6 +279,7 @@ class ToneReader:
             current_way=Matcher.of(lexicon.targets.current_way),
             self_ref=Matcher.of(lexicon.self_ref),
             insistence=Matcher.of(lexicon.insistence),
+            acknowledgement=Matcher.of(lexicon.acknowledgement),
             reask_softener=Matcher.of(lexicon.reask_softener),
         )
 
@@ -308,7 +314,7 @@ class ToneReader:
             return judged
         if self._shouting(text):
             return "insult"
-        if self._pushes(sentences, asks_commitment, refusals_in_a_row, held_before, lowered):
+        if self._pushes(sentences, asks_commitment, refusals_in_a_row, held_before, text):
             return "pushy"
         if self._monologue(presented):
             return "monologue"
@@ -325,9 +331,12 @@ class ToneReader:
         # running a rival down, even while warning the buyer about him ("那家报价低是因为功能少，您别上当")
         kind: RudeKind = "rival" if rival_aimed and not people_aimed else "insult"
         self_only = not aimed and ours
+        question = is_question_sentence(sentence)
         if self.outright.search(sentence):
             return kind
-        question = is_question_sentence(sentence)
+        # "If you can't decide alone, who else should join?" asks; "You can't decide anyway." brushes him off
+        if self.dismissive.search(sentence) and not (question and self.hedge.search(sentence)):
+            return kind
         rhetorical = self.rhetorical.search(sentence)
         if not self_only and not question and self.doom_marker.search(sentence):
             if self.doom_outcome.search(sentence) and not self.doom_softener.search(sentence):
@@ -364,12 +373,12 @@ class ToneReader:
         ) >= self.lexicon.shouting.caps_share * len(words)
 
     def _pushes(
-        self, sentences: list[str], asks_commitment: bool, refusals_in_a_row: int, held_before: bool, lowered: str
+        self, sentences: list[str], asks_commitment: bool, refusals_in_a_row: int, held_before: bool, text: str
     ) -> bool:
         for sentence in sentences:
             if self.command.search(sentence) or self.ultimatum.search(sentence):
                 return True
-            if is_question_sentence(sentence) or self.hedge.search(sentence):
+            if is_question_sentence(sentence) or self.hedge.search(sentence) or self.suggestion.search(sentence):
                 continue
             if self.urgency.search(sentence) and self.decision.search(sentence):
                 self_only = self.self_ref.search(sentence) and not self.buyer.search(sentence)
@@ -377,7 +386,22 @@ class ToneReader:
                     return True
         if refusals_in_a_row >= 2 and asks_commitment:
             return True
-        return held_before and self.insistence.search(lowered)
+        if refusals_in_a_row == 1 and self._demands_again(sentences, asks_commitment, text.lower()):
+            return True
+        return held_before and self.insistence.search(text.lower())
+
+    def _demands_again(self, sentences: list[str], asks_commitment: bool, lowered: str) -> bool:
+        """Right after the buyer turned a step down (often naming who really decides), the step demanded again:
+        a statement to the buyer, not a question, that asks for it or names the decision, neither hedged, put as a
+        suggestion nor acknowledging the refusal ("那您就先定下来，院长那边回头再说"; a smaller ask comes as a question)."""
+        if not (asks_commitment or self.decision.search(lowered)):
+            return False
+        if any(is_question_sentence(sentence) for sentence in sentences):
+            return False
+        if self.self_ref.search(lowered) and not self.buyer.search(lowered):
+            return False  # an offer on the rep's own side ("我们这个月有活动，现在签最划算") is a pitch, not a demand
+        softened = self.hedge.search(lowered) or self.acknowledgement.search(lowered)
+        return not softened and not any(self.suggestion.search(sentence) for sentence in sentences)
 
     def _monologue(self, text: str) -> bool:
         limits = self.lexicon.monologue_chars

@@ -247,6 +247,120 @@ CHECK_POLITE = [
     ("bank_retail_crm", "Sounds like a real mess to clean up. Where would you start?"),
 ]
 
+# A fifth set (issue 16, "insults lower trust"), written and labelled before the third version ran, on the
+# structures a blind set showed missing: who the negativity targets (the buyer, his organisation, his people, his
+# consultant, a rival), condescension ("都这年代了还在…啊？", "you guys really still…?"), sarcasm, dismissing the
+# buyer's words, luck instead of merit, threats. The line drawn: a frank question that asks for the buyer's view
+# ("…是不是有些落后了？您怎么看？", "would it be fair to say…? how do you see it?") is blunt but polite; the same
+# judgement stated as the rep's verdict, sneered in a question ("…啊？", "wow", "huh?") or pinned on the buyer is rude.
+FIFTH_RUDE = [
+    ("bank_retail_crm", "都这个年代了，贵行还在用Excel管客户啊？"),
+    ("hospital_mobile_nursing", "您请的那位咨询顾问写的需求，说白了就是东拼西凑。"),
+    ("gov_city_network", "您说预算紧，我看是您没去争取吧。"),
+    ("mfg_vitamin_erp", "你们上次能过审，我看纯粹是运气好。"),
+    ("logistics_tms", "路通科技那种小公司，明年还在不在都难说。"),
+    ("retail_member_marketing", "您这话一听就是没做过会员运营的人说的。"),
+    ("bank_retail_crm", "你们科技部的人真的会写代码吗？"),
+    ("edu_smart_academic", "您不签，到时候评估砸了可别说我没告诉您。"),
+    ("hospital_mobile_nursing", "护士长懂什么信息化，听她的干嘛。"),
+    ("retail_member_marketing", "说了半天，您还是没明白我的意思。"),
+    ("energy_wind_eam", "那家咨询公司出的方案，外行得让人笑掉大牙。"),
+    ("gov_city_network", "你们局这网络，说出去都让人看笑话。"),
+    ("logistics_tms", "您要是连这点账都算不过来，我也没办法。"),
+    ("edu_smart_academic", "学通云那套东西，也就哄哄你们这种学校。"),
+    ("bank_retail_crm", "You guys really still run your client book off spreadsheets? Wow."),
+    ("logistics_tms", "Still dispatching trucks by phone, huh?"),
+    ("hospital_mobile_nursing", "With respect, your consultant doesn't know the first thing about nursing."),
+    ("mfg_vitamin_erp", "Let's be honest, passing that audit was pure luck."),
+    ("gov_city_network", "I don't really care what your committee thinks, I need your answer."),
+    ("energy_wind_eam", "Your maintenance crew couldn't find a fault if it bit them."),
+    ("retail_member_marketing", "It's kind of sad that a chain your size can't even run a member app."),
+    ("logistics_tms", "Sure, because phone calls and a whiteboard are working so well for you."),
+    ("gov_city_network", "Do what you like, but when the inspection fails, that's on you."),
+    ("edu_smart_academic", "Whoever wrote your requirements clearly never ran a timetable."),
+    ("bank_retail_crm", "That's cute, but that's not how banking works anymore."),
+    ("mfg_vitamin_erp", "Their consultants will bleed you dry and leave you with half a system."),
+]
+FIFTH_POLITE = [
+    ("gov_city_network", "网络这块和兄弟单位比，是不是已经有些落后了？您怎么看？"),
+    ("bank_retail_crm", "贵行现在还在用Excel管客户吗？"),
+    ("hospital_mobile_nursing", "咨询公司写的需求里，有没有哪条您觉得不太贴合实际？"),
+    ("mfg_vitamin_erp", "上次审核能顺利通过，您觉得主要靠的是什么？"),
+    ("logistics_tms", "路通科技报价比我们低不少，您担心他们后期服务跟不上吗？"),
+    ("retail_member_marketing", "您刚才说的会员流失，我没太听明白，能再讲讲吗？"),
+    ("energy_wind_eam", "既然最终是孙主任拍板，您看怎么约他一起聊比较合适？"),
+    ("edu_smart_academic", "手工排课这么多年，老师们肯定很辛苦吧？"),
+    ("bank_retail_crm", "科技部排期满了的话，我们能帮上什么忙？"),
+    ("gov_city_network", "不好意思再追问一句，预算大致是哪个量级？"),
+    ("logistics_tms", "说实话，现在这种打电话派车的方式，车多了以后还撑得住吗？"),
+    ("hospital_mobile_nursing", "健云的方案您看过了，觉得它哪点做得比较好？"),
+    ("bank_retail_crm", "Are you still tracking clients in spreadsheets, or has that moved into a system?"),
+    ("logistics_tms", "Is the phone-and-whiteboard approach still holding up at your size?"),
+    ("hospital_mobile_nursing", "How did your consultant put the requirements list together?"),
+    ("mfg_vitamin_erp", "What do you think made the difference in passing last year's audit?"),
+    ("gov_city_network", "Would it be fair to say the network is a few years behind? How do you see it?"),
+    ("energy_wind_eam", "Since the director makes the call, what would he need to see from us?"),
+    ("edu_smart_academic", "What do you like and dislike about Xuetong's product so far?"),
+    ("retail_member_marketing", "For a chain your size, has head office talked about a member app?"),
+    ("logistics_tms", "You guys really know your routes. How do you keep that knowledge when dispatchers leave?"),
+    ("hospital_mobile_nursing", "I hear you that the timing is bad. Could we pick this up after the inspection?"),
+]
+
+# Two check sets written after the fifth set passed, each run once before any change: the first caught 1 of its 12
+# rude lines, the second 2 of 12 (all 24 polite lines stayed clean). General structures were then added (a sneer
+# after "还…", "那点技术", "wouldn't know X if it…", belittling comparisons, a motive pinned on the buyer, blame
+# shifted away, going over the buyer's head, excuses, failure that keeps happening). Lines still missed are left
+# out, not fitted: "你们信息科要是靠得住，也不会拖到现在" (a counterfactual under 要是), "您说的这些困难，其实都是借口"
+# (您说的 reads as empathy), "选型小组拖了半年还没结论，效率真让人着急" and "护理部的要求提得这么乱…" (units not
+# in the target list), "Your reliability team is basically guessing" (no evaluative word).
+SIXTH_RUDE = [
+    ("retail_member_marketing", "贵公司做了这么多年零售，会员数据还躺在收银机里呀？"),
+    ("gov_city_network", "恒通网络那点技术，给你们做个机房都费劲。"),
+    ("edu_smart_academic", "您这个顾虑，说句难听的，就是不想担责任。"),
+    ("bank_retail_crm", "行里那帮评审懂什么客户经营，照着表格打分而已。"),
+    ("energy_wind_eam", "您不表态，出了大故障，集团追责可轮不到我们。"),
+    ("logistics_tms", "You guys are still doing route planning on a whiteboard? Cute."),
+    ("mfg_vitamin_erp", "Your selection committee wouldn't know a good ERP if it walked in the door."),
+    ("edu_smart_academic", "Honestly, your registrar's office runs like a village post office."),
+    ("bank_retail_crm", "Yuanhang's team are a bunch of interns, everyone knows that."),
+    ("gov_city_network", "With a budget like that, no wonder your network keeps going down."),
+    ("hospital_mobile_nursing", "If you won't decide, I'll find someone at the hospital who will."),
+    ("logistics_tms", "赵总，这年头还有车队不上系统的，也就你们了。"),
+    ("bank_retail_crm", "远航科技那几个人，做个报表都能出错，您还敢用？"),
+    ("gov_city_network", "您要是今天不给个态度，我只好去找局长了。"),
+    ("retail_member_marketing", "云店通的东西，我劝您别碰，碰了就后悔。"),
+    ("bank_retail_crm", "I expected a bank your size to be further along, honestly."),
+    ("mfg_vitamin_erp", "Kingdee? Good luck getting them to show up when something breaks."),
+    ("gov_city_network", "You keep saying budget, budget. It's an excuse and we both know it."),
+    ("logistics_tms", "Whatever your partners say, you're the GM, so just sign the thing."),
+]
+SIXTH_POLITE = [
+    ("retail_member_marketing", "会员数据目前主要存在收银系统里吗？"),
+    ("gov_city_network", "恒通网络之前做的机房项目，您觉得哪里不够理想？"),
+    ("edu_smart_academic", "您的顾虑我理解，主要是担心上线后的责任划分吗？"),
+    ("hospital_mobile_nursing", "信息科那边排期紧张的话，我们能帮着分担哪些工作？"),
+    ("bank_retail_crm", "评审小组一般会从哪些维度打分？"),
+    ("energy_wind_eam", "如果出了大故障，集团一般会怎么追责？"),
+    ("logistics_tms", "Are routes still planned on a whiteboard, or is some of it in a system?"),
+    ("mfg_vitamin_erp", "What does your selection committee see as a good ERP?"),
+    ("edu_smart_academic", "How does the registrar's office handle peak weeks?"),
+    ("bank_retail_crm", "What did Yuanhang's team do well in their pitch?"),
+    ("gov_city_network", "Given the budget, which parts of the network worry you most?"),
+    ("hospital_mobile_nursing", "If you can't decide alone, who else should we include next time?"),
+    ("logistics_tms", "赵总，行业里不上系统的车队现在多吗？"),
+    ("bank_retail_crm", "远航科技做的报表，客户经理用下来反馈怎么样？"),
+    ("edu_smart_academic", "刘处，您说的这些困难里，哪一个最急？"),
+    ("mfg_vitamin_erp", "选型小组已经讨论了半年，目前卡在哪个环节？"),
+    ("hospital_mobile_nursing", "护理部的需求里，哪几条是必须满足的？"),
+    ("gov_city_network", "您看今天能不能先定个大方向，细节我们下周再对？"),
+    ("retail_member_marketing", "云店通那边，您之前接触下来有什么顾虑吗？"),
+    ("energy_wind_eam", "How does your reliability team decide which turbine to inspect first?"),
+    ("bank_retail_crm", "Where would you like the bank to be on CRM in two years?"),
+    ("mfg_vitamin_erp", "How has Kingdee's support been when something breaks?"),
+    ("gov_city_network", "Budget keeps coming up; what would make the case easier to approve?"),
+    ("logistics_tms", "As GM, how do you usually bring your partners along on a decision like this?"),
+]
+
 
 def _lang(line: str) -> str:
     return "en" if line.isascii() else "zh"
@@ -257,7 +371,9 @@ def _read(scenario_id: str, line: str):
     return read_tone(line, list(scenario.competitors), 0, classify_spin(line), False, own_names(scenario))
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE)
+@pytest.mark.parametrize(
+    ("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE + FIFTH_RUDE + SIXTH_RUDE
+)
 def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert _read(scenario_id, line) is not None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
@@ -266,7 +382,9 @@ def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert feedback.tone == "rude" and feedback.trust_delta < 0
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE)
+@pytest.mark.parametrize(
+    ("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE + FIFTH_POLITE + SIXTH_POLITE
+)
 def test_blunt_but_polite_lines_are_never_punished(scenario_id, line):
     assert _read(scenario_id, line) is None
     _, [turn] = say(scenario_id, [line], _lang(line), trust=60)
@@ -360,6 +478,77 @@ def test_a_reask_that_acknowledges_the_refusal_is_not_pushing(lang, question, ag
     _, [held, asked] = say("logistics_tms", [question, again], lang, trust=5)
     assert held.held_back in ("trust", "sensitive")
     assert asked.tone == "ok" and asked.trust_delta >= 0
+
+
+# After the buyer turned a step down (often naming who really decides), the same ask again at once, bluntly, is
+# pushing; acknowledging the refusal or asking for something smaller is selling. Lines written for these tests.
+PUSHED_AFTER_REFUSAL = [
+    ("zh", "hospital_mobile_nursing", "陈主任，今天能不能先把采购意向定下来？", "那您就先定下来，院长那边回头再说。"),
+    ("zh", "edu_smart_academic", "刘处，今天能把合同签了吗？", "您跟分管校长说一声就行了，今天先签个意向。"),
+    (
+        "en",
+        "bank_retail_crm",
+        "Can we get the contract signed this week?",
+        "You can sign it yourself, the board will follow.",
+    ),
+    ("en", "logistics_tms", "Could you sign the order today?", "Just tell your partners it's done and sign today."),
+]
+SOFTENED_AFTER_REFUSAL = [
+    (
+        "zh",
+        "hospital_mobile_nursing",
+        "陈主任，今天能不能先把采购意向定下来？",
+        "理解，那下周能不能请院长一起坐下来聊半小时？",
+    ),
+    ("zh", "edu_smart_academic", "刘处，今天能把合同签了吗？", "明白，那评估小组里还有哪些人需要参与？"),
+    (
+        "en",
+        "bank_retail_crm",
+        "Can we get the contract signed this week?",
+        "Understood. Who else would need to see the numbers first?",
+    ),
+    (
+        "en",
+        "logistics_tms",
+        "Could you sign the order today?",
+        "Fair enough. Could we set up a call with your partners next week?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "scenario_id", "ask", "again"), PUSHED_AFTER_REFUSAL)
+def test_the_same_ask_pushed_right_after_a_refusal_lowers_trust(lang, scenario_id, ask, again):
+    _, [first, second] = say(scenario_id, [ask, again], lang, trust=30)
+    assert first.tone == "ok" and first.commitment_asked and not first.commitment_won
+    assert second.tone == "rude" and second.rude_kind == "pushy" and second.trust_delta < 0
+
+
+@pytest.mark.parametrize(("lang", "scenario_id", "ask", "again"), SOFTENED_AFTER_REFUSAL)
+def test_a_smaller_or_acknowledging_ask_after_a_refusal_is_not_pushing(lang, scenario_id, ask, again):
+    _, [first, second] = say(scenario_id, [ask, again], lang, trust=30)
+    assert first.commitment_asked and not first.commitment_won
+    assert second.tone == "ok"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_call_that_stays_rude_is_ended_by_the_buyer(lang):
+    lines = {
+        "zh": [
+            "你们请的咨询公司写的东西，说白了就是东拼西凑。",
+            "这么大的厂还靠纸质台账，也是运气好才没出事。",
+            "您不帮这个忙，以后出了问题别怪我们。",
+            "你们现在批次怎么追溯？",
+        ],
+        "en": [
+            "Your consultants clearly never ran a plant.",
+            "Still signing batch records by hand, huh?",
+            "Don't help us and when the audit fails, that's on you.",
+            "How do you trace batches today?",
+        ],
+    }[lang]
+    state, turns = say("mfg_vitamin_erp", lines[:3], lang, trust=70)
+    assert all(turn.tone == "rude" and turn.trust_delta < 0 for turn in turns)
+    assert state.finished and state.end_reason == "rudeness"
 
 
 def test_a_refused_fact_asked_after_other_good_questions_is_told():
