@@ -152,10 +152,12 @@ FIELD_DECLINED: dict[str, str | None] = {
 # everyday questions outside selling: not covered (or declined), never answered from a passage
 FIELD_NOT_COVERED = [
     "家里wifi老断怎么办",
-    "How do I get better sleep before a big day?",
     "孩子不爱写作业怎么办",
     "how do I make my resume stand out",
 ]
+# Still answered: "big" and "day" both occur in the expressive-buyer advice and weigh enough for it; making "before" a
+# stopword fixed it but cost a golden question ("...about the competitor before a visit?").
+FIELD_NOT_COVERED_KNOWN_MISSES = ["How do I get better sleep before a big day?"]
 
 # Probes still missed, kept visible: strict xfail fails the day they pass, so they move back to the list above.
 FIELD_KNOWN_MISSES: dict[str, set[str]] = {}
@@ -184,7 +186,13 @@ def test_field_out_of_scope_and_harmful_requests_are_declined(question: str, cat
     assert category is None or (match is not None and match.id == category), (question, match)
 
 
-@pytest.mark.parametrize("question", FIELD_NOT_COVERED)
+@pytest.mark.parametrize(
+    "question",
+    [
+        *FIELD_NOT_COVERED,
+        *(pytest.param(q, marks=pytest.mark.xfail(strict=True)) for q in FIELD_NOT_COVERED_KNOWN_MISSES),
+    ],
+)
 def test_field_everyday_questions_are_not_answered(question: str) -> None:
     result = ask_playbook(question, Settings(), None)
     assert not result.covered and result.citations == [], (question, result.answer)
