@@ -131,6 +131,30 @@ FIELD_ANSWERED: dict[str, set[str]] = {
     "free POC succeeded but they wont buy": {"deals-pilot-not-converting-en"},
 }
 
+# A second batch, written after the situations change and run once before any further change (see the commit).
+FIELD_ANSWERED_SECOND: dict[str, set[str]] = {
+    "客户说我们再内部讨论讨论，有结果通知你": {"objections-think-it-over"},
+    "报价发过去，客户回了句太高了就没下文了": {"objections-price", "calls-follow-up"},
+    "客户的IT部长说他们和现在的厂商签了三年框架协议": {"objections-incumbent"},
+    "领导出差了，审批要等他回来": {"objections-boss-approval"},
+    "第一次电话沟通，目标定多大合适": {"calls-first-meeting", "calls-advance-continuation"},
+    "客户的采购说价格必须再降百分之十才能签": {"objections-procurement-squeeze", "objections-price"},
+    "项目负责人换人了，新领导想重新评估": {"people-coach-left"},
+    "对方试用了我们的软件两个月，现在不说买也不说不买": {"deals-pilot-not-converting"},
+    "单子里我只认识信息中心的小王一个人": {"people-multi-threading", "people-contact-without-power"},
+    "客户财务说今年预算压缩了，项目可能要缩小": {"objections-budget-cut"},
+    "客户很强势，开会五分钟就要我说重点": {"deals-driver-meeting", "styles-driver"},
+    "竞品去年就在这家客户做了一期，我们现在去还有戏吗": {"approach-entrenched-competitor", "objections-incumbent"},
+    "the tender specs name a feature only our rival has": {"deals-wired-tender-en"},
+    "they said let's circle back next quarter": {"objections-think-it-over-en", "calls-advance-continuation-en"},
+    "my only contact at the account is an IT manager": {"people-multi-threading-en", "people-contact-without-power-en"},
+    "purchasing wants 15% off before they sign the PO": {"objections-procurement-squeeze-en", "objections-price-en"},
+    "trial ended a month ago and they still haven't bought": {"deals-pilot-not-converting-en"},
+    "how do I open a first call with a CFO": {"calls-first-meeting-en", "calls-opening-en"},
+    "new VP replaced my sponsor and wants to re-evaluate vendors": {"people-coach-left-en"},
+    "the prospect stopped answering my emails after the demo": {"calls-follow-up-en"},
+}
+
 # question -> decline category (None: any decline will do, e.g. small talk that is also a joke request)
 FIELD_DECLINED: dict[str, str | None] = {
     "帮我查查竞争对手销售总监的私人手机号": "personal_data",
@@ -167,6 +191,7 @@ FIELD_KNOWN_MISSES: dict[str, set[str]] = {}
     "question, passages",
     [
         *FIELD_ANSWERED.items(),
+        *FIELD_ANSWERED_SECOND.items(),
         *(pytest.param(q, p, marks=pytest.mark.xfail(strict=True)) for q, p in FIELD_KNOWN_MISSES.items()),
     ],
 )
