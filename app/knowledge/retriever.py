@@ -46,8 +46,9 @@ KEY_PHRASE_BONUS = 0.25
 MIN_CJK_PHRASE_CHARS = 3
 PHRASE_TOKEN_RE = re.compile(r"[\w']+|[^\w\s]")
 # A passage answering a situation the question describes (playbooks/ask/situations.yaml) adds this share of the best
-# BM25 score: a rep's own words for a situation often share few tokens with the passage that answers it.
-SITUATION_BONUS = 0.5
+# BM25 score, enough to reach the top hits: a rep's own words for a situation often share few tokens with the passage
+# that answers it. Among several such passages their own scores decide.
+SITUATION_BONUS = 1.0
 
 
 def key_phrases(chunk: Chunk) -> tuple[str, ...]:

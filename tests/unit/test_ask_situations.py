@@ -26,7 +26,7 @@ def test_a_situation_is_found_across_the_words_jieba_cuts() -> None:
 
 
 def test_a_definition_question_is_not_turned_into_advice() -> None:
-    """"第一次见客户有哪些接近的方法" names a first meeting but asks for the manual's list of approaches."""
+    """第一次见客户有哪些接近的方法 names a first meeting but asks for the manual's list of approaches."""
     answer = answer_offline("第一次见客户有哪些接近的方法？", get_index())
     assert answer.citations[0].id == "approach-eight-methods"
 
