@@ -155,6 +155,28 @@ FIELD_ANSWERED_SECOND: dict[str, set[str]] = {
     "the prospect stopped answering my emails after the demo": {"calls-follow-up-en"},
 }
 
+# A third batch, written after the second batch's fixes and run once before any further change (see the commit):
+# an estimate on unseen questions, including everyday questions that use a situation's words.
+FIELD_ANSWERED_THIRD: dict[str, set[str]] = {
+    "客户老说等等看，等什么也不说": {"objections-think-it-over"},
+    "对方嫌我们比同行报价高出一截": {"objections-price", "objections-cheaper-competitor"},
+    "甲方对接人说要先走内部审批流程，让我别急": {"objections-boss-approval", "people-find-decision-maker"},
+    "刚接手一个老客户，原来的销售离职了，从哪下手": {"people-coach-left"},
+    "客户试用期快结束了，怎么推动签约": {"deals-pilot-not-converting"},
+    "the economic buyer never shows up to our meetings": {
+        "people-find-decision-maker-en",
+        "people-meeting-executives-en",
+    },
+    "prospect says our price is double what they pay now": {"objections-price-en", "objections-cheaper-competitor-en"},
+    "how should I prep for a discovery call with a bank": {"calls-first-meeting-en"},
+}
+FIELD_NOT_COVERED_THIRD = [
+    "我家孩子一直说再考虑考虑要不要学钢琴",
+    "老婆嫌我买的手机太贵了",
+    "my landlord went silent about the deposit",
+    "第一次去健身房要注意什么",
+]
+
 # question -> decline category (None: any decline will do, e.g. small talk that is also a joke request)
 FIELD_DECLINED: dict[str, str | None] = {
     "帮我查查竞争对手销售总监的私人手机号": "personal_data",
@@ -192,6 +214,7 @@ FIELD_KNOWN_MISSES: dict[str, set[str]] = {}
     [
         *FIELD_ANSWERED.items(),
         *FIELD_ANSWERED_SECOND.items(),
+        *FIELD_ANSWERED_THIRD.items(),
         *(pytest.param(q, p, marks=pytest.mark.xfail(strict=True)) for q, p in FIELD_KNOWN_MISSES.items()),
     ],
 )
@@ -215,6 +238,7 @@ def test_field_out_of_scope_and_harmful_requests_are_declined(question: str, cat
     "question",
     [
         *FIELD_NOT_COVERED,
+        *FIELD_NOT_COVERED_THIRD,
         *(pytest.param(q, marks=pytest.mark.xfail(strict=True)) for q in FIELD_NOT_COVERED_KNOWN_MISSES),
     ],
 )
