@@ -171,9 +171,7 @@ FIELD_ANSWERED_THIRD: dict[str, set[str]] = {
     "how should I prep for a discovery call with a bank": {"calls-first-meeting-en"},
 }
 FIELD_NOT_COVERED_THIRD = [
-    "我家孩子一直说再考虑考虑要不要学钢琴",
     "老婆嫌我买的手机太贵了",
-    "my landlord went silent about the deposit",
     "第一次去健身房要注意什么",
 ]
 
@@ -203,7 +201,14 @@ FIELD_NOT_COVERED = [
 ]
 # Still answered: "big" and "day" both occur in the expressive-buyer advice and weigh enough for it; making "before" a
 # stopword fixed it but cost a golden question ("...about the competitor before a visit?").
-FIELD_NOT_COVERED_KNOWN_MISSES = ["How do I get better sleep before a big day?"]
+# Third batch: a situation's words about something else (a child weighing piano lessons, a landlord) still reach the
+# situation's advice; requiring a sales word in the question fixed them but lost five practical probes
+# ("第一次电话沟通，目标定多大合适" names no customer).
+FIELD_NOT_COVERED_KNOWN_MISSES = [
+    "How do I get better sleep before a big day?",
+    "我家孩子一直说再考虑考虑要不要学钢琴",
+    "my landlord went silent about the deposit",
+]
 
 # Probes still missed, kept visible: strict xfail fails the day they pass, so they move back to the list above.
 FIELD_KNOWN_MISSES: dict[str, set[str]] = {}
