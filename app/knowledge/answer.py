@@ -190,6 +190,8 @@ def asks_for_definition(question: str) -> bool:
 
 def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     """Whether the question says enough of a how-to passage's situation for its advice to apply."""
+    if chunk.id in index.situation_passages(question):
+        return True
     weight = index.matched_weight(question, chunk)
     coverage = index.coverage(question, chunk)
     if weight >= MIN_HOW_TO_WEIGHT or (weight >= MIN_MATCHED_WEIGHT and coverage >= HOW_TO_SHORT_COVERAGE):
@@ -210,6 +212,16 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
         for chunk, score in hits[1:4]:
             if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
                 return chunk, score
+    if not asks_for_definition(question):
+        # A passage answering the situation the question describes beats one that merely shares more words.
+        # Advice (lead and steps) first, then a reference passage.
+        situated = [
+            (chunk, score)
+            for chunk, score in hits
+            if chunk.id in index.situation_passages(question) and chunk_language(chunk) == lang
+        ]
+        if situated:
+            return next(((chunk, score) for chunk, score in situated if is_how_to(chunk)), situated[0])
     if not is_how_to(best_chunk):
         return hits[0]
     if chunk_language(best_chunk) == lang:
@@ -271,7 +283,10 @@ def _step_for_the_rest(
 
 
 def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
-    """Whether the chunk shares enough of the question's informative words to answer it."""
+    """Whether the chunk shares enough of the question's informative words to answer it, or answers a situation
+    the question describes."""
+    if chunk.id in index.situation_passages(question):
+        return True
     weight = index.matched_weight(question, chunk)
     if weight < MIN_MATCHED_WEIGHT:
         return False
@@ -300,7 +315,8 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
     english = not is_chinese(question)
     lang: Lang = "en" if english else "zh"
-    hits = index.search(question, k=5)
+    # A definition question asks about a method, not a situation: the situation bonus would favour advice.
+    hits = index.search(question, k=5, situations=not asks_for_definition(question))
     if not hits:
         return not_covered_answer(question)
     best_chunk, best_score = _pick(question, hits, index)

@@ -119,12 +119,12 @@ def embed_function(endpoint: EmbeddingsEndpoint) -> EmbedFn:
 class FusedIndex(KnowledgeIndex):
     """BM25 and dense rankings fused by reciprocal rank; BM25 alone while the endpoint is unavailable."""
 
-    def search(self, query: str, k: int = 5) -> list[tuple[Chunk, float]]:
+    def search(self, query: str, k: int = 5, situations: bool = True) -> list[tuple[Chunk, float]]:
         try:
-            return super().search(query, k)
+            return super().search(query, k, situations)
         except EmbeddingUnavailable as error:
             logger.warning("embeddings unavailable, BM25 only for this question: %s", error)
-            return self.bm25_ranking(query, k)
+            return self.bm25_ranking(query, k, situations)
 
 
 _built: dict[EmbeddingsEndpoint, FusedIndex] = {}

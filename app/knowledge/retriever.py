@@ -16,8 +16,15 @@ from langchain_core.retrievers import BaseRetriever
 
 from app.config import REPO_ROOT
 from app.knowledge.chunks import Chunk, key_terms_line, load_chunks, strip_key_terms
-from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import character_frequency, is_dictionary_word, query_term_groups, tokenize
+from app.knowledge.sources import load_situations, load_sources
+from app.knowledge.tokenize import (
+    character_frequency,
+    is_chinese,
+    is_dictionary_word,
+    mostly_chinese,
+    query_term_groups,
+    tokenize,
+)
 
 # Embeds a batch of texts into vectors (same shape as LangChain's Embeddings.embed_documents).
 EmbedFn = Callable[[list[str]], Sequence[Sequence[float]]]
@@ -38,6 +45,10 @@ CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
 KEY_PHRASE_BONUS = 0.25
 MIN_CJK_PHRASE_CHARS = 3
 PHRASE_TOKEN_RE = re.compile(r"[\w']+|[^\w\s]")
+# A passage answering a situation the question describes (playbooks/ask/situations.yaml) adds this share of the best
+# BM25 score, enough to reach the top hits: a rep's own words for a situation often share few tokens with the passage
+# that answers it. Among several such passages their own scores decide.
+SITUATION_BONUS = 1.0
 
 
 def key_phrases(chunk: Chunk) -> tuple[str, ...]:
@@ -101,6 +112,7 @@ class KnowledgeIndex:
         for position, chunk in enumerate(chunks):
             for phrase in key_phrases(chunk):
                 self._phrase_chunks.setdefault(phrase, []).append(position)
+        self._chinese = [mostly_chinese(strip_key_terms(chunk.text)) for chunk in chunks]
         self._cjk_phrase_lengths = sorted({len(p) for p in self._phrase_chunks if CJK_CHAR_RE.search(p)})
         self._max_phrase_words = max(
             (p.count(" ") + 1 for p in self._phrase_chunks if not CJK_CHAR_RE.search(p)), default=0
@@ -140,8 +152,9 @@ class KnowledgeIndex:
     def ids(self) -> list[str]:
         return [chunk.id for chunk in self.chunks]
 
-    def bm25_ranking(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """Top-k chunks by BM25 score; chunks sharing no token with the query are left out."""
+    def bm25_ranking(self, query: str, k: int, situations: bool = True) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by BM25 score; chunks sharing no token with the query are left out, unless they answer a
+        situation the question describes (with `situations`)."""
         query_tokens = list(dict.fromkeys(token for group in self.query_groups(query) for token in group))
         if not query_tokens:
             return []
@@ -153,8 +166,22 @@ class KnowledgeIndex:
             for position in phrased:
                 if scores[position] > 0:
                     scores[position] += bonus
+        if situations and (situated := self._situation_positions(query)):
+            # The passages answering a situation the question describes, in its language, even sharing no word.
+            bonus = SITUATION_BONUS * (float(scores.max()) or 1.0)
+            for position in situated:
+                scores[position] += bonus
         order = np.argsort(-scores, kind="stable")[:k]
         return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def situation_passages(self, query: str) -> frozenset[str]:
+        """Ids of the passages answering a situation the question describes (situations.yaml), in this index."""
+        return frozenset(chunk_id for chunk_id in load_situations().passages(query) if chunk_id in self._position)
+
+    def _situation_positions(self, query: str) -> list[int]:
+        chinese = is_chinese(query)
+        positions = (self._position[chunk_id] for chunk_id in self.situation_passages(query))
+        return sorted(position for position in positions if self._chinese[position] == chinese)
 
     def _key_phrase_chunks(self, query: str) -> list[int]:
         """Positions of the chunks with a key-term phrase (two words or more, or three Chinese characters or more)
@@ -179,12 +206,12 @@ class KnowledgeIndex:
         order = np.argsort(-similarities, kind="stable")[:k]
         return [(self.chunks[i], float(similarities[i])) for i in order]
 
-    def search(self, query: str, k: int = 5) -> list[tuple[Chunk, float]]:
+    def search(self, query: str, k: int = 5, situations: bool = True) -> list[tuple[Chunk, float]]:
         """Best chunks for the query, best first. BM25 scores alone, or RRF scores when dense is on."""
         if self._embed is None:
-            return self.bm25_ranking(query, k)
+            return self.bm25_ranking(query, k, situations)
         depth = max(k, DENSE_DEPTH)
-        lexical = [chunk.id for chunk, _ in self.bm25_ranking(query, depth)]
+        lexical = [chunk.id for chunk, _ in self.bm25_ranking(query, depth, situations)]
         dense = [chunk.id for chunk, _ in self.dense_ranking(query, depth)]
         fused = reciprocal_rank_fusion([lexical, dense])[:k]
         return [(self._by_id[chunk_id], score) for chunk_id, score in fused]

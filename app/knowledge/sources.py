@@ -148,6 +148,13 @@ def _bare(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
+def _check_rules(rules: list[list[list[str]]], where: str) -> None:
+    """A rule is a non-empty list of non-empty word groups of non-blank words."""
+    for number, rule in enumerate(rules):
+        if not rule or any(not group or any(not term.strip() for term in group) for group in rule):
+            raise AskDataError(f"{where}.rules.{number}: empty group or word")
+
+
 @lru_cache(maxsize=4)
 def load_decline_rules(directory: Path = ASK_DATA_DIR) -> DeclineRules:
     """declines.yaml, checked: no empty rule, group or word; every class a rule names exists and every class is used."""
@@ -185,3 +192,40 @@ def load_query_words(directory: Path = ASK_DATA_DIR) -> QueryWords:
         if not word.strip() or not synonyms or any(not synonym.strip() for synonym in synonyms):
             raise AskDataError(f"query_words.yaml: synonyms.{word}: empty word or synonym list")
     return data
+
+
+class Situation(_Strict):
+    """A situation reps describe (situations.yaml): rules of word groups that name it, and the passages answering it."""
+
+    id: str = Field(pattern=r"^[a-z_0-9]+$")
+    passages: list[str] = Field(min_length=1)
+    rules: list[list[list[str]]] = Field(min_length=1)
+
+
+class SituationsFile(_Strict):
+    situations: list[Situation] = Field(min_length=1)
+
+
+class SituationRules:
+    """Compiled situations: `passages(question)` -> the ids of the passages of every situation the question names."""
+
+    def __init__(self, situations: list[Situation]) -> None:
+        self.situations = situations
+        self._compiled = [(situation, _compile_rules(situation.rules)) for situation in situations]
+
+    def passages(self, question: str) -> frozenset[str]:
+        text = question.lower()
+        return frozenset(
+            passage for situation, rules in self._compiled if _fires(rules, text) for passage in situation.passages
+        )
+
+
+@lru_cache(maxsize=4)
+def load_situations(directory: Path = ASK_DATA_DIR) -> SituationRules:
+    data = load_yaml_model(directory / "situations.yaml", SituationsFile, AskDataError, "situations")
+    ids = [situation.id for situation in data.situations]
+    if len(set(ids)) != len(ids):
+        raise AskDataError("situations.yaml: situation ids must be unique")
+    for position, situation in enumerate(data.situations):
+        _check_rules(situation.rules, f"situations.yaml: situations.{position}")
+    return SituationRules(list(data.situations))
