@@ -16,7 +16,7 @@ from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.i18n import LANGS
+from app.i18n import LANGS, Lang
 from app.playbook.data import load_yaml_model
 from app.roleplay.scenarios import CATEGORIES, CommunicationStyle
 
@@ -85,11 +85,26 @@ class ToneLexicon(_Strict):
     injection: Words
 
 
+class FactTextSimilarity(_Strict):
+    """How much a question's likeness to a hidden fact's own text counts when ranking the facts it may be about."""
+
+    # added to a candidate's rank at the best likeness among the candidates, per language of the question
+    rank_weight: dict[Lang, float]
+    # A question at least this like one fact's text (and alone_lead times more than any other untold fact's) is about
+    # that fact even when no keyword names it; a language without a value never counts likeness alone.
+    alone_min: dict[Lang, float]
+    alone_lead: float = Field(ge=1)
+    alone_pieces: int = Field(ge=1)  # ... sharing at least this many pieces with it (one echoed word is no topic)
+    stop_characters: str  # Chinese characters that make a character pair say nothing about a topic ("的", "吗")
+
+
 class TopicWords(_Strict):
-    """The topic matcher's tables: concept name -> surface forms (in order), and words that name no topic."""
+    """The topic matcher's tables: concept name -> surface forms (in order), words that name no topic, and the
+    weights of the likeness to a fact's own text."""
 
     concepts: dict[str, list[str]] = Field(min_length=1)
     generic_terms: Words
+    fact_text: FactTextSimilarity
 
     @model_validator(mode="after")
     def _surfaces(self) -> TopicWords:

@@ -20,13 +20,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.coaching.spin import SpinLabel
+from app.i18n import Lang
 from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import Ask, SpinLike, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
 from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
 from app.roleplay.tone import RudeKind, short_forms, tone_reader
-from app.roleplay.topics import TopicMatch, mentions, topic_index
+from app.roleplay.topics import FACT_TEXT, MIN_TERM_SCORE, TopicMatch, likeness_language, mentions, topic_index
 
 # --- rules of the buyer (trust deltas are on the 0..100 trust scale) ----------------------------
 
@@ -294,6 +295,24 @@ def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
 _NO_MATCH = TopicMatch()
 
 
+def _chain_kept(ranked: list[Fact], by_words: list[Fact]) -> list[Fact]:
+    """The candidates as the likeness to the facts' texts ranks them, except that a fact never jumps ahead of its own
+    untold prerequisite that the keywords ranked first: the buyer tells the step before ("给药出了差错会怎样？"
+    before any check trouble is out gets the check trouble first)."""
+    place = {fact.id: index for index, fact in enumerate(by_words)}
+    by_id = {fact.id: fact for fact in ranked}
+    ordered: list[Fact] = []
+    for fact in ranked:
+        ordered += [
+            by_id[required]
+            for required in fact.requires
+            if required in by_id and place[required] < place[fact.id] and by_id[required] not in ordered
+        ]
+        if fact not in ordered:
+            ordered.append(fact)
+    return ordered
+
+
 class ScriptedBuyer:
     """Deterministic buyer for one scenario. `reply` never mutates its input state; it returns a new one."""
 
@@ -301,6 +320,9 @@ class ScriptedBuyer:
         self.scenario = scenario
         self.style = scenario.persona.communication_style
         self._focus_matches: dict[str, TopicMatch] = {}  # the question clause's matches, set by _topic_matches
+        self._likeness: dict[str, float] = {}  # the rep text's likeness to each fact's own text, ditto
+        self._likeness_lang: Lang = "zh"  # ... measured against the facts' texts in this language
+        self._shared_pieces: dict[str, int] = {}  # ... and how many pieces of each fact's text it has
 
     # --- public API -----------------------------------------------------------
 
@@ -522,8 +544,11 @@ class ScriptedBuyer:
         clearest = max((evidence(fact_id) for fact_id in matches if fact_id not in told), default=0.0)
         ranked = []
         card_only: list[Fact] = []
+        echoed = self._echoed_fact(told)
         for index, fact in enumerate(askable):
             match = matches[fact.id]
+            if not match.on_topic and fact.id == echoed:
+                match = TopicMatch(term_score=MIN_TERM_SCORE)  # no keyword, but the question echoes its very text
             if not match.on_topic:
                 if match.card_only:
                     card_only.append(fact)
@@ -550,7 +575,34 @@ class ScriptedBuyer:
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
         if not ranked:  # named only by words of the card's size line, and of the question's own kind: the fallback
             return [fact for fact in card_only if self.scenario.category_of(fact.id) == category][:1]
+        # Between candidates, the one whose own text the question echoes most wins ties and near ties.
+        likeness = self._likeness
+        best_likeness = max((likeness.get(fact.id, 0.0) for *_, fact in ranked), default=0.0)
+        if best_likeness > 0:
+            weight = FACT_TEXT.rank_weight.get(self._likeness_lang, 0.0) / best_likeness
+            by_words = [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
+            ranked = [(rank - weight * likeness.get(fact.id, 0.0), index, fact) for rank, index, fact in ranked]
+            return _chain_kept([fact for *_, fact in sorted(ranked, key=lambda item: item[:2])], by_words)
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
+
+    def _echoed_fact(self, told: set[str]) -> str | None:
+        """The untold fact whose own text the question echoes clearly more than any other's (see FACT_TEXT), if any:
+        a question in words no keyword list has can still be plainly about one fact."""
+        likeness = sorted(
+            ((value, fact_id) for fact_id, value in self._likeness.items() if fact_id not in told), reverse=True
+        )
+        least = FACT_TEXT.alone_min.get(self._likeness_lang)
+        if not likeness or least is None:
+            return None
+        best, fact_id = likeness[0]
+        runner_up = likeness[1][0] if len(likeness) > 1 else 0.0
+        if (
+            best >= least
+            and best >= FACT_TEXT.alone_lead * runner_up
+            and self._shared_pieces.get(fact_id, 0) >= FACT_TEXT.alone_pieces
+        ):
+            return fact_id
+        return None
 
     def _answer_question(
         self,
@@ -683,7 +735,14 @@ class ScriptedBuyer:
         if following and (mentions(rep_text, REFERS_BACK) or mentions(rep_text, GENERAL_ASKS[category])):
             return following[:1]
         if mentions(rep_text, GENERAL_ASKS[category]):
-            return ready[:1]
+            # The next thing of that kind on his mind: one whose grounds are told, else, once he has told one of
+            # that kind ("What else goes wrong?"), one a step ahead (see askable_facts). A vague opener ("有什么痛点
+            # 吗？") before anything of the kind is out gets no fact a step ahead.
+            if ready or not any(self.scenario.category_of(fact_id) == category for fact_id in revealed):
+                return ready[:1]
+            return [
+                fact for fact in askable_facts(self.scenario, new) if self.scenario.category_of(fact.id) == category
+            ][:1]
         return []
 
     def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
@@ -727,6 +786,9 @@ class ScriptedBuyer:
         rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
         matches = {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
+        self._likeness = index.text_likeness(rep_text)
+        self._likeness_lang = likeness_language(rep_text)
+        self._shared_pieces = index.shared_pieces(rep_text)
         focus = question_focus(rep_text)
         self._focus_matches = {}
         if focus and focus != rep_text:

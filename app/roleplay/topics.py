@@ -21,12 +21,15 @@ Usage:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import get_args
 
 from pypinyin import lazy_pinyin
 
+from app.i18n import Lang
 from app.knowledge.tokenize import is_chinese, stem_english, tokenize, word_frequency
 from app.roleplay.phrases import topic_words
 from app.roleplay.scenarios import Fact, Scenario, load_scenarios
@@ -67,6 +70,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {name: tuple(forms) for name, forms in to
 # English words are compared as tokenize() gives them, lightly stemmed ("currently" -> "current").
 GENERIC_TERMS: frozenset[str] = frozenset(topic_words().generic_terms.all())
 GENERIC_TERMS = GENERIC_TERMS | {stem_english(word) for word in GENERIC_TERMS if word.isascii()}
+
+# The likeness to a fact's own text (concepts.yaml, fact_text): Chinese pairs of characters without a stop character.
+FACT_TEXT = topic_words().fact_text
+_STOP_CHARACTERS = frozenset(FACT_TEXT.stop_characters)
+_CJK_RUNS = re.compile(r"[\u4e00-\u9fff]+")
 
 _NUMERAL_ONLY = re.compile(r"^[0-9零一二三四五六七八九十百千万亿两几多余个半来]+[年月天个次户台人家种位]?$")
 
@@ -193,6 +201,27 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(terms - GENERIC_TERMS)
 
 
+def text_pieces(text: str) -> frozenset[str]:
+    """The pieces a text is compared by with a fact's own text: for Chinese, every pair of adjacent characters that
+    holds no stop character and is no numeral nor generic word (需求, 问题) ("查一个客户的全貌" gives 客户, 全貌); latin words (AUM, Excel, any
+    English text) as stemmed content tokens."""
+    pieces: set[str] = set()
+    for run in _CJK_RUNS.findall(text):
+        for start in range(len(run) - 1):
+            pair = run[start : start + 2]
+            if not (_STOP_CHARACTERS & set(pair)) and not _NUMERAL_ONLY.match(pair) and pair not in GENERIC_TERMS:
+                pieces.add(pair)
+    latin = _CJK_RUNS.sub(" ", text)
+    if _LATIN_CHAR.search(latin.lower()):
+        pieces.update(token for token in tokenize(latin) if token not in GENERIC_TERMS and len(token) >= 2)
+    return frozenset(pieces)
+
+
+def likeness_language(text: str) -> Lang:
+    """The language of the facts' texts a rep's text is compared with: Chinese for Chinese text, else English."""
+    return "zh" if is_chinese(text) else "en"
+
+
 @dataclass(frozen=True)
 class TopicMatch:
     """How a rep's text touches one fact: keyword hits (the longest one named) and weighted shared words."""
@@ -259,6 +288,21 @@ class TopicIndex:
         self._vocabulary_zh: frozenset[str] = frozenset()
         self._vocabulary: frozenset[str] | None = None
         self._found: list[str] = []
+        # pieces of each fact's own text per language, weighed by inverse document frequency over the scenario's facts
+        self._text_pieces: dict[Lang, dict[str, frozenset[str]]] = {"zh": {}, "en": {}}
+        self._piece_weights: dict[Lang, dict[str, float]] = {"zh": {}, "en": {}}
+        facts_all = scenario.all_facts()
+        for lang in get_args(Lang):
+            pieces_of = {
+                fact.id: text_pieces(fact.text if lang == "zh" else (getattr(fact, "text_en", None) or fact.text))
+                for fact in facts_all
+            }
+            using: dict[str, int] = {}
+            for pieces in pieces_of.values():
+                for piece in pieces:
+                    using[piece] = using.get(piece, 0) + 1
+            self._text_pieces[lang] = pieces_of
+            self._piece_weights[lang] = {piece: math.log(len(facts_all) / count) for piece, count in using.items()}
         for facts in scenario.facts.by_category().values():
             for fact in facts:
                 words = {fact.text, getattr(fact, "text_en", None) or "", *fact.topics.all()} - {""}
@@ -347,6 +391,21 @@ class TopicIndex:
                     break
             start += 1
         return "".join(chars)
+
+    def text_likeness(self, text: str) -> dict[str, float]:
+        """How much of each fact's own text the rep's text says: the weights of the pieces they share (Chinese text
+        against the facts' Chinese, anything else against their English)."""
+        lang = likeness_language(text)
+        pieces, weights = text_pieces(text), self._piece_weights[lang]
+        return {
+            fact_id: round(sum(weights[piece] for piece in sorted(pieces & own)), 4)
+            for fact_id, own in self._text_pieces[lang].items()
+        }
+
+    def shared_pieces(self, text: str) -> dict[str, int]:
+        """How many pieces of each fact's own text the rep's text has (see text_likeness)."""
+        pieces = text_pieces(text)
+        return {fact_id: len(pieces & own) for fact_id, own in self._text_pieces[likeness_language(text)].items()}
 
     def terms(self, text: str) -> frozenset[str]:
         """The content terms of a rep's text (compute once per turn, pass to match)."""
@@ -531,4 +590,15 @@ def topic_index(scenario: Scenario) -> TopicIndex:
     return cached[1]
 
 
-__all__ = ["CONCEPTS", "TopicIndex", "TopicMatch", "contains", "content_terms", "mentions", "topic_index"]
+__all__ = [
+    "CONCEPTS",
+    "FACT_TEXT",
+    "TopicIndex",
+    "TopicMatch",
+    "contains",
+    "content_terms",
+    "likeness_language",
+    "mentions",
+    "text_pieces",
+    "topic_index",
+]

@@ -32,6 +32,8 @@ def test_surface_order_is_kept_so_the_first_form_found_names_the_concept():
     assert list(topics.CONCEPTS) == list(topic_words().concepts)
 
 
+# A valid fact_text block, so each broken file below fails on its own fault only.
+FACT_TEXT = 'fact_text: {rank_weight: {zh: 1.0, en: 1.0}, alone_min: {zh: 2.0}, alone_lead: 2.0, alone_pieces: 2, stop_characters: "的"}\n'
 BROKEN = {
     "an unknown language": (
         'concepts:\n  系统: ["系统"]\ngeneric_terms: {zh: ["现在"], en: ["how"], de: ["wie"]}\n',
@@ -40,6 +42,11 @@ BROKEN = {
     "a repeated surface form": ('concepts:\n  系统: ["系统", "系统"]\ngeneric_terms: {}\n', "concepts.系统: repeated"),
     "a capital letter": ('concepts:\n  系统: ["Software"]\ngeneric_terms: {}\n', "concepts.系统: surface forms"),
     "no concepts": ("concepts: {}\ngeneric_terms: {}\n", "concepts"),
+    "a likeness weight for an unknown language": (
+        'concepts:\n  系统: ["系统"]\ngeneric_terms: {}\n'
+        'fact_text: {rank_weight: {de: 1.0}, alone_min: {}, alone_lead: 2.0, alone_pieces: 2, stop_characters: ""}\n',
+        "fact_text.rank_weight.de",
+    ),
 }
 
 
@@ -47,7 +54,7 @@ BROKEN = {
 def test_a_broken_concepts_file_names_the_file_and_field(tmp_path, case):
     text, field = BROKEN[case]
     path = tmp_path / "broken_concepts.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text if "fact_text" in text else text + FACT_TEXT, encoding="utf-8")
     with pytest.raises(PhraseDataError) as raised:
         load_topic_words(path)
     assert "broken_concepts.yaml" in str(raised.value) and field in str(raised.value)
