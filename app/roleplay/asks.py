@@ -123,6 +123,15 @@ def _addressed(clause: str) -> bool:
     return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
 
 
+def _asks_for_order(clauses: list[str], customer_clauses: list[str]) -> bool:
+    """Order words or an order form (the customer's part) outside a lead-in that restates the buyer's situation:
+    "I know the director makes the purchase decision. Would you pilot it on two wards?" asks for a pilot."""
+    cues = get_rubric().asks
+    asked = [clause for clause in clauses if not cues.matches("context_lead", clause)]
+    customer_asked = [clause for clause in customer_clauses if clause in asked]
+    return mentions("，".join(asked), cues.order.all()) or cues.matches("order_forms", "，".join(customer_asked))
+
+
 def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
     """order | advance | continuation | none for one rep turn, read on the structure of the line.
 
@@ -154,12 +163,13 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         cues.is_request(text)
         or cues.matches("proposal_forms", text)
         or any(cues.matches("proposal_forms", clause) for clause in clauses)
+        or cues.matches("permission_forms", text)
     )
-    order = mentions(text, cues.order.all()) or cues.matches("order_forms", customer_part)
+    order = _asks_for_order(clauses, customer_clauses)
     if order and request:
         return Ask("order", dated=True)  # "您要是觉得没问题，咱们就把单下了吧？": buying now, whatever its topic
     dated = cues.matches("dated", text)
-    about_today = cues.matches("situation_question", text) and not dated
+    about_today = cues.matches("situation_question", cues.without("permission_forms", text)) and not dated
     if spin.is_question and about_today and (not request or spin.label != "other"):
         return Ask("none")  # "王总平时会参加这类讨论吗？", "Who usually reviews proposals?" ask about today
     if is_price_offer(text) and not spin.is_question:

@@ -129,6 +129,9 @@ class AskCues(_PatternCues):
     # Plain words (matched as keywords, not patterns):
     offers: Words  # a price or discount offer ("打折", "cheaper"): premature unless the buyer raised price
     pitch_refers_back: Words  # the rep ties a pitch to what the buyer said ("您刚才提到", "as you said")
+    # Regular expressions again, read by app.roleplay.asks:
+    permission_forms: Words  # asking leave or agreement ("mind if I", "…OK?"): a proposal; its "if" is no hypothetical
+    context_lead: Words  # a clause restating the buyer's situation ("I know X signs"): its order words are context
 
     PATTERNS = (
         "request_forms",
@@ -148,6 +151,8 @@ class AskCues(_PatternCues):
         "order_forms",
         "situation_question",
         "proposal_forms",
+        "permission_forms",
+        "context_lead",
     )
 
     def is_request(self, text: str) -> bool:

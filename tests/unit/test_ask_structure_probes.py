@@ -1,0 +1,108 @@
+"""Probe lines for the ask kinds, round 3 (issue 16 item 1), written and labelled before the rules were changed.
+
+None of these wordings comes from an evaluation file. They probe structure: who acts (the customer or the seller),
+what the customer is asked to do (convene people, hand over data, introduce, host a visit, decide, sign), whether
+the step is concrete (a person, a time, an object: advance) or vague further contact (continuation), and whether
+the decision itself is asked for (order), in English modal forms ("would you be open to", "could we", "how about
+we", "shall I", "does it make sense to", "let's") and in Chinese.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.coaching.spin import classify_spin
+from app.roleplay.asks import classify_ask
+from app.roleplay.scenarios import load_scenarios
+from app.roleplay.scorecard import call_outcome
+from tests.utils.scripted_reps import play, strong_rep_lines
+
+SCENARIOS = load_scenarios()
+
+ADVANCES = [
+    ("gov_city_network", "下周三能不能请您把财务和运营两位负责人请到一起，我们一起过一下现在的流程？"),
+    ("logistics_tms", "您能不能在十五号前把近三个月的异常件记录整理一份给我们？"),
+    ("hospital_mobile_nursing", "麻烦您引荐一下分管护理的副院长，这个月内见个面？"),
+    ("logistics_tms", "月底之前，您带我们去分拨中心现场走一圈，可以吗？"),
+    ("retail_member_marketing", "要不这样，您先挑两家门店，下个月我们一起跑一轮试点？"),
+    ("mfg_vitamin_erp", "能不能请您把采购和质量两个部门的人召集起来，下周开个需求梳理会？"),
+    (
+        "energy_wind_eam",
+        "Would you be open to pulling last quarter's work orders for one wind farm so we can size the savings?",
+    ),
+    (
+        "mfg_vitamin_erp",
+        "Could we get thirty minutes with your finance director before the requirements document goes out?",
+    ),
+    (
+        "hospital_mobile_nursing",
+        "How about we set up a half-day session with your ward heads on the 12th to map the shift handover?",
+    ),
+    ("bank_retail_crm", "Does it make sense to bring your head of retail into a working session next Wednesday?"),
+    ("logistics_tms", "Let's have your dispatch lead share two weeks of delivery records so we can model one lane."),
+    ("gov_city_network", "Shall we ask your security section chief to join a technical review on Friday?"),
+    # the decision is the topic, but the customer is asked to introduce the person who makes it: an advance
+    ("edu_smart_academic", "Could you introduce me to whoever signs off on purchases, say next Tuesday?"),
+    (
+        "retail_member_marketing",
+        "Would you walk me through your purchase approval steps with your procurement lead next week?",
+    ),
+]
+
+CONTINUATIONS = [
+    ("bank_retail_crm", "那我们过段时间再碰一下？"),
+    ("logistics_tms", "我先把报价单发给您，您有空看看？"),
+    ("retail_member_marketing", "加您个微信吧，有新案例我第一时间分享给您。"),
+    ("energy_wind_eam", "等年后我们再约您喝杯茶？"),
+    ("edu_smart_academic", "那今天先聊到这儿，后面有进展我们再沟通？"),
+    ("gov_city_network", "方便的话我下周再上门拜访一次？"),
+    ("mfg_vitamin_erp", "Would you be open to hopping on another call sometime next month?"),
+    ("logistics_tms", "Could we pencil in a follow-up chat once your budget cycle settles?"),
+    ("retail_member_marketing", "How about I drop you a one-pager by email and we reconnect after that?"),
+    ("hospital_mobile_nursing", "Shall I swing by again in a few weeks to see where things stand?"),
+    ("energy_wind_eam", "Does it make sense to reconnect after the quarter closes?"),
+    ("bank_retail_crm", "Would it be OK if I sent over our pricing sheet?"),
+    ("gov_city_network", "Can we talk again once you've had time to think it over?"),
+    ("edu_smart_academic", "Let's keep in touch, and I'll give you a ring in a fortnight."),
+]
+
+ORDERS = [
+    ("logistics_tms", "您看这个项目是不是就交给我们来做了？"),
+    ("edu_smart_academic", "评分的时候给我们多加几分，没问题吧？"),
+    ("gov_city_network", "这个项目能不能直接选我们？"),
+    ("bank_retail_crm", "Would you be open to signing the agreement this week?"),
+    ("logistics_tms", "Shall we go ahead and issue the purchase order?"),
+    ("mfg_vitamin_erp", "Does it make sense to finalise the contract before year end?"),
+    ("hospital_mobile_nursing", "Can you put us forward as the preferred vendor?"),
+]
+
+# An order in words the tone reading takes as pushy (playbooks/buyer/rudeness.yaml: "就这么定了"): the buyer answers
+# the pushiness, so the call's outcome is not read from it; its kind still is an order.
+PUSHY_ORDERS = [("retail_member_marketing", "那咱们就这么定了，您这边启动采购流程？")]
+
+NOT_ASKS = [
+    ("gov_city_network", "您平时和信息科怎么配合的？"),
+    ("edu_smart_academic", "Could you tell me how your team signs off on new vendors today?"),
+    ("logistics_tms", "How do you usually share delivery data with your carriers?"),
+]
+
+PROBES = [
+    *((scenario_id, text, "advance") for scenario_id, text in ADVANCES),
+    *((scenario_id, text, "continuation") for scenario_id, text in CONTINUATIONS),
+    *((scenario_id, text, "order") for scenario_id, text in ORDERS),
+    *((scenario_id, text, "none") for scenario_id, text in NOT_ASKS),
+]
+
+
+@pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
+def test_probe_line_kind_and_the_outcome_of_a_call_closing_with_it(scenario_id, text, kind):
+    scenario = SCENARIOS[scenario_id]
+    assert classify_ask(scenario, text, classify_spin(text)).kind == kind, text
+    state = play(scenario, [*strong_rep_lines(scenario)[:-1], text])
+    expected = "no_ask" if kind == "none" else kind
+    assert call_outcome(state) == expected, (text, [record.ask_kind for record in state.history])
+
+
+@pytest.mark.parametrize(("scenario_id", "text"), PUSHY_ORDERS)
+def test_a_pushy_order_is_still_an_order(scenario_id, text):
+    assert classify_ask(SCENARIOS[scenario_id], text, classify_spin(text)).kind == "order", text
