@@ -246,6 +246,13 @@ def _statements(text: str) -> list[str]:
     return parts
 
 
+def _states_product_benefit(sentence: str) -> bool:
+    """What only a product does ("月度分析一键生成", "reroutes drivers instantly"), said of no one on the buyer's side:
+    a claim even without the seller as its subject; with "您 / your" it may describe the buyer's own system."""
+    rubric = get_rubric()
+    return rubric.claims.matches("product_benefit", sentence) and not rubric.asks.matches("addressee", sentence)
+
+
 def states_claim(text: str) -> bool:
     """A seller's claim stated in the turn, recognised on structure: in a sentence that is not a question and does
     not picture a solution ("如果…" / "if…"), the seller, his product or his customers with a capability or benefit
@@ -266,6 +273,8 @@ def states_claim(text: str) -> bool:
         ):
             continue
         if claims.matches("price", sentence):
+            return True
+        if _states_product_benefit(sentence):
             return True
         if claims.matches("seller", sentence) and (
             claims.matches("capability", sentence) or claims.matches("figure", sentence)

@@ -192,8 +192,9 @@ class ClaimCues(_PatternCues):
     price: Words  # a price or a concession
     first_person: Words  # the seller speaking of himself (a claim in the lead-in of a question)
     hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
+    product_benefit: Words  # what only a product does (一键, automatically): a claim unless it describes the buyer
 
-    PATTERNS = ("seller", "capability", "figure", "price", "first_person", "hypothetical")
+    PATTERNS = ("seller", "capability", "figure", "price", "first_person", "hypothetical", "product_benefit")
 
 
 def _any(patterns: Words, text: str) -> bool:

@@ -106,3 +106,34 @@ def test_probe_line_kind_and_the_outcome_of_a_call_closing_with_it(scenario_id, 
 @pytest.mark.parametrize(("scenario_id", "text"), PUSHY_ORDERS)
 def test_a_pushy_order_is_still_an_order(scenario_id, text):
     assert classify_ask(SCENARIOS[scenario_id], text, classify_spin(text)).kind == "order", text
+
+
+# Pitches the seller states without the classifier's pitch words: a product feature with a benefit cue and no one
+# of the buyer's side addressed, a comparison with rivals, the product ("it") promising a result.
+STATED_PITCHES = [
+    "我们的风险预警是分钟级的，异常一出现，值班人员立刻就能收到。",
+    "相比其他厂商，我们多了一套完整的成本分析模块。",
+    "报表模板有三百多种，月度分析一键生成。",
+    "设备台账自动同步，巡检记录实时可查。",
+    "Our scheduling engine balances every shift automatically and flags gaps in real time.",
+    "Our routing module plans each delivery and reroutes drivers instantly.",
+    "It will lift your renewal rate within a quarter, I guarantee it.",
+]
+
+NOT_STATED_PITCHES = [
+    "您现在的报表有多少种模板？",
+    "你们的巡检记录现在是纸质的，每个月要人工汇总。",
+    "It will take some time for your board to decide, I understand.",
+    "Our last meeting was helpful, thank you.",
+]
+
+
+@pytest.mark.parametrize("text", STATED_PITCHES)
+def test_stated_product_claims_are_pitches(text):
+    record = play(SCENARIOS["logistics_tms"], [text]).history[-1]
+    assert record.is_pitch, text
+
+
+@pytest.mark.parametrize("text", NOT_STATED_PITCHES)
+def test_statements_about_the_buyer_or_the_call_are_not_pitches(text):
+    assert not play(SCENARIOS["logistics_tms"], [text]).history[-1].is_pitch, text
