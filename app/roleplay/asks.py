@@ -120,7 +120,12 @@ def _addressed(clause: str) -> bool:
     if is_chinese(clause):
         return True
     cues = get_rubric().asks
-    return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
+    return (
+        cues.matches("addressee", clause)
+        or cues.is_request(clause)
+        or cues.matches("proposal_forms", clause)
+        or cues.matches("permission_forms", clause)  # "does it make sense to have the registrar share…"
+    )
 
 
 def _asks_for_order(clauses: list[str], customer_clauses: list[str]) -> bool:
@@ -157,6 +162,7 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
             or cues.names_third_party(clause)
             or cues.matches("stakeholder", clause)
             or cues.matches("work_object", clause)
+            or cues.asks_customer_to_act(clause)  # "could you nominate two sites so we can map their follow-up"
         )
     )
     request = (

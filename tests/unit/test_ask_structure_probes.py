@@ -47,6 +47,26 @@ ADVANCES = [
         "retail_member_marketing",
         "Would you walk me through your purchase approval steps with your procurement lead next week?",
     ),
+    # second batch, written and labelled after the first rules, before they were run on it
+    ("bank_retail_crm", "能不能请您下周把零售部和科技部的两位处长约到一起，听我们讲一下方案框架？"),
+    ("hospital_mobile_nursing", "这个月二十号前，您能否把两个病区近一个月的交班记录发我们看看？"),
+    ("edu_smart_academic", "您帮我约一下教务处长，周四下午半小时就够？"),
+    ("energy_wind_eam", "Could your reliability team send us twelve months of failure logs by the 20th?"),
+    ("gov_city_network", "How about we sit down with your network and security chiefs next Tuesday morning?"),
+    ("logistics_tms", "Would you be open to letting us run one corridor as a pilot starting next month?"),
+    # third batch, written and labelled after the second round of rules, before they were run on it
+    ("logistics_tms", "下周一之前，能不能请调度中心把华东线两周的发车计划导一份给我们？"),
+    ("mfg_vitamin_erp", "方便的话请您牵个头，月底把质量部和生产部的负责人叫到一起开个碰头会？"),
+    ("retail_member_marketing", "您看下个月中旬能不能带运营总监去我们苏州的客户门店实地看看？"),
+    ("bank_retail_crm", "Could you nominate two branches by Friday so we can map their client follow-up process?"),
+    (
+        "hospital_mobile_nursing",
+        "Let's get your head nurse and IT director together next Thursday to agree the pilot scope.",
+    ),
+    (
+        "edu_smart_academic",
+        "Does it make sense to have the registrar share one department's timetable with us this week?",
+    ),
 ]
 
 CONTINUATIONS = [
@@ -64,6 +84,20 @@ CONTINUATIONS = [
     ("bank_retail_crm", "Would it be OK if I sent over our pricing sheet?"),
     ("gov_city_network", "Can we talk again once you've had time to think it over?"),
     ("edu_smart_academic", "Let's keep in touch, and I'll give you a ring in a fortnight."),
+    # second batch, written and labelled after the first rules, before they were run on it
+    ("retail_member_marketing", "回头有机会再跟您好好聊聊？"),
+    ("mfg_vitamin_erp", "那我整理一份资料，过阵子给您送过去？"),
+    ("bank_retail_crm", "Mind if I circle back after your board meeting?"),
+    ("energy_wind_eam", "Shall I email you our white paper?"),
+    ("hospital_mobile_nursing", "Let's touch base again in the new year, OK?"),
+    ("edu_smart_academic", "I'll leave my card; give me a shout whenever you're ready."),
+    # third batch, written and labelled after the second round of rules, before they were run on it
+    ("gov_city_network", "那我们先这样，等您忙完这阵再说？"),
+    ("energy_wind_eam", "我回去把案例整理一下发您微信？"),
+    ("hospital_mobile_nursing", "有什么问题随时给我打电话？"),
+    ("logistics_tms", "Would it help if I put together a short deck and we speak again?"),
+    ("retail_member_marketing", "How about I check in with you after the holiday rush?"),
+    ("mfg_vitamin_erp", "Shall we stay in contact and see how the selection goes?"),
 ]
 
 ORDERS = [
@@ -74,6 +108,16 @@ ORDERS = [
     ("logistics_tms", "Shall we go ahead and issue the purchase order?"),
     ("mfg_vitamin_erp", "Does it make sense to finalise the contract before year end?"),
     ("hospital_mobile_nursing", "Can you put us forward as the preferred vendor?"),
+    # second batch, written and labelled after the first rules, before they were run on it
+    ("logistics_tms", "那这个项目您就拍板给我们吧？"),
+    ("gov_city_network", "招标的时候能不能把我们列进短名单？"),
+    ("retail_member_marketing", "Can we get the paperwork done before the holidays?"),
+    ("mfg_vitamin_erp", "Would you be willing to commit to us as your ERP partner this quarter?"),
+    # third batch, written and labelled after the second round of rules, before they were run on it
+    ("bank_retail_crm", "那您看合同这周能不能签下来？"),
+    ("edu_smart_academic", "这次采购就定我们家，可以吧？"),
+    ("energy_wind_eam", "Are you in a position to award us the contract this month?"),
+    ("gov_city_network", "Could we agree today that we're your chosen supplier?"),
 ]
 
 # An order in words the tone reading takes as pushy (playbooks/buyer/rudeness.yaml: "就这么定了"): the buyer answers
@@ -84,6 +128,12 @@ NOT_ASKS = [
     ("gov_city_network", "您平时和信息科怎么配合的？"),
     ("edu_smart_academic", "Could you tell me how your team signs off on new vendors today?"),
     ("logistics_tms", "How do you usually share delivery data with your carriers?"),
+    # second batch, written and labelled after the first rules, before they were run on it
+    ("bank_retail_crm", "你们一般怎么评估新系统的效果？"),
+    ("energy_wind_eam", "Who else would weigh in on a decision like this?"),
+    # third batch, written and labelled after the second round of rules, before they were run on it
+    ("logistics_tms", "你们现在的发车计划一般提前几天定？"),
+    ("retail_member_marketing", "How do your store managers currently get member data?"),
 ]
 
 PROBES = [
