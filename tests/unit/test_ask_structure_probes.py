@@ -67,6 +67,17 @@ ADVANCES = [
         "edu_smart_academic",
         "Does it make sense to have the registrar share one department's timetable with us this week?",
     ),
+    # fourth batch, written and labelled after the third round of rules, before they were run on it
+    ("energy_wind_eam", "能否在下月初安排我们去二号风场，跟运维班长一起看一下现场的检修流程？"),
+    ("edu_smart_academic", "您看这周五前，能不能请教务科把上学期的调课记录拉一份给我们？"),
+    ("gov_city_network", "麻烦您跟分管副局长打个招呼，下周我们当面汇报一下排查思路，可以吗？"),
+    ("bank_retail_crm", "要不下周二请财富管理部的同事也来，我们一起过一遍客户流失的数据？"),
+    ("mfg_vitamin_erp", "Would your consultant be willing to walk us through the draft requirements next Monday?"),
+    (
+        "retail_member_marketing",
+        "Could you pick three stores and share their member sales for last quarter by month end?",
+    ),
+    ("logistics_tms", "How about your planning manager joins a two-hour working session with us on the 9th?"),
 ]
 
 CONTINUATIONS = [
@@ -98,6 +109,13 @@ CONTINUATIONS = [
     ("logistics_tms", "Would it help if I put together a short deck and we speak again?"),
     ("retail_member_marketing", "How about I check in with you after the holiday rush?"),
     ("mfg_vitamin_erp", "Shall we stay in contact and see how the selection goes?"),
+    # fourth batch, written and labelled after the third round of rules, before they were run on it
+    ("hospital_mobile_nursing", "那行，我这边随时等您消息？"),
+    ("bank_retail_crm", "我们保持联络，有新的功能我再跟您汇报？"),
+    ("retail_member_marketing", "回头我把我们的白皮书快递给您？"),
+    ("energy_wind_eam", "Can I follow up with a summary email and we'll take it from there?"),
+    ("gov_city_network", "Perhaps we could chat again once the new fiscal year starts?"),
+    ("edu_smart_academic", "Let me know if you'd like me to send more information."),
 ]
 
 ORDERS = [
@@ -118,6 +136,10 @@ ORDERS = [
     ("edu_smart_academic", "这次采购就定我们家，可以吧？"),
     ("energy_wind_eam", "Are you in a position to award us the contract this month?"),
     ("gov_city_network", "Could we agree today that we're your chosen supplier?"),
+    # fourth batch, written and labelled after the third round of rules, before they were run on it
+    ("mfg_vitamin_erp", "能不能今天就把意向定下来，我们好安排实施团队？"),
+    ("hospital_mobile_nursing", "您就直接跟设备科说用我们的，行不行？"),
+    ("logistics_tms", "Can we count on your signature by the end of the week?"),
 ]
 
 # An order in words the tone reading takes as pushy (playbooks/buyer/rudeness.yaml: "就这么定了"): the buyer answers
@@ -134,6 +156,10 @@ NOT_ASKS = [
     # third batch, written and labelled after the second round of rules, before they were run on it
     ("logistics_tms", "你们现在的发车计划一般提前几天定？"),
     ("retail_member_marketing", "How do your store managers currently get member data?"),
+    # fourth batch, written and labelled after the third round of rules, before they were run on it
+    ("energy_wind_eam", "你们现在的检修计划是谁来排的？"),
+    ("gov_city_network", "What would it mean for your team if faults were located within minutes?"),
+    ("edu_smart_academic", "Which departments would typically be involved in choosing a system like this?"),
 ]
 
 PROBES = [
