@@ -120,7 +120,21 @@ def _addressed(clause: str) -> bool:
     if is_chinese(clause):
         return True
     cues = get_rubric().asks
-    return cues.matches("addressee", clause) or cues.is_request(clause) or cues.matches("proposal_forms", clause)
+    return (
+        cues.matches("addressee", clause)
+        or cues.is_request(clause)
+        or cues.matches("proposal_forms", clause)
+        or cues.matches("permission_forms", clause)  # "does it make sense to have the registrar share…"
+    )
+
+
+def _asks_for_order(clauses: list[str], customer_clauses: list[str]) -> bool:
+    """Order words or an order form (the customer's part) outside a lead-in that restates the buyer's situation:
+    "I know the director makes the purchase decision. Would you pilot it on two wards?" asks for a pilot."""
+    cues = get_rubric().asks
+    asked = [clause for clause in clauses if not cues.matches("context_lead", clause)]
+    customer_asked = [clause for clause in customer_clauses if clause in asked]
+    return mentions("，".join(asked), cues.order.all()) or cues.matches("order_forms", "，".join(customer_asked))
 
 
 def _addressed_to_customer(clause: str) -> bool:
@@ -153,26 +167,26 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
             or cues.names_third_party(clause)
             or cues.matches("stakeholder", clause)
             or cues.matches("work_object", clause)
+            or cues.asks_customer_to_act(clause)  # "could you nominate two sites so we can map their follow-up"
         )
     )
     request = (
         cues.is_request(text)
         or cues.matches("proposal_forms", text)
         or any(cues.matches("proposal_forms", clause) for clause in clauses)
+        or cues.matches("permission_forms", text)
     )
     # Signing is the customer's act even in the rep's clause when it is put to him ("shall I have legal draw up the
     # agreement so you can sign next week?"); the rep's own contracts with others ("我们和XX签了合同") are not.
-    order = (
-        mentions(text, cues.order.all())
-        or cues.matches("order_forms", customer_part)
-        or any(cues.matches("order_forms", clause) and _addressed_to_customer(clause) for clause in rep_clauses)
+    order = _asks_for_order(clauses, customer_clauses) or any(
+        cues.matches("order_forms", clause) and _addressed_to_customer(clause) for clause in rep_clauses
     )
     if order and request:
         return Ask("order", dated=True)  # "您要是觉得没问题，咱们就把单下了吧？": buying now, whatever its topic
     dated = cues.matches("dated", text)
     # Only the customer's clauses can ask about his situation: "mind if I drop by again after you've thought it
     # over?" is the rep proposing his own visit, whatever "if" or "who" it carries.
-    about_today = cues.matches("situation_question", customer_part) and not dated
+    about_today = cues.matches("situation_question", cues.without("permission_forms", customer_part)) and not dated
     if spin.is_question and about_today and (not request or spin.label != "other"):
         return Ask("none")  # "王总平时会参加这类讨论吗？", "Who usually reviews proposals?" ask about today
     if is_price_offer(text) and not spin.is_question:
@@ -255,6 +269,13 @@ def _statements(text: str) -> list[str]:
     return parts
 
 
+def _states_product_benefit(sentence: str) -> bool:
+    """What only a product does ("月度分析一键生成", "reroutes drivers instantly"), said of no one on the buyer's side:
+    a claim even without the seller as its subject; with "您 / your" it may describe the buyer's own system."""
+    rubric = get_rubric()
+    return rubric.claims.matches("product_benefit", sentence) and not rubric.asks.matches("addressee", sentence)
+
+
 def states_claim(text: str) -> bool:
     """A seller's claim stated in the turn, recognised on structure: in a sentence that is not a question and does
     not picture a solution ("如果…" / "if…"), the seller, his product or his customers with a capability or benefit
@@ -275,6 +296,8 @@ def states_claim(text: str) -> bool:
         ):
             continue
         if claims.matches("price", sentence):
+            return True
+        if _states_product_benefit(sentence):
             return True
         if claims.matches("seller", sentence) and any(
             claims.matches(cue, sentence) for cue in ("capability", "figure", "reference")

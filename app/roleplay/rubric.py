@@ -130,6 +130,9 @@ class AskCues(_PatternCues):
     # Plain words (matched as keywords, not patterns):
     offers: Words  # a price or discount offer ("打折", "cheaper"): premature unless the buyer raised price
     pitch_refers_back: Words  # the rep ties a pitch to what the buyer said ("您刚才提到", "as you said")
+    # Regular expressions again, read by app.roleplay.asks:
+    permission_forms: Words  # asking leave or agreement ("mind if I", "…OK?"): a proposal; its "if" is no hypothetical
+    context_lead: Words  # a clause restating the buyer's situation ("I know X signs"): its order words are context
 
     PATTERNS = (
         "request_forms",
@@ -150,6 +153,8 @@ class AskCues(_PatternCues):
         "order_forms",
         "situation_question",
         "proposal_forms",
+        "permission_forms",
+        "context_lead",
     )
 
     def is_request(self, text: str) -> bool:
@@ -190,8 +195,9 @@ class ClaimCues(_PatternCues):
     price: Words  # a price or a concession
     first_person: Words  # the seller speaking of himself (a claim in the lead-in of a question)
     hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
+    product_benefit: Words  # what only a product does (一键, automatically): a claim unless it describes the buyer
 
-    PATTERNS = ("seller", "capability", "figure", "reference", "price", "first_person", "hypothetical")
+    PATTERNS = ("seller", "capability", "figure", "reference", "price", "first_person", "hypothetical", "product_benefit")
 
 
 def _any(patterns: Words, text: str) -> bool:
