@@ -197,7 +197,16 @@ class ClaimCues(_PatternCues):
     hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
     product_benefit: Words  # what only a product does (一键, automatically): a claim unless it describes the buyer
 
-    PATTERNS = ("seller", "capability", "figure", "reference", "price", "first_person", "hypothetical", "product_benefit")
+    PATTERNS = (
+        "seller",
+        "capability",
+        "figure",
+        "reference",
+        "price",
+        "first_person",
+        "hypothetical",
+        "product_benefit",
+    )
 
 
 def _any(patterns: Words, text: str) -> bool:
