@@ -36,6 +36,8 @@ EXCERPT_CHARS = 160
 # A how-to passage in the question's language wins over a better-scored one in the other language when it
 # scores at least this share of the best (the practical topics are written in both languages).
 SAME_LANGUAGE_RATIO = 0.6
+# A reference passage in the other language gives way to any passage in the question's language scoring this share.
+SAME_LANGUAGE_TIE_RATIO = 0.9
 MAX_STEPS = 4
 # Question words this specific (IDF) that the composed answer leaves unanswered fetch one more step from another
 # how-to passage among the top ASPECT_DEPTH hits.
@@ -222,6 +224,15 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
         ]
         if situated:
             return next(((chunk, score) for chunk, score in situated if is_how_to(chunk)), situated[0])
+    if chunk_language(best_chunk) != lang and not is_how_to(best_chunk):
+        # A near tie between a reference passage in the other language and one in the question's language.
+        for chunk, score in hits[1:4]:
+            if (
+                chunk_language(chunk) == lang
+                and score >= SAME_LANGUAGE_TIE_RATIO * best_score
+                and is_relevant(question, chunk, index)
+            ):
+                return chunk, score
     if not is_how_to(best_chunk):
         return hits[0]
     if chunk_language(best_chunk) == lang:

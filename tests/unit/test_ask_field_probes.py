@@ -198,14 +198,14 @@ FIELD_NOT_COVERED = [
     "家里wifi老断怎么办",
     "孩子不爱写作业怎么办",
     "how do I make my resume stand out",
+    # Declined since the English handbook passages made "big" and "day" common words (they once reached the
+    # expressive-buyer advice; making "before" a stopword fixed it but cost a golden question).
+    "How do I get better sleep before a big day?",
 ]
-# Still answered: "big" and "day" both occur in the expressive-buyer advice and weigh enough for it; making "before" a
-# stopword fixed it but cost a golden question ("...about the competitor before a visit?").
 # Third batch: a situation's words about something else (a child weighing piano lessons, a landlord) still reach the
 # situation's advice; requiring a sales word in the question fixed them but lost five practical probes
 # ("第一次电话沟通，目标定多大合适" names no customer).
 FIELD_NOT_COVERED_KNOWN_MISSES = [
-    "How do I get better sleep before a big day?",
     "我家孩子一直说再考虑考虑要不要学钢琴",
     "my landlord went silent about the deposit",
 ]
