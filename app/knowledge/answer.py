@@ -267,7 +267,7 @@ def _step_for_the_rest(
 ) -> tuple[Chunk, str] | None:
     """A situation often has two sides ("which milestone is it, and a competitor is in too"). When specific words
     of the question are not answered by the composed text, the step of another relevant how-to passage (same
-    language) that speaks to most of them, or None."""
+    language) that speaks to most of them, weighed by how well its passage matches the question, or None."""
     said = set(tokenize(text))
     open_groups = [
         group
@@ -279,15 +279,16 @@ def _step_for_the_rest(
     if not open_groups:
         return None
     lang = chunk_language(best)
-    best_step: tuple[int, Chunk, str] | None = None
-    for chunk, _score in hits[:ASPECT_DEPTH]:
+    best_step: tuple[float, Chunk, str] | None = None
+    for chunk, score in hits[:ASPECT_DEPTH]:
         if chunk is best or not is_how_to(chunk) or chunk_language(chunk) != lang:
             continue
         if not is_relevant(question, chunk, index):
             continue
         for step in lead_and_steps(chunk.text)[1]:
             step_tokens = set(tokenize(step))
-            answered = sum(1 for group in open_groups if step_tokens & set(group))
+            # Two words met in a passage that barely matches the question say less than one in a close passage.
+            answered = sum(1 for group in open_groups if step_tokens & set(group)) * score
             if answered and (best_step is None or answered > best_step[0]):
                 best_step = (answered, chunk, step)
     return (best_step[1], best_step[2]) if best_step else None

@@ -104,3 +104,36 @@ def test_a_long_situation_ending_in_which_stage_is_not_a_definition_question():
     assert not asks_for_definition(
         "客户已经立项，预算批了，技术负责人见过，分管副总还没见，竞品也在跟，这单算到哪一步了"
     )
+
+
+def test_the_second_side_comes_from_the_passage_closest_to_the_question():
+    """A step naming two leftover words of a passage that barely matches loses to one naming one leftover word of a
+    passage the question is mostly about."""
+    from app.knowledge import KnowledgeIndex
+
+    tender = _how_to(
+        "tender",
+        "招标文件像是为对手写的",
+        "招标文件像是为对手写的，先判断要不要投。",
+        ["招标文件的参数对照我方产品逐条看。", "问清招标文件是谁写的。", "决定投还是不投。"],
+    )
+    rival = _how_to(
+        "rival",
+        "竞争对手抢单",
+        "竞争对手抢单时，不要攻击竞争对手，先看清竞争对手的打法。",
+        ["竞争对手降价时先问客户的评估标准。", "把竞争对手的弱项变成标准，竞争对手的降价不必跟。", "约一次试点对比。"],
+    )
+    gifts = _how_to(
+        "gifts",
+        "礼品与回扣",
+        "礼品往来守住底线。",
+        ["节日礼品按公司规定办。", "对方暗示回扣要拒绝。", "和季度指标无关的承诺不要给。"],
+    )
+    filler = [
+        Chunk(id=f"f{n}", title=f"其他{n}", source="s", file="t.md", text=f"关于拜访和提问的第{n}段说明。")
+        for n in range(20)
+    ]
+    index = KnowledgeIndex.build([tender, rival, gifts, *filler])
+    answer = answer_offline("招标文件像是为竞争对手写的，竞争对手还在降价冲季度指标，怎么办", index)
+    cited = [citation.id for citation in answer.citations]
+    assert cited[:2] == ["tender", "rival"], (cited, answer.answer)
