@@ -1,6 +1,6 @@
-"""English definition questions about the handbook's methods (5K, milestones, the dragon method, SPIN) are answered
-from the English passage written beside each Chinese section; Chinese questions keep the Chinese one. Probe wording
-written for this change, not taken from the eval files."""
+"""English definition questions about the handbook's methods (5K, milestones, the dragon method, SPIN, relationship
+stages) are answered from the English passage written beside each Chinese section; Chinese questions keep the Chinese
+one. Probe wording written for this change, not taken from the eval files."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ ENGLISH_DEFINITIONS = {
     "What has to happen before a deal counts as 50 percent?": "milestone-m50-en",
     "Which six steps make up the dragon method?": "dragon-steps-overview-en",
     "What is a need-payoff question?": "spin-need-payoff-en",
+    "What happens at the dating stage of a customer relationship?": "relationship-dating-en",
 }
 CHINESE_DEFINITIONS = {
     "5K 成交公式是什么？": "fivek-formula",
