@@ -69,6 +69,14 @@ def _how_to(chunk_id: str, title: str, lead: str, steps: list[str]) -> Chunk:
     return Chunk(id=chunk_id, title=title, source="lit.objection_practice", file="t.md", text=body)
 
 
+def _filler() -> list[Chunk]:
+    """Twenty unrelated passages, so that the words of the passages under test are rare."""
+    return [
+        Chunk(id=f"f{n}", title=f"其他{n}", source="s", file="t.md", text=f"关于拜访和提问的第{n}段说明。")
+        for n in range(20)
+    ]
+
+
 def test_a_situation_with_two_sides_gets_a_step_for_the_second_side():
     from app.knowledge import KnowledgeIndex
 
@@ -84,11 +92,7 @@ def test_a_situation_with_two_sides_gets_a_step_for_the_second_side():
         "竞争对手介入时不要攻击对手。",
         ["问清客户的评估标准。", "把竞争对手的弱项变成评估标准。", "约一次试点对比。"],
     )
-    filler = [
-        Chunk(id=f"f{n}", title=f"其他{n}", source="s", file="t.md", text=f"关于拜访和提问的第{n}段说明。")
-        for n in range(20)
-    ]
-    index = KnowledgeIndex.build([price, rival, *filler])
+    index = KnowledgeIndex.build([price, rival, *_filler()])
     answer = answer_offline("客户嫌贵，竞争对手还在评估标准上做文章，价值怎么讲", index)
     first, second = (c.id for c in answer.citations[:2])  # one passage answers, the other adds a step
     assert {first, second} == {"price", "rival"}
@@ -129,11 +133,7 @@ def test_the_second_side_comes_from_the_passage_closest_to_the_question():
         "礼品往来守住底线。",
         ["节日礼品按公司规定办。", "对方暗示回扣要拒绝。", "和季度指标无关的承诺不要给。"],
     )
-    filler = [
-        Chunk(id=f"f{n}", title=f"其他{n}", source="s", file="t.md", text=f"关于拜访和提问的第{n}段说明。")
-        for n in range(20)
-    ]
-    index = KnowledgeIndex.build([tender, rival, gifts, *filler])
+    index = KnowledgeIndex.build([tender, rival, gifts, *_filler()])
     answer = answer_offline("招标文件像是为竞争对手写的，竞争对手还在降价冲季度指标，怎么办", index)
     cited = [citation.id for citation in answer.citations]
     assert cited[:2] == ["tender", "rival"], (cited, answer.answer)
