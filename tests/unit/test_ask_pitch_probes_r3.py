@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.coaching.spin import classify_spin
-from app.roleplay.asks import classify_ask
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scorecard import build_scorecard, call_outcome
+from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases
 from tests.utils.scripted_reps import play, say, strong_rep_lines
 
 SCENARIOS = load_scenarios()
@@ -149,26 +148,17 @@ PITCHES_2 = [
     "I'll waive the setup fee if you decide this quarter.",
 ]
 
-PROBES = [
-    *((scenario_id, text, "advance") for scenario_id, text in ADVANCES),
-    *((scenario_id, text, "continuation") for scenario_id, text in CONTINUATIONS),
-    *((scenario_id, text, "order") for scenario_id, text in ORDERS),
-    *((scenario_id, text, "none") for scenario_id, text in NOT_ASKS),
-]
+PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
 
 
 @pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
 def test_line_reads_as_its_kind(scenario_id, text, kind):
-    scenario = SCENARIOS[scenario_id]
-    assert classify_ask(scenario, text, classify_spin(text)).kind == kind, text
+    assert_reads_as(scenario_id, text, kind)
 
 
 @pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
 def test_a_strong_call_closing_with_the_line_has_its_outcome(scenario_id, text, kind):
-    scenario = SCENARIOS[scenario_id]
-    state = play(scenario, [*strong_rep_lines(scenario)[:-1], text])
-    expected = "no_ask" if kind == "none" else kind
-    assert call_outcome(state) == expected, (text, [record.ask_kind for record in state.history])
+    assert_closing_outcome(scenario_id, text, kind)
 
 
 # Seller's statements: a claim, a figure, a reference customer, a discount, a free trial, a demo offer.

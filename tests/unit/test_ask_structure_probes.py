@@ -14,8 +14,8 @@ import pytest
 from app.coaching.spin import classify_spin
 from app.roleplay.asks import classify_ask
 from app.roleplay.scenarios import load_scenarios
-from app.roleplay.scorecard import call_outcome
-from tests.utils.scripted_reps import play, strong_rep_lines
+from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases
+from tests.utils.scripted_reps import play
 
 SCENARIOS = load_scenarios()
 
@@ -162,21 +162,13 @@ NOT_ASKS = [
     ("edu_smart_academic", "Which departments would typically be involved in choosing a system like this?"),
 ]
 
-PROBES = [
-    *((scenario_id, text, "advance") for scenario_id, text in ADVANCES),
-    *((scenario_id, text, "continuation") for scenario_id, text in CONTINUATIONS),
-    *((scenario_id, text, "order") for scenario_id, text in ORDERS),
-    *((scenario_id, text, "none") for scenario_id, text in NOT_ASKS),
-]
+PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
 
 
 @pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
 def test_probe_line_kind_and_the_outcome_of_a_call_closing_with_it(scenario_id, text, kind):
-    scenario = SCENARIOS[scenario_id]
-    assert classify_ask(scenario, text, classify_spin(text)).kind == kind, text
-    state = play(scenario, [*strong_rep_lines(scenario)[:-1], text])
-    expected = "no_ask" if kind == "none" else kind
-    assert call_outcome(state) == expected, (text, [record.ask_kind for record in state.history])
+    assert_reads_as(scenario_id, text, kind)
+    assert_closing_outcome(scenario_id, text, kind)
 
 
 @pytest.mark.parametrize(("scenario_id", "text"), PUSHY_ORDERS)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.coaching.spin import classify_spin
-from app.roleplay.asks import classify_ask
 from app.roleplay.scenarios import load_scenarios
-from app.roleplay.scorecard import call_outcome
-from tests.utils.scripted_reps import play, strong_rep_lines
+from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases
+from tests.utils.scripted_reps import play
 
 SCENARIOS = load_scenarios()
 
@@ -85,24 +83,15 @@ NOT_ASKS = [
 ]
 
 
-PROBES = [
-    *((scenario_id, text, "advance") for scenario_id, text in ADVANCES),
-    *((scenario_id, text, "continuation") for scenario_id, text in CONTINUATIONS),
-    *((scenario_id, text, "order") for scenario_id, text in ORDERS),
-    *((scenario_id, text, "none") for scenario_id, text in NOT_ASKS),
-]
+PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
 
 
 @pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
 def test_probe_line_kind_and_the_outcome_of_a_call_closing_with_it(scenario_id, text, kind):
     """The line's ask kind on its own, and the outcome of a strong call that closes with it (the closing part
     decides the outcome; a question about the buyer's situation there leaves the call without an ask)."""
-    scenario = SCENARIOS[scenario_id]
-    assert classify_ask(scenario, text, classify_spin(text)).kind == kind, text
-    discovery = strong_rep_lines(scenario)[:-1]
-    state = play(scenario, [*discovery, text])
-    expected = "no_ask" if kind == "none" else kind
-    assert call_outcome(state) == expected, (text, [record.ask_kind for record in state.history])
+    assert_reads_as(scenario_id, text, kind)
+    assert_closing_outcome(scenario_id, text, kind)
 
 
 PITCHES = [
