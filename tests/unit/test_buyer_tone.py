@@ -361,6 +361,18 @@ SIXTH_POLITE = [
     ("logistics_tms", "As GM, how do you usually bring your partners along on a decision like this?"),
 ]
 
+# Lines of the lead's own, written while using the running app (2026-12-07): everyday English contempt the lexicon
+# did not know ("sucks"), and the same verb in its harmless phrasal use.
+SEVENTH_RUDE = [
+    ("logistics_tms", "Your tracking sucks, honestly, your customers must hate you."),
+    ("bank_retail_crm", "Honestly, the way your branches follow up on clients sucks."),
+    ("retail_member_marketing", "Your member app is so sucky that shoppers probably laugh at you."),
+]
+SEVENTH_POLITE = [
+    ("logistics_tms", "What sucks up most of your dispatchers' time in a normal week?"),
+    ("hospital_mobile_nursing", "Do the nurses hate the re-entry work, or have they got used to it?"),
+]
+
 
 def _lang(line: str) -> str:
     return "en" if line.isascii() else "zh"
@@ -372,7 +384,7 @@ def _read(scenario_id: str, line: str):
 
 
 @pytest.mark.parametrize(
-    ("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE + FIFTH_RUDE + SIXTH_RUDE
+    ("scenario_id", "line"), RUDE + CHECK_RUDE + THIRD_RUDE + FOURTH_RUDE + FIFTH_RUDE + SIXTH_RUDE + SEVENTH_RUDE
 )
 def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
     assert _read(scenario_id, line) is not None
@@ -383,7 +395,8 @@ def test_rude_lines_of_every_kind_are_rude_and_lower_trust(scenario_id, line):
 
 
 @pytest.mark.parametrize(
-    ("scenario_id", "line"), POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE + FIFTH_POLITE + SIXTH_POLITE
+    ("scenario_id", "line"),
+    POLITE + CHECK_POLITE + THIRD_POLITE + FOURTH_POLITE + FIFTH_POLITE + SIXTH_POLITE + SEVENTH_POLITE,
 )
 def test_blunt_but_polite_lines_are_never_punished(scenario_id, line):
     assert _read(scenario_id, line) is None
