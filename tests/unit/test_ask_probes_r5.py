@@ -1,4 +1,4 @@
-"""Ask kinds, fifth probe batch (issue 16): 46 closing lines labelled before running, in new wording.
+"""Ask kinds, fifth probe batch (issue 16): 46 closing lines labelled before running (and a second set of 32), in new wording.
 
 Aimed at the failure classes of the outcome: specific advances in forms the earlier batches did not use (a
 reference-site visit with the owner within two weeks, a workshop with named sections on a date, a trial with a
@@ -111,7 +111,79 @@ NOT_ASKS = [
     ("hospital_mobile_nursing", "If the nurses could chart at the bedside, what would that free up for them?"),
 ]
 
-PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
+# Second set, labelled before running: steps stated as the rep's plan around the customer's act ("您挑一个风场，我们…"),
+# a trial judged on agreed measures, the rep coming back or inviting (continuations), purchase requests (orders), and
+# questions on what the customer can do today.
+ADVANCES_2 = [
+    (
+        "hospital_mobile_nursing",
+        "护士长们要是同意，下个月一号起心内科先用三十天，到时候用差错率和加班时长来评估，您看这么安排可以吗？",
+    ),
+    ("logistics_tms", "您让调度把上个月合肥线的运单拉一份出来，我们下周三前给您一个空驶诊断，这样行不行？"),
+    ("energy_wind_eam", "这样，您挑一个风场，我们用它去年的数据做回测，月底在评估组面前验证，可以吗？"),
+    ("edu_smart_academic", "刘处，下学期排课前，能不能拿外国语学院的数据先跑一遍，教学秘书一起把把关？"),
+    ("bank_retail_crm", "您看这周五能不能把网点运营的负责人也叫上，我们一起定一家先试的支行？"),
+    ("mfg_vitamin_erp", "那就请您下周跟王总打个招呼，咱们三方加上咨询顾问碰一次需求？"),
+    ("retail_member_marketing", "月底前，您带会员部和门店的两位负责人去我们杭州的客户那儿实地看一天，行吗？"),
+    (
+        "hospital_mobile_nursing",
+        "Could you pick two wards to trial it for a month starting the 1st, and we'll judge it on overtime hours and "
+        "charting errors?",
+    ),
+    (
+        "logistics_tms",
+        "Would you have dispatch pull last month's Hefei lane orders so we can show you an empty-miles diagnosis by "
+        "next Wednesday?",
+    ),
+    (
+        "bank_retail_crm",
+        "Could you bring your branch operations head to a session this Friday so we can settle on one pilot branch "
+        "together?",
+    ),
+    (
+        "energy_wind_eam",
+        "How about this: you choose a wind farm, hand us last year's data, and we validate the back-test in front of "
+        "your evaluation group before month end?",
+    ),
+    ("mfg_vitamin_erp", "Would you be comfortable introducing me to Mr Wang before the end of the month?"),
+    (
+        "edu_smart_academic",
+        "Next term, could one school run its timetable through our engine, with the teaching secretary checking the "
+        "result?",
+    ),
+]
+
+CONTINUATIONS_2 = [
+    ("gov_city_network", "周局，您先忙，等您这边定了方向我们再来汇报。"),
+    ("edu_smart_academic", "那我下周再约个时间，把排课的方案给您详细讲讲？"),
+    ("hospital_mobile_nursing", "我们那边有个护理信息化的沙龙，到时候给您发个邀请？"),
+    ("energy_wind_eam", "资料我整理好了发您，您看完我们再找时间交流。"),
+    ("retail_member_marketing", "您看要不先加个微信，后面有案例我第一时间发您？"),
+    ("gov_city_network", "I'll let you get back to work; we'll come back once you've set the direction."),
+    ("edu_smart_academic", "Could I swing by again next week to walk you through the scheduling plan?"),
+    ("retail_member_marketing", "Mind if I add you on WeChat and share a few case studies later?"),
+    ("energy_wind_eam", "I'll email the deck tonight; let me know what you think."),
+]
+
+ORDERS_2 = [
+    ("hospital_mobile_nursing", "陈主任，要不今天就把采购申请提上去？"),
+    ("bank_retail_crm", "陆总，这套系统我们就按这个报价定下来，好不好？"),
+    ("bank_retail_crm", "Can we lock in the price we discussed and get the paperwork started?"),
+    ("hospital_mobile_nursing", "Could you put in the purchase request this week?"),
+]
+
+NOT_ASKS_2 = [
+    ("logistics_tms", "上个季度空驶的数据，你们现在能导得出来吗？"),
+    ("mfg_vitamin_erp", "王总那边一般多久开一次信息化的会？"),
+    ("energy_wind_eam", "去年你们有没有试过别家的预警系统？"),
+    ("logistics_tms", "Can your system currently export last month's waybills?"),
+    ("mfg_vitamin_erp", "How often does Mr Wang meet with the IT team?"),
+    ("gov_city_network", "Have the two sections ever held a joint planning session?"),
+]
+
+PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS) + probe_cases(
+    ADVANCES_2, CONTINUATIONS_2, ORDERS_2, NOT_ASKS_2
+)
 
 
 @pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
