@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases
+from app.coaching.spin import classify_spin
+from app.roleplay.asks import classify_ask
+from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases, scenarios
+from tests.utils.scripted_reps import play, strong_rep_lines
 
 ADVANCES = [
     ("retail_member_marketing", "两周内您能不能带上会员部负责人，跟我们去苏州那家标杆超市现场看一看？"),
@@ -190,3 +193,52 @@ PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS) + probe_cases(
 def test_probe_line_kind_and_the_outcome_of_a_call_closing_with_it(scenario_id, text, kind):
     assert_reads_as(scenario_id, text, kind)
     assert_closing_outcome(scenario_id, text, kind)
+
+
+# A step of the same kind as the scenario's own advance (a reference visit, a workshop of the named sections, a ward
+# trial with a measure, a meeting with the executive) is as strong as it and wins the commitment after a strong call;
+# a different step (data for another purpose, an interface meeting) is an advance that does not (labelled before
+# running).
+EQUALLY_STRONG = [
+    ("retail_member_marketing", "两周内您能不能带上会员部负责人，跟我们去苏州那家标杆超市现场看一看？"),
+    ("retail_member_marketing", "下下周六您和门店运营的同事一起去我们合作的那家连锁总部转一圈，您看行吗？"),
+    ("gov_city_network", "下周四上午，麻烦您把网络科、安全科的科长都请来，我们当面把诊断结果过一遍？"),
+    ("gov_city_network", "能不能这个月内由您牵头，开个半天的规划研讨，网络科和安全科都参加？"),
+    ("hospital_mobile_nursing", "能不能先在骨科病区试一个月，以护士每班补录时间降到十分钟以内作为验收标准？"),
+    (
+        "hospital_mobile_nursing",
+        "护士长们要是同意，下个月一号起心内科先用三十天，到时候用差错率和加班时长来评估，您看这么安排可以吗？",
+    ),
+    ("edu_smart_academic", "刘处，下学期排课前，能不能拿外国语学院的数据先跑一遍，教学秘书一起把把关？"),
+    ("mfg_vitamin_erp", "秦经理，能否这周帮我们约王副总半个小时，把咨询公司的顾问也请上？"),
+    (
+        "retail_member_marketing",
+        "Within the next two weeks, could you and your head of store operations come with us to see how a partner "
+        "chain runs its member program?",
+    ),
+    (
+        "bank_retail_crm",
+        "Would you take us to the VP for retail for a short briefing next week, and choose a sub-branch where we "
+        "could pilot?",
+    ),
+]
+
+OTHER_STEPS = [
+    ("retail_member_marketing", "下周能不能请会员部把近半年的会员消费数据导一份给我们？"),
+    ("mfg_vitamin_erp", "能不能请您这周把信息部整理的需求清单发给我们？"),
+    ("hospital_mobile_nursing", "能不能请信息科下周跟我们的工程师开个接口对接会？"),
+    ("bank_retail_crm", "您看这周五能不能把网点运营的负责人也叫上，我们一起定一家先试的支行？"),
+]
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "text", "equal"),
+    [(s, t, True) for s, t in EQUALLY_STRONG] + [(s, t, False) for s, t in OTHER_STEPS],
+)
+def test_a_step_of_the_scenarios_kind_wins_its_commitment(scenario_id, text, equal):
+    scenario = scenarios()[scenario_id]
+    ask = classify_ask(scenario, text, classify_spin(text))
+    assert ask.kind == "advance", text
+    assert ask.matches is equal, text
+    state = play(scenario, [*strong_rep_lines(scenario)[:-1], text])
+    assert state.commitment_won is equal, (text, [record.ask_kind for record in state.history])
