@@ -85,8 +85,12 @@ class Verdict:
 
 
 def _commitment_words(scenario: Scenario) -> list[str]:
-    advance = get_rubric().for_scenario(scenario)
-    return [*scenario.success.commitment.keywords, *advance.keywords_en, *advance.also_accepts.all()]
+    """Words that mark the scenario's own advance, or a step of the same kind that is as strong (rubric)."""
+    rubric = get_rubric()
+    advance = rubric.for_scenario(scenario)
+    kind = rubric.kind_accepts.get(scenario.success.commitment.kind)
+    same_kind = kind.all() if kind else []
+    return [*scenario.success.commitment.keywords, *advance.keywords_en, *advance.also_accepts.all(), *same_kind]
 
 
 _CLAUSE = re.compile(r"[，,;；。!！？?]|\.(?:\s|$)")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.playbook.data import load_yaml_model
 from app.playbook.vocabulary import SPIN_LETTERS
-from app.roleplay.scenarios import CATEGORIES, SEED_FILES, Scenario
+from app.roleplay.scenarios import CATEGORIES, SEED_FILES, CommitmentKind, Scenario
 
 RUBRIC_PATH = Path(__file__).resolve().parents[2] / "playbooks" / "coach" / "rubric.yaml"
 COMPONENT_IDS = (
@@ -260,6 +260,9 @@ class Rubric(_Strict):
     buyer_replies: dict[str, Words]
     outcome_feedback: dict[str, OutcomeFeedback]
     weak_turns: dict[str, WeakTurn]
+    # Steps as strong as a scenario's own advance because they are of its kind (a reference visit for a site-visit
+    # scenario, any trial for a trial one): plain words, like also_accepts.
+    kind_accepts: dict[CommitmentKind, Words] = Field(default_factory=dict)
     scenarios: dict[str, ScenarioAdvance]
 
     @model_validator(mode="after")

@@ -242,3 +242,13 @@ def test_a_step_of_the_scenarios_kind_wins_its_commitment(scenario_id, text, equ
     assert ask.matches is equal, text
     state = play(scenario, [*strong_rep_lines(scenario)[:-1], text])
     assert state.commitment_won is equal, (text, [record.ask_kind for record in state.history])
+
+
+def test_same_kind_steps_are_validated_data(tmp_path):
+    from app.roleplay.rubric import RUBRIC_PATH, RubricError, load_rubric_file
+
+    broken = tmp_path / "rubric.yaml"
+    text = RUBRIC_PATH.read_text(encoding="utf-8")
+    broken.write_text(text.replace("kind_accepts:\n  site_visit:", "kind_accepts:\n  field_trip:", 1), encoding="utf-8")
+    with pytest.raises(RubricError, match="kind_accepts"):
+        load_rubric_file(broken)
