@@ -184,8 +184,61 @@ NOT_ASKS_2 = [
     ("gov_city_network", "Have the two sections ever held a joint planning session?"),
 ]
 
-PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS) + probe_cases(
-    ADVANCES_2, CONTINUATIONS_2, ORDERS_2, NOT_ASKS_2
+# Third set, English forms only (labelled before running): "is it possible for…", "any chance you could…", "block out a
+# day", "free up an afternoon", "get … on the calendar"; the rep circling back or coming by; commitment and signature
+# orders; questions on what success looks like.
+ADVANCES_3 = [
+    (
+        "hospital_mobile_nursing",
+        "Before the end of next month, could two of your head nurses pilot the bedside app on their wards?",
+    ),
+    ("logistics_tms", "Is it possible for your dispatch lead to send us one lane's waybills by Thursday?"),
+    (
+        "gov_city_network",
+        "I'd suggest we get your network and security chiefs in a room next week for the diagnosis. Can you make "
+        "that happen?",
+    ),
+    (
+        "retail_member_marketing",
+        "Could you block out a day in the next two weeks to visit a flagship chain with your store operations head?",
+    ),
+    ("mfg_vitamin_erp", "Any chance you could introduce us to Mr Wang before the consultants wrap up?"),
+    (
+        "energy_wind_eam",
+        "Could your evaluation team free up an afternoon next week for a back-test review on your own data?",
+    ),
+    (
+        "edu_smart_academic",
+        "Would your registrar be willing to hand us one college's spring timetable so we can do a trial run by March?",
+    ),
+    ("bank_retail_crm", "Could you get fifteen minutes with the VP on the calendar for us next week?"),
+]
+
+CONTINUATIONS_3 = [
+    ("bank_retail_crm", "Let me circle back once I've had a chance to talk to my manager."),
+    ("hospital_mobile_nursing", "I'll have our team pull together a proposal and get it over to you."),
+    ("gov_city_network", "Is it alright if I reach out again after the budget cycle?"),
+    ("edu_smart_academic", "I'd be happy to come by again and show you the timetabling engine."),
+    ("logistics_tms", "Can we set up another chat sometime soon?"),
+]
+
+ORDERS_3 = [
+    ("energy_wind_eam", "Can we get your signature on the contract by the end of the month?"),
+    ("mfg_vitamin_erp", "So are we good to move ahead with the order?"),
+    ("gov_city_network", "Would you be ready to commit to the purchase this quarter?"),
+]
+
+NOT_ASKS_3 = [
+    ("retail_member_marketing", "Which of your stores would be the best place to start, in your view?"),
+    ("energy_wind_eam", "How long does it usually take your team to review vendor data?"),
+    ("logistics_tms", "What would a successful pilot look like for you?"),
+    ("bank_retail_crm", "Who would need to be in the room when the VP decides?"),
+]
+
+PROBES = (
+    probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
+    + probe_cases(ADVANCES_2, CONTINUATIONS_2, ORDERS_2, NOT_ASKS_2)
+    + probe_cases(ADVANCES_3, CONTINUATIONS_3, ORDERS_3, NOT_ASKS_3)
 )
 
 
