@@ -16,3 +16,12 @@ def test_my_drills_table_turns_into_labelled_cards(client, session, world, world
         assert table and "phone-cards" in table.group(1).split()
         labels = re.findall(r'data-label="([^"]+)"', table.group(2))
         assert {"截止", "及格分"} <= set(labels), labels
+
+
+def test_the_managers_drill_list_turns_into_labelled_cards(client, session, world, world_users):
+    owner_drill(client, world["owner"], session)
+    web_login(client, world_users["manager_of_team"].username)
+    html = client.get("/drills").text
+    table = re.search(r'<table class="([^"]*)" id="drill-list">(.*?)</table>', html, re.DOTALL)
+    assert table and "phone-cards" in table.group(1).split()
+    assert {"截止", "及格分", "通过"} <= set(re.findall(r'data-label="([^"]+)"', table.group(2)))
