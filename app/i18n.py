@@ -2,7 +2,8 @@
 Accept-Language (en* English, zh* Chinese, whichever it prefers), else Chinese.
 
 Strings live in app/web/messages/<feature>.yaml as `key: {zh: ..., en: ...}`, one file per feature,
-merged at import; a key defined twice is an error.
+merged at import; a key defined twice is an error. An English text that counts something may add `en_one`,
+said when `count` is 1 ("1 rep", not "1 reps"); Chinese needs no plural.
 """
 
 from functools import lru_cache
@@ -24,8 +25,8 @@ def messages() -> dict[str, dict[str, str]]:
         for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             if key in merged:
                 raise ValueError(f"{path.name}: UI string {key!r} is already defined in another file")
-            if set(texts) != set(LANGS):
-                raise ValueError(f"{path.name}: UI string {key!r} needs exactly zh and en")
+            if set(texts) - {"en_one"} != set(LANGS):
+                raise ValueError(f"{path.name}: UI string {key!r} needs exactly zh and en (and optionally en_one)")
             merged[key] = texts
     return merged
 
@@ -68,4 +69,6 @@ def get_lang(request: Request) -> Lang:
 def translate(key: str, lang: str, **values: object) -> str:
     texts = messages().get(key)
     text = texts[lang] if texts else key
+    if texts and lang == "en" and values.get("count") == 1:
+        text = texts.get("en_one", text)
     return text.format(**values) if values else text

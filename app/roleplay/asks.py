@@ -45,6 +45,8 @@ Reason = Literal[
 DECIDER = "org.role.decision_maker"
 PERCENT_OFF = re.compile(r"\d+\s*(%|percent)\s*off", re.IGNORECASE)
 PRICE_TRIGGER = "price"
+# Key-fact categories a refused advance names as its reason (phrases.yaml commitment_missing_<category>, tip.ask_missing_<category>).
+GAP_CATEGORIES = ("problem", "implication", "need_payoff")
 
 
 class SpinLike(Protocol):
@@ -354,6 +356,17 @@ def judge_ask(scenario: Scenario, state: SessionState, ask: Ask, trust: int, lan
     return Verdict(True, "granted")
 
 
+def missing_key_category(scenario: Scenario, state: SessionState) -> str | None:
+    """The SPIN category of the first key fact the buyer has not told yet (problem, implication, need_payoff), if any.
+
+    A refusal and the coach name only this kind of gap, never the untold fact itself."""
+    revealed = state.revealed_ids()
+    for fact_id in scenario.success.key_facts:
+        if fact_id not in revealed:
+            return scenario.category_of(fact_id)
+    return None
+
+
 def is_premature_pitch(scenario: Scenario, state: SessionState, text: str) -> bool:
     """The one pitch rule (live tag and score): a pitch is premature until the buyer stated the need it answers."""
     if not state.need_established():
@@ -379,6 +392,7 @@ def example_advance(scenario: Scenario, lang: str = "zh") -> str:
 
 __all__ = [
     "ASK_KINDS",
+    "GAP_CATEGORIES",
     "Ask",
     "AskKind",
     "Verdict",
@@ -388,6 +402,7 @@ __all__ = [
     "is_premature_pitch",
     "is_price_offer",
     "judge_ask",
+    "missing_key_category",
     "offers_price",
     "states_claim",
 ]

@@ -10,7 +10,7 @@ from app.coaching.spin import SPIN_LABELS, SpinResult, spin_playbook_id
 from app.playbook import get_playbook
 from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 from app.playbook.vocabulary import CATEGORY_LETTER, SPIN_ELEMENTS
-from app.roleplay.asks import DECIDER, classify_ask, example_advance
+from app.roleplay.asks import DECIDER, GAP_CATEGORIES, classify_ask, example_advance, missing_key_category
 from app.roleplay.rubric import get_rubric
 from app.roleplay.scenarios import CATEGORIES, Scenario
 from app.roleplay.scripted_buyer import TRUST_SLACK, BuyerTurn, Tone
@@ -364,10 +364,15 @@ def choose_tip(scenario: Scenario, spin: SpinResult, buyer: BuyerTurn, rep_text:
                 "dragon.step.present_value",
                 *TEXTS.part("tip.objection_open"),
             )
+        gap = missing_key_category(scenario, state)
+        if gap in GAP_CATEGORIES:  # say which kind of question is missing, never which untold fact
+            return _tip(
+                f"ask_missing_{gap}", SPIN_ELEMENTS[CATEGORY_LETTER[gap]], *TEXTS.part(f"tip.ask_missing_{gap}")
+            )
         return _tip(
-            "ask_after_discovery",
-            "dragon.step.uncover_needs",
-            *TEXTS.part("tip.ask_after_discovery"),
+            "ask_low_trust",
+            "dragon.step.build_trust",
+            *TEXTS.part("tip.ask_low_trust"),
         )
     if buyer.new_facts:
         category = scenario.category_of(buyer.new_facts[-1])

@@ -22,7 +22,17 @@ from pydantic import BaseModel, Field
 from app.coaching.spin import SpinLabel
 from app.i18n import Lang
 from app.playbook.vocabulary import LETTER_CATEGORY
-from app.roleplay.asks import Ask, SpinLike, classify_ask, is_premature_pitch, judge_ask, offers_price, states_claim
+from app.roleplay.asks import (
+    GAP_CATEGORIES,
+    Ask,
+    SpinLike,
+    classify_ask,
+    is_premature_pitch,
+    judge_ask,
+    missing_key_category,
+    offers_price,
+    states_claim,
+)
 from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
@@ -866,8 +876,11 @@ class ScriptedBuyer:
         if verdict.reason == "objection_open":
             parts.append(self._say(new, "commitment_objection"))
             return 0
-        if verdict.reason == "missing_facts":
-            parts.append(self._say(new, "commitment_not_ready"))
+        if verdict.reason == "missing_facts":  # the reason names the kind of gap, never the untold fact
+            gap = missing_key_category(self.scenario, new)
+            parts.append(
+                self._say(new, f"commitment_missing_{gap}" if gap in GAP_CATEGORIES else "commitment_not_ready")
+            )
             return 0
         if verdict.reason == "low_trust":
             parts.append(self._say(new, "commitment_early_trust"))

@@ -40,6 +40,7 @@ def _config(**options) -> dict:
         "height": 360,
         "print_values": False,
         "legend_at_bottom": True,
+        "no_data_text": "",  # pygal's own is English and 64px: a caller that can show an empty chart passes its words
     }
     base.update(options)
     return base
@@ -206,6 +207,14 @@ def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
     return _render(chart)
 
 
+def _legend_columns(names: list[str], width: int, font_size: int, most: int = 5) -> int:
+    """How many legend columns fit the longest name (a CJK character is about one em wide, Latin about 0.6 em),
+    so "Implication question" does not run over the next swatch."""
+    longest = max((sum(1.0 if ord(char) > 0x2E80 else 0.6 for char in name) for name in names), default=0.0)
+    column = longest * font_size + 2.5 * font_size  # the swatch and a gap
+    return max(1, min(len(names), most, int(width // column)))
+
+
 def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: str = "") -> Markup:
     """100 % stacked horizontal bars, one per label (e.g. each rep's SPIN mix): readable at 15 and more rows,
     because each row gets its own line and the shares are printed only where the segment is wide enough."""
@@ -219,7 +228,7 @@ def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: 
             height=110 + 34 * len(labels),
             width=720,
             legend_at_bottom=True,
-            legend_at_bottom_columns=min(len(series), 5),
+            legend_at_bottom_columns=_legend_columns(list(series), 720, 13),
             truncate_legend=-1,  # "Situation que…" said nothing; the names are short enough in both languages
             value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "",
             y_labels=[0, 25, 50, 75, 100],
@@ -232,8 +241,11 @@ def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: 
     return _render(chart)
 
 
-def small_lines(x_labels: list[str], values: list[float | None], *, title: str = "", max_value: float = 100) -> Markup:
-    """One small line chart (for small multiples: one per skill instead of seven overlapping lines)."""
+def small_lines(
+    x_labels: list[str], values: list[float | None], *, title: str = "", max_value: float = 100, no_data: str = ""
+) -> Markup:
+    """One small line chart (for small multiples: one per skill instead of seven overlapping lines); `no_data` is
+    said, small, in the plot when no point has a value (a skill that applied to none of the calls)."""
     chart = pygal.Line(
         **_config(
             title=title,
@@ -249,7 +261,8 @@ def small_lines(x_labels: list[str], values: list[float | None], *, title: str =
             x_label_rotation=30,
             print_values=False,
             y_labels=[0, 50, 100],
-            style=_sized(label_font_size=13, major_label_font_size=13, title_font_size=16),
+            no_data_text=no_data,
+            style=_sized(label_font_size=13, major_label_font_size=13, title_font_size=16, no_data_font_size=14),
         )
     )
     chart.x_labels = x_labels

@@ -137,7 +137,12 @@ def _skill_trends(dashboard: TeamDashboard, lang: str) -> dict[str, Markup]:
     labels = [point.label[5:] if dashboard.skill_trend.unit == "day" else point.label for point in points]
     skill_labels = _skill_labels(lang)
     return {
-        skill: charts.small_lines(labels, [point.skills.get(skill) for point in points], title=skill_labels[skill])
+        skill: charts.small_lines(
+            labels,
+            [point.skills.get(skill) for point in points],
+            title=skill_labels[skill],
+            no_data=translate("team.skill.not_applied", lang),
+        )
         for skill in SKILLS
     }
 
@@ -215,7 +220,10 @@ def rep_page(user_id: int, request: Request, session: SessionDep, user: WebUser)
     chart_skills = (
         {
             skill: charts.small_lines(
-                labels, [point.skills.get(skill) for point in progress.attempts], title=skill_labels[skill]
+                labels,
+                [point.skills.get(skill) for point in progress.attempts],
+                title=skill_labels[skill],
+                no_data=translate("team.skill.not_applied", lang),
             )
             for skill in SKILLS
         }

@@ -45,3 +45,25 @@ def test_spin_mix_is_stacked_with_a_row_per_rep():
     assert svg.count(">40%<") >= 15 and "21212121" not in svg
     small = str(charts.stacked_shares(reps[:2], {"S": [50.0, 96.0], "N": [50.0, 4.0]}))
     assert ">4%<" not in small, "a share too thin to hold its label is not labelled"
+
+
+def test_an_empty_skill_chart_says_so_in_the_page_language_and_small():
+    svg = str(charts.small_lines(["12-08"], [None], title="处理顾虑", no_data="这段时间的练习都不涉及"))
+    assert "No data" not in svg and "这段时间的练习都不涉及" in svg
+    assert "No data" not in str(charts.small_lines(["12-08"], [None], title="Objections"))
+
+
+def test_spin_mix_legend_columns_fit_the_longest_name():
+    english = [
+        "Situation question S",
+        "Problem question P",
+        "Implication question I",
+        "Need-payoff question N",
+        "Other",
+    ]
+    chinese = ["背景问题 S", "难点问题 P", "影响问题 I", "需求效益问题 N", "其他"]
+    svg = str(charts.stacked_shares(["Li"], {name: [20.0] for name in english}))
+    xs = sorted({float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="12" height="12"', svg)})
+    assert len(xs) <= 3, xs  # three columns of legend, not five that run into each other
+    svg_zh = str(charts.stacked_shares(["李明"], {name: [20.0] for name in chinese}))
+    assert len({x for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="12" height="12"', svg_zh)}) == 5
