@@ -33,6 +33,7 @@ from app.roleplay.asks import (
     offers_price,
     states_claim,
 )
+from app.roleplay.long_turns import read_long_turn
 from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
 from app.roleplay.state import RevealedFact, SessionState, TurnEvent, TurnRecord, count_words
@@ -259,7 +260,8 @@ def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: Spi
     return Understanding(
         label=spin.label,
         is_question=spin.is_question,
-        is_pitch=spin.is_pitch or states_claim(rep_text),  # a claim stated without the classifier's pitch words
+        # a claim stated without the classifier's pitch words; a long question-led turn's framing is none
+        is_pitch=spin.is_pitch or (states_claim(rep_text) and read_long_turn(rep_text) is None),
         asks_commitment=spin.asks_commitment,
         scores=dict(getattr(spin, "scores", None) or {}),
         tone="rude" if kind else "ok",
@@ -793,6 +795,10 @@ class ScriptedBuyer:
 
     def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
         index = topic_index(self.scenario)
+        # A long question-led turn is about what its questions ask, not the context or framing around them.
+        long_turn = read_long_turn(rep_text)
+        if long_turn is not None:
+            rep_text = long_turn.asked
         rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
         matches = {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}

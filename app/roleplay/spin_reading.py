@@ -2,13 +2,15 @@
 knows. A rude remark (an insult, a verdict on the buyer, his people or his current way, running down a rival) is not a
 SPIN question, even when a question mark or a cue word makes it look like one ("还靠调度员拍脑袋派车啊？太落后了吧。",
 "Handwritten records? Seriously?"): a rude turn is "other" unless it still asks for information with a question word
-("…, so how many trucks do you actually run?"); then the classifier's label stands."""
+("…, so how many trucks do you actually run?"); then the classifier's label stands. A long question-led turn (context
+or framing, then real questions: app/roleplay/long_turns.py) is read from its questions and is no pitch."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from app.coaching.spin import SpinResult, classify_spin
+from app.roleplay.long_turns import read_long_turn
 from app.roleplay.phrases import any_pattern, buyer_cues
 from app.roleplay.scenarios import Scenario
 from app.roleplay.scripted_buyer import own_names
@@ -26,8 +28,10 @@ def is_rude_remark(scenario: Scenario, rep_text: str) -> bool:
 
 
 def read_spin(scenario: Scenario, rep_text: str) -> SpinResult:
-    """The classifier's result for a rep's turn, a rude remark read as "other" (see the module doc)."""
-    spin = classify_spin(rep_text)
+    """The classifier's result for a rep's turn, a rude remark read as "other", a long question-led turn read from its
+    questions (see the module doc)."""
+    long_turn = read_long_turn(rep_text)
+    spin = long_turn.spin if long_turn is not None else classify_spin(rep_text)
     if spin.label == "other" or _QUESTION_WORD.search(rep_text.lower()) or not is_rude_remark(scenario, rep_text):
         return spin
     return replace(spin, label="other", cues=[])

@@ -405,16 +405,16 @@ class ToneReader:
 
     def _monologue(self, text: str) -> bool:
         limits = self.lexicon.monologue_chars
-        return _over(text, limits.zh, limits.en)
+        return over_length(text, limits.zh, limits.en)
 
     def softens_reask(self, text: str) -> bool:
         """A re-ask right after a refusal that acknowledges it, lowers the ask or asks leave ("理解，大概范围呢？"),
         or explains itself at length: not a blunt repeat."""
         limits = self.lexicon.reask_max_chars
-        return self.reask_softener.search(text.lower()) or _over(text, limits.zh, limits.en)
+        return self.reask_softener.search(text.lower()) or over_length(text, limits.zh, limits.en)
 
 
-def _over(text: str, zh_chars: int, en_chars: int) -> bool:
+def over_length(text: str, zh_chars: int, en_chars: int) -> bool:
     """The text is at least this long (characters without spaces; the Chinese limit when it is mostly Chinese)."""
     chars = len(re.sub(r"\s+", "", text))
     chinese = len(_CJK.findall(text))
@@ -467,6 +467,7 @@ __all__ = [
     "ToneReader",
     "is_question_sentence",
     "load_rudeness_lexicon",
+    "over_length",
     "short_forms",
     "split_sentences",
     "tone_reader",
