@@ -192,3 +192,28 @@ def test_probes_are_many_and_varied() -> None:
     assert len(CASES) >= 20
     assert len({case[0] for case in CASES}) >= 5
     assert {case[1] for case in CASES} == {"zh", "en"}
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "lang", "first", "then"),
+    [
+        ("mfg_vitamin_erp", "zh", "你们现在财务和进销存用的是什么软件？", "那CDC他们报价大概多少？"),
+        (
+            "mfg_vitamin_erp",
+            "en",
+            "What software do you run finance and stock on today?",
+            "So roughly what price did the other vendors give you?",
+        ),
+        ("logistics_tms", "zh", "您自己有多少台车？", "那路通科技他们报价大概多少？"),
+    ],
+)
+def test_a_rival_or_price_question_is_no_follow_up(scenario_id: str, lang: str, first: str, then: str) -> None:
+    """Right after a fact is told, a question about a rival's price names them: the buyer does not take it as a
+    follow-up and tell the next fact of that chain."""
+    scenario = SCENARIOS[scenario_id]
+    buyer = ScriptedBuyer(scenario)
+    state = _state(scenario_id, lang, set())
+    opened = buyer.reply(state, first, read_spin(scenario, first))
+    assert opened.new_facts, opened.text
+    turn = buyer.reply(opened.state, then, read_spin(scenario, then))
+    assert turn.new_facts == [], turn.text
