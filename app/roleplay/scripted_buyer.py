@@ -321,7 +321,6 @@ class ScriptedBuyer:
         self.style = scenario.persona.communication_style
         self._focus_matches: dict[str, TopicMatch] = {}  # the question clause's matches, set by _topic_matches
         self._likeness: dict[str, float] = {}  # the rep text's likeness to each fact's own text, ditto
-        self._focus_likeness: dict[str, float] = {}  # ... and of its question clause alone
         self._likeness_lang: Lang = "zh"  # ... measured against the facts' texts in this language
         self._shared_pieces: dict[str, int] = {}  # ... and how many pieces of each fact's text it has
 
@@ -576,10 +575,8 @@ class ScriptedBuyer:
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
         if not ranked:  # named only by words of the card's size line, and of the question's own kind: the fallback
             return [fact for fact in card_only if self.scenario.category_of(fact.id) == category][:1]
-        # Between candidates, the one whose own text the question echoes most wins ties and near ties. When the
-        # question clause is on a candidate's topic, the echo is measured there: a lead-in that restates the card or a
-        # told fact ("政务外网覆盖六十多个委办局，平时谁负责运维？") echoes a fact the rep already knows, not what he asks.
-        likeness = self._focus_likeness if focused else self._likeness
+        # Between candidates, the one whose own text the question echoes most wins ties and near ties.
+        likeness = self._likeness
         best_likeness = max((likeness.get(fact.id, 0.0) for *_, fact in ranked), default=0.0)
         if best_likeness > 0:
             weight = FACT_TEXT.rank_weight.get(self._likeness_lang, 0.0) / best_likeness
@@ -800,10 +797,8 @@ class ScriptedBuyer:
         if focus and focus != rep_text:
             focus_terms = index.terms(focus)
             self._focus_matches = {fact.id: index.match(fact, focus_terms, focus) for fact in self.scenario.all_facts()}
-            self._focus_likeness = index.text_likeness(focus)
         else:
             self._focus_matches = dict(matches)
-            self._focus_likeness = self._likeness
         return matches
 
     @staticmethod
