@@ -722,6 +722,9 @@ class ScriptedBuyer:
         category = LETTER_CATEGORY.get(u.label)
         if category is None or not u.is_question or u.is_pitch or u.fact_ids is not None:
             return []
+        # A question about price or a rival ("那金蝶报价多少？") is about them, not a follow-up on the last fact told.
+        if mentions(rep_text, (*PRICE_WORDS, *COMPETITOR_WORDS, *self.scenario.competitors)):
+            return []
         neighbour = LETTER_CATEGORY.get(NEIGHBOUR_STAGE.get(u.label, ""), category)
         revealed = new.revealed_ids()
         # It may name what the buyer has told ("that re-entry"), but no hidden topic, and it must not be the same
