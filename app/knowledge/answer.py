@@ -180,6 +180,15 @@ def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: Know
     return [citation_for(chunk, lang) for chunk in near[:MIGHT_HELP]]
 
 
+def _has_twin_in(chunk: Chunk, lang: str, index: KnowledgeIndex) -> bool:
+    """A passage in the other language whose twin in `lang` (`<id>` / `<id>-en`) is in the index: that twin says
+    the same in the reader's language, so the other-language passage is never added beside the answer."""
+    if chunk_language(chunk) == lang:
+        return False
+    twin = chunk.id.removesuffix("-en") if chunk.id.endswith("-en") else f"{chunk.id}-en"
+    return index.has(twin)
+
+
 def is_how_to(chunk: Chunk) -> bool:
     """A practical passage: a lead sentence and numbered steps (see lead_and_steps)."""
     return bool(lead_and_steps(chunk.text)[0])
@@ -362,7 +371,12 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
             text += "\n" + TEXTS.label("also", lang, heading=heading, step=plain)
             used.append(chunk)
         for chunk, score in hits:
-            if is_how_to(chunk) or score < REFERENCE_RATIO * best_score or not is_relevant(question, chunk, index):
+            if (
+                is_how_to(chunk)
+                or score < REFERENCE_RATIO * best_score
+                or _has_twin_in(chunk, lang, index)
+                or not is_relevant(question, chunk, index)
+            ):
                 continue
             body = strip_key_terms(chunk.text)
             if lines := (body if len(body) <= SHORT_SECONDARY_CHARS else _secondary_lines(chunk, query_tokens)):
@@ -379,7 +393,8 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
         parts.append(terms)
     used = [best_chunk]
 
-    for chunk, score in [hit for hit in hits if hit[0] is not best_chunk][:MAX_SECONDARY_CHUNKS]:
+    others = [hit for hit in hits if hit[0] is not best_chunk and not _has_twin_in(hit[0], lang, index)]
+    for chunk, score in others[:MAX_SECONDARY_CHUNKS]:
         close_enough = score >= SECONDARY_SCORE_RATIO * best_score
         if close_enough:
             lines = _secondary_lines(chunk, specific_tokens)

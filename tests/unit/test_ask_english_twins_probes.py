@@ -24,13 +24,16 @@ IN_SCOPE_ENGLISH = {
     "What are the five dimensions of the five-dimension model?": {"fivedim-overview-en"},
     "How should I handle a stakeholder whose dominant need is safety?": {"fivedim-maslow-safety-en"},
     "What does a pragmatist want when the company goes through change?": {"fivedim-change-en"},
-    "What does an opponent do in the attitude-to-us dimension?": {"fivedim-attitude-opponent-en"},
+    "What does an opponent do in the attitude-to-us dimension?": {
+        "fivedim-attitude-opponent-en",
+        "fivedim-attitude-en",
+    },
     # organisation analysis
     "What five decisions does the decision level make in a purchase?": {"org-level-decision-en"},
     "What does the designer do in a customer's purchase?": {"org-role-designer-en"},
     "What are the three dimensions for analysing a customer's organisation?": {"org-overview-en"},
     # communication styles
-    "How do I communicate with an analytical customer?": {"styles-analytical-en"},
+    "How do I communicate with an analytical customer?": {"styles-analytical-en", "deals-analytical-buyer-en"},
     "What is the best way to deal with an amiable buyer?": {"styles-amiable-en"},
     # CES
     "What is Customer Engagement Selling?": {"ces-overview-en"},
@@ -90,3 +93,13 @@ def test_small_talk_is_declined_in_one_line(question: str) -> None:
     assert result.declined and not result.covered, (question, result.answer)
     assert result.citations == []
     assert mostly_chinese(result.answer) == (question in CHIT_CHAT_CHINESE), result.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["反对者一般会干些什么？", "分析型的客户怎么打交道", "决策层在采购里决定哪几件事", "CES 的销售七步法是哪七步"],
+)
+def test_a_chinese_answer_adds_no_english_passage_whose_chinese_twin_exists(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered, (question, result.answer)
+    assert not any(citation.id.endswith("-en") for citation in result.citations), [c.id for c in result.citations]
