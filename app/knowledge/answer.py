@@ -46,7 +46,10 @@ ASPECT_DEPTH = 5
 # A how-to passage is advice for a situation: it answers only when the question names that situation with
 # words worth this much (summed IDF). Tune set: every practical question >= 6.9; off-topic "how do I..."
 # questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
-MIN_HOW_TO_WEIGHT = 6.5
+# IDF grows with the number of passages: with the English twins of five more handbook files (249 -> 303 passages)
+# such an off-topic question reaches 6.7 (怎么跟同事搞好关系); the tune sets' practical questions still pass (one at 6.7
+# through the sales-context rule below).
+MIN_HOW_TO_WEIGHT = 7.0
 # ...or, for a short question ("客户说太贵了怎么办"), most of what it says (those off-topic ones: 0.21-0.51).
 HOW_TO_SHORT_COVERAGE = 0.6
 # A question set in a sale (it names a customer, a deal, a competitor...: query_words.yaml's sales_context) needs
