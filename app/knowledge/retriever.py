@@ -152,6 +152,10 @@ class KnowledgeIndex:
     def ids(self) -> list[str]:
         return [chunk.id for chunk in self.chunks]
 
+    def has(self, chunk_id: str) -> bool:
+        """Whether a chunk with this id is indexed."""
+        return chunk_id in self._by_id
+
     def bm25_ranking(self, query: str, k: int, situations: bool = True) -> list[tuple[Chunk, float]]:
         """Top-k chunks by BM25 score; chunks sharing no token with the query are left out, unless they answer a
         situation the question describes (with `situations`)."""
