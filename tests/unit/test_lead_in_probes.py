@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.coaching.spin import classify_spin, split_sentences
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.service import decide_turn
 from tests.utils.buyer_states import prerequisites, told_state
@@ -293,3 +294,30 @@ def test_the_probes_cover_every_scenario_in_both_languages() -> None:
         covered = {case[0] for case in LEAD_IN_QUESTIONS if case[1] == lang}
         assert covered == set(SCENARIOS), lang
         assert sum(1 for case in LEAD_IN_QUESTIONS if case[1] == lang) >= 20
+
+
+# The classifier alone (app/coaching/spin.py): the lead-in is a sentence or clause that asks nothing.
+CLASSIFIER_LINES = [
+    ("Thanks for your time, how do you assign loads to drivers right now?", "S"),
+    ("Hi, good to see you again. Which system holds the batch records today?", "S"),
+    ("Cheers for the coffee, Ms Lin. Is it hard to tell which members are still active?", "P"),
+    ("您刚才说老师有五百多位，那期末成绩是怎么收上来的？", "S"),
+    ("谢谢您抽时间，想问下现在派车是怎么派的？", "S"),
+    # a proposal then a question that only asks for agreement: the proposal is what is asked
+    ("Here is my idea: you send us one month of waybills and we run the numbers. Would that work for you?", "other"),
+    ("我们下周带两个人过来，在一条线上先跑两周。您看行吗？", "other"),
+    ("谢谢您，我回去整理一下纪要发给您，好吗？", "other"),
+]
+
+
+@pytest.mark.parametrize(("line", "label"), CLASSIFIER_LINES)
+def test_the_classifier_reads_the_question_not_its_lead_in(line: str, label: str) -> None:
+    assert classify_spin(line).label == label
+
+
+def test_an_english_full_stop_ends_a_sentence_but_not_an_abbreviation() -> None:
+    assert [part.strip() for part in split_sentences("Thanks, Mr. Zhao. How is it done now?")] == [
+        "Thanks, Mr. Zhao.",
+        "How is it done now?",
+    ]
+    assert len(split_sentences("It costs 1.5 million a year")) == 1
