@@ -299,7 +299,7 @@ def test_the_probes_cover_every_scenario_in_both_languages() -> None:
 # The classifier alone (app/coaching/spin.py): the lead-in is a sentence or clause that asks nothing.
 CLASSIFIER_LINES = [
     ("Thanks for your time, how do you assign loads to drivers right now?", "S"),
-    ("Hi, good to see you again. Which system holds the batch records today?", "S"),
+    ("Great to see you again, thanks for having us. Which system holds the batch records today?", "S"),
     ("Cheers for the coffee, Ms Lin. Is it hard to tell which members are still active?", "P"),
     ("您刚才说老师有五百多位，那期末成绩是怎么收上来的？", "S"),
     ("谢谢您抽时间，想问下现在派车是怎么派的？", "S"),
