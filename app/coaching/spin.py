@@ -250,11 +250,12 @@ def _is_confirmation(sentence: str, lexicon: _Lexicon) -> bool:
 def _is_lead_in(clause: str, lexicon: _Lexicon) -> bool:
     """A clause that only leads into a question: thanks, a greeting, an acknowledgement, small talk, a pointer back at
     what the buyer said ("您刚才说…", "you mentioned…") or a preamble ("quick one"), and asks nothing itself."""
-    if not clause.strip() or _is_question(clause, lexicon):
+    clause = clause.strip()
+    if not clause or _is_question(clause, lexicon):
         return False
     return (
         not lexicon.filler.sub("", clause).strip()
-        or any(cue.pattern.search(clause.strip()) for cue in lexicon.social)
+        or any(cue.pattern.search(clause) for cue in lexicon.social)
         or any(pattern.search(clause) for pattern in lexicon.lead_in)
     )
 
@@ -272,15 +273,29 @@ def _split_lead_in(sentence: str, lexicon: _Lexicon) -> tuple[str, str]:
     return lead.strip(), question.strip()
 
 
+def _spin_sentences(normalised: str, lexicon: _Lexicon) -> list[str]:
+    """The sentences the rules read: split at Chinese and hard stops; at an English full stop only after a sentence
+    that just leads in ("Thanks for seeing me, Mr Zhao. How…"), so a claim before a question stays in its sentence
+    ("We're cheaper than Lutong. What's your budget?" presents as much as it asks)."""
+    sentences: list[str] = []
+    for part in _SENTENCE_SPLIT.split(normalised):
+        pending = ""
+        for piece in lexicon.full_stop.split(part):
+            pending += piece
+            if all(_is_lead_in(clause, lexicon) for clause in _CLAUSE_SPLIT.split(piece) if clause.strip()):
+                sentences.append(pending)
+                pending = ""
+        sentences.append(pending)
+    return [sentence.strip() for sentence in sentences if sentence.strip()]
+
+
 def _sentences(normalised: str, lexicon: _Lexicon) -> tuple[list[str], list[bool]]:
     """The sentences of a normalised turn and, for each, whether it asks something: a question's lead-in (thanks,
     small talk, "您刚才说…，") is a sentence of its own that asks nothing, so the question decides the label. When
     every question only asks for agreement ("…. Would that work for you?"), every sentence carries what is asked."""
     sentences: list[str] = []
     flags: list[bool] = []
-    for sentence in (s.strip() for s in split_sentences(normalised)):
-        if not sentence:
-            continue
+    for sentence in _spin_sentences(normalised, lexicon):
         asks = _is_question(sentence, lexicon)
         lead, question = _split_lead_in(sentence, lexicon) if asks else ("", sentence)
         if lead:
