@@ -99,6 +99,7 @@ _CLAUSE_KEEP = re.compile(r"([，,、:：]|\s[-–—]\s)")  # the same split, s
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
 _ENDS_WITH_QUESTION_MARK = re.compile(r"[?？]\s*$")
+_MARKED_QUESTION = re.compile(r"[?？]|[吗呢吧么嘛][。.!！]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -262,13 +263,15 @@ def _is_lead_in(clause: str, lexicon: _Lexicon) -> bool:
 
 def _split_lead_in(sentence: str, lexicon: _Lexicon) -> tuple[str, str]:
     """(lead-in, question) of a question sentence: its opening clauses while they only lead in (`_is_lead_in`), and
-    the rest. No lead-in when the rest only asks for agreement: then the whole sentence is what is asked."""
+    the rest. No lead-in when the rest has no question mark or particle, or only asks for agreement: then the whole
+    sentence is what is asked."""
     parts = _CLAUSE_KEEP.split(sentence)  # clause, separator, clause, ...
     cut = 0
     while cut + 2 < len(parts) and _is_lead_in(parts[cut], lexicon):
         cut += 2
     lead, question = "".join(parts[:cut]), "".join(parts[cut:])
-    if not lead or not question.strip() or _is_confirmation(question, lexicon):
+    # only a question that is marked as one ("…有什么问题随时沟通。" closes the call, it asks nothing)
+    if not lead or not _MARKED_QUESTION.search(question) or _is_confirmation(question, lexicon):
         return "", sentence
     return lead.strip(), question.strip()
 

@@ -331,6 +331,8 @@ CLASSIFIER_LINES = [
     ("Here is my idea: you send us one month of waybills and we run the numbers. Would that work for you?", "other"),
     ("我们下周带两个人过来，在一条线上先跑两周。您看行吗？", "other"),
     ("谢谢您，我回去整理一下纪要发给您，好吗？", "other"),
+    # thanks before a closing line that asks nothing: no question to decide the label
+    ("好，谢谢您，今天就聊到这，有什么需要随时找我。", "other"),
 ]
 
 
