@@ -95,9 +95,11 @@ _LABEL_NAMES: dict[str, tuple[str, str]] = {
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[。!?;\n？！；])")
 _CLAUSE_SPLIT = re.compile(r"[，,、:：]|\s[-–—]\s")
+_CLAUSE_KEEP = re.compile(r"([，,、:：]|\s[-–—]\s)")  # the same split, separators kept
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
 _ENDS_WITH_QUESTION_MARK = re.compile(r"[?？]\s*$")
+_MARKED_QUESTION = re.compile(r"[?？]|[吗呢吧么嘛][。.!！]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,10 @@ class _Lexicon:
     n_bonus: float
     i_bonus: float
     playbook_ids: dict[str, str | None]
+    full_stop: re.Pattern[str]
+    filler: re.Pattern[str]
+    lead_in: list[re.Pattern[str]]
+    confirmation: list[re.Pattern[str]]
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -179,7 +185,18 @@ def _lexicon() -> _Lexicon:
         n_bonus=float(conditional["n_bonus"]),
         i_bonus=float(conditional["i_bonus"]),
         playbook_ids={label: labels[label].get("playbook_id") for label in SPIN_LABELS},
+        full_stop=_full_stop([str(word) for word in raw["abbreviations"]]),
+        filler=re.compile(rf"^(?:(?:{'|'.join(raw['filler'])})[\s,，.。!！]*)+"),
+        lead_in=[_compile(pattern) for pattern in raw["lead_in"]],
+        confirmation=[_compile(pattern) for pattern in raw["confirmation"]],
     )
+
+
+def _full_stop(abbreviations: list[str]) -> re.Pattern[str]:
+    """Where an English sentence ends at a full stop (or an ellipsis): after a letter, digit, quote or bracket and
+    before a space, not after an abbreviation."""
+    not_abbreviation = "".join(rf"(?<!\b{re.escape(word)}\.)" for word in abbreviations)
+    return re.compile(rf"(?:(?<=[a-z0-9)\"'’]\.)|(?<=\.\.\.)){not_abbreviation}(?=\s)", re.IGNORECASE)
 
 
 def label_name(label: str, lang: str = "zh") -> str:
@@ -195,17 +212,12 @@ def spin_playbook_id(label: str) -> str | None:
 
 # Chat English drops apostrophes ("dont", "cant"): restored so the cues read the words.
 _CONTRACTION = re.compile(r"\b(don|doesn|didn|can|won|isn|aren|wasn|weren|haven|hasn|couldn|wouldn|shouldn)t\b")
-# A question's lead-in filler ("ok so", "got it.", "haha", "嗯，那") is small talk only on its own: inside a
-# question it must not turn the question into "other".
-_FILLER = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|and|but|well|um+|uh+|hmm+|right|got it|haha+|lol|wait|alright|i see|"
-    r"cool|great|sure|yeah|yes|oh|ah|here's a thought|嗯+|哦+|啊|好的|好|行|明白|那|对)[\s,，.。!！]*)+"
-)
 
 
 def strip_filler(sentence: str) -> str:
-    """A sentence without its lead-in filler words (the whole sentence when it is nothing but filler)."""
-    return _FILLER.sub("", sentence) or sentence
+    """A sentence without its lead-in filler words ("ok so", "got it.", "嗯，那"; the whole sentence when it is nothing
+    but filler): filler is small talk only on its own, inside a question it must not make the question "other"."""
+    return _lexicon().filler.sub("", sentence) or sentence
 
 
 def _normalise(text: str) -> str:
@@ -221,10 +233,83 @@ def _is_question(sentence: str, lexicon: _Lexicon) -> bool:
     return any(pattern.search(sentence) for pattern in lexicon.question)
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, whitespace kept: after Chinese and hard stops, and after an English full stop before a
+    space unless it ends an abbreviation ("Mr.", "e.g.", spin_lexicon.yaml): "Thanks. How is it done now?" is two."""
+    pieces: list[str] = []
+    for part in _SENTENCE_SPLIT.split(text):
+        pieces += _lexicon().full_stop.split(part)
+    return [piece for piece in pieces if piece]
+
+
+def _is_confirmation(sentence: str, lexicon: _Lexicon) -> bool:
+    """A question that only asks the buyer to agree to what was said before it ("Would that work for you?", "您看行吗？")."""
+    forms = {sentence.strip(), strip_filler(sentence.strip())}  # "好吗？" is no filler before "吗"
+    return any(pattern.search(form) for pattern in lexicon.confirmation for form in forms)
+
+
+def _is_lead_in(clause: str, lexicon: _Lexicon) -> bool:
+    """A clause that only leads into a question: thanks, a greeting, an acknowledgement, small talk, a pointer back at
+    what the buyer said ("您刚才说…", "you mentioned…") or a preamble ("quick one"), and asks nothing itself."""
+    clause = clause.strip()
+    if not clause or _is_question(clause, lexicon):
+        return False
+    return (
+        not lexicon.filler.sub("", clause).strip()
+        or any(cue.pattern.search(clause) for cue in lexicon.social)
+        or any(pattern.search(clause) for pattern in lexicon.lead_in)
+    )
+
+
+def _split_lead_in(sentence: str, lexicon: _Lexicon) -> tuple[str, str]:
+    """(lead-in, question) of a question sentence: its opening clauses while they only lead in (`_is_lead_in`), and
+    the rest. No lead-in when the rest has no question mark or particle, or only asks for agreement: then the whole
+    sentence is what is asked."""
+    parts = _CLAUSE_KEEP.split(sentence)  # clause, separator, clause, ...
+    cut = 0
+    while cut + 2 < len(parts) and _is_lead_in(parts[cut], lexicon):
+        cut += 2
+    lead, question = "".join(parts[:cut]), "".join(parts[cut:])
+    # only a question that is marked as one ("…有什么问题随时沟通。" closes the call, it asks nothing)
+    if not lead or not _MARKED_QUESTION.search(question) or _is_confirmation(question, lexicon):
+        return "", sentence
+    return lead.strip(), question.strip()
+
+
+def _spin_sentences(normalised: str, lexicon: _Lexicon) -> list[str]:
+    """The sentences the rules read: split at Chinese and hard stops; at an English full stop only after a sentence
+    that just leads in ("Thanks for seeing me, Mr Zhao. How…"), so a claim before a question stays in its sentence
+    ("We're cheaper than Lutong. What's your budget?" presents as much as it asks)."""
+    sentences: list[str] = []
+    for part in _SENTENCE_SPLIT.split(normalised):
+        pending = ""
+        for piece in lexicon.full_stop.split(part):
+            pending += piece
+            if all(_is_lead_in(clause, lexicon) for clause in _CLAUSE_SPLIT.split(piece) if clause.strip()):
+                sentences.append(pending)
+                pending = ""
+        sentences.append(pending)
+    return [sentence.strip() for sentence in sentences if sentence.strip()]
+
+
 def _sentences(normalised: str, lexicon: _Lexicon) -> tuple[list[str], list[bool]]:
-    """The sentences of a normalised turn and, for each, whether it asks something."""
-    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(normalised) if s.strip()]
-    return sentences, [_is_question(s, lexicon) for s in sentences]
+    """The sentences of a normalised turn and, for each, whether it asks something: a question's lead-in (thanks,
+    small talk, "您刚才说…，") is a sentence of its own that asks nothing, so the question decides the label. When
+    every question only asks for agreement ("…. Would that work for you?"), every sentence carries what is asked."""
+    sentences: list[str] = []
+    flags: list[bool] = []
+    for sentence in _spin_sentences(normalised, lexicon):
+        asks = _is_question(sentence, lexicon)
+        lead, question = _split_lead_in(sentence, lexicon) if asks else ("", sentence)
+        if lead:
+            sentences.append(lead)
+            flags.append(False)
+        sentences.append(question)
+        flags.append(asks)
+    asking = [sentence for sentence, asks in zip(sentences, flags) if asks]
+    if asking and all(_is_confirmation(sentence, lexicon) for sentence in asking):
+        flags = [True] * len(sentences)
+    return sentences, flags
 
 
 def _question_part(sentences: list[str], question_flags: list[bool]) -> str:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.coaching.spin import SpinLabel
+from app.coaching.spin import SpinLabel, split_sentences
 from app.i18n import Lang
 from app.playbook.vocabulary import LETTER_CATEGORY
 from app.roleplay.asks import (
@@ -218,10 +218,15 @@ def _asking(clauses: list[str]) -> list[bool]:
     return flags
 
 
+def _clauses(text: str) -> list[str]:
+    """The clauses of a line, English sentences apart ("Thank you, I'm glad the wards are calmer. How are...")."""
+    return [clause for sentence in split_sentences(text) for clause in _CLAUSES.findall(sentence)]
+
+
 def question_focus(text: str) -> str:
     """The clauses of a rep's line that ask something or set up what is asked (`_asking`), or the whole line when no
     clause asks: a lead-in that restates the card ("您这儿九百多台风机，") only sets the scene."""
-    clauses = _CLAUSES.findall(text)
+    clauses = _clauses(text)
     if len(clauses) <= 1:
         return text
     focus = [clause for clause, asks in zip(clauses, _asking(clauses), strict=True) if asks]
@@ -233,7 +238,7 @@ def question_focus(text: str) -> str:
 def presented_part(text: str) -> str:
     """The clauses of a rep's line that neither ask nor set up what is asked: what he presents (the whole line when
     nothing in it asks; nothing when it is one asking clause)."""
-    clauses = _CLAUSES.findall(text) or [text]
+    clauses = _clauses(text) or [text]
     flags = _asking(clauses)
     if not any(flags):
         return text

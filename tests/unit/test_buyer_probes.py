@@ -7,33 +7,13 @@ from __future__ import annotations
 import pytest
 
 from app.coaching.spin import classify_spin
-from app.roleplay.scenarios import Scenario, load_scenarios
+from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import ScriptedBuyer
-from app.roleplay.state import RevealedFact, SessionState
 from app.roleplay.topics import topic_index
+from tests.utils.buyer_states import prerequisites, told_state
 
 SCENARIOS = load_scenarios()
 KNOWN = "known miss (round 3): a generic word or concept still names a fact"
-
-
-def _state(scenario: Scenario, lang: str, told: set[str]) -> SessionState:
-    """A session with high trust where the given facts are already told."""
-    state = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang)).state
-    revealed: dict[str, list[RevealedFact]] = {category: [] for category in state.revealed}
-    for fact_id in sorted(told):
-        revealed[scenario.category_of(fact_id)].append(RevealedFact(id=fact_id, turn=0))
-    return state.model_copy(update={"trust": 90, "revealed": revealed})
-
-
-def _prerequisites(scenario: Scenario, fact_id: str) -> set[str]:
-    found: set[str] = set()
-    todo = list(scenario.fact(fact_id).requires)
-    while todo:
-        required = todo.pop()
-        if required not in found:
-            found.add(required)
-            todo += scenario.fact(required).requires
-    return found
 
 
 OFF_TOPIC = [
@@ -74,7 +54,7 @@ def test_an_off_topic_question_reveals_nothing(scenario_id: str, lang: str, line
         {f.id for f in facts.situation + facts.problem + facts.implication},
     ]
     for told in stages:
-        turn = buyer.reply(_state(scenario, lang, told), line, classify_spin(line))
+        turn = buyer.reply(told_state(scenario, lang, told), line, classify_spin(line))
         assert turn.new_facts == [], (told, turn.text)
 
 
@@ -121,7 +101,7 @@ PARAPHRASES = [
 @pytest.mark.parametrize(("scenario_id", "lang", "line", "fact"), _marked(PARAPHRASES))
 def test_a_paraphrase_reveals_the_fact_it_asks_about(scenario_id: str, lang: str, line: str, fact: str) -> None:
     scenario = SCENARIOS[scenario_id]
-    state = _state(scenario, lang, _prerequisites(scenario, fact))
+    state = told_state(scenario, lang, prerequisites(scenario, fact))
     turn = ScriptedBuyer(scenario).reply(state, line, classify_spin(line))
     assert turn.new_facts == [fact], turn.text
 
