@@ -26,10 +26,6 @@ KNOWN = {
     "Mr Lu, thanks for making time.": "the customer-base fact comes along (relationship managers are named)",
     "Thank you, that gives me a good picture": "label: 'how often do mistakes creep in' still reads as S",
     "You said the top ten shippers bring in": "topic: 'where a load is' is read as the empty-miles fact",
-    "Mr Sun, our predictive maintenance platform": (
-        "a pitch ending in a situation question is read as an advance by classify_ask (so not a pitch); before this"
-        " change too"
-    ),
 }
 
 
