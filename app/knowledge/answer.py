@@ -58,7 +58,9 @@ SALES_HOW_TO_COVERAGE = 0.2
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
     r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|(?<!好)几(?:个|种|类|级|步)|分哪|包括|什么意思|指什么|定义|"
-    r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b",
+    r"\bwhat (?:is|are|does)\b|\bwhat's\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b|"
+    # a comparison of two terms ("A 和 B 有什么区别", "A vs B") asks what each is
+    r"区别|差别|\bdifference\b|\bvs\.?(?=\s|$)|\bversus\b",
     re.IGNORECASE,
 )
 DEFINITION_RATIO = 0.5

@@ -56,10 +56,16 @@ MAIN_POINT: dict[str, list[list[str]]] = {
 
 
 def opening(answer: str) -> str:
-    """The lead sentence; for a reference passage, the first line after its header ("根据销售手册（…）：")."""
+    """The lead sentence; for a reference passage, its first point after the header ("根据销售手册（…）：") with
+    the items indented under it."""
     lines = [line for line in answer.splitlines() if line.strip()]
     if len(lines) > 1 and lines[0].rstrip().endswith(("：", ":")):
-        return lines[1]
+        first = [lines[1]]
+        for line in lines[2:]:
+            if not line.startswith((" ", "\t")):
+                break
+            first.append(line)
+        return "\n".join(first)
     return lines[0] if lines else ""
 
 
@@ -74,4 +80,5 @@ def test_the_opening_names_the_questions_main_point(question: str) -> None:
 
 def test_the_opening_of_a_reference_answer_is_its_first_line_after_the_header() -> None:
     assert opening("根据销售手册（A › B）：\n- 第一句\n- 第二句") == "- 第一句"
+    assert opening("根据销售手册（A › B）：\n- 分四种：\n  1. 甲\n  2. 乙\n- 另一点") == "- 分四种：\n  1. 甲\n  2. 乙"
     assert opening("先别降价。\n1. 问清比较对象") == "先别降价。"
