@@ -82,3 +82,18 @@ def test_the_opening_of_a_reference_answer_is_its_first_line_after_the_header() 
     assert opening("根据销售手册（A › B）：\n- 第一句\n- 第二句") == "- 第一句"
     assert opening("根据销售手册（A › B）：\n- 分四种：\n  1. 甲\n  2. 乙\n- 另一点") == "- 分四种：\n  1. 甲\n  2. 乙"
     assert opening("先别降价。\n1. 问清比较对象") == "先别降价。"
+
+
+def test_a_two_sided_question_also_gets_the_other_named_situations_lead() -> None:
+    answer = ask_playbook("下周第一次见这个客户的老板，聊些啥？这次拜访的目标怎么定", Settings(), None).answer
+    assert "推进" in opening(answer), answer
+    assert "另外（第一次拜访" in answer, answer
+
+
+def test_a_step_sharing_one_word_with_the_question_is_not_added_as_a_neighbouring_topic() -> None:
+    answer = ask_playbook(
+        "Our buyer loves to chat about the big picture and never opens the files I send. How do I sell to her?",
+        Settings(),
+        None,
+    ).answer
+    assert "Also (" not in answer, answer
