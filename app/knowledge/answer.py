@@ -43,6 +43,8 @@ MAX_STEPS = 4
 # how-to passage among the top ASPECT_DEPTH hits.
 ASPECT_MIN_IDF = 2.0
 ASPECT_DEPTH = 5
+# ...from a passage no named situation points to, whose heading names none of those words: at this share of the best.
+ALSO_SCORE_RATIO = 0.75
 # A how-to passage is advice for a situation: it answers only when the question names that situation with
 # words worth this much (summed IDF). Tune set: every practical question >= 6.9; off-topic "how do I..."
 # questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
@@ -61,7 +63,9 @@ SALES_HOW_TO_COVERAGE = 0.2
 # scores at least DEFINITION_RATIO of the best how-to passage.
 DEFINITION_RE = re.compile(
     r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|(?<!好)几(?:个|种|类|级|步)|分哪|包括|什么意思|指什么|定义|"
-    r"\bwhat (?:is|are|does)\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b",
+    r"\bwhat (?:is|are|does)\b|\bwhat's\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b|"
+    # a comparison of two terms ("A 和 B 有什么区别", "A vs B") asks what each is
+    r"区别|差别|\bdifference\b|\bvs\.?(?=\s|$)|\bversus\b",
     re.IGNORECASE,
 )
 DEFINITION_RATIO = 0.5
@@ -235,6 +239,9 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
             if chunk.id in index.situation_passages(question) and chunk_language(chunk) == lang
         ]
         if situated:
+            # Several situations named: the one the last sentence asks about leads, then the best scored.
+            asked = index.asked_situation_passages(question)
+            situated.sort(key=lambda hit: hit[0].id not in asked)
             return next(((chunk, score) for chunk, score in situated if is_how_to(chunk)), situated[0])
     if chunk_language(best_chunk) != lang and not is_how_to(best_chunk):
         # A near tie between a reference passage in the other language and one in the question's language.
@@ -291,9 +298,16 @@ def _step_for_the_rest(
     if not open_groups:
         return None
     lang = chunk_language(best)
+    # A step of another situation the question names, of a passage whose heading names one of the open words, or
+    # of one scoring near the best: a passage merely sharing a word of its advice ("never") is a neighbouring topic.
+    named = index.situation_passages(question)
+    floor = ALSO_SCORE_RATIO * hits[0][1]
     best_step: tuple[float, Chunk, str] | None = None
     for chunk, score in hits[:ASPECT_DEPTH]:
         if chunk is best or not is_how_to(chunk) or chunk_language(chunk) != lang:
+            continue
+        heading = set(tokenize(chunk.title.split(TITLE_SEPARATOR)[-1]))
+        if chunk.id not in named and score < floor and not any(heading & set(group) for group in open_groups):
             continue
         if not is_relevant(question, chunk, index):
             continue
@@ -303,7 +317,14 @@ def _step_for_the_rest(
             answered = sum(1 for group in open_groups if step_tokens & set(group)) * score
             if answered and (best_step is None or answered > best_step[0]):
                 best_step = (answered, chunk, step)
-    return (best_step[1], best_step[2]) if best_step else None
+    if best_step:
+        return best_step[1], best_step[2]
+    # No step speaks to the open words: another situation the question names still gets its lead sentence, so a
+    # two-sided question ("第一次拜访…目标怎么定") answers both sides.
+    for chunk, _ in hits[:ASPECT_DEPTH]:
+        if chunk is not best and chunk.id in named and is_how_to(chunk) and chunk_language(chunk) == lang:
+            return chunk, lead_and_steps(chunk.text)[0]
+    return None
 
 
 def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:

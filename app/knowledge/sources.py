@@ -219,6 +219,21 @@ class SituationRules:
             passage for situation, rules in self._compiled if _fires(rules, text) for passage in situation.passages
         )
 
+    def asked_passages(self, question: str) -> frozenset[str]:
+        """The passages of the situations named in the question's last sentence: reps describe the deal first and
+        ask their point last ("…贵了15%。我要不要直接降价？"), so that situation is the main point."""
+        return self.passages(asked_sentence(question))
+
+
+# Sentence ends: Chinese and full-width marks anywhere, Latin ones before a space (not "3.5", "e.g.x").
+SENTENCE_END_RE = re.compile(r"[。！？!?；;\n]+|\.(?=\s)")
+
+
+def asked_sentence(question: str) -> str:
+    """The question's last non-empty sentence (the whole question when it has one)."""
+    pieces = [piece for piece in SENTENCE_END_RE.split(question) if piece.strip()]
+    return pieces[-1] if pieces else question
+
 
 @lru_cache(maxsize=4)
 def load_situations(directory: Path = ASK_DATA_DIR) -> SituationRules:

@@ -146,7 +146,11 @@ FIELD_ANSWERED_SECOND: dict[str, set[str]] = {
     "客户很强势，开会五分钟就要我说重点": {"deals-driver-meeting", "styles-driver"},
     "竞品去年就在这家客户做了一期，我们现在去还有戏吗": {"approach-entrenched-competitor", "objections-incumbent"},
     "the tender specs name a feature only our rival has": {"deals-wired-tender-en"},
-    "they said let's circle back next quarter": {"objections-think-it-over-en", "calls-advance-continuation-en"},
+    "they said let's circle back next quarter": {
+        "objections-think-it-over-en",
+        "calls-advance-continuation-en",
+        "objections-call-back-later-en",
+    },
     "my only contact at the account is an IT manager": {"people-multi-threading-en", "people-contact-without-power-en"},
     "purchasing wants 15% off before they sign the PO": {"objections-procurement-squeeze-en", "objections-price-en"},
     "trial ended a month ago and they still haven't bought": {"deals-pilot-not-converting-en"},
