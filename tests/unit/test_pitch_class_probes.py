@@ -50,6 +50,8 @@ PITCHES_ZH = [
     ("energy_wind_eam", "试用三个月不收钱，您觉得呢？"),
     ("mfg_vitamin_erp", "实施费我们全包，您只出服务器就行。"),
     ("hospital_mobile_nursing", "PDA我们可以先借给病区用，不满意原样拿走。"),
+    # a conditional statement is still the seller's claim
+    ("gov_city_network", "如果您这边需要，我们的平台能把故障自动定位到设备。"),
 ]
 
 PITCHES_EN = [
@@ -85,8 +87,14 @@ NOT_PITCHES = [
     ("gov_city_network", "要不这样，我们出两个工程师，和信息科、安全科一起花一天把现网梳理一遍，您看周三行不行？"),
     ("logistics_tms", "我建议您让调度挑一条干线，下周把三月的运单导给我们，我们出一份测算，可以吗？"),
     ("hospital_mobile_nursing", "能不能请护理部定一个病区，月底之前我们一起把交班流程走一遍？"),
-    ("energy_wind_eam", "Could your reliability lead pick one farm and sit with our engineers for half a day next week?"),
-    ("mfg_vitamin_erp", "I suggest we put one consultant with your QA head for two days to map the batch process, Monday?"),
+    (
+        "energy_wind_eam",
+        "Could your reliability lead pick one farm and sit with our engineers for half a day next week?",
+    ),
+    (
+        "mfg_vitamin_erp",
+        "I suggest we put one consultant with your QA head for two days to map the batch process, Monday?",
+    ),
     # a visit to a reference customer proposed as the customer's step
     ("retail_member_marketing", "下个月您带上运营经理，去我们苏州的一个客户那儿实地看看，怎么样？"),
     ("bank_retail_crm", "Would you and your retail head visit one of our bank clients with us next month?"),
@@ -106,6 +114,16 @@ NOT_PITCHES = [
     ("energy_wind_eam", "现在的系统能不能自动派工单？"),
     ("gov_city_network", "What happens today when a node goes down at night?"),
     ("logistics_tms", "如果调度能实时看到每台车的位置，对您有什么帮助？"),
+    # added while fixing: a trial the buyer is asked to run (no gift) is his step; a picture of a solution that runs
+    # over several clauses up to the question is a need-payoff question
+    ("hospital_mobile_nursing", "先在一个病区试用两周，您看行吗？"),
+    ("logistics_tms", "Could we trial it on one route for a month?"),
+    ("logistics_tms", "假如调度屏上每台车的位置都能实时刷新，偏离路线立刻报警，这对您的车队管理意味着什么？"),
+    (
+        "edu_smart_academic",
+        "If your planners got the timetable in minutes and clashes were flagged automatically, what would they do "
+        "with the time?",
+    ),
 ]
 
 PITCHES = [*PITCHES_ZH, *PITCHES_EN]
