@@ -132,6 +132,7 @@ class _Lexicon:
     pitch_benefit: list[_Cue]
     pitch_exclude: list[re.Pattern[str]]
     buyer_subject: re.Pattern[str]
+    buyer_addressed: re.Pattern[str]
     seller_subject: re.Pattern[str]
     hypothetical: re.Pattern[str]
     commitment: list[_Cue]
@@ -169,6 +170,7 @@ def _lexicon() -> _Lexicon:
         pitch_benefit=_cues(raw["pitch_benefit"]),
         pitch_exclude=[_compile(pattern) for pattern in raw["pitch_exclude"]],
         buyer_subject=_compile(raw["buyer_subject"]),
+        buyer_addressed=_compile(raw["buyer_addressed"]),
         seller_subject=_compile(raw["seller_subject"]),
         hypothetical=_compile(raw["hypothetical"]),
         commitment=_cues(raw["commitment"]),
@@ -256,7 +258,7 @@ def _match(cues: list[_Cue], text: str, found: list[str]) -> float:
 
 def _pitch_parts(sentence: str, asks: bool, lexicon: _Lexicon) -> tuple[str, str, str]:
     """What the pitch cues read in one sentence: (the text for the general pitch cues, the clauses that state a
-    claim, those of them about no one on the buyer's side). Offers to send material and asks to talk again are
+    claim, those of them not addressed to the buyer). Offers to send material and asks to talk again are
     removed; in a question, a clause about the buyer alone asks about his situation and is dropped, and the clause
     that asks is not a claim; a clause that pictures a case ("如果…", "if…") never is."""
     for pattern in lexicon.pitch_exclude:
@@ -270,14 +272,14 @@ def _pitch_parts(sentence: str, asks: bool, lexicon: _Lexicon) -> tuple[str, str
         if not clause:
             continue
         picturing = picturing or bool(asks and lexicon.hypothetical.search(clause))
-        names_buyer = lexicon.buyer_subject.search(clause)
-        if asks and names_buyer and not lexicon.seller_subject.search(clause):
+        about_buyer = lexicon.buyer_subject.search(clause) and not lexicon.seller_subject.search(clause)
+        if asks and about_buyer:
             continue
         kept.append(clause)
         if picturing or lexicon.hypothetical.search(clause) or (asks and _is_question(clause, lexicon)):
             continue
         claims.append(clause)
-        if not names_buyer:
+        if not lexicon.buyer_addressed.search(clause):
             benefits.append(clause)
     return "，".join(kept), "，".join(claims), "，".join(benefits)
 
