@@ -131,8 +131,10 @@ class _Lexicon:
     label_cues: dict[str, list[_Cue]]
     pitch: list[_Cue]
     pitch_statement: list[_Cue]
+    pitch_benefit: list[_Cue]
     pitch_exclude: list[re.Pattern[str]]
     buyer_subject: re.Pattern[str]
+    buyer_addressed: re.Pattern[str]
     seller_subject: re.Pattern[str]
     hypothetical: re.Pattern[str]
     commitment: list[_Cue]
@@ -171,8 +173,10 @@ def _lexicon() -> _Lexicon:
         label_cues={label: _cues(labels[label].get("cues")) for label in SPIN_LABELS},
         pitch=_cues(raw["pitch"]),
         pitch_statement=_cues(raw["pitch_statement"]),
+        pitch_benefit=_cues(raw["pitch_benefit"]),
         pitch_exclude=[_compile(pattern) for pattern in raw["pitch_exclude"]],
         buyer_subject=_compile(raw["buyer_subject"]),
+        buyer_addressed=_compile(raw["buyer_addressed"]),
         seller_subject=_compile(raw["seller_subject"]),
         hypothetical=_compile(raw["hypothetical"]),
         commitment=_cues(raw["commitment"]),
@@ -337,27 +341,32 @@ def _match(cues: list[_Cue], text: str, found: list[str]) -> float:
     return total
 
 
-def _pitch_parts(sentence: str, asks: bool, lexicon: _Lexicon) -> tuple[str, str]:
+def _pitch_parts(sentence: str, asks: bool, lexicon: _Lexicon) -> tuple[str, str, str]:
     """What the pitch cues read in one sentence: (the text for the general pitch cues, the clauses that state a
-    claim). Offers to send material and asks to talk again are removed; in a question, a clause about the buyer
-    alone asks about his situation and is dropped, and the clause that asks is not a claim; a clause that
-    pictures a case ("如果…", "if…") never is."""
+    claim, those of them not addressed to the buyer). Offers to send material and asks to talk again are
+    removed; in a question, a clause about the buyer alone asks about his situation and is dropped, and the clause
+    that asks is not a claim; a clause that pictures a case ("如果…", "if…") never is."""
     for pattern in lexicon.pitch_exclude:
         sentence = pattern.sub(" ", sentence)
     kept: list[str] = []
     claims: list[str] = []
+    benefits: list[str] = []
+    picturing = False  # in a question, the clauses after "假如…" / "if…" go on picturing the case up to the ask
     for clause in _CLAUSE_SPLIT.split(sentence):
         clause = clause.strip()
         if not clause:
             continue
+        picturing = picturing or bool(asks and lexicon.hypothetical.search(clause))
         about_buyer = lexicon.buyer_subject.search(clause) and not lexicon.seller_subject.search(clause)
         if asks and about_buyer:
             continue
         kept.append(clause)
-        if lexicon.hypothetical.search(clause) or (asks and _is_question(clause, lexicon)):
+        if picturing or lexicon.hypothetical.search(clause) or (asks and _is_question(clause, lexicon)):
             continue
         claims.append(clause)
-    return "，".join(kept), "，".join(claims)
+        if not lexicon.buyer_addressed.search(clause):
+            benefits.append(clause)
+    return "，".join(kept), "，".join(claims), "，".join(benefits)
 
 
 def _conditional_bonus(sentence: str, lexicon: _Lexicon) -> tuple[str, str] | None:
@@ -417,13 +426,15 @@ def classify_spin(text: str) -> SpinResult:
         # question, not a product presentation.
         hypothetical = asks and bonus is not None and bonus[0] == "N"
         core = strip_filler(sentence) if asks else sentence
-        pitch_text, claims = _pitch_parts(sentence, asks, lexicon)
+        pitch_text, claims, benefits = _pitch_parts(sentence, asks, lexicon)
         for kind, cues in side_cues.items():
             if kind == "pitch" and hypothetical:
                 continue
             if kind == "pitch":
                 weight = _match(cues, pitch_text, pitch_found[kind])
                 weight += _match(lexicon.pitch_statement, claims, pitch_found[kind])
+                # What only a product does ("秒级推送", "in three clicks"), said of no one on the buyer's side.
+                weight += _match(lexicon.pitch_benefit, benefits, pitch_found[kind])
             else:
                 weight = _match(cues, core if kind == "social" else sentence, pitch_found[kind])
             flags[kind] += weight

@@ -289,7 +289,7 @@ def states_claim(text: str) -> bool:
     concession ("首年我们只收一半", "knock ten percent off")."""
     rubric = get_rubric()
     claims, cues = rubric.claims, rubric.asks
-    for sentence in _statements(text):
+    for sentence in _statements(claims.without_framing(text)):
         if claims.matches("hypothetical", sentence):
             continue
         # A proposal of a next step ("I'll send it over and we can find a time", "you should come see one of our

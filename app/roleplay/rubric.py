@@ -196,6 +196,7 @@ class ClaimCues(_PatternCues):
     first_person: Words  # the seller speaking of himself (a claim in the lead-in of a question)
     hypothetical: Words  # "如果 / if": a picture of a solution, not a claim
     product_benefit: Words  # what only a product does (一键, automatically): a claim unless it describes the buyer
+    framing: Words  # the seller's experience set aside to ask the buyer first: framing for a question, no claim
 
     PATTERNS = (
         "seller",
@@ -206,7 +207,14 @@ class ClaimCues(_PatternCues):
         "first_person",
         "hypothetical",
         "product_benefit",
+        "framing",
     )
+
+    def without_framing(self, text: str) -> str:
+        """The text with the framing spans taken out ("我们做过不少…，不过今天主要想听听…")."""
+        for pattern in self.framing.all():
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+        return text
 
 
 def _any(patterns: Words, text: str) -> bool:
