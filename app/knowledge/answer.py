@@ -21,6 +21,9 @@ from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 # - two or more shared words: they must make up MIN_COVERAGE of the question (IDF-weighted);
 # - a single shared word must make up SINGLE_TERM_COVERAGE of the question on its own.
 MIN_MATCHED_WEIGHT = 2.0
+# A word in most passages (客户: IDF 0.76) is no evidence of a shared topic: the "two or more shared words" rule
+# counts only words at least this specific ("客户的IT部门在闹矛盾怎么办" shares only 客户 and 部门 with any passage).
+MIN_EVIDENCE_IDF = 1.0
 MIN_COVERAGE = 0.15
 SINGLE_TERM_COVERAGE = 0.5
 # Up to two more passages are added when they score close to the best one (comparisons,
@@ -336,7 +339,7 @@ def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     if weight < MIN_MATCHED_WEIGHT:
         return False
     coverage = index.coverage(question, chunk)
-    if len(index.matched_terms(question, chunk)) >= 2:
+    if sum(index.idf(term) >= MIN_EVIDENCE_IDF for term in index.matched_terms(question, chunk)) >= 2:
         return coverage >= MIN_COVERAGE
     if in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT:  # one specific word in a sales question
         return coverage >= SALES_HOW_TO_COVERAGE

@@ -165,9 +165,9 @@ def test_an_empty_list_on_the_scorecard_says_so(client, rep):
     url = start_page(client, csrf)
     client.post(f"{url}/finish", data={"csrf_token": csrf})  # no question asked: nothing to praise
     card = client.get(f"{url}/scorecard").text
-    assert "这次还没有可以肯定的亮点" in card and '<li class="muted">–</li>' not in card
+    assert "这次还没有突出的亮点" in card and '<li class="muted">–</li>' not in card
     note_id = re.search(r'href="/notes/(\d+)"', card).group(1)
-    assert "这次还没有可以肯定的亮点" in client.get(f"/notes/{note_id}").text
+    assert "这次还没有突出的亮点" in client.get(f"/notes/{note_id}").text
 
 
 def test_the_rubric_is_shown_before_the_call_and_the_scorecard_quotes_the_reps_words(client, rep):
