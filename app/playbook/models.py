@@ -24,7 +24,17 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
 # Business contexts for which SPIN example questions must exist (plus "general").
-SpinContext = Literal["general", "manufacturing_erp", "bank_crm", "gov_telecom_network", "retail", "healthcare"]
+SpinContext = Literal[
+    "general",
+    "manufacturing_erp",
+    "bank_crm",
+    "gov_telecom_network",
+    "retail",
+    "healthcare",
+    "logistics",
+    "energy",
+    "education",
+]
 SPIN_CONTEXTS: tuple[str, ...] = get_args(SpinContext)
 
 

@@ -9,11 +9,12 @@ from pygal.style import Style
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
+_COLOURS = ("#2563eb", "#059669", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777")
 _STYLE_OPTIONS = {
     "font_family": '"PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", system-ui, sans-serif',
     "background": "transparent",
     "plot_background": "transparent",
-    "colors": ("#2563eb", "#059669", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777"),
+    "colors": _COLOURS,
     "label_font_size": 13,
     "major_label_font_size": 13,
     "legend_font_size": 13,
@@ -27,6 +28,25 @@ _STYLE = Style(**_STYLE_OPTIONS)
 def _sized(**font_sizes) -> Style:
     """The house style with other font sizes (for charts drawn small or with many labels)."""
     return Style(**_STYLE_OPTIONS | font_sizes)
+
+
+def _tint(colour: str, strength: float = 0.7) -> str:
+    """`colour` as it shows at `strength` opacity over white."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c * strength + 255 * (1 - strength)):02x}" for c in channels)
+
+
+# Bars with printed values are drawn opaque (in the tint the usual 0.7 opacity gives): a see-through bar shows the
+# gridlines behind it, and a value printed mid-bar then sits on one (a "2" on the 1-line of a 0-3 scale).
+_SOLID_BARS = {
+    "opacity": "1",
+    "opacity_hover": "1",
+    "colors": tuple(_tint(colour) for colour in _COLOURS),
+}
+
+
+def _bar_style(**font_sizes) -> Style:
+    return _sized(**_SOLID_BARS | font_sizes)
 
 
 def _config(**options) -> dict:
@@ -122,13 +142,13 @@ def bars(
     `compact`: drawn in a 420 x 280 box with larger type, for a card a phone shows ~330 px wide (labels ~12 px
     there, not the ~7 px of the 640-unit drawing)."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    options: dict = {"title": title, "show_legend": len(series) > 1, "print_values": True}
+    options: dict = {"title": title, "show_legend": len(series) > 1, "print_values": True, "style": _bar_style()}
     if compact:
         options |= {
             "width": 420,
             "height": 280,
             "truncate_label": -1,
-            "style": _sized(label_font_size=15, major_label_font_size=15, value_font_size=16, legend_font_size=15),
+            "style": _bar_style(label_font_size=15, major_label_font_size=15, value_font_size=16, legend_font_size=15),
             "value_formatter": lambda value: f"{value:g}" if value else "",  # no "0" drawn over the axis
         }
     if max_value is not None:
@@ -182,35 +202,75 @@ def lines(
     return _render(chart)
 
 
+def _horizontal_bars(rows: list[tuple[str, float]], *, series: str, font_size: int, **options) -> Markup:
+    """One horizontal bar per (label, value) row, top down in the rows' order, each label whole (and inside the
+    chart, Chinese too) and the value printed on its bar."""
+    chart = pygal.HorizontalBar(
+        **_config(
+            show_legend=False,
+            print_values=True,
+            truncate_label=-1,
+            height=60 + 40 * len(rows),
+            margin_left=_label_margin([label for label, _ in rows], font_size),
+            style=_bar_style(label_font_size=font_size, value_font_size=font_size),
+            **options,
+        )
+    )
+    shown = list(reversed(rows))  # pygal draws the first bar at the bottom: the first row goes on top
+    chart.x_labels = [label for label, _ in shown]
+    chart.add(series, [value for _, value in shown])
+    return _render(chart)
+
+
 def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
     """Deals per pipeline stage: one horizontal bar per stage with its full name, the count printed on it.
 
     Not a cumulative funnel: a deal counts once, at the stage it is at (a won deal only at 结案)."""
     top = max(1, math.ceil(max((value for _, value in stages), default=0)))
-    chart = pygal.HorizontalBar(
-        **_config(
-            title=title,
-            show_legend=False,
-            print_values=True,
-            range=(0, top),
-            truncate_label=-1,
-            y_labels=list(range(0, top + 1, math.ceil(top / 5))),
-            width=480,
-            height=60 + 40 * len(stages),
-            style=_sized(label_font_size=15, value_font_size=15),
-            value_formatter=lambda value: f"{value:g}" if value else "",
-        )
+    return _horizontal_bars(
+        stages,
+        series=title or "",
+        font_size=15,
+        title=title,
+        range=(0, top),
+        y_labels=list(range(0, top + 1, math.ceil(top / 5))),
+        width=480,
+        value_formatter=lambda value: f"{value:g}" if value else "",
     )
-    shown = list(reversed(stages))  # pygal draws the first bar at the bottom: the first stage goes on top
-    chart.x_labels = [name for name, _ in shown]
-    chart.add(title or "", [value for _, value in shown])
-    return _render(chart)
+
+
+def rates(rows: list[tuple[str, float]], *, title: str = "", series: str = "") -> Markup:
+    """Percentages (0-100) per row, one horizontal bar each with its full label on the left and "NN%" on it:
+    drill titles that share their first words ("#3 Regional logistics…", "#4 Regional logistics…") stay
+    distinguishable, where a column chart's axis would cut them all to the same dozen characters."""
+    return _horizontal_bars(
+        rows,
+        series=series,
+        font_size=14,
+        title=title,
+        range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],
+        width=640,
+        value_formatter=lambda value: f"{value:.0f}%",
+    )
+
+
+def _ems(text: str) -> float:
+    """A text's width in ems: a CJK character is about one em wide, Latin about 0.6 em."""
+    return sum(1.0 if ord(char) > 0x2E80 else 0.6 for char in text)
+
+
+def _label_margin(labels: list[str], font_size: int, margin: int = 20) -> int:
+    """The left margin that fits the longest axis label: pygal sizes it for 0.6 em a character, so Chinese
+    labels (one em each) would run off the chart's left edge."""
+    shortfall = max((_ems(label) - 0.6 * len(label) for label in labels), default=0.0)
+    return margin + math.ceil(shortfall * font_size)
 
 
 def _legend_columns(names: list[str], width: int, font_size: int, most: int = 5) -> int:
-    """How many legend columns fit the longest name (a CJK character is about one em wide, Latin about 0.6 em),
-    so "Implication question" does not run over the next swatch."""
-    longest = max((sum(1.0 if ord(char) > 0x2E80 else 0.6 for char in name) for name in names), default=0.0)
+    """How many legend columns fit the longest name, so "Implication question" does not run over the next
+    swatch."""
+    longest = max((_ems(name) for name in names), default=0.0)
     column = longest * font_size + 2.5 * font_size  # the swatch and a gap
     return max(1, min(len(names), most, int(width // column)))
 
@@ -232,7 +292,7 @@ def stacked_shares(labels: list[str], series: dict[str, list[float]], *, title: 
             truncate_legend=-1,  # "Situation que…" said nothing; the names are short enough in both languages
             value_formatter=lambda value: f"{value:.0f}%" if value >= 8 else "",
             y_labels=[0, 25, 50, 75, 100],
-            style=_sized(label_font_size=14, value_font_size=12),
+            style=_bar_style(label_font_size=14, value_font_size=12),
         )
     )
     chart.x_labels = labels

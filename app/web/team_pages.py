@@ -98,18 +98,14 @@ def _dashboard_charts(dashboard: TeamDashboard, lang: str) -> dict[str, object]:
 
     scored_reps = [rep for rep in dashboard.reps if rep.fivek]
     return {
-        "pass_rates": charts.bars(
-            [title(drill) for drill in dashboard.drills],
-            {
-                translate("team.pass_rate_series", lang): [
-                    round((drill.pass_rate or 0) * 100) for drill in dashboard.drills
-                ]
-            },
-            max_value=100,
+        "pass_rates": charts.rates(
+            [(title(drill), round((drill.pass_rate or 0) * 100)) for drill in dashboard.drills],
+            series=translate("team.pass_rate_series", lang),
         )
         if dashboard.drills
         else None,
-        "radars": {rep.user_id: _rep_radar(rep, lang) for rep in scored_reps},
+        # the rep's name goes in the figure's caption: as the chart's title it sat on the top axis label
+        "radars": {rep.user_id: (rep.display_name, _rep_radar(rep, lang)) for rep in scored_reps},
         "spin_mix": charts.stacked_shares(
             [rep.display_name for rep in scored_reps],
             {
@@ -169,7 +165,6 @@ def _rep_radar(rep: RepSummary, lang: str) -> Markup:
     return charts.radar(
         _fivek_labels(lang),
         {rep.display_name: [rep.fivek[key] for key in FIVEK_DIMENSIONS]},
-        title=rep.display_name,
         max_value=20,
     )
 
