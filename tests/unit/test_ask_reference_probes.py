@@ -86,7 +86,9 @@ def test_the_lead_answers_the_asked_point(question: str) -> None:
     missing = [group for group in LEADS[question] if not any(word.lower() in lead for word in group)]
     assert not missing, answer
     if ["暗示"] in LEADS[question] or ["implication"] in LEADS[question]:  # the customer has named a problem
-        assert "挺好" not in lead and "are fine" not in lead, answer
+        first = next(word for word in ("暗示", "implication") if word in lead)
+        for fine in ("挺好", "are fine"):  # "the customer says it's fine" may follow, never lead
+            assert fine not in lead or lead.index(first) < lead.index(fine), answer
 
 
 @pytest.mark.parametrize("question", list(STYLE_TRAITS))
