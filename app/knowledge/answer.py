@@ -71,8 +71,9 @@ DEFINITION_RE = re.compile(
 DEFINITION_RATIO = 0.5
 # ...and only when it is short: a deal described at length and then "哪一步 / which stage" asks for advice on it.
 DEFINITION_MAX_WORDS = 8
-# A how-to answer adds the supporting lines of the best reference passage scoring this share of its own...
-REFERENCE_RATIO = 0.35
+# A how-to answer adds the supporting lines of the best reference passage scoring this share of its own (a named
+# situation lifts the how-to score, so the share is low; the topic test below keeps neighbours out)...
+REFERENCE_RATIO = 0.25
 # ...when that passage is on the question's topic: its heading names a specific word of the question, or it holds
 # this share of the question (IDF-weighted). Tune sets: off-topic neighbours sharing a word or two (a strategy
 # parable under an objection answer, a needs-hierarchy note under a buyer style) cover 0.15-0.51.

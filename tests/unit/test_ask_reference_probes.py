@@ -101,3 +101,9 @@ def test_describing_the_styles_gives_their_traits(question: str) -> None:
 @pytest.mark.parametrize("question", NO_KEY_TERMS)
 def test_no_answer_shows_the_key_terms_line(question: str) -> None:
     assert "key terms:" not in ask_playbook(question, Settings(), None).answer.lower()
+
+
+def test_an_on_topic_reference_still_follows_a_situation_answer() -> None:
+    # the named situation lifts the how-to passage's score; the SPIN sample questions are still the topic asked
+    answer = _answer("Customer already told me their month-end close takes a week. Which SPIN questions next?")
+    assert "From the playbook (SPIN questioning" in answer, answer
