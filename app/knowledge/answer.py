@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import Lang
-from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, key_terms_line, lead_and_steps, strip_key_terms
+from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
 from app.knowledge.sources import load_sources
 from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, query_term_groups, tokenize
@@ -74,8 +74,13 @@ DEFINITION_RE = re.compile(
 DEFINITION_RATIO = 0.5
 # ...and only when it is short: a deal described at length and then "哪一步 / which stage" asks for advice on it.
 DEFINITION_MAX_WORDS = 8
-# A how-to answer adds the supporting lines of the best reference passage scoring this share of its own.
-REFERENCE_RATIO = 0.35
+# A how-to answer adds the supporting lines of the best reference passage scoring this share of its own (a named
+# situation lifts the how-to score, so the share is low; the topic test below keeps neighbours out)...
+REFERENCE_RATIO = 0.25
+# ...when that passage is on the question's topic: its heading names a specific word of the question, or it holds
+# this share of the question (IDF-weighted). Tune sets: off-topic neighbours sharing a word or two (a strategy
+# parable under an objection answer, a needs-hierarchy note under a buyer style) cover 0.15-0.51.
+REFERENCE_TOPIC_COVERAGE = 0.6
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 MIGHT_HELP = 3
 
@@ -359,6 +364,14 @@ def _reference_fits(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     return len(index.matched_terms(question, chunk)) >= 2 and names_the_situation(question, chunk, index)
 
 
+def _reference_on_topic(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
+    """Whether a reference passage speaks to the question's topic, not merely shares a word with it: the question
+    uses a specific word of its heading, or the passage holds most of what the question says."""
+    heading = set(tokenize(chunk.title.split(TITLE_SEPARATOR)[-1]))
+    asked = {token for token in tokenize(question) if index.idf(token) >= LINE_TERM_MIN_IDF}
+    return bool(heading & asked) or index.coverage(question, chunk) >= REFERENCE_TOPIC_COVERAGE
+
+
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
     english = not is_chinese(question)
@@ -405,6 +418,8 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
                 or not is_relevant(question, chunk, index)
             ):
                 continue
+            if not _reference_on_topic(question, chunk, index):
+                break  # the best reference passage is a neighbouring topic: none is added
             body = strip_key_terms(chunk.text)
             if lines := (body if len(body) <= SHORT_SECONDARY_CHARS else _secondary_lines(chunk, query_tokens)):
                 label = TEXTS.label("related", lang, title=chunk.title)
@@ -415,9 +430,7 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
 
     team = best_chunk.team_id is not None
     header = TEXTS.label("team_header" if team else "playbook_header", lang, title=best_chunk.title)
-    parts = [header, _primary_body(best_chunk, query_tokens)]
-    if english and (terms := key_terms_line(best_chunk.text)):
-        parts.append(terms)
+    parts = [header, _primary_body(best_chunk, query_tokens)]  # the Key terms line is for retrieval, never shown
     used = [best_chunk]
 
     others = [hit for hit in hits if hit[0] is not best_chunk and not _has_twin_in(hit[0], lang, index)]
