@@ -121,24 +121,34 @@ class TopicWords(_Strict):
         return self
 
 
+class TerseFollowUp(_Strict):
+    """A short question right after a fact is told (see terse_follow_up in cues.yaml)."""
+
+    max_length: dict[Lang, int]  # characters in Chinese, words in English
+    effect_asks: Words  # asks for the told fact's effect or size: the next fact of its chain
+    cause_asks: Words  # asks why: the next fact only after a situation
+
+
 class BuyerCues(_Strict):
     """Words the scripted buyer reacts to: a SPIN category asked in general words, a question pointing back at what
     he said, the subjects of the price and competitor objections, a question about his organisation, and the words each communication style likes."""
 
     general_asks: dict[str, Words]
     refers_back: Words
+    terse_follow_up: TerseFollowUp
     price: Words
     competitor: Words
     company_asks: Words  # asks about his organisation and what it does, not about him
     business_basics: Words  # parts every organisation has: never off his business
     style_cues: dict[str, Words]
     interrogative: Words  # regular expressions: a clause that asks (a question mark or word)
+    topic_comment: Words  # regular expressions: an asking clause that only comments on the topic before it
     condition: Words  # regular expressions: a clause that sets up what is asked ("要是…", "if…")
     question_words: Words  # regular expressions: a question word (not a bare mark or particle: "啊？", "records?")
 
     @model_validator(mode="after")
     def _complete(self) -> BuyerCues:
-        for field in ("interrogative", "condition", "question_words"):
+        for field in ("interrogative", "condition", "question_words", "topic_comment"):
             for pattern in getattr(self, field).all():
                 try:
                     re.compile(pattern)
@@ -152,6 +162,8 @@ class BuyerCues(_Strict):
                 raise ValueError(f"{field}: missing {missing}, unknown {unknown}")
         named = {
             "refers_back": self.refers_back,
+            "terse_follow_up.effect_asks": self.terse_follow_up.effect_asks,
+            "terse_follow_up.cause_asks": self.terse_follow_up.cause_asks,
             "price": self.price,
             "competitor": self.competitor,
             "company_asks": self.company_asks,
@@ -162,6 +174,9 @@ class BuyerCues(_Strict):
             **{f"general_asks.{key}": words for key, words in self.general_asks.items()},
             **{f"style_cues.{key}": words for key, words in self.style_cues.items()},
         }
+        lengths = self.terse_follow_up.max_length
+        if set(lengths) != set(LANGS) or min(lengths.values()) < 1:
+            raise ValueError("terse_follow_up.max_length: a positive length for every language")
         for field, words in named.items():
             if any(not word.strip() for word in words.all()):
                 raise ValueError(f"{field}: empty word")

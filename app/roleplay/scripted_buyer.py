@@ -90,6 +90,7 @@ GENERAL_ASKS: dict[str, tuple[str, ...]] = {
 }
 # Words that point back at what the buyer just said: a question with one may follow up on it.
 REFERS_BACK = tuple(buyer_cues().refers_back.all())
+TERSE = buyer_cues().terse_follow_up
 PRICE_WORDS = tuple(buyer_cues().price.all())
 COMPETITOR_WORDS = tuple(buyer_cues().competitor.all())
 # Words that ask about the buyer's organisation and what it does: only such a question can be off his business.
@@ -202,6 +203,7 @@ _CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*"
 # Clauses that ask and clauses that set up what is asked (playbooks/buyer/cues.yaml).
 _INTERROGATIVE = any_pattern(buyer_cues().interrogative)
 _CONDITION = any_pattern(buyer_cues().condition)
+_TOPIC_COMMENT = any_pattern(buyer_cues().topic_comment)
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 
@@ -210,11 +212,15 @@ def _asking(clauses: list[str]) -> list[bool]:
     "要是…，" "If…,", up to the end of its sentence)."""
     flags: list[bool] = []
     conditional = False
-    for clause in clauses:
+    opened = 0  # where the current sentence starts
+    for index, clause in enumerate(clauses):
         conditional = conditional or bool(_CONDITION.search(clause))
         flags.append(conditional or bool(_INTERROGATIVE.search(clause)))
+        if _TOPIC_COMMENT.search(clause):  # "…的损失，大概是个什么量级？": the topic before it is asked about
+            flags[opened:index] = [True] * (index - opened)
         if clause.rstrip().endswith(_SENTENCE_END):
             conditional = False
+            opened = index + 1
     return flags
 
 
@@ -253,6 +259,13 @@ def refusals_in_a_row(state: SessionState) -> int:
             break
         count += 1
     return count
+
+
+def is_terse(text: str) -> bool:
+    """A short question: at most TERSE.max_length characters (Chinese) or words (English)."""
+    if _CJK.search(text):
+        return len(re.sub(r"[\s\W]", "", text)) <= TERSE.max_length["zh"]
+    return len(text.split()) <= TERSE.max_length["en"]
 
 
 def understand(scenario: Scenario, state: SessionState, rep_text: str, spin: SpinLike) -> Understanding:
@@ -466,7 +479,8 @@ class ScriptedBuyer:
             delta += self._commitment(new, ask, result, parts, delta)
             record.declined = not result.commitment_won
         elif not parts:
-            parts.append(self._say(new, self._unanswered(rep_text, u)))
+            terse = u.is_question and self._terse_follow_up(new, rep_text, matches) is not None
+            parts.append(self._say(new, "follow_up_elaborate" if terse else self._unanswered(rep_text, u)))
 
         # Buying signals (seed 002) come once the need is explicit, after a turn that moved the buyer.
         moved = bool(result.new_facts or result.objection_handled or (pitching and not premature))
@@ -730,6 +744,9 @@ class ScriptedBuyer:
         # A question about price or a rival ("那金蝶报价多少？") is about them, not a follow-up on the last fact told.
         if mentions(rep_text, (*PRICE_WORDS, *COMPETITOR_WORDS, *self.scenario.competitors)):
             return []
+        terse_chain = self._terse_chain_step(new, rep_text, matches)
+        if terse_chain:
+            return terse_chain
         neighbour = LETTER_CATEGORY.get(NEIGHBOUR_STAGE.get(u.label, ""), category)
         revealed = new.revealed_ids()
         # It may name what the buyer has told ("that re-entry"), but no hidden topic, and it must not be the same
@@ -752,18 +769,58 @@ class ScriptedBuyer:
         following = [fact for fact in around if recent & set(fact.requires)]
         # A follow-up points back at what was just said ("这会带来什么影响？", "How does that affect you?") or asks in
         # the category's general words; a bare question on something else ("有没有考虑过升级？") gets nothing.
-        if following and (mentions(rep_text, REFERS_BACK) or mentions(rep_text, GENERAL_ASKS[category])):
+        # a terse "who / how long?" points back at the fact itself, not at the next one
+        back = mentions(rep_text, REFERS_BACK) and terse_chain is None
+        general = mentions(rep_text, GENERAL_ASKS[category])
+        if following and back:
             return following[:1]
-        if mentions(rep_text, GENERAL_ASKS[category]):
-            # The next thing of that kind on his mind: one whose grounds are told, else, once he has told one of
-            # that kind ("What else goes wrong?"), one a step ahead (see askable_facts). A vague opener ("有什么痛点
-            # 吗？") before anything of the kind is out gets no fact a step ahead.
+        if general:
+            # The next thing of that kind on his mind ("What goes wrong?" after a problem is another problem, before
+            # the last one's consequence): one whose grounds are told, else, once he has told one of that kind
+            # ("What else goes wrong?"), one a step ahead (see askable_facts). A vague opener ("有什么痛点吗？")
+            # before anything of the kind is out gets no fact a step ahead.
             if ready or not any(self.scenario.category_of(fact_id) == category for fact_id in revealed):
-                return ready[:1]
-            return [
+                return ready[:1] or following[:1]
+            ahead = [
                 fact for fact in askable_facts(self.scenario, new) if self.scenario.category_of(fact.id) == category
-            ][:1]
+            ]
+            return ahead[:1] or following[:1]
         return []
+
+    def _terse_follow_up(self, new: SessionState, rep_text: str, matches: dict[str, TopicMatch]) -> str | None:
+        """The fact told on the turn before, when this is a terse question on no untold fact's topic (TERSE)."""
+        last = new.history[-1].revealed if new.history else []
+        if not last or not is_terse(rep_text):
+            return None
+        revealed = new.revealed_ids()
+        # a topic word of its own, of any untold fact but the told one's next step: a question on that topic
+        if any(
+            match.on_topic and last[-1] not in self.scenario.fact(fact_id).requires
+            for fact_id, match in matches.items()
+            if fact_id not in revealed
+        ):
+            return None
+        return last[-1]
+
+    def _terse_chain_step(self, new: SessionState, rep_text: str, matches: dict[str, TopicMatch]) -> list[Fact] | None:
+        """A terse question after a fact asking for its effect or size (or why, after a situation): the next fact of
+        that fact's chain, whatever the label; None when the question is no such follow-up ([] when it is one but the
+        chain has no next fact open: he then elaborates)."""
+        last = self._terse_follow_up(new, rep_text, matches)
+        if last is None:
+            return None
+        why = mentions(rep_text, tuple(TERSE.cause_asks.all()))
+        effect = not why and mentions(rep_text, tuple(TERSE.effect_asks.all()))
+        if why and self.scenario.category_of(last) != "situation":
+            return []  # the cause of a problem or a cost is what came before it, not the next step
+        if not effect and not why:
+            return []  # who, how long, how often: about the fact itself, not the next one
+        revealed = new.revealed_ids()
+        return [
+            fact
+            for fact in self.scenario.all_facts()
+            if fact.id not in revealed and last in fact.requires and all(req in revealed for req in fact.requires)
+        ][:1]
 
     def _reveal_limit(self, rep_text: str, reachable: list[Fact], matches: dict[str, TopicMatch]) -> int:
         """One fact per reply, two when a compound question hits two facts by their own keywords."""

@@ -84,6 +84,12 @@ _CUES_OK = {
     "style_cues": {style: {"zh": ["数据"]} for style in scripted_buyer.STYLE_CUES},
     "interrogative": {"zh": ["吗"], "en": ["\\bhow\\b"]},
     "condition": {"zh": ["^如果"]},
+    "topic_comment": {"zh": ["^大概是"]},
+    "terse_follow_up": {
+        "max_length": {"zh": 6, "en": 7},
+        "effect_asks": {"zh": ["影响"], "en": ["cost"]},
+        "cause_asks": {"zh": ["为啥"], "en": ["why"]},
+    },
     "question_words": {"zh": ["多少"], "en": ["\\bhow\\b"]},
 }
 BROKEN_CUES = {
