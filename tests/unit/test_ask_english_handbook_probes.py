@@ -18,11 +18,18 @@ IN_SCOPE_ENGLISH = {
     # approach_and_factors.md
     "What are the eight ways to approach a customer for the first time?": {"approach-eight-methods-en"},
     "What are the six key factors in any sale, and in what order do they come?": {"approach-six-factors-en"},
+    # The question names the competitor-got-in-first situation, whose advice passage (the incumbent vendor) leads by
+    # design and carries the manual's "local advantage, step by step"; the handbook passage follows it.
     "A competitor has been entrenched at this account for years. How do I break in?": {
-        "approach-entrenched-competitor-en"
+        "approach-entrenched-competitor-en",
+        "objections-incumbent-en",
     },
     "What are the five steps of interactive selling?": {"approach-interactive-selling-en"},
-    "What background information should I gather about a customer before I start?": {"approach-factor-collect-en"},
+    # The dragon method's data-gathering passage says the same (and leads for the Chinese question too).
+    "What background information should I gather about a customer before I start?": {
+        "approach-factor-collect-en",
+        "dragon-collect-data-en",
+    },
     # c139.md
     "What is the C139 model used for?": {"c139-purpose-en"},
     "Which three questions does C139 answer about a deal?": {"c139-purpose-en"},
