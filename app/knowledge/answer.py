@@ -53,10 +53,11 @@ ALSO_SCORE_RATIO = 0.75
 # questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
 # IDF grows with the number of passages: with the English twins of five more handbook files (249 -> 303 passages)
 # such an off-topic question reaches 6.7 (怎么跟同事搞好关系); the tune sets' practical questions still pass (one at 6.7
-# through the sales-context rule below).
+# through the sales-context rule below). With five more handbook files' twins (337 passages) it reaches 6.89.
 MIN_HOW_TO_WEIGHT = 7.0
 # ...or, for a short question ("客户说太贵了怎么办"), most of what it says (those off-topic ones: 0.21-0.51).
-HOW_TO_SHORT_COVERAGE = 0.6
+# The share drifts as IDF grows with the passage count: at 337 passages 怎么跟同事搞好关系 reaches 0.603 (0.599 at 307).
+HOW_TO_SHORT_COVERAGE = 0.61
 # A question set in a sale (it names a customer, a deal, a competitor...: query_words.yaml's sales_context) needs
 # less: reps describe their situation in their own words, and an off-topic question rarely speaks of customers
 # and deals. Then the passage must still hold specific evidence (summed IDF) and a fair share of the question.
