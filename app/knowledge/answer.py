@@ -21,8 +21,9 @@ from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 # - two or more shared words: they must make up MIN_COVERAGE of the question (IDF-weighted);
 # - a single shared word must make up SINGLE_TERM_COVERAGE of the question on its own.
 MIN_MATCHED_WEIGHT = 2.0
-# A word in most passages (客户: IDF 0.76) is no evidence of a shared topic: the "two or more shared words" rule
-# counts only words at least this specific ("客户的IT部门在闹矛盾怎么办" shares only 客户 and 部门 with any passage).
+# A word in most passages (客户: IDF about 0.8) is no evidence of a shared topic: the "two or more shared words" and
+# "one specific word" rules count only words at least this specific ("客户的IT部门在闹矛盾怎么办" shares only 客户 and
+# 部门 with any passage).
 MIN_EVIDENCE_IDF = 1.0
 MIN_COVERAGE = 0.15
 SINGLE_TERM_COVERAGE = 0.5
@@ -62,6 +63,9 @@ HOW_TO_SHORT_COVERAGE = 0.61
 # less: reps describe their situation in their own words, and an off-topic question rarely speaks of customers
 # and deals. Then the passage must still hold specific evidence (summed IDF) and a fair share of the question.
 SALES_HOW_TO_WEIGHT = 3.5
+# ...and a reference passage answers a sales question on one specific word (客户 not counted) worth this much: 现状
+# (3.2) is a topic, 部门 (2.7) is not.
+SALES_EVIDENCE_WEIGHT = 3.0
 SALES_HOW_TO_COVERAGE = 0.2
 # "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
 # scores at least DEFINITION_RATIO of the best how-to passage.
@@ -345,9 +349,10 @@ def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     if weight < MIN_MATCHED_WEIGHT:
         return False
     coverage = index.coverage(question, chunk)
-    if sum(index.idf(term) >= MIN_EVIDENCE_IDF for term in index.matched_terms(question, chunk)) >= 2:
+    evidence = [idf for term in index.matched_terms(question, chunk) if (idf := index.idf(term)) >= MIN_EVIDENCE_IDF]
+    if len(evidence) >= 2:
         return coverage >= MIN_COVERAGE
-    if in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT:  # one specific word in a sales question
+    if in_sales_context(question) and sum(evidence) >= SALES_EVIDENCE_WEIGHT:  # one specific word in a sales question
         return coverage >= SALES_HOW_TO_COVERAGE
     return coverage >= SINGLE_TERM_COVERAGE
 
