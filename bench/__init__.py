@@ -7,6 +7,6 @@ The repository root is app.config's REPO_ROOT, the one definition; a bench run a
 from app.config import REPO_ROOT
 
 # The halves of the labelled sets made for tuning (one per writing round); a held-out half is reported in aggregate only.
-TUNE_SPLITS = ("tune", "r2_tune", "r3_tune")
+TUNE_SPLITS = ("tune", "r2_tune", "r3_tune", "r4_tune")
 
 __all__ = ["REPO_ROOT", "TUNE_SPLITS"]

@@ -1,7 +1,7 @@
 """Practical "Ask the playbook" evaluation: useful answers, right declines and harmful advice, per split.
 
-Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both|r2_*|r3_*]
-[--show-misses] [--write]. r2_* and r3_* are the second and third rounds' questions (tests/eval/ask_practical_r<n>_*.jsonl),
+Run from the repo root:  .venv/bin/python bench/ask_practical_eval.py [--split tune|heldout|both|r2_*|r3_*|r4_*]
+[--show-misses] [--write]. r2_*, r3_* and r4_* are the second to fourth rounds' questions (tests/eval/ask_practical_r<n>_*.jsonl),
 each written after the previous round's tuning by someone who had not seen the answers.
 Offline engine (no model). Metrics (see tests/eval/ASK_PRACTICAL_README.md for the set):
 - useful: answer items answered with covered=true whose answer text meets every must_mention_any group
@@ -35,6 +35,8 @@ SPLITS = {
     "r2_heldout": EVAL_DIR / "ask_practical_r2_heldout.jsonl",
     "r3_tune": EVAL_DIR / "ask_practical_r3_tune.jsonl",
     "r3_heldout": EVAL_DIR / "ask_practical_r3_heldout.jsonl",
+    "r4_tune": EVAL_DIR / "ask_practical_r4_tune.jsonl",
+    "r4_heldout": EVAL_DIR / "ask_practical_r4_heldout.jsonl",
 }
 RESULT_PATH = REPO_ROOT / "bench" / "results" / "ask_practical.json"
 

@@ -24,7 +24,7 @@ Run from the repo root:
     .venv/bin/python bench/buyer_eval.py                 # tune half, both languages, writes the JSON
     .venv/bin/python bench/buyer_eval.py --misses        # also lists the tune half's misses (tuning aid)
     .venv/bin/python bench/buyer_eval.py --split heldout # the held-out half: aggregates only, never misses
-    .venv/bin/python bench/buyer_eval.py --split r2_tune # round 2 and 3 (other blind writers): r2_tune, r3_tune; *_heldout as heldout
+    .venv/bin/python bench/buyer_eval.py --split r2_tune # rounds 2-4 (other blind writers): r2_tune, r3_tune, r4_tune; *_heldout as heldout
 Writes bench/results/buyer_eval.json (one entry per language and split run).
 """
 

@@ -9,7 +9,7 @@ from bench import REPO_ROOT
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 LANGS = ("zh", "en")
-SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout", "r3_tune", "r3_heldout")
+SPLITS = ("tune", "heldout", "r2_tune", "r2_heldout", "r3_tune", "r3_heldout", "r4_tune", "r4_heldout")
 
 
 def load_calls(lang: str, split: str) -> list[dict]:
