@@ -34,7 +34,7 @@ CASES: list[tuple[str, str, set[str], str, set[str], str | None]] = [
         set(),
         "How do you assign loads to drivers today, and how many trucks of your own do you run?",
         {"s_dispatch", "s_fleet"},
-        COMPOUND,
+        None,
     ),
     (
         "hospital_mobile_nursing",
@@ -98,7 +98,7 @@ CASES: list[tuple[str, str, set[str], str, set[str], str | None]] = [
         set(),
         "How is the timetable put together now, and how many students do you have?",
         {"s_scheduling", "s_college_scale"},
-        COMPOUND,
+        None,
     ),
     # a second clause that only narrows the first question: one fact
     ("logistics_tms", "zh", set(), "你们现在派车靠什么？是打电话还是发微信？", {"s_dispatch"}, None),
