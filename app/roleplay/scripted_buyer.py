@@ -205,6 +205,7 @@ _INTERROGATIVE = any_pattern(buyer_cues().interrogative)
 _CONDITION = any_pattern(buyer_cues().condition)
 _QUESTION_WORD = any_pattern(buyer_cues().question_words)
 _TOPIC_COMMENT = any_pattern(buyer_cues().topic_comment)
+_MARKS = re.compile(r"[?？]")
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 
@@ -746,7 +747,10 @@ class ScriptedBuyer:
                 ahead = new.copy_deep()
                 for fact in result:
                     ahead.revealed[self.scenario.category_of(fact.id)].append(RevealedFact(id=fact.id, turn=new.turn))
-                unit_matches = self._topic_matches(question_focus(unit))  # its question, not its lead-in
+                asked = question_focus(unit)  # its question, not its lead-in
+                if not _INTERROGATIVE.search(_MARKS.sub("", asked)):  # "开学季挺忙的吧？" only sounds like a question
+                    continue
+                unit_matches = self._topic_matches(asked)
                 picked = self._reachable(ahead, u, unit_matches)[:1]
                 # a unit that is most about a fact already told ("…是打电话还是发微信？") narrows that question
                 known = max((unit_matches[fid].score for fid in ahead.revealed_ids()), default=0.0)
