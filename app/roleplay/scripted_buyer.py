@@ -203,7 +203,9 @@ _CLAUSES = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]*"
 # Clauses that ask and clauses that set up what is asked (playbooks/buyer/cues.yaml).
 _INTERROGATIVE = any_pattern(buyer_cues().interrogative)
 _CONDITION = any_pattern(buyer_cues().condition)
+_QUESTION_WORD = any_pattern(buyer_cues().question_words)
 _TOPIC_COMMENT = any_pattern(buyer_cues().topic_comment)
+_MARKS = re.compile(r"[?？]")
 _SENTENCE_END = ("。", "！", "？", "!", "?", ".", ";", "；")
 
 
@@ -239,6 +241,31 @@ def question_focus(text: str) -> str:
     if not any(_INTERROGATIVE.search(clause) for clause in focus):
         return text
     return "".join(focus)
+
+
+def question_units(text: str) -> list[str]:
+    """The separate questions of a rep's turn, in order: a unit runs up to the end of a sentence that asks, or up to
+    the next clause that asks again ("How do you dispatch, and how often do trucks run empty?" is two). A clause that
+    asks nothing (a lead-in, "您这一百多台车，") belongs to the question after it; one after the last question, to it."""
+    units: list[str] = []
+    current: list[str] = []
+    asks = False
+    for clause in _clauses(text):
+        clause_asks = bool(_INTERROGATIVE.search(clause))
+        # within a sentence only a question word asks again: "…, or clients drifting away?" is one choice question
+        if asks and _QUESTION_WORD.search(clause):
+            units.append("".join(current))
+            current, asks = [], False
+        current.append(clause)
+        asks = asks or clause_asks
+        if asks and clause.rstrip().endswith(_SENTENCE_END):
+            units.append("".join(current))
+            current, asks = [], False
+    if current and units and not asks:
+        units[-1] += "".join(current)
+    elif current:
+        units.append("".join(current))
+    return units
 
 
 def presented_part(text: str) -> str:
@@ -665,6 +692,8 @@ class ScriptedBuyer:
                 told.append(fact)
             elif held is None:
                 held = fact
+        if told and len(told) < MAX_REVEALS:
+            told = self._per_question(new, u, rep_text, told)
         if told:
             lead = self._say(new, "reveal_lead")
             first = fact_text(told[0], new.lang)
@@ -701,6 +730,43 @@ class ScriptedBuyer:
             parts.append(self._say(new, "already_said").format(fact=fact_text(fact, new.lang)))
             return style_bonus
         return 0
+
+    def _per_question(self, new: SessionState, u: Understanding, rep_text: str, told: list[Fact]) -> list[Fact]:
+        """A compound turn ("现在怎么排班？出过错吗？") answered question by question: each question unit that, read on
+        its own, asks about a fact the buyer may tell (its prerequisites counted as told once an earlier answer of
+        this turn told them) adds that fact, up to MAX_REVEALS in all, a prerequisite before what follows from it."""
+        units = question_units(rep_text)
+        if len(units) < 2 or u.fact_ids is not None:
+            return told
+        saved = (self._focus_matches, self._likeness, self._likeness_lang, self._shared_pieces)
+        result = list(told)
+        try:
+            for unit in units:
+                if len(result) >= MAX_REVEALS:
+                    break
+                ahead = new.copy_deep()
+                for fact in result:
+                    ahead.revealed[self.scenario.category_of(fact.id)].append(RevealedFact(id=fact.id, turn=new.turn))
+                asked = question_focus(unit)  # its question, not its lead-in
+                if not _INTERROGATIVE.search(_MARKS.sub("", asked)):  # "开学季挺忙的吧？" only sounds like a question
+                    continue
+                unit_matches = self._topic_matches(asked)
+                picked = self._reachable(ahead, u, unit_matches)[:1]
+                # a unit that is most about a fact already told ("…是打电话还是发微信？") narrows that question
+                known = max((unit_matches[fid].score for fid in ahead.revealed_ids()), default=0.0)
+                for fact in picked:
+                    match = unit_matches[fact.id]
+                    if fact in result or new.trust + TRUST_SLACK < fact.min_trust:
+                        continue
+                    if not set(fact.requires) <= ahead.revealed_ids():  # no step skipped for a second fact
+                        continue
+                    if not match.specific or known >= match.score:  # named by its own keyword, not a told fact's
+                        continue
+                    first = any(fact.id in other.requires for other in result)
+                    result = [fact, *result] if first else [*result, fact]
+        finally:
+            self._focus_matches, self._likeness, self._likeness_lang, self._shared_pieces = saved
+        return result
 
     def _clearly_asked(
         self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch], revealed: set[str]
