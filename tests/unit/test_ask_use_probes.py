@@ -1,0 +1,62 @@
+"""Ask answers what was asked: probes written for issue 21 by the `askuse` helper before any change (own wording,
+not taken from the eval files), for the classes the judge named on the tune split it read (r2_tune).
+
+- A situation mentioned in passing (a detail of the description, or the worry behind the question: "so they don't go
+  quiet") must not lead over the situation the rep is asking about: the opening names the asked point.
+- "Which SPIN questions should I ask" about a described situation is answered with the SPIN-in-a-situation advice,
+  not pasted sample questions from another industry.
+- A definition answer adds no passage on another topic after it ("另见" a neighbouring chapter)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from app.knowledge.service import ask_playbook
+from tests.utils.ask import opening
+
+# question -> groups of words; the opening (lead sentence, or first point of a reference answer) holds one of each
+ASKED_POINT: dict[str, list[list[str]]] = {
+    # the asked situation is "send me materials"; going quiet is the worry behind it
+    "客户让我先发份资料看看，我怕发过去就没下文了，该怎么回他？": [["资料"]],
+    "Prospect asked me to email over a deck. How do I answer so they don't go dark on me?": [["send", "materials"]],
+    "customer said 'shoot me some info'. how do I respond so I don't get ghosted?": [["send", "materials"]],
+    # many people deciding; price is one of their views
+    "这个项目用户部门、IT、采购、财务都要参与，各有各的想法，采购还嫌我们贵，我该从哪下手": [
+        ["每个人", "逐个", "多方"]
+    ],
+    "客户那边老板、IT、财务都要点头，三个人三种想法，IT觉得行财务嫌贵，咋整": [["每个人", "逐个", "多方"]],
+    "Five people on the buying committee, each wants something different, and finance thinks we're pricey. "
+    "Where do I start?": [["each", "several people", "consensus"]],
+    # SPIN in a described situation: the customer has named a problem
+    "卖仓储系统给一家电商，他们老是发错货、客户投诉多，我用SPIN接下来怎么问": [["暗示问题"]],
+    "卖培训课程给一家连锁酒店，他们前台员工流失很快，用SPIN该问什么问题": [["暗示问题"]],
+    "Selling a CRM to a dental chain, their front desk keeps losing leads. What SPIN questions should I ask them?": [
+        ["implication"]
+    ],
+}
+
+# definition questions -> the only passages the answer may cite (a prefix of their ids)
+ON_TOPIC_ONLY: dict[str, tuple[str, ...]] = {
+    "SPIN是啥意思？": ("spin-", "deals-spin", "deals-ask-implication"),
+    "SPIN销售法是啥？简单说说": ("spin-", "deals-spin", "deals-ask-implication"),
+    "what does SPIN stand for, in a nutshell": ("spin-", "deals-spin", "deals-ask-implication"),
+    "5K是指哪五个K": ("fivek-", "deals-apply-5k"),
+}
+
+
+@pytest.mark.parametrize("question", list(ASKED_POINT))
+def test_the_opening_answers_the_asked_situation(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered and not result.declined, result.answer
+    lead = opening(result.answer).lower()
+    missing = [group for group in ASKED_POINT[question] if not any(word.lower() in lead for word in group)]
+    assert not missing, f"{question}\n-> {result.answer}"
+
+
+@pytest.mark.parametrize("question", list(ON_TOPIC_ONLY))
+def test_a_definition_answer_cites_no_neighbouring_chapter(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered and not result.declined, result.answer
+    cited = [citation.id for citation in result.citations]
+    assert all(source.startswith(ON_TOPIC_ONLY[question]) for source in cited), f"{cited}\n{result.answer}"
