@@ -186,6 +186,18 @@ class KnowledgeIndex:
         """Ids of the passages answering a situation named in the question's last sentence (its asked point)."""
         return frozenset(chunk_id for chunk_id in load_situations().asked_passages(query) if chunk_id in self._position)
 
+    def described_situation_passages(self, query: str) -> frozenset[str]:
+        """Ids of the passages answering a situation the question describes outside the rep's worry clauses."""
+        return frozenset(
+            chunk_id for chunk_id in load_situations().described_passages(query) if chunk_id in self._position
+        )
+
+    def detail_situation_passages(self, query: str) -> frozenset[str]:
+        """Ids of the passages answering a named situation that is a detail of a broader one also named."""
+        return frozenset(
+            chunk_id for chunk_id in load_situations().detail_passages(query) if chunk_id in self._position
+        )
+
     def _situation_positions(self, query: str) -> list[int]:
         chinese = is_chinese(query)
         positions = (self._position[chunk_id] for chunk_id in self.situation_passages(query))
