@@ -36,6 +36,16 @@ ASKED_POINT: dict[str, list[list[str]]] = {
     ],
 }
 
+# a vendor the customer does not know: the answer is the risk / trust advice (evidence, references, a small start)
+ANSWERED_FROM: dict[str, set[str]] = {
+    "我们是家新公司，客户根本没听过我们，怎么让人家相信我们能做好": {"objections-risk"},
+    "客户嫌我们公司规模小，不太放心，咋办": {"objections-risk"},
+    "we're a small startup and the prospect has never heard of us. how do I earn their trust fast?": {
+        "objections-risk-en"
+    },
+    "nobody in this industry knows our brand, how do I get a big client to take us seriously": {"objections-risk-en"},
+}
+
 # definition questions -> the only passages the answer may cite (a prefix of their ids)
 ON_TOPIC_ONLY: dict[str, tuple[str, ...]] = {
     "SPIN是啥意思？": ("spin-", "deals-spin", "deals-ask-implication"),
@@ -60,3 +70,10 @@ def test_a_definition_answer_cites_no_neighbouring_chapter(question: str) -> Non
     assert result.covered and not result.declined, result.answer
     cited = [citation.id for citation in result.citations]
     assert all(source.startswith(ON_TOPIC_ONLY[question]) for source in cited), f"{cited}\n{result.answer}"
+
+
+@pytest.mark.parametrize("question", list(ANSWERED_FROM))
+def test_the_answer_leads_with_the_passage_for_the_situation(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered and not result.declined, result.answer
+    assert result.citations and result.citations[0].id in ANSWERED_FROM[question], result.answer
