@@ -46,6 +46,13 @@ ANSWERED_FROM: dict[str, set[str]] = {
     "nobody in this industry knows our brand, how do I get a big client to take us seriously": {"objections-risk-en"},
 }
 
+# selling a product for payroll, tax or legal work is a sales question, not a request for HR, tax or legal advice
+NOT_DECLINED = [
+    "selling payroll software to a retailer, their payroll is always late. what SPIN questions do I ask?",
+    "我们卖财税软件给一家连锁餐厅，他们报税老出错，第一次拜访该问什么",
+    "我们是做劳动合同管理系统的，客户HR说再考虑考虑",
+]
+
 # definition questions -> the only passages the answer may cite (a prefix of their ids)
 ON_TOPIC_ONLY: dict[str, tuple[str, ...]] = {
     "SPIN是啥意思？": ("spin-", "deals-spin", "deals-ask-implication"),
@@ -77,3 +84,9 @@ def test_the_answer_leads_with_the_passage_for_the_situation(question: str) -> N
     result = ask_playbook(question, Settings(), None)
     assert result.covered and not result.declined, result.answer
     assert result.citations and result.citations[0].id in ANSWERED_FROM[question], result.answer
+
+
+@pytest.mark.parametrize("question", NOT_DECLINED)
+def test_selling_into_a_declined_domain_is_not_declined(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert not result.declined, result.answer
