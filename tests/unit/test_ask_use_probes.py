@@ -53,6 +53,19 @@ NOT_DECLINED = [
     "我们是做劳动合同管理系统的，客户HR说再考虑考虑",
 ]
 
+# small talk strung together (a greeting and "how's it going", thanks and "that helped") is declined as chit-chat,
+# never answered with playbook text; a greeting before a real question is not
+CHIT_CHAT = [
+    "hey how's it going",
+    "thanks, that helped!",
+    "ok cool, bye",
+    "lol ok",
+    "嗨，在吗",
+    "好的谢谢，拜拜",
+    "哈哈，收到",
+]
+NOT_CHIT_CHAT = ["hey, the client says we're too expensive, what now", "谢谢！那客户说再考虑考虑怎么办"]
+
 # definition questions -> the only passages the answer may cite (a prefix of their ids)
 ON_TOPIC_ONLY: dict[str, tuple[str, ...]] = {
     "SPIN是啥意思？": ("spin-", "deals-spin", "deals-ask-implication"),
@@ -90,3 +103,15 @@ def test_the_answer_leads_with_the_passage_for_the_situation(question: str) -> N
 def test_selling_into_a_declined_domain_is_not_declined(question: str) -> None:
     result = ask_playbook(question, Settings(), None)
     assert not result.declined, result.answer
+
+
+@pytest.mark.parametrize("question", CHIT_CHAT)
+def test_small_talk_strung_together_is_declined(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert result.declined and not result.covered, result.answer
+
+
+@pytest.mark.parametrize("question", NOT_CHIT_CHAT)
+def test_a_greeting_before_a_question_is_answered(question: str) -> None:
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered and not result.declined, result.answer
