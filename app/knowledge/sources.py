@@ -125,7 +125,7 @@ class DeclineRules:
         text = question.lower()
         bare = _bare(question)
         for category, strong, rules, whole, unless in self._compiled:
-            if bare in whole or _fires(strong, text):
+            if _made_of(bare, whole) or _fires(strong, text):
                 return category
             if unless is not None and unless.search(text):
                 continue
@@ -141,6 +141,19 @@ def _compile_rules(rules: list[list[list[str]]]) -> list[list[re.Pattern[str]]]:
 def _fires(rules: list[list[re.Pattern[str]]], text: str) -> bool:
     """Whether some rule has a match for every one of its word groups."""
     return any(all(group.search(text) for group in rule) for rule in rules)
+
+
+def _made_of(bare: str, pieces: set[str]) -> bool:
+    """Whether the bare text is one or more of the pieces strung together ("hey" + "how's it going", "谢谢" + "拜拜")."""
+    if not bare or not pieces:
+        return False
+    longest = max(map(len, pieces))
+    reachable = [True] + [False] * len(bare)  # reachable[i]: bare[:i] is made of pieces
+    for end in range(1, len(bare) + 1):
+        reachable[end] = any(
+            reachable[start] and bare[start:end] in pieces for start in range(max(0, end - longest), end)
+        )
+    return reachable[-1]
 
 
 def _bare(text: str) -> str:
