@@ -44,6 +44,10 @@ ANSWERED_FROM: dict[str, set[str]] = {
         "objections-risk-en"
     },
     "nobody in this industry knows our brand, how do I get a big client to take us seriously": {"objections-risk-en"},
+    # how to end a (first) meeting with a next step: the closing advice, the meeting type is a detail
+    "第一次见客户，聊完怎么收尾才能拿到明确的下一步，而不是一句保持联系": {"calls-closing-next-step"},
+    "how do I wrap up a discovery call so I actually get a next step?": {"calls-closing-next-step-en"},
+    "拜访快结束的时候怎么提下一步": {"calls-closing-next-step"},
 }
 
 # selling a product for payroll, tax or legal work is a sales question, not a request for HR, tax or legal advice
