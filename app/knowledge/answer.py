@@ -252,9 +252,13 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
             if chunk.id in index.situation_passages(question) and chunk_language(chunk) == lang
         ]
         if situated:
-            # Several situations named: the one the last sentence asks about leads, then the best scored.
+            # Several situations named: the one the last sentence asks about leads, then a broader one over its
+            # details (situations.yaml's leads_over), then one the question describes (not only the worry behind it:
+            # "…so they don't go quiet"), then the best scored.
             asked = index.asked_situation_passages(question)
-            situated.sort(key=lambda hit: hit[0].id not in asked)
+            details = index.detail_situation_passages(question)
+            described = index.described_situation_passages(question)
+            situated.sort(key=lambda hit: (hit[0].id not in asked, hit[0].id in details, hit[0].id not in described))
             return next(((chunk, score) for chunk, score in situated if is_how_to(chunk)), situated[0])
     if chunk_language(best_chunk) != lang and not is_how_to(best_chunk):
         # A near tie between a reference passage in the other language and one in the question's language.

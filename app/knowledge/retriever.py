@@ -82,8 +82,17 @@ def index_text(chunk: Chunk) -> str:
     return f"{chunk.title}\n{own_heading}\n{chunk.text}"
 
 
-def _bm25_idf(document_frequency: int, corpus_size: int) -> float:
+def _bm25_idf(document_frequency: float, corpus_size: float) -> float:
     return math.log((corpus_size - document_frequency + 0.5) / (document_frequency + 0.5) + 1.0)
+
+
+# The passage counts at which answer.py's relevance thresholds were measured (the playbook: 337 passages, 168 in
+# Chinese, 169 in English). A word's decision weight is its BM25 IDF at that size, from the share of the passages in
+# its own language that use it: adding passages on other matters (a team's handbook, the English twins of a chapter)
+# no longer raises every word's weight and tips questions near a threshold, and a word the knowledge base never uses
+# weighs the same however large it grows.
+CALIBRATION_PASSAGES = 337
+CALIBRATION_LANGUAGE_PASSAGES = {"zh": 168, "en": 169}
 
 
 class KnowledgeIndex:
@@ -113,6 +122,15 @@ class KnowledgeIndex:
             for phrase in key_phrases(chunk):
                 self._phrase_chunks.setdefault(phrase, []).append(position)
         self._chinese = [mostly_chinese(strip_key_terms(chunk.text)) for chunk in chunks]
+        # Decision weights (idf) come from the playbook's passages: a team's documents add evidence to search, but
+        # do not reweigh the playbook's words (an index of team documents alone weighs by its own).
+        playbook = [position for position, chunk in enumerate(chunks) if chunk.team_id is None] or range(len(chunks))
+        self._decision_frequency: dict[str, int] = {}
+        for position in playbook:
+            for token in chunk_token_sets[position]:
+                self._decision_frequency[token] = self._decision_frequency.get(token, 0) + 1
+        chinese_passages = sum(self._chinese[position] for position in playbook)
+        self._language_passages = {"zh": chinese_passages, "en": len(playbook) - chinese_passages}
         self._cjk_phrase_lengths = sorted({len(p) for p in self._phrase_chunks if CJK_CHAR_RE.search(p)})
         self._max_phrase_words = max(
             (p.count(" ") + 1 for p in self._phrase_chunks if not CJK_CHAR_RE.search(p)), default=0
@@ -185,6 +203,18 @@ class KnowledgeIndex:
     def asked_situation_passages(self, query: str) -> frozenset[str]:
         """Ids of the passages answering a situation named in the question's last sentence (its asked point)."""
         return frozenset(chunk_id for chunk_id in load_situations().asked_passages(query) if chunk_id in self._position)
+
+    def described_situation_passages(self, query: str) -> frozenset[str]:
+        """Ids of the passages answering a situation the question describes outside the rep's worry clauses."""
+        return frozenset(
+            chunk_id for chunk_id in load_situations().described_passages(query) if chunk_id in self._position
+        )
+
+    def detail_situation_passages(self, query: str) -> frozenset[str]:
+        """Ids of the passages answering a named situation that is a detail of a broader one also named."""
+        return frozenset(
+            chunk_id for chunk_id in load_situations().detail_passages(query) if chunk_id in self._position
+        )
 
     def _situation_positions(self, query: str) -> list[int]:
         chinese = is_chinese(query)
@@ -289,8 +319,12 @@ class KnowledgeIndex:
         return self._near_words
 
     def idf(self, token: str) -> float:
-        """BM25 inverse document frequency of a token over the chunks (highest for unseen tokens)."""
-        return _bm25_idf(self._document_frequency.get(token, 0), len(self.chunks))
+        """A token's decision weight: BM25 inverse document frequency (highest for unseen tokens), at the calibration
+        size, of the share of the playbook's passages in the token's language (Chinese or not) that use it."""
+        lang = "zh" if CJK_CHAR_RE.search(token) else "en"
+        frequency = self._decision_frequency.get(token, 0)
+        share = frequency / max(self._language_passages[lang], 1)
+        return _bm25_idf(share * CALIBRATION_LANGUAGE_PASSAGES[lang], CALIBRATION_PASSAGES)
 
     def matched_terms(self, query: str, chunk: Chunk) -> list[str]:
         """The question's distinct tokens that also occur in the chunk."""

@@ -125,7 +125,7 @@ class DeclineRules:
         text = question.lower()
         bare = _bare(question)
         for category, strong, rules, whole, unless in self._compiled:
-            if bare in whole or _fires(strong, text):
+            if _made_of(bare, whole) or _fires(strong, text):
                 return category
             if unless is not None and unless.search(text):
                 continue
@@ -141,6 +141,19 @@ def _compile_rules(rules: list[list[list[str]]]) -> list[list[re.Pattern[str]]]:
 def _fires(rules: list[list[re.Pattern[str]]], text: str) -> bool:
     """Whether some rule has a match for every one of its word groups."""
     return any(all(group.search(text) for group in rule) for rule in rules)
+
+
+def _made_of(bare: str, pieces: set[str]) -> bool:
+    """Whether the bare text is one or more of the pieces strung together ("hey" + "how's it going", "谢谢" + "拜拜")."""
+    if not bare or not pieces:
+        return False
+    longest = max(map(len, pieces))
+    reachable = [True] + [False] * len(bare)  # reachable[i]: bare[:i] is made of pieces
+    for end in range(1, len(bare) + 1):
+        reachable[end] = any(
+            reachable[start] and bare[start:end] in pieces for start in range(max(0, end - longest), end)
+        )
+    return reachable[-1]
 
 
 def _bare(text: str) -> str:
@@ -183,6 +196,8 @@ class QueryWords(_Strict):
 
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     sales_context: list[str] = Field(min_length=1)
+    # How a question is framed, not what it is about ("简单说说", "in a nutshell"): left out of the question's words.
+    frame_phrases: list[str] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -200,18 +215,27 @@ class Situation(_Strict):
     id: str = Field(pattern=r"^[a-z_0-9]+$")
     passages: list[str] = Field(min_length=1)
     rules: list[list[list[str]]] = Field(min_length=1)
+    # Situations that are details of this one when both are named ("各部门想法不一样，财务嫌贵": one view is the price):
+    # this one leads.
+    leads_over: list[str] = Field(default_factory=list)
 
 
 class SituationsFile(_Strict):
     situations: list[Situation] = Field(min_length=1)
+    # Words opening a clause about what the rep wants to avoid ("…so I don't get ghosted", "我怕…没下文"): a situation
+    # named only there is the worry behind the question, not the situation it asks about.
+    worry_markers: list[str] = Field(default_factory=list)
 
 
 class SituationRules:
     """Compiled situations: `passages(question)` -> the ids of the passages of every situation the question names."""
 
-    def __init__(self, situations: list[Situation]) -> None:
+    def __init__(self, situations: list[Situation], worry_markers: list[str] | None = None) -> None:
         self.situations = situations
         self._compiled = [(situation, _compile_rules(situation.rules)) for situation in situations]
+        markers = "|".join(_term_pattern(marker) for marker in worry_markers or [])
+        # from a marker to the end of its clause
+        self._worry_clause = re.compile(f"(?:{markers})[^，,。！？!?；;\\n]*") if markers else None
 
     def passages(self, question: str) -> frozenset[str]:
         text = question.lower()
@@ -222,7 +246,25 @@ class SituationRules:
     def asked_passages(self, question: str) -> frozenset[str]:
         """The passages of the situations named in the question's last sentence: reps describe the deal first and
         ask their point last ("…贵了15%。我要不要直接降价？"), so that situation is the main point."""
-        return self.passages(asked_sentence(question))
+        return self.passages(self.without_worries(asked_sentence(question)))
+
+    def without_worries(self, question: str) -> str:
+        """The question without its worry clauses ("…so they don't go quiet", "我怕…")."""
+        return self._worry_clause.sub(" ", question.lower()) if self._worry_clause else question
+
+    def detail_passages(self, question: str) -> frozenset[str]:
+        """The passages of named situations that another named situation lists in `leads_over` (and that no other
+        named situation answers): details of the broader situation the question describes."""
+        text = question.lower()
+        fired = [situation for situation, rules in self._compiled if _fires(rules, text)]
+        led = {led for situation in fired for led in situation.leads_over}
+        details = {passage for situation in fired if situation.id in led for passage in situation.passages}
+        leading = {passage for situation in fired if situation.id not in led for passage in situation.passages}
+        return frozenset(details - leading)
+
+    def described_passages(self, question: str) -> frozenset[str]:
+        """The passages of the situations the question describes outside its worry clauses."""
+        return self.passages(self.without_worries(question))
 
 
 # Sentence ends: Chinese and full-width marks anywhere, Latin ones before a space (not "3.5", "e.g.x").
@@ -243,4 +285,6 @@ def load_situations(directory: Path = ASK_DATA_DIR) -> SituationRules:
         raise AskDataError("situations.yaml: situation ids must be unique")
     for position, situation in enumerate(data.situations):
         _check_rules(situation.rules, f"situations.yaml: situations.{position}")
-    return SituationRules(list(data.situations))
+        if unknown := sorted(set(situation.leads_over) - set(ids)):
+            raise AskDataError(f"situations.yaml: {situation.id}.leads_over: unknown situations {', '.join(unknown)}")
+    return SituationRules(list(data.situations), list(data.worry_markers))

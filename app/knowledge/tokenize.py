@@ -202,13 +202,31 @@ def in_sales_context(question: str) -> bool:
     return any(token in words for token in tokenize(question))
 
 
+@lru_cache(maxsize=1)
+def _frame_phrase_re() -> re.Pattern[str] | None:
+    phrases = sorted(load_query_words().frame_phrases, key=len, reverse=True)
+    if not phrases:
+        return None
+    # Latin phrases at word bounds ("in short" not in "in shortlist"); Chinese ones anywhere
+    return re.compile(
+        "|".join(rf"(?<![a-z]){re.escape(p.lower())}(?![a-z])" if p[:1].isascii() else re.escape(p) for p in phrases)
+    )
+
+
+def without_frame_phrases(question: str) -> str:
+    """The question without the phrases that only frame it ("简单说说", "in a nutshell")."""
+    pattern = _frame_phrase_re()
+    return pattern.sub(" ", question.lower()) if pattern else question
+
+
 def query_term_groups(question: str) -> list[tuple[str, ...]]:
-    """One group per distinct question word: (word, its sub-words..., playbook synonyms...).
+    """One group per distinct question word: (word, its sub-words..., playbook synonyms...), leaving out the
+    phrases that only frame the question.
 
     Example: 财务总监 -> ("财务总监", "财务", "总监"); 单子 -> ("单子", "机会", "订单").
     """
     groups: dict[str, tuple[str, ...]] = {}
-    for members in _word_groups(question):
+    for members in _word_groups(without_frame_phrases(question)):
         word = members[0]
         if word in groups:
             continue

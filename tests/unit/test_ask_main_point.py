@@ -12,6 +12,7 @@ import pytest
 
 from app.config import Settings
 from app.knowledge.service import ask_playbook
+from tests.utils.ask import opening
 
 # question -> groups of words; the opening names one word of each group
 MAIN_POINT: dict[str, list[list[str]]] = {
@@ -53,20 +54,6 @@ MAIN_POINT: dict[str, list[list[str]]] = {
         ["next step", "advance", "commitment"]
     ],
 }
-
-
-def opening(answer: str) -> str:
-    """The lead sentence; for a reference passage, its first point after the header ("根据销售手册（…）：") with
-    the items indented under it."""
-    lines = [line for line in answer.splitlines() if line.strip()]
-    if len(lines) > 1 and lines[0].rstrip().endswith(("：", ":")):
-        first = [lines[1]]
-        for line in lines[2:]:
-            if not line.startswith((" ", "\t")):
-                break
-            first.append(line)
-        return "\n".join(first)
-    return lines[0] if lines else ""
 
 
 @pytest.mark.parametrize("question", list(MAIN_POINT))

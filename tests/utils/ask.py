@@ -45,3 +45,17 @@ def open_stream(client, headers, question=QUESTION) -> list[tuple[str, object]]:
     response = client.get(stream_url, headers=headers)
     assert response.status_code == 200
     return sse_events(response.text)
+
+
+def opening(answer: str) -> str:
+    """The lead sentence; for a reference passage, its first point after the header ("根据销售手册（…）：") with
+    the items indented under it."""
+    lines = [line for line in answer.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].rstrip().endswith(("：", ":")):
+        first = [lines[1]]
+        for line in lines[2:]:
+            if not line.startswith((" ", "\t")):
+                break
+            first.append(line)
+        return "\n".join(first)
+    return lines[0] if lines else ""
