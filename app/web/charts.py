@@ -1,7 +1,9 @@
 """Server-side SVG charts with pygal: readable in Chinese, no scripts, safe to inline in a page."""
 
+import html
 import math
 import re
+import unicodedata
 
 import pygal
 from markupsafe import Markup
@@ -75,31 +77,58 @@ def _render(chart) -> Markup:
 # A radar's axis label as pygal writes it: turned along its spoke (pygal reads x_label_rotation=0 as "not set").
 _RADAR_LABEL = re.compile(
     r'<text x="(?P<x>-?[\d.]+)" y="(?P<y>-?[\d.]+)" class="(?P<cls>[^"]*)" transform="rotate\([^)]*\)">'
+    r"(?P<text>[^<]*)</text>"
 )
+_VIEW_WIDTH = re.compile(r'viewBox="0 0 (?P<width>[\d.]+) [\d.]+"')
+_PLOT_OFFSET = re.compile(r'<g transform="translate\((?P<x>-?[\d.]+), -?[\d.]+\)" class="plot">')
+_EDGE_GAP = 4.0  # drawing units kept clear between a label and the chart's edge
 
 
 # A spoke ends under its label: a halo in the page's colour keeps the label clear of the line.
 _HALO = "paint-order: stroke; stroke: var(--pico-background-color, #fff); stroke-width: 5px; stroke-linejoin: round"
 
 
-def _upright_labels(svg: str) -> str:
+def _text_width(text: str, font_size: float) -> float:
+    """About how wide `text` is drawn: a Chinese character is one em, a Latin letter or digit about 0.6 em."""
+    return sum(font_size if unicodedata.east_asian_width(char) in "WF" else 0.6 * font_size for char in text)
+
+
+def _upright_labels(svg: str, font_size: float) -> str:
     """The radar's axis labels set upright, as people read them: the turn dropped, each label centred on its point,
     the side ones centred on it vertically too and the lower ones hung below it, so none crosses the web. The labels'
-    mean point is the centre (they sit evenly round it)."""
+    mean point is the centre (they sit evenly round it). A label that, centred, would run past the chart's edge (a
+    long English side label: "Control" on a phone) is set flush against that edge instead, so it is never cut off."""
     points = [(float(found["x"]), float(found["y"])) for found in _RADAR_LABEL.finditer(svg)]
     if not points:
         return svg
     centre_x = sum(x for x, _ in points) / len(points)
     centre_y = sum(y for _, y in points) / len(points)
     radius = max(abs(x - centre_x) for x, _ in points) or 1.0
+    view = _VIEW_WIDTH.search(svg)
+    offset = _PLOT_OFFSET.search(svg)
+    plot_x = float(offset["x"]) if offset else 0.0
+    left_edge = _EDGE_GAP - plot_x  # the chart's edges in the plot's own units
+    right_edge = (float(view["width"]) if view else math.inf) - _EDGE_GAP - plot_x
 
     def upright(found: re.Match[str]) -> str:
         x, y = float(found["x"]), float(found["y"])
         beside = abs(x - centre_x) >= 0.3 * radius  # left or right of the web, not above or below it
         shift = "0.9em" if y > centre_y + 1 else "0.35em" if beside else "0"
-        return f'<text x="{found["x"]}" y="{found["y"]}" class="{found["cls"]}" dy="{shift}" style="{_HALO}">'
+        half = _text_width(html.unescape(found["text"]), font_size) / 2
+        anchor = ""
+        if x + half > right_edge:
+            x, anchor = right_edge, "text-anchor: end; "
+        elif x - half < left_edge:
+            x, anchor = left_edge, "text-anchor: start; "
+        return (
+            f'<text x="{x:g}" y="{found["y"]}" class="{found["cls"]}" dy="{shift}" style="{anchor}{_HALO}">'
+            f"{found['text']}</text>"
+        )
 
     return _RADAR_LABEL.sub(upright, svg)
+
+
+_RADAR_LABEL_SIZE = 18
 
 
 def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float = 100) -> Markup:
@@ -119,13 +148,18 @@ def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", m
             margin=24,
             show_y_labels=False,
             show_y_guides=True,
-            style=_sized(label_font_size=18, major_label_font_size=18, title_font_size=20, legend_font_size=16),
+            style=_sized(
+                label_font_size=_RADAR_LABEL_SIZE,
+                major_label_font_size=_RADAR_LABEL_SIZE,
+                title_font_size=20,
+                legend_font_size=16,
+            ),
         )
     )
     chart.x_labels = axes
     for name, values in series.items():
         chart.add(name, values)
-    return Markup(_upright_labels(_render(chart)))
+    return Markup(_upright_labels(_render(chart), _RADAR_LABEL_SIZE))
 
 
 def bars(
