@@ -3,7 +3,6 @@
 import html
 import math
 import re
-import unicodedata
 
 import pygal
 from markupsafe import Markup
@@ -89,8 +88,8 @@ _HALO = "paint-order: stroke; stroke: var(--pico-background-color, #fff); stroke
 
 
 def _text_width(text: str, font_size: float) -> float:
-    """About how wide `text` is drawn: a Chinese character is one em, a Latin letter or digit about 0.6 em."""
-    return sum(font_size if unicodedata.east_asian_width(char) in "WF" else 0.6 * font_size for char in text)
+    """About how wide `text` is drawn (see _ems)."""
+    return _ems(text) * font_size
 
 
 def _upright_labels(svg: str, font_size: float) -> str:
@@ -253,7 +252,29 @@ def _horizontal_bars(rows: list[tuple[str, float]], *, series: str, font_size: i
     shown = list(reversed(rows))  # pygal draws the first bar at the bottom: the first row goes on top
     chart.x_labels = [label for label, _ in shown]
     chart.add(series, [value for _, value in shown])
-    return _render(chart)
+    return Markup(_zero_values_beside_the_axis(_render(chart)))
+
+
+_BAR_START = re.compile(
+    r'<rect x="(?P<x>-?[\d.]+)" y="[^"]*" rx="0" ry="0"(?: width="[^"]*")? height="[^"]*" class="rect '
+)
+_CENTRED_VALUE = re.compile(r'<text text-anchor="middle" x="(?P<x>-?[\d.]+)"(?P<rest> y="[^"]*" class="value)')
+
+
+def _zero_values_beside_the_axis(svg: str) -> str:
+    """A zero bar's printed value ("0%") set just right of the axis instead of centred on it, where its left half
+    ran into the row's label ("…ERP selection0%")."""
+    starts = [float(found["x"]) for found in _BAR_START.finditer(svg)]
+    if not starts:
+        return svg
+    axis = min(starts)
+
+    def beside(found: re.Match[str]) -> str:
+        if abs(float(found["x"]) - axis) > 0.5:
+            return found[0]
+        return f'<text text-anchor="start" dx="4" x="{found["x"]}"{found["rest"]}'
+
+    return _CENTRED_VALUE.sub(beside, svg)
 
 
 def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:
