@@ -87,11 +87,6 @@ _EDGE_GAP = 4.0  # drawing units kept clear between a label and the chart's edge
 _HALO = "paint-order: stroke; stroke: var(--pico-background-color, #fff); stroke-width: 5px; stroke-linejoin: round"
 
 
-def _text_width(text: str, font_size: float) -> float:
-    """About how wide `text` is drawn (see _ems)."""
-    return _ems(text) * font_size
-
-
 def _upright_labels(svg: str, font_size: float) -> str:
     """The radar's axis labels set upright, as people read them: the turn dropped, each label centred on its point,
     the side ones centred on it vertically too and the lower ones hung below it, so none crosses the web. The labels'
@@ -113,7 +108,7 @@ def _upright_labels(svg: str, font_size: float) -> str:
         x, y = float(found["x"]), float(found["y"])
         beside = abs(x - centre_x) >= 0.3 * radius  # left or right of the web, not above or below it
         shift = "0.9em" if y > centre_y + 1 else "0.35em" if beside else "0"
-        half = _text_width(html.unescape(found["text"]), font_size) / 2
+        half = _ems(html.unescape(found["text"])) * font_size / 2  # about half its drawn width
         anchor = ""
         if x + half > right_edge:
             x, anchor = right_edge, "text-anchor: end; "
