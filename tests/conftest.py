@@ -20,7 +20,7 @@ from app.demo import seed_demo
 from app.main import create_app
 from app.models import Role, User
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.fake_llm import FakeLLM, ServerThread, start_fake_llm
+from tests.utils.fake_llm import FakeLLM, ServerThread, llm_mode, start_fake_llm
 
 
 @pytest.fixture(scope="session")
@@ -153,14 +153,7 @@ def fake_llm(_fake_llm_server) -> Iterator[FakeLLM]:
 
 @pytest.fixture
 def llm_settings(make_settings, fake_llm) -> Settings:
-    return make_settings(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="test-key",
-        llm_model="fake-model",
-        llm_timeout_s=2.0,
-        llm_max_retries=2,
-    )
+    return make_settings(**llm_mode(fake_llm, timeout_s=2.0, retries=2, api_key="test-key"))
 
 
 @pytest.fixture

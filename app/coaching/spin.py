@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 import numpy as np
-import yaml
 
+from app.coaching.spin_lexicon import load_spin_lexicon
 from app.knowledge.tokenize import is_chinese
 from app.playbook.vocabulary import SPIN_LETTERS, SpinLetter
 
@@ -166,33 +166,33 @@ def _cues(mapping: dict[str, float] | None) -> list[_Cue]:
 
 @functools.cache
 def _lexicon() -> _Lexicon:
-    raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
-    labels = raw["labels"]
-    conditional = raw["conditional"]
+    data = load_spin_lexicon(LEXICON_PATH)
+    labels = data.labels.model_dump()
+    conditional = data.conditional
     return _Lexicon(
-        label_cues={label: _cues(labels[label].get("cues")) for label in SPIN_LABELS},
-        pitch=_cues(raw["pitch"]),
-        pitch_statement=_cues(raw["pitch_statement"]),
-        pitch_benefit=_cues(raw["pitch_benefit"]),
-        pitch_exclude=[_compile(pattern) for pattern in raw["pitch_exclude"]],
-        buyer_subject=_compile(raw["buyer_subject"]),
-        buyer_addressed=_compile(raw["buyer_addressed"]),
-        seller_subject=_compile(raw["seller_subject"]),
-        hypothetical=_compile(raw["hypothetical"]),
-        commitment=_cues(raw["commitment"]),
-        social=_cues(raw["social"]),
-        question=[_compile(pattern) for pattern in raw["question"]],
-        conditional_marker=_compile(conditional["marker"]),
-        conditional_positive=_compile(conditional["positive"]),
-        conditional_negative=_compile(conditional["negative"]),
-        conditional_negated=_compile(conditional["negated"]),
-        n_bonus=float(conditional["n_bonus"]),
-        i_bonus=float(conditional["i_bonus"]),
-        playbook_ids={label: labels[label].get("playbook_id") for label in SPIN_LABELS},
-        full_stop=_full_stop([str(word) for word in raw["abbreviations"]]),
-        filler=re.compile(rf"^(?:(?:{'|'.join(raw['filler'])})[\s,，.。!！]*)+"),
-        lead_in=[_compile(pattern) for pattern in raw["lead_in"]],
-        confirmation=[_compile(pattern) for pattern in raw["confirmation"]],
+        label_cues={label: _cues(labels[label]["cues"]) for label in SPIN_LABELS},
+        pitch=_cues(data.pitch),
+        pitch_statement=_cues(data.pitch_statement),
+        pitch_benefit=_cues(data.pitch_benefit),
+        pitch_exclude=[_compile(pattern) for pattern in data.pitch_exclude],
+        buyer_subject=_compile(data.buyer_subject),
+        buyer_addressed=_compile(data.buyer_addressed),
+        seller_subject=_compile(data.seller_subject),
+        hypothetical=_compile(data.hypothetical),
+        commitment=_cues(data.commitment),
+        social=_cues(data.social),
+        question=[_compile(pattern) for pattern in data.question],
+        conditional_marker=_compile(conditional.marker),
+        conditional_positive=_compile(conditional.positive),
+        conditional_negative=_compile(conditional.negative),
+        conditional_negated=_compile(conditional.negated),
+        n_bonus=conditional.n_bonus,
+        i_bonus=conditional.i_bonus,
+        playbook_ids={label: labels[label]["playbook_id"] for label in SPIN_LABELS},
+        full_stop=_full_stop(data.abbreviations),
+        filler=re.compile(rf"^(?:(?:{'|'.join(data.filler)})[\s,，.。!！]*)+"),
+        lead_in=[_compile(pattern) for pattern in data.lead_in],
+        confirmation=[_compile(pattern) for pattern in data.confirmation],
     )
 
 

@@ -1,5 +1,6 @@
 """Server-side SVG charts with pygal: readable in Chinese, no scripts, safe to inline in a page."""
 
+import html
 import math
 import re
 
@@ -75,31 +76,53 @@ def _render(chart) -> Markup:
 # A radar's axis label as pygal writes it: turned along its spoke (pygal reads x_label_rotation=0 as "not set").
 _RADAR_LABEL = re.compile(
     r'<text x="(?P<x>-?[\d.]+)" y="(?P<y>-?[\d.]+)" class="(?P<cls>[^"]*)" transform="rotate\([^)]*\)">'
+    r"(?P<text>[^<]*)</text>"
 )
+_VIEW_WIDTH = re.compile(r'viewBox="0 0 (?P<width>[\d.]+) [\d.]+"')
+_PLOT_OFFSET = re.compile(r'<g transform="translate\((?P<x>-?[\d.]+), -?[\d.]+\)" class="plot">')
+_EDGE_GAP = 4.0  # drawing units kept clear between a label and the chart's edge
 
 
 # A spoke ends under its label: a halo in the page's colour keeps the label clear of the line.
 _HALO = "paint-order: stroke; stroke: var(--pico-background-color, #fff); stroke-width: 5px; stroke-linejoin: round"
 
 
-def _upright_labels(svg: str) -> str:
+def _upright_labels(svg: str, font_size: float) -> str:
     """The radar's axis labels set upright, as people read them: the turn dropped, each label centred on its point,
     the side ones centred on it vertically too and the lower ones hung below it, so none crosses the web. The labels'
-    mean point is the centre (they sit evenly round it)."""
+    mean point is the centre (they sit evenly round it). A label that, centred, would run past the chart's edge (a
+    long English side label: "Control" on a phone) is set flush against that edge instead, so it is never cut off."""
     points = [(float(found["x"]), float(found["y"])) for found in _RADAR_LABEL.finditer(svg)]
     if not points:
         return svg
     centre_x = sum(x for x, _ in points) / len(points)
     centre_y = sum(y for _, y in points) / len(points)
     radius = max(abs(x - centre_x) for x, _ in points) or 1.0
+    view = _VIEW_WIDTH.search(svg)
+    offset = _PLOT_OFFSET.search(svg)
+    plot_x = float(offset["x"]) if offset else 0.0
+    left_edge = _EDGE_GAP - plot_x  # the chart's edges in the plot's own units
+    right_edge = (float(view["width"]) if view else math.inf) - _EDGE_GAP - plot_x
 
     def upright(found: re.Match[str]) -> str:
         x, y = float(found["x"]), float(found["y"])
         beside = abs(x - centre_x) >= 0.3 * radius  # left or right of the web, not above or below it
         shift = "0.9em" if y > centre_y + 1 else "0.35em" if beside else "0"
-        return f'<text x="{found["x"]}" y="{found["y"]}" class="{found["cls"]}" dy="{shift}" style="{_HALO}">'
+        half = _ems(html.unescape(found["text"])) * font_size / 2  # about half its drawn width
+        anchor = ""
+        if x + half > right_edge:
+            x, anchor = right_edge, "text-anchor: end; "
+        elif x - half < left_edge:
+            x, anchor = left_edge, "text-anchor: start; "
+        return (
+            f'<text x="{x:g}" y="{found["y"]}" class="{found["cls"]}" dy="{shift}" style="{anchor}{_HALO}">'
+            f"{found['text']}</text>"
+        )
 
     return _RADAR_LABEL.sub(upright, svg)
+
+
+_RADAR_LABEL_SIZE = 18
 
 
 def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", max_value: float = 100) -> Markup:
@@ -119,13 +142,18 @@ def radar(axes: list[str], series: dict[str, list[float]], *, title: str = "", m
             margin=24,
             show_y_labels=False,
             show_y_guides=True,
-            style=_sized(label_font_size=18, major_label_font_size=18, title_font_size=20, legend_font_size=16),
+            style=_sized(
+                label_font_size=_RADAR_LABEL_SIZE,
+                major_label_font_size=_RADAR_LABEL_SIZE,
+                title_font_size=20,
+                legend_font_size=16,
+            ),
         )
     )
     chart.x_labels = axes
     for name, values in series.items():
         chart.add(name, values)
-    return Markup(_upright_labels(_render(chart)))
+    return Markup(_upright_labels(_render(chart), _RADAR_LABEL_SIZE))
 
 
 def bars(
@@ -219,7 +247,29 @@ def _horizontal_bars(rows: list[tuple[str, float]], *, series: str, font_size: i
     shown = list(reversed(rows))  # pygal draws the first bar at the bottom: the first row goes on top
     chart.x_labels = [label for label, _ in shown]
     chart.add(series, [value for _, value in shown])
-    return _render(chart)
+    return Markup(_zero_values_beside_the_axis(_render(chart)))
+
+
+_BAR_START = re.compile(
+    r'<rect x="(?P<x>-?[\d.]+)" y="[^"]*" rx="0" ry="0"(?: width="[^"]*")? height="[^"]*" class="rect '
+)
+_CENTRED_VALUE = re.compile(r'<text text-anchor="middle" x="(?P<x>-?[\d.]+)"(?P<rest> y="[^"]*" class="value)')
+
+
+def _zero_values_beside_the_axis(svg: str) -> str:
+    """A zero bar's printed value ("0%") set just right of the axis instead of centred on it, where its left half
+    ran into the row's label ("…ERP selection0%")."""
+    starts = [float(found["x"]) for found in _BAR_START.finditer(svg)]
+    if not starts:
+        return svg
+    axis = min(starts)
+
+    def beside(found: re.Match[str]) -> str:
+        if abs(float(found["x"]) - axis) > 0.5:
+            return found[0]
+        return f'<text text-anchor="start" dx="4" x="{found["x"]}"{found["rest"]}'
+
+    return _CENTRED_VALUE.sub(beside, svg)
 
 
 def stages(stages: list[tuple[str, float]], *, title: str = "") -> Markup:

@@ -52,6 +52,18 @@ def test_rep_runs_the_5k_flow_to_its_result(page):
     assert page.get_attribute("#export-md", "href").endswith("/export?format=md")
     page.screenshot(path=f"{SHOTS}/flows_5k_result.png", full_page=True)
 
+    # On a phone, in English too, the scores table fits its card: the points column is not behind a sideways scroll.
+    result_url = page.url
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/lang/{lang}")
+        page.goto(result_url)
+        table = page.locator("#fivek-scores")
+        fits = table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth && t.offsetWidth <= innerWidth")
+        assert fits, (lang, table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]"))
+    page.goto("/lang/zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # The deal now sits at the 50 % milestone of the pipeline.
     page.goto("/pipeline")
     row = page.locator("#deals tbody tr", has_text="华东精工汽车零部件")

@@ -21,6 +21,13 @@ pytestmark = pytest.mark.browser
 MANAGER = next(u for u in DEMO_USERS if u.username == "manager")
 SCENARIO = "mfg_vitamin_erp"
 REPS = 15
+# The radar axis labels (the upright <text dy> ones) closer than 1 px to the edge of their own chart, or past it: a
+# label touching the edge reads as cut off (as "Control" and "Problem" did on a phone).
+RADAR_LABELS_AT_THE_EDGE = """texts => texts.flatMap(text => {
+  const label = text.getBoundingClientRect(), chart = text.ownerSVGElement.getBoundingClientRect();
+  const clear = Math.min(label.left - chart.left, chart.right - label.right);
+  return clear < 1 ? [`${text.textContent}: ${clear.toFixed(1)} px clear`] : [];
+})"""
 
 
 def _practice(live_server: str, username: str, lines: list[str]) -> int:
@@ -80,6 +87,10 @@ def test_skill_trends_at_fifteen_reps(browser, live_server, fifteen_reps, lang, 
         assert title in trends.locator("figure[data-skill='discovery']").inner_text()
         trends.scroll_into_view_if_needed()
         trends.screenshot(path=str(SHOTS / f"team_skill_trends_{lang}_{width}.png"))
+        # each 5K radar keeps its axis labels clear of the chart's edge
+        radars = page.locator("#radars figure.chart svg")
+        assert radars.count() == len(fifteen_reps)  # one a rep who practised
+        assert page.locator("#radars svg text[dy]").evaluate_all(RADAR_LABELS_AT_THE_EDGE) == []
         # the range form narrows the trend: from the latest practice day on, one point per chart
         page.fill("#since", fifteen_reps[-1].isoformat())
         page.locator("#team-filter button[type=submit]").click()

@@ -23,7 +23,7 @@ from app.main import create_app
 from app.models import Role
 from app.roleplay.scenarios import Scenario, load_scenarios
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.fake_llm import Action
+from tests.utils.fake_llm import Action, llm_mode
 from tests.utils.sse import read_sse
 
 ATTEMPTS = [
@@ -164,14 +164,7 @@ def obeying_model(scenario: Scenario):
 def obeying_settings(open_limits, fake_llm):
     """LLM mode against the loopback model, scripted to obey every injection."""
     fake_llm.responder = obeying_model(SCENARIO)
-    return open_limits(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="k",
-        llm_model="fake-model",
-        llm_timeout_s=5.0,
-        llm_max_retries=0,
-    )
+    return open_limits(**llm_mode(fake_llm))
 
 
 def test_roleplay_with_an_obeying_model_leaks_nothing(obeying_settings, engine, session, fake_llm, victim_data):

@@ -6,6 +6,7 @@ import pytest
 
 from app.roleplay.feedback import notice as notice_of
 from tests.utils.browser import SCENARIO, login, say
+from tests.utils.fake_llm import llm_mode
 from tests.utils.scripted_reps import strong_rep_lines
 
 pytestmark = pytest.mark.browser
@@ -16,15 +17,7 @@ SHOTS = Path("/tmp/shots")
 @pytest.fixture
 def settings(make_settings, fake_llm):
     """LLM mode with a budget the first reply uses up (the live server is built from `settings`)."""
-    return make_settings(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="k",
-        llm_model="fake-model",
-        llm_timeout_s=5.0,
-        llm_max_retries=0,
-        llm_daily_token_budget=10,
-    )
+    return make_settings(**llm_mode(fake_llm, llm_daily_token_budget=10))
 
 
 def test_the_budget_notice_is_shown_in_the_chat(page, fake_llm):  # noqa: F811

@@ -12,7 +12,7 @@ from app.middleware import SECURITY_HEADERS
 from app.models import Role
 from app.web import ask_pages, drill_pages, flow_pages, notes_pages, pages, pipeline_pages, roleplay_pages, team_pages
 from tests.utils.factories import auth_headers, make_user, web_login
-from tests.utils.fake_llm import Action
+from tests.utils.fake_llm import Action, llm_mode
 
 BUYER_SCRIPT = "<script>alert('buyer')</script><img src=x onerror=alert(2)>嗯，您说的系统问题我们确实有。"
 REP_SCRIPT = "<script>alert('rep')</script>目前贵公司在现有系统方面是怎么安排的？"
@@ -33,14 +33,7 @@ def page_scripts_are_files(html: str) -> list[str]:
 
 @pytest.fixture
 def llm_world(make_settings, engine, session, fake_llm):
-    settings = make_settings(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="k",
-        llm_model="fake-model",
-        llm_timeout_s=5.0,
-        llm_max_retries=0,
-    )
+    settings = make_settings(**llm_mode(fake_llm))
     app = create_app(settings, engine)
     rep = make_user(session, Role.rep, team="A组")
     manager = make_user(session, Role.manager, team="A组")

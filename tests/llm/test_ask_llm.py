@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from tests.utils.ask import MODEL_ANSWER, QUESTION, SIX_STEPS, model_reply, open_stream, streamed_answer
 from tests.utils.factories import auth_headers, csrf_from, make_user, web_login
-from tests.utils.fake_llm import Action
+from tests.utils.fake_llm import Action, llm_mode
 
 NOTICE_ZH = "模型暂时不可用，以下是手册的离线答案。"
 
@@ -18,14 +18,7 @@ NOTICE_ZH = "模型暂时不可用，以下是手册的离线答案。"
 @pytest.fixture
 def impatient_client(make_settings, engine, fake_llm):
     """A model client that gives up quickly (no retries, short timeout), for the fault tests."""
-    settings = make_settings(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="test-key",
-        llm_model="fake-model",
-        llm_timeout_s=0.5,
-        llm_max_retries=0,
-    )
+    settings = make_settings(**llm_mode(fake_llm, timeout_s=0.5, api_key="test-key"))
     with TestClient(create_app(settings, engine)) as client:
         yield client
 

@@ -18,7 +18,7 @@ from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.service import state_of
 from app.roleplay.state import SessionState
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.fake_llm import Action
+from tests.utils.fake_llm import Action, llm_mode
 from tests.utils.roleplays import play
 from tests.utils.scripted_reps import weak_rep_lines
 
@@ -153,14 +153,7 @@ def test_a_failed_model_answer_keeps_the_offline_rewrites_and_the_score(llm_clie
 
 
 def test_a_timeout_keeps_the_offline_rewrites(make_settings, fake_llm, engine, session):
-    settings = make_settings(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="k",
-        llm_model="fake-model",
-        llm_timeout_s=0.5,
-        llm_max_retries=0,
-    )
+    settings = make_settings(**llm_mode(fake_llm, timeout_s=0.5))
     fake_llm.timeout_sleep_s = 2.0
     fake_llm.responder = answering(lambda turns: Action(fault="timeout"))
     with TestClient(create_app(settings, engine)) as client:

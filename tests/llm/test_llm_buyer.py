@@ -12,7 +12,7 @@ from app.main import create_app
 from app.models import Role, Turn
 from app.roleplay.llm_buyer import WINDOW, LeakGuard, ReplyLeak
 from tests.utils.factories import auth_headers, make_user
-from tests.utils.fake_llm import Action
+from tests.utils.fake_llm import Action, llm_mode
 from tests.utils.roleplays import HIDDEN, SITUATION_QUESTION, VITAMIN_SCENARIO, WORDED, start
 from tests.utils.sse import read_sse
 
@@ -111,14 +111,7 @@ def test_a_failing_model_falls_back_to_the_scripted_buyer(llm_client, headers, f
 
 
 def test_a_timeout_falls_back_without_an_error(make_settings, fake_llm, engine, session):
-    settings = make_settings(
-        llm_provider="openai",
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="k",
-        llm_model="fake-model",
-        llm_timeout_s=0.5,
-        llm_max_retries=0,
-    )
+    settings = make_settings(**llm_mode(fake_llm, timeout_s=0.5))
     fake_llm.queue(Action(fault="timeout"))
     with TestClient(create_app(settings, engine)) as client:
         headers = auth_headers(client, make_user(session, Role.rep))

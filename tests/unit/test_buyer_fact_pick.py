@@ -14,7 +14,7 @@ import pytest
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.spin_reading import read_spin
-from app.roleplay.state import RevealedFact, SessionState
+from tests.utils.buyer_states import told_state
 
 SCENARIOS = load_scenarios()
 KNOWN = "known miss (round 5): the matcher does not reach this fact yet"
@@ -171,16 +171,6 @@ CASES: list[tuple[str, str, set[str], str, set[str], str | None]] = [
 ]
 
 
-def _state(scenario_id: str, lang: str, told: set[str]) -> SessionState:
-    """A session with high trust where the given facts are already told."""
-    scenario = SCENARIOS[scenario_id]
-    state = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang)).state
-    revealed: dict[str, list[RevealedFact]] = {category: [] for category in state.revealed}
-    for fact_id in sorted(told):
-        revealed[scenario.category_of(fact_id)].append(RevealedFact(id=fact_id, turn=0))
-    return state.model_copy(update={"trust": 90, "revealed": revealed})
-
-
 @pytest.mark.parametrize(
     ("scenario_id", "lang", "told", "line", "expected"),
     [
@@ -192,7 +182,7 @@ def test_question_reaches_the_fact_it_asks_about(
     scenario_id: str, lang: str, told: set[str], line: str, expected: set[str]
 ) -> None:
     scenario = SCENARIOS[scenario_id]
-    turn = ScriptedBuyer(scenario).reply(_state(scenario_id, lang, told), line, read_spin(scenario, line))
+    turn = ScriptedBuyer(scenario).reply(told_state(scenario, lang, told), line, read_spin(scenario, line))
     assert set(turn.new_facts) == expected, turn.text
 
 
@@ -220,7 +210,7 @@ def test_a_rival_or_price_question_is_no_follow_up(scenario_id: str, lang: str, 
     follow-up and tell the next fact of that chain."""
     scenario = SCENARIOS[scenario_id]
     buyer = ScriptedBuyer(scenario)
-    state = _state(scenario_id, lang, set())
+    state = told_state(scenario, lang, set())
     opened = buyer.reply(state, first, read_spin(scenario, first))
     assert opened.new_facts, opened.text
     turn = buyer.reply(opened.state, then, read_spin(scenario, then))

@@ -6,20 +6,12 @@ from __future__ import annotations
 import pytest
 
 from app.coaching.spin import classify_spin
-from app.roleplay.scenarios import Scenario, load_scenarios
+from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import ScriptedBuyer
-from app.roleplay.state import RevealedFact, SessionState
 from app.roleplay.topics import text_pieces, topic_index
+from tests.utils.buyer_states import told_state
 
 SCENARIOS = load_scenarios()
-
-
-def _state(scenario: Scenario, lang: str, told: set[str], trust: int = 90) -> SessionState:
-    state = ScriptedBuyer(scenario).opening(SessionState.start(scenario, lang)).state
-    revealed: dict[str, list[RevealedFact]] = {category: [] for category in state.revealed}
-    for fact_id in sorted(told):
-        revealed[scenario.category_of(fact_id)].append(RevealedFact(id=fact_id, turn=0))
-    return state.model_copy(update={"trust": trust, "revealed": revealed})
 
 
 def test_chinese_pieces_are_character_pairs_without_function_characters():
@@ -99,7 +91,7 @@ NEIGHBOURS = [
 @pytest.mark.parametrize(("scenario_id", "lang", "told", "line", "fact"), NEIGHBOURS)
 def test_between_neighbouring_facts_the_one_asked_about_is_told(scenario_id, lang, told, line, fact):
     scenario = SCENARIOS[scenario_id]
-    turn = ScriptedBuyer(scenario).reply(_state(scenario, lang, told, trust=40), line, classify_spin(line))
+    turn = ScriptedBuyer(scenario).reply(told_state(scenario, lang, told, trust=40), line, classify_spin(line))
     assert turn.new_facts == [fact], turn.text
 
 
@@ -112,7 +104,7 @@ def test_a_question_in_a_facts_own_words_reaches_it_without_a_keyword():
     scenario = SCENARIOS["hospital_mobile_nursing"]
     told = {"s_wards", "s_documentation"}
     line = "护士下了班是不是还得留下来把白天的记录补上？"
-    turn = ScriptedBuyer(scenario).reply(_state(scenario, "zh", told), line, classify_spin(line))
+    turn = ScriptedBuyer(scenario).reply(told_state(scenario, "zh", told), line, classify_spin(line))
     assert turn.new_facts == ["p_overtime"], turn.text
 
 
@@ -136,7 +128,7 @@ def test_small_talk_reveals_nothing_at_any_stage(scenario_id, lang, line):
     scenario = SCENARIOS[scenario_id]
     facts = scenario.facts
     for told in (set(), {fact.id for fact in facts.situation}):
-        turn = ScriptedBuyer(scenario).reply(_state(scenario, lang, told), line, classify_spin(line))
+        turn = ScriptedBuyer(scenario).reply(told_state(scenario, lang, told), line, classify_spin(line))
         assert turn.new_facts == [], (told, turn.text)
 
 
@@ -146,5 +138,5 @@ def test_a_general_problem_question_gets_a_problem_a_step_ahead_when_none_is_rea
     scenario = SCENARIOS["edu_smart_academic"]
     told = {"s_scheduling", "p_timetable_clashes"}
     line = "What else tends to go wrong?"
-    turn = ScriptedBuyer(scenario).reply(_state(scenario, "en", told), line, classify_spin(line))
+    turn = ScriptedBuyer(scenario).reply(told_state(scenario, "en", told), line, classify_spin(line))
     assert turn.new_facts and scenario.category_of(turn.new_facts[0]) == "problem", turn.text

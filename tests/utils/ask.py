@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.config import Settings
+from app.knowledge.service import ask_playbook
+from app.knowledge.tokenize import mostly_chinese
 from tests.utils.fake_llm import Action
 
 SIX_STEPS = ["客户分析", "建立信任", "挖掘需求", "呈现价值", "赢取承诺", "跟进服务"]
@@ -59,3 +62,18 @@ def opening(answer: str) -> str:
             first.append(line)
         return "\n".join(first)
     return lines[0] if lines else ""
+
+
+def assert_answered_in_english_from(question: str, passages: set[str]) -> None:
+    """An English question on a topic with English passages is answered in English, first citing one of `passages`."""
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered and not result.declined, (question, result.answer)
+    assert result.citations[0].id in passages, (question, [citation.id for citation in result.citations])
+    assert not mostly_chinese(result.answer), result.answer
+
+
+def assert_cites_only_chinese_passages(question: str) -> None:
+    """A Chinese question is answered without citing any English passage (an "-en" id)."""
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered, (question, result.answer)
+    assert not any(citation.id.endswith("-en") for citation in result.citations), [c.id for c in result.citations]

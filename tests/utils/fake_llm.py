@@ -193,6 +193,21 @@ class FakeLLM:
         return replace(self.responder(body), fault=fault) if fault else self.responder(body)
 
 
+def llm_mode(
+    fake: FakeLLM, timeout_s: float = 5.0, retries: int = 0, api_key: str = "k", **extra: object
+) -> dict[str, object]:
+    """Settings for LLM mode against the loopback model `fake` (pass them to make_settings), plus `extra`."""
+    return {
+        "llm_provider": "openai",
+        "openai_base_url": fake.base_url,
+        "openai_api_key": api_key,
+        "llm_model": "fake-model",
+        "llm_timeout_s": timeout_s,
+        "llm_max_retries": retries,
+        **extra,
+    }
+
+
 def _completion(body: dict, content: str, finish: str = "stop") -> dict:
     return {
         "id": f"chatcmpl-{int(time.time() * 1000)}",

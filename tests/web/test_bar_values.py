@@ -27,3 +27,12 @@ def test_bars_with_printed_values_hide_the_gridlines_behind_them():
 def test_lines_keep_their_see_through_fill():
     svg = str(charts.small_lines(["12-01", "12-02"], [40, 60], title="x"))
     assert _bar_opacity(svg) != {"1"}
+
+
+def test_a_zero_rate_is_printed_beside_the_axis_not_over_its_label():
+    """UI walk: a drill nobody passed showed "…ERP selection0%", the value centred on the axis, half over the label."""
+    svg = str(charts.rates([("#1 维生素原料厂 ERP 选型", 50), ("#2 Supermarket chain member marketing", 0)]))
+    values = dict(
+        (text, anchor) for anchor, text in re.findall(r'<text text-anchor="(\w+)"[^>]*class="value">([^<]*)<', svg)
+    )
+    assert values == {"0%": "start", "50%": "middle"}
