@@ -1,0 +1,337 @@
+"""Round-six tone probes (issue 15 item 4): fresh lines written for this file before any change, none taken from
+an evaluation file, to test rudeness read by structure rather than by word list. Rude: verdicts aimed at the buyer,
+his people or his organisation, condescension, sarcasm, "no offence but...", disparaging a rival, threats to go over
+the buyer's head, veiled inducements, and pushing right after a refusal. Polite but tricky: blunt questions, criticism
+of a process rather than of a person, factual comparisons with a rival, self-deprecation, praise, honest offers.
+Lines the reader still misses are marked in KNOWN_MISSES (strict xfail), never fitted one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.coaching.spin import classify_spin
+from app.roleplay.scenarios import load_scenarios
+from app.roleplay.scripted_buyer import own_names, read_tone
+
+SCENARIOS = load_scenarios()
+LOG, BANK, EDU, WIND, GOV, HOSP, MFG, RETAIL = (
+    "logistics_tms",
+    "bank_retail_crm",
+    "edu_smart_academic",
+    "energy_wind_eam",
+    "gov_city_network",
+    "hospital_mobile_nursing",
+    "mfg_vitamin_erp",
+    "retail_member_marketing",
+)
+
+RUDE_EN = [
+    (LOG, "Look, I don't have time for twenty questions. Do you want it or not?"),
+    (BANK, "Your IT guys clearly can't handle a project like this."),
+    (EDU, "That's a rookie mistake, and your office keeps making it."),
+    (HOSP, "Nobody in their right mind still keeps nursing notes on paper."),
+    (GOV, "You're overthinking this, it's a network upgrade, not brain surgery."),
+    (MFG, "I've heard that excuse a hundred times from people like you."),
+    (BANK, "With all due respect, you're wrong about your own customers."),
+    (LOG, "Lutong cuts corners on everything, their trucks app is a toy."),
+    (RETAIL, "What a waste of an afternoon this is turning out to be."),
+    (WIND, "Whatever. Just tell me the maintenance budget."),
+    (EDU, "I'm not here to babysit your registrar's office."),
+    (HOSP, "Your hospital is years behind every other one in the province, and it shows."),
+    (LOG, "Do you even know what a TMS does?"),
+    (BANK, "Let's not kid ourselves, your CRM is broken and your people know it."),
+    (GOV, "You're making a huge mistake and you'll look foolish at the inspection."),
+    (MFG, "Frankly, I'm surprised your company is still in business."),
+    (RETAIL, "Don't be so naive about what Yundiantong is promising you."),
+    (WIND, "Listen carefully, because I'm only going to say this once."),
+    (EDU, "Let me be blunt: your team dropped the ball on scheduling."),
+    (HOSP, "Is that really the best your department can do?"),
+    (BANK, "I'll make it worth your while if the contract comes our way."),
+    (GOV, "There's a little something in it for you personally if this goes through."),
+    (LOG, "We can take care of you personally, a nice trip or a gift card, whatever you like."),
+    (RETAIL, "If you don't sign by Friday, I'll escalate this to your CEO."),
+    (MFG, "I know your chairman personally, so I can always just go to him instead."),
+    (WIND, "Your competitors must be laughing at you right now."),
+    (EDU, "No offence, but your team doesn't know what it's doing."),
+    (HOSP, "Wrong. That's not the real issue at all."),
+    (GOV, "That's a lame excuse and you know it."),
+    (BANK, "I've explained this three times already. Are you listening?"),
+    (LOG, "Why is this so hard for you to understand?"),
+    (RETAIL, "Nobody cares about your little spreadsheet."),
+    (MFG, "Honestly, you should be embarrassed by those audit findings."),
+    (WIND, "Your engineers are basically guessing and calling it maintenance."),
+    (EDU, "Xuetong's people couldn't build a timetable to save their lives."),
+    (HOSP, "You're just a middle manager, so let me talk to the person who actually decides."),
+    (BANK, "No offense, but that sounds like something a trainee would say."),
+    (GOV, "Sure, keep patching that old network and see how that goes for you."),
+    (LOG, "Only a dinosaur would still dispatch by phone."),
+    (MFG, "Your quality team is the reason you keep failing audits."),
+    (RETAIL, "Your managers are too lazy to look at the data."),
+    (WIND, "Even my intern could run your maintenance better than this."),
+]
+POLITE_EN = [
+    (LOG, "Honestly, why hasn't this been fixed yet?"),
+    (BANK, "No offence meant, but could I ask how the budget gets decided?"),
+    (LOG, "Lutong has a bigger installed base than we do; where do you think we fall short?"),
+    (EDU, "Xuetong is cheaper, that's a fact; our edge is the scheduling engine. Does that matter to you?"),
+    (HOSP, "What goes wrong when a paper form gets lost between shifts?"),
+    (GOV, "Who else would need to be involved in the decision?"),
+    (GOV, "Would it help to bring your director into the next meeting?"),
+    (MFG, "We'd really like to earn your business. What would it take?"),
+    (RETAIL, "We can include free training for your store managers in the first year."),
+    (WIND, "Is the process broken, or is it the tool?"),
+    (BANK, "The approval process seems to create a lot of rework. Is that a fair read?"),
+    (MFG, "That must be a nightmare at month end."),
+    (HOSP, "I was surprised the inspection found so much. What happened?"),
+    (LOG, "Are your dispatchers overwhelmed on Monday mornings?"),
+    (EDU, "Sorry, I didn't quite follow. Could you explain the approval steps again?"),
+    (RETAIL, "I'll be direct: what's stopping you from moving forward?"),
+    (BANK, "Frankly, what would make you say no to us?"),
+    (GOV, "Is it fair to say the current setup isn't keeping up with demand?"),
+    (LOG, "What's the craziest thing that happened during peak season?"),
+    (HOSP, "Which part of the old system do the nurses complain about most?"),
+    (WIND, "Seriously impressive uptime for a team that size."),
+    (MFG, "You clearly know your production line inside out."),
+    (LOG, "Stupid question maybe, but how do drivers get their routes each day?"),
+    (EDU, "Forgive my ignorance, how does the tender process work here?"),
+    (BANK, "Let me play devil's advocate: why not just keep the current CRM?"),
+    (GOV, "If nothing changes, what happens to your inspection score?"),
+    (LOG, "What would happen if you lost that key account?"),
+    (RETAIL, "Do you think head office will push back on the price?"),
+    (HOSP, "I hate to be that guy, but when do you need a decision by?"),
+    (MFG, "Don't worry, we won't rush you."),
+    (RETAIL, "Your team did a great job getting this far with spreadsheets."),
+    (MFG, "Kingdee is solid for accounting; where do you feel it falls short on batch tracing?"),
+    (GOV, "To be fair to Hengtong, their hardware is reliable. How has their service been?"),
+    (WIND, "Is it true that the last rollout failed? What went wrong?"),
+    (EDU, "What mistakes would you want to avoid next time?"),
+    (BANK, "Bad timing on my side, sorry. Is now still a good time?"),
+    (HOSP, "Would you be open to a pilot on one ward, with no commitment?"),
+    (GOV, "Could we get your IT lead in the room? I don't want to go around you."),
+    (RETAIL, "We can offer ten percent off if you sign this quarter."),
+    (LOG, "The manual process sounds exhausting. How many hours does it eat each week?"),
+    (WIND, "How bad would it be if the gearbox failed in winter?"),
+    (BANK, "Honestly, our last proposal to you was weak. What did we miss?"),
+]
+RUDE_ZH = [
+    (BANK, "您这问题问得有点外行啊。"),
+    (LOG, "你们这种老思路早就过时了。"),
+    (RETAIL, "说白了，你们就是不想花钱。"),
+    (EDU, "我跟你讲了多少遍了，还问？"),
+    (HOSP, "这么基础的功能你们医院都没有？"),
+    (LOG, "路通科技？一个小破公司而已。"),
+    (BANK, "事成之后，少不了您的好处。"),
+    (GOV, "您帮忙推一把，回头我们私下表示表示。"),
+    (MFG, "今天不签，我就直接去找你们董事长。"),
+    (WIND, "你不拍板，那我换个能拍板的人谈。"),
+    (HOSP, "你们信息科就是个摆设吧。"),
+    (GOV, "别扯那些没用的，直接说预算。"),
+    (BANK, "我再问最后一遍，预算到底多少？"),
+    (EDU, "您这么犹豫，怪不得项目一直推不动。"),
+    (HOSP, "不是我说，你们的护士手脚也太慢了。"),
+    (RETAIL, "您这是在浪费彼此的时间。"),
+    (LOG, "你们老板怎么会让你来负责这个项目？"),
+    (MFG, "这种低级错误你们也犯？"),
+    (BANK, "贵行的数据也太拿不出手了。"),
+    (GOV, "您听我的就对了，别自己瞎琢磨。"),
+    (HOSP, "健云那家做的东西谁用谁后悔。"),
+    (BANK, "你们的IT就会说不行。"),
+    (LOG, "这种小事还要开会研究？"),
+    (GOV, "说句不好听的，您这位置坐得太舒服了。"),
+    (WIND, "你要是不懂可以找个懂的来。"),
+    (EDU, "您是真不明白还是装不明白？"),
+    (MFG, "我不想再解释第二遍了。"),
+    (BANK, "回扣方面您放心，我们很懂规矩。"),
+    (RETAIL, "合同签了，您个人那份我们另算。"),
+    (HOSP, "您要是帮我们说话，年底给您安排个旅游。"),
+    (RETAIL, "云店通那种货色也配跟我们比？"),
+    (LOG, "你们现在这么搞，跟小作坊没区别。"),
+    (HOSP, "哈，你们居然还在用纸质记录？"),
+    (GOV, "拜托，这都什么年代了。"),
+    (EDU, "你到底有没有在听我说话？"),
+    (BANK, "我劝您别不识抬举。"),
+    (RETAIL, "行吧行吧，你们爱怎样就怎样。"),
+    (GOV, "你们这点预算，买几台交换机都不够。"),
+    (WIND, "你们领导要是有点眼光，早就换系统了。"),
+    (EDU, "学通云那帮人连排课都不懂，还好意思投标。"),
+    (MFG, "你们质量部的人根本不看数据。"),
+    (LOG, "您这个调度主管当得也太轻松了。"),
+]
+POLITE_ZH = [
+    (LOG, "说实话，这个问题怎么一直没解决？"),
+    (BANK, "恕我直言，现在的审批流程是不是环节有点多？"),
+    (EDU, "您别介意，我想问问上次项目为什么没做成？"),
+    (LOG, "路通科技在华东的客户比我们多，这个我们承认。"),
+    (EDU, "和学通云比，我们的优势主要在排课算法，劣势是价格高一些。"),
+    (MFG, "如果您今天不方便定，我们下周再约？"),
+    (HOSP, "这个决定需要哪些领导参与？我们可以一起去汇报吗？"),
+    (HOSP, "冒昧问一下，信息科的人手够吗？"),
+    (GOV, "是流程上的问题，还是系统本身的问题？"),
+    (HOSP, "护士们加班这么多，您压力一定很大吧？"),
+    (RETAIL, "这个数据不太好看，您觉得原因在哪？"),
+    (MFG, "上次审计被扣分，主要扣在哪几项？"),
+    (RETAIL, "签约后我们可以送一年免费培训。"),
+    (BANK, "本季度签约，可以享受九折优惠。"),
+    (WIND, "您不用马上回复，考虑清楚再说。"),
+    (LOG, "坦率地讲，我们的系统不是最便宜的。"),
+    (GOV, "有没有可能先做个试点，不用签大合同？"),
+    (LOG, "我可能问得有点傻，调度员是怎么知道车在哪的？"),
+    (EDU, "这么多年用Excel坚持下来，团队真的很不容易。"),
+    (BANK, "如果一直拖下去，会不会影响评级？"),
+    (RETAIL, "您对现在的供应商有没有不满意的地方？"),
+    (BANK, "贵行在这方面起步晚一些，现在有什么计划吗？"),
+    (GOV, "老系统是哪年上的？现在还能满足需求吗？"),
+    (HOSP, "要是出了问题，责任一般怎么划分？"),
+    (HOSP, "能不能请您引荐一下分管的副院长？"),
+    (MFG, "您说预算已经定了，那我们按预算来设计方案可以吗？"),
+    (WIND, "说白了，您最关心的是不是上线风险？"),
+    (LOG, "咱们直接一点：什么条件下您会考虑换系统？"),
+    (GOV, "恒通网络的设备稳定性不错，那售后响应您满意吗？"),
+    (MFG, "金蝶的财务模块很成熟，批次追溯这块您觉得够用吗？"),
+    (BANK, "我理解您现在不方便透露预算，那大概的时间节点呢？"),
+    (WIND, "是不是之前被别的厂商坑过，所以比较谨慎？"),
+    (RETAIL, "会员流失这么快，是不是竞争对手在抢人？"),
+    (LOG, "车队管理这么复杂，您一个人怎么顾得过来？"),
+    (BANK, "不好意思打断一下，刚才说的空驶率是多少？"),
+    (EDU, "我们上次演示做得不好，这次专门改进了。"),
+    (WIND, "您的团队能在这么紧的预算下撑住，真的很厉害。"),
+    (MFG, "如果效果不好，我们可以无条件退款。"),
+    (MFG, "说真的，手工对账一个月要花多少时间？"),
+    (GOV, "这个问题一直没有解决，是不是因为没人牵头？"),
+    (HOSP, "纸质记录容易丢，护士们平时怎么补救？"),
+    (RETAIL, "会员系统是谁在负责？我们想跟他也聊聊。"),
+]
+# Right after the buyer held something back (one refusal): a blunt demand is pushing, a softened re-ask is not.
+PUSHED_AFTER_REFUSAL = [
+    (BANK, "I asked you a simple question. What's the budget?"),
+    (LOG, "Come on, everybody has a number. Give me yours."),
+    (GOV, "That's not an answer. How much?"),
+    (HOSP, "You must know the figure, so just say it."),
+    (MFG, "我问的很简单，预算多少？"),
+    (RETAIL, "这有什么不好说的，直接给个数。"),
+    (WIND, "您肯定知道，说一下呗。"),
+    (EDU, "别绕了，到底多少钱？"),
+]
+SOFTENED_AFTER_REFUSAL = [
+    (BANK, "Understood. Could you share a rough range instead?"),
+    (LOG, "No problem. Who would know the figure?"),
+    (GOV, "Fair enough, we can come back to that later."),
+    (HOSP, "That's ok. What matters most to you in the decision?"),
+    (MFG, "明白，那大概是什么量级呢？"),
+    (RETAIL, "好的，那我们先聊聊时间安排吧。"),
+    (WIND, "没关系，这个以后再说。"),
+    (EDU, "理解，那谁会比较清楚这个数字？"),
+]
+
+# Lines the reader missed when this file was first run (before any change in round six); strict, so a fix shows.
+KNOWN_MISSES: set[str] = {
+    "Look, I don't have time for twenty questions. Do you want it or not?",
+    "Your IT guys clearly can't handle a project like this.",
+    "That's a rookie mistake, and your office keeps making it.",
+    "Nobody in their right mind still keeps nursing notes on paper.",
+    "You're overthinking this, it's a network upgrade, not brain surgery.",
+    "With all due respect, you're wrong about your own customers.",
+    "Lutong cuts corners on everything, their trucks app is a toy.",
+    "What a waste of an afternoon this is turning out to be.",
+    "Whatever. Just tell me the maintenance budget.",
+    "I'm not here to babysit your registrar's office.",
+    "Let's not kid ourselves, your CRM is broken and your people know it.",
+    "Frankly, I'm surprised your company is still in business.",
+    "Don't be so naive about what Yundiantong is promising you.",
+    "Listen carefully, because I'm only going to say this once.",
+    "Let me be blunt: your team dropped the ball on scheduling.",
+    "Is that really the best your department can do?",
+    "I'll make it worth your while if the contract comes our way.",
+    "There's a little something in it for you personally if this goes through.",
+    "We can take care of you personally, a nice trip or a gift card, whatever you like.",
+    "If you don't sign by Friday, I'll escalate this to your CEO.",
+    "I know your chairman personally, so I can always just go to him instead.",
+    "Your competitors must be laughing at you right now.",
+    "No offence, but your team doesn't know what it's doing.",
+    "Wrong. That's not the real issue at all.",
+    "I've explained this three times already. Are you listening?",
+    "Why is this so hard for you to understand?",
+    "Nobody cares about your little spreadsheet.",
+    "Honestly, you should be embarrassed by those audit findings.",
+    "Your engineers are basically guessing and calling it maintenance.",
+    "Xuetong's people couldn't build a timetable to save their lives.",
+    "You're just a middle manager, so let me talk to the person who actually decides.",
+    "No offense, but that sounds like something a trainee would say.",
+    "Sure, keep patching that old network and see how that goes for you.",
+    "Even my intern could run your maintenance better than this.",
+    "我跟你讲了多少遍了，还问？",
+    "这么基础的功能你们医院都没有？",
+    "路通科技？一个小破公司而已。",
+    "事成之后，少不了您的好处。",
+    "您帮忙推一把，回头我们私下表示表示。",
+    "今天不签，我就直接去找你们董事长。",
+    "你不拍板，那我换个能拍板的人谈。",
+    "别扯那些没用的，直接说预算。",
+    "我再问最后一遍，预算到底多少？",
+    "您这么犹豫，怪不得项目一直推不动。",
+    "您这是在浪费彼此的时间。",
+    "你们老板怎么会让你来负责这个项目？",
+    "这种低级错误你们也犯？",
+    "贵行的数据也太拿不出手了。",
+    "健云那家做的东西谁用谁后悔。",
+    "这种小事还要开会研究？",
+    "说句不好听的，您这位置坐得太舒服了。",
+    "你要是不懂可以找个懂的来。",
+    "您是真不明白还是装不明白？",
+    "我不想再解释第二遍了。",
+    "回扣方面您放心，我们很懂规矩。",
+    "合同签了，您个人那份我们另算。",
+    "您要是帮我们说话，年底给您安排个旅游。",
+    "哈，你们居然还在用纸质记录？",
+    "你到底有没有在听我说话？",
+    "我劝您别不识抬举。",
+    "行吧行吧，你们爱怎样就怎样。",
+    "你们领导要是有点眼光，早就换系统了。",
+    "你们质量部的人根本不看数据。",
+    "您这个调度主管当得也太轻松了。",
+    "Stupid question maybe, but how do drivers get their routes each day?",
+    "That's not an answer. How much?",
+    "You must know the figure, so just say it.",
+    "我问的很简单，预算多少？",
+    "这有什么不好说的，直接给个数。",
+    "您肯定知道，说一下呗。",
+}
+
+
+def _read(scenario_id: str, line: str, *, held_before: bool = False) -> str | None:
+    scenario = SCENARIOS[scenario_id]
+    refusals = 1 if held_before else 0
+    spin = classify_spin(line)
+    return read_tone(line, list(scenario.competitors), refusals, spin, held_before, own_names(scenario))
+
+
+def _cases(lines: list[tuple[str, str]]) -> list[object]:
+    marks = pytest.mark.xfail(strict=True, reason="missed in round six, left for a structural fix")
+    return [pytest.param(sid, line, marks=marks) if line in KNOWN_MISSES else (sid, line) for sid, line in lines]
+
+
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH))
+def test_rude_probe_is_read_as_rude(scenario_id: str, line: str) -> None:
+    assert _read(scenario_id, line) is not None
+
+
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH))
+def test_polite_probe_is_not_flagged(scenario_id: str, line: str) -> None:
+    assert _read(scenario_id, line) is None
+
+
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(PUSHED_AFTER_REFUSAL))
+def test_blunt_demand_after_a_refusal_is_pushing(scenario_id: str, line: str) -> None:
+    assert _read(scenario_id, line, held_before=True) is not None
+
+
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(SOFTENED_AFTER_REFUSAL))
+def test_softened_reask_after_a_refusal_is_not_pushing(scenario_id: str, line: str) -> None:
+    assert _read(scenario_id, line, held_before=True) is None
+
+
+def test_the_probe_sets_are_large_and_ascii_for_english() -> None:
+    for lines in (RUDE_EN, POLITE_EN, RUDE_ZH, POLITE_ZH):
+        assert len(lines) >= 40
+    assert all(line.isascii() for _, line in RUDE_EN + POLITE_EN)
+    assert len({line for _, line in RUDE_EN + POLITE_EN + RUDE_ZH + POLITE_ZH}) == 168
