@@ -223,11 +223,104 @@ SOFTENED_AFTER_REFUSAL = [
     (EDU, "理解，那谁会比较清楚这个数字？"),
 ]
 
+# A check set written after the round-six structures were in, run once before any further change (its first-run
+# run: 11 of 32 rude lines caught, the same 11 as before round six; 32 of 32 polite lines clean): the same classes in new wording.
+CHECK_RUDE = [
+    (BANK, "You clearly haven't done your homework on this."),
+    (LOG, "Your whole IT setup is held together with duct tape."),
+    (MFG, "I can't believe a company like yours still faxes orders."),
+    (GOV, "Are you always this slow to make decisions?"),
+    (RETAIL, "Your boss would have signed already."),
+    (WIND, "I'm starting to think you're just wasting my time."),
+    (EDU, "That's the kind of thinking that got you into this mess."),
+    (LOG, "Nobody serious uses Lutong anymore."),
+    (GOV, "You'd be out of your mind to go with Hengtong."),
+    (HOSP, "Let me talk to an adult here."),
+    (RETAIL, "Your staff seem to have given up."),
+    (BANK, "Do I need to draw you a picture?"),
+    (MFG, "Honestly, that question shows you haven't read our proposal."),
+    (HOSP, "If you can't make the call, stop pretending you can."),
+    (HOSP, "Your nurses deserve better than the mess you've given them."),
+    (EDU, "We both know your budget excuse is nonsense."),
+    (GOV, "A favour for a favour: push this through and we'll look after you."),
+    (WIND, "Sign now or I'll be talking to your director tomorrow."),
+    (BANK, "You sound like every other clueless buyer I meet."),
+    (LOG, "Your team has been asleep at the wheel for years."),
+    (LOG, "你们这套东西就是拿胶带粘起来的。"),
+    (MFG, "像贵公司这样还在传真下单的真不多见了，够落伍的。"),
+    (GOV, "您做决定一向都这么慢吗？"),
+    (RETAIL, "换你们老板早就签了。"),
+    (WIND, "我看您就是在浪费我时间。"),
+    (EDU, "就是这种想法把你们拖成今天这样。"),
+    (LOG, "现在谁还用路通那套，早没人用了。"),
+    (GOV, "选恒通？您是疯了吧。"),
+    (HOSP, "您要是做不了主就别装了。"),
+    (BANK, "您这问题一看就没看我们方案。"),
+    (GOV, "帮我们把这单推过去，您那边我们自然会照顾。"),
+    (RETAIL, "你们员工早就躺平了吧。"),
+]
+CHECK_POLITE = [
+    (HOSP, "You clearly care a lot about your nurses. What worries you most?"),
+    (LOG, "Is the IT setup held together by a few key people?"),
+    (RETAIL, "I can't believe how fast your volume has grown. How are you coping?"),
+    (GOV, "How long do decisions like this usually take for you?"),
+    (BANK, "Would your boss want to see the numbers before signing?"),
+    (WIND, "I don't want to waste your time, so I'll keep it short."),
+    (MFG, "What got you into the current situation with the vendor?"),
+    (LOG, "Some clients moved away from Lutong; others stayed. What's your experience?"),
+    (GOV, "Would it make sense to compare us with Hengtong side by side?"),
+    (HOSP, "Who else should we talk to, with your blessing?"),
+    (RETAIL, "Have your staff lost faith in the old tools?"),
+    (BANK, "Would a diagram help? I can sketch the flow."),
+    (MFG, "Have you had a chance to read our proposal yet?"),
+    (HOSP, "If you can't make the call alone, who would you bring in?"),
+    (HOSP, "Your nurses deserve tools that save them time. What would help most?"),
+    (EDU, "I know budget is tight. What could we cut to fit?"),
+    (RETAIL, "We'd be glad to offer your team a free pilot month."),
+    (WIND, "Could we plan a meeting with your director next week, together?"),
+    (BANK, "What questions do other buyers usually ask you about this?"),
+    (EDU, "How long has the team been running things this way?"),
+    (HOSP, "您这么关心护士，最担心的是哪一块？"),
+    (LOG, "业务量涨这么快，团队跟得上吗？"),
+    (GOV, "这类决定一般要走多久？"),
+    (BANK, "老板签字前会想看哪些数据？"),
+    (WIND, "我不想耽误您时间，简单说三点。"),
+    (GOV, "和恒通对比一下，您看是否有帮助？"),
+    (MFG, "您有机会看我们的方案了吗？"),
+    (EDU, "如果您一个人定不了，还需要请谁一起？"),
+    (MFG, "预算紧张的话，哪些模块可以先不上？"),
+    (HOSP, "我们可以给贵院提供一个月免费试点。"),
+    (RETAIL, "员工对老系统是不是已经不太抱希望了？"),
+    (HOSP, "下周能否和您一起去向院长汇报？"),
+]
+
 # Lines the reader still misses (strict xfail, so a fix shows). On the first run, before any change in round six, 70
-# lines missed: 34 of 42 rude English, 28 of 42 rude Chinese, 5 of 8 pushes, and one polite line was flagged ("Stupid
+# lines missed: 34 of 42 rude English, 30 of 42 rude Chinese, 5 of 8 pushes, and one polite line was flagged ("Stupid
 # question maybe, ..."); the structures added then (an announced verdict, inducements, going over the buyer's head,
 # talking down, incompetence pinned on someone, self-deprecation cut before reading) catch them all.
-KNOWN_MISSES: set[str] = set()
+KNOWN_MISSES: set[str] = {
+    "Your whole IT setup is held together with duct tape.",
+    "I can't believe a company like yours still faxes orders.",
+    "Are you always this slow to make decisions?",
+    "Your boss would have signed already.",
+    "Nobody serious uses Lutong anymore.",
+    "You'd be out of your mind to go with Hengtong.",
+    "Let me talk to an adult here.",
+    "Your staff seem to have given up.",
+    "Do I need to draw you a picture?",
+    "Honestly, that question shows you haven't read our proposal.",
+    "Your team has been asleep at the wheel for years.",
+    "你们这套东西就是拿胶带粘起来的。",
+    "您做决定一向都这么慢吗？",
+    "换你们老板早就签了。",
+    "就是这种想法把你们拖成今天这样。",
+    "现在谁还用路通那套，早没人用了。",
+    "选恒通？您是疯了吧。",
+    "您要是做不了主就别装了。",
+    "您这问题一看就没看我们方案。",
+    "帮我们把这单推过去，您那边我们自然会照顾。",
+    "你们员工早就躺平了吧。",
+}
 
 
 def _read(scenario_id: str, line: str, *, held_before: bool = False) -> str | None:
@@ -242,12 +335,12 @@ def _cases(lines: list[tuple[str, str]]) -> list[object]:
     return [pytest.param(sid, line, marks=marks) if line in KNOWN_MISSES else (sid, line) for sid, line in lines]
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH))
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE))
 def test_rude_probe_is_read_as_rude(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is not None
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH))
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH + CHECK_POLITE))
 def test_polite_probe_is_not_flagged(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is None
 
