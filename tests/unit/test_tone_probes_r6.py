@@ -297,11 +297,129 @@ CHECK_POLITE = [
     (HOSP, "下周能否和您一起去向院长汇报？"),
 ]
 
+# A second check set, in the voice of an impatient or arrogant rep, written after the first one was fitted and run
+# once before any further change: 10 of 40 rude lines caught (8/24 English, 2/16 Chinese), 40 of 40 polite clean.
+CHECK2_RUDE = [
+    (GOV, "Typical government department, everything takes forever."),
+    (BANK, "What kind of answer is that?"),
+    (LOG, "You're not making any sense."),
+    (HOSP, "Why are you being so difficult about a simple number?"),
+    (MFG, "Honestly I think you don't understand what your own plant needs."),
+    (RETAIL, "Look, I've done this a hundred times, I know your business better than your managers."),
+    (WIND, "Banks, hospitals, wind farms, you all make the same excuses."),
+    (EDU, "Your registrar wouldn't last a week at a real university."),
+    (LOG, "Ugh, fine. Can we get to the point now?"),
+    (BANK, "You're killing me with these delays."),
+    (GOV, "I don't need your permission to call the director."),
+    (HOSP, "Your head nurse is the problem, not the software."),
+    (MFG, "Your audit team obviously has no clue."),
+    (RETAIL, "Frankly, Yundiantong's platform is a joke and their support is worse."),
+    (WIND, "Stop hiding behind procedure and give me a straight answer."),
+    (EDU, "This is going nowhere because you won't commit to anything."),
+    (LOG, "You keep changing your story."),
+    (BANK, "I'm done explaining. Sign or don't."),
+    (GOV, "Don't play dumb, you know exactly what the budget is."),
+    (HOSP, "That's the most ridiculous requirement I've ever seen."),
+    (MFG, "I'm sure even your interns know that."),
+    (RETAIL, "Your store managers couldn't sell water in a desert."),
+    (WIND, "Just admit it, your maintenance plan is a fantasy."),
+    (EDU, "Keep your little committee, I'll go straight to the president."),
+    (GOV, "典型的衙门作风，啥事都拖。"),
+    (BANK, "这算什么回答？"),
+    (LOG, "您说的这些根本说不通。"),
+    (HOSP, "一个数字而已，您至于这么为难吗？"),
+    (MFG, "我看您根本不了解自己工厂需要什么。"),
+    (RETAIL, "你们店长那水平，卖水都卖不出去。"),
+    (WIND, "别拿流程当挡箭牌，给句实话。"),
+    (EDU, "你们教务处在别的学校待不了一个星期。"),
+    (LOG, "您这说法变来变去的。"),
+    (BANK, "我懒得再解释了，签不签随您。"),
+    (GOV, "别装糊涂，预算多少您心里清楚。"),
+    (HOSP, "这是我见过最离谱的需求。"),
+    (MFG, "这个连你们实习生都知道吧。"),
+    (RETAIL, "云店通就是个笑话，售后更差。"),
+    (WIND, "您就承认吧，你们的检修计划就是纸上画饼。"),
+    (EDU, "你们那个小委员会我不管了，我直接找校长。"),
+]
+CHECK2_POLITE = [
+    (GOV, "How long does a typical approval take in your department?"),
+    (BANK, "Could you say a bit more about that answer?"),
+    (LOG, "Sorry, I'm not sure I followed. Could you say that another way?"),
+    (HOSP, "Is the number difficult to share at this stage?"),
+    (MFG, "What does your plant need most that it doesn't have today?"),
+    (RETAIL, "What do your managers know about the business that outsiders miss?"),
+    (WIND, "Other operators give similar reasons; what's behind it for you?"),
+    (EDU, "How does your registrar compare notes with other universities?"),
+    (LOG, "Fine by me. Shall we move to the next point?"),
+    (BANK, "These delays must be hard on your team. What's causing them?"),
+    (GOV, "Do I have your permission to contact the director's office?"),
+    (HOSP, "Is the head nurse involved in choosing the software?"),
+    (MFG, "Does your audit team have a checklist we could look at?"),
+    (RETAIL, "How has Yundiantong's support been for you?"),
+    (WIND, "Which procedures would a new system need to fit into?"),
+    (EDU, "What would you need to see before committing to a pilot?"),
+    (LOG, "Has the plan changed since we last spoke?"),
+    (BANK, "I've explained our side; what questions do you have?"),
+    (GOV, "Is the budget already set, or still under discussion?"),
+    (HOSP, "Which requirement is the hardest to meet today?"),
+    (MFG, "Would your interns be using the system too?"),
+    (RETAIL, "What makes a store manager good at selling memberships?"),
+    (WIND, "How realistic does the current maintenance plan feel to you?"),
+    (EDU, "Who on the committee should we brief before the president?"),
+    (GOV, "审批一般在您这边要走多久？"),
+    (BANK, "这个回答我想再多了解一点。"),
+    (LOG, "不好意思，我没完全听懂，您能换个说法吗？"),
+    (HOSP, "这个数字现在不方便说吗？"),
+    (MFG, "您觉得工厂现在最缺的是什么？"),
+    (RETAIL, "店长们卖会员卡，一般靠什么方法？"),
+    (WIND, "流程上有哪些环节是新系统必须配合的？"),
+    (EDU, "教务处和其他学校交流多吗？"),
+    (LOG, "计划和上次聊的时候比，有变化吗？"),
+    (BANK, "我这边介绍完了，您有什么问题？"),
+    (GOV, "预算是已经定了，还是还在讨论？"),
+    (HOSP, "哪条需求现在最难满足？"),
+    (MFG, "实习生以后也会用这个系统吗？"),
+    (RETAIL, "云店通的售后您用下来觉得怎么样？"),
+    (WIND, "现在的检修计划，您觉得落地难度大吗？"),
+    (EDU, "见校长之前，委员会里我们应该先跟谁沟通？"),
+]
+
 # Lines the reader still misses (strict xfail, so a fix shows). On the first run, before any change in round six, 70
 # lines missed: 34 of 42 rude English, 30 of 42 rude Chinese, 5 of 8 pushes, and one polite line was flagged ("Stupid
 # question maybe, ..."); the structures added then (an announced verdict, inducements, going over the buyer's head,
 # talking down, incompetence pinned on someone, self-deprecation cut before reading) catch them all.
-KNOWN_MISSES: set[str] = set()
+KNOWN_MISSES: set[str] = {
+    "Typical government department, everything takes forever.",
+    "What kind of answer is that?",
+    "You're not making any sense.",
+    "Why are you being so difficult about a simple number?",
+    "Look, I've done this a hundred times, I know your business better than your managers.",
+    "Your registrar wouldn't last a week at a real university.",
+    "You're killing me with these delays.",
+    "I don't need your permission to call the director.",
+    "Your head nurse is the problem, not the software.",
+    "You keep changing your story.",
+    "I'm done explaining. Sign or don't.",
+    "Don't play dumb, you know exactly what the budget is.",
+    "That's the most ridiculous requirement I've ever seen.",
+    "I'm sure even your interns know that.",
+    "Your store managers couldn't sell water in a desert.",
+    "Just admit it, your maintenance plan is a fantasy.",
+    "典型的衙门作风，啥事都拖。",
+    "这算什么回答？",
+    "您说的这些根本说不通。",
+    "一个数字而已，您至于这么为难吗？",
+    "我看您根本不了解自己工厂需要什么。",
+    "你们店长那水平，卖水都卖不出去。",
+    "别拿流程当挡箭牌，给句实话。",
+    "你们教务处在别的学校待不了一个星期。",
+    "您这说法变来变去的。",
+    "我懒得再解释了，签不签随您。",
+    "这是我见过最离谱的需求。",
+    "这个连你们实习生都知道吧。",
+    "您就承认吧，你们的检修计划就是纸上画饼。",
+    "你们那个小委员会我不管了，我直接找校长。",
+}
 
 
 def _read(scenario_id: str, line: str, *, held_before: bool = False) -> str | None:
@@ -316,12 +434,12 @@ def _cases(lines: list[tuple[str, str]]) -> list[object]:
     return [pytest.param(sid, line, marks=marks) if line in KNOWN_MISSES else (sid, line) for sid, line in lines]
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE))
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE + CHECK2_RUDE))
 def test_rude_probe_is_read_as_rude(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is not None
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH + CHECK_POLITE))
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH + CHECK_POLITE + CHECK2_POLITE))
 def test_polite_probe_is_not_flagged(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is None
 
