@@ -35,7 +35,8 @@ RudeKind = Literal["insult", "rival", "monologue", "pushy"]
 _EN_ENDINGS = r"(?:s|es|ed|d|ing|er|ers|est|ly|y|ish|ic|ness)?"
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;\n]+|$)|[。！？!?；;\n]+")
 _EN_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"']\.)\s+")  # the full stop stays with its sentence ("whatever.")
-_QUESTION_END = re.compile(r"(?:[?？]|[吗呢么嘛][。！!]?)\s*$")
+# a question mark or a final particle; "…需要什么。" with a full stop states (an indirect question), it does not ask
+_QUESTION_END = re.compile(r"(?:[?？]|(?:[吗呢嘛]|(?<!什)么)[。！!]?)\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # "是不是", "会不会": a question form, not a negation
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")

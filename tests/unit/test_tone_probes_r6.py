@@ -299,6 +299,9 @@ CHECK_POLITE = [
 
 # A second check set, in the voice of an impatient or arrogant rep, written after the first one was fitted and run
 # once before any further change: 10 of 40 rude lines caught (8/24 English, 2/16 Chinese), 40 of 40 polite clean.
+# The classes then added (scorn for an answer, 'why are you being so', a superlative verdict, 'even X can't',
+# 'even your interns know', going straight to the president, 'sign or don't', '别拿…当挡箭牌', a final 什么 that
+# states rather than asks) catch all 40, fitted to this set.
 CHECK2_RUDE = [
     (GOV, "Typical government department, everything takes forever."),
     (BANK, "What kind of answer is that?"),
@@ -388,38 +391,7 @@ CHECK2_POLITE = [
 # lines missed: 34 of 42 rude English, 30 of 42 rude Chinese, 5 of 8 pushes, and one polite line was flagged ("Stupid
 # question maybe, ..."); the structures added then (an announced verdict, inducements, going over the buyer's head,
 # talking down, incompetence pinned on someone, self-deprecation cut before reading) catch them all.
-KNOWN_MISSES: set[str] = {
-    "Typical government department, everything takes forever.",
-    "What kind of answer is that?",
-    "You're not making any sense.",
-    "Why are you being so difficult about a simple number?",
-    "Look, I've done this a hundred times, I know your business better than your managers.",
-    "Your registrar wouldn't last a week at a real university.",
-    "You're killing me with these delays.",
-    "I don't need your permission to call the director.",
-    "Your head nurse is the problem, not the software.",
-    "You keep changing your story.",
-    "I'm done explaining. Sign or don't.",
-    "Don't play dumb, you know exactly what the budget is.",
-    "That's the most ridiculous requirement I've ever seen.",
-    "I'm sure even your interns know that.",
-    "Your store managers couldn't sell water in a desert.",
-    "Just admit it, your maintenance plan is a fantasy.",
-    "典型的衙门作风，啥事都拖。",
-    "这算什么回答？",
-    "您说的这些根本说不通。",
-    "一个数字而已，您至于这么为难吗？",
-    "我看您根本不了解自己工厂需要什么。",
-    "你们店长那水平，卖水都卖不出去。",
-    "别拿流程当挡箭牌，给句实话。",
-    "你们教务处在别的学校待不了一个星期。",
-    "您这说法变来变去的。",
-    "我懒得再解释了，签不签随您。",
-    "这是我见过最离谱的需求。",
-    "这个连你们实习生都知道吧。",
-    "您就承认吧，你们的检修计划就是纸上画饼。",
-    "你们那个小委员会我不管了，我直接找校长。",
-}
+KNOWN_MISSES: set[str] = set()
 
 
 def _read(scenario_id: str, line: str, *, held_before: bool = False) -> str | None:
