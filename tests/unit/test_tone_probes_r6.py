@@ -387,11 +387,112 @@ CHECK2_POLITE = [
     (EDU, "见校长之前，委员会里我们应该先跟谁沟通？"),
 ]
 
+# A third check set, run once after the second was fitted: 4 of 32 rude lines caught (3/20 English, 1/12 Chinese),
+# 32 of 32 polite clean. Its
+# polite lines lean on the words the new structures use (the most, ever, expert, senior, interns, frank).
+CHECK3_RUDE = [
+    (GOV, "Is this how you treat every vendor who tries to help?"),
+    (BANK, "Frankly your procurement process is a circus."),
+    (MFG, "I'd be embarrassed to show those numbers to anyone."),
+    (EDU, "You really think that's going to impress your board?"),
+    (HOSP, "Tell your IT people to stop blocking everything."),
+    (GOV, "Let me guess, another committee meeting?"),
+    (RETAIL, "How did you even get this job?"),
+    (LOG, "I've met interns with more sense."),
+    (WIND, "You're overcomplicating a very simple decision."),
+    (MFG, "If you had read our proposal, you wouldn't ask that."),
+    (HOSP, "Your hospital will be the last one in the province to go digital at this rate."),
+    (BANK, "Look, I'm the expert here, so just trust me."),
+    (LOG, "Oh great, another excuse."),
+    (RETAIL, "Are you deliberately wasting my time?"),
+    (EDU, "I'll be frank, your team is out of its depth."),
+    (GOV, "You should have fixed this years ago."),
+    (LOG, "With a setup like yours, I'm amazed anything gets delivered."),
+    (WIND, "Maybe someone more senior should handle this conversation."),
+    (HOSP, "We'll throw in something nice for you if the order comes through."),
+    (BANK, "Hengtong is a bunch of cowboys and you know it."),
+    (GOV, "您这是故意刁难我吧？"),
+    (BANK, "你们采购流程简直是一团浆糊。"),
+    (MFG, "这种数据我都不好意思拿给别人看。"),
+    (EDU, "您真觉得这样能说服领导？"),
+    (HOSP, "告诉你们信息科，别什么都卡着。"),
+    (GOV, "我猜又要开会研究研究了吧。"),
+    (RETAIL, "您是怎么坐到这个位置的？"),
+    (LOG, "我见过的实习生都比这懂。"),
+    (BANK, "我是专家，您听我的就行。"),
+    (LOG, "又来一个借口。"),
+    (WIND, "这个问题早几年就该解决了，你们一直拖着。"),
+    (EDU, "换个级别高点的人来跟我谈吧。"),
+]
+CHECK3_POLITE = [
+    (GOV, "How do you usually handle vendors who push too hard?"),
+    (RETAIL, "What's the most ridiculous request you've had from head office?"),
+    (MFG, "Which numbers would you be comfortable sharing with the board?"),
+    (EDU, "What would impress your board most?"),
+    (HOSP, "Is your IT team worried about integration?"),
+    (GOV, "Will this need another committee meeting, or can we move faster?"),
+    (RETAIL, "How did you come into this role?"),
+    (HOSP, "Interns at other hospitals picked it up in a day; would your staff need more time?"),
+    (WIND, "Are we overcomplicating this? Happy to simplify."),
+    (MFG, "Did you get a chance to read our proposal? Happy to walk through it."),
+    (HOSP, "Where does your hospital want to be on digital care in three years?"),
+    (HOSP, "You're the expert on your wards; what are we missing?"),
+    (WIND, "Is there a reason the fix kept getting postponed?"),
+    (BANK, "Would it help to have someone more senior from our side join?"),
+    (HOSP, "We can add a second year of support at no cost to the hospital."),
+    (MFG, "What's the most painful part of the quarter-end close?"),
+    (EDU, "How long does sign-off usually take here?"),
+    (LOG, "I'm amazed how much your team delivers with so few people."),
+    (BANK, "I'll be frank: our price is higher, and here's why."),
+    (GOV, "Why is the budget process so complicated here, if you don't mind me asking?"),
+    (RETAIL, "您平时怎么应对推得太紧的供应商？"),
+    (RETAIL, "总部提过最奇怪的要求是什么？"),
+    (MFG, "哪些数据方便拿给领导看？"),
+    (EDU, "领导最看重哪些结果？"),
+    (HOSP, "信息科对系统对接有什么顾虑？"),
+    (GOV, "这个事需要再开会研究吗，还是可以先推进？"),
+    (RETAIL, "您是怎么开始负责这块业务的？"),
+    (BANK, "您是这方面的专家，您看我们还漏了什么？"),
+    (WIND, "这个问题拖了几年，主要卡在哪里？"),
+    (EDU, "需要我们这边派更资深的同事来一起聊吗？"),
+    (HOSP, "我们可以免费给医院多提供一年运维。"),
+    (LOG, "说句实在话，我们的价格确实偏高，原因是这样的。"),
+]
+
 # Lines the reader still misses (strict xfail, so a fix shows). On the first run, before any change in round six, 70
 # lines missed: 34 of 42 rude English, 30 of 42 rude Chinese, 5 of 8 pushes, and one polite line was flagged ("Stupid
 # question maybe, ..."); the structures added then (an announced verdict, inducements, going over the buyer's head,
 # talking down, incompetence pinned on someone, self-deprecation cut before reading) catch them all.
-KNOWN_MISSES: set[str] = set()
+KNOWN_MISSES: set[str] = {
+    "Is this how you treat every vendor who tries to help?",
+    "Frankly your procurement process is a circus.",
+    "I'd be embarrassed to show those numbers to anyone.",
+    "You really think that's going to impress your board?",
+    "Tell your IT people to stop blocking everything.",
+    "Let me guess, another committee meeting?",
+    "I've met interns with more sense.",
+    "You're overcomplicating a very simple decision.",
+    "If you had read our proposal, you wouldn't ask that.",
+    "Your hospital will be the last one in the province to go digital at this rate.",
+    "Look, I'm the expert here, so just trust me.",
+    "Oh great, another excuse.",
+    "I'll be frank, your team is out of its depth.",
+    "You should have fixed this years ago.",
+    "With a setup like yours, I'm amazed anything gets delivered.",
+    "Maybe someone more senior should handle this conversation.",
+    "We'll throw in something nice for you if the order comes through.",
+    "您这是故意刁难我吧？",
+    "你们采购流程简直是一团浆糊。",
+    "这种数据我都不好意思拿给别人看。",
+    "您真觉得这样能说服领导？",
+    "告诉你们信息科，别什么都卡着。",
+    "我猜又要开会研究研究了吧。",
+    "您是怎么坐到这个位置的？",
+    "我见过的实习生都比这懂。",
+    "又来一个借口。",
+    "这个问题早几年就该解决了，你们一直拖着。",
+    "换个级别高点的人来跟我谈吧。",
+}
 
 
 def _read(scenario_id: str, line: str, *, held_before: bool = False) -> str | None:
@@ -406,12 +507,14 @@ def _cases(lines: list[tuple[str, str]]) -> list[object]:
     return [pytest.param(sid, line, marks=marks) if line in KNOWN_MISSES else (sid, line) for sid, line in lines]
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE + CHECK2_RUDE))
+@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE + CHECK2_RUDE + CHECK3_RUDE))
 def test_rude_probe_is_read_as_rude(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is not None
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH + CHECK_POLITE + CHECK2_POLITE))
+@pytest.mark.parametrize(
+    ("scenario_id", "line"), _cases(POLITE_EN + POLITE_ZH + CHECK_POLITE + CHECK2_POLITE + CHECK3_POLITE)
+)
 def test_polite_probe_is_not_flagged(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is None
 
