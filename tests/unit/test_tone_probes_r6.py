@@ -388,7 +388,9 @@ CHECK2_POLITE = [
 ]
 
 # A third check set, run once after the second was fitted: 4 of 32 rude lines caught (3/20 English, 1/12 Chinese),
-# 32 of 32 polite clean. Its
+# 32 of 32 polite clean. Classes then added (incredulity aimed at the buyer, the rep above him, blame for what was
+# not done, weary sarcasm, commands to his people, asking for someone more senior, 'something nice for you') catch
+# 31 of 32, fitted. Its
 # polite lines lean on the words the new structures use (the most, ever, expert, senior, interns, frank).
 CHECK3_RUDE = [
     (GOV, "Is this how you treat every vendor who tries to help?"),
@@ -464,34 +466,7 @@ CHECK3_POLITE = [
 # question maybe, ..."); the structures added then (an announced verdict, inducements, going over the buyer's head,
 # talking down, incompetence pinned on someone, self-deprecation cut before reading) catch them all.
 KNOWN_MISSES: set[str] = {
-    "Is this how you treat every vendor who tries to help?",
-    "Frankly your procurement process is a circus.",
-    "I'd be embarrassed to show those numbers to anyone.",
-    "You really think that's going to impress your board?",
-    "Tell your IT people to stop blocking everything.",
-    "Let me guess, another committee meeting?",
-    "I've met interns with more sense.",
-    "You're overcomplicating a very simple decision.",
-    "If you had read our proposal, you wouldn't ask that.",
-    "Your hospital will be the last one in the province to go digital at this rate.",
-    "Look, I'm the expert here, so just trust me.",
-    "Oh great, another excuse.",
-    "I'll be frank, your team is out of its depth.",
-    "You should have fixed this years ago.",
-    "With a setup like yours, I'm amazed anything gets delivered.",
-    "Maybe someone more senior should handle this conversation.",
-    "We'll throw in something nice for you if the order comes through.",
-    "您这是故意刁难我吧？",
-    "你们采购流程简直是一团浆糊。",
-    "这种数据我都不好意思拿给别人看。",
-    "您真觉得这样能说服领导？",
-    "告诉你们信息科，别什么都卡着。",
-    "我猜又要开会研究研究了吧。",
-    "您是怎么坐到这个位置的？",
-    "我见过的实习生都比这懂。",
-    "又来一个借口。",
-    "这个问题早几年就该解决了，你们一直拖着。",
-    "换个级别高点的人来跟我谈吧。",
+    "我猜又要开会研究研究了吧。",  # irony by a reduplicated verb: no structure found that would not flag plain talk
 }
 
 
