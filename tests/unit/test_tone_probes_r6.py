@@ -461,12 +461,86 @@ CHECK3_POLITE = [
     (LOG, "说句实在话，我们的价格确实偏高，原因是这样的。"),
 ]
 
+# A fourth check set, run once after the third was fitted, to see whether the accumulated classes transfer: 5 of 24
+# rude lines caught (2/16 English, 3/8 Chinese), 24 of 24 polite clean. First runs so far: 11/32, 10/40, 4/32, 5/24.
+CHECK4_RUDE = [
+    (LOG, "You guys are hopeless at planning, aren't you?"),
+    (BANK, "I can see why your customers are leaving."),
+    (EDU, "Nobody told you that spreadsheets died in 2005?"),
+    (HOSP, "Do you want me to explain it again, slower this time?"),
+    (GOV, "I think we both know you're not the one who matters here."),
+    (MFG, "Let's be real, your quality system only exists on paper."),
+    (RETAIL, "Your app is so bad my kids laughed at it."),
+    (WIND, "You're lucky nothing has blown up yet."),
+    (LOG, "Is anyone in your company actually competent?"),
+    (BANK, "Tell you what, skip the questions and just sign."),
+    (EDU, "Your IT director talks a lot for someone who delivers nothing."),
+    (HOSP, "Please, spare me the sob story about budgets."),
+    (GOV, "Your last vendor took you for a ride and you didn't even notice."),
+    (MFG, "Maybe if your team spent less time in meetings, you'd pass an audit."),
+    (RETAIL, "Cut the act, we both know you've already picked us."),
+    (WIND, "I'm not surprised Boyuan dumped you as a client."),
+    (LOG, "你们这计划做得，跟闹着玩似的。"),
+    (BANK, "难怪你们客户一个个都跑了。"),
+    (EDU, "Excel早就过时了，没人告诉你们吗？"),
+    (HOSP, "要不要我再慢慢给您讲一遍？"),
+    (GOV, "咱们都清楚，这事您说了不算。"),
+    (MFG, "你们的质量体系也就停留在纸面上。"),
+    (RETAIL, "你们那小程序，我家孩子看了都笑。"),
+    (WIND, "没出大事算你们运气好。"),
+]
+CHECK4_POLITE = [
+    (LOG, "Planning sounds hard with this many trucks, doesn't it?"),
+    (BANK, "Why do you think some customers are leaving?"),
+    (EDU, "When did the team start using spreadsheets for timetables?"),
+    (HOSP, "Would it help if I went through that again more slowly?"),
+    (GOV, "Who else matters most in this decision?"),
+    (MFG, "How much of the quality system is still on paper?"),
+    (RETAIL, "What do customers say about the app?"),
+    (WIND, "Have you had any near misses with the turbines?"),
+    (LOG, "Who in the company is strongest on planning?"),
+    (BANK, "Happy to skip ahead if the questions feel slow. Would you like that?"),
+    (EDU, "What has your IT director delivered so far this year?"),
+    (HOSP, "Budgets are tough everywhere. How is yours set?"),
+    (GOV, "How did the last vendor handle the contract terms?"),
+    (MFG, "How much time does the team spend in meetings around audits?"),
+    (RETAIL, "Have you already got a preferred vendor in mind?"),
+    (WIND, "Why did the relationship with Boyuan end?"),
+    (LOG, "现在的计划是谁在做，一般提前多久？"),
+    (BANK, "客户流失主要集中在哪类人群？"),
+    (EDU, "用Excel排课多少年了？"),
+    (HOSP, "需要我再讲一遍刚才那部分吗？"),
+    (GOV, "这件事最后需要谁来拍板？"),
+    (MFG, "质量体系里，哪些环节还在纸面上？"),
+    (RETAIL, "顾客对小程序的评价怎么样？"),
+    (WIND, "过去有没有出过险情？"),
+]
+
 # Lines the reader still misses (strict xfail, so a fix shows). On the first run, before any change in round six, 70
 # lines missed: 34 of 42 rude English, 30 of 42 rude Chinese, 5 of 8 pushes, and one polite line was flagged ("Stupid
 # question maybe, ..."); the structures added then (an announced verdict, inducements, going over the buyer's head,
 # talking down, incompetence pinned on someone, self-deprecation cut before reading) catch them all.
 KNOWN_MISSES: set[str] = {
     "我猜又要开会研究研究了吧。",  # irony by a reduplicated verb: no structure found that would not flag plain talk
+    "You guys are hopeless at planning, aren't you?",
+    "I can see why your customers are leaving.",
+    "Nobody told you that spreadsheets died in 2005?",
+    "Do you want me to explain it again, slower this time?",
+    "I think we both know you're not the one who matters here.",
+    "Let's be real, your quality system only exists on paper.",
+    "Your app is so bad my kids laughed at it.",
+    "You're lucky nothing has blown up yet.",
+    "Is anyone in your company actually competent?",
+    "Your IT director talks a lot for someone who delivers nothing.",
+    "Your last vendor took you for a ride and you didn't even notice.",
+    "Maybe if your team spent less time in meetings, you'd pass an audit.",
+    "Cut the act, we both know you've already picked us.",
+    "I'm not surprised Boyuan dumped you as a client.",
+    "你们这计划做得，跟闹着玩似的。",
+    "Excel早就过时了，没人告诉你们吗？",
+    "要不要我再慢慢给您讲一遍？",
+    "你们那小程序，我家孩子看了都笑。",
+    "没出大事算你们运气好。",
 }
 
 
@@ -482,7 +556,9 @@ def _cases(lines: list[tuple[str, str]]) -> list[object]:
     return [pytest.param(sid, line, marks=marks) if line in KNOWN_MISSES else (sid, line) for sid, line in lines]
 
 
-@pytest.mark.parametrize(("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE + CHECK2_RUDE + CHECK3_RUDE))
+@pytest.mark.parametrize(
+    ("scenario_id", "line"), _cases(RUDE_EN + RUDE_ZH + CHECK_RUDE + CHECK2_RUDE + CHECK3_RUDE + CHECK4_RUDE)
+)
 def test_rude_probe_is_read_as_rude(scenario_id: str, line: str) -> None:
     assert _read(scenario_id, line) is not None
 
