@@ -38,6 +38,11 @@ _EN_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"']\.)\s+")  # the full stop stays 
 # a question mark or a final particle; "…需要什么。" with a full stop states (an indirect question), it does not ask
 _QUESTION_END = re.compile(r"(?:[?？]|(?:[吗呢嘛]|(?<!什)么)[。！!]?)\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a statement with a question tag ("You're hopeless at this, aren't you?", "…，对吧？"): a verdict, not a question
+_TAG_QUESTION = re.compile(
+    r"[,，]\s*(?:(?:aren't|isn't|don't|doesn't|didn't|won't|can't|wasn't|weren't|haven't|hasn't)"
+    r"(?:\s+(?:you|it|they|we|he|she|there|that))?|right|huh|eh|是吧|对吧|不是吗|对不对)\s*[?？]\s*$"
+)
 # "是不是", "会不会": a question form, not a negation
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
@@ -347,7 +352,7 @@ class ToneReader:
         # running a rival down, even while warning the buyer about him ("那家报价低是因为功能少，您别上当")
         kind: RudeKind = "rival" if rival_aimed and not people_aimed else "insult"
         self_only = not aimed and ours
-        question = is_question_sentence(sentence)
+        question = is_question_sentence(sentence) and not _TAG_QUESTION.search(sentence)
         if self.outright.search(sentence):
             return kind
         # "If you can't decide alone, who else should join?" asks; "You can't decide anyway." brushes him off
