@@ -7,7 +7,9 @@ question with a rhetorical or sarcastic marker), not softened by empathy, a hedg
 about the rep's own side. Contempt, name-calling, profanity, threats, brushing the buyer off and shouting
 are rude in any sentence. Commands, ultimatums and urgency next to a decision verb in an unhedged statement
 are pushing, and so is insisting right after the buyer held something back. A long turn that presents
-rather than asks is a monologue.
+rather than asks is a monologue. A statement aimed at someone that opens with a disclaimer ("no offence, but…",
+"不是我说") is an announced verdict whatever its words; a personal benefit offered for the deal is an inducement;
+the rep running himself down ("stupid question maybe, but…") is cut before the sentence is read.
 """
 
 from __future__ import annotations
@@ -32,13 +34,21 @@ RudeKind = Literal["insult", "rival", "monologue", "pushy"]
 # English words match whole, with ordinary endings ("dumb" -> "dumbest", "fool" -> "foolish", not "foolproof").
 _EN_ENDINGS = r"(?:s|es|ed|d|ing|er|ers|est|ly|y|ish|ic|ness)?"
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;\n]+|$)|[。！？!?；;\n]+")
-_EN_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'])\.\s+")
-_QUESTION_END = re.compile(r"(?:[?？]|[吗呢么嘛][。！!]?)\s*$")
+_EN_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"']\.)\s+")  # the full stop stays with its sentence ("whatever.")
+# a question mark or a final particle; "…需要什么。" with a full stop states (an indirect question), it does not ask
+_QUESTION_END = re.compile(r"(?:[?？]|(?:[吗呢嘛]|(?<!什)么)[。！!]?)\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a statement with a question tag ("You're hopeless at this, aren't you?", "…，对吧？"): a verdict, not a question
+_TAG_QUESTION = re.compile(
+    r"[,，]\s*(?:(?:aren't|isn't|don't|doesn't|didn't|won't|can't|wasn't|weren't|haven't|hasn't)"
+    r"(?:\s+(?:you|it|they|we|he|she|there|that))?|right|huh|eh|是吧|对吧|不是吗|对不对)\s*[?？]\s*$"
+)
 # "是不是", "会不会": a question form, not a negation
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 _EN_NEGATION = re.compile(r"\b(?:not|never|no|hardly|barely|nothing|neither|nor)\b|n't\b")
+# "don't be so naive": an imperative that scolds, not a negated verdict
+_EN_SCOLDING = re.compile(r"(?:\b(?:don't|do not|never|stop)\s+(?:be|being|acting|act)\b)(?:\s+\w+){0,2}\s*$")
 MIN_INFLECTED = 4  # shorter English entries match only as they are ("i" must not match "is", "us" not "uses")
 NEGATION_WINDOW_ZH = 3  # characters before a judging word that may negate it ("不算落后", "一点也不差")
 NEGATION_WINDOW_EN = 3  # words before it ("isn't really that bad")
@@ -130,11 +140,14 @@ class Shouting(_Strict):
 
 class RudenessLexicon(_Strict):
     source: list[str] = Field(min_length=1)
+    disclaimer: Words
+    self_deprecation: Words
     evaluation: Evaluation
     profanity: Words
     name_calling: Words
     contempt: Contempt
     threat: Threat
+    inducement: Words
     dismissive: Words
     command: Words
     pressure: Pressure
@@ -224,10 +237,12 @@ class ToneReader:
     """The rudeness lexicon compiled once; `read` gives the kind of rudeness of a turn, or None."""
 
     lexicon: RudenessLexicon
+    disclaimer: Matcher  # "no offence, but", "不是我说": a verdict announced
+    self_deprecation: Matcher  # "stupid question maybe, but", "我可能问得有点傻": the rep's own, cut before reading
     strong: Matcher
     judging: Matcher
     mild: Matcher
-    outright: Matcher  # profanity, name-calling, contempt, threats: rude in any sentence
+    outright: Matcher  # profanity, name-calling, contempt, threats, inducements: rude in any sentence
     dismissive: Matcher  # brushing the buyer off: rude unless it is a hedged question
     doom_marker: Matcher
     doom_outcome: Matcher
@@ -255,10 +270,14 @@ class ToneReader:
     def build(cls, lexicon: RudenessLexicon) -> ToneReader:
         return cls(
             lexicon=lexicon,
+            disclaimer=Matcher.of(lexicon.disclaimer),
+            self_deprecation=Matcher.of(lexicon.self_deprecation),
             strong=Matcher.of(lexicon.evaluation.strong),
             judging=Matcher.of(lexicon.evaluation.judging),
             mild=Matcher.of(lexicon.evaluation.mild),
-            outright=Matcher.of(lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat),
+            outright=Matcher.of(
+                lexicon.profanity, lexicon.name_calling, lexicon.contempt, lexicon.threat, lexicon.inducement
+            ),
             dismissive=Matcher.of(lexicon.dismissive),
             doom_marker=Matcher.of(lexicon.threat.doom.marker),
             doom_outcome=Matcher.of(lexicon.threat.doom.outcome),
@@ -321,6 +340,8 @@ class ToneReader:
         return None
 
     def _sentence(self, sentence: str, rival_names: Matcher, company: Matcher) -> RudeKind | None:
+        if self.self_deprecation.pattern is not None:
+            sentence = self.self_deprecation.pattern.sub(" ", sentence)
         rival_aimed = rival_names.search(sentence) or self.rival.search(sentence)
         people_aimed = self.people.search(sentence)
         ours = self.self_ref.search(sentence)
@@ -331,11 +352,14 @@ class ToneReader:
         # running a rival down, even while warning the buyer about him ("那家报价低是因为功能少，您别上当")
         kind: RudeKind = "rival" if rival_aimed and not people_aimed else "insult"
         self_only = not aimed and ours
-        question = is_question_sentence(sentence)
+        question = is_question_sentence(sentence) and not _TAG_QUESTION.search(sentence)
         if self.outright.search(sentence):
             return kind
         # "If you can't decide alone, who else should join?" asks; "You can't decide anyway." brushes him off
         if self.dismissive.search(sentence) and not (question and self.hedge.search(sentence)):
+            return kind
+        # "No offence, but your team…", "不是我说，你们…": a verdict announced and aimed, whatever its words
+        if not question and aimed and self.disclaimer.search(sentence):
             return kind
         rhetorical = self.rhetorical.search(sentence)
         if not self_only and not question and self.doom_marker.search(sentence):
@@ -360,8 +384,8 @@ class ToneReader:
         if _CJK.search(sentence[start : span[1]]):
             before = _A_NOT_A.sub("", sentence[max(0, start - NEGATION_WINDOW_ZH - 2) : start])[-NEGATION_WINDOW_ZH:]
             return any(word in before for word in self.negation_zh)
-        words = sentence[:start].split()[-NEGATION_WINDOW_EN:]
-        return bool(_EN_NEGATION.search(" ".join(words)))
+        words = " ".join(sentence[:start].split()[-NEGATION_WINDOW_EN:])
+        return bool(_EN_NEGATION.search(words)) and not _EN_SCOLDING.search(words)
 
     def _shouting(self, text: str) -> bool:
         words = [word for word in _LATIN_WORD.findall(text) if len(word.replace("'", "")) >= 2]
