@@ -189,3 +189,41 @@ def test_the_fact_asked_about_still_comes_out(
     scenario = SCENARIOS[scenario_id]
     turn = ScriptedBuyer(scenario).reply(told_state(scenario, lang, told), line, classify_spin(line))
     assert fact_id in turn.new_facts, turn.text
+
+
+# Class 5: a follow-up pointing back at the fact just told, of the same SPIN stage, that asks more about it (how often,
+# where, tried anything, who reacts): the buyer stays on it; he does not volunteer the next stage (the cost after a
+# problem, the payoff after a cost). Only a situation question may move on to a problem: S and P are the labels the
+# classifier mixes up most.
+FOLLOW_UP_CHAINS: list[tuple[str, set[str], str]] = [
+    ("logistics_tms", {"s_fleet", "s_dispatch", "p_empty_miles"}, "p_empty_miles"),
+    ("hospital_mobile_nursing", {"s_documentation", "p_overtime"}, "p_overtime"),
+    ("bank_retail_crm", {"s_customer_info", "p_churn"}, "p_churn"),
+    ("logistics_tms", {"s_fleet", "s_dispatch", "p_empty_miles", "i_fuel_cost"}, "i_fuel_cost"),
+    ("bank_retail_crm", {"s_customer_info", "p_churn", "s_annual_target", "i_aum_gap"}, "i_aum_gap"),
+]
+FOLLOW_UP_LINES = {
+    ("P", "zh"): ["那这个问题是经常出现，还是偶尔才有？", "那这个难题您这边之前想过办法解决吗？"],
+    ("P", "en"): [
+        "Is that a problem you run into every week, or only now and then?",
+        "Have you tried anything to fix that problem so far?",
+    ],
+    ("I", "zh"): ["那这个影响会不会越来越大？", "这个后果老板那边知道了会怎么样？"],
+    ("I", "en"): ["Does that impact keep growing year after year?", "How does your boss react to that consequence?"],
+}
+NEXT_STAGE = {"problem": "implication", "implication": "need_payoff"}
+
+
+@pytest.mark.xfail(strict=True, reason="follow-up volunteers the next stage")
+@pytest.mark.parametrize(("scenario_id", "told", "last"), FOLLOW_UP_CHAINS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_follow_up_on_the_fact_just_told_does_not_volunteer_the_next_stage(
+    scenario_id: str, told: set[str], last: str, lang: str
+) -> None:
+    scenario = SCENARIOS[scenario_id]
+    stage = scenario.category_of(last)
+    for line in FOLLOW_UP_LINES[(stage[0].upper(), lang)]:
+        spin = classify_spin(line)
+        assert spin.label == stage[0].upper(), line
+        turn = ScriptedBuyer(scenario).reply(told_state(scenario, lang, told, last=last), line, spin)
+        assert [fact for fact in turn.new_facts if scenario.category_of(fact) == NEXT_STAGE[stage]] == [], line
