@@ -214,7 +214,6 @@ FOLLOW_UP_LINES = {
 NEXT_STAGE = {"problem": "implication", "implication": "need_payoff"}
 
 
-@pytest.mark.xfail(strict=True, reason="follow-up volunteers the next stage")
 @pytest.mark.parametrize(("scenario_id", "told", "last"), FOLLOW_UP_CHAINS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_follow_up_on_the_fact_just_told_does_not_volunteer_the_next_stage(
