@@ -370,6 +370,20 @@ def _chain_kept(ranked: list[Fact], by_words: list[Fact]) -> list[Fact]:
     return ordered
 
 
+# Labels whose follow-ups may move on to the next stage's fact: a situation question pointing back ("那这个一般谁管？")
+# is often a problem question the classifier read as S (the labels it mixes up most); a P or I one is not.
+FOLLOW_UP_MAY_ADVANCE = frozenset({"S"})
+
+
+def _stay_on_stage(scenario: Scenario, label: str, category: str, following: list[Fact]) -> list[Fact]:
+    """The follow-ups a question pointing back at what was just told may get: of its own stage only, unless it is a
+    situation question (FOLLOW_UP_MAY_ADVANCE). "那这个问题是经常出现吗？" after a problem asks more about it, and
+    "这个影响会越来越大吗？" after a cost asks about the cost; neither asks for the cost or the payoff."""
+    if label in FOLLOW_UP_MAY_ADVANCE:
+        return following
+    return [fact for fact in following if scenario.category_of(fact.id) == category]
+
+
 class ScriptedBuyer:
     """Deterministic buyer for one scenario. `reply` never mutates its input state; it returns a new one."""
 
@@ -839,7 +853,7 @@ class ScriptedBuyer:
         back = mentions(rep_text, REFERS_BACK) and terse_chain is None
         general = mentions(rep_text, GENERAL_ASKS[category])
         if following and back:
-            return following[:1]
+            return _stay_on_stage(self.scenario, u.label, category, following)[:1]
         if general:
             # The next thing of that kind on his mind ("What goes wrong?" after a problem is another problem, before
             # the last one's consequence): one whose grounds are told, else, once he has told one of that kind
