@@ -23,75 +23,75 @@ FAIR_TRUST = 40
 
 # (scenario, language, the rep's line, the lead fact, known failure)
 PROBLEM_ASKS = [
-    ("bank_retail_crm", "zh", "您这边现在最头疼的是什么？", "p_churn", BRUSHED_OFF),
-    ("bank_retail_crm", "zh", "说到底，现在最让您睡不着觉的是什么？", "p_churn", BRUSHED_OFF),
-    ("edu_smart_academic", "zh", "过去一年最让您操心的问题是什么？", "p_timetable_clashes", BRUSHED_OFF),
-    ("edu_smart_academic", "zh", "您觉得现在工作中最大的难点在哪？", "p_timetable_clashes", BRUSHED_OFF),
-    ("energy_wind_eam", "zh", "现在最大的挑战是什么？", "p_major_failures", BRUSHED_OFF),
-    ("energy_wind_eam", "zh", "孙主任，您这边眼下最突出的问题是什么？", "p_major_failures", BRUSHED_OFF),
-    ("gov_city_network", "zh", "周局，现在最头疼的事情是什么？", "p_outages", BRUSHED_OFF),
-    ("gov_city_network", "zh", "您这边工作中最棘手的问题是哪个？", "p_outages", BRUSHED_OFF),
-    ("hospital_mobile_nursing", "zh", "陈主任，目前您最担心的是什么？", "p_med_checks", BRUSHED_OFF),
-    ("logistics_tms", "zh", "您现在最大的麻烦是啥？", "p_tracking", BRUSHED_OFF),
-    ("mfg_vitamin_erp", "zh", "秦总，眼下最让您头疼的是哪件事？", "p_batch_trace", BRUSHED_OFF),
-    ("retail_member_marketing", "zh", "现在最主要的难题是什么？", "p_campaign_guesswork", BRUSHED_OFF),
-    ("bank_retail_crm", "en", "What's your biggest challenge right now?", "p_churn", BRUSHED_OFF),
-    ("bank_retail_crm", "en", "Biggest headache?", "p_churn", BRUSHED_OFF),
+    ("bank_retail_crm", "zh", "您这边现在最头疼的是什么？", "p_churn", None),
+    ("bank_retail_crm", "zh", "说到底，现在最让您睡不着觉的是什么？", "p_churn", None),
+    ("edu_smart_academic", "zh", "过去一年最让您操心的问题是什么？", "p_timetable_clashes", None),
+    ("edu_smart_academic", "zh", "您觉得现在工作中最大的难点在哪？", "p_timetable_clashes", None),
+    ("energy_wind_eam", "zh", "现在最大的挑战是什么？", "p_major_failures", None),
+    ("energy_wind_eam", "zh", "孙主任，您这边眼下最突出的问题是什么？", "p_major_failures", None),
+    ("gov_city_network", "zh", "周局，现在最头疼的事情是什么？", "p_outages", None),
+    ("gov_city_network", "zh", "您这边工作中最棘手的问题是哪个？", "p_outages", None),
+    ("hospital_mobile_nursing", "zh", "陈主任，目前您最担心的是什么？", "p_med_checks", None),
+    ("logistics_tms", "zh", "您现在最大的麻烦是啥？", "p_tracking", None),
+    ("mfg_vitamin_erp", "zh", "秦总，眼下最让您头疼的是哪件事？", "p_batch_trace", None),
+    ("retail_member_marketing", "zh", "现在最主要的难题是什么？", "p_campaign_guesswork", None),
+    ("bank_retail_crm", "en", "What's your biggest challenge right now?", "p_churn", None),
+    ("bank_retail_crm", "en", "Biggest headache?", "p_churn", None),
     (
         "edu_smart_academic",
         "en",
         "What has been the biggest headache over the past year?",
         "p_timetable_clashes",
-        BRUSHED_OFF,
+        None,
     ),
-    ("energy_wind_eam", "en", "What keeps you up at night?", "p_major_failures", BRUSHED_OFF),
+    ("energy_wind_eam", "en", "What keeps you up at night?", "p_major_failures", None),
     (
         "energy_wind_eam",
         "en",
         "What's the toughest challenge you're dealing with this year?",
         "p_major_failures",
-        BRUSHED_OFF,
+        None,
     ),
-    ("gov_city_network", "en", "What would you say is your main problem at the moment?", "p_outages", BRUSHED_OFF),
-    ("hospital_mobile_nursing", "en", "What worries you most these days?", "p_med_checks", BRUSHED_OFF),
+    ("gov_city_network", "en", "What would you say is your main problem at the moment?", "p_outages", None),
+    ("hospital_mobile_nursing", "en", "What worries you most these days?", "p_med_checks", None),
     (
         "hospital_mobile_nursing",
         "en",
         "What's the biggest problem you're facing right now?",
         "p_med_checks",
-        BRUSHED_OFF,
+        None,
     ),
-    ("logistics_tms", "en", "What's the number one issue on your desk?", "p_tracking", BRUSHED_OFF),
-    ("mfg_vitamin_erp", "en", "What is the most pressing problem you face?", "p_batch_trace", BRUSHED_OFF),
-    ("retail_member_marketing", "en", "What's your biggest pain point?", "p_campaign_guesswork", BRUSHED_OFF),
+    ("logistics_tms", "en", "What's the number one issue on your desk?", "p_tracking", None),
+    ("mfg_vitamin_erp", "en", "What is the most pressing problem you face?", "p_batch_trace", None),
+    ("retail_member_marketing", "en", "What's your biggest pain point?", "p_campaign_guesswork", None),
 ]
 
 SITUATION_OPENERS = [
-    ("gov_city_network", "zh", "先请您介绍一下现在整体是怎么运作的？", "s_network_scope", BRUSHED_OFF),
-    ("logistics_tms", "zh", "能不能先跟我讲讲你们目前的整体情况？", "s_shippers", BRUSHED_OFF),
-    ("retail_member_marketing", "zh", "先跟我聊聊你们现在的基本情况吧？", "s_store_network", BRUSHED_OFF),
-    ("hospital_mobile_nursing", "zh", "能先大概介绍一下你们现在的情况吗？", "s_wards", BRUSHED_OFF),
-    ("bank_retail_crm", "en", "Could you walk me through how things work today?", "s_customer_base", BRUSHED_OFF),
+    ("gov_city_network", "zh", "先请您介绍一下现在整体是怎么运作的？", "s_network_scope", None),
+    ("logistics_tms", "zh", "能不能先跟我讲讲你们目前的整体情况？", "s_shippers", None),
+    ("retail_member_marketing", "zh", "先跟我聊聊你们现在的基本情况吧？", "s_store_network", None),
+    ("hospital_mobile_nursing", "zh", "能先大概介绍一下你们现在的情况吗？", "s_wards", None),
+    ("bank_retail_crm", "en", "Could you walk me through how things work today?", "s_customer_base", None),
     (
         "edu_smart_academic",
         "en",
         "Can you give me an overview of how you operate at the moment?",
         "s_scheduling",
-        BRUSHED_OFF,
+        None,
     ),
     (
         "energy_wind_eam",
         "en",
         "Could you give me the big picture of your operation first?",
         "s_maintenance_mode",
-        BRUSHED_OFF,
+        None,
     ),
     (
         "mfg_vitamin_erp",
         "en",
         "Before anything else, could you walk me through how things run today?",
         "s_export",
-        BRUSHED_OFF,
+        None,
     ),
 ]
 
@@ -129,7 +129,7 @@ NOT_BROAD = [
 
 def _marked(cases: list[tuple[str | None, ...]]) -> list[object]:
     return [
-        pytest.param(*case[:-1], marks=pytest.mark.xfail(strict=False, reason=case[-1]) if case[-1] else ())
+        pytest.param(*case[:-1], marks=pytest.mark.xfail(strict=True, reason=case[-1]) if case[-1] else ())
         for case in cases
     ]
 
