@@ -8,9 +8,12 @@ Probes written before the fix; known failures are xfails."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from app.roleplay.phrases import phrase_options
+from app.roleplay.broad_asks import load_broad_asks
+from app.roleplay.phrases import PhraseDataError, phrase_options
 from app.roleplay.scenarios import load_scenarios
 from app.roleplay.scripted_buyer import ScriptedBuyer
 from app.roleplay.service import decide_turn
@@ -64,6 +67,21 @@ PROBLEM_ASKS = [
     ("logistics_tms", "en", "What's the number one issue on your desk?", "p_tracking", None),
     ("mfg_vitamin_erp", "en", "What is the most pressing problem you face?", "p_batch_trace", None),
     ("retail_member_marketing", "en", "What's your biggest pain point?", "p_campaign_guesswork", None),
+]
+
+# A broad question set in the scenario's general area only is still broad.
+GENERAL_AREA = [
+    ("bank_retail_crm", "zh", "零售业务这块，您现在最头疼的是什么？", "p_churn", None),
+    ("hospital_mobile_nursing", "zh", "护理工作上，您现在最大的难题是什么？", "p_med_checks", None),
+    ("energy_wind_eam", "zh", "风电场运维这块，现在最大的挑战是什么？", "p_major_failures", None),
+    ("logistics_tms", "en", "In your trucking business, what's the biggest headache right now?", "p_tracking", None),
+    (
+        "retail_member_marketing",
+        "en",
+        "On the marketing side, what's your biggest challenge?",
+        "p_campaign_guesswork",
+        None,
+    ),
 ]
 
 SITUATION_OPENERS = [
@@ -145,7 +163,9 @@ def _vague_lines(scenario_id: str, lang: str) -> set[str]:
     return {line for situation in ("vague", "off_topic") for line in phrase_options(style, situation, lang)}
 
 
-@pytest.mark.parametrize(("scenario_id", "lang", "line", "lead"), _marked(PROBLEM_ASKS + SITUATION_OPENERS))
+@pytest.mark.parametrize(
+    ("scenario_id", "lang", "line", "lead"), _marked(PROBLEM_ASKS + GENERAL_AREA + SITUATION_OPENERS)
+)
 def test_a_broad_question_gets_the_lead_fact(scenario_id: str, lang: str, line: str, lead: str) -> None:
     _, turn, _ = decide_turn(SCENARIOS[scenario_id], _start(scenario_id, lang), line)
     assert turn.new_facts == [lead], turn.text
@@ -200,3 +220,18 @@ def test_a_pitch_ending_in_a_broad_question_stays_a_pitch(scenario_id: str, lang
 def test_a_question_with_no_broad_ask_tells_nothing(scenario_id: str, lang: str, line: str) -> None:
     _, turn, _ = decide_turn(SCENARIOS[scenario_id], _start(scenario_id, lang), line)
     assert turn.new_facts == []
+
+
+@pytest.mark.parametrize(("scenario_id", "lang", "line", "lead"), _marked(SITUATION_OPENERS))
+def test_an_opener_asked_again_gets_another_situation(scenario_id: str, lang: str, line: str, lead: str) -> None:
+    scenario = SCENARIOS[scenario_id]
+    _, turn, _ = decide_turn(scenario, told_state(scenario, lang, {lead}, trust=FAIR_TRUST), line)
+    assert len(turn.new_facts) == 1 and turn.new_facts[0] != lead, turn.text
+    assert scenario.category_of(turn.new_facts[0]) == "situation"
+
+
+def test_broad_ask_words_are_validated(tmp_path: Path) -> None:
+    path = tmp_path / "broad_asks.yaml"
+    path.write_text('problem: {zh: ["最(头疼"], en: ["biggest"]}\nsituation: {zh: ["整体"], en: ["overview"]}\n')
+    with pytest.raises(PhraseDataError, match="problem"):
+        load_broad_asks(path)
