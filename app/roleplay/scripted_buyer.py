@@ -33,6 +33,7 @@ from app.roleplay.asks import (
     offers_price,
     states_claim,
 )
+from app.roleplay.broad_asks import broad_category, lead_order
 from app.roleplay.long_turns import read_long_turn
 from app.roleplay.phrases import any_pattern, buyer_cues, phrase_options, tone_lexicon
 from app.roleplay.scenarios import Fact, Objection, Scenario
@@ -692,7 +693,10 @@ class ScriptedBuyer:
         revealed = new.revealed_ids()
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
-        reachable = (
+        broad = self._broad_ask(new, u, rep_text, matches, result, parts)
+        if broad == []:  # a broad question the buyer answered with a line of his own
+            return style_bonus
+        reachable = broad or (
             self._reachable(new, u, matches)
             or self._follow_up(new, u, rep_text, matches)
             or self._way_in(new, u, matches, revealed)
@@ -923,6 +927,44 @@ class ScriptedBuyer:
             match = matches[fact.id]
             if match.specific and (self.scenario.category_of(fact.id) == category or match.score >= 4):
                 return fact
+        return None
+
+    def _broad_ask(
+        self,
+        new: SessionState,
+        u: Understanding,
+        rep_text: str,
+        matches: dict[str, TopicMatch],
+        result: BuyerTurn,
+        parts: list[str],
+    ) -> list[Fact] | None:
+        """A broad question ("您这边现在最头疼的是什么？", "Could you walk me through how things work today?": words in
+        playbooks/buyer/broad_asks.yaml) with no untold topic of its own gets the buyer's lead fact of the kind asked
+        (app.roleplay.broad_asks.lead_order: the key chain first), one per question; trust still decides whether he
+        tells it. None when the question is not broad or names a topic; [] when he answered with a line of his own:
+        the lead fact needs background first (held_context), or every problem is told ("that's the main one")."""
+        if u.fact_ids is not None or u.is_pitch or not u.is_question:
+            return None
+        category = broad_category(question_focus(rep_text))
+        if category is None:
+            return None
+        revealed = new.revealed_ids()
+        named = [fact_id for fact_id, match in matches.items() if match.specific and fact_id not in revealed]
+        if named:
+            return None  # "排课方面最头疼的是什么？" asks about its topic
+        untold = [fact for fact in lead_order(self.scenario, category) if fact.id not in revealed]
+        askable = {fact.id for fact in askable_facts(self.scenario, new)}
+        lead = next((fact for fact in untold if fact.id in askable), None)
+        if lead is not None:
+            return [lead]
+        if untold:
+            result.held_back, result.held_fact = "context", untold[0].id
+            result.held_need = next(fid for fid in untold[0].requires if fid not in revealed)
+            parts.append(self._say(new, "held_context"))
+            return []
+        if category == "problem":
+            parts.append(self._say(new, "broad_main_one"))
+            return []
         return None
 
     def _unanswered(self, rep_text: str, u: Understanding) -> str:
