@@ -1,0 +1,145 @@
+"""Ask kinds and pitches, sixth probe batch (issue 16): lines written and labelled before running, in wording the earlier
+batches did not use.
+
+Aimed at generalisation rather than at any evaluation call: advances stated without a question mark ("那就这么定：…",
+"月底前您把…给我们"), with a person, an action and a date in many orders, or in an "if you can…, we'll…" form;
+continuations dressed as steps (the rep coming back "to see", a follow-up call on a date, the rep's own demo or
+event); orders in new forms; questions about today that carry step words; and pitches without a question mark
+(a free pilot offered, a comparison with a rival, a payback claim) next to the rep asking the buyer to run a pilot.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.coaching.spin import classify_spin
+from app.roleplay.scenarios import load_scenarios
+from app.roleplay.scorecard import build_scorecard
+from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases
+from tests.utils.scripted_reps import play
+
+SCENARIOS = load_scenarios()
+
+ADVANCES = [
+    (
+        "retail_member_marketing",
+        "下个月中旬，您约上门店运营总监，我们一起去杭州那家连锁客户看看他们的会员运营，怎么样？",
+    ),
+    ("logistics_tms", "这周五之前，麻烦让调度中心把华东线上个月的派车单导一份给我们。"),
+    ("hospital_mobile_nursing", "那就这么定：下周一开始，神经内科两个护理单元先试用四周，护士长每周给我们反馈一次。"),
+    ("gov_city_network", "周三下午我们把诊断报告带过来，您把网络科和安全科的同事叫上一起听一下，可以吧？"),
+    ("energy_wind_eam", "月底前您把三号风场近一年的运行数据给我们，我们做完回测，下月初在评估组面前讲一遍。"),
+    ("mfg_vitamin_erp", "您这周能不能帮我跟王总约个时间，二十分钟就够，我们当面讲讲批次追溯的思路？"),
+    ("bank_retail_crm", "下周二前您跟分管零售的副行长打个招呼，安排我们做一次二十分钟的汇报，行不行？"),
+    ("edu_smart_academic", "这学期结束前，您让教务科把土木学院的排课数据给我们，我们先试排一版。"),
+    (
+        "hospital_mobile_nursing",
+        "Would the head nurse on cardiology be willing to run a two-week trial starting Monday?",
+    ),
+    ("logistics_tms", "Can we agree that your dispatch manager sends us the Nanjing lane waybills by the 20th?"),
+    (
+        "retail_member_marketing",
+        "Let's pencil in a visit to one of our reference chains with your store ops director before month end.",
+    ),
+    (
+        "gov_city_network",
+        "How about you invite the network and security section heads to a diagnosis workshop on Thursday afternoon?",
+    ),
+    ("mfg_vitamin_erp", "Would you be able to set up a meeting with Mr Wang and the consultants sometime next week?"),
+    (
+        "energy_wind_eam",
+        "If you can get us a year of turbine data by the end of the month, we'll run the back-test and present it to "
+        "your evaluation team.",
+    ),
+    (
+        "bank_retail_crm",
+        "I'd like to ask you to arrange a twenty-minute briefing with your VP of retail next Tuesday.",
+    ),
+    (
+        "edu_smart_academic",
+        "Would the registrar's office be okay with sharing one college's timetable data with us by next Friday?",
+    ),
+]
+
+CONTINUATIONS = [
+    ("energy_wind_eam", "我下周再来拜访您一下，看看您这边的进展。"),
+    ("logistics_tms", "那我们下周三再碰一下，看看您考虑得怎么样？"),
+    ("retail_member_marketing", "我们下个月有个客户交流会，到时候邀请您过来听听？"),
+    ("hospital_mobile_nursing", "我先回去整理一下今天的内容，周五前发到您邮箱。"),
+    ("bank_retail_crm", "您看下周什么时候方便，我再过来跟您细聊一下？"),
+    ("gov_city_network", "这样吧，我们月底前给您做一个详细的方案演示。"),
+    ("edu_smart_academic", "等您跟领导商量完了，我再给您打电话。"),
+    ("retail_member_marketing", "Let's touch base next week to see where you've landed."),
+    ("logistics_tms", "I'll swing by on Thursday with a few slides for you."),
+    ("bank_retail_crm", "Shall we schedule a follow-up call for next Tuesday?"),
+    (
+        "hospital_mobile_nursing",
+        "Happy to send over a short summary of today and a case study from a similar hospital by Friday.",
+    ),
+    ("edu_smart_academic", "Could I get thirty minutes next week to walk you through a demo?"),
+    ("gov_city_network", "Let's keep the conversation going; I'll reach out after your board meeting."),
+    ("energy_wind_eam", "Can I give you a call next Monday to hear what you think?"),
+]
+
+ORDERS = [
+    ("logistics_tms", "要是没什么问题，咱们这个月就把合同定了？"),
+    ("retail_member_marketing", "您看今天能不能先把意向书签了？"),
+    ("bank_retail_crm", "价格我们已经是最低了，您就给个准话吧。"),
+    ("mfg_vitamin_erp", "Shall we get the paperwork signed this week?"),
+    ("logistics_tms", "Can I count on your order by Friday?"),
+    ("gov_city_network", "Let's go ahead and get the agreement in place before the end of the quarter."),
+]
+
+NOT_ASKS = [
+    ("hospital_mobile_nursing", "您觉得如果要试点的话，哪个病区最合适？"),
+    ("mfg_vitamin_erp", "王总一般什么时候会看这些汇报？"),
+    ("retail_member_marketing", "你们以前参观过同行的会员系统吗？"),
+    ("hospital_mobile_nursing", "What would need to happen for your team to feel confident about a pilot?"),
+    ("energy_wind_eam", "When did your evaluation group last look at vendor data?"),
+    ("bank_retail_crm", "Does your VP usually get involved in CRM decisions?"),
+]
+
+PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
+
+
+@pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
+def test_probe_line_kind_and_the_outcome_of_a_call_closing_with_it(scenario_id, text, kind):
+    assert_reads_as(scenario_id, text, kind)
+    assert_closing_outcome(scenario_id, text, kind)
+
+
+# Pitches without a question mark: a free pilot or trial the seller offers, a comparison with a rival or with what the
+# buyer has, a payback or reference claim. Said first in a call, each is premature live and in the score.
+PITCHES = [
+    ("hospital_mobile_nursing", "我们可以免费给您做一个月试点，不收任何费用。"),
+    ("logistics_tms", "We can give you a free thirty-day pilot, no strings attached."),
+    ("edu_smart_academic", "跟用友比，我们的排课引擎快了不止一倍"),
+    ("logistics_tms", "Compared with what you have now, our platform cuts planning time in half"),
+    ("energy_wind_eam", "我们的预警模型去年帮华能的风场少停了两百多小时"),
+    ("retail_member_marketing", "Our members module lets store managers push coupons straight from their phones"),
+    ("bank_retail_crm", "这套系统上线三个月就能回本"),
+    ("bank_retail_crm", "Most banks we work with see attrition drop within a quarter"),
+]
+
+# The rep asking the buyer to run a pilot, or asking about what the buyer said, pitches nothing.
+NOT_PITCHES = [
+    ("hospital_mobile_nursing", "能不能请您挑两个病区先试用一个月？"),
+    ("logistics_tms", "Would you be willing to run a pilot on one lane next month?"),
+    ("hospital_mobile_nursing", "您刚才说补录要花一个小时，这对护士的影响大吗？"),
+    ("edu_smart_academic", "If one college tried a new timetable next term, who on your side would judge the result?"),
+]
+
+
+@pytest.mark.parametrize(("scenario_id", "text"), PITCHES)
+def test_an_opening_pitch_without_a_question_is_premature_live_and_in_the_score(scenario_id, text):
+    scenario = SCENARIOS[scenario_id]
+    state = play(scenario, [text])
+    record = state.history[-1]
+    assert record.is_pitch and record.premature_pitch, text
+    assert build_scorecard(scenario, state).premature_pitches == 1, text
+
+
+@pytest.mark.parametrize(("scenario_id", "text"), NOT_PITCHES)
+def test_asking_the_buyer_to_act_is_no_pitch(scenario_id, text):
+    assert not classify_spin(text).is_pitch, text
+    assert not play(SCENARIOS[scenario_id], [text]).history[-1].is_pitch, text
