@@ -124,7 +124,69 @@ ORDERS_2 = [
     ("logistics_tms", "Can we have the contract in place by the end of the month?"),
 ]
 
-PROBES = probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS) + probe_cases(ADVANCES_2, CONTINUATIONS_2, ORDERS_2, [])
+# Third set (labelled before running): closings as reps say them at the end of a call, English first (its outcome
+# is the weakest on blind calls): "next steps: you'll…", an alternative close on two days, an introduction "this
+# week", "let me know when…", "why don't I send…", "will you sign today if…", and questions on the decision process.
+ADVANCES_3 = [
+    (
+        "hospital_mobile_nursing",
+        "So next steps: you'll get me the last six months of ward overtime data by Friday, and we'll book the pilot "
+        "kickoff with the head nurses.",
+    ),
+    (
+        "energy_wind_eam",
+        "Would Tuesday or Thursday work for you and your evaluation team to review the back-test with us?",
+    ),
+    ("gov_city_network", "Can we lock a date this month for the diagnosis workshop with both section chiefs?"),
+    (
+        "logistics_tms",
+        "What I'd propose is a two-week trial on the Suzhou lane starting the 15th; can you get dispatch on board?",
+    ),
+    ("mfg_vitamin_erp", "Can you make the introduction to Mr Wang this week?"),
+    (
+        "retail_member_marketing",
+        "Let's get your membership director and two store managers out to see a live deployment at a chain in "
+        "Hangzhou next month.",
+    ),
+    ("bank_retail_crm", "Are you comfortable taking this to your VP next week with us in the room?"),
+    ("energy_wind_eam", "周五前能不能请信息中心把近三个月的设备告警记录导一份给我们？"),
+    ("bank_retail_crm", "下周找个时间，您带我们去见见分管的李副行长？"),
+    ("edu_smart_academic", "要不这样，下学期先拿经管学院试排，数据您这周让教务秘书发过来。"),
+]
+
+CONTINUATIONS_3 = [
+    ("logistics_tms", "Let me know when you've had a chance to think it over."),
+    ("retail_member_marketing", "I'll check in with you after the holidays."),
+    ("mfg_vitamin_erp", "Why don't I send you a proposal and we can go from there?"),
+    ("gov_city_network", "Let's pick this up again once your budget is approved."),
+    ("bank_retail_crm", "Can we set up a call next week so I can answer any more questions?"),
+    ("energy_wind_eam", "I'll bring our solution architect next Tuesday to give you a full demo."),
+    ("logistics_tms", "那我先不打扰了，下周给您打个电话跟进一下。"),
+    ("bank_retail_crm", "我回去跟领导汇报一下，争取给您一个更好的方案。"),
+    ("gov_city_network", "后续有什么问题随时联系我，我们保持沟通。"),
+]
+
+ORDERS_3 = [
+    ("logistics_tms", "If I can get you the ten percent discount, will you sign today?"),
+    ("bank_retail_crm", "Can we get this approved and signed before quarter end?"),
+    ("retail_member_marketing", "What do we need to do to earn your business today?"),
+    ("retail_member_marketing", "如果价格没问题的话，我们这周就把采购流程走起来？"),
+    ("logistics_tms", "您看今天能不能先把订单确认了？"),
+]
+
+NOT_ASKS_3 = [
+    ("energy_wind_eam", "What happens on your side once you've seen the numbers?"),
+    ("hospital_mobile_nursing", "How would your head nurses react to trying something new on the wards?"),
+    ("logistics_tms", "Who would need to sign off on a pilot like that?"),
+    ("bank_retail_crm", "这个事情在你们行里一般要经过哪些人？"),
+    ("hospital_mobile_nursing", "要是试点效果好，您觉得下一步会是谁来拍板？"),
+]
+
+PROBES = (
+    probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
+    + probe_cases(ADVANCES_2, CONTINUATIONS_2, ORDERS_2, [])
+    + probe_cases(ADVANCES_3, CONTINUATIONS_3, ORDERS_3, NOT_ASKS_3)
+)
 
 
 @pytest.mark.parametrize(("scenario_id", "text", "kind"), PROBES)
