@@ -210,12 +210,33 @@ PITCHES = [
     ("mfg_vitamin_erp", "用了我们的系统，一年就能把投入收回来"),
 ]
 
+# Second set of pitches (labelled before running): rival comparisons without "we", a trial offered as a gift, a
+# reference with a result, a promise, all without a question mark, in both languages.
+PITCHES_2 = [
+    ("logistics_tms", "路通那套系统只能看位置，我们的能直接把回程货配上"),
+    ("hospital_mobile_nursing", "试用期间软件和设备都算我们的，您一分钱不用出"),
+    ("gov_city_network", "省里好几个地市的大数据局用的都是我们这套，反馈都很好"),
+    ("bank_retail_crm", "上线以后客户经理每天能多跑两三个客户"),
+    ("edu_smart_academic", "排课冲突基本能降到零，这个我们有把握"),
+    ("energy_wind_eam", "Unlike Boyuan, our models were trained on wind turbines, not factory lines"),
+    ("hospital_mobile_nursing", "We'll put the tablets on your wards free for the first two months"),
+    ("retail_member_marketing", "A chain about your size doubled its repeat purchases with us in under a year"),
+    ("mfg_vitamin_erp", "I can promise you audit prep goes from weeks to a couple of days"),
+    ("gov_city_network", "Our platform is already certified for level-three protection, so compliance is covered"),
+]
+
+PITCHES += PITCHES_2
+
 # The rep asking the buyer to run a pilot, or asking about what the buyer said, pitches nothing.
 NOT_PITCHES = [
     ("hospital_mobile_nursing", "能不能请您挑两个病区先试用一个月？"),
     ("logistics_tms", "Would you be willing to run a pilot on one lane next month?"),
     ("hospital_mobile_nursing", "您刚才说补录要花一个小时，这对护士的影响大吗？"),
     ("edu_smart_academic", "If one college tried a new timetable next term, who on your side would judge the result?"),
+    ("logistics_tms", "你们现在用的路通系统，回程配货这块用得怎么样？"),
+    ("bank_retail_crm", "How do you compare the vendors you've looked at so far?"),
+    ("hospital_mobile_nursing", "Would your head nurses be willing to try it on one ward for a month?"),
+    ("energy_wind_eam", "要是预警能提前一周，您觉得检修计划能省下多少？"),
 ]
 
 
