@@ -182,8 +182,37 @@ NOT_ASKS_3 = [
     ("hospital_mobile_nursing", "要是试点效果好，您觉得下一步会是谁来拍板？"),
 ]
 
+# Fourth set (labelled before running): more continuations in the form of a step (the rep's own call, his CTO
+# reaching out, references offered) and more advances naming who, what and when.
+ADVANCES_4 = [
+    ("hospital_mobile_nursing", "下周二下午您看能不能把两位护士长约上，我们一起把试用的病区定下来？"),
+    ("mfg_vitamin_erp", "这个月底前，能否请您把我们引荐给分管信息化的副总？"),
+    ("mfg_vitamin_erp", "您回去跟王总提一下，这周内帮我们约个半小时？"),
+    (
+        "logistics_tms",
+        "Could you and your ops lead walk us through one lane's data next Wednesday so we can scope the pilot?",
+    ),
+    (
+        "hospital_mobile_nursing",
+        "Would you be willing to champion a one-ward pilot with the nursing director by the end of the month?",
+    ),
+]
+
+CONTINUATIONS_4 = [
+    ("edu_smart_academic", "那下周我再跟您约个时间，把方案细化一下？"),
+    ("gov_city_network", "等您这边有消息了，您随时叫我。"),
+    ("retail_member_marketing", "我们保持联系，有新案例我第一时间分享给您。"),
+    ("energy_wind_eam", "您先考虑考虑，下周我再打电话问问您的想法。"),
+    ("logistics_tms", "我回头让我们技术总监给您打个电话详细聊。"),
+    ("bank_retail_crm", "I'll have our CTO reach out to you next week."),
+    ("retail_member_marketing", "Let's reconnect after the holidays and see where things stand."),
+    ("logistics_tms", "I'll circle back with pricing by Friday."),
+    ("mfg_vitamin_erp", "Would it be helpful if I sent over a few references?"),
+]
+
 PROBES = (
-    probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
+    probe_cases(ADVANCES_4, CONTINUATIONS_4, [], [])
+    + probe_cases(ADVANCES, CONTINUATIONS, ORDERS, NOT_ASKS)
     + probe_cases(ADVANCES_2, CONTINUATIONS_2, ORDERS_2, [])
     + probe_cases(ADVANCES_3, CONTINUATIONS_3, ORDERS_3, NOT_ASKS_3)
 )
