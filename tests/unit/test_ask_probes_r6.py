@@ -266,6 +266,8 @@ NOT_PITCHES = [
     ("bank_retail_crm", "How do you compare the vendors you've looked at so far?"),
     ("hospital_mobile_nursing", "Would your head nurses be willing to try it on one ward for a month?"),
     ("energy_wind_eam", "要是预警能提前一周，您觉得检修计划能省下多少？"),
+    # added after the fourth ask set: material offered noun-first ("有新案例…分享给您") is a continuation, no pitch
+    ("retail_member_marketing", "我们保持联系，有新案例我第一时间分享给您。"),
 ]
 
 
