@@ -254,7 +254,16 @@ PITCHES_2 = [
     ("gov_city_network", "Our platform is already certified for level-three protection, so compliance is covered"),
 ]
 
-PITCHES += PITCHES_2
+# Third set of pitches (labelled before running): a claim put as a question ("did you know…", "what if I told
+# you…", "你知道吗"), which a real rep uses to slip a pitch past the buyer.
+PITCHES_3 = [
+    ("logistics_tms", "Did you know our platform cuts empty miles by around twenty percent?"),
+    ("bank_retail_crm", "What if I told you we could cut churn in half within a year?"),
+    ("energy_wind_eam", "您知道吗，我们的预警能提前两周发现齿轮箱故障。"),
+    ("edu_smart_academic", "我们的引擎十分钟就能排完全校的课，您不觉得很厉害吗？"),
+]
+
+PITCHES += PITCHES_2 + PITCHES_3
 
 # The rep asking the buyer to run a pilot, or asking about what the buyer said, pitches nothing.
 NOT_PITCHES = [
