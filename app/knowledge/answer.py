@@ -11,7 +11,7 @@ from app.i18n import Lang
 from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, lead_and_steps, strip_key_terms
 from app.knowledge.retriever import KnowledgeIndex
 from app.knowledge.sources import load_sources
-from app.knowledge.tokenize import in_sales_context, is_chinese, mostly_chinese, query_term_groups, tokenize
+from app.knowledge.tokenize import in_sales_context, mostly_chinese, query_term_groups, question_is_chinese, tokenize
 from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 
 # When is a passage relevant enough to answer from? Measured on the golden set plus ~25
@@ -184,7 +184,7 @@ def citation_for(chunk: Chunk, lang: str = "zh") -> Citation:
 
 def not_covered_answer(question: str, might_help: list[Citation] | None = None) -> Answer:
     """The plain "not in the playbook" answer, in the question's language, with the nearest passages if any."""
-    text = TEXTS.label("not_covered", "zh" if is_chinese(question) else "en")
+    text = TEXTS.label("not_covered", "zh" if question_is_chinese(question) else "en")
     return Answer(answer=text, citations=[], covered=False, might_help=might_help or [])
 
 
@@ -195,7 +195,7 @@ def chunk_language(chunk: Chunk) -> str:
 
 def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> list[Citation]:
     """Up to MIGHT_HELP retrieved passages that share at least one informative word with the question."""
-    lang = "zh" if is_chinese(question) else "en"
+    lang = "zh" if question_is_chinese(question) else "en"
     near = [chunk for chunk, _ in hits if index.matched_weight(question, chunk) > 0]
     return [citation_for(chunk, lang) for chunk in near[:MIGHT_HELP]]
 
@@ -238,7 +238,7 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
     counterpart in the question's language when that scores SAME_LANGUAGE_RATIO of it.
     """
     best_chunk, best_score = hits[0]
-    lang = "zh" if is_chinese(question) else "en"
+    lang = "zh" if question_is_chinese(question) else "en"
     if is_how_to(best_chunk) and asks_for_definition(question):
         for chunk, score in hits[1:4]:
             if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
@@ -384,7 +384,7 @@ def _reference_on_topic(question: str, chunk: Chunk, index: KnowledgeIndex) -> b
 
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
-    english = not is_chinese(question)
+    english = not question_is_chinese(question)
     lang: Lang = "en" if english else "zh"
     # A definition question asks about a method, not a situation: the situation bonus would favour advice.
     hits = index.search(question, k=5, situations=not asks_for_definition(question))

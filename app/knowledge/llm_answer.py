@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from app.config import PRODUCT_NAME
 from app.knowledge.answer import Answer, citation_for
 from app.knowledge.chunks import Chunk
-from app.knowledge.tokenize import is_chinese
+from app.knowledge.tokenize import is_chinese, question_is_chinese
 from app.llm.calls import stream_structured, structured
 from app.llm.prompts import render_prompt
 
@@ -39,7 +39,7 @@ class UngroundedAnswer(ValueError):
 
 def ask_messages(question: str, passages: list[Chunk]) -> list[BaseMessage]:
     """System prompt with the passages and their ids; the question alone, as a JSON string, in the user message."""
-    lang = "zh" if is_chinese(question) else "en"
+    lang = "zh" if question_is_chinese(question) else "en"
     system = render_prompt(
         PROMPT_NAME,
         passages=[

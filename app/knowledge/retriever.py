@@ -19,10 +19,10 @@ from app.knowledge.chunks import Chunk, key_terms_line, load_chunks, strip_key_t
 from app.knowledge.sources import load_situations, load_sources
 from app.knowledge.tokenize import (
     character_frequency,
-    is_chinese,
     is_dictionary_word,
     mostly_chinese,
     query_term_groups,
+    question_is_chinese,
     tokenize,
 )
 
@@ -217,7 +217,7 @@ class KnowledgeIndex:
         )
 
     def _situation_positions(self, query: str) -> list[int]:
-        chinese = is_chinese(query)
+        chinese = question_is_chinese(query)
         positions = (self._position[chunk_id] for chunk_id in self.situation_passages(query))
         return sorted(position for position in positions if self._chinese[position] == chinese)
 

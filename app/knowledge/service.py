@@ -21,7 +21,7 @@ from app.knowledge.llm_answer import answer_with_model, grounded, stream_with_mo
 from app.knowledge.pinyin import read_pinyin
 from app.knowledge.retriever import KnowledgeIndex, get_index
 from app.knowledge.sources import load_decline_rules
-from app.knowledge.tokenize import is_chinese
+from app.knowledge.tokenize import question_is_chinese
 from app.llm.resilience import ModelSkipped, skip_reason
 from app.models.ask import MAX_QUESTION_CHARS  # the column's width
 
@@ -243,7 +243,7 @@ def _result(answer: Answer, mode: Mode, notice: str | None = None) -> AskResult:
 
 
 def _lang(question: str) -> str:
-    return "zh" if is_chinese(question) else "en"
+    return "zh" if question_is_chinese(question) else "en"
 
 
 def _failure_notice(question: str, error: Exception) -> str:

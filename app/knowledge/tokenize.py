@@ -238,8 +238,25 @@ def query_term_groups(question: str) -> list[tuple[str, ...]]:
 
 
 def is_chinese(text: str) -> bool:
-    """True when the text contains any CJK character (we then answer in Chinese)."""
+    """True when the text contains any CJK character."""
     return bool(_CJK_RE.search(text))
+
+
+# A span in quotation marks: what someone else said, not the asker's own words.
+_QUOTED_RE = re.compile(r"""“[^”]*”|"[^"]*"|'[^']*'(?!\w)|「[^」]*」|‘[^’]*’""")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9']*")
+
+
+def question_is_chinese(question: str) -> bool:
+    """Whether a question is asked in Chinese (we then answer in Chinese), judged on the asker's own words with quotes
+    left out: it starts in Chinese, or its Chinese words (about two characters each) are at least as many as its
+    English ones. "What are the six steps of 摧龙六式?" is English; "客户说“we already have a vendor”，怎么回？",
+    "客户说we are fine for now怎么回" and "SPIN里的N是什么意思" are Chinese."""
+    own = _QUOTED_RE.sub(" ", question).strip()
+    cjk = len(_CJK_RE.findall(own))
+    if not cjk:
+        return False
+    return bool(_CJK_RE.match(own)) or cjk / 2 >= len(_LATIN_WORD_RE.findall(own))
 
 
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")

@@ -17,7 +17,7 @@ ENGLISH = [
 CHINESE = [
     "客户说“we already have a vendor”，我该怎么回？",
     "客户老说 'let me think about it'，怎么办",
-    "海外客户发邮件说 \"send me some materials\"，要不要直接发",
+    '海外客户发邮件说 "send me some materials"，要不要直接发',
     "SPIN里的N是什么意思",
     "CRM项目POC做完客户就不回了，咋办",
     "客户说we are fine for now怎么回",
