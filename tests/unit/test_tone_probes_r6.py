@@ -70,6 +70,11 @@ RUDE_EN = [
     (WIND, "Even my intern could run your maintenance better than this."),
 ]
 POLITE_EN = [
+    # the buyer taking a summary to his own superior is an advance, not a threat to go over his head (lead, after
+    # the round-4 tune half showed it)
+    (EDU, "We prepare a short results summary you can take to the vice president. Would that work?"),
+    (BANK, "Could you take this to your head of retail and let me know what she thinks?"),
+    (HOSP, "If it helps, we can draft a one-pager for you to take to the director next week."),
     (LOG, "Honestly, why hasn't this been fixed yet?"),
     (BANK, "No offence meant, but could I ask how the budget gets decided?"),
     (LOG, "Lutong has a bigger installed base than we do; where do you think we fall short?"),
@@ -569,4 +574,5 @@ def test_the_probe_sets_are_large_and_ascii_for_english() -> None:
     for lines in (RUDE_EN, POLITE_EN, RUDE_ZH, POLITE_ZH):
         assert len(lines) >= 40
     assert all(line.isascii() for _, line in RUDE_EN + POLITE_EN)
-    assert len({line for _, line in RUDE_EN + POLITE_EN + RUDE_ZH + POLITE_ZH}) == 168
+    every = RUDE_EN + POLITE_EN + RUDE_ZH + POLITE_ZH
+    assert len({line for _, line in every}) == len(every)  # no line twice
