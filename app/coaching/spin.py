@@ -457,6 +457,7 @@ def classify_spin(text: str) -> SpinResult:
             scores[name] += NB_WEIGHT * share
 
     label = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
+    label = _most_advanced_part(label, sentences, question_flags)
     confidence = _softmax_share(scores, label)
     if label == "other":
         matched = pitch_found["commitment"] + pitch_found["pitch"] + pitch_found["social"]
@@ -471,6 +472,19 @@ def classify_spin(text: str) -> SpinResult:
         asks_commitment=asks_commitment,
         scores={name: round(value, 3) for name, value in scores.items()},
     )
+
+
+def _most_advanced_part(label: SpinLabel, sentences: list[str], question_flags: list[bool]) -> SpinLabel:
+    """A compound turn (several question sentences) takes its most advanced part: "用的是哪家的系统？顾客抱怨过吗？" asks
+    a Problem question even though the Situation part brings more cue words. Each question is read alone; a turn read as
+    Situation moves up to Problem when a question after its first is a Problem question alone (a first question is often
+    an echo or small talk: "纸质单据？那现在一天要录多少份？", "开学季挺忙的吧？想问问…"). Only this step: an
+    Implication or Need-payoff cue read in one short question alone ("影响", "help") misleads more often than it
+    helps (round-4 and older tune halves, aggregates), and the summed reading already weighs those cues."""
+    asked = [sentence for sentence, asks in zip(sentences, question_flags) if asks]
+    if label != "S" or len(asked) < 2:
+        return label
+    return "P" if any(classify_spin(sentence).label == "P" for sentence in asked[1:]) else label
 
 
 def ngram_features(text: str) -> set[str]:
