@@ -144,6 +144,9 @@ class _Lexicon:
     conditional_positive: re.Pattern[str]
     conditional_negative: re.Pattern[str]
     conditional_negated: re.Pattern[str]
+    neutral_ask: re.Pattern[str]
+    offer: list[re.Pattern[str]]
+    offer_weight: float
     n_bonus: float
     i_bonus: float
     playbook_ids: dict[str, str | None]
@@ -186,6 +189,9 @@ def _lexicon() -> _Lexicon:
         conditional_positive=_compile(conditional["positive"]),
         conditional_negative=_compile(conditional["negative"]),
         conditional_negated=_compile(conditional["negated"]),
+        neutral_ask=_compile(conditional["neutral_ask"]),
+        offer=[_compile(pattern) for pattern in raw["offer"]],
+        offer_weight=float(raw["offer_weight"]),
         n_bonus=float(conditional["n_bonus"]),
         i_bonus=float(conditional["i_bonus"]),
         playbook_ids={label: labels[label].get("playbook_id") for label in SPIN_LABELS},
@@ -406,6 +412,7 @@ def classify_spin(text: str) -> SpinResult:
     flags = {"pitch": 0.0, "commitment": 0.0, "social": 0.0}  # unweighted, for is_pitch / asks_commitment
     side_cues = {"pitch": lexicon.pitch, "commitment": lexicon.commitment, "social": lexicon.social}
 
+    offered = 0.0  # weight of the seller's offers ("Would it help if I sent you…?"), for "other"
     for sentence, asks in zip(sentences, question_flags):
         # In a turn that asks something, the question sentences carry the SPIN type;
         # in a pure statement everything is weak evidence.
@@ -413,9 +420,15 @@ def classify_spin(text: str) -> SpinResult:
             factor = 1.0 if asks else CONTEXT_SENTENCE_FACTOR
         else:
             factor = STATEMENT_SPIN_FACTOR
-        for label in QUESTION_LABELS:
-            scores[label] += factor * _match(lexicon.label_cues[label], sentence, found[label])
+        offer = asks and any(pattern.search(sentence) for pattern in lexicon.offer)
+        if offer:  # the seller offers something: no question about the buyer
+            factor = 0.0
+            offered += lexicon.offer_weight
         bonus = _conditional_bonus(sentence, lexicon)
+        for label in QUESTION_LABELS:
+            # After a condition that gets worse, "what would that mean" asks for a consequence (Implication).
+            read = lexicon.neutral_ask.sub(" ", sentence) if label == "N" and bonus and bonus[0] == "I" else sentence
+            scores[label] += factor * _match(lexicon.label_cues[label], read, found[label])
         if bonus:
             target, marker = bonus
             scores[target] += (lexicon.n_bonus if target == "N" else lexicon.i_bonus) * factor
@@ -442,7 +455,7 @@ def classify_spin(text: str) -> SpinResult:
 
     is_pitch = flags["pitch"] >= 2.0
     asks_commitment = flags["commitment"] >= 3.0
-    scores["other"] = side["pitch"] + side["commitment"] + side["social"]
+    scores["other"] = side["pitch"] + side["commitment"] + side["social"] + offered
     # A bare "？" or "嗯？" asks nothing about the buyer's situation and gives the model nothing to read.
     has_words = len(re.findall(r"\w", normalised)) >= 2
     if is_question:
