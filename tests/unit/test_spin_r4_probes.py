@@ -30,6 +30,20 @@ BUYING_PROCESS = [
     ("Which criteria will the steering group use to pick a vendor?", "S"),
 ]
 
+# How often the difficulty itself happens, or the biggest one: Problem (what it does to something else is an
+# Implication).
+PROBLEM_SIZE = [
+    ("上个季度冷库的制冷机组报了几次故障？", "P"),
+    ("今年到现在，配送系统宕机过多少回？", "P"),
+    ("How often do the scanners drop their connection on the ward?", "P"),
+    ("What is the biggest scheduling headache your office has right now?", "P"),
+]
+
+# A requirement someone puts on the buyer: Situation, like the buying criteria.
+REQUIREMENTS = [
+    ("And the new franchise partners, what are they asking for on reporting?", "S"),
+]
+
 # A problem that persists or a requirement missed, asked for its consequence: Implication.
 IMPLICATION_CONDITIONALS = [
     ("If your team can't close the books on time again this quarter, what would that mean for the audit?", "I"),
@@ -46,6 +60,8 @@ OFFERS = [
 ]
 
 
-@pytest.mark.parametrize("line, label", COMPOUND + BUYING_PROCESS + IMPLICATION_CONDITIONALS + OFFERS)
+@pytest.mark.parametrize(
+    "line, label", COMPOUND + BUYING_PROCESS + PROBLEM_SIZE + REQUIREMENTS + IMPLICATION_CONDITIONALS + OFFERS
+)
 def test_r4_class_probe(line, label):
     assert classify_spin(line).label == label
