@@ -44,6 +44,14 @@ REQUIREMENTS = [
     ("And the new franchise partners, what are they asking for on reporting?", "S"),
 ]
 
+# A request for the buying process put as a statement after a greeting ("想了解一下…", "I'd like to understand…"):
+# it asks, so it is a Situation question, not small talk.
+INDIRECT_BUYING_PROCESS = [
+    ("周总好，我们刚接触这个项目，想了解一下这次招标的时间安排。", "S"),
+    ("Hi Mr Chen, I'd like to understand how the vendor selection will run this year.", "S"),
+    ("Morning. I was wondering who else will have a say in the final decision.", "S"),
+]
+
 # A problem that persists or a requirement missed, asked for its consequence: Implication.
 IMPLICATION_CONDITIONALS = [
     ("If your team can't close the books on time again this quarter, what would that mean for the audit?", "I"),
@@ -61,7 +69,14 @@ OFFERS = [
 
 
 @pytest.mark.parametrize(
-    "line, label", COMPOUND + BUYING_PROCESS + PROBLEM_SIZE + REQUIREMENTS + IMPLICATION_CONDITIONALS + OFFERS
+    "line, label",
+    COMPOUND
+    + BUYING_PROCESS
+    + INDIRECT_BUYING_PROCESS
+    + PROBLEM_SIZE
+    + REQUIREMENTS
+    + IMPLICATION_CONDITIONALS
+    + OFFERS,
 )
 def test_r4_class_probe(line, label):
     assert classify_spin(line).label == label
