@@ -52,6 +52,15 @@ INDIRECT_BUYING_PROCESS = [
     ("Morning. I was wondering who else will have a say in the final decision.", "S"),
 ]
 
+# A terse check whether part of the current way works ("Backups ok?"): Problem; a time proposed or "that" agreed to is
+# not one.
+TERSE_CHECKS = [
+    ("Backups ok?", "P"),
+    ("Supplier deliveries reliable these days?", "P"),
+    ("每天的备份都正常吗？", "P"),
+    ("Is that ok?", "other"),
+]
+
 # A problem that persists or a requirement missed, asked for its consequence: Implication.
 IMPLICATION_CONDITIONALS = [
     ("If your team can't close the books on time again this quarter, what would that mean for the audit?", "I"),
@@ -71,6 +80,7 @@ OFFERS = [
 @pytest.mark.parametrize(
     "line, label",
     COMPOUND
+    + TERSE_CHECKS
     + BUYING_PROCESS
     + INDIRECT_BUYING_PROCESS
     + PROBLEM_SIZE
