@@ -458,7 +458,11 @@ def classify_spin(text: str) -> SpinResult:
     scores["other"] = side["pitch"] + side["commitment"] + side["social"] + offered
     # A bare "？" or "嗯？" asks nothing about the buyer's situation and gives the model nothing to read.
     has_words = len(re.findall(r"\w", normalised)) >= 2
-    if is_question:
+    # A turn that only asks the buyer to agree ("Is that ok?", "您看行吗？") and says nothing before it asks nothing.
+    bare_confirmation = all(_is_confirmation(sentence, lexicon) for sentence in sentences)
+    if is_question and bare_confirmation:
+        scores["other"] += OTHER_PRIOR
+    elif is_question:
         scores["other"] += QUESTION_OTHER_PRIOR
         if has_words and not any(scores[name] for name in QUESTION_LABELS):
             scores["S"] += QUESTION_S_PRIOR
