@@ -39,6 +39,13 @@ PROBLEM_SIZE = [
     ("What is the biggest scheduling headache your office has right now?", "P"),
 ]
 
+# How much of something the difficulty already takes away (the size of the loss itself): Problem.
+LOSS_SIZE = [
+    ("这半年转走的存款大概有多少？", "P"),
+    ("上个月退货的订单一共有几单？", "P"),
+    ("How many members have stopped coming in over the last six months?", "P"),
+]
+
 # A requirement someone puts on the buyer: Situation, like the buying criteria.
 REQUIREMENTS = [
     ("And the new franchise partners, what are they asking for on reporting?", "S"),
@@ -84,6 +91,7 @@ OFFERS = [
     + BUYING_PROCESS
     + INDIRECT_BUYING_PROCESS
     + PROBLEM_SIZE
+    + LOSS_SIZE
     + REQUIREMENTS
     + IMPLICATION_CONDITIONALS
     + OFFERS,
