@@ -144,6 +144,9 @@ class _Lexicon:
     conditional_positive: re.Pattern[str]
     conditional_negative: re.Pattern[str]
     conditional_negated: re.Pattern[str]
+    neutral_ask: re.Pattern[str]
+    offer: list[re.Pattern[str]]
+    offer_weight: float
     n_bonus: float
     i_bonus: float
     playbook_ids: dict[str, str | None]
@@ -186,6 +189,9 @@ def _lexicon() -> _Lexicon:
         conditional_positive=_compile(conditional.positive),
         conditional_negative=_compile(conditional.negative),
         conditional_negated=_compile(conditional.negated),
+        neutral_ask=_compile(conditional.neutral_ask),
+        offer=[_compile(pattern) for pattern in data.offer],
+        offer_weight=data.offer_weight,
         n_bonus=conditional.n_bonus,
         i_bonus=conditional.i_bonus,
         playbook_ids={label: labels[label]["playbook_id"] for label in SPIN_LABELS},
@@ -406,6 +412,7 @@ def classify_spin(text: str) -> SpinResult:
     flags = {"pitch": 0.0, "commitment": 0.0, "social": 0.0}  # unweighted, for is_pitch / asks_commitment
     side_cues = {"pitch": lexicon.pitch, "commitment": lexicon.commitment, "social": lexicon.social}
 
+    offered = 0.0  # weight of the seller's offers ("Would it help if I sent you…?"), for "other"
     for sentence, asks in zip(sentences, question_flags):
         # In a turn that asks something, the question sentences carry the SPIN type;
         # in a pure statement everything is weak evidence.
@@ -413,9 +420,15 @@ def classify_spin(text: str) -> SpinResult:
             factor = 1.0 if asks else CONTEXT_SENTENCE_FACTOR
         else:
             factor = STATEMENT_SPIN_FACTOR
-        for label in QUESTION_LABELS:
-            scores[label] += factor * _match(lexicon.label_cues[label], sentence, found[label])
+        offer = asks and any(pattern.search(sentence) for pattern in lexicon.offer)
+        if offer:  # the seller offers something: no question about the buyer
+            factor = 0.0
+            offered += lexicon.offer_weight
         bonus = _conditional_bonus(sentence, lexicon)
+        for label in QUESTION_LABELS:
+            # After a condition that gets worse, "what would that mean" asks for a consequence (Implication).
+            read = lexicon.neutral_ask.sub(" ", sentence) if label == "N" and bonus and bonus[0] == "I" else sentence
+            scores[label] += factor * _match(lexicon.label_cues[label], read, found[label])
         if bonus:
             target, marker = bonus
             scores[target] += (lexicon.n_bonus if target == "N" else lexicon.i_bonus) * factor
@@ -442,10 +455,14 @@ def classify_spin(text: str) -> SpinResult:
 
     is_pitch = flags["pitch"] >= 2.0
     asks_commitment = flags["commitment"] >= 3.0
-    scores["other"] = side["pitch"] + side["commitment"] + side["social"]
+    scores["other"] = side["pitch"] + side["commitment"] + side["social"] + offered
     # A bare "？" or "嗯？" asks nothing about the buyer's situation and gives the model nothing to read.
     has_words = len(re.findall(r"\w", normalised)) >= 2
-    if is_question:
+    # A turn that only asks the buyer to agree ("Is that ok?", "您看行吗？") and says nothing before it asks nothing.
+    bare_confirmation = all(_is_confirmation(sentence, lexicon) for sentence in sentences)
+    if is_question and bare_confirmation:
+        scores["other"] += OTHER_PRIOR
+    elif is_question:
         scores["other"] += QUESTION_OTHER_PRIOR
         if has_words and not any(scores[name] for name in QUESTION_LABELS):
             scores["S"] += QUESTION_S_PRIOR
@@ -457,6 +474,7 @@ def classify_spin(text: str) -> SpinResult:
             scores[name] += NB_WEIGHT * share
 
     label = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
+    label = _most_advanced_part(label, sentences, question_flags)
     confidence = _softmax_share(scores, label)
     if label == "other":
         matched = pitch_found["commitment"] + pitch_found["pitch"] + pitch_found["social"]
@@ -471,6 +489,19 @@ def classify_spin(text: str) -> SpinResult:
         asks_commitment=asks_commitment,
         scores={name: round(value, 3) for name, value in scores.items()},
     )
+
+
+def _most_advanced_part(label: SpinLabel, sentences: list[str], question_flags: list[bool]) -> SpinLabel:
+    """A compound turn (several question sentences) takes its most advanced part: "用的是哪家的系统？顾客抱怨过吗？" asks
+    a Problem question even though the Situation part brings more cue words. Each question is read alone; a turn read as
+    Situation moves up to Problem when a question after its first is a Problem question alone (a first question is often
+    an echo or small talk: "纸质单据？那现在一天要录多少份？", "开学季挺忙的吧？想问问…"). Only this step: an
+    Implication or Need-payoff cue read in one short question alone ("影响", "help") misleads more often than it
+    helps (round-4 and older tune halves, aggregates), and the summed reading already weighs those cues."""
+    asked = [sentence for sentence, asks in zip(sentences, question_flags) if asks]
+    if label != "S" or len(asked) < 2:
+        return label
+    return "P" if any(classify_spin(sentence).label == "P" for sentence in asked[1:]) else label
 
 
 def ngram_features(text: str) -> set[str]:

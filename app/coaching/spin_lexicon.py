@@ -71,6 +71,8 @@ class Conditional(_Strict):
     positive: Pattern
     negative: Pattern
     negated: Pattern
+    # after a worsening condition, a neutral "what would that mean" asks about the cost (I), not the payoff (N)
+    neutral_ask: Pattern
     n_bonus: float = Field(ge=0)
     i_bonus: float = Field(ge=0)
 
@@ -88,6 +90,9 @@ class SpinLexiconData(_Strict):
     commitment: Cues
     social: Cues
     question: Patterns
+    # the seller offering to send or show something, put as a question ("Would it help if I sent…?"): other
+    offer: Patterns
+    offer_weight: float = Field(ge=0)
     conditional: Conditional
     # English abbreviations whose full stop does not end a sentence ("Mr. Zhao, how…").
     abbreviations: Annotated[list[Abbreviation], Field(min_length=1), AfterValidator(_unique)]
