@@ -111,7 +111,7 @@ FAR_STAGES: list[ProbeCase] = [
         {"s_scheduling", "p_timetable_clashes"},
         "买这种软件是您拍板，还是得报校长批？",
         None,
-        "far stage",
+        None,  # fixed: the role name alone (校长, president) is no longer a keyword of the evaluation-risk fact
     ),
     (
         "edu_smart_academic",
