@@ -44,3 +44,18 @@ def test_the_answer_follows_the_question_language(question):
 def test_a_chinese_question_quoting_english_is_answered_in_chinese():
     result = ask_playbook(CHINESE[0], Settings(), None)
     assert mostly_chinese(result.answer), result.answer
+
+
+# A passage in the other language whose twin in the question's language exists never leads: the twin says the same.
+TWINNED = [
+    "What's the difference between an analytical and an amiable buyer?",
+    "amiable vs analytical customers - how do I tell them apart?",
+]
+
+
+@pytest.mark.parametrize("question", TWINNED)
+def test_an_english_question_is_never_answered_from_a_chinese_passage_that_has_an_english_twin(question):
+    result = ask_playbook(question, Settings(), None)
+    assert result.covered, result.answer
+    assert not mostly_chinese(result.answer), result.answer
+    assert not any(mostly_chinese(citation.title) for citation in result.citations), [c.title for c in result.citations]
