@@ -203,10 +203,26 @@ def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: Know
 def _has_twin_in(chunk: Chunk, lang: str, index: KnowledgeIndex) -> bool:
     """A passage in the other language whose twin in `lang` (`<id>` / `<id>-en`) is in the index: that twin says
     the same in the reader's language, so the other-language passage is never added beside the answer."""
-    if chunk_language(chunk) == lang:
-        return False
-    twin = chunk.id.removesuffix("-en") if chunk.id.endswith("-en") else f"{chunk.id}-en"
-    return index.has(twin)
+    return chunk_language(chunk) != lang and index.has(_twin_id(chunk))
+
+
+def _twin_id(chunk: Chunk) -> str:
+    """The id of the passage's twin in the other language (`<id>` / `<id>-en`), whether or not it exists."""
+    return chunk.id.removesuffix("-en") if chunk.id.endswith("-en") else f"{chunk.id}-en"
+
+
+def _in_reader_language(hits: list[tuple[Chunk, float]], lang: str, index: KnowledgeIndex) -> list[tuple[Chunk, float]]:
+    """The hits with every other-language passage replaced by its twin in `lang` (it says the same in the reader's
+    words), in the same order, each passage once at its best place."""
+    seen: set[str] = set()
+    readable = []
+    for chunk, score in hits:
+        if _has_twin_in(chunk, lang, index):
+            chunk = index.chunk(_twin_id(chunk))
+        if chunk.id not in seen:
+            seen.add(chunk.id)
+            readable.append((chunk, score))
+    return readable
 
 
 def is_how_to(chunk: Chunk) -> bool:
@@ -237,8 +253,9 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
     DEFINITION_RATIO of the best; a how-to passage written in the other language gives way to its
     counterpart in the question's language when that scores SAME_LANGUAGE_RATIO of it.
     """
-    best_chunk, best_score = hits[0]
     lang = "zh" if question_is_chinese(question) else "en"
+    hits = _in_reader_language(hits, lang, index)
+    best_chunk, best_score = hits[0]
     if is_how_to(best_chunk) and asks_for_definition(question):
         for chunk, score in hits[1:4]:
             if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
