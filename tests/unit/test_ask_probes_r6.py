@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.coaching.spin import classify_spin
-from app.roleplay.scenarios import load_scenarios
-from app.roleplay.scorecard import build_scorecard
-from tests.utils.ask_probes import assert_closing_outcome, assert_reads_as, probe_cases
-from tests.utils.scripted_reps import play
-
-SCENARIOS = load_scenarios()
+from tests.utils.ask_probes import (
+    assert_closing_outcome,
+    assert_no_pitch,
+    assert_premature_opening_pitch,
+    assert_reads_as,
+    probe_cases,
+)
 
 ADVANCES = [
     (
@@ -282,14 +282,9 @@ NOT_PITCHES = [
 
 @pytest.mark.parametrize(("scenario_id", "text"), PITCHES)
 def test_an_opening_pitch_without_a_question_is_premature_live_and_in_the_score(scenario_id, text):
-    scenario = SCENARIOS[scenario_id]
-    state = play(scenario, [text])
-    record = state.history[-1]
-    assert record.is_pitch and record.premature_pitch, text
-    assert build_scorecard(scenario, state).premature_pitches == 1, text
+    assert_premature_opening_pitch(scenario_id, text)
 
 
 @pytest.mark.parametrize(("scenario_id", "text"), NOT_PITCHES)
 def test_asking_the_buyer_to_act_is_no_pitch(scenario_id, text):
-    assert not classify_spin(text).is_pitch, text
-    assert not play(SCENARIOS[scenario_id], [text]).history[-1].is_pitch, text
+    assert_no_pitch(scenario_id, text)
