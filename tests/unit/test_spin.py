@@ -329,3 +329,28 @@ def test_label_names_and_playbook_ids() -> None:
         None,
     ]
     assert classify_spin("如果能减少一半的加班，对团队有什么意义？").playbook_id == "spin.need_payoff"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("纸质单据？那现在一天要录多少份？", "S"),
+        ("Which system do you use? Have customers complained?", "P"),
+        ("现在用什么系统？一天录多少单？系统卡过吗？", "P"),
+    ],
+)
+def test_compound_turn_reads_each_part_once(text: str, label: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compound turn's parts are read once, inside the turn's own reading, and that reading is reused for the
+    most-advanced-part step: classifying the turn does not classify its parts over again."""
+    import app.coaching.spin as spin
+
+    calls: list[str] = []
+    original = spin.classify_spin
+
+    def counting(part: str) -> SpinResult:
+        calls.append(part)
+        return original(part)
+
+    monkeypatch.setattr(spin, "classify_spin", counting)
+    assert counting(text).label == label
+    assert calls == [text]
