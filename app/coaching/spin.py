@@ -163,6 +163,10 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def _compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [_compile(pattern) for pattern in patterns]
+
+
 def _cues(mapping: dict[str, float] | None) -> list[_Cue]:
     return [_Cue(_compile(str(pattern)), float(weight)) for pattern, weight in (mapping or {}).items()]
 
@@ -177,28 +181,28 @@ def _lexicon() -> _Lexicon:
         pitch=_cues(data.pitch),
         pitch_statement=_cues(data.pitch_statement),
         pitch_benefit=_cues(data.pitch_benefit),
-        pitch_exclude=[_compile(pattern) for pattern in data.pitch_exclude],
+        pitch_exclude=_compile_all(data.pitch_exclude),
         buyer_subject=_compile(data.buyer_subject),
         buyer_addressed=_compile(data.buyer_addressed),
         seller_subject=_compile(data.seller_subject),
         hypothetical=_compile(data.hypothetical),
         commitment=_cues(data.commitment),
         social=_cues(data.social),
-        question=[_compile(pattern) for pattern in data.question],
+        question=_compile_all(data.question),
         conditional_marker=_compile(conditional.marker),
         conditional_positive=_compile(conditional.positive),
         conditional_negative=_compile(conditional.negative),
         conditional_negated=_compile(conditional.negated),
         neutral_ask=_compile(conditional.neutral_ask),
-        offer=[_compile(pattern) for pattern in data.offer],
+        offer=_compile_all(data.offer),
         offer_weight=data.offer_weight,
         n_bonus=conditional.n_bonus,
         i_bonus=conditional.i_bonus,
         playbook_ids={label: labels[label]["playbook_id"] for label in SPIN_LABELS},
         full_stop=_full_stop(data.abbreviations),
         filler=re.compile(rf"^(?:(?:{'|'.join(data.filler)})[\s,，.。!！]*)+"),
-        lead_in=[_compile(pattern) for pattern in data.lead_in],
-        confirmation=[_compile(pattern) for pattern in data.confirmation],
+        lead_in=_compile_all(data.lead_in),
+        confirmation=_compile_all(data.confirmation),
     )
 
 
@@ -395,66 +399,137 @@ def _conditional_bonus(sentence: str, lexicon: _Lexicon) -> tuple[str, str] | No
     return None
 
 
+_SIDE_KINDS = ("pitch", "commitment", "social")  # the evidence for "other"
+
+
+@dataclass(frozen=True)
+class _SentenceReading:
+    """What the cues find in one sentence of a turn, before the turn weighs it: read once, and reused when the
+    sentence is later judged alone (the most-advanced-part step)."""
+
+    sentence: str
+    asks: bool
+    label_weights: dict[str, float]  # cue weight per SPIN letter
+    label_words: dict[str, list[str]]
+    bonus: tuple[str, str] | None  # a conditional's ("N"|"I", marker)
+    offer: bool  # the seller offers something ("Would it help if I sent you…?")
+    side_weights: dict[str, float]  # pitch / commitment / social cue weight
+    side_words: dict[str, list[str]]
+
+
+def _read_sentence(sentence: str, asks: bool, lexicon: _Lexicon) -> _SentenceReading:
+    bonus = _conditional_bonus(sentence, lexicon)
+    label_weights: dict[str, float] = {}
+    label_words: dict[str, list[str]] = {}
+    for label in QUESTION_LABELS:
+        # After a condition that gets worse, "what would that mean" asks for a consequence (Implication).
+        read = lexicon.neutral_ask.sub(" ", sentence) if label == "N" and bonus and bonus[0] == "I" else sentence
+        label_words[label] = []
+        label_weights[label] = _match(lexicon.label_cues[label], read, label_words[label])
+    # "如果我们能…，对您有价值吗？" pictures a solution to let the buyer value it: a need-payoff
+    # question, not a product presentation.
+    hypothetical = asks and bonus is not None and bonus[0] == "N"
+    core = strip_filler(sentence) if asks else sentence
+    side_weights: dict[str, float] = {}
+    side_words: dict[str, list[str]] = {kind: [] for kind in _SIDE_KINDS}
+    if not hypothetical:
+        pitch_text, claims, benefits = _pitch_parts(sentence, asks, lexicon)
+        weight = _match(lexicon.pitch, pitch_text, side_words["pitch"])
+        weight += _match(lexicon.pitch_statement, claims, side_words["pitch"])
+        # What only a product does ("秒级推送", "in three clicks"), said of no one on the buyer's side.
+        weight += _match(lexicon.pitch_benefit, benefits, side_words["pitch"])
+        side_weights["pitch"] = weight
+    side_weights["commitment"] = _match(lexicon.commitment, sentence, side_words["commitment"])
+    side_weights["social"] = _match(lexicon.social, core, side_words["social"])
+    return _SentenceReading(
+        sentence=sentence,
+        asks=asks,
+        label_weights=label_weights,
+        label_words=label_words,
+        bonus=bonus,
+        offer=asks and any(pattern.search(sentence) for pattern in lexicon.offer),
+        side_weights=side_weights,
+        side_words=side_words,
+    )
+
+
+def _add_words(found: list[str], words: list[str]) -> None:
+    found.extend(word for word in words if word not in found)
+
+
+@dataclass(frozen=True)
+class _Weighed:
+    """A turn's scores and cues, weighed from the readings of its sentences."""
+
+    label: SpinLabel  # before the most-advanced-part step
+    scores: dict[str, float]
+    found: dict[str, list[str]]  # per SPIN letter
+    other_found: list[str]
+    is_question: bool
+    is_pitch: bool
+    asks_commitment: bool
+
+    def result(self, label: SpinLabel) -> SpinResult:
+        return SpinResult(
+            label=label,
+            confidence=_softmax_share(self.scores, label),
+            cues=list(self.other_found if label == "other" else self.found[label]),
+            is_question=self.is_question,
+            is_pitch=self.is_pitch,
+            asks_commitment=self.asks_commitment,
+            scores={name: round(value, 3) for name, value in self.scores.items()},
+        )
+
+
 def classify_spin(text: str) -> SpinResult:
     """Classify one rep utterance (Chinese or English) into S / P / I / N / other."""
     lexicon = _lexicon()
     normalised = _normalise(text)
     if not normalised:
         return SpinResult("other", 1.0, [], False, False, False, {label: 0.0 for label in SPIN_LABELS})
-
     sentences, question_flags = _sentences(normalised, lexicon)
+    readings = [_read_sentence(sentence, asks, lexicon) for sentence, asks in zip(sentences, question_flags)]
+    weighed = _weigh(normalised, readings, lexicon)
+    return weighed.result(_most_advanced_part(weighed.label, readings, lexicon))
+
+
+def _weigh(normalised: str, readings: list[_SentenceReading], lexicon: _Lexicon) -> _Weighed:
+    """Scores, cues and label of a normalised turn from the readings of its sentences."""
+    sentences = [reading.sentence for reading in readings]
+    question_flags = [reading.asks for reading in readings]
     is_question = any(question_flags)
 
     scores: dict[str, float] = {label: 0.0 for label in SPIN_LABELS}
     found: dict[str, list[str]] = {label: [] for label in SPIN_LABELS}
-    pitch_found: dict[str, list[str]] = {"pitch": [], "commitment": [], "social": []}
-    side = {"pitch": 0.0, "commitment": 0.0, "social": 0.0}  # weighted evidence for "other"
-    flags = {"pitch": 0.0, "commitment": 0.0, "social": 0.0}  # unweighted, for is_pitch / asks_commitment
-    side_cues = {"pitch": lexicon.pitch, "commitment": lexicon.commitment, "social": lexicon.social}
+    side_found: dict[str, list[str]] = {kind: [] for kind in _SIDE_KINDS}
+    side = dict.fromkeys(_SIDE_KINDS, 0.0)  # weighted evidence for "other"
+    flags = dict.fromkeys(_SIDE_KINDS, 0.0)  # unweighted, for is_pitch / asks_commitment
 
     offered = 0.0  # weight of the seller's offers ("Would it help if I sent you…?"), for "other"
-    for sentence, asks in zip(sentences, question_flags):
+    for reading in readings:
+        asks = reading.asks
         # In a turn that asks something, the question sentences carry the SPIN type;
         # in a pure statement everything is weak evidence.
         if is_question:
             factor = 1.0 if asks else CONTEXT_SENTENCE_FACTOR
         else:
             factor = STATEMENT_SPIN_FACTOR
-        offer = asks and any(pattern.search(sentence) for pattern in lexicon.offer)
-        if offer:  # the seller offers something: no question about the buyer
+        if reading.offer:  # the seller offers something: no question about the buyer
             factor = 0.0
             offered += lexicon.offer_weight
-        bonus = _conditional_bonus(sentence, lexicon)
         for label in QUESTION_LABELS:
-            # After a condition that gets worse, "what would that mean" asks for a consequence (Implication).
-            read = lexicon.neutral_ask.sub(" ", sentence) if label == "N" and bonus and bonus[0] == "I" else sentence
-            scores[label] += factor * _match(lexicon.label_cues[label], read, found[label])
-        if bonus:
-            target, marker = bonus
+            scores[label] += factor * reading.label_weights[label]
+            _add_words(found[label], reading.label_words[label])
+        if reading.bonus:
+            target, marker = reading.bonus
             scores[target] += (lexicon.n_bonus if target == "N" else lexicon.i_bonus) * factor
-            if marker not in found[target]:
-                found[target].append(marker)
+            _add_words(found[target], [marker])
         other_factor = 1.0 if (asks or not is_question) else CONTEXT_OTHER_FACTOR
-        # "如果我们能…，对您有价值吗？" pictures a solution to let the buyer value it: a need-payoff
-        # question, not a product presentation.
-        hypothetical = asks and bonus is not None and bonus[0] == "N"
-        core = strip_filler(sentence) if asks else sentence
-        pitch_text, claims, benefits = _pitch_parts(sentence, asks, lexicon)
-        for kind, cues in side_cues.items():
-            if kind == "pitch" and hypothetical:
-                continue
-            if kind == "pitch":
-                weight = _match(cues, pitch_text, pitch_found[kind])
-                weight += _match(lexicon.pitch_statement, claims, pitch_found[kind])
-                # What only a product does ("秒级推送", "in three clicks"), said of no one on the buyer's side.
-                weight += _match(lexicon.pitch_benefit, benefits, pitch_found[kind])
-            else:
-                weight = _match(cues, core if kind == "social" else sentence, pitch_found[kind])
+        for kind, weight in reading.side_weights.items():
+            _add_words(side_found[kind], reading.side_words[kind])
             flags[kind] += weight
             side[kind] += other_factor * weight
 
-    is_pitch = flags["pitch"] >= 2.0
-    asks_commitment = flags["commitment"] >= 3.0
     scores["other"] = side["pitch"] + side["commitment"] + side["social"] + offered
     # A bare "？" or "嗯？" asks nothing about the buyer's situation and gives the model nothing to read.
     has_words = len(re.findall(r"\w", normalised)) >= 2
@@ -473,35 +548,37 @@ def classify_spin(text: str) -> SpinResult:
         for name, share in _naive_bayes(_is_chinese(read)).posterior(read).items():
             scores[name] += NB_WEIGHT * share
 
-    label = max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name)))
-    label = _most_advanced_part(label, sentences, question_flags)
-    confidence = _softmax_share(scores, label)
-    if label == "other":
-        matched = pitch_found["commitment"] + pitch_found["pitch"] + pitch_found["social"]
-    else:
-        matched = found[label]
-    return SpinResult(
-        label=label,
-        confidence=confidence,
-        cues=list(matched),
+    return _Weighed(
+        label=max(SPIN_LABELS, key=lambda name: (scores[name], -TIE_BREAK_ORDER.index(name))),
+        scores=scores,
+        found=found,
+        other_found=side_found["commitment"] + side_found["pitch"] + side_found["social"],
         is_question=is_question,
-        is_pitch=is_pitch,
-        asks_commitment=asks_commitment,
-        scores={name: round(value, 3) for name, value in scores.items()},
+        is_pitch=flags["pitch"] >= 2.0,
+        asks_commitment=flags["commitment"] >= 3.0,
     )
 
 
-def _most_advanced_part(label: SpinLabel, sentences: list[str], question_flags: list[bool]) -> SpinLabel:
+def _most_advanced_part(label: SpinLabel, readings: list[_SentenceReading], lexicon: _Lexicon) -> SpinLabel:
     """A compound turn (several question sentences) takes its most advanced part: "用的是哪家的系统？顾客抱怨过吗？" asks
     a Problem question even though the Situation part brings more cue words. Each question is read alone; a turn read as
     Situation moves up to Problem when a question after its first is a Problem question alone (a first question is often
     an echo or small talk: "纸质单据？那现在一天要录多少份？", "开学季挺忙的吧？想问问…"). Only this step: an
     Implication or Need-payoff cue read in one short question alone ("影响", "help") misleads more often than it
     helps (round-4 and older tune halves, aggregates), and the summed reading already weighs those cues."""
-    asked = [sentence for sentence, asks in zip(sentences, question_flags) if asks]
+    asked = [reading for reading in readings if reading.asks]
     if label != "S" or len(asked) < 2:
         return label
-    return "P" if any(classify_spin(sentence).label == "P" for sentence in asked[1:]) else label
+    return "P" if any(_label_alone(reading, lexicon) == "P" for reading in asked[1:]) else label
+
+
+def _label_alone(reading: _SentenceReading, lexicon: _Lexicon) -> SpinLabel:
+    """The label of one sentence of a turn judged as a turn of its own (what classify_spin gives it), from the reading
+    the turn already made; alone, a sentence asks only in question form (a turn of agreement asks marks all of its
+    sentences as asking), and then it is read again as a statement."""
+    if _is_question(reading.sentence, lexicon) != reading.asks:
+        reading = _read_sentence(reading.sentence, not reading.asks, lexicon)
+    return _weigh(reading.sentence, [reading], lexicon).label
 
 
 def ngram_features(text: str) -> set[str]:

@@ -130,8 +130,9 @@ def _is_tag(question: str, tag: re.Pattern[str]) -> bool:
     return bool(tag.search(question.strip()))
 
 
-def read_long_turn(text: str) -> LongTurn | None:
-    """The reading of a long question-led turn, or None when the turn is short, asks nothing real, or pitches."""
+def read_long_turn(text: str, whole: SpinResult | None = None) -> LongTurn | None:
+    """The reading of a long question-led turn, or None when the turn is short, asks nothing real, or pitches. whole:
+    classify_spin(text) when the caller has it already (it is not classified again)."""
     patterns = _patterns()
     limits = patterns.rules.min_chars
     if not over_length(text, limits.zh, limits.en):
@@ -153,7 +154,7 @@ def read_long_turn(text: str) -> LongTurn | None:
     if not questions:
         return None
     unframed = " ".join([*rest, *questions])
-    if states_claim(unframed) or classify_spin(unframed).is_pitch or classify_spin(text).asks_commitment:
+    if states_claim(unframed) or classify_spin(unframed).is_pitch or (whole or classify_spin(text)).asks_commitment:
         return (
             None  # a pitch with a question, or a proposal of a next step ("Here is my proposal: ... Would that work?")
         )

@@ -15,20 +15,12 @@ from app.i18n import Lang, translate
 from app.models import CoachingNote
 from app.models.common import team_time
 from app.playbook import get_playbook
+from app.roleplay.rubric import COMPONENT_IDS
 from app.roleplay.scenarios import CATEGORIES, Scenario
 from app.roleplay.scorecard import Scorecard
 from app.scenarios import repository
 
 ExportFormat = Literal["md", "csv"]
-COMPONENTS = (
-    "discovery",
-    "spin_progression",
-    "implication_depth",
-    "pitch_discipline",
-    "listening",
-    "objections",
-    "commitment",
-)
 
 
 def note_title(scenario: Scenario) -> str:
@@ -154,7 +146,7 @@ def roleplay_note_markdown(note: CoachingNote, lang: Lang = "zh", reader: str | 
         f"| {_t('notes.export.item', lang)} | {_t('notes.export.points', lang)} |",
         "| --- | --- |",
     ]
-    for name in COMPONENTS:
+    for name in COMPONENT_IDS:
         component = card["components"][name]
         lines.append(f"| {_t('roleplay.component.' + name, lang)} | {_points(component, lang)} |")
     lines += [
@@ -213,7 +205,7 @@ def roleplay_note_csv(note: CoachingNote, lang: Lang = "zh", reader: str | None 
             "",
         ]
     )
-    for name in COMPONENTS:
+    for name in COMPONENT_IDS:
         component = card["components"][name]
         rows.append(
             [

@@ -30,8 +30,9 @@ def is_rude_remark(scenario: Scenario, rep_text: str) -> bool:
 def read_spin(scenario: Scenario, rep_text: str) -> SpinResult:
     """The classifier's result for a rep's turn, a rude remark read as "other", a long question-led turn read from its
     questions (see the module doc)."""
-    long_turn = read_long_turn(rep_text)
-    spin = long_turn.spin if long_turn is not None else classify_spin(rep_text)
+    whole = classify_spin(rep_text)
+    long_turn = read_long_turn(rep_text, whole)
+    spin = long_turn.spin if long_turn is not None else whole
     if spin.label == "other" or _QUESTION_WORD.search(rep_text.lower()) or not is_rude_remark(scenario, rep_text):
         return spin
     return replace(spin, label="other", cues=[])
