@@ -124,3 +124,13 @@ def test_declined_question_is_one_line_without_sources(client, page):
 
 def test_examples_carry_their_question_for_the_script(client, page):
     assert 'class="ask-example" data-question="客户说再考虑考虑，怎么办？"' in page
+
+
+def test_no_script_answer_shows_the_playbooks_bold_as_bold(client, page):
+    """The playbook's passages mark key phrases **like this**: the answer shows them bold, not as raw asterisks."""
+    response = client.post(
+        "/ask", data={"question": "How do I ask an implication question?", "csrf_token": csrf_from(page)}
+    )
+    answer = response.text.split('id="ask-answer">', 1)[1].split("</div>", 1)[0]
+    assert "<strong>Problem first, then consequences</strong>" in answer
+    assert "**" not in answer
