@@ -9,6 +9,7 @@ from app.coaching.reader import for_reader
 from app.config import REPO_ROOT
 from app.i18n import get_lang, translate
 from app.models.common import team_time
+from app.web.markdown import render_emphasis
 from app.web.security import csrf_token
 
 templates = Jinja2Templates(directory=REPO_ROOT / "app" / "web" / "templates")
@@ -37,6 +38,7 @@ templates.env.filters["money_short"] = money_short
 # the coach's lines for their reader: `{{ item.text_en | for_reader(lang, reader_rep) }}`, where `reader_rep`
 # is the rep's name when someone else reads the rep's coaching (unset or empty: the rep reads it)
 templates.env.filters["for_reader"] = for_reader
+templates.env.filters["emphasis"] = render_emphasis  # an Ask answer's **bold** as <strong>
 
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):

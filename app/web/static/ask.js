@@ -80,6 +80,23 @@
     setBusy(false);
   }
 
+  // The playbook's **bold** phrases, shown bold once the whole answer is in (a piece may end inside a marker);
+  // the same pattern as render_emphasis in app/web/markdown.py, built from text nodes only.
+  function emphasise(element) {
+    const parts = element.textContent.split(/\*\*([^*\n]+?)\*\*/);
+    if (parts.length === 1) return;
+    element.textContent = "";
+    parts.forEach((part, index) => {
+      if (index % 2 === 0) {
+        element.append(part);
+        return;
+      }
+      const strong = document.createElement("strong");
+      strong.textContent = part;
+      element.append(strong);
+    });
+  }
+
   function stream(url) {
     source = new EventSource(url);
     source.addEventListener("token", (event) => {
@@ -100,6 +117,7 @@
       mode.dataset.mode = done.mode;
       show(mode, done.mode === "llm" ? result.dataset.modeLlm : result.dataset.modeOffline);
       if (done.notice) show(notice, done.notice);
+      emphasise(answer);
       source.close();
       source = null;
       setBusy(false);
