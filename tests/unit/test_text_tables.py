@@ -97,3 +97,29 @@ def test_the_engine_reads_only_well_formed_answer_words(tmp_path):
     with pytest.raises(TextError) as raised:
         load_texts(broken, EngineTexts)
     assert "more_aliases.好" in str(raised.value) and "number_units" in str(raised.value)
+
+
+def test_an_english_text_that_counts_reads_right_for_one():
+    """A text that counts (`count`) may give `en_one`, as the UI strings do, so one thing is not "1 objection(s)"."""
+    part = Texts.model_validate(
+        {
+            "parts": {
+                "open": {
+                    "zh": "还有 {count} 个顾虑",
+                    "en": "{count} objections left open",
+                    "en_one": "One objection left open",
+                }
+            }
+        }
+    )
+    assert part.part("open", count=1) == ("还有 1 个顾虑", "One objection left open")
+    assert part.part("open", count=2) == ("还有 2 个顾虑", "2 objections left open")
+    assert part.label("open", "en", count=1) == "One objection left open"
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_no_english_text_hedges_its_plural(module_name):
+    """The coach's English says "1 objection" / "2 objections", not "objection(s)"."""
+    _, table = _source_and_table(module_name)
+    hedged = {key: part.en for key, part in table.parts.items() if "(s)" in part.en}
+    assert not hedged
