@@ -45,21 +45,27 @@ class Part(BaseModel):
 
     zh: str
     en: str
+    # English when the text counts exactly one (`count` == 1), as the UI strings do: "1 objection left open".
+    en_one: str | None = None
 
-    @field_validator("zh", "en")
+    @field_validator("zh", "en", "en_one")
     @classmethod
-    def _template(cls, value: str) -> str:
-        placeholders(value)
+    def _template(cls, value: str | None) -> str | None:
+        if value is not None:
+            placeholders(value)
         return value
 
     def placeholders(self) -> set[str]:
-        return placeholders(self.zh) | placeholders(self.en)
+        return placeholders(self.zh) | placeholders(self.en) | placeholders(self.en_one or "")
+
+    def _en(self, values: dict[str, object]) -> str:
+        return self.en_one if self.en_one is not None and values.get("count") == 1 else self.en
 
     def format(self, **values: object) -> tuple[str, str]:
-        return self.zh.format(**values), self.en.format(**values)
+        return self.zh.format(**values), self._en(values).format(**values)
 
     def in_lang(self, lang: Lang, **values: object) -> str:
-        return (self.en if lang == "en" else self.zh).format(**values)
+        return (self._en(values) if lang == "en" else self.zh).format(**values)
 
 
 class Sentence(Part):
