@@ -149,3 +149,13 @@ def test_manager_uploads_a_team_document_and_ask_cites_it(page, tmp_path):
     page.screenshot(path=str(SHOTS / "knowledge_docs_en_1440.png"), full_page=True)
     page.click(".knowledge-delete")
     page.wait_for_selector("#knowledge-empty")
+
+
+def test_the_streamed_answer_shows_the_playbooks_bold_as_bold(page):
+    """The playbook marks key phrases **like this**: once streamed, the answer shows them bold, no raw asterisks."""
+    login(page, REP.username, REP.password)
+    page.goto("/ask")
+    ask(page, "How do I ask an implication question?")
+    answer = page.locator("#ask-answer")
+    assert "**" not in answer.inner_text()
+    assert "Problem first, then consequences" in answer.locator("strong").all_inner_texts()
