@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.playbook.data import load_yaml_model
-from app.roleplay.phrases import BUYER_DIR, PhraseDataError
+from app.roleplay.phrases import BUYER_DIR, PhraseDataError, distinct_entries
 from app.roleplay.phrases import Words as PlainWords
 
 RUDENESS_PATH: Path = BUYER_DIR / "rudeness.yaml"
@@ -76,12 +76,7 @@ class Words(PlainWords):
     @field_validator("zh", "en")
     @classmethod
     def _no_blank_or_twice(cls, words: list[str]) -> list[str]:
-        if any(not word.strip() for word in words):
-            raise ValueError("empty entry")
-        twice = sorted({word for word in words if words.count(word) > 1})
-        if twice:
-            raise ValueError(f"entries listed twice: {twice}")
-        return words
+        return distinct_entries(words)
 
 
 class Evaluation(_Strict):
