@@ -5,6 +5,7 @@ tests/eval/tone_check_toneclf.jsonl): rude in wording the rules' lists do not re
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -138,3 +139,13 @@ def test_the_n_grams_are_scikit_learns(retrained):
     analyzer = trained.model[0].build_analyzer()
     for line in ["Hello  World\n\nagain", "你们这 数据", "x", ""]:
         assert char_ngrams(line, *trained.model[0].ngram_range) == analyzer(line)
+
+
+def test_the_check_set_is_frozen():
+    """tests/eval/tone_check_toneclf.jsonl is measured on, never trained or tuned on; its hash is in the README."""
+    eval_dir = Path(__file__).resolve().parents[1] / "eval"
+    digest = hashlib.sha256((eval_dir / "tone_check_toneclf.jsonl").read_bytes()).hexdigest()
+    assert digest in (eval_dir / "TONE_CHECK_README.md").read_text(encoding="utf-8")
+    examples = load_tone_examples()
+    lines = {json.loads(row)["text"] for row in (eval_dir / "tone_check_toneclf.jsonl").read_text("utf-8").splitlines()}
+    assert not lines & set(examples.rude.all() + examples.polite.all())
