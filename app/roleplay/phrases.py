@@ -78,6 +78,16 @@ class Words(_Strict):
         return [*self.zh, *self.en]
 
 
+def distinct_entries(words: list[str]) -> list[str]:
+    """A validator's check of a word or line list: no blank entry, none listed twice."""
+    if any(not word.strip() for word in words):
+        raise ValueError("empty entry")
+    twice = sorted({word for word in words if words.count(word) > 1})
+    if twice:
+        raise ValueError(f"entries listed twice: {twice}")
+    return words
+
+
 class ToneLexicon(_Strict):
     """Attempts to step outside the role-play (rudeness has its own lexicon: app/roleplay/tone.py)."""
 

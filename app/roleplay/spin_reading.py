@@ -23,7 +23,10 @@ _QUESTION_WORD = any_pattern(buyer_cues().question_words)
 
 def is_rude_remark(scenario: Scenario, rep_text: str) -> bool:
     """Whether a turn insults the buyer, his people, his current way or company, or runs down a rival."""
-    kind = tone_reader().read(rep_text, own_names=own_names(scenario), rivals=scenario.competitors, presented="")
+    # the rules alone: a remark they name; the classifier's verdict changes the buyer's reaction, not the SPIN label
+    kind = tone_reader().read(
+        rep_text, own_names=own_names(scenario), rivals=scenario.competitors, presented="", use_model=False
+    )
     return kind in REMARK_KINDS
 
 

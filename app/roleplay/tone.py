@@ -24,8 +24,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.playbook.data import load_yaml_model
-from app.roleplay.phrases import BUYER_DIR, PhraseDataError
+from app.roleplay.phrases import BUYER_DIR, PhraseDataError, distinct_entries
 from app.roleplay.phrases import Words as PlainWords
+from app.roleplay.tone_model import ToneScorer, tone_scorer
 
 RUDENESS_PATH: Path = BUYER_DIR / "rudeness.yaml"
 
@@ -76,12 +77,7 @@ class Words(PlainWords):
     @field_validator("zh", "en")
     @classmethod
     def _no_blank_or_twice(cls, words: list[str]) -> list[str]:
-        if any(not word.strip() for word in words):
-            raise ValueError("empty entry")
-        twice = sorted({word for word in words if words.count(word) > 1})
-        if twice:
-            raise ValueError(f"entries listed twice: {twice}")
-        return words
+        return distinct_entries(words)
 
 
 class Evaluation(_Strict):
@@ -265,9 +261,10 @@ class ToneReader:
     insistence: Matcher
     acknowledgement: Matcher
     reask_softener: Matcher
+    model: ToneScorer | None = None  # the n-gram classifier (tone_model.py): rude in wording the lists miss
 
     @classmethod
-    def build(cls, lexicon: RudenessLexicon) -> ToneReader:
+    def build(cls, lexicon: RudenessLexicon, model: ToneScorer | None = None) -> ToneReader:
         return cls(
             lexicon=lexicon,
             disclaimer=Matcher.of(lexicon.disclaimer),
@@ -300,6 +297,7 @@ class ToneReader:
             insistence=Matcher.of(lexicon.insistence),
             acknowledgement=Matcher.of(lexicon.acknowledgement),
             reask_softener=Matcher.of(lexicon.reask_softener),
+            model=model,
         )
 
     # --- one turn ----------------------------------------------------------------------------------
@@ -314,11 +312,28 @@ class ToneReader:
         asks_commitment: bool = False,
         refusals_in_a_row: int = 0,
         held_before: bool = False,
+        use_model: bool = True,
     ) -> RudeKind | None:
         """The kind of rudeness of a rep's turn, or None. `own_names`: the buyer's company names; `rivals`: the
         scenario's competitors; `presented`: the part of the turn that presents rather than asks (all of it when it
         asks nothing). A monologue is a turn whose presenting part alone runs several hundred characters, however
-        it ends ("…，您看怎么样？"); a long compound question is not one."""
+        it ends ("…，您看怎么样？"); a long compound question is not one. The rules decide and name the kind; a turn
+        they pass that the classifier flags (`use_model`) is an "insult", the buyer's generic reaction to rudeness."""
+        kind = self._rules(text, own_names, rivals, presented, asks_commitment, refusals_in_a_row, held_before)
+        if kind is None and use_model and self.model is not None and self.model.flags(text):
+            return "insult"
+        return kind
+
+    def _rules(
+        self,
+        text: str,
+        own_names: Iterable[str],
+        rivals: Iterable[str],
+        presented: str,
+        asks_commitment: bool,
+        refusals_in_a_row: int,
+        held_before: bool,
+    ) -> RudeKind | None:
         lowered = text.lower()
         rival_names = _names(tuple(short_forms(rivals)))
         company = _names(tuple(own_names))
@@ -480,7 +495,7 @@ def load_rudeness_lexicon(path: Path = RUDENESS_PATH) -> RudenessLexicon:
 
 @lru_cache(maxsize=1)
 def tone_reader() -> ToneReader:
-    return ToneReader.build(load_rudeness_lexicon())
+    return ToneReader.build(load_rudeness_lexicon(), tone_scorer())
 
 
 __all__ = [
