@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import Lang
 from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, lead_and_steps, strip_key_terms
+from app.knowledge.compare import comparison_sides
 from app.knowledge.retriever import KnowledgeIndex
-from app.knowledge.sources import load_answer_thresholds, load_sources
+from app.knowledge.sources import load_answer_thresholds, load_comparisons, load_sources
 from app.knowledge.tokenize import in_sales_context, mostly_chinese, query_term_groups, question_is_chinese, tokenize
 from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 
@@ -349,8 +350,8 @@ def _reference_on_topic(question: str, chunk: Chunk, index: KnowledgeIndex) -> b
 
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
-    english = not question_is_chinese(question)
-    lang: Lang = "en" if english else "zh"
+    if compared := _comparison_answer(question, index):
+        return compared
     # A definition question asks about a method, not a situation: the situation bonus would favour advice.
     hits = index.search(question, k=5, situations=not asks_for_definition(question))
     if not hits:
@@ -372,7 +373,14 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
             return not_covered_answer(question, nearest_passages(question, hits, index))
     if not is_relevant(question, best_chunk, index) or not _reference_fits(question, best_chunk, index):
         return not_covered_answer(question, nearest_passages(question, hits, index))
+    return _answer_from(question, best_chunk, best_score, hits, index)
 
+
+def _answer_from(
+    question: str, best_chunk: Chunk, best_score: float, hits: list[tuple[Chunk, float]], index: KnowledgeIndex
+) -> Answer:
+    """The answer composed from the chosen passage, with the other hits' supporting step or lines."""
+    lang: Lang = "zh" if question_is_chinese(question) else "en"
     query_tokens = set(tokenize(question))
     lead, steps = lead_and_steps(best_chunk.text)
     specific_tokens = {token for token in query_tokens if index.idf(token) >= LIMITS.line_term_min_idf}
@@ -419,3 +427,72 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
                 used.append(chunk)
 
     return Answer(answer="\n".join(parts), citations=[citation_for(chunk, lang) for chunk in used])
+
+
+def _heading(chunk: Chunk) -> str:
+    return chunk.title.split(TITLE_SEPARATOR)[-1]
+
+
+def _side_passages(side: str, index: KnowledgeIndex, lang: str) -> list[Chunk]:
+    """The passages about one side of a comparison, among the side's top hits in the reader's language whose heading
+    names most of the side's specific words: one headed by the side's own words alone ("决策者", not "50% 合格决策者")
+    or else the best ranked; then the best ranked when that is advice on the side ("应对分析型客户"), to say what to
+    do as well as what it is. Empty when no heading names the side."""
+    groups = [group for group in index.query_groups(side) if max(map(index.idf, group)) >= LIMITS.line_term_min_idf]
+    if not groups:
+        return []
+    side_tokens = {token for group in index.query_groups(side) for token in group}
+    hits = _in_reader_language(index.search(side, k=LIMITS.aspect_depth, situations=False), lang, index)
+    named: list[tuple[int, bool, Chunk]] = []
+    for chunk, _ in hits:
+        heading = set(tokenize(_heading(chunk)))
+        count = sum(1 for group in groups if heading & set(group))
+        if count and chunk_language(chunk) == lang:
+            named.append((count, heading <= side_tokens, chunk))
+    if not named:
+        return []
+    most = max(count for count, _, _ in named)
+    best = [(exact, chunk) for count, exact, chunk in named if count == most]
+    chosen = next((chunk for exact, chunk in best if exact), best[0][1])
+    advice = best[0][1]
+    return [chosen, advice] if advice is not chosen and is_how_to(advice) else [chosen]
+
+
+def _summary(chunk: Chunk) -> str:
+    """What a passage says in a line or two: a how-to passage's lead sentence; a reference passage's first point
+    (the next one too when it is short), leaving out lines that only name it (comparisons.yaml's summary_skip)."""
+    lead = lead_and_steps(chunk.text)[0]
+    if lead:
+        return lead
+    skip = tuple(load_comparisons().summary_skip)
+    lines = [line for line in strip_key_terms(chunk.text).splitlines() if line.strip()]
+    # the top-level points; their sub-points when every top-level one only names the passage or heads a list
+    for level in ([line for line in lines if not line[:1].isspace()], lines):
+        points = [line.strip().removeprefix("- ").strip() for line in level]
+        points = [point for point in points if not point.startswith(skip) and not point.endswith((":", "："))]
+        if points:
+            break
+    if not points:
+        return _excerpt(chunk)
+    taken = points[:2] if len(points) > 1 and len(points[0]) < LIMITS.short_summary_chars else points[:1]
+    return BOLD_RE.sub(r"\1", " ".join(taken))
+
+
+def _comparison_answer(question: str, index: KnowledgeIndex) -> Answer | None:
+    """A comparison ("A 和 B 有什么区别") answered side by side: what each side's passage says, citing both; from the
+    one passage when both sides name the same one ("推进和拖延"). None when it is no comparison or a side names no
+    passage's heading (the question is then answered as any other)."""
+    sides = comparison_sides(question)
+    if sides is None:
+        return None
+    lang: Lang = "zh" if question_is_chinese(question) else "en"
+    first, second = (_side_passages(side, index, lang) for side in sides)
+    if not first or not second:
+        return None
+    if first[0].id == second[0].id:
+        return _answer_from(question, first[0], 0.0, [(first[0], 0.0)], index)
+    # what each side is, then what to do with each where the playbook has advice on it
+    chunks = [first[0], second[0], *first[1:], *second[1:]]
+    steps = [TEXTS.label("compare_side", lang, heading=_heading(chunk), summary=_summary(chunk)) for chunk in chunks]
+    text = composed_answer(TEXTS.label("compare_lead", lang), steps)
+    return Answer(answer=text, citations=[citation_for(chunk, lang) for chunk in chunks])

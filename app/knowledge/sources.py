@@ -320,8 +320,28 @@ class AnswerThresholds(_Strict):
     reference_ratio: float = Field(gt=0, le=1)
     reference_topic_coverage: float = Field(gt=0, le=1)
     might_help: int = Field(ge=0)
+    short_summary_chars: int = Field(gt=0)
 
 
 @lru_cache(maxsize=4)
 def load_answer_thresholds(directory: Path = ASK_DATA_DIR) -> AnswerThresholds:
     return load_yaml_model(directory / "thresholds.yaml", AnswerThresholds, AskDataError, "answer thresholds")
+
+
+class ComparisonsFile(_Strict):
+    """How a comparison question is recognised and split into its two sides (comparisons.yaml)."""
+
+    markers: list[str] = Field(min_length=1)
+    joiners: list[str] = Field(min_length=1)
+    summary_skip: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def load_comparisons(directory: Path = ASK_DATA_DIR) -> ComparisonsFile:
+    data = load_yaml_model(directory / "comparisons.yaml", ComparisonsFile, AskDataError, "comparisons")
+    for position, marker in enumerate(data.markers):
+        try:
+            re.compile(marker)
+        except re.error as problem:
+            raise AskDataError(f"comparisons.yaml: markers.{position}: {problem}") from problem
+    return data
