@@ -78,15 +78,16 @@ COMPARISONS = [
     ),
 ]
 
-# (question, the passages one of which leads the answer)
+# (question, the passages one of which leads the answer; objections-budget-pending was written after these labels,
+# for exactly the budget-in-approval situation)
 DEAL_STAGES = [
     (
         "客户说预算得等到下个季度才能批，这中间我该做什么？",
-        {"objections-boss-approval", "objections-no-budget", "objections-call-back-later"},
+        {"objections-budget-pending", "objections-boss-approval", "objections-no-budget", "objections-call-back-later"},
     ),
     (
         "预算要等财务月底才批下来，现在能做点啥推进？",
-        {"objections-boss-approval", "objections-no-budget", "objections-call-back-later"},
+        {"objections-budget-pending", "objections-boss-approval", "objections-no-budget", "objections-call-back-later"},
     ),
     (
         "客户说方案不错，但要等下个月董事会开完再定，我现在能做点什么？",
@@ -106,11 +107,21 @@ DEAL_STAGES = [
     ),
     (
         "They said the budget gets approved next month. What should I be doing until then?",
-        {"objections-boss-approval-en", "objections-no-budget-en", "objections-call-back-later-en"},
+        {
+            "objections-budget-pending-en",
+            "objections-boss-approval-en",
+            "objections-no-budget-en",
+            "objections-call-back-later-en",
+        },
     ),
     (
         "Procurement says the PO is waiting on budget approval until Q3. How do I keep this alive?",
-        {"objections-boss-approval-en", "objections-no-budget-en", "objections-call-back-later-en"},
+        {
+            "objections-budget-pending-en",
+            "objections-boss-approval-en",
+            "objections-no-budget-en",
+            "objections-call-back-later-en",
+        },
     ),
     (
         'Every meeting ends with "let\'s revisit next quarter". Four meetings in, what do I do?',
