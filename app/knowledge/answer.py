@@ -444,12 +444,16 @@ def _side_passages(side: str, index: KnowledgeIndex, lang: str) -> list[Chunk]:
     side_tokens = {token for group in index.query_groups(side) for token in group}
     hits = _in_reader_language(index.search(side, k=LIMITS.aspect_depth, situations=False), lang, index)
     named: list[tuple[int, bool, Chunk]] = []
-    for chunk, _ in hits:
-        heading = set(tokenize(_heading(chunk)))
-        count = sum(1 for group in groups if heading & set(group))
-        if count and chunk_language(chunk) == lang:
-            named.append((count, heading <= side_tokens, chunk))
-    if not named:
+    # the passage's own heading; failing that its whole title ("摧龙六式 › 六个步骤总览": a method named by its chapter)
+    for title in (_heading, lambda chunk: chunk.title):
+        for chunk, _ in hits:
+            heading = set(tokenize(title(chunk)))
+            count = sum(1 for group in groups if heading & set(group))
+            if count and chunk_language(chunk) == lang:
+                named.append((count, heading <= side_tokens, chunk))
+        if named:
+            break
+    else:
         return []
     most = max(count for count, _, _ in named)
     best = [(exact, chunk) for count, exact, chunk in named if count == most]

@@ -17,10 +17,15 @@ def _marker_re() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{marker})" for marker in load_comparisons().markers), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _what_to_do_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{ask})" for ask in load_comparisons().what_to_do), re.IGNORECASE)
+
+
 def comparison_sides(question: str) -> tuple[str, str] | None:
     """The two things a comparison question sets side by side, as written (each side's text around the first joiner
     of the first clause that has one, by joiners' order), or None when the question is no comparison."""
-    if not _marker_re().search(question):
+    if not _marker_re().search(question) or _what_to_do_re().search(question):
         return None
     joiners = load_comparisons().joiners
     for clause in CLAUSE_RE.split(question):

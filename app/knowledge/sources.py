@@ -333,15 +333,17 @@ class ComparisonsFile(_Strict):
 
     markers: list[str] = Field(min_length=1)
     joiners: list[str] = Field(min_length=1)
+    what_to_do: list[str] = Field(default_factory=list)
     summary_skip: list[str] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
 def load_comparisons(directory: Path = ASK_DATA_DIR) -> ComparisonsFile:
     data = load_yaml_model(directory / "comparisons.yaml", ComparisonsFile, AskDataError, "comparisons")
-    for position, marker in enumerate(data.markers):
-        try:
-            re.compile(marker)
-        except re.error as problem:
-            raise AskDataError(f"comparisons.yaml: markers.{position}: {problem}") from problem
+    for field in ("markers", "what_to_do"):
+        for position, pattern in enumerate(getattr(data, field)):
+            try:
+                re.compile(pattern)
+            except re.error as problem:
+                raise AskDataError(f"comparisons.yaml: {field}.{position}: {problem}") from problem
     return data

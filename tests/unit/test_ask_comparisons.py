@@ -38,6 +38,12 @@ def test_a_situation_with_two_people_is_no_comparison(question: str) -> None:
     assert comparison_sides(question) is None
 
 
+def test_a_method_named_by_its_chapter_is_a_side() -> None:
+    """摧龙六式 heads a chapter, not a passage: the chapter's overview answers for it."""
+    answer = answer_offline("SPIN和摧龙六式有什么区别", get_index())
+    assert [citation.id for citation in answer.citations] == ["spin-overview", "dragon-steps-overview"]
+
+
 def test_sides_no_heading_names_are_answered_as_any_question() -> None:
     """我们 names no passage: the question goes the usual way, not side by side."""
     answer = answer_offline("我们和竞争对手有什么区别，客户问起来怎么说？", get_index())
