@@ -9,66 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import Lang
 from app.knowledge.chunks import TITLE_SEPARATOR, Chunk, lead_and_steps, strip_key_terms
+from app.knowledge.compare import comparison_sides
 from app.knowledge.retriever import KnowledgeIndex
-from app.knowledge.sources import load_sources
+from app.knowledge.sources import load_answer_thresholds, load_comparisons, load_sources
 from app.knowledge.tokenize import in_sales_context, mostly_chinese, query_term_groups, question_is_chinese, tokenize
 from app.playbook.texts import PLAYBOOKS_DIR, Texts, load_texts
 
-# When is a passage relevant enough to answer from? Measured on the golden set plus ~25
-# off-topic questions (年会, 报销, weather, laptop passwords): off-topic questions share exactly
-# one word with their best passage (公司, 上海, "good"), on-topic ones share two or more.
-# - the shared words must carry some weight (summed IDF): one common word (销售) is no evidence;
-# - two or more shared words: they must make up MIN_COVERAGE of the question (IDF-weighted);
-# - a single shared word must make up SINGLE_TERM_COVERAGE of the question on its own.
-MIN_MATCHED_WEIGHT = 2.0
-# A word in most passages (客户: IDF about 0.8) is no evidence of a shared topic: the "two or more shared words" and
-# "one specific word" rules count only words at least this specific ("客户的IT部门在闹矛盾怎么办" shares only 客户 and
-# 部门 with any passage).
-MIN_EVIDENCE_IDF = 1.0
-MIN_COVERAGE = 0.15
-SINGLE_TERM_COVERAGE = 0.5
-# Up to two more passages are added when they score close to the best one (comparisons,
-# questions spanning two sections); only their lines that use the question's specific words.
-SECONDARY_SCORE_RATIO = 0.75
-MAX_SECONDARY_CHUNKS = 2
-# Question words at least this rare (IDF) pick the supporting lines; 客户/销售 are too common.
-LINE_TERM_MIN_IDF = 1.5
-MAX_PRIMARY_CHARS = 900
-MAX_SECONDARY_LINES = 4
-SHORT_SECONDARY_CHARS = 240
-EXCERPT_CHARS = 160
-# A how-to passage in the question's language wins over a better-scored one in the other language when it
-# scores at least this share of the best (the practical topics are written in both languages).
-SAME_LANGUAGE_RATIO = 0.6
-# A reference passage in the other language gives way to any passage in the question's language scoring this share.
-SAME_LANGUAGE_TIE_RATIO = 0.9
-MAX_STEPS = 4
-# Question words this specific (IDF) that the composed answer leaves unanswered fetch one more step from another
-# how-to passage among the top ASPECT_DEPTH hits.
-ASPECT_MIN_IDF = 2.0
-ASPECT_DEPTH = 5
-# ...from a passage no named situation points to, whose heading names none of those words: at this share of the best.
-ALSO_SCORE_RATIO = 0.75
-# A how-to passage is advice for a situation: it answers only when the question names that situation with
-# words worth this much (summed IDF). Tune set: every practical question >= 6.9; off-topic "how do I..."
-# questions that share one or two words with some advice (搬家, moved offices, a pay raise, 差旅费报销) 2.5-6.3.
-# IDF grows with the number of passages: with the English twins of five more handbook files (249 -> 303 passages)
-# such an off-topic question reaches 6.7 (怎么跟同事搞好关系); the tune sets' practical questions still pass (one at 6.7
-# through the sales-context rule below). With five more handbook files' twins (337 passages) it reaches 6.89.
-MIN_HOW_TO_WEIGHT = 7.0
-# ...or, for a short question ("客户说太贵了怎么办"), most of what it says (those off-topic ones: 0.21-0.51).
-# The share drifts as IDF grows with the passage count: at 337 passages 怎么跟同事搞好关系 reaches 0.603 (0.599 at 307).
-HOW_TO_SHORT_COVERAGE = 0.61
-# A question set in a sale (it names a customer, a deal, a competitor...: query_words.yaml's sales_context) needs
-# less: reps describe their situation in their own words, and an off-topic question rarely speaks of customers
-# and deals. Then the passage must still hold specific evidence (summed IDF) and a fair share of the question.
-SALES_HOW_TO_WEIGHT = 3.5
-# ...and a reference passage answers a sales question on one specific word (客户 not counted) worth this much: 现状
-# (3.2) is a topic, 部门 (2.7) is not.
-SALES_EVIDENCE_WEIGHT = 3.0
-SALES_HOW_TO_COVERAGE = 0.2
-# "What is / what are / which / 有哪些 / 是什么": such a question is answered from a reference passage when one
-# scores at least DEFINITION_RATIO of the best how-to passage.
+# A definition question: "what is / what are / which / 有哪些 / 是什么" (thresholds.yaml: definition_ratio).
 DEFINITION_RE = re.compile(
     r"是什么|什么是|是啥|啥是|有哪|哪几|哪些|哪[一二三四五六七八九十两]|(?<!好)几(?:个|种|类|级|步)|分哪|包括|什么意思|指什么|定义|"
     r"\bwhat (?:is|are|does)\b|\bwhat's\b|\bwhich\b|\bdefine\b|\bstand for\b|\bhow many\b|\bmeaning\b|"
@@ -76,19 +23,9 @@ DEFINITION_RE = re.compile(
     r"区别|差别|\bdifference\b|\bvs\.?(?=\s|$)|\bversus\b",
     re.IGNORECASE,
 )
-DEFINITION_RATIO = 0.5
-# ...and only when it is short: a deal described at length and then "哪一步 / which stage" asks for advice on it.
-DEFINITION_MAX_WORDS = 8
-# A how-to answer adds the supporting lines of the best reference passage scoring this share of its own (a named
-# situation lifts the how-to score, so the share is low; the topic test below keeps neighbours out)...
-REFERENCE_RATIO = 0.25
-# ...when that passage is on the question's topic: its heading names a specific word of the question, or it holds
-# this share of the question (IDF-weighted). Tune sets: off-topic neighbours sharing a word or two (a strategy
-# parable under an objection answer, a needs-hierarchy note under a buyer style) cover 0.15-0.51.
-REFERENCE_TOPIC_COVERAGE = 0.6
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
-MIGHT_HELP = 3
 
+LIMITS = load_answer_thresholds()  # the thresholds, validated data (playbooks/ask/thresholds.yaml)
 TEXTS = load_texts(PLAYBOOKS_DIR / "ask" / "texts.yaml", Texts)  # the not-covered answer, headers and labels
 
 
@@ -126,12 +63,12 @@ def _overlap(line: str, query_tokens: set[str]) -> int:
 def _primary_body(chunk: Chunk, query_tokens: set[str]) -> str:
     """The chunk body; when long, its opening lines plus the lines that share most words with the question."""
     body = strip_key_terms(chunk.text)
-    if len(body) <= MAX_PRIMARY_CHARS:
+    if len(body) <= LIMITS.max_primary_chars:
         return body
     lines = [line for line in body.splitlines() if line.strip()]
     ranked = sorted(range(len(lines)), key=lambda i: (-_overlap(lines[i], query_tokens), i))
     keep = {0, 1}
-    budget = MAX_PRIMARY_CHARS - sum(len(lines[i]) for i in keep if i < len(lines))
+    budget = LIMITS.max_primary_chars - sum(len(lines[i]) for i in keep if i < len(lines))
     for i in ranked:
         if i in keep:
             continue
@@ -148,15 +85,15 @@ def _secondary_lines(chunk: Chunk, query_tokens: set[str]) -> str:
     lines = [line for line in body.splitlines() if line.strip()]
     if not any(_overlap(line, query_tokens) for line in lines):
         return ""
-    if len(body) <= SHORT_SECONDARY_CHARS:
+    if len(body) <= LIMITS.short_secondary_chars:
         return body
     matching = [line for line in lines if _overlap(line, query_tokens) > 0]
-    return "\n".join(matching[:MAX_SECONDARY_LINES])
+    return "\n".join(matching[: LIMITS.max_secondary_lines])
 
 
 def _excerpt(chunk: Chunk) -> str:
     flat = " ".join(strip_key_terms(chunk.text).split())
-    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1] + "…"
+    return flat if len(flat) <= LIMITS.excerpt_chars else flat[: LIMITS.excerpt_chars - 1] + "…"
 
 
 def citation_for(chunk: Chunk, lang: str = "zh") -> Citation:
@@ -194,10 +131,10 @@ def chunk_language(chunk: Chunk) -> str:
 
 
 def nearest_passages(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> list[Citation]:
-    """Up to MIGHT_HELP retrieved passages that share at least one informative word with the question."""
+    """Up to LIMITS.might_help retrieved passages that share at least one informative word with the question."""
     lang = "zh" if question_is_chinese(question) else "en"
     near = [chunk for chunk, _ in hits if index.matched_weight(question, chunk) > 0]
-    return [citation_for(chunk, lang) for chunk in near[:MIGHT_HELP]]
+    return [citation_for(chunk, lang) for chunk in near[: LIMITS.might_help]]
 
 
 def _has_twin_in(chunk: Chunk, lang: str, index: KnowledgeIndex) -> bool:
@@ -232,7 +169,7 @@ def is_how_to(chunk: Chunk) -> bool:
 
 def asks_for_definition(question: str) -> bool:
     """The question asks what something is or lists (definition), rather than what to do."""
-    return bool(DEFINITION_RE.search(question)) and len(query_term_groups(question)) <= DEFINITION_MAX_WORDS
+    return bool(DEFINITION_RE.search(question)) and len(query_term_groups(question)) <= LIMITS.definition_max_words
 
 
 def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
@@ -241,24 +178,32 @@ def names_the_situation(question: str, chunk: Chunk, index: KnowledgeIndex) -> b
         return True
     weight = index.matched_weight(question, chunk)
     coverage = index.coverage(question, chunk)
-    if weight >= MIN_HOW_TO_WEIGHT or (weight >= MIN_MATCHED_WEIGHT and coverage >= HOW_TO_SHORT_COVERAGE):
+    if weight >= LIMITS.min_how_to_weight or (
+        weight >= LIMITS.min_matched_weight and coverage >= LIMITS.how_to_short_coverage
+    ):
         return True
-    return in_sales_context(question) and weight >= SALES_HOW_TO_WEIGHT and coverage >= SALES_HOW_TO_COVERAGE
+    return (
+        in_sales_context(question) and weight >= LIMITS.sales_how_to_weight and coverage >= LIMITS.sales_how_to_coverage
+    )
 
 
 def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex) -> tuple[Chunk, float]:
     """The passage to answer from, among the top hits.
 
     A definition question ("what are the four…", "有哪些") prefers a reference passage scoring at least
-    DEFINITION_RATIO of the best; a how-to passage written in the other language gives way to its
-    counterpart in the question's language when that scores SAME_LANGUAGE_RATIO of it.
+    LIMITS.definition_ratio of the best; a how-to passage written in the other language gives way to its
+    counterpart in the question's language when that scores LIMITS.same_language_ratio of it.
     """
     lang = "zh" if question_is_chinese(question) else "en"
     hits = _in_reader_language(hits, lang, index)
     best_chunk, best_score = hits[0]
     if is_how_to(best_chunk) and asks_for_definition(question):
         for chunk, score in hits[1:4]:
-            if not is_how_to(chunk) and score >= DEFINITION_RATIO * best_score and is_relevant(question, chunk, index):
+            if (
+                not is_how_to(chunk)
+                and score >= LIMITS.definition_ratio * best_score
+                and is_relevant(question, chunk, index)
+            ):
                 return chunk, score
     if not asks_for_definition(question):
         # A passage answering the situation the question describes beats one that merely shares more words.
@@ -282,7 +227,7 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
         for chunk, score in hits[1:4]:
             if (
                 chunk_language(chunk) == lang
-                and score >= SAME_LANGUAGE_TIE_RATIO * best_score
+                and score >= LIMITS.same_language_tie_ratio * best_score
                 and is_relevant(question, chunk, index)
             ):
                 return chunk, score
@@ -293,7 +238,7 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
     for chunk, score in hits[1:4]:
         if (
             chunk_language(chunk) == lang
-            and score >= SAME_LANGUAGE_RATIO * best_score
+            and score >= LIMITS.same_language_ratio * best_score
             and is_how_to(chunk)
             and is_relevant(question, chunk, index)
         ):
@@ -302,10 +247,10 @@ def _pick(question: str, hits: list[tuple[Chunk, float]], index: KnowledgeIndex)
 
 
 def _ranked_steps(steps: list[str], query_tokens: set[str]) -> list[str]:
-    """At most MAX_STEPS steps, in their order; when there are more, those sharing most words with the question."""
-    if len(steps) <= MAX_STEPS:
+    """At most LIMITS.max_steps steps, in their order; when there are more, those sharing most words with the question."""
+    if len(steps) <= LIMITS.max_steps:
         return steps
-    ranked = sorted(range(len(steps)), key=lambda i: (-_overlap(steps[i], query_tokens), i))[:MAX_STEPS]
+    ranked = sorted(range(len(steps)), key=lambda i: (-_overlap(steps[i], query_tokens), i))[: LIMITS.max_steps]
     return [steps[i] for i in sorted(ranked)]
 
 
@@ -326,7 +271,7 @@ def _step_for_the_rest(
         group
         for group in index.query_groups(question)
         if not said & set(group)
-        and max(index.idf(token) for token in group) >= ASPECT_MIN_IDF
+        and max(index.idf(token) for token in group) >= LIMITS.aspect_min_idf
         and any(token in index.vocabulary for token in group)
     ]
     if not open_groups:
@@ -335,9 +280,9 @@ def _step_for_the_rest(
     # A step of another situation the question names, of a passage whose heading names one of the open words, or
     # of one scoring near the best: a passage merely sharing a word of its advice ("never") is a neighbouring topic.
     named = index.situation_passages(question)
-    floor = ALSO_SCORE_RATIO * hits[0][1]
+    floor = LIMITS.also_score_ratio * hits[0][1]
     best_step: tuple[float, Chunk, str] | None = None
-    for chunk, score in hits[:ASPECT_DEPTH]:
+    for chunk, score in hits[: LIMITS.aspect_depth]:
         if chunk is best or not is_how_to(chunk) or chunk_language(chunk) != lang:
             continue
         heading = set(tokenize(chunk.title.split(TITLE_SEPARATOR)[-1]))
@@ -355,7 +300,7 @@ def _step_for_the_rest(
         return best_step[1], best_step[2]
     # No step speaks to the open words: another situation the question names still gets its lead sentence, so a
     # two-sided question ("第一次拜访…目标怎么定") answers both sides.
-    for chunk, _ in hits[:ASPECT_DEPTH]:
+    for chunk, _ in hits[: LIMITS.aspect_depth]:
         if chunk is not best and chunk.id in named and is_how_to(chunk) and chunk_language(chunk) == lang:
             return chunk, lead_and_steps(chunk.text)[0]
     return None
@@ -367,15 +312,19 @@ def is_relevant(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
     if chunk.id in index.situation_passages(question):
         return True
     weight = index.matched_weight(question, chunk)
-    if weight < MIN_MATCHED_WEIGHT:
+    if weight < LIMITS.min_matched_weight:
         return False
     coverage = index.coverage(question, chunk)
-    evidence = [idf for term in index.matched_terms(question, chunk) if (idf := index.idf(term)) >= MIN_EVIDENCE_IDF]
+    evidence = [
+        idf for term in index.matched_terms(question, chunk) if (idf := index.idf(term)) >= LIMITS.min_evidence_idf
+    ]
     if len(evidence) >= 2:
-        return coverage >= MIN_COVERAGE
-    if in_sales_context(question) and sum(evidence) >= SALES_EVIDENCE_WEIGHT:  # one specific word in a sales question
-        return coverage >= SALES_HOW_TO_COVERAGE
-    return coverage >= SINGLE_TERM_COVERAGE
+        return coverage >= LIMITS.min_coverage
+    if (
+        in_sales_context(question) and sum(evidence) >= LIMITS.sales_evidence_weight
+    ):  # one specific word in a sales question
+        return coverage >= LIMITS.sales_how_to_coverage
+    return coverage >= LIMITS.single_term_coverage
 
 
 def _reference_fits(question: str, chunk: Chunk, index: KnowledgeIndex) -> bool:
@@ -395,14 +344,14 @@ def _reference_on_topic(question: str, chunk: Chunk, index: KnowledgeIndex) -> b
     """Whether a reference passage speaks to the question's topic, not merely shares a word with it: the question
     uses a specific word of its heading, or the passage holds most of what the question says."""
     heading = set(tokenize(chunk.title.split(TITLE_SEPARATOR)[-1]))
-    asked = {token for token in tokenize(question) if index.idf(token) >= LINE_TERM_MIN_IDF}
-    return bool(heading & asked) or index.coverage(question, chunk) >= REFERENCE_TOPIC_COVERAGE
+    asked = {token for token in tokenize(question) if index.idf(token) >= LIMITS.line_term_min_idf}
+    return bool(heading & asked) or index.coverage(question, chunk) >= LIMITS.reference_topic_coverage
 
 
 def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     """Answer from the knowledge base alone: the best passage stated directly, plus a close runner-up."""
-    english = not question_is_chinese(question)
-    lang: Lang = "en" if english else "zh"
+    if compared := _comparison_answer(question, index):
+        return compared
     # A definition question asks about a method, not a situation: the situation bonus would favour advice.
     hits = index.search(question, k=5, situations=not asks_for_definition(question))
     if not hits:
@@ -411,7 +360,7 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     if is_how_to(best_chunk) and not names_the_situation(question, best_chunk, index):
         # Too little of the situation named for advice: a relevant reference passage may still answer.
         # It must score near the advice it replaces: a distant reference passage shares only incidental words.
-        floor = DEFINITION_RATIO * best_score
+        floor = LIMITS.definition_ratio * best_score
         best_chunk, best_score = next(
             (
                 (chunk, score)
@@ -424,10 +373,17 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
             return not_covered_answer(question, nearest_passages(question, hits, index))
     if not is_relevant(question, best_chunk, index) or not _reference_fits(question, best_chunk, index):
         return not_covered_answer(question, nearest_passages(question, hits, index))
+    return _answer_from(question, best_chunk, best_score, hits, index)
 
+
+def _answer_from(
+    question: str, best_chunk: Chunk, best_score: float, hits: list[tuple[Chunk, float]], index: KnowledgeIndex
+) -> Answer:
+    """The answer composed from the chosen passage, with the other hits' supporting step or lines."""
+    lang: Lang = "zh" if question_is_chinese(question) else "en"
     query_tokens = set(tokenize(question))
     lead, steps = lead_and_steps(best_chunk.text)
-    specific_tokens = {token for token in query_tokens if index.idf(token) >= LINE_TERM_MIN_IDF}
+    specific_tokens = {token for token in query_tokens if index.idf(token) >= LIMITS.line_term_min_idf}
     if lead:  # a how-to passage: say what to do in a lead sentence and a few steps, then the manual's own words
         text = composed_answer(lead, _ranked_steps(steps, query_tokens))
         used = [best_chunk]
@@ -440,7 +396,7 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
         for chunk, score in hits:
             if (
                 is_how_to(chunk)
-                or score < REFERENCE_RATIO * best_score
+                or score < LIMITS.reference_ratio * best_score
                 or _has_twin_in(chunk, lang, index)
                 or not is_relevant(question, chunk, index)
             ):
@@ -448,7 +404,7 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
             if not _reference_on_topic(question, chunk, index):
                 break  # the best reference passage is a neighbouring topic: none is added
             body = strip_key_terms(chunk.text)
-            if lines := (body if len(body) <= SHORT_SECONDARY_CHARS else _secondary_lines(chunk, query_tokens)):
+            if lines := (body if len(body) <= LIMITS.short_secondary_chars else _secondary_lines(chunk, query_tokens)):
                 label = TEXTS.label("related", lang, title=chunk.title)
                 text += f"\n{label}\n{lines}"
                 used.append(chunk)
@@ -461,8 +417,8 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
     used = [best_chunk]
 
     others = [hit for hit in hits if hit[0] is not best_chunk and not _has_twin_in(hit[0], lang, index)]
-    for chunk, score in others[:MAX_SECONDARY_CHUNKS]:
-        close_enough = score >= SECONDARY_SCORE_RATIO * best_score
+    for chunk, score in others[: LIMITS.max_secondary_chunks]:
+        close_enough = score >= LIMITS.secondary_score_ratio * best_score
         if close_enough:
             lines = _secondary_lines(chunk, specific_tokens)
             if lines:
@@ -471,3 +427,76 @@ def answer_offline(question: str, index: KnowledgeIndex) -> Answer:
                 used.append(chunk)
 
     return Answer(answer="\n".join(parts), citations=[citation_for(chunk, lang) for chunk in used])
+
+
+def _heading(chunk: Chunk) -> str:
+    return chunk.title.split(TITLE_SEPARATOR)[-1]
+
+
+def _side_passages(side: str, index: KnowledgeIndex, lang: str) -> list[Chunk]:
+    """The passages about one side of a comparison, among the side's top hits in the reader's language whose heading
+    names most of the side's specific words: one headed by the side's own words alone ("决策者", not "50% 合格决策者")
+    or else the best ranked; then the best ranked when that is advice on the side ("应对分析型客户"), to say what to
+    do as well as what it is. Empty when no heading names the side."""
+    groups = [group for group in index.query_groups(side) if max(map(index.idf, group)) >= LIMITS.line_term_min_idf]
+    if not groups:
+        return []
+    side_tokens = {token for group in index.query_groups(side) for token in group}
+    hits = _in_reader_language(index.search(side, k=LIMITS.aspect_depth, situations=False), lang, index)
+    named: list[tuple[int, bool, Chunk]] = []
+    # the passage's own heading; failing that its whole title ("摧龙六式 › 六个步骤总览": a method named by its chapter)
+    for title in (_heading, lambda chunk: chunk.title):
+        for chunk, _ in hits:
+            heading = set(tokenize(title(chunk)))
+            count = sum(1 for group in groups if heading & set(group))
+            if count and chunk_language(chunk) == lang:
+                named.append((count, heading <= side_tokens, chunk))
+        if named:
+            break
+    else:
+        return []
+    most = max(count for count, _, _ in named)
+    best = [(exact, chunk) for count, exact, chunk in named if count == most]
+    chosen = next((chunk for exact, chunk in best if exact), best[0][1])
+    advice = best[0][1]
+    return [chosen, advice] if advice is not chosen and is_how_to(advice) else [chosen]
+
+
+def _summary(chunk: Chunk) -> str:
+    """What a passage says in a line or two: a how-to passage's lead sentence; a reference passage's first point
+    (the next one too when it is short), leaving out lines that only name it (comparisons.yaml's summary_skip)."""
+    lead = lead_and_steps(chunk.text)[0]
+    if lead:
+        return lead
+    skip = tuple(load_comparisons().summary_skip)
+    lines = [line for line in strip_key_terms(chunk.text).splitlines() if line.strip()]
+    # the top-level points; their sub-points when every top-level one only names the passage or heads a list
+    for level in ([line for line in lines if not line[:1].isspace()], lines):
+        points = [line.strip().removeprefix("- ").strip() for line in level]
+        points = [point for point in points if not point.startswith(skip) and not point.endswith((":", "："))]
+        if points:
+            break
+    if not points:
+        return _excerpt(chunk)
+    taken = points[:2] if len(points) > 1 and len(points[0]) < LIMITS.short_summary_chars else points[:1]
+    return BOLD_RE.sub(r"\1", " ".join(taken))
+
+
+def _comparison_answer(question: str, index: KnowledgeIndex) -> Answer | None:
+    """A comparison ("A 和 B 有什么区别") answered side by side: what each side's passage says, citing both; from the
+    one passage when both sides name the same one ("推进和拖延"). None when it is no comparison or a side names no
+    passage's heading (the question is then answered as any other)."""
+    sides = comparison_sides(question)
+    if sides is None:
+        return None
+    lang: Lang = "zh" if question_is_chinese(question) else "en"
+    first, second = (_side_passages(side, index, lang) for side in sides)
+    if not first or not second:
+        return None
+    if first[0].id == second[0].id:
+        return _answer_from(question, first[0], 0.0, [(first[0], 0.0)], index)
+    # what each side is, then what to do with each where the playbook has advice on it
+    chunks = [first[0], second[0], *first[1:], *second[1:]]
+    steps = [TEXTS.label("compare_side", lang, heading=_heading(chunk), summary=_summary(chunk)) for chunk in chunks]
+    text = composed_answer(TEXTS.label("compare_lead", lang), steps)
+    return Answer(answer=text, citations=[citation_for(chunk, lang) for chunk in chunks])

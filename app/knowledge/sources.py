@@ -288,3 +288,62 @@ def load_situations(directory: Path = ASK_DATA_DIR) -> SituationRules:
         if unknown := sorted(set(situation.leads_over) - set(ids)):
             raise AskDataError(f"situations.yaml: {situation.id}.leads_over: unknown situations {', '.join(unknown)}")
     return SituationRules(list(data.situations), list(data.worry_markers))
+
+
+class AnswerThresholds(_Strict):
+    """The offline answer's thresholds (thresholds.yaml; its comments say how each was measured)."""
+
+    min_matched_weight: float = Field(gt=0)
+    min_evidence_idf: float = Field(ge=0)
+    min_coverage: float = Field(gt=0, le=1)
+    single_term_coverage: float = Field(gt=0, le=1)
+    secondary_score_ratio: float = Field(gt=0, le=1)
+    max_secondary_chunks: int = Field(ge=0)
+    line_term_min_idf: float = Field(ge=0)
+    max_primary_chars: int = Field(gt=0)
+    max_secondary_lines: int = Field(gt=0)
+    short_secondary_chars: int = Field(gt=0)
+    excerpt_chars: int = Field(gt=1)
+    same_language_ratio: float = Field(gt=0, le=1)
+    same_language_tie_ratio: float = Field(gt=0, le=1)
+    max_steps: int = Field(gt=0)
+    aspect_min_idf: float = Field(ge=0)
+    aspect_depth: int = Field(gt=0)
+    also_score_ratio: float = Field(gt=0, le=1)
+    min_how_to_weight: float = Field(gt=0)
+    how_to_short_coverage: float = Field(gt=0, le=1)
+    sales_how_to_weight: float = Field(gt=0)
+    sales_evidence_weight: float = Field(gt=0)
+    sales_how_to_coverage: float = Field(gt=0, le=1)
+    definition_ratio: float = Field(gt=0, le=1)
+    definition_max_words: int = Field(gt=0)
+    reference_ratio: float = Field(gt=0, le=1)
+    reference_topic_coverage: float = Field(gt=0, le=1)
+    might_help: int = Field(ge=0)
+    short_summary_chars: int = Field(gt=0)
+
+
+@lru_cache(maxsize=4)
+def load_answer_thresholds(directory: Path = ASK_DATA_DIR) -> AnswerThresholds:
+    return load_yaml_model(directory / "thresholds.yaml", AnswerThresholds, AskDataError, "answer thresholds")
+
+
+class ComparisonsFile(_Strict):
+    """How a comparison question is recognised and split into its two sides (comparisons.yaml)."""
+
+    markers: list[str] = Field(min_length=1)
+    joiners: list[str] = Field(min_length=1)
+    what_to_do: list[str] = Field(default_factory=list)
+    summary_skip: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def load_comparisons(directory: Path = ASK_DATA_DIR) -> ComparisonsFile:
+    data = load_yaml_model(directory / "comparisons.yaml", ComparisonsFile, AskDataError, "comparisons")
+    for field in ("markers", "what_to_do"):
+        for position, pattern in enumerate(getattr(data, field)):
+            try:
+                re.compile(pattern)
+            except re.error as problem:
+                raise AskDataError(f"comparisons.yaml: {field}.{position}: {problem}") from problem
+    return data

@@ -172,6 +172,11 @@ def _word_groups(text: str) -> list[list[str]]:
     return groups
 
 
+def raw_words(text: str) -> list[str]:
+    """The text cut into words as jieba cuts it, spaces and punctuation kept: "".join(raw_words(t)) == t."""
+    return list(_get_tokenizer().lcut(text, cut_all=False))
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into normalised content tokens (no punctuation, no stopwords)."""
     return [token for group in _word_groups(text) for token in group]

@@ -94,7 +94,7 @@ def test_the_probe_list_is_labelled_as_expected(playbook_decisions: dict[str, bo
         pytest.param(6, 0, 5, 7, id="a team's 30 Chinese"),
         pytest.param(6, 6, 5, 7, id="a team's 60 in both languages"),
         # 30 more playbook passages in the question's language make its words rarer (their share of the passages
-        # falls by a sixth); 怎么跟同事搞好关系 sits on HOW_TO_SHORT_COVERAGE (0.603 against 0.61) and tips.
+        # falls by a sixth); 怎么跟同事搞好关系 sits on thresholds.yaml's how_to_short_coverage (0.603 against 0.61) and tips.
         pytest.param(
             6, 0, 5, None, id="30 Chinese", marks=pytest.mark.xfail(strict=True, reason="same-language dilution")
         ),
