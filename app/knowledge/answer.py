@@ -24,6 +24,7 @@ DEFINITION_RE = re.compile(
     re.IGNORECASE,
 )
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+NUMBERED_RE = re.compile(r"\d+\. ")
 
 LIMITS = load_answer_thresholds()  # the thresholds, validated data (playbooks/ask/thresholds.yaml)
 TEXTS = load_texts(PLAYBOOKS_DIR / "ask" / "texts.yaml", Texts)  # the not-covered answer, headers and labels
@@ -60,6 +61,19 @@ def _overlap(line: str, query_tokens: set[str]) -> int:
     return len(query_tokens & set(tokenize(line)))
 
 
+def _renumbered(lines: list[str]) -> str:
+    """The kept lines joined; a numbered list that lost items on the way counts 1, 2, 3 again."""
+    out, number = [], 0
+    for line in lines:
+        if match := NUMBERED_RE.match(line):
+            number += 1
+            line = f"{number}. {line[match.end() :]}"
+        else:
+            number = 0
+        out.append(line)
+    return "\n".join(out)
+
+
 def _primary_body(chunk: Chunk, query_tokens: set[str]) -> str:
     """The chunk body; when long, its opening lines plus the lines that share most words with the question."""
     body = strip_key_terms(chunk.text)
@@ -76,7 +90,7 @@ def _primary_body(chunk: Chunk, query_tokens: set[str]) -> str:
             continue  # a shorter, less relevant line may still fit
         keep.add(i)
         budget -= len(lines[i])
-    return "\n".join(lines[i] for i in sorted(keep) if i < len(lines))
+    return _renumbered([lines[i] for i in sorted(keep) if i < len(lines)])
 
 
 def _secondary_lines(chunk: Chunk, query_tokens: set[str]) -> str:
@@ -88,7 +102,7 @@ def _secondary_lines(chunk: Chunk, query_tokens: set[str]) -> str:
     if len(body) <= LIMITS.short_secondary_chars:
         return body
     matching = [line for line in lines if _overlap(line, query_tokens) > 0]
-    return "\n".join(matching[: LIMITS.max_secondary_lines])
+    return _renumbered(matching[: LIMITS.max_secondary_lines])
 
 
 def _excerpt(chunk: Chunk) -> str:

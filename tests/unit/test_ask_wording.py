@@ -3,6 +3,8 @@ from playbooks/ask/query_words.yaml, a calibrated bar for advice in a sales ques
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.knowledge import answer_offline, get_index
@@ -137,3 +139,20 @@ def test_the_second_side_comes_from_the_passage_closest_to_the_question():
     answer = answer_offline("招标文件像是为竞争对手写的，竞争对手还在降价冲季度指标，怎么办", index)
     cited = [citation.id for citation in answer.citations]
     assert cited[:2] == ["tender", "rival"], (cited, answer.answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How do I ask an implication question?", "怎么自然地问暗示性问题？", "客户说价格太贵怎么办？", "What should I ask in a first meeting?"],
+)
+def test_numbered_lines_of_a_trimmed_passage_count_one_two_three(question):
+    """A passage trimmed to the lines that fit the question keeps its numbered list counting without gaps."""
+    text = answer_offline(question, get_index()).answer
+    for block in text.split("\n\n"):
+        numbers = [int(m.group(1)) for line in block.splitlines() if (m := re.match(r"(\d+)\. ", line))]
+        runs: list[list[int]] = []
+        for number in numbers:
+            if number == 1 or not runs:
+                runs.append([])
+            runs[-1].append(number)
+        assert all(run == list(range(1, len(run) + 1)) for run in runs), text
