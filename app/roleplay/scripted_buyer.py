@@ -368,6 +368,14 @@ class TopicReading:
     shared_pieces: dict[str, int]
 
 
+def _fitting_likeness(likeness: dict[str, float], fits: dict[str, float]) -> dict[str, float]:
+    """The likeness that may rank the candidates (`fits`: each one's SPIN stage fit): none for a candidate whose stage
+    does not fit the label when another candidate's does."""
+    if not any(fits.values()):
+        return likeness
+    return {fact_id: value for fact_id, value in likeness.items() if fits.get(fact_id, 1.0)}
+
+
 def _chain_kept(ranked: list[Fact], by_words: list[Fact]) -> list[Fact]:
     """The candidates as the likeness to the facts' texts ranks them, except that a fact never jumps ahead of its own
     untold prerequisite that the keywords ranked first: the buyer tells the step before ("给药出了差错会怎样？"
@@ -629,6 +637,7 @@ class ScriptedBuyer:
         told = new.revealed_ids()  # what the buyer has told is often restated as a lead-in to the next question
         clearest = max((evidence(fact_id) for fact_id in matches if fact_id not in told), default=0.0)
         ranked = []
+        fits: dict[str, float] = {}
         card_only: list[Fact] = []
         echoed = self._echoed_fact(reading, told)
         for index, fact in enumerate(askable):
@@ -659,14 +668,17 @@ class ScriptedBuyer:
                 continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
+            fits[fact.id] = fit
         if not ranked:  # named only by words of the card's size line, and of the question's own kind: the fallback
             return [fact for fact in card_only if self.scenario.category_of(fact.id) == category][:1]
-        # Between candidates, the one whose own text the question echoes most wins ties and near ties.
-        likeness = reading.likeness
-        best_likeness = max((likeness.get(fact.id, 0.0) for *_, fact in ranked), default=0.0)
+        # Between candidates, the one whose own text the question echoes most wins ties and near ties. A fact of a stage
+        # the label does not reach (kept for its clear keyword) gets no such lift over one that fits: "对市里数字政府的
+        # 考核排名会有什么影响？" echoes the city plan's words as context; it asks the consequence.
+        best_likeness = max((reading.likeness.get(fact.id, 0.0) for *_, fact in ranked), default=0.0)
         if best_likeness > 0:
             weight = FACT_TEXT.rank_weight.get(reading.likeness_lang, 0.0) / best_likeness
             by_words = [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
+            likeness = _fitting_likeness(reading.likeness, fits)
             ranked = [(rank - weight * likeness.get(fact.id, 0.0), index, fact) for rank, index, fact in ranked]
             return _chain_kept([fact for *_, fact in sorted(ranked, key=lambda item: item[:2])], by_words)
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
