@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -353,6 +354,28 @@ def askable_facts(scenario: Scenario, state: SessionState) -> list[Fact]:
 _NO_MATCH = TopicMatch()
 
 
+@dataclass(frozen=True)
+class TopicReading:
+    """How one rep text (a whole turn, or one question of a compound turn) bears on each fact: the topic matches of
+    the text and of the clause that carries its question (the focus), and its likeness to each fact's own text
+    (measured in `likeness_lang`) with how many pieces of that text it shares. Built by ScriptedBuyer._read_topics
+    and passed along, so reading one question of a turn never disturbs the reading of the whole turn."""
+
+    matches: dict[str, TopicMatch]
+    focus: dict[str, TopicMatch]
+    likeness: dict[str, float]
+    likeness_lang: Lang
+    shared_pieces: dict[str, int]
+
+
+def _fitting_likeness(likeness: dict[str, float], fits: dict[str, float]) -> dict[str, float]:
+    """The likeness that may rank the candidates (`fits`: each one's SPIN stage fit): none for a candidate whose stage
+    does not fit the label when another candidate's does."""
+    if not any(fits.values()):
+        return likeness
+    return {fact_id: value for fact_id, value in likeness.items() if fits.get(fact_id, 1.0)}
+
+
 def _chain_kept(ranked: list[Fact], by_words: list[Fact]) -> list[Fact]:
     """The candidates as the likeness to the facts' texts ranks them, except that a fact never jumps ahead of its own
     untold prerequisite that the keywords ranked first: the buyer tells the step before ("给药出了差错会怎样？"
@@ -391,10 +414,6 @@ class ScriptedBuyer:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.style = scenario.persona.communication_style
-        self._focus_matches: dict[str, TopicMatch] = {}  # the question clause's matches, set by _topic_matches
-        self._likeness: dict[str, float] = {}  # the rep text's likeness to each fact's own text, ditto
-        self._likeness_lang: Lang = "zh"  # ... measured against the facts' texts in this language
-        self._shared_pieces: dict[str, int] = {}  # ... and how many pieces of each fact's text it has
 
     # --- public API -----------------------------------------------------------
 
@@ -418,7 +437,8 @@ class ScriptedBuyer:
             new.buyer_words += count_words(text)
             return BuyerTurn(text=text, state=new, spin_label=u.label)
 
-        matches = self._topic_matches(rep_text)
+        reading = self._read_topics(rep_text)
+        matches = reading.matches
         if u.tone == "ok" and not u.injection and self._presses_refusal(state, rep_text, u, matches):
             u = u.model_copy(update={"tone": "rude", "rude_kind": "pushy"})
         new.turn += 1
@@ -480,7 +500,7 @@ class ScriptedBuyer:
         # A SPIN question squarely on a fact's topic is a question, whatever next-step words it carries
         # ("如果能…，值得试试吗？" is a need-payoff question, not an ask).
         # An ask that names its time, or asks to buy, is a step whatever topic it touches.
-        if ask.kind != "none" and not ask.dated and u.label in LETTER_CATEGORY and self._reachable(new, u, matches):
+        if ask.kind != "none" and not ask.dated and u.label in LETTER_CATEGORY and self._reachable(new, u, reading):
             ask = Ask("none")
         asked = ask.kind != "none"
         record.ask_kind = ask.kind
@@ -506,7 +526,7 @@ class ScriptedBuyer:
                 parts.append(self._say(new, "premature_pitch"))
         else:
             if not asked:  # an ask for a next step is answered by the commitment rules below
-                delta += self._answer_question(new, rep_text, u, matches, result, parts, record)
+                delta += self._answer_question(new, rep_text, u, reading, result, parts, record)
             if pitching:
                 delta += TRUST_VALUE_PITCH
                 if not parts:
@@ -588,7 +608,7 @@ class ScriptedBuyer:
         new.buyer_words += count_words(result.text)
         return result
 
-    def _reachable(self, new: SessionState, u: Understanding, matches: dict[str, TopicMatch]) -> list[Fact]:
+    def _reachable(self, new: SessionState, u: Understanding, reading: TopicReading) -> list[Fact]:
         """Askable facts this turn is about, best first; the model's reading replaces topic matching.
 
         Ranking: the topic score, plus the score of the clause that carries the question (the focus: "您这儿九百多台
@@ -597,6 +617,7 @@ class ScriptedBuyer:
         fits half; further away it needs a clear topic hit, so a wrong label does not hide a fact the rep plainly asks
         about and a stray shared word does not reveal one."""
         askable = askable_facts(self.scenario, new)
+        matches = reading.matches
         if u.fact_ids is not None:
             wanted = set(u.fact_ids)
             return [fact for fact in askable if fact.id in wanted]
@@ -607,7 +628,7 @@ class ScriptedBuyer:
         category = LETTER_CATEGORY.get(u.label)
         neighbour = self._neighbour_category(u)
         adjacent = ADJACENT_CATEGORIES.get(category or "", ())
-        focus = self._focus_matches
+        focus = reading.focus
         focused = any(focus.get(fact.id, _NO_MATCH).on_topic for fact in askable)
 
         def evidence(fact_id: str) -> float:
@@ -616,8 +637,9 @@ class ScriptedBuyer:
         told = new.revealed_ids()  # what the buyer has told is often restated as a lead-in to the next question
         clearest = max((evidence(fact_id) for fact_id in matches if fact_id not in told), default=0.0)
         ranked = []
+        fits: dict[str, float] = {}
         card_only: list[Fact] = []
-        echoed = self._echoed_fact(told)
+        echoed = self._echoed_fact(reading, told)
         for index, fact in enumerate(askable):
             match = matches[fact.id]
             if not match.on_topic and fact.id == echoed:
@@ -646,25 +668,28 @@ class ScriptedBuyer:
                 continue
             named = 1.0 if match.keyword_hits else 0.0  # named by one of its own keywords, not only shared words
             ranked.append((-(match.score + in_focus.score + fit + named), index, fact))
+            fits[fact.id] = fit
         if not ranked:  # named only by words of the card's size line, and of the question's own kind: the fallback
             return [fact for fact in card_only if self.scenario.category_of(fact.id) == category][:1]
-        # Between candidates, the one whose own text the question echoes most wins ties and near ties.
-        likeness = self._likeness
-        best_likeness = max((likeness.get(fact.id, 0.0) for *_, fact in ranked), default=0.0)
+        # Between candidates, the one whose own text the question echoes most wins ties and near ties. A fact of a stage
+        # the label does not reach (kept for its clear keyword) gets no such lift over one that fits: "对市里数字政府的
+        # 考核排名会有什么影响？" echoes the city plan's words as context; it asks the consequence.
+        best_likeness = max((reading.likeness.get(fact.id, 0.0) for *_, fact in ranked), default=0.0)
         if best_likeness > 0:
-            weight = FACT_TEXT.rank_weight.get(self._likeness_lang, 0.0) / best_likeness
+            weight = FACT_TEXT.rank_weight.get(reading.likeness_lang, 0.0) / best_likeness
             by_words = [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
+            likeness = _fitting_likeness(reading.likeness, fits)
             ranked = [(rank - weight * likeness.get(fact.id, 0.0), index, fact) for rank, index, fact in ranked]
             return _chain_kept([fact for *_, fact in sorted(ranked, key=lambda item: item[:2])], by_words)
         return [fact for *_, fact in sorted(ranked, key=lambda item: item[:2])]
 
-    def _echoed_fact(self, told: set[str]) -> str | None:
+    def _echoed_fact(self, reading: TopicReading, told: set[str]) -> str | None:
         """The untold fact whose own text the question echoes clearly more than any other's (see FACT_TEXT), if any:
         a question in words no keyword list has can still be plainly about one fact."""
         likeness = sorted(
-            ((value, fact_id) for fact_id, value in self._likeness.items() if fact_id not in told), reverse=True
+            ((value, fact_id) for fact_id, value in reading.likeness.items() if fact_id not in told), reverse=True
         )
-        least = FACT_TEXT.alone_min.get(self._likeness_lang)
+        least = FACT_TEXT.alone_min.get(reading.likeness_lang)
         if not likeness or least is None:
             return None
         best, fact_id = likeness[0]
@@ -672,7 +697,7 @@ class ScriptedBuyer:
         if (
             best >= least
             and best >= FACT_TEXT.alone_lead * runner_up
-            and self._shared_pieces.get(fact_id, 0) >= FACT_TEXT.alone_pieces
+            and reading.shared_pieces.get(fact_id, 0) >= FACT_TEXT.alone_pieces
         ):
             return fact_id
         return None
@@ -682,7 +707,7 @@ class ScriptedBuyer:
         new: SessionState,
         rep_text: str,
         u: Understanding,
-        matches: dict[str, TopicMatch],
+        reading: TopicReading,
         result: BuyerTurn,
         parts: list[str],
         record: TurnRecord,
@@ -690,6 +715,7 @@ class ScriptedBuyer:
         """Tell the facts the question is about when trust allows; otherwise hold back with a reason."""
         if not u.is_question:
             return 0  # a statement or a pitch asks the buyer nothing
+        matches = reading.matches
         revealed = new.revealed_ids()
         record.style_fit = mentions(rep_text, STYLE_CUES[self.style])
         style_bonus = TRUST_STYLE_FIT if record.style_fit else 0
@@ -697,7 +723,7 @@ class ScriptedBuyer:
         if broad == []:  # a broad question the buyer answered with a line of his own
             return style_bonus
         reachable = broad or (
-            self._reachable(new, u, matches)
+            self._reachable(new, u, reading)
             or self._follow_up(new, u, rep_text, matches)
             or self._way_in(new, u, matches, revealed)
         )
@@ -756,34 +782,31 @@ class ScriptedBuyer:
         units = question_units(rep_text)
         if len(units) < 2 or u.fact_ids is not None:
             return told
-        saved = (self._focus_matches, self._likeness, self._likeness_lang, self._shared_pieces)
         result = list(told)
-        try:
-            for unit in units:
-                if len(result) >= MAX_REVEALS:
-                    break
-                ahead = new.copy_deep()
-                for fact in result:
-                    ahead.revealed[self.scenario.category_of(fact.id)].append(RevealedFact(id=fact.id, turn=new.turn))
-                asked = question_focus(unit)  # its question, not its lead-in
-                if not _INTERROGATIVE.search(_MARKS.sub("", asked)):  # "开学季挺忙的吧？" only sounds like a question
+        for unit in units:
+            if len(result) >= MAX_REVEALS:
+                break
+            ahead = new.copy_deep()
+            for fact in result:
+                ahead.revealed[self.scenario.category_of(fact.id)].append(RevealedFact(id=fact.id, turn=new.turn))
+            asked = question_focus(unit)  # its question, not its lead-in
+            if not _INTERROGATIVE.search(_MARKS.sub("", asked)):  # "开学季挺忙的吧？" only sounds like a question
+                continue
+            unit_reading = self._read_topics(asked)
+            unit_matches = unit_reading.matches
+            picked = self._reachable(ahead, u, unit_reading)[:1]
+            # a unit that is most about a fact already told ("…是打电话还是发微信？") narrows that question
+            known = max((unit_matches[fid].score for fid in ahead.revealed_ids()), default=0.0)
+            for fact in picked:
+                match = unit_matches[fact.id]
+                if fact in result or new.trust + TRUST_SLACK < fact.min_trust:
                     continue
-                unit_matches = self._topic_matches(asked)
-                picked = self._reachable(ahead, u, unit_matches)[:1]
-                # a unit that is most about a fact already told ("…是打电话还是发微信？") narrows that question
-                known = max((unit_matches[fid].score for fid in ahead.revealed_ids()), default=0.0)
-                for fact in picked:
-                    match = unit_matches[fact.id]
-                    if fact in result or new.trust + TRUST_SLACK < fact.min_trust:
-                        continue
-                    if not set(fact.requires) <= ahead.revealed_ids():  # no step skipped for a second fact
-                        continue
-                    if not match.specific or known >= match.score:  # named by its own keyword, not a told fact's
-                        continue
-                    first = any(fact.id in other.requires for other in result)
-                    result = [fact, *result] if first else [*result, fact]
-        finally:
-            self._focus_matches, self._likeness, self._likeness_lang, self._shared_pieces = saved
+                if not set(fact.requires) <= ahead.revealed_ids():  # no step skipped for a second fact
+                    continue
+                if not match.specific or known >= match.score:  # named by its own keyword, not a told fact's
+                    continue
+                first = any(fact.id in other.requires for other in result)
+                result = [fact, *result] if first else [*result, fact]
         return result
 
     def _clearly_asked(
@@ -980,7 +1003,7 @@ class ScriptedBuyer:
             return "vague"
         return "off_topic" if index.unrelated(index.terms(index.correct_typos(rep_text))) else "vague"
 
-    def _topic_matches(self, rep_text: str) -> dict[str, TopicMatch]:
+    def _read_topics(self, rep_text: str) -> TopicReading:
         index = topic_index(self.scenario)
         # A long question-led turn is about what its questions ask, not the context or framing around them.
         long_turn = read_long_turn(rep_text)
@@ -989,17 +1012,19 @@ class ScriptedBuyer:
         rep_text = index.correct_typos(rep_text)
         terms = index.terms(rep_text)
         matches = {fact.id: index.match(fact, terms, rep_text) for fact in self.scenario.all_facts()}
-        self._likeness = index.text_likeness(rep_text)
-        self._likeness_lang = likeness_language(rep_text)
-        self._shared_pieces = index.shared_pieces(rep_text)
         focus = question_focus(rep_text)
-        self._focus_matches = {}
         if focus and focus != rep_text:
             focus_terms = index.terms(focus)
-            self._focus_matches = {fact.id: index.match(fact, focus_terms, focus) for fact in self.scenario.all_facts()}
+            focus_matches = {fact.id: index.match(fact, focus_terms, focus) for fact in self.scenario.all_facts()}
         else:
-            self._focus_matches = dict(matches)
-        return matches
+            focus_matches = dict(matches)
+        return TopicReading(
+            matches=matches,
+            focus=focus_matches,
+            likeness=index.text_likeness(rep_text),
+            likeness_lang=likeness_language(rep_text),
+            shared_pieces=index.shared_pieces(rep_text),
+        )
 
     @staticmethod
     def _neighbour_category(spin: SpinLike | Understanding) -> str | None:
