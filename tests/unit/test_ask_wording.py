@@ -143,7 +143,12 @@ def test_the_second_side_comes_from_the_passage_closest_to_the_question():
 
 @pytest.mark.parametrize(
     "question",
-    ["How do I ask an implication question?", "怎么自然地问暗示性问题？", "客户说价格太贵怎么办？", "What should I ask in a first meeting?"],
+    [
+        "How do I ask an implication question?",
+        "怎么自然地问暗示性问题？",
+        "客户说价格太贵怎么办？",
+        "What should I ask in a first meeting?",
+    ],
 )
 def test_numbered_lines_of_a_trimmed_passage_count_one_two_three(question):
     """A passage trimmed to the lines that fit the question keeps its numbered list counting without gaps."""
