@@ -23,7 +23,7 @@ Usage:
     from app.coaching.spin import classify_spin, label_name
     result = classify_spin("如果库存能实时准确，对您的生产计划有什么帮助？")
     result.label        # "N"
-    label_name(result.label, "zh")  # "解决性问题"
+    label_name(result.label, "zh")  # "需求效益问题"
 """
 
 from __future__ import annotations
@@ -85,14 +85,6 @@ NB_SMOOTHING = 1.0
 # ("多少", "哪", "how many") that also occur in Problem / Implication / Need-payoff questions.
 TIE_BREAK_ORDER: tuple[SpinLabel, ...] = ("I", "N", "P", "S", "other")
 
-_LABEL_NAMES: dict[str, tuple[str, str]] = {
-    "S": ("情境性问题", "Situation"),
-    "P": ("探究性问题", "Problem"),
-    "I": ("暗示性问题", "Implication"),
-    "N": ("解决性问题", "Need-payoff"),
-    "other": ("其他", "Other"),
-}
-
 _SENTENCE_SPLIT = re.compile(r"(?<=[。!?;\n？！；])")
 _CLAUSE_SPLIT = re.compile(r"[，,、:：]|\s[-–—]\s")
 _CLAUSE_KEEP = re.compile(r"([，,、:：]|\s[-–—]\s)")  # the same split, separators kept
@@ -150,6 +142,7 @@ class _Lexicon:
     n_bonus: float
     i_bonus: float
     playbook_ids: dict[str, str | None]
+    names: dict[str, tuple[str, str]]
     full_stop: re.Pattern[str]
     filler: re.Pattern[str]
     lead_in: list[re.Pattern[str]]
@@ -199,6 +192,7 @@ def _lexicon() -> _Lexicon:
         n_bonus=conditional.n_bonus,
         i_bonus=conditional.i_bonus,
         playbook_ids={label: labels[label]["playbook_id"] for label in SPIN_LABELS},
+        names={label: (labels[label]["name_zh"], labels[label]["name_en"]) for label in SPIN_LABELS},
         full_stop=_full_stop(data.abbreviations),
         filler=re.compile(rf"^(?:(?:{'|'.join(data.filler)})[\s,，.。!！]*)+"),
         lead_in=_compile_all(data.lead_in),
@@ -214,8 +208,8 @@ def _full_stop(abbreviations: list[str]) -> re.Pattern[str]:
 
 
 def label_name(label: str, lang: str = "zh") -> str:
-    """Display name of a label: 情境性问题 / Situation, ..., 其他 / Other."""
-    zh, en = _LABEL_NAMES[label]
+    """Display name of a label: 背景问题 / Situation, ..., 其他 / Other (the lexicon's names, as the UI shows them)."""
+    zh, en = _lexicon().names[label]
     return zh if lang.startswith("zh") else en
 
 

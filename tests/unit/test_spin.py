@@ -24,6 +24,7 @@ from app.coaching.spin import (
     model_text,
     spin_playbook_id,
 )
+from app.playbook.loader import get_playbook
 
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "spin_labeled.jsonl"
 CONVERSATIONS_PATH = Path(__file__).resolve().parent.parent / "eval" / "roleplay_natural.jsonl"
@@ -308,10 +309,10 @@ def test_result_is_frozen_and_deterministic() -> None:
 def test_label_names_and_playbook_ids() -> None:
     assert SPIN_LABELS == ("S", "P", "I", "N", "other")
     assert [label_name(label, "zh") for label in SPIN_LABELS] == [
-        "情境性问题",
-        "探究性问题",
-        "暗示性问题",
-        "解决性问题",
+        "背景问题",
+        "难点问题",
+        "影响问题",
+        "需求效益问题",
         "其他",
     ]
     assert [label_name(label, "en") for label in SPIN_LABELS] == [
@@ -354,3 +355,12 @@ def test_compound_turn_reads_each_part_once(text: str, label: str, monkeypatch: 
     monkeypatch.setattr(spin, "classify_spin", counting)
     assert counting(text).label == label
     assert calls == [text]
+
+
+def test_label_names_are_the_playbook_names_the_ui_shows() -> None:
+    """The coach API, the scorecard and the chat tags call each question type by one name (playbooks/spin.yaml)."""
+    for label in ("S", "P", "I", "N"):
+        playbook_id = spin_playbook_id(label)
+        assert playbook_id is not None
+        element = get_playbook().element(playbook_id)
+        assert label_name(label, "zh") == element.name_zh
