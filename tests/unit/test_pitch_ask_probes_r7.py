@@ -116,6 +116,43 @@ NOT_ASKS = [
 ]
 
 
+# A second batch, written and labelled after the first fixes and before they were run on it.
+PREMATURE_ZH += [
+    ("hospital_mobile_nursing", "我们这套系统在三十多家三甲医院上线了，护士都说好用。"),
+    ("mfg_vitamin_erp", "您放心，数据迁移这块我们有现成的工具，两周就能切过去。"),
+    ("logistics_tms", "下单的话我们可以把实施周期压到一个月。"),
+    ("gov_city_network", "我们是省内唯一一家通过等保三级测评的厂商。"),
+    ("bank_retail_crm", "很多城商行都是选的我们，效果有目共睹。"),
+    ("edu_smart_academic", "这个模块能帮教务处每学期省下至少两周的时间，您看要不要了解一下？"),
+    ("logistics_tms", "我们的调度算法是自己研发的，空驶率能比行业平均低百分之十五。"),
+    ("hospital_mobile_nursing", "您要是今天定，我可以申请把首年服务费免掉。"),
+    ("energy_wind_eam", "其实我们有一个现成的方案，专门解决风机备件积压的问题。"),
+]
+PREMATURE_EN += [
+    ("mfg_vitamin_erp", "Our clients typically cut reconciliation time in half."),
+    ("mfg_vitamin_erp", "We're the only vendor in the province with a certified GMP module."),
+    ("retail_member_marketing", "Honestly, our tool pays for itself in about six months."),
+    ("edu_smart_academic", "I'd be happy to set you up with a free pilot account today."),
+    ("hospital_mobile_nursing", "We just rolled this out at a hospital across town and their nurses love it."),
+    ("logistics_tms", "Our dispatch engine could save you a fortune on fuel, want to see how?"),
+    ("gov_city_network", "If you sign this week, I can throw in the training for free."),
+    ("energy_wind_eam", "There's a module in our suite that does exactly this kind of forecasting."),
+]
+NOT_PITCHES += [
+    ("energy_wind_eam", "如果备件能按预测来备，您这边占用的资金大概能释放多少？"),
+    ("edu_smart_academic", "要是调课能在手机上一步办完，老师们会怎么看？"),
+    ("bank_retail_crm", "采购这类系统，一般要经过哪几个部门审批？"),
+    ("mfg_vitamin_erp", "What would it be worth to your team if the month-end close took three days instead of ten?"),
+    ("gov_city_network", "Who else would need to be comfortable with a change like this?"),
+    ("bank_retail_crm", "能不能请您下周把两个网点的流失客户名单导出来，我们一起看看规律？"),
+    (
+        "edu_smart_academic",
+        "Could you and the registrar block out Thursday morning so we can walk through next term's constraints together?",
+    ),
+    ("energy_wind_eam", "您刚才说最头疼的是备件积压，这部分资金一年大概有多少？"),
+]
+
+
 @pytest.mark.parametrize(("scenario_id", "text"), [*PREMATURE_ZH, *PREMATURE_EN])
 def test_a_premature_pitch_is_flagged_live_and_in_the_score(scenario_id, text):
     assert classify_spin(text).is_pitch or play(scenarios()[scenario_id], [text]).history[-1].is_pitch, text
