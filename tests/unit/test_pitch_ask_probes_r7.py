@@ -153,6 +153,44 @@ NOT_PITCHES += [
 ]
 
 
+# Ask kinds, a second batch written before it was run.
+ADVANCES += [
+    (
+        "energy_wind_eam",
+        "这样吧，您这周五前把三个场站的检修记录给我一份，下周二我们带着分析结果来跟您和设备部一起对一下？",
+    ),
+    ("hospital_mobile_nursing", "您看下个月初能不能让两个病区的护士长抽半天，跟我们把给药流程走一遍？"),
+    ("mfg_vitamin_erp", "回去以后麻烦您跟王总提一下，争取下周给我们半小时当面汇报？"),
+    ("edu_smart_academic", "要不这个学期末先拿外语学院试一下，您这边出课表，我们出排课结果？"),
+    ("bank_retail_crm", "月底前能不能安排我们去一趟城南网点，跟客户经理一起看看他们现在怎么跟进的？"),
+    (
+        "bank_retail_crm",
+        "Would you be willing to pull last quarter's churn list for two branches, and we review it together on Monday?",
+    ),
+    (
+        "logistics_tms",
+        "Can we get your dispatch lead and one planner for ninety minutes next Tuesday to rebuild one lane with real orders?",
+    ),
+    (
+        "retail_member_marketing",
+        "Could you ask the store operations director to join us for a walk-through of two stores next week?",
+    ),
+]
+CONTINUATIONS += [
+    ("mfg_vitamin_erp", "那我回去把方案再完善一下，完了再跟您约时间。"),
+    ("edu_smart_academic", "我先加您微信，后面有活动通知您？"),
+    ("hospital_mobile_nursing", "要不您先看看资料，有问题随时打我电话？"),
+    ("logistics_tms", "Let me know when things quiet down and we'll pick it up again."),
+    ("gov_city_network", "I'll keep you posted on the new release."),
+]
+ORDERS += [
+    ("mfg_vitamin_erp", "既然您这边都认可了，那合同我今天就让法务发过来，您这周签一下？"),
+    ("logistics_tms", "Let's get the paperwork done today so we can start on the 1st."),
+    ("gov_city_network", "能不能这个月就把采购走起来？"),
+    ("retail_member_marketing", "So, can I put you down for the full package?"),
+]
+
+
 @pytest.mark.parametrize(("scenario_id", "text"), [*PREMATURE_ZH, *PREMATURE_EN])
 def test_a_premature_pitch_is_flagged_live_and_in_the_score(scenario_id, text):
     assert classify_spin(text).is_pitch or play(scenarios()[scenario_id], [text]).history[-1].is_pitch, text
