@@ -153,6 +153,27 @@ NOT_PITCHES += [
 ]
 
 
+# A third batch (colloquial, a pitch leading into a question, awards, prices against a rival), written before it was run.
+PREMATURE_ZH += [
+    ("hospital_mobile_nursing", "咱家系统排班是全自动的，护士长再也不用熬夜排了。"),
+    ("hospital_mobile_nursing", "我们系统能自动排班，您现在排班是怎么做的？"),
+    ("gov_city_network", "不瞒您说，我们给三家省级单位都做过类似的项目。"),
+    ("bank_retail_crm", "我们这边报价很有竞争力，比远航便宜将近三成。"),
+    ("mfg_vitamin_erp", "这套东西装上以后，对账基本不用人管。"),
+    ("energy_wind_eam", "我们的方案里有个智能补货模块，专门治备件积压。"),
+    ("retail_member_marketing", "现在签约还能赶上我们年底的促销价。"),
+    ("edu_smart_academic", "我可以先让技术给你们搭一套测试环境，不要钱的。"),
+    ("gov_city_network", "我们的产品获得过工信部的创新奖，技术上绝对靠得住。"),
+    ("logistics_tms", "像您这样规模的车队，用我们的系统一年少说能省两百万油费。"),
+]
+PREMATURE_EN += [
+    ("bank_retail_crm", "Quick thing: our alerts go out the second a deposit moves."),
+    ("bank_retail_crm", "Just so you know, we're about thirty percent cheaper than Yuanhang."),
+    ("mfg_vitamin_erp", "Our implementation team has done over fifty of these."),
+    ("gov_city_network", "We won the provincial innovation award for this last year."),
+    ("logistics_tms", "Fleets your size usually save around two million a year with us."),
+]
+
 # Ask kinds, a second batch written before it was run.
 ADVANCES += [
     (
