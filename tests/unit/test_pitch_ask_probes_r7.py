@@ -153,6 +153,13 @@ NOT_PITCHES += [
 ]
 
 
+# A joint working session on the buyer's own data is his step even when the rep's clause carries it ("我们带上您的数据
+# 一起过一遍"): he has to bring the data and the time. Written before the fix.
+ADVANCES += [
+    ("logistics_tms", "下周我们带上您的数据一起过一遍三条线路，您看周三行吗？"),
+    ("energy_wind_eam", "月底前我们拿您三号风场的检修记录一起做一次回测，您看哪天方便？"),
+]
+
 # A third batch (colloquial, a pitch leading into a question, awards, prices against a rival), written before it was run.
 PREMATURE_ZH += [
     ("hospital_mobile_nursing", "咱家系统排班是全自动的，护士长再也不用熬夜排了。"),
