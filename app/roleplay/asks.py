@@ -206,6 +206,8 @@ def classify_ask(scenario: Scenario, text: str, spin: SpinLike) -> Ask:
         # Only the customer can bring his own people, so a stakeholder of his side named in the rep's clause
         # ("要不下周我们带个方案过来，给您和相关处室讲一下？") makes the step his too; the rep's own people do not.
         or any(cues.names_third_party(clause) and not cues.matches("seller_people", clause) for clause in rep_clauses)
+        # A session on his own data needs his data and his time ("下周我们带上您的数据一起过一遍").
+        or any(cues.matches("joint_work", clause) for clause in rep_clauses)
     )
     handed_over = cues.matches("work_object", acting_part) and cues.matches("handover", text)
     general = cues.matches("customer_verbs", acting_part) and (

@@ -133,6 +133,7 @@ class AskCues(_PatternCues):
     # Regular expressions again, read by app.roleplay.asks:
     permission_forms: Words  # asking leave or agreement ("mind if I", "…OK?"): a proposal; its "if" is no hypothetical
     context_lead: Words  # a clause restating the buyer's situation ("I know X signs"): its order words are context
+    joint_work: Words  # the buyer's own work object worked on together ("带上您的数据一起过一遍"): his step too
 
     PATTERNS = (
         "request_forms",
@@ -155,6 +156,7 @@ class AskCues(_PatternCues):
         "proposal_forms",
         "permission_forms",
         "context_lead",
+        "joint_work",
     )
 
     def is_request(self, text: str) -> bool:
