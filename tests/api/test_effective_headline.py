@@ -41,3 +41,14 @@ def test_the_effective_score_is_the_headline(client, session, world, world_users
     drill_page = client.get(f"/drills/{roleplay.drill_id}").text
     header = re.search(rf'id="attempt-{roleplay_id}".*?</header>', drill_page, re.S).group(0)
     assert re.search(rf'class="effective-headline">[^<]*{override}</strong>', header)
+
+
+def test_component_points_read_to_one_decimal_on_the_scorecard_and_the_note(client, session, world, world_users):
+    """A rep reads "10.7 / 25", not "10.71 / 25": the stored points keep two decimals, the pages show one."""
+    roleplay_id = owner_attempt(client, world["owner"], session)
+    roleplay = session.get(RolePlay, roleplay_id)
+    web_login(client, world_users["owner"].username)
+    for page in (client.get(f"/roleplay/{roleplay_id}/scorecard").text, client.get(f"/notes/{roleplay.note_id}").text):
+        shown = re.findall(r">\s*(\d+(?:\.\d+)?) / \d+\s*<", page)
+        assert shown, "no component points on the page"
+        assert all(len(value.partition(".")[2]) <= 1 for value in shown), shown
