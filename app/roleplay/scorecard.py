@@ -508,7 +508,12 @@ def _element(element_id: str) -> tuple[str, str]:
 
 def _quote(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
+    if len(text) <= QUOTE_CHARS:
+        return text
+    cut = text[: QUOTE_CHARS - 1]
+    if text[QUOTE_CHARS - 1].isascii() and text[QUOTE_CHARS - 1].isalnum() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # English: end on a whole word ("your…", not "your expor…")
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _quoted(
@@ -681,7 +686,7 @@ def _feedback(
         )
     elif implications:
         open_problems = [
-            scenario.fact(fact_id).topics.zh[0]
+            scenario.fact(fact_id).topics
             for fact_id in problems
             if not any(fact_id in scenario.fact(i).requires for i in implications)
         ]
@@ -689,7 +694,10 @@ def _feedback(
             improvements.append(
                 _said(
                     TEXTS.part(
-                        "feedback.open_problems", problems=separator[0].join(open_problems), count=len(open_problems)
+                        "feedback.open_problems",
+                        problems=separator[0].join(topics.zh[0] for topics in open_problems),
+                        problems_en=separator[1].join((topics.en or topics.zh)[0] for topics in open_problems),
+                        count=len(open_problems),
                     ),
                     "spin.implication",
                 )
