@@ -70,6 +70,7 @@ SHORT_RUNS: dict[str, list[str]] = {
         str((OUT_DIR / "load.json").relative_to(REPO_ROOT)),
     ],
     "durability": ["--reps", "2", "--kill-after", "10", "--rounds", "1"],
+    "tone_check_eval": [],
 }
 
 
