@@ -127,3 +127,13 @@ def test_a_common_word_does_not_pull_in_another_fact(
     scenario = SCENARIOS[scenario_id]
     turn = ScriptedBuyer(scenario).reply(told_state(scenario, lang, told), line, classify_spin(line))
     assert turn.new_facts == ([fact] if fact else []), turn.text
+
+
+def test_a_far_fact_named_in_the_last_clause_does_not_push_the_asked_fact_aside() -> None:
+    """The question's last clause names a fact two steps ahead (the AUM gap): it must not outweigh the fact the turn
+    can reach (the churn), so the buyer tells the churn rather than falling back to his customer numbers."""
+    scenario = SCENARIOS["bank_retail_crm"]
+    line = "客户把大笔存款转走，你们一般是过后才知道吗？去年这么流走的AUM有多少？"
+    state = told_state(scenario, "zh", {"s_customer_info", "s_annual_target"}, trust=43)
+    turn = ScriptedBuyer(scenario).reply(state, line, classify_spin(line))
+    assert "p_churn" in turn.new_facts and "s_customer_base" not in turn.new_facts, turn.text
