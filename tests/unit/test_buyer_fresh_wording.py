@@ -13,6 +13,7 @@ from tests.utils.buyer_states import prerequisites, told_state
 
 SCENARIOS = load_scenarios()
 MISS = "probe miss before the fix (buyerrecall)"
+YOUNG = "known miss: 年轻护士 is in the ward-size fact's own text, which the buyer tells first"
 
 
 def _marked(cases: list[tuple[str | None, ...]]) -> list[object]:
@@ -104,7 +105,7 @@ FRESH = [
     ("edu_smart_academic", "en", "How are your office staff holding up at exam time?", "i_staff_burnout", None),
     ("energy_wind_eam", "en", "Do gearbox problems usually catch you by surprise?", "p_major_failures", None),
     ("energy_wind_eam", "en", "Who else is involved in choosing a vendor, and who signs it off?", "s_evaluation", None),
-    ("energy_wind_eam", "en", "Is anyone on your team crunching that turbine data?", "p_no_modelling", MISS),
+    ("energy_wind_eam", "en", "Is anyone on your team crunching that turbine data?", "p_no_modelling", None),
     ("gov_city_network", "en", "How many departments and districts hang off the network?", "s_network_scope", None),
     ("gov_city_network", "en", "When something breaks, how do you find where the problem is?", "p_blind_spots", None),
     ("gov_city_network", "en", "How did the last provincial cyber inspection go?", "p_security_check", None),
@@ -119,7 +120,7 @@ FRESH = [
     ("logistics_tms", "en", "How many trucks do you run, your own and hired?", "s_fleet", None),
     ("logistics_tms", "en", "Who are your biggest customers?", "s_shippers", None),
     ("logistics_tms", "en", "What happens if one of your senior dispatchers leaves?", "p_dispatcher_dependence", None),
-    ("mfg_vitamin_erp", "en", "Where do most of your products get shipped to?", "s_export", MISS),
+    ("mfg_vitamin_erp", "en", "Where do most of your products get shipped to?", "s_export", None),
     ("mfg_vitamin_erp", "en", "Are you working with an outside consultancy on this project?", "s_consultant", None),
     ("mfg_vitamin_erp", "en", "What keeps you up at night about picking the wrong system?", "p_selection_risk", None),
     ("mfg_vitamin_erp", "en", "How long after month end does management get the numbers?", "i_late_reports", None),
@@ -128,7 +129,7 @@ FRESH = [
         "en",
         "How many shops have you got, and are you opening more?",
         "s_store_network",
-        MISS,
+        None,
     ),
     (
         "retail_member_marketing",
@@ -144,17 +145,17 @@ FRESH = [
     ("edu_smart_academic", "zh", "期末那阵子处里同事累不累？", "i_staff_burnout", None),
     ("energy_wind_eam", "zh", "齿轮箱出毛病能提前知道不？", "p_major_failures", None),
     ("energy_wind_eam", "zh", "风机上的运行数据都收上来了吗？", "s_scada_data", None),
-    ("gov_city_network", "zh", "出了故障咋找是哪儿坏的？", "p_blind_spots", MISS),
+    ("gov_city_network", "zh", "出了故障咋找是哪儿坏的？", "p_blind_spots", None),
     ("gov_city_network", "zh", "市里今年对数字化有啥要求？", "s_city_plan", None),
     ("hospital_mobile_nursing", "zh", "医院的系统用了多少年了？", "s_his", None),
-    ("hospital_mobile_nursing", "zh", "年轻护士走得多吗？", "i_nurse_turnover", MISS),
+    ("hospital_mobile_nursing", "zh", "年轻护士走得多吗？", "i_nurse_turnover", YOUNG),
     ("logistics_tms", "zh", "咱有多少台车？", "s_fleet", None),
     ("logistics_tms", "zh", "货主主要是哪几家？", "s_shippers", None),
     ("mfg_vitamin_erp", "zh", "货主要卖到哪儿？", "s_export", None),
     ("mfg_vitamin_erp", "zh", "这回有请外面的顾问吗？", "s_consultant", None),
     ("mfg_vitamin_erp", "zh", "老板每月啥时候能看到报表？", "i_late_reports", None),
     ("retail_member_marketing", "zh", "会员有多少，积分是一套吗？", "s_member_program", None),
-    ("retail_member_marketing", "zh", "不来的会员都跑哪去了？", "i_traffic_drain", MISS),
+    ("retail_member_marketing", "zh", "不来的会员都跑哪去了？", "i_traffic_drain", None),
     ("retail_member_marketing", "zh", "一刀切打折对毛利影响大不大？", "i_margin_loss", None),
 ]
 
