@@ -635,7 +635,8 @@ class ScriptedBuyer:
             return matches[fact_id].score + focus.get(fact_id, _NO_MATCH).score
 
         told = new.revealed_ids()  # what the buyer has told is often restated as a lead-in to the next question
-        clearest = max((evidence(fact_id) for fact_id in matches if fact_id not in told), default=0.0)
+        # the clearest of the facts this turn can reach: a far fact named in the last clause must not push them aside
+        clearest = max((evidence(fact.id) for fact in askable), default=0.0)
         ranked = []
         fits: dict[str, float] = {}
         card_only: list[Fact] = []

@@ -60,7 +60,7 @@ def test_an_off_topic_question_reveals_nothing(scenario_id: str, lang: str, line
 
 PARAPHRASES = [
     ("energy_wind_eam", "en", "How do you plan maintenance today?", "s_maintenance_mode", None),
-    ("logistics_tms", "zh", "车子回来的时候是不是经常拉空的？", "p_empty_miles", KNOWN),
+    ("logistics_tms", "zh", "车子回来的时候是不是经常拉空的？", "p_empty_miles", None),
     ("logistics_tms", "en", "Who decides which truck takes which load right now?", "s_dispatch", None),
     ("energy_wind_eam", "en", "When a gearbox dies, how long does the turbine sit idle?", "i_downtime_loss", None),
     ("energy_wind_eam", "zh", "你们现在风机维护是按固定周期来的吗？", "s_maintenance_mode", None),
