@@ -9,10 +9,12 @@ the lowest probability (rounded up to 0.001) that flags at most a given share of
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -151,3 +153,21 @@ def report(trained: Trained, folds: list[str], positive: str, negative: str) -> 
                 f"{fold:8} {name:12} {positive} recall {_share(caught, len(hits)):22} "
                 f"{negative} flagged {_share(flagged, len(misses))}"
             )
+
+
+def main(
+    description: str, train_all: Callable[[], Trained], path: Path, folds: list[str], names: tuple[str, str]
+) -> int:
+    """A trainer's command line: write the export and print the folds, or --check it against the committed file."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="compare a retrain with the committed file")
+    args = parser.parse_args()
+    trained = train_all()
+    if args.check:
+        same = path.read_text(encoding="utf-8") == trained.text
+        print("same" if same else "differs")
+        return 0 if same else 1
+    path.write_text(trained.text, encoding="utf-8")
+    print(f"wrote {path} ({len(trained.text.encode('utf-8'))} bytes)")
+    report(trained, folds, *names)
+    return 0

@@ -14,7 +14,6 @@ threshold flags at most `max_polite_flagged` of the polite turns out of fold.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,7 @@ from app.roleplay.tone import ToneReader, load_rudeness_lexicon, over_length  # 
 from app.roleplay.tone_model import TONE_MODEL_PATH, ToneExamples, load_tone_examples  # noqa: E402
 from bench import TUNE_SPLITS  # noqa: E402
 from bench.eval_calls import LANGS, load_calls  # noqa: E402
-from bench.text_classifier_training import CORPUS, Example, Trained, report  # noqa: E402
+from bench.text_classifier_training import CORPUS, Example, Trained, main  # noqa: E402
 from bench.text_classifier_training import train as train_classifier  # noqa: E402
 
 FOLDS = [*TUNE_SPLITS, CORPUS]
@@ -75,20 +74,5 @@ def train(threshold: float | None = None) -> Trained:
     return train_classifier(rows, training, FOLDS, training.max_polite_flagged, SOURCE, threshold)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="compare a retrain with the committed file")
-    args = parser.parse_args()
-    trained = train()
-    if args.check:
-        same = TONE_MODEL_PATH.read_text(encoding="utf-8") == trained.text
-        print("same" if same else "differs")
-        return 0 if same else 1
-    TONE_MODEL_PATH.write_text(trained.text, encoding="utf-8")
-    print(f"wrote {TONE_MODEL_PATH} ({len(trained.text.encode('utf-8'))} bytes)")
-    report(trained, FOLDS, "rude", "polite")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(__doc__ or "", train, TONE_MODEL_PATH, FOLDS, ("rude", "polite")))
