@@ -6,9 +6,7 @@ or tests/eval/pitch_check_pitchclf.jsonl), except the first three: fresh pitch l
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +18,15 @@ from app.coaching.pitch_model import (
     load_pitch_model,
 )
 from app.coaching.spin import classify_spin, pitch_model_text
-from app.coaching.text_classifier import TextScorer, char_ngrams
+from app.coaching.text_classifier import TextScorer
+from tests.utils.text_classifiers import (
+    EVAL_DIR,
+    assert_n_grams_are_sklearns,
+    assert_scores_are_sklearns,
+    changed_model,
+    frozen_check_lines,
+    with_line,
+)
 
 # Under the precision-first threshold: known misses, kept to see them change.
 _BELOW = pytest.mark.xfail(strict=True, reason="the model leans pitch, but under its precision-first threshold")
@@ -81,34 +87,23 @@ def test_the_model_and_the_examples_are_valid_data():
         assert len(lines.zh) >= 50 and len(lines.en) >= 50
 
 
-def _write(tmp_path: Path, change: dict) -> Path:
-    raw = json.loads(PITCH_MODEL_PATH.read_text(encoding="utf-8"))
-    raw.update(change)
-    path = tmp_path / "pitch_model.json"
-    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize(
     "change",
     [{"threshold": 0.0}, {"features": {"abcdefg": [1.0, 0.5]}}, {"features": {"A": [1.0, 0.5]}}, {"extra": 1}],
 )
 def test_a_broken_model_file_is_refused(tmp_path, change):
     with pytest.raises(PitchDataError, match="pitch_model.json"):
-        load_pitch_model(_write(tmp_path, change))
+        load_pitch_model(changed_model(tmp_path, PITCH_MODEL_PATH, change))
 
 
 def test_a_line_both_pitch_and_not_is_refused(tmp_path):
-    text = PITCH_EXAMPLES_PATH.read_text(encoding="utf-8")
-    text = text.replace("non_pitch:\n  zh:\n", "non_pitch:\n  zh:\n  - 这款终端防水防尘，摔了也不怕。\n", 1)
-    path = tmp_path / "pitch_examples.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = with_line(tmp_path, PITCH_EXAMPLES_PATH, "non_pitch:\n  zh:\n", "这款终端防水防尘，摔了也不怕。")
     with pytest.raises(PitchDataError, match="both pitch and non-pitch"):
         load_pitch_examples(path)
 
 
 def test_a_disabled_model_flags_nothing(tmp_path):
-    model = load_pitch_model(_write(tmp_path, {"enabled": False}))
+    model = load_pitch_model(changed_model(tmp_path, PITCH_MODEL_PATH, {"enabled": False}))
     line = _lines(PROBE_PITCH)[1]
     assert TextScorer(model).probability(line) == TextScorer(load_pitch_model()).probability(line)
     assert not TextScorer(model).flags(line)
@@ -130,33 +125,23 @@ def test_retraining_gives_the_committed_file_byte_for_byte(retrained):
 
 def test_the_pure_python_scorer_gives_scikit_learns_probability(retrained):
     _, trained = retrained
-    scorer = TextScorer(load_pitch_model())
-    lines = _lines(PROBE_PITCH + PROBE_NON_PITCH) + ["", "  a  b ", "OK", "好", "WHY  NOT?\n\tNow"]
-    expected = trained.model.predict_proba(lines)[:, 1]
-    for line, probability in zip(lines, expected, strict=True):
-        assert scorer.probability(line) == pytest.approx(float(probability), abs=1e-4), line
+    assert_scores_are_sklearns(TextScorer(load_pitch_model()), trained.model, _lines(PROBE_PITCH + PROBE_NON_PITCH))
 
 
 def test_the_n_grams_are_scikit_learns(retrained):
     _, trained = retrained
-    analyzer = trained.model[0].build_analyzer()
-    for line in ["Hello  World\n\nagain", "我们的 系统", "x", ""]:
-        assert char_ngrams(line, *trained.model[0].ngram_range) == analyzer(line)
+    assert_n_grams_are_sklearns(trained.model, ["Hello  World\n\nagain", "我们的 系统", "x", ""])
 
 
 def _check_rows() -> list[dict]:
-    eval_dir = Path(__file__).resolve().parents[1] / "eval"
-    text = (eval_dir / "pitch_check_pitchclf.jsonl").read_text("utf-8")
-    return [json.loads(row) for row in text.splitlines()]
+    return [json.loads(row) for row in (EVAL_DIR / "pitch_check_pitchclf.jsonl").read_text("utf-8").splitlines()]
 
 
 def test_the_check_set_is_frozen():
     """tests/eval/pitch_check_pitchclf.jsonl is measured on, never trained or tuned on; its hash is in the README."""
-    eval_dir = Path(__file__).resolve().parents[1] / "eval"
-    digest = hashlib.sha256((eval_dir / "pitch_check_pitchclf.jsonl").read_bytes()).hexdigest()
-    assert digest in (eval_dir / "PITCH_CHECK_README.md").read_text(encoding="utf-8")
+    lines = frozen_check_lines("pitch_check_pitchclf.jsonl", "PITCH_CHECK_README.md")
     examples = load_pitch_examples()
-    assert not {row["text"] for row in _check_rows()} & set(examples.pitch.all() + examples.non_pitch.all())
+    assert not lines & set(examples.pitch.all() + examples.non_pitch.all())
 
 
 def test_the_check_set_gains_recall_without_flagging_discovery_talk():
