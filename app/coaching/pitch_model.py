@@ -1,7 +1,7 @@
 """A small linear pitch classifier next to the pitch word lists of app/coaching/spin_lexicon.yaml.
 
-The lists miss pitches in new wording ("这个PDA防摔防水", "We'll have you live in six weeks, tops."); character
-n-grams reach a little further. The model is trained offline (bench/train_pitch_model.py) on the `pitch` labels of
+The lists miss pitches in new wording ("我们做风电运维十几年了"); character n-grams reach a little further (not
+all the way: "这个PDA防摔防水" stays under the precision-first threshold, see tests/unit/test_pitch_model.py). The model is trained offline (bench/train_pitch_model.py) on the `pitch` labels of
 the tune halves of the call sets and on the lines of playbooks/coach/pitch_examples.yaml, exported to
 playbooks/coach/pitch_model.json and scored in pure Python (app/coaching/text_classifier.py). spin.py reads
 is_pitch as rules OR model.
