@@ -33,12 +33,13 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, get_args
 
 import numpy as np
 
+from app.coaching.pitch_model import pitch_scorer
 from app.coaching.spin_lexicon import load_spin_lexicon
 from app.knowledge.tokenize import is_chinese
 from app.playbook.vocabulary import SPIN_LETTERS, SpinLetter
@@ -475,8 +476,9 @@ class _Weighed:
         )
 
 
-def classify_spin(text: str) -> SpinResult:
-    """Classify one rep utterance (Chinese or English) into S / P / I / N / other."""
+def classify_spin(text: str, *, pitch_model: bool = True) -> SpinResult:
+    """Classify one rep utterance (Chinese or English) into S / P / I / N / other. is_pitch is the pitch cues' verdict
+    OR the pitch classifier's (app/coaching/pitch_model.py) on the turn's pitch text; pitch_model=False: cues alone."""
     lexicon = _lexicon()
     normalised = _normalise(text)
     if not normalised:
@@ -484,7 +486,31 @@ def classify_spin(text: str) -> SpinResult:
     sentences, question_flags = _sentences(normalised, lexicon)
     readings = [_read_sentence(sentence, asks, lexicon) for sentence, asks in zip(sentences, question_flags)]
     weighed = _weigh(normalised, readings, lexicon)
+    if pitch_model and not weighed.is_pitch:
+        read = _pitch_model_text(readings, lexicon)
+        weighed = replace(weighed, is_pitch=bool(read) and pitch_scorer().flags(read))
     return weighed.result(_most_advanced_part(weighed.label, readings, lexicon))
+
+
+def _pitch_model_text(readings: list[_SentenceReading], lexicon: _Lexicon) -> str:
+    """What the pitch classifier reads: the turn without its need-payoff conditional questions ("如果我们能…，对您有价值
+    吗？" pictures a solution, it does not present one), offers to send material and asks for a next step (the cues
+    judge those: an offer or a joint plan is worded like a pitch but is none)."""
+    kept = [
+        reading.sentence
+        for reading in readings
+        if "pitch" in reading.side_weights
+        and not reading.side_weights["commitment"]
+        and not any(pattern.search(reading.sentence) for pattern in lexicon.pitch_exclude)
+    ]
+    return " ".join(kept).strip()
+
+
+def pitch_model_text(text: str) -> str:
+    """The text of a turn the pitch classifier reads (the trainer fits on the same text)."""
+    lexicon = _lexicon()
+    sentences, question_flags = _sentences(_normalise(text), lexicon)
+    return _pitch_model_text([_read_sentence(s, asks, lexicon) for s, asks in zip(sentences, question_flags)], lexicon)
 
 
 def _weigh(normalised: str, readings: list[_SentenceReading], lexicon: _Lexicon) -> _Weighed:

@@ -24,3 +24,13 @@ def load_yaml_model(path: Path, model: type[ModelT], error: type[Exception], wha
             field = ".".join(str(part) for part in item["loc"]) or "<root>"
             lines.append(f"  field {field}: {item['msg']}")
         raise error("\n".join(lines)) from problem
+
+
+def distinct_entries(words: list[str]) -> list[str]:
+    """A validator's check of a word or line list: no blank entry, none listed twice."""
+    if any(not word.strip() for word in words):
+        raise ValueError("empty entry")
+    twice = sorted({word for word in words if words.count(word) > 1})
+    if twice:
+        raise ValueError(f"entries listed twice: {twice}")
+    return words

@@ -17,7 +17,7 @@ from typing import get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.i18n import LANGS, Lang
-from app.playbook.data import load_yaml_model
+from app.playbook.data import distinct_entries, load_yaml_model
 from app.roleplay.scenarios import CATEGORIES, CommunicationStyle
 
 BUYER_DIR = Path(__file__).resolve().parents[2] / "playbooks" / "buyer"
@@ -76,16 +76,6 @@ class Words(_Strict):
 
     def all(self) -> list[str]:
         return [*self.zh, *self.en]
-
-
-def distinct_entries(words: list[str]) -> list[str]:
-    """A validator's check of a word or line list: no blank entry, none listed twice."""
-    if any(not word.strip() for word in words):
-        raise ValueError("empty entry")
-    twice = sorted({word for word in words if words.count(word) > 1})
-    if twice:
-        raise ValueError(f"entries listed twice: {twice}")
-    return words
 
 
 class ToneLexicon(_Strict):
@@ -248,6 +238,7 @@ __all__ = [
     "TopicWords",
     "Words",
     "any_pattern",
+    "distinct_entries",  # moved to app/playbook/data.py, shared with app/coaching/text_classifier.py
     "buyer_cues",
     "load_buyer_cues",
     "load_topic_words",

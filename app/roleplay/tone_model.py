@@ -1,67 +1,36 @@
 """A small linear rude-turn classifier next to the word-class rules of app/roleplay/tone.py.
 
-Word lists miss rude lines in new wording; character n-grams generalise a little further, in Chinese and English
-alike. The model is trained offline (bench/train_tone_model.py, scikit-learn, a dev dependency) on the `rude` labels
-of the tune halves of the call sets and on the lines of playbooks/buyer/tone_examples.yaml, and exported to
-playbooks/buyer/tone_model.json: for each kept n-gram its inverse document frequency and weight, the intercept and
-the decision threshold. This module scores a turn in pure Python exactly as scikit-learn's pipeline does
-(TfidfVectorizer(analyzer="char", lowercase, sublinear_tf, l2 norm) then LogisticRegression.predict_proba), so the
-runtime needs neither scikit-learn nor numpy.
+Word lists miss rude lines in new wording; character n-grams generalise a little further. The model is trained
+offline (bench/train_tone_model.py) on the `rude` labels of the tune halves of the call sets and on the lines of
+playbooks/buyer/tone_examples.yaml, and exported to playbooks/buyer/tone_model.json; the n-grams, the export's schema
+and the pure-Python scorer are shared with the pitch classifier (app/coaching/text_classifier.py).
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from app.coaching.text_classifier import Lines, StrictModel, char_ngrams, load_text_model
+from app.coaching.text_classifier import TextModel as ToneModel
+from app.coaching.text_classifier import TextScorer as ToneScorer
+from app.coaching.text_classifier import Training as _Training
 from app.playbook.data import load_yaml_model
-from app.roleplay.phrases import BUYER_DIR, PhraseDataError, Words, distinct_entries
+from app.roleplay.phrases import BUYER_DIR, PhraseDataError
 
 TONE_MODEL_PATH: Path = BUYER_DIR / "tone_model.json"
 TONE_EXAMPLES_PATH: Path = BUYER_DIR / "tone_examples.yaml"
 
-# scikit-learn's char analyzer folds runs of two or more white-space characters into one space
-_WHITE_SPACES = re.compile(r"\s\s+")
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Lines(Words):
-    zh: list[str] = Field(min_length=1)
-    en: list[str] = Field(min_length=1)
-
-    @field_validator("zh", "en")
-    @classmethod
-    def _no_blank_or_twice(cls, lines: list[str]) -> list[str]:
-        return distinct_entries(lines)
-
-
-class Training(_Strict):
+class Training(_Training):
     """The trainer's settings (bench/train_tone_model.py)."""
 
-    ngram_min: int = Field(ge=1, le=6)
-    ngram_max: int = Field(ge=1, le=6)
-    min_df: int = Field(ge=1)
-    c: float = Field(gt=0.0)
-    max_features: int = Field(ge=100, le=20000)
     max_polite_flagged: float = Field(ge=0.0, le=0.1)  # out-of-fold share of polite turns the threshold may flag
-    enabled: bool
-
-    @model_validator(mode="after")
-    def _range(self) -> Training:
-        if self.ngram_min > self.ngram_max:
-            raise ValueError("ngram_min is above ngram_max")
-        return self
 
 
-class ToneExamples(_Strict):
+class ToneExamples(StrictModel):
     source: list[str] = Field(min_length=1)
     training: Training
     rude: Lines
@@ -75,77 +44,9 @@ class ToneExamples(_Strict):
         return self
 
 
-class ToneModel(_Strict):
-    """The exported classifier: n-gram -> (idf, weight), intercept, threshold."""
-
-    source: list[str] = Field(min_length=1)
-    ngram_min: int = Field(ge=1)
-    ngram_max: int = Field(ge=1)
-    sublinear_tf: bool
-    intercept: float
-    threshold: float = Field(gt=0.0, lt=1.0)
-    enabled: bool
-    features: dict[str, tuple[float, float]] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _lengths(self) -> ToneModel:
-        if self.ngram_min > self.ngram_max:
-            raise ValueError("ngram_min is above ngram_max")
-        odd = sorted(gram for gram in self.features if not self.ngram_min <= len(gram) <= self.ngram_max)
-        if odd:
-            raise ValueError(f"n-grams outside {self.ngram_min}-{self.ngram_max} characters: {odd[:5]}")
-        if any(gram != gram.lower() for gram in self.features):
-            raise ValueError("n-grams are read from lowercased text")
-        if any(idf <= 0.0 for idf, _ in self.features.values()):
-            raise ValueError("an idf is not positive")
-        return self
-
-
-def char_ngrams(text: str, ngram_min: int, ngram_max: int) -> list[str]:
-    """The character n-grams of a text, as scikit-learn's analyzer="char" with lowercase=True gives them."""
-    text = _WHITE_SPACES.sub(" ", text.lower())
-    grams: list[str] = []
-    for size in range(ngram_min, min(ngram_max, len(text)) + 1):
-        grams += [text[start : start + size] for start in range(len(text) - size + 1)]
-    return grams
-
-
-class ToneScorer:
-    """The probability that a turn is rude, and whether it reaches the threshold."""
-
-    def __init__(self, model: ToneModel) -> None:
-        self.model = model
-
-    def probability(self, text: str) -> float:
-        counts: dict[str, int] = {}
-        for gram in char_ngrams(text, self.model.ngram_min, self.model.ngram_max):
-            if gram in self.model.features:
-                counts[gram] = counts.get(gram, 0) + 1
-        values: dict[str, float] = {}
-        for gram, count in counts.items():
-            tf = 1.0 + math.log(count) if self.model.sublinear_tf else float(count)
-            values[gram] = tf * self.model.features[gram][0]
-        norm = math.sqrt(sum(value * value for value in values.values()))
-        logit = self.model.intercept
-        if norm > 0.0:
-            logit += sum(value * self.model.features[gram][1] for gram, value in values.items()) / norm
-        return 1.0 / (1.0 + math.exp(-logit))
-
-    def flags(self, text: str) -> bool:
-        return self.model.enabled and self.probability(text) >= self.model.threshold
-
-
 def load_tone_model(path: Path = TONE_MODEL_PATH) -> ToneModel:
     """Read and validate the exported model; any problem raises PhraseDataError naming the file and the field."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as problem:
-        raise PhraseDataError(f"{path.name}: cannot read JSON: {problem}") from problem
-    try:
-        return ToneModel.model_validate(raw)
-    except ValidationError as problem:
-        fields = [f"  field {'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in problem.errors()]
-        raise PhraseDataError("\n".join([f"{path.name}: invalid tone model", *fields])) from problem
+    return load_text_model(path, PhraseDataError, "tone model")
 
 
 def load_tone_examples(path: Path = TONE_EXAMPLES_PATH) -> ToneExamples:

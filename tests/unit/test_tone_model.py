@@ -5,10 +5,6 @@ tests/eval/tone_check_toneclf.jsonl): rude in wording the rules' lists do not re
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
 import pytest
 
 from app.roleplay.phrases import PhraseDataError
@@ -17,11 +13,17 @@ from app.roleplay.tone_model import (
     TONE_EXAMPLES_PATH,
     TONE_MODEL_PATH,
     ToneScorer,
-    char_ngrams,
     load_tone_examples,
     load_tone_model,
 )
 from tests.utils.scripted_reps import say
+from tests.utils.text_classifiers import (
+    assert_n_grams_are_sklearns,
+    assert_scores_are_sklearns,
+    changed_model,
+    frozen_check_lines,
+    with_line,
+)
 
 # Below the precision-first threshold (probability 0.77-0.83 against 0.834): known misses, kept to see them change.
 _BELOW = pytest.mark.xfail(strict=True, reason="the model scores it rude, but under its precision-first threshold")
@@ -77,34 +79,23 @@ def test_the_model_and_the_examples_are_valid_data():
         assert len(lines.zh) >= 50 and len(lines.en) >= 50
 
 
-def _write(tmp_path: Path, change: dict) -> Path:
-    raw = json.loads(TONE_MODEL_PATH.read_text(encoding="utf-8"))
-    raw.update(change)
-    path = tmp_path / "tone_model.json"
-    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize(
     "change",
     [{"threshold": 1.0}, {"features": {"abcdefg": [1.0, 0.5]}}, {"features": {"A": [1.0, 0.5]}}, {"extra": 1}],
 )
 def test_a_broken_model_file_is_refused(tmp_path, change):
     with pytest.raises(PhraseDataError, match="tone_model.json"):
-        load_tone_model(_write(tmp_path, change))
+        load_tone_model(changed_model(tmp_path, TONE_MODEL_PATH, change))
 
 
 def test_a_line_both_rude_and_polite_is_refused(tmp_path):
-    text = TONE_EXAMPLES_PATH.read_text(encoding="utf-8")
-    text = text.replace("polite:\n  zh:\n", "polite:\n  zh:\n  - 您这问题也太外行了吧。\n", 1)
-    path = tmp_path / "tone_examples.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = with_line(tmp_path, TONE_EXAMPLES_PATH, "polite:\n  zh:\n", "您这问题也太外行了吧。")
     with pytest.raises(PhraseDataError, match="both rude and polite"):
         load_tone_examples(path)
 
 
 def test_a_disabled_model_leaves_the_rules_alone(tmp_path):
-    model = load_tone_model(_write(tmp_path, {"enabled": False}))
+    model = load_tone_model(changed_model(tmp_path, TONE_MODEL_PATH, {"enabled": False}))
     reader = ToneReader.build(load_rudeness_lexicon(), ToneScorer(model))
     line = _lines(PROBE_RUDE)[0]
     assert ToneScorer(model).probability(line) == ToneScorer(load_tone_model()).probability(line)
@@ -127,25 +118,16 @@ def test_retraining_gives_the_committed_file_byte_for_byte(retrained):
 
 def test_the_pure_python_scorer_gives_scikit_learns_probability(retrained):
     _, trained = retrained
-    scorer = ToneScorer(load_tone_model())
-    lines = _lines(PROBE_RUDE + PROBE_POLITE) + ["", "  a  b ", "OK", "好", "WHY  NOT?\n\tNow"]
-    expected = trained.model.predict_proba(lines)[:, 1]
-    for line, probability in zip(lines, expected, strict=True):
-        assert scorer.probability(line) == pytest.approx(float(probability), abs=1e-4), line
+    assert_scores_are_sklearns(ToneScorer(load_tone_model()), trained.model, _lines(PROBE_RUDE + PROBE_POLITE))
 
 
 def test_the_n_grams_are_scikit_learns(retrained):
     _, trained = retrained
-    analyzer = trained.model[0].build_analyzer()
-    for line in ["Hello  World\n\nagain", "你们这 数据", "x", ""]:
-        assert char_ngrams(line, *trained.model[0].ngram_range) == analyzer(line)
+    assert_n_grams_are_sklearns(trained.model, ["Hello  World\n\nagain", "你们这 数据", "x", ""])
 
 
 def test_the_check_set_is_frozen():
     """tests/eval/tone_check_toneclf.jsonl is measured on, never trained or tuned on; its hash is in the README."""
-    eval_dir = Path(__file__).resolve().parents[1] / "eval"
-    digest = hashlib.sha256((eval_dir / "tone_check_toneclf.jsonl").read_bytes()).hexdigest()
-    assert digest in (eval_dir / "TONE_CHECK_README.md").read_text(encoding="utf-8")
+    lines = frozen_check_lines("tone_check_toneclf.jsonl", "TONE_CHECK_README.md")
     examples = load_tone_examples()
-    lines = {json.loads(row)["text"] for row in (eval_dir / "tone_check_toneclf.jsonl").read_text("utf-8").splitlines()}
     assert not lines & set(examples.rude.all() + examples.polite.all())
