@@ -9,7 +9,7 @@ from bench import REPO_ROOT
 from bench.run_all import EVALUATIONS, SHORT_RUNS, TUNE_SPLITS, HeldOutRefused, check_tune_only, run_one
 
 # bench/ modules that are shared code, not benchmarks
-LIBRARIES = {"__init__", "eval_calls", "harness", "run_all"}
+LIBRARIES = {"__init__", "eval_calls", "harness", "run_all", "text_classifier_training"}
 
 
 def test_every_benchmark_has_a_short_run():

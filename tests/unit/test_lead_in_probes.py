@@ -289,7 +289,6 @@ KNOWN_MISSES = {
     "有没有哪些项目没过": "question wording: '没过' (failed an item) is no problem cue; '哪些' reads S",
     "how long does it usually take your team to pin it down": "topic: 'pin it down' names no fault-finding keyword",
     "那她们下班以后还得留下来补记录吗": "question wording: '以后' reads as a conditional; no problem cue",
-    "空着回来的多不多": "topic: '空着回来' names no empty-miles keyword",
     "你们一般多久能拼出来": "question wording: '多久能…出来' is no problem cue",
     "how many actually come back and shop": "question wording: 'how many' (S) outweighs 'how many actually come' (P)",
 }
